@@ -1,0 +1,63 @@
+//! What lints produce and reporters print. No analysis here.
+
+use serde::Serialize;
+
+use crate::facts::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A secondary location: the lock that was taken, the handler's registration.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Label {
+    pub file: String,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub lint: &'static str,
+    pub severity: Severity,
+    pub file: String,
+    /// The primary span: the whole call expression.
+    pub span: Span,
+    /// The function the finding is in.
+    pub function: String,
+    pub message: String,
+    /// Evidence, rendered as secondary labels (human) or notes (json).
+    pub labels: Vec<Label>,
+    /// Further explanation without a location.
+    pub notes: Vec<String>,
+    /// How to fix it, best fix first.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// Sort key: output order is by file, position, then lint, whatever the thread count.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (&self.file, self.span.line, self.span.column, self.lint, &self.message)
+    }
+
+    /// Notes as one-line strings: labels first (`file:line:col: message`), then the rest.
+    pub fn note_lines(&self) -> Vec<String> {
+        self.labels
+            .iter()
+            .map(|l| format!("{}:{}:{}: {}", l.file, l.span.line, l.span.column, l.message))
+            .chain(self.notes.iter().cloned())
+            .collect()
+    }
+}

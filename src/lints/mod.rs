@@ -1,0 +1,141 @@
+//! Lints: one file each, a small unit that reads facts and context and returns
+//! diagnostics. The registry below is the one list of lints; its names are public.
+
+pub mod atomic_sleeping_alloc;
+pub mod atomic_sleeping_gfp;
+
+use crate::context::{Held, LockStates, State};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::facts::{Call, FileFacts, Function};
+use crate::knowledge::Knowledge;
+
+/// A lint's identity and documentation (`lints/<name>.md`, embedded for `explain`).
+#[derive(Debug, Clone, Copy)]
+pub struct LintInfo {
+    pub name: &'static str,
+    /// Severity of a finding on every path; findings on some paths only are warnings.
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every lint, in the order `gfplint lints` lists them.
+pub const LINTS: &[LintInfo] = &[atomic_sleeping_gfp::INFO, atomic_sleeping_alloc::INFO];
+
+pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
+    LINTS.iter().find(|l| l.name == name)
+}
+
+/// What a lint sees of one function.
+pub struct FunctionCx<'a> {
+    pub file: &'a FileFacts,
+    pub function: &'a Function,
+    pub locks: &'a LockStates,
+    pub knowledge: &'a Knowledge,
+}
+
+/// Runs every function-level lint.
+pub fn check_function(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
+    atomic_sleeping_gfp::check(cx, out);
+    atomic_sleeping_alloc::check(cx, out);
+}
+
+/// Why a call runs in atomic context, ready to be put into words.
+pub struct AtomicEvidence<'a> {
+    /// The section the finding blames: the outermost one held on every path, or else
+    /// the outermost one held on some path.
+    pub blamed: &'a Held,
+    pub certain: bool,
+    pub others: Vec<&'a Held>,
+}
+
+impl<'a> FunctionCx<'a> {
+    pub fn evidence(&self, held: &'a State) -> Option<AtomicEvidence<'a>> {
+        let blamed = held.iter().find(|h| h.certain).or_else(|| held.first())?;
+        let others = held.iter().filter(|h| !std::ptr::eq(*h, blamed)).collect();
+        Some(AtomicEvidence { blamed, certain: blamed.certain, others })
+    }
+
+    /// "spinlock `priv->lock`", "RCU read-side section".
+    pub fn describe(&self, held: &Held) -> String {
+        let kind = &self.knowledge.sections[held.kind].kind;
+        let key = self.locks.key(held);
+        if key.is_empty() { kind.clone() } else { format!("{kind} `{key}`") }
+    }
+
+    pub fn call(&self, index: u32) -> &'a Call {
+        &self.function.calls[index as usize]
+    }
+
+    /// The call as it reads, shortened: `spin_lock_irqsave(&priv->lock, flags)`.
+    pub fn call_text(&self, call: &Call) -> String {
+        let name = match &call.guard_class {
+            Some(class) if call.callee == "guard" => format!("guard({class})"),
+            Some(class) => return format!("{}({class}, {})", call.callee, call.args.join(", ")),
+            None => call.callee.clone(),
+        };
+        let args = call.args.join(", ");
+        let args = if args.len() > 60 { format!("{}…", &args[..floor_char(&args, 60)]) } else { args };
+        format!("{name}({args})")
+    }
+
+    /// Message tail, label and notes that show where the context became atomic.
+    pub fn atomic_parts(&self, ev: &AtomicEvidence) -> (String, Vec<Label>, Vec<String>) {
+        let site = self.call(ev.blamed.site);
+        let what = self.describe(ev.blamed);
+        let how = if ev.certain { "is held" } else { "is held on some paths to this call" };
+        let tail = format!("{what} {how} (`{}` at line {})", acquirer_name(site), site.span.line);
+        let label = Label {
+            file: self.file.path.clone(),
+            span: site.span,
+            message: format!("{what} taken here by `{}`", self.call_text(site)),
+        };
+        let mut notes = Vec::new();
+        for other in &ev.others {
+            let s = self.call(other.site);
+            let paths = if other.certain { "" } else { " on some paths" };
+            notes.push(format!(
+                "also held{paths}: {} (`{}` at line {})",
+                self.describe(other),
+                acquirer_name(s),
+                s.span.line
+            ));
+        }
+        (tail, vec![label], notes)
+    }
+
+    pub fn severity(&self, info: &LintInfo, ev: &AtomicEvidence) -> Severity {
+        if ev.certain { info.severity } else { Severity::Warning }
+    }
+
+    /// Advice for an allocation in this section: allocate earlier first, flags last.
+    pub fn where_to_allocate(&self, held: &Held) -> String {
+        let site = self.call(held.site);
+        let key = self.locks.key(held);
+        if key.is_empty() {
+            format!("allocate before `{}` (or preallocate, e.g. at probe or open time)", acquirer_name(site))
+        } else {
+            format!("allocate before taking `{key}` (or preallocate, e.g. at probe or open time) and only publish the pointer under the lock")
+        }
+    }
+}
+
+/// `spin_lock_irqsave()`, `guard(spinlock)`.
+fn acquirer_name(call: &Call) -> String {
+    match &call.guard_class {
+        Some(class) => format!("{}({class})", call.callee),
+        None => format!("{}()", call.callee),
+    }
+}
+
+pub fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Shortens an argument for a message.
+pub fn short(s: &str) -> String {
+    if s.len() > 60 { format!("{}…", &s[..floor_char(s, 60)]) } else { s.to_string() }
+}

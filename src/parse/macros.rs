@@ -1,0 +1,285 @@
+//! Byte-offset-preserving macro pre-pass.
+//!
+//! tree-sitter-c does not expand macros, and kernel code is full of them. Three shapes
+//! derail it most (see ../shared/kernel-facts.md §5.1, and `bench/` for our own counts):
+//! annotation words (`__iomem`, `__init`), annotation calls (`__must_hold(x)`,
+//! `__attribute__((…))`), and statement macros followed by a block
+//! (`list_for_each_entry(…) { … }`, `scoped_guard(…) { … }`), which parse as a call with
+//! a missing `;` and a detached block. This pass rewrites those in place, replacing
+//! bytes with spaces or with a keyword of no greater length, so every byte offset (and
+//! so every line and column) stays valid for the original text.
+//!
+//! Comments, string and character literals are skipped. Preprocessor directives keep
+//! their loop-macro names (a `#define list_for_each…` must stay a definition).
+
+/// Bare annotation words, replaced with spaces.
+const ANNOTATION_WORDS: &[&str] = &[
+    "__init", "__exit", "__initdata", "__initconst", "__exitdata", "__iomem", "__user", "__rcu",
+    "__percpu", "__force", "__must_check", "__maybe_unused", "__always_unused", "__cold",
+    "__ro_after_init", "__read_mostly", "__refdata", "__ref", "noinline", "__always_inline",
+    "__packed", "__cacheline_aligned", "__cacheline_aligned_in_smp", "____cacheline_aligned",
+    "____cacheline_aligned_in_smp", "__weak", "__noreturn", "__visible", "__used", "__unused",
+    "__latent_entropy", "__randomize_layout", "notrace", "__kprobes", "__sched", "__nocast",
+    "__bitwise", "__init_or_module", "__meminit", "__meminitdata", "__net_init", "__net_exit",
+    "__devinit", "__devexit", "__devinitdata", "__cpuinit", "__safe", "__private", "__iomem_ptr",
+    "asmlinkage", "__deprecated", "__no_kasan_or_inline", "__no_sanitize_address",
+    "__nostackprotector", "__flatten", "__pure", "__malloc", "__must_be_array", "__irq_entry",
+    "__softirq_entry", "__ksym", "__rcu_guarded", "__le16", "__le32", "__le64", "__be16",
+    "__be32", "__be64", "__section_unused", "KERN_EMERG", "KERN_ALERT", "KERN_CRIT",
+    "KERN_ERR", "KERN_WARNING", "KERN_NOTICE", "KERN_INFO", "KERN_DEBUG", "KERN_CONT",
+    "KERN_DEFAULT", "__stringify_1",
+];
+
+/// Function-like annotations, replaced with spaces together with their parenthesised
+/// arguments. The original text is kept by the caller, so `__must_hold(x)` stays
+/// readable from the original bytes.
+const ANNOTATION_CALLS: &[&str] = &[
+    "__must_hold", "__acquires", "__releases", "__counted_by", "__aligned", "__attribute__",
+    "__attribute", "__printf", "__scanf", "__alloc_size", "__section", "__free", "__cleanup",
+    "__guarded_by", "__pt_guarded_by", "__cond_acquires", "__nonstring", "__assume_aligned",
+    "__diag_ignore", "__realloc_size", "__no_sanitize_or_inline", "__counted_by_le",
+    "__counted_by_be",
+];
+
+/// The rewrite applied to one identifier.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Rewrite {
+    Blank,
+    BlankWithArgs,
+    /// A statement macro that loops over its body: becomes `while`.
+    Loop,
+    /// A statement macro that runs its body at most once: becomes `if`.
+    Once,
+}
+
+fn classify(word: &[u8]) -> Option<Rewrite> {
+    let w = std::str::from_utf8(word).ok()?;
+    if ANNOTATION_WORDS.contains(&w) {
+        return Some(Rewrite::Blank);
+    }
+    if ANNOTATION_CALLS.contains(&w) {
+        return Some(Rewrite::BlankWithArgs);
+    }
+    if w == "scoped_guard" || w == "scoped_cond_guard" {
+        return Some(Rewrite::Once);
+    }
+    // Every kernel iterator macro has "for_each" in its name (list_for_each_entry,
+    // for_each_set_bit, xa_for_each, device_for_each_child_node, ...).
+    if w.len() >= 5 && w.contains("for_each") {
+        return Some(Rewrite::Loop);
+    }
+    None
+}
+
+/// Statistics of one pre-pass, for the benchmark's "what did the pre-pass do" line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PrepassStats {
+    pub blanked: u32,
+    pub loops: u32,
+}
+
+/// Rewrites `src` in place (same length), returning what was done.
+pub fn prepass(src: &mut [u8]) -> PrepassStats {
+    let mut stats = PrepassStats::default();
+    let n = src.len();
+    let mut i = 0;
+    let mut at_line_start = true;
+    let mut in_directive = false;
+    // The last significant byte outside comments, to tell statement position.
+    let mut last_sig: u8 = b';';
+    while i < n {
+        let c = src[i];
+        match c {
+            b'\n' => {
+                if !(i > 0 && src[i - 1] == b'\\') {
+                    in_directive = false;
+                }
+                at_line_start = true;
+                i += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\x0c' => {
+                i += 1;
+                continue;
+            }
+            b'#' if at_line_start => {
+                in_directive = true;
+            }
+            b'/' if i + 1 < n && src[i + 1] == b'*' => {
+                i = find(src, i + 2, b"*/").map_or(n, |e| e + 2);
+                continue;
+            }
+            b'/' if i + 1 < n && src[i + 1] == b'/' => {
+                while i < n && src[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                i = skip_literal(src, i);
+                last_sig = c;
+                at_line_start = false;
+                continue;
+            }
+            _ => {}
+        }
+        at_line_start = false;
+        if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < n && (src[i].is_ascii_alphanumeric() || src[i] == b'_') {
+                i += 1;
+            }
+            match classify(&src[start..i]) {
+                Some(Rewrite::Blank) => {
+                    src[start..i].fill(b' ');
+                    stats.blanked += 1;
+                    continue;
+                }
+                Some(Rewrite::BlankWithArgs) => {
+                    let open = skip_space(src, i);
+                    let end = if open < n && src[open] == b'(' { matching_paren(src, open).unwrap_or(i) } else { i };
+                    blank_keep_newlines(&mut src[start..end]);
+                    stats.blanked += 1;
+                    i = end;
+                    continue;
+                }
+                Some(kind @ (Rewrite::Loop | Rewrite::Once)) if !in_directive => {
+                    let open = skip_space(src, i);
+                    let statement_position = matches!(last_sig, b';' | b'{' | b'}' | b')' | b':')
+                        || ends_with_word(src, start, b"else");
+                    if open < n && src[open] == b'(' && statement_position {
+                        let keyword: &[u8] = if kind == Rewrite::Loop { b"while" } else { b"if" };
+                        src[start..start + keyword.len()].copy_from_slice(keyword);
+                        src[start + keyword.len()..i].fill(b' ');
+                        stats.loops += 1;
+                    }
+                    last_sig = b'x';
+                    continue;
+                }
+                _ => {
+                    last_sig = b'x';
+                    continue;
+                }
+            }
+        }
+        last_sig = c;
+        i += 1;
+    }
+    stats
+}
+
+fn find(src: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+    if from >= src.len() {
+        return None;
+    }
+    src[from..].windows(pat.len()).position(|w| w == pat).map(|p| p + from)
+}
+
+fn skip_space(src: &[u8], mut i: usize) -> usize {
+    while i < src.len() && matches!(src[i], b' ' | b'\t' | b'\r' | b'\n') {
+        i += 1;
+    }
+    i
+}
+
+fn skip_literal(src: &[u8], start: usize) -> usize {
+    let quote = src[start];
+    let mut i = start + 1;
+    while i < src.len() {
+        match src[i] {
+            b'\\' => i += 2,
+            b'\n' => return i, // unterminated: stop at the line end
+            c if c == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    src.len()
+}
+
+/// The index just past the `)` matching the `(` at `open`, skipping literals and
+/// comments; `None` if unbalanced.
+fn matching_paren(src: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < src.len() {
+        match src[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b'"' | b'\'' => {
+                i = skip_literal(src, i);
+                continue;
+            }
+            b'/' if src.get(i + 1) == Some(&b'*') => {
+                i = find(src, i + 2, b"*/")? + 2;
+                continue;
+            }
+            b';' | b'{' | b'}' => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn blank_keep_newlines(bytes: &mut [u8]) {
+    for b in bytes {
+        if *b != b'\n' {
+            *b = b' ';
+        }
+    }
+}
+
+fn ends_with_word(src: &[u8], end: usize, word: &[u8]) -> bool {
+    let mut e = end;
+    while e > 0 && matches!(src[e - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        e -= 1;
+    }
+    e >= word.len()
+        && &src[e - word.len()..e] == word
+        && (e == word.len() || !(src[e - word.len() - 1].is_ascii_alphanumeric() || src[e - word.len() - 1] == b'_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &str) -> String {
+        let mut b = s.as_bytes().to_vec();
+        prepass(&mut b);
+        assert_eq!(b.len(), s.len());
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn offsets_are_preserved() {
+        assert_eq!(run("static int __init f(void)"), "static int        f(void)");
+        assert_eq!(run("void f(void) __must_hold(&p->lock) {"), "void f(void)                       {");
+        assert_eq!(
+            run("{ list_for_each_entry(p, &h, node) { x(); } }"),
+            "{ while              (p, &h, node) { x(); } }"
+        );
+        assert_eq!(run("{ scoped_guard(spinlock, &l) { x(); } }"), "{ if          (spinlock, &l) { x(); } }");
+    }
+
+    #[test]
+    fn literals_comments_and_directives_are_untouched() {
+        assert_eq!(run("s = \"__init\"; /* __iomem */"), "s = \"__init\"; /* __iomem */");
+        let def = "#define list_for_each_entry(a, b, c) \\\n  for (;;)\n";
+        assert_eq!(run(def), def);
+        // Not in statement position: an expression use stays a call.
+        assert_eq!(run("n = count_for_each(x);"), "n = count_for_each(x);");
+    }
+
+    #[test]
+    fn unbalanced_input_does_not_panic() {
+        run("__attribute__((");
+        run("\"unterminated");
+        run("/* open");
+        run("__must_hold(");
+    }
+}
