@@ -10,6 +10,7 @@ pub mod gfp;
 pub mod knowledge;
 pub mod lints;
 pub mod parse;
+pub mod program;
 pub mod report;
 
 use rayon::prelude::*;
@@ -41,46 +42,65 @@ const WORKER_STACK: usize = 16 * 1024 * 1024;
 
 /// Checks every C file under `paths`.
 pub fn check_paths(paths: &[String], options: &Options) -> Outcome {
-    let (files, mut errors) = discover::discover(paths);
+    let (files, errors) = discover::discover(paths);
+    check_files(&files, errors, options)
+}
+
+/// Checks the given files (already discovered); `errors` are discovery problems to
+/// report alongside.
+pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Options) -> Outcome {
     let knowledge = Knowledge::builtin();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         .stack_size(WORKER_STACK)
         .build()
         .expect("thread pool");
-    let results: Vec<Result<(usize, bool, Vec<Diagnostic>), FileError>> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|path| {
-                let facts = parse::analyse_file(path, knowledge)?;
-                let diagnostics = check_file(&facts, knowledge);
-                Ok((1, facts.parse_errors > 0, diagnostics))
-            })
-            .collect()
-    });
-    let mut outcome = Outcome::default();
-    for r in results {
-        match r {
-            Ok((n, had_errors, diags)) => {
-                outcome.files_scanned += n;
-                outcome.files_with_parse_errors += usize::from(had_errors);
-                outcome.diagnostics.extend(diags);
+    pool.install(|| {
+        // Stage 1, parallel: every file to facts; trees are dropped inside.
+        let parsed: Vec<Result<facts::FileFacts, FileError>> =
+            files.par_iter().map(|path| parse::analyse_file(path, knowledge)).collect();
+        let mut all_facts = Vec::with_capacity(parsed.len());
+        for r in parsed {
+            match r {
+                Ok(f) => all_facts.push(f),
+                Err(e) => errors.push(e),
             }
-            Err(e) => errors.push(e),
         }
-    }
-    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    outcome.errors = errors;
-    sort_diagnostics(&mut outcome.diagnostics);
-    outcome
+        // Stage 2: whole-program index over the facts of every file of the run.
+        let program = program::Program::build(&all_facts, knowledge);
+        // Stage 3, parallel: context and lints per function.
+        let diagnostics: Vec<Diagnostic> = all_facts
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(file_index, facts)| check_file(&program, file_index, facts))
+            .collect();
+        let mut outcome = Outcome {
+            files_scanned: all_facts.len(),
+            files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
+            diagnostics,
+            errors: Vec::new(),
+        };
+        errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        outcome.errors = errors;
+        sort_diagnostics(&mut outcome.diagnostics);
+        outcome
+    })
 }
 
 /// Runs the per-function analysis and lints over one file's facts.
-pub fn check_file(facts: &facts::FileFacts, knowledge: &Knowledge) -> Vec<Diagnostic> {
+pub fn check_file(program: &program::Program, file_index: usize, facts: &facts::FileFacts) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for function in &facts.functions {
-        let locks = context::function_locks(function, knowledge);
-        let cx = lints::FunctionCx { file: facts, function, locks: &locks, knowledge };
+    for (function_index, function) in facts.functions.iter().enumerate() {
+        let locks = context::function_locks(function, program.knowledge);
+        let cx = lints::FunctionCx {
+            program,
+            file_index,
+            function_index,
+            file: facts,
+            function,
+            locks: &locks,
+            knowledge: program.knowledge,
+        };
         lints::check_function(&cx, &mut out);
     }
     out

@@ -28,6 +28,10 @@ pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
 
 /// What a lint sees of one function.
 pub struct FunctionCx<'a> {
+    /// Everything known across the files of the run.
+    pub program: &'a crate::program::Program<'a>,
+    pub file_index: usize,
+    pub function_index: usize,
     pub file: &'a FileFacts,
     pub function: &'a Function,
     pub locks: &'a LockStates,

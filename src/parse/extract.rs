@@ -23,8 +23,10 @@ pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: 
     if root.has_error() {
         facts.parse_errors = count_errors(root);
     }
-    // Find function definitions anywhere (error recovery can nest them in ERROR nodes).
+    // Find function definitions wherever they can be: at top level, inside
+    // preprocessor conditionals, and in ERROR nodes left by error recovery.
     let mut stack = vec![root];
+    let mut cursor = root.walk();
     while let Some(node) = stack.pop() {
         if node.kind() == "function_definition" {
             if let Some(f) = function(node, src, original, knowledge) {
@@ -32,11 +34,34 @@ pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: 
             }
             continue;
         }
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.named_children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+        let start = stack.len();
+        cursor.reset(node);
+        for child in node.named_children(&mut cursor) {
+            if may_contain_functions(child.kind()) {
+                stack.push(child);
+            }
+        }
+        stack[start..].reverse();
     }
     facts
+}
+
+fn may_contain_functions(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_definition"
+            | "translation_unit"
+            | "preproc_if"
+            | "preproc_ifdef"
+            | "preproc_else"
+            | "preproc_elif"
+            | "preproc_elifdef"
+            | "ERROR"
+            | "linkage_specification"
+            | "declaration_list"
+            | "compound_statement"
+            | "expression_statement"
+    )
 }
 
 fn count_errors(root: Node) -> u32 {
@@ -121,7 +146,7 @@ fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
     std::str::from_utf8(&src[node.start_byte()..node.end_byte()]).unwrap_or("")
 }
 
-fn function(def: Node, src: &[u8], original: &[u8], knowledge: &Knowledge) -> Option<Function> {
+fn function<'a>(def: Node<'a>, src: &'a [u8], original: &'a [u8], knowledge: &'a Knowledge) -> Option<Function> {
     let body = def.child_by_field_name("body")?;
     let declarator = def.child_by_field_name("declarator")?;
     // Walk down pointer/parenthesized declarators to the function declarator.
@@ -165,7 +190,7 @@ fn function(def: Node, src: &[u8], original: &[u8], knowledge: &Knowledge) -> Op
             params.push(Param { name: pname, ty });
         }
     }
-    let mut builder = CfgBuilder::new(src, original, knowledge, &params);
+    let mut builder = CfgBuilder::new(src, original, knowledge, &params, def);
     let start = builder.new_node(NodeKind::Nop);
     debug_assert_eq!(start, ENTRY);
     let exit = builder.new_node(NodeKind::Nop);
@@ -221,10 +246,12 @@ struct CfgBuilder<'a> {
     truncated: bool,
     /// Maps a call expression's byte range to its index in `calls`, for conditions.
     call_at: HashMap<(usize, usize), u32>,
+    /// Reused for child iteration (creating a cursor allocates).
+    cursor: tree_sitter::TreeCursor<'a>,
 }
 
 impl<'a> CfgBuilder<'a> {
-    fn new(src: &'a [u8], original: &'a [u8], knowledge: &'a Knowledge, params: &[Param]) -> Self {
+    fn new(src: &'a [u8], original: &'a [u8], knowledge: &'a Knowledge, params: &[Param], root: Node<'a>) -> Self {
         let gfp_params = params.iter().filter(|p| p.ty.contains("gfp_t")).map(|p| p.name.clone()).collect();
         CfgBuilder {
             src,
@@ -241,6 +268,7 @@ impl<'a> CfgBuilder<'a> {
             switch_dispatch: Vec::new(),
             truncated: false,
             call_at: HashMap::new(),
+            cursor: root.walk(),
         }
     }
 
@@ -281,9 +309,9 @@ impl<'a> CfgBuilder<'a> {
     }
 
     /// Adds the calls inside an expression (post-order: arguments before the call).
-    fn expression(&mut self, expr: Node, mut cur: Option<u32>) -> Option<u32> {
+    fn expression(&mut self, expr: Node<'a>, mut cur: Option<u32>) -> Option<u32> {
         // (node, children already pushed, assignment target)
-        let mut stack: Vec<(Node, bool, Option<Node>)> = vec![(expr, false, None)];
+        let mut stack: Vec<(Node<'a>, bool, Option<Node<'a>>)> = vec![(expr, false, None)];
         while let Some((node, expanded, target)) = stack.pop() {
             let kind = node.kind();
             if kind == "comment" {
@@ -331,19 +359,18 @@ impl<'a> CfgBuilder<'a> {
                         stack.push((v, false, decl));
                     }
                 }
-                "cast_expression" | "parenthesized_expression" => {
-                    let mut c = node.walk();
-                    let children: Vec<Node> = node.named_children(&mut c).collect();
-                    for ch in children.into_iter().rev() {
-                        stack.push((ch, false, target));
-                    }
-                }
                 _ => {
-                    let mut c = node.walk();
-                    let children: Vec<Node> = node.named_children(&mut c).collect();
-                    for ch in children.into_iter().rev() {
-                        stack.push((ch, false, None));
+                    // Casts and parentheses pass the assignment target through.
+                    let inherited = match kind {
+                        "cast_expression" | "parenthesized_expression" => target,
+                        _ => None,
+                    };
+                    let start = stack.len();
+                    self.cursor.reset(node);
+                    for ch in node.named_children(&mut self.cursor) {
+                        stack.push((ch, false, inherited));
                     }
+                    stack[start..].reverse();
                 }
             }
         }
@@ -420,7 +447,7 @@ impl<'a> CfgBuilder<'a> {
 
     /// Builds the CFG of one statement, entered from `cur`; returns where control
     /// continues afterwards (`None` if it does not, e.g. after `return`).
-    fn statement(&mut self, node: Node, cur: Option<u32>, depth: usize) -> Option<u32> {
+    fn statement(&mut self, node: Node<'a>, cur: Option<u32>, depth: usize) -> Option<u32> {
         if depth > MAX_NESTING {
             self.truncated = true;
             return self.expression(node, cur);
@@ -655,7 +682,7 @@ impl<'a> CfgBuilder<'a> {
         }
     }
 
-    fn block_items(&mut self, block: Node, cur: Option<u32>, depth: usize) -> Option<u32> {
+    fn block_items(&mut self, block: Node<'a>, cur: Option<u32>, depth: usize) -> Option<u32> {
         let mut cursor = block.walk();
         let items: Vec<Node> = block.named_children(&mut cursor).collect();
         self.items(&items, cur, depth)
@@ -664,7 +691,7 @@ impl<'a> CfgBuilder<'a> {
     /// A sequence of statements. Recognises the remaining "macro call with a missing
     /// `;` followed by a block" shape (an iterator macro the pre-pass does not know)
     /// and treats the block as that macro's loop body.
-    fn items(&mut self, items: &[Node], mut cur: Option<u32>, depth: usize) -> Option<u32> {
+    fn items(&mut self, items: &[Node<'a>], mut cur: Option<u32>, depth: usize) -> Option<u32> {
         let mut i = 0;
         while i < items.len() {
             let item = items[i];
@@ -693,7 +720,7 @@ impl<'a> CfgBuilder<'a> {
         cur
     }
 
-    fn if_statement(&mut self, node: Node, cur: Option<u32>, depth: usize) -> Option<u32> {
+    fn if_statement(&mut self, node: Node<'a>, cur: Option<u32>, depth: usize) -> Option<u32> {
         let cond = node.child_by_field_name("condition");
         // `scoped_guard(class, args) body`, which the pre-pass turned into `if (...)`.
         if self.original[node.start_byte()..].starts_with(b"scoped_") {
@@ -721,7 +748,7 @@ impl<'a> CfgBuilder<'a> {
         self.join(then_end, else_end)
     }
 
-    fn scoped_guard(&mut self, node: Node, cond: Option<Node>, cur: Option<u32>, depth: usize) -> Option<u32> {
+    fn scoped_guard(&mut self, node: Node<'a>, cond: Option<Node<'a>>, cur: Option<u32>, depth: usize) -> Option<u32> {
         let mut class = String::new();
         let mut args = Vec::new();
         if let Some(c) = cond {

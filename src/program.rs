@@ -1,0 +1,60 @@
+//! The whole-program view: an index over the facts of every file of the run.
+//!
+//! Built once, after all files are parsed and before any lint runs; read-only after.
+//! Cross-file questions ("which function is `foo` called from here?") go through it.
+
+use std::collections::HashMap;
+
+use crate::facts::FileFacts;
+use crate::knowledge::Knowledge;
+
+/// Identifies a function: (file index, function index within the file).
+pub type FunctionId = (u32, u32);
+
+pub struct Program<'a> {
+    pub files: &'a [FileFacts],
+    pub knowledge: &'a Knowledge,
+    /// Non-static definitions by name (a name defined in several files keeps all).
+    globals: HashMap<&'a str, Vec<FunctionId>>,
+    /// Static definitions by (file, name).
+    statics: HashMap<(u32, &'a str), FunctionId>,
+}
+
+impl<'a> Program<'a> {
+    pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> Program<'a> {
+        let mut globals: HashMap<&str, Vec<FunctionId>> = HashMap::new();
+        let mut statics = HashMap::new();
+        for (fi, file) in files.iter().enumerate() {
+            for (i, f) in file.functions.iter().enumerate() {
+                let id = (fi as u32, i as u32);
+                if f.is_static {
+                    statics.insert((fi as u32, f.name.as_str()), id);
+                } else {
+                    globals.entry(f.name.as_str()).or_default().push(id);
+                }
+            }
+        }
+        Program { files, knowledge, globals, statics }
+    }
+
+    /// Resolves a call by name from `file`: a `static` function of that file first,
+    /// then a global definition. `None` when the name is undefined or ambiguous
+    /// (several global definitions: e.g. per-architecture or per-config variants).
+    pub fn resolve(&self, file: u32, name: &str) -> Option<FunctionId> {
+        if let Some(&id) = self.statics.get(&(file, name)) {
+            return Some(id);
+        }
+        match self.globals.get(name).map(Vec::as_slice) {
+            Some([only]) => Some(*only),
+            _ => None,
+        }
+    }
+
+    pub fn function(&self, id: FunctionId) -> &'a crate::facts::Function {
+        &self.files[id.0 as usize].functions[id.1 as usize]
+    }
+
+    pub fn file(&self, id: FunctionId) -> &'a FileFacts {
+        &self.files[id.0 as usize]
+    }
+}

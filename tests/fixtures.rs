@@ -1,0 +1,112 @@
+//! The fixture harness: every directory under `testdata/` is one run of gfplint (so
+//! files in one directory see each other's functions), and every finding must be
+//! marked on its line with `/* expect: lint-name */` (several: `expect: a, b`; to pin
+//! the severity: `expect: lint-name[warning]`). A missing or an extra diagnostic fails.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// (file, line) → expected lints (with optional severity), sorted.
+type Expectations = BTreeMap<(String, u32), Vec<String>>;
+
+fn expectations(dir: &Path) -> Expectations {
+    let mut out = Expectations::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if !gfplint::discover::is_c_source(entry.path()) {
+            continue;
+        }
+        let path = entry.path().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let mut rest = line;
+            while let Some(pos) = rest.find("expect:") {
+                let after = &rest[pos + "expect:".len()..];
+                let end = after.find("*/").unwrap_or(after.len());
+                for name in after[..end].split(',') {
+                    let name = name.trim();
+                    if !name.is_empty() {
+                        out.entry((path.clone(), i as u32 + 1)).or_default().push(name.to_string());
+                    }
+                }
+                rest = &after[end..];
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+fn run_dir(dir: &Path) -> Result<(), String> {
+    let expected = expectations(dir);
+    let outcome = gfplint::check_paths(&[dir.to_string_lossy().into_owned()], &gfplint::Options { jobs: 2 });
+    if !outcome.errors.is_empty() {
+        return Err(format!("file errors: {:?}", outcome.errors));
+    }
+    let mut actual = Expectations::new();
+    let mut messages = BTreeMap::new();
+    for d in &outcome.diagnostics {
+        let key = (d.file.clone(), d.span.line);
+        let pinned = expected.get(&key).is_some_and(|v| v.iter().any(|e| e.starts_with(d.lint) && e.contains('[')));
+        let name = if pinned { format!("{}[{}]", d.lint, d.severity.as_str()) } else { d.lint.to_string() };
+        actual.entry(key.clone()).or_default().push(name);
+        messages.entry(key).or_insert_with(Vec::new).push(d.message.clone());
+    }
+    for v in actual.values_mut() {
+        v.sort();
+    }
+    let mut problems = Vec::new();
+    let keys: std::collections::BTreeSet<_> = expected.keys().chain(actual.keys()).cloned().collect();
+    for key in keys {
+        let e = expected.get(&key).cloned().unwrap_or_default();
+        let a = actual.get(&key).cloned().unwrap_or_default();
+        if e != a {
+            problems.push(format!(
+                "{}:{}: expected {:?}, got {:?} {:?}",
+                key.0,
+                key.1,
+                e,
+                a,
+                messages.get(&key).cloned().unwrap_or_default()
+            ));
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+}
+
+#[test]
+fn fixtures_match_their_expectations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut failures = Vec::new();
+    let mut dirs = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            dirs += 1;
+            if let Err(e) = run_dir(&path) {
+                failures.push(e);
+            }
+        }
+    }
+    assert!(dirs > 0, "no fixture directories under {}", root.display());
+    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+}
+
+/// The harness itself must fail on a missing and on an extra diagnostic.
+#[test]
+fn harness_catches_missing_and_extra() {
+    let dir = std::env::temp_dir().join(format!("gfplint-harness-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = "void f(void) { spin_lock(&l); kfree(p); /* expect: atomic-sleeping-gfp */ spin_unlock(&l); }\n";
+    std::fs::write(dir.join("a.c"), missing).unwrap();
+    assert!(run_dir(&dir).is_err(), "a missing diagnostic must fail");
+    let extra = "void f(void) { spin_lock(&l); kmalloc(1, GFP_KERNEL); spin_unlock(&l); }\n";
+    std::fs::write(dir.join("a.c"), extra).unwrap();
+    assert!(run_dir(&dir).is_err(), "an extra diagnostic must fail");
+    let good = "void f(void) { spin_lock(&l); kmalloc(1, GFP_KERNEL); /* expect: atomic-sleeping-gfp */ spin_unlock(&l); }\n";
+    std::fs::write(dir.join("a.c"), good).unwrap();
+    assert_eq!(run_dir(&dir), Ok(()));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
