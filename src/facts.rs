@@ -23,6 +23,38 @@ pub struct FileFacts {
     pub functions: Vec<Function>,
     /// Number of ERROR and MISSING nodes tree-sitter produced (after the macro pre-pass).
     pub parse_errors: u32,
+    /// Functions stored into callback fields (`.ndo_start_xmit = foo_xmit`,
+    /// `urb->complete = foo_done`), wherever they are in the file. Only fields that
+    /// the knowledge lists as atomic entry points are kept.
+    pub field_callbacks: Vec<FieldCallback>,
+    /// Calls outside any function: registration macros such as
+    /// `DECLARE_TASKLET(name, fn);` at file scope.
+    pub file_calls: Vec<Call>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldCallback {
+    pub field: String,
+    pub function: String,
+    pub span: Span,
+}
+
+/// A sparse context annotation on a function definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnotationKind {
+    /// `__must_hold(x)`: called with `x` held.
+    MustHold,
+    /// `__acquires(x)`: returns with `x` held.
+    Acquires,
+    /// `__releases(x)`: returns with `x` released.
+    Releases,
+}
+
+#[derive(Debug, Clone)]
+pub struct Annotation {
+    pub kind: AnnotationKind,
+    /// The lock expression as written (`&p->lock`).
+    pub lock: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -34,6 +66,8 @@ pub struct Function {
     pub params: Vec<Param>,
     pub calls: Vec<Call>,
     pub cfg: Cfg,
+    /// Sparse annotations on the definition (`__must_hold(&p->lock)`).
+    pub annotations: Vec<Annotation>,
     /// Whether part of the body could not be analysed flow-sensitively (nesting deeper
     /// than the builder's limit); calls there are kept in source order.
     pub truncated: bool,

@@ -20,6 +20,27 @@ struct RawApi {
     section: Vec<RawSection>,
     allocator: Vec<RawAllocator>,
     free: Vec<RawFree>,
+    entry: Vec<RawEntry>,
+    entry_field: Vec<RawEntryField>,
+    sleeping: Vec<RawSleeping>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawEntry {
+    context: String,
+    registrations: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawEntryField {
+    context: String,
+    fields: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawSleeping {
+    reason: String,
+    names: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,6 +64,12 @@ struct RawSection {
     release: Vec<String>,
     #[serde(default)]
     try_acquire: Vec<String>,
+    #[serde(default)]
+    acquire_wrappers: Vec<String>,
+    #[serde(default)]
+    release_wrappers: Vec<String>,
+    #[serde(default)]
+    try_acquire_wrappers: Vec<String>,
     #[serde(default)]
     guards: Vec<String>,
     #[serde(default)]
@@ -93,6 +120,20 @@ pub enum LockOp {
     TryAcquire(SectionKindId),
 }
 
+/// A lock operation and the argument that names the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockCall {
+    pub op: LockOp,
+    pub key_arg: usize,
+}
+
+/// Where a registration passes its callback, and the context the callback runs in.
+#[derive(Debug, Clone)]
+pub struct EntryRegistration {
+    pub arg: usize,
+    pub context: String,
+}
+
 /// What a `guard(class)` / `scoped_guard(class, ...)` does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GuardOp {
@@ -124,7 +165,10 @@ pub enum GfpArg {
 #[derive(Debug)]
 pub struct Knowledge {
     pub sections: Vec<SectionKind>,
-    lock_ops: HashMap<String, LockOp>,
+    lock_ops: HashMap<String, LockCall>,
+    entries: HashMap<String, EntryRegistration>,
+    entry_fields: HashMap<String, String>,
+    sleeping: HashMap<String, String>,
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
     pub sleep_bit: GfpSet,
@@ -161,14 +205,19 @@ impl Knowledge {
         let mut guard_ops = HashMap::new();
         for (id, s) in raw.section.into_iter().enumerate() {
             sections.push(SectionKind { kind: s.kind, keyed: s.keyed });
-            for n in s.acquire {
-                lock_ops.insert(n, LockOp::Acquire(id));
-            }
-            for n in s.release {
-                lock_ops.insert(n, LockOp::Release(id));
-            }
-            for n in s.try_acquire {
-                lock_ops.insert(n, LockOp::TryAcquire(id));
+            let ops = [
+                (s.acquire, LockOp::Acquire(id)),
+                (s.release, LockOp::Release(id)),
+                (s.try_acquire, LockOp::TryAcquire(id)),
+                (s.acquire_wrappers, LockOp::Acquire(id)),
+                (s.release_wrappers, LockOp::Release(id)),
+                (s.try_acquire_wrappers, LockOp::TryAcquire(id)),
+            ];
+            for (names, op) in ops {
+                for n in names {
+                    let (name, key_arg) = name_and_arg(&n, 0)?;
+                    lock_ops.insert(name, LockCall { op, key_arg });
+                }
             }
             for n in s.guards {
                 guard_ops.insert(n, GuardOp::Holds(id));
@@ -205,6 +254,28 @@ impl Knowledge {
             }
         }
         let frees = raw.free.into_iter().map(|f| (f.name, f.frees)).collect();
+        let mut entries = HashMap::new();
+        for e in raw.entry {
+            for r in e.registrations {
+                let (name, arg) = name_and_arg(&r, usize::MAX)?;
+                if arg == usize::MAX {
+                    return Err(format!("entry registration `{r}` needs `:ARG`"));
+                }
+                entries.insert(name, EntryRegistration { arg, context: e.context.clone() });
+            }
+        }
+        let mut entry_fields = HashMap::new();
+        for e in raw.entry_field {
+            for f in e.fields {
+                entry_fields.insert(f, e.context.clone());
+            }
+        }
+        let mut sleeping = HashMap::new();
+        for g in raw.sleeping {
+            for n in g.names {
+                sleeping.insert(n, g.reason.clone());
+            }
+        }
         Ok(Knowledge {
             sections,
             lock_ops,
@@ -214,11 +285,37 @@ impl Knowledge {
             non_allocating: raw.gfp.non_allocating.names.into_iter().collect(),
             allocators,
             frees,
+            entries,
+            entry_fields,
+            sleeping,
         })
     }
 
     pub fn lock_op(&self, callee: &str) -> Option<LockOp> {
+        self.lock_ops.get(callee).map(|c| c.op)
+    }
+
+    pub fn lock_call(&self, callee: &str) -> Option<LockCall> {
         self.lock_ops.get(callee).copied()
+    }
+
+    /// A registration whose callback runs in atomic context (`request_irq`, ...).
+    pub fn entry_registration(&self, callee: &str) -> Option<&EntryRegistration> {
+        self.entries.get(callee)
+    }
+
+    /// The context of a callback stored in this field (`ndo_start_xmit`, ...).
+    pub fn entry_field(&self, field: &str) -> Option<&str> {
+        self.entry_fields.get(field).map(String::as_str)
+    }
+
+    pub fn entry_fields(&self) -> impl Iterator<Item = &str> {
+        self.entry_fields.keys().map(String::as_str)
+    }
+
+    /// Why a (non-allocating) call may sleep, if it does.
+    pub fn sleeping_call(&self, callee: &str) -> Option<&str> {
+        self.sleeping.get(callee).map(String::as_str)
     }
 
     pub fn guard_op(&self, class: &str) -> Option<GuardOp> {
@@ -245,6 +342,17 @@ impl Knowledge {
     /// Families of memory a free function releases, if it is one.
     pub fn free_families(&self, callee: &str) -> Option<&[String]> {
         self.frees.get(callee).map(Vec::as_slice)
+    }
+}
+
+/// Splits `name:N` into the name and argument index N (`default` without a suffix).
+fn name_and_arg(entry: &str, default: usize) -> Result<(String, usize), String> {
+    match entry.split_once(':') {
+        Some((name, n)) => n
+            .parse()
+            .map(|n| (name.to_string(), n))
+            .map_err(|_| format!("`{entry}`: the part after `:` must be an argument index")),
+        None => Ok((entry.to_string(), default)),
     }
 }
 

@@ -68,11 +68,13 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         }
         // Stage 2: whole-program index over the facts of every file of the run.
         let program = program::Program::build(&all_facts, knowledge);
-        // Stage 3, parallel: context and lints per function.
+        // Stage 3: context, per function (parallel) and across functions (fixpoints).
+        let analysis = context::Analysis::run(&program);
+        // Stage 4, parallel: lints per function.
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(file_index, facts)| check_file(&program, file_index, facts))
+            .flat_map_iter(|(file_index, facts)| check_file(&program, &analysis, file_index, facts))
             .collect();
         let mut outcome = Outcome {
             files_scanned: all_facts.len(),
@@ -87,18 +89,23 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     })
 }
 
-/// Runs the per-function analysis and lints over one file's facts.
-pub fn check_file(program: &program::Program, file_index: usize, facts: &facts::FileFacts) -> Vec<Diagnostic> {
+/// Runs the lints over one file's functions.
+pub fn check_file(
+    program: &program::Program,
+    analysis: &context::Analysis,
+    file_index: usize,
+    facts: &facts::FileFacts,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (function_index, function) in facts.functions.iter().enumerate() {
-        let locks = context::function_locks(function, program.knowledge);
+        let id = (file_index as u32, function_index as u32);
         let cx = lints::FunctionCx {
             program,
-            file_index,
-            function_index,
+            analysis,
+            id,
             file: facts,
             function,
-            locks: &locks,
+            locks: analysis.locks_of(id),
             knowledge: program.knowledge,
         };
         lints::check_function(&cx, &mut out);

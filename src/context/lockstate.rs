@@ -16,28 +16,85 @@ pub struct Held {
     pub kind: SectionKindId,
     /// Index into [`LockStates::keys`]: the lock expression, or "" for unkeyed kinds.
     pub key: u32,
-    /// The call (index into the function's calls) that took it.
+    /// The call (index into the function's calls) that took it, or [`ANNOTATION_SITE`]
+    /// for a section the function is annotated to be entered with (`__must_hold`).
     pub site: u32,
     pub certain: bool,
     /// For guards: the lexical scope the section ends with.
     pub guard_scope: Option<u32>,
 }
 
+/// `Held::site` of a section held on entry because of a `__must_hold()` annotation.
+pub const ANNOTATION_SITE: u32 = u32::MAX;
+
 pub type State = Vec<Held>;
+
+/// A section a function is entered with (from an annotation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitialSection {
+    pub kind: SectionKindId,
+    pub key: String,
+}
+
+/// What calling a function does to its caller's atomic sections (a lock wrapper).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LockEffect {
+    /// Sections it returns holding (on every path), as (kind, lock key in its body).
+    pub acquires: Vec<(SectionKindId, String)>,
+    /// Sections it releases without having taken them.
+    pub releases: Vec<(SectionKindId, String)>,
+}
+
+impl LockEffect {
+    pub fn is_empty(&self) -> bool {
+        self.acquires.is_empty() && self.releases.is_empty()
+    }
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct LockStates {
-    /// Sections held just before each call (indexed like `Function::calls`); `None` for
-    /// calls on no reachable path.
-    pub at_call: Vec<Option<State>>,
+    /// Non-empty sets of sections held just before a call, by call index (sorted).
+    held: Vec<(u32, State)>,
+    /// Whether each call is on some path from the entry.
+    pub reachable: Vec<bool>,
     /// Sections still held when the function returns (`None` if it never returns).
     pub at_exit: Option<State>,
+    /// Sections released that this function did not take (a release wrapper).
+    pub released_unmatched: Vec<(SectionKindId, u32)>,
     pub keys: Vec<String>,
 }
 
 impl LockStates {
     pub fn key(&self, held: &Held) -> &str {
         &self.keys[held.key as usize]
+    }
+
+    /// The sections held just before call `call` (empty when none, or unreachable).
+    pub fn at_call(&self, call: u32) -> &[Held] {
+        match self.held.binary_search_by_key(&call, |(c, _)| *c) {
+            Ok(i) => &self.held[i].1,
+            Err(_) => &[],
+        }
+    }
+
+    pub fn is_reachable(&self, call: u32) -> bool {
+        self.reachable.get(call as usize).copied().unwrap_or(false)
+    }
+
+    /// The wrapper effect of this function: what it leaves held or releases.
+    pub fn effect(&self) -> LockEffect {
+        let mut effect = LockEffect::default();
+        if let Some(exit) = &self.at_exit {
+            for h in exit {
+                if h.certain && h.guard_scope.is_none() && h.site != ANNOTATION_SITE {
+                    effect.acquires.push((h.kind, self.keys[h.key as usize].clone()));
+                }
+            }
+        }
+        for &(kind, key) in &self.released_unmatched {
+            effect.releases.push((kind, self.keys[key as usize].clone()));
+        }
+        effect
     }
 }
 
@@ -79,7 +136,14 @@ fn balanced(s: &str) -> bool {
 /// so this only guards against a bug turning into a hang on some odd input.
 const MAX_VISITS_PER_NODE: usize = 64;
 
-pub fn analyse(function: &Function, knowledge: &Knowledge, initial: &State) -> LockStates {
+/// Runs the dataflow. `initial` are sections held on entry (annotations);
+/// `wrapper` tells what a call to another function of the program does to locks.
+pub fn analyse(
+    function: &Function,
+    knowledge: &Knowledge,
+    initial: &[InitialSection],
+    wrapper: &dyn Fn(&Call) -> Option<LockEffect>,
+) -> LockStates {
     let cfg = &function.cfg;
     let n = cfg.nodes.len();
     let mut keys: Vec<String> = vec![String::new()];
@@ -94,17 +158,22 @@ pub fn analyse(function: &Function, knowledge: &Knowledge, initial: &State) -> L
         id
     };
     // Pre-compute each node's effect so the fixpoint loop does no string work.
-    let effects: Vec<Effect> = cfg
+    let effects: Vec<Vec<Effect>> = cfg
         .nodes
         .iter()
-        .map(|node| effect_of(node.kind, &function.calls, knowledge, &mut intern))
+        .map(|node| effect_of(node.kind, &function.calls, knowledge, wrapper, &mut intern))
+        .collect();
+    let entry_state: State = initial
+        .iter()
+        .map(|s| Held { kind: s.kind, key: intern(s.key.clone()), site: ANNOTATION_SITE, certain: true, guard_scope: None })
         .collect();
 
     let mut states: Vec<Option<State>> = vec![None; n];
+    let mut unmatched: Vec<(SectionKindId, u32)> = Vec::new();
     if n == 0 {
-        return LockStates { at_call: vec![None; function.calls.len()], at_exit: None, keys };
+        return LockStates { reachable: vec![false; function.calls.len()], keys, ..LockStates::default() };
     }
-    states[ENTRY as usize] = Some(initial.clone());
+    states[ENTRY as usize] = Some(entry_state);
     let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
     let mut queued = vec![false; n];
     queued[ENTRY as usize] = true;
@@ -117,12 +186,16 @@ pub fn analyse(function: &Function, knowledge: &Knowledge, initial: &State) -> L
         }
         let node = &cfg.nodes[id as usize];
         let Some(entry) = states[id as usize].clone() else { continue };
-        let out = transfer(entry, &effects[id as usize], node.scope, cfg);
+        let mut out = enter_scope(entry, node.scope, cfg);
+        for effect in &effects[id as usize] {
+            out = transfer(out, effect, &mut unmatched);
+        }
         for &s in &node.succs {
+            let incoming = enter_scope(out.clone(), cfg.nodes[s as usize].scope, cfg);
             let merged = match &states[s as usize] {
-                None => Some(enter_scope(out.clone(), cfg.nodes[s as usize].scope, cfg)),
+                None => Some(incoming),
                 Some(old) => {
-                    let joined = join(old, &enter_scope(out.clone(), cfg.nodes[s as usize].scope, cfg));
+                    let joined = join(old, &incoming);
                     if &joined == old { None } else { Some(joined) }
                 }
             };
@@ -136,31 +209,46 @@ pub fn analyse(function: &Function, knowledge: &Knowledge, initial: &State) -> L
         }
     }
 
-    let mut at_call = vec![None; function.calls.len()];
+    let mut held = Vec::new();
+    let mut reachable = vec![false; function.calls.len()];
     for (id, node) in cfg.nodes.iter().enumerate() {
         let call = match node.kind {
             NodeKind::Call(c) | NodeKind::Guard { call: c, .. } => c,
             _ => continue,
         };
         if let Some(s) = &states[id] {
-            at_call[call as usize] = Some(s.clone());
+            reachable[call as usize] = true;
+            let s = enter_scope(s.clone(), node.scope, cfg);
+            if !s.is_empty() {
+                held.push((call, s));
+            }
         }
     }
+    held.sort_by_key(|(c, _)| *c);
+    held.dedup_by_key(|(c, _)| *c);
     let at_exit = states.get(EXIT as usize).cloned().flatten();
-    LockStates { at_call, at_exit, keys }
+    unmatched.sort();
+    unmatched.dedup();
+    LockStates { held, reachable, at_exit, released_unmatched: unmatched, keys }
 }
 
 #[derive(Debug, Clone)]
 enum Effect {
-    None,
     Acquire { kind: SectionKindId, key: u32, site: u32, guard_scope: Option<u32> },
     Release { kind: SectionKindId, key: u32 },
 }
 
-fn effect_of(kind: NodeKind, calls: &[Call], knowledge: &Knowledge, intern: &mut impl FnMut(String) -> u32) -> Effect {
+fn effect_of(
+    kind: NodeKind,
+    calls: &[Call],
+    knowledge: &Knowledge,
+    wrapper: &dyn Fn(&Call) -> Option<LockEffect>,
+    intern: &mut impl FnMut(String) -> u32,
+) -> Vec<Effect> {
     let key_for = |call: &Call, section: SectionKindId, intern: &mut dyn FnMut(String) -> u32| {
+        let arg = knowledge.lock_call(&call.callee).map_or(0, |c| c.key_arg);
         if knowledge.sections[section].keyed {
-            intern(call.args.first().map(|a| lock_key(a)).unwrap_or_default())
+            intern(call.args.get(arg).map(|a| lock_key(a)).unwrap_or_default())
         } else {
             0
         }
@@ -170,19 +258,33 @@ fn effect_of(kind: NodeKind, calls: &[Call], knowledge: &Knowledge, intern: &mut
             let call = &calls[i as usize];
             match knowledge.lock_op(&call.callee) {
                 Some(LockOp::Acquire(k)) => {
-                    Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: None }
+                    vec![Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: None }]
                 }
-                Some(LockOp::Release(k)) => Effect::Release { kind: k, key: key_for(call, k, intern) },
-                _ => Effect::None,
+                Some(LockOp::Release(k)) => vec![Effect::Release { kind: k, key: key_for(call, k, intern) }],
+                Some(LockOp::TryAcquire(_)) => Vec::new(),
+                None if call.indirect => Vec::new(),
+                None => match wrapper(call) {
+                    Some(effect) => {
+                        let mut out = Vec::new();
+                        for (k, key) in effect.releases {
+                            out.push(Effect::Release { kind: k, key: intern(key) });
+                        }
+                        for (k, key) in effect.acquires {
+                            out.push(Effect::Acquire { kind: k, key: intern(key), site: i, guard_scope: None });
+                        }
+                        out
+                    }
+                    None => Vec::new(),
+                },
             }
         }
         NodeKind::Assume { call: i, truth: true } => {
             let call = &calls[i as usize];
             match knowledge.lock_op(&call.callee) {
                 Some(LockOp::TryAcquire(k)) => {
-                    Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: None }
+                    vec![Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: None }]
                 }
-                _ => Effect::None,
+                _ => Vec::new(),
             }
         }
         NodeKind::Guard { call: i, scope } => {
@@ -190,12 +292,12 @@ fn effect_of(kind: NodeKind, calls: &[Call], knowledge: &Knowledge, intern: &mut
             let class = call.guard_class.as_deref().unwrap_or("");
             match knowledge.guard_op(class) {
                 Some(GuardOp::Holds(k) | GuardOp::TryHolds(k)) => {
-                    Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: Some(scope) }
+                    vec![Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: Some(scope) }]
                 }
-                None => Effect::None,
+                None => Vec::new(),
             }
         }
-        _ => Effect::None,
+        _ => Vec::new(),
     }
 }
 
@@ -205,10 +307,8 @@ fn enter_scope(mut state: State, scope: u32, cfg: &crate::facts::Cfg) -> State {
     state
 }
 
-fn transfer(mut state: State, effect: &Effect, scope: u32, cfg: &crate::facts::Cfg) -> State {
-    state = enter_scope(state, scope, cfg);
+fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindId, u32)>) -> State {
     match *effect {
-        Effect::None => {}
         Effect::Acquire { kind, key, site, guard_scope } => {
             if let Some(h) = state.iter_mut().find(|h| h.kind == kind && h.key == key) {
                 // Re-taking a held section (nesting counts for preempt/rcu): keep the first site.
@@ -225,6 +325,9 @@ fn transfer(mut state: State, effect: &Effect, scope: u32, cfg: &crate::facts::C
                 // release the most recent section of that kind rather than keep a
                 // phantom lock that would cry wolf on every later call.
                 state.remove(pos);
+            } else if !unmatched.contains(&(kind, key)) {
+                // Releasing what the caller took: this function is a release wrapper.
+                unmatched.push((kind, key));
             }
         }
     }

@@ -1,16 +1,13 @@
-//! Context inference: which atomic sections are held at each call.
+//! Context inference: which atomic sections are held at each call, and which
+//! functions run in atomic context because of who registers or calls them.
 //!
-//! `lockstate` is the per-function, flow-sensitive part. Its results are plain data
-//! (indexed like the function's calls) so lints never walk the CFG themselves.
+//! `lockstate` is the per-function, flow-sensitive part; `sleep` classifies single
+//! calls; `interproc` builds the summaries and fixpoints over the whole run. Results
+//! are plain data so lints never walk a CFG or a call graph themselves.
 
+pub mod interproc;
 pub mod lockstate;
+pub mod sleep;
 
+pub use interproc::{Analysis, AtomicReason, SleepKind, SleepSite};
 pub use lockstate::{Held, LockStates, State};
-
-use crate::facts::Function;
-use crate::knowledge::Knowledge;
-
-/// Lock state of one function entered with nothing held.
-pub fn function_locks(function: &Function, knowledge: &Knowledge) -> LockStates {
-    lockstate::analyse(function, knowledge, &Vec::new())
-}

@@ -2,12 +2,17 @@
 //! diagnostics. The registry below is the one list of lints; its names are public.
 
 pub mod atomic_sleeping_alloc;
+pub mod atomic_sleeping_call;
 pub mod atomic_sleeping_gfp;
+pub mod gfp_param_ignored;
 
-use crate::context::{Held, LockStates, State};
+use crate::context::interproc::{Analysis, AtomicReason, SleepSite};
+use crate::context::lockstate::ANNOTATION_SITE;
+use crate::context::{Held, LockStates};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::facts::{Call, FileFacts, Function};
 use crate::knowledge::Knowledge;
+use crate::program::{FunctionId, Program};
 
 /// A lint's identity and documentation (`lints/<name>.md`, embedded for `explain`).
 #[derive(Debug, Clone, Copy)]
@@ -20,7 +25,8 @@ pub struct LintInfo {
 }
 
 /// Every lint, in the order `gfplint lints` lists them.
-pub const LINTS: &[LintInfo] = &[atomic_sleeping_gfp::INFO, atomic_sleeping_alloc::INFO];
+pub const LINTS: &[LintInfo] =
+    &[atomic_sleeping_gfp::INFO, atomic_sleeping_alloc::INFO, atomic_sleeping_call::INFO, gfp_param_ignored::INFO];
 
 pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
     LINTS.iter().find(|l| l.name == name)
@@ -29,9 +35,9 @@ pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
 /// What a lint sees of one function.
 pub struct FunctionCx<'a> {
     /// Everything known across the files of the run.
-    pub program: &'a crate::program::Program<'a>,
-    pub file_index: usize,
-    pub function_index: usize,
+    pub program: &'a Program<'a>,
+    pub analysis: &'a Analysis,
+    pub id: FunctionId,
     pub file: &'a FileFacts,
     pub function: &'a Function,
     pub locks: &'a LockStates,
@@ -42,86 +48,222 @@ pub struct FunctionCx<'a> {
 pub fn check_function(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     atomic_sleeping_gfp::check(cx, out);
     atomic_sleeping_alloc::check(cx, out);
+    atomic_sleeping_call::check(cx, out);
+    gfp_param_ignored::check(cx, out);
 }
 
-/// Why a call runs in atomic context, ready to be put into words.
-pub struct AtomicEvidence<'a> {
-    /// The section the finding blames: the outermost one held on every path, or else
-    /// the outermost one held on some path.
-    pub blamed: &'a Held,
-    pub certain: bool,
-    pub others: Vec<&'a Held>,
+/// What kind of fix the help line should offer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Fix {
+    /// An allocation: allocate earlier / preallocate, flags as the fallback.
+    Allocation,
+    /// An always-sleeping allocator: allocate earlier; no atomic flags exist.
+    SleepingAllocator,
+    /// A sleeping call: move it out of the atomic section.
+    Call,
+}
+
+/// Why the context at a call is atomic: a section held in this function, or the
+/// function's callers.
+enum Evidence<'a> {
+    Local { blamed: &'a Held, others: Vec<&'a Held> },
+    Callers(&'a [AtomicReason]),
 }
 
 impl<'a> FunctionCx<'a> {
-    pub fn evidence(&self, held: &'a State) -> Option<AtomicEvidence<'a>> {
-        let blamed = held.iter().find(|h| h.certain).or_else(|| held.first())?;
-        let others = held.iter().filter(|h| !std::ptr::eq(*h, blamed)).collect();
-        Some(AtomicEvidence { blamed, certain: blamed.certain, others })
-    }
-
-    /// "spinlock `priv->lock`", "RCU read-side section".
-    pub fn describe(&self, held: &Held) -> String {
-        let kind = &self.knowledge.sections[held.kind].kind;
-        let key = self.locks.key(held);
-        if key.is_empty() { kind.clone() } else { format!("{kind} `{key}`") }
+    /// The sleep sites of this function that lint `pred` cares about.
+    pub fn sites(&self) -> &'a [SleepSite] {
+        self.analysis.sites_of(self.id)
     }
 
     pub fn call(&self, index: u32) -> &'a Call {
         &self.function.calls[index as usize]
     }
 
-    /// The call as it reads, shortened: `spin_lock_irqsave(&priv->lock, flags)`.
-    pub fn call_text(&self, call: &Call) -> String {
-        let name = match &call.guard_class {
-            Some(class) if call.callee == "guard" => format!("guard({class})"),
-            Some(class) => return format!("{}({class}, {})", call.callee, call.args.join(", ")),
-            None => call.callee.clone(),
-        };
-        let args = call.args.join(", ");
-        let args = if args.len() > 60 { format!("{}…", &args[..floor_char(&args, 60)]) } else { args };
-        format!("{name}({args})")
+    fn evidence(&self, call: u32) -> Option<Evidence<'a>> {
+        let held = self.locks.at_call(call);
+        if let Some(blamed) = held.iter().find(|h| h.certain).or_else(|| held.first()) {
+            let others = held.iter().filter(|h| !std::ptr::eq(*h, blamed)).collect();
+            return Some(Evidence::Local { blamed, others });
+        }
+        let reasons = self.analysis.reasons(self.id);
+        (!reasons.is_empty()).then_some(Evidence::Callers(reasons))
     }
 
-    /// Message tail, label and notes that show where the context became atomic.
-    pub fn atomic_parts(&self, ev: &AtomicEvidence) -> (String, Vec<Label>, Vec<String>) {
-        let site = self.call(ev.blamed.site);
-        let what = self.describe(ev.blamed);
-        let how = if ev.certain { "is held" } else { "is held on some paths to this call" };
-        let tail = format!("{what} {how} (`{}` at line {})", acquirer_name(site), site.span.line);
-        let label = Label {
-            file: self.file.path.clone(),
-            span: site.span,
-            message: format!("{what} taken here by `{}`", self.call_text(site)),
+    /// Reports a sleep site if it is in atomic context. `what` says what sleeps
+    /// ("`kmalloc()` with `GFP_KERNEL` may sleep").
+    pub fn report(&self, info: &LintInfo, site: &SleepSite, what: &str, fix: Fix, out: &mut Vec<Diagnostic>) {
+        let Some(evidence) = self.evidence(site.call) else { return };
+        let call = self.call(site.call);
+        let (message, labels, notes, help, certain) = match evidence {
+            Evidence::Local { blamed, others } => self.local_parts(what, blamed, &others, fix),
+            Evidence::Callers(reasons) => self.chain_parts(what, reasons, fix),
         };
+        out.push(Diagnostic {
+            lint: info.name,
+            severity: if certain { info.severity } else { Severity::Warning },
+            file: self.file.path.clone(),
+            span: call.span,
+            function: self.function.name.clone(),
+            message,
+            labels,
+            notes,
+            help: Some(help),
+        });
+    }
+
+    /// "spinlock `priv->lock`", "RCU read-side section".
+    pub fn describe(&self, held: &Held) -> String {
+        crate::context::interproc::describe_section(self.knowledge, self.locks, held)
+    }
+
+    fn local_parts(&self, what: &str, blamed: &Held, others: &[&Held], fix: Fix) -> (String, Vec<Label>, Vec<String>, String, bool) {
+        let section = self.describe(blamed);
+        let how = if blamed.certain { "is held" } else { "is held on some paths to this call" };
+        // `acquirer` reads "`spin_lock()` at line 9"; `place` is where the fix goes.
+        let (acquirer, place_name, label) = if blamed.site == ANNOTATION_SITE {
+            let label = Label {
+                file: self.file.path.clone(),
+                span: self.function.name_span,
+                message: format!("`{}()` is annotated to be called with {section} held", self.function.name),
+            };
+            ("`__must_hold()` annotation".to_string(), "the caller takes it".to_string(), label)
+        } else {
+            let site = self.call(blamed.site);
+            let label = Label {
+                file: self.file.path.clone(),
+                span: site.span,
+                message: format!("{section} taken here by `{}`", call_text(site)),
+            };
+            let name = acquirer_name(site);
+            (format!("`{name}` at line {}", site.span.line), format!("`{name}`"), label)
+        };
+        let message = format!("{what}, but {section} {how} ({acquirer})");
         let mut notes = Vec::new();
-        for other in &ev.others {
-            let s = self.call(other.site);
+        for other in others {
             let paths = if other.certain { "" } else { " on some paths" };
+            let at = if other.site == ANNOTATION_SITE {
+                "`__must_hold()` annotation".to_string()
+            } else {
+                let s = self.call(other.site);
+                format!("`{}` at line {}", acquirer_name(s), s.span.line)
+            };
+            notes.push(format!("also held{paths}: {} ({at})", self.describe(other)));
+        }
+        let key = self.locks.key(blamed);
+        let place = if key.is_empty() { format!("before {place_name}") } else { format!("before taking `{key}`") };
+        let help = match fix {
+            Fix::Allocation => format!(
+                "allocate {place} (or preallocate, e.g. at probe or open time) and only publish the pointer under the lock; if it must be allocated here, use GFP_NOWAIT (or GFP_ATOMIC when using the emergency reserves is justified) and handle failure"
+            ),
+            Fix::SleepingAllocator => format!(
+                "allocate {place} (or preallocate, e.g. at probe or open time); vmalloc-family allocators cannot be used in atomic context whatever their flags: for a small buffer, kmalloc(..., GFP_NOWAIT) is the fallback"
+            ),
+            Fix::Call => format!("move the call out of the atomic section (do it {place}, or defer it to a workqueue)"),
+        };
+        (message, vec![label], notes, help, blamed.certain)
+    }
+
+    fn chain_parts(&self, what: &str, reasons: &[AtomicReason], fix: Fix) -> (String, Vec<Label>, Vec<String>, String, bool) {
+        let name = &self.function.name;
+        let first = &reasons[0];
+        let (chain, labels, root) = self.chain(self.id, first);
+        let message = format!("{what} in `{name}()`; {chain}");
+        let mut notes = Vec::new();
+        for r in &reasons[1..] {
+            let (text, _, _) = self.chain(self.id, r);
+            notes.push(format!("also: {text}"));
+        }
+        if reasons.len() >= crate::context::interproc::MAX_REASONS {
+            notes.push("(further atomic paths are not listed)".to_string());
+        }
+        let atomic_callers: Vec<(FunctionId, u32)> = reasons.iter().filter_map(AtomicReason::caller).collect();
+        let process: Vec<String> = self
+            .analysis
+            .callers
+            .get(&self.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|c| !atomic_callers.contains(c) && self.analysis.reasons(c.0).is_empty())
+            .filter(|(caller, call)| self.analysis.locks_of(*caller).at_call(*call).is_empty())
+            .take(3)
+            .map(|(caller, call)| {
+                let f = self.program.function(*caller);
+                let file = &self.program.file(*caller).path;
+                format!("`{}()` ({}:{})", f.name, file, f.calls[*call as usize].span.line)
+            })
+            .collect();
+        if !process.is_empty() {
             notes.push(format!(
-                "also held{paths}: {} (`{}` at line {})",
-                self.describe(other),
-                acquirer_name(s),
-                s.span.line
+                "`{name}()` is also called from process context by {}; the atomic path above is the problem",
+                process.join(", ")
             ));
         }
-        (tail, vec![label], notes)
+        let certain = reasons.iter().any(|r| self.analysis.chain_certain(r));
+        let help = match (root, fix) {
+            (Root::HardIrq, Fix::Call) => "do not call this from a hard-IRQ handler: move the work to a threaded handler (request_threaded_irq) or a workqueue".to_string(),
+            (Root::HardIrq, _) => "move the allocation out of the hard-IRQ path: preallocate, or do the work in a threaded handler (request_threaded_irq) or a workqueue; only if it must stay, use GFP_NOWAIT/GFP_ATOMIC and handle failure".to_string(),
+            (Root::Callback, Fix::Call) => "this runs in atomic context: defer the work to a workqueue".to_string(),
+            (Root::Callback, _) => "this runs in atomic context: preallocate (e.g. at open time) or defer the work to a workqueue; only if it must stay, use GFP_NOWAIT/GFP_ATOMIC and handle failure".to_string(),
+            (Root::Lock(caller), Fix::Call) => format!("the lock is taken in `{caller}()`: release it before this call, or defer the work to a workqueue"),
+            (Root::Lock(caller), _) => format!("allocate in `{caller}()` before it takes the lock (or preallocate) and pass the memory down; only if it must stay here, use GFP_NOWAIT/GFP_ATOMIC and handle failure"),
+        };
+        (message, labels, notes, help, certain)
     }
 
-    pub fn severity(&self, info: &LintInfo, ev: &AtomicEvidence) -> Severity {
-        if ev.certain { info.severity } else { Severity::Warning }
+    /// Renders the chain from `id` through `reason` to its root.
+    fn chain(&self, id: FunctionId, reason: &AtomicReason) -> (String, Vec<Label>, Root) {
+        let mut parts = Vec::new();
+        let mut labels = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut current = id;
+        let mut r = reason.clone();
+        let root = loop {
+            let name = &self.program.function(current).name;
+            match &r {
+                AtomicReason::Entry { context, registrar, file, span } => {
+                    let path = &self.program.files[*file as usize].path;
+                    parts.push(format!("`{name}()` is a {context} registered by {registrar} at {path}:{}", span.line));
+                    labels.push(Label { file: path.clone(), span: *span, message: format!("`{name}()` registered as a {context} here") });
+                    break if context.contains("hard-IRQ") { Root::HardIrq } else { Root::Callback };
+                }
+                AtomicReason::CalledWithHeld { caller, call, section, acquired_line, .. } => {
+                    let (cname, path, span) = self.call_site(*caller, *call);
+                    parts.push(format!(
+                        "`{name}()` is called from `{cname}()` at {path}:{} with {section} held (taken at line {acquired_line})",
+                        span.line
+                    ));
+                    labels.push(Label { file: path, span, message: format!("called here with {section} held") });
+                    break Root::Lock(cname);
+                }
+                AtomicReason::CalledFromAtomic { caller, call } => {
+                    let (cname, path, span) = self.call_site(*caller, *call);
+                    parts.push(format!("`{name}()` is called from `{cname}()` at {path}:{}", span.line));
+                    labels.push(Label { file: path, span, message: format!("`{name}()` called here from atomic context") });
+                    match self.analysis.reasons(*caller).first() {
+                        Some(next) if seen.insert(*caller) && parts.len() < 8 => {
+                            current = *caller;
+                            r = next.clone();
+                        }
+                        _ => break Root::Callback,
+                    }
+                }
+            }
+        };
+        (parts.join("; "), labels, root)
     }
 
-    /// Advice for an allocation in this section: allocate earlier first, flags last.
-    pub fn where_to_allocate(&self, held: &Held) -> String {
-        let site = self.call(held.site);
-        let key = self.locks.key(held);
-        if key.is_empty() {
-            format!("allocate before `{}` (or preallocate, e.g. at probe or open time)", acquirer_name(site))
-        } else {
-            format!("allocate before taking `{key}` (or preallocate, e.g. at probe or open time) and only publish the pointer under the lock")
-        }
+    fn call_site(&self, caller: FunctionId, call: u32) -> (String, String, crate::facts::Span) {
+        let f = self.program.function(caller);
+        (f.name.clone(), self.program.file(caller).path.clone(), f.calls[call as usize].span)
     }
+}
+
+enum Root {
+    HardIrq,
+    Callback,
+    Lock(String),
 }
 
 /// `spin_lock_irqsave()`, `guard(spinlock)`.
@@ -130,6 +272,17 @@ fn acquirer_name(call: &Call) -> String {
         Some(class) => format!("{}({class})", call.callee),
         None => format!("{}()", call.callee),
     }
+}
+
+/// The call as it reads, shortened: `spin_lock_irqsave(&priv->lock, flags)`.
+pub fn call_text(call: &Call) -> String {
+    let name = match &call.guard_class {
+        Some(class) if call.callee == "guard" => format!("guard({class})"),
+        Some(class) => return format!("{}({class}, {})", call.callee, call.args.join(", ")),
+        None => call.callee.clone(),
+    };
+    let args = call.args.join(", ");
+    format!("{name}({})", short(&args))
 }
 
 pub fn floor_char(s: &str, mut i: usize) -> usize {

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
 
-use crate::facts::{Call, Cfg, CfgNode, ENTRY, EXIT, FileFacts, Function, NodeKind, Param, Span};
+use crate::facts::{
+    Annotation, AnnotationKind, Call, Cfg, CfgNode, ENTRY, EXIT, FieldCallback, FileFacts, Function, NodeKind, Param, Span,
+};
 use crate::knowledge::{GuardOp, Knowledge};
 
 /// Statement nesting handled flow-sensitively. Real kernel code nests < 20 deep.
@@ -19,7 +21,7 @@ pub const MAX_ARG_TEXT: usize = 240;
 
 pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: &Knowledge) -> FileFacts {
     let root = tree.root_node();
-    let mut facts = FileFacts { path: path.to_string(), functions: Vec::new(), parse_errors: 0 };
+    let mut facts = FileFacts { path: path.to_string(), ..FileFacts::default() };
     if root.has_error() {
         facts.parse_errors = count_errors(root);
     }
@@ -29,7 +31,7 @@ pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: 
     let mut cursor = root.walk();
     while let Some(node) = stack.pop() {
         if node.kind() == "function_definition" {
-            if let Some(f) = function(node, src, original, knowledge) {
+            if let Some(f) = function(node, src, original, knowledge, &mut facts.field_callbacks) {
                 facts.functions.push(f);
             }
             continue;
@@ -39,6 +41,8 @@ pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: 
         for child in node.named_children(&mut cursor) {
             if may_contain_functions(child.kind()) {
                 stack.push(child);
+            } else {
+                file_scope_item(child, src, original, knowledge, &mut facts);
             }
         }
         stack[start..].reverse();
@@ -146,7 +150,137 @@ fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
     std::str::from_utf8(&src[node.start_byte()..node.end_byte()]).unwrap_or("")
 }
 
-fn function<'a>(def: Node<'a>, src: &'a [u8], original: &'a [u8], knowledge: &'a Knowledge) -> Option<Function> {
+/// Facts from a file-scope item that is not a function: callbacks stored in struct
+/// initializers, and registration macros (`DECLARE_TASKLET(t, fn);`).
+fn file_scope_item(node: Node, src: &[u8], original: &[u8], knowledge: &Knowledge, facts: &mut FileFacts) {
+    let bytes = &src[node.byte_range()];
+    if let Some(call) = file_scope_registration(node, bytes, original, knowledge) {
+        facts.file_calls.push(call);
+    }
+    if node.kind() == "declaration" && mentions_entry_field(bytes, knowledge) {
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "initializer_pair" {
+                if let Some(cb) = initializer_callback(n, src, knowledge) {
+                    facts.field_callbacks.push(cb);
+                }
+                continue;
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+    }
+}
+
+/// Whether `.field` appears for some callback field (a cheap filter before walking a
+/// declaration's initializer, which can be a large table).
+fn mentions_entry_field(bytes: &[u8], knowledge: &Knowledge) -> bool {
+    let mut i = 0;
+    while let Some(p) = bytes[i..].iter().position(|&b| b == b'.') {
+        let s = i + p + 1;
+        let mut e = s;
+        while e < bytes.len() && (bytes[e].is_ascii_alphanumeric() || bytes[e] == b'_') {
+            e += 1;
+        }
+        if e > s && std::str::from_utf8(&bytes[s..e]).is_ok_and(|f| knowledge.entry_field(f).is_some()) {
+            return true;
+        }
+        i = e.max(s);
+    }
+    false
+}
+
+fn initializer_callback(pair: Node, src: &[u8], knowledge: &Knowledge) -> Option<FieldCallback> {
+    let designator = pair.child_by_field_name("designator")?;
+    let field = designator.named_child(0).filter(|f| f.kind() == "field_identifier")?;
+    let field = text(field, src);
+    knowledge.entry_field(field)?;
+    let value = pair.child_by_field_name("value")?;
+    let function = callback_name(value, src)?;
+    Some(FieldCallback { field: field.to_string(), function, span: span_of(pair) })
+}
+
+/// `foo` or `&foo` as a function reference.
+fn callback_name(value: Node, src: &[u8]) -> Option<String> {
+    match value.kind() {
+        "identifier" => Some(text(value, src).to_string()),
+        "pointer_expression" => value.child_by_field_name("argument").filter(|a| a.kind() == "identifier").map(|a| text(a, src).to_string()),
+        _ => None,
+    }
+}
+
+/// `DECLARE_TASKLET(name, fn);` at file scope, which tree-sitter mangles: recognised
+/// from the text, when one of the first identifiers is a known registration.
+fn file_scope_registration(node: Node, bytes: &[u8], original: &[u8], knowledge: &Knowledge) -> Option<Call> {
+    let open = bytes.iter().position(|&b| b == b'(')?;
+    let head = std::str::from_utf8(&bytes[..open]).ok()?;
+    let name = head.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).rev().find(|w| !w.is_empty())?;
+    knowledge.entry_registration(name)?;
+    let start = node.start_byte() + open;
+    let args = split_args(&original[start..node.end_byte()])?;
+    let mut span = span_of(node);
+    span.start = (node.start_byte() + head.find(name).unwrap_or(0)) as u32;
+    Some(Call { callee: name.to_string(), arg_count: args.len() as u32, args, span, ..Call::default() })
+}
+
+/// Splits `(a, b(c, d), e)` into its top-level arguments.
+fn split_args(bytes: &[u8]) -> Option<Vec<String>> {
+    let mut depth = 0usize;
+    let mut args = Vec::new();
+    let mut start = 1;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    args.push(clean_text(&bytes[start..i], MAX_ARG_TEXT));
+                    return Some(args);
+                }
+            }
+            b',' if depth == 1 => {
+                args.push(clean_text(&bytes[start..i], MAX_ARG_TEXT));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `__must_hold(x)`, `__acquires(x)`, `__releases(x)` between the start of a definition
+/// and its body (the pre-pass blanked them in the parsed text; the original keeps them).
+fn annotations(original: &[u8]) -> Vec<Annotation> {
+    let mut out = Vec::new();
+    for (word, kind) in [
+        (&b"__must_hold"[..], AnnotationKind::MustHold),
+        (b"__acquires", AnnotationKind::Acquires),
+        (b"__releases", AnnotationKind::Releases),
+    ] {
+        let mut from = 0;
+        while let Some(p) = original[from..].windows(word.len()).position(|w| w == word) {
+            let at = from + p + word.len();
+            from = at;
+            if original.get(at) != Some(&b'(') {
+                continue;
+            }
+            if let Some(args) = split_args(&original[at..]) {
+                if let Some(lock) = args.into_iter().next() {
+                    out.push(Annotation { kind, lock });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn function<'a>(
+    def: Node<'a>,
+    src: &'a [u8],
+    original: &'a [u8],
+    knowledge: &'a Knowledge,
+    field_callbacks: &mut Vec<FieldCallback>,
+) -> Option<Function> {
     let body = def.child_by_field_name("body")?;
     let declarator = def.child_by_field_name("declarator")?;
     // Walk down pointer/parenthesized declarators to the function declarator.
@@ -201,7 +335,11 @@ fn function<'a>(def: Node<'a>, src: &'a [u8], original: &'a [u8], knowledge: &'a
         builder.edge(end, EXIT);
     }
     builder.resolve_gotos();
+    field_callbacks.append(&mut builder.field_callbacks);
+    let head = &original[def.start_byte()..body.start_byte()];
+    let annotations = if head.contains(&b'_') { annotations(head) } else { Vec::new() };
     Some(Function {
+        annotations,
         name,
         is_static,
         name_span: span_of(name_node),
@@ -248,6 +386,8 @@ struct CfgBuilder<'a> {
     call_at: HashMap<(usize, usize), u32>,
     /// Reused for child iteration (creating a cursor allocates).
     cursor: tree_sitter::TreeCursor<'a>,
+    /// `x->complete = foo_done;` and the like, found in expressions.
+    field_callbacks: Vec<FieldCallback>,
 }
 
 impl<'a> CfgBuilder<'a> {
@@ -269,6 +409,7 @@ impl<'a> CfgBuilder<'a> {
             truncated: false,
             call_at: HashMap::new(),
             cursor: root.walk(),
+            field_callbacks: Vec::new(),
         }
     }
 
@@ -346,6 +487,7 @@ impl<'a> CfgBuilder<'a> {
                 }
                 "assignment_expression" => {
                     let left = node.child_by_field_name("left");
+                    self.field_callback(node, left);
                     if let Some(r) = node.child_by_field_name("right") {
                         stack.push((r, false, left));
                     }
@@ -375,6 +517,18 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         cur
+    }
+
+    /// Records `x->field = fn` when `field` is a known callback field.
+    fn field_callback(&mut self, assign: Node, left: Option<Node>) {
+        let Some(left) = left.filter(|l| l.kind() == "field_expression") else { return };
+        let Some(field) = left.child_by_field_name("field") else { return };
+        let field = text(field, self.src);
+        if self.knowledge.entry_field(field).is_none() {
+            return;
+        }
+        let Some(function) = assign.child_by_field_name("right").and_then(|r| callback_name(r, self.src)) else { return };
+        self.field_callbacks.push(FieldCallback { field: field.to_string(), function, span: span_of(assign) });
     }
 
     /// For `guard(class)` used as the callee of `guard(class)(args)`: the class.
@@ -435,6 +589,7 @@ impl<'a> CfgBuilder<'a> {
     fn keeps_args(&self, callee: &str, is_guard: bool, args: Option<Node>) -> bool {
         if is_guard
             || self.knowledge.lock_op(callee).is_some()
+            || self.knowledge.entry_registration(callee).is_some()
             || self.knowledge.allocator(callee).is_some()
             || self.knowledge.free_families(callee).is_some()
         {

@@ -1,0 +1,501 @@
+//! Atomic context across functions and files.
+//!
+//! Over the facts of every file of the run, and the program's call resolution:
+//!
+//! 1. *lock states* of every function (parallel), entered with its `__must_hold()`
+//!    sections, then again for callers of *lock wrappers* (functions that return with a
+//!    lock held, or release one they did not take) until no effect changes;
+//! 2. *gfp sinks*: which `gfp_t` parameters reach an allocator (bottom-up fixpoint);
+//! 3. *sleep sites* of each function: calls that sleep by themselves, or that pass
+//!    sleeping flags into a gfp sink; and *may-sleep* summaries: a function sleeps if it
+//!    has a sleep site, or calls a function that sleeps, outside its own atomic sections
+//!    (bottom-up fixpoint);
+//! 4. *atomic reasons* (top-down): a function is atomic if it is registered as an atomic
+//!    entry point, called with a section held, or called from an atomic function.
+//!    Reasons are only propagated into functions that may sleep: elsewhere they could
+//!    not produce a finding. Each bug is then reported once, at its sleep site.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use rayon::prelude::*;
+
+use super::lockstate::{self, InitialSection, LockEffect, LockStates};
+use super::sleep::{FlagUse, OwnSleep, flag_use_of_text, gfp_argument, own_sleep};
+use crate::facts::{AnnotationKind, Call, Function, Span};
+use crate::knowledge::{Knowledge, LockOp};
+use crate::program::{FunctionId, Program};
+
+/// How many distinct atomic reasons a function keeps (the report lists up to these).
+pub const MAX_REASONS: usize = 4;
+/// Rounds of lock-wrapper refinement (a wrapper of a wrapper of a wrapper).
+const WRAPPER_ROUNDS: usize = 3;
+
+/// A call that sleeps, in its function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SleepSite {
+    pub call: u32,
+    pub kind: SleepKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SleepKind {
+    Own(OwnSleep),
+    /// Passes sleeping flags (`flags`) to `callee`, whose parameter reaches an allocator
+    /// at `sink` (function, call index in it).
+    PassesGfp { flags: String, callee: FunctionId, sink: (FunctionId, u32) },
+}
+
+/// Why a function runs in atomic context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AtomicReason {
+    /// Registered as an atomic callback.
+    Entry { context: String, registrar: String, file: u32, span: Span },
+    /// Called at `call` in `caller` with a section held there.
+    CalledWithHeld { caller: FunctionId, call: u32, section: String, acquired_line: u32, certain: bool },
+    /// Called at `call` in `caller`, which is itself atomic.
+    CalledFromAtomic { caller: FunctionId, call: u32 },
+}
+
+impl AtomicReason {
+    pub fn caller(&self) -> Option<(FunctionId, u32)> {
+        match *self {
+            AtomicReason::Entry { .. } => None,
+            AtomicReason::CalledWithHeld { caller, call, .. } | AtomicReason::CalledFromAtomic { caller, call } => {
+                Some((caller, call))
+            }
+        }
+    }
+}
+
+/// A resolved call edge.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    call: u32,
+    callee: FunctionId,
+}
+
+pub struct Analysis {
+    /// [file][function]
+    pub locks: Vec<Vec<LockStates>>,
+    /// Sleep sites by function, reachable ones only.
+    pub sites: Vec<Vec<Vec<SleepSite>>>,
+    /// Functions that may sleep outside their own atomic sections: the call that does.
+    pub may_sleep: HashMap<FunctionId, u32>,
+    /// gfp_t parameters that reach an allocator: (param index) → (function, call) of the allocation.
+    pub gfp_sinks: HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>,
+    pub atomic: HashMap<FunctionId, Vec<AtomicReason>>,
+    /// Direct callers of each function (for "also called from process context").
+    pub callers: HashMap<FunctionId, Vec<(FunctionId, u32)>>,
+    pub lock_effects: HashMap<FunctionId, LockEffect>,
+}
+
+impl Analysis {
+    pub fn run(program: &Program) -> Analysis {
+        let k = program.knowledge;
+        let files = program.files;
+        let ids: Vec<FunctionId> = files
+            .iter()
+            .enumerate()
+            .flat_map(|(fi, f)| (0..f.functions.len()).map(move |i| (fi as u32, i as u32)))
+            .collect();
+
+        // 1. Lock states, then lock-wrapper refinement.
+        let initial = initial_sections(program);
+        let no_wrappers = |_: &Call| None;
+        let mut locks: Vec<Vec<LockStates>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(fi, file)| {
+                file.functions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let init = initial.get(&(fi as u32, i as u32)).map(Vec::as_slice).unwrap_or(&[]);
+                        lockstate::analyse(f, k, init, &no_wrappers)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut lock_effects: HashMap<FunctionId, LockEffect> = HashMap::new();
+        for _ in 0..WRAPPER_ROUNDS {
+            let effects: HashMap<FunctionId, LockEffect> = ids
+                .iter()
+                .filter_map(|&id| {
+                    let e = locks[id.0 as usize][id.1 as usize].effect();
+                    (!e.is_empty()).then_some((id, e))
+                })
+                .collect();
+            if effects == lock_effects {
+                break;
+            }
+            lock_effects = effects;
+            // Re-analyse only the callers of wrappers.
+            let redo: Vec<FunctionId> = ids
+                .par_iter()
+                .copied()
+                .filter(|&(fi, i)| {
+                    let f = &files[fi as usize].functions[i as usize];
+                    f.calls.iter().any(|c| {
+                        !c.indirect
+                            && k.lock_op(&c.callee).is_none()
+                            && program.resolve(fi, &c.callee).is_some_and(|id| lock_effects.contains_key(&id))
+                    })
+                })
+                .collect();
+            let redone: Vec<(FunctionId, LockStates)> = redo
+                .par_iter()
+                .map(|&(fi, i)| {
+                    let f = &files[fi as usize].functions[i as usize];
+                    let wrapper = |c: &Call| program.resolve(fi, &c.callee).and_then(|id| lock_effects.get(&id).cloned());
+                    let init = initial.get(&(fi, i)).map(Vec::as_slice).unwrap_or(&[]);
+                    ((fi, i), lockstate::analyse(f, k, init, &wrapper))
+                })
+                .collect();
+            for (id, ls) in redone {
+                locks[id.0 as usize][id.1 as usize] = ls;
+            }
+        }
+
+        // Call edges (reachable, resolved, not lock primitives or wrappers).
+        let edges: Vec<Vec<Vec<Edge>>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(fi, file)| {
+                file.functions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let ls = &locks[fi][i];
+                        f.calls
+                            .iter()
+                            .enumerate()
+                            .filter(|(ci, c)| ls.is_reachable(*ci as u32) && !c.indirect && k.lock_op(&c.callee).is_none())
+                            .filter(|(_, c)| k.allocator(&c.callee).is_none() && k.sleeping_call(&c.callee).is_none())
+                            .filter_map(|(ci, c)| {
+                                let callee = program.resolve(fi as u32, &c.callee)?;
+                                (callee != (fi as u32, i as u32)).then_some(Edge { call: ci as u32, callee })
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut callers: HashMap<FunctionId, Vec<(FunctionId, u32)>> = HashMap::new();
+        for &id in &ids {
+            for e in &edges[id.0 as usize][id.1 as usize] {
+                callers.entry(e.callee).or_default().push((id, e.call));
+            }
+        }
+
+        // 2. gfp sinks, bottom-up.
+        let mut gfp_sinks: HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>> = HashMap::new();
+        let mut queue: VecDeque<FunctionId> = VecDeque::new();
+        for &id in &ids {
+            let f = program.function(id);
+            if !f.params.iter().any(|p| p.ty.contains("gfp_t")) {
+                continue;
+            }
+            let ls = &locks[id.0 as usize][id.1 as usize];
+            for (ci, c) in f.calls.iter().enumerate() {
+                if !ls.is_reachable(ci as u32) || k.allocator(&c.callee).is_none() {
+                    continue;
+                }
+                if let Some((_, FlagUse::Param(p))) = gfp_argument(k, f, c) {
+                    add_sink(&mut gfp_sinks, id, p, (id, ci as u32), &mut queue);
+                }
+            }
+        }
+        while let Some(callee) = queue.pop_front() {
+            let sinks = gfp_sinks.get(&callee).cloned().unwrap_or_default();
+            for &(caller, call) in callers.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
+                let f = program.function(caller);
+                let c = &f.calls[call as usize];
+                for &(param, sink) in &sinks {
+                    let Some(arg) = c.args.get(param as usize) else { continue };
+                    if let FlagUse::Param(p) = flag_use_of_text(k, f, arg) {
+                        add_sink(&mut gfp_sinks, caller, p, sink, &mut queue);
+                    }
+                }
+            }
+        }
+
+        // 3. Sleep sites and may-sleep summaries.
+        let sites: Vec<Vec<Vec<SleepSite>>> = files
+            .par_iter()
+            .enumerate()
+            .map(|(fi, file)| {
+                file.functions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| sleep_sites(program, &gfp_sinks, (fi as u32, i as u32), f, &locks[fi][i]))
+                    .collect()
+            })
+            .collect();
+        let mut may_sleep: HashMap<FunctionId, u32> = HashMap::new();
+        let mut queue: VecDeque<FunctionId> = VecDeque::new();
+        for &id in &ids {
+            let ls = &locks[id.0 as usize][id.1 as usize];
+            if let Some(site) = sites[id.0 as usize][id.1 as usize].iter().find(|s| ls.at_call(s.call).is_empty()) {
+                may_sleep.insert(id, site.call);
+                queue.push_back(id);
+            }
+        }
+        while let Some(callee) = queue.pop_front() {
+            for &(caller, call) in callers.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
+                let ls = &locks[caller.0 as usize][caller.1 as usize];
+                if !may_sleep.contains_key(&caller) && ls.at_call(call).is_empty() {
+                    may_sleep.insert(caller, call);
+                    queue.push_back(caller);
+                }
+            }
+        }
+
+        // 4. Atomic reasons, top-down, into functions that may sleep.
+        let mut atomic: HashMap<FunctionId, Vec<AtomicReason>> = HashMap::new();
+        let mut queue: VecDeque<FunctionId> = VecDeque::new();
+        let add = |atomic: &mut HashMap<FunctionId, Vec<AtomicReason>>, id: FunctionId, r: AtomicReason, queue: &mut VecDeque<FunctionId>| {
+            if !may_sleep.contains_key(&id) {
+                return;
+            }
+            let reasons = atomic.entry(id).or_default();
+            if reasons.len() >= MAX_REASONS || reasons.contains(&r) {
+                return;
+            }
+            reasons.push(r);
+            if reasons.len() == 1 {
+                queue.push_back(id);
+            }
+        };
+        for (id, r) in entry_points(program) {
+            add(&mut atomic, id, r, &mut queue);
+        }
+        for &id in &ids {
+            let ls = &locks[id.0 as usize][id.1 as usize];
+            for e in &edges[id.0 as usize][id.1 as usize] {
+                let held = ls.at_call(e.call);
+                if held.is_empty() {
+                    continue;
+                }
+                // A callee that releases its caller's section of that kind (the
+                // unlock-sleep-relock idiom) is not atomic because of it.
+                let releases = lock_effects.get(&e.callee).map(|x| x.releases.clone()).unwrap_or_default();
+                let Some(h) = held.iter().find(|h| h.certain && !releases.iter().any(|(kind, _)| *kind == h.kind)).or_else(|| {
+                    held.iter().find(|h| !releases.iter().any(|(kind, _)| *kind == h.kind))
+                }) else {
+                    continue;
+                };
+                let f = program.function(id);
+                let section = describe_section(k, ls, h);
+                let acquired_line = if h.site == lockstate::ANNOTATION_SITE {
+                    f.name_span.line
+                } else {
+                    f.calls[h.site as usize].span.line
+                };
+                let r = AtomicReason::CalledWithHeld { caller: id, call: e.call, section, acquired_line, certain: h.certain };
+                add(&mut atomic, e.callee, r, &mut queue);
+            }
+        }
+        while let Some(caller) = queue.pop_front() {
+            let ls = &locks[caller.0 as usize][caller.1 as usize];
+            for e in &edges[caller.0 as usize][caller.1 as usize] {
+                if ls.at_call(e.call).is_empty() {
+                    add(&mut atomic, e.callee, AtomicReason::CalledFromAtomic { caller, call: e.call }, &mut queue);
+                }
+            }
+        }
+
+        Analysis { locks, sites, may_sleep, gfp_sinks, atomic, callers, lock_effects }
+    }
+
+    pub fn locks_of(&self, id: FunctionId) -> &LockStates {
+        &self.locks[id.0 as usize][id.1 as usize]
+    }
+
+    pub fn sites_of(&self, id: FunctionId) -> &[SleepSite] {
+        &self.sites[id.0 as usize][id.1 as usize]
+    }
+
+    pub fn reasons(&self, id: FunctionId) -> &[AtomicReason] {
+        self.atomic.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether every link of the first chain from `id` is certain (no "some paths").
+    pub fn chain_certain(&self, reason: &AtomicReason) -> bool {
+        let mut seen = HashSet::new();
+        let mut r = reason.clone();
+        for _ in 0..32 {
+            match r {
+                AtomicReason::Entry { .. } => return true,
+                AtomicReason::CalledWithHeld { certain, .. } => return certain,
+                AtomicReason::CalledFromAtomic { caller, .. } => {
+                    if !seen.insert(caller) {
+                        return true;
+                    }
+                    match self.reasons(caller).first() {
+                        Some(next) => r = next.clone(),
+                        None => return false,
+                    }
+                }
+            }
+        }
+        true
+    }
+}
+
+fn add_sink(
+    sinks: &mut HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>,
+    id: FunctionId,
+    param: u32,
+    sink: (FunctionId, u32),
+    queue: &mut VecDeque<FunctionId>,
+) {
+    let list = sinks.entry(id).or_default();
+    if !list.iter().any(|(p, _)| *p == param) {
+        list.push((param, sink));
+        queue.push_back(id);
+    }
+}
+
+/// "spinlock `priv->lock`".
+pub fn describe_section(k: &Knowledge, ls: &LockStates, h: &lockstate::Held) -> String {
+    let kind = &k.sections[h.kind].kind;
+    let key = ls.key(h);
+    if key.is_empty() { kind.clone() } else { format!("{kind} `{key}`") }
+}
+
+/// Sleep sites of one function: reachable calls that sleep by themselves, or pass
+/// sleeping flags into a program function whose parameter reaches an allocator.
+fn sleep_sites(
+    program: &Program,
+    sinks: &HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>,
+    id: FunctionId,
+    f: &Function,
+    ls: &LockStates,
+) -> Vec<SleepSite> {
+    let k = program.knowledge;
+    let mut out = Vec::new();
+    for (ci, c) in f.calls.iter().enumerate() {
+        let ci = ci as u32;
+        if !ls.is_reachable(ci) || c.indirect {
+            continue;
+        }
+        if let Some(class) = &c.guard_class {
+            if let Some(reason) = k.sleeping_call(&format!("{class}_lock")) {
+                out.push(SleepSite { call: ci, kind: SleepKind::Own(OwnSleep::Call(reason.to_string())) });
+            }
+            continue;
+        }
+        let known = k.allocator(&c.callee).is_some() || k.sleeping_call(&c.callee).is_some();
+        let resolved = if known { None } else { program.resolve(id.0, &c.callee) };
+        match resolved {
+            None => {
+                if let Some(s) = own_sleep(k, f, c) {
+                    out.push(SleepSite { call: ci, kind: SleepKind::Own(s) });
+                }
+            }
+            Some(callee) => {
+                // A function of the program: it sleeps here only if a sleeping flag we
+                // pass reaches one of its allocations.
+                for &(param, sink) in sinks.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
+                    if let Some(arg) = c.args.get(param as usize) {
+                        if let FlagUse::Sleeps(_) = flag_use_of_text(k, f, arg) {
+                            out.push(SleepSite {
+                                call: ci,
+                                kind: SleepKind::PassesGfp { flags: arg.clone(), callee, sink },
+                            });
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Sections functions are entered with, from `__must_hold(x)`: counted as atomic only
+/// when the same file takes a lock of that name with an atomic primitive (the
+/// annotation is also used for mutexes).
+fn initial_sections(program: &Program) -> HashMap<FunctionId, Vec<InitialSection>> {
+    let k = program.knowledge;
+    let mut out = HashMap::new();
+    for (fi, file) in program.files.iter().enumerate() {
+        if !file.functions.iter().any(|f| f.annotations.iter().any(|a| a.kind == AnnotationKind::MustHold)) {
+            continue;
+        }
+        // Last component of every atomic lock taken in the file → its section kind.
+        let mut taken: HashMap<String, usize> = HashMap::new();
+        for f in &file.functions {
+            for c in &f.calls {
+                if let Some(call) = k.lock_call(&c.callee) {
+                    if let LockOp::Acquire(kind) | LockOp::TryAcquire(kind) = call.op {
+                        if let Some(arg) = c.args.get(call.key_arg) {
+                            taken.insert(last_component(&lockstate::lock_key(arg)).to_string(), kind);
+                        }
+                    }
+                }
+            }
+        }
+        for (i, f) in file.functions.iter().enumerate() {
+            let sections: Vec<InitialSection> = f
+                .annotations
+                .iter()
+                .filter(|a| a.kind == AnnotationKind::MustHold)
+                .filter_map(|a| {
+                    let key = lockstate::lock_key(&a.lock);
+                    let kind = *taken.get(last_component(&key))?;
+                    Some(InitialSection { kind, key })
+                })
+                .collect();
+            if !sections.is_empty() {
+                out.insert((fi as u32, i as u32), sections);
+            }
+        }
+    }
+    out
+}
+
+fn last_component(key: &str) -> &str {
+    key.rsplit(['.', '>']).next().unwrap_or(key)
+}
+
+/// Functions registered as atomic callbacks anywhere in the run.
+fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
+    let k = program.knowledge;
+    let mut out = Vec::new();
+    for (fi, file) in program.files.iter().enumerate() {
+        let fi = fi as u32;
+        let calls = file.functions.iter().flat_map(|f| f.calls.iter()).chain(file.file_calls.iter());
+        for c in calls {
+            let Some(reg) = k.entry_registration(&c.callee) else { continue };
+            let Some(arg) = c.args.get(reg.arg) else { continue };
+            let name = arg.trim_start_matches('&').trim();
+            if !name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') || name.is_empty() {
+                continue;
+            }
+            if let Some(id) = program.resolve(fi, name) {
+                let r = AtomicReason::Entry {
+                    context: reg.context.clone(),
+                    registrar: format!("{}()", c.callee),
+                    file: fi,
+                    span: c.span,
+                };
+                out.push((id, r));
+            }
+        }
+        for cb in &file.field_callbacks {
+            let Some(context) = k.entry_field(&cb.field) else { continue };
+            if let Some(id) = program.resolve(fi, &cb.function) {
+                let r = AtomicReason::Entry {
+                    context: context.to_string(),
+                    registrar: format!("`.{}`", cb.field),
+                    file: fi,
+                    span: cb.span,
+                };
+                out.push((id, r));
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.0, format!("{:?}", a.1)).cmp(&(b.0, format!("{:?}", b.1))));
+    out
+}

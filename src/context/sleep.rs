@@ -1,0 +1,118 @@
+//! Which calls may sleep, on their own: sleeping GFP flags, always-sleeping allocators,
+//! sleeping functions. Calls into other functions of the program are handled by the
+//! summaries in `interproc.rs`, which use these per-call facts.
+
+use crate::facts::{Call, Function};
+use crate::gfp::{GfpValue, Sleepiness, eval_flags, sleepiness};
+use crate::knowledge::{GfpArg, Knowledge};
+
+/// How sleeping flags reach a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlagSource {
+    /// Written in the call (the argument text).
+    Argument(String),
+    /// Left out of a call whose GFP argument defaults to GFP_KERNEL.
+    Default,
+}
+
+/// What the GFP argument at one position does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlagUse {
+    Sleeps(FlagSource),
+    /// Depends on the function's own `gfp_t` parameter with this index.
+    Param(u32),
+    DoesNotSleep,
+    /// Not a GFP argument, or not evaluable.
+    Unknown,
+}
+
+/// Evaluates one argument text as GFP flags, in `function` (whose `gfp_t` parameters
+/// make the value depend on the caller).
+pub fn flag_use_of_text(k: &Knowledge, function: &Function, text: &str) -> FlagUse {
+    let value = eval_flags(text, &|id| k.gfp_flag(id));
+    match sleepiness(&value, k.sleep_bit) {
+        Sleepiness::Sleeps => match value {
+            GfpValue::Known(_) | GfpValue::Partial { .. } => FlagUse::Sleeps(FlagSource::Argument(text.to_string())),
+            GfpValue::Opaque => FlagUse::Unknown,
+        },
+        Sleepiness::DoesNotSleep => FlagUse::DoesNotSleep,
+        Sleepiness::Depends(idents) => {
+            // Exactly one unknown identifier, and it is a gfp_t parameter.
+            match idents.as_slice() {
+                [only] => function
+                    .params
+                    .iter()
+                    .position(|p| &p.name == only && p.ty.contains("gfp_t"))
+                    .map_or(FlagUse::Unknown, |i| FlagUse::Param(i as u32)),
+                _ => FlagUse::Unknown,
+            }
+        }
+        Sleepiness::Unknown => FlagUse::Unknown,
+    }
+}
+
+/// The GFP argument of a call to a known allocator or to an unknown function: its
+/// position (if any argument is one) and what it does. Known flag queries
+/// (`gfpflags_allow_blocking()`) and lock calls take no GFP argument here.
+pub fn gfp_argument(k: &Knowledge, function: &Function, call: &Call) -> Option<(Option<usize>, FlagUse)> {
+    if call.indirect {
+        return None;
+    }
+    if let Some(alloc) = k.allocator(&call.callee) {
+        if let GfpArg::At(idx) = alloc.gfp_arg {
+            return match call.args.get(idx) {
+                Some(arg) => Some((Some(idx), flag_use_of_text(k, function, arg))),
+                None if call.arg_count as usize <= idx => alloc
+                    .default_gfp
+                    .filter(|g| g.contains(k.sleep_bit))
+                    .map(|_| (None, FlagUse::Sleeps(FlagSource::Default))),
+                None => None,
+            };
+        }
+    }
+    if k.is_non_allocating_gfp_user(&call.callee) || k.lock_op(&call.callee).is_some() {
+        return None;
+    }
+    // Recognise a GFP argument by its flags, or by being the function's gfp parameter.
+    call.args.iter().enumerate().find_map(|(i, arg)| {
+        let mentions_flag = arg.contains("GFP_");
+        let mentions_param = function.params.iter().any(|p| p.ty.contains("gfp_t") && arg.contains(p.name.as_str()));
+        if !mentions_flag && !mentions_param {
+            return None;
+        }
+        match flag_use_of_text(k, function, arg) {
+            FlagUse::Unknown => None,
+            u => Some((Some(i), u)),
+        }
+    })
+}
+
+/// Why a call sleeps by itself, when it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnSleep {
+    /// A sleeping GFP argument to an allocator (or to a function we cannot see).
+    Gfp(FlagSource),
+    /// An allocator that always may sleep.
+    Allocator,
+    /// A function that sleeps (mutex_lock, msleep, ...), with the reason.
+    Call(String),
+}
+
+/// Classifies a call on its own (without looking into program functions).
+pub fn own_sleep(k: &Knowledge, function: &Function, call: &Call) -> Option<OwnSleep> {
+    if call.indirect {
+        return None;
+    }
+    if let Some(alloc) = k.allocator(&call.callee) {
+        if alloc.always_sleeps {
+            return Some(OwnSleep::Allocator);
+        }
+    }
+    if let Some(reason) = k.sleeping_call(&call.callee) {
+        return Some(OwnSleep::Call(reason.to_string()));
+    }
+    match gfp_argument(k, function, call) {
+        Some((_, FlagUse::Sleeps(source))) => Some(OwnSleep::Gfp(source)),
+        _ => None,
+    }
+}

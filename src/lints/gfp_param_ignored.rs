@@ -1,0 +1,55 @@
+//! `gfp-param-ignored`: a function takes a `gfp_t` from its caller but allocates with a
+//! hard-coded sleeping flag, so a caller in atomic context that passes GFP_ATOMIC still
+//! gets an allocation that may sleep.
+
+use super::{FunctionCx, LintInfo, short};
+use crate::context::sleep::{FlagSource, FlagUse, gfp_argument};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::gfp::{GfpValue, eval_flags};
+
+pub const INFO: LintInfo = LintInfo {
+    name: "gfp-param-ignored",
+    severity: Severity::Warning,
+    summary: "function takes a gfp_t parameter but allocates with a hard-coded sleeping flag",
+    doc: include_str!("../../lints/gfp-param-ignored.md"),
+};
+
+/// Calls that show the function decides on its own whether it may block; then a
+/// hard-coded flag on one path is deliberate.
+const BLOCKING_CHECKS: &[&str] = &["gfpflags_allow_blocking", "in_interrupt", "in_atomic", "in_softirq", "preemptible", "in_task"];
+
+pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
+    let f = cx.function;
+    let Some(param) = f.params.iter().find(|p| p.ty.contains("gfp_t") && !p.name.is_empty()) else { return };
+    if f.calls.iter().any(|c| BLOCKING_CHECKS.contains(&c.callee.as_str())) {
+        return;
+    }
+    let k = cx.knowledge;
+    for (i, call) in f.calls.iter().enumerate() {
+        if !cx.locks.is_reachable(i as u32) || k.allocator(&call.callee).is_none() {
+            continue;
+        }
+        let Some((_, FlagUse::Sleeps(FlagSource::Argument(flags)))) = gfp_argument(k, f, call) else { continue };
+        // Hard-coded: every bit known, none from the parameter.
+        if !matches!(eval_flags(&flags, &|id| k.gfp_flag(id)), GfpValue::Known(_)) {
+            continue;
+        }
+        out.push(Diagnostic {
+            lint: INFO.name,
+            severity: INFO.severity,
+            file: cx.file.path.clone(),
+            span: call.span,
+            function: f.name.clone(),
+            message: format!(
+                "`{}()` takes `gfp_t {}` from its callers but `{}()` here uses hard-coded `{}`, which may sleep even when a caller passed GFP_ATOMIC",
+                f.name,
+                param.name,
+                call.callee,
+                short(&flags)
+            ),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: Some(format!("pass `{}` (or a mask of it) to `{}()` instead of `{}`", param.name, call.callee, short(&flags))),
+        });
+    }
+}
