@@ -37,6 +37,9 @@ pub struct FieldCallback {
     pub field: String,
     pub function: String,
     pub span: Span,
+    /// The object assigned to (`urb` in `urb->complete = f`), or the type of the
+    /// initialised declaration (`struct net_device_ops`).
+    pub object: String,
 }
 
 /// A sparse context annotation on a function definition.
@@ -75,8 +78,9 @@ pub struct Function {
 
 #[derive(Debug, Clone, Default)]
 pub struct Param {
+    /// The name, kept for `gfp_t` parameters only (empty otherwise).
     pub name: String,
-    /// The declared type, as written (`gfp_t`, `struct foo *`).
+    /// The declared type, kept for `gfp_t` parameters only (empty otherwise).
     pub ty: String,
 }
 

@@ -35,6 +35,16 @@ struct RawEntry {
 struct RawEntryField {
     context: String,
     fields: Vec<String>,
+    #[serde(default)]
+    object: Option<String>,
+}
+
+/// A callback field and the context its function runs in.
+#[derive(Debug, Clone)]
+pub struct EntryField {
+    pub context: String,
+    /// Text the assigned object or initialised type must contain, for generic names.
+    pub object: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,7 +177,7 @@ pub struct Knowledge {
     pub sections: Vec<SectionKind>,
     lock_ops: HashMap<String, LockCall>,
     entries: HashMap<String, EntryRegistration>,
-    entry_fields: HashMap<String, String>,
+    entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
@@ -267,7 +277,7 @@ impl Knowledge {
         let mut entry_fields = HashMap::new();
         for e in raw.entry_field {
             for f in e.fields {
-                entry_fields.insert(f, e.context.clone());
+                entry_fields.insert(f, EntryField { context: e.context.clone(), object: e.object.clone() });
             }
         }
         let mut sleeping = HashMap::new();
@@ -305,8 +315,8 @@ impl Knowledge {
     }
 
     /// The context of a callback stored in this field (`ndo_start_xmit`, ...).
-    pub fn entry_field(&self, field: &str) -> Option<&str> {
-        self.entry_fields.get(field).map(String::as_str)
+    pub fn entry_field(&self, field: &str) -> Option<&EntryField> {
+        self.entry_fields.get(field)
     }
 
     pub fn entry_fields(&self) -> impl Iterator<Item = &str> {

@@ -13,6 +13,8 @@ pub mod parse;
 pub mod program;
 pub mod report;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use diagnostic::Diagnostic;
@@ -56,20 +58,38 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         .build()
         .expect("thread pool");
     pool.install(|| {
-        // Stage 1, parallel: every file to facts; trees are dropped inside.
-        let parsed: Vec<Result<facts::FileFacts, FileError>> =
-            files.par_iter().map(|path| parse::analyse_file(path, knowledge)).collect();
+        // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
+        // dropped inside, so what crosses files is small.
+        let parsed: Vec<Result<(facts::FileFacts, Vec<context::LockStates>), FileError>> =
+            files.par_iter().map(|path| analyse_locally(path, knowledge, &HashMap::new())).collect();
         let mut all_facts = Vec::with_capacity(parsed.len());
+        let mut locks = Vec::with_capacity(parsed.len());
         for r in parsed {
             match r {
-                Ok(f) => all_facts.push(f),
+                Ok((f, l)) => {
+                    all_facts.push(f);
+                    locks.push(l);
+                }
                 Err(e) => errors.push(e),
             }
         }
-        // Stage 2: whole-program index over the facts of every file of the run.
+        // Stage 2: lock wrappers defined in one file and called in another: those
+        // callers' files are analysed again, knowing the wrappers' effects.
+        let redo = cross_file_wrappers(&all_facts, &locks, knowledge);
+        let redone: Vec<(usize, Result<(facts::FileFacts, Vec<context::LockStates>), FileError>)> = redo
+            .into_par_iter()
+            .map(|(fi, extra)| (fi, analyse_locally(&all_facts[fi].path, knowledge, &extra)))
+            .collect();
+        for (fi, r) in redone {
+            // The file was readable a moment ago; if it changed meanwhile, keep the first result.
+            if let Ok((f, l)) = r {
+                all_facts[fi] = f;
+                locks[fi] = l;
+            }
+        }
+        // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
-        // Stage 3: context, per function (parallel) and across functions (fixpoints).
-        let analysis = context::Analysis::run(&program);
+        let analysis = context::Analysis::run(&program, locks);
         // Stage 4, parallel: lints per function.
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
@@ -87,6 +107,60 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         sort_diagnostics(&mut outcome.diagnostics);
         outcome
     })
+}
+
+/// Parse, extract facts, compute lock states (with `extra` wrappers from other files),
+/// and drop the CFGs.
+fn analyse_locally(
+    path: &str,
+    knowledge: &Knowledge,
+    extra: &HashMap<String, context::lockstate::LockEffect>,
+) -> Result<(facts::FileFacts, Vec<context::LockStates>), FileError> {
+    let mut facts = parse::analyse_file(path, knowledge)?;
+    let locks = context::local::file_locks(&facts, knowledge, extra);
+    context::local::drop_cfgs(&mut facts);
+    Ok((facts, locks))
+}
+
+/// Files that call a lock wrapper defined in another file, with those wrappers' effects.
+fn cross_file_wrappers(
+    all_facts: &[facts::FileFacts],
+    locks: &[Vec<context::LockStates>],
+    knowledge: &Knowledge,
+) -> Vec<(usize, HashMap<String, context::lockstate::LockEffect>)> {
+    let program = program::Program::build(all_facts, knowledge);
+    let mut effects = HashMap::new();
+    for (fi, file_locks) in locks.iter().enumerate() {
+        for (i, l) in file_locks.iter().enumerate() {
+            let e = l.effect();
+            if !e.is_empty() {
+                effects.insert((fi as u32, i as u32), e);
+            }
+        }
+    }
+    if effects.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (fi, file) in all_facts.iter().enumerate() {
+        let mut extra = HashMap::new();
+        for c in file.functions.iter().flat_map(|f| f.calls.iter()) {
+            if c.indirect || knowledge.lock_op(&c.callee).is_some() || extra.contains_key(&c.callee) {
+                continue;
+            }
+            if let Some(id) = program.resolve(fi as u32, &c.callee) {
+                if id.0 as usize != fi {
+                    if let Some(e) = effects.get(&id) {
+                        extra.insert(c.callee.clone(), e.clone());
+                    }
+                }
+            }
+        }
+        if !extra.is_empty() {
+            out.push((fi, extra));
+        }
+    }
+    out
 }
 
 /// Runs the lints over one file's functions.

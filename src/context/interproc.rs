@@ -19,16 +19,19 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use rayon::prelude::*;
 
-use super::lockstate::{self, InitialSection, LockEffect, LockStates};
+use super::lockstate::{self, LockEffect, LockStates};
 use super::sleep::{FlagUse, OwnSleep, flag_use_of_text, gfp_argument, own_sleep};
-use crate::facts::{AnnotationKind, Call, Function, Span};
-use crate::knowledge::{Knowledge, LockOp};
+use crate::facts::{Function, Span};
+use crate::knowledge::Knowledge;
 use crate::program::{FunctionId, Program};
 
 /// How many distinct atomic reasons a function keeps (the report lists up to these).
 pub const MAX_REASONS: usize = 4;
-/// Rounds of lock-wrapper refinement (a wrapper of a wrapper of a wrapper).
-const WRAPPER_ROUNDS: usize = 3;
+/// How many calls deep atomic context is followed from where it starts (an entry point,
+/// or a call made with a section held). Every link of a chain is a chance for a wrong
+/// resolution or an infeasible path; on the 6.1 drivers/ tree, chains longer than this
+/// were mostly wrong, so they are not reported (see the README's precision notes).
+pub const MAX_CHAIN_DEPTH: u32 = 4;
 
 /// A call that sleeps, in its function.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +93,8 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    pub fn run(program: &Program) -> Analysis {
+    /// `locks` are the per-file lock states from `local::file_locks` ([file][function]).
+    pub fn run(program: &Program, locks: Vec<Vec<LockStates>>) -> Analysis {
         let k = program.knowledge;
         let files = program.files;
         let ids: Vec<FunctionId> = files
@@ -99,62 +103,13 @@ impl Analysis {
             .flat_map(|(fi, f)| (0..f.functions.len()).map(move |i| (fi as u32, i as u32)))
             .collect();
 
-        // 1. Lock states, then lock-wrapper refinement.
-        let initial = initial_sections(program);
-        let no_wrappers = |_: &Call| None;
-        let mut locks: Vec<Vec<LockStates>> = files
-            .par_iter()
-            .enumerate()
-            .map(|(fi, file)| {
-                file.functions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        let init = initial.get(&(fi as u32, i as u32)).map(Vec::as_slice).unwrap_or(&[]);
-                        lockstate::analyse(f, k, init, &no_wrappers)
-                    })
-                    .collect()
+        let lock_effects: HashMap<FunctionId, LockEffect> = ids
+            .iter()
+            .filter_map(|&id| {
+                let e = locks[id.0 as usize][id.1 as usize].effect();
+                (!e.is_empty()).then_some((id, e))
             })
             .collect();
-        let mut lock_effects: HashMap<FunctionId, LockEffect> = HashMap::new();
-        for _ in 0..WRAPPER_ROUNDS {
-            let effects: HashMap<FunctionId, LockEffect> = ids
-                .iter()
-                .filter_map(|&id| {
-                    let e = locks[id.0 as usize][id.1 as usize].effect();
-                    (!e.is_empty()).then_some((id, e))
-                })
-                .collect();
-            if effects == lock_effects {
-                break;
-            }
-            lock_effects = effects;
-            // Re-analyse only the callers of wrappers.
-            let redo: Vec<FunctionId> = ids
-                .par_iter()
-                .copied()
-                .filter(|&(fi, i)| {
-                    let f = &files[fi as usize].functions[i as usize];
-                    f.calls.iter().any(|c| {
-                        !c.indirect
-                            && k.lock_op(&c.callee).is_none()
-                            && program.resolve(fi, &c.callee).is_some_and(|id| lock_effects.contains_key(&id))
-                    })
-                })
-                .collect();
-            let redone: Vec<(FunctionId, LockStates)> = redo
-                .par_iter()
-                .map(|&(fi, i)| {
-                    let f = &files[fi as usize].functions[i as usize];
-                    let wrapper = |c: &Call| program.resolve(fi, &c.callee).and_then(|id| lock_effects.get(&id).cloned());
-                    let init = initial.get(&(fi, i)).map(Vec::as_slice).unwrap_or(&[]);
-                    ((fi, i), lockstate::analyse(f, k, init, &wrapper))
-                })
-                .collect();
-            for (id, ls) in redone {
-                locks[id.0 as usize][id.1 as usize] = ls;
-            }
-        }
 
         // Call edges (reachable, resolved, not lock primitives or wrappers).
         let edges: Vec<Vec<Vec<Edge>>> = files
@@ -252,9 +207,17 @@ impl Analysis {
 
         // 4. Atomic reasons, top-down, into functions that may sleep.
         let mut atomic: HashMap<FunctionId, Vec<AtomicReason>> = HashMap::new();
+        // Depth of a function: calls from where atomic context starts (breadth-first,
+        // so the first time a function is reached is its shortest chain).
+        let mut depth: HashMap<FunctionId, u32> = HashMap::new();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
-        let add = |atomic: &mut HashMap<FunctionId, Vec<AtomicReason>>, id: FunctionId, r: AtomicReason, queue: &mut VecDeque<FunctionId>| {
-            if !may_sleep.contains_key(&id) {
+        let add = |atomic: &mut HashMap<FunctionId, Vec<AtomicReason>>,
+                   depth: &mut HashMap<FunctionId, u32>,
+                   id: FunctionId,
+                   d: u32,
+                   r: AtomicReason,
+                   queue: &mut VecDeque<FunctionId>| {
+            if !may_sleep.contains_key(&id) || d > MAX_CHAIN_DEPTH {
                 return;
             }
             let reasons = atomic.entry(id).or_default();
@@ -263,11 +226,12 @@ impl Analysis {
             }
             reasons.push(r);
             if reasons.len() == 1 {
+                depth.insert(id, d);
                 queue.push_back(id);
             }
         };
         for (id, r) in entry_points(program) {
-            add(&mut atomic, id, r, &mut queue);
+            add(&mut atomic, &mut depth, id, 0, r, &mut queue);
         }
         for &id in &ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
@@ -292,14 +256,16 @@ impl Analysis {
                     f.calls[h.site as usize].span.line
                 };
                 let r = AtomicReason::CalledWithHeld { caller: id, call: e.call, section, acquired_line, certain: h.certain };
-                add(&mut atomic, e.callee, r, &mut queue);
+                add(&mut atomic, &mut depth, e.callee, 1, r, &mut queue);
             }
         }
         while let Some(caller) = queue.pop_front() {
             let ls = &locks[caller.0 as usize][caller.1 as usize];
+            let d = depth.get(&caller).copied().unwrap_or(0) + 1;
             for e in &edges[caller.0 as usize][caller.1 as usize] {
                 if ls.at_call(e.call).is_empty() {
-                    add(&mut atomic, e.callee, AtomicReason::CalledFromAtomic { caller, call: e.call }, &mut queue);
+                    let r = AtomicReason::CalledFromAtomic { caller, call: e.call };
+                    add(&mut atomic, &mut depth, e.callee, d, r, &mut queue);
                 }
             }
         }
@@ -413,52 +379,6 @@ fn sleep_sites(
     out
 }
 
-/// Sections functions are entered with, from `__must_hold(x)`: counted as atomic only
-/// when the same file takes a lock of that name with an atomic primitive (the
-/// annotation is also used for mutexes).
-fn initial_sections(program: &Program) -> HashMap<FunctionId, Vec<InitialSection>> {
-    let k = program.knowledge;
-    let mut out = HashMap::new();
-    for (fi, file) in program.files.iter().enumerate() {
-        if !file.functions.iter().any(|f| f.annotations.iter().any(|a| a.kind == AnnotationKind::MustHold)) {
-            continue;
-        }
-        // Last component of every atomic lock taken in the file → its section kind.
-        let mut taken: HashMap<String, usize> = HashMap::new();
-        for f in &file.functions {
-            for c in &f.calls {
-                if let Some(call) = k.lock_call(&c.callee) {
-                    if let LockOp::Acquire(kind) | LockOp::TryAcquire(kind) = call.op {
-                        if let Some(arg) = c.args.get(call.key_arg) {
-                            taken.insert(last_component(&lockstate::lock_key(arg)).to_string(), kind);
-                        }
-                    }
-                }
-            }
-        }
-        for (i, f) in file.functions.iter().enumerate() {
-            let sections: Vec<InitialSection> = f
-                .annotations
-                .iter()
-                .filter(|a| a.kind == AnnotationKind::MustHold)
-                .filter_map(|a| {
-                    let key = lockstate::lock_key(&a.lock);
-                    let kind = *taken.get(last_component(&key))?;
-                    Some(InitialSection { kind, key })
-                })
-                .collect();
-            if !sections.is_empty() {
-                out.insert((fi as u32, i as u32), sections);
-            }
-        }
-    }
-    out
-}
-
-fn last_component(key: &str) -> &str {
-    key.rsplit(['.', '>']).next().unwrap_or(key)
-}
-
 /// Functions registered as atomic callbacks anywhere in the run.
 fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
     let k = program.knowledge;
@@ -484,10 +404,13 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
             }
         }
         for cb in &file.field_callbacks {
-            let Some(context) = k.entry_field(&cb.field) else { continue };
+            let Some(entry) = k.entry_field(&cb.field) else { continue };
+            if entry.object.as_ref().is_some_and(|o| !cb.object.contains(o.as_str())) {
+                continue;
+            }
             if let Some(id) = program.resolve(fi, &cb.function) {
                 let r = AtomicReason::Entry {
-                    context: context.to_string(),
+                    context: entry.context.clone(),
                     registrar: format!("`.{}`", cb.field),
                     file: fi,
                     span: cb.span,

@@ -55,18 +55,23 @@ impl LockEffect {
 pub struct LockStates {
     /// Non-empty sets of sections held just before a call, by call index (sorted).
     held: Vec<(u32, State)>,
-    /// Whether each call is on some path from the entry.
-    pub reachable: Vec<bool>,
+    /// Calls on no path from the entry (sorted; usually none, so no allocation).
+    unreachable: Vec<u32>,
     /// Sections still held when the function returns (`None` if it never returns).
     pub at_exit: Option<State>,
     /// Sections released that this function did not take (a release wrapper).
     pub released_unmatched: Vec<(SectionKindId, u32)>,
-    pub keys: Vec<String>,
+    /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
+    keys: Vec<String>,
 }
 
 impl LockStates {
     pub fn key(&self, held: &Held) -> &str {
-        &self.keys[held.key as usize]
+        self.key_text(held.key)
+    }
+
+    fn key_text(&self, key: u32) -> &str {
+        if key == 0 { "" } else { &self.keys[key as usize - 1] }
     }
 
     /// The sections held just before call `call` (empty when none, or unreachable).
@@ -78,7 +83,7 @@ impl LockStates {
     }
 
     pub fn is_reachable(&self, call: u32) -> bool {
-        self.reachable.get(call as usize).copied().unwrap_or(false)
+        self.unreachable.binary_search(&call).is_err()
     }
 
     /// The wrapper effect of this function: what it leaves held or releases.
@@ -87,12 +92,12 @@ impl LockStates {
         if let Some(exit) = &self.at_exit {
             for h in exit {
                 if h.certain && h.guard_scope.is_none() && h.site != ANNOTATION_SITE {
-                    effect.acquires.push((h.kind, self.keys[h.key as usize].clone()));
+                    effect.acquires.push((h.kind, self.key_text(h.key).to_string()));
                 }
             }
         }
         for &(kind, key) in &self.released_unmatched {
-            effect.releases.push((kind, self.keys[key as usize].clone()));
+            effect.releases.push((kind, self.key_text(key).to_string()));
         }
         effect
     }
@@ -146,14 +151,17 @@ pub fn analyse(
 ) -> LockStates {
     let cfg = &function.cfg;
     let n = cfg.nodes.len();
-    let mut keys: Vec<String> = vec![String::new()];
-    let mut key_ids: HashMap<String, u32> = HashMap::from([(String::new(), 0)]);
+    let mut keys: Vec<String> = Vec::new();
+    let mut key_ids: HashMap<String, u32> = HashMap::new();
     let mut intern = |k: String| -> u32 {
+        if k.is_empty() {
+            return 0;
+        }
         if let Some(&id) = key_ids.get(&k) {
             return id;
         }
         keys.push(k.clone());
-        let id = (keys.len() - 1) as u32;
+        let id = keys.len() as u32;
         key_ids.insert(k, id);
         id
     };
@@ -171,7 +179,7 @@ pub fn analyse(
     let mut states: Vec<Option<State>> = vec![None; n];
     let mut unmatched: Vec<(SectionKindId, u32)> = Vec::new();
     if n == 0 {
-        return LockStates { reachable: vec![false; function.calls.len()], keys, ..LockStates::default() };
+        return LockStates { unreachable: (0..function.calls.len() as u32).collect(), keys, ..LockStates::default() };
     }
     states[ENTRY as usize] = Some(entry_state);
     let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
@@ -226,10 +234,16 @@ pub fn analyse(
     }
     held.sort_by_key(|(c, _)| *c);
     held.dedup_by_key(|(c, _)| *c);
-    let at_exit = states.get(EXIT as usize).cloned().flatten();
+    let unreachable: Vec<u32> = (0..function.calls.len() as u32).filter(|&c| !reachable[c as usize]).collect();
+    let at_exit = states.get(EXIT as usize).cloned().flatten().map(|mut s| {
+        s.shrink_to_fit();
+        s
+    });
     unmatched.sort();
     unmatched.dedup();
-    LockStates { held, reachable, at_exit, released_unmatched: unmatched, keys }
+    held.shrink_to_fit();
+    keys.shrink_to_fit();
+    LockStates { held, unreachable, at_exit, released_unmatched: unmatched, keys }
 }
 
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@
 //! are plain data so lints never walk a CFG or a call graph themselves.
 
 pub mod interproc;
+pub mod local;
 pub mod lockstate;
 pub mod sleep;
 

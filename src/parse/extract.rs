@@ -47,6 +47,7 @@ pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: 
         }
         stack[start..].reverse();
     }
+    facts.functions.shrink_to_fit();
     facts
 }
 
@@ -158,10 +159,11 @@ fn file_scope_item(node: Node, src: &[u8], original: &[u8], knowledge: &Knowledg
         facts.file_calls.push(call);
     }
     if node.kind() == "declaration" && mentions_entry_field(bytes, knowledge) {
+        let object = node.child_by_field_name("type").map(|t| clean_text(&src[t.byte_range()], 80)).unwrap_or_default();
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             if n.kind() == "initializer_pair" {
-                if let Some(cb) = initializer_callback(n, src, knowledge) {
+                if let Some(cb) = initializer_callback(n, src, knowledge, &object) {
                     facts.field_callbacks.push(cb);
                 }
                 continue;
@@ -190,14 +192,14 @@ fn mentions_entry_field(bytes: &[u8], knowledge: &Knowledge) -> bool {
     false
 }
 
-fn initializer_callback(pair: Node, src: &[u8], knowledge: &Knowledge) -> Option<FieldCallback> {
+fn initializer_callback(pair: Node, src: &[u8], knowledge: &Knowledge, object: &str) -> Option<FieldCallback> {
     let designator = pair.child_by_field_name("designator")?;
     let field = designator.named_child(0).filter(|f| f.kind() == "field_identifier")?;
     let field = text(field, src);
     knowledge.entry_field(field)?;
     let value = pair.child_by_field_name("value")?;
     let function = callback_name(value, src)?;
-    Some(FieldCallback { field: field.to_string(), function, span: span_of(pair) })
+    Some(FieldCallback { field: field.to_string(), function, span: span_of(pair), object: object.to_string() })
 }
 
 /// `foo` or `&foo` as a function reference.
@@ -319,9 +321,16 @@ fn function<'a>(
             if p.kind() != "parameter_declaration" {
                 continue;
             }
-            let ty = p.child_by_field_name("type").map(|t| clean_text(&original[t.byte_range()], 80)).unwrap_or_default();
-            let pname = p.child_by_field_name("declarator").map(|d| innermost_identifier(d, src)).unwrap_or_default();
-            params.push(Param { name: pname, ty });
+            // Only gfp_t parameters matter downstream; other types and names are not
+            // kept (they would cost tens of MB on a whole drivers/ tree).
+            let ty = p.child_by_field_name("type").map(|t| text(t, src)).unwrap_or_default();
+            let param = if ty.contains("gfp_t") {
+                let name = p.child_by_field_name("declarator").map(|d| innermost_identifier(d, src)).unwrap_or_default();
+                Param { name, ty: ty.trim().to_string() }
+            } else {
+                Param::default()
+            };
+            params.push(param);
         }
     }
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, def);
@@ -338,13 +347,17 @@ fn function<'a>(
     field_callbacks.append(&mut builder.field_callbacks);
     let head = &original[def.start_byte()..body.start_byte()];
     let annotations = if head.contains(&b'_') { annotations(head) } else { Vec::new() };
+    // Vectors grew by doubling; the facts live until the end of the run.
+    let mut calls = builder.calls;
+    calls.shrink_to_fit();
+    params.shrink_to_fit();
     Some(Function {
         annotations,
         name,
         is_static,
         name_span: span_of(name_node),
         params,
-        calls: builder.calls,
+        calls,
         cfg: Cfg { nodes: builder.nodes, scope_parents: builder.scope_parents },
         truncated: builder.truncated,
     })
@@ -528,7 +541,8 @@ impl<'a> CfgBuilder<'a> {
             return;
         }
         let Some(function) = assign.child_by_field_name("right").and_then(|r| callback_name(r, self.src)) else { return };
-        self.field_callbacks.push(FieldCallback { field: field.to_string(), function, span: span_of(assign) });
+        let object = left.child_by_field_name("argument").map(|a| clean_text(&self.src[a.byte_range()], 80)).unwrap_or_default();
+        self.field_callbacks.push(FieldCallback { field: field.to_string(), function, span: span_of(assign), object });
     }
 
     /// For `guard(class)` used as the callee of `guard(class)(args)`: the class.

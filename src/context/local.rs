@@ -1,0 +1,115 @@
+//! The per-file part of context inference, run in the parse stage right after a file's
+//! facts are extracted: lock states of every function, with the lock wrappers defined
+//! in the same file (and, on a second visit, wrappers from other files by name). After
+//! it, the file's CFGs are dropped: the whole-program stages need only lock states.
+
+use std::collections::HashMap;
+
+use super::lockstate::{self, InitialSection, LockEffect, LockStates};
+use crate::facts::{AnnotationKind, Call, FileFacts};
+use crate::knowledge::{Knowledge, LockOp};
+
+/// Rounds of wrapper refinement within a file (a wrapper of a wrapper of a wrapper).
+const WRAPPER_ROUNDS: usize = 3;
+
+/// Lock states of every function of `facts`. `extra` maps callee names to the lock
+/// effects of wrappers defined in other files.
+pub fn file_locks(facts: &FileFacts, k: &Knowledge, extra: &HashMap<String, LockEffect>) -> Vec<LockStates> {
+    let initial = initial_sections(facts, k);
+    let by_name: HashMap<&str, usize> = facts.functions.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    let run = |i: usize, effects: &HashMap<usize, LockEffect>| {
+        let f = &facts.functions[i];
+        let wrapper = |c: &Call| -> Option<LockEffect> {
+            match by_name.get(c.callee.as_str()) {
+                Some(&j) if j != i => effects.get(&j).cloned(),
+                Some(_) => None,
+                None => extra.get(&c.callee).cloned(),
+            }
+        };
+        let init = initial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
+        lockstate::analyse(f, k, init, &wrapper)
+    };
+    let none = HashMap::new();
+    let mut locks: Vec<LockStates> = (0..facts.functions.len()).map(|i| run(i, &none)).collect();
+    let calls_wrapper = |i: usize, effects: &HashMap<usize, LockEffect>| {
+        facts.functions[i].calls.iter().any(|c| {
+            !c.indirect
+                && k.lock_op(&c.callee).is_none()
+                && match by_name.get(c.callee.as_str()) {
+                    Some(j) => *j != i && effects.contains_key(j),
+                    None => extra.contains_key(&c.callee),
+                }
+        })
+    };
+    let mut effects: HashMap<usize, LockEffect> = HashMap::new();
+    for round in 0..WRAPPER_ROUNDS {
+        let next: HashMap<usize, LockEffect> = locks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let e = l.effect();
+                (!e.is_empty()).then_some((i, e))
+            })
+            .collect();
+        if next == effects && !(round == 0 && !extra.is_empty()) {
+            break;
+        }
+        effects = next;
+        for i in 0..facts.functions.len() {
+            if calls_wrapper(i, &effects) {
+                locks[i] = run(i, &effects);
+            }
+        }
+    }
+    locks
+}
+
+/// Frees the CFGs of a file once its lock states are computed.
+pub fn drop_cfgs(facts: &mut FileFacts) {
+    for f in &mut facts.functions {
+        f.cfg = Default::default();
+    }
+}
+
+/// Sections functions are entered with, from `__must_hold(x)`: counted as atomic only
+/// when the same file takes a lock of that name with an atomic primitive (the
+/// annotation is also used for mutexes).
+fn initial_sections(file: &FileFacts, k: &Knowledge) -> HashMap<usize, Vec<InitialSection>> {
+    let mut out = HashMap::new();
+    if !file.functions.iter().any(|f| f.annotations.iter().any(|a| a.kind == AnnotationKind::MustHold)) {
+        return out;
+    }
+    // Last component of every atomic lock taken in the file → its section kind.
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for f in &file.functions {
+        for c in &f.calls {
+            if let Some(call) = k.lock_call(&c.callee) {
+                if let LockOp::Acquire(kind) | LockOp::TryAcquire(kind) = call.op {
+                    if let Some(arg) = c.args.get(call.key_arg) {
+                        taken.insert(last_component(&lockstate::lock_key(arg)).to_string(), kind);
+                    }
+                }
+            }
+        }
+    }
+    for (i, f) in file.functions.iter().enumerate() {
+        let sections: Vec<InitialSection> = f
+            .annotations
+            .iter()
+            .filter(|a| a.kind == AnnotationKind::MustHold)
+            .filter_map(|a| {
+                let key = lockstate::lock_key(&a.lock);
+                let kind = *taken.get(last_component(&key))?;
+                Some(InitialSection { kind, key })
+            })
+            .collect();
+        if !sections.is_empty() {
+            out.insert(i, sections);
+        }
+    }
+    out
+}
+
+fn last_component(key: &str) -> &str {
+    key.rsplit(['.', '>']).next().unwrap_or(key)
+}
