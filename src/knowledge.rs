@@ -37,6 +37,8 @@ struct RawEntryField {
     fields: Vec<String>,
     #[serde(default)]
     object: Option<String>,
+    #[serde(default)]
+    initialised_by: Vec<String>,
 }
 
 /// A callback field and the context its function runs in.
@@ -45,6 +47,8 @@ pub struct EntryField {
     pub context: String,
     /// Text the assigned object or initialised type must contain, for generic names.
     pub object: Option<String>,
+    /// Or: calls one of which must initialise the object (first argument) in the file.
+    pub initialised_by: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -277,7 +281,11 @@ impl Knowledge {
         let mut entry_fields = HashMap::new();
         for e in raw.entry_field {
             for f in e.fields {
-                entry_fields.insert(f, EntryField { context: e.context.clone(), object: e.object.clone() });
+                entry_fields.insert(f, EntryField {
+                        context: e.context.clone(),
+                        object: e.object.clone(),
+                        initialised_by: e.initialised_by.clone(),
+                    });
             }
         }
         let mut sleeping = HashMap::new();
@@ -319,8 +327,9 @@ impl Knowledge {
         self.entry_fields.get(field)
     }
 
-    pub fn entry_fields(&self) -> impl Iterator<Item = &str> {
-        self.entry_fields.keys().map(String::as_str)
+    /// Whether a call initialises objects whose callback fields we read (hrtimer_init).
+    pub fn initialises_callback_object(&self, callee: &str) -> bool {
+        self.entry_fields.values().any(|e| e.initialised_by.iter().any(|n| n == callee))
     }
 
     /// Why a (non-allocating) call may sleep, if it does.

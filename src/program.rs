@@ -29,7 +29,10 @@ impl<'a> Program<'a> {
                 let id = (fi as u32, i as u32);
                 if f.is_static {
                     statics.insert((fi as u32, f.name.as_str()), id);
-                } else {
+                }
+                // A static (inline) function in a header is visible to every file that
+                // includes it, so it resolves like a global one.
+                if !f.is_static || file.path.ends_with(".h") {
                     globals.entry(f.name.as_str()).or_default().push(id);
                 }
             }

@@ -33,6 +33,10 @@ pub const MAX_REASONS: usize = 4;
 /// were mostly wrong, so they are not reported (see the README's precision notes).
 pub const MAX_CHAIN_DEPTH: u32 = 4;
 
+/// For each function, its `gfp_t` parameters (by index) that reach an allocation,
+/// with that allocation (function, call index).
+pub type GfpSinks = HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>;
+
 /// A call that sleeps, in its function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SleepSite {
@@ -85,7 +89,7 @@ pub struct Analysis {
     /// Functions that may sleep outside their own atomic sections: the call that does.
     pub may_sleep: HashMap<FunctionId, u32>,
     /// gfp_t parameters that reach an allocator: (param index) → (function, call) of the allocation.
-    pub gfp_sinks: HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>,
+    pub gfp_sinks: GfpSinks,
     pub atomic: HashMap<FunctionId, Vec<AtomicReason>>,
     /// Direct callers of each function (for "also called from process context").
     pub callers: HashMap<FunctionId, Vec<(FunctionId, u32)>>,
@@ -143,7 +147,7 @@ impl Analysis {
         }
 
         // 2. gfp sinks, bottom-up.
-        let mut gfp_sinks: HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>> = HashMap::new();
+        let mut gfp_sinks: GfpSinks = HashMap::new();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         for &id in &ids {
             let f = program.function(id);
@@ -309,7 +313,7 @@ impl Analysis {
 }
 
 fn add_sink(
-    sinks: &mut HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>,
+    sinks: &mut GfpSinks,
     id: FunctionId,
     param: u32,
     sink: (FunctionId, u32),
@@ -333,7 +337,7 @@ pub fn describe_section(k: &Knowledge, ls: &LockStates, h: &lockstate::Held) -> 
 /// sleeping flags into a program function whose parameter reaches an allocator.
 fn sleep_sites(
     program: &Program,
-    sinks: &HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>,
+    sinks: &GfpSinks,
     id: FunctionId,
     f: &Function,
     ls: &LockStates,
@@ -363,14 +367,11 @@ fn sleep_sites(
                 // A function of the program: it sleeps here only if a sleeping flag we
                 // pass reaches one of its allocations.
                 for &(param, sink) in sinks.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
-                    if let Some(arg) = c.args.get(param as usize) {
-                        if let FlagUse::Sleeps(_) = flag_use_of_text(k, f, arg) {
-                            out.push(SleepSite {
-                                call: ci,
-                                kind: SleepKind::PassesGfp { flags: arg.clone(), callee, sink },
-                            });
-                            break;
-                        }
+                    if let Some(arg) = c.args.get(param as usize)
+                        && let FlagUse::Sleeps(_) = flag_use_of_text(k, f, arg)
+                    {
+                        out.push(SleepSite { call: ci, kind: SleepKind::PassesGfp { flags: arg.clone(), callee, sink } });
+                        break;
                     }
                 }
             }
@@ -407,6 +408,16 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
             let Some(entry) = k.entry_field(&cb.field) else { continue };
             if entry.object.as_ref().is_some_and(|o| !cb.object.contains(o.as_str())) {
                 continue;
+            }
+            if !entry.initialised_by.is_empty() {
+                let object = lockstate::lock_key(&cb.object);
+                let initialised = file.functions.iter().flat_map(|f| f.calls.iter()).any(|c| {
+                    entry.initialised_by.contains(&c.callee)
+                        && c.args.first().is_some_and(|a| lockstate::lock_key(a) == object)
+                });
+                if !initialised {
+                    continue;
+                }
             }
             if let Some(id) = program.resolve(fi, &cb.function) {
                 let r = AtomicReason::Entry {

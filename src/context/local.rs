@@ -51,13 +51,14 @@ pub fn file_locks(facts: &FileFacts, k: &Knowledge, extra: &HashMap<String, Lock
                 (!e.is_empty()).then_some((i, e))
             })
             .collect();
-        if next == effects && !(round == 0 && !extra.is_empty()) {
+        // Extra wrappers from other files count from the first round on.
+        if next == effects && (round != 0 || extra.is_empty()) {
             break;
         }
         effects = next;
-        for i in 0..facts.functions.len() {
+        for (i, slot) in locks.iter_mut().enumerate() {
             if calls_wrapper(i, &effects) {
-                locks[i] = run(i, &effects);
+                *slot = run(i, &effects);
             }
         }
     }

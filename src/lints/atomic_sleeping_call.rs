@@ -22,7 +22,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             Some(_) => call_text(call),
             None => format!("{}()", call.callee),
         };
-        let what = format!("`{name}` {reason} and may sleep");
+        let what = format!("`{name}` {reason}");
         cx.report(&INFO, site, &what, Fix::Call, out);
     }
 }

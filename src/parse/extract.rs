@@ -604,6 +604,7 @@ impl<'a> CfgBuilder<'a> {
         if is_guard
             || self.knowledge.lock_op(callee).is_some()
             || self.knowledge.entry_registration(callee).is_some()
+            || self.knowledge.initialises_callback_object(callee)
             || self.knowledge.allocator(callee).is_some()
             || self.knowledge.free_families(callee).is_some()
         {

@@ -60,7 +60,7 @@ fn range(span: crate::facts::Span) -> std::ops::Range<usize> {
 
 fn primary_label(d: &Diagnostic) -> &'static str {
     match d.lint {
-        "atomic-sleeping-gfp" | "atomic-sleeping-alloc" => "may sleep here",
+        "atomic-sleeping-gfp" | "atomic-sleeping-alloc" | "atomic-sleeping-call" => "may sleep here",
         _ => "here",
     }
 }
