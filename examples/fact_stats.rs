@@ -16,11 +16,18 @@ fn main() {
                 t[1] += func.calls.len();
                 t[2] += func.cfg.nodes.len();
                 t[3] += func.calls.iter().filter(|c| !c.args.is_empty()).count();
-                t[4] += func.calls.iter().map(|c| c.callee.len() + c.args.iter().map(String::len).sum::<usize>()).sum::<usize>();
+                t[4] += func
+                    .calls
+                    .iter()
+                    .map(|c| c.callee.len() + c.args.iter().map(String::len).sum::<usize>())
+                    .sum::<usize>();
                 t[5] += func.cfg.nodes.iter().map(|n| n.succs.len()).sum::<usize>();
             }
             t
         })
         .reduce(|| [0; 6], |a, b| std::array::from_fn(|i| a[i] + b[i]));
-    println!("functions {} calls {} cfg_nodes {} calls_with_args {} text_bytes {} edges {}", totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]);
+    println!(
+        "functions {} calls {} cfg_nodes {} calls_with_args {} text_bytes {} edges {}",
+        totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]
+    );
 }

@@ -196,7 +196,8 @@ impl Knowledge {
     pub fn builtin() -> &'static Knowledge {
         static K: OnceLock<Knowledge> = OnceLock::new();
         K.get_or_init(|| {
-            Knowledge::from_toml(API_TOML).expect("embedded lints/api.toml is valid (checked by tests)")
+            Knowledge::from_toml(API_TOML)
+                .expect("embedded lints/api.toml is valid (checked by tests)")
         })
     }
 
@@ -218,7 +219,10 @@ impl Knowledge {
         let mut lock_ops = HashMap::new();
         let mut guard_ops = HashMap::new();
         for (id, s) in raw.section.into_iter().enumerate() {
-            sections.push(SectionKind { kind: s.kind, keyed: s.keyed });
+            sections.push(SectionKind {
+                kind: s.kind,
+                keyed: s.keyed,
+            });
             let ops = [
                 (s.acquire, LockOp::Acquire(id)),
                 (s.release, LockOp::Release(id)),
@@ -250,7 +254,9 @@ impl Knowledge {
             };
             let default_gfp = match &a.default_gfp {
                 Some(name) => Some(
-                    *gfp_flags.get(name).ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
+                    *gfp_flags
+                        .get(name)
+                        .ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
                 ),
                 None => None,
             };
@@ -275,17 +281,26 @@ impl Knowledge {
                 if arg == usize::MAX {
                     return Err(format!("entry registration `{r}` needs `:ARG`"));
                 }
-                entries.insert(name, EntryRegistration { arg, context: e.context.clone() });
+                entries.insert(
+                    name,
+                    EntryRegistration {
+                        arg,
+                        context: e.context.clone(),
+                    },
+                );
             }
         }
         let mut entry_fields = HashMap::new();
         for e in raw.entry_field {
             for f in e.fields {
-                entry_fields.insert(f, EntryField {
+                entry_fields.insert(
+                    f,
+                    EntryField {
                         context: e.context.clone(),
                         object: e.object.clone(),
                         initialised_by: e.initialised_by.clone(),
-                    });
+                    },
+                );
             }
         }
         let mut sleeping = HashMap::new();
@@ -329,7 +344,9 @@ impl Knowledge {
 
     /// Whether a call initialises objects whose callback fields we read (hrtimer_init).
     pub fn initialises_callback_object(&self, callee: &str) -> bool {
-        self.entry_fields.values().any(|e| e.initialised_by.iter().any(|n| n == callee))
+        self.entry_fields
+            .values()
+            .any(|e| e.initialised_by.iter().any(|n| n == callee))
     }
 
     /// Why a (non-allocating) call may sleep, if it does.
@@ -376,7 +393,10 @@ fn name_and_arg(entry: &str, default: usize) -> Result<(String, usize), String> 
 }
 
 /// Evaluates the composite flag definitions in dependency order.
-fn resolve_composites(composite: &HashMap<String, String>, flags: &mut HashMap<String, GfpSet>) -> Result<(), String> {
+fn resolve_composites(
+    composite: &HashMap<String, String>,
+    flags: &mut HashMap<String, GfpSet>,
+) -> Result<(), String> {
     let mut pending: Vec<(&String, &String)> = composite.iter().collect();
     pending.sort();
     // Each round resolves at least one definition or the table has a cycle/unknown name.
@@ -393,7 +413,10 @@ fn resolve_composites(composite: &HashMap<String, String>, flags: &mut HashMap<S
         });
         if pending.len() == before {
             let names: Vec<_> = pending.iter().map(|(n, _)| n.as_str()).collect();
-            return Err(format!("gfp.composite: cannot resolve {}", names.join(", ")));
+            return Err(format!(
+                "gfp.composite: cannot resolve {}",
+                names.join(", ")
+            ));
         }
     }
     Ok(())
@@ -409,9 +432,16 @@ mod tests {
         assert!(k.gfp_flag("GFP_KERNEL").unwrap().contains(k.sleep_bit));
         assert!(!k.gfp_flag("GFP_ATOMIC").unwrap().contains(k.sleep_bit));
         assert!(!k.gfp_flag("GFP_NOWAIT").unwrap().contains(k.sleep_bit));
-        assert!(!k.gfp_flag("GFP_TRANSHUGE_LIGHT").unwrap().contains(k.sleep_bit));
+        assert!(
+            !k.gfp_flag("GFP_TRANSHUGE_LIGHT")
+                .unwrap()
+                .contains(k.sleep_bit)
+        );
         assert!(k.gfp_flag("GFP_TRANSHUGE").unwrap().contains(k.sleep_bit));
-        assert!(matches!(k.lock_op("spin_lock_irqsave"), Some(LockOp::Acquire(_))));
+        assert!(matches!(
+            k.lock_op("spin_lock_irqsave"),
+            Some(LockOp::Acquire(_))
+        ));
         assert!(k.lock_op("spin_lock_init").is_none());
         assert!(k.allocator("vmalloc").unwrap().always_sleeps);
     }

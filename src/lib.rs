@@ -38,6 +38,9 @@ pub struct Outcome {
     pub files_with_parse_errors: usize,
 }
 
+/// A file's facts and the lock states of its functions, or why it could not be read.
+type LocalResult = Result<(facts::FileFacts, Vec<context::LockStates>), FileError>;
+
 /// Stack size of worker threads: the CFG builder recurses once per nesting level
 /// (bounded by `parse::extract::MAX_NESTING`), so give it room on any platform.
 const WORKER_STACK: usize = 16 * 1024 * 1024;
@@ -60,8 +63,10 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     pool.install(|| {
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
-        let parsed: Vec<Result<(facts::FileFacts, Vec<context::LockStates>), FileError>> =
-            files.par_iter().map(|path| analyse_locally(path, knowledge, &HashMap::new())).collect();
+        let parsed: Vec<LocalResult> = files
+            .par_iter()
+            .map(|path| analyse_locally(path, knowledge, &HashMap::new()))
+            .collect();
         let mut all_facts = Vec::with_capacity(parsed.len());
         let mut locks = Vec::with_capacity(parsed.len());
         for r in parsed {
@@ -76,7 +81,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         // Stage 2: lock wrappers defined in one file and called in another: those
         // callers' files are analysed again, knowing the wrappers' effects.
         let redo = cross_file_wrappers(&all_facts, &locks, knowledge);
-        let redone: Vec<(usize, Result<(facts::FileFacts, Vec<context::LockStates>), FileError>)> = redo
+        let redone: Vec<(usize, LocalResult)> = redo
             .into_par_iter()
             .map(|(fi, extra)| (fi, analyse_locally(&all_facts[fi].path, knowledge, &extra)))
             .collect();
@@ -115,7 +120,7 @@ fn analyse_locally(
     path: &str,
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
-) -> Result<(facts::FileFacts, Vec<context::LockStates>), FileError> {
+) -> LocalResult {
     let mut facts = parse::analyse_file(path, knowledge)?;
     let locks = context::local::file_locks(&facts, knowledge, extra);
     context::local::drop_cfgs(&mut facts);
@@ -145,15 +150,15 @@ fn cross_file_wrappers(
     for (fi, file) in all_facts.iter().enumerate() {
         let mut extra = HashMap::new();
         for c in file.functions.iter().flat_map(|f| f.calls.iter()) {
-            if c.indirect || knowledge.lock_op(&c.callee).is_some() || extra.contains_key(&c.callee) {
+            if c.indirect || knowledge.lock_op(&c.callee).is_some() || extra.contains_key(&c.callee)
+            {
                 continue;
             }
-            if let Some(id) = program.resolve(fi as u32, &c.callee) {
-                if id.0 as usize != fi {
-                    if let Some(e) = effects.get(&id) {
-                        extra.insert(c.callee.clone(), e.clone());
-                    }
-                }
+            if let Some(id) = program.resolve(fi as u32, &c.callee)
+                && id.0 as usize != fi
+                && let Some(e) = effects.get(&id)
+            {
+                extra.insert(c.callee.clone(), e.clone());
             }
         }
         if !extra.is_empty() {

@@ -49,16 +49,31 @@ pub enum SleepKind {
     Own(OwnSleep),
     /// Passes sleeping flags (`flags`) to `callee`, whose parameter reaches an allocator
     /// at `sink` (function, call index in it).
-    PassesGfp { flags: String, callee: FunctionId, sink: (FunctionId, u32) },
+    PassesGfp {
+        flags: String,
+        callee: FunctionId,
+        sink: (FunctionId, u32),
+    },
 }
 
 /// Why a function runs in atomic context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AtomicReason {
     /// Registered as an atomic callback.
-    Entry { context: String, registrar: String, file: u32, span: Span },
+    Entry {
+        context: String,
+        registrar: String,
+        file: u32,
+        span: Span,
+    },
     /// Called at `call` in `caller` with a section held there.
-    CalledWithHeld { caller: FunctionId, call: u32, section: String, acquired_line: u32, certain: bool },
+    CalledWithHeld {
+        caller: FunctionId,
+        call: u32,
+        section: String,
+        acquired_line: u32,
+        certain: bool,
+    },
     /// Called at `call` in `caller`, which is itself atomic.
     CalledFromAtomic { caller: FunctionId, call: u32 },
 }
@@ -67,9 +82,8 @@ impl AtomicReason {
     pub fn caller(&self) -> Option<(FunctionId, u32)> {
         match *self {
             AtomicReason::Entry { .. } => None,
-            AtomicReason::CalledWithHeld { caller, call, .. } | AtomicReason::CalledFromAtomic { caller, call } => {
-                Some((caller, call))
-            }
+            AtomicReason::CalledWithHeld { caller, call, .. }
+            | AtomicReason::CalledFromAtomic { caller, call } => Some((caller, call)),
         }
     }
 }
@@ -128,11 +142,21 @@ impl Analysis {
                         f.calls
                             .iter()
                             .enumerate()
-                            .filter(|(ci, c)| ls.is_reachable(*ci as u32) && !c.indirect && k.lock_op(&c.callee).is_none())
-                            .filter(|(_, c)| k.allocator(&c.callee).is_none() && k.sleeping_call(&c.callee).is_none())
+                            .filter(|(ci, c)| {
+                                ls.is_reachable(*ci as u32)
+                                    && !c.indirect
+                                    && k.lock_op(&c.callee).is_none()
+                            })
+                            .filter(|(_, c)| {
+                                k.allocator(&c.callee).is_none()
+                                    && k.sleeping_call(&c.callee).is_none()
+                            })
                             .filter_map(|(ci, c)| {
                                 let callee = program.resolve(fi as u32, &c.callee)?;
-                                (callee != (fi as u32, i as u32)).then_some(Edge { call: ci as u32, callee })
+                                (callee != (fi as u32, i as u32)).then_some(Edge {
+                                    call: ci as u32,
+                                    callee,
+                                })
                             })
                             .collect()
                     })
@@ -170,7 +194,9 @@ impl Analysis {
                 let f = program.function(caller);
                 let c = &f.calls[call as usize];
                 for &(param, sink) in &sinks {
-                    let Some(arg) = c.args.get(param as usize) else { continue };
+                    let Some(arg) = c.args.get(param as usize) else {
+                        continue;
+                    };
                     if let FlagUse::Param(p) = flag_use_of_text(k, f, arg) {
                         add_sink(&mut gfp_sinks, caller, p, sink, &mut queue);
                     }
@@ -186,7 +212,9 @@ impl Analysis {
                 file.functions
                     .iter()
                     .enumerate()
-                    .map(|(i, f)| sleep_sites(program, &gfp_sinks, (fi as u32, i as u32), f, &locks[fi][i]))
+                    .map(|(i, f)| {
+                        sleep_sites(program, &gfp_sinks, (fi as u32, i as u32), f, &locks[fi][i])
+                    })
                     .collect()
             })
             .collect();
@@ -194,7 +222,10 @@ impl Analysis {
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         for &id in &ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
-            if let Some(site) = sites[id.0 as usize][id.1 as usize].iter().find(|s| ls.at_call(s.call).is_empty()) {
+            if let Some(site) = sites[id.0 as usize][id.1 as usize]
+                .iter()
+                .find(|s| ls.at_call(s.call).is_empty())
+            {
                 may_sleep.insert(id, site.call);
                 queue.push_back(id);
             }
@@ -246,10 +277,18 @@ impl Analysis {
                 }
                 // A callee that releases its caller's section of that kind (the
                 // unlock-sleep-relock idiom) is not atomic because of it.
-                let releases = lock_effects.get(&e.callee).map(|x| x.releases.clone()).unwrap_or_default();
-                let Some(h) = held.iter().find(|h| h.certain && !releases.iter().any(|(kind, _)| *kind == h.kind)).or_else(|| {
-                    held.iter().find(|h| !releases.iter().any(|(kind, _)| *kind == h.kind))
-                }) else {
+                let releases = lock_effects
+                    .get(&e.callee)
+                    .map(|x| x.releases.clone())
+                    .unwrap_or_default();
+                let Some(h) = held
+                    .iter()
+                    .find(|h| h.certain && !releases.iter().any(|(kind, _)| *kind == h.kind))
+                    .or_else(|| {
+                        held.iter()
+                            .find(|h| !releases.iter().any(|(kind, _)| *kind == h.kind))
+                    })
+                else {
                     continue;
                 };
                 let f = program.function(id);
@@ -259,7 +298,13 @@ impl Analysis {
                 } else {
                     f.calls[h.site as usize].span.line
                 };
-                let r = AtomicReason::CalledWithHeld { caller: id, call: e.call, section, acquired_line, certain: h.certain };
+                let r = AtomicReason::CalledWithHeld {
+                    caller: id,
+                    call: e.call,
+                    section,
+                    acquired_line,
+                    certain: h.certain,
+                };
                 add(&mut atomic, &mut depth, e.callee, 1, r, &mut queue);
             }
         }
@@ -268,13 +313,24 @@ impl Analysis {
             let d = depth.get(&caller).copied().unwrap_or(0) + 1;
             for e in &edges[caller.0 as usize][caller.1 as usize] {
                 if ls.at_call(e.call).is_empty() {
-                    let r = AtomicReason::CalledFromAtomic { caller, call: e.call };
+                    let r = AtomicReason::CalledFromAtomic {
+                        caller,
+                        call: e.call,
+                    };
                     add(&mut atomic, &mut depth, e.callee, d, r, &mut queue);
                 }
             }
         }
 
-        Analysis { locks, sites, may_sleep, gfp_sinks, atomic, callers, lock_effects }
+        Analysis {
+            locks,
+            sites,
+            may_sleep,
+            gfp_sinks,
+            atomic,
+            callers,
+            lock_effects,
+        }
     }
 
     pub fn locks_of(&self, id: FunctionId) -> &LockStates {
@@ -330,7 +386,11 @@ fn add_sink(
 pub fn describe_section(k: &Knowledge, ls: &LockStates, h: &lockstate::Held) -> String {
     let kind = &k.sections[h.kind].kind;
     let key = ls.key(h);
-    if key.is_empty() { kind.clone() } else { format!("{kind} `{key}`") }
+    if key.is_empty() {
+        kind.clone()
+    } else {
+        format!("{kind} `{key}`")
+    }
 }
 
 /// Sleep sites of one function: reachable calls that sleep by themselves, or pass
@@ -351,16 +411,26 @@ fn sleep_sites(
         }
         if let Some(class) = &c.guard_class {
             if let Some(reason) = k.sleeping_call(&format!("{class}_lock")) {
-                out.push(SleepSite { call: ci, kind: SleepKind::Own(OwnSleep::Call(reason.to_string())) });
+                out.push(SleepSite {
+                    call: ci,
+                    kind: SleepKind::Own(OwnSleep::Call(reason.to_string())),
+                });
             }
             continue;
         }
         let known = k.allocator(&c.callee).is_some() || k.sleeping_call(&c.callee).is_some();
-        let resolved = if known { None } else { program.resolve(id.0, &c.callee) };
+        let resolved = if known {
+            None
+        } else {
+            program.resolve(id.0, &c.callee)
+        };
         match resolved {
             None => {
                 if let Some(s) = own_sleep(k, f, c) {
-                    out.push(SleepSite { call: ci, kind: SleepKind::Own(s) });
+                    out.push(SleepSite {
+                        call: ci,
+                        kind: SleepKind::Own(s),
+                    });
                 }
             }
             Some(callee) => {
@@ -370,7 +440,14 @@ fn sleep_sites(
                     if let Some(arg) = c.args.get(param as usize)
                         && let FlagUse::Sleeps(_) = flag_use_of_text(k, f, arg)
                     {
-                        out.push(SleepSite { call: ci, kind: SleepKind::PassesGfp { flags: arg.clone(), callee, sink } });
+                        out.push(SleepSite {
+                            call: ci,
+                            kind: SleepKind::PassesGfp {
+                                flags: arg.clone(),
+                                callee,
+                                sink,
+                            },
+                        });
                         break;
                     }
                 }
@@ -386,12 +463,24 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
     let mut out = Vec::new();
     for (fi, file) in program.files.iter().enumerate() {
         let fi = fi as u32;
-        let calls = file.functions.iter().flat_map(|f| f.calls.iter()).chain(file.file_calls.iter());
+        let calls = file
+            .functions
+            .iter()
+            .flat_map(|f| f.calls.iter())
+            .chain(file.file_calls.iter());
         for c in calls {
-            let Some(reg) = k.entry_registration(&c.callee) else { continue };
-            let Some(arg) = c.args.get(reg.arg) else { continue };
+            let Some(reg) = k.entry_registration(&c.callee) else {
+                continue;
+            };
+            let Some(arg) = c.args.get(reg.arg) else {
+                continue;
+            };
             let name = arg.trim_start_matches('&').trim();
-            if !name.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') || name.is_empty() {
+            if !name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                || name.is_empty()
+            {
                 continue;
             }
             if let Some(id) = program.resolve(fi, name) {
@@ -405,15 +494,23 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
             }
         }
         for cb in &file.field_callbacks {
-            let Some(entry) = k.entry_field(&cb.field) else { continue };
-            if entry.object.as_ref().is_some_and(|o| !cb.object.contains(o.as_str())) {
+            let Some(entry) = k.entry_field(&cb.field) else {
+                continue;
+            };
+            if entry
+                .object
+                .as_ref()
+                .is_some_and(|o| !cb.object.contains(o.as_str()))
+            {
                 continue;
             }
             if !entry.initialised_by.is_empty() {
                 let object = lockstate::lock_key(&cb.object);
                 let initialised = file.functions.iter().flat_map(|f| f.calls.iter()).any(|c| {
                     entry.initialised_by.contains(&c.callee)
-                        && c.args.first().is_some_and(|a| lockstate::lock_key(a) == object)
+                        && c.args
+                            .first()
+                            .is_some_and(|a| lockstate::lock_key(a) == object)
                 });
                 if !initialised {
                     continue;

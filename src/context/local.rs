@@ -14,9 +14,18 @@ const WRAPPER_ROUNDS: usize = 3;
 
 /// Lock states of every function of `facts`. `extra` maps callee names to the lock
 /// effects of wrappers defined in other files.
-pub fn file_locks(facts: &FileFacts, k: &Knowledge, extra: &HashMap<String, LockEffect>) -> Vec<LockStates> {
+pub fn file_locks(
+    facts: &FileFacts,
+    k: &Knowledge,
+    extra: &HashMap<String, LockEffect>,
+) -> Vec<LockStates> {
     let initial = initial_sections(facts, k);
-    let by_name: HashMap<&str, usize> = facts.functions.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    let by_name: HashMap<&str, usize> = facts
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
     let run = |i: usize, effects: &HashMap<usize, LockEffect>| {
         let f = &facts.functions[i];
         let wrapper = |c: &Call| -> Option<LockEffect> {
@@ -77,19 +86,22 @@ pub fn drop_cfgs(facts: &mut FileFacts) {
 /// annotation is also used for mutexes).
 fn initial_sections(file: &FileFacts, k: &Knowledge) -> HashMap<usize, Vec<InitialSection>> {
     let mut out = HashMap::new();
-    if !file.functions.iter().any(|f| f.annotations.iter().any(|a| a.kind == AnnotationKind::MustHold)) {
+    if !file.functions.iter().any(|f| {
+        f.annotations
+            .iter()
+            .any(|a| a.kind == AnnotationKind::MustHold)
+    }) {
         return out;
     }
     // Last component of every atomic lock taken in the file → its section kind.
     let mut taken: HashMap<String, usize> = HashMap::new();
     for f in &file.functions {
         for c in &f.calls {
-            if let Some(call) = k.lock_call(&c.callee) {
-                if let LockOp::Acquire(kind) | LockOp::TryAcquire(kind) = call.op {
-                    if let Some(arg) = c.args.get(call.key_arg) {
-                        taken.insert(last_component(&lockstate::lock_key(arg)).to_string(), kind);
-                    }
-                }
+            if let Some(call) = k.lock_call(&c.callee)
+                && let LockOp::Acquire(kind) | LockOp::TryAcquire(kind) = call.op
+                && let Some(arg) = c.args.get(call.key_arg)
+            {
+                taken.insert(last_component(&lockstate::lock_key(arg)).to_string(), kind);
             }
         }
     }

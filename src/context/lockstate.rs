@@ -71,7 +71,11 @@ impl LockStates {
     }
 
     fn key_text(&self, key: u32) -> &str {
-        if key == 0 { "" } else { &self.keys[key as usize - 1] }
+        if key == 0 {
+            ""
+        } else {
+            &self.keys[key as usize - 1]
+        }
     }
 
     /// The sections held just before call `call` (empty when none, or unreachable).
@@ -92,7 +96,9 @@ impl LockStates {
         if let Some(exit) = &self.at_exit {
             for h in exit {
                 if h.certain && h.guard_scope.is_none() && h.site != ANNOTATION_SITE {
-                    effect.acquires.push((h.kind, self.key_text(h.key).to_string()));
+                    effect
+                        .acquires
+                        .push((h.kind, self.key_text(h.key).to_string()));
                 }
             }
         }
@@ -173,13 +179,23 @@ pub fn analyse(
         .collect();
     let entry_state: State = initial
         .iter()
-        .map(|s| Held { kind: s.kind, key: intern(s.key.clone()), site: ANNOTATION_SITE, certain: true, guard_scope: None })
+        .map(|s| Held {
+            kind: s.kind,
+            key: intern(s.key.clone()),
+            site: ANNOTATION_SITE,
+            certain: true,
+            guard_scope: None,
+        })
         .collect();
 
     let mut states: Vec<Option<State>> = vec![None; n];
     let mut unmatched: Vec<(SectionKindId, u32)> = Vec::new();
     if n == 0 {
-        return LockStates { unreachable: (0..function.calls.len() as u32).collect(), keys, ..LockStates::default() };
+        return LockStates {
+            unreachable: (0..function.calls.len() as u32).collect(),
+            keys,
+            ..LockStates::default()
+        };
     }
     states[ENTRY as usize] = Some(entry_state);
     let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
@@ -193,7 +209,9 @@ pub fn analyse(
             break;
         }
         let node = &cfg.nodes[id as usize];
-        let Some(entry) = states[id as usize].clone() else { continue };
+        let Some(entry) = states[id as usize].clone() else {
+            continue;
+        };
         let mut out = enter_scope(entry, node.scope, cfg);
         for effect in &effects[id as usize] {
             out = transfer(out, effect, &mut unmatched);
@@ -234,7 +252,9 @@ pub fn analyse(
     }
     held.sort_by_key(|(c, _)| *c);
     held.dedup_by_key(|(c, _)| *c);
-    let unreachable: Vec<u32> = (0..function.calls.len() as u32).filter(|&c| !reachable[c as usize]).collect();
+    let unreachable: Vec<u32> = (0..function.calls.len() as u32)
+        .filter(|&c| !reachable[c as usize])
+        .collect();
     let at_exit = states.get(EXIT as usize).cloned().flatten().map(|mut s| {
         s.shrink_to_fit();
         s
@@ -243,13 +263,27 @@ pub fn analyse(
     unmatched.dedup();
     held.shrink_to_fit();
     keys.shrink_to_fit();
-    LockStates { held, unreachable, at_exit, released_unmatched: unmatched, keys }
+    LockStates {
+        held,
+        unreachable,
+        at_exit,
+        released_unmatched: unmatched,
+        keys,
+    }
 }
 
 #[derive(Debug, Clone)]
 enum Effect {
-    Acquire { kind: SectionKindId, key: u32, site: u32, guard_scope: Option<u32> },
-    Release { kind: SectionKindId, key: u32 },
+    Acquire {
+        kind: SectionKindId,
+        key: u32,
+        site: u32,
+        guard_scope: Option<u32>,
+    },
+    Release {
+        kind: SectionKindId,
+        key: u32,
+    },
 }
 
 fn effect_of(
@@ -272,19 +306,35 @@ fn effect_of(
             let call = &calls[i as usize];
             match knowledge.lock_op(&call.callee) {
                 Some(LockOp::Acquire(k)) => {
-                    vec![Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: None }]
+                    vec![Effect::Acquire {
+                        kind: k,
+                        key: key_for(call, k, intern),
+                        site: i,
+                        guard_scope: None,
+                    }]
                 }
-                Some(LockOp::Release(k)) => vec![Effect::Release { kind: k, key: key_for(call, k, intern) }],
+                Some(LockOp::Release(k)) => vec![Effect::Release {
+                    kind: k,
+                    key: key_for(call, k, intern),
+                }],
                 Some(LockOp::TryAcquire(_)) => Vec::new(),
                 None if call.indirect => Vec::new(),
                 None => match wrapper(call) {
                     Some(effect) => {
                         let mut out = Vec::new();
                         for (k, key) in effect.releases {
-                            out.push(Effect::Release { kind: k, key: intern(key) });
+                            out.push(Effect::Release {
+                                kind: k,
+                                key: intern(key),
+                            });
                         }
                         for (k, key) in effect.acquires {
-                            out.push(Effect::Acquire { kind: k, key: intern(key), site: i, guard_scope: None });
+                            out.push(Effect::Acquire {
+                                kind: k,
+                                key: intern(key),
+                                site: i,
+                                guard_scope: None,
+                            });
                         }
                         out
                     }
@@ -292,11 +342,19 @@ fn effect_of(
                 },
             }
         }
-        NodeKind::Assume { call: i, truth: true } => {
+        NodeKind::Assume {
+            call: i,
+            truth: true,
+        } => {
             let call = &calls[i as usize];
             match knowledge.lock_op(&call.callee) {
                 Some(LockOp::TryAcquire(k)) => {
-                    vec![Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: None }]
+                    vec![Effect::Acquire {
+                        kind: k,
+                        key: key_for(call, k, intern),
+                        site: i,
+                        guard_scope: None,
+                    }]
                 }
                 _ => Vec::new(),
             }
@@ -306,7 +364,12 @@ fn effect_of(
             let class = call.guard_class.as_deref().unwrap_or("");
             match knowledge.guard_op(class) {
                 Some(GuardOp::Holds(k) | GuardOp::TryHolds(k)) => {
-                    vec![Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: Some(scope) }]
+                    vec![Effect::Acquire {
+                        kind: k,
+                        key: key_for(call, k, intern),
+                        site: i,
+                        guard_scope: Some(scope),
+                    }]
                 }
                 None => Vec::new(),
             }
@@ -323,12 +386,23 @@ fn enter_scope(mut state: State, scope: u32, cfg: &crate::facts::Cfg) -> State {
 
 fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindId, u32)>) -> State {
     match *effect {
-        Effect::Acquire { kind, key, site, guard_scope } => {
+        Effect::Acquire {
+            kind,
+            key,
+            site,
+            guard_scope,
+        } => {
             if let Some(h) = state.iter_mut().find(|h| h.kind == kind && h.key == key) {
                 // Re-taking a held section (nesting counts for preempt/rcu): keep the first site.
                 h.certain = true;
             } else {
-                state.push(Held { kind, key, site, certain: true, guard_scope });
+                state.push(Held {
+                    kind,
+                    key,
+                    site,
+                    certain: true,
+                    guard_scope,
+                });
             }
         }
         Effect::Release { kind, key } => {

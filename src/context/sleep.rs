@@ -32,7 +32,9 @@ pub fn flag_use_of_text(k: &Knowledge, function: &Function, text: &str) -> FlagU
     let value = eval_flags(text, &|id| k.gfp_flag(id));
     match sleepiness(&value, k.sleep_bit) {
         Sleepiness::Sleeps => match value {
-            GfpValue::Known(_) | GfpValue::Partial { .. } => FlagUse::Sleeps(FlagSource::Argument(text.to_string())),
+            GfpValue::Known(_) | GfpValue::Partial { .. } => {
+                FlagUse::Sleeps(FlagSource::Argument(text.to_string()))
+            }
             GfpValue::Opaque => FlagUse::Unknown,
         },
         Sleepiness::DoesNotSleep => FlagUse::DoesNotSleep,
@@ -54,21 +56,25 @@ pub fn flag_use_of_text(k: &Knowledge, function: &Function, text: &str) -> FlagU
 /// The GFP argument of a call to a known allocator or to an unknown function: its
 /// position (if any argument is one) and what it does. Known flag queries
 /// (`gfpflags_allow_blocking()`) and lock calls take no GFP argument here.
-pub fn gfp_argument(k: &Knowledge, function: &Function, call: &Call) -> Option<(Option<usize>, FlagUse)> {
+pub fn gfp_argument(
+    k: &Knowledge,
+    function: &Function,
+    call: &Call,
+) -> Option<(Option<usize>, FlagUse)> {
     if call.indirect {
         return None;
     }
-    if let Some(alloc) = k.allocator(&call.callee) {
-        if let GfpArg::At(idx) = alloc.gfp_arg {
-            return match call.args.get(idx) {
-                Some(arg) => Some((Some(idx), flag_use_of_text(k, function, arg))),
-                None if call.arg_count as usize <= idx => alloc
-                    .default_gfp
-                    .filter(|g| g.contains(k.sleep_bit))
-                    .map(|_| (None, FlagUse::Sleeps(FlagSource::Default))),
-                None => None,
-            };
-        }
+    if let Some(alloc) = k.allocator(&call.callee)
+        && let GfpArg::At(idx) = alloc.gfp_arg
+    {
+        return match call.args.get(idx) {
+            Some(arg) => Some((Some(idx), flag_use_of_text(k, function, arg))),
+            None if call.arg_count as usize <= idx => alloc
+                .default_gfp
+                .filter(|g| g.contains(k.sleep_bit))
+                .map(|_| (None, FlagUse::Sleeps(FlagSource::Default))),
+            None => None,
+        };
     }
     if k.is_non_allocating_gfp_user(&call.callee) || k.lock_op(&call.callee).is_some() {
         return None;
@@ -76,7 +82,10 @@ pub fn gfp_argument(k: &Knowledge, function: &Function, call: &Call) -> Option<(
     // Recognise a GFP argument by its flags, or by being the function's gfp parameter.
     call.args.iter().enumerate().find_map(|(i, arg)| {
         let mentions_flag = arg.contains("GFP_");
-        let mentions_param = function.params.iter().any(|p| p.ty.contains("gfp_t") && arg.contains(p.name.as_str()));
+        let mentions_param = function
+            .params
+            .iter()
+            .any(|p| p.ty.contains("gfp_t") && arg.contains(p.name.as_str()));
         if !mentions_flag && !mentions_param {
             return None;
         }
@@ -103,10 +112,10 @@ pub fn own_sleep(k: &Knowledge, function: &Function, call: &Call) -> Option<OwnS
     if call.indirect {
         return None;
     }
-    if let Some(alloc) = k.allocator(&call.callee) {
-        if alloc.always_sleeps {
-            return Some(OwnSleep::Allocator);
-        }
+    if let Some(alloc) = k.allocator(&call.callee)
+        && alloc.always_sleeps
+    {
+        return Some(OwnSleep::Allocator);
     }
     if let Some(reason) = k.sleeping_call(&call.callee) {
         return Some(OwnSleep::Call(reason.to_string()));

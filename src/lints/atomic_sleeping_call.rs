@@ -16,7 +16,9 @@ pub const INFO: LintInfo = LintInfo {
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for site in cx.sites() {
-        let SleepKind::Own(OwnSleep::Call(reason)) = &site.kind else { continue };
+        let SleepKind::Own(OwnSleep::Call(reason)) = &site.kind else {
+            continue;
+        };
         let call = cx.call(site.call);
         let name = match &call.guard_class {
             Some(_) => call_text(call),

@@ -19,16 +19,27 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let call = cx.call(site.call);
         let what = match &site.kind {
             SleepKind::Own(OwnSleep::Gfp(FlagSource::Default)) => {
-                format!("`{}()` without a GFP argument allocates with GFP_KERNEL and may sleep", call.callee)
+                format!(
+                    "`{}()` without a GFP argument allocates with GFP_KERNEL and may sleep",
+                    call.callee
+                )
             }
             SleepKind::Own(OwnSleep::Gfp(FlagSource::Argument(flags))) => {
                 if cx.knowledge.allocator(&call.callee).is_some() {
                     format!("`{}()` with `{}` may sleep", call.callee, short(flags))
                 } else {
-                    format!("`{}()` is passed `{}`, so it may sleep", call.callee, short(flags))
+                    format!(
+                        "`{}()` is passed `{}`, so it may sleep",
+                        call.callee,
+                        short(flags)
+                    )
                 }
             }
-            SleepKind::PassesGfp { flags, callee: _, sink } => {
+            SleepKind::PassesGfp {
+                flags,
+                callee: _,
+                sink,
+            } => {
                 let f = cx.program.function(sink.0);
                 let alloc = &f.calls[sink.1 as usize];
                 format!(

@@ -16,12 +16,28 @@ pub const INFO: LintInfo = LintInfo {
 
 /// Calls that show the function decides on its own whether it may block; then a
 /// hard-coded flag on one path is deliberate.
-const BLOCKING_CHECKS: &[&str] = &["gfpflags_allow_blocking", "in_interrupt", "in_atomic", "in_softirq", "preemptible", "in_task"];
+const BLOCKING_CHECKS: &[&str] = &[
+    "gfpflags_allow_blocking",
+    "in_interrupt",
+    "in_atomic",
+    "in_softirq",
+    "preemptible",
+    "in_task",
+];
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let f = cx.function;
-    let Some(param) = f.params.iter().find(|p| p.ty.contains("gfp_t") && !p.name.is_empty()) else { return };
-    if f.calls.iter().any(|c| BLOCKING_CHECKS.contains(&c.callee.as_str())) {
+    let Some(param) = f
+        .params
+        .iter()
+        .find(|p| p.ty.contains("gfp_t") && !p.name.is_empty())
+    else {
+        return;
+    };
+    if f.calls
+        .iter()
+        .any(|c| BLOCKING_CHECKS.contains(&c.callee.as_str()))
+    {
         return;
     }
     let k = cx.knowledge;
@@ -29,7 +45,10 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if !cx.locks.is_reachable(i as u32) || k.allocator(&call.callee).is_none() {
             continue;
         }
-        let Some((_, FlagUse::Sleeps(FlagSource::Argument(flags)))) = gfp_argument(k, f, call) else { continue };
+        let Some((_, FlagUse::Sleeps(FlagSource::Argument(flags)))) = gfp_argument(k, f, call)
+        else {
+            continue;
+        };
         // Hard-coded: every bit known, none from the parameter.
         if !matches!(eval_flags(&flags, &|id| k.gfp_flag(id)), GfpValue::Known(_)) {
             continue;

@@ -25,8 +25,12 @@ pub struct LintInfo {
 }
 
 /// Every lint, in the order `gfplint lints` lists them.
-pub const LINTS: &[LintInfo] =
-    &[atomic_sleeping_gfp::INFO, atomic_sleeping_alloc::INFO, atomic_sleeping_call::INFO, gfp_param_ignored::INFO];
+pub const LINTS: &[LintInfo] = &[
+    atomic_sleeping_gfp::INFO,
+    atomic_sleeping_alloc::INFO,
+    atomic_sleeping_call::INFO,
+    gfp_param_ignored::INFO,
+];
 
 pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
     LINTS.iter().find(|l| l.name == name)
@@ -66,7 +70,10 @@ pub enum Fix {
 /// Why the context at a call is atomic: a section held in this function, or the
 /// function's callers.
 enum Evidence<'a> {
-    Local { blamed: &'a Held, others: Vec<&'a Held> },
+    Local {
+        blamed: &'a Held,
+        others: Vec<&'a Held>,
+    },
     Callers(&'a [AtomicReason]),
 }
 
@@ -92,8 +99,17 @@ impl<'a> FunctionCx<'a> {
 
     /// Reports a sleep site if it is in atomic context. `what` says what sleeps
     /// ("`kmalloc()` with `GFP_KERNEL` may sleep").
-    pub fn report(&self, info: &LintInfo, site: &SleepSite, what: &str, fix: Fix, out: &mut Vec<Diagnostic>) {
-        let Some(evidence) = self.evidence(site.call) else { return };
+    pub fn report(
+        &self,
+        info: &LintInfo,
+        site: &SleepSite,
+        what: &str,
+        fix: Fix,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(evidence) = self.evidence(site.call) else {
+            return;
+        };
         let call = self.call(site.call);
         let (message, labels, notes, help, certain) = match evidence {
             Evidence::Local { blamed, others } => self.local_parts(what, blamed, &others, fix),
@@ -101,7 +117,11 @@ impl<'a> FunctionCx<'a> {
         };
         out.push(Diagnostic {
             lint: info.name,
-            severity: if certain { info.severity } else { Severity::Warning },
+            severity: if certain {
+                info.severity
+            } else {
+                Severity::Warning
+            },
             file: self.file.path.clone(),
             span: call.span,
             function: self.function.name.clone(),
@@ -117,17 +137,34 @@ impl<'a> FunctionCx<'a> {
         crate::context::interproc::describe_section(self.knowledge, self.locks, held)
     }
 
-    fn local_parts(&self, what: &str, blamed: &Held, others: &[&Held], fix: Fix) -> (String, Vec<Label>, Vec<String>, String, bool) {
+    fn local_parts(
+        &self,
+        what: &str,
+        blamed: &Held,
+        others: &[&Held],
+        fix: Fix,
+    ) -> (String, Vec<Label>, Vec<String>, String, bool) {
         let section = self.describe(blamed);
-        let how = if blamed.certain { "is held" } else { "is held on some paths to this call" };
+        let how = if blamed.certain {
+            "is held"
+        } else {
+            "is held on some paths to this call"
+        };
         // `acquirer` reads "`spin_lock()` at line 9"; `place` is where the fix goes.
         let (acquirer, place_name, label) = if blamed.site == ANNOTATION_SITE {
             let label = Label {
                 file: self.file.path.clone(),
                 span: self.function.name_span,
-                message: format!("`{}()` is annotated to be called with {section} held", self.function.name),
+                message: format!(
+                    "`{}()` is annotated to be called with {section} held",
+                    self.function.name
+                ),
             };
-            ("`__must_hold()` annotation".to_string(), "the caller takes it".to_string(), label)
+            (
+                "`__must_hold()` annotation".to_string(),
+                "the caller takes it".to_string(),
+                label,
+            )
         } else {
             let site = self.call(blamed.site);
             let label = Label {
@@ -136,7 +173,11 @@ impl<'a> FunctionCx<'a> {
                 message: format!("{section} taken here by `{}`", call_text(site)),
             };
             let name = acquirer_name(site);
-            (format!("`{name}` at line {}", site.span.line), format!("`{name}`"), label)
+            (
+                format!("`{name}` at line {}", site.span.line),
+                format!("`{name}`"),
+                label,
+            )
         };
         let message = format!("{what}, but {section} {how} ({acquirer})");
         let mut notes = Vec::new();
@@ -151,7 +192,11 @@ impl<'a> FunctionCx<'a> {
             notes.push(format!("also held{paths}: {} ({at})", self.describe(other)));
         }
         let key = self.locks.key(blamed);
-        let place = if key.is_empty() { format!("before {place_name}") } else { format!("before taking `{key}`") };
+        let place = if key.is_empty() {
+            format!("before {place_name}")
+        } else {
+            format!("before taking `{key}`")
+        };
         let help = match fix {
             Fix::Allocation => format!(
                 "allocate {place} (or preallocate, e.g. at probe or open time) and only publish the pointer under the lock; if it must be allocated here, use GFP_NOWAIT (or GFP_ATOMIC when using the emergency reserves is justified) and handle failure"
@@ -159,12 +204,19 @@ impl<'a> FunctionCx<'a> {
             Fix::SleepingAllocator => format!(
                 "allocate {place} (or preallocate, e.g. at probe or open time); vmalloc-family allocators cannot be used in atomic context whatever their flags: for a small buffer, kmalloc(..., GFP_NOWAIT) is the fallback"
             ),
-            Fix::Call => format!("move the call out of the atomic section (do it {place}, or defer it to a workqueue)"),
+            Fix::Call => format!(
+                "move the call out of the atomic section (do it {place}, or defer it to a workqueue)"
+            ),
         };
         (message, vec![label], notes, help, blamed.certain)
     }
 
-    fn chain_parts(&self, what: &str, reasons: &[AtomicReason], fix: Fix) -> (String, Vec<Label>, Vec<String>, String, bool) {
+    fn chain_parts(
+        &self,
+        what: &str,
+        reasons: &[AtomicReason],
+        fix: Fix,
+    ) -> (String, Vec<Label>, Vec<String>, String, bool) {
         let name = &self.function.name;
         let first = &reasons[0];
         let (chain, labels, root) = self.chain(self.id, first);
@@ -177,7 +229,8 @@ impl<'a> FunctionCx<'a> {
         if reasons.len() >= crate::context::interproc::MAX_REASONS {
             notes.push("(further atomic paths are not listed)".to_string());
         }
-        let atomic_callers: Vec<(FunctionId, u32)> = reasons.iter().filter_map(AtomicReason::caller).collect();
+        let atomic_callers: Vec<(FunctionId, u32)> =
+            reasons.iter().filter_map(AtomicReason::caller).collect();
         let process: Vec<String> = self
             .analysis
             .callers
@@ -191,7 +244,10 @@ impl<'a> FunctionCx<'a> {
             .map(|(caller, call)| {
                 let f = self.program.function(*caller);
                 let file = &self.program.file(*caller).path;
-                format!("`{}()` ({}:{})", f.name, file, f.calls[*call as usize].span.line)
+                format!(
+                    "`{}()` ({}:{})",
+                    f.name, file, f.calls[*call as usize].span.line
+                )
             })
             .collect();
         if !process.is_empty() {
@@ -222,25 +278,58 @@ impl<'a> FunctionCx<'a> {
         let root = loop {
             let name = &self.program.function(current).name;
             match &r {
-                AtomicReason::Entry { context, registrar, file, span } => {
+                AtomicReason::Entry {
+                    context,
+                    registrar,
+                    file,
+                    span,
+                } => {
                     let path = &self.program.files[*file as usize].path;
-                    parts.push(format!("`{name}()` is a {context} registered by {registrar} at {path}:{}", span.line));
-                    labels.push(Label { file: path.clone(), span: *span, message: format!("`{name}()` registered as a {context} here") });
-                    break if context.contains("hard-IRQ") { Root::HardIrq } else { Root::Callback };
+                    parts.push(format!(
+                        "`{name}()` is a {context} registered by {registrar} at {path}:{}",
+                        span.line
+                    ));
+                    labels.push(Label {
+                        file: path.clone(),
+                        span: *span,
+                        message: format!("`{name}()` registered as a {context} here"),
+                    });
+                    break if context.contains("hard-IRQ") {
+                        Root::HardIrq
+                    } else {
+                        Root::Callback
+                    };
                 }
-                AtomicReason::CalledWithHeld { caller, call, section, acquired_line, .. } => {
+                AtomicReason::CalledWithHeld {
+                    caller,
+                    call,
+                    section,
+                    acquired_line,
+                    ..
+                } => {
                     let (cname, path, span) = self.call_site(*caller, *call);
                     parts.push(format!(
                         "`{name}()` is called from `{cname}()` at {path}:{} with {section} held (taken at line {acquired_line})",
                         span.line
                     ));
-                    labels.push(Label { file: path, span, message: format!("called here with {section} held") });
+                    labels.push(Label {
+                        file: path,
+                        span,
+                        message: format!("called here with {section} held"),
+                    });
                     break Root::Lock(cname);
                 }
                 AtomicReason::CalledFromAtomic { caller, call } => {
                     let (cname, path, span) = self.call_site(*caller, *call);
-                    parts.push(format!("`{name}()` is called from `{cname}()` at {path}:{}", span.line));
-                    labels.push(Label { file: path, span, message: format!("`{name}()` called here from atomic context") });
+                    parts.push(format!(
+                        "`{name}()` is called from `{cname}()` at {path}:{}",
+                        span.line
+                    ));
+                    labels.push(Label {
+                        file: path,
+                        span,
+                        message: format!("`{name}()` called here from atomic context"),
+                    });
                     match self.analysis.reasons(*caller).first() {
                         Some(next) if seen.insert(*caller) && parts.len() < 8 => {
                             current = *caller;
@@ -256,7 +345,11 @@ impl<'a> FunctionCx<'a> {
 
     fn call_site(&self, caller: FunctionId, call: u32) -> (String, String, crate::facts::Span) {
         let f = self.program.function(caller);
-        (f.name.clone(), self.program.file(caller).path.clone(), f.calls[call as usize].span)
+        (
+            f.name.clone(),
+            self.program.file(caller).path.clone(),
+            f.calls[call as usize].span,
+        )
     }
 }
 
@@ -294,5 +387,9 @@ pub fn floor_char(s: &str, mut i: usize) -> usize {
 
 /// Shortens an argument for a message.
 pub fn short(s: &str) -> String {
-    if s.len() > 60 { format!("{}…", &s[..floor_char(s, 60)]) } else { s.to_string() }
+    if s.len() > 60 {
+        format!("{}…", &s[..floor_char(s, 60)])
+    } else {
+        s.to_string()
+    }
 }

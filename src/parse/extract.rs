@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use tree_sitter::{Node, Tree};
 
 use crate::facts::{
-    Annotation, AnnotationKind, Call, Cfg, CfgNode, ENTRY, EXIT, FieldCallback, FileFacts, Function, NodeKind, Param, Span,
+    Annotation, AnnotationKind, Call, Cfg, CfgNode, ENTRY, EXIT, FieldCallback, FileFacts,
+    Function, NodeKind, Param, Span,
 };
 use crate::knowledge::{GuardOp, Knowledge};
 
@@ -19,9 +20,18 @@ pub const MAX_NESTING: usize = 200;
 /// Longest argument text kept; longer arguments are cut (and then evaluate as unknown).
 pub const MAX_ARG_TEXT: usize = 240;
 
-pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: &Knowledge) -> FileFacts {
+pub fn extract(
+    path: &str,
+    tree: &Tree,
+    src: &[u8],
+    original: &[u8],
+    knowledge: &Knowledge,
+) -> FileFacts {
     let root = tree.root_node();
-    let mut facts = FileFacts { path: path.to_string(), ..FileFacts::default() };
+    let mut facts = FileFacts {
+        path: path.to_string(),
+        ..FileFacts::default()
+    };
     if root.has_error() {
         facts.parse_errors = count_errors(root);
     }
@@ -153,13 +163,22 @@ fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
 
 /// Facts from a file-scope item that is not a function: callbacks stored in struct
 /// initializers, and registration macros (`DECLARE_TASKLET(t, fn);`).
-fn file_scope_item(node: Node, src: &[u8], original: &[u8], knowledge: &Knowledge, facts: &mut FileFacts) {
+fn file_scope_item(
+    node: Node,
+    src: &[u8],
+    original: &[u8],
+    knowledge: &Knowledge,
+    facts: &mut FileFacts,
+) {
     let bytes = &src[node.byte_range()];
     if let Some(call) = file_scope_registration(node, bytes, original, knowledge) {
         facts.file_calls.push(call);
     }
     if node.kind() == "declaration" && mentions_entry_field(bytes, knowledge) {
-        let object = node.child_by_field_name("type").map(|t| clean_text(&src[t.byte_range()], 80)).unwrap_or_default();
+        let object = node
+            .child_by_field_name("type")
+            .map(|t| clean_text(&src[t.byte_range()], 80))
+            .unwrap_or_default();
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
             if n.kind() == "initializer_pair" {
@@ -184,7 +203,9 @@ fn mentions_entry_field(bytes: &[u8], knowledge: &Knowledge) -> bool {
         while e < bytes.len() && (bytes[e].is_ascii_alphanumeric() || bytes[e] == b'_') {
             e += 1;
         }
-        if e > s && std::str::from_utf8(&bytes[s..e]).is_ok_and(|f| knowledge.entry_field(f).is_some()) {
+        if e > s
+            && std::str::from_utf8(&bytes[s..e]).is_ok_and(|f| knowledge.entry_field(f).is_some())
+        {
             return true;
         }
         i = e.max(s);
@@ -192,37 +213,66 @@ fn mentions_entry_field(bytes: &[u8], knowledge: &Knowledge) -> bool {
     false
 }
 
-fn initializer_callback(pair: Node, src: &[u8], knowledge: &Knowledge, object: &str) -> Option<FieldCallback> {
+fn initializer_callback(
+    pair: Node,
+    src: &[u8],
+    knowledge: &Knowledge,
+    object: &str,
+) -> Option<FieldCallback> {
     let designator = pair.child_by_field_name("designator")?;
-    let field = designator.named_child(0).filter(|f| f.kind() == "field_identifier")?;
+    let field = designator
+        .named_child(0)
+        .filter(|f| f.kind() == "field_identifier")?;
     let field = text(field, src);
     knowledge.entry_field(field)?;
     let value = pair.child_by_field_name("value")?;
     let function = callback_name(value, src)?;
-    Some(FieldCallback { field: field.to_string(), function, span: span_of(pair), object: object.to_string() })
+    Some(FieldCallback {
+        field: field.to_string(),
+        function,
+        span: span_of(pair),
+        object: object.to_string(),
+    })
 }
 
 /// `foo` or `&foo` as a function reference.
 fn callback_name(value: Node, src: &[u8]) -> Option<String> {
     match value.kind() {
         "identifier" => Some(text(value, src).to_string()),
-        "pointer_expression" => value.child_by_field_name("argument").filter(|a| a.kind() == "identifier").map(|a| text(a, src).to_string()),
+        "pointer_expression" => value
+            .child_by_field_name("argument")
+            .filter(|a| a.kind() == "identifier")
+            .map(|a| text(a, src).to_string()),
         _ => None,
     }
 }
 
 /// `DECLARE_TASKLET(name, fn);` at file scope, which tree-sitter mangles: recognised
 /// from the text, when one of the first identifiers is a known registration.
-fn file_scope_registration(node: Node, bytes: &[u8], original: &[u8], knowledge: &Knowledge) -> Option<Call> {
+fn file_scope_registration(
+    node: Node,
+    bytes: &[u8],
+    original: &[u8],
+    knowledge: &Knowledge,
+) -> Option<Call> {
     let open = bytes.iter().position(|&b| b == b'(')?;
     let head = std::str::from_utf8(&bytes[..open]).ok()?;
-    let name = head.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).rev().find(|w| !w.is_empty())?;
+    let name = head
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .rev()
+        .find(|w| !w.is_empty())?;
     knowledge.entry_registration(name)?;
     let start = node.start_byte() + open;
     let args = split_args(&original[start..node.end_byte()])?;
     let mut span = span_of(node);
     span.start = (node.start_byte() + head.find(name).unwrap_or(0)) as u32;
-    Some(Call { callee: name.to_string(), arg_count: args.len() as u32, args, span, ..Call::default() })
+    Some(Call {
+        callee: name.to_string(),
+        arg_count: args.len() as u32,
+        args,
+        span,
+        ..Call::default()
+    })
 }
 
 /// Splits `(a, b(c, d), e)` into its top-level arguments.
@@ -266,10 +316,10 @@ fn annotations(original: &[u8]) -> Vec<Annotation> {
             if original.get(at) != Some(&b'(') {
                 continue;
             }
-            if let Some(args) = split_args(&original[at..]) {
-                if let Some(lock) = args.into_iter().next() {
-                    out.push(Annotation { kind, lock });
-                }
+            if let Some(args) = split_args(&original[at..])
+                && let Some(lock) = args.into_iter().next()
+            {
+                out.push(Annotation { kind, lock });
             }
         }
     }
@@ -293,7 +343,9 @@ fn function<'a>(
             fdecl = Some(d);
             break;
         }
-        d = d.child_by_field_name("declarator").or_else(|| d.named_child(0))?;
+        d = d
+            .child_by_field_name("declarator")
+            .or_else(|| d.named_child(0))?;
     }
     let fdecl = fdecl?;
     let mut name_node = fdecl.child_by_field_name("declarator")?;
@@ -301,7 +353,10 @@ fn function<'a>(
         if name_node.kind() == "identifier" {
             break;
         }
-        match name_node.child_by_field_name("declarator").or_else(|| name_node.named_child(0)) {
+        match name_node
+            .child_by_field_name("declarator")
+            .or_else(|| name_node.named_child(0))
+        {
             Some(n) => name_node = n,
             None => break,
         }
@@ -323,10 +378,19 @@ fn function<'a>(
             }
             // Only gfp_t parameters matter downstream; other types and names are not
             // kept (they would cost tens of MB on a whole drivers/ tree).
-            let ty = p.child_by_field_name("type").map(|t| text(t, src)).unwrap_or_default();
+            let ty = p
+                .child_by_field_name("type")
+                .map(|t| text(t, src))
+                .unwrap_or_default();
             let param = if ty.contains("gfp_t") {
-                let name = p.child_by_field_name("declarator").map(|d| innermost_identifier(d, src)).unwrap_or_default();
-                Param { name, ty: ty.trim().to_string() }
+                let name = p
+                    .child_by_field_name("declarator")
+                    .map(|d| innermost_identifier(d, src))
+                    .unwrap_or_default();
+                Param {
+                    name,
+                    ty: ty.trim().to_string(),
+                }
             } else {
                 Param::default()
             };
@@ -346,7 +410,11 @@ fn function<'a>(
     builder.resolve_gotos();
     field_callbacks.append(&mut builder.field_callbacks);
     let head = &original[def.start_byte()..body.start_byte()];
-    let annotations = if head.contains(&b'_') { annotations(head) } else { Vec::new() };
+    let annotations = if head.contains(&b'_') {
+        annotations(head)
+    } else {
+        Vec::new()
+    };
     // Vectors grew by doubling; the facts live until the end of the run.
     let mut calls = builder.calls;
     calls.shrink_to_fit();
@@ -358,7 +426,10 @@ fn function<'a>(
         name_span: span_of(name_node),
         params,
         calls,
-        cfg: Cfg { nodes: builder.nodes, scope_parents: builder.scope_parents },
+        cfg: Cfg {
+            nodes: builder.nodes,
+            scope_parents: builder.scope_parents,
+        },
         truncated: builder.truncated,
     })
 }
@@ -368,7 +439,10 @@ fn innermost_identifier(mut d: Node, src: &[u8]) -> String {
         if d.kind() == "identifier" {
             return text(d, src).to_string();
         }
-        match d.child_by_field_name("declarator").or_else(|| d.named_child(0)) {
+        match d
+            .child_by_field_name("declarator")
+            .or_else(|| d.named_child(0))
+        {
             Some(n) => d = n,
             None => break,
         }
@@ -404,8 +478,18 @@ struct CfgBuilder<'a> {
 }
 
 impl<'a> CfgBuilder<'a> {
-    fn new(src: &'a [u8], original: &'a [u8], knowledge: &'a Knowledge, params: &[Param], root: Node<'a>) -> Self {
-        let gfp_params = params.iter().filter(|p| p.ty.contains("gfp_t")).map(|p| p.name.clone()).collect();
+    fn new(
+        src: &'a [u8],
+        original: &'a [u8],
+        knowledge: &'a Knowledge,
+        params: &[Param],
+        root: Node<'a>,
+    ) -> Self {
+        let gfp_params = params
+            .iter()
+            .filter(|p| p.ty.contains("gfp_t"))
+            .map(|p| p.name.clone())
+            .collect();
         CfgBuilder {
             src,
             original,
@@ -427,7 +511,11 @@ impl<'a> CfgBuilder<'a> {
     }
 
     fn new_node(&mut self, kind: NodeKind) -> u32 {
-        self.nodes.push(CfgNode { kind, succs: Vec::new(), scope: self.scope });
+        self.nodes.push(CfgNode {
+            kind,
+            succs: Vec::new(),
+            scope: self.scope,
+        });
         (self.nodes.len() - 1) as u32
     }
 
@@ -475,7 +563,10 @@ impl<'a> CfgBuilder<'a> {
                 if kind == "call_expression" {
                     let idx = self.record_call(node, target);
                     let kind = match self.calls[idx as usize].guard_class {
-                        Some(_) => NodeKind::Guard { call: idx, scope: self.scope },
+                        Some(_) => NodeKind::Guard {
+                            call: idx,
+                            scope: self.scope,
+                        },
                         None => NodeKind::Call(idx),
                     };
                     cur = Some(self.append(cur, kind));
@@ -492,10 +583,10 @@ impl<'a> CfgBuilder<'a> {
                     if let Some(args) = node.child_by_field_name("arguments") {
                         stack.push((args, false, None));
                     }
-                    if let (Some(f), false) = (func, is_guard) {
-                        if f.kind() != "identifier" {
-                            stack.push((f, false, None));
-                        }
+                    if let (Some(f), false) = (func, is_guard)
+                        && f.kind() != "identifier"
+                    {
+                        stack.push((f, false, None));
                     }
                 }
                 "assignment_expression" => {
@@ -534,15 +625,32 @@ impl<'a> CfgBuilder<'a> {
 
     /// Records `x->field = fn` when `field` is a known callback field.
     fn field_callback(&mut self, assign: Node, left: Option<Node>) {
-        let Some(left) = left.filter(|l| l.kind() == "field_expression") else { return };
-        let Some(field) = left.child_by_field_name("field") else { return };
+        let Some(left) = left.filter(|l| l.kind() == "field_expression") else {
+            return;
+        };
+        let Some(field) = left.child_by_field_name("field") else {
+            return;
+        };
         let field = text(field, self.src);
         if self.knowledge.entry_field(field).is_none() {
             return;
         }
-        let Some(function) = assign.child_by_field_name("right").and_then(|r| callback_name(r, self.src)) else { return };
-        let object = left.child_by_field_name("argument").map(|a| clean_text(&self.src[a.byte_range()], 80)).unwrap_or_default();
-        self.field_callbacks.push(FieldCallback { field: field.to_string(), function, span: span_of(assign), object });
+        let Some(function) = assign
+            .child_by_field_name("right")
+            .and_then(|r| callback_name(r, self.src))
+        else {
+            return;
+        };
+        let object = left
+            .child_by_field_name("argument")
+            .map(|a| clean_text(&self.src[a.byte_range()], 80))
+            .unwrap_or_default();
+        self.field_callbacks.push(FieldCallback {
+            field: field.to_string(),
+            function,
+            span: span_of(assign),
+            object,
+        });
     }
 
     /// For `guard(class)` used as the callee of `guard(class)(args)`: the class.
@@ -562,11 +670,17 @@ impl<'a> CfgBuilder<'a> {
     fn record_call(&mut self, node: Node, target: Option<Node>) -> u32 {
         let func = node.child_by_field_name("function");
         let args_node = node.child_by_field_name("arguments");
-        let mut call = Call { span: span_of(node), ..Call::default() };
+        let mut call = Call {
+            span: span_of(node),
+            ..Call::default()
+        };
         let mut arg_nodes: Vec<Node> = Vec::new();
         if let Some(a) = args_node {
             let mut c = a.walk();
-            arg_nodes = a.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+            arg_nodes = a
+                .named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .collect();
         }
         call.arg_count = arg_nodes.len() as u32;
         match func {
@@ -584,15 +698,21 @@ impl<'a> CfgBuilder<'a> {
         }
         if let Some(t) = target {
             call.assigned_to = Some(match t.kind() {
-                "identifier" | "field_expression" | "subscript_expression" => clean_text(&self.original[t.byte_range()], 120),
+                "identifier" | "field_expression" | "subscript_expression" => {
+                    clean_text(&self.original[t.byte_range()], 120)
+                }
                 _ => innermost_identifier(t, self.src),
             });
         }
         if self.keeps_args(&call.callee, call.guard_class.is_some(), args_node) {
-            call.args = arg_nodes.iter().map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT)).collect();
+            call.args = arg_nodes
+                .iter()
+                .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
+                .collect();
         }
         let idx = self.calls.len() as u32;
-        self.call_at.insert((node.start_byte(), node.end_byte()), idx);
+        self.call_at
+            .insert((node.start_byte(), node.end_byte()), idx);
         self.calls.push(call);
         idx
     }
@@ -612,7 +732,9 @@ impl<'a> CfgBuilder<'a> {
         }
         let Some(args) = args else { return false };
         let raw = &self.src[args.byte_range()];
-        contains(raw, b"GFP") || contains(raw, b"gfp") || self.gfp_params.iter().any(|p| contains(raw, p.as_bytes()))
+        contains(raw, b"GFP")
+            || contains(raw, b"gfp")
+            || self.gfp_params.iter().any(|p| contains(raw, p.as_bytes()))
     }
 
     /// Builds the CFG of one statement, entered from `cur`; returns where control
@@ -689,7 +811,9 @@ impl<'a> CfgBuilder<'a> {
             "for_statement" => {
                 let mut c = cur;
                 let mut cursor = node.walk();
-                let inits: Vec<Node> = node.children_by_field_name("initializer", &mut cursor).collect();
+                let inits: Vec<Node> = node
+                    .children_by_field_name("initializer", &mut cursor)
+                    .collect();
                 for init in inits {
                     c = self.expression(init, c);
                 }
@@ -701,12 +825,14 @@ impl<'a> CfgBuilder<'a> {
                     Some(cn) => self.expression(cn, Some(head)),
                     None => Some(head),
                 };
-                let (t, f) = cond.map(|cn| self.condition_facts(cn, 0)).unwrap_or_default();
+                let (t, f) = cond
+                    .map(|cn| self.condition_facts(cn, 0))
+                    .unwrap_or_default();
                 let body_entry = self.assume(after_cond, &t);
-                if cond.is_some() {
-                    if let Some(fe) = self.assume(after_cond, &f) {
-                        self.edge(fe, exit);
-                    }
+                if cond.is_some()
+                    && let Some(fe) = self.assume(after_cond, &f)
+                {
+                    self.edge(fe, exit);
                 }
                 self.jumps.push((exit, Some(cont)));
                 let body_end = match node.child_by_field_name("body") {
@@ -718,7 +844,8 @@ impl<'a> CfgBuilder<'a> {
                     self.edge(be, cont);
                 }
                 let mut cursor = node.walk();
-                let updates: Vec<Node> = node.children_by_field_name("update", &mut cursor).collect();
+                let updates: Vec<Node> =
+                    node.children_by_field_name("update", &mut cursor).collect();
                 let mut u = Some(cont);
                 for up in updates {
                     u = self.expression(up, u);
@@ -759,7 +886,10 @@ impl<'a> CfgBuilder<'a> {
                 }
                 let value = node.child_by_field_name("value").map(|v| v.id());
                 let mut cursor = node.walk();
-                let stmts: Vec<Node> = node.named_children(&mut cursor).filter(|c| Some(c.id()) != value).collect();
+                let stmts: Vec<Node> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| Some(c.id()) != value)
+                    .collect();
                 let mut c = Some(label);
                 for s in stmts {
                     c = self.statement(s, c, d);
@@ -812,7 +942,8 @@ impl<'a> CfgBuilder<'a> {
                 }
                 c
             }
-            "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_elifdef" | "preproc_else" => {
+            "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_elifdef"
+            | "preproc_else" => {
                 // Configuration alternatives: either side may be compiled in.
                 let alt = node.child_by_field_name("alternative");
                 let skip: Vec<usize> = ["condition", "name", "alternative"]
@@ -820,7 +951,10 @@ impl<'a> CfgBuilder<'a> {
                     .filter_map(|f| node.child_by_field_name(f).map(|n| n.id()))
                     .collect();
                 let mut cursor = node.walk();
-                let items: Vec<Node> = node.named_children(&mut cursor).filter(|c| !skip.contains(&c.id())).collect();
+                let items: Vec<Node> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| !skip.contains(&c.id()))
+                    .collect();
                 let then_end = self.items(&items, cur, d);
                 let else_end = match alt {
                     Some(a) => self.statement(a, cur, d),
@@ -828,7 +962,12 @@ impl<'a> CfgBuilder<'a> {
                 };
                 self.join(then_end, else_end)
             }
-            "preproc_def" | "preproc_function_def" | "preproc_call" | "preproc_include" | "comment" | ";" => cur,
+            "preproc_def"
+            | "preproc_function_def"
+            | "preproc_call"
+            | "preproc_include"
+            | "comment"
+            | ";" => cur,
             "ERROR" | "attributed_statement" | "translation_unit" => {
                 let mut cursor = node.walk();
                 let items: Vec<Node> = node.named_children(&mut cursor).collect();
@@ -918,7 +1057,13 @@ impl<'a> CfgBuilder<'a> {
         self.join(then_end, else_end)
     }
 
-    fn scoped_guard(&mut self, node: Node<'a>, cond: Option<Node<'a>>, cur: Option<u32>, depth: usize) -> Option<u32> {
+    fn scoped_guard(
+        &mut self,
+        node: Node<'a>,
+        cond: Option<Node<'a>>,
+        cur: Option<u32>,
+        depth: usize,
+    ) -> Option<u32> {
         let mut class = String::new();
         let mut args = Vec::new();
         if let Some(c) = cond {
@@ -928,7 +1073,10 @@ impl<'a> CfgBuilder<'a> {
             flatten_comma(inner, &mut parts);
             if let Some((first, rest)) = parts.split_first() {
                 class = text(*first, self.src).trim().to_string();
-                args = rest.iter().map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT)).collect();
+                args = rest
+                    .iter()
+                    .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
+                    .collect();
             }
             // Calls inside the guard's arguments run before the body.
         }
@@ -958,7 +1106,11 @@ impl<'a> CfgBuilder<'a> {
         let after = body_end.map(|e| self.append(Some(e), NodeKind::Nop));
         // The `_try` and `cond` forms may skip the body.
         let may_skip = callee == "scoped_cond_guard"
-            || matches!(self.knowledge.guard_op(&class_of(&self.calls[idx as usize])), Some(GuardOp::TryHolds(_)));
+            || matches!(
+                self.knowledge
+                    .guard_op(&class_of(&self.calls[idx as usize])),
+                Some(GuardOp::TryHolds(_))
+            );
         self.join(after, cur.filter(|_| may_skip))
     }
 
@@ -991,8 +1143,14 @@ impl<'a> CfgBuilder<'a> {
                 }
             }
             "binary_expression" => {
-                let op = cond.child_by_field_name("operator").map(|o| o.kind()).unwrap_or("");
-                let (Some(l), Some(r)) = (cond.child_by_field_name("left"), cond.child_by_field_name("right")) else {
+                let op = cond
+                    .child_by_field_name("operator")
+                    .map(|o| o.kind())
+                    .unwrap_or("");
+                let (Some(l), Some(r)) = (
+                    cond.child_by_field_name("left"),
+                    cond.child_by_field_name("right"),
+                ) else {
                     return Default::default();
                 };
                 let (lt, lf) = self.condition_facts(l, depth + 1);
@@ -1004,11 +1162,16 @@ impl<'a> CfgBuilder<'a> {
                 }
             }
             "call_expression" => {
-                let callee = cond.child_by_field_name("function").map(|f| text(f, self.src)).unwrap_or("");
-                if callee == "likely" || callee == "unlikely" {
-                    if let Some(arg) = cond.child_by_field_name("arguments").and_then(|a| a.named_child(0)) {
-                        return self.condition_facts(arg, depth + 1);
-                    }
+                let callee = cond
+                    .child_by_field_name("function")
+                    .map(|f| text(f, self.src))
+                    .unwrap_or("");
+                if (callee == "likely" || callee == "unlikely")
+                    && let Some(arg) = cond
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                {
+                    return self.condition_facts(arg, depth + 1);
                 }
                 match self.call_at.get(&(cond.start_byte(), cond.end_byte())) {
                     Some(&idx) => (vec![(idx, true)], vec![(idx, false)]),
@@ -1040,14 +1203,21 @@ fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
 }
 
 fn has_default(switch: Node) -> bool {
-    let Some(body) = switch.child_by_field_name("body") else { return false };
+    let Some(body) = switch.child_by_field_name("body") else {
+        return false;
+    };
     let mut cursor = body.walk();
-    body.named_children(&mut cursor).any(|c| c.kind() == "case_statement" && c.child_by_field_name("value").is_none())
+    body.named_children(&mut cursor)
+        .any(|c| c.kind() == "case_statement" && c.child_by_field_name("value").is_none())
 }
 
 fn missing_semicolon(stmt: Node) -> bool {
     let n = stmt.child_count();
-    n > 0 && stmt.child(n - 1).is_some_and(|c| c.is_missing()) && stmt.named_child(0).is_some_and(|c| c.kind() == "call_expression")
+    n > 0
+        && stmt.child(n - 1).is_some_and(|c| c.is_missing())
+        && stmt
+            .named_child(0)
+            .is_some_and(|c| c.kind() == "call_expression")
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
