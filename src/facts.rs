@@ -71,6 +71,8 @@ pub struct Function {
     pub params: Vec<Param>,
     pub calls: Vec<Call>,
     pub cfg: Cfg,
+    /// Defined inside `#if`/`#ifdef`: one configuration's variant of the function.
+    pub conditional: bool,
     /// Sparse annotations on the definition (`__must_hold(&p->lock)`).
     pub annotations: Vec<Annotation>,
     /// Whether part of the body could not be analysed flow-sensitively (nesting deeper
@@ -103,6 +105,55 @@ pub struct Call {
     pub guard_class: Option<String>,
     /// The left-hand side this call's result is assigned to (`priv->ring`, `buf`).
     pub assigned_to: Option<String>,
+    /// Arguments (index < 32) that are literal zero (`0`, `false`, `NULL`), and that
+    /// are literal non-zero (`true`, `1`): callees that test a flag parameter
+    /// (`if (may_sleep) msleep(1);`) do not sleep when given a literal `false`.
+    pub zero_args: u32,
+    pub nonzero_args: u32,
+    /// Arguments that are one of the calling function's parameters, passed as is.
+    pub param_args: ParamArgs,
+}
+
+/// Up to four (argument index, parameter index) pairs, without a heap allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamArgs([(u8, u8); 4]);
+
+impl Default for ParamArgs {
+    fn default() -> Self {
+        ParamArgs([(u8::MAX, u8::MAX); 4])
+    }
+}
+
+impl ParamArgs {
+    pub fn push(&mut self, arg: usize, param: usize) {
+        if arg >= u8::MAX as usize || param >= u8::MAX as usize {
+            return;
+        }
+        if let Some(slot) = self.0.iter_mut().find(|s| s.0 == u8::MAX) {
+            *slot = (arg as u8, param as u8);
+        }
+    }
+
+    /// The calling function's parameter passed as argument `arg`, if any.
+    pub fn param_at(&self, arg: u32) -> Option<u32> {
+        self.0.iter().find(|s| s.0 != u8::MAX && u32::from(s.0) == arg).map(|s| u32::from(s.1))
+    }
+}
+
+impl Call {
+    /// What a literal argument says about `arg`: Some(true) non-zero, Some(false) zero.
+    pub fn literal_arg(&self, arg: u32) -> Option<bool> {
+        if arg >= 32 {
+            return None;
+        }
+        if self.zero_args & (1 << arg) != 0 {
+            Some(false)
+        } else if self.nonzero_args & (1 << arg) != 0 {
+            Some(true)
+        } else {
+            None
+        }
+    }
 }
 
 /// A control-flow graph over a function body. Node 0 is the entry, node 1 the exit.
@@ -122,6 +173,9 @@ pub struct CfgNode {
     pub succs: Vec<u32>,
     /// The innermost lexical scope the node belongs to.
     pub scope: u32,
+    /// The innermost simple branch condition the node is under, and its value there
+    /// (`if (c) spin_lock(&l);` → the lock call is under (c, true)).
+    pub cond: Option<(u32, bool)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +189,11 @@ pub enum NodeKind {
     Assume { call: u32, truth: bool },
     /// A `guard()`/`scoped_guard()` from `calls[call]`, held until control leaves `scope`.
     Guard { call: u32, scope: u32 },
+    /// On this edge, parameter `param` is non-zero (`nonzero`) or zero.
+    AssumeParam { param: u32, nonzero: bool },
+    /// On this edge, the simple condition `cond` (an id per function: the same text
+    /// gets the same id) has value `truth`.
+    AssumeCond { cond: u32, truth: bool },
 }
 
 impl Cfg {

@@ -21,6 +21,7 @@ struct RawApi {
     allocator: Vec<RawAllocator>,
     free: Vec<RawFree>,
     entry: Vec<RawEntry>,
+    noreturn: RawNames,
     entry_field: Vec<RawEntryField>,
     sleeping: Vec<RawSleeping>,
 }
@@ -55,6 +56,8 @@ pub struct EntryField {
 struct RawSleeping {
     reason: String,
     names: Vec<String>,
+    #[serde(default)]
+    outside_interrupt_only: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +109,8 @@ struct RawAllocator {
     default_gfp: Option<String>,
     #[serde(default)]
     always_sleeps: bool,
+    #[serde(default)]
+    drops_lock_arg: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,6 +171,8 @@ pub struct Allocator {
     pub gfp_arg: GfpArg,
     pub default_gfp: Option<GfpSet>,
     pub always_sleeps: bool,
+    /// The argument naming a lock the call drops while it allocates (`__xa_store`).
+    pub drops_lock_arg: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +190,8 @@ pub struct Knowledge {
     entries: HashMap<String, EntryRegistration>,
     entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
+    noreturn: std::collections::HashSet<String>,
+    sleeps_outside_interrupt_only: std::collections::HashSet<String>,
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
     pub sleep_bit: GfpSet,
@@ -268,6 +277,7 @@ impl Knowledge {
                 gfp_arg,
                 default_gfp,
                 always_sleeps: a.always_sleeps,
+                drops_lock_arg: a.drops_lock_arg,
             };
             for n in a.names {
                 allocators.insert(n, alloc.clone());
@@ -304,8 +314,12 @@ impl Knowledge {
             }
         }
         let mut sleeping = HashMap::new();
+        let mut sleeps_outside_interrupt_only = std::collections::HashSet::new();
         for g in raw.sleeping {
             for n in g.names {
+                if g.outside_interrupt_only {
+                    sleeps_outside_interrupt_only.insert(n.clone());
+                }
                 sleeping.insert(n, g.reason.clone());
             }
         }
@@ -321,6 +335,8 @@ impl Knowledge {
             entries,
             entry_fields,
             sleeping,
+            noreturn: raw.noreturn.names.into_iter().collect(),
+            sleeps_outside_interrupt_only,
         })
     }
 
@@ -347,6 +363,16 @@ impl Knowledge {
         self.entry_fields
             .values()
             .any(|e| e.initialised_by.iter().any(|n| n == callee))
+    }
+
+    /// Whether a sleeping call is fine in interrupt context (it checks in_interrupt()).
+    pub fn sleeps_outside_interrupt_only(&self, callee: &str) -> bool {
+        self.sleeps_outside_interrupt_only.contains(callee)
+    }
+
+    /// Whether a call never returns (`panic`, `BUG`): the path ends there.
+    pub fn is_noreturn(&self, callee: &str) -> bool {
+        self.noreturn.contains(callee)
     }
 
     /// Why a (non-allocating) call may sleep, if it does.

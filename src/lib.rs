@@ -60,6 +60,13 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         .stack_size(WORKER_STACK)
         .build()
         .expect("thread pool");
+    let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
+    let started = std::time::Instant::now();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!("gfplint: timing: {what} done at {:.2} s", started.elapsed().as_secs_f64());
+        }
+    };
     pool.install(|| {
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
@@ -78,9 +85,22 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 Err(e) => errors.push(e),
             }
         }
+        lap("parse + facts + lock states");
         // Stage 2: lock wrappers defined in one file and called in another: those
         // callers' files are analysed again, knowing the wrappers' effects.
         let redo = cross_file_wrappers(&all_facts, &locks, knowledge);
+        if timings {
+            let mut names: HashMap<&str, usize> = HashMap::new();
+            for (_, extra) in &redo {
+                for n in extra.keys() {
+                    *names.entry(n.as_str()).or_default() += 1;
+                }
+            }
+            let mut top: Vec<_> = names.into_iter().collect();
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            top.truncate(12);
+            eprintln!("gfplint: timing: {} files call lock wrappers defined in other files; most used: {top:?}", redo.len());
+        }
         let redone: Vec<(usize, LocalResult)> = redo
             .into_par_iter()
             .map(|(fi, extra)| (fi, analyse_locally(&all_facts[fi].path, knowledge, &extra)))
@@ -92,15 +112,18 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 locks[fi] = l;
             }
         }
+        lap("cross-file lock wrappers");
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
         let analysis = context::Analysis::run(&program, locks);
+        lap("whole-program context (summaries, fixpoints)");
         // Stage 4, parallel: lints per function.
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file_index, facts)| check_file(&program, &analysis, file_index, facts))
             .collect();
+        lap("lints");
         let mut outcome = Outcome {
             files_scanned: all_facts.len(),
             files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
@@ -137,6 +160,9 @@ fn cross_file_wrappers(
     let mut effects = HashMap::new();
     for (fi, file_locks) in locks.iter().enumerate() {
         for (i, l) in file_locks.iter().enumerate() {
+            if all_facts[fi].functions[i].conditional {
+                continue;
+            }
             let e = l.effect();
             if !e.is_empty() {
                 effects.insert((fi as u32, i as u32), e);

@@ -37,6 +37,52 @@ pub const MAX_CHAIN_DEPTH: u32 = 4;
 /// with that allocation (function, call index).
 pub type GfpSinks = HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>;
 
+/// Parameter tests that must all hold: (parameter index, tested non-zero?).
+pub type Clause = Vec<(u32, bool)>;
+
+/// At most this many clauses per function; more collapse to "always" (the empty clause).
+const MAX_CLAUSES: usize = 4;
+
+/// Adds a clause to a function's may-sleep summary; true if the summary changed.
+fn add_clause(map: &mut HashMap<FunctionId, Vec<Clause>>, id: FunctionId, mut clause: Clause) -> bool {
+    clause.sort();
+    clause.dedup();
+    // A clause that tests a parameter both ways cannot hold.
+    if clause.windows(2).any(|w| w[0].0 == w[1].0) {
+        return false;
+    }
+    let clauses = map.entry(id).or_default();
+    // Already implied by a weaker clause (a subset of this one)?
+    if clauses.iter().any(|c| c.iter().all(|t| clause.contains(t))) {
+        return false;
+    }
+    clauses.retain(|c| !clause.iter().all(|t| c.contains(t)));
+    clauses.push(clause);
+    if clauses.len() > MAX_CLAUSES {
+        *clauses = vec![Vec::new()];
+    }
+    true
+}
+
+/// A callee's clause seen from a call: `None` if a literal argument contradicts it;
+/// otherwise the tests that become tests of the caller's own parameters (arguments
+/// passed through unchanged); tests of other arguments are assumed satisfiable.
+pub fn lift_clause(clause: &Clause, call: &crate::facts::Call) -> Option<Clause> {
+    let mut lifted = Vec::new();
+    for &(param, nonzero) in clause {
+        match call.literal_arg(param) {
+            Some(value) if value != nonzero => return None,
+            Some(_) => {}
+            None => {
+                if let Some(p) = call.param_args.param_at(param) {
+                    lifted.push((p, nonzero));
+                }
+            }
+        }
+    }
+    Some(lifted)
+}
+
 /// A call that sleeps, in its function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SleepSite {
@@ -100,8 +146,9 @@ pub struct Analysis {
     pub locks: Vec<Vec<LockStates>>,
     /// Sleep sites by function, reachable ones only.
     pub sites: Vec<Vec<Vec<SleepSite>>>,
-    /// Functions that may sleep outside their own atomic sections: the call that does.
-    pub may_sleep: HashMap<FunctionId, u32>,
+    /// Functions that may sleep outside their own atomic sections, and under which
+    /// parameter tests (clauses; an empty clause means unconditionally).
+    pub may_sleep: HashMap<FunctionId, Vec<Clause>>,
     /// gfp_t parameters that reach an allocator: (param index) → (function, call) of the allocation.
     pub gfp_sinks: GfpSinks,
     pub atomic: HashMap<FunctionId, Vec<AtomicReason>>,
@@ -218,23 +265,41 @@ impl Analysis {
                     .collect()
             })
             .collect();
-        let mut may_sleep: HashMap<FunctionId, u32> = HashMap::new();
+        // May-sleep summaries as clauses over parameter tests: the function sleeps
+        // when, for some clause, every (param, non-zero?) of it holds. An empty clause
+        // is "always". A caller passing a literal that contradicts every clause (a
+        // `may_sleep = false` flag) does not sleep through that call.
+        let mut may_sleep: HashMap<FunctionId, Vec<Clause>> = HashMap::new();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
+        let mut queued: HashSet<FunctionId> = HashSet::new();
         for &id in &ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
-            if let Some(site) = sites[id.0 as usize][id.1 as usize]
-                .iter()
-                .find(|s| ls.at_call(s.call).is_empty())
-            {
-                may_sleep.insert(id, site.call);
-                queue.push_back(id);
+            for site in &sites[id.0 as usize][id.1 as usize] {
+                if ls.at_call(site.call).is_empty()
+                    && add_clause(&mut may_sleep, id, ls.guards_at(site.call).to_vec())
+                    && queued.insert(id)
+                {
+                    queue.push_back(id);
+                }
             }
         }
         while let Some(callee) = queue.pop_front() {
+            queued.remove(&callee);
+            let clauses = may_sleep.get(&callee).cloned().unwrap_or_default();
             for &(caller, call) in callers.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
                 let ls = &locks[caller.0 as usize][caller.1 as usize];
-                if !may_sleep.contains_key(&caller) && ls.at_call(call).is_empty() {
-                    may_sleep.insert(caller, call);
+                if !ls.at_call(call).is_empty() {
+                    continue;
+                }
+                let c = &program.function(caller).calls[call as usize];
+                let mut changed = false;
+                for clause in &clauses {
+                    if let Some(mut lifted) = lift_clause(clause, c) {
+                        lifted.extend_from_slice(ls.guards_at(call));
+                        changed |= add_clause(&mut may_sleep, caller, lifted);
+                    }
+                }
+                if changed && queued.insert(caller) {
                     queue.push_back(caller);
                 }
             }
@@ -254,6 +319,13 @@ impl Analysis {
                    queue: &mut VecDeque<FunctionId>| {
             if !may_sleep.contains_key(&id) || d > MAX_CHAIN_DEPTH {
                 return;
+            }
+            // A call whose literal arguments rule out every way the callee sleeps.
+            if let Some((caller, call)) = r.caller() {
+                let c = &program.function(caller).calls[call as usize];
+                if !may_sleep[&id].iter().any(|clause| lift_clause(clause, c).is_some()) {
+                    return;
+                }
             }
             let reasons = atomic.entry(id).or_default();
             if reasons.len() >= MAX_REASONS || reasons.contains(&r) {
@@ -460,7 +532,8 @@ fn sleep_sites(
 /// Functions registered as atomic callbacks anywhere in the run.
 fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
     let k = program.knowledge;
-    let mut out = Vec::new();
+    // (function, reason, the timer/tasklet object it was set up on)
+    let mut objects: Vec<(FunctionId, AtomicReason, Option<String>)> = Vec::new();
     for (fi, file) in program.files.iter().enumerate() {
         let fi = fi as u32;
         let calls = file
@@ -490,7 +563,10 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
                     file: fi,
                     span: c.span,
                 };
-                out.push((id, r));
+                let object = (reg.context.contains("timer") || reg.context.contains("tasklet"))
+                    .then(|| c.args.first().map(|a| lockstate::lock_key(a)))
+                    .flatten();
+                objects.push((id, r, object));
             }
         }
         for cb in &file.field_callbacks {
@@ -523,10 +599,27 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
                     file: fi,
                     span: cb.span,
                 };
-                out.push((id, r));
+                objects.push((id, r, None));
             }
         }
     }
+    // A timer or tasklet object set up with different callbacks in one file (set up
+    // with one, re-set up with another before it is armed) is ambiguous: which one
+    // runs is not known statically, so none is taken as an entry point.
+    let mut by_object: HashMap<(u32, String), HashSet<FunctionId>> = HashMap::new();
+    for (id, r, object) in &objects {
+        if let (AtomicReason::Entry { file, .. }, Some(o)) = (r, object) {
+            by_object.entry((*file, o.clone())).or_default().insert(*id);
+        }
+    }
+    let mut out: Vec<(FunctionId, AtomicReason)> = objects
+        .into_iter()
+        .filter(|(_, r, object)| match (r, object) {
+            (AtomicReason::Entry { file, .. }, Some(o)) => by_object[&(*file, o.clone())].len() == 1,
+            _ => true,
+        })
+        .map(|(id, r, _)| (id, r))
+        .collect();
     out.sort_by(|a, b| (a.0, format!("{:?}", a.1)).cmp(&(b.0, format!("{:?}", b.1))));
     out
 }

@@ -52,9 +52,13 @@ pub fn file_locks(
     };
     let mut effects: HashMap<usize, LockEffect> = HashMap::new();
     for round in 0..WRAPPER_ROUNDS {
+        // A wrapper defined under `#ifdef CONFIG_...` is one configuration's variant
+        // (`xip_disable()` is local_irq_disable() only with CONFIG_MTD_XIP, an empty
+        // macro otherwise): its effect is not assumed.
         let next: HashMap<usize, LockEffect> = locks
             .iter()
             .enumerate()
+            .filter(|(i, _)| !facts.functions[*i].conditional)
             .filter_map(|(i, l)| {
                 let e = l.effect();
                 (!e.is_empty()).then_some((i, e))

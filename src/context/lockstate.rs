@@ -22,6 +22,10 @@ pub struct Held {
     pub certain: bool,
     /// For guards: the lexical scope the section ends with.
     pub guard_scope: Option<u32>,
+    /// The simple branch condition it was taken under (`if (c) spin_lock(&l);`): on a
+    /// later edge where that condition is false, a section held on some paths only is
+    /// known not to be held (the classic `if (c) lock; ...; if (c) unlock;`).
+    pub cond: Option<(u32, bool)>,
 }
 
 /// `Held::site` of a section held on entry because of a `__must_hold()` annotation.
@@ -63,6 +67,9 @@ pub struct LockStates {
     pub released_unmatched: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
+    /// Parameter facts known at calls (sorted by call; only non-empty ones): on every
+    /// path to the call, parameter `p` was tested non-zero (true) or zero (false).
+    guards: Vec<(u32, Vec<(u32, bool)>)>,
 }
 
 impl LockStates {
@@ -82,6 +89,14 @@ impl LockStates {
     pub fn at_call(&self, call: u32) -> &[Held] {
         match self.held.binary_search_by_key(&call, |(c, _)| *c) {
             Ok(i) => &self.held[i].1,
+            Err(_) => &[],
+        }
+    }
+
+    /// What every path to `call` has tested about the function's parameters.
+    pub fn guards_at(&self, call: u32) -> &[(u32, bool)] {
+        match self.guards.binary_search_by_key(&call, |(c, _)| *c) {
+            Ok(i) => &self.guards[i].1,
             Err(_) => &[],
         }
     }
@@ -175,7 +190,15 @@ pub fn analyse(
     let effects: Vec<Vec<Effect>> = cfg
         .nodes
         .iter()
-        .map(|node| effect_of(node.kind, &function.calls, knowledge, wrapper, &mut intern))
+        .map(|node| {
+            let mut effects = effect_of(node.kind, &function.calls, knowledge, wrapper, &mut intern);
+            for e in &mut effects {
+                if let Effect::Acquire { cond, .. } = e {
+                    *cond = node.cond;
+                }
+            }
+            effects
+        })
         .collect();
     let entry_state: State = initial
         .iter()
@@ -185,6 +208,7 @@ pub fn analyse(
             site: ANNOTATION_SITE,
             certain: true,
             guard_scope: None,
+            cond: None,
         })
         .collect();
 
@@ -269,7 +293,64 @@ pub fn analyse(
         at_exit,
         released_unmatched: unmatched,
         keys,
+        guards: param_guards(function),
     }
+}
+
+/// Must-facts about parameters at each call: what every path to it tested
+/// (`if (!sync) return;` makes `sync` non-zero below).
+fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
+    let cfg = &function.cfg;
+    if !cfg.nodes.iter().any(|n| matches!(n.kind, NodeKind::AssumeParam { .. })) {
+        return Vec::new();
+    }
+    let n = cfg.nodes.len();
+    let mut states: Vec<Option<Vec<(u32, bool)>>> = vec![None; n];
+    states[ENTRY as usize] = Some(Vec::new());
+    let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
+    let mut queued = vec![false; n];
+    let mut visits = 0usize;
+    while let Some(id) = queue.pop_front() {
+        queued[id as usize] = false;
+        visits += 1;
+        if visits > n * MAX_VISITS_PER_NODE {
+            break;
+        }
+        let node = &cfg.nodes[id as usize];
+        let Some(mut out) = states[id as usize].clone() else { continue };
+        if let NodeKind::AssumeParam { param, nonzero } = node.kind {
+            out.retain(|(p, _)| *p != param);
+            out.push((param, nonzero));
+            out.sort();
+        }
+        for &s in &node.succs {
+            let merged = match &states[s as usize] {
+                None => Some(out.clone()),
+                Some(old) => {
+                    let joined: Vec<(u32, bool)> = old.iter().filter(|f| out.contains(f)).copied().collect();
+                    if &joined == old { None } else { Some(joined) }
+                }
+            };
+            if let Some(m) = merged {
+                states[s as usize] = Some(m);
+                if !queued[s as usize] {
+                    queued[s as usize] = true;
+                    queue.push_back(s);
+                }
+            }
+        }
+    }
+    let mut out: Vec<(u32, Vec<(u32, bool)>)> = Vec::new();
+    for (id, node) in cfg.nodes.iter().enumerate() {
+        if let (NodeKind::Call(c), Some(facts)) = (node.kind, &states[id])
+            && !facts.is_empty()
+        {
+            out.push((c, facts.clone()));
+        }
+    }
+    out.sort();
+    out.dedup_by_key(|(c, _)| *c);
+    out
 }
 
 #[derive(Debug, Clone)]
@@ -279,7 +360,10 @@ enum Effect {
         key: u32,
         site: u32,
         guard_scope: Option<u32>,
+        cond: Option<(u32, bool)>,
     },
+    /// A simple branch condition has this value from here on.
+    AssumeCond { cond: u32, truth: bool },
     Release {
         kind: SectionKindId,
         key: u32,
@@ -310,8 +394,7 @@ fn effect_of(
                         kind: k,
                         key: key_for(call, k, intern),
                         site: i,
-                        guard_scope: None,
-                    }]
+                        guard_scope: None, cond: None }]
                 }
                 Some(LockOp::Release(k)) => vec![Effect::Release {
                     kind: k,
@@ -333,8 +416,7 @@ fn effect_of(
                                 kind: k,
                                 key: intern(key),
                                 site: i,
-                                guard_scope: None,
-                            });
+                                guard_scope: None, cond: None });
                         }
                         out
                     }
@@ -353,8 +435,7 @@ fn effect_of(
                         kind: k,
                         key: key_for(call, k, intern),
                         site: i,
-                        guard_scope: None,
-                    }]
+                        guard_scope: None, cond: None }]
                 }
                 _ => Vec::new(),
             }
@@ -368,12 +449,12 @@ fn effect_of(
                         kind: k,
                         key: key_for(call, k, intern),
                         site: i,
-                        guard_scope: Some(scope),
-                    }]
+                        guard_scope: Some(scope), cond: None }]
                 }
                 None => Vec::new(),
             }
         }
+        NodeKind::AssumeCond { cond, truth } => vec![Effect::AssumeCond { cond, truth }],
         _ => Vec::new(),
     }
 }
@@ -391,6 +472,7 @@ fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindI
             key,
             site,
             guard_scope,
+            cond,
         } => {
             if let Some(h) = state.iter_mut().find(|h| h.kind == kind && h.key == key) {
                 // Re-taking a held section (nesting counts for preempt/rcu): keep the first site.
@@ -402,8 +484,13 @@ fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindI
                     site,
                     certain: true,
                     guard_scope,
+                    cond,
                 });
             }
+        }
+        Effect::AssumeCond { cond, truth } => {
+            // Taken only where `cond` had the other value: not held on this edge.
+            state.retain(|h| h.certain || h.cond != Some((cond, !truth)));
         }
         Effect::Release { kind, key } => {
             if let Some(pos) = state.iter().position(|h| h.kind == kind && h.key == key) {
@@ -429,6 +516,9 @@ fn join(a: &State, b: &State) -> State {
             Some(other) => {
                 let mut m = h.clone();
                 m.certain = h.certain && other.certain;
+                if m.cond != other.cond {
+                    m.cond = None;
+                }
                 out.push(m);
             }
             None => {

@@ -4,7 +4,7 @@
 
 use super::{FunctionCx, LintInfo, short};
 use crate::context::sleep::{FlagSource, FlagUse, gfp_argument};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::gfp::{GfpValue, eval_flags};
 
 pub const INFO: LintInfo = LintInfo {
@@ -27,10 +27,11 @@ const BLOCKING_CHECKS: &[&str] = &[
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let f = cx.function;
-    let Some(param) = f
+    let Some((param_index, param)) = f
         .params
         .iter()
-        .find(|p| p.ty.contains("gfp_t") && !p.name.is_empty())
+        .enumerate()
+        .find(|(_, p)| p.ty.contains("gfp_t") && !p.name.is_empty())
     else {
         return;
     };
@@ -41,6 +42,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         return;
     }
     let k = cx.knowledge;
+    // Only a contract someone relies on: a caller that passes flags that cannot sleep.
+    let Some(witness) = non_sleeping_caller(cx, param_index as u32) else { return };
     for (i, call) in f.calls.iter().enumerate() {
         if !cx.locks.is_reachable(i as u32) || k.allocator(&call.callee).is_none() {
             continue;
@@ -66,9 +69,25 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 call.callee,
                 short(&flags)
             ),
-            labels: Vec::new(),
+            labels: vec![witness.clone()],
             notes: Vec::new(),
             help: Some(format!("pass `{}` (or a mask of it) to `{}()` instead of `{}`", param.name, call.callee, short(&flags))),
         });
     }
+}
+
+/// A direct caller that passes flags that cannot sleep for parameter `param`.
+fn non_sleeping_caller(cx: &FunctionCx, param: u32) -> Option<Label> {
+    let k = cx.knowledge;
+    let callers = cx.analysis.callers.get(&cx.id)?;
+    callers.iter().find_map(|&(caller, call)| {
+        let g = cx.program.function(caller);
+        let c = &g.calls[call as usize];
+        let arg = c.args.get(param as usize)?;
+        (crate::context::sleep::flag_use_of_text(k, g, arg) == FlagUse::DoesNotSleep).then(|| Label {
+            file: cx.program.file(caller).path.clone(),
+            span: c.span,
+            message: format!("`{}()` passes `{}` here, trusting that nothing below sleeps", g.name, short(arg)),
+        })
+    })
 }

@@ -74,7 +74,7 @@ enum Evidence<'a> {
         blamed: &'a Held,
         others: Vec<&'a Held>,
     },
-    Callers(&'a [AtomicReason]),
+    Callers(Vec<AtomicReason>),
 }
 
 impl<'a> FunctionCx<'a> {
@@ -88,12 +88,50 @@ impl<'a> FunctionCx<'a> {
     }
 
     fn evidence(&self, call: u32) -> Option<Evidence<'a>> {
-        let held = self.locks.at_call(call);
-        if let Some(blamed) = held.iter().find(|h| h.certain).or_else(|| held.first()) {
-            let others = held.iter().filter(|h| !std::ptr::eq(*h, blamed)).collect();
+        let c = self.call(call);
+        // A call that drops a lock while it allocates (`__xa_store()` and xa_lock): that
+        // lock does not count.
+        let dropped = self
+            .knowledge
+            .allocator(&c.callee)
+            .and_then(|a| a.drops_lock_arg)
+            .and_then(|i| c.args.get(i))
+            .map(|a| crate::context::lockstate::lock_key(a));
+        let held: Vec<&'a Held> = self
+            .locks
+            .at_call(call)
+            .iter()
+            .filter(|h| dropped.as_deref().is_none_or(|d| self.locks.key(h) != d))
+            .collect();
+        // vfree() and friends only sleep outside interrupt context: a bottom-half
+        // section or an atomic callback (softirq, hard IRQ) is not a problem for them.
+        let interrupt_ok = self.knowledge.sleeps_outside_interrupt_only(&c.callee);
+        let held: Vec<&'a Held> = held
+            .into_iter()
+            .filter(|h| !(interrupt_ok && self.knowledge.sections[h.kind].kind.contains("bottom halves")))
+            .collect();
+        if let Some(&blamed) = held.iter().find(|h| h.certain).or_else(|| held.first()) {
+            let others = held.iter().copied().filter(|h| !std::ptr::eq(*h, blamed)).collect();
             return Some(Evidence::Local { blamed, others });
         }
-        let reasons = self.analysis.reasons(self.id);
+        // Only the callers whose literal arguments allow this call to be reached
+        // (a caller passing `false` for the `may_sleep` flag tested above it is not
+        // a problem for it).
+        let guards = self.locks.guards_at(call);
+        let reasons: Vec<AtomicReason> = self
+            .analysis
+            .reasons(self.id)
+            .iter()
+            .filter(|r| !interrupt_ok || self.chain_root_is_lock(r))
+            .filter(|r| match r.caller() {
+                None => true,
+                Some((caller, c)) => {
+                    let site = &self.program.function(caller).calls[c as usize];
+                    crate::context::interproc::lift_clause(&guards.to_vec(), site).is_some()
+                }
+            })
+            .cloned()
+            .collect();
         (!reasons.is_empty()).then_some(Evidence::Callers(reasons))
     }
 
@@ -113,7 +151,7 @@ impl<'a> FunctionCx<'a> {
         let call = self.call(site.call);
         let (message, labels, notes, help, certain) = match evidence {
             Evidence::Local { blamed, others } => self.local_parts(what, blamed, &others, fix),
-            Evidence::Callers(reasons) => self.chain_parts(what, reasons, fix),
+            Evidence::Callers(reasons) => self.chain_parts(what, &reasons, fix),
         };
         out.push(Diagnostic {
             lint: info.name,
@@ -266,6 +304,12 @@ impl<'a> FunctionCx<'a> {
             (Root::Lock(caller), _) => format!("allocate in `{caller}()` before it takes the lock (or preallocate) and pass the memory down; only if it must stay here, use GFP_NOWAIT/GFP_ATOMIC and handle failure"),
         };
         (message, labels, notes, help, certain)
+    }
+
+    /// Whether the chain through `reason` starts at a lock held by a caller (rather
+    /// than at an atomic callback).
+    fn chain_root_is_lock(&self, reason: &AtomicReason) -> bool {
+        matches!(self.chain(self.id, reason).2, Root::Lock(_))
     }
 
     /// Renders the chain from `id` through `reason` to its root.

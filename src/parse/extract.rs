@@ -37,20 +37,29 @@ pub fn extract(
     }
     // Find function definitions wherever they can be: at top level, inside
     // preprocessor conditionals, and in ERROR nodes left by error recovery.
-    let mut stack = vec![root];
+    // (node, inside a preprocessor conditional)
+    let mut stack = vec![(root, false)];
     let mut cursor = root.walk();
-    while let Some(node) = stack.pop() {
+    while let Some((node, conditional)) = stack.pop() {
         if node.kind() == "function_definition" {
-            if let Some(f) = function(node, src, original, knowledge, &mut facts.field_callbacks) {
+            if let Some(mut f) = function(node, src, original, knowledge, &mut facts.field_callbacks) {
+                f.conditional = conditional;
                 facts.functions.push(f);
             }
             continue;
         }
+        // Configuration conditionals only (`#ifdef CONFIG_...`), not include guards.
+        let inner = conditional
+            || (matches!(node.kind(), "preproc_if" | "preproc_ifdef" | "preproc_elif")
+                && node
+                    .child_by_field_name("condition")
+                    .or_else(|| node.child_by_field_name("name"))
+                    .is_some_and(|c| text(c, src).contains("CONFIG_")));
         let start = stack.len();
         cursor.reset(node);
         for child in node.named_children(&mut cursor) {
             if may_contain_functions(child.kind()) {
-                stack.push(child);
+                stack.push((child, inner));
             } else {
                 file_scope_item(child, src, original, knowledge, &mut facts);
             }
@@ -370,12 +379,19 @@ fn function<'a>(
         .children(&mut cursor)
         .any(|c| c.kind() == "storage_class_specifier" && text(c, src).trim() == "static");
     let mut params = Vec::new();
+    // Every parameter's name, for the builder only (flag parameters in conditions).
+    let mut param_names = Vec::new();
     if let Some(list) = fdecl.child_by_field_name("parameters") {
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
             if p.kind() != "parameter_declaration" {
                 continue;
             }
+            param_names.push(
+                p.child_by_field_name("declarator")
+                    .map(|d| innermost_identifier(d, src))
+                    .unwrap_or_default(),
+            );
             // Only gfp_t parameters matter downstream; other types and names are not
             // kept (they would cost tens of MB on a whole drivers/ tree).
             let ty = p
@@ -397,7 +413,7 @@ fn function<'a>(
             params.push(param);
         }
     }
-    let mut builder = CfgBuilder::new(src, original, knowledge, &params, def);
+    let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
     let start = builder.new_node(NodeKind::Nop);
     debug_assert_eq!(start, ENTRY);
     let exit = builder.new_node(NodeKind::Nop);
@@ -408,6 +424,7 @@ fn function<'a>(
         builder.edge(end, EXIT);
     }
     builder.resolve_gotos();
+    builder.drop_reassigned_param_facts();
     field_callbacks.append(&mut builder.field_callbacks);
     let head = &original[def.start_byte()..body.start_byte()];
     let annotations = if head.contains(&b'_') {
@@ -420,6 +437,7 @@ fn function<'a>(
     calls.shrink_to_fit();
     params.shrink_to_fit();
     Some(Function {
+        conditional: false,
         annotations,
         name,
         is_static,
@@ -450,8 +468,19 @@ fn innermost_identifier(mut d: Node, src: &[u8]) -> String {
     String::new()
 }
 
-/// The conditions under which a branch is taken: (call index, value it returned).
-type Facts = Vec<(u32, bool)>;
+/// Something a branch condition tells on each edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Atom {
+    /// The value a call in the condition returned (`spin_trylock(&l)`).
+    Call(u32),
+    /// Whether a parameter is non-zero (`if (may_sleep)`).
+    Param(u32),
+    /// The value of a simple condition, by its text (`if (sli4)`).
+    Cond(u32),
+}
+
+/// The conditions under which a branch is taken: (atom, value).
+type Facts = Vec<(Atom, bool)>;
 
 struct CfgBuilder<'a> {
     src: &'a [u8],
@@ -475,6 +504,14 @@ struct CfgBuilder<'a> {
     cursor: tree_sitter::TreeCursor<'a>,
     /// `x->complete = foo_done;` and the like, found in expressions.
     field_callbacks: Vec<FieldCallback>,
+    /// Names of all parameters (flag parameters are tested in conditions).
+    param_names: Vec<String>,
+    /// Bit set of parameters assigned somewhere in the body.
+    reassigned_params: u64,
+    /// Ids of simple branch conditions by text.
+    cond_ids: HashMap<String, u32>,
+    /// The simple conditions of the enclosing branches, innermost last.
+    cond_stack: Vec<Option<(u32, bool)>>,
 }
 
 impl<'a> CfgBuilder<'a> {
@@ -483,6 +520,7 @@ impl<'a> CfgBuilder<'a> {
         original: &'a [u8],
         knowledge: &'a Knowledge,
         params: &[Param],
+        param_names: Vec<String>,
         root: Node<'a>,
     ) -> Self {
         let gfp_params = params
@@ -507,6 +545,25 @@ impl<'a> CfgBuilder<'a> {
             call_at: HashMap::new(),
             cursor: root.walk(),
             field_callbacks: Vec::new(),
+            param_names,
+            reassigned_params: 0,
+            cond_ids: HashMap::new(),
+            cond_stack: Vec::new(),
+        }
+    }
+
+    /// Parameters assigned in the body say nothing at a later test: their
+    /// `AssumeParam` facts become no-ops.
+    fn drop_reassigned_param_facts(&mut self) {
+        if self.reassigned_params == 0 {
+            return;
+        }
+        for node in &mut self.nodes {
+            if let NodeKind::AssumeParam { param, .. } = node.kind
+                && (param >= 64 || self.reassigned_params & (1 << param) != 0)
+            {
+                node.kind = NodeKind::Nop;
+            }
         }
     }
 
@@ -515,6 +572,7 @@ impl<'a> CfgBuilder<'a> {
             kind,
             succs: Vec::new(),
             scope: self.scope,
+            cond: self.cond_stack.last().copied().flatten(),
         });
         (self.nodes.len() - 1) as u32
     }
@@ -574,6 +632,11 @@ impl<'a> CfgBuilder<'a> {
                 continue;
             }
             stack.push((node, true, target));
+            if kind == "update_expression"
+                && let Some(arg) = node.child_by_field_name("argument").filter(|a| a.kind() == "identifier")
+            {
+                self.note_param_assignment(arg);
+            }
             match kind {
                 "call_expression" => {
                     let func = node.child_by_field_name("function");
@@ -592,6 +655,9 @@ impl<'a> CfgBuilder<'a> {
                 "assignment_expression" => {
                     let left = node.child_by_field_name("left");
                     self.field_callback(node, left);
+                    if let Some(l) = left.filter(|l| l.kind() == "identifier") {
+                        self.note_param_assignment(l);
+                    }
                     if let Some(r) = node.child_by_field_name("right") {
                         stack.push((r, false, left));
                     }
@@ -621,6 +687,15 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         cur
+    }
+
+    fn note_param_assignment(&mut self, target: Node) {
+        let name = text(target, self.src);
+        if let Some(k) = self.param_names.iter().position(|p| p == name) {
+            if k < 64 {
+                self.reassigned_params |= 1 << k;
+            }
+        }
     }
 
     /// Records `x->field = fn` when `field` is a known callback field.
@@ -683,6 +758,25 @@ impl<'a> CfgBuilder<'a> {
                 .collect();
         }
         call.arg_count = arg_nodes.len() as u32;
+        for (i, a) in arg_nodes.iter().enumerate().take(32) {
+            match a.kind() {
+                "false" | "null" => call.zero_args |= 1 << i,
+                "true" => call.nonzero_args |= 1 << i,
+                "number_literal" => match text(*a, self.src).trim_end_matches(['u', 'U', 'l', 'L']) {
+                    "0" | "0x0" => call.zero_args |= 1 << i,
+                    _ => call.nonzero_args |= 1 << i,
+                },
+                "identifier" => {
+                    let name = text(*a, self.src);
+                    if name == "NULL" {
+                        call.zero_args |= 1 << i;
+                    } else if let Some(k) = self.param_names.iter().position(|p| p == name) {
+                        call.param_args.push(i, k);
+                    }
+                }
+                _ => {}
+            }
+        }
         match func {
             Some(f) if f.kind() == "identifier" => call.callee = text(f, self.src).to_string(),
             Some(f) => {
@@ -754,7 +848,15 @@ impl<'a> CfgBuilder<'a> {
                 // A node in the outer scope, so guards of the block end here.
                 end.map(|e| self.append(Some(e), NodeKind::Nop))
             }
-            "expression_statement" | "declaration" => self.expression(node, cur),
+            "expression_statement" => {
+                let after = self.expression(node, cur);
+                // `panic(...)`, `BUG()`: the path ends here.
+                let ends = node.named_child(0).filter(|e| e.kind() == "call_expression").is_some_and(|c| {
+                    c.child_by_field_name("function").is_some_and(|f| self.knowledge.is_noreturn(text(f, self.src)))
+                });
+                if ends { None } else { after }
+            }
+            "declaration" => self.expression(node, cur),
             "if_statement" => self.if_statement(node, cur, d),
             "while_statement" => {
                 let head = self.append(cur, NodeKind::Nop);
@@ -764,17 +866,23 @@ impl<'a> CfgBuilder<'a> {
                     Some(c) => self.expression(c, Some(head)),
                     None => Some(head),
                 };
-                let (t, f) = cond.map(|c| self.condition_facts(c, 0)).unwrap_or_default();
+                let (t, f) = self.branch_facts(cond);
                 let body_entry = self.assume(after_cond, &t);
                 let false_edge = self.assume(after_cond, &f);
                 if let Some(fe) = false_edge {
                     self.edge(fe, exit);
                 }
                 self.jumps.push((exit, Some(head)));
+                let tag = t.iter().find_map(|&(a, v)| match a {
+                    Atom::Cond(id) => Some((id, v)),
+                    _ => None,
+                });
+                self.cond_stack.push(tag);
                 let body_end = match node.child_by_field_name("body") {
                     Some(b) => self.statement(b, body_entry, d),
                     None => body_entry,
                 };
+                self.cond_stack.pop();
                 self.jumps.pop();
                 if let Some(be) = body_end {
                     self.edge(be, head);
@@ -799,7 +907,7 @@ impl<'a> CfgBuilder<'a> {
                     Some(c) => self.expression(c, Some(cont)),
                     None => Some(cont),
                 };
-                let (t, f) = cond.map(|c| self.condition_facts(c, 0)).unwrap_or_default();
+                let (t, f) = self.branch_facts(cond);
                 if let Some(te) = self.assume(after, &t) {
                     self.edge(te, head);
                 }
@@ -825,9 +933,7 @@ impl<'a> CfgBuilder<'a> {
                     Some(cn) => self.expression(cn, Some(head)),
                     None => Some(head),
                 };
-                let (t, f) = cond
-                    .map(|cn| self.condition_facts(cn, 0))
-                    .unwrap_or_default();
+                let (t, f) = self.branch_facts(cond);
                 let body_entry = self.assume(after_cond, &t);
                 if cond.is_some()
                     && let Some(fe) = self.assume(after_cond, &f)
@@ -1039,13 +1145,20 @@ impl<'a> CfgBuilder<'a> {
             Some(c) => self.expression(c, cur),
             None => cur,
         };
-        let (t, f) = cond.map(|c| self.condition_facts(c, 0)).unwrap_or_default();
+        let (t, f) = self.branch_facts(cond);
+        let tag = t.iter().find_map(|&(a, v)| match a {
+            Atom::Cond(id) => Some((id, v)),
+            _ => None,
+        });
         let then_entry = self.assume(after_cond, &t);
+        self.cond_stack.push(tag);
         let then_end = match node.child_by_field_name("consequence") {
             Some(s) => self.statement(s, then_entry, depth),
             None => then_entry,
         };
+        self.cond_stack.pop();
         let else_entry = self.assume(after_cond, &f);
+        self.cond_stack.push(tag.map(|(id, v)| (id, !v)));
         let else_end = match node.child_by_field_name("alternative") {
             Some(alt) => {
                 let mut cursor = alt.walk();
@@ -1054,6 +1167,7 @@ impl<'a> CfgBuilder<'a> {
             }
             None => else_entry,
         };
+        self.cond_stack.pop();
         self.join(then_end, else_end)
     }
 
@@ -1117,10 +1231,65 @@ impl<'a> CfgBuilder<'a> {
     /// Adds `Assume` nodes for `facts` after `cur`.
     fn assume(&mut self, cur: Option<u32>, facts: &Facts) -> Option<u32> {
         let mut c = cur?;
-        for &(call, truth) in facts {
-            c = self.append(Some(c), NodeKind::Assume { call, truth });
+        for &(atom, truth) in facts {
+            let kind = match atom {
+                Atom::Call(call) => NodeKind::Assume { call, truth },
+                Atom::Param(param) => NodeKind::AssumeParam { param, nonzero: truth },
+                Atom::Cond(cond) => NodeKind::AssumeCond { cond, truth },
+            };
+            c = self.append(Some(c), kind);
         }
         Some(c)
+    }
+
+    /// Facts of a branch condition: the atoms inside it, plus the whole condition as
+    /// a `Cond` atom when it is simple (names, fields, comparisons; no calls or
+    /// assignments), so a later branch on the same text is recognised as correlated.
+    fn branch_facts(&mut self, cond: Option<Node>) -> (Facts, Facts) {
+        let Some(cond) = cond else { return Default::default() };
+        let (mut t, mut f) = self.condition_facts(cond, 0);
+        if let Some((id, polarity)) = self.simple_condition(cond) {
+            t.push((Atom::Cond(id), polarity));
+            f.push((Atom::Cond(id), !polarity));
+        }
+        (t, f)
+    }
+
+    /// The id of a simple condition's text and whether `cond` is it (true) or its
+    /// negation (false).
+    fn simple_condition(&mut self, cond: Node) -> Option<(u32, bool)> {
+        let mut text = clean_text(&self.src[cond.byte_range()], 120);
+        let mut polarity = true;
+        loop {
+            let t = text.trim();
+            if let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+                if inner.contains('(') || inner.contains(')') {
+                    return None;
+                }
+                text = inner.to_string();
+            } else if let Some(inner) = t.strip_prefix('!') {
+                if inner.starts_with('=') {
+                    return None;
+                }
+                polarity = !polarity;
+                text = inner.to_string();
+            } else {
+                break;
+            }
+        }
+        let t = text.trim();
+        let bytes = t.as_bytes();
+        let assigns = bytes.iter().enumerate().any(|(i, &b)| {
+            b == b'='
+                && !matches!(bytes.get(i + 1), Some(b'='))
+                && !matches!(i.checked_sub(1).map(|j| bytes[j]), Some(b'=' | b'!' | b'<' | b'>'))
+        });
+        if t.is_empty() || t.contains('(') || assigns || t.contains("++") || t.contains("--") || t.len() >= 120 {
+            return None;
+        }
+        let next = self.cond_ids.len() as u32;
+        let id = *self.cond_ids.entry(t.to_string()).or_insert(next);
+        Some((id, polarity))
     }
 
     /// What is known about condition calls when `cond` is true, and when it is false.
@@ -1155,9 +1324,13 @@ impl<'a> CfgBuilder<'a> {
                 };
                 let (lt, lf) = self.condition_facts(l, depth + 1);
                 let (rt, rf) = self.condition_facts(r, depth + 1);
+                let is_zero = |n: Node| matches!(text(n, self.src).trim(), "0" | "false" | "NULL");
                 match op {
                     "&&" => ([lt, rt].concat(), Vec::new()),
                     "||" => (Vec::new(), [lf, rf].concat()),
+                    // `p != 0` is `p`, `p == 0` is `!p`.
+                    "!=" if is_zero(r) => (lt, lf),
+                    "==" if is_zero(r) => (lf, lt),
                     _ => Default::default(),
                 }
             }
@@ -1174,10 +1347,14 @@ impl<'a> CfgBuilder<'a> {
                     return self.condition_facts(arg, depth + 1);
                 }
                 match self.call_at.get(&(cond.start_byte(), cond.end_byte())) {
-                    Some(&idx) => (vec![(idx, true)], vec![(idx, false)]),
+                    Some(&idx) => (vec![(Atom::Call(idx), true)], vec![(Atom::Call(idx), false)]),
                     None => Default::default(),
                 }
             }
+            "identifier" => match self.param_names.iter().position(|p| p == text(cond, self.src)) {
+                Some(k) => (vec![(Atom::Param(k as u32), true)], vec![(Atom::Param(k as u32), false)]),
+                None => Default::default(),
+            },
             _ => Default::default(),
         }
     }

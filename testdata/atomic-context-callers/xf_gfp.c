@@ -39,8 +39,30 @@ void xf_policy_locked(struct xf_dev *xf)
 /* gfp-param-ignored: the parameter is there, the allocation ignores it. */
 static int xf_grow(struct xf_dev *xf, gfp_t gfp)
 {
-	xf->ring = kmalloc_array(4, xf->len, GFP_KERNEL); /* expect: gfp-param-ignored */
+	xf->ring = kmalloc_array(4, xf->len, GFP_KERNEL); /* expect: gfp-param-ignored, atomic-sleeping-gfp */
 	return xf->ring ? 0 : -ENOMEM;
+}
+
+/* A caller relying on the contract: it passes GFP_ATOMIC under its lock. */
+void xf_grow_locked(struct xf_dev *xf)
+{
+	spin_lock(&xf->lock);
+	xf_grow(xf, GFP_ATOMIC);
+	spin_unlock(&xf->lock);
+}
+
+/* Same shape, but every caller passes a sleeping flag: nobody relies on the
+ * parameter for atomic context (a zone or policy parameter), so no report. */
+static int xf_grow_policy(struct xf_dev *xf, gfp_t zone)
+{
+	xf->ring = kmalloc(64, GFP_KERNEL | zone);
+	xf->snapshot = kmalloc(64, GFP_KERNEL);
+	return 0;
+}
+
+int xf_grow_policy_user(struct xf_dev *xf)
+{
+	return xf_grow_policy(xf, GFP_KERNEL);
 }
 
 /* Deciding for itself whether it may block: the hard-coded flag is deliberate. */
