@@ -89,22 +89,17 @@ pub struct Param {
 }
 
 /// One call expression, in evaluation order within its function.
+///
+/// A `drivers/` tree has millions of calls, so what most calls lack (kept argument
+/// texts, a guard class, an assignment target) lives behind one optional box.
 #[derive(Debug, Clone, Default)]
 pub struct Call {
     /// The called function's name; for calls through a pointer, the field or
     /// expression text (`ops->xmit`) with `indirect` set.
     pub callee: String,
     pub indirect: bool,
-    /// Argument texts (comments removed, whitespace collapsed). Kept only for calls
-    /// whose arguments later stages read (see `parse::extract::keeps_args`); others
-    /// have `args` empty and `arg_count` set.
-    pub args: Vec<String>,
     pub arg_count: u32,
     pub span: Span,
-    /// For `guard(class)(args)` and `scoped_guard(class, args)`: the guard class.
-    pub guard_class: Option<String>,
-    /// The left-hand side this call's result is assigned to (`priv->ring`, `buf`).
-    pub assigned_to: Option<String>,
     /// Arguments (index < 32) that are literal zero (`0`, `false`, `NULL`), and that
     /// are literal non-zero (`true`, `1`): callees that test a flag parameter
     /// (`if (may_sleep) msleep(1);`) do not sleep when given a literal `false`.
@@ -112,6 +107,52 @@ pub struct Call {
     pub nonzero_args: u32,
     /// Arguments that are one of the calling function's parameters, passed as is.
     pub param_args: ParamArgs,
+    pub(crate) extra: Option<Box<CallExtra>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallExtra {
+    args: Vec<String>,
+    guard_class: Option<String>,
+    assigned_to: Option<String>,
+}
+
+impl Call {
+    /// Argument texts (comments removed, whitespace collapsed). Kept only for calls
+    /// whose arguments later stages read (see `parse::extract::keeps_args`); others
+    /// have none here and only `arg_count`.
+    pub fn args(&self) -> &[String] {
+        self.extra.as_ref().map_or(&[], |e| e.args.as_slice())
+    }
+
+    /// For `guard(class)(args)` and `scoped_guard(class, args)`: the guard class.
+    pub fn guard_class(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.guard_class.as_deref())
+    }
+
+    /// The left-hand side this call's result is assigned to (`priv->ring`, `buf`),
+    /// kept for calls of known APIs.
+    pub fn assigned_to(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| e.assigned_to.as_deref())
+    }
+
+    fn extra_mut(&mut self) -> &mut CallExtra {
+        self.extra.get_or_insert_with(Default::default)
+    }
+
+    pub fn set_args(&mut self, args: Vec<String>) {
+        if !args.is_empty() {
+            self.extra_mut().args = args;
+        }
+    }
+
+    pub fn set_guard_class(&mut self, class: String) {
+        self.extra_mut().guard_class = Some(class);
+    }
+
+    pub fn set_assigned_to(&mut self, target: String) {
+        self.extra_mut().assigned_to = Some(target);
+    }
 }
 
 /// Up to four (argument index, parameter index) pairs, without a heap allocation.

@@ -241,7 +241,7 @@ impl Analysis {
                 let f = program.function(caller);
                 let c = &f.calls[call as usize];
                 for &(param, sink) in &sinks {
-                    let Some(arg) = c.args.get(param as usize) else {
+                    let Some(arg) = c.args().get(param as usize) else {
                         continue;
                     };
                     if let FlagUse::Param(p) = flag_use_of_text(k, f, arg) {
@@ -481,7 +481,7 @@ fn sleep_sites(
         if !ls.is_reachable(ci) || c.indirect {
             continue;
         }
-        if let Some(class) = &c.guard_class {
+        if let Some(class) = c.guard_class() {
             if let Some(reason) = k.sleeping_call(&format!("{class}_lock")) {
                 out.push(SleepSite {
                     call: ci,
@@ -509,7 +509,7 @@ fn sleep_sites(
                 // A function of the program: it sleeps here only if a sleeping flag we
                 // pass reaches one of its allocations.
                 for &(param, sink) in sinks.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
-                    if let Some(arg) = c.args.get(param as usize)
+                    if let Some(arg) = c.args().get(param as usize)
                         && let FlagUse::Sleeps(_) = flag_use_of_text(k, f, arg)
                     {
                         out.push(SleepSite {
@@ -545,7 +545,7 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
             let Some(reg) = k.entry_registration(&c.callee) else {
                 continue;
             };
-            let Some(arg) = c.args.get(reg.arg) else {
+            let Some(arg) = c.args().get(reg.arg) else {
                 continue;
             };
             let name = arg.trim_start_matches('&').trim();
@@ -564,7 +564,7 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
                     span: c.span,
                 };
                 let object = (reg.context.contains("timer") || reg.context.contains("tasklet"))
-                    .then(|| c.args.first().map(|a| lockstate::lock_key(a)))
+                    .then(|| c.args().first().map(|a| lockstate::lock_key(a)))
                     .flatten();
                 objects.push((id, r, object));
             }
@@ -584,7 +584,7 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
                 let object = lockstate::lock_key(&cb.object);
                 let initialised = file.functions.iter().flat_map(|f| f.calls.iter()).any(|c| {
                     entry.initialised_by.contains(&c.callee)
-                        && c.args
+                        && c.args()
                             .first()
                             .is_some_and(|a| lockstate::lock_key(a) == object)
                 });

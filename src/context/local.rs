@@ -103,7 +103,7 @@ fn initial_sections(file: &FileFacts, k: &Knowledge) -> HashMap<usize, Vec<Initi
         for c in &f.calls {
             if let Some(call) = k.lock_call(&c.callee)
                 && let LockOp::Acquire(kind) | LockOp::TryAcquire(kind) = call.op
-                && let Some(arg) = c.args.get(call.key_arg)
+                && let Some(arg) = c.args().get(call.key_arg)
             {
                 taken.insert(last_component(&lockstate::lock_key(arg)).to_string(), kind);
             }

@@ -380,7 +380,7 @@ fn effect_of(
     let key_for = |call: &Call, section: SectionKindId, intern: &mut dyn FnMut(String) -> u32| {
         let arg = knowledge.lock_call(&call.callee).map_or(0, |c| c.key_arg);
         if knowledge.sections[section].keyed {
-            intern(call.args.get(arg).map(|a| lock_key(a)).unwrap_or_default())
+            intern(call.args().get(arg).map(|a| lock_key(a)).unwrap_or_default())
         } else {
             0
         }
@@ -442,7 +442,7 @@ fn effect_of(
         }
         NodeKind::Guard { call: i, scope } => {
             let call = &calls[i as usize];
-            let class = call.guard_class.as_deref().unwrap_or("");
+            let class = call.guard_class().unwrap_or("");
             match knowledge.guard_op(class) {
                 Some(GuardOp::Holds(k) | GuardOp::TryHolds(k)) => {
                     vec![Effect::Acquire {

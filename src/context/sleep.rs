@@ -67,7 +67,7 @@ pub fn gfp_argument(
     if let Some(alloc) = k.allocator(&call.callee)
         && let GfpArg::At(idx) = alloc.gfp_arg
     {
-        return match call.args.get(idx) {
+        return match call.args().get(idx) {
             Some(arg) => Some((Some(idx), flag_use_of_text(k, function, arg))),
             None if call.arg_count as usize <= idx => alloc
                 .default_gfp
@@ -80,7 +80,7 @@ pub fn gfp_argument(
         return None;
     }
     // Recognise a GFP argument by its flags, or by being the function's gfp parameter.
-    call.args.iter().enumerate().find_map(|(i, arg)| {
+    call.args().iter().enumerate().find_map(|(i, arg)| {
         let mentions_flag = arg.contains("GFP_");
         let mentions_param = function
             .params

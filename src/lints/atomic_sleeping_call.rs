@@ -20,7 +20,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let call = cx.call(site.call);
-        let name = match &call.guard_class {
+        let name = match call.guard_class() {
             Some(_) => call_text(call),
             None => format!("{}()", call.callee),
         };

@@ -83,7 +83,7 @@ fn non_sleeping_caller(cx: &FunctionCx, param: u32) -> Option<Label> {
     callers.iter().find_map(|&(caller, call)| {
         let g = cx.program.function(caller);
         let c = &g.calls[call as usize];
-        let arg = c.args.get(param as usize)?;
+        let arg = c.args().get(param as usize)?;
         (crate::context::sleep::flag_use_of_text(k, g, arg) == FlagUse::DoesNotSleep).then(|| Label {
             file: cx.program.file(caller).path.clone(),
             span: c.span,

@@ -95,7 +95,7 @@ impl<'a> FunctionCx<'a> {
             .knowledge
             .allocator(&c.callee)
             .and_then(|a| a.drops_lock_arg)
-            .and_then(|i| c.args.get(i))
+            .and_then(|i| c.args().get(i))
             .map(|a| crate::context::lockstate::lock_key(a));
         let held: Vec<&'a Held> = self
             .locks
@@ -405,7 +405,7 @@ enum Root {
 
 /// `spin_lock_irqsave()`, `guard(spinlock)`.
 fn acquirer_name(call: &Call) -> String {
-    match &call.guard_class {
+    match call.guard_class() {
         Some(class) => format!("{}({class})", call.callee),
         None => format!("{}()", call.callee),
     }
@@ -413,12 +413,12 @@ fn acquirer_name(call: &Call) -> String {
 
 /// The call as it reads, shortened: `spin_lock_irqsave(&priv->lock, flags)`.
 pub fn call_text(call: &Call) -> String {
-    let name = match &call.guard_class {
+    let name = match call.guard_class() {
         Some(class) if call.callee == "guard" => format!("guard({class})"),
-        Some(class) => return format!("{}({class}, {})", call.callee, call.args.join(", ")),
+        Some(class) => return format!("{}({class}, {})", call.callee, call.args().join(", ")),
         None => call.callee.clone(),
     };
-    let args = call.args.join(", ");
+    let args = call.args().join(", ");
     format!("{name}({})", short(&args))
 }
 

@@ -275,13 +275,14 @@ fn file_scope_registration(
     let args = split_args(&original[start..node.end_byte()])?;
     let mut span = span_of(node);
     span.start = (node.start_byte() + head.find(name).unwrap_or(0)) as u32;
-    Some(Call {
+    let mut call = Call {
         callee: name.to_string(),
         arg_count: args.len() as u32,
-        args,
         span,
         ..Call::default()
-    })
+    };
+    call.set_args(args);
+    Some(call)
 }
 
 /// Splits `(a, b(c, d), e)` into its top-level arguments.
@@ -620,7 +621,7 @@ impl<'a> CfgBuilder<'a> {
             if expanded {
                 if kind == "call_expression" {
                     let idx = self.record_call(node, target);
-                    let kind = match self.calls[idx as usize].guard_class {
+                    let kind = match self.calls[idx as usize].guard_class() {
                         Some(_) => NodeKind::Guard {
                             call: idx,
                             scope: self.scope,
@@ -782,7 +783,7 @@ impl<'a> CfgBuilder<'a> {
             Some(f) => {
                 if let Some(class) = self.guard_call_class(f) {
                     call.callee = "guard".into();
-                    call.guard_class = Some(class);
+                    call.set_guard_class(class);
                 } else {
                     call.callee = clean_text(&self.original[f.byte_range()], 80);
                     call.indirect = true;
@@ -790,19 +791,22 @@ impl<'a> CfgBuilder<'a> {
             }
             None => call.indirect = true,
         }
-        if let Some(t) = target {
-            call.assigned_to = Some(match t.kind() {
-                "identifier" | "field_expression" | "subscript_expression" => {
-                    clean_text(&self.original[t.byte_range()], 120)
-                }
-                _ => innermost_identifier(t, self.src),
-            });
-        }
-        if self.keeps_args(&call.callee, call.guard_class.is_some(), args_node) {
-            call.args = arg_nodes
-                .iter()
-                .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
-                .collect();
+        if self.keeps_args(&call.callee, call.guard_class().is_some(), args_node) {
+            call.set_args(
+                arg_nodes
+                    .iter()
+                    .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
+                    .collect(),
+            );
+            // Where the result goes, for calls of known APIs (allocations, frees).
+            if let Some(t) = target {
+                call.set_assigned_to(match t.kind() {
+                    "identifier" | "field_expression" | "subscript_expression" => {
+                        clean_text(&self.original[t.byte_range()], 120)
+                    }
+                    _ => innermost_identifier(t, self.src),
+                });
+            }
         }
         let idx = self.calls.len() as u32;
         self.call_at
@@ -1199,14 +1203,14 @@ impl<'a> CfgBuilder<'a> {
         } else {
             "scoped_guard"
         };
-        let call = Call {
+        let mut call = Call {
             callee: callee.into(),
             arg_count: args.len() as u32 + 1,
-            args,
             span: header_span(node, cond),
-            guard_class: Some(class),
             ..Call::default()
         };
+        call.set_args(args);
+        call.set_guard_class(class);
         let idx = self.calls.len() as u32;
         self.calls.push(call);
         let saved = self.scope;
@@ -1402,7 +1406,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 fn class_of(call: &Call) -> String {
-    call.guard_class.clone().unwrap_or_default()
+    call.guard_class().unwrap_or_default().to_string()
 }
 
 /// The `scoped_guard(...)` header alone, without its body.
