@@ -68,6 +68,8 @@ pub struct Function {
     pub is_static: bool,
     /// Where the function's name is.
     pub name_span: Span,
+    /// The `gfp_t` parameters only (the only ones later stages read; keeping all
+    /// would cost tens of MB on a drivers/ tree).
     pub params: Vec<Param>,
     pub calls: Vec<Call>,
     pub cfg: Cfg,
@@ -82,9 +84,10 @@ pub struct Function {
 
 #[derive(Debug, Clone, Default)]
 pub struct Param {
-    /// The name, kept for `gfp_t` parameters only (empty otherwise).
+    /// Position among all the function's parameters.
+    pub index: u32,
     pub name: String,
-    /// The declared type, kept for `gfp_t` parameters only (empty otherwise).
+    /// The declared type as written (`gfp_t`).
     pub ty: String,
 }
 
@@ -177,7 +180,10 @@ impl ParamArgs {
 
     /// The calling function's parameter passed as argument `arg`, if any.
     pub fn param_at(&self, arg: u32) -> Option<u32> {
-        self.0.iter().find(|s| s.0 != u8::MAX && u32::from(s.0) == arg).map(|s| u32::from(s.1))
+        self.0
+            .iter()
+            .find(|s| s.0 != u8::MAX && u32::from(s.0) == arg)
+            .map(|s| u32::from(s.1))
     }
 }
 

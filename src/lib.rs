@@ -64,7 +64,10 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     let started = std::time::Instant::now();
     let lap = |what: &str| {
         if timings {
-            eprintln!("gfplint: timing: {what} done at {:.2} s", started.elapsed().as_secs_f64());
+            eprintln!(
+                "gfplint: timing: {what} done at {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
         }
     };
     pool.install(|| {

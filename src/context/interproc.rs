@@ -44,7 +44,11 @@ pub type Clause = Vec<(u32, bool)>;
 const MAX_CLAUSES: usize = 4;
 
 /// Adds a clause to a function's may-sleep summary; true if the summary changed.
-fn add_clause(map: &mut HashMap<FunctionId, Vec<Clause>>, id: FunctionId, mut clause: Clause) -> bool {
+fn add_clause(
+    map: &mut HashMap<FunctionId, Vec<Clause>>,
+    id: FunctionId,
+    mut clause: Clause,
+) -> bool {
     clause.sort();
     clause.dedup();
     // A clause that tests a parameter both ways cannot hold.
@@ -323,7 +327,10 @@ impl Analysis {
             // A call whose literal arguments rule out every way the callee sleeps.
             if let Some((caller, call)) = r.caller() {
                 let c = &program.function(caller).calls[call as usize];
-                if !may_sleep[&id].iter().any(|clause| lift_clause(clause, c).is_some()) {
+                if !may_sleep[&id]
+                    .iter()
+                    .any(|clause| lift_clause(clause, c).is_some())
+                {
                     return;
                 }
             }
@@ -615,7 +622,9 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
     let mut out: Vec<(FunctionId, AtomicReason)> = objects
         .into_iter()
         .filter(|(_, r, object)| match (r, object) {
-            (AtomicReason::Entry { file, .. }, Some(o)) => by_object[&(*file, o.clone())].len() == 1,
+            (AtomicReason::Entry { file, .. }, Some(o)) => {
+                by_object[&(*file, o.clone())].len() == 1
+            }
             _ => true,
         })
         .map(|(id, r, _)| (id, r))

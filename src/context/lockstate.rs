@@ -191,7 +191,8 @@ pub fn analyse(
         .nodes
         .iter()
         .map(|node| {
-            let mut effects = effect_of(node.kind, &function.calls, knowledge, wrapper, &mut intern);
+            let mut effects =
+                effect_of(node.kind, &function.calls, knowledge, wrapper, &mut intern);
             for e in &mut effects {
                 if let Effect::Acquire { cond, .. } = e {
                     *cond = node.cond;
@@ -301,7 +302,11 @@ pub fn analyse(
 /// (`if (!sync) return;` makes `sync` non-zero below).
 fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
     let cfg = &function.cfg;
-    if !cfg.nodes.iter().any(|n| matches!(n.kind, NodeKind::AssumeParam { .. })) {
+    if !cfg
+        .nodes
+        .iter()
+        .any(|n| matches!(n.kind, NodeKind::AssumeParam { .. }))
+    {
         return Vec::new();
     }
     let n = cfg.nodes.len();
@@ -317,7 +322,9 @@ fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
             break;
         }
         let node = &cfg.nodes[id as usize];
-        let Some(mut out) = states[id as usize].clone() else { continue };
+        let Some(mut out) = states[id as usize].clone() else {
+            continue;
+        };
         if let NodeKind::AssumeParam { param, nonzero } = node.kind {
             out.retain(|(p, _)| *p != param);
             out.push((param, nonzero));
@@ -327,7 +334,8 @@ fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
             let merged = match &states[s as usize] {
                 None => Some(out.clone()),
                 Some(old) => {
-                    let joined: Vec<(u32, bool)> = old.iter().filter(|f| out.contains(f)).copied().collect();
+                    let joined: Vec<(u32, bool)> =
+                        old.iter().filter(|f| out.contains(f)).copied().collect();
                     if &joined == old { None } else { Some(joined) }
                 }
             };
@@ -363,7 +371,10 @@ enum Effect {
         cond: Option<(u32, bool)>,
     },
     /// A simple branch condition has this value from here on.
-    AssumeCond { cond: u32, truth: bool },
+    AssumeCond {
+        cond: u32,
+        truth: bool,
+    },
     Release {
         kind: SectionKindId,
         key: u32,
@@ -380,7 +391,12 @@ fn effect_of(
     let key_for = |call: &Call, section: SectionKindId, intern: &mut dyn FnMut(String) -> u32| {
         let arg = knowledge.lock_call(&call.callee).map_or(0, |c| c.key_arg);
         if knowledge.sections[section].keyed {
-            intern(call.args().get(arg).map(|a| lock_key(a)).unwrap_or_default())
+            intern(
+                call.args()
+                    .get(arg)
+                    .map(|a| lock_key(a))
+                    .unwrap_or_default(),
+            )
         } else {
             0
         }
@@ -394,7 +410,9 @@ fn effect_of(
                         kind: k,
                         key: key_for(call, k, intern),
                         site: i,
-                        guard_scope: None, cond: None }]
+                        guard_scope: None,
+                        cond: None,
+                    }]
                 }
                 Some(LockOp::Release(k)) => vec![Effect::Release {
                     kind: k,
@@ -416,7 +434,9 @@ fn effect_of(
                                 kind: k,
                                 key: intern(key),
                                 site: i,
-                                guard_scope: None, cond: None });
+                                guard_scope: None,
+                                cond: None,
+                            });
                         }
                         out
                     }
@@ -435,7 +455,9 @@ fn effect_of(
                         kind: k,
                         key: key_for(call, k, intern),
                         site: i,
-                        guard_scope: None, cond: None }]
+                        guard_scope: None,
+                        cond: None,
+                    }]
                 }
                 _ => Vec::new(),
             }
@@ -449,7 +471,9 @@ fn effect_of(
                         kind: k,
                         key: key_for(call, k, intern),
                         site: i,
-                        guard_scope: Some(scope), cond: None }]
+                        guard_scope: Some(scope),
+                        cond: None,
+                    }]
                 }
                 None => Vec::new(),
             }

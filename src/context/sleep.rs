@@ -44,8 +44,8 @@ pub fn flag_use_of_text(k: &Knowledge, function: &Function, text: &str) -> FlagU
                 [only] => function
                     .params
                     .iter()
-                    .position(|p| &p.name == only && p.ty.contains("gfp_t"))
-                    .map_or(FlagUse::Unknown, |i| FlagUse::Param(i as u32)),
+                    .find(|p| &p.name == only && p.ty.contains("gfp_t"))
+                    .map_or(FlagUse::Unknown, |p| FlagUse::Param(p.index)),
                 _ => FlagUse::Unknown,
             }
         }

@@ -27,14 +27,14 @@ const BLOCKING_CHECKS: &[&str] = &[
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let f = cx.function;
-    let Some((param_index, param)) = f
+    let Some(param) = f
         .params
         .iter()
-        .enumerate()
-        .find(|(_, p)| p.ty.contains("gfp_t") && !p.name.is_empty())
+        .find(|p| p.ty.contains("gfp_t") && !p.name.is_empty())
     else {
         return;
     };
+    let param_index = param.index;
     if f.calls
         .iter()
         .any(|c| BLOCKING_CHECKS.contains(&c.callee.as_str()))
@@ -43,7 +43,9 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     }
     let k = cx.knowledge;
     // Only a contract someone relies on: a caller that passes flags that cannot sleep.
-    let Some(witness) = non_sleeping_caller(cx, param_index as u32) else { return };
+    let Some(witness) = non_sleeping_caller(cx, param_index as u32) else {
+        return;
+    };
     for (i, call) in f.calls.iter().enumerate() {
         if !cx.locks.is_reachable(i as u32) || k.allocator(&call.callee).is_none() {
             continue;
@@ -84,10 +86,16 @@ fn non_sleeping_caller(cx: &FunctionCx, param: u32) -> Option<Label> {
         let g = cx.program.function(caller);
         let c = &g.calls[call as usize];
         let arg = c.args().get(param as usize)?;
-        (crate::context::sleep::flag_use_of_text(k, g, arg) == FlagUse::DoesNotSleep).then(|| Label {
-            file: cx.program.file(caller).path.clone(),
-            span: c.span,
-            message: format!("`{}()` passes `{}` here, trusting that nothing below sleeps", g.name, short(arg)),
+        (crate::context::sleep::flag_use_of_text(k, g, arg) == FlagUse::DoesNotSleep).then(|| {
+            Label {
+                file: cx.program.file(caller).path.clone(),
+                span: c.span,
+                message: format!(
+                    "`{}()` passes `{}` here, trusting that nothing below sleeps",
+                    g.name,
+                    short(arg)
+                ),
+            }
         })
     })
 }

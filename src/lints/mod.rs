@@ -108,10 +108,19 @@ impl<'a> FunctionCx<'a> {
         let interrupt_ok = self.knowledge.sleeps_outside_interrupt_only(&c.callee);
         let held: Vec<&'a Held> = held
             .into_iter()
-            .filter(|h| !(interrupt_ok && self.knowledge.sections[h.kind].kind.contains("bottom halves")))
+            .filter(|h| {
+                !(interrupt_ok
+                    && self.knowledge.sections[h.kind]
+                        .kind
+                        .contains("bottom halves"))
+            })
             .collect();
         if let Some(&blamed) = held.iter().find(|h| h.certain).or_else(|| held.first()) {
-            let others = held.iter().copied().filter(|h| !std::ptr::eq(*h, blamed)).collect();
+            let others = held
+                .iter()
+                .copied()
+                .filter(|h| !std::ptr::eq(*h, blamed))
+                .collect();
             return Some(Evidence::Local { blamed, others });
         }
         // Only the callers whose literal arguments allow this call to be reached

@@ -42,7 +42,9 @@ pub fn extract(
     let mut cursor = root.walk();
     while let Some((node, conditional)) = stack.pop() {
         if node.kind() == "function_definition" {
-            if let Some(mut f) = function(node, src, original, knowledge, &mut facts.field_callbacks) {
+            if let Some(mut f) =
+                function(node, src, original, knowledge, &mut facts.field_callbacks)
+            {
                 f.conditional = conditional;
                 facts.functions.push(f);
             }
@@ -399,19 +401,17 @@ fn function<'a>(
                 .child_by_field_name("type")
                 .map(|t| text(t, src))
                 .unwrap_or_default();
-            let param = if ty.contains("gfp_t") {
+            if ty.contains("gfp_t") {
                 let name = p
                     .child_by_field_name("declarator")
                     .map(|d| innermost_identifier(d, src))
                     .unwrap_or_default();
-                Param {
+                params.push(Param {
+                    index: (param_names.len() - 1) as u32,
                     name,
                     ty: ty.trim().to_string(),
-                }
-            } else {
-                Param::default()
-            };
-            params.push(param);
+                });
+            }
         }
     }
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
@@ -634,7 +634,9 @@ impl<'a> CfgBuilder<'a> {
             }
             stack.push((node, true, target));
             if kind == "update_expression"
-                && let Some(arg) = node.child_by_field_name("argument").filter(|a| a.kind() == "identifier")
+                && let Some(arg) = node
+                    .child_by_field_name("argument")
+                    .filter(|a| a.kind() == "identifier")
             {
                 self.note_param_assignment(arg);
             }
@@ -763,7 +765,8 @@ impl<'a> CfgBuilder<'a> {
             match a.kind() {
                 "false" | "null" => call.zero_args |= 1 << i,
                 "true" => call.nonzero_args |= 1 << i,
-                "number_literal" => match text(*a, self.src).trim_end_matches(['u', 'U', 'l', 'L']) {
+                "number_literal" => match text(*a, self.src).trim_end_matches(['u', 'U', 'l', 'L'])
+                {
                     "0" | "0x0" => call.zero_args |= 1 << i,
                     _ => call.nonzero_args |= 1 << i,
                 },
@@ -855,9 +858,13 @@ impl<'a> CfgBuilder<'a> {
             "expression_statement" => {
                 let after = self.expression(node, cur);
                 // `panic(...)`, `BUG()`: the path ends here.
-                let ends = node.named_child(0).filter(|e| e.kind() == "call_expression").is_some_and(|c| {
-                    c.child_by_field_name("function").is_some_and(|f| self.knowledge.is_noreturn(text(f, self.src)))
-                });
+                let ends = node
+                    .named_child(0)
+                    .filter(|e| e.kind() == "call_expression")
+                    .is_some_and(|c| {
+                        c.child_by_field_name("function")
+                            .is_some_and(|f| self.knowledge.is_noreturn(text(f, self.src)))
+                    });
                 if ends { None } else { after }
             }
             "declaration" => self.expression(node, cur),
@@ -1238,7 +1245,10 @@ impl<'a> CfgBuilder<'a> {
         for &(atom, truth) in facts {
             let kind = match atom {
                 Atom::Call(call) => NodeKind::Assume { call, truth },
-                Atom::Param(param) => NodeKind::AssumeParam { param, nonzero: truth },
+                Atom::Param(param) => NodeKind::AssumeParam {
+                    param,
+                    nonzero: truth,
+                },
                 Atom::Cond(cond) => NodeKind::AssumeCond { cond, truth },
             };
             c = self.append(Some(c), kind);
@@ -1250,7 +1260,9 @@ impl<'a> CfgBuilder<'a> {
     /// a `Cond` atom when it is simple (names, fields, comparisons; no calls or
     /// assignments), so a later branch on the same text is recognised as correlated.
     fn branch_facts(&mut self, cond: Option<Node>) -> (Facts, Facts) {
-        let Some(cond) = cond else { return Default::default() };
+        let Some(cond) = cond else {
+            return Default::default();
+        };
         let (mut t, mut f) = self.condition_facts(cond, 0);
         if let Some((id, polarity)) = self.simple_condition(cond) {
             t.push((Atom::Cond(id), polarity));
@@ -1286,9 +1298,18 @@ impl<'a> CfgBuilder<'a> {
         let assigns = bytes.iter().enumerate().any(|(i, &b)| {
             b == b'='
                 && !matches!(bytes.get(i + 1), Some(b'='))
-                && !matches!(i.checked_sub(1).map(|j| bytes[j]), Some(b'=' | b'!' | b'<' | b'>'))
+                && !matches!(
+                    i.checked_sub(1).map(|j| bytes[j]),
+                    Some(b'=' | b'!' | b'<' | b'>')
+                )
         });
-        if t.is_empty() || t.contains('(') || assigns || t.contains("++") || t.contains("--") || t.len() >= 120 {
+        if t.is_empty()
+            || t.contains('(')
+            || assigns
+            || t.contains("++")
+            || t.contains("--")
+            || t.len() >= 120
+        {
             return None;
         }
         let next = self.cond_ids.len() as u32;
@@ -1351,12 +1372,22 @@ impl<'a> CfgBuilder<'a> {
                     return self.condition_facts(arg, depth + 1);
                 }
                 match self.call_at.get(&(cond.start_byte(), cond.end_byte())) {
-                    Some(&idx) => (vec![(Atom::Call(idx), true)], vec![(Atom::Call(idx), false)]),
+                    Some(&idx) => (
+                        vec![(Atom::Call(idx), true)],
+                        vec![(Atom::Call(idx), false)],
+                    ),
                     None => Default::default(),
                 }
             }
-            "identifier" => match self.param_names.iter().position(|p| p == text(cond, self.src)) {
-                Some(k) => (vec![(Atom::Param(k as u32), true)], vec![(Atom::Param(k as u32), false)]),
+            "identifier" => match self
+                .param_names
+                .iter()
+                .position(|p| p == text(cond, self.src))
+            {
+                Some(k) => (
+                    vec![(Atom::Param(k as u32), true)],
+                    vec![(Atom::Param(k as u32), false)],
+                ),
                 None => Default::default(),
             },
             _ => Default::default(),
