@@ -109,3 +109,14 @@ pub fn check_file(program: &program::Program, file_index: usize, facts: &facts::
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
+
+/// The whole per-file analysis on bytes in memory, as a one-file run: facts, program,
+/// context, lints; diagnostics sorted. For the fuzz target and robustness tests.
+pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileError> {
+    let knowledge = Knowledge::builtin();
+    let files = [parse::facts_from_bytes(path, bytes, knowledge)?];
+    let program = program::Program::build(&files, knowledge);
+    let mut diagnostics = check_file(&program, 0, &files[0]);
+    sort_diagnostics(&mut diagnostics);
+    Ok(diagnostics)
+}

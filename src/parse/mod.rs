@@ -43,8 +43,9 @@ pub fn with_parser<R>(f: impl FnOnce(&mut tree_sitter::Parser) -> R) -> R {
 
 /// Checks that `bytes` is C source we can analyse: text, UTF-8.
 pub fn validate_source(path: &str, bytes: &[u8]) -> Result<(), FileError> {
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    // The whole file, not only its head (git's heuristic): a NUL anywhere is not C,
+    // and scanning is cheap next to parsing.
+    if bytes.contains(&0) {
         return Err(FileError { path: path.into(), message: "binary file (contains NUL bytes), skipped".into() });
     }
     if let Err(e) = std::str::from_utf8(bytes) {
