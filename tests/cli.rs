@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const FINDING: &str = "void f(void)\n{\n\tspin_lock(&l);\n\tp = kmalloc(8, GFP_KERNEL);\n\tspin_unlock(&l);\n}\n";
+const FINDING: &str =
+    "void f(void)\n{\n\tspin_lock(&l);\n\tp = kmalloc(8, GFP_KERNEL);\n\tspin_unlock(&l);\n}\n";
 const CLEAN: &str = "void g(void)\n{\n\tp = kmalloc(8, GFP_KERNEL);\n}\n";
 
 /// A fresh directory under the system temp dir, removed when dropped.
@@ -37,15 +38,26 @@ impl Drop for TempDir {
 }
 
 fn gfplint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gfplint")).args(args).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_gfplint"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn stderr_lines(o: &Output) -> Vec<String> {
-    String::from_utf8(o.stderr.clone()).unwrap().lines().map(str::to_string).collect()
+    String::from_utf8(o.stderr.clone())
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn error_lines(o: &Output) -> Vec<String> {
-    stderr_lines(o).into_iter().filter(|l| l.starts_with("gfplint: error:")).collect()
+    stderr_lines(o)
+        .into_iter()
+        .filter(|l| l.starts_with("gfplint: error:"))
+        .collect()
 }
 
 #[test]
@@ -53,25 +65,46 @@ fn missing_path_is_one_line_and_exit_2() {
     let missing = "/nonexistent/gfplint-test/driver.c";
     let o = gfplint(&["check", missing]);
     assert_eq!(o.status.code(), Some(2), "{o:?}");
-    let naming: Vec<String> = stderr_lines(&o).into_iter().filter(|l| l.contains(missing)).collect();
-    assert_eq!(naming, vec![format!("gfplint: error: {missing}: no such file or directory")]);
+    let naming: Vec<String> = stderr_lines(&o)
+        .into_iter()
+        .filter(|l| l.contains(missing))
+        .collect();
+    assert_eq!(
+        naming,
+        vec![format!(
+            "gfplint: error: {missing}: no such file or directory"
+        )]
+    );
     assert!(o.stdout.is_empty());
     // Nothing could be checked, said once.
-    assert!(error_lines(&o).iter().any(|l| l.contains("nothing could be checked")), "{o:?}");
+    assert!(
+        error_lines(&o)
+            .iter()
+            .any(|l| l.contains("nothing could be checked")),
+        "{o:?}"
+    );
 
     // A missing path next to a good one: the good one is checked, the status is its own.
     let dir = TempDir::new("missing-and-good");
     let good = dir.write("good.c", CLEAN.as_bytes());
     let o = gfplint(&["check", "-q", missing, good.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
-    assert_eq!(error_lines(&o), vec![format!("gfplint: error: {missing}: no such file or directory")]);
+    assert_eq!(
+        error_lines(&o),
+        vec![format!(
+            "gfplint: error: {missing}: no such file or directory"
+        )]
+    );
 }
 
 #[test]
 fn bad_files_are_named_and_good_ones_analysed() {
     let dir = TempDir::new("bad-files");
     dir.write("good.c", FINDING.as_bytes());
-    dir.write("blob.c", &[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0xff, 0xfe]);
+    dir.write(
+        "blob.c",
+        &[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0xff, 0xfe],
+    );
     dir.write("latin1.h", b"/* Copyright (c) Fran\xe7ois */\nint x;\n");
     let o = gfplint(&["check", "-q", "--format", "gcc", dir.path()]);
     let errors = error_lines(&o);
@@ -79,10 +112,19 @@ fn bad_files_are_named_and_good_ones_analysed() {
     let blob = format!("{}/blob.c", dir.path());
     let latin1 = format!("{}/latin1.h", dir.path());
     // Sorted by path: blob.c before latin1.h.
-    assert_eq!(errors[0], format!("gfplint: error: {blob}: binary file (contains NUL bytes), skipped"));
-    assert_eq!(errors[1], format!("gfplint: error: {latin1}: not valid UTF-8 (first bad byte at 1:22), skipped"));
+    assert_eq!(
+        errors[0],
+        format!("gfplint: error: {blob}: binary file (contains NUL bytes), skipped")
+    );
+    assert_eq!(
+        errors[1],
+        format!("gfplint: error: {latin1}: not valid UTF-8 (first bad byte at 1:22), skipped")
+    );
     let stdout = String::from_utf8(o.stdout.clone()).unwrap();
-    assert!(stdout.starts_with(&format!("{}/good.c:4:6: error: ", dir.path())), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("{}/good.c:4:6: error: ", dir.path())),
+        "{stdout}"
+    );
     assert_eq!(stdout.lines().count(), 1);
     assert_eq!(o.status.code(), Some(1), "findings in the good file");
 
@@ -131,7 +173,12 @@ fn unreadable_file_and_directory() {
     let args = ["check", "-q", "--format", "gcc", dir.path()];
     let o = if privileged {
         Command::new(setpriv)
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_gfplint")])
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                env!("CARGO_BIN_EXE_gfplint"),
+            ])
             .args(args)
             .output()
             .unwrap()
@@ -150,7 +197,10 @@ fn unreadable_file_and_directory() {
         ]
     );
     let stdout = String::from_utf8(o.stdout).unwrap();
-    assert!(stdout.starts_with(&format!("{}/good.c:", dir.path())) && stdout.lines().count() == 1, "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("{}/good.c:", dir.path())) && stdout.lines().count() == 1,
+        "{stdout}"
+    );
 }
 
 fn write_several(dir: &TempDir) {
@@ -158,7 +208,9 @@ fn write_several(dir: &TempDir) {
         let mut text = String::new();
         for j in 0..=i {
             text.push_str(&FINDING.replace("void f(", &format!("void f{j}(")));
-            text.push_str(&format!("void v{j}(void) {{ rcu_read_lock(); q = vmalloc({j}); rcu_read_unlock(); }}\n"));
+            text.push_str(&format!(
+                "void v{j}(void) {{ rcu_read_lock(); q = vmalloc({j}); rcu_read_unlock(); }}\n"
+            ));
         }
         dir.write(&format!("d{}/file{i}.c", i % 3), text.as_bytes());
     }
@@ -171,12 +223,42 @@ fn output_is_identical_whatever_the_thread_count() {
     let dir = TempDir::new("determinism");
     write_several(&dir);
     for format in ["gcc", "json", "human"] {
-        let one = gfplint(&["check", "-j", "1", "--format", format, "--color", "never", dir.path()]);
-        let two = gfplint(&["check", "-j", "2", "--format", format, "--color", "never", dir.path()]);
-        let many = gfplint(&["check", "-j", "7", "--format", format, "--color", "never", dir.path()]);
+        let one = gfplint(&[
+            "check",
+            "-j",
+            "1",
+            "--format",
+            format,
+            "--color",
+            "never",
+            dir.path(),
+        ]);
+        let two = gfplint(&[
+            "check",
+            "-j",
+            "2",
+            "--format",
+            format,
+            "--color",
+            "never",
+            dir.path(),
+        ]);
+        let many = gfplint(&[
+            "check",
+            "-j",
+            "7",
+            "--format",
+            format,
+            "--color",
+            "never",
+            dir.path(),
+        ]);
         assert_eq!(one.status.code(), Some(1));
         assert!(!one.stdout.is_empty());
-        assert!(one.stdout == two.stdout && one.stdout == many.stdout, "{format}: -j 1, -j 2 and -j 7 differ");
+        assert!(
+            one.stdout == two.stdout && one.stdout == many.stdout,
+            "{format}: -j 1, -j 2 and -j 7 differ"
+        );
         assert_eq!(error_lines(&one), error_lines(&two));
         assert_eq!(error_lines(&one), error_lines(&many));
     }
@@ -185,24 +267,35 @@ fn output_is_identical_whatever_the_thread_count() {
 /// `^[^:]+:\d+:\d+: (error|warning): .* \[[a-z-]+\]$`, by hand (no regex dependency).
 fn is_gcc_line(line: &str) -> bool {
     let mut parts = line.splitn(4, ':');
-    let (Some(path), Some(l), Some(c), Some(rest)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(path), Some(l), Some(c), Some(rest)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let Some(rest) = rest.strip_prefix(" error: ").or_else(|| rest.strip_prefix(" warning: ")) else {
+    let Some(rest) = rest
+        .strip_prefix(" error: ")
+        .or_else(|| rest.strip_prefix(" warning: "))
+    else {
         return false;
     };
-    let Some(open) = rest.rfind(" [") else { return false };
+    let Some(open) = rest.rfind(" [") else {
+        return false;
+    };
     let lint = &rest[open + 2..];
     !path.is_empty()
         && digits(l)
         && digits(c)
-        && lint.strip_suffix(']').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+        && lint.strip_suffix(']').is_some_and(|n| {
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        })
 }
 
 #[test]
 fn gcc_format_lines_have_the_documented_shape() {
-    assert!(is_gcc_line("a/b.c:12:3: error: `kmalloc()` may sleep [atomic-sleeping-gfp]"));
+    assert!(is_gcc_line(
+        "a/b.c:12:3: error: `kmalloc()` may sleep [atomic-sleeping-gfp]"
+    ));
     assert!(!is_gcc_line("a/b.c:12: error: x [atomic-sleeping-gfp]"));
     assert!(!is_gcc_line("a/b.c:12:3: note: x [atomic-sleeping-gfp]"));
     let dir = TempDir::new("gcc-format");
@@ -227,7 +320,10 @@ fn exit_status_follows_findings() {
     let o = gfplint(&["check", "-q", finding.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     // Hostile but valid text is analysed, not an error.
-    let deep = dir.write("deep.c", format!("void d(void) {{ {} }}", "{".repeat(10_000)).as_bytes());
+    let deep = dir.write(
+        "deep.c",
+        format!("void d(void) {{ {} }}", "{".repeat(10_000)).as_bytes(),
+    );
     let o = gfplint(&["check", "-q", deep.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert!(Path::new(&deep).exists());
