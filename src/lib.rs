@@ -112,11 +112,24 @@ pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
 
 /// The whole per-file analysis on bytes in memory, as a one-file run: facts, program,
 /// context, lints; diagnostics sorted. For the fuzz target and robustness tests.
+///
+/// Runs on a thread of its own with [`WORKER_STACK`], like `check_files`: the CFG
+/// builder's bounded recursion needs 1–2 MB in debug builds at `MAX_NESTING`, more than
+/// a test thread's default 2 MB leaves spare. A panic is passed on to the caller.
 pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileError> {
-    let knowledge = Knowledge::builtin();
-    let files = [parse::facts_from_bytes(path, bytes, knowledge)?];
-    let program = program::Program::build(&files, knowledge);
-    let mut diagnostics = check_file(&program, 0, &files[0]);
-    sort_diagnostics(&mut diagnostics);
-    Ok(diagnostics)
+    let run = move || {
+        let knowledge = Knowledge::builtin();
+        let files = [parse::facts_from_bytes(path, bytes, knowledge)?];
+        let program = program::Program::build(&files, knowledge);
+        let mut diagnostics = check_file(&program, 0, &files[0]);
+        sort_diagnostics(&mut diagnostics);
+        Ok(diagnostics)
+    };
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new().stack_size(WORKER_STACK).spawn_scoped(s, run);
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => Err(FileError { path: path.into(), message: format!("cannot start a worker thread: {e}") }),
+        }
+    })
 }

@@ -451,3 +451,17 @@ fn nul_bytes_and_invalid_utf8_are_clean_errors() {
 /// Inputs the cargo-fuzz target found to crash, hang or blow up, kept as regressions.
 #[test]
 fn fuzz_regressions() {}
+
+#[test]
+fn deep_nesting_does_not_depend_on_the_callers_stack() {
+    // check_source runs on its own thread with a large stack; the caller's may be small.
+    let text = format!(
+        "void f(int a) {{ spin_lock(&l); {} p = kmalloc(8, GFP_KERNEL); }}",
+        "if (a) ".repeat(10_000)
+    );
+    let worker = std::thread::Builder::new()
+        .stack_size(128 * 1024)
+        .spawn(move || check_source("deep.c", text.into_bytes()));
+    let d = worker.unwrap().join().expect("no panic").expect("analysed");
+    assert_eq!(d.len(), 1);
+}
