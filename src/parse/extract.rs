@@ -145,11 +145,10 @@ pub fn clean_text(bytes: &[u8], max: usize) -> String {
         Err(e) => {
             // A cut through a multi-byte character: drop its first bytes.
             let mut v = e.into_bytes();
-            if let Err(e) = std::str::from_utf8(&v) {
-                if e.error_len().is_none() {
+            if let Err(e) = std::str::from_utf8(&v)
+                && e.error_len().is_none() {
                     v.truncate(e.valid_up_to());
                 }
-            }
             String::from_utf8_lossy(&v).into_owned()
         }
     }
@@ -351,11 +350,10 @@ impl<'a> CfgBuilder<'a> {
                     if let Some(args) = node.child_by_field_name("arguments") {
                         stack.push((args, false, None));
                     }
-                    if let (Some(f), false) = (func, is_guard) {
-                        if f.kind() != "identifier" {
+                    if let (Some(f), false) = (func, is_guard)
+                        && f.kind() != "identifier" {
                             stack.push((f, false, None));
                         }
-                    }
                 }
                 "assignment_expression" => {
                     let left = node.child_by_field_name("left");
@@ -552,11 +550,10 @@ impl<'a> CfgBuilder<'a> {
                 };
                 let (t, f) = cond.map(|cn| self.condition_facts(cn, 0)).unwrap_or_default();
                 let body_entry = self.assume(after_cond, &t);
-                if cond.is_some() {
-                    if let Some(fe) = self.assume(after_cond, &f) {
+                if cond.is_some()
+                    && let Some(fe) = self.assume(after_cond, &f) {
                         self.edge(fe, exit);
                     }
-                }
                 self.jumps.push((exit, Some(cont)));
                 let body_end = match node.child_by_field_name("body") {
                     Some(b) => self.statement(b, body_entry, d),
@@ -856,11 +853,10 @@ impl<'a> CfgBuilder<'a> {
             }
             "call_expression" => {
                 let callee = cond.child_by_field_name("function").map(|f| text(f, self.src)).unwrap_or("");
-                if callee == "likely" || callee == "unlikely" {
-                    if let Some(arg) = cond.child_by_field_name("arguments").and_then(|a| a.named_child(0)) {
+                if (callee == "likely" || callee == "unlikely")
+                    && let Some(arg) = cond.child_by_field_name("arguments").and_then(|a| a.named_child(0)) {
                         return self.condition_facts(arg, depth + 1);
                     }
-                }
                 match self.call_at.get(&(cond.start_byte(), cond.end_byte())) {
                     Some(&idx) => (vec![(idx, true)], vec![(idx, false)]),
                     None => Default::default(),
