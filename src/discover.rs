@@ -36,9 +36,17 @@ pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
         }
         for entry in walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name() {
             match entry {
-                Ok(e) if e.file_type().is_file() && is_c_source(e.path()) => {
-                    files.insert(e.path().to_string_lossy().into_owned());
-                }
+                Ok(e) if e.file_type().is_file() && is_c_source(e.path()) => match e.path().to_str() {
+                    Some(p) => {
+                        files.insert(p.to_string());
+                    }
+                    // Paths are strings from here on; a lossy one would not open again
+                    // and be reported as missing.
+                    None => errors.push(FileError {
+                        path: e.path().to_string_lossy().into_owned(),
+                        message: "file name is not valid UTF-8, skipped".into(),
+                    }),
+                },
                 Ok(_) => {}
                 Err(e) => {
                     let p = e.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|| root.clone());

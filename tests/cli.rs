@@ -141,6 +141,20 @@ fn bad_files_are_named_and_good_ones_analysed() {
     assert_eq!(o.status.code(), Some(2), "{o:?}");
 }
 
+#[test]
+fn non_utf8_file_name_is_named_not_missing() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = TempDir::new("file-names");
+    dir.write("good.c", CLEAN.as_bytes());
+    std::fs::write(dir.0.join(std::ffi::OsStr::from_bytes(b"caf\xe9.c")), CLEAN).unwrap();
+    let o = gfplint(&["check", "-q", dir.path()]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(
+        error_lines(&o),
+        vec![format!("gfplint: error: {}/caf\u{fffd}.c: file name is not valid UTF-8, skipped", dir.path())]
+    );
+}
+
 /// Whether this process can read a file whose mode is 000 (root can, and so can a
 /// process with CAP_DAC_OVERRIDE): then chmod cannot make a file unreadable.
 fn reads_through_chmod_000(dir: &TempDir) -> bool {

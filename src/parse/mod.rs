@@ -74,7 +74,17 @@ pub fn analyse_file(path: &str, knowledge: &crate::knowledge::Knowledge) -> Resu
             message: format!("file is {} bytes, above the {} byte limit, skipped", meta.len(), MAX_FILE_BYTES),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| FileError { path: path.into(), message: io_message(&e) })?;
+    // Read at most one byte over the limit: the file may have grown since `metadata`.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes))
+        .map_err(|e| FileError { path: path.into(), message: io_message(&e) })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError {
+            path: path.into(),
+            message: format!("file is above the {MAX_FILE_BYTES} byte limit, skipped"),
+        });
+    }
     facts_from_bytes(path, bytes, knowledge)
 }
 
