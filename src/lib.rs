@@ -50,8 +50,10 @@ pub fn check_paths(paths: &[String], options: &Options) -> Outcome {
 /// report alongside.
 pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Options) -> Outcome {
     let knowledge = Knowledge::builtin();
+    // More workers than files is waste, and `-j 100000` spent minutes creating threads.
+    let jobs = options.jobs.min(files.len().max(1));
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
+        .num_threads(jobs)
         .stack_size(WORKER_STACK)
         .build()
         .expect("thread pool");

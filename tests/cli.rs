@@ -333,6 +333,11 @@ fn exit_status_follows_findings() {
     assert!(o.stdout.is_empty() && o.stderr.is_empty(), "{o:?}");
     let o = gfplint(&["check", "-q", finding.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{o:?}");
+    // An absurd thread count is clamped to the number of files, not honoured.
+    let started = std::time::Instant::now();
+    let o = gfplint(&["check", "-q", "-j", "100000", finding.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(started.elapsed().as_secs() < 20);
     // Hostile but valid text is analysed, not an error.
     let deep = dir.write(
         "deep.c",
