@@ -448,9 +448,18 @@ fn nul_bytes_and_invalid_utf8_are_clean_errors() {
     analyse_text("empty", "");
 }
 
-/// Inputs the cargo-fuzz target found to crash, hang or blow up, kept as regressions.
+/// Inputs the cargo-fuzz target reported (`fuzz/regressions/`), kept as regressions.
 #[test]
-fn fuzz_regressions() {}
+fn fuzz_regressions() {
+    // Reported as a 10 s "slow unit" during the first session, while the machine was
+    // thrashing under another process; it runs in milliseconds (invalid UTF-8 in the
+    // middle of a mutated seed). Kept: it must stay a quick, clean rejection.
+    let slow = include_bytes!("../fuzz/regressions/slow-unit-61b823aa87d4b2e7eec750034cf7f61b71256f7c");
+    let started = std::time::Instant::now();
+    let e = analyse("slow-unit-61b8", slow.to_vec()).unwrap_err();
+    assert!(e.message.contains("UTF-8"), "{e}");
+    assert!(started.elapsed().as_secs() < 2);
+}
 
 #[test]
 fn deep_nesting_does_not_depend_on_the_callers_stack() {
