@@ -155,6 +155,26 @@ fn non_utf8_file_name_is_named_not_missing() {
     );
 }
 
+#[test]
+fn huge_file_is_skipped_with_a_clear_error() {
+    let dir = TempDir::new("huge");
+    dir.write("good.c", FINDING.as_bytes());
+    // Sparse: the size is what counts, and it is checked before reading.
+    let huge = dir.write("huge.c", b"");
+    std::fs::File::options().write(true).open(&huge).unwrap().set_len(gfplint::parse::MAX_FILE_BYTES + 1).unwrap();
+    let o = gfplint(&["check", "-q", dir.path()]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert_eq!(
+        error_lines(&o),
+        vec![format!(
+            "gfplint: error: {}: file is {} bytes, above the {} byte limit, skipped",
+            huge.display(),
+            gfplint::parse::MAX_FILE_BYTES + 1,
+            gfplint::parse::MAX_FILE_BYTES
+        )]
+    );
+}
+
 /// Whether this process can read a file whose mode is 000 (root can, and so can a
 /// process with CAP_DAC_OVERRIDE): then chmod cannot make a file unreadable.
 fn reads_through_chmod_000(dir: &TempDir) -> bool {
