@@ -446,6 +446,9 @@ fn nul_bytes_and_invalid_utf8_are_clean_errors() {
     );
     analyse_text("bom", "\u{feff}int x;");
     analyse_text("empty", "");
+    // Bytes handed over directly are held to the file size limit too.
+    let e = analyse("over the limit", vec![b' '; gfplint::parse::MAX_FILE_BYTES as usize + 1]).unwrap_err();
+    assert!(e.message.contains("byte limit"), "{e}");
 }
 
 /// Inputs the cargo-fuzz target reported (`fuzz/regressions/`), kept as regressions.

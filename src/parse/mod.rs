@@ -43,6 +43,13 @@ pub fn with_parser<R>(f: impl FnOnce(&mut tree_sitter::Parser) -> R) -> R {
 
 /// Checks that `bytes` is C source we can analyse: text, UTF-8.
 pub fn validate_source(path: &str, bytes: &[u8]) -> Result<(), FileError> {
+    // Also here, for callers that did not read the file themselves: spans are u32.
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError {
+            path: path.into(),
+            message: format!("file is {} bytes, above the {MAX_FILE_BYTES} byte limit, skipped", bytes.len()),
+        });
+    }
     // The whole file, not only its head (git's heuristic): a NUL anywhere is not C,
     // and scanning is cheap next to parsing.
     if bytes.contains(&0) {
@@ -79,12 +86,6 @@ pub fn analyse_file(path: &str, knowledge: &crate::knowledge::Knowledge) -> Resu
     std::fs::File::open(path)
         .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes))
         .map_err(|e| FileError { path: path.into(), message: io_message(&e) })?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(FileError {
-            path: path.into(),
-            message: format!("file is above the {MAX_FILE_BYTES} byte limit, skipped"),
-        });
-    }
     facts_from_bytes(path, bytes, knowledge)
 }
 
