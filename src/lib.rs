@@ -59,8 +59,10 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         .expect("thread pool");
     pool.install(|| {
         // Stage 1, parallel: every file to facts; trees are dropped inside.
-        let parsed: Vec<Result<facts::FileFacts, FileError>> =
-            files.par_iter().map(|path| parse::analyse_file(path, knowledge)).collect();
+        let parsed: Vec<Result<facts::FileFacts, FileError>> = files
+            .par_iter()
+            .map(|path| parse::analyse_file(path, knowledge))
+            .collect();
         let mut all_facts = Vec::with_capacity(parsed.len());
         for r in parsed {
             match r {
@@ -90,7 +92,11 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
 }
 
 /// Runs the per-function analysis and lints over one file's facts.
-pub fn check_file(program: &program::Program, file_index: usize, facts: &facts::FileFacts) -> Vec<Diagnostic> {
+pub fn check_file(
+    program: &program::Program,
+    file_index: usize,
+    facts: &facts::FileFacts,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (function_index, function) in facts.functions.iter().enumerate() {
         let locks = context::function_locks(function, program.knowledge);
@@ -128,10 +134,17 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         Ok(diagnostics)
     };
     std::thread::scope(|s| {
-        let worker = std::thread::Builder::new().stack_size(WORKER_STACK).spawn_scoped(s, run);
+        let worker = std::thread::Builder::new()
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(s, run);
         match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(e) => Err(FileError { path: path.into(), message: format!("cannot start a worker thread: {e}") }),
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => Err(FileError {
+                path: path.into(),
+                message: format!("cannot start a worker thread: {e}"),
+            }),
         }
     })
 }

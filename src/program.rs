@@ -34,7 +34,12 @@ impl<'a> Program<'a> {
                 }
             }
         }
-        Program { files, knowledge, globals, statics }
+        Program {
+            files,
+            knowledge,
+            globals,
+            statics,
+        }
     }
 
     /// Resolves a call by name from `file`: a `static` function of that file first,

@@ -151,7 +151,10 @@ fn non_utf8_file_name_is_named_not_missing() {
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert_eq!(
         error_lines(&o),
-        vec![format!("gfplint: error: {}/caf\u{fffd}.c: file name is not valid UTF-8, skipped", dir.path())]
+        vec![format!(
+            "gfplint: error: {}/caf\u{fffd}.c: file name is not valid UTF-8, skipped",
+            dir.path()
+        )]
     );
 }
 
@@ -161,7 +164,12 @@ fn huge_file_is_skipped_with_a_clear_error() {
     dir.write("good.c", FINDING.as_bytes());
     // Sparse: the size is what counts, and it is checked before reading.
     let huge = dir.write("huge.c", b"");
-    std::fs::File::options().write(true).open(&huge).unwrap().set_len(gfplint::parse::MAX_FILE_BYTES + 1).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&huge)
+        .unwrap()
+        .set_len(gfplint::parse::MAX_FILE_BYTES + 1)
+        .unwrap();
     let o = gfplint(&["check", "-q", dir.path()]);
     assert_eq!(o.status.code(), Some(1), "{o:?}");
     assert_eq!(

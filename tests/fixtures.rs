@@ -26,7 +26,9 @@ fn expectations(dir: &Path) -> Expectations {
                 for name in after[..end].split(',') {
                     let name = name.trim();
                     if !name.is_empty() {
-                        out.entry((path.clone(), i as u32 + 1)).or_default().push(name.to_string());
+                        out.entry((path.clone(), i as u32 + 1))
+                            .or_default()
+                            .push(name.to_string());
                     }
                 }
                 rest = &after[end..];
@@ -41,7 +43,10 @@ fn expectations(dir: &Path) -> Expectations {
 
 fn run_dir(dir: &Path) -> Result<(), String> {
     let expected = expectations(dir);
-    let outcome = gfplint::check_paths(&[dir.to_string_lossy().into_owned()], &gfplint::Options { jobs: 2 });
+    let outcome = gfplint::check_paths(
+        &[dir.to_string_lossy().into_owned()],
+        &gfplint::Options { jobs: 2 },
+    );
     if !outcome.errors.is_empty() {
         return Err(format!("file errors: {:?}", outcome.errors));
     }
@@ -49,16 +54,26 @@ fn run_dir(dir: &Path) -> Result<(), String> {
     let mut messages = BTreeMap::new();
     for d in &outcome.diagnostics {
         let key = (d.file.clone(), d.span.line);
-        let pinned = expected.get(&key).is_some_and(|v| v.iter().any(|e| e.starts_with(d.lint) && e.contains('[')));
-        let name = if pinned { format!("{}[{}]", d.lint, d.severity.as_str()) } else { d.lint.to_string() };
+        let pinned = expected
+            .get(&key)
+            .is_some_and(|v| v.iter().any(|e| e.starts_with(d.lint) && e.contains('[')));
+        let name = if pinned {
+            format!("{}[{}]", d.lint, d.severity.as_str())
+        } else {
+            d.lint.to_string()
+        };
         actual.entry(key.clone()).or_default().push(name);
-        messages.entry(key).or_insert_with(Vec::new).push(d.message.clone());
+        messages
+            .entry(key)
+            .or_insert_with(Vec::new)
+            .push(d.message.clone());
     }
     for v in actual.values_mut() {
         v.sort();
     }
     let mut problems = Vec::new();
-    let keys: std::collections::BTreeSet<_> = expected.keys().chain(actual.keys()).cloned().collect();
+    let keys: std::collections::BTreeSet<_> =
+        expected.keys().chain(actual.keys()).cloned().collect();
     for key in keys {
         let e = expected.get(&key).cloned().unwrap_or_default();
         let a = actual.get(&key).cloned().unwrap_or_default();
@@ -73,7 +88,11 @@ fn run_dir(dir: &Path) -> Result<(), String> {
             ));
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 #[test]
@@ -91,7 +110,11 @@ fn fixtures_match_their_expectations() {
         }
     }
     assert!(dirs > 0, "no fixture directories under {}", root.display());
-    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// The harness itself must fail on a missing and on an extra diagnostic.

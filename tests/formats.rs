@@ -1,7 +1,10 @@
 //! Snapshot tests of the output formats, on the bundled example.
 
 fn outcome() -> gfplint::Outcome {
-    gfplint::check_paths(&["testdata/report".to_string()], &gfplint::Options { jobs: 1 })
+    gfplint::check_paths(
+        &["testdata/report".to_string()],
+        &gfplint::Options { jobs: 1 },
+    )
 }
 
 #[test]
@@ -26,7 +29,18 @@ fn json_format() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["files_scanned"], 1);
     let d = &v["diagnostics"][0];
-    for field in ["lint", "severity", "file", "line", "column", "end_line", "end_column", "function", "message", "notes"] {
+    for field in [
+        "lint",
+        "severity",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "function",
+        "message",
+        "notes",
+    ] {
         assert!(!d[field].is_null(), "missing field {field}");
     }
     insta::assert_snapshot!(text);
@@ -36,7 +50,9 @@ fn json_format() {
 fn regex_like_gcc() -> impl Fn(&str) -> bool {
     |l: &str| {
         let mut parts = l.splitn(4, ':');
-        let (Some(path), Some(line), Some(col), Some(rest)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(path), Some(line), Some(col), Some(rest)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return false;
         };
         !path.is_empty()

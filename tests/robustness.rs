@@ -447,7 +447,11 @@ fn nul_bytes_and_invalid_utf8_are_clean_errors() {
     analyse_text("bom", "\u{feff}int x;");
     analyse_text("empty", "");
     // Bytes handed over directly are held to the file size limit too.
-    let e = analyse("over the limit", vec![b' '; gfplint::parse::MAX_FILE_BYTES as usize + 1]).unwrap_err();
+    let e = analyse(
+        "over the limit",
+        vec![b' '; gfplint::parse::MAX_FILE_BYTES as usize + 1],
+    )
+    .unwrap_err();
     assert!(e.message.contains("byte limit"), "{e}");
 }
 
@@ -457,7 +461,8 @@ fn fuzz_regressions() {
     // Reported as a 10 s "slow unit" during the first session, while the machine was
     // thrashing under another process; it runs in milliseconds (invalid UTF-8 in the
     // middle of a mutated seed). Kept: it must stay a quick, clean rejection.
-    let slow = include_bytes!("../fuzz/regressions/slow-unit-61b823aa87d4b2e7eec750034cf7f61b71256f7c");
+    let slow =
+        include_bytes!("../fuzz/regressions/slow-unit-61b823aa87d4b2e7eec750034cf7f61b71256f7c");
     let started = std::time::Instant::now();
     let e = analyse("slow-unit-61b8", slow.to_vec()).unwrap_err();
     assert!(e.message.contains("UTF-8"), "{e}");
@@ -467,7 +472,8 @@ fn fuzz_regressions() {
     // `count_errors` freeing a tree cursor; not reproducible (3 ms under the fuzzer's
     // build, 3 ms in debug): the machine stalled while another experiment created
     // thousands of threads (`-j 100000`, since clamped). Kept: it must stay fast.
-    let timeout = include_bytes!("../fuzz/regressions/timeout-79645139c46d8b64328980ef0e3618ae37b4f70c");
+    let timeout =
+        include_bytes!("../fuzz/regressions/timeout-79645139c46d8b64328980ef0e3618ae37b4f70c");
     let started = std::time::Instant::now();
     analyse("timeout-7964", timeout.to_vec()).expect("valid text");
     assert!(started.elapsed().as_secs() < 2);

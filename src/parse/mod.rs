@@ -34,7 +34,8 @@ pub fn with_parser<R>(f: impl FnOnce(&mut tree_sitter::Parser) -> R) -> R {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
             let mut p = tree_sitter::Parser::new();
-            p.set_language(&tree_sitter_c::LANGUAGE.into()).expect("tree-sitter-c grammar is compatible");
+            p.set_language(&tree_sitter_c::LANGUAGE.into())
+                .expect("tree-sitter-c grammar is compatible");
             p
         });
         f(parser)
@@ -47,13 +48,19 @@ pub fn validate_source(path: &str, bytes: &[u8]) -> Result<(), FileError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(FileError {
             path: path.into(),
-            message: format!("file is {} bytes, above the {MAX_FILE_BYTES} byte limit, skipped", bytes.len()),
+            message: format!(
+                "file is {} bytes, above the {MAX_FILE_BYTES} byte limit, skipped",
+                bytes.len()
+            ),
         });
     }
     // The whole file, not only its head (git's heuristic): a NUL anywhere is not C,
     // and scanning is cheap next to parsing.
     if bytes.contains(&0) {
-        return Err(FileError { path: path.into(), message: "binary file (contains NUL bytes), skipped".into() });
+        return Err(FileError {
+            path: path.into(),
+            message: "binary file (contains NUL bytes), skipped".into(),
+        });
     }
     if let Err(e) = std::str::from_utf8(bytes) {
         let (line, col) = line_col(bytes, e.valid_up_to());
@@ -68,24 +75,44 @@ pub fn validate_source(path: &str, bytes: &[u8]) -> Result<(), FileError> {
 fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = offset - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+    let col = offset
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
     (line, col)
 }
 
 /// Reads, validates, pre-processes and parses one file into facts.
-pub fn analyse_file(path: &str, knowledge: &crate::knowledge::Knowledge) -> Result<FileFacts, FileError> {
-    let meta = std::fs::metadata(path).map_err(|e| FileError { path: path.into(), message: io_message(&e) })?;
+pub fn analyse_file(
+    path: &str,
+    knowledge: &crate::knowledge::Knowledge,
+) -> Result<FileFacts, FileError> {
+    let meta = std::fs::metadata(path).map_err(|e| FileError {
+        path: path.into(),
+        message: io_message(&e),
+    })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(FileError {
             path: path.into(),
-            message: format!("file is {} bytes, above the {} byte limit, skipped", meta.len(), MAX_FILE_BYTES),
+            message: format!(
+                "file is {} bytes, above the {} byte limit, skipped",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
         });
     }
     // Read at most one byte over the limit: the file may have grown since `metadata`.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes))
-        .map_err(|e| FileError { path: path.into(), message: io_message(&e) })?;
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| FileError {
+            path: path.into(),
+            message: io_message(&e),
+        })?;
     facts_from_bytes(path, bytes, knowledge)
 }
 
@@ -99,8 +126,10 @@ pub fn facts_from_bytes(
     let original = bytes;
     let mut rewritten = original.clone();
     macros::prepass(&mut rewritten);
-    let tree = with_parser(|p| p.parse(&rewritten, None))
-        .ok_or_else(|| FileError { path: path.into(), message: "parser gave up on this file".into() })?;
+    let tree = with_parser(|p| p.parse(&rewritten, None)).ok_or_else(|| FileError {
+        path: path.into(),
+        message: "parser gave up on this file".into(),
+    })?;
     let facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
     Ok(facts)
 }
