@@ -43,7 +43,17 @@ pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
         {
             match entry {
                 Ok(e) if e.file_type().is_file() && is_c_source(e.path()) => {
-                    files.insert(e.path().to_string_lossy().into_owned());
+                    match e.path().to_str() {
+                        Some(p) => {
+                            files.insert(p.to_string());
+                        }
+                        // Paths are strings from here on; a lossy one would not open again
+                        // and be reported as missing.
+                        None => errors.push(FileError {
+                            path: e.path().to_string_lossy().into_owned(),
+                            message: "file name is not valid UTF-8, skipped".into(),
+                        }),
+                    }
                 }
                 Ok(_) => {}
                 Err(e) => {

@@ -55,8 +55,10 @@ pub fn check_paths(paths: &[String], options: &Options) -> Outcome {
 /// report alongside.
 pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Options) -> Outcome {
     let knowledge = Knowledge::builtin();
+    // More workers than files is waste, and `-j 100000` spent minutes creating threads.
+    let jobs = options.jobs.min(files.len().max(1));
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
+        .num_threads(jobs)
         .stack_size(WORKER_STACK)
         .build()
         .expect("thread pool");
@@ -223,4 +225,39 @@ pub fn check_file(
 
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// The whole analysis on bytes in memory, as a one-file run: facts, lock states,
+/// program, context, lints; diagnostics sorted. For the fuzz target and robustness tests.
+///
+/// Runs on a thread of its own with [`WORKER_STACK`], like `check_files`: the CFG
+/// builder's bounded recursion needs 1–2 MB in debug builds at `MAX_NESTING`, more than
+/// a test thread's default 2 MB leaves spare. A panic is passed on to the caller.
+pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileError> {
+    let run = move || {
+        let knowledge = Knowledge::builtin();
+        let mut facts = parse::facts_from_bytes(path, bytes, knowledge)?;
+        let locks = context::local::file_locks(&facts, knowledge, &HashMap::new());
+        context::local::drop_cfgs(&mut facts);
+        let files = [facts];
+        let program = program::Program::build(&files, knowledge);
+        let analysis = context::Analysis::run(&program, vec![locks]);
+        let mut diagnostics = check_file(&program, &analysis, 0, &files[0]);
+        sort_diagnostics(&mut diagnostics);
+        Ok(diagnostics)
+    };
+    std::thread::scope(|s| {
+        let worker = std::thread::Builder::new()
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(s, run);
+        match worker {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(e) => Err(FileError {
+                path: path.into(),
+                message: format!("cannot start a worker thread: {e}"),
+            }),
+        }
+    })
 }

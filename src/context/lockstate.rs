@@ -158,6 +158,13 @@ fn balanced(s: &str) -> bool {
     depth == 0
 }
 
+/// Most sections tracked at once. Kernel code holds a handful (lockdep allows 48 held
+/// locks per task); without a bound, a function taking N distinct locks makes every
+/// state O(N) and the analysis O(N²) in time and memory (20,000 `spin_lock(&lN)` ran
+/// out of memory). Further acquisitions while this many are held are not tracked: the
+/// context is atomic already.
+pub const MAX_HELD: usize = 32;
+
 /// Upper bound on node visits, as a multiple of the node count: the lattice is finite,
 /// so this only guards against a bug turning into a hang on some odd input.
 const MAX_VISITS_PER_NODE: usize = 64;
@@ -501,7 +508,7 @@ fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindI
             if let Some(h) = state.iter_mut().find(|h| h.kind == kind && h.key == key) {
                 // Re-taking a held section (nesting counts for preempt/rcu): keep the first site.
                 h.certain = true;
-            } else {
+            } else if state.len() < MAX_HELD {
                 state.push(Held {
                     kind,
                     key,

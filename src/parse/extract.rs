@@ -119,21 +119,30 @@ pub fn span_of(node: Node) -> Span {
 }
 
 /// Source text with comments removed and whitespace collapsed, cut at `max` bytes.
+///
+/// Works on bytes and reads no further than it needs: it runs on the kept arguments of
+/// every call, and arguments nest (`f(g(h(...)))`), so converting or copying the whole
+/// range each time made deeply nested calls quadratic in time and memory.
 pub fn clean_text(bytes: &[u8], max: usize) -> String {
-    let mut out = String::new();
-    let text = String::from_utf8_lossy(bytes);
-    let b = text.as_bytes();
+    let mut out: Vec<u8> = Vec::new();
+    let b = bytes;
     let mut i = 0;
     let mut pending_space = false;
     while i < b.len() && out.len() < max {
         let c = b[i];
         if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            i = b[i + 2..]
+                .windows(2)
+                .position(|w| w == b"*/")
+                .map_or(b.len(), |e| i + 2 + e + 2);
             pending_space = true;
             continue;
         }
         if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            i = text[i..].find('\n').map_or(b.len(), |e| i + e);
+            i = b[i..]
+                .iter()
+                .position(|&x| x == b'\n')
+                .map_or(b.len(), |e| i + e);
             pending_space = true;
             continue;
         }
@@ -142,30 +151,40 @@ pub fn clean_text(bytes: &[u8], max: usize) -> String {
             i += 1;
             continue;
         }
+        if pending_space && !out.is_empty() {
+            out.push(b' ');
+        }
+        pending_space = false;
         if c == b'"' || c == b'\'' {
-            // Copy the literal whole, so comment markers inside it are not comments.
+            // Copy the literal whole, so comment markers inside it are not comments, but
+            // within the budget: an uncut literal made argument texts (kept per nested
+            // call) grow with the literal's length times the nesting.
             let start = i;
             i += 1;
             while i < b.len() && b[i] != c && b[i] != b'\n' {
                 i += if b[i] == b'\\' { 2 } else { 1 };
             }
             i = (i + 1).min(b.len());
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push_str(&text[start..i]);
+            let room = max.saturating_sub(out.len());
+            out.extend_from_slice(&b[start..i.min(start + room)]);
             continue;
         }
-        if pending_space && !out.is_empty() {
-            out.push(' ');
-        }
-        pending_space = false;
-        let ch_len = text[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&text[i..i + ch_len]);
-        i += ch_len;
+        out.push(c);
+        i += 1;
     }
-    out
+    match String::from_utf8(out) {
+        Ok(s) => s,
+        Err(e) => {
+            // A cut through a multi-byte character: drop its first bytes.
+            let mut v = e.into_bytes();
+            if let Err(e) = std::str::from_utf8(&v)
+                && e.error_len().is_none()
+            {
+                v.truncate(e.valid_up_to());
+            }
+            String::from_utf8_lossy(&v).into_owned()
+        }
+    }
 }
 
 fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
@@ -794,7 +813,7 @@ impl<'a> CfgBuilder<'a> {
             }
             None => call.indirect = true,
         }
-        if self.keeps_args(&call.callee, call.guard_class().is_some(), args_node) {
+        if self.keeps_args(&call.callee, call.guard_class().is_some(), &arg_nodes) {
             call.set_args(
                 arg_nodes
                     .iter()
@@ -821,21 +840,26 @@ impl<'a> CfgBuilder<'a> {
     /// Whether later stages read this call's arguments. Keeping them for every call of
     /// a `drivers/` tree would cost hundreds of MB, so only these are kept: known APIs,
     /// guards, and calls whose arguments mention GFP flags or a `gfp_t` parameter.
-    fn keeps_args(&self, callee: &str, is_guard: bool, args: Option<Node>) -> bool {
+    fn keeps_args(&self, callee: &str, is_guard: bool, args: &[Node]) -> bool {
         if is_guard
             || self.knowledge.lock_op(callee).is_some()
-            || self.knowledge.entry_registration(callee).is_some()
-            || self.knowledge.initialises_callback_object(callee)
             || self.knowledge.allocator(callee).is_some()
             || self.knowledge.free_families(callee).is_some()
+            || self.knowledge.entry_registration(callee).is_some()
+            || self.knowledge.initialises_callback_object(callee)
         {
             return true;
         }
-        let Some(args) = args else { return false };
-        let raw = &self.src[args.byte_range()];
-        contains(raw, b"GFP")
-            || contains(raw, b"gfp")
-            || self.gfp_params.iter().any(|p| contains(raw, p.as_bytes()))
+        // Only the start of each argument is searched (as much as `clean_text` could
+        // keep of it): searching the whole argument list made nested calls
+        // `f(f(f(...)))` quadratic.
+        args.iter().any(|a| {
+            let range = a.byte_range();
+            let raw = &self.src[range.start..range.end.min(range.start + 4 * MAX_ARG_TEXT)];
+            contains(raw, b"GFP")
+                || contains(raw, b"gfp")
+                || self.gfp_params.iter().any(|p| contains(raw, p.as_bytes()))
+        })
     }
 
     /// Builds the CFG of one statement, entered from `cur`; returns where control
@@ -999,7 +1023,9 @@ impl<'a> CfgBuilder<'a> {
             "case_statement" => {
                 let label = self.append(cur, NodeKind::Nop);
                 if let Some(&dispatch) = self.switch_dispatch.last() {
-                    self.edge(dispatch, label);
+                    // `label` is new, so this cannot duplicate an edge; `edge()`'s check
+                    // made a switch of N cases O(N²).
+                    self.nodes[dispatch as usize].succs.push(label);
                 }
                 let value = node.child_by_field_name("value").map(|v| v.id());
                 let mut cursor = node.walk();

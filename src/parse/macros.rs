@@ -207,7 +207,16 @@ pub fn prepass(src: &mut [u8]) -> PrepassStats {
                 in_directive = true;
             }
             b'/' if i + 1 < n && src[i + 1] == b'*' => {
-                i = find(src, i + 2, b"*/").map_or(n, |e| e + 2);
+                match find(src, i + 2, b"*/") {
+                    Some(e) => i = e + 2,
+                    None => {
+                        // An unterminated comment runs to the end of the file. Blank it:
+                        // tree-sitter's error recovery on an unclosed `/*` is worse than
+                        // quadratic (4,000 × `/* ` took 13 s to parse).
+                        blank_keep_newlines(&mut src[i..]);
+                        i = n;
+                    }
+                }
                 continue;
             }
             b'/' if i + 1 < n && src[i + 1] == b'/' => {
@@ -308,11 +317,16 @@ fn skip_literal(src: &[u8], start: usize) -> usize {
     src.len()
 }
 
+/// Longest annotation argument list looked at: real ones are a few dozen bytes, and an
+/// unbounded search made a file of unclosed `__attribute__((` quadratic.
+const MAX_ANNOTATION_ARGS: usize = 4096;
+
 /// The index just past the `)` matching the `(` at `open`, skipping literals and
-/// comments; `None` if unbalanced.
+/// comments; `None` if unbalanced (or longer than [`MAX_ANNOTATION_ARGS`]).
 fn matching_paren(src: &[u8], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = open;
+    let src = &src[..src.len().min(open.saturating_add(MAX_ANNOTATION_ARGS))];
     while i < src.len() {
         match src[i] {
             b'(' => depth += 1,
@@ -407,5 +421,15 @@ mod tests {
         run("\"unterminated");
         run("/* open");
         run("__must_hold(");
+    }
+
+    #[test]
+    fn unterminated_comment_is_blanked_to_the_end() {
+        let blanked = format!("int x; {}\n{}", " ".repeat(7), " ".repeat(15));
+        assert_eq!(run("int x; /* open\nint y; /* again"), blanked);
+        assert_eq!(
+            run("int x; /* closed */ int y;"),
+            "int x; /* closed */ int y;"
+        );
     }
 }

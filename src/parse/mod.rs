@@ -44,8 +44,19 @@ pub fn with_parser<R>(f: impl FnOnce(&mut tree_sitter::Parser) -> R) -> R {
 
 /// Checks that `bytes` is C source we can analyse: text, UTF-8.
 pub fn validate_source(path: &str, bytes: &[u8]) -> Result<(), FileError> {
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    // Also here, for callers that did not read the file themselves: spans are u32.
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError {
+            path: path.into(),
+            message: format!(
+                "file is {} bytes, above the {MAX_FILE_BYTES} byte limit, skipped",
+                bytes.len()
+            ),
+        });
+    }
+    // The whole file, not only its head (git's heuristic): a NUL anywhere is not C,
+    // and scanning is cheap next to parsing.
+    if bytes.contains(&0) {
         return Err(FileError {
             path: path.into(),
             message: "binary file (contains NUL bytes), skipped".into(),
@@ -92,10 +103,16 @@ pub fn analyse_file(
             ),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| FileError {
-        path: path.into(),
-        message: io_message(&e),
-    })?;
+    // Read at most one byte over the limit: the file may have grown since `metadata`.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| FileError {
+            path: path.into(),
+            message: io_message(&e),
+        })?;
     facts_from_bytes(path, bytes, knowledge)
 }
 
