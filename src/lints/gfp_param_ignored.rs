@@ -43,7 +43,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     }
     let k = cx.knowledge;
     // Only a contract someone relies on: a caller that passes flags that cannot sleep.
-    let Some(witness) = non_sleeping_caller(cx, param_index as u32) else {
+    let Some(witness) = non_sleeping_caller(cx, param_index) else {
         return;
     };
     for (i, call) in f.calls.iter().enumerate() {

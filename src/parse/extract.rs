@@ -713,10 +713,10 @@ impl<'a> CfgBuilder<'a> {
 
     fn note_param_assignment(&mut self, target: Node) {
         let name = text(target, self.src);
-        if let Some(k) = self.param_names.iter().position(|p| p == name) {
-            if k < 64 {
-                self.reassigned_params |= 1 << k;
-            }
+        if let Some(k) = self.param_names.iter().position(|p| p == name)
+            && k < 64
+        {
+            self.reassigned_params |= 1 << k;
         }
     }
 
