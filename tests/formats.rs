@@ -3,7 +3,10 @@
 fn outcome() -> gfplint::Outcome {
     gfplint::check_paths(
         &["testdata/report".to_string()],
-        &gfplint::Options { jobs: 1 },
+        &gfplint::Options {
+            jobs: 1,
+            ..Default::default()
+        },
     )
 }
 
