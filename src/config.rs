@@ -154,11 +154,11 @@ struct RawLock {
     #[serde(default)]
     keyed: Option<bool>,
     #[serde(default)]
-    acquire: Vec<String>,
+    acquire: Vec<Spanned<String>>,
     #[serde(default)]
-    release: Vec<String>,
+    release: Vec<Spanned<String>>,
     #[serde(default)]
-    try_acquire: Vec<String>,
+    try_acquire: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -176,7 +176,7 @@ struct RawAllocator {
     #[serde(default)]
     gfp_arg: Option<i64>,
     #[serde(default)]
-    default_gfp: Option<String>,
+    default_gfp: Option<Spanned<String>>,
     #[serde(default)]
     always_sleeps: bool,
 }
@@ -185,7 +185,7 @@ struct RawAllocator {
 #[serde(deny_unknown_fields)]
 struct RawEntry {
     context: String,
-    registrations: Vec<String>,
+    registrations: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -292,21 +292,30 @@ impl Config {
                     "a lock needs `acquire`, `release` or `try_acquire` names".to_string(),
                 ));
             }
-            let lock = ExtraLock {
-                kind: l.kind,
-                keyed: l.keyed,
-                acquire: l.acquire,
-                release: l.release,
-                try_acquire: l.try_acquire,
-            };
-            check(
-                span,
-                ConfigKnowledge {
-                    locks: vec![lock],
-                    ..Default::default()
-                },
-                &mut knowledge,
-            )?;
+            // Each name on its own, so an error points at the name.
+            for (which, names) in [(0, &l.acquire), (1, &l.release), (2, &l.try_acquire)] {
+                for n in names {
+                    let mut lock = ExtraLock {
+                        kind: l.kind.clone(),
+                        keyed: l.keyed,
+                        ..Default::default()
+                    };
+                    let list = match which {
+                        0 => &mut lock.acquire,
+                        1 => &mut lock.release,
+                        _ => &mut lock.try_acquire,
+                    };
+                    list.push(n.get_ref().clone());
+                    check(
+                        n.span(),
+                        ConfigKnowledge {
+                            locks: vec![lock],
+                            ..Default::default()
+                        },
+                        &mut knowledge,
+                    )?;
+                }
+            }
         }
         for s in raw.knowledge.sleeping {
             if !is_identifier(s.get_ref()) {
@@ -323,6 +332,14 @@ impl Config {
             if a.names.is_empty() {
                 return Err(error(span.start, "an allocator needs `names`".to_string()));
             }
+            if let Some(g) = &a.default_gfp
+                && builtin.gfp_flag(g.get_ref()).is_none()
+            {
+                return Err(error(
+                    g.span().start,
+                    format!("default_gfp `{}` is not a known flag", g.get_ref()),
+                ));
+            }
             let alloc = ExtraAllocator {
                 names: a.names,
                 family: a.family,
@@ -330,7 +347,7 @@ impl Config {
                 count_arg: a.count_arg,
                 order_arg: a.order_arg,
                 gfp_arg: a.gfp_arg,
-                default_gfp: a.default_gfp,
+                default_gfp: a.default_gfp.map(Spanned::into_inner),
                 always_sleeps: a.always_sleeps,
             };
             check(
@@ -343,20 +360,21 @@ impl Config {
             )?;
         }
         for e in raw.knowledge.entry {
-            let span = e.span();
             let e = e.into_inner();
-            let entry = ExtraEntry {
-                context: e.context,
-                registrations: e.registrations,
-            };
-            check(
-                span,
-                ConfigKnowledge {
-                    entries: vec![entry],
-                    ..Default::default()
-                },
-                &mut knowledge,
-            )?;
+            for r in e.registrations {
+                let entry = ExtraEntry {
+                    context: e.context.clone(),
+                    registrations: vec![r.get_ref().clone()],
+                };
+                check(
+                    r.span(),
+                    ConfigKnowledge {
+                        entries: vec![entry],
+                        ..Default::default()
+                    },
+                    &mut knowledge,
+                )?;
+            }
         }
         config.knowledge = knowledge;
         if let Some(p) = raw.target.page_size {
@@ -551,5 +569,211 @@ mod tests {
     fn key_of_an_error() {
         let text = "[lints]\natomic-sleeping-gfp = \"maybe\"\n";
         assert_eq!(key_at(text, 30), "lints.atomic-sleeping-gfp");
+    }
+
+    fn err(text: &str) -> ConfigError {
+        Config::parse(text, "dir/gfplint.toml").expect_err(text)
+    }
+
+    /// Every kind of configuration error names the file, the line and the key.
+    #[test]
+    fn every_error_names_file_line_and_key() {
+        let cases: &[(&str, usize, &str, &str)] = &[
+            // (text, line, key, part of the message)
+            (
+                "[lints]\natomic-sleeping-gfp = \"maybe\"\n",
+                2,
+                "lints.atomic-sleeping-gfp",
+                "unknown variant `maybe`",
+            ),
+            (
+                "[lints]\natomic-sleeping-gfp = 1\n",
+                2,
+                "lints.atomic-sleeping-gfp",
+                "wanted string",
+            ),
+            (
+                "\n[lints]\nno-such-lint = \"deny\"\n",
+                3,
+                "lints.no-such-lint",
+                "unknown lint `no-such-lint`",
+            ),
+            ("colour = true\n", 1, "colour", "unknown field `colour`"),
+            (
+                "[files]\nincludes = [\"a\"]\n",
+                2,
+                "files.includes",
+                "unknown field `includes`",
+            ),
+            (
+                "[files]\nexclude = [\"[ab].c\"]\n",
+                2,
+                "files.exclude",
+                "only `*`, `**` and `?`",
+            ),
+            (
+                "[files]\ninclude = [\"\"]\n",
+                2,
+                "files.include",
+                "empty glob",
+            ),
+            (
+                "[target]\npage_size = 5000\n",
+                2,
+                "target.page_size",
+                "not a power of two",
+            ),
+            (
+                "[target]\nmax_order = 99\n",
+                2,
+                "target.max_order",
+                "above 20",
+            ),
+            (
+                "[target]\nkernel_version = \"six\"\n",
+                2,
+                "target.kernel_version",
+                "MAJOR.MINOR",
+            ),
+            (
+                "[target]\npagesize = 4096\n",
+                2,
+                "target.pagesize",
+                "unknown field",
+            ),
+            (
+                "[knowledge]\nsleeping = [\"foo bar\"]\n",
+                2,
+                "knowledge.sleeping",
+                "not a function name",
+            ),
+            (
+                "[[knowledge.entry]]\ncontext = \"hard-IRQ handler\"\nregistrations = [\"foo_register_irq\"]\n",
+                3,
+                "knowledge.entry.registrations",
+                "needs `:ARG`",
+            ),
+            (
+                "[[knowledge.entry]]\ncontext = \"x\"\nregistrations = [\"foo:x\"]\n",
+                3,
+                "knowledge.entry.registrations",
+                "argument index",
+            ),
+            (
+                "[[knowledge.allocator]]\nnames = [\"foo_alloc\"]\n",
+                1,
+                "knowledge.allocator",
+                "needs `gfp_arg`",
+            ),
+            (
+                "[[knowledge.allocator]]\nnames = [\"a\"]\ndefault_gfp = \"GFP_NOPE\"\n",
+                3,
+                "knowledge.allocator.default_gfp",
+                "not a known flag",
+            ),
+            (
+                "[[knowledge.lock]]\nkind = \"spinlock\"\n",
+                1,
+                "knowledge.lock",
+                "needs `acquire`",
+            ),
+            (
+                "[[knowledge.lock]]\nkind = \"spinlock\"\nacquire = [\"foo_lock:first\"]\n",
+                3,
+                "knowledge.lock.acquire",
+                "argument index",
+            ),
+            (
+                "[[knowledge.lock]]\nkind = \"spinlock\"\nacquire = [\"a\"]\nrelease = [\"b\"]\nunlock = [\"c\"]\n",
+                5,
+                "knowledge.lock.unlock",
+                "unknown field `unlock`",
+            ),
+            ("[lints\n", 1, "lints", "unclosed table"),
+        ];
+        for (text, line, key, message) in cases {
+            let e = err(text);
+            assert_eq!(e.file, "dir/gfplint.toml", "{text}");
+            assert_eq!(e.line, *line, "{text}: {e}");
+            assert_eq!(e.key, *key, "{text}: {e}");
+            assert!(e.message.contains(message), "{text}: {e}");
+            let shown = e.to_string();
+            assert!(
+                shown.starts_with(&format!("dir/gfplint.toml:{line}:")),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn full_configuration_loads() {
+        let text = r#"
+[lints]
+atomic-sleeping-gfp = "warn"
+gfp-param-ignored = "allow"
+unused-suppression = "deny"
+
+[files]
+include = ["drivers/**"]
+exclude = ["**/*_test.c"]
+
+[knowledge]
+sleeping = ["foo_wait_hw"]
+
+[[knowledge.lock]]
+kind = "spinlock"
+acquire = ["foo_lock"]
+release = ["foo_unlock"]
+
+[[knowledge.allocator]]
+names = ["foo_alloc"]
+size_arg = 0
+gfp_arg = 1
+
+[[knowledge.entry]]
+context = "hard-IRQ handler"
+registrations = ["foo_register_irq:1"]
+
+[target]
+page_size = 16384
+max_order = 10
+kernel_version = "6.1"
+"#;
+        let c = Config::parse(text, "gfplint.toml").unwrap();
+        assert_eq!(level_of(&c.levels, "atomic-sleeping-gfp"), Level::Warn);
+        assert_eq!(level_of(&c.levels, "atomic-sleeping-call"), Level::Deny);
+        assert_eq!(level_of(&c.levels, "unused-suppression"), Level::Deny);
+        assert_eq!(level_of(&c.levels, "gfp-param-ignored"), Level::Allow);
+        assert_eq!(c.target.page_size, Some(16384));
+        assert_eq!(c.target.kernel_version.as_deref(), Some("6.1"));
+        let k = c.knowledge();
+        assert!(k.lock_op("foo_lock").is_some());
+        assert!(k.sleeping_call("foo_wait_hw").is_some());
+        assert!(k.allocator("foo_alloc").is_some());
+        assert_eq!(k.entry_registration("foo_register_irq").unwrap().arg, 1);
+        assert!(Knowledge::builtin().lock_op("foo_lock").is_none());
+        let root = Path::new("/r");
+        let c = Config {
+            root: root.to_path_buf(),
+            ..c
+        };
+        assert!(c.selects(Path::new("/r/drivers/a.c")));
+        assert!(!c.selects(Path::new("/r/drivers/a_test.c")));
+        assert!(!c.selects(Path::new("/r/fs/a.c")));
+    }
+
+    #[test]
+    fn default_levels() {
+        for l in crate::lints::LINTS {
+            let expected = if l.name.starts_with("atomic-") {
+                Level::Deny
+            } else {
+                Level::Warn
+            };
+            assert_eq!(default_level(l), expected, "{}", l.name);
+            // Documented in the lint's page.
+            let doc_line = format!("**Default level:** {}", expected.as_str());
+            assert!(l.doc.contains(&doc_line), "{}: {doc_line}", l.name);
+        }
     }
 }
