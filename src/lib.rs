@@ -128,15 +128,26 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
-            .filter(|(file_index, _)| reported.as_ref().is_none_or(|r| r.contains_key(file_index)))
             .flat_map_iter(|(file_index, facts)| {
                 // Stage 5: suppressions, then levels, per file.
                 let mut diags = check_file(&program, &analysis, file_index, facts);
                 suppress::apply(facts, &mut diags);
                 config::apply_levels(&mut diags, &options.levels);
-                if let Some(spelling) = reported.as_ref().and_then(|r| r.get(&file_index)) {
+                if let Some(r) = &reported {
+                    // Pre-commit mode: a finding is reported when it or its evidence
+                    // (the lock, the call chain) is in a named file.
+                    diags.retain(|d| {
+                        r.contains_key(&d.file) || d.labels.iter().any(|l| r.contains_key(&l.file))
+                    });
                     for d in &mut diags {
-                        d.file = spelling.clone();
+                        if let Some(s) = r.get(&d.file) {
+                            d.file = s.clone();
+                        }
+                        for l in &mut d.labels {
+                            if let Some(s) = r.get(&l.file) {
+                                l.file = s.clone();
+                            }
+                        }
                     }
                 }
                 diags
@@ -158,22 +169,22 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     })
 }
 
-/// With `report_only`, the indexes of the facts to report on, with the path as the user
-/// spelt it (matched by canonical path).
+/// With `report_only`, the facts paths to report on, with the path as the user spelt it
+/// (matched by canonical path).
 fn reported_files(
     all_facts: &[facts::FileFacts],
     report_only: Option<&[String]>,
-) -> Option<HashMap<usize, String>> {
+) -> Option<HashMap<String, String>> {
     let wanted = report_only?;
     let canon = |p: &str| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
     let wanted: HashMap<PathBuf, &String> = wanted.iter().map(|p| (canon(p), p)).collect();
     let mut seen = HashSet::new();
     let mut out = HashMap::new();
-    for (i, f) in all_facts.iter().enumerate() {
+    for f in all_facts {
         if let Some(spelling) = wanted.get(&canon(&f.path))
             && seen.insert(*spelling)
         {
-            out.insert(i, (*spelling).clone());
+            out.insert(f.path.clone(), (*spelling).clone());
         }
     }
     Some(out)

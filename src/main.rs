@@ -151,6 +151,11 @@ fn check(args: CheckArgs) -> ExitCode {
         Some(dir) => {
             let (mut files, errors) = discover::discover(std::slice::from_ref(dir));
             files.retain(|f| config.selects(Path::new(f)));
+            for f in &mut files {
+                if let Some(rest) = f.strip_prefix("./") {
+                    *f = rest.to_string();
+                }
+            }
             // A named file outside the context directory is checked too.
             let named: Vec<String> = args
                 .paths
