@@ -445,3 +445,66 @@ fn quiet_summary_and_no_progress_when_not_a_terminal() {
     let o = p.run(&["check", "--color", "never", "."]);
     assert!(!stdout(&o).contains("\u{1b}["));
 }
+
+/// The pre-commit case at scale: 3 changed files in a 500-file repository (the layout of
+/// `bench/gen_repo.py`); the bug's helper is in an unchanged file. Prints the time; the
+/// 1 s budget is asserted for optimised builds only (`bench/precommit.sh` measures it).
+#[test]
+fn pre_commit_in_a_500_file_repository() {
+    let p = Project::new();
+    let n = 500;
+    let mut header =
+        String::from("struct drv { spinlock_t lock; void *buf; size_t len; int ready; };\n");
+    for i in 0..n {
+        header.push_str(&format!("void drv{i}_helper(struct drv *d);\n"));
+    }
+    p.write("include/drv.h", &header);
+    for i in 0..n {
+        let next = (i + 1) % n;
+        let body = if i == 250 {
+            "\td->buf = kmalloc(d->len, GFP_KERNEL);\n"
+        } else {
+            "\td->ready = 1;\n"
+        };
+        let mut text =
+            format!("#include \"drv.h\"\n\nvoid drv{i}_helper(struct drv *d)\n{{\n{body}}}\n\n");
+        for j in 0..10 {
+            text.push_str(&format!(
+                "static int drv{i}_op{j}(struct drv *d, size_t len)\n{{\n\tunsigned long flags;\n\tvoid *tmp = kmalloc(len, GFP_KERNEL);\n\n\tif (!tmp)\n\t\treturn -ENOMEM;\n\tspin_lock_irqsave(&d->lock, flags);\n\tif (d->ready && len > {j})\n\t\td->buf = kmalloc(len, GFP_ATOMIC);\n\telse\n\t\tswap(d->buf, tmp);\n\tspin_unlock_irqrestore(&d->lock, flags);\n\tdrv{next}_helper(d);\n\tkfree(tmp);\n\treturn 0;\n}}\n\n"
+            ));
+        }
+        if i == 0 {
+            text.push_str("void drv0_bug(struct drv *d)\n{\n\tspin_lock(&d->lock);\n\tdrv250_helper(d);\n\tspin_unlock(&d->lock);\n}\n");
+        }
+        p.write(&format!("drivers/d{:03}/f{i:03}.c", i / 10), &text);
+    }
+    let changed = [
+        "drivers/d000/f000.c",
+        "drivers/d010/f100.c",
+        "drivers/d020/f200.c",
+    ];
+    let started = std::time::Instant::now();
+    let o = p.run(&[&["check", "--format", "gcc"][..], &changed[..]].concat());
+    let elapsed = started.elapsed();
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("drivers/d025/f250.c:"), "{out}");
+    assert!(
+        out.contains("from `drv0_bug()` at drivers/d000/f000.c:"),
+        "{out}"
+    );
+    assert!(
+        stderr(&o).contains(&format!("in {} files", n + 1)),
+        "{}",
+        stderr(&o)
+    );
+    eprintln!(
+        "pre-commit, 3 of {} files: {:.2} s",
+        n + 1,
+        elapsed.as_secs_f64()
+    );
+    if !cfg!(debug_assertions) {
+        assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
+    }
+}
