@@ -508,3 +508,29 @@ fn pre_commit_in_a_500_file_repository() {
         assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
     }
 }
+
+/// The README's configuration reference is a valid configuration, as written.
+#[test]
+fn readme_configuration_example_loads() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme.find("```toml\n# Per-lint level").unwrap() + "```toml\n".len();
+    let text = &readme[start..start + readme[start..].find("```").unwrap()];
+    let c = gfplint::config::Config::parse(text, "README.md").unwrap();
+    assert_eq!(c.target.page_size, Some(4096));
+    let k = c.knowledge();
+    assert_eq!(k.entry_registration("foo_register_irq").unwrap().arg, 1);
+    // And it changes a run: the README's suppression examples, under that config.
+    let p = Project::new();
+    p.write("gfplint.toml", text);
+    p.write(
+        "drivers/foo.c",
+        "void foo_start(struct foo *f, size_t len, void *buf)\n{\n\tfoo_hw_lock(f);\n\tbuf = kmalloc(len, GFP_KERNEL); /* gfplint: allow(atomic-sleeping-gfp) lock is a dummy on this SoC */\n\n\t// gfplint: allow(atomic-sleeping-gfp) the line below: lock is a dummy on this SoC\n\tbuf = kmalloc(len, GFP_KERNEL);\n\tfoo_wait_for_fw(f);\n\tfoo_hw_unlock(f);\n}\n",
+    );
+    let o = p.run(&["check", "--format", "gcc", "."]);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("./drivers/foo.c:8:2: error: `foo_wait_for_fw()`"),
+        "{out}"
+    );
+}
