@@ -456,12 +456,10 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// nearest table header (`lints.atomic-sleeping-gfp`, `knowledge.allocator.gfp_arg`).
 fn key_at(text: &str, offset: usize) -> String {
     let offset = crate::lints::floor_char(text, offset.min(text.len()));
-    let line_start = text[..offset].rfind('\n').map_or(0, |p| p + 1);
     let line_end = text[offset..].find('\n').map_or(text.len(), |p| offset + p);
     let mut key = None;
     let mut table = String::new();
-    let upto = &text[..line_end];
-    for line in upto[..line_end].lines().rev() {
+    for line in text[..line_end].lines().rev() {
         let t = line.trim();
         if t.starts_with('[') {
             table = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
@@ -477,7 +475,6 @@ fn key_at(text: &str, offset: usize) -> String {
             }
         }
     }
-    let _ = line_start;
     match key {
         Some(k) if table.is_empty() => k,
         Some(k) => format!("{table}.{k}"),

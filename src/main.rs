@@ -202,6 +202,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut outcome = gfplint::check_files(&files, errors, &options);
     done.store(true, Ordering::Relaxed);
     if let Some(t) = ticker {
+        t.thread().unpark();
         let _ = t.join();
     }
     for e in &outcome.errors {
@@ -289,7 +290,7 @@ fn progress_line(progress: &AtomicUsize, done: &AtomicBool, total: usize) {
     let start = Instant::now();
     let mut shown = false;
     while !done.load(Ordering::Relaxed) {
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::park_timeout(Duration::from_millis(100));
         let n = progress.load(Ordering::Relaxed);
         if start.elapsed() >= Duration::from_secs(1) {
             let label = if n < total { "parsing" } else { "analysing" };

@@ -2,18 +2,21 @@
 //! endColumn=…,title=…::message` (or `::warning`) per finding. GitHub turns them into
 //! annotations on the pull request. Notes and help follow the message on new lines.
 
+use std::path::Path;
+
 use crate::diagnostic::{Diagnostic, Severity};
 
-pub fn render(diagnostics: &[Diagnostic]) -> String {
+/// Paths are made relative to `root` (the repository root, where Actions runs).
+pub fn render(diagnostics: &[Diagnostic], root: &Path) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&line(d));
+        out.push_str(&line(d, root));
         out.push('\n');
     }
     out
 }
 
-pub fn line(d: &Diagnostic) -> String {
+pub fn line(d: &Diagnostic, root: &Path) -> String {
     let command = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -29,7 +32,7 @@ pub fn line(d: &Diagnostic) -> String {
     }
     format!(
         "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        property(&d.file),
+        property(&crate::baseline::relative(&d.file, root)),
         d.span.line,
         d.span.column,
         d.span.end_line,

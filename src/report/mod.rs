@@ -29,6 +29,6 @@ pub fn render(outcome: &Outcome, format: Format, color: bool) -> String {
         Format::Gcc => gcc::render(&outcome.diagnostics),
         Format::Json => json::render(outcome),
         Format::Sarif => sarif::render(outcome),
-        Format::Github => github::render(&outcome.diagnostics),
+        Format::Github => github::render(&outcome.diagnostics, &outcome.root),
     }
 }
