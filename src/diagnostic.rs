@@ -44,6 +44,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// How to fix it, best fix first.
     pub help: Option<String>,
+    /// Stable identity across runs and line shifts (see `crate::baseline`); set by the
+    /// pipeline after the lints run, empty before.
+    pub fingerprint: String,
 }
 
 impl Diagnostic {

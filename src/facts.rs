@@ -32,6 +32,20 @@ pub struct FileFacts {
     /// Calls outside any function: registration macros such as
     /// `DECLARE_TASKLET(name, fn);` at file scope.
     pub file_calls: Vec<Call>,
+    /// `gfplint: allow(...)` comments (see `crate::suppress`).
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A `/* gfplint: allow(lint, ...) reason */` comment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Suppression {
+    /// Where `gfplint:` is.
+    pub span: Span,
+    /// Whether the comment is alone on its line (it then covers the next line too).
+    pub own_line: bool,
+    pub lints: Vec<String>,
+    /// Why the comment is malformed, if it is.
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -68,6 +82,8 @@ pub struct Function {
     pub is_static: bool,
     /// Where the function's name is.
     pub name_span: Span,
+    /// The whole definition, from its first token to the closing brace.
+    pub extent: Span,
     /// The `gfp_t` parameters only (the only ones later stages read; keeping all
     /// would cost tens of MB on a drivers/ tree).
     pub params: Vec<Param>,

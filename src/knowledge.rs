@@ -183,7 +183,7 @@ pub enum GfpArg {
     ByValue,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Knowledge {
     pub sections: Vec<SectionKind>,
     lock_ops: HashMap<String, LockCall>,
@@ -340,6 +340,93 @@ impl Knowledge {
         })
     }
 
+    /// This knowledge plus a project's own APIs (from `gfplint.toml`): lock wrappers,
+    /// sleeping functions, allocators and entry-point registrations. An extra lock whose
+    /// `kind` names a built-in section kind joins it; another kind is a new section.
+    pub fn extended(&self, extra: &ConfigKnowledge) -> Result<Knowledge, String> {
+        let mut k = self.clone();
+        for l in &extra.locks {
+            let id = match k.sections.iter().position(|s| s.kind == l.kind) {
+                Some(id) => id,
+                None => {
+                    k.sections.push(SectionKind {
+                        kind: l.kind.clone(),
+                        keyed: l.keyed.unwrap_or(true),
+                    });
+                    k.sections.len() - 1
+                }
+            };
+            let ops = [
+                (&l.acquire, LockOp::Acquire(id)),
+                (&l.release, LockOp::Release(id)),
+                (&l.try_acquire, LockOp::TryAcquire(id)),
+            ];
+            for (names, op) in ops {
+                for n in names {
+                    let (name, key_arg) = name_and_arg(n, 0)?;
+                    k.lock_ops.insert(name, LockCall { op, key_arg });
+                }
+            }
+        }
+        for n in &extra.sleeping {
+            k.sleeping.insert(
+                n.clone(),
+                "is listed as sleeping in gfplint.toml".to_string(),
+            );
+        }
+        for a in &extra.allocators {
+            let gfp_arg = match a.gfp_arg {
+                None => GfpArg::None,
+                Some(i) if i < 0 => GfpArg::ByValue,
+                Some(i) => GfpArg::At(i as usize),
+            };
+            let default_gfp = match &a.default_gfp {
+                Some(name) => Some(
+                    k.gfp_flag(name)
+                        .ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
+                ),
+                None => None,
+            };
+            if gfp_arg == GfpArg::None && default_gfp.is_none() && !a.always_sleeps {
+                return Err(
+                    "an allocator needs `gfp_arg`, `default_gfp` or `always_sleeps = true`"
+                        .to_string(),
+                );
+            }
+            let alloc = Allocator {
+                family: a.family.clone().unwrap_or_else(|| "other".to_string()),
+                size_arg: a.size_arg,
+                count_arg: a.count_arg,
+                order_arg: a.order_arg,
+                gfp_arg,
+                default_gfp,
+                always_sleeps: a.always_sleeps,
+                drops_lock_arg: None,
+            };
+            for n in &a.names {
+                k.allocators.insert(n.clone(), alloc.clone());
+            }
+        }
+        for e in &extra.entries {
+            for r in &e.registrations {
+                let (name, arg) = name_and_arg(r, usize::MAX)?;
+                if arg == usize::MAX {
+                    return Err(format!(
+                        "entry registration `{r}` needs `:ARG` (the callback's 0-based position)"
+                    ));
+                }
+                k.entries.insert(
+                    name,
+                    EntryRegistration {
+                        arg,
+                        context: e.context.clone(),
+                    },
+                );
+            }
+        }
+        Ok(k)
+    }
+
     pub fn lock_op(&self, callee: &str) -> Option<LockOp> {
         self.lock_ops.get(callee).map(|c| c.op)
     }
@@ -405,6 +492,49 @@ impl Knowledge {
     pub fn free_families(&self, callee: &str) -> Option<&[String]> {
         self.frees.get(callee).map(Vec::as_slice)
     }
+}
+
+/// A project's own API knowledge, from `gfplint.toml` `[knowledge]` (see
+/// [`Knowledge::extended`]). Plain data; validated where it is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigKnowledge {
+    pub locks: Vec<ExtraLock>,
+    /// Functions that may sleep (like `mutex_lock`).
+    pub sleeping: Vec<String>,
+    pub allocators: Vec<ExtraAllocator>,
+    pub entries: Vec<ExtraEntry>,
+}
+
+/// Lock and unlock functions (`name` or `name:ARG` for the argument naming the lock).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtraLock {
+    /// A built-in section kind (`spinlock`, `IRQs disabled`, ...) or a new one.
+    pub kind: String,
+    /// For a new kind: whether the lock is identified by its argument (default true).
+    pub keyed: Option<bool>,
+    pub acquire: Vec<String>,
+    pub release: Vec<String>,
+    pub try_acquire: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtraAllocator {
+    pub names: Vec<String>,
+    pub family: Option<String>,
+    pub size_arg: Option<usize>,
+    pub count_arg: Option<usize>,
+    pub order_arg: Option<usize>,
+    /// 0-based position of the GFP argument, or -1: find it by its value.
+    pub gfp_arg: Option<i64>,
+    pub default_gfp: Option<String>,
+    pub always_sleeps: bool,
+}
+
+/// Registrations whose callback (`name:ARG`) runs in atomic `context`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtraEntry {
+    pub context: String,
+    pub registrations: Vec<String>,
 }
 
 /// Splits `name:N` into the name and argument index N (`default` without a suffix).

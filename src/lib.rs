@@ -2,6 +2,8 @@
 //! in Linux kernel C. The pipeline (see ARCHITECTURE.md):
 //! discover → parse (facts) → context → lints → report.
 
+pub mod baseline;
+pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod discover;
@@ -12,8 +14,12 @@ pub mod lints;
 pub mod parse;
 pub mod program;
 pub mod report;
+pub mod suppress;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -26,6 +32,17 @@ use parse::FileError;
 pub struct Options {
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
+    /// The API knowledge (built-in extended by `gfplint.toml`); `None`: built-in.
+    pub knowledge: Option<Arc<Knowledge>>,
+    /// Lint levels named by the configuration; other lints keep their default.
+    pub levels: BTreeMap<String, config::Level>,
+    /// When set, only findings in these files (as the user spelt them) are reported;
+    /// the other files are context (pre-commit mode).
+    pub report_only: Option<Vec<String>>,
+    /// The project root: fingerprints and SARIF URIs are relative to it (default: `.`).
+    pub root: Option<PathBuf>,
+    /// Incremented once per file parsed, for a progress display.
+    pub progress: Option<Arc<AtomicUsize>>,
 }
 
 /// Everything a run found, sorted.
@@ -36,6 +53,8 @@ pub struct Outcome {
     /// Files analysed (parsed and checked).
     pub files_scanned: usize,
     pub files_with_parse_errors: usize,
+    /// The project root paths are made relative to in SARIF output.
+    pub root: PathBuf,
 }
 
 /// A file's facts and the lock states of its functions, or why it could not be read.
@@ -54,7 +73,10 @@ pub fn check_paths(paths: &[String], options: &Options) -> Outcome {
 /// Checks the given files (already discovered); `errors` are discovery problems to
 /// report alongside.
 pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Options) -> Outcome {
-    let knowledge = Knowledge::builtin();
+    let knowledge: &Knowledge = match &options.knowledge {
+        Some(k) => k,
+        None => Knowledge::builtin(),
+    };
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
     let pool = rayon::ThreadPoolBuilder::new()
@@ -77,7 +99,13 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         // dropped inside, so what crosses files is small.
         let parsed: Vec<LocalResult> = files
             .par_iter()
-            .map(|path| analyse_locally(path, knowledge, &HashMap::new()))
+            .map(|path| {
+                let r = analyse_locally(path, knowledge, &HashMap::new());
+                if let Some(p) = &options.progress {
+                    p.fetch_add(1, Ordering::Relaxed);
+                }
+                r
+            })
             .collect();
         let mut all_facts = Vec::with_capacity(parsed.len());
         let mut locks = Vec::with_capacity(parsed.len());
@@ -123,13 +151,39 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let analysis = context::Analysis::run(&program, locks);
         lap("whole-program context (summaries, fixpoints)");
         // Stage 4, parallel: lints per function.
+        let reported = reported_files(&all_facts, options.report_only.as_deref());
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(file_index, facts)| check_file(&program, &analysis, file_index, facts))
+            .flat_map_iter(|(file_index, facts)| {
+                // Stage 5: suppressions, then levels, per file.
+                let mut diags = check_file(&program, &analysis, file_index, facts);
+                suppress::apply(facts, &mut diags);
+                config::apply_levels(&mut diags, &options.levels);
+                if let Some(r) = &reported {
+                    // Pre-commit mode: a finding is reported when it or its evidence
+                    // (the lock, the call chain) is in a named file.
+                    diags.retain(|d| {
+                        r.contains_key(&d.file) || d.labels.iter().any(|l| r.contains_key(&l.file))
+                    });
+                    for d in &mut diags {
+                        if let Some(s) = r.get(&d.file) {
+                            d.file = s.clone();
+                        }
+                        for l in &mut d.labels {
+                            if let Some(s) = r.get(&l.file) {
+                                l.file = s.clone();
+                            }
+                        }
+                    }
+                }
+                diags
+            })
             .collect();
         lap("lints");
+        let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
         let mut outcome = Outcome {
+            root: root.clone(),
             files_scanned: all_facts.len(),
             files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
             diagnostics,
@@ -138,8 +192,30 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
         outcome.errors = errors;
         sort_diagnostics(&mut outcome.diagnostics);
+        baseline::assign(&mut outcome.diagnostics, &root);
         outcome
     })
+}
+
+/// With `report_only`, the facts paths to report on, with the path as the user spelt it
+/// (matched by canonical path).
+fn reported_files(
+    all_facts: &[facts::FileFacts],
+    report_only: Option<&[String]>,
+) -> Option<HashMap<String, String>> {
+    let wanted = report_only?;
+    let canon = |p: &str| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
+    let wanted: HashMap<PathBuf, &String> = wanted.iter().map(|p| (canon(p), p)).collect();
+    let mut seen = HashSet::new();
+    let mut out = HashMap::new();
+    for f in all_facts {
+        if let Some(spelling) = wanted.get(&canon(&f.path))
+            && seen.insert(*spelling)
+        {
+            out.insert(f.path.clone(), (*spelling).clone());
+        }
+    }
+    Some(out)
 }
 
 /// Parse, extract facts, compute lock states (with `extra` wrappers from other files),

@@ -1,12 +1,19 @@
 //! The command line. Parses arguments, runs the library, prints, sets the exit status:
-//! 0 no findings, 1 findings, 2 usage error or nothing could be checked.
+//! 0 no error finding, 1 an error finding (a `deny` lint) remains, 2 usage or
+//! configuration error, or nothing could be checked.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use gfplint::config::{Config, default_level};
+use gfplint::diagnostic::Severity;
+use gfplint::discover;
 use gfplint::report::{self, Format};
 
 #[derive(Parser)]
@@ -47,9 +54,26 @@ struct CheckArgs {
     /// When to color the human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// Do not print the summary line on stderr.
+    /// Do not print the summary line (nor the progress line) on stderr.
     #[arg(short, long)]
     quiet: bool,
+    /// The configuration file (default: the nearest gfplint.toml above the first PATH).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report and fail only on findings not recorded in this baseline.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in FILE (a baseline) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Analyse every C file under DIR for context but report only on the PATHs given
+    /// (default when every PATH is a file: the nearest directory above it holding
+    /// gfplint.toml or .git).
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
+    /// Check only the PATHs given, without the repository around them.
+    #[arg(long, conflicts_with = "context")]
+    no_context: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,8 +88,14 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Lints => {
+            println!("{:<24} {:<8} SUMMARY", "LINT", "DEFAULT");
             for l in gfplint::lints::LINTS {
-                println!("{:<24} {:<8} {}", l.name, l.severity.as_str(), l.summary);
+                println!(
+                    "{:<24} {:<8} {}",
+                    l.name,
+                    default_level(l).as_str(),
+                    l.summary
+                );
             }
             ExitCode::SUCCESS
         }
@@ -84,11 +114,133 @@ fn main() -> ExitCode {
 
 fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    let options = gfplint::Options { jobs: args.jobs };
-    let outcome = gfplint::check_paths(&args.paths, &options);
-    let mut stderr = std::io::stderr().lock();
+    let mut stderr = std::io::stderr();
+    let first = args.paths.first().map_or(".", String::as_str);
+    // Configuration: --config, or the nearest gfplint.toml above the first path.
+    let config_path = args
+        .config
+        .clone()
+        .or_else(|| Config::find(Path::new(first)));
+    let config = match &config_path {
+        Some(p) => match Config::load(p) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(stderr, "gfplint: error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Config::default(),
+    };
+    // The project root: the configuration's directory, else the nearest `.git`.
+    let root_abs = match &config_path {
+        Some(_) => std::fs::canonicalize(&config.root).ok(),
+        None => find_marker(Path::new(first), ".git"),
+    };
+    let root = root_abs
+        .as_deref()
+        .map(from_cwd)
+        .unwrap_or_else(|| ".".to_string());
+    // Pre-commit mode: files named, the repository around them for context.
+    let all_files = args.paths.iter().all(|p| Path::new(p).is_file());
+    let context = match (&args.context, args.no_context) {
+        (Some(dir), _) => Some(dir.to_string_lossy().into_owned()),
+        (None, false) if all_files && root_abs.is_some() => Some(root.clone()),
+        _ => None,
+    };
+    let (files, errors, report_only) = match &context {
+        Some(dir) => {
+            let (mut files, errors) = discover::discover(std::slice::from_ref(dir));
+            files.retain(|f| config.selects(Path::new(f)));
+            for f in &mut files {
+                if let Some(rest) = f.strip_prefix("./") {
+                    *f = rest.to_string();
+                }
+            }
+            // A named file outside the context directory is checked too.
+            let named: Vec<String> = args
+                .paths
+                .iter()
+                .filter(|p| config.selects(Path::new(p)))
+                .cloned()
+                .collect();
+            let (extra, named_errors) = discover::discover(&named);
+            let known: std::collections::HashSet<PathBuf> = files
+                .iter()
+                .filter_map(|f| std::fs::canonicalize(f).ok())
+                .collect();
+            for f in extra {
+                if std::fs::canonicalize(&f).is_ok_and(|c| !known.contains(&c)) {
+                    files.push(f);
+                }
+            }
+            let mut errors = errors;
+            errors.extend(named_errors);
+            (files, errors, Some(named))
+        }
+        None => {
+            let (mut files, errors) = discover::discover(&args.paths);
+            files.retain(|f| config.selects(Path::new(f)));
+            (files, errors, None)
+        }
+    };
+    let progress = Arc::new(AtomicUsize::new(0));
+    let options = gfplint::Options {
+        jobs: args.jobs,
+        knowledge: (config.knowledge != Default::default()).then(|| Arc::new(config.knowledge())),
+        levels: config.levels.clone(),
+        report_only,
+        root: Some(PathBuf::from(&root)),
+        progress: Some(progress.clone()),
+    };
+    let show_progress = !args.quiet && stderr.is_terminal();
+    let total = files.len();
+    let done = Arc::new(AtomicBool::new(false));
+    let ticker = show_progress.then(|| {
+        let (progress, done) = (progress.clone(), done.clone());
+        std::thread::spawn(move || progress_line(&progress, &done, total))
+    });
+    let mut outcome = gfplint::check_files(&files, errors, &options);
+    done.store(true, Ordering::Relaxed);
+    if let Some(t) = ticker {
+        t.thread().unpark();
+        let _ = t.join();
+    }
     for e in &outcome.errors {
         let _ = writeln!(stderr, "gfplint: error: {e}");
+    }
+    if outcome.files_scanned == 0 {
+        let _ = writeln!(stderr, "gfplint: error: nothing could be checked");
+        return ExitCode::from(2);
+    }
+    if let Some(path) = &args.write_baseline {
+        let root = PathBuf::from(&root);
+        return match gfplint::baseline::write(path, &outcome.diagnostics, &root) {
+            Ok(()) => {
+                if !args.quiet {
+                    let _ = writeln!(
+                        stderr,
+                        "gfplint: wrote {} findings to baseline {}",
+                        outcome.diagnostics.len(),
+                        path.display()
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(stderr, "gfplint: error: {}: {e}", path.display());
+                ExitCode::from(2)
+            }
+        };
+    }
+    let mut baselined = 0;
+    if let Some(path) = &args.baseline {
+        match gfplint::baseline::Baseline::read(path) {
+            Ok(b) => baselined = b.filter(&mut outcome.diagnostics),
+            Err(e) => {
+                let _ = writeln!(stderr, "gfplint: error: {e}");
+                return ExitCode::from(2);
+            }
+        }
     }
     let color = match args.color {
         Color::Always => true,
@@ -105,28 +257,87 @@ fn check(args: CheckArgs) -> ExitCode {
         // A closed pipe (`| head`) is not an error worth a panic.
         return ExitCode::from(2);
     }
+    let errors = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     if !args.quiet {
-        let errors = outcome
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == gfplint::diagnostic::Severity::Error)
-            .count();
         let warnings = outcome.diagnostics.len() - errors;
+        let baselined = if baselined > 0 {
+            format!(" ({baselined} more in the baseline)")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             stderr,
-            "{} findings ({errors} errors, {warnings} warnings) in {} files, {:.2} s",
+            "{} findings ({errors} errors, {warnings} warnings) in {} files, {:.2} s{baselined}",
             outcome.diagnostics.len(),
             outcome.files_scanned,
             started.elapsed().as_secs_f64()
         );
     }
-    if outcome.files_scanned == 0 {
-        let _ = writeln!(stderr, "gfplint: error: nothing could be checked");
-        return ExitCode::from(2);
-    }
-    if outcome.diagnostics.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if errors > 0 {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// After a second, a `parsed N/M files` line on stderr, rewritten in place; erased when
+/// parsing is done.
+fn progress_line(progress: &AtomicUsize, done: &AtomicBool, total: usize) {
+    let start = Instant::now();
+    let mut shown = false;
+    while !done.load(Ordering::Relaxed) {
+        std::thread::park_timeout(Duration::from_millis(100));
+        let n = progress.load(Ordering::Relaxed);
+        if start.elapsed() >= Duration::from_secs(1) {
+            let label = if n < total { "parsing" } else { "analysing" };
+            eprint!("\r\x1b[Kgfplint: {label} {n}/{total} files");
+            shown = true;
+        }
+    }
+    if shown {
+        eprint!("\r\x1b[K");
+    }
+}
+
+/// The nearest ancestor of `start` (or `start` itself) containing `marker`, canonical.
+fn find_marker(start: &Path, marker: &str) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let dir = if start.is_dir() {
+        start.as_path()
+    } else {
+        start.parent()?
+    };
+    dir.ancestors()
+        .find(|d| d.join(marker).exists())
+        .map(Path::to_path_buf)
+}
+
+/// An absolute directory as a path from the current directory (`.`, `sub`, `../..`).
+fn from_cwd(dir: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else {
+        return dir.to_string_lossy().into_owned();
+    };
+    let common = cwd
+        .ancestors()
+        .find(|a| dir.starts_with(a))
+        .unwrap_or(Path::new("/"));
+    let ups = cwd
+        .strip_prefix(common)
+        .map_or(0, |p| p.components().count());
+    let mut out = PathBuf::new();
+    for _ in 0..ups {
+        out.push("..");
+    }
+    if let Ok(down) = dir.strip_prefix(common) {
+        out.push(down);
+    }
+    if out.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        out.to_string_lossy().into_owned()
     }
 }

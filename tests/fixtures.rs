@@ -45,7 +45,10 @@ fn run_dir(dir: &Path) -> Result<(), String> {
     let expected = expectations(dir);
     let outcome = gfplint::check_paths(
         &[dir.to_string_lossy().into_owned()],
-        &gfplint::Options { jobs: 2 },
+        &gfplint::Options {
+            jobs: 2,
+            ..Default::default()
+        },
     );
     if !outcome.errors.is_empty() {
         return Err(format!("file errors: {:?}", outcome.errors));

@@ -1,9 +1,16 @@
 //! Snapshot tests of the output formats, on the bundled example.
 
 fn outcome() -> gfplint::Outcome {
+    outcome_of("testdata/report")
+}
+
+fn outcome_of(dir: &str) -> gfplint::Outcome {
     gfplint::check_paths(
-        &["testdata/report".to_string()],
-        &gfplint::Options { jobs: 1 },
+        &[dir.to_string()],
+        &gfplint::Options {
+            jobs: 1,
+            ..Default::default()
+        },
     )
 }
 
@@ -62,4 +69,147 @@ fn regex_like_gcc() -> impl Fn(&str) -> bool {
             && rest.ends_with(']')
             && rest.rfind(" [").is_some()
     }
+}
+
+#[test]
+fn sarif_format() {
+    let text = gfplint::report::render(&outcome(), gfplint::report::Format::Sarif, false);
+    check_sarif_shape(&text);
+    insta::assert_snapshot!(text);
+}
+
+/// A multi-file call chain: related locations point into other files.
+#[test]
+fn sarif_format_call_chain() {
+    let outcome = outcome_of("testdata/atomic-context-callers");
+    let text = gfplint::report::render(&outcome, gfplint::report::Format::Sarif, false);
+    check_sarif_shape(&text);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results.iter().any(|r| {
+            let own = &r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+            r["relatedLocations"].as_array().is_some_and(|rel| {
+                rel.iter()
+                    .any(|l| l["physicalLocation"]["artifactLocation"]["uri"] != *own)
+            })
+        }),
+        "a chain result relates a location in another file"
+    );
+    insta::assert_snapshot!(text);
+}
+
+fn check_sarif_shape(text: &str) {
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let driver = &v["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "gfplint");
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), gfplint::lints::LINTS.len());
+    for r in rules {
+        for f in ["shortDescription", "fullDescription", "help"] {
+            assert!(
+                !r[f]["text"].as_str().unwrap().is_empty(),
+                "rule {} {f}",
+                r["id"]
+            );
+        }
+    }
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().any(|r| r["relatedLocations"].is_array()));
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            uri.starts_with("testdata/"),
+            "relative to the repository root: {uri}"
+        );
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["endColumn"].as_u64().unwrap() >= 1);
+        assert!(matches!(r["level"].as_str(), Some("error" | "warning")));
+        if let Some(rel) = r["relatedLocations"].as_array() {
+            for l in rel {
+                assert!(
+                    l["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap()
+                        >= 1
+                );
+                assert!(!l["message"]["text"].as_str().unwrap().is_empty());
+            }
+        }
+        let fp = r["partialFingerprints"]["gfplint/v1"].as_str().unwrap();
+        assert_eq!(fp.len(), 18, "{fp}");
+    }
+}
+
+#[test]
+fn github_format() {
+    let text = gfplint::report::render(&outcome(), gfplint::report::Format::Github, false);
+    let command = regex::Regex::new(
+        r"^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),endLine=(\d+),endColumn=(\d+),title=([^:]+)::(.+)$",
+    )
+    .unwrap();
+    for l in text.lines() {
+        let c = command
+            .captures(l)
+            .unwrap_or_else(|| panic!("not a workflow command: {l}"));
+        assert_eq!(&c[2], "testdata/report/example.c");
+        assert!(c[7].starts_with("gfplint atomic-"));
+    }
+    assert_eq!(text.lines().count(), 2);
+    insta::assert_snapshot!(text);
+    let chain = gfplint::report::render(
+        &outcome_of("testdata/atomic-context-callers"),
+        gfplint::report::Format::Github,
+        false,
+    );
+    for l in chain.lines() {
+        assert!(command.is_match(l), "not a workflow command: {l}");
+    }
+    insta::assert_snapshot!("github_format_call_chain", chain);
+}
+
+/// The problem matcher shipped for GitHub Actions (and shown for VS Code in the README)
+/// must match every line of real gcc-format output, capturing the right fields.
+#[test]
+fn shipped_problem_matcher_matches_gcc_output() {
+    let matcher: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(".github/gfplint-problem-matcher.json").unwrap(),
+    )
+    .unwrap();
+    let pattern = &matcher["problemMatcher"][0]["pattern"][0];
+    let re = regex::Regex::new(pattern["regexp"].as_str().unwrap()).unwrap();
+    let group = |name: &str| pattern[name].as_u64().unwrap() as usize;
+    for dir in ["testdata/report", "testdata/atomic-context-callers"] {
+        let outcome = outcome_of(dir);
+        let text = gfplint::report::render(&outcome, gfplint::report::Format::Gcc, false);
+        assert_eq!(text.lines().count(), outcome.diagnostics.len());
+        for (l, d) in text.lines().zip(&outcome.diagnostics) {
+            let c = re
+                .captures(l)
+                .unwrap_or_else(|| panic!("matcher misses: {l}"));
+            assert_eq!(&c[group("file")], d.file);
+            assert_eq!(c[group("line")].parse::<u32>().unwrap(), d.span.line);
+            assert_eq!(c[group("column")].parse::<u32>().unwrap(), d.span.column);
+            assert_eq!(&c[group("severity")], d.severity.as_str());
+            assert_eq!(&c[group("code")], d.lint);
+            assert!(d.message.starts_with(&c[group("message")][..10]));
+        }
+    }
+    // The README's VS Code task uses the same regular expression.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let json_escaped = pattern["regexp"].to_string();
+    assert!(
+        readme.contains(&json_escaped),
+        "README's VS Code problemMatcher uses {json_escaped}"
+    );
 }

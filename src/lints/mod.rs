@@ -5,6 +5,8 @@ pub mod atomic_sleeping_alloc;
 pub mod atomic_sleeping_call;
 pub mod atomic_sleeping_gfp;
 pub mod gfp_param_ignored;
+pub mod malformed_suppression;
+pub mod unused_suppression;
 
 use crate::context::interproc::{Analysis, AtomicReason, SleepSite};
 use crate::context::lockstate::ANNOTATION_SITE;
@@ -30,6 +32,8 @@ pub const LINTS: &[LintInfo] = &[
     atomic_sleeping_alloc::INFO,
     atomic_sleeping_call::INFO,
     gfp_param_ignored::INFO,
+    unused_suppression::INFO,
+    malformed_suppression::INFO,
 ];
 
 pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
@@ -176,6 +180,7 @@ impl<'a> FunctionCx<'a> {
             labels,
             notes,
             help: Some(help),
+            fingerprint: String::new(),
         });
     }
 

@@ -462,6 +462,7 @@ fn function<'a>(
         name,
         is_static,
         name_span: span_of(name_node),
+        extent: span_of(def),
         params,
         calls,
         cfg: Cfg {

@@ -130,7 +130,8 @@ pub fn facts_from_bytes(
         path: path.into(),
         message: "parser gave up on this file".into(),
     })?;
-    let facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
+    let mut facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
+    facts.suppressions = crate::suppress::scan(&original);
     Ok(facts)
 }
 

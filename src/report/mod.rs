@@ -1,8 +1,10 @@
 //! Printers. They know nothing about analysis: they take sorted diagnostics and render.
 
 pub mod gcc;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::Outcome;
 
@@ -14,6 +16,10 @@ pub enum Format {
     Gcc,
     /// One JSON document for machines.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`): pull-request annotations.
+    Github,
 }
 
 /// Renders the outcome's diagnostics in `format`.
@@ -22,5 +28,7 @@ pub fn render(outcome: &Outcome, format: Format, color: bool) -> String {
         Format::Human => human::render(&outcome.diagnostics, color),
         Format::Gcc => gcc::render(&outcome.diagnostics),
         Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome),
+        Format::Github => github::render(&outcome.diagnostics, &outcome.root),
     }
 }

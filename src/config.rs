@@ -1,0 +1,776 @@
+//! `gfplint.toml`: per-lint levels, include/exclude globs, a project's own API knowledge
+//! and the target parameters. Found by walking up from the checked path, or given with
+//! `--config`. Every error names the file, the line and the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::{ConfigKnowledge, ExtraAllocator, ExtraEntry, ExtraLock, Knowledge};
+use crate::lints::LintInfo;
+
+pub const FILE_NAME: &str = "gfplint.toml";
+
+/// What happens to a lint's findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Dropped.
+    Allow,
+    /// Reported as warnings; do not fail the run.
+    Warn,
+    /// Reported as errors (a finding on some paths only stays a warning); fail the run.
+    Deny,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+}
+
+/// A lint's level when no configuration names it: `deny` for lints whose findings are
+/// errors (the atomic-context lints), `warn` for the others.
+pub fn default_level(info: &LintInfo) -> Level {
+    match info.severity {
+        Severity::Error => Level::Deny,
+        Severity::Warning => Level::Warn,
+    }
+}
+
+/// The level of `lint` given explicit `levels` (from the configuration).
+pub fn level_of(levels: &BTreeMap<String, Level>, lint: &str) -> Level {
+    levels
+        .get(lint)
+        .copied()
+        .or_else(|| crate::lints::lint_info(lint).map(default_level))
+        .unwrap_or(Level::Deny)
+}
+
+/// Applies levels: `allow` drops a finding, `warn` makes it a warning, `deny` keeps the
+/// severity the lint gave (error, or warning for a finding on some paths only).
+pub fn apply_levels(diagnostics: &mut Vec<Diagnostic>, levels: &BTreeMap<String, Level>) {
+    diagnostics.retain_mut(|d| match level_of(levels, d.lint) {
+        Level::Allow => false,
+        Level::Warn => {
+            d.severity = Severity::Warning;
+            true
+        }
+        Level::Deny => true,
+    });
+}
+
+/// The target parameters (`[target]`): validated here, read by the size lints.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TargetConfig {
+    pub page_size: Option<u64>,
+    pub max_order: Option<u32>,
+    /// `6.1`, `6.12.5`.
+    pub kernel_version: Option<String>,
+}
+
+/// A loaded configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from (`None`: defaults).
+    pub path: Option<PathBuf>,
+    /// The directory globs are relative to (the file's directory).
+    pub root: PathBuf,
+    /// Levels named in the file; other lints keep [`default_level`].
+    pub levels: BTreeMap<String, Level>,
+    pub include: Vec<Glob>,
+    pub exclude: Vec<Glob>,
+    pub knowledge: ConfigKnowledge,
+    pub target: TargetConfig,
+}
+
+/// A configuration problem, rendered `file:line:col: key: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The offending key, dotted (`lints.atomic-sleeping-gfp`); empty when unknown.
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.key.is_empty() {
+            write!(f, "`{}`: ", self.key)?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    lints: BTreeMap<Spanned<String>, Level>,
+    #[serde(default)]
+    files: RawFiles,
+    #[serde(default)]
+    knowledge: RawKnowledge,
+    #[serde(default)]
+    target: RawTarget,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawKnowledge {
+    #[serde(default)]
+    lock: Vec<Spanned<RawLock>>,
+    #[serde(default)]
+    sleeping: Vec<Spanned<String>>,
+    #[serde(default)]
+    allocator: Vec<Spanned<RawAllocator>>,
+    #[serde(default)]
+    entry: Vec<Spanned<RawEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLock {
+    kind: String,
+    #[serde(default)]
+    keyed: Option<bool>,
+    #[serde(default)]
+    acquire: Vec<Spanned<String>>,
+    #[serde(default)]
+    release: Vec<Spanned<String>>,
+    #[serde(default)]
+    try_acquire: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllocator {
+    names: Vec<String>,
+    #[serde(default)]
+    family: Option<String>,
+    #[serde(default)]
+    size_arg: Option<usize>,
+    #[serde(default)]
+    count_arg: Option<usize>,
+    #[serde(default)]
+    order_arg: Option<usize>,
+    #[serde(default)]
+    gfp_arg: Option<i64>,
+    #[serde(default)]
+    default_gfp: Option<Spanned<String>>,
+    #[serde(default)]
+    always_sleeps: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    context: String,
+    registrations: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    #[serde(default)]
+    page_size: Option<Spanned<u64>>,
+    #[serde(default)]
+    max_order: Option<Spanned<u32>>,
+    #[serde(default)]
+    kernel_version: Option<Spanned<String>>,
+}
+
+impl Config {
+    /// The nearest `gfplint.toml` in `start` (a file's directory, or a directory) or
+    /// any of its ancestors.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        let start = std::fs::canonicalize(start).ok()?;
+        let dir = if start.is_dir() {
+            start.as_path()
+        } else {
+            start.parent()?
+        };
+        dir.ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
+    }
+
+    /// Reads and validates the configuration at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: shown.clone(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message: format!("cannot read: {e}"),
+        })?;
+        let mut config = Config::parse(&text, &shown)?;
+        config.path = Some(path.to_path_buf());
+        config.root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok(config)
+    }
+
+    /// Parses configuration text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let error = |offset: usize, message: String| {
+            let (line, column) = line_col(text, offset);
+            ConfigError {
+                file: file.to_string(),
+                line,
+                column,
+                key: key_at(text, offset),
+                message,
+            }
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            error(offset, e.message().trim().to_string())
+        })?;
+        let mut config = Config::default();
+        for (name, level) in raw.lints {
+            if crate::lints::lint_info(name.get_ref()).is_none() {
+                return Err(error(
+                    name.span().start,
+                    format!("unknown lint `{}` (see `gfplint lints`)", name.get_ref()),
+                ));
+            }
+            config.levels.insert(name.into_inner(), level);
+        }
+        for (list, out) in [
+            (raw.files.include, &mut config.include),
+            (raw.files.exclude, &mut config.exclude),
+        ] {
+            for g in list {
+                let glob = Glob::new(g.get_ref()).map_err(|m| error(g.span().start, m))?;
+                out.push(glob);
+            }
+        }
+        // Each item is checked on its own against the built-in knowledge, so an error
+        // points at the item.
+        let builtin = Knowledge::builtin();
+        let check = |span: std::ops::Range<usize>,
+                     ck: ConfigKnowledge,
+                     into: &mut ConfigKnowledge|
+         -> Result<(), ConfigError> {
+            builtin.extended(&ck).map_err(|m| error(span.start, m))?;
+            into.locks.extend(ck.locks);
+            into.sleeping.extend(ck.sleeping);
+            into.allocators.extend(ck.allocators);
+            into.entries.extend(ck.entries);
+            Ok(())
+        };
+        let mut knowledge = ConfigKnowledge::default();
+        for l in raw.knowledge.lock {
+            let span = l.span();
+            let l = l.into_inner();
+            if l.acquire.is_empty() && l.release.is_empty() && l.try_acquire.is_empty() {
+                return Err(error(
+                    span.start,
+                    "a lock needs `acquire`, `release` or `try_acquire` names".to_string(),
+                ));
+            }
+            // Each name on its own, so an error points at the name.
+            for (which, names) in [(0, &l.acquire), (1, &l.release), (2, &l.try_acquire)] {
+                for n in names {
+                    let mut lock = ExtraLock {
+                        kind: l.kind.clone(),
+                        keyed: l.keyed,
+                        ..Default::default()
+                    };
+                    let list = match which {
+                        0 => &mut lock.acquire,
+                        1 => &mut lock.release,
+                        _ => &mut lock.try_acquire,
+                    };
+                    list.push(n.get_ref().clone());
+                    check(
+                        n.span(),
+                        ConfigKnowledge {
+                            locks: vec![lock],
+                            ..Default::default()
+                        },
+                        &mut knowledge,
+                    )?;
+                }
+            }
+        }
+        for s in raw.knowledge.sleeping {
+            if !is_identifier(s.get_ref()) {
+                return Err(error(
+                    s.span().start,
+                    format!("`{}` is not a function name", s.get_ref()),
+                ));
+            }
+            knowledge.sleeping.push(s.into_inner());
+        }
+        for a in raw.knowledge.allocator {
+            let span = a.span();
+            let a = a.into_inner();
+            if a.names.is_empty() {
+                return Err(error(span.start, "an allocator needs `names`".to_string()));
+            }
+            if let Some(g) = &a.default_gfp
+                && builtin.gfp_flag(g.get_ref()).is_none()
+            {
+                return Err(error(
+                    g.span().start,
+                    format!("default_gfp `{}` is not a known flag", g.get_ref()),
+                ));
+            }
+            let alloc = ExtraAllocator {
+                names: a.names,
+                family: a.family,
+                size_arg: a.size_arg,
+                count_arg: a.count_arg,
+                order_arg: a.order_arg,
+                gfp_arg: a.gfp_arg,
+                default_gfp: a.default_gfp.map(Spanned::into_inner),
+                always_sleeps: a.always_sleeps,
+            };
+            check(
+                span,
+                ConfigKnowledge {
+                    allocators: vec![alloc],
+                    ..Default::default()
+                },
+                &mut knowledge,
+            )?;
+        }
+        for e in raw.knowledge.entry {
+            let e = e.into_inner();
+            for r in e.registrations {
+                let entry = ExtraEntry {
+                    context: e.context.clone(),
+                    registrations: vec![r.get_ref().clone()],
+                };
+                check(
+                    r.span(),
+                    ConfigKnowledge {
+                        entries: vec![entry],
+                        ..Default::default()
+                    },
+                    &mut knowledge,
+                )?;
+            }
+        }
+        config.knowledge = knowledge;
+        if let Some(p) = raw.target.page_size {
+            let v = *p.get_ref();
+            if !v.is_power_of_two() || !(4096..=65536).contains(&v) {
+                return Err(error(
+                    p.span().start,
+                    format!("page size {v} is not a power of two from 4096 to 65536"),
+                ));
+            }
+            config.target.page_size = Some(v);
+        }
+        if let Some(o) = raw.target.max_order {
+            let v = *o.get_ref();
+            if v > 20 {
+                return Err(error(o.span().start, format!("max order {v} is above 20")));
+            }
+            config.target.max_order = Some(v);
+        }
+        if let Some(k) = raw.target.kernel_version {
+            let v = k.get_ref();
+            let parts: Vec<&str> = v.split('.').collect();
+            if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.parse::<u32>().is_err()) {
+                return Err(error(
+                    k.span().start,
+                    format!("kernel version `{v}` is not MAJOR.MINOR or MAJOR.MINOR.PATCH"),
+                ));
+            }
+            config.target.kernel_version = Some(v.clone());
+        }
+        Ok(config)
+    }
+
+    /// The run's knowledge: the built-in tables extended with this configuration's.
+    pub fn knowledge(&self) -> Knowledge {
+        Knowledge::builtin()
+            .extended(&self.knowledge)
+            .expect("configuration knowledge was validated when loaded")
+    }
+
+    /// Whether `file` is checked: it matches an include glob (or there are none) and
+    /// no exclude glob. Globs match the path relative to the configuration's directory.
+    pub fn selects(&self, file: &Path) -> bool {
+        if self.include.is_empty() && self.exclude.is_empty() {
+            return true;
+        }
+        let rel = relative_to(file, &self.root);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        (self.include.is_empty() || self.include.iter().any(|g| g.matches(&rel)))
+            && !self.exclude.iter().any(|g| g.matches(&rel))
+    }
+}
+
+/// `path` relative to `root` when it is inside it (both canonicalised when possible),
+/// else `path` as given.
+pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (p, r) = (canon(path), canon(root));
+    p.strip_prefix(&r)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..crate::lints::floor_char(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |p| p + 1) + 1;
+    (line, column)
+}
+
+/// The dotted key an offset belongs to: the nearest `key =` at or above it, under the
+/// nearest table header (`lints.atomic-sleeping-gfp`, `knowledge.allocator.gfp_arg`).
+fn key_at(text: &str, offset: usize) -> String {
+    let offset = crate::lints::floor_char(text, offset.min(text.len()));
+    let line_end = text[offset..].find('\n').map_or(text.len(), |p| offset + p);
+    let mut key = None;
+    let mut table = String::new();
+    for line in text[..line_end].lines().rev() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            table = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            break;
+        }
+        if key.is_none()
+            && let Some((k, _)) = t.split_once('=')
+            && !t.starts_with('#')
+        {
+            let k = k.trim().trim_matches('"');
+            if !k.is_empty() && !k.contains([' ', '{', ',']) {
+                key = Some(k.to_string());
+            }
+        }
+    }
+    match key {
+        Some(k) if table.is_empty() => k,
+        Some(k) => format!("{table}.{k}"),
+        None => table,
+    }
+}
+
+/// A file glob: `*` matches within a path component, `**` across components, `?` one
+/// character; a pattern without `/` matches the file name at any depth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glob {
+    pattern: String,
+}
+
+impl Glob {
+    pub fn new(pattern: &str) -> Result<Glob, String> {
+        if pattern.is_empty() {
+            return Err("empty glob".to_string());
+        }
+        if pattern.contains(['[', ']', '{', '}']) {
+            return Err(format!(
+                "glob `{pattern}`: only `*`, `**` and `?` are supported"
+            ));
+        }
+        let pattern = pattern.trim_start_matches("./");
+        let pattern = if pattern.contains('/') {
+            pattern.trim_end_matches('/').to_string()
+        } else {
+            format!("**/{pattern}")
+        };
+        Ok(Glob { pattern })
+    }
+
+    /// Whether the relative path (with `/` separators) matches. A pattern matching a
+    /// directory matches everything below it.
+    pub fn matches(&self, path: &str) -> bool {
+        let p: Vec<&str> = self.pattern.split('/').collect();
+        let s: Vec<&str> = path
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .collect();
+        (0..=s.len()).any(|n| match_components(&p, &s[..n]))
+    }
+}
+
+fn match_components(p: &[&str], s: &[&str]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((&"**", rest)) => (0..=s.len()).any(|i| match_components(rest, &s[i..])),
+        Some((first, rest)) => {
+            !s.is_empty()
+                && match_name(first.as_bytes(), s[0].as_bytes())
+                && match_components(rest, &s[1..])
+        }
+    }
+}
+
+fn match_name(p: &[u8], s: &[u8]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((b'*', rest)) => (0..=s.len()).any(|i| match_name(rest, &s[i..])),
+        Some((b'?', rest)) => !s.is_empty() && match_name(rest, &s[1..]),
+        Some((c, rest)) => s.first() == Some(c) && match_name(rest, &s[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        let g = Glob::new("drivers/net/**").unwrap();
+        assert!(g.matches("drivers/net/a/b.c"));
+        assert!(!g.matches("drivers/usb/a.c"));
+        let g = Glob::new("*_test.c").unwrap();
+        assert!(g.matches("a/b/x_test.c"));
+        assert!(!g.matches("a/b/x_test.h"));
+        let g = Glob::new("drivers/*.c").unwrap();
+        assert!(g.matches("drivers/a.c"));
+        assert!(!g.matches("drivers/x/a.c"));
+        let g = Glob::new("vendor").unwrap();
+        assert!(g.matches("vendor/a.c"));
+        assert!(g.matches("x/vendor/a.c"));
+        assert!(Glob::new("[ab].c").is_err());
+    }
+
+    #[test]
+    fn key_of_an_error() {
+        let text = "[lints]\natomic-sleeping-gfp = \"maybe\"\n";
+        assert_eq!(key_at(text, 30), "lints.atomic-sleeping-gfp");
+    }
+
+    fn err(text: &str) -> ConfigError {
+        Config::parse(text, "dir/gfplint.toml").expect_err(text)
+    }
+
+    /// Every kind of configuration error names the file, the line and the key.
+    #[test]
+    fn every_error_names_file_line_and_key() {
+        let cases: &[(&str, usize, &str, &str)] = &[
+            // (text, line, key, part of the message)
+            (
+                "[lints]\natomic-sleeping-gfp = \"maybe\"\n",
+                2,
+                "lints.atomic-sleeping-gfp",
+                "unknown variant `maybe`",
+            ),
+            (
+                "[lints]\natomic-sleeping-gfp = 1\n",
+                2,
+                "lints.atomic-sleeping-gfp",
+                "wanted string",
+            ),
+            (
+                "\n[lints]\nno-such-lint = \"deny\"\n",
+                3,
+                "lints.no-such-lint",
+                "unknown lint `no-such-lint`",
+            ),
+            ("colour = true\n", 1, "colour", "unknown field `colour`"),
+            (
+                "[files]\nincludes = [\"a\"]\n",
+                2,
+                "files.includes",
+                "unknown field `includes`",
+            ),
+            (
+                "[files]\nexclude = [\"[ab].c\"]\n",
+                2,
+                "files.exclude",
+                "only `*`, `**` and `?`",
+            ),
+            (
+                "[files]\ninclude = [\"\"]\n",
+                2,
+                "files.include",
+                "empty glob",
+            ),
+            (
+                "[target]\npage_size = 5000\n",
+                2,
+                "target.page_size",
+                "not a power of two",
+            ),
+            (
+                "[target]\nmax_order = 99\n",
+                2,
+                "target.max_order",
+                "above 20",
+            ),
+            (
+                "[target]\nkernel_version = \"six\"\n",
+                2,
+                "target.kernel_version",
+                "MAJOR.MINOR",
+            ),
+            (
+                "[target]\npagesize = 4096\n",
+                2,
+                "target.pagesize",
+                "unknown field",
+            ),
+            (
+                "[knowledge]\nsleeping = [\"foo bar\"]\n",
+                2,
+                "knowledge.sleeping",
+                "not a function name",
+            ),
+            (
+                "[[knowledge.entry]]\ncontext = \"hard-IRQ handler\"\nregistrations = [\"foo_register_irq\"]\n",
+                3,
+                "knowledge.entry.registrations",
+                "needs `:ARG`",
+            ),
+            (
+                "[[knowledge.entry]]\ncontext = \"x\"\nregistrations = [\"foo:x\"]\n",
+                3,
+                "knowledge.entry.registrations",
+                "argument index",
+            ),
+            (
+                "[[knowledge.allocator]]\nnames = [\"foo_alloc\"]\n",
+                1,
+                "knowledge.allocator",
+                "needs `gfp_arg`",
+            ),
+            (
+                "[[knowledge.allocator]]\nnames = [\"a\"]\ndefault_gfp = \"GFP_NOPE\"\n",
+                3,
+                "knowledge.allocator.default_gfp",
+                "not a known flag",
+            ),
+            (
+                "[[knowledge.lock]]\nkind = \"spinlock\"\n",
+                1,
+                "knowledge.lock",
+                "needs `acquire`",
+            ),
+            (
+                "[[knowledge.lock]]\nkind = \"spinlock\"\nacquire = [\"foo_lock:first\"]\n",
+                3,
+                "knowledge.lock.acquire",
+                "argument index",
+            ),
+            (
+                "[[knowledge.lock]]\nkind = \"spinlock\"\nacquire = [\"a\"]\nrelease = [\"b\"]\nunlock = [\"c\"]\n",
+                5,
+                "knowledge.lock.unlock",
+                "unknown field `unlock`",
+            ),
+            ("[lints\n", 1, "lints", "unclosed table"),
+        ];
+        for (text, line, key, message) in cases {
+            let e = err(text);
+            assert_eq!(e.file, "dir/gfplint.toml", "{text}");
+            assert_eq!(e.line, *line, "{text}: {e}");
+            assert_eq!(e.key, *key, "{text}: {e}");
+            assert!(e.message.contains(message), "{text}: {e}");
+            let shown = e.to_string();
+            assert!(
+                shown.starts_with(&format!("dir/gfplint.toml:{line}:")),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn full_configuration_loads() {
+        let text = r#"
+[lints]
+atomic-sleeping-gfp = "warn"
+gfp-param-ignored = "allow"
+unused-suppression = "deny"
+
+[files]
+include = ["drivers/**"]
+exclude = ["**/*_test.c"]
+
+[knowledge]
+sleeping = ["foo_wait_hw"]
+
+[[knowledge.lock]]
+kind = "spinlock"
+acquire = ["foo_lock"]
+release = ["foo_unlock"]
+
+[[knowledge.allocator]]
+names = ["foo_alloc"]
+size_arg = 0
+gfp_arg = 1
+
+[[knowledge.entry]]
+context = "hard-IRQ handler"
+registrations = ["foo_register_irq:1"]
+
+[target]
+page_size = 16384
+max_order = 10
+kernel_version = "6.1"
+"#;
+        let c = Config::parse(text, "gfplint.toml").unwrap();
+        assert_eq!(level_of(&c.levels, "atomic-sleeping-gfp"), Level::Warn);
+        assert_eq!(level_of(&c.levels, "atomic-sleeping-call"), Level::Deny);
+        assert_eq!(level_of(&c.levels, "unused-suppression"), Level::Deny);
+        assert_eq!(level_of(&c.levels, "gfp-param-ignored"), Level::Allow);
+        assert_eq!(c.target.page_size, Some(16384));
+        assert_eq!(c.target.kernel_version.as_deref(), Some("6.1"));
+        let k = c.knowledge();
+        assert!(k.lock_op("foo_lock").is_some());
+        assert!(k.sleeping_call("foo_wait_hw").is_some());
+        assert!(k.allocator("foo_alloc").is_some());
+        assert_eq!(k.entry_registration("foo_register_irq").unwrap().arg, 1);
+        assert!(Knowledge::builtin().lock_op("foo_lock").is_none());
+        let root = Path::new("/r");
+        let c = Config {
+            root: root.to_path_buf(),
+            ..c
+        };
+        assert!(c.selects(Path::new("/r/drivers/a.c")));
+        assert!(!c.selects(Path::new("/r/drivers/a_test.c")));
+        assert!(!c.selects(Path::new("/r/fs/a.c")));
+    }
+
+    #[test]
+    fn default_levels() {
+        for l in crate::lints::LINTS {
+            let expected = if l.name.starts_with("atomic-") {
+                Level::Deny
+            } else {
+                Level::Warn
+            };
+            assert_eq!(default_level(l), expected, "{}", l.name);
+            // Documented in the lint's page.
+            let doc_line = format!("**Default level:** {}", expected.as_str());
+            assert!(l.doc.contains(&doc_line), "{}: {doc_line}", l.name);
+        }
+    }
+}
