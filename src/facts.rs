@@ -23,6 +23,52 @@ pub struct FileFacts {
     pub functions: Vec<Function>,
     /// Number of ERROR and MISSING nodes tree-sitter produced (after the macro pre-pass).
     pub parse_errors: u32,
+    /// File-level declarations the constant evaluator reads (see `parse::decls`).
+    pub decls: Decls,
+}
+
+/// Object-like macros, quoted includes, struct layouts and typedefs of one file.
+#[derive(Debug, Clone, Default)]
+pub struct Decls {
+    /// `#define NAME value` (object-like only), value text with comments removed.
+    pub defines: Vec<Define>,
+    /// Set when the file had more defines than kept (a generated register map): its
+    /// defines are then all dropped, so names from it evaluate as unknown.
+    pub defines_dropped: bool,
+    /// `#include "x.h"` targets as written (system includes `<...>` are not kept).
+    pub includes: Vec<String>,
+    pub structs: Vec<StructDef>,
+    /// `typedef <ty> name;`: (name, type text; `struct foo` for struct typedefs).
+    pub typedefs: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Define {
+    pub name: String,
+    pub value: String,
+}
+
+/// A struct or union definition.
+#[derive(Debug, Clone, Default)]
+pub struct StructDef {
+    /// `struct foo`, `union foo`, or the typedef name of an anonymous struct.
+    pub name: String,
+    pub is_union: bool,
+    /// `__packed` / `__attribute__((packed))`: no padding.
+    pub packed: bool,
+    /// The fields, or `None` when the layout cannot be known from them (bit-fields,
+    /// nested anonymous types, alignment attributes).
+    pub fields: Option<Vec<Field>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Field {
+    /// The declared type as written (`u32`, `struct list_head`).
+    pub ty: String,
+    /// Declared as a pointer (`*p`, function pointers).
+    pub pointer: bool,
+    /// Array dimensions as written, outermost first (`[]` is "0").
+    pub dims: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]

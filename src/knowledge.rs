@@ -20,6 +20,10 @@ struct RawApi {
     section: Vec<RawSection>,
     allocator: Vec<RawAllocator>,
     free: Vec<RawFree>,
+    #[serde(default)]
+    constants: HashMap<String, i64>,
+    #[serde(default)]
+    type_sizes: HashMap<String, u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,6 +135,10 @@ pub struct Knowledge {
     non_allocating: std::collections::HashSet<String>,
     allocators: HashMap<String, Allocator>,
     frees: HashMap<String, Vec<String>>,
+    /// Named constants for the size evaluator (`SZ_4K`).
+    pub constants: HashMap<String, i64>,
+    /// `sizeof` of configuration-independent types on a 64-bit target.
+    pub type_sizes: HashMap<String, u64>,
 }
 
 impl Knowledge {
@@ -214,6 +222,8 @@ impl Knowledge {
             non_allocating: raw.gfp.non_allocating.names.into_iter().collect(),
             allocators,
             frees,
+            constants: raw.constants,
+            type_sizes: raw.type_sizes,
         })
     }
 
@@ -287,5 +297,8 @@ mod tests {
         assert!(matches!(k.lock_op("spin_lock_irqsave"), Some(LockOp::Acquire(_))));
         assert!(k.lock_op("spin_lock_init").is_none());
         assert!(k.allocator("vmalloc").unwrap().always_sleeps);
+        assert_eq!(k.constants.get("SZ_4K"), Some(&4096));
+        assert_eq!(k.constants.get("SZ_2G"), Some(&(2 << 30)));
+        assert_eq!(k.type_sizes.get("struct list_head"), Some(&16));
     }
 }

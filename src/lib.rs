@@ -2,7 +2,9 @@
 //! in Linux kernel C. The pipeline (see ARCHITECTURE.md):
 //! discover → parse (facts) → context → lints → report.
 
+pub mod consteval;
 pub mod context;
+pub mod decl_index;
 pub mod diagnostic;
 pub mod discover;
 pub mod facts;
@@ -12,6 +14,7 @@ pub mod lints;
 pub mod parse;
 pub mod program;
 pub mod report;
+pub mod target;
 
 use rayon::prelude::*;
 

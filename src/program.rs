@@ -18,6 +18,8 @@ pub struct Program<'a> {
     globals: HashMap<&'a str, Vec<FunctionId>>,
     /// Static definitions by (file, name).
     statics: HashMap<(u32, &'a str), FunctionId>,
+    /// Declarations (defines, structs, typedefs, resolved includes) for the size evaluator.
+    pub decls: crate::decl_index::DeclIndex<'a>,
 }
 
 impl<'a> Program<'a> {
@@ -34,7 +36,8 @@ impl<'a> Program<'a> {
                 }
             }
         }
-        Program { files, knowledge, globals, statics }
+        let decls = crate::decl_index::DeclIndex::build(files, knowledge);
+        Program { files, knowledge, globals, statics, decls }
     }
 
     /// Resolves a call by name from `file`: a `static` function of that file first,

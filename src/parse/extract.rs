@@ -19,7 +19,7 @@ pub const MAX_ARG_TEXT: usize = 240;
 
 pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: &Knowledge) -> FileFacts {
     let root = tree.root_node();
-    let mut facts = FileFacts { path: path.to_string(), functions: Vec::new(), parse_errors: 0 };
+    let mut facts = FileFacts { path: path.to_string(), ..FileFacts::default() };
     if root.has_error() {
         facts.parse_errors = count_errors(root);
     }
@@ -37,6 +37,9 @@ pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: 
         let start = stack.len();
         cursor.reset(node);
         for child in node.named_children(&mut cursor) {
+            if super::decls::wants(child.kind()) {
+                super::decls::collect(child, src, original, &mut facts);
+            }
             if may_contain_functions(child.kind()) {
                 stack.push(child);
             }

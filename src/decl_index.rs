@@ -1,0 +1,317 @@
+//! Whole-program index of file-level declarations, part of [`crate::program::Program`]:
+//! `#define`s, structs and typedefs by file, `#include "…"` resolved to scanned files,
+//! and which allocator family stores into each struct field. [`FileEnv`] is the
+//! constant evaluator's view from one file: its own declarations first, then those of
+//! the headers it includes (transitively, breadth first).
+
+use std::cell::Cell;
+use std::collections::HashMap;
+
+use crate::consteval::{Env, Evaluator};
+use crate::facts::{FileFacts, StructDef};
+use crate::knowledge::Knowledge;
+use crate::target::Target;
+
+/// Include levels followed from a file, and most files visible from one.
+const MAX_INCLUDE_DEPTH: usize = 8;
+const MAX_VISIBLE_FILES: usize = 64;
+/// Nesting of struct-in-struct and typedef-to-typedef resolution.
+const MAX_TYPE_DEPTH: u32 = 16;
+
+/// A name declared more than once in one file with different definitions
+/// (`#ifdef` alternatives) is ambiguous: `None`.
+type Table<'a, T> = HashMap<&'a str, Option<T>>;
+
+/// What is stored into a struct field by calls, over the whole program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldStore<'a> {
+    /// Only results of allocators of this family.
+    Family(&'a str),
+    /// Results of different families, or of other calls.
+    Mixed,
+}
+
+pub struct DeclIndex<'a> {
+    defines: Vec<Table<'a, &'a str>>,
+    structs: Vec<Table<'a, &'a StructDef>>,
+    typedefs: Vec<Table<'a, &'a str>>,
+    includes: Vec<Vec<u32>>,
+    /// (directory of the file, field path such as `ring` or `rx.ring`) → what is stored.
+    fields: HashMap<&'a str, HashMap<String, FieldStore<'a>>>,
+}
+
+fn insert<'a, T: PartialEq + Copy>(t: &mut Table<'a, T>, k: &'a str, v: T) {
+    t.entry(k).and_modify(|old| {
+        if *old != Some(v) {
+            *old = None;
+        }
+    })
+    .or_insert(Some(v));
+}
+
+/// The directory part of a path (`drivers/net/foo` of `drivers/net/foo/a.c`).
+pub fn dir_of(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// Joins and lexically normalises `dir/rel` (`a/b/../c.h` → `a/c.h`).
+fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if rel.starts_with('/') { Vec::new() } else { dir.split('/').filter(|p| !p.is_empty()).collect() };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|l| !l.is_empty() && *l != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    let j = parts.join("/");
+    if rel.starts_with('/') { format!("/{j}") } else { j }
+}
+
+fn normalize(path: &str) -> String {
+    join("", path.strip_prefix("./").unwrap_or(path))
+}
+
+/// The field path written to by an assignment target: `priv->rx.ring` → `rx.ring`,
+/// `p->bufs[i]` → `bufs[]`. `None` when the target is not a field.
+pub fn field_path(lhs: &str) -> Option<String> {
+    let lhs: String = lhs.chars().filter(|c| !c.is_whitespace()).collect();
+    let arrow = lhs.find("->");
+    let dot = lhs.find('.');
+    let rest = match (arrow, dot) {
+        (Some(a), Some(d)) if d < a => &lhs[d + 1..],
+        (Some(a), _) => &lhs[a + 2..],
+        (None, Some(d)) => &lhs[d + 1..],
+        (None, None) => return None,
+    };
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in rest.chars() {
+        match c {
+            '[' => {
+                if depth == 0 {
+                    out.push_str("[]");
+                }
+                depth += 1;
+            }
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+impl<'a> DeclIndex<'a> {
+    pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> DeclIndex<'a> {
+        let by_path: HashMap<String, u32> =
+            files.iter().enumerate().map(|(i, f)| (normalize(&f.path), i as u32)).collect();
+        let mut defines = Vec::with_capacity(files.len());
+        let mut structs = Vec::with_capacity(files.len());
+        let mut typedefs = Vec::with_capacity(files.len());
+        let mut includes = Vec::with_capacity(files.len());
+        let mut fields: HashMap<&str, HashMap<String, FieldStore>> = HashMap::new();
+        for f in files {
+            let d = &f.decls;
+            let mut t = Table::new();
+            for def in &d.defines {
+                insert(&mut t, def.name.as_str(), def.value.as_str());
+            }
+            defines.push(t);
+            let mut t = Table::new();
+            for s in &d.structs {
+                t.entry(s.name.as_str()).and_modify(|o| *o = None).or_insert(Some(s));
+            }
+            structs.push(t);
+            let mut t = Table::new();
+            for (name, ty) in &d.typedefs {
+                insert(&mut t, name.as_str(), ty.as_str());
+            }
+            typedefs.push(t);
+            let dir = dir_of(&f.path);
+            let mut inc: Vec<u32> =
+                d.includes.iter().filter_map(|i| by_path.get(&normalize(&join(dir, i))).copied()).collect();
+            inc.dedup();
+            includes.push(inc);
+            for func in &f.functions {
+                for call in &func.calls {
+                    let Some(path) = call.assigned_to.as_deref().and_then(field_path) else { continue };
+                    let store = match knowledge.allocator(&call.callee) {
+                        Some(a) if !call.indirect => FieldStore::Family(a.family.as_str()),
+                        _ => FieldStore::Mixed,
+                    };
+                    fields
+                        .entry(dir)
+                        .or_default()
+                        .entry(path)
+                        .and_modify(|old| {
+                            if *old != store {
+                                *old = FieldStore::Mixed;
+                            }
+                        })
+                        .or_insert(store);
+                }
+            }
+        }
+        DeclIndex { defines, structs, typedefs, includes, fields }
+    }
+
+    /// The file itself, then the headers it includes, breadth first.
+    pub fn visible(&self, file: u32) -> Vec<u32> {
+        let mut out = vec![file];
+        let mut level = vec![file];
+        for _ in 0..MAX_INCLUDE_DEPTH {
+            let mut next = Vec::new();
+            for f in level {
+                for &i in self.includes.get(f as usize).map(Vec::as_slice).unwrap_or(&[]) {
+                    if out.len() < MAX_VISIBLE_FILES && !out.contains(&i) {
+                        out.push(i);
+                        next.push(i);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            level = next;
+        }
+        out
+    }
+
+    /// What is stored into field `path` by the functions of files in `dir`.
+    pub fn field_store(&self, dir: &str, path: &str) -> Option<&FieldStore<'a>> {
+        self.fields.get(dir)?.get(path)
+    }
+}
+
+/// The constant evaluator's environment in one file.
+pub struct FileEnv<'p> {
+    index: &'p DeclIndex<'p>,
+    knowledge: &'p Knowledge,
+    target: &'p Target,
+    visible: Vec<u32>,
+    type_depth: Cell<u32>,
+}
+
+impl<'p> FileEnv<'p> {
+    pub fn new(index: &'p DeclIndex<'p>, knowledge: &'p Knowledge, target: &'p Target, file: u32) -> Self {
+        FileEnv { index, knowledge, target, visible: index.visible(file), type_depth: Cell::new(0) }
+    }
+
+    /// First visible file declaring `name` in `tables` decides (ambiguous: unknown).
+    fn lookup<T: Copy>(&self, tables: &'p [Table<'p, T>], name: &str) -> Option<T> {
+        for &f in &self.visible {
+            if let Some(v) = tables.get(f as usize).and_then(|t| t.get(name)) {
+                return *v;
+            }
+        }
+        None
+    }
+
+    /// (size, alignment) of a type as written.
+    fn size_align(&self, ty: &str, ev: &Evaluator) -> Option<(u64, u64)> {
+        let d = self.type_depth.get();
+        if d >= MAX_TYPE_DEPTH {
+            return None;
+        }
+        self.type_depth.set(d + 1);
+        let r = self.size_align_inner(ty, ev);
+        self.type_depth.set(d);
+        r
+    }
+
+    fn size_align_inner(&self, ty: &str, ev: &Evaluator) -> Option<(u64, u64)> {
+        let words: Vec<&str> =
+            ty.split_whitespace().filter(|w| !matches!(*w, "const" | "volatile" | "static" | "register")).collect();
+        let ty = words.join(" ");
+        let ty = ty.trim();
+        if ty.ends_with('*') {
+            return Some((self.target.pointer_size, self.target.pointer_size));
+        }
+        if let Some(&size) = self.knowledge.type_sizes.get(ty) {
+            let align = if size.is_power_of_two() { size.min(8) } else { 8 };
+            return Some((size, align));
+        }
+        if ty.starts_with("enum ") {
+            return Some((4, 4));
+        }
+        if let Some(s) = self.lookup(&self.index.structs, ty) {
+            return self.layout(s, ev);
+        }
+        if let Some(t) = self.lookup(&self.index.typedefs, ty) {
+            return self.size_align(t, ev);
+        }
+        None
+    }
+
+    fn layout(&self, s: &StructDef, ev: &Evaluator) -> Option<(u64, u64)> {
+        let fields = s.fields.as_ref()?;
+        let mut size: u64 = 0;
+        let mut align: u64 = 1;
+        for f in fields {
+            let (mut fsize, falign) = if f.pointer {
+                (self.target.pointer_size, self.target.pointer_size)
+            } else {
+                self.size_align(&f.ty, ev)?
+            };
+            for dim in &f.dims {
+                fsize = fsize.checked_mul(ev.eval(dim)?)?;
+            }
+            let falign = if s.packed { 1 } else { falign.max(1) };
+            align = align.max(falign);
+            if s.is_union {
+                size = size.max(fsize);
+            } else {
+                size = size.checked_next_multiple_of(falign)?.checked_add(fsize)?;
+            }
+        }
+        Some((size.checked_next_multiple_of(align)?, align))
+    }
+}
+
+impl Env for FileEnv<'_> {
+    fn define(&self, name: &str) -> Option<&str> {
+        self.lookup(&self.index.defines, name)
+    }
+
+    fn constant(&self, name: &str) -> Option<i128> {
+        let t = self.target;
+        let v = match name {
+            "PAGE_SIZE" => t.page_size(),
+            "PAGE_SHIFT" => u64::from(t.page_shift),
+            "MAX_ORDER" => u64::from(t.max_order_macro()),
+            "MAX_PAGE_ORDER" => u64::from(t.max_page_order),
+            "PAGE_ALLOC_COSTLY_ORDER" => u64::from(t.costly_order),
+            "KMALLOC_MAX_SIZE" => t.kmalloc_max_size,
+            "KMALLOC_MAX_CACHE_SIZE" => t.kmalloc_max_cache_size(),
+            _ => return self.knowledge.constants.get(name).map(|&v| i128::from(v)),
+        };
+        Some(i128::from(v))
+    }
+
+    fn sizeof_type(&self, ty: &str, ev: &Evaluator) -> Option<u64> {
+        self.size_align(ty, ev).map(|(s, _)| s)
+    }
+
+    fn page_shift(&self) -> u32 {
+        self.target.page_shift
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(join("drivers/net/foo", "../bar.h"), "drivers/net/bar.h");
+        assert_eq!(join("drivers/net/foo", "./x.h"), "drivers/net/foo/x.h");
+        assert_eq!(normalize("./a/b.h"), "a/b.h");
+        assert_eq!(field_path("priv->ring"), Some("ring".into()));
+        assert_eq!(field_path("priv -> rx.ring"), Some("rx.ring".into()));
+        assert_eq!(field_path("p->bufs[i]"), Some("bufs[]".into()));
+        assert_eq!(field_path("buf"), None);
+    }
+}
