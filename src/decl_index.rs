@@ -67,7 +67,7 @@ fn join(dir: &str, rel: &str) -> String {
         }
     }
     let j = parts.join("/");
-    if rel.starts_with('/') { format!("/{j}") } else { j }
+    if rel.starts_with('/') || dir.starts_with('/') { format!("/{j}") } else { j }
 }
 
 fn normalize(path: &str) -> String {
@@ -309,6 +309,8 @@ mod tests {
         assert_eq!(join("drivers/net/foo", "../bar.h"), "drivers/net/bar.h");
         assert_eq!(join("drivers/net/foo", "./x.h"), "drivers/net/foo/x.h");
         assert_eq!(normalize("./a/b.h"), "a/b.h");
+        assert_eq!(join("/abs/dir", "x.h"), "/abs/dir/x.h");
+        assert_eq!(normalize("/abs/dir/x.h"), "/abs/dir/x.h");
         assert_eq!(field_path("priv->ring"), Some("ring".into()));
         assert_eq!(field_path("priv -> rx.ring"), Some("rx.ring".into()));
         assert_eq!(field_path("p->bufs[i]"), Some("bufs[]".into()));

@@ -27,6 +27,10 @@ use parse::FileError;
 pub struct Options {
     /// Worker threads; 0 means one per core.
     pub jobs: usize,
+    /// Page size, page orders, kmalloc classes and kernel version of the checked code.
+    pub target: target::Target,
+    /// Lints to run in addition to those enabled by default (by name).
+    pub enable: Vec<String>,
 }
 
 /// Everything a run found, sorted.
@@ -75,7 +79,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(file_index, facts)| check_file(&program, file_index, facts))
+            .flat_map_iter(|(file_index, facts)| check_file(&program, file_index, facts, options))
             .collect();
         let mut outcome = Outcome {
             files_scanned: all_facts.len(),
@@ -91,7 +95,12 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
 }
 
 /// Runs the per-function analysis and lints over one file's facts.
-pub fn check_file(program: &program::Program, file_index: usize, facts: &facts::FileFacts) -> Vec<Diagnostic> {
+pub fn check_file(
+    program: &program::Program,
+    file_index: usize,
+    facts: &facts::FileFacts,
+    options: &Options,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (function_index, function) in facts.functions.iter().enumerate() {
         let locks = context::function_locks(function, program.knowledge);
@@ -103,6 +112,7 @@ pub fn check_file(program: &program::Program, file_index: usize, facts: &facts::
             function,
             locks: &locks,
             knowledge: program.knowledge,
+            options,
         };
         lints::check_function(&cx, &mut out);
     }

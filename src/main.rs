@@ -80,7 +80,7 @@ fn main() -> ExitCode {
 
 fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    let options = gfplint::Options { jobs: args.jobs };
+    let options = gfplint::Options { jobs: args.jobs, ..Default::default() };
     let outcome = gfplint::check_paths(&args.paths, &options);
     let mut stderr = std::io::stderr().lock();
     for e in &outcome.errors {

@@ -1,8 +1,19 @@
 //! Lints: one file each, a small unit that reads facts and context and returns
 //! diagnostics. The registry below is the one list of lints; its names are public.
 
+pub mod alloc;
+pub mod alloc_free_mismatch;
+pub mod alloc_size_overflow;
 pub mod atomic_sleeping_alloc;
 pub mod atomic_sleeping_gfp;
+pub mod devm_free;
+pub mod kmalloc_costly_order;
+pub mod kmalloc_over_max;
+pub mod kvmalloc_nonblocking;
+pub mod needless_gfp_atomic;
+pub mod page_order_over_max;
+pub mod slab_waste;
+pub mod vmalloc_small;
 
 use crate::context::{Held, LockStates, State};
 use crate::diagnostic::{Diagnostic, Label, Severity};
@@ -17,10 +28,25 @@ pub struct LintInfo {
     pub severity: Severity,
     pub summary: &'static str,
     pub doc: &'static str,
+    /// Off-by-default lints run only when enabled by name (`Options::enable`).
+    pub enabled_by_default: bool,
 }
 
 /// Every lint, in the order `gfplint lints` lists them.
-pub const LINTS: &[LintInfo] = &[atomic_sleeping_gfp::INFO, atomic_sleeping_alloc::INFO];
+pub const LINTS: &[LintInfo] = &[
+    atomic_sleeping_gfp::INFO,
+    atomic_sleeping_alloc::INFO,
+    kmalloc_over_max::INFO,
+    kmalloc_costly_order::INFO,
+    page_order_over_max::INFO,
+    vmalloc_small::INFO,
+    slab_waste::INFO,
+    kvmalloc_nonblocking::INFO,
+    alloc_free_mismatch::INFO,
+    devm_free::INFO,
+    alloc_size_overflow::INFO,
+    needless_gfp_atomic::INFO,
+];
 
 pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
     LINTS.iter().find(|l| l.name == name)
@@ -36,12 +62,31 @@ pub struct FunctionCx<'a> {
     pub function: &'a Function,
     pub locks: &'a LockStates,
     pub knowledge: &'a Knowledge,
+    pub options: &'a crate::Options,
 }
 
-/// Runs every function-level lint.
+/// Runs every enabled function-level lint.
 pub fn check_function(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    atomic_sleeping_gfp::check(cx, out);
-    atomic_sleeping_alloc::check(cx, out);
+    type Check = fn(&FunctionCx, &mut Vec<Diagnostic>);
+    let checks: [(&LintInfo, Check); 12] = [
+        (&atomic_sleeping_gfp::INFO, atomic_sleeping_gfp::check),
+        (&atomic_sleeping_alloc::INFO, atomic_sleeping_alloc::check),
+        (&kmalloc_over_max::INFO, kmalloc_over_max::check),
+        (&kmalloc_costly_order::INFO, kmalloc_costly_order::check),
+        (&page_order_over_max::INFO, page_order_over_max::check),
+        (&vmalloc_small::INFO, vmalloc_small::check),
+        (&slab_waste::INFO, slab_waste::check),
+        (&kvmalloc_nonblocking::INFO, kvmalloc_nonblocking::check),
+        (&alloc_free_mismatch::INFO, alloc_free_mismatch::check),
+        (&devm_free::INFO, devm_free::check),
+        (&alloc_size_overflow::INFO, alloc_size_overflow::check),
+        (&needless_gfp_atomic::INFO, needless_gfp_atomic::check),
+    ];
+    for (info, check) in checks {
+        if cx.enabled(info) {
+            check(cx, out);
+        }
+    }
 }
 
 /// Why a call runs in atomic context, ready to be put into words.
@@ -54,6 +99,11 @@ pub struct AtomicEvidence<'a> {
 }
 
 impl<'a> FunctionCx<'a> {
+    /// Whether a lint runs: on by default, or enabled by name.
+    pub fn enabled(&self, info: &LintInfo) -> bool {
+        info.enabled_by_default || self.options.enable.iter().any(|n| n == info.name)
+    }
+
     pub fn evidence(&self, held: &'a State) -> Option<AtomicEvidence<'a>> {
         let blamed = held.iter().find(|h| h.certain).or_else(|| held.first())?;
         let others = held.iter().filter(|h| !std::ptr::eq(*h, blamed)).collect();

@@ -147,8 +147,25 @@ fn struct_def(node: Node, alias: Option<String>, src: &[u8], original: &[u8], fa
         let mut c3 = f.walk();
         let decls: Vec<Node> = f.children_by_field_name("declarator", &mut c3).collect();
         if decls.is_empty() {
-            fields = None;
-            break;
+            // The pre-pass blanks type words such as `__le32`, leaving `len;` alone:
+            // read `TYPE NAME[dims];` from the original text instead.
+            // Blanked words sit before the node: start after the previous token.
+            let mut start = f.start_byte();
+            while start > 0 && src[start - 1].is_ascii_whitespace() {
+                start -= 1;
+            }
+            match field_from_text(&clean_text(&original[start..f.end_byte()], 200)) {
+                Some(field) => {
+                    if let Some(v) = fields.as_mut() {
+                        v.push(field);
+                    }
+                    continue;
+                }
+                None => {
+                    fields = None;
+                    break;
+                }
+            }
         }
         for decl in decls {
             let mut field = Field { ty: ty_text.clone(), ..Field::default() };
@@ -190,4 +207,33 @@ fn struct_def(node: Node, alias: Option<String>, src: &[u8], original: &[u8], fa
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `__le32 len;`, `__be16 vals[4];`: a one-declarator field read from its text.
+fn field_from_text(text: &str) -> Option<Field> {
+    let t = text.trim().strip_suffix(';')?.trim();
+    if t.contains([',', ':', '(', '*']) {
+        return None;
+    }
+    let (head, dims_text) = match t.find('[') {
+        Some(i) => (&t[..i], &t[i..]),
+        None => (t, ""),
+    };
+    let mut dims = Vec::new();
+    let mut rest = dims_text;
+    while let Some(r) = rest.strip_prefix('[') {
+        let close = r.find(']')?;
+        let d = r[..close].trim();
+        dims.push(if d.is_empty() { "0".to_string() } else { d.to_string() });
+        rest = r[close + 1..].trim_start();
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let (_name, ty) = words.split_last()?;
+    if ty.is_empty() {
+        return None;
+    }
+    Some(Field { ty: ty.join(" "), pointer: false, dims })
 }
