@@ -36,7 +36,7 @@ pub struct DeclIndex<'a> {
     structs: Vec<Table<'a, &'a StructDef>>,
     typedefs: Vec<Table<'a, &'a str>>,
     includes: Vec<Vec<u32>>,
-    /// (directory of the file, field path such as `ring` or `rx.ring`) → what is stored.
+    /// Directory of the file → field key (see [`field_key`]) → what is stored.
     fields: HashMap<&'a str, HashMap<String, FieldStore<'a>>>,
 }
 
@@ -74,21 +74,19 @@ fn normalize(path: &str) -> String {
     join("", path.strip_prefix("./").unwrap_or(path))
 }
 
-/// The field path written to by an assignment target: `priv->rx.ring` → `rx.ring`,
-/// `p->bufs[i]` → `bufs[]`. `None` when the target is not a field.
-pub fn field_path(lhs: &str) -> Option<String> {
+/// The key of a struct field written or freed: the expression as written, without
+/// spaces and with subscripts blanked (`priv->rx.bufs[i]` → `priv->rx.bufs[]`). The base
+/// variable stays in the key: different structs in one driver often share field names
+/// (`desc->data`, `ctx->data`), while one struct is usually reached by one name.
+/// `None` when the expression is not a field access.
+pub fn field_key(lhs: &str) -> Option<String> {
     let lhs: String = lhs.chars().filter(|c| !c.is_whitespace()).collect();
-    let arrow = lhs.find("->");
-    let dot = lhs.find('.');
-    let rest = match (arrow, dot) {
-        (Some(a), Some(d)) if d < a => &lhs[d + 1..],
-        (Some(a), _) => &lhs[a + 2..],
-        (None, Some(d)) => &lhs[d + 1..],
-        (None, None) => return None,
-    };
+    if !lhs.contains("->") && !lhs.contains('.') {
+        return None;
+    }
     let mut out = String::new();
     let mut depth = 0;
-    for c in rest.chars() {
+    for c in lhs.chars() {
         match c {
             '[' => {
                 if depth == 0 {
@@ -137,7 +135,7 @@ impl<'a> DeclIndex<'a> {
             includes.push(inc);
             for func in &f.functions {
                 for call in &func.calls {
-                    let Some(path) = call.assigned_to.as_deref().and_then(field_path) else { continue };
+                    let Some(path) = call.assigned_to.as_deref().and_then(field_key) else { continue };
                     let store = match knowledge.allocator(&call.callee) {
                         Some(a) if !call.indirect => FieldStore::Family(a.family.as_str()),
                         _ => FieldStore::Mixed,
@@ -180,9 +178,9 @@ impl<'a> DeclIndex<'a> {
         out
     }
 
-    /// What is stored into field `path` by the functions of files in `dir`.
-    pub fn field_store(&self, dir: &str, path: &str) -> Option<&FieldStore<'a>> {
-        self.fields.get(dir)?.get(path)
+    /// What is stored into the field `key` by the functions of files in `dir`.
+    pub fn field_store(&self, dir: &str, key: &str) -> Option<&FieldStore<'a>> {
+        self.fields.get(dir)?.get(key)
     }
 }
 
@@ -311,9 +309,9 @@ mod tests {
         assert_eq!(normalize("./a/b.h"), "a/b.h");
         assert_eq!(join("/abs/dir", "x.h"), "/abs/dir/x.h");
         assert_eq!(normalize("/abs/dir/x.h"), "/abs/dir/x.h");
-        assert_eq!(field_path("priv->ring"), Some("ring".into()));
-        assert_eq!(field_path("priv -> rx.ring"), Some("rx.ring".into()));
-        assert_eq!(field_path("p->bufs[i]"), Some("bufs[]".into()));
-        assert_eq!(field_path("buf"), None);
+        assert_eq!(field_key("priv->ring"), Some("priv->ring".into()));
+        assert_eq!(field_key("priv -> rx.ring"), Some("priv->rx.ring".into()));
+        assert_eq!(field_key("p->bufs[i + 1]"), Some("p->bufs[]".into()));
+        assert_eq!(field_key("buf"), None);
     }
 }

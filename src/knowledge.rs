@@ -75,6 +75,9 @@ struct RawAllocator {
 struct RawFree {
     name: String,
     frees: Vec<String>,
+    /// Index of the pointer argument (`devm_kfree(dev, p)`: 1).
+    #[serde(default)]
+    ptr_arg: usize,
 }
 
 /// Index of a section kind in [`Knowledge::sections`].
@@ -135,6 +138,7 @@ pub struct Knowledge {
     non_allocating: std::collections::HashSet<String>,
     allocators: HashMap<String, Allocator>,
     frees: HashMap<String, Vec<String>>,
+    free_ptr_args: HashMap<String, usize>,
     /// Named constants for the size evaluator (`SZ_4K`).
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
@@ -212,6 +216,7 @@ impl Knowledge {
                 allocators.insert(n, alloc.clone());
             }
         }
+        let free_ptr_args = raw.free.iter().map(|f| (f.name.clone(), f.ptr_arg)).collect();
         let frees = raw.free.into_iter().map(|f| (f.name, f.frees)).collect();
         Ok(Knowledge {
             sections,
@@ -222,6 +227,7 @@ impl Knowledge {
             non_allocating: raw.gfp.non_allocating.names.into_iter().collect(),
             allocators,
             frees,
+            free_ptr_args,
             constants: raw.constants,
             type_sizes: raw.type_sizes,
         })
@@ -255,6 +261,11 @@ impl Knowledge {
     /// Families of memory a free function releases, if it is one.
     pub fn free_families(&self, callee: &str) -> Option<&[String]> {
         self.frees.get(callee).map(Vec::as_slice)
+    }
+
+    /// Which argument of a free function is the pointer freed.
+    pub fn free_ptr_arg(&self, callee: &str) -> usize {
+        self.free_ptr_args.get(callee).copied().unwrap_or(0)
     }
 }
 

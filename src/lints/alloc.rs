@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::FunctionCx;
 use crate::consteval;
-use crate::decl_index::{FieldStore, FileEnv, dir_of, field_path};
+use crate::decl_index::{FieldStore, FileEnv, dir_of, field_key};
 use crate::facts::Call;
 use crate::gfp::{GfpSet, GfpValue, eval_flags};
 use crate::knowledge::{Allocator, GfpArg};
@@ -103,7 +103,7 @@ pub struct Origin<'k> {
     pub family: &'k str,
     /// The allocator call, when in this function.
     pub call: Option<&'k Call>,
-    /// The struct field path, when found through the program's field index.
+    /// The struct field, when found through the program's field index.
     pub field: Option<String>,
 }
 
@@ -135,7 +135,7 @@ impl<'k> Tracker<'k> {
             }
             return Some(Origin { family: fam, call: Some(first.1), field: None });
         }
-        let path = field_path(&key)?;
+        let path = field_key(&key)?;
         match cx.program.decls.field_store(dir_of(&cx.file.path), &path)? {
             FieldStore::Family(f) => Some(Origin { family: f, call: None, field: Some(path) }),
             FieldStore::Mixed => None,

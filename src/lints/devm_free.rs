@@ -27,7 +27,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if accepts.iter().any(|f| f == "devm") {
             continue;
         }
-        let Some(arg) = call.args.first() else { continue };
+        let Some(arg) = call.args.get(cx.knowledge.free_ptr_arg(&call.callee)) else { continue };
         let Some(origin) = tracker.origin(cx, arg) else { continue };
         if origin.family != "devm" {
             continue;
