@@ -495,7 +495,8 @@ pub fn product_factors(text: &str) -> Option<Vec<String>> {
             b'*' if depth == 0 => {
                 // Binary `*` only: something other than an operator before it.
                 let before = s[start..i].trim();
-                if before.is_empty() {
+                // Unary `*`: at the start, or after `sizeof` (`sizeof *p`).
+                if before.is_empty() || ends_with_word(before, "sizeof") {
                     continue;
                 }
                 parts.push(before.to_string());
@@ -515,6 +516,10 @@ pub fn product_factors(text: &str) -> Option<Vec<String>> {
     }
     parts.push(s[start..].trim().to_string());
     (parts.len() >= 2 && parts.iter().all(|p| !p.is_empty())).then_some(parts)
+}
+
+fn ends_with_word(s: &str, word: &str) -> bool {
+    s.strip_suffix(word).is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
 }
 
 fn matching_paren(s: &str) -> Option<usize> {
@@ -676,6 +681,9 @@ mod tests {
         assert_eq!(product_factors("(a * b)"), Some(vec!["a".into(), "b".into()]));
         assert_eq!(product_factors("a * b + 4"), None);
         assert_eq!(product_factors("sizeof(*p)"), None);
+        assert_eq!(product_factors("sizeof *p"), None);
+        assert_eq!(product_factors("n * sizeof *p").map(|v| v.len()), Some(2));
+        assert_eq!(product_factors("(char *)x"), None);
         assert_eq!(product_factors("p->n * p->m").map(|v| v.len()), Some(2));
     }
 }
