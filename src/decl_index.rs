@@ -37,7 +37,7 @@ pub struct DeclIndex<'a> {
     typedefs: Vec<Table<'a, &'a str>>,
     includes: Vec<Vec<u32>>,
     /// Directory of the file → field key (see [`field_key`]) → what is stored.
-    fields: HashMap<&'a str, HashMap<String, FieldStore<'a>>>,
+    fields: HashMap<&'a str, HashMap<String, Vec<(u32, FieldStore<'a>)>>>,
 }
 
 fn insert<'a, T: PartialEq + Copy>(t: &mut Table<'a, T>, k: &'a str, v: T) {
@@ -110,8 +110,8 @@ impl<'a> DeclIndex<'a> {
         let mut structs = Vec::with_capacity(files.len());
         let mut typedefs = Vec::with_capacity(files.len());
         let mut includes = Vec::with_capacity(files.len());
-        let mut fields: HashMap<&str, HashMap<String, FieldStore>> = HashMap::new();
-        for f in files {
+        let mut fields: HashMap<&str, HashMap<String, Vec<(u32, FieldStore)>>> = HashMap::new();
+        for (fi, f) in files.iter().enumerate() {
             let d = &f.decls;
             let mut t = Table::new();
             for def in &d.defines {
@@ -140,16 +140,15 @@ impl<'a> DeclIndex<'a> {
                         Some(a) if !call.indirect => FieldStore::Family(a.family.as_str()),
                         _ => FieldStore::Mixed,
                     };
-                    fields
-                        .entry(dir)
-                        .or_default()
-                        .entry(path)
-                        .and_modify(|old| {
+                    let per_file = fields.entry(dir).or_default().entry(path).or_default();
+                    match per_file.last_mut() {
+                        Some((file, old)) if *file == fi as u32 => {
                             if *old != store {
                                 *old = FieldStore::Mixed;
                             }
-                        })
-                        .or_insert(store);
+                        }
+                        _ => per_file.push((fi as u32, store)),
+                    }
                 }
             }
         }
@@ -178,9 +177,29 @@ impl<'a> DeclIndex<'a> {
         out
     }
 
-    /// What is stored into the field `key` by the functions of files in `dir`.
-    pub fn field_store(&self, dir: &str, key: &str) -> Option<&FieldStore<'a>> {
-        self.fields.get(dir)?.get(key)
+    /// What is stored into the field `key`, as seen from `file`: by the functions of
+    /// that file and of the files of its directory it is linked to (one includes the
+    /// other, or both include a common scanned header). A directory such as
+    /// `drivers/cpufreq` holds many unrelated drivers that share field names.
+    pub fn field_store(&self, file: u32, dir: &str, key: &str) -> Option<FieldStore<'a>> {
+        let stores = self.fields.get(dir)?.get(key)?;
+        let mine = self.visible(file);
+        let mut out: Option<FieldStore<'a>> = None;
+        for (g, store) in stores {
+            let linked = *g == file || mine.contains(g) || {
+                let theirs = self.visible(*g);
+                theirs.contains(&file) || theirs[1..].iter().any(|h| mine[1..].contains(h))
+            };
+            if !linked {
+                continue;
+            }
+            out = Some(match out {
+                None => store.clone(),
+                Some(prev) if prev == *store => prev,
+                Some(_) => FieldStore::Mixed,
+            });
+        }
+        out
     }
 }
 

@@ -136,7 +136,7 @@ impl<'k> Tracker<'k> {
             return Some(Origin { family: fam, call: Some(first.1), field: None });
         }
         let path = field_key(&key)?;
-        match cx.program.decls.field_store(dir_of(&cx.file.path), &path)? {
+        match cx.program.decls.field_store(cx.file_index as u32, dir_of(&cx.file.path), &path)? {
             FieldStore::Family(f) => Some(Origin { family: f, call: None, field: Some(path) }),
             FieldStore::Mixed => None,
         }

@@ -70,7 +70,7 @@ pub fn describe_origin(cx: &FunctionCx, origin: &Origin) -> (String, Vec<Label>)
             format!(" allocated by `{}()` at line {}", c.callee, c.span.line),
             vec![Label { file: cx.file.path.clone(), span: c.span, message: format!("allocated here by `{}()`", c.callee) }],
         ),
-        (None, Some(f)) => (format!(" (field `{f}` is only assigned {} allocations in this driver)", origin.family), Vec::new()),
+        (None, Some(f)) => (format!(" (`{f}` is only assigned {} allocations in this file and the files sharing its headers)", origin.family), Vec::new()),
         _ => (String::new(), Vec::new()),
     }
 }
