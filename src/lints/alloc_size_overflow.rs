@@ -73,6 +73,16 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if variable.is_empty() {
             continue;
         }
+        // `n * sizeof(u8)`: multiplying one variable by 1 cannot overflow.
+        if variable.len() == 1 {
+            let constants: Option<u64> = factors
+                .iter()
+                .filter(|f| !variable.contains(f))
+                .try_fold(1u64, |acc, f| acc.checked_mul(alloc::eval(cx, f)?));
+            if constants == Some(1) {
+                continue;
+            }
+        }
         let which = variable.iter().map(|f| format!("`{}`", short(f))).collect::<Vec<_>>().join(" and ");
         out.push(Diagnostic {
             lint: INFO.name,

@@ -18,6 +18,8 @@ int grow(struct dev *d, struct item *p, size_t n, unsigned int width, unsigned i
 	/* Not a plain product: not judged. */
 	d->g = kmalloc(sizeof(*d) + n * sizeof(*p), GFP_KERNEL);
 	d->h = kmalloc(n, GFP_KERNEL);
+	/* Times one: cannot overflow. */
+	d->k = devm_kzalloc(d->dev, n * sizeof(u8), GFP_KERNEL);
 	/* `sizeof *p` is a unary `*`, not a product. */
 	d->i = kzalloc(sizeof *p, GFP_KERNEL);
 	d->j = kzalloc(n * sizeof *p, GFP_KERNEL); /* expect: alloc-size-overflow */
