@@ -368,7 +368,7 @@ impl<'t> Parser<'_, 't> {
         let ev = self.ev;
         let arg = |i: usize| -> Option<i128> { ev.eval_signed(args.get(i)?) };
         let n = args.len();
-        let v = match (name, n) {
+        match (name, n) {
             ("BIT" | "BIT_ULL", 1) => checked(1i128.checked_shl(u32::try_from(arg(0)?).ok().filter(|&s| s < 64)?)),
             ("KB" | "SZ_KB", 1) => checked(arg(0)?.checked_mul(1 << 10)),
             ("MB" | "SZ_MB", 1) => checked(arg(0)?.checked_mul(1 << 20)),
@@ -412,8 +412,7 @@ impl<'t> Parser<'_, 't> {
                 x.checked_next_power_of_two().map(i128::from)
             }
             _ => None,
-        };
-        v
+        }
     }
 }
 

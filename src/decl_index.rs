@@ -22,6 +22,9 @@ const MAX_TYPE_DEPTH: u32 = 16;
 /// (`#ifdef` alternatives) is ambiguous: `None`.
 type Table<'a, T> = HashMap<&'a str, Option<T>>;
 
+/// Directory → field key → (file, what that file stores).
+type FieldIndex<'a> = HashMap<&'a str, HashMap<String, Vec<(u32, FieldStore<'a>)>>>;
+
 /// What is stored into a struct field by calls, over the whole program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldStore<'a> {
@@ -37,7 +40,7 @@ pub struct DeclIndex<'a> {
     typedefs: Vec<Table<'a, &'a str>>,
     includes: Vec<Vec<u32>>,
     /// Directory of the file → field key (see [`field_key`]) → what is stored.
-    fields: HashMap<&'a str, HashMap<String, Vec<(u32, FieldStore<'a>)>>>,
+    fields: FieldIndex<'a>,
 }
 
 fn insert<'a, T: PartialEq + Copy>(t: &mut Table<'a, T>, k: &'a str, v: T) {
@@ -110,7 +113,7 @@ impl<'a> DeclIndex<'a> {
         let mut structs = Vec::with_capacity(files.len());
         let mut typedefs = Vec::with_capacity(files.len());
         let mut includes = Vec::with_capacity(files.len());
-        let mut fields: HashMap<&str, HashMap<String, Vec<(u32, FieldStore)>>> = HashMap::new();
+        let mut fields = FieldIndex::new();
         for (fi, f) in files.iter().enumerate() {
             let d = &f.decls;
             let mut t = Table::new();

@@ -54,9 +54,9 @@ pub fn flags(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<(GfpSet,
 
 /// "4100 bytes", "65536 bytes (64 KiB)", "8388608 bytes (8 MiB)".
 pub fn bytes(n: u64) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{n} bytes ({} MiB)", n >> 20)
-    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
         format!("{n} bytes ({} KiB)", n >> 10)
     } else {
         format!("{n} bytes")

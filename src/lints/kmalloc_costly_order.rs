@@ -31,10 +31,10 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // DMA-zone flags say the buffer must be physically contiguous: no kvmalloc.
-        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma) {
-            if set.intersects(d) || set.intersects(d32) {
-                continue;
-            }
+        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma)
+            && (set.intersects(d) || set.intersects(d32))
+        {
+            continue;
         }
         out.push(Diagnostic {
             lint: INFO.name,

@@ -40,7 +40,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let Some(a) = alloc::allocator(cx, call) else { continue };
         let crate::knowledge::GfpArg::At(g) = a.gfp_arg else { continue };
         let Some(text) = call.args.get(g) else { continue };
-        if !text.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == "GFP_ATOMIC") {
+        // `in_atomic() ? GFP_ATOMIC : GFP_KERNEL` already picks by context.
+        if text.contains('?') || !text.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == "GFP_ATOMIC") {
             continue;
         }
         if !provably_process_context(cx, i) {

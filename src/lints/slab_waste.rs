@@ -73,5 +73,5 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
 
 /// `kmalloc-192`, `kmalloc-8k`.
 fn class_name(c: u64) -> String {
-    if c >= 1024 && c % 1024 == 0 { format!("{}k", c / 1024) } else { c.to_string() }
+    if c >= 1024 && c.is_multiple_of(1024) { format!("{}k", c / 1024) } else { c.to_string() }
 }

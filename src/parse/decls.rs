@@ -50,10 +50,10 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
         }
         "struct_specifier" | "union_specifier" => struct_def(node, None, src, original, facts),
         "declaration" => {
-            if let Some(ty) = node.child_by_field_name("type") {
-                if matches!(ty.kind(), "struct_specifier" | "union_specifier") {
-                    struct_def(ty, None, src, original, facts);
-                }
+            if let Some(ty) = node.child_by_field_name("type")
+                && matches!(ty.kind(), "struct_specifier" | "union_specifier")
+            {
+                struct_def(ty, None, src, original, facts);
             }
         }
         "type_definition" => {

@@ -30,3 +30,9 @@ static irqreturn_t cfg_irq(int irq, void *dev_id)
 	kfree(p);
 	return IRQ_HANDLED;
 }
+
+static void *cfg_alloc_either(struct dev *d)
+{
+	/* The flags already depend on the context. */
+	return kmalloc(64, irqs_disabled() ? GFP_ATOMIC : GFP_KERNEL);
+}
