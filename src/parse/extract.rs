@@ -341,10 +341,10 @@ impl<'a> CfgBuilder<'a> {
                     if let Some(args) = node.child_by_field_name("arguments") {
                         stack.push((args, false, None));
                     }
-                    if let (Some(f), false) = (func, is_guard) {
-                        if f.kind() != "identifier" {
-                            stack.push((f, false, None));
-                        }
+                    if let (Some(f), false) = (func, is_guard)
+                        && f.kind() != "identifier"
+                    {
+                        stack.push((f, false, None));
                     }
                 }
                 "assignment_expression" => {
@@ -536,10 +536,10 @@ impl<'a> CfgBuilder<'a> {
                 };
                 let (t, f) = cond.map(|cn| self.condition_facts(cn, 0)).unwrap_or_default();
                 let body_entry = self.assume(after_cond, &t);
-                if cond.is_some() {
-                    if let Some(fe) = self.assume(after_cond, &f) {
-                        self.edge(fe, exit);
-                    }
+                if cond.is_some()
+                    && let Some(fe) = self.assume(after_cond, &f)
+                {
+                    self.edge(fe, exit);
                 }
                 self.jumps.push((exit, Some(cont)));
                 let body_end = match node.child_by_field_name("body") {
@@ -838,10 +838,10 @@ impl<'a> CfgBuilder<'a> {
             }
             "call_expression" => {
                 let callee = cond.child_by_field_name("function").map(|f| text(f, self.src)).unwrap_or("");
-                if callee == "likely" || callee == "unlikely" {
-                    if let Some(arg) = cond.child_by_field_name("arguments").and_then(|a| a.named_child(0)) {
-                        return self.condition_facts(arg, depth + 1);
-                    }
+                if (callee == "likely" || callee == "unlikely")
+                    && let Some(arg) = cond.child_by_field_name("arguments").and_then(|a| a.named_child(0))
+                {
+                    return self.condition_facts(arg, depth + 1);
                 }
                 match self.call_at.get(&(cond.start_byte(), cond.end_byte())) {
                     Some(&idx) => (vec![(idx, true)], vec![(idx, false)]),
