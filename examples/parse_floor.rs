@@ -18,12 +18,17 @@ fn main() {
     }
     let started = std::time::Instant::now();
     let (files, _errors) = gfplint::discover::discover(&args);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().expect("thread pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .expect("thread pool");
     let (parsed, with_errors, bytes): (usize, usize, usize) = pool.install(|| {
         files
             .par_iter()
             .map(|path| {
-                let Ok(src) = std::fs::read(path) else { return (0, 0, 0) };
+                let Ok(src) = std::fs::read(path) else {
+                    return (0, 0, 0);
+                };
                 let tree = gfplint::parse::with_parser(|p| p.parse(&src, None));
                 match tree {
                     Some(t) => (1, usize::from(t.root_node().has_error()), src.len()),

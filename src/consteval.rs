@@ -44,7 +44,11 @@ pub fn eval(text: &str, env: &dyn Env) -> Option<u64> {
 
 impl<'e> Evaluator<'e> {
     pub fn new(env: &'e dyn Env) -> Self {
-        Evaluator { env, steps: Cell::new(0), depth: Cell::new(0) }
+        Evaluator {
+            env,
+            steps: Cell::new(0),
+            depth: Cell::new(0),
+        }
     }
 
     /// Evaluates text nested in the current evaluation (a macro body, an array size).
@@ -58,7 +62,12 @@ impl<'e> Evaluator<'e> {
         let r = (|| {
             let toks = tokenize(text)?;
             self.spend(toks.len() as u32)?;
-            let mut p = Parser { toks: &toks, pos: 0, ev: self, text };
+            let mut p = Parser {
+                toks: &toks,
+                pos: 0,
+                ev: self,
+                text,
+            };
             let v = p.ternary()?;
             (p.pos == toks.len()).then_some(v)
         })();
@@ -95,8 +104,8 @@ enum Tok<'t> {
 }
 
 const PUNCTS: &[&str] = &[
-    "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "&", "|", "^", "~", "!", "<", ">", "(",
-    ")", "?", ":", ",",
+    "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "&", "|", "^", "~",
+    "!", "<", ">", "(", ")", "?", ":", ",",
 ];
 
 fn tokenize(text: &str) -> Option<Vec<Tok<'_>>> {
@@ -138,9 +147,15 @@ fn parse_int(s: &str) -> Option<i128> {
     if digits.is_empty() || digits.len() + 3 < s.len() {
         return None;
     }
-    let (radix, body) = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let (radix, body) = if let Some(h) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         (16, h)
-    } else if let Some(bin) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
+    } else if let Some(bin) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
         (2, bin)
     } else if digits.len() > 1 && digits.starts_with('0') {
         (8, &digits[1..])
@@ -153,9 +168,10 @@ fn parse_int(s: &str) -> Option<i128> {
 
 /// Words that make a parenthesised sequence a type name.
 const TYPE_WORDS: &[&str] = &[
-    "unsigned", "signed", "int", "long", "short", "char", "void", "struct", "union", "enum", "const", "volatile", "bool",
-    "_Bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "__u8", "__u16", "__u32", "__u64", "__s8", "__s16",
-    "__s32", "__s64", "ulong", "uint", "ushort", "uchar", "float", "double",
+    "unsigned", "signed", "int", "long", "short", "char", "void", "struct", "union", "enum",
+    "const", "volatile", "bool", "_Bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64",
+    "__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "ulong", "uint",
+    "ushort", "uchar", "float", "double",
 ];
 
 fn is_type_word(w: &str) -> bool {
@@ -213,8 +229,12 @@ impl<'t> Parser<'_, 't> {
     fn binary(&mut self, min_prec: u8) -> Option<i128> {
         let mut lhs = self.unary()?;
         loop {
-            let Some(op) = self.peek_punct() else { return Some(lhs) };
-            let Some(prec) = precedence(op) else { return Some(lhs) };
+            let Some(op) = self.peek_punct() else {
+                return Some(lhs);
+            };
+            let Some(prec) = precedence(op) else {
+                return Some(lhs);
+            };
             if prec < min_prec {
                 return Some(lhs);
             }
@@ -322,7 +342,9 @@ impl<'t> Parser<'_, 't> {
     /// The source text inside a parenthesised group starting at `pos`, and the token
     /// index after its `)`.
     fn paren_text(&self) -> Option<(&'t str, usize)> {
-        let Tok::Punct("(", open) = self.peek()? else { return None };
+        let Tok::Punct("(", open) = self.peek()? else {
+            return None;
+        };
         let mut depth = 0u32;
         for (i, t) in self.toks.iter().enumerate().skip(self.pos) {
             match t {
@@ -369,7 +391,9 @@ impl<'t> Parser<'_, 't> {
         let arg = |i: usize| -> Option<i128> { ev.eval_signed(args.get(i)?) };
         let n = args.len();
         match (name, n) {
-            ("BIT" | "BIT_ULL", 1) => checked(1i128.checked_shl(u32::try_from(arg(0)?).ok().filter(|&s| s < 64)?)),
+            ("BIT" | "BIT_ULL", 1) => {
+                checked(1i128.checked_shl(u32::try_from(arg(0)?).ok().filter(|&s| s < 64)?))
+            }
             ("KB" | "SZ_KB", 1) => checked(arg(0)?.checked_mul(1 << 10)),
             ("MB" | "SZ_MB", 1) => checked(arg(0)?.checked_mul(1 << 20)),
             ("GB", 1) => checked(arg(0)?.checked_mul(1 << 30)),
@@ -398,14 +422,22 @@ impl<'t> Parser<'_, 't> {
                     return None;
                 }
                 let (a, b) = (arg(skip)?, arg(skip + 1)?);
-                Some(if name.starts_with("min") { a.min(b) } else { a.max(b) })
+                Some(if name.starts_with("min") {
+                    a.min(b)
+                } else {
+                    a.max(b)
+                })
             }
             ("array_size", 2) => checked(arg(0)?.checked_mul(arg(1)?)),
             ("array3_size", 3) => checked(arg(0)?.checked_mul(arg(1)?)?.checked_mul(arg(2)?)),
             ("get_order", 1) => {
                 let size = u64::try_from(arg(0)?).ok()?;
                 let pages = size.saturating_sub(1) >> ev.env.page_shift();
-                Some(if pages == 0 { 0 } else { i128::from(64 - pages.leading_zeros()) })
+                Some(if pages == 0 {
+                    0
+                } else {
+                    i128::from(64 - pages.leading_zeros())
+                })
             }
             ("roundup_pow_of_two", 1) => {
                 let x = u64::try_from(arg(0)?).ok().filter(|&x| x > 0)?;
@@ -459,9 +491,13 @@ fn apply(op: &str, a: i128, b: i128) -> Option<i128> {
 
 /// Whether `text` is a type name (for `sizeof`): type words, identifiers and `*`.
 pub fn looks_like_type(text: &str) -> bool {
-    let mut words = text.split(|c: char| c.is_whitespace() || c == '*').filter(|w| !w.is_empty());
+    let mut words = text
+        .split(|c: char| c.is_whitespace() || c == '*')
+        .filter(|w| !w.is_empty());
     let first = words.next();
-    first.is_some_and(|w| is_type_word(w) || text.contains('*') && w.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    first.is_some_and(|w| {
+        is_type_word(w) || text.contains('*') && w.chars().all(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// The top-level factors of a product `a * b * c` (outer parentheses removed), when the
@@ -501,7 +537,9 @@ pub fn product_factors(text: &str) -> Option<Vec<String>> {
                 parts.push(before.to_string());
                 start = i + 1;
             }
-            b'+' | b'-' | b'/' | b'%' | b'<' | b'>' | b'&' | b'|' | b'?' | b',' | b'=' | b'^' if depth == 0 => {
+            b'+' | b'-' | b'/' | b'%' | b'<' | b'>' | b'&' | b'|' | b'?' | b',' | b'=' | b'^'
+                if depth == 0 =>
+            {
                 if c == b'-' && b.get(i + 1) == Some(&b'>') {
                     continue;
                 }
@@ -518,7 +556,8 @@ pub fn product_factors(text: &str) -> Option<Vec<String>> {
 }
 
 fn ends_with_word(s: &str, word: &str) -> bool {
-    s.strip_suffix(word).is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+    s.strip_suffix(word)
+        .is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
 }
 
 fn matching_paren(s: &str) -> Option<usize> {
@@ -665,7 +704,12 @@ mod tests {
     #[test]
     fn deep_nesting_does_not_overflow() {
         let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
-        let r = std::thread::Builder::new().stack_size(256 * 1024).spawn(move || ev(&deep)).unwrap().join().unwrap();
+        let r = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || ev(&deep))
+            .unwrap()
+            .join()
+            .unwrap();
         assert_eq!(r, None);
         let ok = format!("{}1{}", "(".repeat(20), ")".repeat(20));
         assert_eq!(ev(&ok), Some(1));
@@ -675,9 +719,18 @@ mod tests {
 
     #[test]
     fn products() {
-        assert_eq!(product_factors("n * sizeof(*p)"), Some(vec!["n".into(), "sizeof(*p)".into()]));
-        assert_eq!(product_factors("(size_t)count * sizeof(struct x)").map(|v| v.len()), Some(2));
-        assert_eq!(product_factors("(a * b)"), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(
+            product_factors("n * sizeof(*p)"),
+            Some(vec!["n".into(), "sizeof(*p)".into()])
+        );
+        assert_eq!(
+            product_factors("(size_t)count * sizeof(struct x)").map(|v| v.len()),
+            Some(2)
+        );
+        assert_eq!(
+            product_factors("(a * b)"),
+            Some(vec!["a".into(), "b".into()])
+        );
         assert_eq!(product_factors("a * b + 4"), None);
         assert_eq!(product_factors("sizeof(*p)"), None);
         assert_eq!(product_factors("sizeof *p"), None);

@@ -44,12 +44,13 @@ pub struct DeclIndex<'a> {
 }
 
 fn insert<'a, T: PartialEq + Copy>(t: &mut Table<'a, T>, k: &'a str, v: T) {
-    t.entry(k).and_modify(|old| {
-        if *old != Some(v) {
-            *old = None;
-        }
-    })
-    .or_insert(Some(v));
+    t.entry(k)
+        .and_modify(|old| {
+            if *old != Some(v) {
+                *old = None;
+            }
+        })
+        .or_insert(Some(v));
 }
 
 /// The directory part of a path (`drivers/net/foo` of `drivers/net/foo/a.c`).
@@ -59,7 +60,11 @@ pub fn dir_of(path: &str) -> &str {
 
 /// Joins and lexically normalises `dir/rel` (`a/b/../c.h` → `a/c.h`).
 fn join(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = if rel.starts_with('/') { Vec::new() } else { dir.split('/').filter(|p| !p.is_empty()).collect() };
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
     for p in rel.split('/') {
         match p {
             "" | "." => {}
@@ -70,7 +75,11 @@ fn join(dir: &str, rel: &str) -> String {
         }
     }
     let j = parts.join("/");
-    if rel.starts_with('/') || dir.starts_with('/') { format!("/{j}") } else { j }
+    if rel.starts_with('/') || dir.starts_with('/') {
+        format!("/{j}")
+    } else {
+        j
+    }
 }
 
 fn normalize(path: &str) -> String {
@@ -107,8 +116,11 @@ pub fn field_key(lhs: &str) -> Option<String> {
 
 impl<'a> DeclIndex<'a> {
     pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> DeclIndex<'a> {
-        let by_path: HashMap<String, u32> =
-            files.iter().enumerate().map(|(i, f)| (normalize(&f.path), i as u32)).collect();
+        let by_path: HashMap<String, u32> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (normalize(&f.path), i as u32))
+            .collect();
         let mut defines = Vec::with_capacity(files.len());
         let mut structs = Vec::with_capacity(files.len());
         let mut typedefs = Vec::with_capacity(files.len());
@@ -123,7 +135,9 @@ impl<'a> DeclIndex<'a> {
             defines.push(t);
             let mut t = Table::new();
             for s in &d.structs {
-                t.entry(s.name.as_str()).and_modify(|o| *o = None).or_insert(Some(s));
+                t.entry(s.name.as_str())
+                    .and_modify(|o| *o = None)
+                    .or_insert(Some(s));
             }
             structs.push(t);
             let mut t = Table::new();
@@ -132,13 +146,18 @@ impl<'a> DeclIndex<'a> {
             }
             typedefs.push(t);
             let dir = dir_of(&f.path);
-            let mut inc: Vec<u32> =
-                d.includes.iter().filter_map(|i| by_path.get(&normalize(&join(dir, i))).copied()).collect();
+            let mut inc: Vec<u32> = d
+                .includes
+                .iter()
+                .filter_map(|i| by_path.get(&normalize(&join(dir, i))).copied())
+                .collect();
             inc.dedup();
             includes.push(inc);
             for func in &f.functions {
                 for call in &func.calls {
-                    let Some(path) = call.assigned_to.as_deref().and_then(field_key) else { continue };
+                    let Some(path) = call.assigned_to.as_deref().and_then(field_key) else {
+                        continue;
+                    };
                     let store = match knowledge.allocator(&call.callee) {
                         Some(a) if !call.indirect => FieldStore::Family(a.family.as_str()),
                         _ => FieldStore::Mixed,
@@ -155,7 +174,13 @@ impl<'a> DeclIndex<'a> {
                 }
             }
         }
-        DeclIndex { defines, structs, typedefs, includes, fields }
+        DeclIndex {
+            defines,
+            structs,
+            typedefs,
+            includes,
+            fields,
+        }
     }
 
     /// The file itself, then the headers it includes, breadth first.
@@ -165,7 +190,12 @@ impl<'a> DeclIndex<'a> {
         for _ in 0..MAX_INCLUDE_DEPTH {
             let mut next = Vec::new();
             for f in level {
-                for &i in self.includes.get(f as usize).map(Vec::as_slice).unwrap_or(&[]) {
+                for &i in self
+                    .includes
+                    .get(f as usize)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                {
                     if out.len() < MAX_VISIBLE_FILES && !out.contains(&i) {
                         out.push(i);
                         next.push(i);
@@ -216,8 +246,19 @@ pub struct FileEnv<'p> {
 }
 
 impl<'p> FileEnv<'p> {
-    pub fn new(index: &'p DeclIndex<'p>, knowledge: &'p Knowledge, target: &'p Target, file: u32) -> Self {
-        FileEnv { index, knowledge, target, visible: index.visible(file), type_depth: Cell::new(0) }
+    pub fn new(
+        index: &'p DeclIndex<'p>,
+        knowledge: &'p Knowledge,
+        target: &'p Target,
+        file: u32,
+    ) -> Self {
+        FileEnv {
+            index,
+            knowledge,
+            target,
+            visible: index.visible(file),
+            type_depth: Cell::new(0),
+        }
     }
 
     /// First visible file declaring `name` in `tables` decides (ambiguous: unknown).
@@ -243,15 +284,21 @@ impl<'p> FileEnv<'p> {
     }
 
     fn size_align_inner(&self, ty: &str, ev: &Evaluator) -> Option<(u64, u64)> {
-        let words: Vec<&str> =
-            ty.split_whitespace().filter(|w| !matches!(*w, "const" | "volatile" | "static" | "register")).collect();
+        let words: Vec<&str> = ty
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "const" | "volatile" | "static" | "register"))
+            .collect();
         let ty = words.join(" ");
         let ty = ty.trim();
         if ty.ends_with('*') {
             return Some((self.target.pointer_size, self.target.pointer_size));
         }
         if let Some(&size) = self.knowledge.type_sizes.get(ty) {
-            let align = if size.is_power_of_two() { size.min(8) } else { 8 };
+            let align = if size.is_power_of_two() {
+                size.min(8)
+            } else {
+                8
+            };
             return Some((size, align));
         }
         if ty.starts_with("enum ") {

@@ -49,14 +49,25 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// Sort key: output order is by file, position, then lint, whatever the thread count.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (&self.file, self.span.line, self.span.column, self.lint, &self.message)
+        (
+            &self.file,
+            self.span.line,
+            self.span.column,
+            self.lint,
+            &self.message,
+        )
     }
 
     /// Notes as one-line strings: labels first (`file:line:col: message`), then the rest.
     pub fn note_lines(&self) -> Vec<String> {
         self.labels
             .iter()
-            .map(|l| format!("{}:{}:{}: {}", l.file, l.span.line, l.span.column, l.message))
+            .map(|l| {
+                format!(
+                    "{}:{}:{}: {}",
+                    l.file, l.span.line, l.span.column, l.message
+                )
+            })
             .chain(self.notes.iter().cloned())
             .collect()
     }

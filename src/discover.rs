@@ -25,7 +25,10 @@ pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
                 } else {
                     format!("cannot access: {e}")
                 };
-                errors.push(FileError { path: root.clone(), message });
+                errors.push(FileError {
+                    path: root.clone(),
+                    message,
+                });
                 continue;
             }
             Ok(m) if m.is_file() => {
@@ -34,16 +37,24 @@ pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
             }
             Ok(_) => {}
         }
-        for entry in walkdir::WalkDir::new(path).follow_links(false).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(path)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
             match entry {
                 Ok(e) if e.file_type().is_file() && is_c_source(e.path()) => {
                     files.insert(e.path().to_string_lossy().into_owned());
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    let p = e.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|| root.clone());
+                    let p = e
+                        .path()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| root.clone());
                     let message = match e.io_error() {
-                        Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                        Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                            "permission denied".to_string()
+                        }
                         Some(io) => format!("cannot read directory: {io}"),
                         None => e.to_string(),
                     };

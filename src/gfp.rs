@@ -28,7 +28,11 @@ pub enum GfpValue {
     /// Every bit is known.
     Known(GfpSet),
     /// Some bits depend on identifiers that are not flags.
-    Partial { must: GfpSet, may: GfpSet, unknown: Vec<String> },
+    Partial {
+        must: GfpSet,
+        may: GfpSet,
+        unknown: Vec<String>,
+    },
     /// Not an expression we can evaluate (calls, ternaries, ...).
     Opaque,
 }
@@ -125,13 +129,22 @@ impl<'a> Parser<'a, '_> {
             self.pos += 1;
             let rhs = self.binary(level + 1, depth + 1)?;
             lhs = match op {
-                b'|' => Abs { must: lhs.must | rhs.must, may: lhs.may | rhs.may },
-                b'&' => Abs { must: lhs.must & rhs.must, may: lhs.may & rhs.may },
+                b'|' => Abs {
+                    must: lhs.must | rhs.must,
+                    may: lhs.may | rhs.may,
+                },
+                b'&' => Abs {
+                    must: lhs.must & rhs.must,
+                    may: lhs.may & rhs.may,
+                },
                 _ if lhs.must == lhs.may && rhs.must == rhs.may => {
                     let v = lhs.must ^ rhs.must;
                     Abs { must: v, may: v }
                 }
-                _ => Abs { must: 0, may: u64::MAX },
+                _ => Abs {
+                    must: 0,
+                    may: u64::MAX,
+                },
             };
         }
         Some(lhs)
@@ -144,7 +157,10 @@ impl<'a> Parser<'a, '_> {
             Tok::Op(b'~') => {
                 self.pos += 1;
                 let v = self.unary(depth + 1)?;
-                Some(Abs { must: !v.may, may: !v.must })
+                Some(Abs {
+                    must: !v.may,
+                    may: !v.must,
+                })
             }
             Tok::Op(b'(') => {
                 self.pos += 1;
@@ -171,12 +187,18 @@ impl<'a> Parser<'a, '_> {
             Tok::Ident(id) => {
                 self.pos += 1;
                 match (self.lookup)(id) {
-                    Some(set) => Some(Abs { must: set.0, may: set.0 }),
+                    Some(set) => Some(Abs {
+                        must: set.0,
+                        may: set.0,
+                    }),
                     None => {
                         if !self.unknown.iter().any(|u| u == id) {
                             self.unknown.push(id.to_string());
                         }
-                        Some(Abs { must: 0, may: u64::MAX })
+                        Some(Abs {
+                            must: 0,
+                            may: u64::MAX,
+                        })
                     }
                 }
             }
@@ -191,17 +213,28 @@ impl<'a> Parser<'a, '_> {
 
 /// Evaluates a flag expression; `lookup` maps flag names to their bits.
 pub fn eval_flags(text: &str, lookup: &dyn Fn(&str) -> Option<GfpSet>) -> GfpValue {
-    let Some(toks) = tokenize(text) else { return GfpValue::Opaque };
+    let Some(toks) = tokenize(text) else {
+        return GfpValue::Opaque;
+    };
     if toks.is_empty() {
         return GfpValue::Opaque;
     }
-    let mut p = Parser { toks, pos: 0, lookup, unknown: Vec::new() };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        lookup,
+        unknown: Vec::new(),
+    };
     match p.binary(0, 0) {
         Some(v) if p.pos == p.toks.len() => {
             if p.unknown.is_empty() {
                 GfpValue::Known(GfpSet(v.must))
             } else {
-                GfpValue::Partial { must: GfpSet(v.must), may: GfpSet(v.may), unknown: p.unknown }
+                GfpValue::Partial {
+                    must: GfpSet(v.must),
+                    may: GfpSet(v.may),
+                    unknown: p.unknown,
+                }
             }
         }
         _ => GfpValue::Opaque,
@@ -253,15 +286,27 @@ mod tests {
         assert_eq!(sl("GFP_KERNEL | __GFP_ZERO"), Sleepiness::Sleeps);
         assert_eq!(sl("GFP_ATOMIC"), Sleepiness::DoesNotSleep);
         assert_eq!(sl("GFP_ATOMIC | __GFP_NOWARN"), Sleepiness::DoesNotSleep);
-        assert_eq!(sl("GFP_KERNEL & ~__GFP_DIRECT_RECLAIM"), Sleepiness::DoesNotSleep);
-        assert_eq!(sl("GFP_KERNEL & ~(__GFP_RECLAIM)"), Sleepiness::DoesNotSleep);
+        assert_eq!(
+            sl("GFP_KERNEL & ~__GFP_DIRECT_RECLAIM"),
+            Sleepiness::DoesNotSleep
+        );
+        assert_eq!(
+            sl("GFP_KERNEL & ~(__GFP_RECLAIM)"),
+            Sleepiness::DoesNotSleep
+        );
         assert_eq!(sl("(__force gfp_t)(GFP_NOIO)"), Sleepiness::Sleeps);
         assert_eq!(sl("__GFP_DIRECT_RECLAIM"), Sleepiness::Sleeps);
         assert_eq!(sl("GFP_NOWAIT"), Sleepiness::DoesNotSleep);
         assert_eq!(sl("gfp | GFP_KERNEL"), Sleepiness::Sleeps);
         assert_eq!(sl("gfp & ~__GFP_RECLAIM"), Sleepiness::DoesNotSleep);
-        assert_eq!(sl("gfp | __GFP_ZERO"), Sleepiness::Depends(vec!["gfp".into()]));
-        assert_eq!(sl("in_atomic() ? GFP_ATOMIC : GFP_KERNEL"), Sleepiness::Unknown);
+        assert_eq!(
+            sl("gfp | __GFP_ZERO"),
+            Sleepiness::Depends(vec!["gfp".into()])
+        );
+        assert_eq!(
+            sl("in_atomic() ? GFP_ATOMIC : GFP_KERNEL"),
+            Sleepiness::Unknown
+        );
         assert_eq!(sl("((((((GFP_USER))))))"), Sleepiness::Sleeps);
     }
 

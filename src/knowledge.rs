@@ -150,7 +150,8 @@ impl Knowledge {
     pub fn builtin() -> &'static Knowledge {
         static K: OnceLock<Knowledge> = OnceLock::new();
         K.get_or_init(|| {
-            Knowledge::from_toml(API_TOML).expect("embedded lints/api.toml is valid (checked by tests)")
+            Knowledge::from_toml(API_TOML)
+                .expect("embedded lints/api.toml is valid (checked by tests)")
         })
     }
 
@@ -172,7 +173,10 @@ impl Knowledge {
         let mut lock_ops = HashMap::new();
         let mut guard_ops = HashMap::new();
         for (id, s) in raw.section.into_iter().enumerate() {
-            sections.push(SectionKind { kind: s.kind, keyed: s.keyed });
+            sections.push(SectionKind {
+                kind: s.kind,
+                keyed: s.keyed,
+            });
             for n in s.acquire {
                 lock_ops.insert(n, LockOp::Acquire(id));
             }
@@ -199,7 +203,9 @@ impl Knowledge {
             };
             let default_gfp = match &a.default_gfp {
                 Some(name) => Some(
-                    *gfp_flags.get(name).ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
+                    *gfp_flags
+                        .get(name)
+                        .ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
                 ),
                 None => None,
             };
@@ -216,7 +222,11 @@ impl Knowledge {
                 allocators.insert(n, alloc.clone());
             }
         }
-        let free_ptr_args = raw.free.iter().map(|f| (f.name.clone(), f.ptr_arg)).collect();
+        let free_ptr_args = raw
+            .free
+            .iter()
+            .map(|f| (f.name.clone(), f.ptr_arg))
+            .collect();
         let frees = raw.free.into_iter().map(|f| (f.name, f.frees)).collect();
         Ok(Knowledge {
             sections,
@@ -270,7 +280,10 @@ impl Knowledge {
 }
 
 /// Evaluates the composite flag definitions in dependency order.
-fn resolve_composites(composite: &HashMap<String, String>, flags: &mut HashMap<String, GfpSet>) -> Result<(), String> {
+fn resolve_composites(
+    composite: &HashMap<String, String>,
+    flags: &mut HashMap<String, GfpSet>,
+) -> Result<(), String> {
     let mut pending: Vec<(&String, &String)> = composite.iter().collect();
     pending.sort();
     // Each round resolves at least one definition or the table has a cycle/unknown name.
@@ -287,7 +300,10 @@ fn resolve_composites(composite: &HashMap<String, String>, flags: &mut HashMap<S
         });
         if pending.len() == before {
             let names: Vec<_> = pending.iter().map(|(n, _)| n.as_str()).collect();
-            return Err(format!("gfp.composite: cannot resolve {}", names.join(", ")));
+            return Err(format!(
+                "gfp.composite: cannot resolve {}",
+                names.join(", ")
+            ));
         }
     }
     Ok(())
@@ -303,9 +319,16 @@ mod tests {
         assert!(k.gfp_flag("GFP_KERNEL").unwrap().contains(k.sleep_bit));
         assert!(!k.gfp_flag("GFP_ATOMIC").unwrap().contains(k.sleep_bit));
         assert!(!k.gfp_flag("GFP_NOWAIT").unwrap().contains(k.sleep_bit));
-        assert!(!k.gfp_flag("GFP_TRANSHUGE_LIGHT").unwrap().contains(k.sleep_bit));
+        assert!(
+            !k.gfp_flag("GFP_TRANSHUGE_LIGHT")
+                .unwrap()
+                .contains(k.sleep_bit)
+        );
         assert!(k.gfp_flag("GFP_TRANSHUGE").unwrap().contains(k.sleep_bit));
-        assert!(matches!(k.lock_op("spin_lock_irqsave"), Some(LockOp::Acquire(_))));
+        assert!(matches!(
+            k.lock_op("spin_lock_irqsave"),
+            Some(LockOp::Acquire(_))
+        ));
         assert!(k.lock_op("spin_lock_init").is_none());
         assert!(k.allocator("vmalloc").unwrap().always_sleeps);
         assert_eq!(k.constants.get("SZ_4K"), Some(&4096));

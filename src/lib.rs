@@ -64,8 +64,10 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         .expect("thread pool");
     pool.install(|| {
         // Stage 1, parallel: every file to facts; trees are dropped inside.
-        let parsed: Vec<Result<facts::FileFacts, FileError>> =
-            files.par_iter().map(|path| parse::analyse_file(path, knowledge)).collect();
+        let parsed: Vec<Result<facts::FileFacts, FileError>> = files
+            .par_iter()
+            .map(|path| parse::analyse_file(path, knowledge))
+            .collect();
         let mut all_facts = Vec::with_capacity(parsed.len());
         for r in parsed {
             match r {

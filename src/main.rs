@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use gfplint::report::{self, Format};
 
 #[derive(Parser)]
-#[command(name = "gfplint", version, about = "Finds sleeping allocations in atomic context and misfit allocation APIs in Linux kernel C")]
+#[command(
+    name = "gfplint",
+    version,
+    about = "Finds sleeping allocations in atomic context and misfit allocation APIs in Linux kernel C"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -80,7 +84,10 @@ fn main() -> ExitCode {
 
 fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    let options = gfplint::Options { jobs: args.jobs, ..Default::default() };
+    let options = gfplint::Options {
+        jobs: args.jobs,
+        ..Default::default()
+    };
     let outcome = gfplint::check_paths(&args.paths, &options);
     let mut stderr = std::io::stderr().lock();
     for e in &outcome.errors {
@@ -93,12 +100,20 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let text = report::render(&outcome, args.format, color);
     let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
         // A closed pipe (`| head`) is not an error worth a panic.
         return ExitCode::from(2);
     }
     if !args.quiet {
-        let errors = outcome.diagnostics.iter().filter(|d| d.severity == gfplint::diagnostic::Severity::Error).count();
+        let errors = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == gfplint::diagnostic::Severity::Error)
+            .count();
         let warnings = outcome.diagnostics.len() - errors;
         let _ = writeln!(
             stderr,
@@ -112,5 +127,9 @@ fn check(args: CheckArgs) -> ExitCode {
         let _ = writeln!(stderr, "gfplint: error: nothing could be checked");
         return ExitCode::from(2);
     }
-    if outcome.diagnostics.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if outcome.diagnostics.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -37,7 +37,13 @@ impl<'a> Program<'a> {
             }
         }
         let decls = crate::decl_index::DeclIndex::build(files, knowledge);
-        Program { files, knowledge, globals, statics, decls }
+        Program {
+            files,
+            knowledge,
+            globals,
+            statics,
+            decls,
+        }
     }
 
     /// Resolves a call by name from `file`: a `static` function of that file first,

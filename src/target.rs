@@ -9,7 +9,9 @@
 
 /// kmalloc size classes on x86_64 with SLUB (KMALLOC_MIN_SIZE 8, so the 96 and 192
 /// byte caches exist): `mm/slab_common.c` `kmalloc_info[]`, up to KMALLOC_MAX_CACHE_SIZE.
-pub const KMALLOC_CLASSES_X86_64: &[u64] = &[8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192];
+pub const KMALLOC_CLASSES_X86_64: &[u64] = &[
+    8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -78,7 +80,11 @@ impl Target {
     /// The value of the `MAX_ORDER` macro: one past the largest order before 6.4
     /// (exclusive), the largest order from 6.4 (inclusive; renamed MAX_PAGE_ORDER in 6.8).
     pub fn max_order_macro(&self) -> u32 {
-        if self.kernel_version < (6, 4) { self.max_page_order + 1 } else { self.max_page_order }
+        if self.kernel_version < (6, 4) {
+            self.max_page_order + 1
+        } else {
+            self.max_page_order
+        }
     }
 
     /// KMALLOC_MAX_CACHE_SIZE: the largest slab-served kmalloc size.
@@ -89,12 +95,17 @@ impl Target {
     /// `get_order(size)`: the smallest order whose block holds `size` bytes.
     pub fn get_order(&self, size: u64) -> u32 {
         let pages = size.saturating_sub(1) >> self.page_shift;
-        if pages == 0 { 0 } else { 64 - pages.leading_zeros() }
+        if pages == 0 {
+            0
+        } else {
+            64 - pages.leading_zeros()
+        }
     }
 
     /// Bytes in a block of `order` pages (saturating).
     pub fn order_bytes(&self, order: u32) -> u64 {
-        1u64.checked_shl(order + self.page_shift).unwrap_or(u64::MAX)
+        1u64.checked_shl(order + self.page_shift)
+            .unwrap_or(u64::MAX)
     }
 
     /// The kmalloc bucket of a request of `size` bytes (`size` > 0).
@@ -106,7 +117,10 @@ impl Target {
             return Bucket::Slab(class);
         }
         let order = self.get_order(size);
-        Bucket::Pages { order, bytes: self.order_bytes(order) }
+        Bucket::Pages {
+            order,
+            bytes: self.order_bytes(order),
+        }
     }
 
     /// Whether kvmalloc with flags that cannot sleep never falls back to vmalloc: up to
@@ -123,7 +137,11 @@ impl Target {
 /// request), as the book's `ksize()` demo measures it (relative to the request).
 pub fn waste(size: u64, bucket: u64) -> (u64, u64) {
     let wasted = bucket.saturating_sub(size);
-    let permille = if size == 0 { 0 } else { ((wasted as u128 * 1000 + size as u128 / 2) / size as u128) as u64 };
+    let permille = if size == 0 {
+        0
+    } else {
+        ((wasted as u128 * 1000 + size as u128 / 2) / size as u128) as u64
+    };
     (wasted, permille)
 }
 
@@ -140,9 +158,27 @@ mod tests {
         assert_eq!(t.kmalloc_bucket(193), Bucket::Slab(256));
         assert_eq!(t.kmalloc_bucket(4097), Bucket::Slab(8192));
         assert_eq!(t.kmalloc_bucket(8192), Bucket::Slab(8192));
-        assert_eq!(t.kmalloc_bucket(8193), Bucket::Pages { order: 2, bytes: 16384 });
-        assert_eq!(t.kmalloc_bucket(200_100), Bucket::Pages { order: 6, bytes: 262_144 });
-        assert_eq!(t.kmalloc_bucket(4 << 20), Bucket::Pages { order: 10, bytes: 4 << 20 });
+        assert_eq!(
+            t.kmalloc_bucket(8193),
+            Bucket::Pages {
+                order: 2,
+                bytes: 16384
+            }
+        );
+        assert_eq!(
+            t.kmalloc_bucket(200_100),
+            Bucket::Pages {
+                order: 6,
+                bytes: 262_144
+            }
+        );
+        assert_eq!(
+            t.kmalloc_bucket(4 << 20),
+            Bucket::Pages {
+                order: 10,
+                bytes: 4 << 20
+            }
+        );
         assert_eq!(t.kmalloc_bucket((4 << 20) + 1), Bucket::TooLarge);
         assert_eq!(waste(4100, 8192), (4092, 998));
         assert_eq!(waste(200_100, 262_144), (62_044, 310));

@@ -26,7 +26,9 @@ fn expectations(dir: &Path) -> Expectations {
                 for name in after[..end].split(',') {
                     let name = name.trim();
                     if !name.is_empty() {
-                        out.entry((path.clone(), i as u32 + 1)).or_default().push(name.to_string());
+                        out.entry((path.clone(), i as u32 + 1))
+                            .or_default()
+                            .push(name.to_string());
                     }
                 }
                 rest = &after[end..];
@@ -42,9 +44,16 @@ fn expectations(dir: &Path) -> Expectations {
 /// Options for a fixture directory: a directory named after an off-by-default lint
 /// runs with that lint enabled.
 fn options_for(dir: &Path) -> gfplint::Options {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let off = gfplint::lints::lint_info(&name).is_some_and(|l| !l.enabled_by_default);
-    gfplint::Options { jobs: 2, enable: if off { vec![name] } else { Vec::new() }, ..Default::default() }
+    gfplint::Options {
+        jobs: 2,
+        enable: if off { vec![name] } else { Vec::new() },
+        ..Default::default()
+    }
 }
 
 fn run_dir(dir: &Path) -> Result<(), String> {
@@ -57,16 +66,26 @@ fn run_dir(dir: &Path) -> Result<(), String> {
     let mut messages = BTreeMap::new();
     for d in &outcome.diagnostics {
         let key = (d.file.clone(), d.span.line);
-        let pinned = expected.get(&key).is_some_and(|v| v.iter().any(|e| e.starts_with(d.lint) && e.contains('[')));
-        let name = if pinned { format!("{}[{}]", d.lint, d.severity.as_str()) } else { d.lint.to_string() };
+        let pinned = expected
+            .get(&key)
+            .is_some_and(|v| v.iter().any(|e| e.starts_with(d.lint) && e.contains('[')));
+        let name = if pinned {
+            format!("{}[{}]", d.lint, d.severity.as_str())
+        } else {
+            d.lint.to_string()
+        };
         actual.entry(key.clone()).or_default().push(name);
-        messages.entry(key).or_insert_with(Vec::new).push(d.message.clone());
+        messages
+            .entry(key)
+            .or_insert_with(Vec::new)
+            .push(d.message.clone());
     }
     for v in actual.values_mut() {
         v.sort();
     }
     let mut problems = Vec::new();
-    let keys: std::collections::BTreeSet<_> = expected.keys().chain(actual.keys()).cloned().collect();
+    let keys: std::collections::BTreeSet<_> =
+        expected.keys().chain(actual.keys()).cloned().collect();
     for key in keys {
         let e = expected.get(&key).cloned().unwrap_or_default();
         let a = actual.get(&key).cloned().unwrap_or_default();
@@ -81,7 +100,11 @@ fn run_dir(dir: &Path) -> Result<(), String> {
             ));
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 #[test]
@@ -99,7 +122,11 @@ fn fixtures_match_their_expectations() {
         }
     }
     assert!(dirs > 0, "no fixture directories under {}", root.display());
-    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// The harness itself must fail on a missing and on an extra diagnostic.
@@ -123,11 +150,21 @@ fn harness_catches_missing_and_extra() {
 #[test]
 fn off_by_default_lints_are_silent() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    for info in gfplint::lints::LINTS.iter().filter(|l| !l.enabled_by_default) {
+    for info in gfplint::lints::LINTS
+        .iter()
+        .filter(|l| !l.enabled_by_default)
+    {
         let dir = root.join(info.name);
-        let options = gfplint::Options { jobs: 2, ..Default::default() };
+        let options = gfplint::Options {
+            jobs: 2,
+            ..Default::default()
+        };
         let outcome = gfplint::check_paths(&[dir.to_string_lossy().into_owned()], &options);
         assert!(outcome.files_scanned > 0, "no fixture for {}", info.name);
-        assert!(outcome.diagnostics.iter().all(|d| d.lint != info.name), "{} ran while disabled", info.name);
+        assert!(
+            outcome.diagnostics.iter().all(|d| d.lint != info.name),
+            "{} ran while disabled",
+            info.name
+        );
     }
 }

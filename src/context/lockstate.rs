@@ -102,7 +102,11 @@ pub fn analyse(function: &Function, knowledge: &Knowledge, initial: &State) -> L
 
     let mut states: Vec<Option<State>> = vec![None; n];
     if n == 0 {
-        return LockStates { at_call: vec![None; function.calls.len()], at_exit: None, keys };
+        return LockStates {
+            at_call: vec![None; function.calls.len()],
+            at_exit: None,
+            keys,
+        };
     }
     states[ENTRY as usize] = Some(initial.clone());
     let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
@@ -116,13 +120,18 @@ pub fn analyse(function: &Function, knowledge: &Knowledge, initial: &State) -> L
             break;
         }
         let node = &cfg.nodes[id as usize];
-        let Some(entry) = states[id as usize].clone() else { continue };
+        let Some(entry) = states[id as usize].clone() else {
+            continue;
+        };
         let out = transfer(entry, &effects[id as usize], node.scope, cfg);
         for &s in &node.succs {
             let merged = match &states[s as usize] {
                 None => Some(enter_scope(out.clone(), cfg.nodes[s as usize].scope, cfg)),
                 Some(old) => {
-                    let joined = join(old, &enter_scope(out.clone(), cfg.nodes[s as usize].scope, cfg));
+                    let joined = join(
+                        old,
+                        &enter_scope(out.clone(), cfg.nodes[s as usize].scope, cfg),
+                    );
                     if &joined == old { None } else { Some(joined) }
                 }
             };
@@ -147,17 +156,34 @@ pub fn analyse(function: &Function, knowledge: &Knowledge, initial: &State) -> L
         }
     }
     let at_exit = states.get(EXIT as usize).cloned().flatten();
-    LockStates { at_call, at_exit, keys }
+    LockStates {
+        at_call,
+        at_exit,
+        keys,
+    }
 }
 
 #[derive(Debug, Clone)]
 enum Effect {
     None,
-    Acquire { kind: SectionKindId, key: u32, site: u32, guard_scope: Option<u32> },
-    Release { kind: SectionKindId, key: u32 },
+    Acquire {
+        kind: SectionKindId,
+        key: u32,
+        site: u32,
+        guard_scope: Option<u32>,
+    },
+    Release {
+        kind: SectionKindId,
+        key: u32,
+    },
 }
 
-fn effect_of(kind: NodeKind, calls: &[Call], knowledge: &Knowledge, intern: &mut impl FnMut(String) -> u32) -> Effect {
+fn effect_of(
+    kind: NodeKind,
+    calls: &[Call],
+    knowledge: &Knowledge,
+    intern: &mut impl FnMut(String) -> u32,
+) -> Effect {
     let key_for = |call: &Call, section: SectionKindId, intern: &mut dyn FnMut(String) -> u32| {
         if knowledge.sections[section].keyed {
             intern(call.args.first().map(|a| lock_key(a)).unwrap_or_default())
@@ -169,19 +195,31 @@ fn effect_of(kind: NodeKind, calls: &[Call], knowledge: &Knowledge, intern: &mut
         NodeKind::Call(i) => {
             let call = &calls[i as usize];
             match knowledge.lock_op(&call.callee) {
-                Some(LockOp::Acquire(k)) => {
-                    Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: None }
-                }
-                Some(LockOp::Release(k)) => Effect::Release { kind: k, key: key_for(call, k, intern) },
+                Some(LockOp::Acquire(k)) => Effect::Acquire {
+                    kind: k,
+                    key: key_for(call, k, intern),
+                    site: i,
+                    guard_scope: None,
+                },
+                Some(LockOp::Release(k)) => Effect::Release {
+                    kind: k,
+                    key: key_for(call, k, intern),
+                },
                 _ => Effect::None,
             }
         }
-        NodeKind::Assume { call: i, truth: true } => {
+        NodeKind::Assume {
+            call: i,
+            truth: true,
+        } => {
             let call = &calls[i as usize];
             match knowledge.lock_op(&call.callee) {
-                Some(LockOp::TryAcquire(k)) => {
-                    Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: None }
-                }
+                Some(LockOp::TryAcquire(k)) => Effect::Acquire {
+                    kind: k,
+                    key: key_for(call, k, intern),
+                    site: i,
+                    guard_scope: None,
+                },
                 _ => Effect::None,
             }
         }
@@ -189,9 +227,12 @@ fn effect_of(kind: NodeKind, calls: &[Call], knowledge: &Knowledge, intern: &mut
             let call = &calls[i as usize];
             let class = call.guard_class.as_deref().unwrap_or("");
             match knowledge.guard_op(class) {
-                Some(GuardOp::Holds(k) | GuardOp::TryHolds(k)) => {
-                    Effect::Acquire { kind: k, key: key_for(call, k, intern), site: i, guard_scope: Some(scope) }
-                }
+                Some(GuardOp::Holds(k) | GuardOp::TryHolds(k)) => Effect::Acquire {
+                    kind: k,
+                    key: key_for(call, k, intern),
+                    site: i,
+                    guard_scope: Some(scope),
+                },
                 None => Effect::None,
             }
         }
@@ -209,12 +250,23 @@ fn transfer(mut state: State, effect: &Effect, scope: u32, cfg: &crate::facts::C
     state = enter_scope(state, scope, cfg);
     match *effect {
         Effect::None => {}
-        Effect::Acquire { kind, key, site, guard_scope } => {
+        Effect::Acquire {
+            kind,
+            key,
+            site,
+            guard_scope,
+        } => {
             if let Some(h) = state.iter_mut().find(|h| h.kind == kind && h.key == key) {
                 // Re-taking a held section (nesting counts for preempt/rcu): keep the first site.
                 h.certain = true;
             } else {
-                state.push(Held { kind, key, site, certain: true, guard_scope });
+                state.push(Held {
+                    kind,
+                    key,
+                    site,
+                    certain: true,
+                    guard_scope,
+                });
             }
         }
         Effect::Release { kind, key } => {

@@ -12,7 +12,12 @@ use crate::knowledge::{Allocator, GfpArg};
 
 /// Evaluates a size or order expression written in this function's file.
 pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.file_index as u32);
+    let env = FileEnv::new(
+        &cx.program.decls,
+        cx.knowledge,
+        &cx.options.target,
+        cx.file_index as u32,
+    );
     consteval::eval(text, &env)
 }
 
@@ -41,13 +46,17 @@ pub fn request_order(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<
 
 /// The GFP flags of an allocator call, when known; and their text.
 pub fn flags(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<(GfpSet, String)> {
-    let GfpArg::At(i) = alloc.gfp_arg else { return None };
+    let GfpArg::At(i) = alloc.gfp_arg else {
+        return None;
+    };
     match call.args.get(i) {
         Some(text) => match eval_flags(text, &|id| cx.knowledge.gfp_flag(id)) {
             GfpValue::Known(set) => Some((set, text.clone())),
             _ => None,
         },
-        None if call.arg_count as usize <= i => alloc.default_gfp.map(|g| (g, "GFP_KERNEL (default)".into())),
+        None if call.arg_count as usize <= i => alloc
+            .default_gfp
+            .map(|g| (g, "GFP_KERNEL (default)".into())),
         None => None,
     }
 }
@@ -117,7 +126,9 @@ impl<'k> Tracker<'k> {
     pub fn new(cx: &FunctionCx<'k>) -> Self {
         let mut local: HashMap<String, Vec<(Option<&'k str>, &'k Call)>> = HashMap::new();
         for call in &cx.function.calls {
-            let Some(lhs) = &call.assigned_to else { continue };
+            let Some(lhs) = &call.assigned_to else {
+                continue;
+            };
             let fam = allocator(cx, call).map(|a| a.family.as_str());
             local.entry(pointer_key(lhs)).or_default().push((fam, call));
         }
@@ -133,11 +144,23 @@ impl<'k> Tracker<'k> {
             if stores.iter().any(|s| s.0 != Some(fam)) {
                 return None;
             }
-            return Some(Origin { family: fam, call: Some(first.1), field: None });
+            return Some(Origin {
+                family: fam,
+                call: Some(first.1),
+                field: None,
+            });
         }
         let path = field_key(&key)?;
-        match cx.program.decls.field_store(cx.file_index as u32, dir_of(&cx.file.path), &path)? {
-            FieldStore::Family(f) => Some(Origin { family: f, call: None, field: Some(path) }),
+        match cx
+            .program
+            .decls
+            .field_store(cx.file_index as u32, dir_of(&cx.file.path), &path)?
+        {
+            FieldStore::Family(f) => Some(Origin {
+                family: f,
+                call: None,
+                field: Some(path),
+            }),
             FieldStore::Mixed => None,
         }
     }
@@ -145,7 +168,10 @@ impl<'k> Tracker<'k> {
 
 /// Whether any call of the function is a free (cheap test before tracking).
 pub fn has_free(cx: &FunctionCx) -> bool {
-    cx.function.calls.iter().any(|c| !c.indirect && cx.knowledge.free_families(&c.callee).is_some())
+    cx.function
+        .calls
+        .iter()
+        .any(|c| !c.indirect && cx.knowledge.free_families(&c.callee).is_some())
 }
 
 /// The allocator that pairs with each family, for help texts.

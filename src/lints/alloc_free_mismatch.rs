@@ -15,7 +15,14 @@ pub const INFO: LintInfo = LintInfo {
 };
 
 /// Families this lint pairs (devm memory is `devm-free`'s).
-const FAMILIES: &[&str] = &["kmalloc", "vmalloc", "kvmalloc", "pages", "pages_exact", "kmem_cache"];
+const FAMILIES: &[&str] = &[
+    "kmalloc",
+    "vmalloc",
+    "kvmalloc",
+    "pages",
+    "pages_exact",
+    "kmem_cache",
+];
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     if !alloc::has_free(cx) {
@@ -26,9 +33,15 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if call.indirect {
             continue;
         }
-        let Some(accepts) = cx.knowledge.free_families(&call.callee) else { continue };
-        let Some(arg) = call.args.get(cx.knowledge.free_ptr_arg(&call.callee)) else { continue };
-        let Some(origin) = tracker.origin(cx, arg) else { continue };
+        let Some(accepts) = cx.knowledge.free_families(&call.callee) else {
+            continue;
+        };
+        let Some(arg) = call.args.get(cx.knowledge.free_ptr_arg(&call.callee)) else {
+            continue;
+        };
+        let Some(origin) = tracker.origin(cx, arg) else {
+            continue;
+        };
         if !FAMILIES.contains(&origin.family) || accepts.iter().any(|f| f == origin.family) {
             continue;
         }
@@ -36,10 +49,17 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn diagnostic(cx: &FunctionCx, call: &crate::facts::Call, arg: &str, origin: &Origin) -> Diagnostic {
+fn diagnostic(
+    cx: &FunctionCx,
+    call: &crate::facts::Call,
+    arg: &str,
+    origin: &Origin,
+) -> Diagnostic {
     let (whence, labels) = describe_origin(cx, origin);
     let risk = match (origin.family, call.callee.as_str()) {
-        ("kvmalloc", f) if f.starts_with("kfree") => "kvmalloc memory may come from vmalloc, which kfree() cannot free",
+        ("kvmalloc", f) if f.starts_with("kfree") => {
+            "kvmalloc memory may come from vmalloc, which kfree() cannot free"
+        }
         ("kvmalloc", _) => "kvmalloc memory usually comes from kmalloc, which vfree() cannot free",
         ("vmalloc", _) => "vmalloc memory is not slab memory",
         ("kmalloc" | "kmem_cache", _) => "slab memory is not a vmalloc area",
@@ -68,9 +88,19 @@ pub fn describe_origin(cx: &FunctionCx, origin: &Origin) -> (String, Vec<Label>)
     match (origin.call, &origin.field) {
         (Some(c), _) => (
             format!(" allocated by `{}()` at line {}", c.callee, c.span.line),
-            vec![Label { file: cx.file.path.clone(), span: c.span, message: format!("allocated here by `{}()`", c.callee) }],
+            vec![Label {
+                file: cx.file.path.clone(),
+                span: c.span,
+                message: format!("allocated here by `{}()`", c.callee),
+            }],
         ),
-        (None, Some(f)) => (format!(" (`{f}` is only assigned {} allocations in this file and the files sharing its headers)", origin.family), Vec::new()),
+        (None, Some(f)) => (
+            format!(
+                " (`{f}` is only assigned {} allocations in this file and the files sharing its headers)",
+                origin.family
+            ),
+            Vec::new(),
+        ),
         _ => (String::new(), Vec::new()),
     }
 }

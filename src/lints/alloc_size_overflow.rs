@@ -28,9 +28,8 @@ fn replacement(callee: &str) -> Option<&'static str> {
         "devm_kmalloc" => "devm_kmalloc_array(dev, n, size, flags)",
         "devm_kzalloc" => "devm_kcalloc(dev, n, size, flags)",
         "krealloc" => "krealloc_array(p, n, size, flags)",
-        "kvmalloc_node" | "kvzalloc_node" | "vmalloc_node" | "vzalloc_node" | "__vmalloc" | "vmalloc_user" | "vmalloc_32" => {
-            "array_size(n, size) as the size"
-        }
+        "kvmalloc_node" | "kvzalloc_node" | "vmalloc_node" | "vzalloc_node" | "__vmalloc"
+        | "vmalloc_user" | "vmalloc_32" => "array_size(n, size) as the size",
         _ => return None,
     })
 }
@@ -49,7 +48,10 @@ fn is_constant(cx: &FunctionCx, factor: &str) -> bool {
             word.push(c);
             continue;
         }
-        if !word.is_empty() && !word.starts_with(|c: char| c.is_ascii_digit()) && word.chars().any(|c| c.is_ascii_lowercase()) {
+        if !word.is_empty()
+            && !word.starts_with(|c: char| c.is_ascii_digit())
+            && word.chars().any(|c| c.is_ascii_lowercase())
+        {
             all_caps = false;
         }
         word.clear();
@@ -62,13 +64,21 @@ fn is_constant(cx: &FunctionCx, factor: &str) -> bool {
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else { continue };
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
         if a.count_arg.is_some() {
             continue;
         }
-        let Some(instead) = replacement(&call.callee) else { continue };
-        let Some(text) = a.size_arg.and_then(|i| call.args.get(i)) else { continue };
-        let Some(factors) = product_factors(text) else { continue };
+        let Some(instead) = replacement(&call.callee) else {
+            continue;
+        };
+        let Some(text) = a.size_arg.and_then(|i| call.args.get(i)) else {
+            continue;
+        };
+        let Some(factors) = product_factors(text) else {
+            continue;
+        };
         let variable: Vec<&String> = factors.iter().filter(|f| !is_constant(cx, f)).collect();
         if variable.is_empty() {
             continue;
@@ -83,7 +93,11 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 continue;
             }
         }
-        let which = variable.iter().map(|f| format!("`{}`", short(f))).collect::<Vec<_>>().join(" and ");
+        let which = variable
+            .iter()
+            .map(|f| format!("`{}`", short(f)))
+            .collect::<Vec<_>>()
+            .join(" and ");
         out.push(Diagnostic {
             lint: INFO.name,
             severity: INFO.severity,

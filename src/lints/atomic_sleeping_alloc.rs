@@ -14,15 +14,21 @@ pub const INFO: LintInfo = LintInfo {
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for (i, call) in cx.function.calls.iter().enumerate() {
-        let Some(Some(held)) = cx.locks.at_call.get(i) else { continue };
+        let Some(Some(held)) = cx.locks.at_call.get(i) else {
+            continue;
+        };
         if held.is_empty() || call.indirect {
             continue;
         }
-        let Some(alloc) = cx.knowledge.allocator(&call.callee) else { continue };
+        let Some(alloc) = cx.knowledge.allocator(&call.callee) else {
+            continue;
+        };
         if !alloc.always_sleeps {
             continue;
         }
-        let Some(ev) = cx.evidence(held) else { continue };
+        let Some(ev) = cx.evidence(held) else {
+            continue;
+        };
         let (tail, labels, notes) = cx.atomic_parts(&ev);
         let message = format!("`{}()` always may sleep, but {tail}", call.callee);
         let help = format!(

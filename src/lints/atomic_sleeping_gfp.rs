@@ -23,12 +23,18 @@ enum FlagSource {
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for (i, call) in cx.function.calls.iter().enumerate() {
-        let Some(Some(held)) = cx.locks.at_call.get(i) else { continue };
+        let Some(Some(held)) = cx.locks.at_call.get(i) else {
+            continue;
+        };
         if held.is_empty() || call.indirect {
             continue;
         }
-        let Some(source) = sleeping_flags(cx, call) else { continue };
-        let Some(ev) = cx.evidence(held) else { continue };
+        let Some(source) = sleeping_flags(cx, call) else {
+            continue;
+        };
+        let Some(ev) = cx.evidence(held) else {
+            continue;
+        };
         let (tail, labels, notes) = cx.atomic_parts(&ev);
         let is_allocator = cx.knowledge.allocator(&call.callee).is_some();
         let message = match (&source, is_allocator) {
@@ -37,7 +43,11 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 call.callee
             ),
             (FlagSource::Argument(flags), true) => {
-                format!("`{}()` with `{}` may sleep, but {tail}", call.callee, short(flags))
+                format!(
+                    "`{}()` with `{}` may sleep, but {tail}",
+                    call.callee,
+                    short(flags)
+                )
             }
             (FlagSource::Argument(flags), false) => format!(
                 "`{}()` is passed `{}`, so it may sleep, but {tail}",
@@ -73,12 +83,13 @@ fn sleeping_flags(cx: &FunctionCx, call: &crate::facts::Call) -> Option<FlagSour
         }
         if let GfpArg::At(idx) = alloc.gfp_arg {
             return match call.args.get(idx) {
-                Some(arg) => {
-                    (sleepiness(&eval_flags(arg, &lookup), k.sleep_bit) == Sleepiness::Sleeps).then(|| FlagSource::Argument(arg.clone()))
-                }
-                None if call.arg_count as usize <= idx => {
-                    alloc.default_gfp.filter(|g| g.contains(k.sleep_bit)).map(|_| FlagSource::Default)
-                }
+                Some(arg) => (sleepiness(&eval_flags(arg, &lookup), k.sleep_bit)
+                    == Sleepiness::Sleeps)
+                    .then(|| FlagSource::Argument(arg.clone())),
+                None if call.arg_count as usize <= idx => alloc
+                    .default_gfp
+                    .filter(|g| g.contains(k.sleep_bit))
+                    .map(|_| FlagSource::Default),
                 None => None,
             };
         }
@@ -91,6 +102,7 @@ fn sleeping_flags(cx: &FunctionCx, call: &crate::facts::Call) -> Option<FlagSour
         if !mentions_gfp_flag(arg) {
             return None;
         }
-        (sleepiness(&eval_flags(arg, &lookup), k.sleep_bit) == Sleepiness::Sleeps).then(|| FlagSource::Argument(arg.clone()))
+        (sleepiness(&eval_flags(arg, &lookup), k.sleep_bit) == Sleepiness::Sleeps)
+            .then(|| FlagSource::Argument(arg.clone()))
     })
 }

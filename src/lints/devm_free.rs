@@ -23,12 +23,18 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if call.indirect {
             continue;
         }
-        let Some(accepts) = cx.knowledge.free_families(&call.callee) else { continue };
+        let Some(accepts) = cx.knowledge.free_families(&call.callee) else {
+            continue;
+        };
         if accepts.iter().any(|f| f == "devm") {
             continue;
         }
-        let Some(arg) = call.args.get(cx.knowledge.free_ptr_arg(&call.callee)) else { continue };
-        let Some(origin) = tracker.origin(cx, arg) else { continue };
+        let Some(arg) = call.args.get(cx.knowledge.free_ptr_arg(&call.callee)) else {
+            continue;
+        };
+        let Some(origin) = tracker.origin(cx, arg) else {
+            continue;
+        };
         if origin.family != "devm" {
             continue;
         }

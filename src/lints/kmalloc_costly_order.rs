@@ -16,13 +16,20 @@ pub const INFO: LintInfo = LintInfo {
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let t = &cx.options.target;
-    let dma = cx.knowledge.gfp_flag("__GFP_DMA").zip(cx.knowledge.gfp_flag("__GFP_DMA32"));
+    let dma = cx
+        .knowledge
+        .gfp_flag("__GFP_DMA")
+        .zip(cx.knowledge.gfp_flag("__GFP_DMA32"));
     for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else { continue };
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
         if !is_kmalloc_family(&a.family) {
             continue;
         }
-        let Some(size) = alloc::request_size(cx, call, a) else { continue };
+        let Some(size) = alloc::request_size(cx, call, a) else {
+            continue;
+        };
         if size > t.kmalloc_max_size || size <= t.kmalloc_max_cache_size() {
             continue;
         }

@@ -20,11 +20,15 @@ pub fn is_kmalloc_family(family: &str) -> bool {
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let t = &cx.options.target;
     for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else { continue };
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
         if !is_kmalloc_family(&a.family) {
             continue;
         }
-        let Some(size) = alloc::request_size(cx, call, a) else { continue };
+        let Some(size) = alloc::request_size(cx, call, a) else {
+            continue;
+        };
         if size <= t.kmalloc_max_size {
             continue;
         }

@@ -19,11 +19,15 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         return;
     }
     for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else { continue };
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
         if a.family != "kvmalloc" {
             continue;
         }
-        let Some((set, text)) = alloc::flags(cx, call, a) else { continue };
+        let Some((set, text)) = alloc::flags(cx, call, a) else {
+            continue;
+        };
         if set.contains(cx.knowledge.sleep_bit) {
             continue;
         }
@@ -32,7 +36,9 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if size.is_some_and(|s| s <= t.page_size()) {
             continue;
         }
-        let size_part = size.map(|s| format!(" of {}", bytes(s))).unwrap_or_default();
+        let size_part = size
+            .map(|s| format!(" of {}", bytes(s)))
+            .unwrap_or_default();
         out.push(Diagnostic {
             lint: INFO.name,
             severity: INFO.severity,

@@ -107,14 +107,22 @@ impl<'a> FunctionCx<'a> {
     pub fn evidence(&self, held: &'a State) -> Option<AtomicEvidence<'a>> {
         let blamed = held.iter().find(|h| h.certain).or_else(|| held.first())?;
         let others = held.iter().filter(|h| !std::ptr::eq(*h, blamed)).collect();
-        Some(AtomicEvidence { blamed, certain: blamed.certain, others })
+        Some(AtomicEvidence {
+            blamed,
+            certain: blamed.certain,
+            others,
+        })
     }
 
     /// "spinlock `priv->lock`", "RCU read-side section".
     pub fn describe(&self, held: &Held) -> String {
         let kind = &self.knowledge.sections[held.kind].kind;
         let key = self.locks.key(held);
-        if key.is_empty() { kind.clone() } else { format!("{kind} `{key}`") }
+        if key.is_empty() {
+            kind.clone()
+        } else {
+            format!("{kind} `{key}`")
+        }
     }
 
     pub fn call(&self, index: u32) -> &'a Call {
@@ -129,7 +137,11 @@ impl<'a> FunctionCx<'a> {
             None => call.callee.clone(),
         };
         let args = call.args.join(", ");
-        let args = if args.len() > 60 { format!("{}…", &args[..floor_char(&args, 60)]) } else { args };
+        let args = if args.len() > 60 {
+            format!("{}…", &args[..floor_char(&args, 60)])
+        } else {
+            args
+        };
         format!("{name}({args})")
     }
 
@@ -137,8 +149,16 @@ impl<'a> FunctionCx<'a> {
     pub fn atomic_parts(&self, ev: &AtomicEvidence) -> (String, Vec<Label>, Vec<String>) {
         let site = self.call(ev.blamed.site);
         let what = self.describe(ev.blamed);
-        let how = if ev.certain { "is held" } else { "is held on some paths to this call" };
-        let tail = format!("{what} {how} (`{}` at line {})", acquirer_name(site), site.span.line);
+        let how = if ev.certain {
+            "is held"
+        } else {
+            "is held on some paths to this call"
+        };
+        let tail = format!(
+            "{what} {how} (`{}` at line {})",
+            acquirer_name(site),
+            site.span.line
+        );
         let label = Label {
             file: self.file.path.clone(),
             span: site.span,
@@ -159,7 +179,11 @@ impl<'a> FunctionCx<'a> {
     }
 
     pub fn severity(&self, info: &LintInfo, ev: &AtomicEvidence) -> Severity {
-        if ev.certain { info.severity } else { Severity::Warning }
+        if ev.certain {
+            info.severity
+        } else {
+            Severity::Warning
+        }
     }
 
     /// Advice for an allocation in this section: allocate earlier first, flags last.
@@ -167,9 +191,14 @@ impl<'a> FunctionCx<'a> {
         let site = self.call(held.site);
         let key = self.locks.key(held);
         if key.is_empty() {
-            format!("allocate before `{}` (or preallocate, e.g. at probe or open time)", acquirer_name(site))
+            format!(
+                "allocate before `{}` (or preallocate, e.g. at probe or open time)",
+                acquirer_name(site)
+            )
         } else {
-            format!("allocate before taking `{key}` (or preallocate, e.g. at probe or open time) and only publish the pointer under the lock")
+            format!(
+                "allocate before taking `{key}` (or preallocate, e.g. at probe or open time) and only publish the pointer under the lock"
+            )
         }
     }
 }
@@ -191,5 +220,9 @@ pub fn floor_char(s: &str, mut i: usize) -> usize {
 
 /// Shortens an argument for a message.
 pub fn short(s: &str) -> String {
-    if s.len() > 60 { format!("{}…", &s[..floor_char(s, 60)]) } else { s.to_string() }
+    if s.len() > 60 {
+        format!("{}…", &s[..floor_char(s, 60)])
+    } else {
+        s.to_string()
+    }
 }

@@ -14,7 +14,11 @@ pub const INFO: LintInfo = LintInfo {
 };
 
 /// Parameter types that mark a callback run in atomic context (timers, tasklets).
-const ATOMIC_CALLBACK_PARAMS: &[&str] = &["struct timer_list", "struct tasklet_struct", "struct hrtimer"];
+const ATOMIC_CALLBACK_PARAMS: &[&str] = &[
+    "struct timer_list",
+    "struct tasklet_struct",
+    "struct hrtimer",
+];
 
 /// Whether call `call_index` provably runs in process context, as far as this function
 /// shows: no lock or atomic section is held at the call on any path, the function is
@@ -30,18 +34,31 @@ fn provably_process_context(cx: &FunctionCx, call_index: usize) -> bool {
         return false;
     }
     let no_lock = matches!(cx.locks.at_call.get(call_index), Some(Some(held)) if held.is_empty());
-    let atomic_signature = f.params.iter().any(|p| ATOMIC_CALLBACK_PARAMS.iter().any(|t| p.ty.contains(t)))
+    let atomic_signature = f
+        .params
+        .iter()
+        .any(|p| ATOMIC_CALLBACK_PARAMS.iter().any(|t| p.ty.contains(t)))
         || (f.params.len() == 2 && f.params[0].name == "irq");
     no_lock && !atomic_signature
 }
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for (i, call) in cx.function.calls.iter().enumerate() {
-        let Some(a) = alloc::allocator(cx, call) else { continue };
-        let crate::knowledge::GfpArg::At(g) = a.gfp_arg else { continue };
-        let Some(text) = call.args.get(g) else { continue };
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
+        let crate::knowledge::GfpArg::At(g) = a.gfp_arg else {
+            continue;
+        };
+        let Some(text) = call.args.get(g) else {
+            continue;
+        };
         // `in_atomic() ? GFP_ATOMIC : GFP_KERNEL` already picks by context.
-        if text.contains('?') || !text.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == "GFP_ATOMIC") {
+        if text.contains('?')
+            || !text
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w == "GFP_ATOMIC")
+        {
             continue;
         }
         if !provably_process_context(cx, i) {

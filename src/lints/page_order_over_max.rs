@@ -16,16 +16,26 @@ pub const INFO: LintInfo = LintInfo {
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let t = &cx.options.target;
     for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else { continue };
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
         if !matches!(a.family.as_str(), "pages" | "pages_exact") {
             continue;
         }
         let (order, what) = if a.order_arg.is_some() {
-            let Some(o) = alloc::request_order(cx, call, a) else { continue };
-            let text = call.args.get(a.order_arg.unwrap_or(0)).map(|s| super::short(s)).unwrap_or_default();
+            let Some(o) = alloc::request_order(cx, call, a) else {
+                continue;
+            };
+            let text = call
+                .args
+                .get(a.order_arg.unwrap_or(0))
+                .map(|s| super::short(s))
+                .unwrap_or_default();
             (o, format!("order `{text}` = {o}"))
         } else {
-            let Some(size) = alloc::request_size(cx, call, a) else { continue };
+            let Some(size) = alloc::request_size(cx, call, a) else {
+                continue;
+            };
             let o = u64::from(t.get_order(size));
             (o, format!("{} (order {o})", bytes(size)))
         };

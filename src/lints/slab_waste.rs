@@ -21,17 +21,23 @@ pub const MIN_WASTE_BYTES: u64 = 128;
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let t = &cx.options.target;
     for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else { continue };
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
         // devm_kmalloc adds its own header to the size, so its class is not the request's.
         if a.family != "kmalloc" {
             continue;
         }
-        let Some(size) = alloc::request_size(cx, call, a) else { continue };
+        let Some(size) = alloc::request_size(cx, call, a) else {
+            continue;
+        };
         if size == 0 {
             continue;
         }
         let bucket = t.kmalloc_bucket(size);
-        let Some(actual) = bucket.bytes() else { continue };
+        let Some(actual) = bucket.bytes() else {
+            continue;
+        };
         let (wasted, permille) = waste(size, actual);
         if wasted < MIN_WASTE_BYTES || permille < MIN_WASTE_PERMILLE {
             continue;
@@ -39,17 +45,25 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let served = match bucket {
             Bucket::Slab(c) => format!("the kmalloc-{} cache ({c}-byte objects)", class_name(c)),
             Bucket::Pages { order, bytes } => {
-                format!("the page allocator as an order-{order} block ({bytes} bytes, above the largest kmalloc cache)")
+                format!(
+                    "the page allocator as an order-{order} block ({bytes} bytes, above the largest kmalloc cache)"
+                )
             }
             Bucket::TooLarge => continue,
         };
         let help = match bucket {
             Bucket::Slab(_) => {
                 let below = t.kmalloc_classes.iter().rev().find(|&&c| c < size).copied();
-                let trim = below.map(|b| format!("trim the request to {b} bytes (the next class down) or ")).unwrap_or_default();
-                format!("{trim}grow it to use the {actual} bytes; for many objects of this size, a dedicated kmem_cache (kmem_cache_create) packs them without rounding")
+                let trim = below
+                    .map(|b| format!("trim the request to {b} bytes (the next class down) or "))
+                    .unwrap_or_default();
+                format!(
+                    "{trim}grow it to use the {actual} bytes; for many objects of this size, a dedicated kmem_cache (kmem_cache_create) packs them without rounding"
+                )
             }
-            _ => format!("size the buffer to use the whole {actual}-byte block, or use kvmalloc()/vmalloc(), which allocate page by page"),
+            _ => format!(
+                "size the buffer to use the whole {actual}-byte block, or use kvmalloc()/vmalloc(), which allocate page by page"
+            ),
         };
         out.push(Diagnostic {
             lint: INFO.name,
@@ -73,5 +87,9 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
 
 /// `kmalloc-192`, `kmalloc-8k`.
 fn class_name(c: u64) -> String {
-    if c >= 1024 && c.is_multiple_of(1024) { format!("{}k", c / 1024) } else { c.to_string() }
+    if c >= 1024 && c.is_multiple_of(1024) {
+        format!("{}k", c / 1024)
+    } else {
+        c.to_string()
+    }
 }

@@ -14,20 +14,34 @@ pub const INFO: LintInfo = LintInfo {
 
 /// vmalloc variants with a reason to be used for small sizes: mapped to user space
 /// (`vmalloc_user`), 32-bit addressable, huge mappings, special ranges.
-const EXEMPT: &[&str] = &["vmalloc_user", "vmalloc_32", "vmalloc_32_user", "vmalloc_huge", "__vmalloc_node_range"];
+const EXEMPT: &[&str] = &[
+    "vmalloc_user",
+    "vmalloc_32",
+    "vmalloc_32_user",
+    "vmalloc_huge",
+    "__vmalloc_node_range",
+];
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let page = cx.options.target.page_size();
     for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else { continue };
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
         if a.family != "vmalloc" || EXEMPT.contains(&call.callee.as_str()) {
             continue;
         }
-        let Some(size) = alloc::request_size(cx, call, a) else { continue };
+        let Some(size) = alloc::request_size(cx, call, a) else {
+            continue;
+        };
         if size == 0 || size >= page {
             continue;
         }
-        let instead = if call.callee.contains("zalloc") || call.callee == "vcalloc" { "kzalloc()" } else { "kmalloc()" };
+        let instead = if call.callee.contains("zalloc") || call.callee == "vcalloc" {
+            "kzalloc()"
+        } else {
+            "kmalloc()"
+        };
         out.push(Diagnostic {
             lint: INFO.name,
             severity: INFO.severity,

@@ -15,7 +15,15 @@ const MAX_DEFINE_TEXT: usize = 120;
 
 /// Whether `collect` wants a top-level node of this kind.
 pub fn wants(kind: &str) -> bool {
-    matches!(kind, "preproc_def" | "preproc_include" | "struct_specifier" | "union_specifier" | "declaration" | "type_definition")
+    matches!(
+        kind,
+        "preproc_def"
+            | "preproc_include"
+            | "struct_specifier"
+            | "union_specifier"
+            | "declaration"
+            | "type_definition"
+    )
 }
 
 /// Collects what `node` (a top-level item) declares into `facts.decls`.
@@ -26,11 +34,17 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             if d.defines_dropped {
                 return;
             }
-            let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+            let (Some(name), Some(value)) = (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ) else {
                 return;
             };
             let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
-            if value.is_empty() || value.len() > MAX_DEFINE_TEXT || value.contains(['"', '{', ';', '#']) {
+            if value.is_empty()
+                || value.len() > MAX_DEFINE_TEXT
+                || value.contains(['"', '{', ';', '#'])
+            {
                 return;
             }
             if d.defines.len() >= MAX_DEFINES_PER_FILE {
@@ -38,10 +52,16 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 d.defines_dropped = true;
                 return;
             }
-            d.defines.push(Define { name: text(name, src).to_string(), value });
+            d.defines.push(Define {
+                name: text(name, src).to_string(),
+                value,
+            });
         }
         "preproc_include" => {
-            if let Some(path) = node.child_by_field_name("path").filter(|p| p.kind() == "string_literal") {
+            if let Some(path) = node
+                .child_by_field_name("path")
+                .filter(|p| p.kind() == "string_literal")
+            {
                 let t = text(path, src).trim_matches('"');
                 if !t.is_empty() {
                     d.includes.push(t.to_string());
@@ -57,15 +77,27 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             }
         }
         "type_definition" => {
-            let Some(ty) = node.child_by_field_name("type") else { return };
+            let Some(ty) = node.child_by_field_name("type") else {
+                return;
+            };
             let mut cursor = node.walk();
-            let decls: Vec<Node> = node.children_by_field_name("declarator", &mut cursor).collect();
+            let decls: Vec<Node> = node
+                .children_by_field_name("declarator", &mut cursor)
+                .collect();
             let is_record = matches!(ty.kind(), "struct_specifier" | "union_specifier");
-            let tag = ty.child_by_field_name("name").map(|n| text(n, src).to_string());
-            let keyword = if ty.kind() == "union_specifier" { "union" } else { "struct" };
+            let tag = ty
+                .child_by_field_name("name")
+                .map(|n| text(n, src).to_string());
+            let keyword = if ty.kind() == "union_specifier" {
+                "union"
+            } else {
+                "struct"
+            };
             for decl in decls {
                 let pointer = decl.kind() != "type_identifier";
-                let Some(alias) = identifier_in(decl, src) else { continue };
+                let Some(alias) = identifier_in(decl, src) else {
+                    continue;
+                };
                 let target = match (&tag, is_record) {
                     (Some(tag), true) => format!("{keyword} {tag}"),
                     (None, true) if !pointer => {
@@ -76,7 +108,11 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                     (None, true) => continue,
                     _ => clean_text(&src[ty.byte_range()], 80),
                 };
-                let target = if pointer { format!("{target} *") } else { target };
+                let target = if pointer {
+                    format!("{target} *")
+                } else {
+                    target
+                };
                 facts.decls.typedefs.push((alias, target));
             }
             if is_record && tag.is_some() {
@@ -94,20 +130,37 @@ fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
 /// The identifier a (possibly pointer/array) declarator declares.
 fn identifier_in(mut d: Node, src: &[u8]) -> Option<String> {
     for _ in 0..16 {
-        if matches!(d.kind(), "identifier" | "type_identifier" | "field_identifier") {
+        if matches!(
+            d.kind(),
+            "identifier" | "type_identifier" | "field_identifier"
+        ) {
             return Some(text(d, src).to_string());
         }
-        d = d.child_by_field_name("declarator").or_else(|| d.named_child(0))?;
+        d = d
+            .child_by_field_name("declarator")
+            .or_else(|| d.named_child(0))?;
     }
     None
 }
 
 /// Records a struct/union with a body. `alias` names an anonymous one.
-fn struct_def(node: Node, alias: Option<String>, src: &[u8], original: &[u8], facts: &mut FileFacts) {
-    let Some(body) = node.child_by_field_name("body") else { return };
+fn struct_def(
+    node: Node,
+    alias: Option<String>,
+    src: &[u8],
+    original: &[u8],
+    facts: &mut FileFacts,
+) {
+    let Some(body) = node.child_by_field_name("body") else {
+        return;
+    };
     let is_union = node.kind() == "union_specifier";
     let name = match (node.child_by_field_name("name"), alias) {
-        (Some(n), _) => format!("{} {}", if is_union { "union" } else { "struct" }, text(n, src)),
+        (Some(n), _) => format!(
+            "{} {}",
+            if is_union { "union" } else { "struct" },
+            text(n, src)
+        ),
         (None, Some(a)) => a,
         (None, None) => return,
     };
@@ -134,7 +187,9 @@ fn struct_def(node: Node, alias: Option<String>, src: &[u8], original: &[u8], fa
             break;
         };
         let mut c2 = f.walk();
-        let has_bitfield = f.named_children(&mut c2).any(|c| c.kind() == "bitfield_clause");
+        let has_bitfield = f
+            .named_children(&mut c2)
+            .any(|c| c.kind() == "bitfield_clause");
         if has_bitfield
             || contains(raw, b"aligned")
             || contains(raw, b"packed")
@@ -168,7 +223,10 @@ fn struct_def(node: Node, alias: Option<String>, src: &[u8], original: &[u8], fa
             }
         }
         for decl in decls {
-            let mut field = Field { ty: ty_text.clone(), ..Field::default() };
+            let mut field = Field {
+                ty: ty_text.clone(),
+                ..Field::default()
+            };
             let mut d = decl;
             for _ in 0..16 {
                 match d.kind() {
@@ -190,7 +248,10 @@ fn struct_def(node: Node, alias: Option<String>, src: &[u8], original: &[u8], fa
                     }
                     _ => {}
                 }
-                match d.child_by_field_name("declarator").or_else(|| d.named_child(0)) {
+                match d
+                    .child_by_field_name("declarator")
+                    .or_else(|| d.named_child(0))
+                {
                     Some(n) => d = n,
                     None => break,
                 }
@@ -202,7 +263,12 @@ fn struct_def(node: Node, alias: Option<String>, src: &[u8], original: &[u8], fa
             }
         }
     }
-    facts.decls.structs.push(StructDef { name, is_union, packed, fields });
+    facts.decls.structs.push(StructDef {
+        name,
+        is_union,
+        packed,
+        fields,
+    });
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -224,7 +290,11 @@ fn field_from_text(text: &str) -> Option<Field> {
     while let Some(r) = rest.strip_prefix('[') {
         let close = r.find(']')?;
         let d = r[..close].trim();
-        dims.push(if d.is_empty() { "0".to_string() } else { d.to_string() });
+        dims.push(if d.is_empty() {
+            "0".to_string()
+        } else {
+            d.to_string()
+        });
         rest = r[close + 1..].trim_start();
     }
     if !rest.is_empty() {
@@ -235,5 +305,9 @@ fn field_from_text(text: &str) -> Option<Field> {
     if ty.is_empty() {
         return None;
     }
-    Some(Field { ty: ty.join(" "), pointer: false, dims })
+    Some(Field {
+        ty: ty.join(" "),
+        pointer: false,
+        dims,
+    })
 }

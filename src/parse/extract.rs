@@ -17,9 +17,18 @@ pub const MAX_NESTING: usize = 200;
 /// Longest argument text kept; longer arguments are cut (and then evaluate as unknown).
 pub const MAX_ARG_TEXT: usize = 240;
 
-pub fn extract(path: &str, tree: &Tree, src: &[u8], original: &[u8], knowledge: &Knowledge) -> FileFacts {
+pub fn extract(
+    path: &str,
+    tree: &Tree,
+    src: &[u8],
+    original: &[u8],
+    knowledge: &Knowledge,
+) -> FileFacts {
     let root = tree.root_node();
-    let mut facts = FileFacts { path: path.to_string(), ..FileFacts::default() };
+    let mut facts = FileFacts {
+        path: path.to_string(),
+        ..FileFacts::default()
+    };
     if root.has_error() {
         facts.parse_errors = count_errors(root);
     }
@@ -149,7 +158,12 @@ fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
     std::str::from_utf8(&src[node.start_byte()..node.end_byte()]).unwrap_or("")
 }
 
-fn function<'a>(def: Node<'a>, src: &'a [u8], original: &'a [u8], knowledge: &'a Knowledge) -> Option<Function> {
+fn function<'a>(
+    def: Node<'a>,
+    src: &'a [u8],
+    original: &'a [u8],
+    knowledge: &'a Knowledge,
+) -> Option<Function> {
     let body = def.child_by_field_name("body")?;
     let declarator = def.child_by_field_name("declarator")?;
     // Walk down pointer/parenthesized declarators to the function declarator.
@@ -160,7 +174,9 @@ fn function<'a>(def: Node<'a>, src: &'a [u8], original: &'a [u8], knowledge: &'a
             fdecl = Some(d);
             break;
         }
-        d = d.child_by_field_name("declarator").or_else(|| d.named_child(0))?;
+        d = d
+            .child_by_field_name("declarator")
+            .or_else(|| d.named_child(0))?;
     }
     let fdecl = fdecl?;
     let mut name_node = fdecl.child_by_field_name("declarator")?;
@@ -168,7 +184,10 @@ fn function<'a>(def: Node<'a>, src: &'a [u8], original: &'a [u8], knowledge: &'a
         if name_node.kind() == "identifier" {
             break;
         }
-        match name_node.child_by_field_name("declarator").or_else(|| name_node.named_child(0)) {
+        match name_node
+            .child_by_field_name("declarator")
+            .or_else(|| name_node.named_child(0))
+        {
             Some(n) => name_node = n,
             None => break,
         }
@@ -188,8 +207,14 @@ fn function<'a>(def: Node<'a>, src: &'a [u8], original: &'a [u8], knowledge: &'a
             if p.kind() != "parameter_declaration" {
                 continue;
             }
-            let ty = p.child_by_field_name("type").map(|t| clean_text(&original[t.byte_range()], 80)).unwrap_or_default();
-            let pname = p.child_by_field_name("declarator").map(|d| innermost_identifier(d, src)).unwrap_or_default();
+            let ty = p
+                .child_by_field_name("type")
+                .map(|t| clean_text(&original[t.byte_range()], 80))
+                .unwrap_or_default();
+            let pname = p
+                .child_by_field_name("declarator")
+                .map(|d| innermost_identifier(d, src))
+                .unwrap_or_default();
             params.push(Param { name: pname, ty });
         }
     }
@@ -210,7 +235,10 @@ fn function<'a>(def: Node<'a>, src: &'a [u8], original: &'a [u8], knowledge: &'a
         name_span: span_of(name_node),
         params,
         calls: builder.calls,
-        cfg: Cfg { nodes: builder.nodes, scope_parents: builder.scope_parents },
+        cfg: Cfg {
+            nodes: builder.nodes,
+            scope_parents: builder.scope_parents,
+        },
         truncated: builder.truncated,
     })
 }
@@ -220,7 +248,10 @@ fn innermost_identifier(mut d: Node, src: &[u8]) -> String {
         if d.kind() == "identifier" {
             return text(d, src).to_string();
         }
-        match d.child_by_field_name("declarator").or_else(|| d.named_child(0)) {
+        match d
+            .child_by_field_name("declarator")
+            .or_else(|| d.named_child(0))
+        {
             Some(n) => d = n,
             None => break,
         }
@@ -254,8 +285,18 @@ struct CfgBuilder<'a> {
 }
 
 impl<'a> CfgBuilder<'a> {
-    fn new(src: &'a [u8], original: &'a [u8], knowledge: &'a Knowledge, params: &[Param], root: Node<'a>) -> Self {
-        let gfp_params = params.iter().filter(|p| p.ty.contains("gfp_t")).map(|p| p.name.clone()).collect();
+    fn new(
+        src: &'a [u8],
+        original: &'a [u8],
+        knowledge: &'a Knowledge,
+        params: &[Param],
+        root: Node<'a>,
+    ) -> Self {
+        let gfp_params = params
+            .iter()
+            .filter(|p| p.ty.contains("gfp_t"))
+            .map(|p| p.name.clone())
+            .collect();
         CfgBuilder {
             src,
             original,
@@ -276,7 +317,11 @@ impl<'a> CfgBuilder<'a> {
     }
 
     fn new_node(&mut self, kind: NodeKind) -> u32 {
-        self.nodes.push(CfgNode { kind, succs: Vec::new(), scope: self.scope });
+        self.nodes.push(CfgNode {
+            kind,
+            succs: Vec::new(),
+            scope: self.scope,
+        });
         (self.nodes.len() - 1) as u32
     }
 
@@ -324,7 +369,10 @@ impl<'a> CfgBuilder<'a> {
                 if kind == "call_expression" {
                     let idx = self.record_call(node, target);
                     let kind = match self.calls[idx as usize].guard_class {
-                        Some(_) => NodeKind::Guard { call: idx, scope: self.scope },
+                        Some(_) => NodeKind::Guard {
+                            call: idx,
+                            scope: self.scope,
+                        },
                         None => NodeKind::Call(idx),
                     };
                     cur = Some(self.append(cur, kind));
@@ -397,11 +445,17 @@ impl<'a> CfgBuilder<'a> {
     fn record_call(&mut self, node: Node, target: Option<Node>) -> u32 {
         let func = node.child_by_field_name("function");
         let args_node = node.child_by_field_name("arguments");
-        let mut call = Call { span: span_of(node), ..Call::default() };
+        let mut call = Call {
+            span: span_of(node),
+            ..Call::default()
+        };
         let mut arg_nodes: Vec<Node> = Vec::new();
         if let Some(a) = args_node {
             let mut c = a.walk();
-            arg_nodes = a.named_children(&mut c).filter(|n| n.kind() != "comment").collect();
+            arg_nodes = a
+                .named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .collect();
         }
         call.arg_count = arg_nodes.len() as u32;
         match func {
@@ -419,15 +473,21 @@ impl<'a> CfgBuilder<'a> {
         }
         if let Some(t) = target {
             call.assigned_to = Some(match t.kind() {
-                "identifier" | "field_expression" | "subscript_expression" => clean_text(&self.original[t.byte_range()], 120),
+                "identifier" | "field_expression" | "subscript_expression" => {
+                    clean_text(&self.original[t.byte_range()], 120)
+                }
                 _ => innermost_identifier(t, self.src),
             });
         }
         if self.keeps_args(&call.callee, call.guard_class.is_some(), args_node) {
-            call.args = arg_nodes.iter().map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT)).collect();
+            call.args = arg_nodes
+                .iter()
+                .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
+                .collect();
         }
         let idx = self.calls.len() as u32;
-        self.call_at.insert((node.start_byte(), node.end_byte()), idx);
+        self.call_at
+            .insert((node.start_byte(), node.end_byte()), idx);
         self.calls.push(call);
         idx
     }
@@ -445,7 +505,9 @@ impl<'a> CfgBuilder<'a> {
         }
         let Some(args) = args else { return false };
         let raw = &self.src[args.byte_range()];
-        contains(raw, b"GFP") || contains(raw, b"gfp") || self.gfp_params.iter().any(|p| contains(raw, p.as_bytes()))
+        contains(raw, b"GFP")
+            || contains(raw, b"gfp")
+            || self.gfp_params.iter().any(|p| contains(raw, p.as_bytes()))
     }
 
     /// Builds the CFG of one statement, entered from `cur`; returns where control
@@ -522,7 +584,9 @@ impl<'a> CfgBuilder<'a> {
             "for_statement" => {
                 let mut c = cur;
                 let mut cursor = node.walk();
-                let inits: Vec<Node> = node.children_by_field_name("initializer", &mut cursor).collect();
+                let inits: Vec<Node> = node
+                    .children_by_field_name("initializer", &mut cursor)
+                    .collect();
                 for init in inits {
                     c = self.expression(init, c);
                 }
@@ -534,7 +598,9 @@ impl<'a> CfgBuilder<'a> {
                     Some(cn) => self.expression(cn, Some(head)),
                     None => Some(head),
                 };
-                let (t, f) = cond.map(|cn| self.condition_facts(cn, 0)).unwrap_or_default();
+                let (t, f) = cond
+                    .map(|cn| self.condition_facts(cn, 0))
+                    .unwrap_or_default();
                 let body_entry = self.assume(after_cond, &t);
                 if cond.is_some()
                     && let Some(fe) = self.assume(after_cond, &f)
@@ -551,7 +617,8 @@ impl<'a> CfgBuilder<'a> {
                     self.edge(be, cont);
                 }
                 let mut cursor = node.walk();
-                let updates: Vec<Node> = node.children_by_field_name("update", &mut cursor).collect();
+                let updates: Vec<Node> =
+                    node.children_by_field_name("update", &mut cursor).collect();
                 let mut u = Some(cont);
                 for up in updates {
                     u = self.expression(up, u);
@@ -592,7 +659,10 @@ impl<'a> CfgBuilder<'a> {
                 }
                 let value = node.child_by_field_name("value").map(|v| v.id());
                 let mut cursor = node.walk();
-                let stmts: Vec<Node> = node.named_children(&mut cursor).filter(|c| Some(c.id()) != value).collect();
+                let stmts: Vec<Node> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| Some(c.id()) != value)
+                    .collect();
                 let mut c = Some(label);
                 for s in stmts {
                     c = self.statement(s, c, d);
@@ -645,7 +715,8 @@ impl<'a> CfgBuilder<'a> {
                 }
                 c
             }
-            "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_elifdef" | "preproc_else" => {
+            "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_elifdef"
+            | "preproc_else" => {
                 // Configuration alternatives: either side may be compiled in.
                 let alt = node.child_by_field_name("alternative");
                 let skip: Vec<usize> = ["condition", "name", "alternative"]
@@ -653,7 +724,10 @@ impl<'a> CfgBuilder<'a> {
                     .filter_map(|f| node.child_by_field_name(f).map(|n| n.id()))
                     .collect();
                 let mut cursor = node.walk();
-                let items: Vec<Node> = node.named_children(&mut cursor).filter(|c| !skip.contains(&c.id())).collect();
+                let items: Vec<Node> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| !skip.contains(&c.id()))
+                    .collect();
                 let then_end = self.items(&items, cur, d);
                 let else_end = match alt {
                     Some(a) => self.statement(a, cur, d),
@@ -661,7 +735,12 @@ impl<'a> CfgBuilder<'a> {
                 };
                 self.join(then_end, else_end)
             }
-            "preproc_def" | "preproc_function_def" | "preproc_call" | "preproc_include" | "comment" | ";" => cur,
+            "preproc_def"
+            | "preproc_function_def"
+            | "preproc_call"
+            | "preproc_include"
+            | "comment"
+            | ";" => cur,
             "ERROR" | "attributed_statement" | "translation_unit" => {
                 let mut cursor = node.walk();
                 let items: Vec<Node> = node.named_children(&mut cursor).collect();
@@ -751,7 +830,13 @@ impl<'a> CfgBuilder<'a> {
         self.join(then_end, else_end)
     }
 
-    fn scoped_guard(&mut self, node: Node<'a>, cond: Option<Node<'a>>, cur: Option<u32>, depth: usize) -> Option<u32> {
+    fn scoped_guard(
+        &mut self,
+        node: Node<'a>,
+        cond: Option<Node<'a>>,
+        cur: Option<u32>,
+        depth: usize,
+    ) -> Option<u32> {
         let mut class = String::new();
         let mut args = Vec::new();
         if let Some(c) = cond {
@@ -761,7 +846,10 @@ impl<'a> CfgBuilder<'a> {
             flatten_comma(inner, &mut parts);
             if let Some((first, rest)) = parts.split_first() {
                 class = text(*first, self.src).trim().to_string();
-                args = rest.iter().map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT)).collect();
+                args = rest
+                    .iter()
+                    .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
+                    .collect();
             }
             // Calls inside the guard's arguments run before the body.
         }
@@ -791,7 +879,11 @@ impl<'a> CfgBuilder<'a> {
         let after = body_end.map(|e| self.append(Some(e), NodeKind::Nop));
         // The `_try` and `cond` forms may skip the body.
         let may_skip = callee == "scoped_cond_guard"
-            || matches!(self.knowledge.guard_op(&class_of(&self.calls[idx as usize])), Some(GuardOp::TryHolds(_)));
+            || matches!(
+                self.knowledge
+                    .guard_op(&class_of(&self.calls[idx as usize])),
+                Some(GuardOp::TryHolds(_))
+            );
         self.join(after, cur.filter(|_| may_skip))
     }
 
@@ -824,8 +916,14 @@ impl<'a> CfgBuilder<'a> {
                 }
             }
             "binary_expression" => {
-                let op = cond.child_by_field_name("operator").map(|o| o.kind()).unwrap_or("");
-                let (Some(l), Some(r)) = (cond.child_by_field_name("left"), cond.child_by_field_name("right")) else {
+                let op = cond
+                    .child_by_field_name("operator")
+                    .map(|o| o.kind())
+                    .unwrap_or("");
+                let (Some(l), Some(r)) = (
+                    cond.child_by_field_name("left"),
+                    cond.child_by_field_name("right"),
+                ) else {
                     return Default::default();
                 };
                 let (lt, lf) = self.condition_facts(l, depth + 1);
@@ -837,9 +935,14 @@ impl<'a> CfgBuilder<'a> {
                 }
             }
             "call_expression" => {
-                let callee = cond.child_by_field_name("function").map(|f| text(f, self.src)).unwrap_or("");
+                let callee = cond
+                    .child_by_field_name("function")
+                    .map(|f| text(f, self.src))
+                    .unwrap_or("");
                 if (callee == "likely" || callee == "unlikely")
-                    && let Some(arg) = cond.child_by_field_name("arguments").and_then(|a| a.named_child(0))
+                    && let Some(arg) = cond
+                        .child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
                 {
                     return self.condition_facts(arg, depth + 1);
                 }
@@ -873,14 +976,21 @@ fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
 }
 
 fn has_default(switch: Node) -> bool {
-    let Some(body) = switch.child_by_field_name("body") else { return false };
+    let Some(body) = switch.child_by_field_name("body") else {
+        return false;
+    };
     let mut cursor = body.walk();
-    body.named_children(&mut cursor).any(|c| c.kind() == "case_statement" && c.child_by_field_name("value").is_none())
+    body.named_children(&mut cursor)
+        .any(|c| c.kind() == "case_statement" && c.child_by_field_name("value").is_none())
 }
 
 fn missing_semicolon(stmt: Node) -> bool {
     let n = stmt.child_count();
-    n > 0 && stmt.child(n - 1).is_some_and(|c| c.is_missing()) && stmt.named_child(0).is_some_and(|c| c.kind() == "call_expression")
+    n > 0
+        && stmt.child(n - 1).is_some_and(|c| c.is_missing())
+        && stmt
+            .named_child(0)
+            .is_some_and(|c| c.kind() == "call_expression")
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {

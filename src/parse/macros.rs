@@ -14,30 +14,114 @@
 
 /// Bare annotation words, replaced with spaces.
 const ANNOTATION_WORDS: &[&str] = &[
-    "__init", "__exit", "__initdata", "__initconst", "__exitdata", "__iomem", "__user", "__rcu",
-    "__percpu", "__force", "__must_check", "__maybe_unused", "__always_unused", "__cold",
-    "__ro_after_init", "__read_mostly", "__refdata", "__ref", "noinline", "__always_inline",
-    "__packed", "__cacheline_aligned", "__cacheline_aligned_in_smp", "____cacheline_aligned",
-    "____cacheline_aligned_in_smp", "__weak", "__noreturn", "__visible", "__used", "__unused",
-    "__latent_entropy", "__randomize_layout", "notrace", "__kprobes", "__sched", "__nocast",
-    "__bitwise", "__init_or_module", "__meminit", "__meminitdata", "__net_init", "__net_exit",
-    "__devinit", "__devexit", "__devinitdata", "__cpuinit", "__safe", "__private", "__iomem_ptr",
-    "asmlinkage", "__deprecated", "__no_kasan_or_inline", "__no_sanitize_address",
-    "__nostackprotector", "__flatten", "__pure", "__malloc", "__must_be_array", "__irq_entry",
-    "__softirq_entry", "__ksym", "__rcu_guarded", "__le16", "__le32", "__le64", "__be16",
-    "__be32", "__be64", "__section_unused", "KERN_EMERG", "KERN_ALERT", "KERN_CRIT",
-    "KERN_ERR", "KERN_WARNING", "KERN_NOTICE", "KERN_INFO", "KERN_DEBUG", "KERN_CONT",
-    "KERN_DEFAULT", "__stringify_1",
+    "__init",
+    "__exit",
+    "__initdata",
+    "__initconst",
+    "__exitdata",
+    "__iomem",
+    "__user",
+    "__rcu",
+    "__percpu",
+    "__force",
+    "__must_check",
+    "__maybe_unused",
+    "__always_unused",
+    "__cold",
+    "__ro_after_init",
+    "__read_mostly",
+    "__refdata",
+    "__ref",
+    "noinline",
+    "__always_inline",
+    "__packed",
+    "__cacheline_aligned",
+    "__cacheline_aligned_in_smp",
+    "____cacheline_aligned",
+    "____cacheline_aligned_in_smp",
+    "__weak",
+    "__noreturn",
+    "__visible",
+    "__used",
+    "__unused",
+    "__latent_entropy",
+    "__randomize_layout",
+    "notrace",
+    "__kprobes",
+    "__sched",
+    "__nocast",
+    "__bitwise",
+    "__init_or_module",
+    "__meminit",
+    "__meminitdata",
+    "__net_init",
+    "__net_exit",
+    "__devinit",
+    "__devexit",
+    "__devinitdata",
+    "__cpuinit",
+    "__safe",
+    "__private",
+    "__iomem_ptr",
+    "asmlinkage",
+    "__deprecated",
+    "__no_kasan_or_inline",
+    "__no_sanitize_address",
+    "__nostackprotector",
+    "__flatten",
+    "__pure",
+    "__malloc",
+    "__must_be_array",
+    "__irq_entry",
+    "__softirq_entry",
+    "__ksym",
+    "__rcu_guarded",
+    "__le16",
+    "__le32",
+    "__le64",
+    "__be16",
+    "__be32",
+    "__be64",
+    "__section_unused",
+    "KERN_EMERG",
+    "KERN_ALERT",
+    "KERN_CRIT",
+    "KERN_ERR",
+    "KERN_WARNING",
+    "KERN_NOTICE",
+    "KERN_INFO",
+    "KERN_DEBUG",
+    "KERN_CONT",
+    "KERN_DEFAULT",
+    "__stringify_1",
 ];
 
 /// Function-like annotations, replaced with spaces together with their parenthesised
 /// arguments. The original text is kept by the caller, so `__must_hold(x)` stays
 /// readable from the original bytes.
 const ANNOTATION_CALLS: &[&str] = &[
-    "__must_hold", "__acquires", "__releases", "__counted_by", "__aligned", "__attribute__",
-    "__attribute", "__printf", "__scanf", "__alloc_size", "__section", "__free", "__cleanup",
-    "__guarded_by", "__pt_guarded_by", "__cond_acquires", "__nonstring", "__assume_aligned",
-    "__diag_ignore", "__realloc_size", "__no_sanitize_or_inline", "__counted_by_le",
+    "__must_hold",
+    "__acquires",
+    "__releases",
+    "__counted_by",
+    "__aligned",
+    "__attribute__",
+    "__attribute",
+    "__printf",
+    "__scanf",
+    "__alloc_size",
+    "__section",
+    "__free",
+    "__cleanup",
+    "__guarded_by",
+    "__pt_guarded_by",
+    "__cond_acquires",
+    "__nonstring",
+    "__assume_aligned",
+    "__diag_ignore",
+    "__realloc_size",
+    "__no_sanitize_or_inline",
+    "__counted_by_le",
     "__counted_by_be",
 ];
 
@@ -154,7 +238,11 @@ pub fn prepass(src: &mut [u8]) -> PrepassStats {
                 }
                 Some(Rewrite::BlankWithArgs) => {
                     let open = skip_space(src, i);
-                    let end = if open < n && src[open] == b'(' { matching_paren(src, open).unwrap_or(i) } else { i };
+                    let end = if open < n && src[open] == b'(' {
+                        matching_paren(src, open).unwrap_or(i)
+                    } else {
+                        i
+                    };
                     blank_keep_newlines(&mut src[start..end]);
                     stats.blanked += 1;
                     i = end;
@@ -165,7 +253,11 @@ pub fn prepass(src: &mut [u8]) -> PrepassStats {
                     let statement_position = matches!(last_sig, b';' | b'{' | b'}' | b')' | b':')
                         || ends_with_word(src, start, b"else");
                     if open < n && src[open] == b'(' && statement_position {
-                        let keyword: &[u8] = if kind == Rewrite::Loop { b"while" } else { b"if" };
+                        let keyword: &[u8] = if kind == Rewrite::Loop {
+                            b"while"
+                        } else {
+                            b"if"
+                        };
                         src[start..start + keyword.len()].copy_from_slice(keyword);
                         src[start + keyword.len()..i].fill(b' ');
                         stats.loops += 1;
@@ -189,7 +281,10 @@ fn find(src: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
     if from >= src.len() {
         return None;
     }
-    src[from..].windows(pat.len()).position(|w| w == pat).map(|p| p + from)
+    src[from..]
+        .windows(pat.len())
+        .position(|w| w == pat)
+        .map(|p| p + from)
 }
 
 fn skip_space(src: &[u8], mut i: usize) -> usize {
@@ -258,7 +353,9 @@ fn ends_with_word(src: &[u8], end: usize, word: &[u8]) -> bool {
     }
     e >= word.len()
         && &src[e - word.len()..e] == word
-        && (e == word.len() || !(src[e - word.len() - 1].is_ascii_alphanumeric() || src[e - word.len() - 1] == b'_'))
+        && (e == word.len()
+            || !(src[e - word.len() - 1].is_ascii_alphanumeric()
+                || src[e - word.len() - 1] == b'_'))
 }
 
 #[cfg(test)]
@@ -274,18 +371,30 @@ mod tests {
 
     #[test]
     fn offsets_are_preserved() {
-        assert_eq!(run("static int __init f(void)"), "static int        f(void)");
-        assert_eq!(run("void f(void) __must_hold(&p->lock) {"), "void f(void)                       {");
+        assert_eq!(
+            run("static int __init f(void)"),
+            "static int        f(void)"
+        );
+        assert_eq!(
+            run("void f(void) __must_hold(&p->lock) {"),
+            "void f(void)                       {"
+        );
         assert_eq!(
             run("{ list_for_each_entry(p, &h, node) { x(); } }"),
             "{ while              (p, &h, node) { x(); } }"
         );
-        assert_eq!(run("{ scoped_guard(spinlock, &l) { x(); } }"), "{ if          (spinlock, &l) { x(); } }");
+        assert_eq!(
+            run("{ scoped_guard(spinlock, &l) { x(); } }"),
+            "{ if          (spinlock, &l) { x(); } }"
+        );
     }
 
     #[test]
     fn literals_comments_and_directives_are_untouched() {
-        assert_eq!(run("s = \"__init\"; /* __iomem */"), "s = \"__init\"; /* __iomem */");
+        assert_eq!(
+            run("s = \"__init\"; /* __iomem */"),
+            "s = \"__init\"; /* __iomem */"
+        );
         let def = "#define list_for_each_entry(a, b, c) \\\n  for (;;)\n";
         assert_eq!(run(def), def);
         // Not in statement position: an expression use stays a call.

@@ -35,7 +35,8 @@ pub fn with_parser<R>(f: impl FnOnce(&mut tree_sitter::Parser) -> R) -> R {
         let mut slot = cell.borrow_mut();
         let parser = slot.get_or_insert_with(|| {
             let mut p = tree_sitter::Parser::new();
-            p.set_language(&tree_sitter_c::LANGUAGE.into()).expect("tree-sitter-c grammar is compatible");
+            p.set_language(&tree_sitter_c::LANGUAGE.into())
+                .expect("tree-sitter-c grammar is compatible");
             p
         });
         f(parser)
@@ -46,7 +47,10 @@ pub fn with_parser<R>(f: impl FnOnce(&mut tree_sitter::Parser) -> R) -> R {
 pub fn validate_source(path: &str, bytes: &[u8]) -> Result<(), FileError> {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
-        return Err(FileError { path: path.into(), message: "binary file (contains NUL bytes), skipped".into() });
+        return Err(FileError {
+            path: path.into(),
+            message: "binary file (contains NUL bytes), skipped".into(),
+        });
     }
     if let Err(e) = std::str::from_utf8(bytes) {
         let (line, col) = line_col(bytes, e.valid_up_to());
@@ -61,20 +65,38 @@ pub fn validate_source(path: &str, bytes: &[u8]) -> Result<(), FileError> {
 fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = offset - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+    let col = offset
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
     (line, col)
 }
 
 /// Reads, validates, pre-processes and parses one file into facts.
-pub fn analyse_file(path: &str, knowledge: &crate::knowledge::Knowledge) -> Result<FileFacts, FileError> {
-    let meta = std::fs::metadata(path).map_err(|e| FileError { path: path.into(), message: io_message(&e) })?;
+pub fn analyse_file(
+    path: &str,
+    knowledge: &crate::knowledge::Knowledge,
+) -> Result<FileFacts, FileError> {
+    let meta = std::fs::metadata(path).map_err(|e| FileError {
+        path: path.into(),
+        message: io_message(&e),
+    })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(FileError {
             path: path.into(),
-            message: format!("file is {} bytes, above the {} byte limit, skipped", meta.len(), MAX_FILE_BYTES),
+            message: format!(
+                "file is {} bytes, above the {} byte limit, skipped",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| FileError { path: path.into(), message: io_message(&e) })?;
+    let bytes = std::fs::read(path).map_err(|e| FileError {
+        path: path.into(),
+        message: io_message(&e),
+    })?;
     facts_from_bytes(path, bytes, knowledge)
 }
 
@@ -88,8 +110,10 @@ pub fn facts_from_bytes(
     let original = bytes;
     let mut rewritten = original.clone();
     macros::prepass(&mut rewritten);
-    let tree = with_parser(|p| p.parse(&rewritten, None))
-        .ok_or_else(|| FileError { path: path.into(), message: "parser gave up on this file".into() })?;
+    let tree = with_parser(|p| p.parse(&rewritten, None)).ok_or_else(|| FileError {
+        path: path.into(),
+        message: "parser gave up on this file".into(),
+    })?;
     let facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
     Ok(facts)
 }

@@ -15,5 +15,13 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 pub fn line(d: &Diagnostic) -> String {
     // A message is one line; keep it so whatever a lint wrote.
     let message = d.message.replace('\n', " ");
-    format!("{}:{}:{}: {}: {} [{}]", d.file, d.span.line, d.span.column, d.severity.as_str(), message, d.lint)
+    format!(
+        "{}:{}:{}: {}: {} [{}]",
+        d.file,
+        d.span.line,
+        d.span.column,
+        d.severity.as_str(),
+        message,
+        d.lint
+    )
 }

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity};
+use codespan_reporting::diagnostic::{
+    Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
+};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config, termcolor};
 
@@ -13,11 +15,18 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
     let mut files = SimpleFiles::new();
     let mut ids: HashMap<String, Option<usize>> = HashMap::new();
     let mut id_of = |path: &str, files: &mut SimpleFiles<String, String>| -> Option<usize> {
-        *ids.entry(path.to_string())
-            .or_insert_with(|| std::fs::read_to_string(path).ok().map(|text| files.add(path.to_string(), text)))
+        *ids.entry(path.to_string()).or_insert_with(|| {
+            std::fs::read_to_string(path)
+                .ok()
+                .map(|text| files.add(path.to_string(), text))
+        })
     };
     let config = Config::default();
-    let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
     for d in diagnostics {
         let Some(file_id) = id_of(&d.file, &mut files) else {
             // The file vanished or changed since it was read: fall back to one line.
@@ -25,12 +34,18 @@ pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
             let _ = writeln!(buffer, "{}", super::gcc::line(d));
             continue;
         };
-        let mut labels = vec![CsLabel::primary(file_id, range(d.span)).with_message(primary_label(d))];
+        let mut labels =
+            vec![CsLabel::primary(file_id, range(d.span)).with_message(primary_label(d))];
         let mut notes = Vec::new();
         for l in &d.labels {
             match id_of(&l.file, &mut files) {
-                Some(id) => labels.push(CsLabel::secondary(id, range(l.span)).with_message(&l.message)),
-                None => notes.push(format!("{}:{}:{}: {}", l.file, l.span.line, l.span.column, l.message)),
+                Some(id) => {
+                    labels.push(CsLabel::secondary(id, range(l.span)).with_message(&l.message))
+                }
+                None => notes.push(format!(
+                    "{}:{}:{}: {}",
+                    l.file, l.span.line, l.span.column, l.message
+                )),
             }
         }
         notes.extend(d.notes.iter().cloned());
