@@ -130,7 +130,7 @@ impl<'a> DeclIndex<'a> {
             let d = &f.decls;
             let mut t = Table::new();
             for def in &d.defines {
-                insert(&mut t, def.name.as_str(), def.value.as_str());
+                insert(&mut t, def.name(), def.value());
             }
             defines.push(t);
             let mut t = Table::new();

@@ -44,10 +44,29 @@ pub struct Decls {
     pub typedefs: Vec<(String, String)>,
 }
 
+/// `#define NAME value`, packed into one allocation (there are ~800,000 of them in
+/// the 6.1 `drivers/` tree).
 #[derive(Debug, Clone, Default)]
 pub struct Define {
-    pub name: String,
-    pub value: String,
+    text: Box<str>,
+    name_len: u32,
+}
+
+impl Define {
+    pub fn new(name: &str, value: &str) -> Define {
+        Define {
+            text: format!("{name}{value}").into_boxed_str(),
+            name_len: name.len() as u32,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.text[..self.name_len as usize]
+    }
+
+    pub fn value(&self) -> &str {
+        &self.text[self.name_len as usize..]
+    }
 }
 
 /// A struct or union definition.

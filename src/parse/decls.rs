@@ -43,7 +43,8 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
             if value.is_empty()
                 || value.len() > MAX_DEFINE_TEXT
-                || value.contains(['"', '{', ';', '#'])
+                || value.contains(['"', '{', ';', '#', '[', '='])
+                || !maybe_constant(&value)
             {
                 return;
             }
@@ -52,10 +53,7 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 d.defines_dropped = true;
                 return;
             }
-            d.defines.push(Define {
-                name: text(name, src).to_string(),
-                value,
-            });
+            d.defines.push(Define::new(text(name, src), &value));
         }
         "preproc_include" => {
             if let Some(path) = node
@@ -310,4 +308,84 @@ fn field_from_text(text: &str) -> Option<Field> {
         pointer: false,
         dims,
     })
+}
+
+/// Whether a macro body may be a constant expression: every lower-case word is `sizeof`,
+/// a type word, a helper the evaluator knows, or follows `struct`/`union`/`enum`.
+/// Bodies calling functions or reading variables (`readl(base + 4)`) are not kept.
+fn maybe_constant(value: &str) -> bool {
+    const OK: &[&str] = &[
+        "sizeof",
+        "struct",
+        "union",
+        "enum",
+        "unsigned",
+        "signed",
+        "int",
+        "long",
+        "short",
+        "char",
+        "bool",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "s8",
+        "s16",
+        "s32",
+        "s64",
+        "min",
+        "max",
+        "min_t",
+        "max_t",
+        "array_size",
+        "array3_size",
+        "get_order",
+        "roundup_pow_of_two",
+        "round_up",
+        "roundup",
+        "ulong",
+        "uint",
+    ];
+    let mut after_tag = false;
+    for word in value.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if word.is_empty() || word.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let lower = word.starts_with(|c: char| c.is_ascii_lowercase());
+        if lower
+            && !after_tag
+            && !OK.contains(&word)
+            && !word.ends_with("_t")
+            && !word.starts_with("__")
+        {
+            return false;
+        }
+        after_tag = matches!(word, "struct" | "union" | "enum");
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn define_filter_and_packing() {
+        assert!(maybe_constant("(4096 + 4)"));
+        assert!(maybe_constant("(RX_DESCS * sizeof(struct rx_desc))"));
+        assert!(maybe_constant("((u32)BIT(3))"));
+        assert!(!maybe_constant("readl(base + 4)"));
+        assert!(!maybe_constant("(priv->len)"));
+        let d = Define::new("RING", "(256 * 4)");
+        assert_eq!((d.name(), d.value()), ("RING", "(256 * 4)"));
+    }
+
+    #[test]
+    fn fields_from_text() {
+        let f = field_from_text("__le32 vals[4][2];").unwrap();
+        assert_eq!((f.ty.as_str(), f.dims.len()), ("__le32", 2));
+        assert!(field_from_text("u32 a : 3;").is_none());
+        assert!(field_from_text("void (*fn)(void);").is_none());
+    }
 }
