@@ -126,7 +126,7 @@ impl<'a> DeclIndex<'a> {
         let mut typedefs = Vec::with_capacity(files.len());
         let mut includes = Vec::with_capacity(files.len());
         let mut fields = FieldIndex::new();
-        for (fi, f) in files.iter().enumerate() {
+        for f in files {
             let d = &f.decls;
             let mut t = Table::new();
             for def in &d.defines {
@@ -153,23 +153,40 @@ impl<'a> DeclIndex<'a> {
                 .collect();
             inc.dedup();
             includes.push(inc);
-            for func in &f.functions {
-                for call in &func.calls {
-                    let Some(path) = call.assigned_to.as_deref().and_then(field_key) else {
+        }
+        // Stores into fields: allocator results first, then other call results, kept
+        // only for fields that also receive an allocation (they make those unknown).
+        for pass_allocs in [true, false] {
+            for (fi, f) in files.iter().enumerate() {
+                let dir = dir_of(&f.path);
+                for call in f.functions.iter().flat_map(|func| &func.calls) {
+                    let Some(lhs) = call.assigned_to.as_deref() else {
                         continue;
                     };
-                    let store = match knowledge.allocator(&call.callee) {
-                        Some(a) if !call.indirect => FieldStore::Family(a.family.as_str()),
-                        _ => FieldStore::Mixed,
+                    let alloc = knowledge.allocator(&call.callee).filter(|_| !call.indirect);
+                    if alloc.is_some() != pass_allocs {
+                        continue;
+                    }
+                    let Some(key) = field_key(lhs) else { continue };
+                    let store = match alloc {
+                        Some(a) => FieldStore::Family(a.family.as_str()),
+                        None => FieldStore::Mixed,
                     };
-                    let per_file = fields.entry(dir).or_default().entry(path).or_default();
-                    match per_file.last_mut() {
-                        Some((file, old)) if *file == fi as u32 => {
+                    let per_file = if pass_allocs {
+                        fields.entry(dir).or_default().entry(key).or_default()
+                    } else {
+                        match fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
+                            Some(v) => v,
+                            None => continue,
+                        }
+                    };
+                    match per_file.iter_mut().find(|(file, _)| *file == fi as u32) {
+                        Some((_, old)) => {
                             if *old != store {
                                 *old = FieldStore::Mixed;
                             }
                         }
-                        _ => per_file.push((fi as u32, store)),
+                        None => per_file.push((fi as u32, store)),
                     }
                 }
             }
