@@ -7,6 +7,8 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::consteval::{Env, Evaluator};
 use crate::facts::{FileFacts, StructDef};
 use crate::knowledge::Knowledge;
@@ -53,6 +55,18 @@ fn insert<'a, T: PartialEq + Copy>(t: &mut Table<'a, T>, k: &'a str, v: T) {
         .or_insert(Some(v));
 }
 
+/// Records that file `fi` stores `store` into a field.
+fn merge<'a>(per_file: &mut Vec<(u32, FieldStore<'a>)>, fi: u32, store: FieldStore<'a>) {
+    match per_file.iter_mut().find(|(file, _)| *file == fi) {
+        Some((_, old)) => {
+            if *old != store {
+                *old = FieldStore::Mixed;
+            }
+        }
+        None => per_file.push((fi, store)),
+    }
+}
+
 /// The directory part of a path (`drivers/net/foo` of `drivers/net/foo/a.c`).
 pub fn dir_of(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
@@ -92,6 +106,9 @@ fn normalize(path: &str) -> String {
 /// (`desc->data`, `ctx->data`), while one struct is usually reached by one name.
 /// `None` when the expression is not a field access.
 pub fn field_key(lhs: &str) -> Option<String> {
+    if !lhs.contains("->") && !lhs.contains('.') {
+        return None;
+    }
     let lhs: String = lhs.chars().filter(|c| !c.is_whitespace()).collect();
     if !lhs.contains("->") && !lhs.contains('.') {
         return None;
@@ -117,77 +134,101 @@ pub fn field_key(lhs: &str) -> Option<String> {
 impl<'a> DeclIndex<'a> {
     pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> DeclIndex<'a> {
         let by_path: HashMap<String, u32> = files
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, f)| (normalize(&f.path), i as u32))
+            .collect();
+        // Per file, in parallel: declaration tables, resolved includes, and the fields
+        // that receive allocator results.
+        type PerFile<'a> = (
+            Table<'a, &'a str>,
+            Table<'a, &'a StructDef>,
+            Table<'a, &'a str>,
+            Vec<u32>,
+            Vec<(String, FieldStore<'a>)>,
+        );
+        let per_file: Vec<PerFile<'a>> = files
+            .par_iter()
+            .map(|f| {
+                let d = &f.decls;
+                let mut defs = Table::new();
+                for def in &d.defines {
+                    insert(&mut defs, def.name(), def.value());
+                }
+                let mut structs = Table::new();
+                for s in &d.structs {
+                    structs
+                        .entry(s.name.as_str())
+                        .and_modify(|o| *o = None)
+                        .or_insert(Some(s));
+                }
+                let mut typedefs = Table::new();
+                for (name, ty) in &d.typedefs {
+                    insert(&mut typedefs, name.as_str(), ty.as_str());
+                }
+                let dir = dir_of(&f.path);
+                let mut inc: Vec<u32> = d
+                    .includes
+                    .iter()
+                    .filter_map(|i| by_path.get(&normalize(&join(dir, i))).copied())
+                    .collect();
+                inc.dedup();
+                let allocs = f
+                    .functions
+                    .iter()
+                    .flat_map(|func| &func.calls)
+                    .filter(|c| !c.indirect)
+                    .filter_map(|c| {
+                        let a = knowledge.allocator(&c.callee)?;
+                        Some((
+                            field_key(c.assigned_to.as_deref()?)?,
+                            FieldStore::Family(a.family.as_str()),
+                        ))
+                    })
+                    .collect();
+                (defs, structs, typedefs, inc, allocs)
+            })
             .collect();
         let mut defines = Vec::with_capacity(files.len());
         let mut structs = Vec::with_capacity(files.len());
         let mut typedefs = Vec::with_capacity(files.len());
         let mut includes = Vec::with_capacity(files.len());
         let mut fields = FieldIndex::new();
-        for f in files {
-            let d = &f.decls;
-            let mut t = Table::new();
-            for def in &d.defines {
-                insert(&mut t, def.name(), def.value());
-            }
-            defines.push(t);
-            let mut t = Table::new();
-            for s in &d.structs {
-                t.entry(s.name.as_str())
-                    .and_modify(|o| *o = None)
-                    .or_insert(Some(s));
-            }
-            structs.push(t);
-            let mut t = Table::new();
-            for (name, ty) in &d.typedefs {
-                insert(&mut t, name.as_str(), ty.as_str());
-            }
+        for (fi, (d, s, t, i, allocs)) in per_file.into_iter().enumerate() {
+            defines.push(d);
+            structs.push(s);
             typedefs.push(t);
-            let dir = dir_of(&f.path);
-            let mut inc: Vec<u32> = d
-                .includes
-                .iter()
-                .filter_map(|i| by_path.get(&normalize(&join(dir, i))).copied())
-                .collect();
-            inc.dedup();
-            includes.push(inc);
+            includes.push(i);
+            let dir = dir_of(&files[fi].path);
+            for (key, store) in allocs {
+                merge(
+                    fields.entry(dir).or_default().entry(key).or_default(),
+                    fi as u32,
+                    store,
+                );
+            }
         }
-        // Stores into fields: allocator results first, then other call results, kept
-        // only for fields that also receive an allocation (they make those unknown).
-        for pass_allocs in [true, false] {
-            for (fi, f) in files.iter().enumerate() {
-                let dir = dir_of(&f.path);
-                for call in f.functions.iter().flat_map(|func| &func.calls) {
-                    let Some(lhs) = call.assigned_to.as_deref() else {
-                        continue;
-                    };
-                    let alloc = knowledge.allocator(&call.callee).filter(|_| !call.indirect);
-                    if alloc.is_some() != pass_allocs {
-                        continue;
-                    }
-                    let Some(key) = field_key(lhs) else { continue };
-                    let store = match alloc {
-                        Some(a) => FieldStore::Family(a.family.as_str()),
-                        None => FieldStore::Mixed,
-                    };
-                    let per_file = if pass_allocs {
-                        fields.entry(dir).or_default().entry(key).or_default()
-                    } else {
-                        match fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
-                            Some(v) => v,
-                            None => continue,
-                        }
-                    };
-                    match per_file.iter_mut().find(|(file, _)| *file == fi as u32) {
-                        Some((_, old)) => {
-                            if *old != store {
-                                *old = FieldStore::Mixed;
-                            }
-                        }
-                        None => per_file.push((fi as u32, store)),
-                    }
+        // Other call results stored into those fields make them unknown (`Mixed`).
+        let others: Vec<Vec<String>> = files
+            .par_iter()
+            .map(|f| {
+                let Some(known) = fields.get(dir_of(&f.path)) else {
+                    return Vec::new();
+                };
+                f.functions
+                    .iter()
+                    .flat_map(|func| &func.calls)
+                    .filter(|c| c.indirect || knowledge.allocator(&c.callee).is_none())
+                    .filter_map(|c| field_key(c.assigned_to.as_deref()?))
+                    .filter(|k| known.contains_key(k))
+                    .collect()
+            })
+            .collect();
+        for (fi, keys) in others.into_iter().enumerate() {
+            let dir = dir_of(&files[fi].path);
+            for key in keys {
+                if let Some(v) = fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
+                    merge(v, fi as u32, FieldStore::Mixed);
                 }
             }
         }
