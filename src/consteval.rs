@@ -717,6 +717,61 @@ mod tests {
         assert_eq!(ev(&negs), None);
     }
 
+    /// Random token soup: the evaluator and the product splitter must never panic.
+    #[test]
+    fn random_input_never_panics() {
+        const PIECES: &[&str] = &[
+            "(",
+            ")",
+            "*",
+            "+",
+            "-",
+            "<<",
+            ">>",
+            "?",
+            ":",
+            ",",
+            "~",
+            "!",
+            "sizeof",
+            "RING",
+            "LOOP_A",
+            "E0",
+            "BIT",
+            "ALIGN",
+            "get_order",
+            "min_t",
+            "u32",
+            "0x",
+            "1ULL",
+            "99999999999999999999",
+            "0",
+            "->",
+            "é",
+            "\"",
+            "[",
+            "]",
+            " ",
+            "struct big",
+            "(size_t)",
+            "/",
+            "%",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let _ = ev(&text);
+            let _ = product_factors(&text);
+            seed = seed.wrapping_add(1);
+        }
+    }
+
     #[test]
     fn products() {
         assert_eq!(

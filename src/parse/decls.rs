@@ -92,6 +92,10 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 "struct"
             };
             for decl in decls {
+                // Array typedefs (`typedef u32 regs_t[4]`) are left unknown.
+                if decl.kind() == "array_declarator" {
+                    continue;
+                }
                 let pointer = decl.kind() != "type_identifier";
                 let Some(alias) = identifier_in(decl, src) else {
                     continue;

@@ -22,3 +22,6 @@ struct with_lock {
 	spinlock_t lock;
 	u8 payload[2100];
 };
+
+typedef u8 fw_block_t[2100];	/* array typedef: size left unknown */
+typedef struct fw_hdr fw_hdr_t;

@@ -23,5 +23,8 @@ int fw_alloc(struct fw *fw, size_t len)
 	fw->m = kzalloc(sizeof(struct with_bits), GFP_KERNEL);
 	fw->n = kzalloc(sizeof(struct with_lock), GFP_KERNEL);
 	fw->o = kmalloc(len + 4, GFP_KERNEL);
+	fw->p = kmalloc(sizeof(fw_block_t), GFP_KERNEL);
+	/* Through a typedef of a struct. */
+	fw->q = kzalloc(sizeof(fw_hdr_t), GFP_KERNEL); /* expect: slab-waste */
 	return 0;
 }

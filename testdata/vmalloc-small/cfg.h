@@ -9,3 +9,8 @@ struct locked_cfg {
 	spinlock_t lock;	/* size depends on the configuration */
 	u32 mode;
 };
+
+typedef struct {
+	u32 lo;
+	u32 hi;
+} small_pair_t;

@@ -6,6 +6,7 @@ int cfg_alloc(struct dev *d, size_t len)
 	d->b = vzalloc(sizeof(struct small_cfg)); /* expect: vmalloc-small */
 	d->c = vcalloc(4, 64); /* expect: vmalloc-small */
 	d->d = vzalloc(PAGE_SIZE / 2); /* expect: vmalloc-small */
+	d->k = vmalloc(sizeof(small_pair_t)); /* expect: vmalloc-small */
 	/* A page or more. */
 	d->e = vmalloc(PAGE_SIZE);
 	d->f = vzalloc(SZ_1M);
