@@ -20,8 +20,13 @@ struct RawApi {
     section: Vec<RawSection>,
     allocator: Vec<RawAllocator>,
     free: Vec<RawFree>,
+    #[serde(default)]
+    constants: HashMap<String, i64>,
+    #[serde(default)]
+    type_sizes: HashMap<String, u64>,
     entry: Vec<RawEntry>,
     noreturn: RawNames,
+    callback_param_types: RawNames,
     entry_field: Vec<RawEntryField>,
     sleeping: Vec<RawSleeping>,
 }
@@ -117,6 +122,9 @@ struct RawAllocator {
 struct RawFree {
     name: String,
     frees: Vec<String>,
+    /// Index of the pointer argument (`devm_kfree(dev, p)`: 1).
+    #[serde(default)]
+    ptr_arg: usize,
 }
 
 /// Index of a section kind in [`Knowledge::sections`].
@@ -191,6 +199,7 @@ pub struct Knowledge {
     entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
     noreturn: std::collections::HashSet<String>,
+    callback_param_types: Vec<String>,
     sleeps_outside_interrupt_only: std::collections::HashSet<String>,
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
@@ -198,6 +207,11 @@ pub struct Knowledge {
     non_allocating: std::collections::HashSet<String>,
     allocators: HashMap<String, Allocator>,
     frees: HashMap<String, Vec<String>>,
+    free_ptr_args: HashMap<String, usize>,
+    /// Named constants for the size evaluator (`SZ_4K`).
+    pub constants: HashMap<String, i64>,
+    /// `sizeof` of configuration-independent types on a 64-bit target.
+    pub type_sizes: HashMap<String, u64>,
 }
 
 impl Knowledge {
@@ -283,6 +297,11 @@ impl Knowledge {
                 allocators.insert(n, alloc.clone());
             }
         }
+        let free_ptr_args = raw
+            .free
+            .iter()
+            .map(|f| (f.name.clone(), f.ptr_arg))
+            .collect();
         let frees = raw.free.into_iter().map(|f| (f.name, f.frees)).collect();
         let mut entries = HashMap::new();
         for e in raw.entry {
@@ -332,10 +351,14 @@ impl Knowledge {
             non_allocating: raw.gfp.non_allocating.names.into_iter().collect(),
             allocators,
             frees,
+            free_ptr_args,
+            constants: raw.constants,
+            type_sizes: raw.type_sizes,
             entries,
             entry_fields,
             sleeping,
             noreturn: raw.noreturn.names.into_iter().collect(),
+            callback_param_types: raw.callback_param_types.names,
             sleeps_outside_interrupt_only,
         })
     }
@@ -457,6 +480,13 @@ impl Knowledge {
         self.sleeps_outside_interrupt_only.contains(callee)
     }
 
+    /// Whether a parameter type marks an atomic callback (`struct timer_list *`).
+    pub fn is_callback_param_type(&self, ty: &str) -> bool {
+        self.callback_param_types
+            .iter()
+            .any(|t| ty.contains(t.as_str()))
+    }
+
     /// Whether a call never returns (`panic`, `BUG`): the path ends there.
     pub fn is_noreturn(&self, callee: &str) -> bool {
         self.noreturn.contains(callee)
@@ -489,6 +519,11 @@ impl Knowledge {
     }
 
     /// Families of memory a free function releases, if it is one.
+    /// Which argument of a free function is the pointer freed.
+    pub fn free_ptr_arg(&self, callee: &str) -> usize {
+        self.free_ptr_args.get(callee).copied().unwrap_or(0)
+    }
+
     pub fn free_families(&self, callee: &str) -> Option<&[String]> {
         self.frees.get(callee).map(Vec::as_slice)
     }
@@ -581,6 +616,14 @@ fn resolve_composites(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embedded_api_loads_constants() {
+        let k = Knowledge::from_toml(API_TOML).unwrap();
+        assert_eq!(k.constants.get("SZ_4K"), Some(&4096));
+        assert_eq!(k.constants.get("SZ_2G"), Some(&(2 << 30)));
+        assert_eq!(k.type_sizes.get("struct list_head"), Some(&16));
+    }
 
     #[test]
     fn embedded_api_loads() {

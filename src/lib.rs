@@ -4,7 +4,9 @@
 
 pub mod baseline;
 pub mod config;
+pub mod consteval;
 pub mod context;
+pub mod decl_index;
 pub mod diagnostic;
 pub mod discover;
 pub mod facts;
@@ -15,6 +17,7 @@ pub mod parse;
 pub mod program;
 pub mod report;
 pub mod suppress;
+pub mod target;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -43,6 +46,10 @@ pub struct Options {
     pub root: Option<PathBuf>,
     /// Incremented once per file parsed, for a progress display.
     pub progress: Option<Arc<AtomicUsize>>,
+    /// Page size, page orders, kmalloc classes and kernel version of the checked code.
+    pub target: target::Target,
+    /// Lints to run in addition to those enabled by default (by name).
+    pub enable: Vec<String>,
 }
 
 /// Everything a run found, sorted.
@@ -152,14 +159,19 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         lap("whole-program context (summaries, fixpoints)");
         // Stage 4, parallel: lints per function.
         let reported = reported_files(&all_facts, options.report_only.as_deref());
+        // Lints enabled by name run at least as warnings.
+        let mut levels = options.levels.clone();
+        for name in &options.enable {
+            levels.entry(name.clone()).or_insert(config::Level::Warn);
+        }
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file_index, facts)| {
                 // Stage 5: suppressions, then levels, per file.
-                let mut diags = check_file(&program, &analysis, file_index, facts);
+                let mut diags = check_file(&program, &analysis, file_index, facts, options);
                 suppress::apply(facts, &mut diags);
-                config::apply_levels(&mut diags, &options.levels);
+                config::apply_levels(&mut diags, &levels);
                 if let Some(r) = &reported {
                     // Pre-commit mode: a finding is reported when it or its evidence
                     // (the lock, the call chain) is in a named file.
@@ -281,6 +293,7 @@ pub fn check_file(
     analysis: &context::Analysis,
     file_index: usize,
     facts: &facts::FileFacts,
+    options: &Options,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (function_index, function) in facts.functions.iter().enumerate() {
@@ -293,6 +306,7 @@ pub fn check_file(
             function,
             locks: analysis.locks_of(id),
             knowledge: program.knowledge,
+            options,
         };
         lints::check_function(&cx, &mut out);
     }
@@ -318,7 +332,7 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
         let analysis = context::Analysis::run(&program, vec![locks]);
-        let mut diagnostics = check_file(&program, &analysis, 0, &files[0]);
+        let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &Options::default());
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)
     };

@@ -199,6 +199,18 @@ fn check(args: CheckArgs) -> ExitCode {
         report_only,
         root: Some(PathBuf::from(&root)),
         progress: Some(progress.clone()),
+        target: gfplint::target::Target::configured(
+            config.target.page_size,
+            config.target.max_order,
+            config.target.kernel_version.as_deref(),
+        ),
+        // A lint that is off by default runs when the configuration gives it a level.
+        enable: config
+            .levels
+            .iter()
+            .filter(|(_, level)| **level != gfplint::config::Level::Allow)
+            .map(|(name, _)| name.clone())
+            .collect(),
     };
     let show_progress = !args.quiet && stderr.is_terminal();
     let total = files.len();
@@ -296,11 +308,16 @@ fn check(args: CheckArgs) -> ExitCode {
 /// parsing is done.
 fn progress_line(progress: &AtomicUsize, done: &AtomicBool, total: usize) {
     let start = Instant::now();
+    // A run shorter than this shows no progress line (tests set it to 0).
+    let after = std::env::var("GFPLINT_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis);
     let mut shown = false;
     while !done.load(Ordering::Relaxed) {
         std::thread::park_timeout(Duration::from_millis(100));
         let n = progress.load(Ordering::Relaxed);
-        if start.elapsed() >= Duration::from_secs(1) {
+        if start.elapsed() >= after {
             let label = if n < total { "parsing" } else { "analysing" };
             eprint!("\r\x1b[Kgfplint: {label} {n}/{total} files");
             shown = true;

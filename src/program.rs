@@ -18,6 +18,8 @@ pub struct Program<'a> {
     globals: HashMap<&'a str, Vec<FunctionId>>,
     /// Static definitions by (file, name).
     statics: HashMap<(u32, &'a str), FunctionId>,
+    /// Declarations (defines, structs, typedefs, resolved includes) for the size evaluator.
+    pub decls: crate::decl_index::DeclIndex<'a>,
 }
 
 impl<'a> Program<'a> {
@@ -37,11 +39,13 @@ impl<'a> Program<'a> {
                 }
             }
         }
+        let decls = crate::decl_index::DeclIndex::build(files, knowledge);
         Program {
             files,
             knowledge,
             globals,
             statics,
+            decls,
         }
     }
 

@@ -41,15 +41,24 @@ fn expectations(dir: &Path) -> Expectations {
     out
 }
 
+/// Options for a fixture directory: a directory named after an off-by-default lint
+/// runs with that lint enabled.
+fn options_for(dir: &Path) -> gfplint::Options {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let off = gfplint::lints::lint_info(&name).is_some_and(|l| !l.enabled_by_default);
+    gfplint::Options {
+        jobs: 2,
+        enable: if off { vec![name] } else { Vec::new() },
+        ..Default::default()
+    }
+}
+
 fn run_dir(dir: &Path) -> Result<(), String> {
     let expected = expectations(dir);
-    let outcome = gfplint::check_paths(
-        &[dir.to_string_lossy().into_owned()],
-        &gfplint::Options {
-            jobs: 2,
-            ..Default::default()
-        },
-    );
+    let outcome = gfplint::check_paths(&[dir.to_string_lossy().into_owned()], &options_for(dir));
     if !outcome.errors.is_empty() {
         return Err(format!("file errors: {:?}", outcome.errors));
     }
@@ -135,4 +144,27 @@ fn harness_catches_missing_and_extra() {
     std::fs::write(dir.join("a.c"), good).unwrap();
     assert_eq!(run_dir(&dir), Ok(()));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Off-by-default lints stay silent unless enabled, even on their own fixtures.
+#[test]
+fn off_by_default_lints_are_silent() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    for info in gfplint::lints::LINTS
+        .iter()
+        .filter(|l| !l.enabled_by_default)
+    {
+        let dir = root.join(info.name);
+        let options = gfplint::Options {
+            jobs: 2,
+            ..Default::default()
+        };
+        let outcome = gfplint::check_paths(&[dir.to_string_lossy().into_owned()], &options);
+        assert!(outcome.files_scanned > 0, "no fixture for {}", info.name);
+        assert!(
+            outcome.diagnostics.iter().all(|d| d.lint != info.name),
+            "{} ran while disabled",
+            info.name
+        );
+    }
 }

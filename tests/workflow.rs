@@ -293,7 +293,7 @@ fn baseline_round_trip() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     // A new bug fails, and only it is reported.
-    p.write("drv/a.c", &format!("{shifted}\nvoid new_bug(spinlock_t *l)\n{{\n\tspin_lock(l);\n\tvzalloc(8);\n\tspin_unlock(l);\n}}\n"));
+    p.write("drv/a.c", &format!("{shifted}\nvoid new_bug(spinlock_t *l)\n{{\n\tspin_lock(l);\n\tvzalloc(8192);\n\tspin_unlock(l);\n}}\n"));
     let o = p.run(&[
         "check",
         "--format",
@@ -521,6 +521,7 @@ fn pre_commit_in_a_500_file_repository() {
     );
     let o = Command::new("script")
         .args(["-qec", &cmd, "/dev/null"])
+        .env("GFPLINT_PROGRESS_AFTER_MS", "0")
         .current_dir(&p.0)
         .output()
         .unwrap();

@@ -159,6 +159,9 @@ pub struct Analysis {
     /// Direct callers of each function (for "also called from process context").
     pub callers: HashMap<FunctionId, Vec<(FunctionId, u32)>>,
     pub lock_effects: HashMap<FunctionId, LockEffect>,
+    /// Functions atomic context reaches at any depth, whether or not they sleep
+    /// (for needless-gfp-atomic: only functions outside it are process context).
+    pub atomic_reachable: HashSet<FunctionId>,
 }
 
 impl Analysis {
@@ -401,6 +404,30 @@ impl Analysis {
             }
         }
 
+        // Everything atomic context reaches, at any depth (breadth-first over edges).
+        let mut atomic_reachable: HashSet<FunctionId> = HashSet::new();
+        let mut queue: VecDeque<FunctionId> = VecDeque::new();
+        for (id, _) in entry_points(program) {
+            if atomic_reachable.insert(id) {
+                queue.push_back(id);
+            }
+        }
+        for &id in &ids {
+            let ls = &locks[id.0 as usize][id.1 as usize];
+            for e in &edges[id.0 as usize][id.1 as usize] {
+                if !ls.at_call(e.call).is_empty() && atomic_reachable.insert(e.callee) {
+                    queue.push_back(e.callee);
+                }
+            }
+        }
+        while let Some(f) = queue.pop_front() {
+            for e in &edges[f.0 as usize][f.1 as usize] {
+                if atomic_reachable.insert(e.callee) {
+                    queue.push_back(e.callee);
+                }
+            }
+        }
+
         Analysis {
             locks,
             sites,
@@ -409,6 +436,7 @@ impl Analysis {
             atomic,
             callers,
             lock_effects,
+            atomic_reachable,
         }
     }
 

@@ -11,6 +11,7 @@ pub const INFO: LintInfo = LintInfo {
     severity: Severity::Error,
     summary: "allocator that always may sleep (vmalloc, vzalloc, vmap, ...) in atomic context",
     doc: include_str!("../../lints/atomic-sleeping-alloc.md"),
+    enabled_by_default: true,
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     severity: Severity::Error,
     summary: "call that sleeps (mutex_lock, msleep, wait_event, copy_from_user, ...) in atomic context",
     doc: include_str!("../../lints/atomic-sleeping-call.md"),
+    enabled_by_default: true,
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

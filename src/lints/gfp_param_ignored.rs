@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     severity: Severity::Warning,
     summary: "function takes a gfp_t parameter but allocates with a hard-coded sleeping flag",
     doc: include_str!("../../lints/gfp-param-ignored.md"),
+    enabled_by_default: true,
 };
 
 /// Calls that show the function decides on its own whether it may block; then a

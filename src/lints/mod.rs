@@ -1,12 +1,23 @@
 //! Lints: one file each, a small unit that reads facts and context and returns
 //! diagnostics. The registry below is the one list of lints; its names are public.
 
+pub mod alloc;
+pub mod alloc_free_mismatch;
+pub mod alloc_size_overflow;
 pub mod atomic_sleeping_alloc;
 pub mod atomic_sleeping_call;
 pub mod atomic_sleeping_gfp;
+pub mod devm_free;
 pub mod gfp_param_ignored;
+pub mod kmalloc_costly_order;
+pub mod kmalloc_over_max;
+pub mod kvmalloc_nonblocking;
 pub mod malformed_suppression;
+pub mod needless_gfp_atomic;
+pub mod page_order_over_max;
+pub mod slab_waste;
 pub mod unused_suppression;
+pub mod vmalloc_small;
 
 use crate::context::interproc::{Analysis, AtomicReason, SleepSite};
 use crate::context::lockstate::ANNOTATION_SITE;
@@ -24,6 +35,8 @@ pub struct LintInfo {
     pub severity: Severity,
     pub summary: &'static str,
     pub doc: &'static str,
+    /// Off-by-default lints run only when enabled by name (`Options::enable`).
+    pub enabled_by_default: bool,
 }
 
 /// Every lint, in the order `gfplint lints` lists them.
@@ -32,6 +45,16 @@ pub const LINTS: &[LintInfo] = &[
     atomic_sleeping_alloc::INFO,
     atomic_sleeping_call::INFO,
     gfp_param_ignored::INFO,
+    kmalloc_over_max::INFO,
+    kmalloc_costly_order::INFO,
+    page_order_over_max::INFO,
+    vmalloc_small::INFO,
+    slab_waste::INFO,
+    kvmalloc_nonblocking::INFO,
+    alloc_free_mismatch::INFO,
+    devm_free::INFO,
+    alloc_size_overflow::INFO,
+    needless_gfp_atomic::INFO,
     unused_suppression::INFO,
     malformed_suppression::INFO,
 ];
@@ -50,14 +73,33 @@ pub struct FunctionCx<'a> {
     pub function: &'a Function,
     pub locks: &'a LockStates,
     pub knowledge: &'a Knowledge,
+    pub options: &'a crate::Options,
 }
 
 /// Runs every function-level lint.
 pub fn check_function(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    atomic_sleeping_gfp::check(cx, out);
-    atomic_sleeping_alloc::check(cx, out);
-    atomic_sleeping_call::check(cx, out);
-    gfp_param_ignored::check(cx, out);
+    type Check = fn(&FunctionCx, &mut Vec<Diagnostic>);
+    let checks: [(&LintInfo, Check); 14] = [
+        (&atomic_sleeping_gfp::INFO, atomic_sleeping_gfp::check),
+        (&atomic_sleeping_alloc::INFO, atomic_sleeping_alloc::check),
+        (&atomic_sleeping_call::INFO, atomic_sleeping_call::check),
+        (&gfp_param_ignored::INFO, gfp_param_ignored::check),
+        (&kmalloc_over_max::INFO, kmalloc_over_max::check),
+        (&kmalloc_costly_order::INFO, kmalloc_costly_order::check),
+        (&page_order_over_max::INFO, page_order_over_max::check),
+        (&vmalloc_small::INFO, vmalloc_small::check),
+        (&slab_waste::INFO, slab_waste::check),
+        (&kvmalloc_nonblocking::INFO, kvmalloc_nonblocking::check),
+        (&alloc_free_mismatch::INFO, alloc_free_mismatch::check),
+        (&devm_free::INFO, devm_free::check),
+        (&alloc_size_overflow::INFO, alloc_size_overflow::check),
+        (&needless_gfp_atomic::INFO, needless_gfp_atomic::check),
+    ];
+    for (info, check) in checks {
+        if cx.enabled(info) {
+            check(cx, out);
+        }
+    }
 }
 
 /// What kind of fix the help line should offer.
@@ -82,6 +124,11 @@ enum Evidence<'a> {
 }
 
 impl<'a> FunctionCx<'a> {
+    /// Whether a lint runs: on by default, or enabled by name.
+    pub fn enabled(&self, info: &LintInfo) -> bool {
+        info.enabled_by_default || self.options.enable.iter().any(|n| n == info.name)
+    }
+
     /// The sleep sites of this function that lint `pred` cares about.
     pub fn sites(&self) -> &'a [SleepSite] {
         self.analysis.sites_of(self.id)

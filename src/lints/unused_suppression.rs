@@ -9,4 +9,5 @@ pub const INFO: LintInfo = LintInfo {
     severity: Severity::Warning,
     summary: "a `gfplint: allow(...)` comment that matches no finding",
     doc: include_str!("../../lints/unused-suppression.md"),
+    enabled_by_default: true,
 };

@@ -60,6 +60,9 @@ pub fn extract(
         let start = stack.len();
         cursor.reset(node);
         for child in node.named_children(&mut cursor) {
+            if super::decls::wants(child.kind()) {
+                super::decls::collect(child, src, original, &mut facts);
+            }
             if may_contain_functions(child.kind()) {
                 stack.push((child, inner));
             } else {
@@ -403,6 +406,7 @@ fn function<'a>(
     let mut params = Vec::new();
     // Every parameter's name, for the builder only (flag parameters in conditions).
     let mut param_names = Vec::new();
+    let mut atomic_signature = false;
     if let Some(list) = fdecl.child_by_field_name("parameters") {
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
@@ -420,6 +424,7 @@ fn function<'a>(
                 .child_by_field_name("type")
                 .map(|t| text(t, src))
                 .unwrap_or_default();
+            atomic_signature |= knowledge.is_callback_param_type(ty);
             if ty.contains("gfp_t") {
                 let name = p
                     .child_by_field_name("declarator")
@@ -433,6 +438,8 @@ fn function<'a>(
             }
         }
     }
+    // `irqreturn_t f(int irq, void *data)`: an IRQ handler's shape.
+    atomic_signature |= param_names.len() == 2 && param_names[0] == "irq";
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
     let start = builder.new_node(NodeKind::Nop);
     debug_assert_eq!(start, ENTRY);
@@ -457,6 +464,7 @@ fn function<'a>(
     calls.shrink_to_fit();
     params.shrink_to_fit();
     Some(Function {
+        atomic_signature,
         conditional: false,
         annotations,
         name,

@@ -32,7 +32,7 @@ void vmalloc_with_irqs_off(struct vdev *v)
 void vmalloc_in_rcu(struct vdev *v)
 {
 	rcu_read_lock();
-	v->ring = vzalloc(64); /* expect: atomic-sleeping-alloc */
+	v->ring = vzalloc(64); /* expect: atomic-sleeping-alloc, vmalloc-small */
 	rcu_read_unlock();
 }
 

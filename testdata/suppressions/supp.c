@@ -23,7 +23,7 @@ void whole_function(spinlock_t *l, void **p)
 {
 	spin_lock(l);
 	*p = kmalloc(8, GFP_KERNEL);
-	*p = vmalloc(64);
+	*p = vmalloc(8192);
 	spin_unlock(l);
 }
 

@@ -1,0 +1,184 @@
+//! Shared by the allocation lints (not a lint): the evaluated size, order and flags of
+//! an allocator call, and which allocator family a freed pointer came from.
+
+use std::collections::HashMap;
+
+use super::FunctionCx;
+use crate::consteval;
+use crate::decl_index::{FieldStore, FileEnv, dir_of, field_key};
+use crate::facts::Call;
+use crate::gfp::{GfpSet, GfpValue, eval_flags};
+use crate::knowledge::{Allocator, GfpArg};
+
+/// Evaluates a size or order expression written in this function's file.
+pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
+    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    consteval::eval(text, &env)
+}
+
+/// A direct call to a known allocator.
+pub fn allocator<'k>(cx: &FunctionCx<'k>, call: &Call) -> Option<&'k Allocator> {
+    if call.indirect {
+        return None;
+    }
+    cx.knowledge.allocator(&call.callee)
+}
+
+/// The size in bytes a call requests (`count * size` for array allocators), when both
+/// evaluate.
+pub fn request_size(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<u64> {
+    let size = eval(cx, call.args().get(alloc.size_arg?)?)?;
+    match alloc.count_arg {
+        Some(c) => size.checked_mul(eval(cx, call.args().get(c)?)?),
+        None => Some(size),
+    }
+}
+
+/// The page order a call requests, when it evaluates.
+pub fn request_order(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<u64> {
+    eval(cx, call.args().get(alloc.order_arg?)?)
+}
+
+/// The GFP flags of an allocator call, when known; and their text.
+pub fn flags(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<(GfpSet, String)> {
+    let GfpArg::At(i) = alloc.gfp_arg else {
+        return None;
+    };
+    match call.args().get(i) {
+        Some(text) => match eval_flags(text, &|id| cx.knowledge.gfp_flag(id)) {
+            GfpValue::Known(set) => Some((set, text.clone())),
+            _ => None,
+        },
+        None if call.arg_count as usize <= i => alloc
+            .default_gfp
+            .map(|g| (g, "GFP_KERNEL (default)".into())),
+        None => None,
+    }
+}
+
+/// "4100 bytes", "65536 bytes (64 KiB)", "8388608 bytes (8 MiB)".
+pub fn bytes(n: u64) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{n} bytes ({} MiB)", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{n} bytes ({} KiB)", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// How a size argument reads in a message: `kmalloc(RING_BYTES)` evaluates to ….
+pub fn size_desc(call: &Call, alloc: &Allocator) -> String {
+    let part = |i: Option<usize>| i.and_then(|i| call.args().get(i)).map(|s| super::short(s));
+    match (part(alloc.count_arg), part(alloc.size_arg)) {
+        (Some(c), Some(s)) => format!("`{c}` * `{s}`"),
+        (_, Some(s)) => format!("`{s}`"),
+        _ => String::new(),
+    }
+}
+
+/// A pointer expression as a tracking key: no spaces, no leading casts or outer parens.
+pub fn pointer_key(text: &str) -> String {
+    let mut s = text.trim().to_string();
+    for _ in 0..8 {
+        s = s.trim().to_string();
+        if let Some(rest) = s.strip_prefix('(') {
+            // A leading cast `(void*)p` or parentheses around the whole `(p)`.
+            if let Some(close) = rest.find(')') {
+                let inner = &rest[..close];
+                let after = &rest[close + 1..];
+                if close + 1 == rest.len() {
+                    s = inner.to_string();
+                    continue;
+                }
+                if consteval::looks_like_type(inner) || inner.trim_end().ends_with('*') {
+                    s = after.to_string();
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Where a freed pointer's memory came from.
+pub struct Origin<'k> {
+    pub family: &'k str,
+    /// The allocator call, when in this function.
+    pub call: Option<&'k Call>,
+    /// The struct field, when found through the program's field index.
+    pub field: Option<String>,
+}
+
+/// Allocator families assigned to each pointer in one function: `None` entries are
+/// assignments from other calls (the family is then unknown).
+pub struct Tracker<'k> {
+    local: HashMap<String, Vec<(Option<&'k str>, &'k Call)>>,
+}
+
+impl<'k> Tracker<'k> {
+    pub fn new(cx: &FunctionCx<'k>) -> Self {
+        let mut local: HashMap<String, Vec<(Option<&'k str>, &'k Call)>> = HashMap::new();
+        for call in &cx.function.calls {
+            let Some(lhs) = call.assigned_to() else {
+                continue;
+            };
+            let fam = allocator(cx, call).map(|a| a.family.as_str());
+            local.entry(pointer_key(lhs)).or_default().push((fam, call));
+        }
+        Tracker { local }
+    }
+
+    /// The family of the memory `arg` points to, when every known store agrees.
+    pub fn origin(&self, cx: &FunctionCx<'k>, arg: &str) -> Option<Origin<'k>> {
+        let key = pointer_key(arg);
+        if let Some(stores) = self.local.get(&key) {
+            let first = stores.first()?;
+            let fam = first.0?;
+            if stores.iter().any(|s| s.0 != Some(fam)) {
+                return None;
+            }
+            return Some(Origin {
+                family: fam,
+                call: Some(first.1),
+                field: None,
+            });
+        }
+        let path = field_key(&key)?;
+        match cx
+            .program
+            .decls
+            .field_store(cx.id.0, dir_of(&cx.file.path), &path)?
+        {
+            FieldStore::Family(f) => Some(Origin {
+                family: f,
+                call: None,
+                field: Some(path),
+            }),
+            FieldStore::Mixed => None,
+        }
+    }
+}
+
+/// Whether any call of the function is a free (cheap test before tracking).
+pub fn has_free(cx: &FunctionCx) -> bool {
+    cx.function
+        .calls
+        .iter()
+        .any(|c| !c.indirect && cx.knowledge.free_families(&c.callee).is_some())
+}
+
+/// The allocator that pairs with each family, for help texts.
+pub fn matching_free(family: &str) -> &'static str {
+    match family {
+        "kmalloc" => "kfree()",
+        "vmalloc" => "vfree()",
+        "kvmalloc" => "kvfree()",
+        "pages" => "free_pages()/__free_pages()",
+        "pages_exact" => "free_pages_exact()",
+        "kmem_cache" => "kmem_cache_free()",
+        "devm" => "devm_kfree()",
+        _ => "the matching free",
+    }
+}

@@ -1,0 +1,107 @@
+//! `alloc-free-mismatch`: memory of one allocator family freed by another family's free
+//! (vmalloc memory with kfree, kmalloc memory with vfree, …), tracked through local
+//! variables and, across functions and files, through struct fields.
+
+use super::alloc::{self, Origin, Tracker, matching_free};
+use super::{FunctionCx, LintInfo};
+use crate::diagnostic::{Diagnostic, Label, Severity};
+
+pub const INFO: LintInfo = LintInfo {
+    name: "alloc-free-mismatch",
+    severity: Severity::Error,
+    summary: "memory freed by the wrong family's free (vmalloc memory with kfree, kmalloc memory with vfree, ...)",
+    doc: include_str!("../../lints/alloc-free-mismatch.md"),
+    enabled_by_default: true,
+};
+
+/// Families this lint pairs (devm memory is `devm-free`'s).
+const FAMILIES: &[&str] = &[
+    "kmalloc",
+    "vmalloc",
+    "kvmalloc",
+    "pages",
+    "pages_exact",
+    "kmem_cache",
+];
+
+pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
+    if !alloc::has_free(cx) {
+        return;
+    }
+    let tracker = Tracker::new(cx);
+    for call in &cx.function.calls {
+        if call.indirect {
+            continue;
+        }
+        let Some(accepts) = cx.knowledge.free_families(&call.callee) else {
+            continue;
+        };
+        let Some(arg) = call.args().get(cx.knowledge.free_ptr_arg(&call.callee)) else {
+            continue;
+        };
+        let Some(origin) = tracker.origin(cx, arg) else {
+            continue;
+        };
+        if !FAMILIES.contains(&origin.family) || accepts.iter().any(|f| f == origin.family) {
+            continue;
+        }
+        out.push(diagnostic(cx, call, arg, &origin));
+    }
+}
+
+fn diagnostic(
+    cx: &FunctionCx,
+    call: &crate::facts::Call,
+    arg: &str,
+    origin: &Origin,
+) -> Diagnostic {
+    let (whence, labels) = describe_origin(cx, origin);
+    let risk = match (origin.family, call.callee.as_str()) {
+        ("kvmalloc", f) if f.starts_with("kfree") => {
+            "kvmalloc memory may come from vmalloc, which kfree() cannot free"
+        }
+        ("kvmalloc", _) => "kvmalloc memory usually comes from kmalloc, which vfree() cannot free",
+        ("vmalloc", _) => "vmalloc memory is not slab memory",
+        ("kmalloc" | "kmem_cache", _) => "slab memory is not a vmalloc area",
+        _ => "page allocator memory is not slab or vmalloc memory",
+    };
+    Diagnostic {
+        lint: INFO.name,
+        severity: INFO.severity,
+        file: cx.file.path.clone(),
+        span: call.span,
+        function: cx.function.name.clone(),
+        message: format!(
+            "`{}({})` frees {} memory{whence}: {risk}",
+            call.callee,
+            super::short(arg),
+            origin.family
+        ),
+        labels,
+        notes: Vec::new(),
+        fingerprint: String::new(),
+        help: Some(format!("free it with {}", matching_free(origin.family))),
+    }
+}
+
+/// " allocated by `vzalloc()` at line 12" / " stored in field `ring` by `vzalloc()`".
+pub fn describe_origin(cx: &FunctionCx, origin: &Origin) -> (String, Vec<Label>) {
+    match (origin.call, &origin.field) {
+        (Some(c), _) => (
+            format!(" allocated by `{}()` at line {}", c.callee, c.span.line),
+            vec![Label {
+                file: cx.file.path.clone(),
+                span: c.span,
+                message: format!("allocated here by `{}()`", c.callee),
+            }],
+        ),
+        (None, Some(f)) => (
+            format!(
+                " (`{f}` is only assigned {} allocations in this file and the files sharing its headers)",
+                origin.family
+            ),
+            Vec::new(),
+        ),
+        _ => (String::new(), Vec::new()),
+    }
+}

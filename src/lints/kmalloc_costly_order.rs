@@ -1,0 +1,67 @@
+//! `kmalloc-costly-order`: a constant kmalloc size served by the page allocator above
+//! PAGE_ALLOC_COSTLY_ORDER, likely to fail under fragmentation.
+
+use super::alloc::{self, bytes, size_desc};
+use super::kmalloc_over_max::is_kmalloc_family;
+use super::{FunctionCx, LintInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub const INFO: LintInfo = LintInfo {
+    name: "kmalloc-costly-order",
+    severity: Severity::Warning,
+    summary: "kmalloc of a constant size above PAGE_ALLOC_COSTLY_ORDER (> 32 KiB), likely to fail under fragmentation",
+    doc: include_str!("../../lints/kmalloc-costly-order.md"),
+    enabled_by_default: true,
+};
+
+pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
+    let t = &cx.options.target;
+    let dma = cx
+        .knowledge
+        .gfp_flag("__GFP_DMA")
+        .zip(cx.knowledge.gfp_flag("__GFP_DMA32"));
+    for call in &cx.function.calls {
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
+        if !is_kmalloc_family(&a.family) {
+            continue;
+        }
+        let Some(size) = alloc::request_size(cx, call, a) else {
+            continue;
+        };
+        if size > t.kmalloc_max_size || size <= t.kmalloc_max_cache_size() {
+            continue;
+        }
+        let order = t.get_order(size);
+        if order <= t.costly_order {
+            continue;
+        }
+        // DMA-zone flags say the buffer must be physically contiguous: no kvmalloc.
+        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma)
+            && (set.intersects(d) || set.intersects(d32))
+        {
+            continue;
+        }
+        out.push(Diagnostic {
+            lint: INFO.name,
+            severity: INFO.severity,
+            file: cx.file.path.clone(),
+            span: call.span,
+            function: cx.function.name.clone(),
+            message: format!(
+                "`{}()` of {} ({}) needs an order-{order} block ({}) from the page allocator, above PAGE_ALLOC_COSTLY_ORDER {} ({}): likely to fail when memory is fragmented",
+                call.callee,
+                size_desc(call, a),
+                bytes(size),
+                bytes(t.order_bytes(order)),
+                t.costly_order,
+                bytes(t.order_bytes(t.costly_order)),
+            ),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            fingerprint: String::new(),
+            help: Some("use kvmalloc()/kvzalloc() (freed with kvfree()), which falls back to vmalloc, unless the buffer must be physically contiguous (e.g. for DMA)".into()),
+        });
+    }
+}

@@ -1,0 +1,56 @@
+//! `kmalloc-over-max`: a constant kmalloc size above KMALLOC_MAX_SIZE, which always fails.
+
+use super::alloc::{self, bytes, size_desc};
+use super::{FunctionCx, LintInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub const INFO: LintInfo = LintInfo {
+    name: "kmalloc-over-max",
+    severity: Severity::Error,
+    summary: "kmalloc of a constant size above KMALLOC_MAX_SIZE (4 MiB), which always fails",
+    doc: include_str!("../../lints/kmalloc-over-max.md"),
+    enabled_by_default: true,
+};
+
+/// Families served by kmalloc (devm_kmalloc adds its header to the size).
+pub fn is_kmalloc_family(family: &str) -> bool {
+    matches!(family, "kmalloc" | "devm")
+}
+
+pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
+    let t = &cx.options.target;
+    for call in &cx.function.calls {
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
+        if !is_kmalloc_family(&a.family) {
+            continue;
+        }
+        let Some(size) = alloc::request_size(cx, call, a) else {
+            continue;
+        };
+        if size <= t.kmalloc_max_size {
+            continue;
+        }
+        out.push(Diagnostic {
+            lint: INFO.name,
+            severity: INFO.severity,
+            file: cx.file.path.clone(),
+            span: call.span,
+            function: cx.function.name.clone(),
+            message: format!(
+                "`{}()` of {} ({}) always fails: above KMALLOC_MAX_SIZE, {} (order {} with {}-byte pages)",
+                call.callee,
+                size_desc(call, a),
+                bytes(size),
+                bytes(t.kmalloc_max_size),
+                t.max_page_order,
+                t.page_size()
+            ),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            fingerprint: String::new(),
+            help: Some("use kvmalloc()/kvzalloc() (freed with kvfree()) or vmalloc(); if the memory must be physically contiguous, it has to be reserved at boot (CMA, dma_alloc_coherent)".into()),
+        });
+    }
+}

@@ -1,0 +1,64 @@
+//! `vmalloc-small`: vmalloc of a constant size below one page.
+
+use super::alloc::{self, bytes, size_desc};
+use super::{FunctionCx, LintInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub const INFO: LintInfo = LintInfo {
+    name: "vmalloc-small",
+    severity: Severity::Warning,
+    summary: "vmalloc/vzalloc of a constant size below a page: wastes a page, a guard page and a TLB entry",
+    doc: include_str!("../../lints/vmalloc-small.md"),
+    enabled_by_default: true,
+};
+
+/// vmalloc variants with a reason to be used for small sizes: mapped to user space
+/// (`vmalloc_user`), 32-bit addressable, huge mappings, special ranges.
+const EXEMPT: &[&str] = &[
+    "vmalloc_user",
+    "vmalloc_32",
+    "vmalloc_32_user",
+    "vmalloc_huge",
+    "__vmalloc_node_range",
+];
+
+pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
+    let page = cx.options.target.page_size();
+    for call in &cx.function.calls {
+        let Some(a) = alloc::allocator(cx, call) else {
+            continue;
+        };
+        if a.family != "vmalloc" || EXEMPT.contains(&call.callee.as_str()) {
+            continue;
+        }
+        let Some(size) = alloc::request_size(cx, call, a) else {
+            continue;
+        };
+        if size == 0 || size >= page {
+            continue;
+        }
+        let instead = if call.callee.contains("zalloc") || call.callee == "vcalloc" {
+            "kzalloc()"
+        } else {
+            "kmalloc()"
+        };
+        out.push(Diagnostic {
+            lint: INFO.name,
+            severity: INFO.severity,
+            file: cx.file.path.clone(),
+            span: call.span,
+            function: cx.function.name.clone(),
+            message: format!(
+                "`{}()` of {} ({}), less than a page ({}): vmalloc maps a whole page, adds a guard page and uses a TLB entry",
+                call.callee,
+                size_desc(call, a),
+                bytes(size),
+                bytes(page)
+            ),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            fingerprint: String::new(),
+            help: Some(format!("use {instead} (freed with kfree()), or kvmalloc() if the size can grow")),
+        });
+    }
+}

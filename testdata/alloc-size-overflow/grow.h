@@ -1,0 +1,2 @@
+#define GROW_ENTRIES	64
+#define GROW_ENTRY_SIZE	32

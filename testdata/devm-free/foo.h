@@ -1,0 +1,5 @@
+struct foo_priv {
+	void *buf;
+	u32 *table;
+	void *log;
+};
