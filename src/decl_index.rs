@@ -132,6 +132,17 @@ pub fn field_key(lhs: &str) -> Option<String> {
 }
 
 impl<'a> DeclIndex<'a> {
+    /// An index that knows nothing (for passes that only resolve calls).
+    pub fn empty() -> DeclIndex<'a> {
+        DeclIndex {
+            defines: Vec::new(),
+            structs: Vec::new(),
+            typedefs: Vec::new(),
+            includes: Vec::new(),
+            fields: HashMap::new(),
+        }
+    }
+
     pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> DeclIndex<'a> {
         let by_path: HashMap<String, u32> = files
             .par_iter()

@@ -24,6 +24,14 @@ pub struct Program<'a> {
 
 impl<'a> Program<'a> {
     pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> Program<'a> {
+        let mut program = Program::build_calls_only(files, knowledge);
+        program.decls = crate::decl_index::DeclIndex::build(files, knowledge);
+        program
+    }
+
+    /// The call-resolution index only, without the declaration index (for the
+    /// cross-file lock-wrapper pass, which needs no sizes).
+    pub fn build_calls_only(files: &'a [FileFacts], knowledge: &'a Knowledge) -> Program<'a> {
         let mut globals: HashMap<&str, Vec<FunctionId>> = HashMap::new();
         let mut statics = HashMap::new();
         for (fi, file) in files.iter().enumerate() {

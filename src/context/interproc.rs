@@ -179,7 +179,7 @@ impl Analysis {
             .iter()
             .filter_map(|&id| {
                 let e = locks[id.0 as usize][id.1 as usize].effect();
-                (!e.is_empty()).then_some((id, e))
+                (!e.is_empty() || !e.drops.is_empty()).then_some((id, e))
             })
             .collect();
 
@@ -361,7 +361,7 @@ impl Analysis {
                 // unlock-sleep-relock idiom) is not atomic because of it.
                 let releases = lock_effects
                     .get(&e.callee)
-                    .map(|x| x.releases.clone())
+                    .map(|x| [x.releases.clone(), x.drops.clone()].concat())
                     .unwrap_or_default();
                 let Some(h) = held
                     .iter()

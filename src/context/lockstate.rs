@@ -45,11 +45,16 @@ pub struct InitialSection {
 pub struct LockEffect {
     /// Sections it returns holding (on every path), as (kind, lock key in its body).
     pub acquires: Vec<(SectionKindId, String)>,
-    /// Sections it releases without having taken them.
+    /// Sections it releases without having taken them (and does not take again).
     pub releases: Vec<(SectionKindId, String)>,
+    /// Sections it releases and takes again before returning, on some path (the
+    /// unlock–sleep–relock idiom): no net effect, but code in between is not atomic
+    /// because of the caller's section.
+    pub drops: Vec<(SectionKindId, String)>,
 }
 
 impl LockEffect {
+    /// Whether calling the function changes its caller's sections (drops do not).
     pub fn is_empty(&self) -> bool {
         self.acquires.is_empty() && self.releases.is_empty()
     }
@@ -65,6 +70,8 @@ pub struct LockStates {
     pub at_exit: Option<State>,
     /// Sections released that this function did not take (a release wrapper).
     pub released_unmatched: Vec<(SectionKindId, u32)>,
+    /// Sections this function takes anywhere (directly or through a wrapper).
+    acquired_any: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
     /// Parameter facts known at calls (sorted by call; only non-empty ones): on every
@@ -118,7 +125,14 @@ impl LockStates {
             }
         }
         for &(kind, key) in &self.released_unmatched {
-            effect.releases.push((kind, self.key_text(key).to_string()));
+            let text = self.key_text(key).to_string();
+            // Released and taken again (`spin_unlock(); msleep(); spin_lock();`, on
+            // some path): a temporary drop, not a net release for callers.
+            if self.acquired_any.contains(&(kind, key)) {
+                effect.drops.push((kind, text));
+            } else {
+                effect.releases.push((kind, text));
+            }
         }
         effect
     }
@@ -220,6 +234,14 @@ pub fn analyse(
         })
         .collect();
 
+    let mut acquired_any: Vec<(SectionKindId, u32)> = Vec::new();
+    for e in effects.iter().flatten() {
+        if let Effect::Acquire { kind, key, guard_scope: None, .. } = *e
+            && !acquired_any.contains(&(kind, key))
+        {
+            acquired_any.push((kind, key));
+        }
+    }
     let mut states: Vec<Option<State>> = vec![None; n];
     let mut unmatched: Vec<(SectionKindId, u32)> = Vec::new();
     if n == 0 {
@@ -300,6 +322,7 @@ pub fn analyse(
         unreachable,
         at_exit,
         released_unmatched: unmatched,
+        acquired_any,
         keys,
         guards: param_guards(function),
     }
