@@ -4,8 +4,8 @@
 //! constant evaluator's view from one file: its own declarations first, then those of
 //! the headers it includes (transitively, breadth first).
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::Cell;
-use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -139,7 +139,7 @@ impl<'a> DeclIndex<'a> {
             structs: Vec::new(),
             typedefs: Vec::new(),
             includes: Vec::new(),
-            fields: HashMap::new(),
+            fields: HashMap::default(),
         }
     }
 
@@ -162,18 +162,18 @@ impl<'a> DeclIndex<'a> {
             .par_iter()
             .map(|f| {
                 let d = &f.decls;
-                let mut defs = Table::new();
+                let mut defs = Table::default();
                 for def in &d.defines {
                     insert(&mut defs, def.name(), def.value());
                 }
-                let mut structs = Table::new();
+                let mut structs = Table::default();
                 for s in &d.structs {
                     structs
                         .entry(s.name.as_str())
                         .and_modify(|o| *o = None)
                         .or_insert(Some(s));
                 }
-                let mut typedefs = Table::new();
+                let mut typedefs = Table::default();
                 for (name, ty) in &d.typedefs {
                     insert(&mut typedefs, name.as_str(), ty.as_str());
                 }
@@ -204,7 +204,7 @@ impl<'a> DeclIndex<'a> {
         let mut structs = Vec::with_capacity(files.len());
         let mut typedefs = Vec::with_capacity(files.len());
         let mut includes = Vec::with_capacity(files.len());
-        let mut fields = FieldIndex::new();
+        let mut fields = FieldIndex::default();
         for (fi, (d, s, t, i, allocs)) in per_file.into_iter().enumerate() {
             defines.push(d);
             structs.push(s);

@@ -3,7 +3,7 @@
 //! Built once, after all files are parsed and before any lint runs; read-only after.
 //! Cross-file questions ("which function is `foo` called from here?") go through it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::facts::FileFacts;
 use crate::knowledge::Knowledge;
@@ -32,8 +32,8 @@ impl<'a> Program<'a> {
     /// The call-resolution index only, without the declaration index (for the
     /// cross-file lock-wrapper pass, which needs no sizes).
     pub fn build_calls_only(files: &'a [FileFacts], knowledge: &'a Knowledge) -> Program<'a> {
-        let mut globals: HashMap<&str, Vec<FunctionId>> = HashMap::new();
-        let mut statics = HashMap::new();
+        let mut globals: HashMap<&str, Vec<FunctionId>> = HashMap::default();
+        let mut statics = HashMap::default();
         for (fi, file) in files.iter().enumerate() {
             for (i, f) in file.functions.iter().enumerate() {
                 let id = (fi as u32, i as u32);

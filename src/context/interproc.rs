@@ -15,7 +15,9 @@
 //!    Reasons are only propagated into functions that may sleep: elsewhere they could
 //!    not produce a finding. Each bug is then reported once, at its sleep site.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -217,7 +219,7 @@ impl Analysis {
                     .collect()
             })
             .collect();
-        let mut callers: HashMap<FunctionId, Vec<(FunctionId, u32)>> = HashMap::new();
+        let mut callers: HashMap<FunctionId, Vec<(FunctionId, u32)>> = HashMap::default();
         for &id in &ids {
             for e in &edges[id.0 as usize][id.1 as usize] {
                 callers.entry(e.callee).or_default().push((id, e.call));
@@ -225,7 +227,7 @@ impl Analysis {
         }
 
         // 2. gfp sinks, bottom-up.
-        let mut gfp_sinks: GfpSinks = HashMap::new();
+        let mut gfp_sinks: GfpSinks = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         for &id in &ids {
             let f = program.function(id);
@@ -276,9 +278,9 @@ impl Analysis {
         // when, for some clause, every (param, non-zero?) of it holds. An empty clause
         // is "always". A caller passing a literal that contradicts every clause (a
         // `may_sleep = false` flag) does not sleep through that call.
-        let mut may_sleep: HashMap<FunctionId, Vec<Clause>> = HashMap::new();
+        let mut may_sleep: HashMap<FunctionId, Vec<Clause>> = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
-        let mut queued: HashSet<FunctionId> = HashSet::new();
+        let mut queued: HashSet<FunctionId> = HashSet::default();
         for &id in &ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for site in &sites[id.0 as usize][id.1 as usize] {
@@ -313,10 +315,10 @@ impl Analysis {
         }
 
         // 4. Atomic reasons, top-down, into functions that may sleep.
-        let mut atomic: HashMap<FunctionId, Vec<AtomicReason>> = HashMap::new();
+        let mut atomic: HashMap<FunctionId, Vec<AtomicReason>> = HashMap::default();
         // Depth of a function: calls from where atomic context starts (breadth-first,
         // so the first time a function is reached is its shortest chain).
-        let mut depth: HashMap<FunctionId, u32> = HashMap::new();
+        let mut depth: HashMap<FunctionId, u32> = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         let add = |atomic: &mut HashMap<FunctionId, Vec<AtomicReason>>,
                    depth: &mut HashMap<FunctionId, u32>,
@@ -405,7 +407,7 @@ impl Analysis {
         }
 
         // Everything atomic context reaches, at any depth (breadth-first over edges).
-        let mut atomic_reachable: HashSet<FunctionId> = HashSet::new();
+        let mut atomic_reachable: HashSet<FunctionId> = HashSet::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         for (id, _) in entry_points(program) {
             if atomic_reachable.insert(id) {
@@ -454,7 +456,7 @@ impl Analysis {
 
     /// Whether every link of the first chain from `id` is certain (no "some paths").
     pub fn chain_certain(&self, reason: &AtomicReason) -> bool {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut r = reason.clone();
         for _ in 0..32 {
             match r {
@@ -641,7 +643,7 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
     // A timer or tasklet object set up with different callbacks in one file (set up
     // with one, re-set up with another before it is armed) is ambiguous: which one
     // runs is not known statically, so none is taken as an entry point.
-    let mut by_object: HashMap<(u32, String), HashSet<FunctionId>> = HashMap::new();
+    let mut by_object: HashMap<(u32, String), HashSet<FunctionId>> = HashMap::default();
     for (id, r, object) in &objects {
         if let (AtomicReason::Entry { file, .. }, Some(o)) = (r, object) {
             by_object.entry((*file, o.clone())).or_default().insert(*id);

@@ -5,7 +5,9 @@
 //! point) or not (held on some paths only). Joins keep a section held on any incoming
 //! path and keep it certain only if every incoming path holds it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::facts::{Call, ENTRY, EXIT, Function, NodeKind};
 use crate::knowledge::{GuardOp, Knowledge, LockOp, SectionKindId};
@@ -194,7 +196,7 @@ pub fn analyse(
     let cfg = &function.cfg;
     let n = cfg.nodes.len();
     let mut keys: Vec<String> = Vec::new();
-    let mut key_ids: HashMap<String, u32> = HashMap::new();
+    let mut key_ids: HashMap<String, u32> = HashMap::default();
     let mut intern = |k: String| -> u32 {
         if k.is_empty() {
             return 0;
@@ -236,7 +238,12 @@ pub fn analyse(
 
     let mut acquired_any: Vec<(SectionKindId, u32)> = Vec::new();
     for e in effects.iter().flatten() {
-        if let Effect::Acquire { kind, key, guard_scope: None, .. } = *e
+        if let Effect::Acquire {
+            kind,
+            key,
+            guard_scope: None,
+            ..
+        } = *e
             && !acquired_any.contains(&(kind, key))
         {
             acquired_any.push((kind, key));

@@ -2,6 +2,7 @@
 //! functions (`extract()` hands over the top-level nodes): object-like `#define`s,
 //! quoted `#include`s, struct/union definitions with their field types, typedefs.
 
+use super::FastNode;
 use tree_sitter::Node;
 
 use super::extract::clean_text;
@@ -29,15 +30,12 @@ pub fn wants(kind: &str) -> bool {
 /// Collects what `node` (a top-level item) declares into `facts.decls`.
 pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
     let d = &mut facts.decls;
-    match node.kind() {
+    match node.kind_str() {
         "preproc_def" => {
             if d.defines_dropped {
                 return;
             }
-            let (Some(name), Some(value)) = (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ) else {
+            let (Some(name), Some(value)) = (node.field("name"), node.field("value")) else {
                 return;
             };
             let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
@@ -57,8 +55,8 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
         }
         "preproc_include" => {
             if let Some(path) = node
-                .child_by_field_name("path")
-                .filter(|p| p.kind() == "string_literal")
+                .field("path")
+                .filter(|p| p.kind_str() == "string_literal")
             {
                 let t = text(path, src).trim_matches('"');
                 if !t.is_empty() {
@@ -68,35 +66,33 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
         }
         "struct_specifier" | "union_specifier" => struct_def(node, None, src, original, facts),
         "declaration" => {
-            if let Some(ty) = node.child_by_field_name("type")
-                && matches!(ty.kind(), "struct_specifier" | "union_specifier")
+            if let Some(ty) = node.field("type")
+                && matches!(ty.kind_str(), "struct_specifier" | "union_specifier")
             {
                 struct_def(ty, None, src, original, facts);
             }
         }
         "type_definition" => {
-            let Some(ty) = node.child_by_field_name("type") else {
+            let Some(ty) = node.field("type") else {
                 return;
             };
             let mut cursor = node.walk();
             let decls: Vec<Node> = node
                 .children_by_field_name("declarator", &mut cursor)
                 .collect();
-            let is_record = matches!(ty.kind(), "struct_specifier" | "union_specifier");
-            let tag = ty
-                .child_by_field_name("name")
-                .map(|n| text(n, src).to_string());
-            let keyword = if ty.kind() == "union_specifier" {
+            let is_record = matches!(ty.kind_str(), "struct_specifier" | "union_specifier");
+            let tag = ty.field("name").map(|n| text(n, src).to_string());
+            let keyword = if ty.kind_str() == "union_specifier" {
                 "union"
             } else {
                 "struct"
             };
             for decl in decls {
                 // Array typedefs (`typedef u32 regs_t[4]`) are left unknown.
-                if decl.kind() == "array_declarator" {
+                if decl.kind_str() == "array_declarator" {
                     continue;
                 }
-                let pointer = decl.kind() != "type_identifier";
+                let pointer = decl.kind_str() != "type_identifier";
                 let Some(alias) = identifier_in(decl, src) else {
                     continue;
                 };
@@ -133,14 +129,12 @@ fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
 fn identifier_in(mut d: Node, src: &[u8]) -> Option<String> {
     for _ in 0..16 {
         if matches!(
-            d.kind(),
+            d.kind_str(),
             "identifier" | "type_identifier" | "field_identifier"
         ) {
             return Some(text(d, src).to_string());
         }
-        d = d
-            .child_by_field_name("declarator")
-            .or_else(|| d.named_child(0))?;
+        d = d.field("declarator").or_else(|| d.named_child(0))?;
     }
     None
 }
@@ -153,11 +147,11 @@ fn struct_def(
     original: &[u8],
     facts: &mut FileFacts,
 ) {
-    let Some(body) = node.child_by_field_name("body") else {
+    let Some(body) = node.field("body") else {
         return;
     };
-    let is_union = node.kind() == "union_specifier";
-    let name = match (node.child_by_field_name("name"), alias) {
+    let is_union = node.kind_str() == "union_specifier";
+    let name = match (node.field("name"), alias) {
         (Some(n), _) => format!(
             "{} {}",
             if is_union { "union" } else { "struct" },
@@ -174,7 +168,7 @@ fn struct_def(
     let mut fields = Some(Vec::new());
     let mut cursor = body.walk();
     for f in body.named_children(&mut cursor) {
-        match f.kind() {
+        match f.kind_str() {
             "comment" => continue,
             "field_declaration" => {}
             // Preprocessor conditionals inside a struct: layout depends on config.
@@ -184,18 +178,18 @@ fn struct_def(
             }
         }
         let raw = &original[f.byte_range()];
-        let Some(ty) = f.child_by_field_name("type") else {
+        let Some(ty) = f.field("type") else {
             fields = None;
             break;
         };
         let mut c2 = f.walk();
         let has_bitfield = f
             .named_children(&mut c2)
-            .any(|c| c.kind() == "bitfield_clause");
+            .any(|c| c.kind_str() == "bitfield_clause");
         if has_bitfield
             || contains(raw, b"aligned")
             || contains(raw, b"packed")
-            || ty.child_by_field_name("body").is_some()
+            || ty.field("body").is_some()
         {
             fields = None;
             break;
@@ -231,7 +225,7 @@ fn struct_def(
             };
             let mut d = decl;
             for _ in 0..16 {
-                match d.kind() {
+                match d.kind_str() {
                     "field_identifier" | "identifier" => break,
                     // A pointer outside the dimensions is an array of pointers; inside
                     // them (`(*p)[4]`), a pointer to an array.
@@ -243,17 +237,14 @@ fn struct_def(
                     }
                     "array_declarator" => {
                         let dim = d
-                            .child_by_field_name("size")
+                            .field("size")
                             .map(|s| clean_text(&original[s.byte_range()], MAX_DEFINE_TEXT))
                             .unwrap_or_else(|| "0".into());
                         field.dims.push(dim);
                     }
                     _ => {}
                 }
-                match d
-                    .child_by_field_name("declarator")
-                    .or_else(|| d.named_child(0))
-                {
+                match d.field("declarator").or_else(|| d.named_child(0)) {
                     Some(n) => d = n,
                     None => break,
                 }

@@ -5,7 +5,8 @@
 //! builder, which recurses once per nesting level and stops at [`MAX_NESTING`]: deeper
 //! code is still scanned for calls (in source order, iteratively) but without flow.
 
-use std::collections::HashMap;
+use super::FastNode;
+use rustc_hash::FxHashMap as HashMap;
 
 use tree_sitter::{Node, Tree};
 
@@ -41,7 +42,7 @@ pub fn extract(
     let mut stack = vec![(root, false)];
     let mut cursor = root.walk();
     while let Some((node, conditional)) = stack.pop() {
-        if node.kind() == "function_definition" {
+        if node.kind_str() == "function_definition" {
             if let Some(mut f) =
                 function(node, src, original, knowledge, &mut facts.field_callbacks)
             {
@@ -52,18 +53,20 @@ pub fn extract(
         }
         // Configuration conditionals only (`#ifdef CONFIG_...`), not include guards.
         let inner = conditional
-            || (matches!(node.kind(), "preproc_if" | "preproc_ifdef" | "preproc_elif")
-                && node
-                    .child_by_field_name("condition")
-                    .or_else(|| node.child_by_field_name("name"))
-                    .is_some_and(|c| text(c, src).contains("CONFIG_")));
+            || (matches!(
+                node.kind_str(),
+                "preproc_if" | "preproc_ifdef" | "preproc_elif"
+            ) && node
+                .field("condition")
+                .or_else(|| node.field("name"))
+                .is_some_and(|c| text(c, src).contains("CONFIG_")));
         let start = stack.len();
         cursor.reset(node);
         for child in node.named_children(&mut cursor) {
-            if super::decls::wants(child.kind()) {
+            if super::decls::wants(child.kind_str()) {
                 super::decls::collect(child, src, original, &mut facts);
             }
-            if may_contain_functions(child.kind()) {
+            if may_contain_functions(child.kind_str()) {
                 stack.push((child, inner));
             } else {
                 file_scope_item(child, src, original, knowledge, &mut facts);
@@ -207,14 +210,14 @@ fn file_scope_item(
     if let Some(call) = file_scope_registration(node, bytes, original, knowledge) {
         facts.file_calls.push(call);
     }
-    if node.kind() == "declaration" && mentions_entry_field(bytes, knowledge) {
+    if node.kind_str() == "declaration" && mentions_entry_field(bytes, knowledge) {
         let object = node
-            .child_by_field_name("type")
+            .field("type")
             .map(|t| clean_text(&src[t.byte_range()], 80))
             .unwrap_or_default();
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
-            if n.kind() == "initializer_pair" {
+            if n.kind_str() == "initializer_pair" {
                 if let Some(cb) = initializer_callback(n, src, knowledge, &object) {
                     facts.field_callbacks.push(cb);
                 }
@@ -252,13 +255,13 @@ fn initializer_callback(
     knowledge: &Knowledge,
     object: &str,
 ) -> Option<FieldCallback> {
-    let designator = pair.child_by_field_name("designator")?;
+    let designator = pair.field("designator")?;
     let field = designator
         .named_child(0)
-        .filter(|f| f.kind() == "field_identifier")?;
+        .filter(|f| f.kind_str() == "field_identifier")?;
     let field = text(field, src);
     knowledge.entry_field(field)?;
-    let value = pair.child_by_field_name("value")?;
+    let value = pair.field("value")?;
     let function = callback_name(value, src)?;
     Some(FieldCallback {
         field: field.to_string(),
@@ -270,11 +273,11 @@ fn initializer_callback(
 
 /// `foo` or `&foo` as a function reference.
 fn callback_name(value: Node, src: &[u8]) -> Option<String> {
-    match value.kind() {
+    match value.kind_str() {
         "identifier" => Some(text(value, src).to_string()),
         "pointer_expression" => value
-            .child_by_field_name("argument")
-            .filter(|a| a.kind() == "identifier")
+            .field("argument")
+            .filter(|a| a.kind_str() == "identifier")
             .map(|a| text(a, src).to_string()),
         _ => None,
     }
@@ -367,28 +370,26 @@ fn function<'a>(
     knowledge: &'a Knowledge,
     field_callbacks: &mut Vec<FieldCallback>,
 ) -> Option<Function> {
-    let body = def.child_by_field_name("body")?;
-    let declarator = def.child_by_field_name("declarator")?;
+    let body = def.field("body")?;
+    let declarator = def.field("declarator")?;
     // Walk down pointer/parenthesized declarators to the function declarator.
     let mut d = declarator;
     let mut fdecl = None;
     for _ in 0..32 {
-        if d.kind() == "function_declarator" {
+        if d.kind_str() == "function_declarator" {
             fdecl = Some(d);
             break;
         }
-        d = d
-            .child_by_field_name("declarator")
-            .or_else(|| d.named_child(0))?;
+        d = d.field("declarator").or_else(|| d.named_child(0))?;
     }
     let fdecl = fdecl?;
-    let mut name_node = fdecl.child_by_field_name("declarator")?;
+    let mut name_node = fdecl.field("declarator")?;
     for _ in 0..32 {
-        if name_node.kind() == "identifier" {
+        if name_node.kind_str() == "identifier" {
             break;
         }
         match name_node
-            .child_by_field_name("declarator")
+            .field("declarator")
             .or_else(|| name_node.named_child(0))
         {
             Some(n) => name_node = n,
@@ -402,32 +403,29 @@ fn function<'a>(
     let mut cursor = def.walk();
     let is_static = def
         .children(&mut cursor)
-        .any(|c| c.kind() == "storage_class_specifier" && text(c, src).trim() == "static");
+        .any(|c| c.kind_str() == "storage_class_specifier" && text(c, src).trim() == "static");
     let mut params = Vec::new();
     // Every parameter's name, for the builder only (flag parameters in conditions).
     let mut param_names = Vec::new();
     let mut atomic_signature = false;
-    if let Some(list) = fdecl.child_by_field_name("parameters") {
+    if let Some(list) = fdecl.field("parameters") {
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
-            if p.kind() != "parameter_declaration" {
+            if p.kind_str() != "parameter_declaration" {
                 continue;
             }
             param_names.push(
-                p.child_by_field_name("declarator")
+                p.field("declarator")
                     .map(|d| innermost_identifier(d, src))
                     .unwrap_or_default(),
             );
             // Only gfp_t parameters matter downstream; other types and names are not
             // kept (they would cost tens of MB on a whole drivers/ tree).
-            let ty = p
-                .child_by_field_name("type")
-                .map(|t| text(t, src))
-                .unwrap_or_default();
+            let ty = p.field("type").map(|t| text(t, src)).unwrap_or_default();
             atomic_signature |= knowledge.is_callback_param_type(ty);
             if ty.contains("gfp_t") {
                 let name = p
-                    .child_by_field_name("declarator")
+                    .field("declarator")
                     .map(|d| innermost_identifier(d, src))
                     .unwrap_or_default();
                 params.push(Param {
@@ -483,13 +481,10 @@ fn function<'a>(
 
 fn innermost_identifier(mut d: Node, src: &[u8]) -> String {
     for _ in 0..32 {
-        if d.kind() == "identifier" {
+        if d.kind_str() == "identifier" {
             return text(d, src).to_string();
         }
-        match d
-            .child_by_field_name("declarator")
-            .or_else(|| d.named_child(0))
-        {
+        match d.field("declarator").or_else(|| d.named_child(0)) {
             Some(n) => d = n,
             None => break,
         }
@@ -566,17 +561,17 @@ impl<'a> CfgBuilder<'a> {
             calls: Vec::new(),
             scope_parents: vec![0, 0],
             scope: 1,
-            labels: HashMap::new(),
+            labels: HashMap::default(),
             gotos: Vec::new(),
             jumps: Vec::new(),
             switch_dispatch: Vec::new(),
             truncated: false,
-            call_at: HashMap::new(),
+            call_at: HashMap::default(),
             cursor: root.walk(),
             field_callbacks: Vec::new(),
             param_names,
             reassigned_params: 0,
-            cond_ids: HashMap::new(),
+            cond_ids: HashMap::default(),
             cond_stack: Vec::new(),
         }
     }
@@ -642,7 +637,7 @@ impl<'a> CfgBuilder<'a> {
         // (node, children already pushed, assignment target)
         let mut stack: Vec<(Node<'a>, bool, Option<Node<'a>>)> = vec![(expr, false, None)];
         while let Some((node, expanded, target)) = stack.pop() {
-            let kind = node.kind();
+            let kind = node.kind_str();
             if kind == "comment" {
                 continue;
             }
@@ -663,33 +658,33 @@ impl<'a> CfgBuilder<'a> {
             stack.push((node, true, target));
             if kind == "update_expression"
                 && let Some(arg) = node
-                    .child_by_field_name("argument")
-                    .filter(|a| a.kind() == "identifier")
+                    .field("argument")
+                    .filter(|a| a.kind_str() == "identifier")
             {
                 self.note_param_assignment(arg);
             }
             match kind {
                 "call_expression" => {
-                    let func = node.child_by_field_name("function");
+                    let func = node.field("function");
                     let is_guard = func.is_some_and(|f| self.guard_call_class(f).is_some());
                     // The callee expression is evaluated first (rarely has calls), except
                     // for `guard(class)(...)`, whose inner call is the guard's class.
-                    if let Some(args) = node.child_by_field_name("arguments") {
+                    if let Some(args) = node.field("arguments") {
                         stack.push((args, false, None));
                     }
                     if let (Some(f), false) = (func, is_guard)
-                        && f.kind() != "identifier"
+                        && f.kind_str() != "identifier"
                     {
                         stack.push((f, false, None));
                     }
                 }
                 "assignment_expression" => {
-                    let left = node.child_by_field_name("left");
+                    let left = node.field("left");
                     self.field_callback(node, left);
-                    if let Some(l) = left.filter(|l| l.kind() == "identifier") {
+                    if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
                         self.note_param_assignment(l);
                     }
-                    if let Some(r) = node.child_by_field_name("right") {
+                    if let Some(r) = node.field("right") {
                         stack.push((r, false, left));
                     }
                     if let Some(l) = left {
@@ -697,8 +692,8 @@ impl<'a> CfgBuilder<'a> {
                     }
                 }
                 "init_declarator" => {
-                    let decl = node.child_by_field_name("declarator");
-                    if let Some(v) = node.child_by_field_name("value") {
+                    let decl = node.field("declarator");
+                    if let Some(v) = node.field("value") {
                         stack.push((v, false, decl));
                     }
                 }
@@ -731,10 +726,10 @@ impl<'a> CfgBuilder<'a> {
 
     /// Records `x->field = fn` when `field` is a known callback field.
     fn field_callback(&mut self, assign: Node, left: Option<Node>) {
-        let Some(left) = left.filter(|l| l.kind() == "field_expression") else {
+        let Some(left) = left.filter(|l| l.kind_str() == "field_expression") else {
             return;
         };
-        let Some(field) = left.child_by_field_name("field") else {
+        let Some(field) = left.field("field") else {
             return;
         };
         let field = text(field, self.src);
@@ -742,13 +737,13 @@ impl<'a> CfgBuilder<'a> {
             return;
         }
         let Some(function) = assign
-            .child_by_field_name("right")
+            .field("right")
             .and_then(|r| callback_name(r, self.src))
         else {
             return;
         };
         let object = left
-            .child_by_field_name("argument")
+            .field("argument")
             .map(|a| clean_text(&self.src[a.byte_range()], 80))
             .unwrap_or_default();
         self.field_callbacks.push(FieldCallback {
@@ -761,21 +756,21 @@ impl<'a> CfgBuilder<'a> {
 
     /// For `guard(class)` used as the callee of `guard(class)(args)`: the class.
     fn guard_call_class(&self, func: Node) -> Option<String> {
-        if func.kind() != "call_expression" {
+        if func.kind_str() != "call_expression" {
             return None;
         }
-        let inner = func.child_by_field_name("function")?;
+        let inner = func.field("function")?;
         if text(inner, self.src) != "guard" {
             return None;
         }
-        let args = func.child_by_field_name("arguments")?;
+        let args = func.field("arguments")?;
         let first = args.named_child(0)?;
         Some(text(first, self.src).trim().to_string())
     }
 
     fn record_call(&mut self, node: Node, target: Option<Node>) -> u32 {
-        let func = node.child_by_field_name("function");
-        let args_node = node.child_by_field_name("arguments");
+        let func = node.field("function");
+        let args_node = node.field("arguments");
         let mut call = Call {
             span: span_of(node),
             ..Call::default()
@@ -785,12 +780,12 @@ impl<'a> CfgBuilder<'a> {
             let mut c = a.walk();
             arg_nodes = a
                 .named_children(&mut c)
-                .filter(|n| n.kind() != "comment")
+                .filter(|n| n.kind_str() != "comment")
                 .collect();
         }
         call.arg_count = arg_nodes.len() as u32;
         for (i, a) in arg_nodes.iter().enumerate().take(32) {
-            match a.kind() {
+            match a.kind_str() {
                 "false" | "null" => call.zero_args |= 1 << i,
                 "true" => call.nonzero_args |= 1 << i,
                 "number_literal" => match text(*a, self.src).trim_end_matches(['u', 'U', 'l', 'L'])
@@ -810,7 +805,7 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         match func {
-            Some(f) if f.kind() == "identifier" => call.callee = text(f, self.src).to_string(),
+            Some(f) if f.kind_str() == "identifier" => call.callee = text(f, self.src).to_string(),
             Some(f) => {
                 if let Some(class) = self.guard_call_class(f) {
                     call.callee = "guard".into();
@@ -831,7 +826,7 @@ impl<'a> CfgBuilder<'a> {
             );
             // Where the result goes, for calls of known APIs (allocations, frees).
             if let Some(t) = target {
-                call.set_assigned_to(match t.kind() {
+                call.set_assigned_to(match t.kind_str() {
                     "identifier" | "field_expression" | "subscript_expression" => {
                         clean_text(&self.original[t.byte_range()], 120)
                     }
@@ -879,7 +874,7 @@ impl<'a> CfgBuilder<'a> {
             return self.expression(node, cur);
         }
         let d = depth + 1;
-        match node.kind() {
+        match node.kind_str() {
             "compound_statement" => {
                 let saved = self.scope;
                 self.push_scope();
@@ -893,9 +888,9 @@ impl<'a> CfgBuilder<'a> {
                 // `panic(...)`, `BUG()`: the path ends here.
                 let ends = node
                     .named_child(0)
-                    .filter(|e| e.kind() == "call_expression")
+                    .filter(|e| e.kind_str() == "call_expression")
                     .is_some_and(|c| {
-                        c.child_by_field_name("function")
+                        c.field("function")
                             .is_some_and(|f| self.knowledge.is_noreturn(text(f, self.src)))
                     });
                 if ends { None } else { after }
@@ -905,7 +900,7 @@ impl<'a> CfgBuilder<'a> {
             "while_statement" => {
                 let head = self.append(cur, NodeKind::Nop);
                 let exit = self.new_node(NodeKind::Nop);
-                let cond = node.child_by_field_name("condition");
+                let cond = node.field("condition");
                 let after_cond = match cond {
                     Some(c) => self.expression(c, Some(head)),
                     None => Some(head),
@@ -922,7 +917,7 @@ impl<'a> CfgBuilder<'a> {
                     _ => None,
                 });
                 self.cond_stack.push(tag);
-                let body_end = match node.child_by_field_name("body") {
+                let body_end = match node.field("body") {
                     Some(b) => self.statement(b, body_entry, d),
                     None => body_entry,
                 };
@@ -938,7 +933,7 @@ impl<'a> CfgBuilder<'a> {
                 let exit = self.new_node(NodeKind::Nop);
                 let cont = self.new_node(NodeKind::Nop);
                 self.jumps.push((exit, Some(cont)));
-                let body_end = match node.child_by_field_name("body") {
+                let body_end = match node.field("body") {
                     Some(b) => self.statement(b, Some(head), d),
                     None => Some(head),
                 };
@@ -946,7 +941,7 @@ impl<'a> CfgBuilder<'a> {
                 if let Some(be) = body_end {
                     self.edge(be, cont);
                 }
-                let cond = node.child_by_field_name("condition");
+                let cond = node.field("condition");
                 let after = match cond {
                     Some(c) => self.expression(c, Some(cont)),
                     None => Some(cont),
@@ -972,7 +967,7 @@ impl<'a> CfgBuilder<'a> {
                 let head = self.append(c, NodeKind::Nop);
                 let exit = self.new_node(NodeKind::Nop);
                 let cont = self.new_node(NodeKind::Nop);
-                let cond = node.child_by_field_name("condition");
+                let cond = node.field("condition");
                 let after_cond = match cond {
                     Some(cn) => self.expression(cn, Some(head)),
                     None => Some(head),
@@ -985,7 +980,7 @@ impl<'a> CfgBuilder<'a> {
                     self.edge(fe, exit);
                 }
                 self.jumps.push((exit, Some(cont)));
-                let body_end = match node.child_by_field_name("body") {
+                let body_end = match node.field("body") {
                     Some(b) => self.statement(b, body_entry, d),
                     None => body_entry,
                 };
@@ -1006,7 +1001,7 @@ impl<'a> CfgBuilder<'a> {
                 Some(exit)
             }
             "switch_statement" => {
-                let c = match node.child_by_field_name("condition") {
+                let c = match node.field("condition") {
                     Some(cn) => self.expression(cn, cur),
                     None => cur,
                 };
@@ -1014,7 +1009,7 @@ impl<'a> CfgBuilder<'a> {
                 let exit = self.new_node(NodeKind::Nop);
                 self.jumps.push((exit, None));
                 self.switch_dispatch.push(dispatch);
-                let body_end = match node.child_by_field_name("body") {
+                let body_end = match node.field("body") {
                     Some(b) => self.statement(b, None, d),
                     None => None,
                 };
@@ -1036,7 +1031,7 @@ impl<'a> CfgBuilder<'a> {
                     // made a switch of N cases O(N²).
                     self.nodes[dispatch as usize].succs.push(label);
                 }
-                let value = node.child_by_field_name("value").map(|v| v.id());
+                let value = node.field("value").map(|v| v.id());
                 let mut cursor = node.walk();
                 let stmts: Vec<Node> = node
                     .named_children(&mut cursor)
@@ -1074,7 +1069,7 @@ impl<'a> CfgBuilder<'a> {
                 None
             }
             "goto_statement" => {
-                if let (Some(c), Some(label)) = (cur, node.child_by_field_name("label")) {
+                if let (Some(c), Some(label)) = (cur, node.field("label")) {
                     let l = text(label, self.src).to_string();
                     self.gotos.push((c, l));
                 }
@@ -1082,7 +1077,7 @@ impl<'a> CfgBuilder<'a> {
             }
             "labeled_statement" => {
                 let label_node = self.append(cur, NodeKind::Nop);
-                if let Some(l) = node.child_by_field_name("label") {
+                if let Some(l) = node.field("label") {
                     let name = text(l, self.src).to_string();
                     self.labels.insert(name, label_node);
                 }
@@ -1097,10 +1092,10 @@ impl<'a> CfgBuilder<'a> {
             "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_elifdef"
             | "preproc_else" => {
                 // Configuration alternatives: either side may be compiled in.
-                let alt = node.child_by_field_name("alternative");
+                let alt = node.field("alternative");
                 let skip: Vec<usize> = ["condition", "name", "alternative"]
                     .iter()
-                    .filter_map(|f| node.child_by_field_name(f).map(|n| n.id()))
+                    .filter_map(|f| node.field(f).map(|n| n.id()))
                     .collect();
                 let mut cursor = node.walk();
                 let items: Vec<Node> = node
@@ -1157,8 +1152,8 @@ impl<'a> CfgBuilder<'a> {
         while i < items.len() {
             let item = items[i];
             let next = items.get(i + 1);
-            if item.kind() == "expression_statement"
-                && next.is_some_and(|n| n.kind() == "compound_statement")
+            if item.kind_str() == "expression_statement"
+                && next.is_some_and(|n| n.kind_str() == "compound_statement")
                 && missing_semicolon(item)
             {
                 let head = self.expression(item, cur);
@@ -1182,7 +1177,7 @@ impl<'a> CfgBuilder<'a> {
     }
 
     fn if_statement(&mut self, node: Node<'a>, cur: Option<u32>, depth: usize) -> Option<u32> {
-        let cond = node.child_by_field_name("condition");
+        let cond = node.field("condition");
         // `scoped_guard(class, args) body`, which the pre-pass turned into `if (...)`.
         if self.original[node.start_byte()..].starts_with(b"scoped_") {
             return self.scoped_guard(node, cond, cur, depth);
@@ -1198,14 +1193,14 @@ impl<'a> CfgBuilder<'a> {
         });
         let then_entry = self.assume(after_cond, &t);
         self.cond_stack.push(tag);
-        let then_end = match node.child_by_field_name("consequence") {
+        let then_end = match node.field("consequence") {
             Some(s) => self.statement(s, then_entry, depth),
             None => then_entry,
         };
         self.cond_stack.pop();
         let else_entry = self.assume(after_cond, &f);
         self.cond_stack.push(tag.map(|(id, v)| (id, !v)));
-        let else_end = match node.child_by_field_name("alternative") {
+        let else_end = match node.field("alternative") {
             Some(alt) => {
                 let mut cursor = alt.walk();
                 let stmts: Vec<Node> = alt.named_children(&mut cursor).collect();
@@ -1258,7 +1253,7 @@ impl<'a> CfgBuilder<'a> {
         let saved = self.scope;
         let scope = self.push_scope();
         let guard = self.append(cur, NodeKind::Guard { call: idx, scope });
-        let body_end = match node.child_by_field_name("consequence") {
+        let body_end = match node.field("consequence") {
             Some(s) => self.statement(s, Some(guard), depth),
             None => Some(guard),
         };
@@ -1357,13 +1352,13 @@ impl<'a> CfgBuilder<'a> {
         if depth > 16 {
             return (Vec::new(), Vec::new());
         }
-        match cond.kind() {
+        match cond.kind_str() {
             "parenthesized_expression" => match cond.named_child(0) {
                 Some(inner) => self.condition_facts(inner, depth + 1),
                 None => Default::default(),
             },
-            "unary_expression" if cond.child(0).is_some_and(|op| op.kind() == "!") => {
-                match cond.child_by_field_name("argument") {
+            "unary_expression" if cond.child(0).is_some_and(|op| op.kind_str() == "!") => {
+                match cond.field("argument") {
                     Some(arg) => {
                         let (t, f) = self.condition_facts(arg, depth + 1);
                         (f, t)
@@ -1372,14 +1367,8 @@ impl<'a> CfgBuilder<'a> {
                 }
             }
             "binary_expression" => {
-                let op = cond
-                    .child_by_field_name("operator")
-                    .map(|o| o.kind())
-                    .unwrap_or("");
-                let (Some(l), Some(r)) = (
-                    cond.child_by_field_name("left"),
-                    cond.child_by_field_name("right"),
-                ) else {
+                let op = cond.field("operator").map(|o| o.kind_str()).unwrap_or("");
+                let (Some(l), Some(r)) = (cond.field("left"), cond.field("right")) else {
                     return Default::default();
                 };
                 let (lt, lf) = self.condition_facts(l, depth + 1);
@@ -1396,13 +1385,11 @@ impl<'a> CfgBuilder<'a> {
             }
             "call_expression" => {
                 let callee = cond
-                    .child_by_field_name("function")
+                    .field("function")
                     .map(|f| text(f, self.src))
                     .unwrap_or("");
                 if (callee == "likely" || callee == "unlikely")
-                    && let Some(arg) = cond
-                        .child_by_field_name("arguments")
-                        .and_then(|a| a.named_child(0))
+                    && let Some(arg) = cond.field("arguments").and_then(|a| a.named_child(0))
                 {
                     return self.condition_facts(arg, depth + 1);
                 }
@@ -1434,11 +1421,11 @@ fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
     let mut n = node;
     // comma_expression is right-nested: (a, (b, c)).
     for _ in 0..64 {
-        if n.kind() == "comma_expression" {
-            if let Some(l) = n.child_by_field_name("left") {
+        if n.kind_str() == "comma_expression" {
+            if let Some(l) = n.field("left") {
                 out.push(l);
             }
-            match n.child_by_field_name("right") {
+            match n.field("right") {
                 Some(r) => n = r,
                 None => return,
             }
@@ -1450,12 +1437,12 @@ fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
 }
 
 fn has_default(switch: Node) -> bool {
-    let Some(body) = switch.child_by_field_name("body") else {
+    let Some(body) = switch.field("body") else {
         return false;
     };
     let mut cursor = body.walk();
     body.named_children(&mut cursor)
-        .any(|c| c.kind() == "case_statement" && c.child_by_field_name("value").is_none())
+        .any(|c| c.kind_str() == "case_statement" && c.field("value").is_none())
 }
 
 fn missing_semicolon(stmt: Node) -> bool {
@@ -1464,7 +1451,7 @@ fn missing_semicolon(stmt: Node) -> bool {
         && stmt.child(n - 1).is_some_and(|c| c.is_missing())
         && stmt
             .named_child(0)
-            .is_some_and(|c| c.kind() == "call_expression")
+            .is_some_and(|c| c.kind_str() == "call_expression")
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
