@@ -9,6 +9,10 @@ use rayon::prelude::*;
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut jobs = 0;
+    // `--prepass`: apply gfplint's macro pre-pass before parsing (to measure its cost
+    // and its effect on parse errors); the floor itself is measured without it.
+    let prepass = args.iter().any(|a| a == "--prepass");
+    args.retain(|a| a != "--prepass");
     if let Some(pos) = args.iter().position(|a| a == "-j" || a == "--jobs") {
         jobs = args.get(pos + 1).and_then(|n| n.parse().ok()).unwrap_or(0);
         args.drain(pos..(pos + 2).min(args.len()));
@@ -26,9 +30,12 @@ fn main() {
         files
             .par_iter()
             .map(|path| {
-                let Ok(src) = std::fs::read(path) else {
+                let Ok(mut src) = std::fs::read(path) else {
                     return (0, 0, 0);
                 };
+                if prepass {
+                    gfplint::parse::macros::prepass(&mut src);
+                }
                 let tree = gfplint::parse::with_parser(|p| p.parse(&src, None));
                 match tree {
                     Some(t) => (1, usize::from(t.root_node().has_error()), src.len()),

@@ -4,7 +4,7 @@
 //! stage asks it questions ("is this call a lock release?", "what does this flag set
 //! contain?"). Keeping it data lets users extend it without touching analysis code.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -198,13 +198,15 @@ pub struct Knowledge {
     entries: HashMap<String, EntryRegistration>,
     entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
-    noreturn: std::collections::HashSet<String>,
+    noreturn: FxHashSet<String>,
+    /// Calls that initialise a callback object (derived from `entry_fields`).
+    initialisers: FxHashSet<String>,
     callback_param_types: Vec<String>,
-    sleeps_outside_interrupt_only: std::collections::HashSet<String>,
+    sleeps_outside_interrupt_only: FxHashSet<String>,
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
     pub sleep_bit: GfpSet,
-    non_allocating: std::collections::HashSet<String>,
+    non_allocating: FxHashSet<String>,
     allocators: HashMap<String, Allocator>,
     frees: HashMap<String, Vec<String>>,
     free_ptr_args: HashMap<String, usize>,
@@ -226,7 +228,7 @@ impl Knowledge {
 
     pub fn from_toml(text: &str) -> Result<Knowledge, String> {
         let raw: RawApi = toml::from_str(text).map_err(|e| format!("lints/api.toml: {e}"))?;
-        let mut gfp_flags = HashMap::new();
+        let mut gfp_flags = HashMap::default();
         for (i, bit) in raw.gfp.bits.iter().enumerate() {
             let set = GfpSet::bit(i as u32);
             gfp_flags.insert(bit.clone(), set);
@@ -239,8 +241,8 @@ impl Knowledge {
             .ok_or_else(|| format!("gfp.sleep_bit `{}` is not a known bit", raw.gfp.sleep_bit))?;
 
         let mut sections = Vec::new();
-        let mut lock_ops = HashMap::new();
-        let mut guard_ops = HashMap::new();
+        let mut lock_ops = HashMap::default();
+        let mut guard_ops = HashMap::default();
         for (id, s) in raw.section.into_iter().enumerate() {
             sections.push(SectionKind {
                 kind: s.kind,
@@ -268,7 +270,7 @@ impl Knowledge {
             }
         }
 
-        let mut allocators = HashMap::new();
+        let mut allocators = HashMap::default();
         for a in raw.allocator {
             let gfp_arg = match a.gfp_arg {
                 None => GfpArg::None,
@@ -303,7 +305,7 @@ impl Knowledge {
             .map(|f| (f.name.clone(), f.ptr_arg))
             .collect();
         let frees = raw.free.into_iter().map(|f| (f.name, f.frees)).collect();
-        let mut entries = HashMap::new();
+        let mut entries = HashMap::default();
         for e in raw.entry {
             for r in e.registrations {
                 let (name, arg) = name_and_arg(&r, usize::MAX)?;
@@ -319,7 +321,7 @@ impl Knowledge {
                 );
             }
         }
-        let mut entry_fields = HashMap::new();
+        let mut entry_fields = HashMap::default();
         for e in raw.entry_field {
             for f in e.fields {
                 entry_fields.insert(
@@ -332,8 +334,8 @@ impl Knowledge {
                 );
             }
         }
-        let mut sleeping = HashMap::new();
-        let mut sleeps_outside_interrupt_only = std::collections::HashSet::new();
+        let mut sleeping = HashMap::default();
+        let mut sleeps_outside_interrupt_only = FxHashSet::default();
         for g in raw.sleeping {
             for n in g.names {
                 if g.outside_interrupt_only {
@@ -343,6 +345,7 @@ impl Knowledge {
             }
         }
         Ok(Knowledge {
+            initialisers: FxHashSet::default(),
             sections,
             lock_ops,
             guard_ops,
@@ -360,7 +363,8 @@ impl Knowledge {
             noreturn: raw.noreturn.names.into_iter().collect(),
             callback_param_types: raw.callback_param_types.names,
             sleeps_outside_interrupt_only,
-        })
+        }
+        .derive())
     }
 
     /// This knowledge plus a project's own APIs (from `gfplint.toml`): lock wrappers,
@@ -447,7 +451,7 @@ impl Knowledge {
                 );
             }
         }
-        Ok(k)
+        Ok(k.derive())
     }
 
     pub fn lock_op(&self, callee: &str) -> Option<LockOp> {
@@ -470,9 +474,17 @@ impl Knowledge {
 
     /// Whether a call initialises objects whose callback fields we read (hrtimer_init).
     pub fn initialises_callback_object(&self, callee: &str) -> bool {
-        self.entry_fields
+        self.initialisers.contains(callee)
+    }
+
+    /// Recomputes the tables derived from others (after loading or extending).
+    fn derive(mut self) -> Knowledge {
+        self.initialisers = self
+            .entry_fields
             .values()
-            .any(|e| e.initialised_by.iter().any(|n| n == callee))
+            .flat_map(|e| e.initialised_by.iter().cloned())
+            .collect();
+        self
     }
 
     /// Whether a sleeping call is fine in interrupt context (it checks in_interrupt()).

@@ -1081,8 +1081,8 @@ impl<'a> CfgBuilder<'a> {
                     let name = text(l, self.src).to_string();
                     self.labels.insert(name, label_node);
                 }
-                let mut cursor = node.walk();
-                let inner: Vec<Node> = node.named_children(&mut cursor).skip(1).collect();
+                self.cursor.reset(node);
+                let inner: Vec<Node> = node.named_children(&mut self.cursor).skip(1).collect();
                 let mut c = Some(label_node);
                 for s in inner {
                     c = self.statement(s, c, d);
@@ -1116,8 +1116,8 @@ impl<'a> CfgBuilder<'a> {
             | "comment"
             | ";" => cur,
             "ERROR" | "attributed_statement" | "translation_unit" => {
-                let mut cursor = node.walk();
-                let items: Vec<Node> = node.named_children(&mut cursor).collect();
+                self.cursor.reset(node);
+                let items: Vec<Node> = node.named_children(&mut self.cursor).collect();
                 self.items(&items, cur, d)
             }
             "function_definition" => cur,
@@ -1139,8 +1139,8 @@ impl<'a> CfgBuilder<'a> {
     }
 
     fn block_items(&mut self, block: Node<'a>, cur: Option<u32>, depth: usize) -> Option<u32> {
-        let mut cursor = block.walk();
-        let items: Vec<Node> = block.named_children(&mut cursor).collect();
+        self.cursor.reset(block);
+        let items: Vec<Node> = block.named_children(&mut self.cursor).collect();
         self.items(&items, cur, depth)
     }
 
@@ -1202,8 +1202,8 @@ impl<'a> CfgBuilder<'a> {
         self.cond_stack.push(tag.map(|(id, v)| (id, !v)));
         let else_end = match node.field("alternative") {
             Some(alt) => {
-                let mut cursor = alt.walk();
-                let stmts: Vec<Node> = alt.named_children(&mut cursor).collect();
+                self.cursor.reset(alt);
+                let stmts: Vec<Node> = alt.named_children(&mut self.cursor).collect();
                 self.items(&stmts, else_entry, depth)
             }
             None => else_entry,

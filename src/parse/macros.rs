@@ -160,8 +160,8 @@ fn classify(word: &[u8]) -> Option<Rewrite> {
 }
 
 struct Tables {
-    words: std::collections::HashSet<&'static [u8]>,
-    calls: std::collections::HashSet<&'static [u8]>,
+    words: rustc_hash::FxHashSet<&'static [u8]>,
+    calls: rustc_hash::FxHashSet<&'static [u8]>,
 }
 
 fn tables() -> &'static Tables {

@@ -165,7 +165,8 @@ fn grammar() -> &'static Grammar {
         // The language lives in a static of its own, so the names borrowed from it
         // are 'static without leaking it.
         static LANGUAGE: std::sync::OnceLock<tree_sitter::Language> = std::sync::OnceLock::new();
-        let lang: &'static tree_sitter::Language = LANGUAGE.get_or_init(|| tree_sitter_c::LANGUAGE.into());
+        let lang: &'static tree_sitter::Language =
+            LANGUAGE.get_or_init(|| tree_sitter_c::LANGUAGE.into());
         let kinds = (0..lang.node_kind_count() as u16)
             .map(|id| lang.node_kind_for_id(id).unwrap_or(""))
             .collect();
