@@ -66,11 +66,6 @@ fn diagnostic(
         _ => "page allocator memory is not slab or vmalloc memory",
     };
     Diagnostic {
-        lint: INFO.name,
-        severity: INFO.severity,
-        file: cx.file.path.clone(),
-        span: call.span,
-        function: cx.function.name.clone(),
         message: format!(
             "`{}({})` frees {} memory{whence}: {risk}",
             call.callee,
@@ -79,8 +74,8 @@ fn diagnostic(
         ),
         labels,
         notes: Vec::new(),
-        fingerprint: String::new(),
         help: Some(format!("free it with {}", matching_free(origin.family))),
+        ..cx.finding(&INFO, call)
     }
 }
 

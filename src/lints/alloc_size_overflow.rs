@@ -99,11 +99,6 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join(" and ");
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}()` size `{}` multiplies by the non-constant {which}: the product can overflow and allocate too little",
                 call.callee,
@@ -111,8 +106,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            fingerprint: String::new(),
             help: Some(format!("use {instead}, which fails on overflow (or array_size()/size_mul() from <linux/overflow.h>)")),
+            ..cx.finding(&INFO, call)
         });
     }
 }

@@ -40,11 +40,6 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         }
         let (whence, labels) = describe_origin(cx, &origin);
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}({})` frees device-managed memory{whence}: devres frees it again when the device detaches (double free)",
                 call.callee,
@@ -52,8 +47,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels,
             notes: Vec::new(),
-            fingerprint: String::new(),
             help: Some("use devm_kfree(dev, ptr) to release it early, or drop the free and let devres release it".into()),
+            ..cx.finding(&INFO, call)
         });
     }
 }

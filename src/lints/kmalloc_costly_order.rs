@@ -44,11 +44,6 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}()` of {} ({}) needs an order-{order} block ({}) from the page allocator, above PAGE_ALLOC_COSTLY_ORDER {} ({}): likely to fail when memory is fragmented",
                 call.callee,
@@ -60,8 +55,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            fingerprint: String::new(),
             help: Some("use kvmalloc()/kvzalloc() (freed with kvfree()), which falls back to vmalloc, unless the buffer must be physically contiguous (e.g. for DMA)".into()),
+            ..cx.finding(&INFO, call)
         });
     }
 }

@@ -33,11 +33,6 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}()` of {} ({}) always fails: above KMALLOC_MAX_SIZE, {} (order {} with {}-byte pages)",
                 call.callee,
@@ -49,8 +44,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            fingerprint: String::new(),
             help: Some("use kvmalloc()/kvzalloc() (freed with kvfree()) or vmalloc(); if the memory must be physically contiguous, it has to be reserved at boot (CMA, dma_alloc_coherent)".into()),
+            ..cx.finding(&INFO, call)
         });
     }
 }

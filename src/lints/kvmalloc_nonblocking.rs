@@ -40,11 +40,6 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             .map(|s| format!(" of {}", bytes(s)))
             .unwrap_or_default();
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}()`{size_part} with `{}` cannot sleep, so on {}.{} it never falls back to vmalloc: it is a plain kmalloc that can fail for sizes above a page",
                 call.callee,
@@ -54,8 +49,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: vec!["mm/util.c kvmalloc_node(): \"non-sleeping allocations are not supported by vmalloc\"".into()],
-            fingerprint: String::new(),
             help: Some("allocate with GFP_KERNEL where sleeping is allowed (e.g. preallocate outside the atomic section), or call kmalloc() with these flags and handle failure".into()),
+            ..cx.finding(&INFO, call)
         });
     }
 }

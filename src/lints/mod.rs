@@ -124,6 +124,23 @@ enum Evidence<'a> {
 }
 
 impl<'a> FunctionCx<'a> {
+    /// A finding of `info` at `call` in this function, with the lint's severity and
+    /// nothing else yet: lints fill in message, labels, notes and help.
+    pub fn finding(&self, info: &LintInfo, call: &Call) -> Diagnostic {
+        Diagnostic {
+            lint: info.name,
+            severity: info.severity,
+            file: self.file.path.clone(),
+            span: call.span,
+            function: self.function.name.clone(),
+            message: String::new(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            fingerprint: String::new(),
+            help: None,
+        }
+    }
+
     /// Whether a lint runs: on by default, or enabled by name.
     pub fn enabled(&self, info: &LintInfo) -> bool {
         info.enabled_by_default || self.options.enable.iter().any(|n| n == info.name)

@@ -50,19 +50,14 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}()` uses GFP_ATOMIC, but no lock or atomic section is held here: GFP_ATOMIC cannot reclaim and draws on the emergency reserves",
                 call.callee
             ),
             labels: Vec::new(),
             notes: vec!["no lock is held here, the function has no atomic-callback signature, and no atomic context of the run (entry point, or caller holding a lock, at any depth) reaches it; calls through function pointers are not seen".into()],
-            fingerprint: String::new(),
             help: Some("use GFP_KERNEL if this function is only called from process context".into()),
+            ..cx.finding(&INFO, call)
         });
     }
 }

@@ -43,11 +43,6 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}()` with {what} always fails: the largest page order is {} ({}; MAX_ORDER is {} on {}.{})",
                 call.callee,
@@ -59,8 +54,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            fingerprint: String::new(),
             help: Some("use vmalloc()/kvmalloc() when the memory need not be physically contiguous; otherwise reserve it at boot (CMA) or split the buffer".into()),
+            ..cx.finding(&INFO, call)
         });
     }
 }

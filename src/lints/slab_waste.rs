@@ -66,11 +66,6 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}()` of {} ({size} bytes) is served from {served}: {wasted} bytes wasted, {}.{} % of the request",
                 call.callee,
@@ -80,8 +75,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            fingerprint: String::new(),
             help: Some(help),
+            ..cx.finding(&INFO, call)
         });
     }
 }

@@ -43,11 +43,6 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             "kmalloc()"
         };
         out.push(Diagnostic {
-            lint: INFO.name,
-            severity: INFO.severity,
-            file: cx.file.path.clone(),
-            span: call.span,
-            function: cx.function.name.clone(),
             message: format!(
                 "`{}()` of {} ({}), less than a page ({}): vmalloc maps a whole page, adds a guard page and uses a TLB entry",
                 call.callee,
@@ -57,8 +52,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            fingerprint: String::new(),
             help: Some(format!("use {instead} (freed with kfree()), or kvmalloc() if the size can grow")),
+            ..cx.finding(&INFO, call)
         });
     }
 }
