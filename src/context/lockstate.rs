@@ -249,7 +249,6 @@ pub fn analyse(
             acquired_any.push((kind, key));
         }
     }
-    let mut states: Vec<Option<State>> = vec![None; n];
     let mut unmatched: Vec<(SectionKindId, u32)> = Vec::new();
     if n == 0 {
         return LockStates {
@@ -258,43 +257,20 @@ pub fn analyse(
             ..LockStates::default()
         };
     }
-    states[ENTRY as usize] = Some(entry_state);
-    let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
-    let mut queued = vec![false; n];
-    queued[ENTRY as usize] = true;
-    let mut visits = 0usize;
-    while let Some(id) = queue.pop_front() {
-        queued[id as usize] = false;
-        visits += 1;
-        if visits > n * MAX_VISITS_PER_NODE {
-            break;
-        }
-        let node = &cfg.nodes[id as usize];
-        let Some(entry) = states[id as usize].clone() else {
-            continue;
-        };
-        let mut out = enter_scope(entry, node.scope, cfg);
-        for effect in &effects[id as usize] {
-            out = transfer(out, effect, &mut unmatched);
-        }
-        for &s in &node.succs {
-            let incoming = enter_scope(out.clone(), cfg.nodes[s as usize].scope, cfg);
-            let merged = match &states[s as usize] {
-                None => Some(incoming),
-                Some(old) => {
-                    let joined = join(old, &incoming);
-                    if &joined == old { None } else { Some(joined) }
-                }
-            };
-            if let Some(m) = merged {
-                states[s as usize] = Some(m);
-                if !queued[s as usize] {
-                    queued[s as usize] = true;
-                    queue.push_back(s);
-                }
+    let states = forward(
+        cfg,
+        entry_state,
+        |id, entry| {
+            let node = &cfg.nodes[id as usize];
+            let mut out = enter_scope(entry, node.scope, cfg);
+            for effect in &effects[id as usize] {
+                out = transfer(out, effect, &mut unmatched);
             }
-        }
-    }
+            out
+        },
+        |succ, out| enter_scope(out.clone(), cfg.nodes[succ as usize].scope, cfg),
+        join,
+    );
 
     let mut held = Vec::new();
     let mut reachable = vec![false; function.calls.len()];
@@ -346,45 +322,21 @@ fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
     {
         return Vec::new();
     }
-    let n = cfg.nodes.len();
-    let mut states: Vec<Option<Vec<(u32, bool)>>> = vec![None; n];
-    states[ENTRY as usize] = Some(Vec::new());
-    let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
-    let mut queued = vec![false; n];
-    let mut visits = 0usize;
-    while let Some(id) = queue.pop_front() {
-        queued[id as usize] = false;
-        visits += 1;
-        if visits > n * MAX_VISITS_PER_NODE {
-            break;
-        }
-        let node = &cfg.nodes[id as usize];
-        let Some(mut out) = states[id as usize].clone() else {
-            continue;
-        };
-        if let NodeKind::AssumeParam { param, nonzero } = node.kind {
-            out.retain(|(p, _)| *p != param);
-            out.push((param, nonzero));
-            out.sort();
-        }
-        for &s in &node.succs {
-            let merged = match &states[s as usize] {
-                None => Some(out.clone()),
-                Some(old) => {
-                    let joined: Vec<(u32, bool)> =
-                        old.iter().filter(|f| out.contains(f)).copied().collect();
-                    if &joined == old { None } else { Some(joined) }
-                }
-            };
-            if let Some(m) = merged {
-                states[s as usize] = Some(m);
-                if !queued[s as usize] {
-                    queued[s as usize] = true;
-                    queue.push_back(s);
-                }
+    let states = forward(
+        cfg,
+        Vec::new(),
+        |id, mut out: Vec<(u32, bool)>| {
+            if let NodeKind::AssumeParam { param, nonzero } = cfg.nodes[id as usize].kind {
+                out.retain(|(p, _)| *p != param);
+                out.push((param, nonzero));
+                out.sort();
             }
-        }
-    }
+            out
+        },
+        |_, out| out.clone(),
+        // Must-facts: what holds on every incoming path.
+        |old, new| old.iter().filter(|f| new.contains(f)).copied().collect(),
+    );
     let mut out: Vec<(u32, Vec<(u32, bool)>)> = Vec::new();
     for (id, node) in cfg.nodes.iter().enumerate() {
         if let (NodeKind::Call(c), Some(facts)) = (node.kind, &states[id])
@@ -518,6 +470,54 @@ fn effect_of(
         NodeKind::AssumeCond { cond, truth } => vec![Effect::AssumeCond { cond, truth }],
         _ => Vec::new(),
     }
+}
+
+/// A forward dataflow over `cfg` to a fixpoint: `transfer` maps a node's entry state
+/// to its exit state, `edge` adapts it to a successor, `join` merges it with what the
+/// successor already had. Returns each node's entry state (`None`: unreachable).
+fn forward<S: Clone + PartialEq>(
+    cfg: &crate::facts::Cfg,
+    entry: S,
+    mut transfer: impl FnMut(u32, S) -> S,
+    edge: impl Fn(u32, &S) -> S,
+    join: impl Fn(&S, &S) -> S,
+) -> Vec<Option<S>> {
+    let n = cfg.nodes.len();
+    let mut states: Vec<Option<S>> = vec![None; n];
+    states[ENTRY as usize] = Some(entry);
+    let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
+    let mut queued = vec![false; n];
+    queued[ENTRY as usize] = true;
+    let mut visits = 0usize;
+    while let Some(id) = queue.pop_front() {
+        queued[id as usize] = false;
+        visits += 1;
+        if visits > n * MAX_VISITS_PER_NODE {
+            break;
+        }
+        let Some(state) = states[id as usize].clone() else {
+            continue;
+        };
+        let out = transfer(id, state);
+        for &s in &cfg.nodes[id as usize].succs {
+            let incoming = edge(s, &out);
+            let merged = match &states[s as usize] {
+                None => Some(incoming),
+                Some(old) => {
+                    let joined = join(old, &incoming);
+                    if &joined == old { None } else { Some(joined) }
+                }
+            };
+            if let Some(m) = merged {
+                states[s as usize] = Some(m);
+                if !queued[s as usize] {
+                    queued[s as usize] = true;
+                    queue.push_back(s);
+                }
+            }
+        }
+    }
+    states
 }
 
 /// Drops guard sections whose scope does not contain `scope` (control left the block).
