@@ -297,7 +297,13 @@ fn check(args: CheckArgs) -> ExitCode {
             started.elapsed().as_secs_f64()
         );
     }
-    if errors > 0 {
+    // A finding of a `deny` lint fails the run, also when it is shown as a warning
+    // because its atomic section is held on some paths only.
+    let denied = outcome.diagnostics.iter().any(|d| {
+        d.severity == Severity::Error
+            || gfplint::config::level_of(&options.levels, d.lint) == gfplint::config::Level::Deny
+    });
+    if denied {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -91,6 +91,24 @@ fn exit_status_follows_levels() {
     ));
 }
 
+/// A `deny` lint's finding fails the run even when it is shown as a warning (its
+/// section is held on some paths only); a `warn` lint's finding does not.
+#[test]
+fn deny_findings_on_some_paths_still_fail() {
+    let p = Project::new();
+    p.write(
+        "drv/a.c",
+        "void f(spinlock_t *l, int c)\n{\n\tif (c)\n\t\tspin_lock(l);\n\tkmalloc(8, GFP_KERNEL);\n\tif (c)\n\t\tspin_unlock(l);\n}\n",
+    );
+    let o = p.run(&["check", "--format", "gcc", "drv"]);
+    assert!(stdout(&o).contains(": warning: "), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    p.write("drv/a.c", "void g(void **p)\n{\n\t*p = vmalloc(64);\n}\n");
+    let o = p.run(&["check", "--format", "gcc", "drv"]);
+    assert!(stdout(&o).contains("[vmalloc-small]"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
 #[test]
 fn config_precedence() {
     let p = Project::new();
