@@ -169,6 +169,59 @@ pub fn has_free(cx: &FunctionCx) -> bool {
         .any(|c| !c.indirect && cx.knowledge.free_families(&c.callee).is_some())
 }
 
+/// Families served by kmalloc (devm_kmalloc adds its header to the size).
+pub fn is_kmalloc_family(family: &str) -> bool {
+    matches!(family, "kmalloc" | "devm")
+}
+
+/// The kmalloc-family calls of the function whose requested size evaluates, with
+/// their allocator and the size in bytes.
+pub fn kmalloc_requests<'k>(cx: &FunctionCx<'k>) -> Vec<(&'k Call, &'k Allocator, u64)> {
+    let calls: &'k [Call] = &cx.function.calls;
+    calls
+        .iter()
+        .filter_map(|call| {
+            let a = allocator(cx, call).filter(|a| is_kmalloc_family(&a.family))?;
+            Some((call, a, request_size(cx, call, a)?))
+        })
+        .collect()
+}
+
+/// A free call whose pointer's allocation is known.
+pub struct Freed<'k> {
+    pub call: &'k Call,
+    /// The families the free function releases.
+    pub accepts: &'k [String],
+    /// The pointer argument as written.
+    pub arg: &'k str,
+    pub origin: Origin<'k>,
+}
+
+/// Every free call of the function whose pointer can be traced to an allocation (a
+/// local variable or a struct field assigned an allocator's result).
+pub fn freed_pointers<'k>(cx: &FunctionCx<'k>) -> Vec<Freed<'k>> {
+    if !has_free(cx) {
+        return Vec::new();
+    }
+    let tracker = Tracker::new(cx);
+    let calls: &'k [Call] = &cx.function.calls;
+    calls
+        .iter()
+        .filter(|call| !call.indirect)
+        .filter_map(|call| {
+            let accepts = cx.knowledge.free_families(&call.callee)?;
+            let arg = call.args().get(cx.knowledge.free_ptr_arg(&call.callee))?;
+            let origin = tracker.origin(cx, arg)?;
+            Some(Freed {
+                call,
+                accepts,
+                arg,
+                origin,
+            })
+        })
+        .collect()
+}
+
 /// The allocator that pairs with each family, for help texts.
 pub fn matching_free(family: &str) -> &'static str {
     match family {

@@ -2,7 +2,7 @@
 //! (vmalloc memory with kfree, kmalloc memory with vfree, …), tracked through local
 //! variables and, across functions and files, through struct fields.
 
-use super::alloc::{self, Origin, Tracker, matching_free};
+use super::alloc::{self, Origin, matching_free};
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 
@@ -25,27 +25,11 @@ const FAMILIES: &[&str] = &[
 ];
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    if !alloc::has_free(cx) {
-        return;
-    }
-    let tracker = Tracker::new(cx);
-    for call in &cx.function.calls {
-        if call.indirect {
+    for f in alloc::freed_pointers(cx) {
+        if !FAMILIES.contains(&f.origin.family) || f.accepts.iter().any(|a| a == f.origin.family) {
             continue;
         }
-        let Some(accepts) = cx.knowledge.free_families(&call.callee) else {
-            continue;
-        };
-        let Some(arg) = call.args().get(cx.knowledge.free_ptr_arg(&call.callee)) else {
-            continue;
-        };
-        let Some(origin) = tracker.origin(cx, arg) else {
-            continue;
-        };
-        if !FAMILIES.contains(&origin.family) || accepts.iter().any(|f| f == origin.family) {
-            continue;
-        }
-        out.push(diagnostic(cx, call, arg, &origin));
+        out.push(diagnostic(cx, f.call, f.arg, &f.origin));
     }
 }
 

@@ -1,7 +1,7 @@
 //! `devm-free`: device-managed (`devm_`) memory freed with plain kfree/vfree, which
 //! frees it again when the device is detached.
 
-use super::alloc::{self, Tracker};
+use super::alloc;
 use super::alloc_free_mismatch::describe_origin;
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -15,29 +15,12 @@ pub const INFO: LintInfo = LintInfo {
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    if !alloc::has_free(cx) {
-        return;
-    }
-    let tracker = Tracker::new(cx);
-    for call in &cx.function.calls {
-        if call.indirect {
+    for f in alloc::freed_pointers(cx) {
+        // devm_kfree() is the right way to free it early.
+        if f.accepts.iter().any(|a| a == "devm") || f.origin.family != "devm" {
             continue;
         }
-        let Some(accepts) = cx.knowledge.free_families(&call.callee) else {
-            continue;
-        };
-        if accepts.iter().any(|f| f == "devm") {
-            continue;
-        }
-        let Some(arg) = call.args().get(cx.knowledge.free_ptr_arg(&call.callee)) else {
-            continue;
-        };
-        let Some(origin) = tracker.origin(cx, arg) else {
-            continue;
-        };
-        if origin.family != "devm" {
-            continue;
-        }
+        let (call, arg, origin) = (f.call, f.arg, f.origin);
         let (whence, labels) = describe_origin(cx, &origin);
         out.push(Diagnostic {
             message: format!(

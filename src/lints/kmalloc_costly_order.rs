@@ -2,7 +2,6 @@
 //! PAGE_ALLOC_COSTLY_ORDER, likely to fail under fragmentation.
 
 use super::alloc::{self, bytes, size_desc};
-use super::kmalloc_over_max::is_kmalloc_family;
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -20,16 +19,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         .knowledge
         .gfp_flag("__GFP_DMA")
         .zip(cx.knowledge.gfp_flag("__GFP_DMA32"));
-    for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else {
-            continue;
-        };
-        if !is_kmalloc_family(&a.family) {
-            continue;
-        }
-        let Some(size) = alloc::request_size(cx, call, a) else {
-            continue;
-        };
+    for (call, a, size) in alloc::kmalloc_requests(cx) {
         if size > t.kmalloc_max_size || size <= t.kmalloc_max_cache_size() {
             continue;
         }

@@ -12,23 +12,9 @@ pub const INFO: LintInfo = LintInfo {
     enabled_by_default: true,
 };
 
-/// Families served by kmalloc (devm_kmalloc adds its header to the size).
-pub fn is_kmalloc_family(family: &str) -> bool {
-    matches!(family, "kmalloc" | "devm")
-}
-
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let t = &cx.options.target;
-    for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else {
-            continue;
-        };
-        if !is_kmalloc_family(&a.family) {
-            continue;
-        }
-        let Some(size) = alloc::request_size(cx, call, a) else {
-            continue;
-        };
+    for (call, a, size) in alloc::kmalloc_requests(cx) {
         if size <= t.kmalloc_max_size {
             continue;
         }
