@@ -3,6 +3,7 @@
 //! discover → parse (facts) → context → lints → report.
 
 pub mod baseline;
+pub mod cache;
 pub mod config;
 pub mod consteval;
 pub mod context;
@@ -16,11 +17,12 @@ pub mod lints;
 pub mod parse;
 pub mod program;
 pub mod report;
+pub mod root;
 pub mod suppress;
 pub mod target;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -50,6 +52,8 @@ pub struct Options {
     pub target: target::Target,
     /// Lints to run in addition to those enabled by default (by name).
     pub enable: Vec<String>,
+    /// The facts cache directory (see `cache`); `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Everything a run found, sorted.
@@ -62,6 +66,11 @@ pub struct Outcome {
     pub files_with_parse_errors: usize,
     /// The project root paths are made relative to in SARIF output.
     pub root: PathBuf,
+    /// Problems that did not stop the run (a cache directory that cannot be used).
+    pub warnings: Vec<String>,
+    /// Files whose facts came from the cache, and files parsed.
+    pub cache_hits: usize,
+    pub cache_misses: usize,
 }
 
 /// A file's facts and the lock states of its functions, or why it could not be read.
@@ -104,23 +113,32 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     pool.install(|| {
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
-        let parsed: Vec<LocalResult> = files
+        let mut warnings = Vec::new();
+        let cache = options.cache_dir.as_deref().and_then(|dir| {
+            let root = options.root.as_deref().unwrap_or(Path::new("."));
+            cache::Cache::open(dir, root, knowledge.fingerprint())
+                .map_err(|w| warnings.push(w))
+                .ok()
+        });
+        let parsed: Vec<(LocalResult, u128)> = files
             .par_iter()
             .map(|path| {
-                let r = analyse_locally(path, knowledge, &HashMap::new());
+                let r = analyse_cached(path, knowledge, cache.as_ref());
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
                 }
                 r
             })
             .collect();
+        let mut digests = Vec::with_capacity(parsed.len());
         let mut all_facts = Vec::with_capacity(parsed.len());
         let mut locks = Vec::with_capacity(parsed.len());
-        for r in parsed {
+        for (r, digest) in parsed {
             match r {
                 Ok((f, l)) => {
                     all_facts.push(f);
                     locks.push(l);
+                    digests.push(digest);
                 }
                 Err(e) => errors.push(e),
             }
@@ -141,14 +159,16 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             top.truncate(12);
             eprintln!("gfplint: timing: {} files call lock wrappers defined in other files; most used: {top:?}", redo.len());
         }
-        let redone: Vec<(usize, LocalResult)> = redo
+        let redone: Vec<(usize, Option<Vec<context::LockStates>>)> = redo
             .into_par_iter()
-            .map(|(fi, extra)| (fi, analyse_locally(&all_facts[fi].path, knowledge, &extra)))
+            .map(|(fi, extra)| {
+                let path = &all_facts[fi].path;
+                (fi, relocked(path, digests[fi], knowledge, &extra, cache.as_ref()))
+            })
             .collect();
-        for (fi, r) in redone {
+        for (fi, l) in redone {
             // The file was readable a moment ago; if it changed meanwhile, keep the first result.
-            if let Ok((f, l)) = r {
-                all_facts[fi] = f;
+            if let Some(l) = l {
                 locks[fi] = l;
             }
         }
@@ -194,7 +214,16 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .collect();
         lap("lints");
         let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
+        let (mut cache_hits, mut cache_misses) = (0, 0);
+        if let Some(c) = cache {
+            cache_hits = c.hits.load(Ordering::Relaxed);
+            cache_misses = c.misses.load(Ordering::Relaxed);
+            warnings.extend(c.finish(files));
+        }
         let mut outcome = Outcome {
+            warnings,
+            cache_hits,
+            cache_misses,
             root: root.clone(),
             files_scanned: all_facts.len(),
             files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
@@ -230,14 +259,86 @@ fn reported_files(
     Some(out)
 }
 
+/// A file's facts and lock states (with same-file wrappers): from the cache when its
+/// bytes were seen before, else parsed (and stored). Also returns the bytes' digest.
+fn analyse_cached(
+    path: &str,
+    knowledge: &Knowledge,
+    cache: Option<&cache::Cache>,
+) -> (LocalResult, u128) {
+    let bytes = match parse::read_source(path) {
+        Ok(b) => b,
+        Err(e) => return (Err(e), 0),
+    };
+    let digest = cache::content_digest(&bytes);
+    let Some(cache) = cache else {
+        return (
+            analyse_bytes(path, bytes, knowledge, &HashMap::new()),
+            digest,
+        );
+    };
+    let key = cache.file_key(digest);
+    if let Some((mut facts, locks)) =
+        cache.get::<(facts::FileFacts, Vec<context::LockStates>)>(key, path)
+    {
+        facts.path = path.to_string();
+        return (Ok((facts, locks)), digest);
+    }
+    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+    if let Ok((facts, locks)) = &result {
+        // Stored without the path: entries are content-addressed.
+        let stored = (
+            facts::FileFacts {
+                path: String::new(),
+                ..facts.clone()
+            },
+            locks,
+        );
+        cache.put(key, path, &stored);
+    }
+    (result, digest)
+}
+
+/// The lock states of the file at `path` (whose bytes had `digest`) with `extra`
+/// wrappers from other files, from the cache or recomputed; `None` when the file
+/// cannot be read again or changed meanwhile.
+fn relocked(
+    path: &str,
+    digest: u128,
+    knowledge: &Knowledge,
+    extra: &HashMap<String, context::lockstate::LockEffect>,
+    cache: Option<&cache::Cache>,
+) -> Option<Vec<context::LockStates>> {
+    let key = cache.map(|c| {
+        let sorted: std::collections::BTreeMap<_, _> = extra.iter().collect();
+        let wrappers = cache::content_digest(&postcard::to_stdvec(&sorted).unwrap_or_default());
+        c.wrapper_key(digest, wrappers)
+    });
+    if let (Some(c), Some(key)) = (cache, key)
+        && let Some(locks) = c.get::<Vec<context::LockStates>>(key, path)
+    {
+        return Some(locks);
+    }
+    let bytes = parse::read_source(path).ok()?;
+    if cache::content_digest(&bytes) != digest {
+        return None;
+    }
+    let (_, locks) = analyse_bytes(path, bytes, knowledge, extra).ok()?;
+    if let (Some(c), Some(key)) = (cache, key) {
+        c.put(key, path, &locks);
+    }
+    Some(locks)
+}
+
 /// Parse, extract facts, compute lock states (with `extra` wrappers from other files),
 /// and drop the CFGs.
-fn analyse_locally(
+fn analyse_bytes(
     path: &str,
+    bytes: Vec<u8>,
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
 ) -> LocalResult {
-    let mut facts = parse::analyse_file(path, knowledge)?;
+    let mut facts = parse::facts_from_bytes(path, bytes, knowledge)?;
     let locks = context::local::file_locks(&facts, knowledge, extra);
     context::local::drop_cfgs(&mut facts);
     // What is kept for the whole run was allocated interleaved with what was just

@@ -46,6 +46,16 @@ enum Command {
         /// The lint's name, e.g. atomic-sleeping-gfp.
         lint: String,
     },
+    /// Remove the facts cache (`.gfplint-cache/` at the project root above PATH).
+    Clean {
+        /// A file or directory of the project.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The cache directory to remove (default: $GFPLINT_CACHE_DIR, else
+        /// .gfplint-cache at the project root).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -82,6 +92,13 @@ struct CheckArgs {
     /// Check only the PATHs given, without the repository around them.
     #[arg(long, conflicts_with = "context")]
     no_context: bool,
+    /// Where to keep the facts cache (default: $GFPLINT_CACHE_DIR, else .gfplint-cache
+    /// at the project root).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Neither read nor write the facts cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -107,6 +124,28 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Clean { path, cache_dir } => {
+            let dir = cache_dir
+                .or_else(env_cache_dir)
+                .or_else(|| {
+                    gfplint::root::find(&path).map(|r| r.dir.join(gfplint::cache::DIR_NAME))
+                })
+                .unwrap_or_else(|| PathBuf::from(gfplint::cache::DIR_NAME));
+            match gfplint::cache::clean(&dir) {
+                Ok(removed) => {
+                    if removed {
+                        eprintln!("gfplint: removed {}", dir.display());
+                    } else {
+                        eprintln!("gfplint: no cache at {}", dir.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("gfplint: error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Explain { lint } => match gfplint::lints::lint_info(&lint) {
             Some(info) => {
                 print!("{}", info.doc);
@@ -124,11 +163,16 @@ fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
     let mut stderr = std::io::stderr();
     let first = args.paths.first().map_or(".", String::as_str);
-    // Configuration: --config, or the nearest gfplint.toml above the first path.
-    let config_path = args
-        .config
-        .clone()
-        .or_else(|| Config::find(Path::new(first)));
+    // The project root above the first path: gfplint.toml, else .git, else a kernel
+    // tree's top (see `root::find`); the configuration is the root's gfplint.toml
+    // unless --config names one.
+    let found_root = gfplint::root::find(Path::new(first));
+    let config_path = args.config.clone().or_else(|| {
+        found_root
+            .as_ref()
+            .filter(|r| r.kind == gfplint::root::RootKind::Config)
+            .map(|r| r.dir.join(gfplint::config::FILE_NAME))
+    });
     let config = match &config_path {
         Some(p) => match Config::load(p) {
             Ok(c) => c,
@@ -139,10 +183,16 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         None => Config::default(),
     };
-    // The project root: the configuration's directory, else the nearest `.git`.
-    let root_abs = match &config_path {
-        Some(_) => std::fs::canonicalize(&config.root).ok(),
-        None => find_marker(Path::new(first), ".git"),
+    // The project root: the configuration's directory, else the root found.
+    let (root_abs, root_kind) = match &args.config {
+        Some(_) => (
+            std::fs::canonicalize(&config.root).ok(),
+            Some(gfplint::root::RootKind::Config),
+        ),
+        None => (
+            found_root.as_ref().map(|r| r.dir.clone()),
+            found_root.as_ref().map(|r| r.kind),
+        ),
     };
     let root = root_abs
         .as_deref()
@@ -211,6 +261,12 @@ fn check(args: CheckArgs) -> ExitCode {
             .filter(|(_, level)| **level != gfplint::config::Level::Allow)
             .map(|(name, _)| name.clone())
             .collect(),
+        cache_dir: (!args.no_cache).then(|| {
+            args.cache_dir
+                .clone()
+                .or_else(env_cache_dir)
+                .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
+        }),
     };
     let show_progress = !args.quiet && stderr.is_terminal();
     let total = files.len();
@@ -224,6 +280,9 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(t) = ticker {
         t.thread().unpark();
         let _ = t.join();
+    }
+    for w in &outcome.warnings {
+        let _ = writeln!(stderr, "gfplint: warning: {w}");
     }
     for e in &outcome.errors {
         let _ = writeln!(stderr, "gfplint: error: {e}");
@@ -289,9 +348,27 @@ fn check(args: CheckArgs) -> ExitCode {
         } else {
             String::new()
         };
+        // Which root gave the context, the configuration and the cache, and how.
+        let root_note = match (&root_abs, root_kind) {
+            (Some(dir), Some(kind)) => format!("; root {} ({})", dir.display(), kind.describe()),
+            _ => "; no project root found".to_string(),
+        };
+        let mode = if context.is_some() {
+            format!(", {} as context", outcome.files_scanned)
+        } else {
+            String::new()
+        };
+        let cached = if options.cache_dir.is_some() {
+            format!(
+                "; cache: {} reused, {} parsed",
+                outcome.cache_hits, outcome.cache_misses
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             stderr,
-            "{} findings ({errors} errors, {warnings} warnings) in {} files, {:.2} s{baselined}",
+            "{} findings ({errors} errors, {warnings} warnings) in {} files, {:.2} s{baselined}{root_note}{mode}{cached}",
             outcome.diagnostics.len(),
             outcome.files_scanned,
             started.elapsed().as_secs_f64()
@@ -334,17 +411,11 @@ fn progress_line(progress: &AtomicUsize, done: &AtomicBool, total: usize) {
     }
 }
 
-/// The nearest ancestor of `start` (or `start` itself) containing `marker`, canonical.
-fn find_marker(start: &Path, marker: &str) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
-    let dir = if start.is_dir() {
-        start.as_path()
-    } else {
-        start.parent()?
-    };
-    dir.ancestors()
-        .find(|d| d.join(marker).exists())
-        .map(Path::to_path_buf)
+/// `GFPLINT_CACHE_DIR`, when set and not empty.
+fn env_cache_dir() -> Option<PathBuf> {
+    std::env::var_os("GFPLINT_CACHE_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// An absolute directory as a path from the current directory (`.`, `sub`, `../..`).

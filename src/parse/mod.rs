@@ -90,6 +90,11 @@ pub fn analyse_file(
     path: &str,
     knowledge: &crate::knowledge::Knowledge,
 ) -> Result<FileFacts, FileError> {
+    facts_from_bytes(path, read_source(path)?, knowledge)
+}
+
+/// Reads one file (at most [`MAX_FILE_BYTES`]).
+pub fn read_source(path: &str) -> Result<Vec<u8>, FileError> {
     let meta = std::fs::metadata(path).map_err(|e| FileError {
         path: path.into(),
         message: io_message(&e),
@@ -114,7 +119,7 @@ pub fn analyse_file(
             path: path.into(),
             message: io_message(&e),
         })?;
-    facts_from_bytes(path, bytes, knowledge)
+    Ok(bytes)
 }
 
 /// The per-file analysis on bytes already in memory (the fuzz target's entry point).

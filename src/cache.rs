@@ -1,0 +1,631 @@
+//! The persistent facts cache: each file's result of the parse/local stage (facts and
+//! lock states), keyed by its content, so later runs parse only what changed.
+//!
+//! Layout of the cache directory (default `.gfplint-cache/` at the project root):
+//! * `facts.pack`: one file holding many entries behind an index (one open and one
+//!   read of the index at start; entries are read on demand with positioned reads, so
+//!   memory holds the decoded facts only). Rewritten whole (temp file + rename) when
+//!   enough has changed; entries no run uses any more are dropped then.
+//! * `shards/xx/<key>`: one file per entry written since the pack was last rewritten
+//!   (temp file + rename), so a run that changes a few files writes a few small files.
+//! * `CACHEDIR.TAG` and a `.gitignore` of `*`.
+//!
+//! An entry is `magic, format, key, path length, payload length, checksum, path,
+//! payload`; the checksum (xxh3) covers key, path and payload. A truncated, corrupt or
+//! foreign entry fails these checks and is recomputed. Keys are content-addressed:
+//! xxh3-128 of the engine (version and binary), the knowledge fingerprint and the
+//! file's bytes; the path inside an entry is relative to the project root and is used
+//! only to decide which entries to keep.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
+
+/// The cache directory's name under the project root.
+pub const DIR_NAME: &str = ".gfplint-cache";
+const PACK: &str = "facts.pack";
+const SHARDS: &str = "shards";
+const ENTRY_MAGIC: &[u8; 8] = b"GFPLENT1";
+const PACK_MAGIC: &[u8; 8] = b"GFPLPAK1";
+/// The layout of entries and of the pack; bumped by hand when it changes (the engine
+/// digest in every key covers changes of the facts themselves).
+const FORMAT: u32 = 1;
+const ENTRY_HEADER: usize = 8 + 4 + 16 + 4 + 8 + 8;
+const PACK_HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
+/// The signature `CACHEDIR.TAG` must start with (<https://bford.info/cachedir/>).
+const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by gfplint.\n\
+# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+pub type Key = u128;
+
+/// Identifies the analysis code: the version, the cache format and the executable's
+/// bytes. Development builds share a version number, and a cache outliving a change
+/// in extraction would silently give old facts, so the binary itself is part of it.
+fn engine() -> u128 {
+    static ENGINE: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *ENGINE.get_or_init(|| {
+        let mut h = Xxh3::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(&FORMAT.to_le_bytes());
+        if let Ok(bytes) = std::env::current_exe().and_then(std::fs::read) {
+            h.update(&bytes);
+        }
+        h.digest128()
+    })
+}
+
+/// The content digest of a file's bytes.
+pub fn content_digest(bytes: &[u8]) -> u128 {
+    xxh3_128(bytes)
+}
+
+/// What one run reads from and writes to the cache directory.
+pub struct Cache {
+    dir: PathBuf,
+    /// Absolute, lexically normal project root (entry paths are relative to it).
+    root: PathBuf,
+    knowledge: u64,
+    pack: Option<Pack>,
+    /// Keys this run used (found or stored), with the entry's root-relative path.
+    used: Mutex<FxHashMap<Key, String>>,
+    /// Entries this run wrote as shards or found in shards.
+    shard_entries: AtomicUsize,
+    writable: AtomicBool,
+    warning: Mutex<Option<String>>,
+    pub hits: AtomicUsize,
+    pub misses: AtomicUsize,
+}
+
+struct Pack {
+    file: File,
+    index: FxHashMap<Key, PackEntry>,
+}
+
+struct PackEntry {
+    offset: u64,
+    len: u32,
+    path: Box<str>,
+}
+
+impl Cache {
+    /// Opens (creating if needed) the cache in `dir`. `Err` is the one warning line to
+    /// show when the directory cannot be used (read-only, not a directory, full).
+    pub fn open(dir: &Path, root: &Path, knowledge_fingerprint: u64) -> Result<Cache, String> {
+        let unusable = |e: std::io::Error| {
+            format!(
+                "cache directory {} cannot be used ({e}); running without the cache",
+                dir.display()
+            )
+        };
+        std::fs::create_dir_all(dir.join(SHARDS)).map_err(unusable)?;
+        for (name, text) in [("CACHEDIR.TAG", TAG), (".gitignore", "*\n")] {
+            let p = dir.join(name);
+            if !p.exists() {
+                write_atomically(&p, text.as_bytes()).map_err(unusable)?;
+            }
+        }
+        // Writable? (A directory made read-only after its creation passes the above.)
+        let probe = temp_name(&dir.join(".probe"));
+        File::create(&probe).map_err(unusable)?;
+        let _ = std::fs::remove_file(&probe);
+        let pack = Pack::open(&dir.join(PACK));
+        Ok(Cache {
+            dir: dir.to_path_buf(),
+            root: absolute_normal(root),
+            knowledge: knowledge_fingerprint,
+            pack,
+            used: Mutex::new(FxHashMap::default()),
+            shard_entries: AtomicUsize::new(0),
+            writable: AtomicBool::new(true),
+            warning: Mutex::new(None),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        })
+    }
+
+    /// The key of a file's own result (facts and lock states with same-file wrappers).
+    pub fn file_key(&self, content: u128) -> Key {
+        self.key(b"file", content, 0)
+    }
+
+    /// The key of a file's lock states recomputed with wrappers from other files
+    /// (`wrappers`: a digest of those wrappers' names and effects).
+    pub fn wrapper_key(&self, content: u128, wrappers: u128) -> Key {
+        self.key(b"wrap", content, wrappers)
+    }
+
+    fn key(&self, kind: &[u8], content: u128, extra: u128) -> Key {
+        let mut h = Xxh3::new();
+        h.update(&engine().to_le_bytes());
+        h.update(&self.knowledge.to_le_bytes());
+        h.update(kind);
+        h.update(&content.to_le_bytes());
+        h.update(&extra.to_le_bytes());
+        h.digest128()
+    }
+
+    /// The value stored under `key` for the file at `path`, if present and intact.
+    pub fn get<T: DeserializeOwned>(&self, key: Key, path: &str) -> Option<T> {
+        let found = self.read_entry(key).and_then(|(from_shard, bytes)| {
+            let payload = check_entry(&bytes, key)?.1;
+            let value = postcard::from_bytes::<T>(payload).ok()?;
+            if from_shard {
+                self.shard_entries.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(value)
+        });
+        match found {
+            Some(v) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                self.mark_used(key, path);
+                Some(v)
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    fn read_entry(&self, key: Key) -> Option<(bool, Vec<u8>)> {
+        if let Some(pack) = &self.pack
+            && let Some(e) = pack.index.get(&key)
+        {
+            let mut buf = vec![0; e.len as usize];
+            if pack.file.read_exact_at(&mut buf, e.offset).is_ok() {
+                return Some((false, buf));
+            }
+        }
+        std::fs::read(self.shard_path(key)).ok().map(|b| (true, b))
+    }
+
+    /// Stores `value` under `key` (a shard file, written atomically). A failure turns
+    /// writing off for the rest of the run and leaves one warning.
+    pub fn put<T: Serialize>(&self, key: Key, path: &str, value: &T) {
+        if !self.writable.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(payload) = postcard::to_stdvec(value) else {
+            return;
+        };
+        let rel = self.relative(path);
+        let bytes = encode_entry(key, &rel, &payload);
+        let shard = self.shard_path(key);
+        let written = shard
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomically(&shard, &bytes));
+        match written {
+            Ok(()) => {
+                self.shard_entries.fetch_add(1, Ordering::Relaxed);
+                self.used.lock().unwrap().insert(key, rel);
+            }
+            Err(e) => self.stop_writing(&e),
+        }
+    }
+
+    fn stop_writing(&self, e: &std::io::Error) {
+        if self.writable.swap(false, Ordering::Relaxed) {
+            *self.warning.lock().unwrap() = Some(format!(
+                "cannot write to the cache directory {} ({e}); results of this run are not cached",
+                self.dir.display()
+            ));
+        }
+    }
+
+    fn mark_used(&self, key: Key, path: &str) {
+        let rel = self.relative(path);
+        self.used.lock().unwrap().insert(key, rel);
+    }
+
+    fn shard_path(&self, key: Key) -> PathBuf {
+        let hex = format!("{key:032x}");
+        self.dir.join(SHARDS).join(&hex[..2]).join(hex)
+    }
+
+    /// `path` (as reached from the current directory) relative to the project root;
+    /// empty when it is outside the root.
+    fn relative(&self, path: &str) -> String {
+        absolute_normal(Path::new(path))
+            .strip_prefix(&self.root)
+            .ok()
+            .and_then(Path::to_str)
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Ends the run: rewrites the pack when enough has changed, keeping the entries
+    /// this run used and those of files outside this run that still exist (so checking
+    /// a subdirectory does not forget the rest), and dropping the others: entries of
+    /// edited and deleted files. `files` are this run's files. Returns the warning to
+    /// show, if any.
+    pub fn finish(self, files: &[String]) -> Option<String> {
+        let warning = self.warning.lock().unwrap().take();
+        if !self.writable.load(Ordering::Relaxed) {
+            return warning;
+        }
+        let used = std::mem::take(&mut *self.used.lock().unwrap());
+        let in_run: FxHashSet<String> = files
+            .iter()
+            .map(|f| {
+                absolute_normal(Path::new(f))
+                    .strip_prefix(&self.root)
+                    .ok()
+                    .and_then(Path::to_str)
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
+        let keep_unused = |path: &str| {
+            !path.is_empty() && !in_run.contains(path) && self.root.join(path).is_file()
+        };
+        let (pack_len, dead) = match &self.pack {
+            Some(p) => {
+                let dead = p
+                    .index
+                    .iter()
+                    .filter(|(k, e)| !used.contains_key(*k) && !keep_unused(&e.path))
+                    .count();
+                (p.index.len(), dead)
+            }
+            None => (0, 0),
+        };
+        let shards = self.shard_entries.load(Ordering::Relaxed);
+        let changed = shards + dead;
+        // Few changes stay as shards: rewriting a whole-kernel pack costs about a second.
+        let threshold = (pack_len / 32).max(64);
+        let worth = if self.pack.is_none() {
+            shards > 0
+        } else {
+            changed > threshold
+        };
+        if !worth {
+            return warning;
+        }
+        match self.compact(&used, &keep_unused) {
+            Ok(()) => warning,
+            Err(e) => warning.or_else(|| {
+                Some(format!(
+                    "cannot write to the cache directory {} ({e}); results of this run are not cached",
+                    self.dir.display()
+                ))
+            }),
+        }
+    }
+
+    /// Writes a new pack of the live entries (streamed: one entry in memory at a time)
+    /// and removes the shards it took in or found dead.
+    fn compact(
+        &self,
+        used: &FxHashMap<Key, String>,
+        keep_unused: &dyn Fn(&str) -> bool,
+    ) -> std::io::Result<()> {
+        let pack_path = self.dir.join(PACK);
+        let temp = temp_name(&pack_path);
+        let result = (|| {
+            let mut out = BufWriter::with_capacity(1 << 20, File::create(&temp)?);
+            out.write_all(&[0; PACK_HEADER])?;
+            let mut offset = PACK_HEADER as u64;
+            let mut index: Vec<(Key, u64, u32, String)> = Vec::new();
+            let mut taken = FxHashSet::default();
+            let mut add = |key: Key, bytes: &[u8], index: &mut Vec<_>| -> std::io::Result<()> {
+                let Some((path, _)) = check_entry(bytes, key) else {
+                    return Ok(());
+                };
+                if !taken.insert(key) {
+                    return Ok(());
+                }
+                let live = used.contains_key(&key) || keep_unused(path);
+                if live {
+                    out.write_all(bytes)?;
+                    index.push((key, offset, bytes.len() as u32, path.to_string()));
+                    offset += bytes.len() as u64;
+                }
+                Ok(())
+            };
+            let mut removable = Vec::new();
+            for shard in list_shards(&self.dir.join(SHARDS)) {
+                let Some(key) = shard
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| Key::from_str_radix(n, 16).ok())
+                else {
+                    continue;
+                };
+                if let Ok(bytes) = std::fs::read(&shard) {
+                    add(key, &bytes, &mut index)?;
+                }
+                removable.push(shard);
+            }
+            if let Some(pack) = &self.pack {
+                let mut entries: Vec<_> = pack.index.iter().collect();
+                entries.sort_by_key(|(_, e)| e.offset);
+                for (key, e) in entries {
+                    let mut buf = vec![0; e.len as usize];
+                    if pack.file.read_exact_at(&mut buf, e.offset).is_ok() {
+                        add(*key, &buf, &mut index)?;
+                    }
+                }
+            }
+            let index_offset = offset;
+            let mut index_bytes = Vec::with_capacity(index.len() * 48);
+            for (key, off, len, path) in &index {
+                index_bytes.extend_from_slice(&key.to_le_bytes());
+                index_bytes.extend_from_slice(&off.to_le_bytes());
+                index_bytes.extend_from_slice(&len.to_le_bytes());
+                let p = path.as_bytes();
+                let p = &p[..p.len().min(u16::MAX as usize)];
+                index_bytes.extend_from_slice(&(p.len() as u16).to_le_bytes());
+                index_bytes.extend_from_slice(p);
+            }
+            out.write_all(&index_bytes)?;
+            let mut file = out.into_inner().map_err(|e| e.into_error())?;
+            let mut header = Vec::with_capacity(PACK_HEADER);
+            header.extend_from_slice(PACK_MAGIC);
+            header.extend_from_slice(&FORMAT.to_le_bytes());
+            header.extend_from_slice(&(index.len() as u64).to_le_bytes());
+            header.extend_from_slice(&index_offset.to_le_bytes());
+            header.extend_from_slice(&(index_bytes.len() as u64).to_le_bytes());
+            header.extend_from_slice(&xxh3_64(&index_bytes).to_le_bytes());
+            std::io::Seek::rewind(&mut file)?;
+            file.write_all(&header)?;
+            // No fsync: a pack lost to a power cut fails its checksums and is rebuilt.
+            drop(file);
+            std::fs::rename(&temp, &pack_path)?;
+            Ok(removable)
+        })();
+        match result {
+            Ok(removable) => {
+                for shard in removable {
+                    let _ = std::fs::remove_file(shard);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&temp);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Pack {
+    /// The pack at `path`, or `None` when it is missing, foreign or damaged (it is then
+    /// rebuilt by the next compaction).
+    fn open(path: &Path) -> Option<Pack> {
+        let file = File::open(path).ok()?;
+        let mut header = [0; PACK_HEADER];
+        file.read_exact_at(&mut header, 0).ok()?;
+        if &header[..8] != PACK_MAGIC || u32_at(&header, 8) != FORMAT {
+            return None;
+        }
+        let count = u64_at(&header, 12);
+        let index_offset = u64_at(&header, 20);
+        let index_len = u64_at(&header, 28);
+        let checksum = u64_at(&header, 36);
+        let file_len = file.metadata().ok()?.len();
+        if index_offset.checked_add(index_len)? != file_len || index_len > (1 << 32) {
+            return None;
+        }
+        let mut bytes = vec![0; index_len as usize];
+        file.read_exact_at(&mut bytes, index_offset).ok()?;
+        if xxh3_64(&bytes) != checksum {
+            return None;
+        }
+        let mut index = FxHashMap::default();
+        index.reserve(count.min(1 << 24) as usize);
+        let mut at = 0;
+        while at < bytes.len() {
+            let fixed = bytes.get(at..at + 30)?;
+            let key = u128::from_le_bytes(fixed[..16].try_into().ok()?);
+            let offset = u64_at(fixed, 16);
+            let len = u32_at(fixed, 24);
+            let path_len = u16::from_le_bytes(fixed[28..30].try_into().ok()?) as usize;
+            let path = std::str::from_utf8(bytes.get(at + 30..at + 30 + path_len)?).ok()?;
+            if offset.checked_add(u64::from(len))? > index_offset {
+                return None;
+            }
+            index.insert(
+                key,
+                PackEntry {
+                    offset,
+                    len,
+                    path: path.into(),
+                },
+            );
+            at += 30 + path_len;
+        }
+        (index.len() as u64 == count).then_some(Pack { file, index })
+    }
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+}
+
+fn encode_entry(key: Key, path: &str, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ENTRY_HEADER + path.len() + payload.len());
+    out.extend_from_slice(ENTRY_MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&key.to_le_bytes());
+    out.extend_from_slice(&(path.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&entry_checksum(key, path.as_bytes(), payload).to_le_bytes());
+    out.extend_from_slice(path.as_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+fn entry_checksum(key: Key, path: &[u8], payload: &[u8]) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(&key.to_le_bytes());
+    h.update(path);
+    h.update(payload);
+    h.digest()
+}
+
+/// The (path, payload) of an intact entry stored under `key`; `None` for anything
+/// truncated, corrupt, of another format or another key.
+fn check_entry(bytes: &[u8], key: Key) -> Option<(&str, &[u8])> {
+    let header = bytes.get(..ENTRY_HEADER)?;
+    if &header[..8] != ENTRY_MAGIC || u32_at(header, 8) != FORMAT {
+        return None;
+    }
+    if u128::from_le_bytes(header[12..28].try_into().ok()?) != key {
+        return None;
+    }
+    let path_len = u32_at(header, 28) as usize;
+    let payload_len = usize::try_from(u64_at(header, 32)).ok()?;
+    let checksum = u64_at(header, 40);
+    if ENTRY_HEADER
+        .checked_add(path_len)?
+        .checked_add(payload_len)?
+        != bytes.len()
+    {
+        return None;
+    }
+    let path = &bytes[ENTRY_HEADER..ENTRY_HEADER + path_len];
+    let payload = &bytes[ENTRY_HEADER + path_len..];
+    if entry_checksum(key, path, payload) != checksum {
+        return None;
+    }
+    Some((std::str::from_utf8(path).ok()?, payload))
+}
+
+fn list_shards(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(subdirs) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for sub in subdirs.flatten() {
+        if let Ok(entries) = std::fs::read_dir(sub.path()) {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                // Temp files of runs in progress (or killed) are not entries.
+                if name.to_str().is_some_and(|n| !n.starts_with('.')) {
+                    out.push(e.path());
+                } else if is_stale_temp(&e) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A temp file left by a run that was killed (older than an hour).
+fn is_stale_temp(e: &std::fs::DirEntry) -> bool {
+    e.metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 3600)
+}
+
+/// A unique temp name beside `path` (dot-prefixed: never taken for an entry).
+fn temp_name(path: &Path) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
+    path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// Writes `bytes` to a temp file beside `path` and renames it into place, so readers
+/// see the old file or the new one, never a part.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temp = temp_name(path);
+    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// `path` made absolute (against the current directory) with `.` and `..` resolved
+/// lexically (symbolic links are not followed: this only names cache entries).
+pub fn absolute_normal(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Removes the cache directory `dir`, if it is one (it holds gfplint's `CACHEDIR.TAG`):
+/// `Ok(false)` when there is none.
+pub fn clean(dir: &Path) -> Result<bool, String> {
+    if !dir.exists() {
+        return Ok(false);
+    }
+    let tag = std::fs::read_to_string(dir.join("CACHEDIR.TAG")).unwrap_or_default();
+    if !tag.contains("created by gfplint") {
+        return Err(format!(
+            "{} is not a gfplint cache directory (no CACHEDIR.TAG of gfplint); not removed",
+            dir.display()
+        ));
+    }
+    std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_and_reject_damage() {
+        let key = 0x1234_5678_9abc_def0_u128 << 3;
+        let bytes = encode_entry(key, "drivers/a.c", b"payload");
+        assert_eq!(
+            check_entry(&bytes, key),
+            Some(("drivers/a.c", &b"payload"[..]))
+        );
+        assert_eq!(check_entry(&bytes, key + 1), None, "another key");
+        for cut in 0..bytes.len() {
+            assert_eq!(check_entry(&bytes[..cut], key), None, "truncated at {cut}");
+        }
+        for i in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= 0x40;
+            assert_eq!(check_entry(&damaged, key), None, "flipped byte {i}");
+        }
+    }
+
+    #[test]
+    fn lexical_paths() {
+        assert_eq!(
+            absolute_normal(Path::new("/a/./b/../c")),
+            PathBuf::from("/a/c")
+        );
+    }
+}
