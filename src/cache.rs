@@ -33,6 +33,9 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 pub const DIR_NAME: &str = ".gfplint-cache";
 const PACK: &str = "facts.pack";
 const SHARDS: &str = "shards";
+const RUNS: &str = "runs";
+/// Outcomes of whole runs kept (the newest; one per distinct set of inputs).
+const RUNS_KEPT: usize = 8;
 const ENTRY_MAGIC: &[u8; 8] = b"GFPLENT1";
 const PACK_MAGIC: &[u8; 8] = b"GFPLPAK1";
 /// The layout of entries and of the pack; bumped by hand when it changes (the engine
@@ -151,6 +154,64 @@ impl Cache {
         h.update(&content.to_le_bytes());
         h.update(&extra.to_le_bytes());
         h.digest128()
+    }
+
+    /// The key of a whole run's outcome: `inputs` must determine it (file paths and
+    /// digests, options).
+    pub fn run_key(&self, inputs: &[u8]) -> Key {
+        self.key(b"run", content_digest(inputs), 0)
+    }
+
+    /// Whether an entry is stored under `key` (not whether it is intact).
+    pub fn contains(&self, key: Key) -> bool {
+        self.pack
+            .as_ref()
+            .is_some_and(|p| p.index.contains_key(&key))
+            || self.shard_path(key).is_file()
+    }
+
+    /// Counts a file whose entry was missing.
+    pub fn note_miss(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The outcome of an earlier run with the same inputs.
+    pub fn get_run<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
+        let bytes = std::fs::read(self.run_path(key)).ok()?;
+        postcard::from_bytes(check_entry(&bytes, key)?.1).ok()
+    }
+
+    /// Stores a run's outcome, keeping the newest [`RUNS_KEPT`].
+    pub fn put_run<T: Serialize>(&self, key: Key, value: &T) {
+        if !self.writable.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(payload) = postcard::to_stdvec(value) else {
+            return;
+        };
+        let path = self.run_path(key);
+        let written = std::fs::create_dir_all(self.dir.join(RUNS))
+            .and_then(|()| write_atomically(&path, &encode_entry(key, "", &payload)));
+        if let Err(e) = written {
+            self.stop_writing(&e);
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(self.dir.join(RUNS)) else {
+            return;
+        };
+        let mut runs: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        runs.sort();
+        let excess = runs.len().saturating_sub(RUNS_KEPT);
+        for (_, old) in runs.into_iter().take(excess) {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+
+    fn run_path(&self, key: Key) -> PathBuf {
+        self.dir.join(RUNS).join(format!("{key:032x}"))
     }
 
     /// The value stored under `key` for the file at `path`, if present and intact.
@@ -282,7 +343,11 @@ impl Cache {
         let shards = self.shard_entries.load(Ordering::Relaxed);
         let changed = shards + dead;
         // Few changes stay as shards: rewriting a whole-kernel pack costs about a second.
-        let threshold = (pack_len / 32).max(64);
+        // (Tests lower the threshold through the environment.)
+        let threshold = std::env::var("GFPLINT_CACHE_REWRITE_AFTER")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or((pack_len / 32).max(64));
         let worth = if self.pack.is_none() {
             shards > 0
         } else {
@@ -291,6 +356,10 @@ impl Cache {
         if !worth {
             return warning;
         }
+        // One run rewrites the pack at a time; the others leave their shards for later.
+        let Some(_lock) = CompactionLock::take(&self.dir) else {
+            return warning;
+        };
         match self.compact(&used, &keep_unused) {
             Ok(()) => warning,
             Err(e) => warning.or_else(|| {
@@ -346,7 +415,10 @@ impl Cache {
                 }
                 removable.push(shard);
             }
-            if let Some(pack) = &self.pack {
+            // The pack as it is now: another run may have rewritten it since this one
+            // opened it.
+            let current = Pack::open(&pack_path);
+            if let Some(pack) = &current {
                 let mut entries: Vec<_> = pack.index.iter().collect();
                 entries.sort_by_key(|(_, e)| e.offset);
                 for (key, e) in entries {
@@ -395,6 +467,44 @@ impl Cache {
                 Err(e)
             }
         }
+    }
+}
+
+/// `compact.lock` in the cache directory, held while a run rewrites the pack; a lock
+/// older than ten minutes is taken for one left by a killed run.
+struct CompactionLock(PathBuf);
+
+impl CompactionLock {
+    fn take(dir: &Path) -> Option<CompactionLock> {
+        let path = dir.join("compact.lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => return Some(CompactionLock(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let stale = std::fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age.as_secs() > 600);
+                    if !stale {
+                        return None;
+                    }
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+}
+
+impl Drop for CompactionLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -619,6 +729,25 @@ mod tests {
             damaged[i] ^= 0x40;
             assert_eq!(check_entry(&damaged, key), None, "flipped byte {i}");
         }
+    }
+
+    #[test]
+    fn knowledge_fingerprint_follows_its_sources() {
+        use crate::knowledge::{API_TOML, ConfigKnowledge, Knowledge};
+        let base = Knowledge::builtin();
+        let extra = ConfigKnowledge {
+            sleeping: vec!["my_sleep".into()],
+            ..Default::default()
+        };
+        let k = base.extended(&extra).unwrap();
+        assert_ne!(k.fingerprint(), base.fingerprint());
+        assert_eq!(
+            base.extended(&extra).unwrap().fingerprint(),
+            k.fingerprint()
+        );
+        // An edit of lints/api.toml (even one that changes no table) is new knowledge.
+        let edited = Knowledge::from_toml(&format!("{API_TOML}\n# edited\n")).unwrap();
+        assert_ne!(edited.fingerprint(), base.fingerprint());
     }
 
     #[test]

@@ -120,16 +120,55 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 .map_err(|w| warnings.push(w))
                 .ok()
         });
-        let parsed: Vec<(LocalResult, u128)> = files
+        let errors_before = errors.len();
+        let first: Vec<FirstPass> = files
             .par_iter()
             .map(|path| {
-                let r = analyse_cached(path, knowledge, cache.as_ref());
+                let r = first_pass(path, knowledge, cache.as_ref());
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
                 }
                 r
             })
             .collect();
+        lap("read, hash, parse what is not cached");
+        // The outcome of a run with the same inputs (every file's bytes, the options),
+        // when every file's facts are cached.
+        let run_key = cache
+            .as_ref()
+            .map(|c| c.run_key(&run_inputs(files, &first, &errors, options)));
+        let all_cached = first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
+        if let (Some(c), Some(key), true) = (&cache, run_key, all_cached)
+            && let Some(stored) = c.get_run::<StoredOutcome>(key)
+        {
+            let hits = files.len();
+            let mut warnings = warnings;
+            if let Some(c) = cache {
+                warnings.extend(c.finish(files));
+            }
+            lap("outcome of an identical earlier run");
+            return Outcome {
+                diagnostics: stored.diagnostics,
+                errors: stored.errors,
+                files_scanned: stored.files_scanned,
+                files_with_parse_errors: stored.files_with_parse_errors,
+                root: options.root.clone().unwrap_or_else(|| PathBuf::from(".")),
+                warnings,
+                cache_hits: hits,
+                cache_misses: 0,
+            };
+        }
+        let parsed: Vec<(LocalResult, u128)> = first
+            .into_par_iter()
+            .zip(files.par_iter())
+            .map(|(f, path)| match f {
+                FirstPass::Done(r, digest) => (r, digest),
+                FirstPass::Cached { key, digest } => {
+                    from_cache(path, key, digest, knowledge, cache.as_ref())
+                }
+            })
+            .collect();
+        lap("facts loaded from the cache");
         let mut digests = Vec::with_capacity(parsed.len());
         let mut all_facts = Vec::with_capacity(parsed.len());
         let mut locks = Vec::with_capacity(parsed.len());
@@ -214,16 +253,11 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .collect();
         lap("lints");
         let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
-        let (mut cache_hits, mut cache_misses) = (0, 0);
-        if let Some(c) = cache {
-            cache_hits = c.hits.load(Ordering::Relaxed);
-            cache_misses = c.misses.load(Ordering::Relaxed);
-            warnings.extend(c.finish(files));
-        }
+        let errors_unchanged = errors.len() == errors_before;
         let mut outcome = Outcome {
             warnings,
-            cache_hits,
-            cache_misses,
+            cache_hits: 0,
+            cache_misses: 0,
             root: root.clone(),
             files_scanned: all_facts.len(),
             files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
@@ -234,6 +268,23 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         outcome.errors = errors;
         sort_diagnostics(&mut outcome.diagnostics);
         baseline::assign(&mut outcome.diagnostics, &root);
+        // A file that could not be read (a transient error) makes the run unrepeatable.
+        if let (Some(c), Some(key), true) = (&cache, run_key, errors_unchanged) {
+            c.put_run(
+                key,
+                &StoredOutcome {
+                    diagnostics: outcome.diagnostics.clone(),
+                    errors: outcome.errors.clone(),
+                    files_scanned: outcome.files_scanned,
+                    files_with_parse_errors: outcome.files_with_parse_errors,
+                },
+            );
+        }
+        if let Some(c) = cache {
+            outcome.cache_hits = c.hits.load(Ordering::Relaxed);
+            outcome.cache_misses = c.misses.load(Ordering::Relaxed);
+            outcome.warnings.extend(c.finish(files));
+        }
         outcome
     })
 }
@@ -259,33 +310,79 @@ fn reported_files(
     Some(out)
 }
 
-/// A file's facts and lock states (with same-file wrappers): from the cache when its
-/// bytes were seen before, else parsed (and stored). Also returns the bytes' digest.
-fn analyse_cached(
-    path: &str,
-    knowledge: &Knowledge,
-    cache: Option<&cache::Cache>,
-) -> (LocalResult, u128) {
+/// What a whole run's outcome is stored as (see `cache::Cache::put_run`).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredOutcome {
+    diagnostics: Vec<Diagnostic>,
+    errors: Vec<FileError>,
+    files_scanned: usize,
+    files_with_parse_errors: usize,
+}
+
+/// A file after the first pass: its facts are in the cache (not loaded yet), or it was
+/// analysed (or could not be read). Short-lived, one per file: the size difference
+/// between variants costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
+enum FirstPass {
+    Cached { key: cache::Key, digest: u128 },
+    Done(LocalResult, u128),
+}
+
+/// Reads and hashes a file; analyses it now unless the cache holds its facts (the
+/// bytes are then dropped: loading waits until it is known whether the whole run's
+/// outcome is cached).
+fn first_pass(path: &str, knowledge: &Knowledge, cache: Option<&cache::Cache>) -> FirstPass {
     let bytes = match parse::read_source(path) {
         Ok(b) => b,
-        Err(e) => return (Err(e), 0),
+        Err(e) => return FirstPass::Done(Err(e), 0),
     };
     let digest = cache::content_digest(&bytes);
     let Some(cache) = cache else {
-        return (
+        return FirstPass::Done(
             analyse_bytes(path, bytes, knowledge, &HashMap::new()),
             digest,
         );
     };
     let key = cache.file_key(digest);
-    if let Some((mut facts, locks)) =
-        cache.get::<(facts::FileFacts, Vec<context::LockStates>)>(key, path)
+    if cache.contains(key) {
+        return FirstPass::Cached { key, digest };
+    }
+    cache.note_miss();
+    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+    store_facts(cache, key, path, &result);
+    FirstPass::Done(result, digest)
+}
+
+/// A file's facts and lock states from the cache; when the entry turns out damaged,
+/// the file is analysed again (and the entry rewritten).
+fn from_cache(
+    path: &str,
+    key: cache::Key,
+    digest: u128,
+    knowledge: &Knowledge,
+    cache: Option<&cache::Cache>,
+) -> (LocalResult, u128) {
+    if let Some(c) = cache
+        && let Some((mut facts, locks)) =
+            c.get::<(facts::FileFacts, Vec<context::LockStates>)>(key, path)
     {
         facts.path = path.to_string();
         return (Ok((facts, locks)), digest);
     }
+    let bytes = match parse::read_source(path) {
+        Ok(b) => b,
+        Err(e) => return (Err(e), digest),
+    };
+    let digest = cache::content_digest(&bytes);
     let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
-    if let Ok((facts, locks)) = &result {
+    if let Some(c) = cache {
+        store_facts(c, c.file_key(digest), path, &result);
+    }
+    (result, digest)
+}
+
+fn store_facts(cache: &cache::Cache, key: cache::Key, path: &str, result: &LocalResult) {
+    if let Ok((facts, locks)) = result {
         // Stored without the path: entries are content-addressed.
         let stored = (
             facts::FileFacts {
@@ -296,7 +393,35 @@ fn analyse_cached(
         );
         cache.put(key, path, &stored);
     }
-    (result, digest)
+}
+
+/// Everything a run's outcome depends on besides the knowledge and the engine (which
+/// every key holds): the files as named and their bytes' digests, discovery errors,
+/// and the options that shape findings and their paths.
+fn run_inputs(
+    files: &[String],
+    first: &[FirstPass],
+    errors: &[FileError],
+    options: &Options,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (f, pass) in files.iter().zip(first) {
+        let digest = match pass {
+            FirstPass::Cached { digest, .. } | FirstPass::Done(_, digest) => *digest,
+        };
+        out.extend_from_slice(f.as_bytes());
+        out.push(0);
+        out.extend_from_slice(&digest.to_le_bytes());
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    out.extend_from_slice(
+        format!(
+            "{errors:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{cwd:?}",
+            options.levels, options.enable, options.report_only, options.root, options.target
+        )
+        .as_bytes(),
+    );
+    out
 }
 
 /// The lock states of the file at `path` (whose bytes had `digest`) with `extra`

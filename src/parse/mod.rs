@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use crate::facts::FileFacts;
 
 /// Why a file could not be analysed. Rendered as one line on stderr.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileError {
     pub path: String,
     pub message: String,
