@@ -8,6 +8,8 @@
 //!   enough has changed; entries no run uses any more are dropped then.
 //! * `shards/xx/<key>`: one file per entry written since the pack was last rewritten
 //!   (temp file + rename), so a run that changes a few files writes a few small files.
+//!   A run that starts without a pack (a cold cache) appends its entries to one temp
+//!   segment file instead, which becomes the pack at its end.
 //! * `CACHEDIR.TAG` and a `.gitignore` of `*`.
 //!
 //! An entry is `magic, format, key, path length, payload length, checksum, path,
@@ -80,8 +82,11 @@ pub struct Cache {
     pack: Option<Pack>,
     /// Keys this run used (found or stored), with the entry's root-relative path.
     used: Mutex<FxHashMap<Key, String>>,
-    /// Entries this run wrote as shards or found in shards.
+    /// Entries this run wrote (as shards or to the segment) or found in shards.
     shard_entries: AtomicUsize,
+    /// Where a run without a pack (a cold cache) appends its entries: one file instead
+    /// of tens of thousands of shards, turned into the pack at the end.
+    segment: Mutex<Option<Segment>>,
     writable: AtomicBool,
     warning: Mutex<Option<String>>,
     pub hits: AtomicUsize,
@@ -128,6 +133,7 @@ impl Cache {
             pack,
             used: Mutex::new(FxHashMap::default()),
             shard_entries: AtomicUsize::new(0),
+            segment: Mutex::new(None),
             writable: AtomicBool::new(true),
             warning: Mutex::new(None),
             hits: AtomicUsize::new(0),
@@ -260,17 +266,62 @@ impl Cache {
         };
         let rel = self.relative(path);
         let bytes = encode_entry(key, &rel, &payload);
-        let shard = self.shard_path(key);
-        let written = shard
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| write_atomically(&shard, &bytes));
+        let written = if self.pack.is_none() {
+            self.append_to_segment(key, &bytes)
+        } else {
+            self.write_shard(key, &bytes)
+        };
         match written {
             Ok(()) => {
                 self.shard_entries.fetch_add(1, Ordering::Relaxed);
                 self.used.lock().unwrap().insert(key, rel);
             }
             Err(e) => self.stop_writing(&e),
+        }
+    }
+
+    fn write_shard(&self, key: Key, bytes: &[u8]) -> std::io::Result<()> {
+        let shard = self.shard_path(key);
+        shard
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomically(&shard, bytes))
+    }
+
+    fn append_to_segment(&self, key: Key, bytes: &[u8]) -> std::io::Result<()> {
+        let mut slot = self.segment.lock().unwrap();
+        if slot.is_none() {
+            let path = temp_name(&self.dir.join("segment"));
+            // Read back at the end: opened for both.
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)?;
+            *slot = Some(Segment {
+                out: BufWriter::with_capacity(1 << 20, file),
+                path,
+                len: 0,
+                entries: Vec::new(),
+            });
+        }
+        let seg = slot.as_mut().expect("just created");
+        seg.out.write_all(bytes)?;
+        seg.entries.push((key, seg.len, bytes.len() as u32));
+        seg.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// The segment's file and entries, flushed; `None` when nothing was appended.
+    fn take_segment(&self) -> Option<FinishedSegment> {
+        let seg = self.segment.lock().unwrap().take()?;
+        let path = seg.path;
+        match seg.out.into_inner() {
+            Ok(file) => Some((file, path, seg.entries)),
+            Err(_) => {
+                let _ = std::fs::remove_file(&path);
+                None
+            }
         }
     }
 
@@ -353,14 +404,25 @@ impl Cache {
         } else {
             changed > threshold
         };
-        if !worth {
-            return warning;
-        }
+        let segment = self.take_segment();
         // One run rewrites the pack at a time; the others leave their shards for later.
-        let Some(_lock) = CompactionLock::take(&self.dir) else {
+        let lock = if worth {
+            CompactionLock::take(&self.dir)
+        } else {
+            None
+        };
+        let Some(_lock) = lock else {
+            if let Some((file, path, entries)) = segment {
+                self.spill(&file, &entries);
+                let _ = std::fs::remove_file(path);
+            }
             return warning;
         };
-        match self.compact(&used, &keep_unused) {
+        let result = self.compact(&used, &keep_unused, segment.as_ref());
+        if let Some((_, path, _)) = segment {
+            let _ = std::fs::remove_file(path);
+        }
+        match result {
             Ok(()) => warning,
             Err(e) => warning.or_else(|| {
                 Some(format!(
@@ -371,12 +433,24 @@ impl Cache {
         }
     }
 
+    /// The segment's entries as shards (when another run is rewriting the pack).
+    fn spill(&self, file: &File, entries: &[(Key, u64, u32)]) {
+        for &(key, offset, len) in entries {
+            let mut buf = vec![0; len as usize];
+            if file.read_exact_at(&mut buf, offset).is_err() || self.write_shard(key, &buf).is_err()
+            {
+                return;
+            }
+        }
+    }
+
     /// Writes a new pack of the live entries (streamed: one entry in memory at a time)
     /// and removes the shards it took in or found dead.
     fn compact(
         &self,
         used: &FxHashMap<Key, String>,
         keep_unused: &dyn Fn(&str) -> bool,
+        segment: Option<&FinishedSegment>,
     ) -> std::io::Result<()> {
         let pack_path = self.dir.join(PACK);
         let temp = temp_name(&pack_path);
@@ -401,6 +475,21 @@ impl Cache {
                 }
                 Ok(())
             };
+            if let Some((file, _, entries)) = segment {
+                for &(key, off, len) in entries {
+                    let mut buf = vec![0; len as usize];
+                    file.read_exact_at(&mut buf, off)?;
+                    add(key, &buf, &mut index)?;
+                }
+            }
+            // Segments of killed runs.
+            for e in std::fs::read_dir(&self.dir)?.flatten() {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with(".segment.") && is_stale_temp(&e) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
             let mut removable = Vec::new();
             for shard in list_shards(&self.dir.join(SHARDS)) {
                 let Some(key) = shard
@@ -468,6 +557,17 @@ impl Cache {
             }
         }
     }
+}
+
+/// A segment after the run: its file (readable), temp path, and (key, offset, length)
+/// of each entry.
+type FinishedSegment = (File, PathBuf, Vec<(Key, u64, u32)>);
+
+struct Segment {
+    out: BufWriter<File>,
+    path: PathBuf,
+    len: u64,
+    entries: Vec<(Key, u64, u32)>,
 }
 
 /// `compact.lock` in the cache directory, held while a run rewrites the pack; a lock
