@@ -36,6 +36,7 @@ pub const DIR_NAME: &str = ".gfplint-cache";
 const PACK: &str = "facts.pack";
 const SHARDS: &str = "shards";
 const RUNS: &str = "runs";
+const STATS: &str = "files.idx";
 /// Outcomes of whole runs kept (the newest; one per distinct set of inputs).
 const RUNS_KEPT: usize = 8;
 const ENTRY_MAGIC: &[u8; 8] = b"GFPLENT1";
@@ -84,6 +85,13 @@ pub struct Cache {
     used: Mutex<FxHashMap<Key, String>>,
     /// Entries this run wrote (as shards or to the segment) or found in shards.
     shard_entries: AtomicUsize,
+    /// Files' digests by root-relative path and the metadata they were read with (git's
+    /// index idea): a file whose metadata is unchanged is not read again. Local only:
+    /// the digest, not the metadata, is in every key.
+    stats: FxHashMap<String, FileStat>,
+    new_stats: Mutex<Vec<(String, FileStat)>>,
+    started: std::time::SystemTime,
+    cwd: PathBuf,
     /// Where a run without a pack (a cold cache) appends its entries: one file instead
     /// of tens of thousands of shards, turned into the pack at the end.
     segment: Mutex<Option<Segment>>,
@@ -126,7 +134,19 @@ impl Cache {
         File::create(&probe).map_err(unusable)?;
         let _ = std::fs::remove_file(&probe);
         let pack = Pack::open(&dir.join(PACK));
+        let stats = std::fs::read(dir.join(STATS))
+            .ok()
+            .and_then(|bytes| {
+                let payload = check_entry(&bytes, STATS_KEY)?.1;
+                postcard::from_bytes::<Vec<(String, FileStat)>>(payload).ok()
+            })
+            .map(|v| v.into_iter().collect())
+            .unwrap_or_default();
         Ok(Cache {
+            stats,
+            new_stats: Mutex::new(Vec::new()),
+            started: std::time::SystemTime::now(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             dir: dir.to_path_buf(),
             root: absolute_normal(root),
             knowledge: knowledge_fingerprint,
@@ -139,6 +159,39 @@ impl Cache {
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         })
+    }
+
+    /// The digest of the file at `path` recorded by an earlier run, when its metadata
+    /// `meta` is what it was then.
+    pub fn known_digest(&self, path: &str, meta: &std::fs::Metadata) -> Option<u128> {
+        let rel = self.relative(path);
+        let old = self.stats.get(&rel)?;
+        let now = FileStat::of(meta, old.digest);
+        (now == *old).then(|| {
+            self.new_stats.lock().unwrap().push((rel, now));
+            old.digest
+        })
+    }
+
+    /// Records the digest of the file at `path`, read with metadata `meta`. A file
+    /// modified in the last seconds is not recorded: a later change within the same
+    /// timestamp tick would go unseen (git's "racily clean" entries).
+    pub fn record_digest(&self, path: &str, meta: &std::fs::Metadata, digest: u128) {
+        let recent = match meta.modified() {
+            Ok(m) => self
+                .started
+                .duration_since(m)
+                .map_or(true, |age| age.as_secs() < 2),
+            Err(_) => true,
+        };
+        if recent {
+            return;
+        }
+        let rel = self.relative(path);
+        self.new_stats
+            .lock()
+            .unwrap()
+            .push((rel, FileStat::of(meta, digest)));
     }
 
     /// The key of a file's own result (facts and lock states with same-file wrappers).
@@ -347,7 +400,7 @@ impl Cache {
     /// `path` (as reached from the current directory) relative to the project root;
     /// empty when it is outside the root.
     fn relative(&self, path: &str) -> String {
-        absolute_normal(Path::new(path))
+        normal(&self.cwd.join(path))
             .strip_prefix(&self.root)
             .ok()
             .and_then(Path::to_str)
@@ -365,6 +418,7 @@ impl Cache {
         if !self.writable.load(Ordering::Relaxed) {
             return warning;
         }
+        self.write_stats(files);
         let used = std::mem::take(&mut *self.used.lock().unwrap());
         let in_run: FxHashSet<String> = files
             .iter()
@@ -430,6 +484,33 @@ impl Cache {
                     self.dir.display()
                 ))
             }),
+        }
+    }
+
+    /// Rewrites the digest index when this run saw a change: this run's files as seen
+    /// now, and the entries of other files that still exist.
+    fn write_stats(&self, files: &[String]) {
+        let new = std::mem::take(&mut *self.new_stats.lock().unwrap());
+        let unchanged =
+            new.len() == files.len() && new.iter().all(|(p, s)| self.stats.get(p) == Some(s));
+        if unchanged {
+            return;
+        }
+        let in_run: FxHashSet<String> = files.iter().map(|f| self.relative(f)).collect();
+        let mut all: Vec<(String, FileStat)> = self
+            .stats
+            .iter()
+            .filter(|(p, _)| !in_run.contains(*p) && self.root.join(p).is_file())
+            .map(|(p, s)| (p.clone(), *s))
+            .collect();
+        all.extend(new);
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.dedup_by(|a, b| a.0 == b.0);
+        if let Ok(payload) = postcard::to_stdvec(&all) {
+            let _ = write_atomically(
+                &self.dir.join(STATS),
+                &encode_entry(STATS_KEY, "", &payload),
+            );
         }
     }
 
@@ -568,6 +649,32 @@ struct Segment {
     path: PathBuf,
     len: u64,
     entries: Vec<(Key, u64, u32)>,
+}
+
+/// The fixed key of the digest index (its entry's checksum guards it like any other).
+const STATS_KEY: Key = u128::from_le_bytes(*b"gfplint filestat");
+
+/// What a file's digest was recorded with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct FileStat {
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    inode: (u64, u64),
+    digest: u128,
+}
+
+impl FileStat {
+    fn of(meta: &std::fs::Metadata, digest: u128) -> FileStat {
+        use std::os::unix::fs::MetadataExt;
+        FileStat {
+            size: meta.size(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+            inode: (meta.dev(), meta.ino()),
+            digest,
+        }
+    }
 }
 
 /// `compact.lock` in the cache directory, held while a run rewrites the pack; a lock
@@ -778,8 +885,13 @@ pub fn absolute_normal(path: &Path) -> PathBuf {
             .unwrap_or_else(|_| PathBuf::from("/"))
             .join(path)
     };
+    normal(&joined)
+}
+
+/// `path` with `.` and `..` resolved lexically.
+fn normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for c in joined.components() {
+    for c in path.components() {
         match c {
             Component::CurDir => {}
             Component::ParentDir => {

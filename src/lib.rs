@@ -332,6 +332,16 @@ enum FirstPass {
 /// bytes are then dropped: loading waits until it is known whether the whole run's
 /// outcome is cached).
 fn first_pass(path: &str, knowledge: &Knowledge, cache: Option<&cache::Cache>) -> FirstPass {
+    // A file whose metadata is as recorded is not even read.
+    let meta = cache.and_then(|_| std::fs::metadata(path).ok());
+    if let (Some(c), Some(m)) = (cache, &meta)
+        && let Some(digest) = c.known_digest(path, m)
+    {
+        let key = c.file_key(digest);
+        if c.contains(key) {
+            return FirstPass::Cached { key, digest };
+        }
+    }
     let bytes = match parse::read_source(path) {
         Ok(b) => b,
         Err(e) => return FirstPass::Done(Err(e), 0),
@@ -343,6 +353,9 @@ fn first_pass(path: &str, knowledge: &Knowledge, cache: Option<&cache::Cache>) -
             digest,
         );
     };
+    if let Some(m) = &meta {
+        cache.record_digest(path, m, digest);
+    }
     let key = cache.file_key(digest);
     if cache.contains(key) {
         return FirstPass::Cached { key, digest };

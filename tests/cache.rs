@@ -174,6 +174,34 @@ fn edit_reparses_only_the_edited_file() {
 }
 
 #[test]
+fn same_size_edit_with_the_old_mtime_is_seen() {
+    let p = Project::new();
+    let file = p.path("testdata/atomic-sleeping-gfp/flow.c");
+    // Old enough for its digest to be recorded with its metadata.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    p.run(&JSON);
+    assert!(p.cache().join("files.idx").is_file());
+    let warm = p.run(&JSON);
+    assert_eq!(cache_counts(&warm).1, 0, "{}", stderr(&warm));
+    // GFP_KERNEL → GFP_ATOMIC is the same length: size and mtime as before.
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("GFP_KERNEL"));
+    std::fs::write(&file, text.replacen("GFP_KERNEL", "GFP_ATOMIC", 1)).unwrap();
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(old).unwrap();
+    drop(f);
+    let o = p.run(&JSON);
+    assert!(cache_counts(&o).1 >= 1, "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+}
+
+#[test]
 fn knowledge_in_the_configuration_invalidates_and_levels_do_not() {
     let p = Project::new();
     let first = p.run(&JSON);
