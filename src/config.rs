@@ -107,11 +107,14 @@ pub struct ConfigError {
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        // Escaped: the path, the key and parts of the message come from the input.
+        use crate::report::escape;
+        let file = escape::file_name(&self.file);
+        write!(f, "{file}:{}:{}: ", self.line, self.column)?;
         if !self.key.is_empty() {
-            write!(f, "`{}`: ", self.key)?;
+            write!(f, "`{}`: ", escape::file_name(&self.key))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", escape::text(&self.message))
     }
 }
 
@@ -214,19 +217,24 @@ impl Config {
         };
         dir.ancestors()
             .map(|d| d.join(FILE_NAME))
-            .find(|p| p.is_file())
+            // Anything by that name, so that one that is not a readable regular file is
+            // reported by `load` rather than skipped in silence.
+            .find(|p| p.symlink_metadata().is_ok())
     }
 
     /// Reads and validates the configuration at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let fail = |message: String| ConfigError {
             file: shown.clone(),
             line: 0,
             column: 0,
             key: String::new(),
-            message: format!("cannot read: {e}"),
-        })?;
+            message,
+        };
+        let bytes = crate::bounded::read(path, crate::bounded::MAX_CONFIG_BYTES)
+            .map_err(|e| fail(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| fail("not valid UTF-8".into()))?;
         let mut config = Config::parse(&text, &shown)?;
         config.path = Some(path.to_path_buf());
         config.root = path
