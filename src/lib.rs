@@ -170,7 +170,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 }
                 _ => errors.push(FileError {
                     path: all_facts[fi].path.clone(),
-                    message: CHANGED.into(),
+                    message: report::sources::CHANGED.into(),
                 }),
             }
         }
@@ -227,7 +227,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 }
             }
         }
-        let sources = sources_of(&diagnostics, &hashes, &mut errors);
+        let sources = report::sources::load(&diagnostics, &hashes, &mut errors);
         let mut outcome = Outcome {
             root: root.clone(),
             files_scanned: all_facts.len(),
@@ -244,49 +244,6 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         baseline::assign(&mut outcome.diagnostics, &root, &outcome.sources);
         outcome
     })
-}
-
-/// The message for a file that changed while it was being checked.
-const CHANGED: &str = "changed while it was being checked; its findings are from the first read, shown without source";
-
-/// The text of the files diagnostics point into, read again and kept when it is the
-/// text analysed (same hash); a file that changed is named in `errors`.
-fn sources_of(
-    diagnostics: &[Diagnostic],
-    hashes: &HashMap<&str, u64>,
-    errors: &mut Vec<FileError>,
-) -> HashMap<String, String> {
-    let mut names: Vec<&str> = diagnostics
-        .iter()
-        .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
-        .map(String::as_str)
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    let read: Vec<(&str, Option<String>)> = names
-        .into_par_iter()
-        .map(|name| {
-            let text = bounded::read(std::path::Path::new(name), parse::MAX_FILE_BYTES)
-                .ok()
-                .filter(|b| hashes.get(name) == Some(&parse::source_hash(b)))
-                .and_then(|b| String::from_utf8(b).ok());
-            (name, text)
-        })
-        .collect();
-    let mut out = HashMap::new();
-    for (name, text) in read {
-        match text {
-            Some(t) => {
-                out.insert(name.to_string(), t);
-            }
-            None if hashes.contains_key(name) => errors.push(FileError {
-                path: name.to_string(),
-                message: CHANGED.into(),
-            }),
-            None => {}
-        }
-    }
-    out
 }
 
 /// With `report_only`, the facts paths to report on, with the path as the user spelt it
