@@ -147,7 +147,7 @@ pub fn write(path: &Path, diagnostics: &[Diagnostic], root: &Path) -> std::io::R
         version: 1,
         findings,
     })
-    .expect("baseline serialises");
+    .map_err(std::io::Error::other)?;
     text.push('\n');
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -420,6 +420,10 @@ impl Config {
     }
 
     /// The run's knowledge: the built-in tables extended with this configuration's.
+    #[allow(
+        clippy::expect_used,
+        reason = "`Config::parse` runs this same extension and rejects the file if it fails"
+    )]
     pub fn knowledge(&self) -> Knowledge {
         Knowledge::builtin()
             .extended(&self.knowledge)

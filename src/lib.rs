@@ -1,6 +1,9 @@
 //! gfplint: sleeping allocations in atomic context, and allocation APIs that do not fit,
 //! in Linux kernel C. The pipeline (see ARCHITECTURE.md):
 //! discover → parse (facts) → context → lints → report.
+// No panics on bad input or resource errors: every remaining `expect` is an invariant
+// of the program itself, allowed where it is, with the reason.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod baseline;
 pub mod bounded;

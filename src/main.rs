@@ -1,6 +1,7 @@
 //! The command line. Parses arguments, runs the library, prints, sets the exit status:
 //! 0 no error finding, 1 an error finding (a `deny` lint) remains, 2 usage or
 //! configuration error, or nothing could be checked.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

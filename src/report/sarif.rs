@@ -43,6 +43,10 @@ pub fn render(outcome: &Outcome) -> String {
             "results": results,
         }]
     });
+    #[allow(
+        clippy::expect_used,
+        reason = "a serde_json::Value with string keys always serialises"
+    )]
     let mut s = serde_json::to_string_pretty(&sarif).expect("SARIF serialises");
     s.push('\n');
     s
