@@ -239,6 +239,12 @@ fn human_output_forges_no_command_and_cuts_long_lines() {
         "y".repeat(200_000)
     );
     dir.write("long.c", long.as_bytes());
+    // A call longer than the window on its line.
+    let wide = format!(
+        "void h(void)\n{{\n\tspin_lock(&l);\n\tp = kmalloc({}8, GFP_KERNEL);\n\tspin_unlock(&l);\n}}\n",
+        "x+".repeat(5000)
+    );
+    dir.write("wide.c", wide.as_bytes());
     let o = gfplint_in(&dir.0, &["check", "--color", "never", "."]);
     let stdout = String::from_utf8(o.stdout.clone()).unwrap();
     let stderr = String::from_utf8(o.stderr.clone()).unwrap();
@@ -249,6 +255,7 @@ fn human_output_forges_no_command_and_cuts_long_lines() {
     let longest = stdout.lines().map(str::len).max().unwrap();
     assert!(longest < 1000, "a line of {longest} bytes");
     assert!(stdout.contains("./long.c:4:200012"), "{stdout}");
+    assert!(stdout.contains("./wide.c:4:6"), "{stdout}");
     assert!(stdout.contains("…xxx"), "{stdout}");
     assert!(stdout.contains("p = kmalloc(8, GFP_KERNEL);"));
     // The hostile source text is shown, escaped.

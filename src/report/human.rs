@@ -177,9 +177,11 @@ impl Excerpt {
                 .max(lo + 1)
                 .min(src.len());
             // The line's end if it is within reach, else the line is cut.
-            let reach = &src.as_bytes()[hi.min(src.len())..limit];
+            // (A label longer than the window is cut too: `limit` may be before `hi`.)
+            let reach_from = hi.min(limit);
+            let reach = &src.as_bytes()[reach_from..limit];
             let (to, cut_after) = match reach.iter().position(|&b| b == b'\n') {
-                Some(p) => (hi + p, false),
+                Some(p) => (reach_from + p, false),
                 None => {
                     let to = clamp(src, limit);
                     (to, to < src.len() && src.as_bytes()[to] != b'\n')
