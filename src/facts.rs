@@ -22,6 +22,9 @@ pub struct Span {
 pub struct FileFacts {
     /// The path as reached from the PATH given on the command line.
     pub path: String,
+    /// Hash of the bytes analysed (`parse::source_hash`): the report stage shows and
+    /// fingerprints a file only if it still has these bytes.
+    pub source_hash: u64,
     pub functions: Vec<Function>,
     /// Number of ERROR and MISSING nodes tree-sitter produced (after the macro pre-pass).
     pub parse_errors: u32,

@@ -218,6 +218,10 @@ pub struct Knowledge {
 
 impl Knowledge {
     /// The built-in knowledge (parsed once per process).
+    #[allow(
+        clippy::expect_used,
+        reason = "the table is compiled in and parsed by every test run"
+    )]
     pub fn builtin() -> &'static Knowledge {
         static K: OnceLock<Knowledge> = OnceLock::new();
         K.get_or_init(|| {
