@@ -168,7 +168,10 @@ impl Cache {
         let old = self.stats.get(&rel)?;
         let now = FileStat::of(meta, old.digest);
         (now == *old).then(|| {
-            self.new_stats.lock().unwrap().push((rel, now));
+            self.new_stats
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((rel, now));
             old.digest
         })
     }
@@ -190,7 +193,7 @@ impl Cache {
         let rel = self.relative(path);
         self.new_stats
             .lock()
-            .unwrap()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push((rel, FileStat::of(meta, digest)));
     }
 
@@ -327,7 +330,10 @@ impl Cache {
         match written {
             Ok(()) => {
                 self.shard_entries.fetch_add(1, Ordering::Relaxed);
-                self.used.lock().unwrap().insert(key, rel);
+                self.used
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(key, rel);
             }
             Err(e) => self.stop_writing(&e),
         }
@@ -342,7 +348,10 @@ impl Cache {
     }
 
     fn append_to_segment(&self, key: Key, bytes: &[u8]) -> std::io::Result<()> {
-        let mut slot = self.segment.lock().unwrap();
+        let mut slot = self
+            .segment
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if slot.is_none() {
             let path = temp_name(&self.dir.join("segment"));
             // Read back at the end: opened for both.
@@ -358,7 +367,9 @@ impl Cache {
                 entries: Vec::new(),
             });
         }
-        let seg = slot.as_mut().expect("just created");
+        let Some(seg) = slot.as_mut() else {
+            return Ok(());
+        };
         seg.out.write_all(bytes)?;
         seg.entries.push((key, seg.len, bytes.len() as u32));
         seg.len += bytes.len() as u64;
@@ -367,7 +378,11 @@ impl Cache {
 
     /// The segment's file and entries, flushed; `None` when nothing was appended.
     fn take_segment(&self) -> Option<FinishedSegment> {
-        let seg = self.segment.lock().unwrap().take()?;
+        let seg = self
+            .segment
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()?;
         let path = seg.path;
         match seg.out.into_inner() {
             Ok(file) => Some((file, path, seg.entries)),
@@ -380,7 +395,10 @@ impl Cache {
 
     fn stop_writing(&self, e: &std::io::Error) {
         if self.writable.swap(false, Ordering::Relaxed) {
-            *self.warning.lock().unwrap() = Some(format!(
+            *self
+                .warning
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(format!(
                 "cannot write to the cache directory {} ({e}); results of this run are not cached",
                 self.dir.display()
             ));
@@ -389,7 +407,10 @@ impl Cache {
 
     fn mark_used(&self, key: Key, path: &str) {
         let rel = self.relative(path);
-        self.used.lock().unwrap().insert(key, rel);
+        self.used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, rel);
     }
 
     fn shard_path(&self, key: Key) -> PathBuf {
@@ -414,12 +435,21 @@ impl Cache {
     /// edited and deleted files. `files` are this run's files. Returns the warning to
     /// show, if any.
     pub fn finish(self, files: &[String]) -> Option<String> {
-        let warning = self.warning.lock().unwrap().take();
+        let warning = self
+            .warning
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
         if !self.writable.load(Ordering::Relaxed) {
             return warning;
         }
         self.write_stats(files);
-        let used = std::mem::take(&mut *self.used.lock().unwrap());
+        let used = std::mem::take(
+            &mut *self
+                .used
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         let in_run: FxHashSet<String> = files
             .iter()
             .map(|f| {
@@ -490,7 +520,12 @@ impl Cache {
     /// Rewrites the digest index when this run saw a change: this run's files as seen
     /// now, and the entries of other files that still exist.
     fn write_stats(&self, files: &[String]) {
-        let new = std::mem::take(&mut *self.new_stats.lock().unwrap());
+        let new = std::mem::take(
+            &mut *self
+                .new_stats
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         let unchanged =
             new.len() == files.len() && new.iter().all(|(p, s)| self.stats.get(p) == Some(s));
         if unchanged {
@@ -765,12 +800,17 @@ impl Pack {
     }
 }
 
+/// Little-endian integers at offsets the callers have checked to be in range.
 fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+    let mut a = [0; 4];
+    a.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(a)
 }
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+    let mut a = [0; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(a)
 }
 
 fn encode_entry(key: Key, path: &str, payload: &[u8]) -> Vec<u8> {

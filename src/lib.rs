@@ -1,8 +1,12 @@
 //! gfplint: sleeping allocations in atomic context, and allocation APIs that do not fit,
 //! in Linux kernel C. The pipeline (see ARCHITECTURE.md):
 //! discover → parse (facts) → context → lints → report.
+// No panics on bad input or resource errors: every remaining `expect` is an invariant
+// of the program itself, allowed where it is, with the reason.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod baseline;
+pub mod bounded;
 pub mod cache;
 pub mod config;
 pub mod consteval;
@@ -66,6 +70,12 @@ pub struct Outcome {
     pub files_with_parse_errors: usize,
     /// The project root paths are made relative to in SARIF output.
     pub root: PathBuf,
+    /// The text of every file a diagnostic points into, as analysed (read once more
+    /// after the analysis and kept only if its hash matches): snippets, fingerprints
+    /// and SARIF columns come from here. Keyed by the diagnostics' file names.
+    pub sources: HashMap<String, String>,
+    /// Why the run could not be done at all (no worker threads); nothing else is set.
+    pub fatal: Option<String>,
     /// Problems that did not stop the run (a cache directory that cannot be used).
     pub warnings: Vec<String>,
     /// Files whose facts came from the cache, and files parsed.
@@ -95,11 +105,19 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     };
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
-    let pool = rayon::ThreadPoolBuilder::new()
+    let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(WORKER_STACK)
         .build()
-        .expect("thread pool");
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            return Outcome {
+                fatal: Some(format!("cannot start {jobs} worker threads: {e}")),
+                ..Outcome::default()
+            };
+        }
+    };
     let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
     let started = std::time::Instant::now();
     let lap = |what: &str| {
@@ -147,12 +165,23 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 warnings.extend(c.finish(files));
             }
             lap("outcome of an identical earlier run");
+            let hashes: HashMap<&str, u64> = stored
+                .source_hashes
+                .iter()
+                .map(|(p, h)| (p.as_str(), *h))
+                .collect();
+            let mut errors = stored.errors;
+            let sources = report::sources::load(&stored.diagnostics, &hashes, &mut errors);
+            errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+            errors.dedup();
             return Outcome {
                 diagnostics: stored.diagnostics,
-                errors: stored.errors,
+                errors,
                 files_scanned: stored.files_scanned,
                 files_with_parse_errors: stored.files_with_parse_errors,
                 root: options.root.clone().unwrap_or_else(|| PathBuf::from(".")),
+                sources,
+                fatal: None,
                 warnings,
                 cache_hits: hits,
                 cache_misses: 0,
@@ -206,9 +235,14 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             })
             .collect();
         for (fi, l) in redone {
-            // The file was readable a moment ago; if it changed meanwhile, keep the first result.
-            if let Some(l) = l {
-                locks[fi] = l;
+            // The file was read a moment ago; if it changed meanwhile, keep the first
+            // result and say so.
+            match l {
+                Some(l) => locks[fi] = l,
+                None => errors.push(FileError {
+                    path: all_facts[fi].path.clone(),
+                    message: report::sources::CHANGED.into(),
+                }),
             }
         }
         lap("cross-file lock wrappers");
@@ -254,6 +288,18 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         lap("lints");
         let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
         let errors_unchanged = errors.len() == errors_before;
+        let mut hashes: HashMap<&str, u64> = all_facts
+            .iter()
+            .map(|f| (f.path.as_str(), f.source_hash))
+            .collect();
+        if let Some(r) = &reported {
+            for (path, spelling) in r {
+                if let Some(&h) = hashes.get(path.as_str()) {
+                    hashes.insert(spelling, h);
+                }
+            }
+        }
+        let sources = report::sources::load(&diagnostics, &hashes, &mut errors);
         let mut outcome = Outcome {
             warnings,
             cache_hits: 0,
@@ -263,16 +309,20 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
             diagnostics,
             errors: Vec::new(),
+            sources,
+            fatal: None,
         };
         errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        errors.dedup();
         outcome.errors = errors;
         sort_diagnostics(&mut outcome.diagnostics);
-        baseline::assign(&mut outcome.diagnostics, &root);
+        baseline::assign(&mut outcome.diagnostics, &root, &outcome.sources);
         // A file that could not be read (a transient error) makes the run unrepeatable.
         if let (Some(c), Some(key), true) = (&cache, run_key, errors_unchanged) {
             c.put_run(
                 key,
                 &StoredOutcome {
+                    source_hashes: referenced_hashes(&outcome.diagnostics, &hashes),
                     diagnostics: outcome.diagnostics.clone(),
                     errors: outcome.errors.clone(),
                     files_scanned: outcome.files_scanned,
@@ -313,10 +363,28 @@ fn reported_files(
 /// What a whole run's outcome is stored as (see `cache::Cache::put_run`).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredOutcome {
+    /// `FileFacts::source_hash` of the files the diagnostics point into (their text is
+    /// read again, and checked, for the report).
+    source_hashes: Vec<(String, u64)>,
     diagnostics: Vec<Diagnostic>,
     errors: Vec<FileError>,
     files_scanned: usize,
     files_with_parse_errors: usize,
+}
+
+/// The source hashes of the files `diagnostics` point into, sorted.
+fn referenced_hashes(
+    diagnostics: &[Diagnostic],
+    hashes: &HashMap<&str, u64>,
+) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
+        .filter_map(|f| Some((f.clone(), *hashes.get(f.as_str())?)))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A file after the first pass: its facts are in the cache (not loaded yet), or it was

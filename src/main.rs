@@ -1,6 +1,7 @@
 //! The command line. Parses arguments, runs the library, prints, sets the exit status:
 //! 0 no error finding, 1 an error finding (a `deny` lint) remains, 2 usage or
 //! configuration error, or nothing could be checked.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use gfplint::config::{Config, default_level};
 use gfplint::diagnostic::Severity;
 use gfplint::discover;
+use gfplint::report::escape;
 use gfplint::report::{self, Format};
 
 #[derive(Parser)]
@@ -113,16 +115,16 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Lints => {
-            println!("{:<24} {:<8} SUMMARY", "LINT", "DEFAULT");
+            let mut text = format!("{:<24} {:<8} SUMMARY\n", "LINT", "DEFAULT");
             for l in gfplint::lints::LINTS {
-                println!(
-                    "{:<24} {:<8} {}",
+                text.push_str(&format!(
+                    "{:<24} {:<8} {}\n",
                     l.name,
                     default_level(l).as_str(),
                     l.summary
-                );
+                ));
             }
-            ExitCode::SUCCESS
+            print_out(&text).unwrap_or(ExitCode::SUCCESS)
         }
         Command::Clean { path, cache_dir } => {
             let dir = cache_dir
@@ -134,28 +136,84 @@ fn main() -> ExitCode {
             match gfplint::cache::clean(&dir) {
                 Ok(removed) => {
                     if removed {
-                        eprintln!("gfplint: removed {}", dir.display());
+                        eprintln!(
+                            "gfplint: removed {}",
+                            escape::text(&dir.display().to_string())
+                        );
                     } else {
-                        eprintln!("gfplint: no cache at {}", dir.display());
+                        eprintln!(
+                            "gfplint: no cache at {}",
+                            escape::text(&dir.display().to_string())
+                        );
                     }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("gfplint: error: {e}");
+                    eprintln!("gfplint: error: {}", escape::text(&e));
                     ExitCode::from(2)
                 }
             }
         }
         Command::Explain { lint } => match gfplint::lints::lint_info(&lint) {
-            Some(info) => {
-                print!("{}", info.doc);
-                ExitCode::SUCCESS
-            }
+            Some(info) => print_out(info.doc).unwrap_or(ExitCode::SUCCESS),
             None => {
-                eprintln!("gfplint: error: unknown lint `{lint}` (see `gfplint lints`)");
+                eprintln!(
+                    "gfplint: error: unknown lint `{}` (see `gfplint lints`)",
+                    escape::text(&lint)
+                );
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`| head`, EPIPE) ends the
+/// output quietly, like other Unix tools: `None`, the caller's status stands. Any
+/// other failure (a full disk) is reported: `Some(2)`.
+fn print_out(text: &str) -> Option<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "gfplint: error: cannot write the report to stdout: {e}"
+            );
+            Some(ExitCode::from(2))
+        }
+    }
+}
+
+/// `--baseline` is read and `--write-baseline`'s place is checked before the analysis,
+/// so a wrong path fails in a second, not after the whole run.
+fn check_baseline_paths(args: &CheckArgs) -> Result<Option<gfplint::baseline::Baseline>, String> {
+    if let Some(path) = &args.write_baseline {
+        let shown = escape::file_name(&path.to_string_lossy()).into_owned();
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(format!("{shown}: its directory is not a directory")),
+            Err(e) => return Err(format!("{shown}: cannot use its directory: {e}")),
+        }
+        if let Ok(m) = std::fs::metadata(path)
+            && !m.is_file()
+        {
+            return Err(format!(
+                "{shown}: is {}, cannot be replaced by a baseline",
+                gfplint::bounded::describe(m.file_type())
+            ));
+        }
+    }
+    match &args.baseline {
+        Some(path) => gfplint::baseline::Baseline::read(path).map(Some),
+        None => Ok(None),
     }
 }
 
@@ -182,6 +240,13 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         },
         None => Config::default(),
+    };
+    let baseline = match check_baseline_paths(&args) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(stderr, "gfplint: error: {}", escape::text(&e));
+            return ExitCode::from(2);
+        }
     };
     // The project root: the configuration's directory, else the root found.
     let (root_abs, root_kind) = match &args.config {
@@ -281,8 +346,12 @@ fn check(args: CheckArgs) -> ExitCode {
         t.thread().unpark();
         let _ = t.join();
     }
+    if let Some(fatal) = &outcome.fatal {
+        let _ = writeln!(stderr, "gfplint: error: {fatal}");
+        return ExitCode::from(2);
+    }
     for w in &outcome.warnings {
-        let _ = writeln!(stderr, "gfplint: warning: {w}");
+        let _ = writeln!(stderr, "gfplint: warning: {}", escape::text(w));
     }
     for e in &outcome.errors {
         let _ = writeln!(stderr, "gfplint: error: {e}");
@@ -300,41 +369,30 @@ fn check(args: CheckArgs) -> ExitCode {
                         stderr,
                         "gfplint: wrote {} findings to baseline {}",
                         outcome.diagnostics.len(),
-                        path.display()
+                        escape::file_name(&path.to_string_lossy())
                     );
                 }
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                let _ = writeln!(stderr, "gfplint: error: {}: {e}", path.display());
+                let _ = writeln!(
+                    stderr,
+                    "gfplint: error: {}: {e}",
+                    escape::file_name(&path.to_string_lossy())
+                );
                 ExitCode::from(2)
             }
         };
     }
-    let mut baselined = 0;
-    if let Some(path) = &args.baseline {
-        match gfplint::baseline::Baseline::read(path) {
-            Ok(b) => baselined = b.filter(&mut outcome.diagnostics),
-            Err(e) => {
-                let _ = writeln!(stderr, "gfplint: error: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let baselined = baseline.map_or(0, |b| b.filter(&mut outcome.diagnostics));
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let text = report::render(&outcome, args.format, color);
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
-        // A closed pipe (`| head`) is not an error worth a panic.
-        return ExitCode::from(2);
+    if let Some(failed) = print_out(&text) {
+        return failed;
     }
     let errors = outcome
         .diagnostics
@@ -350,7 +408,11 @@ fn check(args: CheckArgs) -> ExitCode {
         };
         // Which root gave the context, the configuration and the cache, and how.
         let root_note = match (&root_abs, root_kind) {
-            (Some(dir), Some(kind)) => format!("; root {} ({})", dir.display(), kind.describe()),
+            (Some(dir), Some(kind)) => format!(
+                "; root {} ({})",
+                escape::text(&dir.display().to_string()),
+                kind.describe()
+            ),
             _ => "; no project root found".to_string(),
         };
         let mode = if context.is_some() {

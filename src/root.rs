@@ -63,7 +63,13 @@ fn find_with(start: &Path, ceilings: &[PathBuf], home: Option<&Path>) -> Option<
         start.parent()?
     };
     loop {
-        if dir.join(crate::config::FILE_NAME).is_file() {
+        // Anything by that name, so that one that is not a readable regular file is
+        // reported by `Config::load` rather than skipped in silence.
+        if dir
+            .join(crate::config::FILE_NAME)
+            .symlink_metadata()
+            .is_ok()
+        {
             return Some(root(dir, RootKind::Config));
         }
         if dir.join(".git").exists() {
