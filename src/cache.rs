@@ -405,7 +405,8 @@ impl Cache {
         }
     }
 
-    fn mark_used(&self, key: Key, path: &str) {
+    /// Counts the entry under `key` as live (for pruning) without loading it.
+    pub fn mark_used(&self, key: Key, path: &str) {
         let rel = self.relative(path);
         self.used
             .lock()
@@ -434,13 +435,23 @@ impl Cache {
     /// a subdirectory does not forget the rest), and dropping the others: entries of
     /// edited and deleted files. `files` are this run's files. Returns the warning to
     /// show, if any.
-    pub fn finish(self, files: &[String]) -> Option<String> {
+    ///
+    /// `reused`: the run reused a stored outcome and loaded no facts, so it cannot tell
+    /// live entries from dead ones; only the digest index is updated.
+    pub fn finish(self, files: &[String], reused: bool) -> Option<String> {
         let warning = self
             .warning
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
-        if !self.writable.load(Ordering::Relaxed) {
+        let segment = self.take_segment();
+        if !self.writable.load(Ordering::Relaxed) || reused {
+            if let Some((_, path, _)) = segment {
+                let _ = std::fs::remove_file(path);
+            }
+            if reused && self.writable.load(Ordering::Relaxed) {
+                self.write_stats(files);
+            }
             return warning;
         }
         self.write_stats(files);
@@ -488,7 +499,6 @@ impl Cache {
         } else {
             changed > threshold
         };
-        let segment = self.take_segment();
         // One run rewrites the pack at a time; the others leave their shards for later.
         let lock = if worth {
             CompactionLock::take(&self.dir)

@@ -162,7 +162,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             let hits = files.len();
             let mut warnings = warnings;
             if let Some(c) = cache {
-                warnings.extend(c.finish(files));
+                warnings.extend(c.finish(files, true));
             }
             lap("outcome of an identical earlier run");
             let hashes: HashMap<&str, u64> = stored
@@ -333,7 +333,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         if let Some(c) = cache {
             outcome.cache_hits = c.hits.load(Ordering::Relaxed);
             outcome.cache_misses = c.misses.load(Ordering::Relaxed);
-            outcome.warnings.extend(c.finish(files));
+            outcome.warnings.extend(c.finish(files, false));
         }
         outcome
     })

@@ -124,6 +124,14 @@ fn hit_gives_identical_output() {
     assert_eq!(stdout(&warm), expected);
     let (reused, parsed) = cache_counts(&warm);
     assert!(reused > 40 && parsed == 0, "{}", stderr(&warm));
+    // A run that reuses the stored outcome loads no facts: it must not take the
+    // entries it did not load for dead ones (even when any change rewrites the pack).
+    let o = p
+        .command(&JSON)
+        .env("GFPLINT_CACHE_REWRITE_AFTER", "0")
+        .output()
+        .unwrap();
+    assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
     // Without the stored outcome of the whole run, from the facts of every file.
     std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
     let warm = p.run(&JSON);
