@@ -165,27 +165,17 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 warnings.extend(c.finish(files, true));
             }
             lap("outcome of an identical earlier run");
-            let hashes: HashMap<&str, u64> = stored
-                .source_hashes
-                .iter()
-                .map(|(p, h)| (p.as_str(), *h))
-                .collect();
-            let mut errors = stored.errors;
-            let sources = report::sources::load(&stored.diagnostics, &hashes, &mut errors);
-            errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-            errors.dedup();
-            return Outcome {
-                diagnostics: stored.diagnostics,
-                errors,
-                files_scanned: stored.files_scanned,
-                files_with_parse_errors: stored.files_with_parse_errors,
-                root: options.root.clone().unwrap_or_else(|| PathBuf::from(".")),
-                sources,
-                fatal: None,
-                warnings,
-                cache_hits: hits,
-                cache_misses: 0,
-            };
+            let mut outcome = finish_outcome(
+                stored.diagnostics,
+                stored.source_hashes.into_iter().collect(),
+                files.iter().map(String::as_str),
+                stored.errors,
+                (stored.files_scanned, stored.files_with_parse_errors),
+                options,
+            );
+            outcome.warnings = warnings;
+            outcome.cache_hits = hits;
+            return outcome;
         }
         let parsed: Vec<(LocalResult, u128)> = first
             .into_par_iter()
@@ -250,8 +240,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let program = program::Program::build(&all_facts, knowledge);
         let analysis = context::Analysis::run(&program, locks);
         lap("whole-program context (summaries, fixpoints)");
-        // Stage 4, parallel: lints per function.
-        let reported = reported_files(&all_facts, options.report_only.as_deref());
+        // Stage 4, parallel: lints per function, then suppressions and levels per file.
         // Lints enabled by name run at least as warnings.
         let mut levels = options.levels.clone();
         for name in &options.enable {
@@ -261,75 +250,47 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file_index, facts)| {
-                // Stage 5: suppressions, then levels, per file.
                 let mut diags = check_file(&program, &analysis, file_index, facts, options);
                 suppress::apply(facts, &mut diags);
                 config::apply_levels(&mut diags, &levels);
-                if let Some(r) = &reported {
-                    // Pre-commit mode: a finding is reported when it or its evidence
-                    // (the lock, the call chain) is in a named file.
-                    diags.retain(|d| {
-                        r.contains_key(&d.file) || d.labels.iter().any(|l| r.contains_key(&l.file))
-                    });
-                    for d in &mut diags {
-                        if let Some(s) = r.get(&d.file) {
-                            d.file = s.clone();
-                        }
-                        for l in &mut d.labels {
-                            if let Some(s) = r.get(&l.file) {
-                                l.file = s.clone();
-                            }
-                        }
-                    }
-                }
                 diags
             })
             .collect();
         lap("lints");
-        let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
         let errors_unchanged = errors.len() == errors_before;
-        let mut hashes: HashMap<&str, u64> = all_facts
+        let by_path: HashMap<&str, u64> = all_facts
             .iter()
             .map(|f| (f.path.as_str(), f.source_hash))
             .collect();
-        if let Some(r) = &reported {
-            for (path, spelling) in r {
-                if let Some(&h) = hashes.get(path.as_str()) {
-                    hashes.insert(spelling, h);
-                }
-            }
-        }
-        let sources = report::sources::load(&diagnostics, &hashes, &mut errors);
-        let mut outcome = Outcome {
-            warnings,
-            cache_hits: 0,
-            cache_misses: 0,
-            root: root.clone(),
-            files_scanned: all_facts.len(),
-            files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
-            diagnostics,
-            errors: Vec::new(),
-            sources,
-            fatal: None,
-        };
-        errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-        errors.dedup();
-        outcome.errors = errors;
-        sort_diagnostics(&mut outcome.diagnostics);
-        baseline::assign(&mut outcome.diagnostics, &root, &outcome.sources);
-        // A file that could not be read (a transient error) makes the run unrepeatable.
+        let hashes = referenced_hashes(&diagnostics, &by_path);
+        let counts = (
+            all_facts.len(),
+            all_facts.iter().filter(|f| f.parse_errors > 0).count(),
+        );
+        // Stored before the pre-commit filter: runs over the same files that report on
+        // other named files (pre-commit's successive invocations) reuse it too. A file
+        // that could not be read (a transient error) makes the run unrepeatable.
         if let (Some(c), Some(key), true) = (&cache, run_key, errors_unchanged) {
             c.put_run(
                 key,
                 &StoredOutcome {
-                    source_hashes: referenced_hashes(&outcome.diagnostics, &hashes),
-                    diagnostics: outcome.diagnostics.clone(),
-                    errors: outcome.errors.clone(),
-                    files_scanned: outcome.files_scanned,
-                    files_with_parse_errors: outcome.files_with_parse_errors,
+                    source_hashes: hashes.clone(),
+                    diagnostics: diagnostics.clone(),
+                    errors: errors.clone(),
+                    files_scanned: counts.0,
+                    files_with_parse_errors: counts.1,
                 },
             );
         }
+        let mut outcome = finish_outcome(
+            diagnostics,
+            hashes.into_iter().collect(),
+            all_facts.iter().map(|f| f.path.as_str()),
+            errors,
+            counts,
+            options,
+        );
+        outcome.warnings = warnings;
         if let Some(c) = cache {
             outcome.cache_hits = c.hits.load(Ordering::Relaxed);
             outcome.cache_misses = c.misses.load(Ordering::Relaxed);
@@ -339,10 +300,10 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     })
 }
 
-/// With `report_only`, the facts paths to report on, with the path as the user spelt it
-/// (matched by canonical path).
-fn reported_files(
-    all_facts: &[facts::FileFacts],
+/// With `report_only`, the paths (of `paths`) to report on, with the path as the user
+/// spelt it (matched by canonical path).
+fn reported_files<'p>(
+    paths: impl Iterator<Item = &'p str>,
     report_only: Option<&[String]>,
 ) -> Option<HashMap<String, String>> {
     let wanted = report_only?;
@@ -350,14 +311,66 @@ fn reported_files(
     let wanted: HashMap<PathBuf, &String> = wanted.iter().map(|p| (canon(p), p)).collect();
     let mut seen = HashSet::new();
     let mut out = HashMap::new();
-    for f in all_facts {
-        if let Some(spelling) = wanted.get(&canon(&f.path))
+    for path in paths {
+        if let Some(spelling) = wanted.get(&canon(path))
             && seen.insert(*spelling)
         {
-            out.insert(f.path.clone(), (*spelling).clone());
+            out.insert(path.to_string(), (*spelling).clone());
         }
     }
     Some(out)
+}
+
+/// From the diagnostics of every file (after suppressions and levels) to the outcome:
+/// in pre-commit mode only findings in, or with evidence in, the named files (spelt as
+/// named); sources read back and checked against `hashes` (source hashes by analysed
+/// path); sorted; fingerprints. `counts`: files scanned, files with parse errors.
+fn finish_outcome<'p>(
+    mut diagnostics: Vec<Diagnostic>,
+    mut hashes: HashMap<String, u64>,
+    paths: impl Iterator<Item = &'p str>,
+    mut errors: Vec<FileError>,
+    counts: (usize, usize),
+    options: &Options,
+) -> Outcome {
+    if let Some(r) = reported_files(paths, options.report_only.as_deref()) {
+        // Pre-commit mode: a finding is reported when it or its evidence (the lock, the
+        // call chain) is in a named file.
+        diagnostics.retain(|d| {
+            r.contains_key(&d.file) || d.labels.iter().any(|l| r.contains_key(&l.file))
+        });
+        for d in &mut diagnostics {
+            if let Some(s) = r.get(&d.file) {
+                d.file = s.clone();
+            }
+            for l in &mut d.labels {
+                if let Some(s) = r.get(&l.file) {
+                    l.file = s.clone();
+                }
+            }
+        }
+        for (path, spelling) in &r {
+            if let Some(&h) = hashes.get(path) {
+                hashes.insert(spelling.clone(), h);
+            }
+        }
+    }
+    let hashes: HashMap<&str, u64> = hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
+    let sources = report::sources::load(&diagnostics, &hashes, &mut errors);
+    let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    errors.dedup();
+    sort_diagnostics(&mut diagnostics);
+    baseline::assign(&mut diagnostics, &root, &sources);
+    Outcome {
+        root,
+        files_scanned: counts.0,
+        files_with_parse_errors: counts.1,
+        diagnostics,
+        errors,
+        sources,
+        ..Outcome::default()
+    }
 }
 
 /// What a whole run's outcome is stored as (see `cache::Cache::put_run`).
@@ -478,7 +491,8 @@ fn store_facts(cache: &cache::Cache, key: cache::Key, path: &str, result: &Local
 
 /// Everything a run's outcome depends on besides the knowledge and the engine (which
 /// every key holds): the files as named and their bytes' digests, discovery errors,
-/// and the options that shape findings and their paths.
+/// and the options that shape findings and their paths. Not the named files of
+/// pre-commit mode: the stored outcome is the one before that filter.
 fn run_inputs(
     files: &[String],
     first: &[FirstPass],
@@ -497,8 +511,8 @@ fn run_inputs(
     let cwd = std::env::current_dir().unwrap_or_default();
     out.extend_from_slice(
         format!(
-            "{errors:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{cwd:?}",
-            options.levels, options.enable, options.report_only, options.root, options.target
+            "{errors:?}|{:?}|{:?}|{:?}|{:?}|{cwd:?}",
+            options.levels, options.enable, options.root, options.target
         )
         .as_bytes(),
     );

@@ -210,6 +210,31 @@ fn same_size_edit_with_the_old_mtime_is_seen() {
 }
 
 #[test]
+fn precommit_invocations_share_the_stored_outcome() {
+    let p = Project::new();
+    let sets: [&[&str]; 3] = [
+        &["testdata/atomic-sleeping-gfp/flow.c"],
+        &[
+            "testdata/slab-waste/waste.c",
+            "testdata/atomic-sleeping-gfp/flow.c",
+        ],
+        &["testdata/vmalloc-small/small.c"],
+    ];
+    for (i, named) in sets.iter().enumerate() {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(named);
+        let o = p.run(&args);
+        assert!(stderr(&o).contains(" as context"), "{}", stderr(&o));
+        if i > 0 {
+            // Same files, same bytes, other named files: nothing parsed.
+            assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
+        }
+        args.insert(3, "--no-cache");
+        assert_eq!(stdout(&o), stdout(&p.run(&args)), "{named:?}");
+    }
+}
+
+#[test]
 fn knowledge_in_the_configuration_invalidates_and_levels_do_not() {
     let p = Project::new();
     let first = p.run(&JSON);
