@@ -504,6 +504,16 @@ impl Knowledge {
         self.noreturn.contains(callee)
     }
 
+    /// Whether the knowledge says what calling `name` does (it allocates, sleeps or
+    /// is a lock primitive). Such knowledge outranks an in-tree body of that name: the
+    /// body of `cancel_work_sync()` releasing a pool lock it did not take must not make
+    /// its callers lose their findings when the workqueue code is part of the run.
+    pub fn describes_api(&self, name: &str) -> bool {
+        self.lock_ops.contains_key(name)
+            || self.sleeping.contains_key(name)
+            || self.allocators.contains_key(name)
+    }
+
     /// Why a (non-allocating) call may sleep, if it does.
     pub fn sleeping_call(&self, callee: &str) -> Option<&str> {
         self.sleeping.get(callee).map(String::as_str)

@@ -257,7 +257,8 @@ fn cross_file_wrappers(
     let mut effects = HashMap::new();
     for (fi, file_locks) in locks.iter().enumerate() {
         for (i, l) in file_locks.iter().enumerate() {
-            if all_facts[fi].functions[i].conditional {
+            let f = &all_facts[fi].functions[i];
+            if f.conditional || knowledge.describes_api(&f.name) {
                 continue;
             }
             let e = l.effect();

@@ -179,6 +179,7 @@ impl Analysis {
 
         let lock_effects: HashMap<FunctionId, LockEffect> = ids
             .iter()
+            .filter(|&&id| !k.describes_api(&program.function(id).name))
             .filter_map(|&id| {
                 let e = locks[id.0 as usize][id.1 as usize].effect();
                 (!e.is_empty() || !e.drops.is_empty()).then_some((id, e))
