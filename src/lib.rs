@@ -18,6 +18,7 @@ pub mod program;
 pub mod report;
 pub mod suppress;
 pub mod target;
+pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -155,7 +156,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         lap("cross-file lock wrappers");
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
-        let analysis = context::Analysis::run(&program, locks);
+        let analysis = context::Analysis::run(&program, locks, &options.target);
         lap("whole-program context (summaries, fixpoints)");
         // Stage 4, parallel: lints per function.
         let reported = reported_files(&all_facts, options.report_only.as_deref());
@@ -336,7 +337,7 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         context::local::drop_cfgs(&mut facts);
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
-        let analysis = context::Analysis::run(&program, vec![locks]);
+        let analysis = context::Analysis::run(&program, vec![locks], &Options::default().target);
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &Options::default());
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::facts::{Call, ENTRY, EXIT, Function, NodeKind};
 use crate::knowledge::{GuardOp, Knowledge, LockOp, SectionKindId};
+use crate::values::Test;
 
 /// One atomic section held at a program point.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,9 +77,9 @@ pub struct LockStates {
     acquired_any: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
-    /// Parameter facts known at calls (sorted by call; only non-empty ones): on every
-    /// path to the call, parameter `p` was tested non-zero (true) or zero (false).
-    guards: Vec<(u32, Vec<(u32, bool)>)>,
+    /// Parameter facts known at calls (sorted by call; only non-empty ones): tests on
+    /// the function's parameters that came out the same way on every path to the call.
+    guards: Vec<(u32, Vec<Test>)>,
 }
 
 impl LockStates {
@@ -103,7 +104,7 @@ impl LockStates {
     }
 
     /// What every path to `call` has tested about the function's parameters.
-    pub fn guards_at(&self, call: u32) -> &[(u32, bool)] {
+    pub fn guards_at(&self, call: u32) -> &[Test] {
         match self.guards.binary_search_by_key(&call, |(c, _)| *c) {
             Ok(i) => &self.guards[i].1,
             Err(_) => &[],
@@ -311,9 +312,12 @@ pub fn analyse(
     }
 }
 
+/// Most parameter tests remembered on a path (a long `switch` default adds one per case).
+const MAX_GUARDS: usize = 16;
+
 /// Must-facts about parameters at each call: what every path to it tested
 /// (`if (!sync) return;` makes `sync` non-zero below).
-fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
+fn param_guards(function: &Function) -> Vec<(u32, Vec<Test>)> {
     let cfg = &function.cfg;
     if !cfg
         .nodes
@@ -325,19 +329,27 @@ fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
     let states = forward(
         cfg,
         Vec::new(),
-        |id, mut out: Vec<(u32, bool)>| {
-            if let NodeKind::AssumeParam { param, nonzero } = cfg.nodes[id as usize].kind {
-                out.retain(|(p, _)| *p != param);
-                out.push((param, nonzero));
-                out.sort();
+        |id, mut out: Vec<Test>| {
+            if let NodeKind::AssumeParam { param, test, holds } = cfg.nodes[id as usize].kind
+                && let Some(pred) = cfg.tests.get(test as usize)
+            {
+                out.retain(|t| !(t.param == param && t.pred == *pred));
+                if out.len() < MAX_GUARDS {
+                    out.push(Test {
+                        param,
+                        pred: pred.clone(),
+                        holds,
+                    });
+                    out.sort();
+                }
             }
             out
         },
         |_, out| out.clone(),
         // Must-facts: what holds on every incoming path.
-        |old, new| old.iter().filter(|f| new.contains(f)).copied().collect(),
+        |old, new| old.iter().filter(|f| new.contains(f)).cloned().collect(),
     );
-    let mut out: Vec<(u32, Vec<(u32, bool)>)> = Vec::new();
+    let mut out: Vec<(u32, Vec<Test>)> = Vec::new();
     for (id, node) in cfg.nodes.iter().enumerate() {
         if let (NodeKind::Call(c), Some(facts)) = (node.kind, &states[id])
             && !facts.is_empty()
