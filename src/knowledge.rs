@@ -29,6 +29,19 @@ struct RawApi {
     callback_param_types: RawNames,
     entry_field: Vec<RawEntryField>,
     sleeping: Vec<RawSleeping>,
+    #[serde(default)]
+    context_guards: RawContextGuards,
+    #[serde(default)]
+    pure: Option<RawNames>,
+}
+
+/// Context queries, by the value they return where sleeping is allowed.
+#[derive(Debug, Default, Deserialize)]
+struct RawContextGuards {
+    #[serde(default)]
+    true_when_sleepable: Vec<String>,
+    #[serde(default)]
+    false_when_sleepable: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -199,6 +212,11 @@ pub struct Knowledge {
     entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
     noreturn: FxHashSet<String>,
+    /// Context queries (`in_interrupt()`, `preemptible()`) → the value they return
+    /// where sleeping is allowed.
+    context_guards: HashMap<String, bool>,
+    /// Functions without side effects whose result depends only on their arguments.
+    pure: FxHashSet<String>,
     /// Calls that initialise a callback object (derived from `entry_fields`).
     initialisers: FxHashSet<String>,
     callback_param_types: Vec<String>,
@@ -361,6 +379,24 @@ impl Knowledge {
             entry_fields,
             sleeping,
             noreturn: raw.noreturn.names.into_iter().collect(),
+            pure: raw
+                .pure
+                .map(|p| p.names)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            context_guards: raw
+                .context_guards
+                .true_when_sleepable
+                .into_iter()
+                .map(|n| (n, true))
+                .chain(
+                    raw.context_guards
+                        .false_when_sleepable
+                        .into_iter()
+                        .map(|n| (n, false)),
+                )
+                .collect(),
             callback_param_types: raw.callback_param_types.names,
             sleeps_outside_interrupt_only,
         }
@@ -497,6 +533,18 @@ impl Knowledge {
         self.callback_param_types
             .iter()
             .any(|t| ty.contains(t.as_str()))
+    }
+
+    /// For a context query (`in_interrupt()`, `gfpflags_allow_blocking()`): the value it
+    /// returns on the branch where the code may sleep.
+    pub fn sleepable_when(&self, callee: &str) -> Option<bool> {
+        self.context_guards.get(callee).copied()
+    }
+
+    /// Whether a function is a pure query (`strcmp`): a condition calling only such
+    /// functions has the same value when its text is tested again.
+    pub fn is_pure(&self, callee: &str) -> bool {
+        self.pure.contains(callee)
     }
 
     /// Whether a call never returns (`panic`, `BUG`): the path ends there.

@@ -369,6 +369,7 @@ impl Analysis {
                             .enumerate()
                             .filter(|(ci, c)| {
                                 ls.is_reachable(*ci as u32)
+                                    && !guarded_context(ls, *ci as u32)
                                     && !c.indirect
                                     && k.lock_op(&c.callee).is_none()
                             })
@@ -695,6 +696,13 @@ pub fn describe_section(k: &Knowledge, ls: &LockStates, h: &lockstate::Held) -> 
     }
 }
 
+/// A call made only where a context query said sleeping is allowed, with no section
+/// of this function held (the queries do not see spinlocks: `in_interrupt()` is false
+/// under `spin_lock()`, so a section held right here still counts).
+fn guarded_context(ls: &LockStates, call: u32) -> bool {
+    ls.context_guarded(call) && ls.at_call(call).is_empty()
+}
+
 /// Sleep sites of one function: reachable calls that sleep by themselves, or pass
 /// sleeping flags into a program function whose parameter reaches an allocator.
 fn sleep_sites(
@@ -708,7 +716,9 @@ fn sleep_sites(
     let mut out = Vec::new();
     for (ci, c) in f.calls.iter().enumerate() {
         let ci = ci as u32;
-        if !ls.is_reachable(ci) || c.indirect {
+        // Unreachable, through a pointer, or only where a context query said
+        // sleeping is allowed.
+        if !ls.is_reachable(ci) || c.indirect || guarded_context(ls, ci) {
             continue;
         }
         if let Some(class) = c.guard_class() {

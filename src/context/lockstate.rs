@@ -80,6 +80,9 @@ pub struct LockStates {
     /// Parameter facts known at calls (sorted by call; only non-empty ones): tests on
     /// the function's parameters that came out the same way on every path to the call.
     guards: Vec<(u32, Vec<Test>)>,
+    /// Calls reached only on branches where a context query said sleeping is allowed
+    /// (`if (!in_interrupt())`), sorted.
+    context_guarded: Vec<u32>,
 }
 
 impl LockStates {
@@ -109,6 +112,11 @@ impl LockStates {
             Ok(i) => &self.guards[i].1,
             Err(_) => &[],
         }
+    }
+
+    /// Whether every path to `call` passed a context query's "may sleep" branch.
+    pub fn context_guarded(&self, call: u32) -> bool {
+        self.context_guarded.binary_search(&call).is_ok()
     }
 
     pub fn is_reachable(&self, call: u32) -> bool {
@@ -309,7 +317,43 @@ pub fn analyse(
         acquired_any,
         keys,
         guards: param_guards(function),
+        context_guarded: context_guarded(function, knowledge),
     }
+}
+
+/// Calls that every path reaches through the "may sleep" branch of a context query.
+fn context_guarded(function: &Function, knowledge: &Knowledge) -> Vec<u32> {
+    let cfg = &function.cfg;
+    let sleepable_edge = |kind: NodeKind| match kind {
+        NodeKind::Assume { call, truth } => function
+            .calls
+            .get(call as usize)
+            .and_then(|c| knowledge.sleepable_when(&c.callee))
+            .is_some_and(|when| when == truth),
+        _ => false,
+    };
+    if !cfg.nodes.iter().any(|n| sleepable_edge(n.kind)) {
+        return Vec::new();
+    }
+    let states = forward(
+        cfg,
+        false,
+        |id, guarded| guarded || sleepable_edge(cfg.nodes[id as usize].kind),
+        |_, out| *out,
+        |a, b| *a && *b,
+    );
+    let mut out: Vec<u32> = cfg
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(id, node)| match (node.kind, states[id]) {
+            (NodeKind::Call(c), Some(true)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Most parameter tests remembered on a path (a long `switch` default adds one per case).

@@ -1445,7 +1445,7 @@ impl<'a> CfgBuilder<'a> {
         loop {
             let t = text.trim();
             if let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
-                if inner.contains('(') || inner.contains(')') {
+                if !balanced_parens(inner) {
                     return None;
                 }
                 text = inner.to_string();
@@ -1470,7 +1470,7 @@ impl<'a> CfgBuilder<'a> {
                 )
         });
         if t.is_empty()
-            || t.contains('(')
+            || !self.pure_calls_only(t)
             || assigns
             || t.contains("++")
             || t.contains("--")
@@ -1481,6 +1481,26 @@ impl<'a> CfgBuilder<'a> {
         let next = self.cond_ids.len() as u32;
         let id = *self.cond_ids.entry(t.to_string()).or_insert(next);
         Some((id, polarity))
+    }
+
+    /// Whether every call in a condition's text is a pure query the knowledge lists
+    /// (`strcmp(p->name, "x")`): the same text then has the same value again.
+    fn pure_calls_only(&self, t: &str) -> bool {
+        let bytes = t.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b != b'(' {
+                continue;
+            }
+            let start = bytes[..i]
+                .iter()
+                .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .map_or(0, |p| p + 1);
+            let name = &t[start..i];
+            if name.is_empty() || !self.knowledge.is_pure(name) {
+                return false;
+            }
+        }
+        true
     }
 
     /// What is known about condition calls when `cond` is true, and when it is false.
@@ -1579,6 +1599,23 @@ impl<'a> CfgBuilder<'a> {
             _ => Default::default(),
         }
     }
+}
+
+fn balanced_parens(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
