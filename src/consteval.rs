@@ -531,7 +531,7 @@ pub fn product_factors(text: &str) -> Option<Vec<String>> {
                 // Binary `*` only: something other than an operator before it.
                 let before = s[start..i].trim();
                 // Unary `*`: at the start, or after `sizeof` (`sizeof *p`).
-                if before.is_empty() || ends_with_word(before, "sizeof") {
+                if before.is_empty() || ends_with_word(before, "sizeof") || before.ends_with('*') {
                     continue;
                 }
                 parts.push(before.to_string());

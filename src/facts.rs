@@ -152,6 +152,9 @@ pub struct Function {
     /// The `gfp_t` parameters only (the only ones later stages read; keeping all
     /// would cost tens of MB on a drivers/ tree).
     pub params: Vec<Param>,
+    /// Names of parameters of a 64-bit integer type (`size_t len`, `u64 n`): factors
+    /// of a size product that can reach 2^64 on their own.
+    pub wide_params: Vec<String>,
     pub calls: Vec<Call>,
     pub cfg: Cfg,
     /// Its parameters make it an atomic-style callback (`struct timer_list *`, or

@@ -409,6 +409,7 @@ fn function<'a>(
     // Every parameter's name, for the builder only (flag parameters in conditions).
     let mut param_names = Vec::new();
     let mut atomic_signature = false;
+    let mut wide_params = Vec::new();
     if let Some(list) = fdecl.field("parameters") {
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
@@ -424,6 +425,22 @@ fn function<'a>(
             // kept (they would cost tens of MB on a whole drivers/ tree).
             let ty = p.field("type").map(|t| text(t, src)).unwrap_or_default();
             atomic_signature |= knowledge.is_callback_param_type(ty);
+            if let Some(d) = p
+                .field("declarator")
+                .filter(|d| d.kind_str() == "identifier")
+            {
+                let words: Vec<&str> = ty
+                    .split_whitespace()
+                    .filter(|w| !matches!(*w, "const" | "volatile"))
+                    .collect();
+                if knowledge
+                    .type_sizes
+                    .get(&words.join(" "))
+                    .is_some_and(|&s| s >= 8)
+                {
+                    wide_params.push(text(d, src).to_string());
+                }
+            }
             if ty.contains("gfp_t") {
                 let name = p
                     .field("declarator")
@@ -471,6 +488,7 @@ fn function<'a>(
         name_span: span_of(name_node),
         extent: span_of(def),
         params,
+        wide_params,
         calls,
         cfg: Cfg {
             nodes: builder.nodes,
