@@ -155,6 +155,9 @@ pub struct Function {
     /// Names of parameters of a 64-bit integer type (`size_t len`, `u64 n`): factors
     /// of a size product that can reach 2^64 on their own.
     pub wide_params: Vec<String>,
+    /// Number of declared parameters (`u32::MAX` for a variadic function, or when the
+    /// declarator is unusual): a call with another argument count is not to it.
+    pub arity: u32,
     pub calls: Vec<Call>,
     pub cfg: Cfg,
     /// Its parameters make it an atomic-style callback (`struct timer_list *`, or

@@ -378,7 +378,7 @@ impl Analysis {
                                     && k.sleeping_call(&c.callee).is_none()
                             })
                             .filter_map(|(ci, c)| {
-                                let callee = program.resolve(fi as u32, &c.callee)?;
+                                let callee = program.resolve_call(fi as u32, c)?;
                                 (callee != (fi as u32, i as u32)).then_some(Edge {
                                     call: ci as u32,
                                     callee,
@@ -538,7 +538,9 @@ impl Analysis {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for e in &edges[id.0 as usize][id.1 as usize] {
                 let held = ls.at_call(e.call);
-                if held.is_empty() {
+                // After an earlier sleeping call in the same section, the finding is
+                // that call's (one finding per path).
+                if held.is_empty() || ls.after_sleep(e.call) {
                     continue;
                 }
                 // A callee that releases its caller's section of that kind (the
@@ -581,7 +583,7 @@ impl Analysis {
             let d = depth + 1;
             let bindings = atomic[&caller][via].bindings().to_vec();
             for e in &edges[caller.0 as usize][caller.1 as usize] {
-                if !ls.at_call(e.call).is_empty() {
+                if !ls.at_call(e.call).is_empty() || ls.after_sleep(e.call) {
                     continue;
                 }
                 // The call itself must be reachable with the caller's values
@@ -734,7 +736,7 @@ fn sleep_sites(
         let resolved = if known {
             None
         } else {
-            program.resolve(id.0, &c.callee)
+            program.resolve_call(id.0, c)
         };
         match resolved {
             None => {

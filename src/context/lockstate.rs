@@ -71,7 +71,10 @@ pub struct LockStates {
     unreachable: Vec<u32>,
     /// Sections still held when the function returns (`None` if it never returns).
     pub at_exit: Option<State>,
-    /// Sections released that this function did not take (a release wrapper).
+    /// Sections released that this function did not take (a release wrapper), and
+    /// sections it was entered with by its `__must_hold()` annotation and releases
+    /// (`spin_unlock(&d->lock); msleep(); spin_lock(&d->lock);` in a helper annotated
+    /// to be called with `d->lock` held).
     pub released_unmatched: Vec<(SectionKindId, u32)>,
     /// Sections this function takes anywhere (directly or through a wrapper).
     acquired_any: Vec<(SectionKindId, u32)>,
@@ -83,6 +86,10 @@ pub struct LockStates {
     /// Calls reached only on branches where a context query said sleeping is allowed
     /// (`if (!in_interrupt())`), sorted.
     context_guarded: Vec<u32>,
+    /// Calls that every path reaches after a call that sleeps by itself (`msleep()`,
+    /// `mutex_lock()`, a `GFP_KERNEL` allocation), with no atomic section taken or
+    /// released in between: any finding there is already the earlier call's. Sorted.
+    after_sleep: Vec<u32>,
 }
 
 impl LockStates {
@@ -112,6 +119,12 @@ impl LockStates {
             Ok(i) => &self.guards[i].1,
             Err(_) => &[],
         }
+    }
+
+    /// Whether every path to `call` goes through an earlier call that sleeps, in the
+    /// same atomic state.
+    pub fn after_sleep(&self, call: u32) -> bool {
+        self.after_sleep.binary_search(&call).is_ok()
     }
 
     /// Whether every path to `call` passed a context query's "may sleep" branch.
@@ -318,7 +331,59 @@ pub fn analyse(
         keys,
         guards: param_guards(function),
         context_guarded: context_guarded(function, knowledge),
+        after_sleep: after_sleep(function, knowledge, &effects),
     }
+}
+
+/// Calls reached on every path after a call that sleeps by itself, with no change of
+/// the atomic state in between (see `LockStates::after_sleep`).
+fn after_sleep(function: &Function, knowledge: &Knowledge, effects: &[Vec<Effect>]) -> Vec<u32> {
+    let cfg = &function.cfg;
+    // Calls that sleep whatever the context, as the knowledge says (not `vfree()`,
+    // which is fine in interrupt context, nor `__xa_store()`, which drops its lock).
+    let sleeps = |call: u32| {
+        let c = &function.calls[call as usize];
+        !knowledge.sleeps_outside_interrupt_only(&c.callee)
+            && knowledge
+                .allocator(&c.callee)
+                .is_none_or(|a| a.drops_lock_arg.is_none())
+            && super::sleep::own_sleep(knowledge, function, c).is_some()
+    };
+    if !cfg
+        .nodes
+        .iter()
+        .any(|n| matches!(n.kind, NodeKind::Call(c) if sleeps(c)))
+    {
+        return Vec::new();
+    }
+    let states = forward(
+        cfg,
+        false,
+        |id, after| {
+            let node = &cfg.nodes[id as usize];
+            if effects[id as usize]
+                .iter()
+                .any(|e| matches!(e, Effect::Acquire { .. } | Effect::Release { .. }))
+            {
+                return false;
+            }
+            after || matches!(node.kind, NodeKind::Call(c) if sleeps(c))
+        },
+        |_, out| *out,
+        |a, b| *a && *b,
+    );
+    let mut out: Vec<u32> = cfg
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(id, node)| match (node.kind, states[id]) {
+            (NodeKind::Call(c), Some(true)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Calls that every path reaches through the "may sleep" branch of a context query.
@@ -611,11 +676,22 @@ fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindI
         }
         Effect::Release { kind, key } => {
             if let Some(pos) = state.iter().position(|h| h.kind == kind && h.key == key) {
+                // The caller's section (entered with it by annotation): released here,
+                // like a section taken by the caller.
+                if state[pos].site == ANNOTATION_SITE && !unmatched.contains(&(kind, key)) {
+                    unmatched.push((kind, key));
+                }
                 state.remove(pos);
             } else if let Some(pos) = state.iter().rposition(|h| h.kind == kind) {
                 // The same lock spelled differently (`&d->lock` vs `&priv->lock`):
                 // release the most recent section of that kind rather than keep a
                 // phantom lock that would cry wolf on every later call.
+                if state[pos].site == ANNOTATION_SITE {
+                    let taken = (kind, state[pos].key);
+                    if !unmatched.contains(&taken) {
+                        unmatched.push(taken);
+                    }
+                }
                 state.remove(pos);
             } else if !unmatched.contains(&(kind, key)) {
                 // Releasing what the caller took: this function is a release wrapper.

@@ -233,6 +233,13 @@ impl<'a> FunctionCx<'a> {
         let Some(evidence) = self.evidence(site.call) else {
             return;
         };
+        // One finding per path into the function: a sleep after an earlier sleeping
+        // call, with the context coming from callers, is the earlier call's finding
+        // (its fix, in the caller, is the same). A section taken in this function is
+        // another matter: each sleeping call in it has to move.
+        if matches!(evidence, Evidence::Callers(_)) && self.locks.after_sleep(site.call) {
+            return;
+        }
         let call = self.call(site.call);
         let (message, labels, notes, help, certain) = match evidence {
             Evidence::Local { blamed, others } => self.local_parts(what, blamed, &others, fix),

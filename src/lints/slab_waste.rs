@@ -62,6 +62,13 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
+        // One finding per site: a request of a costly order is kmalloc-costly-order's.
+        if size > t.kmalloc_max_cache_size()
+            && size <= t.kmalloc_max_size
+            && t.get_order(size) > t.costly_order
+        {
+            continue;
+        }
         let count = a
             .count_arg
             .and_then(|i| call.args().get(i))

@@ -410,7 +410,14 @@ fn function<'a>(
     let mut param_names = Vec::new();
     let mut atomic_signature = false;
     let mut wide_params = Vec::new();
+    let mut variadic = false;
+    let mut void_params = false;
     if let Some(list) = fdecl.field("parameters") {
+        let mut cursor = list.walk();
+        variadic = list
+            .children(&mut cursor)
+            .any(|c| c.kind_str() == "variadic_parameter" || c.kind_str() == "...");
+        void_params = text(list, src).split_whitespace().collect::<String>() == "(void)";
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
             if p.kind_str() != "parameter_declaration" {
@@ -456,6 +463,15 @@ fn function<'a>(
     }
     // `irqreturn_t f(int irq, void *data)`: an IRQ handler's shape.
     atomic_signature |= param_names.len() == 2 && param_names[0] == "irq";
+    let arity = if variadic {
+        u32::MAX
+    } else if param_names.iter().all(|n| !n.is_empty()) {
+        param_names.len() as u32
+    } else if void_params {
+        0
+    } else {
+        u32::MAX
+    };
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
     let start = builder.new_node(NodeKind::Nop);
     debug_assert_eq!(start, ENTRY);
@@ -489,6 +505,7 @@ fn function<'a>(
         extent: span_of(def),
         params,
         wide_params,
+        arity,
         calls,
         cfg: Cfg {
             nodes: builder.nodes,

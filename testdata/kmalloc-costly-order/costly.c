@@ -4,7 +4,7 @@ int rx_setup(struct rx *rx, int n)
 {
 	rx->ring = kmalloc(RX_RING_BYTES, GFP_KERNEL); /* expect: kmalloc-costly-order */
 	rx->stats = kzalloc(SZ_64K, GFP_KERNEL); /* expect: kmalloc-costly-order */
-	rx->log = kzalloc(40000, GFP_KERNEL); /* expect: kmalloc-costly-order, slab-waste */
+	rx->log = kzalloc(40000, GFP_KERNEL); /* expect: kmalloc-costly-order */
 	rx->map = kcalloc(RX_DESCS, 32, GFP_KERNEL); /* expect: kmalloc-costly-order */
 	/* Order 3 (32 KiB) is the costly order itself: fine. */
 	rx->small = kmalloc(SZ_32K, GFP_KERNEL);

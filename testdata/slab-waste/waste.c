@@ -9,7 +9,7 @@ int fw_alloc(struct fw *fw, size_t len)
 {
 	fw->a = kmalloc(4100, GFP_ATOMIC); /* expect: slab-waste */
 	fw->b = kmalloc(MSG_RING_BYTES, GFP_ATOMIC); /* expect: slab-waste */
-	fw->c = kmalloc(200100, GFP_KERNEL); /* expect: slab-waste, kmalloc-costly-order */
+	fw->c = kmalloc(200100, GFP_KERNEL); /* expect: kmalloc-costly-order */
 	fw->d = kmalloc(257, GFP_ATOMIC); /* expect: slab-waste */
 	fw->e = kzalloc(sizeof(struct fw_hdr), GFP_ATOMIC); /* expect: slab-waste */
 	fw->f = kcalloc(41, 100, GFP_KERNEL); /* expect: slab-waste */
