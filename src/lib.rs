@@ -22,6 +22,7 @@ pub mod program;
 pub mod report;
 pub mod suppress;
 pub mod target;
+pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -180,7 +181,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         lap("cross-file lock wrappers");
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
-        let analysis = context::Analysis::run(&program, locks);
+        let analysis = context::Analysis::run(&program, locks, &options.target);
         lap("whole-program context (summaries, fixpoints)");
         // Stage 4, parallel: lints per function.
         let reported = reported_files(&all_facts, options.report_only.as_deref());
@@ -297,7 +298,8 @@ fn cross_file_wrappers(
     let mut effects = HashMap::new();
     for (fi, file_locks) in locks.iter().enumerate() {
         for (i, l) in file_locks.iter().enumerate() {
-            if all_facts[fi].functions[i].conditional {
+            let f = &all_facts[fi].functions[i];
+            if f.conditional || knowledge.describes_api(&f.name) {
                 continue;
             }
             let e = l.effect();
@@ -375,7 +377,7 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         context::local::drop_cfgs(&mut facts);
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
-        let analysis = context::Analysis::run(&program, vec![locks]);
+        let analysis = context::Analysis::run(&program, vec![locks], &Options::default().target);
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &Options::default());
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)

@@ -177,25 +177,30 @@ impl<'a> FunctionCx<'a> {
                 .collect();
             return Some(Evidence::Local { blamed, others });
         }
-        // Only the callers whose literal arguments allow this call to be reached
-        // (a caller passing `false` for the `may_sleep` flag tested above it is not
-        // a problem for it).
-        let guards = self.locks.guards_at(call);
+        // Only the atomic paths whose parameter values allow this call to be reached
+        // (a caller passing `false` for the `may_sleep` flag tested above it, or
+        // `FOO_POLL` where the call is under `case FOO_WAIT:`, is not a problem for it).
+        let guards = self.resolved_guards(call);
         let reasons: Vec<AtomicReason> = self
             .analysis
             .reasons(self.id)
             .iter()
             .filter(|r| !interrupt_ok || self.chain_root_is_lock(r))
-            .filter(|r| match r.caller() {
-                None => true,
-                Some((caller, c)) => {
-                    let site = &self.program.function(caller).calls[c as usize];
-                    crate::context::interproc::lift_clause(&guards.to_vec(), site).is_some()
-                }
-            })
+            .filter(|r| crate::context::interproc::consistent(&guards, &r.bindings().to_vec()))
             .cloned()
             .collect();
         (!reasons.is_empty()).then_some(Evidence::Callers(reasons))
+    }
+
+    /// The parameter tests on every path to `call`, names resolved in this file.
+    fn resolved_guards(&self, call: u32) -> Vec<crate::values::Test> {
+        let guards = self.locks.guards_at(call);
+        if guards.is_empty() {
+            return Vec::new();
+        }
+        let mut resolver =
+            crate::context::interproc::Resolver::new(self.program, &self.options.target);
+        resolver.tests(self.id.0, guards)
     }
 
     /// Reports a sleep site if it is in atomic context. `what` says what sleeps
@@ -211,6 +216,13 @@ impl<'a> FunctionCx<'a> {
         let Some(evidence) = self.evidence(site.call) else {
             return;
         };
+        // One finding per path into the function: a sleep after an earlier sleeping
+        // call, with the context coming from callers, is the earlier call's finding
+        // (its fix, in the caller, is the same). A section taken in this function is
+        // another matter: each sleeping call in it has to move.
+        if matches!(evidence, Evidence::Callers(_)) && self.locks.after_sleep(site.call) {
+            return;
+        }
         let call = self.call(site.call);
         let (message, labels, notes, help, certain) = match evidence {
             Evidence::Local { blamed, others } => self.local_parts(what, blamed, &others, fix),
@@ -427,7 +439,9 @@ impl<'a> FunctionCx<'a> {
                     });
                     break Root::Lock(cname);
                 }
-                AtomicReason::CalledFromAtomic { caller, call } => {
+                AtomicReason::CalledFromAtomic {
+                    caller, call, via, ..
+                } => {
                     let (cname, path, span) = self.call_site(*caller, *call);
                     parts.push(format!(
                         "`{name}()` is called from `{cname}()` at {path}:{}",
@@ -438,7 +452,7 @@ impl<'a> FunctionCx<'a> {
                         span,
                         message: format!("`{name}()` called here from atomic context"),
                     });
-                    match self.analysis.reasons(*caller).first() {
+                    match self.analysis.reasons(*caller).get(*via as usize) {
                         Some(next) if seen.insert(*caller) && parts.len() < 8 => {
                             current = *caller;
                             r = next.clone();
