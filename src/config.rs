@@ -257,7 +257,7 @@ impl Config {
             if crate::lints::lint_info(name.get_ref()).is_none() {
                 return Err(error(
                     name.span().start,
-                    format!("unknown lint `{}` (see `gfplint lints`)", name.get_ref()),
+                    crate::lints::unknown_lint(name.get_ref()),
                 ));
             }
             config.levels.insert(name.into_inner(), level);

@@ -213,3 +213,31 @@ fn shipped_problem_matcher_matches_gcc_output() {
         "README's VS Code problemMatcher uses {json_escaped}"
     );
 }
+
+#[test]
+fn gitlab_format() {
+    let text = gfplint::report::render(&outcome(), gfplint::report::Format::Gitlab, false);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let issues = v.as_array().unwrap();
+    assert!(!issues.is_empty());
+    // GitLab requires these, and a fingerprint unique per issue.
+    let mut fingerprints = std::collections::HashSet::new();
+    for i in issues {
+        for field in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[field].is_string(), "{field}: {i}");
+        }
+        assert!(i["location"]["path"].is_string());
+        assert!(i["location"]["positions"]["begin"]["line"].is_u64());
+        assert!(fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()));
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn checkstyle_format() {
+    let text = gfplint::report::render(&outcome(), gfplint::report::Format::Checkstyle, false);
+    assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle"));
+    assert!(text.ends_with("</checkstyle>\n"));
+    assert_eq!(text.matches("<error ").count(), outcome().diagnostics.len());
+    insta::assert_snapshot!(text);
+}

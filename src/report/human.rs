@@ -12,13 +12,24 @@ use codespan_reporting::term::{self, Config, termcolor};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
+    render_with(diagnostics, color, None)
+}
+
+/// As [`render`], with a file's text taken from memory (`--stdin-filename`).
+pub fn render_with(
+    diagnostics: &[Diagnostic],
+    color: bool,
+    overlay: Option<&crate::Overlay>,
+) -> String {
     let mut files = SimpleFiles::new();
     let mut ids: HashMap<String, Option<usize>> = HashMap::new();
     let mut id_of = |path: &str, files: &mut SimpleFiles<String, String>| -> Option<usize> {
         *ids.entry(path.to_string()).or_insert_with(|| {
-            std::fs::read_to_string(path)
-                .ok()
-                .map(|text| files.add(path.to_string(), text))
+            let text = match overlay {
+                Some(o) if o.covers(path) => String::from_utf8(o.text.as_ref().clone()).ok(),
+                _ => std::fs::read_to_string(path).ok(),
+            };
+            text.map(|text| files.add(path.to_string(), text))
         })
     };
     let config = Config::default();

@@ -1,0 +1,350 @@
+//! Command-line conventions other linters set: lint selection flags over the
+//! configuration, --statistics, --exit-zero, stdin input, suggestions on typos, parse
+//! errors in the summary, colour variables, completions and the man page, and
+//! patch-aware runs (--diff) on a scratch git repository.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh project directory (no `.git` unless `git_init`), removed on drop.
+struct Project(PathBuf);
+
+impl Project {
+    fn new() -> Project {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("gfplint-conv-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Project(dir)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gfplint"));
+        c.args(args)
+            .current_dir(&self.0)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut c = self.command(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    fn run_stdin(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn git(&self, args: &[&str]) -> Output {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(&self.0)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {o:?}");
+        o
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// atomic-sleeping-gfp at line 4.
+const BUG: &str = "void f(spinlock_t *l, void **p)\n{\n\tspin_lock(l);\n\t*p = kmalloc(8, GFP_KERNEL);\n\tspin_unlock(l);\n}\n";
+/// slab-waste (a warning) at line 3.
+const WASTE: &str = "void g(void **p)\n{\n\t*p = kmalloc(4100, GFP_KERNEL);\n}\n";
+
+#[test]
+fn level_flags_override_the_configuration() {
+    let p = Project::new();
+    p.write("a.c", BUG);
+    let gcc = ["check", "-q", "--format", "gcc", "a.c"];
+    let with = |extra: &[&str]| p.run(&[&gcc[..], extra].concat());
+    let o = with(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    // -A drops, -W demotes, --ignore drops, --select of another lint drops.
+    for flags in [
+        &["-A", "atomic-sleeping-gfp"][..],
+        &["--ignore", "atomic-sleeping-gfp"],
+        &["--select", "slab-waste,devm-free"],
+    ] {
+        let o = with(flags);
+        assert_eq!(o.status.code(), Some(0), "{flags:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{flags:?}");
+    }
+    let o = with(&["-W", "atomic-sleeping-gfp"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(": warning: "), "{}", stdout(&o));
+    // A later flag wins; the command line wins over gfplint.toml.
+    p.write("gfplint.toml", "[lints]\natomic-sleeping-gfp = \"allow\"\n");
+    assert_eq!(with(&[]).status.code(), Some(0));
+    let o = with(&["-W", "atomic-sleeping-gfp", "-D", "atomic-sleeping-gfp"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains(": error: "));
+    let o = with(&["--select", "atomic-sleeping-gfp"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // --exit-zero: the findings are printed, the status is 0.
+    let o = with(&["--select", "atomic-sleeping-gfp", "--exit-zero"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), 1);
+    // A typo: exit 2 with a suggestion.
+    let o = with(&["-D", "atomic-sleping-gfp"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("unknown lint `atomic-sleping-gfp` (did you mean `atomic-sleeping-gfp`?"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn lint_names_are_suggested_everywhere() {
+    let p = Project::new();
+    let o = p.run(&["explain", "slab-wast"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `slab-waste`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = p.run(&["explain", "zzzz"]);
+    assert!(!stderr(&o).contains("did you mean"), "{}", stderr(&o));
+    p.write("gfplint.toml", "[lints]\ndevm_free = \"deny\"\n");
+    p.write("a.c", BUG);
+    let o = p.run(&["check", "a.c"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `devm-free`?"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn statistics_count_per_lint() {
+    let p = Project::new();
+    p.write("a.c", BUG);
+    p.write("b.c", &format!("{WASTE}{}", WASTE.replace("g(", "h(")));
+    let o = p.run(&["check", "-q", "--statistics", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "      2  slab-waste               warn\n      1  atomic-sleeping-gfp      deny\n"
+    );
+}
+
+#[test]
+fn stdin_source_stands_for_its_file_name() {
+    let p = Project::new();
+    // Not on disk: the buffer is analysed under its name.
+    let o = p.run_stdin(
+        &[
+            "check",
+            "--format",
+            "gcc",
+            "--stdin-filename",
+            "drv/new.c",
+            "-",
+        ],
+        BUG,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("drv/new.c:4:7: error: "),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("1 finding (1 error, 0 warnings) in 1 file,"),
+        "{}",
+        stderr(&o)
+    );
+    // On disk and clean, the unsaved buffer has the bug: the buffer wins, and the
+    // human format shows the buffer's line.
+    p.write("drv/old.c", "void f(void)\n{\n}\n");
+    let o = p.run_stdin(
+        &[
+            "check",
+            "--color",
+            "never",
+            "--stdin-filename",
+            "drv/old.c",
+            "-",
+        ],
+        BUG,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("kmalloc(8, GFP_KERNEL)"),
+        "{}",
+        stdout(&o)
+    );
+    // `-` without a name is a usage error.
+    let o = p.run_stdin(&["check", "-"], BUG);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--stdin-filename"), "{}", stderr(&o));
+}
+
+#[test]
+fn parse_errors_are_counted_and_listed() {
+    let p = Project::new();
+    p.write("a.c", BUG);
+    p.write("bad.c", "void f(void)\n{\n\tint x = ;\n}\n");
+    let o = p.run(&["check", "--format", "gcc", "."]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("in 2 files, 1 file with parse errors (--show-parse-errors),"),
+        "{e}"
+    );
+    let o = p.run(&["check", "--format", "gcc", "--show-parse-errors", "."]);
+    let e = stderr(&o);
+    assert!(e.contains("./bad.c:3:"), "{e}");
+    assert!(e.contains(": parse error (1 error in the file"), "{e}");
+}
+
+#[test]
+fn colour_follows_the_environment() {
+    let p = Project::new();
+    p.write("a.c", BUG);
+    let colour = |env: &[(&str, &str)]| {
+        let o = p.run_env(&["check", "-q", "a.c"], env);
+        stdout(&o).contains("\x1b[")
+    };
+    // stdout is a pipe here: no colour unless forced.
+    assert!(!colour(&[]));
+    assert!(colour(&[("CLICOLOR_FORCE", "1")]));
+    // An empty NO_COLOR is unset (no-color.org); a non-empty one wins over the force.
+    assert!(colour(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")]));
+    assert!(!colour(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]));
+    let o = p.run_env(
+        &["check", "-q", "--color", "always", "a.c"],
+        &[("NO_COLOR", "1")],
+    );
+    assert!(stdout(&o).contains("\x1b["), "--color always wins");
+}
+
+#[test]
+fn completions_and_man_page() {
+    let p = Project::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let o = p.run(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(stdout(&o).contains("stdin-filename"), "{shell}");
+    }
+    let o = p.run(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let man = stdout(&o);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH gfplint"),
+        "{man}"
+    );
+}
+
+/// A helper that allocates in one file, callers in others, an old bug; patches that
+/// change only the lock line, or only the call into the helper.
+#[test]
+fn diff_reports_what_a_patch_touches() {
+    let p = Project::new();
+    p.git(&["init", "-q", "."]);
+    let helper = "void helper(void **p)\n{\n\t*p = kmalloc(8, GFP_KERNEL);\n}\n";
+    let caller = "void caller(spinlock_t *l, void **p)\n{\n\tspin_lock(l);\n\tspin_unlock(l);\n}\n";
+    let direct = "void d(struct mutex *m, void **p)\n{\n\tmutex_lock(m);\n\t*p = kmalloc(8, GFP_KERNEL);\n\tmutex_unlock(m);\n}\n";
+    p.write("helper.c", helper);
+    p.write("caller.c", caller);
+    p.write("direct.c", direct);
+    p.write("old.c", BUG);
+    p.git(&["add", "."]);
+    p.git(&["commit", "-q", "-m", "base"]);
+    let run = |args: &[&str]| p.run(&[&["check", "-q", "--format", "gcc"][..], args].concat());
+    // Nothing changed: the old finding is not reported, and the run passes.
+    let o = run(&["--diff", "HEAD", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "");
+    // The patch calls the helper under the lock (the finding is in the unchanged
+    // helper, a hop of its chain on a changed line), and turns the mutex into a
+    // spinlock (the allocation line is unchanged, the lock line is not).
+    p.write(
+        "caller.c",
+        &caller.replace("spin_lock(l);\n", "spin_lock(l);\n\thelper(p);\n"),
+    );
+    p.write(
+        "direct.c",
+        &direct
+            .replace("struct mutex *m", "spinlock_t *m")
+            .replace("mutex_lock", "spin_lock")
+            .replace("mutex_unlock", "spin_unlock"),
+    );
+    let o = run(&["--diff", "HEAD", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("./direct.c:4:7: error: "), "{out}");
+    assert!(out.contains("./helper.c:3:7: error: "), "{out}");
+    // The same patch on stdin.
+    let patch = stdout(&p.git(&["diff", "HEAD"]));
+    let o = p.run_stdin(
+        &["check", "-q", "--format", "gcc", "--diff", "-", "."],
+        &patch,
+    );
+    assert_eq!(stdout(&o), out, "{}", stderr(&o));
+    // Without --diff, the old finding too; the summary says what the diff left out.
+    assert_eq!(stdout(&run(&["."])).lines().count(), 3);
+    let o = p.run(&["check", "--format", "gcc", "--diff", "HEAD", "."]);
+    assert!(
+        stderr(&o).contains("(1 more outside the diff)"),
+        "{}",
+        stderr(&o)
+    );
+    // A bad revision is a clear error.
+    let o = run(&["--diff", "no-such-rev", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--diff no-such-rev"), "{}", stderr(&o));
+}
