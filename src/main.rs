@@ -272,9 +272,12 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         (None, false) if all_files && root_abs.is_some() => Some(root.clone()),
         _ => None,
     };
+    // C files found before `[files]` include/exclude, to explain an empty selection.
+    let mut found = 0;
     let (mut files, mut errors, report_only) = match &context {
         Some(dir) => {
             let (mut files, errors) = discover::discover(std::slice::from_ref(dir));
+            found += files.len();
             files.retain(|f| config.selects(Path::new(f)));
             for f in &mut files {
                 if let Some(rest) = f.strip_prefix("./") {
@@ -304,6 +307,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         }
         None => {
             let (mut files, errors) = discover::discover(&args.paths);
+            found += files.len();
             files.retain(|f| config.selects(Path::new(f)));
             (files, errors, None)
         }
@@ -362,6 +366,16 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     }
     if outcome.files_scanned == 0 {
         let _ = writeln!(stderr, "gfplint: error: nothing could be checked");
+        if found > 0
+            && let Some(p) = &config_path
+        {
+            let _ = writeln!(
+                stderr,
+                "gfplint: note: {} found, none selected by `[files]` include/exclude in {}",
+                cli::count(found, "C file"),
+                p.display()
+            );
+        }
         return ExitCode::from(2);
     }
     if let Some(path) = &args.write_baseline {

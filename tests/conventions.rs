@@ -348,3 +348,39 @@ fn diff_reports_what_a_patch_touches() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--diff no-such-rev"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_empty_selection_says_why() {
+    let p = Project::new();
+    p.write("foo_main.c", BUG);
+    p.write("gfplint.toml", "[files]\ninclude = [\"drivers/**\"]\n");
+    let o = p.run(&["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "gfplint: note: 1 C file found, none selected by `[files]` include/exclude in "
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The configuration example of README.md, copied as written into a driver
+/// repository, checks the driver.
+#[test]
+fn readme_configuration_works_in_a_driver_repository() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("```toml\n# Per-lint level").unwrap() + "```toml\n".len();
+    let example = &readme[start..][..readme[start..].find("```").unwrap()];
+    let p = Project::new();
+    p.write("gfplint.toml", example);
+    p.write("foo_main.c", BUG);
+    let o = p.run(&["check", "-q", "--format", "gcc", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("foo_main.c:4:7: error: "),
+        "{}",
+        stdout(&o)
+    );
+}
