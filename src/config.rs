@@ -90,6 +90,8 @@ pub struct Config {
     pub levels: BTreeMap<String, Level>,
     pub include: Vec<Glob>,
     pub exclude: Vec<Glob>,
+    /// `[files] default_exclude`: the walk's excludes, when the file replaces them.
+    pub default_exclude: Option<Vec<Glob>>,
     pub knowledge: ConfigKnowledge,
     pub target: TargetConfig,
 }
@@ -135,6 +137,9 @@ struct RawFiles {
     include: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    /// Replaces the walk's built-in excludes (`crate::walk::DEFAULT_EXCLUDES`); `[]`
+    /// turns them off.
+    default_exclude: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -270,6 +275,13 @@ impl Config {
                 let glob = Glob::new(g.get_ref()).map_err(|m| error(g.span().start, m))?;
                 out.push(glob);
             }
+        }
+        if let Some(list) = raw.files.default_exclude {
+            let mut globs = Vec::new();
+            for g in list {
+                globs.push(Glob::new(g.get_ref()).map_err(|m| error(g.span().start, m))?);
+            }
+            config.default_exclude = Some(globs);
         }
         // Each item is checked on its own against the built-in knowledge, so an error
         // points at the item.

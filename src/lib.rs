@@ -19,6 +19,7 @@ pub mod program;
 pub mod report;
 pub mod suppress;
 pub mod target;
+pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;

@@ -24,7 +24,6 @@ mod cli;
 
 use gfplint::config::{Config, Level, default_level};
 use gfplint::diagnostic::Severity;
-use gfplint::discover;
 use gfplint::report::{self, Format};
 
 #[derive(Parser)]
@@ -90,6 +89,10 @@ struct CheckArgs {
     /// Check only the PATHs given, without the repository around them.
     #[arg(long, conflicts_with = "context")]
     no_context: bool,
+    /// Walk every file: no .gitignore/.ignore rules, hidden directories included, no
+    /// default excludes (tools/, scripts/, Documentation/, usr/, *.mod.c).
+    #[arg(long)]
+    no_ignore: bool,
     /// Run only these lints (comma-separated; overrides the configuration).
     #[arg(long, value_name = "LINT", value_delimiter = ',')]
     select: Vec<String>,
@@ -274,9 +277,14 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     };
     // C files found before `[files]` include/exclude, to explain an empty selection.
     let mut found = 0;
+    let mut walk = gfplint::walk::WalkOptions::new(Path::new(&root));
+    walk.respect_ignore = !args.no_ignore;
+    if let Some(globs) = &config.default_exclude {
+        walk.excludes = globs.clone();
+    }
     let (mut files, mut errors, report_only) = match &context {
         Some(dir) => {
-            let (mut files, errors) = discover::discover(std::slice::from_ref(dir));
+            let (mut files, errors) = gfplint::walk::discover(std::slice::from_ref(dir), &walk);
             found += files.len();
             files.retain(|f| config.selects(Path::new(f)));
             for f in &mut files {
@@ -291,7 +299,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 .filter(|p| config.selects(Path::new(p)))
                 .cloned()
                 .collect();
-            let (extra, named_errors) = discover::discover(&named);
+            let (extra, named_errors) = gfplint::walk::discover(&named, &walk);
             let known: std::collections::HashSet<PathBuf> = files
                 .iter()
                 .filter_map(|f| std::fs::canonicalize(f).ok())
@@ -306,7 +314,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
             (files, errors, Some(named))
         }
         None => {
-            let (mut files, errors) = discover::discover(&args.paths);
+            let (mut files, errors) = gfplint::walk::discover(&args.paths, &walk);
             found += files.len();
             files.retain(|f| config.selects(Path::new(f)));
             (files, errors, None)

@@ -384,3 +384,42 @@ fn readme_configuration_works_in_a_driver_repository() {
         stdout(&o)
     );
 }
+
+/// The walk respects .gitignore and skips hidden directories and the kernel's
+/// userspace and generated files; gfplint.toml can replace the default excludes and
+/// --no-ignore turns all of it off.
+#[test]
+fn walk_skips_ignored_hidden_and_userspace_files() {
+    let p = Project::new();
+    for f in [
+        "drivers/a.c",
+        "drivers/a.mod.c",
+        "out/gen.c",
+        ".pc/old.c",
+        "tools/testing/t.c",
+    ] {
+        p.write(f, BUG);
+    }
+    p.write(".gitignore", "out/\n");
+    let files = |args: &[&str]| -> Vec<String> {
+        let o = p.run(&[&["check", "-q", "--format", "gcc"][..], args, &["."]].concat());
+        let mut v: Vec<String> = stdout(&o)
+            .lines()
+            .map(|l| l.split(':').next().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(files(&[]), ["./drivers/a.c"]);
+    assert_eq!(files(&["--no-ignore"]).len(), 5);
+    p.write("gfplint.toml", "[files]\ndefault_exclude = [\"*.mod.c\"]\n");
+    assert_eq!(files(&[]), ["./drivers/a.c", "./tools/testing/t.c"]);
+    // A directory under a default exclude, named on the command line, is checked.
+    p.write("gfplint.toml", "");
+    let o = p.run(&["check", "-q", "--format", "gcc", "tools/testing"]);
+    assert!(
+        stdout(&o).starts_with("tools/testing/t.c:"),
+        "{}",
+        stdout(&o)
+    );
+}
