@@ -17,6 +17,7 @@ pub mod lints;
 pub mod parse;
 pub mod program;
 pub mod report;
+pub mod sparse;
 pub mod suppress;
 pub mod target;
 pub mod walk;

@@ -139,6 +139,14 @@ enum Color {
 }
 
 fn main() -> ExitCode {
+    // `make C=1 CHECK=gfplint` passes compiler arguments, not a subcommand.
+    let argv: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if cli::checker::is_invocation(&argv) {
+        return cli::checker::run(&argv);
+    }
     let matches = Cli::command().get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,

@@ -423,3 +423,82 @@ fn walk_skips_ignored_hidden_and_userspace_files() {
         stdout(&o)
     );
 }
+
+/// kbuild's `$(CHECK) $(CHECKFLAGS) $(c_flags) file.c` on a miniature configured tree:
+/// the forced kconfig.h pulls in generated/autoconf.h, whose CONFIG_ values decide the
+/// conditionals; findings come out on stderr as sparse's warnings do; exit 0 unless
+/// -Wsparse-error.
+#[test]
+fn checker_mode_takes_kbuild_arguments_and_the_configuration() {
+    let p = Project::new();
+    p.write(
+        "include/generated/autoconf.h",
+        "#define CONFIG_FOO_LOCKED 1\n#define CONFIG_BAR_MODULE 1\n",
+    );
+    p.write(
+        "include/linux/kconfig.h",
+        "#ifndef __LINUX_KCONFIG_H\n#define __LINUX_KCONFIG_H\n#include <generated/autoconf.h>\n#endif\n",
+    );
+    // Configured in: the locked path (a bug); configured out: the dead path, whose
+    // allocation under its lock would otherwise be reported.
+    p.write(
+        "drivers/foo/foo.c",
+        "#include \"foo.h\"\nvoid f(spinlock_t *l, void **p)\n{\n#ifdef CONFIG_FOO_LOCKED\n\tspin_lock(l);\n#endif\n\t*p = kmalloc(FOO_SIZE, GFP_KERNEL);\n#if IS_ENABLED(CONFIG_FOO_LOCKED)\n\tspin_unlock(l);\n#endif\n}\n\
+void g(spinlock_t *l, void **p)\n{\n#if defined(CONFIG_FOO_DEBUG) && IS_ENABLED(CONFIG_BAR)\n\tspin_lock(l);\n\t*p = vmalloc(8192);\n\tspin_unlock(l);\n#endif\n}\n",
+    );
+    p.write("drivers/foo/foo.h", "#define FOO_SIZE 64\n");
+    let kbuild = [
+        "-D__linux__",
+        "-Dlinux",
+        "-D__STDC__",
+        "-Dunix",
+        "-D__unix__",
+        "-Wbitwise",
+        "-Wno-return-void",
+        "-Wno-unknown-attribute",
+        "-D__x86_64__",
+        "--arch=x86",
+        "-mlittle-endian",
+        "-m64",
+        "-Wp,-MMD,drivers/foo/.foo.o.d",
+        "-nostdinc",
+        "-I./arch/x86/include",
+        "-I./include",
+        "-include",
+        "./include/linux/kconfig.h",
+        "-D__KERNEL__",
+        "-fno-strict-aliasing",
+        "-std=gnu11",
+        "-O2",
+        "-DKBUILD_MODNAME=\"foo\"",
+        "-D__KBUILD_MODNAME=kmod_foo",
+        "drivers/foo/foo.c",
+    ];
+    let o = p.run(&kbuild);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    let lines: Vec<String> = stderr(&o).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("drivers/foo/foo.c:7:7: error: "),
+        "{lines:?}"
+    );
+    assert!(lines[0].ends_with("[atomic-sleeping-gfp]"), "{lines:?}");
+    // Configured out: nothing.
+    p.write(
+        "include/generated/autoconf.h",
+        "#define CONFIG_FOO_DEBUG 1\n",
+    );
+    let o = p.run(&kbuild);
+    assert_eq!(stderr(&o), "");
+    // Without a configuration, both branches are analysed (as `gfplint check` does).
+    let o = p.run(&["sparse", "drivers/foo/foo.c"]);
+    assert_eq!(stderr(&o).lines().count(), 2, "{}", stderr(&o));
+    // -Wsparse-error: a deny finding fails the command.
+    p.write(
+        "include/generated/autoconf.h",
+        "#define CONFIG_FOO_LOCKED 1\n",
+    );
+    let o = p.run(&[&kbuild[..], &["-Wsparse-error"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}

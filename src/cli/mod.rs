@@ -2,6 +2,8 @@
 //! lint selection flags (ruff's `--select`/`--ignore`, clippy's `-A/-W/-D`), the summary
 //! line, `--statistics`, and the colour decision.
 
+pub mod checker;
+
 use std::collections::BTreeMap;
 
 use gfplint::config::{Level, default_level, level_of};
