@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod discover;
 pub mod facts;
+pub mod fix;
 pub mod gfp;
 pub mod knowledge;
 pub mod lints;

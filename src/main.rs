@@ -129,6 +129,13 @@ struct CheckArgs {
     /// unified patch read from stdin with `--diff -`; evidence lines (lock, chain) count.
     #[arg(long, value_name = "REV")]
     diff: Option<String>,
+    /// Apply the mechanical fixes (n * size → kmalloc_array/kcalloc/…, kfree → kvfree
+    /// for kvmalloc memory, devm frees removed), then report what remains.
+    #[arg(long, conflicts_with_all = ["diff_output", "stdin_filename"])]
+    fix: bool,
+    /// Print the mechanical fixes as a unified diff on stdout instead of the findings.
+    #[arg(long, conflicts_with = "stdin_filename")]
+    diff_output: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -440,6 +447,49 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 p.column,
                 cli::count(p.count as usize, "error")
             );
+        }
+    }
+    if args.fix || args.diff_output {
+        let fixed = gfplint::fix::plan(&outcome.diagnostics, |p| std::fs::read_to_string(p).ok());
+        if args.diff_output {
+            let text = gfplint::fix::unified_diff(&fixed, &outcome.root);
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            if !args.quiet {
+                let _ = writeln!(
+                    stderr,
+                    "{} in {} ({} with a fix that did not apply)",
+                    cli::count(fixed.applied, "fix"),
+                    cli::count(fixed.files.len(), "file"),
+                    fixed.skipped
+                );
+            }
+            return ExitCode::SUCCESS;
+        }
+        if let Err(e) = gfplint::fix::write(&fixed) {
+            let _ = writeln!(stderr, "gfplint: error: {e}");
+            return ExitCode::from(2);
+        }
+        if !args.quiet && fixed.applied > 0 {
+            let _ = writeln!(
+                stderr,
+                "gfplint: fixed {} in {}",
+                cli::count(fixed.applied, "finding"),
+                cli::count(fixed.files.len(), "file")
+            );
+        }
+        if fixed.applied > 0 {
+            // Report what remains: the fixed files analysed again.
+            let rerun = gfplint::check_files(&files, Vec::new(), &options);
+            outcome.diagnostics = rerun
+                .diagnostics
+                .into_iter()
+                .filter(|d| changed.as_ref().is_none_or(|c| c.touches(d)))
+                .collect();
+            if let Some(path) = &args.baseline
+                && let Ok(b) = gfplint::baseline::Baseline::read(path)
+            {
+                b.filter(&mut outcome.diagnostics);
+            }
         }
     }
     let color = match args.color {

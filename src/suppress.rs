@@ -168,6 +168,7 @@ pub fn apply(facts: &FileFacts, diagnostics: &mut Vec<Diagnostic>) {
                 notes: Vec::new(),
                 help: Some(help.to_string()),
                 fingerprint: String::new(),
+                fix: None,
             });
         };
         if let Some(e) = &s.error {

@@ -502,3 +502,161 @@ void g(spinlock_t *l, void **p)\n{\n#if defined(CONFIG_FOO_DEBUG) && IS_ENABLED(
     let o = p.run(&[&kbuild[..], &["-Wsparse-error"]].concat());
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
+
+/// --diff-output shows the mechanical fixes, --fix applies them; analysed again, the
+/// fixed findings are gone and the atomic one (never fixed by changing flags) stays.
+#[test]
+fn fixes_apply_and_leave_nothing_fixable() {
+    let p = Project::new();
+    let source = "\
+struct item { int a; };
+struct dev { struct device *dev; struct item *items; u32 *regs; size_t count, nregs; };
+
+void *grow(struct dev *d, size_t n)
+{
+\tstruct item *p;
+
+\tp = kmalloc(n * sizeof(*p), GFP_KERNEL);
+\td->items = kzalloc(d->count * sizeof(struct item), GFP_KERNEL);
+\td->regs = devm_kzalloc(d->dev, d->nregs * sizeof(u32), GFP_KERNEL);
+\treturn p;
+}
+
+void table(size_t n)
+{
+\tvoid *t = kvmalloc(n, GFP_KERNEL);
+
+\tuse(t);
+\tkfree(t);
+}
+
+int probe(struct device *dev)
+{
+\tvoid *b = devm_kzalloc(dev, 64, GFP_KERNEL);
+
+\tif (!b)
+\t\treturn -ENOMEM;
+\tkfree(b);
+\treturn 0;
+}
+
+void f(spinlock_t *l, void **p)
+{
+\tspin_lock(l);
+\t*p = kmalloc(8, GFP_KERNEL);
+\tspin_unlock(l);
+}
+";
+    p.write("drv.c", source);
+    let lints = |o: &Output| -> Vec<String> {
+        let mut v: Vec<String> = stdout(o)
+            .lines()
+            .filter_map(|l| {
+                l.rsplit_once('[')
+                    .map(|(_, r)| r.trim_end_matches(']').to_string())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let o = p.run(&["check", "-q", "--format", "gcc", "drv.c"]);
+    assert_eq!(
+        lints(&o),
+        [
+            "alloc-free-mismatch",
+            "alloc-size-overflow",
+            "alloc-size-overflow",
+            "alloc-size-overflow",
+            "atomic-sleeping-gfp",
+            "devm-free"
+        ],
+        "{}",
+        stdout(&o)
+    );
+    let o = p.run(&["check", "--diff-output", "drv.c"]);
+    assert_eq!(o.status.code(), Some(0));
+    let diff = stdout(&o);
+    assert!(diff.starts_with("--- a/drv.c\n+++ b/drv.c\n"), "{diff}");
+    for line in [
+        "+\tp = kmalloc_array(n, sizeof(*p), GFP_KERNEL);",
+        "+\td->items = kcalloc(d->count, sizeof(struct item), GFP_KERNEL);",
+        "+\td->regs = devm_kcalloc(d->dev, d->nregs, sizeof(u32), GFP_KERNEL);",
+        "+\tkvfree(t);",
+        "-\tkfree(b);",
+    ] {
+        assert!(diff.lines().any(|l| l == line), "{line}\n{diff}");
+    }
+    assert!(
+        !diff.contains("GFP_ATOMIC") && !diff.contains("GFP_NOWAIT"),
+        "{diff}"
+    );
+    assert!(stderr(&o).contains("5 fixes in 1 file"), "{}", stderr(&o));
+    // --diff-output changed nothing, and its diff applies as a patch (git apply -p1).
+    assert_eq!(std::fs::read_to_string(p.0.join("drv.c")).unwrap(), source);
+    p.write("fix.patch", &diff);
+    let check = Command::new("git")
+        .args(["apply", "--check", "fix.patch"])
+        .current_dir(&p.0)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+    let o = p.run(&["check", "-q", "--format", "gcc", "--fix", "drv.c"]);
+    assert_eq!(lints(&o), ["atomic-sleeping-gfp"], "{}", stdout(&o));
+    let o = p.run(&["check", "-q", "--format", "gcc", "drv.c"]);
+    assert_eq!(lints(&o), ["atomic-sleeping-gfp"], "{}", stdout(&o));
+    let fixed = std::fs::read_to_string(p.0.join("drv.c")).unwrap();
+    assert!(
+        fixed.contains("\t*p = kmalloc(8, GFP_KERNEL);\n"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("\t\treturn -ENOMEM;\n\treturn 0;\n"),
+        "{fixed}"
+    );
+    // Nothing left to fix: no diff.
+    let o = p.run(&["check", "--diff-output", "drv.c"]);
+    assert_eq!(stdout(&o), "");
+}
+
+/// On copies of the fixture directories: after --fix, nothing fixable is left, fewer
+/// findings remain, and no finding appears that was not there before.
+#[test]
+fn fixes_on_the_fixtures() {
+    for fixture in ["alloc-size-overflow", "alloc-free-mismatch", "devm-free"] {
+        let p = Project::new();
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata")
+            .join(fixture);
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.unwrap();
+            if e.file_type().is_file() {
+                let rel = e.path().strip_prefix(&from).unwrap().to_str().unwrap();
+                p.write(rel, &std::fs::read_to_string(e.path()).unwrap());
+            }
+        }
+        let findings = |p: &Project| -> Vec<String> {
+            let o = p.run(&["check", "-q", "--format", "gcc", "."]);
+            stdout(&o)
+                .lines()
+                .map(|l| l.split_once(": ").map_or(l, |(_, r)| r).to_string())
+                .collect()
+        };
+        let before = findings(&p);
+        let o = p.run(&["check", "-q", "--fix", "--format", "gcc", "."]);
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{fixture}: {}",
+            stderr(&o)
+        );
+        let after = findings(&p);
+        assert!(
+            after.len() < before.len(),
+            "{fixture}: {before:#?} → {after:#?}"
+        );
+        for a in &after {
+            assert!(before.contains(a), "{fixture}: new finding {a}");
+        }
+        let o = p.run(&["check", "--diff-output", "."]);
+        assert_eq!(stdout(&o), "", "{fixture}: still fixable");
+    }
+}

@@ -67,6 +67,8 @@ impl Selection {
 pub fn count(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
+    } else if what.ends_with(['s', 'x']) {
+        format!("{n} {what}es")
     } else {
         format!("{n} {what}s")
     }
@@ -150,5 +152,6 @@ mod tests {
     fn plurals() {
         assert_eq!(count(1, "file"), "1 file");
         assert_eq!(count(0, "error"), "0 errors");
+        assert_eq!(count(2, "fix"), "2 fixes");
     }
 }

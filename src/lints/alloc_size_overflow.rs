@@ -34,6 +34,23 @@ fn replacement(callee: &str) -> Option<&'static str> {
     })
 }
 
+/// The overflow-checked variant taking `(…, n, size, …)` where the allocator takes the
+/// size (`--fix` rewrites to it; the others need `array_size()`, left to the author).
+fn array_variant(callee: &str) -> Option<&'static str> {
+    Some(match callee {
+        "kmalloc" => "kmalloc_array",
+        "kzalloc" => "kcalloc",
+        "kmalloc_node" => "kmalloc_array_node",
+        "kzalloc_node" => "kcalloc_node",
+        "kvmalloc" => "kvmalloc_array",
+        "kvzalloc" => "kvcalloc",
+        "devm_kmalloc" => "devm_kmalloc_array",
+        "devm_kzalloc" => "devm_kcalloc",
+        "krealloc" => "krealloc_array",
+        _ => return None,
+    })
+}
+
 /// Whether a factor is a compile-time constant, as far as the text shows: it evaluates,
 /// is a `sizeof`, or is made of upper-case macro names and numbers only.
 fn is_constant(cx: &FunctionCx, factor: &str) -> bool {
@@ -107,6 +124,17 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             labels: Vec::new(),
             notes: Vec::new(),
             help: Some(format!("use {instead}, which fails on overflow (or array_size()/size_mul() from <linux/overflow.h>)")),
+            // Two factors: `n * size` becomes the array variant's two arguments.
+            fix: match (array_variant(&call.callee), a.size_arg) {
+                (Some(to), Some(size_arg)) if factors.len() == 2 => {
+                    Some(crate::diagnostic::Fix::ArrayCall {
+                        from: call.callee.clone(),
+                        to: to.to_string(),
+                        size_arg,
+                    })
+                }
+                _ => None,
+            },
             ..cx.finding(&INFO, call)
         });
     }

@@ -157,6 +157,7 @@ impl<'a> FunctionCx<'a> {
             labels: Vec::new(),
             notes: Vec::new(),
             fingerprint: String::new(),
+            fix: None,
             help: None,
         }
     }
@@ -265,6 +266,7 @@ impl<'a> FunctionCx<'a> {
             notes,
             help: Some(help),
             fingerprint: String::new(),
+            fix: None,
         });
     }
 
