@@ -1,8 +1,12 @@
 //! gfplint: sleeping allocations in atomic context, and allocation APIs that do not fit,
 //! in Linux kernel C. The pipeline (see ARCHITECTURE.md):
 //! discover → parse (facts) → context → lints → report.
+// No panics on bad input or resource errors: every remaining `expect` is an invariant
+// of the program itself, allowed where it is, with the reason.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod baseline;
+pub mod bounded;
 pub mod config;
 pub mod consteval;
 pub mod context;
@@ -109,10 +113,14 @@ pub struct Outcome {
     pub files_with_parse_errors: usize,
     /// Files with parse errors, by path.
     pub parse_errors: Vec<ParseErrors>,
-    /// The in-memory text of a file, for printers that show source (from `Options`).
-    pub overlay: Option<Overlay>,
     /// The project root paths are made relative to in SARIF output.
     pub root: PathBuf,
+    /// The text of every file a diagnostic points into, as analysed (read once more
+    /// after the analysis and kept only if its hash matches): snippets, fingerprints
+    /// and SARIF columns come from here. Keyed by the diagnostics' file names.
+    pub sources: HashMap<String, String>,
+    /// Why the run could not be done at all (no worker threads); nothing else is set.
+    pub fatal: Option<String>,
 }
 
 /// A file's facts and the lock states of its functions, or why it could not be read.
@@ -137,11 +145,19 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     };
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
-    let pool = rayon::ThreadPoolBuilder::new()
+    let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(WORKER_STACK)
         .build()
-        .expect("thread pool");
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            return Outcome {
+                fatal: Some(format!("cannot start {jobs} worker threads: {e}")),
+                ..Outcome::default()
+            };
+        }
+    };
     let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
     let started = std::time::Instant::now();
     let lap = |what: &str| {
@@ -200,10 +216,17 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             })
             .collect();
         for (fi, r) in redone {
-            // The file was readable a moment ago; if it changed meanwhile, keep the first result.
-            if let Ok((f, l)) = r {
-                all_facts[fi] = f;
-                locks[fi] = l;
+            // The file was read a moment ago; if it changed meanwhile, keep the first
+            // result and say so.
+            match r {
+                Ok((f, l)) if f.source_hash == all_facts[fi].source_hash => {
+                    all_facts[fi] = f;
+                    locks[fi] = l;
+                }
+                _ => errors.push(FileError {
+                    path: all_facts[fi].path.clone(),
+                    message: report::sources::CHANGED.into(),
+                }),
             }
         }
         lap("cross-file lock wrappers");
@@ -248,6 +271,34 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .collect();
         lap("lints");
         let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
+        let mut hashes: HashMap<&str, u64> = all_facts
+            .iter()
+            .map(|f| (f.path.as_str(), f.source_hash))
+            .collect();
+        if let Some(r) = &reported {
+            for (path, spelling) in r {
+                if let Some(&h) = hashes.get(path.as_str()) {
+                    hashes.insert(spelling, h);
+                }
+            }
+        }
+        let mut sources = report::sources::load(&diagnostics, &hashes, &mut errors);
+        if let Some(o) = &options.overlay {
+            // The in-memory text is what was analysed; on disk the file may differ or
+            // not exist.
+            let mut names: Vec<&String> = diagnostics
+                .iter()
+                .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
+                .filter(|n| o.covers(n))
+                .collect();
+            names.dedup();
+            for name in names {
+                errors.retain(|e| !(e.path == *name && e.message == report::sources::CHANGED));
+                if let Ok(text) = String::from_utf8(o.text.to_vec()) {
+                    sources.insert(name.clone(), text);
+                }
+            }
+        }
         let mut outcome = Outcome {
             root: root.clone(),
             files_scanned: all_facts.len(),
@@ -264,15 +315,17 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                     })
                 })
                 .collect(),
-            overlay: options.overlay.clone(),
             diagnostics,
             errors: Vec::new(),
+            sources,
+            fatal: None,
         };
         errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        errors.dedup();
         outcome.errors = errors;
         outcome.parse_errors.sort();
         sort_diagnostics(&mut outcome.diagnostics);
-        baseline::assign(&mut outcome.diagnostics, &root);
+        baseline::assign(&mut outcome.diagnostics, &root, &outcome.sources);
         outcome
     })
 }

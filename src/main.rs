@@ -1,6 +1,7 @@
 //! The command line. Parses arguments, runs the library, prints, sets the exit status:
 //! 0 no error finding, 1 an error finding (a `deny` lint) remains, 2 usage or
 //! configuration error, or nothing could be checked.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ mod cli;
 
 use gfplint::config::{Config, Level, default_level};
 use gfplint::diagnostic::Severity;
+use gfplint::report::escape;
 use gfplint::report::{self, Format};
 
 #[derive(Parser)]
@@ -184,24 +186,24 @@ fn main() -> ExitCode {
             }
         }
         Command::Lints => {
-            println!("{:<24} {:<8} SUMMARY", "LINT", "DEFAULT");
+            let mut text = format!("{:<24} {:<8} SUMMARY\n", "LINT", "DEFAULT");
             for l in gfplint::lints::LINTS {
-                println!(
-                    "{:<24} {:<8} {}",
+                text.push_str(&format!(
+                    "{:<24} {:<8} {}\n",
                     l.name,
                     default_level(l).as_str(),
                     l.summary
-                );
+                ));
             }
-            ExitCode::SUCCESS
+            print_out(&text).unwrap_or(ExitCode::SUCCESS)
         }
         Command::Explain { lint } => match gfplint::lints::lint_info(&lint) {
-            Some(info) => {
-                print!("{}", info.doc);
-                ExitCode::SUCCESS
-            }
+            Some(info) => print_out(info.doc).unwrap_or(ExitCode::SUCCESS),
             None => {
-                eprintln!("gfplint: error: {}", gfplint::lints::unknown_lint(&lint));
+                eprintln!(
+                    "gfplint: error: {}",
+                    escape::text(&gfplint::lints::unknown_lint(&lint))
+                );
                 ExitCode::from(2)
             }
         },
@@ -228,6 +230,56 @@ fn selection(args: &CheckArgs, m: &clap::ArgMatches) -> cli::Selection {
     }
 }
 
+/// Writes `text` to stdout. A reader that went away (`| head`, EPIPE) ends the
+/// output quietly, like other Unix tools: `None`, the caller's status stands. Any
+/// other failure (a full disk) is reported: `Some(2)`.
+fn print_out(text: &str) -> Option<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "gfplint: error: cannot write the report to stdout: {e}"
+            );
+            Some(ExitCode::from(2))
+        }
+    }
+}
+
+/// `--baseline` is read and `--write-baseline`'s place is checked before the analysis,
+/// so a wrong path fails in a second, not after the whole run.
+fn check_baseline_paths(args: &CheckArgs) -> Result<Option<gfplint::baseline::Baseline>, String> {
+    if let Some(path) = &args.write_baseline {
+        let shown = escape::file_name(&path.to_string_lossy()).into_owned();
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(format!("{shown}: its directory is not a directory")),
+            Err(e) => return Err(format!("{shown}: cannot use its directory: {e}")),
+        }
+        if let Ok(m) = std::fs::metadata(path)
+            && !m.is_file()
+        {
+            return Err(format!(
+                "{shown}: is {}, cannot be replaced by a baseline",
+                gfplint::bounded::describe(m.file_type())
+            ));
+        }
+    }
+    match &args.baseline {
+        Some(path) => gfplint::baseline::Baseline::read(path).map(Some),
+        None => Ok(None),
+    }
+}
+
 fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     let started = Instant::now();
     let mut stderr = std::io::stderr();
@@ -250,7 +302,12 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         Some(rev) => match changed_lines(rev, overlay.is_some()) {
             Ok(c) => Some(c),
             Err(e) => {
-                let _ = writeln!(stderr, "gfplint: error: --diff {rev}: {e}");
+                let _ = writeln!(
+                    stderr,
+                    "gfplint: error: --diff {}: {}",
+                    escape::text(rev),
+                    escape::text(&e)
+                );
                 return ExitCode::from(2);
             }
         },
@@ -270,6 +327,13 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
             }
         },
         None => Config::default(),
+    };
+    let baseline = match check_baseline_paths(&args) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(stderr, "gfplint: error: {}", escape::text(&e));
+            return ExitCode::from(2);
+        }
     };
     // The project root: the configuration's directory, else the nearest `.git`.
     let root_abs = match &config_path {
@@ -345,7 +409,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     let levels = match selection.apply(config.levels.clone()) {
         Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(stderr, "gfplint: error: {e}");
+            let _ = writeln!(stderr, "gfplint: error: {}", escape::text(&e));
             return ExitCode::from(2);
         }
     };
@@ -384,6 +448,10 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         t.thread().unpark();
         let _ = t.join();
     }
+    if let Some(fatal) = &outcome.fatal {
+        let _ = writeln!(stderr, "gfplint: error: {fatal}");
+        return ExitCode::from(2);
+    }
     for e in &outcome.errors {
         let _ = writeln!(stderr, "gfplint: error: {e}");
     }
@@ -396,7 +464,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 stderr,
                 "gfplint: note: {} found, none selected by `[files]` include/exclude in {}",
                 cli::count(found, "C file"),
-                p.display()
+                escape::file_name(&p.to_string_lossy())
             );
         }
         return ExitCode::from(2);
@@ -410,27 +478,24 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                         stderr,
                         "gfplint: wrote {} findings to baseline {}",
                         outcome.diagnostics.len(),
-                        path.display()
+                        escape::file_name(&path.to_string_lossy())
                     );
                 }
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                let _ = writeln!(stderr, "gfplint: error: {}: {e}", path.display());
+                let _ = writeln!(
+                    stderr,
+                    "gfplint: error: {}: {e}",
+                    escape::file_name(&path.to_string_lossy())
+                );
                 ExitCode::from(2)
             }
         };
     }
-    let mut baselined = 0;
-    if let Some(path) = &args.baseline {
-        match gfplint::baseline::Baseline::read(path) {
-            Ok(b) => baselined = b.filter(&mut outcome.diagnostics),
-            Err(e) => {
-                let _ = writeln!(stderr, "gfplint: error: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let baselined = baseline
+        .as_ref()
+        .map_or(0, |b| b.filter(&mut outcome.diagnostics));
     let mut outside_diff = 0;
     if let Some(changed) = &changed {
         let before = outcome.diagnostics.len();
@@ -442,7 +507,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
             let _ = writeln!(
                 stderr,
                 "{}:{}:{}: parse error ({} in the file; the rest is analysed)",
-                p.path,
+                escape::file_name(&p.path),
                 p.line,
                 p.column,
                 cli::count(p.count as usize, "error")
@@ -453,7 +518,9 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         let fixed = gfplint::fix::plan(&outcome.diagnostics, |p| std::fs::read_to_string(p).ok());
         if args.diff_output {
             let text = gfplint::fix::unified_diff(&fixed, &outcome.root);
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            if let Some(failed) = print_out(&text) {
+                return failed;
+            }
             if !args.quiet {
                 let _ = writeln!(
                     stderr,
@@ -466,7 +533,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         if let Err(e) = gfplint::fix::write(&fixed) {
-            let _ = writeln!(stderr, "gfplint: error: {e}");
+            let _ = writeln!(stderr, "gfplint: error: {}", escape::text(&e));
             return ExitCode::from(2);
         }
         if !args.quiet && fixed.applied > 0 {
@@ -485,9 +552,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 .into_iter()
                 .filter(|d| changed.as_ref().is_none_or(|c| c.touches(d)))
                 .collect();
-            if let Some(path) = &args.baseline
-                && let Ok(b) = gfplint::baseline::Baseline::read(path)
-            {
+            if let Some(b) = &baseline {
                 b.filter(&mut outcome.diagnostics);
             }
         }
@@ -502,14 +567,8 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     } else {
         report::render(&outcome, args.format, color)
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
-        // A closed pipe (`| head`) is not an error worth a panic.
-        return ExitCode::from(2);
+    if let Some(failed) = print_out(&text) {
+        return failed;
     }
     let errors = outcome
         .diagnostics

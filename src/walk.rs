@@ -36,7 +36,7 @@ impl WalkOptions {
             respect_ignore: true,
             excludes: DEFAULT_EXCLUDES
                 .iter()
-                .map(|g| Glob::new(g).expect("built-in globs are valid"))
+                .filter_map(|g| Glob::new(g).ok())
                 .collect(),
             root: root.to_path_buf(),
         }
@@ -70,6 +70,16 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
                 files.insert(start.clone());
                 continue;
             }
+            Ok(m) if !m.is_dir() => {
+                errors.push(FileError {
+                    path: start.clone(),
+                    message: format!(
+                        "{}, not a regular file; skipped",
+                        crate::bounded::describe(m.file_type())
+                    ),
+                });
+                continue;
+            }
             Ok(_) => {}
         }
         let start_abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -82,7 +92,10 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
         let excluded = |rel: &str| options.excludes.iter().any(|g| g.matches(rel));
         let use_excludes = options.respect_ignore
             && relative(path).is_none_or(|rel| rel.is_empty() || !excluded(&rel));
-        let found = Mutex::new((Vec::new(), Vec::new()));
+        // Regular files (inode, path), symlinks to look at after the walk (as
+        // `discover` does: followed once when they point to a regular file inside the
+        // root), and problems.
+        let found: Mutex<Found> = Mutex::default();
         let mut builder = ignore::WalkBuilder::new(path);
         builder
             .standard_filters(options.respect_ignore)
@@ -108,35 +121,68 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
             let found = &found;
             Box::new(move |entry| {
                 match entry {
-                    Ok(e)
-                        if e.file_type().is_some_and(|t| t.is_file()) && is_c_source(e.path()) =>
-                    {
+                    Ok(e) if e.file_type().is_none_or(|t| t.is_dir()) || !is_c_source(e.path()) => {
+                    }
+                    Ok(e) => {
                         let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
-                        match e.path().to_str() {
-                            Some(p) => f.0.push(p.to_string()),
-                            // Paths are strings from here on; a lossy one would not
-                            // open again and be reported as missing.
-                            None => f.1.push(FileError {
+                        // Paths are strings from here on; a lossy one would not open
+                        // again and be reported as missing.
+                        let Some(p) = e.path().to_str() else {
+                            f.errors.push(FileError {
                                 path: e.path().to_string_lossy().into_owned(),
                                 message: "file name is not valid UTF-8, skipped".into(),
+                            });
+                            return ignore::WalkState::Continue;
+                        };
+                        match e.file_type() {
+                            Some(t) if t.is_file() => {
+                                use std::os::unix::fs::MetadataExt;
+                                let ino = e.metadata().map_or(0, |m| m.ino());
+                                f.regular.push((ino, p.to_string()));
+                            }
+                            Some(t) if t.is_symlink() => f.symlinks.push(p.to_string()),
+                            Some(t) => f.errors.push(FileError {
+                                path: p.to_string(),
+                                message: format!(
+                                    "{}, not a regular file; skipped",
+                                    crate::bounded::describe(t)
+                                ),
                             }),
+                            None => {}
                         }
                     }
-                    Ok(_) => {}
                     Err(err) => {
                         let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
-                        f.1.push(walk_error(&err, start));
+                        f.errors.push(walk_error(&err, start));
                     }
                 }
                 ignore::WalkState::Continue
             })
         });
-        let (found_files, found_errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
-        files.extend(found_files);
-        errors.extend(found_errors);
+        let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        found.regular.sort();
+        files.extend(found.regular.iter().map(|(_, p)| p.clone()));
+        errors.append(&mut found.errors);
+        if !found.symlinks.is_empty() {
+            found.symlinks.sort();
+            crate::discover::follow_symlinks(
+                path,
+                &found.symlinks,
+                &found.regular,
+                &mut files,
+                &mut errors,
+            );
+        }
     }
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     (files.into_iter().collect(), errors)
+}
+
+#[derive(Default)]
+struct Found {
+    regular: Vec<(u64, String)>,
+    symlinks: Vec<String>,
+    errors: Vec<FileError>,
 }
 
 fn walk_error(err: &ignore::Error, start: &str) -> FileError {

@@ -98,8 +98,9 @@ fn stderr(o: &Output) -> String {
 
 /// atomic-sleeping-gfp at line 4.
 const BUG: &str = "void f(spinlock_t *l, void **p)\n{\n\tspin_lock(l);\n\t*p = kmalloc(8, GFP_KERNEL);\n\tspin_unlock(l);\n}\n";
-/// slab-waste (a warning) at line 3.
-const WASTE: &str = "void g(void **p)\n{\n\t*p = kmalloc(4100, GFP_KERNEL);\n}\n";
+/// alloc-free-mismatch at line 5.
+const MISMATCH: &str =
+    "void g(size_t n)\n{\n\tvoid *t = kvmalloc(n, GFP_KERNEL);\n\tuse(t);\n\tkfree(t);\n}\n";
 
 #[test]
 fn level_flags_override_the_configuration() {
@@ -172,12 +173,15 @@ fn lint_names_are_suggested_everywhere() {
 fn statistics_count_per_lint() {
     let p = Project::new();
     p.write("a.c", BUG);
-    p.write("b.c", &format!("{WASTE}{}", WASTE.replace("g(", "h(")));
+    p.write(
+        "b.c",
+        &format!("{MISMATCH}{}", MISMATCH.replace("g(", "h(")),
+    );
     let o = p.run(&["check", "-q", "--statistics", "."]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stdout(&o),
-        "      2  slab-waste               warn\n      1  atomic-sleeping-gfp      deny\n"
+        "      2  alloc-free-mismatch      deny\n      1  atomic-sleeping-gfp      deny\n"
     );
 }
 
@@ -548,6 +552,8 @@ void f(spinlock_t *l, void **p)
 }
 ";
     p.write("drv.c", source);
+    // The products of fields of unknown type are alloc-size-arith's (allow by default).
+    p.write("gfplint.toml", "[lints]\nalloc-size-arith = \"warn\"\n");
     let lints = |o: &Output| -> Vec<String> {
         let mut v: Vec<String> = stdout(o)
             .lines()
@@ -564,8 +570,8 @@ void f(spinlock_t *l, void **p)
         lints(&o),
         [
             "alloc-free-mismatch",
-            "alloc-size-overflow",
-            "alloc-size-overflow",
+            "alloc-size-arith",
+            "alloc-size-arith",
             "alloc-size-overflow",
             "atomic-sleeping-gfp",
             "devm-free"

@@ -47,7 +47,11 @@ pub fn run(args: &[String]) -> ExitCode {
         let mut bytes = match std::fs::read(file) {
             Ok(b) => b,
             Err(e) => {
-                let _ = writeln!(stderr, "gfplint: error: {file}: {e}");
+                let _ = writeln!(
+                    stderr,
+                    "gfplint: error: {}: {e}",
+                    gfplint::report::escape::file_name(file)
+                );
                 return ExitCode::from(1);
             }
         };
@@ -77,7 +81,8 @@ pub fn run(args: &[String]) -> ExitCode {
         if verbose {
             let _ = writeln!(
                 stderr,
-                "gfplint: {file}: {} CONFIG_ options{}, {blanked} lines in inactive branches, {} local headers",
+                "gfplint: {}: {} CONFIG_ options{}, {blanked} lines in inactive branches, {} local headers",
+                gfplint::report::escape::file_name(file),
                 macros.config_count(),
                 if macros.config_complete {
                     " (autoconf.h)"

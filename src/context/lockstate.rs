@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use crate::facts::{Call, ENTRY, EXIT, Function, NodeKind};
 use crate::knowledge::{GuardOp, Knowledge, LockOp, SectionKindId};
@@ -72,7 +72,7 @@ pub struct LockStates {
     pub at_exit: Option<State>,
     /// Sections released that this function did not take (a release wrapper).
     pub released_unmatched: Vec<(SectionKindId, u32)>,
-    /// Sections this function takes anywhere (directly or through a wrapper).
+    /// Sections this function takes anywhere (directly or through a wrapper), sorted.
     acquired_any: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
@@ -130,7 +130,7 @@ impl LockStates {
             let text = self.key_text(key).to_string();
             // Released and taken again (`spin_unlock(); msleep(); spin_lock();`, on
             // some path): a temporary drop, not a net release for callers.
-            if self.acquired_any.contains(&(kind, key)) {
+            if self.acquired_any.binary_search(&(kind, key)).is_ok() {
                 effect.drops.push((kind, text));
             } else {
                 effect.releases.push((kind, text));
@@ -236,20 +236,23 @@ pub fn analyse(
         })
         .collect();
 
-    let mut acquired_any: Vec<(SectionKindId, u32)> = Vec::new();
-    for e in effects.iter().flatten() {
-        if let Effect::Acquire {
-            kind,
-            key,
-            guard_scope: None,
-            ..
-        } = *e
-            && !acquired_any.contains(&(kind, key))
-        {
-            acquired_any.push((kind, key));
-        }
-    }
-    let mut unmatched: Vec<(SectionKindId, u32)> = Vec::new();
+    // Sets (not `Vec::contains`): a function can name hundreds of thousands of locks.
+    let mut acquired_any: Vec<(SectionKindId, u32)> = effects
+        .iter()
+        .flatten()
+        .filter_map(|e| match *e {
+            Effect::Acquire {
+                kind,
+                key,
+                guard_scope: None,
+                ..
+            } => Some((kind, key)),
+            _ => None,
+        })
+        .collect();
+    acquired_any.sort_unstable();
+    acquired_any.dedup();
+    let mut unmatched: FxHashSet<(SectionKindId, u32)> = FxHashSet::default();
     if n == 0 {
         return LockStates {
             unreachable: (0..function.calls.len() as u32).collect(),
@@ -296,8 +299,8 @@ pub fn analyse(
         s.shrink_to_fit();
         s
     });
-    unmatched.sort();
-    unmatched.dedup();
+    let mut unmatched: Vec<(SectionKindId, u32)> = unmatched.into_iter().collect();
+    unmatched.sort_unstable();
     held.shrink_to_fit();
     keys.shrink_to_fit();
     LockStates {
@@ -526,7 +529,11 @@ fn enter_scope(mut state: State, scope: u32, cfg: &crate::facts::Cfg) -> State {
     state
 }
 
-fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindId, u32)>) -> State {
+fn transfer(
+    mut state: State,
+    effect: &Effect,
+    unmatched: &mut FxHashSet<(SectionKindId, u32)>,
+) -> State {
     match *effect {
         Effect::Acquire {
             kind,
@@ -561,9 +568,9 @@ fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindI
                 // release the most recent section of that kind rather than keep a
                 // phantom lock that would cry wolf on every later call.
                 state.remove(pos);
-            } else if !unmatched.contains(&(kind, key)) {
+            } else {
                 // Releasing what the caller took: this function is a release wrapper.
-                unmatched.push((kind, key));
+                unmatched.insert((kind, key));
             }
         }
     }

@@ -29,6 +29,15 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if !FAMILIES.contains(&f.origin.family) || f.accepts.iter().any(|a| a == f.origin.family) {
             continue;
         }
+        // kvmalloc() of at most a page never falls back to vmalloc (mm/util.c
+        // kvmalloc_node: `if (ret || size <= PAGE_SIZE) return ret;`): kmalloc memory.
+        if f.origin.family == "kvmalloc"
+            && let Some(c) = f.origin.call
+            && let Some(a) = alloc::allocator(cx, c)
+            && alloc::request_size(cx, c, a).is_some_and(|n| n <= cx.options.target.page_size())
+        {
+            continue;
+        }
         out.push(diagnostic(cx, f.call, f.arg, &f.origin));
     }
 }
@@ -51,8 +60,13 @@ fn diagnostic(
     };
     Diagnostic {
         message: format!(
-            "`{}({})` frees {} memory{whence}: {risk}",
+            "`{}({}{})` frees {} memory{whence}: {risk}",
             call.callee,
+            if cx.knowledge.free_ptr_arg(&call.callee) > 0 {
+                "…, "
+            } else {
+                ""
+            },
             super::short(arg),
             origin.family
         ),

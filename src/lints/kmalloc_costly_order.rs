@@ -33,6 +33,12 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
+        // Handed to a device for DMA here: it must be contiguous, kvmalloc is no option.
+        if let Some(p) = call.assigned_to().map(alloc::pointer_key)
+            && alloc::uses(cx, &p, |callee| cx.knowledge.is_dma_handoff(callee)).is_some()
+        {
+            continue;
+        }
         out.push(Diagnostic {
             message: format!(
                 "`{}()` of {} ({}) needs an order-{order} block ({}) from the page allocator, above PAGE_ALLOC_COSTLY_ORDER {} ({}): likely to fail when memory is fragmented",

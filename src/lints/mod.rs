@@ -3,6 +3,7 @@
 
 pub mod alloc;
 pub mod alloc_free_mismatch;
+pub mod alloc_size_arith;
 pub mod alloc_size_overflow;
 pub mod atomic_sleeping_alloc;
 pub mod atomic_sleeping_call;
@@ -54,6 +55,7 @@ pub const LINTS: &[LintInfo] = &[
     alloc_free_mismatch::INFO,
     devm_free::INFO,
     alloc_size_overflow::INFO,
+    alloc_size_arith::INFO,
     needless_gfp_atomic::INFO,
     unused_suppression::INFO,
     malformed_suppression::INFO,
@@ -99,7 +101,7 @@ pub struct FunctionCx<'a> {
 /// Runs every function-level lint.
 pub fn check_function(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     type Check = fn(&FunctionCx, &mut Vec<Diagnostic>);
-    let checks: [(&LintInfo, Check); 14] = [
+    let checks: [(&LintInfo, Check); 15] = [
         (&atomic_sleeping_gfp::INFO, atomic_sleeping_gfp::check),
         (&atomic_sleeping_alloc::INFO, atomic_sleeping_alloc::check),
         (&atomic_sleeping_call::INFO, atomic_sleeping_call::check),
@@ -113,6 +115,7 @@ pub fn check_function(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         (&alloc_free_mismatch::INFO, alloc_free_mismatch::check),
         (&devm_free::INFO, devm_free::check),
         (&alloc_size_overflow::INFO, alloc_size_overflow::check),
+        (&alloc_size_arith::INFO, alloc_size_arith::check),
         (&needless_gfp_atomic::INFO, needless_gfp_atomic::check),
     ];
     for (info, check) in checks {

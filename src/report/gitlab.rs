@@ -12,6 +12,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 /// Paths are made relative to `root` (the repository root, where the job runs).
 pub fn render(diagnostics: &[Diagnostic], root: &Path) -> String {
     let issues: Vec<Value> = diagnostics.iter().map(|d| issue(d, root)).collect();
+    #[allow(
+        clippy::expect_used,
+        reason = "serde_json values with string keys: cannot fail"
+    )]
     let mut s = serde_json::to_string_pretty(&issues).expect("JSON serialises");
     s.push('\n');
     s

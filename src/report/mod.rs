@@ -1,12 +1,14 @@
 //! Printers. They know nothing about analysis: they take sorted diagnostics and render.
 
 pub mod checkstyle;
+pub mod escape;
 pub mod gcc;
 pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod sources;
 
 use crate::Outcome;
 
@@ -31,7 +33,7 @@ pub enum Format {
 /// Renders the outcome's diagnostics in `format`.
 pub fn render(outcome: &Outcome, format: Format, color: bool) -> String {
     match format {
-        Format::Human => human::render_with(&outcome.diagnostics, color, outcome.overlay.as_ref()),
+        Format::Human => human::render(&outcome.diagnostics, &outcome.sources, color),
         Format::Gcc => gcc::render(&outcome.diagnostics),
         Format::Json => json::render(outcome),
         Format::Sarif => sarif::render(outcome),
