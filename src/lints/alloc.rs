@@ -256,17 +256,3 @@ pub fn freed_pointers<'k>(cx: &FunctionCx<'k>) -> Vec<Freed<'k>> {
         })
         .collect()
 }
-
-/// The allocator that pairs with each family, for help texts.
-pub fn matching_free(family: &str) -> &'static str {
-    match family {
-        "kmalloc" => "kfree()",
-        "vmalloc" => "vfree()",
-        "kvmalloc" => "kvfree()",
-        "pages" => "free_pages()/__free_pages()",
-        "pages_exact" => "free_pages_exact()",
-        "kmem_cache" => "kmem_cache_free()",
-        "devm" => "devm_kfree()",
-        _ => "the matching free",
-    }
-}

@@ -17,6 +17,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "allocation size `n * size` whose operand types let the product overflow: use kmalloc_array/kcalloc/array_size",
     doc: include_str!("../../lints/alloc-size-overflow.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// The overflow-checked replacement of each single-size allocator.

@@ -11,6 +11,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "kmalloc of a constant size above PAGE_ALLOC_COSTLY_ORDER (> 32 KiB), likely to fail under fragmentation",
     doc: include_str!("../../lints/kmalloc-costly-order.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
