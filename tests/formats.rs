@@ -129,7 +129,10 @@ fn check_sarif_shape(text: &str) {
         // helpUri: the lint's page, which exists in the repository.
         let page = format!("lints/{}.md", lint.name);
         assert!(
-            r["helpUri"].as_str().unwrap().ends_with(&format!("/blob/main/{page}")),
+            r["helpUri"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/blob/main/{page}")),
             "{}",
             r["helpUri"]
         );
