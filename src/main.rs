@@ -52,8 +52,11 @@ enum Command {
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
-    /// Print the manual page (roff) on stdout.
-    Man,
+    /// Print a manual page (roff) on stdout: gfplint(1), or gfplint-SUBCOMMAND(1).
+    Man {
+        /// A subcommand (`check`) for its own page with all its options.
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -178,10 +181,28 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Command::Man => {
-            let mut out = std::io::stdout();
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => ExitCode::SUCCESS,
+        Command::Man { subcommand } => {
+            let mut root = Cli::command();
+            root.build();
+            let page = match &subcommand {
+                None => root,
+                Some(name) => match root.find_subcommand(name) {
+                    Some(sub) => sub
+                        .clone()
+                        .name(format!("gfplint-{name}"))
+                        .version(env!("CARGO_PKG_VERSION")),
+                    None => {
+                        eprintln!(
+                            "gfplint: error: no subcommand `{}` (see `gfplint --help`)",
+                            escape::text(name)
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(page).render(&mut out) {
+                Ok(()) => print_out(&String::from_utf8_lossy(&out)).unwrap_or(ExitCode::SUCCESS),
                 Err(_) => ExitCode::from(2),
             }
         }

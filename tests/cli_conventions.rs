@@ -286,10 +286,21 @@ fn completions_and_man_page() {
     let o = p.run(&["man"]);
     assert_eq!(o.status.code(), Some(0));
     let man = stdout(&o);
-    assert!(
-        man.starts_with(".ie") || man.contains(".TH gfplint"),
-        "{man}"
-    );
+    assert!(man.contains(".TH gfplint 1"), "{man}");
+    // The check page lists every option.
+    let o = p.run(&["man", "check"]);
+    assert_eq!(o.status.code(), Some(0));
+    let man = stdout(&o);
+    assert!(man.contains(".TH gfplint-check 1"), "{man}");
+    for flag in [
+        r"\-\-stdin\-filename",
+        r"\-\-diff\-output",
+        r"\-\-exit\-zero",
+        r"\-\-select",
+    ] {
+        assert!(man.contains(flag), "{flag}");
+    }
+    assert_eq!(p.run(&["man", "nope"]).status.code(), Some(2));
 }
 
 /// A helper that allocates in one file, callers in others, an old bug; patches that
