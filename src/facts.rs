@@ -28,6 +28,8 @@ pub struct FileFacts {
     pub functions: Vec<Function>,
     /// Number of ERROR and MISSING nodes tree-sitter produced (after the macro pre-pass).
     pub parse_errors: u32,
+    /// Line and column of the first ERROR or MISSING node, when there is one.
+    pub first_parse_error: Option<(u32, u32)>,
     /// Functions stored into callback fields (`.ndo_start_xmit = foo_xmit`,
     /// `urb->complete = foo_done`), wherever they are in the file. Only fields that
     /// the knowledge lists as atomic entry points are kept.
@@ -111,6 +113,8 @@ pub struct Suppression {
     pub span: Span,
     /// Whether the comment is alone on its line (it then covers the next line too).
     pub own_line: bool,
+    /// `allow-file(...)`: covers every line of the file.
+    pub file_wide: bool,
     pub lints: Vec<String>,
     /// Why the comment is malformed, if it is.
     pub error: Option<String>,

@@ -40,6 +40,35 @@ pub fn replacement(callee: &str) -> Option<&'static str> {
     })
 }
 
+/// The overflow-checked variant taking `(…, n, size, …)` where the allocator takes the
+/// size (`--fix` rewrites to it; the others need `array_size()`, left to the author).
+fn array_variant(callee: &str) -> Option<&'static str> {
+    Some(match callee {
+        "kmalloc" => "kmalloc_array",
+        "kzalloc" => "kcalloc",
+        "kmalloc_node" => "kmalloc_array_node",
+        "kzalloc_node" => "kcalloc_node",
+        "kvmalloc" => "kvmalloc_array",
+        "kvzalloc" => "kvcalloc",
+        "devm_kmalloc" => "devm_kmalloc_array",
+        "devm_kzalloc" => "devm_kcalloc",
+        "krealloc" => "krealloc_array",
+        _ => return None,
+    })
+}
+
+/// The `--fix` of a two-factor product: `n * size` becomes the array variant's two
+/// arguments (`crate::fix` checks the text before rewriting).
+pub fn array_fix(cx: &FunctionCx, call: &Call, p: &Product) -> Option<crate::diagnostic::Fix> {
+    let to = array_variant(&call.callee)?;
+    let size_arg = alloc::allocator(cx, call)?.size_arg?;
+    (p.operands.len() == 2).then(|| crate::diagnostic::Fix::ArrayCall {
+        from: call.callee.clone(),
+        to: to.to_string(),
+        size_arg,
+    })
+}
+
 /// The size assumed for a `sizeof` the evaluator cannot compute: no real kernel
 /// object type is this large.
 const MAX_OBJECT_SIZE: u64 = 1 << 24;
@@ -293,6 +322,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 "use {}, which fails on overflow (or size_mul() from <linux/overflow.h>)",
                 p.instead
             )),
+            fix: array_fix(cx, call, &p),
             ..cx.finding(&INFO, call)
         });
     }

@@ -64,6 +64,26 @@ pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
     LINTS.iter().find(|l| l.name == name)
 }
 
+/// The lint name closest to a misspelt `name`, when one is close enough to be meant
+/// (Jaro-Winkler similarity, as cargo and clap use for their own suggestions).
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let wanted = name.trim().to_ascii_lowercase().replace('_', "-");
+    LINTS
+        .iter()
+        .map(|l| (strsim::jaro_winkler(&wanted, l.name), l.name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+/// "unknown lint `x`", with a suggestion when one fits.
+pub fn unknown_lint(name: &str) -> String {
+    match suggest(name) {
+        Some(s) => format!("unknown lint `{name}` (did you mean `{s}`? see `gfplint lints`)"),
+        None => format!("unknown lint `{name}` (see `gfplint lints`)"),
+    }
+}
+
 /// What a lint sees of one function.
 pub struct FunctionCx<'a> {
     /// Everything known across the files of the run.
@@ -123,6 +143,7 @@ impl<'a> FunctionCx<'a> {
             labels: Vec::new(),
             notes: Vec::new(),
             fingerprint: String::new(),
+            fix: None,
             help: None,
         }
     }
@@ -243,6 +264,7 @@ impl<'a> FunctionCx<'a> {
             notes,
             help: Some(help),
             fingerprint: String::new(),
+            fix: None,
         });
     }
 

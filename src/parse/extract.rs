@@ -38,7 +38,7 @@ pub fn extract(
         ..FileFacts::default()
     };
     if root.has_error() {
-        facts.parse_errors = count_errors(root);
+        (facts.parse_errors, facts.first_parse_error) = count_errors(root);
     }
     // Find function definitions wherever they can be: at top level, inside
     // preprocessor conditionals, and in ERROR nodes left by error recovery.
@@ -100,19 +100,28 @@ fn may_contain_functions(kind: &str) -> bool {
     )
 }
 
-fn count_errors(root: Node) -> u32 {
+/// The number of ERROR and MISSING nodes, and where the first one starts.
+fn count_errors(root: Node) -> (u32, Option<(u32, u32)>) {
     let mut count = 0;
+    let mut first: Option<Node> = None;
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.is_error() || node.is_missing() {
             count += 1;
+            if first.is_none_or(|f| node.start_byte() < f.start_byte()) {
+                first = Some(node);
+            }
         }
         if node.has_error() {
             let mut cursor = node.walk();
             stack.extend(node.children(&mut cursor));
         }
     }
-    count
+    let position = first.map(|n| {
+        let s = span_of(n);
+        (s.line, s.column)
+    });
+    (count, position)
 }
 
 pub fn span_of(node: Node) -> Span {
