@@ -13,8 +13,10 @@ pub mod consteval;
 pub mod context;
 pub mod decl_index;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod facts;
+pub mod fix;
 pub mod gfp;
 pub mod knowledge;
 pub mod lints;
@@ -22,8 +24,11 @@ pub mod parse;
 pub mod program;
 pub mod report;
 pub mod root;
+pub mod sparse;
 pub mod suppress;
 pub mod target;
+pub mod values;
+pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -58,6 +63,49 @@ pub struct Options {
     pub enable: Vec<String>,
     /// The facts cache directory (see `cache`); `None`: no cache.
     pub cache_dir: Option<PathBuf>,
+    /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
+    /// file is read from here, whether or not it exists.
+    pub overlay: Option<Overlay>,
+}
+
+/// A file tree-sitter could not parse entirely: how many error nodes, and where the
+/// first one starts (the rest of the file is still analysed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct ParseErrors {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub count: u32,
+}
+
+/// A file's text given in memory (an editor's unsaved buffer, read from stdin).
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    /// The path the text stands for, as the user spelt it.
+    pub path: String,
+    pub text: Arc<Vec<u8>>,
+    /// The path's canonical form when the file exists on disk.
+    canonical: Option<PathBuf>,
+}
+
+impl Overlay {
+    pub fn new(path: &str, text: Vec<u8>) -> Overlay {
+        Overlay {
+            path: path.to_string(),
+            text: Arc::new(text),
+            canonical: std::fs::canonicalize(path).ok(),
+        }
+    }
+
+    /// Whether `path` names the overlaid file (as spelt, or the same file on disk).
+    pub fn covers(&self, path: &str) -> bool {
+        if path == self.path {
+            return true;
+        }
+        let same_name =
+            std::path::Path::new(path).file_name() == std::path::Path::new(&self.path).file_name();
+        same_name && self.canonical.is_some() && std::fs::canonicalize(path).ok() == self.canonical
+    }
 }
 
 /// Everything a run found, sorted.
@@ -68,6 +116,8 @@ pub struct Outcome {
     /// Files analysed (parsed and checked).
     pub files_scanned: usize,
     pub files_with_parse_errors: usize,
+    /// Files with parse errors, by path.
+    pub parse_errors: Vec<ParseErrors>,
     /// The project root paths are made relative to in SARIF output.
     pub root: PathBuf,
     /// The text of every file a diagnostic points into, as analysed (read once more
@@ -142,7 +192,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let first: Vec<FirstPass> = files
             .par_iter()
             .map(|path| {
-                let r = first_pass(path, knowledge, cache.as_ref());
+                let r = first_pass(path, knowledge, cache.as_ref(), options);
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
                 }
@@ -171,6 +221,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 files.iter().map(String::as_str),
                 stored.errors,
                 (stored.files_scanned, stored.files_with_parse_errors),
+                stored.parse_errors,
                 options,
             );
             outcome.warnings = warnings;
@@ -183,7 +234,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .map(|(f, path)| match f {
                 FirstPass::Done(r, digest) => (r, digest),
                 FirstPass::Cached { key, digest } => {
-                    from_cache(path, key, digest, knowledge, cache.as_ref())
+                    from_cache(path, key, digest, knowledge, cache.as_ref(), options)
                 }
             })
             .collect();
@@ -221,7 +272,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .into_par_iter()
             .map(|(fi, extra)| {
                 let path = &all_facts[fi].path;
-                (fi, relocked(path, digests[fi], knowledge, &extra, cache.as_ref()))
+                (fi, relocked(path, digests[fi], knowledge, &extra, cache.as_ref(), options))
             })
             .collect();
         for (fi, l) in redone {
@@ -238,7 +289,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         lap("cross-file lock wrappers");
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
-        let analysis = context::Analysis::run(&program, locks);
+        let analysis = context::Analysis::run(&program, locks, &options.target);
         lap("whole-program context (summaries, fixpoints)");
         // Stage 4, parallel: lints per function, then suppressions and levels per file.
         // Lints enabled by name run at least as warnings.
@@ -267,6 +318,18 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             all_facts.len(),
             all_facts.iter().filter(|f| f.parse_errors > 0).count(),
         );
+        let parse_errors: Vec<ParseErrors> = all_facts
+            .iter()
+            .filter_map(|f| {
+                let (line, column) = f.first_parse_error?;
+                Some(ParseErrors {
+                    path: f.path.clone(),
+                    line,
+                    column,
+                    count: f.parse_errors,
+                })
+            })
+            .collect();
         // Stored before the pre-commit filter: runs over the same files that report on
         // other named files (pre-commit's successive invocations) reuse it too. A file
         // that could not be read (a transient error) makes the run unrepeatable.
@@ -279,6 +342,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                     errors: errors.clone(),
                     files_scanned: counts.0,
                     files_with_parse_errors: counts.1,
+                    parse_errors: parse_errors.clone(),
                 },
             );
         }
@@ -288,6 +352,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             all_facts.iter().map(|f| f.path.as_str()),
             errors,
             counts,
+            parse_errors,
             options,
         );
         outcome.warnings = warnings;
@@ -331,6 +396,7 @@ fn finish_outcome<'p>(
     paths: impl Iterator<Item = &'p str>,
     mut errors: Vec<FileError>,
     counts: (usize, usize),
+    mut parse_errors: Vec<ParseErrors>,
     options: &Options,
 ) -> Outcome {
     if let Some(r) = reported_files(paths, options.report_only.as_deref()) {
@@ -356,8 +422,25 @@ fn finish_outcome<'p>(
         }
     }
     let hashes: HashMap<&str, u64> = hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
-    let sources = report::sources::load(&diagnostics, &hashes, &mut errors);
+    let mut sources = report::sources::load(&diagnostics, &hashes, &mut errors);
+    if let Some(o) = &options.overlay {
+        // The in-memory text is what was analysed; on disk the file may differ or
+        // not exist.
+        let mut names: Vec<&String> = diagnostics
+            .iter()
+            .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
+            .filter(|n| o.covers(n))
+            .collect();
+        names.dedup();
+        for name in names {
+            errors.retain(|e| !(e.path == *name && e.message == report::sources::CHANGED));
+            if let Ok(text) = String::from_utf8(o.text.to_vec()) {
+                sources.insert(name.clone(), text);
+            }
+        }
+    }
     let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
+    parse_errors.sort();
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     errors.dedup();
     sort_diagnostics(&mut diagnostics);
@@ -366,6 +449,7 @@ fn finish_outcome<'p>(
         root,
         files_scanned: counts.0,
         files_with_parse_errors: counts.1,
+        parse_errors,
         diagnostics,
         errors,
         sources,
@@ -383,6 +467,7 @@ struct StoredOutcome {
     errors: Vec<FileError>,
     files_scanned: usize,
     files_with_parse_errors: usize,
+    parse_errors: Vec<ParseErrors>,
 }
 
 /// The source hashes of the files `diagnostics` point into, sorted.
@@ -412,9 +497,18 @@ enum FirstPass {
 /// Reads and hashes a file; analyses it now unless the cache holds its facts (the
 /// bytes are then dropped: loading waits until it is known whether the whole run's
 /// outcome is cached).
-fn first_pass(path: &str, knowledge: &Knowledge, cache: Option<&cache::Cache>) -> FirstPass {
-    // A file whose metadata is as recorded is not even read.
-    let meta = cache.and_then(|_| std::fs::metadata(path).ok());
+fn first_pass(
+    path: &str,
+    knowledge: &Knowledge,
+    cache: Option<&cache::Cache>,
+    options: &Options,
+) -> FirstPass {
+    let overlaid = options.overlay.as_ref().is_some_and(|o| o.covers(path));
+    // A file whose metadata is as recorded is not even read (an overlaid one is not
+    // read from disk at all).
+    let meta = cache
+        .filter(|_| !overlaid)
+        .and_then(|_| std::fs::metadata(path).ok());
     if let (Some(c), Some(m)) = (cache, &meta)
         && let Some(digest) = c.known_digest(path, m)
     {
@@ -423,7 +517,7 @@ fn first_pass(path: &str, knowledge: &Knowledge, cache: Option<&cache::Cache>) -
             return FirstPass::Cached { key, digest };
         }
     }
-    let bytes = match parse::read_source(path) {
+    let bytes = match source_bytes(path, options) {
         Ok(b) => b,
         Err(e) => return FirstPass::Done(Err(e), 0),
     };
@@ -455,6 +549,7 @@ fn from_cache(
     digest: u128,
     knowledge: &Knowledge,
     cache: Option<&cache::Cache>,
+    options: &Options,
 ) -> (LocalResult, u128) {
     if let Some(c) = cache
         && let Some((mut facts, locks)) =
@@ -463,7 +558,7 @@ fn from_cache(
         facts.path = path.to_string();
         return (Ok((facts, locks)), digest);
     }
-    let bytes = match parse::read_source(path) {
+    let bytes = match source_bytes(path, options) {
         Ok(b) => b,
         Err(e) => return (Err(e), digest),
     };
@@ -528,6 +623,7 @@ fn relocked(
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
     cache: Option<&cache::Cache>,
+    options: &Options,
 ) -> Option<Vec<context::LockStates>> {
     let key = cache.map(|c| {
         let sorted: std::collections::BTreeMap<_, _> = extra.iter().collect();
@@ -539,7 +635,7 @@ fn relocked(
     {
         return Some(locks);
     }
-    let bytes = parse::read_source(path).ok()?;
+    let bytes = source_bytes(path, options).ok()?;
     if cache::content_digest(&bytes) != digest {
         return None;
     }
@@ -548,6 +644,15 @@ fn relocked(
         c.put(key, path, &locks);
     }
     Some(locks)
+}
+
+/// A file's bytes: the overlay's text when it covers the file (`--stdin-filename`),
+/// else read from disk.
+fn source_bytes(path: &str, options: &Options) -> Result<Vec<u8>, FileError> {
+    match &options.overlay {
+        Some(o) if o.covers(path) => Ok(o.text.as_ref().clone()),
+        _ => parse::read_source(path),
+    }
 }
 
 /// Parse, extract facts, compute lock states (with `extra` wrappers from other files),
@@ -578,7 +683,8 @@ fn cross_file_wrappers(
     let mut effects = HashMap::new();
     for (fi, file_locks) in locks.iter().enumerate() {
         for (i, l) in file_locks.iter().enumerate() {
-            if all_facts[fi].functions[i].conditional {
+            let f = &all_facts[fi].functions[i];
+            if f.conditional || knowledge.describes_api(&f.name) {
                 continue;
             }
             let e = l.effect();
@@ -656,7 +762,7 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         context::local::drop_cfgs(&mut facts);
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
-        let analysis = context::Analysis::run(&program, vec![locks]);
+        let analysis = context::Analysis::run(&program, vec![locks], &Options::default().target);
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &Options::default());
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)

@@ -224,7 +224,11 @@ fn precommit_invocations_share_the_stored_outcome() {
         let mut args = vec!["check", "--format", "json"];
         args.extend_from_slice(named);
         let o = p.run(&args);
-        assert!(stderr(&o).contains(" as context"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(" analysed for context"),
+            "{}",
+            stderr(&o)
+        );
         if i > 0 {
             // Same files, same bytes, other named files: nothing parsed.
             assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
@@ -497,7 +501,11 @@ fn summary_names_the_root() {
         "{}",
         stderr(&o)
     );
-    assert!(stderr(&o).contains(" as context"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(" analysed for context"),
+        "{}",
+        stderr(&o)
+    );
     // Above the ceiling, no root: the file is checked alone.
     let o = p
         .command(&["check", "--no-cache", "flow.c"])
@@ -510,5 +518,5 @@ fn summary_names_the_root() {
         "{}",
         stderr(&o)
     );
-    assert!(stderr(&o).contains(" in 1 files"), "{}", stderr(&o));
+    assert!(stderr(&o).contains(" in 1 file,"), "{}", stderr(&o));
 }

@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "open-coded `n * size` allocation size (not shown to overflow): prefer kmalloc_array/kcalloc/array_size",
     doc: include_str!("../../lints/alloc-size-arith.md"),
     enabled_by_default: false,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
@@ -47,6 +48,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 "use {}: it documents the array shape and fails on overflow if the types change",
                 p.instead
             )),
+            fix: super::alloc_size_overflow::array_fix(cx, call, &p),
             ..cx.finding(&INFO, call)
         });
     }
