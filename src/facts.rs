@@ -205,6 +205,11 @@ pub(crate) struct CallExtra {
     args: Vec<String>,
     guard_class: Option<String>,
     assigned_to: Option<String>,
+    /// Inside a loop body of its function (allocator calls only).
+    in_loop: bool,
+    /// Declared types of the identifiers in a product size argument (allocator calls
+    /// only): (name, type as written, `*` for pointers).
+    operand_types: Vec<(String, String)>,
 }
 
 impl Call {
@@ -224,6 +229,32 @@ impl Call {
     /// kept for calls of known APIs.
     pub fn assigned_to(&self) -> Option<&str> {
         self.extra.as_ref().and_then(|e| e.assigned_to.as_deref())
+    }
+
+    /// Whether the call is inside a loop body (kept for allocator calls).
+    pub fn in_loop(&self) -> bool {
+        self.extra.as_ref().is_some_and(|e| e.in_loop)
+    }
+
+    /// The declared type of identifier `name` of a size argument, if it was declared
+    /// in the calling function (kept for allocator calls).
+    pub fn operand_type(&self, name: &str) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| {
+            e.operand_types
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.as_str())
+        })
+    }
+
+    pub fn set_in_loop(&mut self) {
+        self.extra_mut().in_loop = true;
+    }
+
+    pub fn set_operand_types(&mut self, types: Vec<(String, String)>) {
+        if !types.is_empty() {
+            self.extra_mut().operand_types = types;
+        }
     }
 
     fn extra_mut(&mut self) -> &mut CallExtra {

@@ -1,21 +1,27 @@
-//! `alloc-size-overflow`: an allocation size computed as `n * size` with a non-constant
-//! factor, which can overflow and allocate too little.
+//! `alloc-size-overflow`: an allocation size computed as `n * size` that can overflow
+//! given the operand types on the target, and so allocate too little.
+//!
+//! Products that are open-coded but cannot overflow by their types (a 32-bit count
+//! times a `sizeof` in a 64-bit `size_t`), or whose operand types are unknown, are
+//! `alloc-size-arith`'s (a style rule, off by default); both share [`classify`].
 
 use super::alloc;
 use super::{FunctionCx, LintInfo, short};
-use crate::consteval::product_factors;
+use crate::consteval::{looks_like_type, product_factors};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::Call;
 
 pub const INFO: LintInfo = LintInfo {
     name: "alloc-size-overflow",
     severity: Severity::Warning,
-    summary: "allocation size `n * size` with a non-constant factor can overflow: use kmalloc_array/kcalloc/array_size",
+    summary: "allocation size `n * size` whose operand types let the product overflow: use kmalloc_array/kcalloc/array_size",
     doc: include_str!("../../lints/alloc-size-overflow.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// The overflow-checked replacement of each single-size allocator.
-fn replacement(callee: &str) -> Option<&'static str> {
+pub fn replacement(callee: &str) -> Option<&'static str> {
     Some(match callee {
         "kmalloc" => "kmalloc_array(n, size, flags)",
         "kzalloc" => "kcalloc(n, size, flags)",
@@ -34,79 +40,221 @@ fn replacement(callee: &str) -> Option<&'static str> {
     })
 }
 
-/// Whether a factor is a compile-time constant, as far as the text shows: it evaluates,
-/// is a `sizeof`, or is made of upper-case macro names and numbers only.
-fn is_constant(cx: &FunctionCx, factor: &str) -> bool {
+/// One factor of a size product, as C sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// A constant: its value and the width in bytes of its type (`size_t` for a
+    /// `sizeof`, `int` for a literal or a plain macro).
+    Constant { value: u64, width: u64 },
+    /// A variable of a known integer type: its name, type and width.
+    Typed {
+        text: String,
+        ty: String,
+        width: u64,
+    },
+    /// A variable whose type is not known here (a field, a call, a global).
+    Unknown { text: String },
+}
+
+/// What the operand types say about a product size.
+pub enum Verdict {
+    /// The product can exceed its type on some operand values: (the type it is
+    /// computed in, its width in bytes).
+    CanOverflow { computed_in: String, width: u64 },
+    /// Every operand type is known and no value of them overflows.
+    TypeSafe,
+    /// Some operand type is unknown.
+    UnknownTypes,
+}
+
+pub struct Product {
+    pub text: String,
+    pub operands: Vec<Operand>,
+    pub verdict: Verdict,
+    pub instead: &'static str,
+}
+
+/// The open-coded product size of an allocator call, if it has one with a
+/// non-constant factor, and what its operand types allow.
+pub fn classify(cx: &FunctionCx, call: &Call) -> Option<Product> {
+    let a = alloc::allocator(cx, call)?;
+    if a.count_arg.is_some() {
+        return None;
+    }
+    let instead = replacement(&call.callee)?;
+    let text = a.size_arg.and_then(|i| call.args().get(i))?;
+    let factors = product_factors(text)?;
+    let leading_cast = leading_cast(text);
+    let operands: Vec<Operand> = factors
+        .iter()
+        .enumerate()
+        .map(|(i, f)| operand(cx, call, f, if i == 0 { leading_cast } else { None }))
+        .collect();
+    if operands
+        .iter()
+        .all(|o| matches!(o, Operand::Constant { .. }))
+    {
+        return None;
+    }
+    // `n * sizeof(u8)`: multiplying one variable by 1 cannot overflow.
+    let constant_product = operands.iter().try_fold(1u64, |acc, o| match o {
+        Operand::Constant { value, .. } => acc.checked_mul(*value),
+        _ => Some(acc),
+    });
+    let variables = operands
+        .iter()
+        .filter(|o| !matches!(o, Operand::Constant { .. }))
+        .count();
+    if variables == 1 && constant_product == Some(1) {
+        return None;
+    }
+    let verdict = verdict(&operands);
+    Some(Product {
+        text: text.clone(),
+        operands,
+        verdict,
+        instead,
+    })
+}
+
+/// `(size_t)n * m`: the cast applies to the first factor only.
+fn leading_cast(text: &str) -> Option<&str> {
+    let t = text.trim_start().strip_prefix('(')?;
+    let close = t.find(')')?;
+    let inner = &t[..close];
+    (looks_like_type(inner) && !t[close + 1..].trim().is_empty()).then_some(inner.trim())
+}
+
+fn operand(cx: &FunctionCx, call: &Call, factor: &str, cast: Option<&str>) -> Operand {
     let f = factor.trim();
-    if f.starts_with("sizeof") || alloc::eval(cx, f).is_some() {
-        return true;
+    let size_t = cx.options.target.pointer_size;
+    if f.starts_with("sizeof") {
+        return match alloc::eval(cx, f) {
+            Some(value) => Operand::Constant {
+                value,
+                width: size_t,
+            },
+            // An object's size: below 4 GiB on any real type.
+            None => Operand::Constant {
+                value: u64::from(u32::MAX),
+                width: size_t,
+            },
+        };
     }
-    let mut word = String::new();
-    let mut all_caps = true;
-    for c in f.chars().chain(std::iter::once(' ')) {
-        if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-            continue;
-        }
-        if !word.is_empty()
-            && !word.starts_with(|c: char| c.is_ascii_digit())
-            && word.chars().any(|c| c.is_ascii_lowercase())
+    if let Some(value) = alloc::eval(cx, f) {
+        // A macro that expands to a `sizeof` has type `size_t`.
+        let width = if alloc::define_mentions_sizeof(cx, f) || value > i32::MAX as u64 {
+            size_t
+        } else {
+            4
+        };
+        return Operand::Constant { value, width };
+    }
+    // `(n + 1)`, `n - 1`: the type of `n` (promoted to at least `int`).
+    let inner = f.trim_start_matches('(').trim_end_matches(')').trim();
+    let base = inner
+        .split(['+', '-'])
+        .next()
+        .map(str::trim)
+        .filter(|b| b.chars().all(|c| c.is_alphanumeric() || c == '_') && !b.is_empty());
+    let rest_constant = inner
+        .split(['+', '-'])
+        .skip(1)
+        .all(|r| alloc::eval(cx, r.trim()).is_some());
+    let ty = cast.map(str::to_string).or_else(|| {
+        base.filter(|_| rest_constant)
+            .and_then(|b| call.operand_type(b))
+            .map(str::to_string)
+    });
+    match ty.and_then(|t| integer_width(cx, &t).map(|w| (t, w))) {
+        Some((ty, width)) => Operand::Typed {
+            text: match cast {
+                Some(c) => format!("({c}){f}"),
+                None => f.to_string(),
+            },
+            ty,
+            width,
+        },
+        None => Operand::Unknown {
+            text: f.to_string(),
+        },
+    }
+}
+
+/// The width in bytes of an integer type as written (pointers, arrays and structs are
+/// not integers).
+fn integer_width(cx: &FunctionCx, ty: &str) -> Option<u64> {
+    if ty.contains(['*', '[', '?']) || ty.starts_with("struct ") || ty.starts_with("union ") {
+        return None;
+    }
+    alloc::eval(cx, &format!("sizeof({ty})")).filter(|w| matches!(w, 1 | 2 | 4 | 8))
+}
+
+/// Follows C's evaluation: left to right, each step in the wider of the two operand
+/// types (at least `int`), with every variable at the maximum of its type.
+fn verdict(operands: &[Operand]) -> Verdict {
+    let mut width = 4u64;
+    let mut max: u128 = 1;
+    let mut step_type = String::from("int");
+    for o in operands {
+        let (w, m, name) = match o {
+            Operand::Constant { value, width } => (*width, u128::from(*value), None),
+            Operand::Typed { ty, width, .. } => (*width, (1u128 << (8 * width)) - 1, Some(ty)),
+            Operand::Unknown { .. } => return Verdict::UnknownTypes,
+        };
+        if w > width {
+            width = w;
+            step_type = name.cloned().unwrap_or_else(|| "size_t".into());
+        } else if w == width
+            && let Some(n) = name
+            && step_type == "int"
         {
-            all_caps = false;
+            step_type = n.clone();
         }
-        word.clear();
-        if matches!(c, '-' | '.' | '[') {
-            return false; // field access, subscript: a variable
+        max = max.saturating_mul(m);
+        let limit = (1u128 << (8 * width)) - 1;
+        if max > limit {
+            return Verdict::CanOverflow {
+                computed_in: step_type,
+                width,
+            };
         }
     }
-    all_caps
+    Verdict::TypeSafe
 }
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for call in &cx.function.calls {
-        let Some(a) = alloc::allocator(cx, call) else {
+        let Some(p) = classify(cx, call) else {
             continue;
         };
-        if a.count_arg.is_some() {
-            continue;
-        }
-        let Some(instead) = replacement(&call.callee) else {
+        let Verdict::CanOverflow { computed_in, width } = &p.verdict else {
             continue;
         };
-        let Some(text) = a.size_arg.and_then(|i| call.args().get(i)) else {
-            continue;
-        };
-        let Some(factors) = product_factors(text) else {
-            continue;
-        };
-        let variable: Vec<&String> = factors.iter().filter(|f| !is_constant(cx, f)).collect();
-        if variable.is_empty() {
-            continue;
-        }
-        // `n * sizeof(u8)`: multiplying one variable by 1 cannot overflow.
-        if variable.len() == 1 {
-            let constants: Option<u64> = factors
-                .iter()
-                .filter(|f| !variable.contains(f))
-                .try_fold(1u64, |acc, f| acc.checked_mul(alloc::eval(cx, f)?));
-            if constants == Some(1) {
-                continue;
-            }
-        }
-        let which = variable
+        let why = p
+            .operands
             .iter()
-            .map(|f| format!("`{}`", short(f)))
+            .filter_map(|o| match o {
+                Operand::Typed { text, ty, width } => {
+                    Some(format!("`{}` is `{ty}` ({} bits)", short(text), width * 8))
+                }
+                _ => None,
+            })
             .collect::<Vec<_>>()
-            .join(" and ");
+            .join(", ");
         out.push(Diagnostic {
             message: format!(
-                "`{}()` size `{}` multiplies by the non-constant {which}: the product can overflow and allocate too little",
+                "`{}()` size `{}` can overflow: {why}, and the product is computed in `{computed_in}` ({} bits), so large values wrap and allocate too little",
                 call.callee,
-                short(text)
+                short(&p.text),
+                width * 8
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            help: Some(format!("use {instead}, which fails on overflow (or array_size()/size_mul() from <linux/overflow.h>)")),
+            help: Some(format!(
+                "use {}, which fails on overflow (or size_mul() from <linux/overflow.h>)",
+                p.instead
+            )),
             ..cx.finding(&INFO, call)
         });
     }

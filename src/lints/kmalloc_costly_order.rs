@@ -11,6 +11,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "kmalloc of a constant size above PAGE_ALLOC_COSTLY_ORDER (> 32 KiB), likely to fail under fragmentation",
     doc: include_str!("../../lints/kmalloc-costly-order.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
@@ -30,6 +31,12 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         // DMA-zone flags say the buffer must be physically contiguous: no kvmalloc.
         if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma)
             && (set.intersects(d) || set.intersects(d32))
+        {
+            continue;
+        }
+        // Handed to a device for DMA here: it must be contiguous, kvmalloc is no option.
+        if let Some(p) = call.assigned_to().map(alloc::pointer_key)
+            && alloc::uses(cx, &p, |callee| cx.knowledge.is_dma_handoff(callee)).is_some()
         {
             continue;
         }

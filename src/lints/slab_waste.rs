@@ -3,6 +3,8 @@
 use super::alloc::{self, size_desc};
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::Call;
+use crate::knowledge::Allocator;
 use crate::target::{Bucket, waste};
 
 pub const INFO: LintInfo = LintInfo {
@@ -11,6 +13,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "kmalloc of a constant size that rounds up to a much larger slab class or page block",
     doc: include_str!("../../lints/slab-waste.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// Flag when the waste is at least this share of the request (per mille)…
@@ -38,10 +41,28 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let Some(actual) = bucket.bytes() else {
             continue;
         };
+        // Above the costly order, kmalloc-costly-order reports the site (once per site).
+        if let Bucket::Pages { order, .. } = bucket
+            && order > t.costly_order
+        {
+            continue;
+        }
         let (wasted, permille) = waste(size, actual);
         if wasted < MIN_WASTE_BYTES || permille < MIN_WASTE_PERMILLE {
             continue;
         }
+        let pointer = call.assigned_to().map(alloc::pointer_key);
+        // A scratch buffer freed before the function returns wastes nothing that lasts.
+        if let Some(p) = &pointer
+            && alloc::uses(cx, p, |callee| cx.knowledge.free_families(callee).is_some()).is_some()
+        {
+            continue;
+        }
+        // Waste matters when it is multiplied: one probe-time object rounding up costs a
+        // few hundred bytes once. Without evidence of many objects, say nothing.
+        let Some(many) = multiplicity(cx, call, a, pointer.as_deref()) else {
+            continue;
+        };
         let served = match bucket {
             Bucket::Slab(c) => format!("the kmalloc-{} cache ({c}-byte objects)", class_name(c)),
             Bucket::Pages { order, bytes } => {
@@ -51,23 +72,32 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             }
             Bucket::TooLarge => continue,
         };
+        let contiguous = pointer
+            .as_deref()
+            .and_then(|p| alloc::uses(cx, p, |callee| cx.knowledge.is_dma_handoff(callee)));
         let help = match bucket {
             Bucket::Slab(_) => {
                 let below = t.kmalloc_classes.iter().rev().find(|&&c| c < size).copied();
                 let trim = below
-                    .map(|b| format!("trim the request to {b} bytes (the next class down) or "))
+                    .map(|b| format!("; if the size is not fixed by a hardware or protocol layout, trim it to {b} bytes (the next class down) or grow it to use the slack"))
                     .unwrap_or_default();
                 format!(
-                    "{trim}grow it to use the {actual} bytes; for many objects of this size, a dedicated kmem_cache (kmem_cache_create) packs them without rounding"
+                    "a dedicated kmem_cache (kmem_cache_create) packs objects of this size without rounding{trim}"
                 )
             }
-            _ => format!(
-                "size the buffer to use the whole {actual}-byte block, or use kvmalloc()/vmalloc(), which allocate page by page"
-            ),
+            _ => match contiguous {
+                Some(c) => format!(
+                    "size the buffer to use the whole {actual}-byte block (it is handed to `{}()` at line {} for DMA, so it must stay physically contiguous)",
+                    c.callee, c.span.line
+                ),
+                None => format!(
+                    "size the buffer to use the whole {actual}-byte block, or use kvmalloc()/vmalloc(), which allocate page by page, unless it must be physically contiguous (DMA)"
+                ),
+            },
         };
         out.push(Diagnostic {
             message: format!(
-                "`{}()` of {} ({size} bytes) is served from {served}: {wasted} bytes wasted, {}.{} % of the request",
+                "`{}()` of {} ({size} bytes) is served from {served}: {wasted} bytes wasted, {}.{} % of the request, {many}",
                 call.callee,
                 size_desc(call, a),
                 permille / 10,
@@ -79,6 +109,32 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ..cx.finding(&INFO, call)
         });
     }
+}
+
+/// Why this allocation is one of many, if anything says so: in a loop, in a hot path
+/// (non-blocking flags: interrupt or softirq), or linked into a collection here.
+fn multiplicity(
+    cx: &FunctionCx,
+    call: &Call,
+    a: &Allocator,
+    pointer: Option<&str>,
+) -> Option<String> {
+    if call.in_loop() {
+        return Some("for every iteration of a loop".into());
+    }
+    if let Some((set, text)) = alloc::flags(cx, call, a)
+        && !set.intersects(cx.knowledge.sleep_bit)
+    {
+        return Some(format!(
+            "on a hot path (`{text}`: called where it cannot sleep, once per event)"
+        ));
+    }
+    let p = pointer?;
+    let linked = alloc::uses(cx, p, |callee| cx.knowledge.is_collection_insert(callee))?;
+    Some(format!(
+        "once per object linked by `{}()` at line {}",
+        linked.callee, linked.span.line
+    ))
 }
 
 /// `kmalloc-192`, `kmalloc-8k`.

@@ -20,6 +20,9 @@ use crate::knowledge::{GuardOp, Knowledge};
 pub const MAX_NESTING: usize = 200;
 /// Longest argument text kept; longer arguments are cut (and then evaluate as unknown).
 pub const MAX_ARG_TEXT: usize = 240;
+/// Declarations remembered per function for size operand types (a generated function
+/// with more locals keeps the first ones).
+const MAX_DECLARED: usize = 512;
 
 pub fn extract(
     path: &str,
@@ -439,6 +442,12 @@ fn function<'a>(
     // `irqreturn_t f(int irq, void *data)`: an IRQ handler's shape.
     atomic_signature |= param_names.len() == 2 && param_names[0] == "irq";
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
+    if let Some(list) = fdecl.field("parameters") {
+        let mut cursor = list.walk();
+        for p in list.named_children(&mut cursor) {
+            builder.note_declaration(p);
+        }
+    }
     let start = builder.new_node(NodeKind::Nop);
     debug_assert_eq!(start, ENTRY);
     let exit = builder.new_node(NodeKind::Nop);
@@ -536,6 +545,9 @@ struct CfgBuilder<'a> {
     cond_ids: HashMap<String, u32>,
     /// The simple conditions of the enclosing branches, innermost last.
     cond_stack: Vec<Option<(u32, bool)>>,
+    /// Declared types of the parameters and of the locals declared so far (name, type
+    /// as written with `*` for pointers), read for allocation size operands only.
+    declared: Vec<(String, String)>,
 }
 
 impl<'a> CfgBuilder<'a> {
@@ -573,6 +585,7 @@ impl<'a> CfgBuilder<'a> {
             reassigned_params: 0,
             cond_ids: HashMap::default(),
             cond_stack: Vec::new(),
+            declared: Vec::new(),
         }
     }
 
@@ -824,6 +837,14 @@ impl<'a> CfgBuilder<'a> {
                     .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
                     .collect(),
             );
+            if self.knowledge.allocator(&call.callee).is_some() {
+                // Allocated once per loop iteration: many objects (slab-waste).
+                if self.jumps.iter().any(|(_, cont)| cont.is_some()) {
+                    call.set_in_loop();
+                }
+                let types = self.operand_types(call.args());
+                call.set_operand_types(types);
+            }
             // Where the result goes, for calls of known APIs (allocations, frees).
             if let Some(t) = target {
                 call.set_assigned_to(match t.kind_str() {
@@ -841,6 +862,72 @@ impl<'a> CfgBuilder<'a> {
         idx
     }
 
+    /// Records the names a declaration (or parameter declaration) introduces, with
+    /// their declared type: `u32 *p, n;` gives (`p`, `u32 *`) and (`n`, `u32`).
+    fn note_declaration(&mut self, decl: Node<'a>) {
+        if self.declared.len() >= MAX_DECLARED {
+            return;
+        }
+        let Some(ty) = decl.field("type") else {
+            return;
+        };
+        let mut base = clean_text(&self.original[ty.byte_range()], 80);
+        // `unsigned int n` parses as a sized type specifier; `const u32` keeps `u32`.
+        for q in ["const ", "volatile ", "static "] {
+            if let Some(rest) = base.strip_prefix(q) {
+                base = rest.to_string();
+            }
+        }
+        self.cursor.reset(decl);
+        let declarators: Vec<Node> = decl
+            .children_by_field_name("declarator", &mut self.cursor)
+            .collect();
+        for mut d in declarators {
+            let mut ty = base.clone();
+            for _ in 0..8 {
+                match d.kind_str() {
+                    "init_declarator" => {}
+                    "pointer_declarator" => ty.push_str(" *"),
+                    "array_declarator" => ty.push_str(" []"),
+                    "identifier" => break,
+                    _ => {
+                        ty.push_str(" ?");
+                        break;
+                    }
+                }
+                match d.field("declarator") {
+                    Some(n) => d = n,
+                    None => break,
+                }
+            }
+            if d.kind_str() == "identifier" {
+                let name = text(d, self.src).to_string();
+                self.declared.retain(|(n, _)| *n != name);
+                self.declared.push((name, ty));
+            }
+        }
+    }
+
+    /// The declared types of the identifiers a size argument mentions (innermost
+    /// declaration so far), for the overflow lints.
+    fn operand_types(&self, args: &[String]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for arg in args.iter().filter(|a| a.contains('*')) {
+            for word in arg.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if word.is_empty()
+                    || word.starts_with(|c: char| c.is_ascii_digit())
+                    || out.iter().any(|(n, _)| n == word)
+                {
+                    continue;
+                }
+                if let Some((n, t)) = self.declared.iter().rev().find(|(n, _)| n == word) {
+                    out.push((n.clone(), t.clone()));
+                }
+            }
+        }
+        out
+    }
+
     /// Whether later stages read this call's arguments. Keeping them for every call of
     /// a `drivers/` tree would cost hundreds of MB, so only these are kept: known APIs,
     /// guards, and calls whose arguments mention GFP flags or a `gfp_t` parameter.
@@ -851,6 +938,9 @@ impl<'a> CfgBuilder<'a> {
             || self.knowledge.free_families(callee).is_some()
             || self.knowledge.entry_registration(callee).is_some()
             || self.knowledge.initialises_callback_object(callee)
+            || self.knowledge.is_collection_insert(callee)
+            || self.knowledge.is_dma_handoff(callee)
+            || self.knowledge.memory_family(callee).is_some()
         {
             return true;
         }
@@ -895,7 +985,10 @@ impl<'a> CfgBuilder<'a> {
                     });
                 if ends { None } else { after }
             }
-            "declaration" => self.expression(node, cur),
+            "declaration" => {
+                self.note_declaration(node);
+                self.expression(node, cur)
+            }
             "if_statement" => self.if_statement(node, cur, d),
             "while_statement" => {
                 let head = self.append(cur, NodeKind::Nop);

@@ -4,7 +4,7 @@ int rx_setup(struct rx *rx, int n)
 {
 	rx->ring = kmalloc(RX_RING_BYTES, GFP_KERNEL); /* expect: kmalloc-costly-order */
 	rx->stats = kzalloc(SZ_64K, GFP_KERNEL); /* expect: kmalloc-costly-order */
-	rx->log = kzalloc(40000, GFP_KERNEL); /* expect: kmalloc-costly-order, slab-waste */
+	rx->log = kzalloc(40000, GFP_KERNEL); /* expect: kmalloc-costly-order */
 	rx->map = kcalloc(RX_DESCS, 32, GFP_KERNEL); /* expect: kmalloc-costly-order */
 	/* Order 3 (32 KiB) is the costly order itself: fine. */
 	rx->small = kmalloc(SZ_32K, GFP_KERNEL);
@@ -13,5 +13,23 @@ int rx_setup(struct rx *rx, int n)
 	/* Unknown sizes. */
 	rx->var = kmalloc(n * SZ_64K, GFP_KERNEL); /* expect: alloc-size-overflow */
 	rx->kv = kvmalloc(SZ_1M, GFP_KERNEL);
+	return 0;
+}
+
+/* A transfer buffer handed to the device: it must stay contiguous. */
+int rx_urb_setup(struct rx *rx, struct urb *urb)
+{
+	u8 *buf = kmalloc(SZ_64K, GFP_KERNEL);
+
+	usb_fill_bulk_urb(urb, rx->udev, rx->pipe, buf, SZ_64K, rx_done, rx);
+	return 0;
+}
+
+/* The same buffer kept for the CPU only: flagged. */
+int rx_log_setup(struct rx *rx)
+{
+	u8 *buf = kmalloc(SZ_64K, GFP_KERNEL); /* expect: kmalloc-costly-order */
+
+	rx->cpu_log = buf;
 	return 0;
 }
