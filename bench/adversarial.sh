@@ -11,6 +11,7 @@
 # Shapes: suppression comments (one per line), distinct locks released without being
 # taken, distinct locks held, many marks on one line, a dense file of small functions
 # (memory per byte), and an exclude glob with 11 `*` against long file names.
+# SHAPES="held dense" picks shapes; GFPLINT=path picks the binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -68,7 +69,7 @@ EOF
 }
 
 printf '%-16s %9s %10s %9s %10s %7s\n' shape size bytes wall_s peak_MiB factor
-for shape in suppressions unlocks held one-line-marks dense glob; do
+for shape in ${SHAPES:-suppressions unlocks held one-line-marks dense glob}; do
   prev=""
   for n in "${SIZES[@]}"; do
     dir=$(gen "$shape" "$n")
