@@ -17,6 +17,7 @@ pub mod facts;
 pub mod gfp;
 pub mod knowledge;
 pub mod lints;
+pub mod lsp;
 pub mod parse;
 pub mod program;
 pub mod report;
@@ -89,7 +90,124 @@ pub fn check_paths(paths: &[String], options: &Options) -> Outcome {
 
 /// Checks the given files (already discovered); `errors` are discovery problems to
 /// report alongside.
-pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Options) -> Outcome {
+pub fn check_files(files: &[String], errors: Vec<FileError>, options: &Options) -> Outcome {
+    check_files_with(files, errors, options, None, |_, _| ()).0
+}
+
+/// What a long-lived process (the language server) keeps between runs: the unsaved
+/// text of open editor buffers, analysed instead of the files on disk, and the
+/// per-file results (facts and lock states) of earlier runs, reused while a file's
+/// text (buffers) or length and modification time (files on disk) are unchanged.
+#[derive(Default)]
+pub struct Workspace {
+    /// Buffer text by path, spelt as in the file list given to `check_files_with`.
+    pub overlay: HashMap<String, String>,
+    memo: std::sync::Mutex<HashMap<String, Memo>>,
+}
+
+/// A file's per-file results and what they were computed from.
+struct Memo {
+    stamp: Stamp,
+    /// The lock wrappers from other files it was analysed with (`""`: none).
+    extra: String,
+    facts: facts::FileFacts,
+    locks: Vec<context::LockStates>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    Text(u64),
+    Disk(u64, Option<std::time::SystemTime>),
+}
+
+impl Workspace {
+    /// Forgets the per-file results (after a configuration change: the knowledge
+    /// they were computed with may differ).
+    pub fn forget(&self) {
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.clear();
+        }
+    }
+
+    fn stamp(&self, path: &str) -> Option<Stamp> {
+        match self.overlay.get(path) {
+            Some(text) => Some(Stamp::Text(parse::source_hash(text.as_bytes()))),
+            None => std::fs::metadata(path)
+                .ok()
+                .map(|m| Stamp::Disk(m.len(), m.modified().ok())),
+        }
+    }
+
+    /// `analyse_locally`, from the buffer when there is one, through the memo.
+    fn analyse(
+        &self,
+        path: &str,
+        knowledge: &Knowledge,
+        extra: &HashMap<String, context::lockstate::LockEffect>,
+    ) -> LocalResult {
+        let extra_key = if extra.is_empty() {
+            String::new()
+        } else {
+            let mut sorted: Vec<_> = extra.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            format!("{sorted:?}")
+        };
+        // Wrapper-dependent results are kept under their own key, so a file's plain
+        // result (stage 1) and its result with wrappers (stage 2) do not evict each
+        // other.
+        let key = if extra.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}\0extra")
+        };
+        let stamp = self.stamp(path);
+        if let (Some(stamp), Ok(memo)) = (stamp, self.memo.lock())
+            && let Some(m) = memo.get(&key)
+            && m.stamp == stamp
+            && m.extra == extra_key
+        {
+            return Ok((m.facts.clone(), m.locks.clone()));
+        }
+        let result = match self.overlay.get(path) {
+            Some(text) => parse::facts_from_bytes(path, text.as_bytes().to_vec(), knowledge)
+                .map(|facts| local_stage(facts, knowledge, extra)),
+            None => analyse_locally(path, knowledge, extra),
+        };
+        if let (Some(stamp), Ok((facts, locks)), Ok(mut memo)) = (stamp, &result, self.memo.lock())
+        {
+            memo.insert(
+                key,
+                Memo {
+                    stamp,
+                    extra: extra_key,
+                    facts: facts.clone(),
+                    locks: locks.clone(),
+                },
+            );
+        }
+        result
+    }
+}
+
+/// `check_files` for a long-lived process: with a `workspace`, buffers are analysed
+/// instead of files and per-file results are reused; `inspect` runs on the
+/// whole-program view and context after the fixpoints (the language server's hover
+/// text comes from there), its result returned beside the outcome.
+pub fn check_files_with<T: Send>(
+    files: &[String],
+    mut errors: Vec<FileError>,
+    options: &Options,
+    workspace: Option<&Workspace>,
+    inspect: impl FnOnce(&program::Program, &context::Analysis) -> T + Send,
+) -> (Outcome, Option<T>) {
+    let local = |path: &str,
+                 knowledge: &Knowledge,
+                 extra: &HashMap<String, context::lockstate::LockEffect>| {
+        match workspace {
+            Some(w) => w.analyse(path, knowledge, extra),
+            None => analyse_locally(path, knowledge, extra),
+        }
+    };
     let knowledge: &Knowledge = match &options.knowledge {
         Some(k) => k,
         None => Knowledge::builtin(),
@@ -103,10 +221,13 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     {
         Ok(pool) => pool,
         Err(e) => {
-            return Outcome {
-                fatal: Some(format!("cannot start {jobs} worker threads: {e}")),
-                ..Outcome::default()
-            };
+            return (
+                Outcome {
+                    fatal: Some(format!("cannot start {jobs} worker threads: {e}")),
+                    ..Outcome::default()
+                },
+                None,
+            );
         }
     };
     let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
@@ -125,7 +246,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let parsed: Vec<LocalResult> = files
             .par_iter()
             .map(|path| {
-                let r = analyse_locally(path, knowledge, &HashMap::new());
+                let r = local(path, knowledge, &HashMap::new());
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
                 }
@@ -161,7 +282,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         }
         let redone: Vec<(usize, LocalResult)> = redo
             .into_par_iter()
-            .map(|(fi, extra)| (fi, analyse_locally(&all_facts[fi].path, knowledge, &extra)))
+            .map(|(fi, extra)| (fi, local(&all_facts[fi].path, knowledge, &extra)))
             .collect();
         for (fi, r) in redone {
             // The file was read a moment ago; if it changed meanwhile, keep the first
@@ -182,6 +303,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let program = program::Program::build(&all_facts, knowledge);
         let analysis = context::Analysis::run(&program, locks);
         lap("whole-program context (summaries, fixpoints)");
+        let inspected = inspect(&program, &analysis);
         // Stage 4, parallel: lints per function.
         let reported = reported_files(&all_facts, options.report_only.as_deref());
         // Lints enabled by name run at least as warnings.
@@ -230,7 +352,9 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 }
             }
         }
-        let sources = report::sources::load(&diagnostics, &hashes, &mut errors);
+        let no_overlay = HashMap::new();
+        let overlay = workspace.map_or(&no_overlay, |w| &w.overlay);
+        let sources = report::sources::load_with(&diagnostics, &hashes, overlay, &mut errors);
         let mut outcome = Outcome {
             root: root.clone(),
             files_scanned: all_facts.len(),
@@ -245,7 +369,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         outcome.errors = errors;
         sort_diagnostics(&mut outcome.diagnostics);
         baseline::assign(&mut outcome.diagnostics, &root, &outcome.sources);
-        outcome
+        (outcome, Some(inspected))
     })
 }
 
@@ -277,14 +401,22 @@ fn analyse_locally(
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
 ) -> LocalResult {
-    let mut facts = parse::analyse_file(path, knowledge)?;
+    let facts = parse::analyse_file(path, knowledge)?;
+    Ok(local_stage(facts, knowledge, extra))
+}
+
+/// Lock states of a file's functions, then its CFGs dropped (see `analyse_locally`).
+fn local_stage(
+    mut facts: facts::FileFacts,
+    knowledge: &Knowledge,
+    extra: &HashMap<String, context::lockstate::LockEffect>,
+) -> (facts::FileFacts, Vec<context::LockStates>) {
     let locks = context::local::file_locks(&facts, knowledge, extra);
     context::local::drop_cfgs(&mut facts);
     // What is kept for the whole run was allocated interleaved with what was just
     // freed (CFGs, intermediate strings); copying it packs it into fresh pages so the
     // allocator can return the old ones (-N MB peak on drivers/, see README).
-    let (facts, locks) = (facts.clone(), locks.clone());
-    Ok((facts, locks))
+    (facts.clone(), locks.clone())
 }
 
 /// Files that call a lock wrapper defined in another file, with those wrappers' effects.

@@ -48,6 +48,8 @@ enum Command {
         /// The lint's name, e.g. atomic-sleeping-gfp.
         lint: String,
     },
+    /// Run the language server on stdin/stdout (editors start it; see README).
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -109,6 +111,13 @@ fn main() -> ExitCode {
             }
             print_out(&text).unwrap_or(ExitCode::SUCCESS)
         }
+        Command::Lsp => match gfplint::lsp::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("gfplint: error: lsp: {}", escape::text(&e));
+                ExitCode::from(1)
+            }
+        },
         Command::Explain { lint } => match gfplint::lints::lint_info(&lint) {
             Some(info) => print_out(info.doc).unwrap_or(ExitCode::SUCCESS),
             None => {
