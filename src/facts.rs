@@ -210,6 +210,9 @@ pub(crate) struct CallExtra {
     /// Declared types of the identifiers in a product size argument (allocator calls
     /// only): (name, type as written, `*` for pointers).
     operand_types: Vec<(String, String)>,
+    /// Values assigned to those identifiers before the call, in the function (`?`
+    /// for an assignment that is not a plain `=`).
+    operand_values: Vec<(String, String)>,
 }
 
 impl Call {
@@ -245,6 +248,22 @@ impl Call {
                 .find(|(n, _)| n == name)
                 .map(|(_, t)| t.as_str())
         })
+    }
+
+    /// The values assigned to identifier `name` of a size argument before the call
+    /// (kept for allocator calls); empty for a parameter that is never assigned.
+    pub fn operand_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> {
+        self.extra
+            .iter()
+            .flat_map(|e| e.operand_values.iter())
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_operand_values(&mut self, values: Vec<(String, String)>) {
+        if !values.is_empty() {
+            self.extra_mut().operand_values = values;
+        }
     }
 
     pub fn set_in_loop(&mut self) {

@@ -33,6 +33,8 @@ struct RawApi {
     dma_handoff: RawNames,
     #[serde(default)]
     memory_family: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    family_free: HashMap<String, String>,
     entry_field: Vec<RawEntryField>,
     sleeping: Vec<RawSleeping>,
 }
@@ -212,6 +214,8 @@ pub struct Knowledge {
     /// Functions that are not allocators (no size or GFP argument to judge) but
     /// return memory of an allocator family (`memdup_user` → kmalloc), for free tracking.
     memory_family: HashMap<String, String>,
+    /// The free that pairs with each allocator family (`kmalloc` → `kfree()`).
+    family_free: HashMap<String, String>,
     /// Calls that initialise a callback object (derived from `entry_fields`).
     initialisers: FxHashSet<String>,
     callback_param_types: Vec<String>,
@@ -385,6 +389,7 @@ impl Knowledge {
                 .into_iter()
                 .flat_map(|(family, names)| names.into_iter().map(move |n| (n, family.clone())))
                 .collect(),
+            family_free: raw.family_free,
             callback_param_types: raw.callback_param_types.names,
             sleeps_outside_interrupt_only,
         }
@@ -536,6 +541,13 @@ impl Knowledge {
     /// The allocator family of the memory a non-allocator returns (`memdup_user`).
     pub fn memory_family(&self, callee: &str) -> Option<&str> {
         self.memory_family.get(callee).map(String::as_str)
+    }
+
+    /// The free that pairs with an allocator family, for help texts.
+    pub fn family_free(&self, family: &str) -> &str {
+        self.family_free
+            .get(family)
+            .map_or("the matching free", String::as_str)
     }
 
     /// Whether a call hands a buffer to a device for DMA (`usb_fill_bulk_urb`).

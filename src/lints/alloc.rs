@@ -16,12 +16,31 @@ pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
     consteval::eval(text, &env)
 }
 
-/// Whether `name` is a macro whose value mentions `sizeof` (so has type `size_t`).
-pub fn define_mentions_sizeof(cx: &FunctionCx, name: &str) -> bool {
+/// Whether a constant expression has a 64-bit type: it mentions `sizeof`, a target
+/// constant (`PAGE_SIZE` is `unsigned long`), or a literal with an `L` suffix,
+/// directly or through the macros it names.
+pub fn constant_is_long(cx: &FunctionCx, text: &str) -> bool {
     use crate::consteval::Env;
     let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
-    env.define(name.trim())
-        .is_some_and(|v| v.contains("sizeof"))
+    let mut pending = vec![text.to_string()];
+    for _ in 0..16 {
+        let Some(t) = pending.pop() else {
+            return false;
+        };
+        for word in t.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if word == "sizeof"
+                || word.starts_with(|c: char| c.is_ascii_digit())
+                    && word.trim_end_matches(['u', 'U']).ends_with(['l', 'L'])
+                || !cx.knowledge.constants.contains_key(word) && env.constant(word).is_some()
+            {
+                return true;
+            }
+            if let Some(v) = env.define(word) {
+                pending.push(v.to_string());
+            }
+        }
+    }
+    false
 }
 
 /// A direct call to a known allocator.
@@ -255,18 +274,4 @@ pub fn freed_pointers<'k>(cx: &FunctionCx<'k>) -> Vec<Freed<'k>> {
             })
         })
         .collect()
-}
-
-/// The allocator that pairs with each family, for help texts.
-pub fn matching_free(family: &str) -> &'static str {
-    match family {
-        "kmalloc" => "kfree()",
-        "vmalloc" => "vfree()",
-        "kvmalloc" => "kvfree()",
-        "pages" => "free_pages()/__free_pages()",
-        "pages_exact" => "free_pages_exact()",
-        "kmem_cache" => "kmem_cache_free()",
-        "devm" => "devm_kfree()",
-        _ => "the matching free",
-    }
 }

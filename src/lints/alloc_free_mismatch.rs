@@ -2,7 +2,7 @@
 //! (vmalloc memory with kfree, kmalloc memory with vfree, …), tracked through local
 //! variables and, across functions and files, through struct fields.
 
-use super::alloc::{self, Origin, matching_free};
+use super::alloc::{self, Origin};
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 
@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "memory freed by the wrong family's free (vmalloc memory with kfree, kmalloc memory with vfree, ...)",
     doc: include_str!("../../lints/alloc-free-mismatch.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// Families this lint pairs (devm memory is `devm-free`'s).
@@ -26,7 +27,11 @@ const FAMILIES: &[&str] = &[
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for f in alloc::freed_pointers(cx) {
-        if !FAMILIES.contains(&f.origin.family) || f.accepts.iter().any(|a| a == f.origin.family) {
+        // A free outside these families (a DMA free) is another lint's.
+        if !FAMILIES.contains(&f.origin.family)
+            || f.accepts.iter().any(|a| a == f.origin.family)
+            || !f.accepts.iter().any(|a| FAMILIES.contains(&a.as_str()))
+        {
             continue;
         }
         // kvmalloc() of at most a page never falls back to vmalloc (mm/util.c
@@ -72,7 +77,7 @@ fn diagnostic(
         ),
         labels,
         notes: Vec::new(),
-        help: Some(format!("free it with {}", matching_free(origin.family))),
+        help: Some(format!("free it with {}", cx.knowledge.family_free(origin.family))),
         ..cx.finding(&INFO, call)
     }
 }

@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "open-coded `n * size` allocation size (not shown to overflow): prefer kmalloc_array/kcalloc/array_size",
     doc: include_str!("../../lints/alloc-size-arith.md"),
     enabled_by_default: false,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

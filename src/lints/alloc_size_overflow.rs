@@ -17,6 +17,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "allocation size `n * size` whose operand types let the product overflow: use kmalloc_array/kcalloc/array_size",
     doc: include_str!("../../lints/alloc-size-overflow.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// The overflow-checked replacement of each single-size allocator.
@@ -38,6 +39,10 @@ pub fn replacement(callee: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The size assumed for a `sizeof` the evaluator cannot compute: no real kernel
+/// object type is this large.
+const MAX_OBJECT_SIZE: u64 = 1 << 24;
 
 /// One factor of a size product, as C sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,16 +138,17 @@ fn operand(cx: &FunctionCx, call: &Call, factor: &str, cast: Option<&str>) -> Op
                 value,
                 width: size_t,
             },
-            // An object's size: below 4 GiB on any real type.
+            // An object's size: below 16 MiB on any real kernel type.
             None => Operand::Constant {
-                value: u64::from(u32::MAX),
+                value: MAX_OBJECT_SIZE,
                 width: size_t,
             },
         };
     }
     if let Some(value) = alloc::eval(cx, f) {
-        // A macro that expands to a `sizeof` has type `size_t`.
-        let width = if alloc::define_mentions_sizeof(cx, f) || value > i32::MAX as u64 {
+        // A macro that expands to a `sizeof`, an `UL` constant or `PAGE_SIZE` has type
+        // `size_t`/`unsigned long`.
+        let width = if alloc::constant_is_long(cx, f) || value > i32::MAX as u64 {
             size_t
         } else {
             4
@@ -160,6 +166,23 @@ fn operand(cx: &FunctionCx, call: &Call, factor: &str, cast: Option<&str>) -> Op
         .split(['+', '-'])
         .skip(1)
         .all(|r| alloc::eval(cx, r.trim()).is_some());
+    // A local assigned only constants before the call (`size = ARRAY_SIZE(tbl);`)
+    // is bounded by the largest of them.
+    if let Some(b) = base.filter(|_| rest_constant && cast.is_none()) {
+        let mut values = call.operand_values(b).peekable();
+        if values.peek().is_some() {
+            let bound = values.try_fold(0u64, |max, v| alloc::eval(cx, v).map(|n| max.max(n)));
+            if let (Some(value), Some(width)) = (
+                bound,
+                call.operand_type(b).and_then(|t| integer_width(cx, t)),
+            ) {
+                return Operand::Constant {
+                    value: value.saturating_add(1),
+                    width,
+                };
+            }
+        }
+    }
     let ty = cast.map(str::to_string).or_else(|| {
         base.filter(|_| rest_constant)
             .and_then(|b| call.operand_type(b))

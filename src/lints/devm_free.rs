@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "devm_ memory freed with kfree/vfree: double free when the device detaches",
     doc: include_str!("../../lints/devm-free.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

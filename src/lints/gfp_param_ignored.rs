@@ -13,6 +13,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "function takes a gfp_t parameter but allocates with a hard-coded sleeping flag",
     doc: include_str!("../../lints/gfp-param-ignored.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// Calls that show the function decides on its own whether it may block; then a

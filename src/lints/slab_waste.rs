@@ -13,6 +13,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "kmalloc of a constant size that rounds up to a much larger slab class or page block",
     doc: include_str!("../../lints/slab-waste.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// Flag when the waste is at least this share of the request (per mille)…

@@ -548,6 +548,9 @@ struct CfgBuilder<'a> {
     /// Declared types of the parameters and of the locals declared so far (name, type
     /// as written with `*` for pointers), read for allocation size operands only.
     declared: Vec<(String, String)>,
+    /// Assignments to plain names so far (name, right-hand side; `?` for `+=`, `++`),
+    /// read for allocation size operands only.
+    assignments: Vec<(String, String)>,
 }
 
 impl<'a> CfgBuilder<'a> {
@@ -586,6 +589,7 @@ impl<'a> CfgBuilder<'a> {
             cond_ids: HashMap::default(),
             cond_stack: Vec::new(),
             declared: Vec::new(),
+            assignments: Vec::new(),
         }
     }
 
@@ -675,6 +679,7 @@ impl<'a> CfgBuilder<'a> {
                     .filter(|a| a.kind_str() == "identifier")
             {
                 self.note_param_assignment(arg);
+                self.note_assignment(arg, None);
             }
             match kind {
                 "call_expression" => {
@@ -696,6 +701,10 @@ impl<'a> CfgBuilder<'a> {
                     self.field_callback(node, left);
                     if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
                         self.note_param_assignment(l);
+                        let plain = node
+                            .field("operator")
+                            .is_some_and(|o| text(o, self.src) == "=");
+                        self.note_assignment(l, node.field("right").filter(|_| plain));
                     }
                     if let Some(r) = node.field("right") {
                         stack.push((r, false, left));
@@ -706,6 +715,9 @@ impl<'a> CfgBuilder<'a> {
                 }
                 "init_declarator" => {
                     let decl = node.field("declarator");
+                    if let Some(d) = decl.filter(|d| d.kind_str() == "identifier") {
+                        self.note_assignment(d, node.field("value"));
+                    }
                     if let Some(v) = node.field("value") {
                         stack.push((v, false, decl));
                     }
@@ -843,7 +855,14 @@ impl<'a> CfgBuilder<'a> {
                     call.set_in_loop();
                 }
                 let types = self.operand_types(call.args());
+                let values = self
+                    .assignments
+                    .iter()
+                    .filter(|(n, _)| types.iter().any(|(t, _)| t == n))
+                    .cloned()
+                    .collect();
                 call.set_operand_types(types);
+                call.set_operand_values(values);
             }
             // Where the result goes, for calls of known APIs (allocations, frees).
             if let Some(t) = target {
@@ -906,6 +925,20 @@ impl<'a> CfgBuilder<'a> {
                 self.declared.push((name, ty));
             }
         }
+    }
+
+    /// Records an assignment to a plain name: its right-hand side, or `?` when it is
+    /// not a plain `=` (or there are too many to keep).
+    fn note_assignment(&mut self, name: Node, value: Option<Node>) {
+        if self.assignments.len() >= 2 * MAX_DECLARED {
+            return;
+        }
+        let rhs = value.map_or_else(
+            || "?".to_string(),
+            |v| clean_text(&self.original[v.byte_range()], 80),
+        );
+        self.assignments
+            .push((text(name, self.src).to_string(), rhs));
     }
 
     /// The declared types of the identifiers a size argument mentions (innermost

@@ -48,3 +48,23 @@ int deref(struct dev *d, struct item ***ports)
 	d->x = kzalloc(sizeof **ports, GFP_KERNEL);
 	return 0;
 }
+
+/* PAGE_SIZE is unsigned long; a local assigned only constants is bounded by them;
+ * an unknown sizeof is an object's size, not 4 GiB. */
+int bounded(struct dev *d, int pages, u32 groups, bool big)
+{
+	unsigned int n = GROW_ENTRIES;
+	u32 len;
+
+	if (big)
+		len = 4096;
+	else
+		len = 512;
+	d->a = vzalloc(pages * PAGE_SIZE);
+	d->b = kmalloc(n * 16, GFP_KERNEL);
+	d->c = kmalloc(len * 2, GFP_KERNEL);
+	d->e = kzalloc(sizeof(*d) * GROW_ENTRIES * groups, GFP_KERNEL);
+	len += groups;
+	d->f = kmalloc(len * 2, GFP_KERNEL); /* expect: alloc-size-overflow */
+	return 0;
+}

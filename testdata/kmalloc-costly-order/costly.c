@@ -16,15 +16,6 @@ int rx_setup(struct rx *rx, int n)
 	return 0;
 }
 
-/* A transfer buffer handed to the device: it must stay contiguous. */
-int rx_urb_setup(struct rx *rx, struct urb *urb)
-{
-	u8 *buf = kmalloc(SZ_64K, GFP_KERNEL);
-
-	usb_fill_bulk_urb(urb, rx->udev, rx->pipe, buf, SZ_64K, rx_done, rx);
-	return 0;
-}
-
 /* The same buffer kept for the CPU only: flagged. */
 int rx_log_setup(struct rx *rx)
 {
