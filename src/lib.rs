@@ -301,6 +301,7 @@ pub fn check_files_with<T: Send>(
         lap("cross-file lock wrappers");
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
+        lap("whole-program index (calls, declarations)");
         let analysis = context::Analysis::run(&program, locks);
         lap("whole-program context (summaries, fixpoints)");
         let inspected = inspect(&program, &analysis);

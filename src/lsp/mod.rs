@@ -33,7 +33,7 @@ use crate::config::{Config, Level};
 use convert::Encoding;
 
 /// How long after the last keystroke a buffer is analysed.
-pub const DEBOUNCE: Duration = Duration::from_millis(200);
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
 /// How often `$/progress` reports are sent during a long run.
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 const PROGRESS_TOKEN: &str = "gfplint/analysis";
