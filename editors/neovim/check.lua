@@ -64,6 +64,18 @@ for _, r in pairs(hover or {}) do
   if r.result then out("== hover on nvim_probe\n" .. r.result.contents.value) end
 end
 
+-- HOVER=LINE:COL (1-based) hovers there too (e.g. on a function of the file).
+local hl, hc = (os.getenv("HOVER") or ""):match("(%d+):(%d+)")
+if hl then
+  local r = vim.lsp.buf_request_sync(0, "textDocument/hover", {
+    textDocument = { uri = vim.uri_from_bufnr(0) },
+    position = { line = tonumber(hl) - 1, character = tonumber(hc) - 1 },
+  }, 10000)
+  for _, x in pairs(r or {}) do
+    if x.result then out("== hover at " .. hl .. ":" .. hc .. "\n" .. x.result.contents.value) end
+  end
+end
+
 -- As vim.lsp.buf.code_action() does: the line's diagnostics back in LSP form.
 local lsp_diags = vim.lsp.diagnostic.get_line_diagnostics(0, n + 3)
 local actions = vim.lsp.buf_request_sync(0, "textDocument/codeAction", {
