@@ -129,6 +129,14 @@ impl Workspace {
         }
     }
 
+    /// Forgets the results of files no longer in `files` (deleted, or deselected).
+    pub fn retain(&self, files: &[String]) {
+        let keep: HashSet<&str> = files.iter().map(String::as_str).collect();
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.retain(|key, _| keep.contains(key.split('\0').next().unwrap_or(key)));
+        }
+    }
+
     fn stamp(&self, path: &str) -> Option<Stamp> {
         match self.overlay.get(path) {
             Some(text) => Some(Stamp::Text(parse::source_hash(text.as_bytes()))),

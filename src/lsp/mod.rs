@@ -231,6 +231,7 @@ fn analysis_thread(jobs: &Receiver<Job>, done: &Sender<Done>) {
             workspace.forget();
         }
         workspace.overlay = job.overlay;
+        workspace.retain(&job.files);
         let open = job.open;
         let (outcome, hovers) = crate::check_files_with(
             &job.files,
@@ -575,6 +576,10 @@ impl Server {
                 let Some(path) = self.path_for(&p.text_document.uri) else {
                     return;
                 };
+                // Only C sources are analysed (a client may send any file it opens).
+                if !crate::discover::is_c_source(Path::new(&path)) {
+                    return;
+                }
                 if !self.files.contains(&path) {
                     self.files.push(path.clone());
                 }
