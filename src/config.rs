@@ -90,6 +90,8 @@ pub struct Config {
     pub levels: BTreeMap<String, Level>,
     pub include: Vec<Glob>,
     pub exclude: Vec<Glob>,
+    /// `[files] default_exclude`: the walk's excludes, when the file replaces them.
+    pub default_exclude: Option<Vec<Glob>>,
     pub knowledge: ConfigKnowledge,
     pub target: TargetConfig,
 }
@@ -138,6 +140,9 @@ struct RawFiles {
     include: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    /// Replaces the walk's built-in excludes (`crate::walk::DEFAULT_EXCLUDES`); `[]`
+    /// turns them off.
+    default_exclude: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -265,7 +270,7 @@ impl Config {
             if crate::lints::lint_info(name.get_ref()).is_none() {
                 return Err(error(
                     name.span().start,
-                    format!("unknown lint `{}` (see `gfplint lints`)", name.get_ref()),
+                    crate::lints::unknown_lint(name.get_ref()),
                 ));
             }
             config.levels.insert(name.into_inner(), level);
@@ -278,6 +283,13 @@ impl Config {
                 let glob = Glob::new(g.get_ref()).map_err(|m| error(g.span().start, m))?;
                 out.push(glob);
             }
+        }
+        if let Some(list) = raw.files.default_exclude {
+            let mut globs = Vec::new();
+            for g in list {
+                globs.push(Glob::new(g.get_ref()).map_err(|m| error(g.span().start, m))?);
+            }
+            config.default_exclude = Some(globs);
         }
         // Each item is checked on its own against the built-in knowledge, so an error
         // points at the item.

@@ -112,7 +112,7 @@ pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
 /// Adds the `symlinks` found under `root` that point to a regular file inside `root`
 /// not already checked (`regular`: inode and path of the regular files found); names
 /// the others.
-fn follow_symlinks(
+pub(crate) fn follow_symlinks(
     root: &Path,
     symlinks: &[String],
     regular: &[(u64, String)],

@@ -28,6 +28,8 @@ pub struct FileFacts {
     pub functions: Vec<Function>,
     /// Number of ERROR and MISSING nodes tree-sitter produced (after the macro pre-pass).
     pub parse_errors: u32,
+    /// Line and column of the first ERROR or MISSING node, when there is one.
+    pub first_parse_error: Option<(u32, u32)>,
     /// Functions stored into callback fields (`.ndo_start_xmit = foo_xmit`,
     /// `urb->complete = foo_done`), wherever they are in the file. Only fields that
     /// the knowledge lists as atomic entry points are kept.
@@ -111,6 +113,8 @@ pub struct Suppression {
     pub span: Span,
     /// Whether the comment is alone on its line (it then covers the next line too).
     pub own_line: bool,
+    /// `allow-file(...)`: covers every line of the file.
+    pub file_wide: bool,
     pub lints: Vec<String>,
     /// Why the comment is malformed, if it is.
     pub error: Option<String>,
@@ -155,6 +159,12 @@ pub struct Function {
     /// The `gfp_t` parameters only (the only ones later stages read; keeping all
     /// would cost tens of MB on a drivers/ tree).
     pub params: Vec<Param>,
+    /// Names of parameters of a 64-bit integer type (`size_t len`, `u64 n`): factors
+    /// of a size product that can reach 2^64 on their own.
+    pub wide_params: Vec<String>,
+    /// Number of declared parameters (`u32::MAX` for a variadic function, or when the
+    /// declarator is unusual): a call with another argument count is not to it.
+    pub arity: u32,
     pub calls: Vec<Call>,
     pub cfg: Cfg,
     /// Its parameters make it an atomic-style callback (`struct timer_list *`, or
@@ -213,6 +223,8 @@ pub(crate) struct CallExtra {
     /// Values assigned to those identifiers before the call, in the function (`?`
     /// for an assignment that is not a plain `=`).
     operand_values: Vec<(String, String)>,
+    /// Arguments with a known value other than 0 (`3`, `FOO_SYNC`, `&obj`), by index.
+    consts: Vec<(u8, crate::values::Val)>,
 }
 
 impl Call {
@@ -290,6 +302,12 @@ impl Call {
         self.extra_mut().guard_class = Some(class);
     }
 
+    pub fn set_const_arg(&mut self, arg: usize, value: crate::values::Val) {
+        if arg < u8::MAX as usize {
+            self.extra_mut().consts.push((arg as u8, value));
+        }
+    }
+
     pub fn set_assigned_to(&mut self, target: String) {
         self.extra_mut().assigned_to = Some(target);
     }
@@ -325,15 +343,21 @@ impl ParamArgs {
 }
 
 impl Call {
-    /// What a literal argument says about `arg`: Some(true) non-zero, Some(false) zero.
-    pub fn literal_arg(&self, arg: u32) -> Option<bool> {
+    /// The value of argument `arg`, when it is a literal or a constant.
+    pub fn arg_value(&self, arg: u32) -> Option<crate::values::Val> {
+        use crate::values::Val;
+        if let Some(e) = &self.extra
+            && let Some((_, v)) = e.consts.iter().find(|(i, _)| u32::from(*i) == arg)
+        {
+            return Some(v.clone());
+        }
         if arg >= 32 {
             return None;
         }
         if self.zero_args & (1 << arg) != 0 {
-            Some(false)
+            Some(Val::Int(0))
         } else if self.nonzero_args & (1 << arg) != 0 {
-            Some(true)
+            Some(Val::NonZero)
         } else {
             None
         }
@@ -346,6 +370,8 @@ pub struct Cfg {
     pub nodes: Vec<CfgNode>,
     /// Parent of each lexical scope (block); scope 0 is outside the body.
     pub scope_parents: Vec<u32>,
+    /// What `AssumeParam` nodes test, by index.
+    pub tests: Vec<crate::values::Pred>,
 }
 
 pub const ENTRY: u32 = 0;
@@ -373,8 +399,8 @@ pub enum NodeKind {
     Assume { call: u32, truth: bool },
     /// A `guard()`/`scoped_guard()` from `calls[call]`, held until control leaves `scope`.
     Guard { call: u32, scope: u32 },
-    /// On this edge, parameter `param` is non-zero (`nonzero`) or zero.
-    AssumeParam { param: u32, nonzero: bool },
+    /// On this edge, test `cfg.tests[test]` on parameter `param` came out `holds`.
+    AssumeParam { param: u32, test: u32, holds: bool },
     /// On this edge, the simple condition `cond` (an id per function: the same text
     /// gets the same id) has value `truth`.
     AssumeCond { cond: u32, truth: bool },

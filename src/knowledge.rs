@@ -37,6 +37,19 @@ struct RawApi {
     family_free: HashMap<String, String>,
     entry_field: Vec<RawEntryField>,
     sleeping: Vec<RawSleeping>,
+    #[serde(default)]
+    context_guards: RawContextGuards,
+    #[serde(default)]
+    pure: Option<RawNames>,
+}
+
+/// Context queries, by the value they return where sleeping is allowed.
+#[derive(Debug, Default, Deserialize)]
+struct RawContextGuards {
+    #[serde(default)]
+    true_when_sleepable: Vec<String>,
+    #[serde(default)]
+    false_when_sleepable: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -216,6 +229,11 @@ pub struct Knowledge {
     memory_family: HashMap<String, String>,
     /// The free that pairs with each allocator family (`kmalloc` → `kfree()`).
     family_free: HashMap<String, String>,
+    /// Context queries (`in_interrupt()`, `preemptible()`) → the value they return
+    /// where sleeping is allowed.
+    context_guards: HashMap<String, bool>,
+    /// Functions without side effects whose result depends only on their arguments.
+    pure: FxHashSet<String>,
     /// Calls that initialise a callback object (derived from `entry_fields`).
     initialisers: FxHashSet<String>,
     callback_param_types: Vec<String>,
@@ -390,6 +408,24 @@ impl Knowledge {
                 .flat_map(|(family, names)| names.into_iter().map(move |n| (n, family.clone())))
                 .collect(),
             family_free: raw.family_free,
+            pure: raw
+                .pure
+                .map(|p| p.names)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            context_guards: raw
+                .context_guards
+                .true_when_sleepable
+                .into_iter()
+                .map(|n| (n, true))
+                .chain(
+                    raw.context_guards
+                        .false_when_sleepable
+                        .into_iter()
+                        .map(|n| (n, false)),
+                )
+                .collect(),
             callback_param_types: raw.callback_param_types.names,
             sleeps_outside_interrupt_only,
         }
@@ -528,6 +564,18 @@ impl Knowledge {
             .any(|t| ty.contains(t.as_str()))
     }
 
+    /// For a context query (`in_interrupt()`, `gfpflags_allow_blocking()`): the value it
+    /// returns on the branch where the code may sleep.
+    pub fn sleepable_when(&self, callee: &str) -> Option<bool> {
+        self.context_guards.get(callee).copied()
+    }
+
+    /// Whether a function is a pure query (`strcmp`): a condition calling only such
+    /// functions has the same value when its text is tested again.
+    pub fn is_pure(&self, callee: &str) -> bool {
+        self.pure.contains(callee)
+    }
+
     /// Whether a call never returns (`panic`, `BUG`): the path ends there.
     pub fn is_noreturn(&self, callee: &str) -> bool {
         self.noreturn.contains(callee)
@@ -553,6 +601,16 @@ impl Knowledge {
     /// Whether a call hands a buffer to a device for DMA (`usb_fill_bulk_urb`).
     pub fn is_dma_handoff(&self, callee: &str) -> bool {
         self.dma_handoff.contains(callee)
+    }
+
+    /// Whether the knowledge says what calling `name` does (it allocates, sleeps or
+    /// is a lock primitive). Such knowledge outranks an in-tree body of that name: the
+    /// body of `cancel_work_sync()` releasing a pool lock it did not take must not make
+    /// its callers lose their findings when the workqueue code is part of the run.
+    pub fn describes_api(&self, name: &str) -> bool {
+        self.lock_ops.contains_key(name)
+            || self.sleeping.contains_key(name)
+            || self.allocators.contains_key(name)
     }
 
     /// Why a (non-allocating) call may sleep, if it does.

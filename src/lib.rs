@@ -12,8 +12,10 @@ pub mod consteval;
 pub mod context;
 pub mod decl_index;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod facts;
+pub mod fix;
 pub mod gfp;
 pub mod knowledge;
 pub mod lints;
@@ -21,8 +23,11 @@ pub mod lsp;
 pub mod parse;
 pub mod program;
 pub mod report;
+pub mod sparse;
 pub mod suppress;
 pub mod target;
+pub mod values;
+pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -55,6 +60,49 @@ pub struct Options {
     pub target: target::Target,
     /// Lints to run in addition to those enabled by default (by name).
     pub enable: Vec<String>,
+    /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
+    /// file is read from here, whether or not it exists.
+    pub overlay: Option<Overlay>,
+}
+
+/// A file tree-sitter could not parse entirely: how many error nodes, and where the
+/// first one starts (the rest of the file is still analysed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ParseErrors {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub count: u32,
+}
+
+/// A file's text given in memory (an editor's unsaved buffer, read from stdin).
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    /// The path the text stands for, as the user spelt it.
+    pub path: String,
+    pub text: Arc<Vec<u8>>,
+    /// The path's canonical form when the file exists on disk.
+    canonical: Option<PathBuf>,
+}
+
+impl Overlay {
+    pub fn new(path: &str, text: Vec<u8>) -> Overlay {
+        Overlay {
+            path: path.to_string(),
+            text: Arc::new(text),
+            canonical: std::fs::canonicalize(path).ok(),
+        }
+    }
+
+    /// Whether `path` names the overlaid file (as spelt, or the same file on disk).
+    pub fn covers(&self, path: &str) -> bool {
+        if path == self.path {
+            return true;
+        }
+        let same_name =
+            std::path::Path::new(path).file_name() == std::path::Path::new(&self.path).file_name();
+        same_name && self.canonical.is_some() && std::fs::canonicalize(path).ok() == self.canonical
+    }
 }
 
 /// Everything a run found, sorted.
@@ -65,6 +113,8 @@ pub struct Outcome {
     /// Files analysed (parsed and checked).
     pub files_scanned: usize,
     pub files_with_parse_errors: usize,
+    /// Files with parse errors, by path.
+    pub parse_errors: Vec<ParseErrors>,
     /// The project root paths are made relative to in SARIF output.
     pub root: PathBuf,
     /// The text of every file a diagnostic points into, as analysed (read once more
@@ -152,6 +202,7 @@ impl Workspace {
         path: &str,
         knowledge: &Knowledge,
         extra: &HashMap<String, context::lockstate::LockEffect>,
+        options: &Options,
     ) -> LocalResult {
         let extra_key = if extra.is_empty() {
             String::new()
@@ -179,7 +230,7 @@ impl Workspace {
         let result = match self.overlay.get(path) {
             Some(text) => parse::facts_from_bytes(path, text.as_bytes().to_vec(), knowledge)
                 .map(|facts| local_stage(facts, knowledge, extra)),
-            None => analyse_locally(path, knowledge, extra),
+            None => analyse_locally(path, knowledge, extra, options),
         };
         if let (Some(stamp), Ok((facts, locks)), Ok(mut memo)) = (stamp, &result, self.memo.lock())
         {
@@ -212,8 +263,8 @@ pub fn check_files_with<T: Send>(
                  knowledge: &Knowledge,
                  extra: &HashMap<String, context::lockstate::LockEffect>| {
         match workspace {
-            Some(w) => w.analyse(path, knowledge, extra),
-            None => analyse_locally(path, knowledge, extra),
+            Some(w) => w.analyse(path, knowledge, extra, options),
+            None => analyse_locally(path, knowledge, extra, options),
         }
     };
     let knowledge: &Knowledge = match &options.knowledge {
@@ -310,7 +361,7 @@ pub fn check_files_with<T: Send>(
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
         lap("whole-program index (calls, declarations)");
-        let analysis = context::Analysis::run(&program, locks);
+        let analysis = context::Analysis::run(&program, locks, &options.target);
         lap("whole-program context (summaries, fixpoints)");
         let inspected = inspect(&program, &analysis);
         // Stage 4, parallel: lints per function.
@@ -362,12 +413,40 @@ pub fn check_files_with<T: Send>(
             }
         }
         let no_overlay = HashMap::new();
-        let overlay = workspace.map_or(&no_overlay, |w| &w.overlay);
-        let sources = report::sources::load_with(&diagnostics, &hashes, overlay, &mut errors);
+        let buffers = workspace.map_or(&no_overlay, |w| &w.overlay);
+        let mut sources = report::sources::load_with(&diagnostics, &hashes, buffers, &mut errors);
+        if let Some(o) = &options.overlay {
+            // The in-memory text is what was analysed; on disk the file may differ or
+            // not exist.
+            let mut names: Vec<&String> = diagnostics
+                .iter()
+                .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
+                .filter(|n| o.covers(n))
+                .collect();
+            names.dedup();
+            for name in names {
+                errors.retain(|e| !(e.path == *name && e.message == report::sources::CHANGED));
+                if let Ok(text) = String::from_utf8(o.text.to_vec()) {
+                    sources.insert(name.clone(), text);
+                }
+            }
+        }
         let mut outcome = Outcome {
             root: root.clone(),
             files_scanned: all_facts.len(),
             files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
+            parse_errors: all_facts
+                .iter()
+                .filter_map(|f| {
+                    let (line, column) = f.first_parse_error?;
+                    Some(ParseErrors {
+                        path: f.path.clone(),
+                        line,
+                        column,
+                        count: f.parse_errors,
+                    })
+                })
+                .collect(),
             diagnostics,
             errors: Vec::new(),
             sources,
@@ -376,6 +455,7 @@ pub fn check_files_with<T: Send>(
         errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
         errors.dedup();
         outcome.errors = errors;
+        outcome.parse_errors.sort();
         sort_diagnostics(&mut outcome.diagnostics);
         baseline::assign(&mut outcome.diagnostics, &root, &outcome.sources);
         (outcome, Some(inspected))
@@ -409,8 +489,14 @@ fn analyse_locally(
     path: &str,
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
+    options: &Options,
 ) -> LocalResult {
-    let facts = parse::analyse_file(path, knowledge)?;
+    let facts = match &options.overlay {
+        Some(o) if o.covers(path) => {
+            parse::facts_from_bytes(path, o.text.as_ref().clone(), knowledge)?
+        }
+        _ => parse::analyse_file(path, knowledge)?,
+    };
     Ok(local_stage(facts, knowledge, extra))
 }
 
@@ -438,7 +524,8 @@ fn cross_file_wrappers(
     let mut effects = HashMap::new();
     for (fi, file_locks) in locks.iter().enumerate() {
         for (i, l) in file_locks.iter().enumerate() {
-            if all_facts[fi].functions[i].conditional {
+            let f = &all_facts[fi].functions[i];
+            if f.conditional || knowledge.describes_api(&f.name) {
                 continue;
             }
             let e = l.effect();
@@ -516,7 +603,7 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         context::local::drop_cfgs(&mut facts);
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
-        let analysis = context::Analysis::run(&program, vec![locks]);
+        let analysis = context::Analysis::run(&program, vec![locks], &Options::default().target);
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &Options::default());
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)

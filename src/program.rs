@@ -69,6 +69,15 @@ impl<'a> Program<'a> {
         }
     }
 
+    /// Resolves a call like [`Program::resolve`], and only to a function whose
+    /// parameter count matches the call's arguments (two drivers' functions of one name,
+    /// or a header macro of another driver's function's name, are not confused).
+    pub fn resolve_call(&self, file: u32, call: &crate::facts::Call) -> Option<FunctionId> {
+        let id = self.resolve(file, &call.callee)?;
+        let arity = self.function(id).arity;
+        (arity == u32::MAX || arity == call.arg_count).then_some(id)
+    }
+
     pub fn function(&self, id: FunctionId) -> &'a crate::facts::Function {
         &self.files[id.0 as usize].functions[id.1 as usize]
     }

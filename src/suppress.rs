@@ -1,4 +1,5 @@
-//! Suppressions: `/* gfplint: allow(lint, ...) reason */` or `// gfplint: allow(...)`.
+//! Suppressions: `/* gfplint: allow(lint, ...) reason */` or `// gfplint: allow(...)`,
+//! and `/* gfplint: allow-file(lint, ...) reason */` for the whole file.
 //!
 //! A comment alone on its line covers that line and the next; a comment after code
 //! covers its own line. A comment on the line before a function definition, or on the
@@ -66,9 +67,9 @@ pub fn scan(src: &[u8]) -> Vec<Suppression> {
             .min(next_mark)
             .max(pos + MARK.len());
         let rest = String::from_utf8_lossy(&src[pos + MARK.len()..end]);
-        let (lints, error) = match parse(&rest) {
-            Ok(l) => (l, None),
-            Err(e) => (Vec::new(), Some(e)),
+        let (lints, file_wide, error) = match parse(&rest) {
+            Ok((l, file_wide)) => (l, file_wide, None),
+            Err(e) => (Vec::new(), false, Some(e)),
         };
         let column = (pos - line_start) as u32 + 1;
         out.push(Suppression {
@@ -81,6 +82,7 @@ pub fn scan(src: &[u8]) -> Vec<Suppression> {
                 end_column: column + MARK.len() as u32,
             },
             own_line,
+            file_wide,
             lints,
             error,
         });
@@ -88,11 +90,19 @@ pub fn scan(src: &[u8]) -> Vec<Suppression> {
     out
 }
 
-/// ` allow(a, b) reason` → the lint names.
-fn parse(rest: &str) -> Result<Vec<String>, String> {
+/// ` allow(a, b) reason` → the lint names; ` allow-file(a) reason` → the lint names and
+/// `true` (the whole file).
+fn parse(rest: &str) -> Result<(Vec<String>, bool), String> {
     let rest = rest.trim_start();
-    let Some(args) = rest.strip_prefix("allow") else {
-        return Err("expected `gfplint: allow(LINT, ...) reason`".to_string());
+    let (args, file_wide) = if let Some(args) = rest.strip_prefix("allow-file") {
+        (args, true)
+    } else if let Some(args) = rest.strip_prefix("allow") {
+        (args, false)
+    } else {
+        return Err(
+            "expected `gfplint: allow(LINT, ...) reason` or `gfplint: allow-file(LINT, ...) reason`"
+                .to_string(),
+        );
     };
     let Some(args) = args.trim_start().strip_prefix('(') else {
         return Err("expected `(` after `allow`".to_string());
@@ -107,11 +117,11 @@ fn parse(rest: &str) -> Result<Vec<String>, String> {
             return Err("empty lint name in `allow(...)`".to_string());
         }
         if lints::lint_info(name).is_none() {
-            return Err(format!("unknown lint `{name}` (see `gfplint lints`)"));
+            return Err(lints::unknown_lint(name));
         }
         lints.push(name.to_string());
     }
-    Ok(lints)
+    Ok((lints, file_wide))
 }
 
 /// Functions by the line their extent starts on (the first of each line), and a
@@ -169,6 +179,9 @@ impl FunctionIndex {
 
 /// The lines a suppression covers, inclusive.
 fn coverage(facts: &FileFacts, index: &FunctionIndex, s: &Suppression) -> (u32, u32) {
+    if s.file_wide {
+        return (0, u32::MAX);
+    }
     let next = s.span.line + 1;
     // The first function (in order) starting on the comment's line or, for a comment
     // alone on its line, on the next.
@@ -316,6 +329,7 @@ pub fn apply(facts: &FileFacts, diagnostics: &mut Vec<Diagnostic>) {
                 notes: Vec::new(),
                 help: Some(help.to_string()),
                 fingerprint: String::new(),
+                fix: None,
             });
         };
         if let Some(e) = &s.error {

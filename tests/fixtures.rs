@@ -168,3 +168,31 @@ fn off_by_default_lints_are_silent() {
         );
     }
 }
+
+/// Adding files to a run never removes a finding from the other files (issue 10): the
+/// findings on `a/` are the same whether `a/` is checked alone or with `b/`, whose
+/// in-tree body of a known sleeping API releases a lock it did not take.
+#[test]
+fn adding_files_keeps_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/subset-invariance");
+    let a = root.join("a").to_string_lossy().into_owned();
+    let b = root.join("b").to_string_lossy().into_owned();
+    let options = gfplint::Options {
+        jobs: 2,
+        ..Default::default()
+    };
+    let findings = |paths: &[String]| -> Vec<(String, u32, &'static str)> {
+        let outcome = gfplint::check_paths(paths, &options);
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.file.starts_with(&a))
+            .map(|d| (d.file.clone(), d.span.line, d.lint))
+            .collect()
+    };
+    let alone = findings(std::slice::from_ref(&a));
+    assert!(!alone.is_empty(), "the fixture must have a finding in a/");
+    assert_eq!(alone, findings(&[a.clone(), b.clone()]));
+    assert_eq!(alone, findings(&[b.clone(), a.clone()]));
+}

@@ -126,6 +126,17 @@ fn check_sarif_shape(text: &str) {
     assert_eq!(ids, registry, "SARIF rules are the lint registry, in order");
     for (r, lint) in rules.iter().zip(gfplint::lints::LINTS) {
         assert_eq!(r["shortDescription"]["text"], lint.summary);
+        // helpUri: the lint's page, which exists in the repository.
+        let page = format!("lints/{}.md", lint.name);
+        assert!(
+            r["helpUri"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/blob/main/{page}")),
+            "{}",
+            r["helpUri"]
+        );
+        assert!(std::path::Path::new(&page).is_file(), "{page}");
     }
     for r in rules {
         for f in ["shortDescription", "fullDescription", "help"] {
@@ -226,4 +237,32 @@ fn shipped_problem_matcher_matches_gcc_output() {
         readme.contains(&json_escaped),
         "README's VS Code problemMatcher uses {json_escaped}"
     );
+}
+
+#[test]
+fn gitlab_format() {
+    let text = gfplint::report::render(&outcome(), gfplint::report::Format::Gitlab, false);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let issues = v.as_array().unwrap();
+    assert!(!issues.is_empty());
+    // GitLab requires these, and a fingerprint unique per issue.
+    let mut fingerprints = std::collections::HashSet::new();
+    for i in issues {
+        for field in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[field].is_string(), "{field}: {i}");
+        }
+        assert!(i["location"]["path"].is_string());
+        assert!(i["location"]["positions"]["begin"]["line"].is_u64());
+        assert!(fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()));
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn checkstyle_format() {
+    let text = gfplint::report::render(&outcome(), gfplint::report::Format::Checkstyle, false);
+    assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle"));
+    assert!(text.ends_with("</checkstyle>\n"));
+    assert_eq!(text.matches("<error ").count(), outcome().diagnostics.len());
+    insta::assert_snapshot!(text);
 }

@@ -165,10 +165,19 @@ fn temp_dir(name: &str) -> PathBuf {
     std::fs::canonicalize(&dir).expect("canonical")
 }
 
+// Two functions: an allocation under the lock in one, the call of the helper under
+// the lock in the other (in one section, a later sleep is the earlier one's finding).
 const CALLER_CLEAN: &str = "struct dev { spinlock_t lock; void *buf; };
 void helper(struct dev *d);
 
 void caller_fn(struct dev *d)
+{
+\tspin_lock(&d->lock);
+\td->buf = NULL;
+\tspin_unlock(&d->lock);
+}
+
+void caller_locked(struct dev *d)
 {
 \tspin_lock(&d->lock);
 \thelper(d);
@@ -183,6 +192,12 @@ void caller_fn(struct dev *d)
 {
 \tspin_lock(&d->lock);
 \td->buf = kmalloc(64, GFP_KERNEL);
+\tspin_unlock(&d->lock);
+}
+
+void caller_locked(struct dev *d)
+{
+\tspin_lock(&d->lock);
 \thelper(d);
 \tspin_unlock(&d->lock);
 }
@@ -351,7 +366,7 @@ fn live_diagnostics_cross_file_code_actions_and_shutdown() {
     );
     assert_eq!(
         codes(&d),
-        ["atomic-sleeping-call@7", "atomic-sleeping-gfp@6"],
+        ["atomic-sleeping-call@13", "atomic-sleeping-gfp@6"],
         "{d:?}"
     );
     let chain = d
@@ -376,13 +391,13 @@ fn live_diagnostics_cross_file_code_actions_and_shutdown() {
     // Hover on the call of helper() says it may sleep, and where.
     let hover = c.request(
         "textDocument/hover",
-        json!({ "textDocument": { "uri": uri(&caller) }, "position": { "line": 7, "character": 2 } }),
+        json!({ "textDocument": { "uri": uri(&caller) }, "position": { "line": 13, "character": 2 } }),
     );
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(text.contains("`msleep()` at helper.c:6"), "{hover}");
     assert!(
         text.contains(
-            "runs with spinlock `d->lock` held when called from `caller_fn()` at caller.c:8"
+            "runs with spinlock `d->lock` held when called from `caller_locked()` at caller.c:14"
         ),
         "{hover}"
     );
@@ -424,7 +439,7 @@ fn live_diagnostics_cross_file_code_actions_and_shutdown() {
         json!({ "textDocument": { "uri": uri(&caller), "version": 3 }, "contentChanges": [{ "text": fixed }] }),
     );
     let d = c.diagnostics_for(&caller, "the diagnostics after the fix", |d| d.len() == 1);
-    assert_eq!(codes(&d), ["atomic-sleeping-call@8"], "{d:?}");
+    assert_eq!(codes(&d), ["atomic-sleeping-call@14"], "{d:?}");
 
     // Shutdown and exit: status 0, nothing else on stdout or stderr.
     let r = c.request("shutdown", Value::Null);

@@ -23,9 +23,13 @@ use rayon::prelude::*;
 
 use super::lockstate::{self, LockEffect, LockStates};
 use super::sleep::{FlagUse, OwnSleep, flag_use_of_text, gfp_argument, own_sleep};
+use crate::consteval;
+use crate::decl_index::FileEnv;
 use crate::facts::{Function, Span};
 use crate::knowledge::Knowledge;
 use crate::program::{FunctionId, Program};
+use crate::target::Target;
+use crate::values::{self, Pred, Test, Val};
 
 /// How many distinct atomic reasons a function keeps (the report lists up to these).
 pub const MAX_REASONS: usize = 4;
@@ -39,11 +43,14 @@ pub const MAX_CHAIN_DEPTH: u32 = 4;
 /// with that allocation (function, call index).
 pub type GfpSinks = HashMap<FunctionId, Vec<(u32, (FunctionId, u32))>>;
 
-/// Parameter tests that must all hold: (parameter index, tested non-zero?).
-pub type Clause = Vec<(u32, bool)>;
+/// Parameter tests that must all come out as recorded.
+pub type Clause = Vec<Test>;
+
+/// Known values of a function's parameters on one atomic path: (parameter, value).
+pub type Bindings = Vec<(u32, Val)>;
 
 /// At most this many clauses per function; more collapse to "always" (the empty clause).
-const MAX_CLAUSES: usize = 4;
+const MAX_CLAUSES: usize = 8;
 
 /// Adds a clause to a function's may-sleep summary; true if the summary changed.
 fn add_clause(
@@ -53,8 +60,9 @@ fn add_clause(
 ) -> bool {
     clause.sort();
     clause.dedup();
-    // A clause that tests a parameter both ways cannot hold.
-    if clause.windows(2).any(|w| w[0].0 == w[1].0) {
+    // A clause whose tests contradict each other (`p` tested both ways, or equal to two
+    // different constants) cannot hold.
+    if !values::satisfiable(&clause) {
         return false;
     }
     let clauses = map.entry(id).or_default();
@@ -70,23 +78,145 @@ fn add_clause(
     true
 }
 
-/// A callee's clause seen from a call: `None` if a literal argument contradicts it;
-/// otherwise the tests that become tests of the caller's own parameters (arguments
+/// What an argument of a call is, seen from the callee.
+pub enum ArgIs {
+    Value(Val),
+    /// The caller's parameter with this index, value unknown.
+    Param(u32),
+    Unknown,
+}
+
+/// A callee's clause seen from a call: `None` if a known argument value contradicts
+/// it; otherwise the tests that become tests of the caller's own parameters (arguments
 /// passed through unchanged); tests of other arguments are assumed satisfiable.
-pub fn lift_clause(clause: &Clause, call: &crate::facts::Call) -> Option<Clause> {
+pub fn lift_clause(clause: &Clause, arg: &mut dyn FnMut(u32) -> ArgIs) -> Option<Clause> {
     let mut lifted = Vec::new();
-    for &(param, nonzero) in clause {
-        match call.literal_arg(param) {
-            Some(value) if value != nonzero => return None,
-            Some(_) => {}
-            None => {
-                if let Some(p) = call.param_args.param_at(param) {
-                    lifted.push((p, nonzero));
+    for t in clause {
+        match arg(t.param) {
+            ArgIs::Value(v) => {
+                if t.eval(&v) == Some(false) {
+                    return None;
                 }
             }
+            ArgIs::Param(p) => lifted.push(Test {
+                param: p,
+                ..t.clone()
+            }),
+            ArgIs::Unknown => {}
         }
     }
     Some(lifted)
+}
+
+/// Whether tests `guards` can hold given known parameter values.
+pub fn consistent(guards: &[Test], bindings: &Bindings) -> bool {
+    guards.iter().all(|t| {
+        bindings
+            .iter()
+            .find(|(p, _)| *p == t.param)
+            .is_none_or(|(_, v)| t.eval(v) != Some(false))
+    })
+}
+
+/// Values a function's parameters have, as fixed by `guards` (`mode == FOO` held).
+fn fixed_by(guards: &[Test]) -> impl Iterator<Item = (u32, Val)> + '_ {
+    guards.iter().filter_map(|t| match (&t.pred, t.holds) {
+        (Pred::Eq(v), true) => Some((t.param, v.clone())),
+        (Pred::NonZero, false) => Some((t.param, Val::Int(0))),
+        _ => None,
+    })
+}
+
+/// Resolves constant names (`#define`s, enumerators) to integers, per file.
+pub struct Resolver<'p> {
+    program: &'p Program<'p>,
+    target: &'p Target,
+    envs: HashMap<u32, FileEnv<'p>>,
+}
+
+impl<'p> Resolver<'p> {
+    pub fn new(program: &'p Program<'p>, target: &'p Target) -> Self {
+        Resolver {
+            program,
+            target,
+            envs: HashMap::default(),
+        }
+    }
+
+    fn value(&mut self, file: u32, v: Val) -> Val {
+        let Val::Name(name) = &v else {
+            return v;
+        };
+        let program = self.program;
+        let target = self.target;
+        let env = self
+            .envs
+            .entry(file)
+            .or_insert_with(|| FileEnv::new(&program.decls, program.knowledge, target, file));
+        let mut eval = |n: &str| consteval::eval(n, &*env).and_then(|x| i64::try_from(x).ok());
+        values::resolve_name(name, &mut eval).map_or(v, Val::Int)
+    }
+
+    /// `guards` of a function of `file`, with names resolved there.
+    pub fn tests(&mut self, file: u32, guards: &[Test]) -> Vec<Test> {
+        guards
+            .iter()
+            .map(|t| {
+                let pred = match &t.pred {
+                    Pred::NonZero => Pred::NonZero,
+                    Pred::Eq(v) => Pred::Eq(self.value(file, v.clone())),
+                    Pred::Lt(v) => Pred::Lt(self.value(file, v.clone())),
+                    Pred::Gt(v) => Pred::Gt(self.value(file, v.clone())),
+                    Pred::Bits(v) => Pred::Bits(self.value(file, v.clone())),
+                };
+                Test { pred, ..t.clone() }
+            })
+            .collect()
+    }
+
+    /// What argument `arg` of call `call` in `caller` is, given the caller's
+    /// parameter values `bindings` on the path.
+    pub fn arg(&mut self, caller: FunctionId, call: u32, arg: u32, bindings: &Bindings) -> ArgIs {
+        let c = &self.program.function(caller).calls[call as usize];
+        if let Some(v) = c.arg_value(arg) {
+            return ArgIs::Value(self.value(caller.0, v));
+        }
+        match c.param_args.param_at(arg) {
+            Some(q) => match bindings.iter().find(|(p, _)| *p == q) {
+                Some((_, v)) => ArgIs::Value(v.clone()),
+                None => ArgIs::Param(q),
+            },
+            None => ArgIs::Unknown,
+        }
+    }
+
+    /// The callee's known parameter values at a call: constant arguments, and the
+    /// caller's parameters whose values are known (`bindings`, or fixed by tests on
+    /// every path to the call: `if (mode == FOO) helper(mode)`).
+    pub fn callee_bindings(
+        &mut self,
+        caller: FunctionId,
+        call: u32,
+        guards: &[Test],
+        bindings: &Bindings,
+    ) -> Bindings {
+        let mut known: Bindings = bindings.clone();
+        for (p, v) in fixed_by(guards) {
+            if !known.iter().any(|(q, _)| *q == p) {
+                known.push((p, v));
+            }
+        }
+        let n = self.program.function(caller).calls[call as usize]
+            .arg_count
+            .min(32);
+        let mut out = Bindings::new();
+        for a in 0..n {
+            if let ArgIs::Value(v) = self.arg(caller, call, a, &known) {
+                out.push((a, v));
+            }
+        }
+        out
+    }
 }
 
 /// A call that sleeps, in its function.
@@ -125,9 +255,17 @@ pub enum AtomicReason {
         section: String,
         acquired_line: u32,
         certain: bool,
+        /// The callee's parameter values known at this call.
+        bindings: Bindings,
     },
-    /// Called at `call` in `caller`, which is itself atomic.
-    CalledFromAtomic { caller: FunctionId, call: u32 },
+    /// Called at `call` in `caller`, which is itself atomic because of its reason
+    /// number `via`.
+    CalledFromAtomic {
+        caller: FunctionId,
+        call: u32,
+        via: u32,
+        bindings: Bindings,
+    },
 }
 
 impl AtomicReason {
@@ -135,7 +273,37 @@ impl AtomicReason {
         match *self {
             AtomicReason::Entry { .. } => None,
             AtomicReason::CalledWithHeld { caller, call, .. }
-            | AtomicReason::CalledFromAtomic { caller, call } => Some((caller, call)),
+            | AtomicReason::CalledFromAtomic { caller, call, .. } => Some((caller, call)),
+        }
+    }
+
+    /// The function's parameter values known on this path.
+    pub fn bindings(&self) -> &[(u32, Val)] {
+        match self {
+            AtomicReason::Entry { .. } => &[],
+            AtomicReason::CalledWithHeld { bindings, .. }
+            | AtomicReason::CalledFromAtomic { bindings, .. } => bindings,
+        }
+    }
+
+    /// The same path into the function, whichever way its caller became atomic.
+    fn same_as(&self, other: &AtomicReason) -> bool {
+        match (self, other) {
+            (
+                AtomicReason::CalledFromAtomic {
+                    caller: a,
+                    call: c,
+                    bindings: b,
+                    ..
+                },
+                AtomicReason::CalledFromAtomic {
+                    caller: a2,
+                    call: c2,
+                    bindings: b2,
+                    ..
+                },
+            ) => a == a2 && c == c2 && b == b2,
+            _ => self == other,
         }
     }
 }
@@ -168,7 +336,7 @@ pub struct Analysis {
 
 impl Analysis {
     /// `locks` are the per-file lock states from `local::file_locks` ([file][function]).
-    pub fn run(program: &Program, locks: Vec<Vec<LockStates>>) -> Analysis {
+    pub fn run(program: &Program, locks: Vec<Vec<LockStates>>, target: &Target) -> Analysis {
         let k = program.knowledge;
         let files = program.files;
         let ids: Vec<FunctionId> = files
@@ -179,6 +347,7 @@ impl Analysis {
 
         let lock_effects: HashMap<FunctionId, LockEffect> = ids
             .iter()
+            .filter(|&&id| !k.describes_api(&program.function(id).name))
             .filter_map(|&id| {
                 let e = locks[id.0 as usize][id.1 as usize].effect();
                 (!e.is_empty() || !e.drops.is_empty()).then_some((id, e))
@@ -200,6 +369,7 @@ impl Analysis {
                             .enumerate()
                             .filter(|(ci, c)| {
                                 ls.is_reachable(*ci as u32)
+                                    && !guarded_context(ls, *ci as u32)
                                     && !c.indirect
                                     && k.lock_op(&c.callee).is_none()
                             })
@@ -208,7 +378,7 @@ impl Analysis {
                                     && k.sleeping_call(&c.callee).is_none()
                             })
                             .filter_map(|(ci, c)| {
-                                let callee = program.resolve(fi as u32, &c.callee)?;
+                                let callee = program.resolve_call(fi as u32, c)?;
                                 (callee != (fi as u32, i as u32)).then_some(Edge {
                                     call: ci as u32,
                                     callee,
@@ -275,23 +445,27 @@ impl Analysis {
             })
             .collect();
         // May-sleep summaries as clauses over parameter tests: the function sleeps
-        // when, for some clause, every (param, non-zero?) of it holds. An empty clause
-        // is "always". A caller passing a literal that contradicts every clause (a
-        // `may_sleep = false` flag) does not sleep through that call.
+        // when, for some clause, every test of it comes out as recorded. An empty
+        // clause is "always". A caller passing a value that contradicts every clause
+        // (`false` for a `may_sleep` flag, `FOO_POLL` where the callee sleeps only for
+        // `FOO_WAIT`) does not sleep through that call.
+        let mut resolver = Resolver::new(program, target);
         let mut may_sleep: HashMap<FunctionId, Vec<Clause>> = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         let mut queued: HashSet<FunctionId> = HashSet::default();
         for &id in &ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for site in &sites[id.0 as usize][id.1 as usize] {
-                if ls.at_call(site.call).is_empty()
-                    && add_clause(&mut may_sleep, id, ls.guards_at(site.call).to_vec())
-                    && queued.insert(id)
-                {
+                if !ls.at_call(site.call).is_empty() {
+                    continue;
+                }
+                let guards = resolver.tests(id.0, ls.guards_at(site.call));
+                if add_clause(&mut may_sleep, id, guards) && queued.insert(id) {
                     queue.push_back(id);
                 }
             }
         }
+        let none = Bindings::new();
         while let Some(callee) = queue.pop_front() {
             queued.remove(&callee);
             let clauses = may_sleep.get(&callee).cloned().unwrap_or_default();
@@ -300,11 +474,12 @@ impl Analysis {
                 if !ls.at_call(call).is_empty() {
                     continue;
                 }
-                let c = &program.function(caller).calls[call as usize];
+                let guards = resolver.tests(caller.0, ls.guards_at(call));
                 let mut changed = false;
                 for clause in &clauses {
-                    if let Some(mut lifted) = lift_clause(clause, c) {
-                        lifted.extend_from_slice(ls.guards_at(call));
+                    let mut arg = |p: u32| resolver.arg(caller, call, p, &none);
+                    if let Some(mut lifted) = lift_clause(clause, &mut arg) {
+                        lifted.extend_from_slice(&guards);
                         changed |= add_clause(&mut may_sleep, caller, lifted);
                     }
                 }
@@ -314,19 +489,23 @@ impl Analysis {
             }
         }
 
-        // 4. Atomic reasons, top-down, into functions that may sleep.
+        // 4. Atomic reasons, top-down, into functions that may sleep. Each reason
+        // carries the function's parameter values known on its path, so a chain is
+        // followed only while its conditions can hold together; breadth-first, so a
+        // function's first reasons are its shortest feasible chains.
         let mut atomic: HashMap<FunctionId, Vec<AtomicReason>> = HashMap::default();
-        // Depth of a function: calls from where atomic context starts (breadth-first,
-        // so the first time a function is reached is its shortest chain).
-        let mut depth: HashMap<FunctionId, u32> = HashMap::default();
-        let mut queue: VecDeque<FunctionId> = VecDeque::new();
+        // (function, reason index, depth of the reason: calls from where atomic
+        // context starts)
+        let mut queue: VecDeque<(FunctionId, usize, u32)> = VecDeque::new();
         let add = |atomic: &mut HashMap<FunctionId, Vec<AtomicReason>>,
-                   depth: &mut HashMap<FunctionId, u32>,
                    id: FunctionId,
                    d: u32,
                    r: AtomicReason,
-                   queue: &mut VecDeque<FunctionId>| {
-            if !may_sleep.contains_key(&id) || d > MAX_CHAIN_DEPTH {
+                   queue: &mut VecDeque<(FunctionId, usize, u32)>| {
+            let Some(clauses) = may_sleep.get(&id) else {
+                return;
+            };
+            if d > MAX_CHAIN_DEPTH {
                 return;
             }
             // A function that releases a lock it did not take (alone, or to sleep and
@@ -340,34 +519,28 @@ impl Analysis {
             {
                 return;
             }
-            // A call whose literal arguments rule out every way the callee sleeps.
-            if let Some((caller, call)) = r.caller() {
-                let c = &program.function(caller).calls[call as usize];
-                if !may_sleep[&id]
-                    .iter()
-                    .any(|clause| lift_clause(clause, c).is_some())
-                {
-                    return;
-                }
+            // Known parameter values that rule out every way the callee sleeps.
+            let bindings = r.bindings().to_vec();
+            if !clauses.iter().any(|clause| consistent(clause, &bindings)) {
+                return;
             }
             let reasons = atomic.entry(id).or_default();
-            if reasons.len() >= MAX_REASONS || reasons.contains(&r) {
+            if reasons.len() >= MAX_REASONS || reasons.iter().any(|x| x.same_as(&r)) {
                 return;
             }
             reasons.push(r);
-            if reasons.len() == 1 {
-                depth.insert(id, d);
-                queue.push_back(id);
-            }
+            queue.push_back((id, reasons.len() - 1, d));
         };
         for (id, r) in entry_points(program) {
-            add(&mut atomic, &mut depth, id, 0, r, &mut queue);
+            add(&mut atomic, id, 0, r, &mut queue);
         }
         for &id in &ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for e in &edges[id.0 as usize][id.1 as usize] {
                 let held = ls.at_call(e.call);
-                if held.is_empty() {
+                // After an earlier sleeping call in the same section, the finding is
+                // that call's (one finding per path).
+                if held.is_empty() || ls.after_sleep(e.call) {
                     continue;
                 }
                 // A callee that releases its caller's section of that kind (the
@@ -393,27 +566,39 @@ impl Analysis {
                 } else {
                     f.calls[h.site as usize].span.line
                 };
+                let guards = resolver.tests(id.0, ls.guards_at(e.call));
                 let r = AtomicReason::CalledWithHeld {
                     caller: id,
                     call: e.call,
                     section,
                     acquired_line,
                     certain: h.certain,
+                    bindings: resolver.callee_bindings(id, e.call, &guards, &none),
                 };
-                add(&mut atomic, &mut depth, e.callee, 1, r, &mut queue);
+                add(&mut atomic, e.callee, 1, r, &mut queue);
             }
         }
-        while let Some(caller) = queue.pop_front() {
+        while let Some((caller, via, depth)) = queue.pop_front() {
             let ls = &locks[caller.0 as usize][caller.1 as usize];
-            let d = depth.get(&caller).copied().unwrap_or(0) + 1;
+            let d = depth + 1;
+            let bindings = atomic[&caller][via].bindings().to_vec();
             for e in &edges[caller.0 as usize][caller.1 as usize] {
-                if ls.at_call(e.call).is_empty() {
-                    let r = AtomicReason::CalledFromAtomic {
-                        caller,
-                        call: e.call,
-                    };
-                    add(&mut atomic, &mut depth, e.callee, d, r, &mut queue);
+                if !ls.at_call(e.call).is_empty() || ls.after_sleep(e.call) {
+                    continue;
                 }
+                // The call itself must be reachable with the caller's values
+                // (`if (mode == FOO_WAIT) helper();` is not, when mode is FOO_POLL).
+                let guards = resolver.tests(caller.0, ls.guards_at(e.call));
+                if !consistent(&guards, &bindings) {
+                    continue;
+                }
+                let r = AtomicReason::CalledFromAtomic {
+                    caller,
+                    call: e.call,
+                    via: via as u32,
+                    bindings: resolver.callee_bindings(caller, e.call, &guards, &bindings),
+                };
+                add(&mut atomic, e.callee, d, r, &mut queue);
             }
         }
 
@@ -473,11 +658,11 @@ impl Analysis {
             match r {
                 AtomicReason::Entry { .. } => return true,
                 AtomicReason::CalledWithHeld { certain, .. } => return certain,
-                AtomicReason::CalledFromAtomic { caller, .. } => {
+                AtomicReason::CalledFromAtomic { caller, via, .. } => {
                     if !seen.insert(caller) {
                         return true;
                     }
-                    match self.reasons(caller).first() {
+                    match self.reasons(caller).get(via as usize) {
                         Some(next) => r = next.clone(),
                         None => return false,
                     }
@@ -513,6 +698,13 @@ pub fn describe_section(k: &Knowledge, ls: &LockStates, h: &lockstate::Held) -> 
     }
 }
 
+/// A call made only where a context query said sleeping is allowed, with no section
+/// of this function held (the queries do not see spinlocks: `in_interrupt()` is false
+/// under `spin_lock()`, so a section held right here still counts).
+fn guarded_context(ls: &LockStates, call: u32) -> bool {
+    ls.context_guarded(call) && ls.at_call(call).is_empty()
+}
+
 /// Sleep sites of one function: reachable calls that sleep by themselves, or pass
 /// sleeping flags into a program function whose parameter reaches an allocator.
 fn sleep_sites(
@@ -526,7 +718,9 @@ fn sleep_sites(
     let mut out = Vec::new();
     for (ci, c) in f.calls.iter().enumerate() {
         let ci = ci as u32;
-        if !ls.is_reachable(ci) || c.indirect {
+        // Unreachable, through a pointer, or only where a context query said
+        // sleeping is allowed.
+        if !ls.is_reachable(ci) || c.indirect || guarded_context(ls, ci) {
             continue;
         }
         if let Some(class) = c.guard_class() {
@@ -542,7 +736,7 @@ fn sleep_sites(
         let resolved = if known {
             None
         } else {
-            program.resolve(id.0, &c.callee)
+            program.resolve_call(id.0, c)
         };
         match resolved {
             None => {

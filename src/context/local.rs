@@ -58,7 +58,9 @@ pub fn file_locks(
         let next: HashMap<usize, LockEffect> = locks
             .iter()
             .enumerate()
-            .filter(|(i, _)| !facts.functions[*i].conditional)
+            .filter(|(i, _)| {
+                !facts.functions[*i].conditional && !k.describes_api(&facts.functions[*i].name)
+            })
             .filter_map(|(i, l)| {
                 let e = l.effect();
                 (!e.is_empty()).then_some((i, e))

@@ -11,6 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use crate::facts::{Call, ENTRY, EXIT, Function, NodeKind};
 use crate::knowledge::{GuardOp, Knowledge, LockOp, SectionKindId};
+use crate::values::Test;
 
 /// One atomic section held at a program point.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,15 +71,25 @@ pub struct LockStates {
     unreachable: Vec<u32>,
     /// Sections still held when the function returns (`None` if it never returns).
     pub at_exit: Option<State>,
-    /// Sections released that this function did not take (a release wrapper).
+    /// Sections released that this function did not take (a release wrapper), and
+    /// sections it was entered with by its `__must_hold()` annotation and releases
+    /// (`spin_unlock(&d->lock); msleep(); spin_lock(&d->lock);` in a helper annotated
+    /// to be called with `d->lock` held).
     pub released_unmatched: Vec<(SectionKindId, u32)>,
     /// Sections this function takes anywhere (directly or through a wrapper), sorted.
     acquired_any: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
-    /// Parameter facts known at calls (sorted by call; only non-empty ones): on every
-    /// path to the call, parameter `p` was tested non-zero (true) or zero (false).
-    guards: Vec<(u32, Vec<(u32, bool)>)>,
+    /// Parameter facts known at calls (sorted by call; only non-empty ones): tests on
+    /// the function's parameters that came out the same way on every path to the call.
+    guards: Vec<(u32, Vec<Test>)>,
+    /// Calls reached only on branches where a context query said sleeping is allowed
+    /// (`if (!in_interrupt())`), sorted.
+    context_guarded: Vec<u32>,
+    /// Calls that every path reaches after a call that sleeps by itself (`msleep()`,
+    /// `mutex_lock()`, a `GFP_KERNEL` allocation), with no atomic section taken or
+    /// released in between: any finding there is already the earlier call's. Sorted.
+    after_sleep: Vec<u32>,
 }
 
 impl LockStates {
@@ -103,11 +114,22 @@ impl LockStates {
     }
 
     /// What every path to `call` has tested about the function's parameters.
-    pub fn guards_at(&self, call: u32) -> &[(u32, bool)] {
+    pub fn guards_at(&self, call: u32) -> &[Test] {
         match self.guards.binary_search_by_key(&call, |(c, _)| *c) {
             Ok(i) => &self.guards[i].1,
             Err(_) => &[],
         }
+    }
+
+    /// Whether every path to `call` goes through an earlier call that sleeps, in the
+    /// same atomic state.
+    pub fn after_sleep(&self, call: u32) -> bool {
+        self.after_sleep.binary_search(&call).is_ok()
+    }
+
+    /// Whether every path to `call` passed a context query's "may sleep" branch.
+    pub fn context_guarded(&self, call: u32) -> bool {
+        self.context_guarded.binary_search(&call).is_ok()
     }
 
     pub fn is_reachable(&self, call: u32) -> bool {
@@ -311,12 +333,103 @@ pub fn analyse(
         acquired_any,
         keys,
         guards: param_guards(function),
+        context_guarded: context_guarded(function, knowledge),
+        after_sleep: after_sleep(function, knowledge, &effects),
     }
 }
 
+/// Calls reached on every path after a call that sleeps by itself, with no change of
+/// the atomic state in between (see `LockStates::after_sleep`).
+fn after_sleep(function: &Function, knowledge: &Knowledge, effects: &[Vec<Effect>]) -> Vec<u32> {
+    let cfg = &function.cfg;
+    // Calls that sleep whatever the context, as the knowledge says (not `vfree()`,
+    // which is fine in interrupt context, nor `__xa_store()`, which drops its lock).
+    let sleeps = |call: u32| {
+        let c = &function.calls[call as usize];
+        !knowledge.sleeps_outside_interrupt_only(&c.callee)
+            && knowledge
+                .allocator(&c.callee)
+                .is_none_or(|a| a.drops_lock_arg.is_none())
+            && super::sleep::own_sleep(knowledge, function, c).is_some()
+    };
+    if !cfg
+        .nodes
+        .iter()
+        .any(|n| matches!(n.kind, NodeKind::Call(c) if sleeps(c)))
+    {
+        return Vec::new();
+    }
+    let states = forward(
+        cfg,
+        false,
+        |id, after| {
+            let node = &cfg.nodes[id as usize];
+            if effects[id as usize]
+                .iter()
+                .any(|e| matches!(e, Effect::Acquire { .. } | Effect::Release { .. }))
+            {
+                return false;
+            }
+            after || matches!(node.kind, NodeKind::Call(c) if sleeps(c))
+        },
+        |_, out| *out,
+        |a, b| *a && *b,
+    );
+    let mut out: Vec<u32> = cfg
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(id, node)| match (node.kind, states[id]) {
+            (NodeKind::Call(c), Some(true)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Calls that every path reaches through the "may sleep" branch of a context query.
+fn context_guarded(function: &Function, knowledge: &Knowledge) -> Vec<u32> {
+    let cfg = &function.cfg;
+    let sleepable_edge = |kind: NodeKind| match kind {
+        NodeKind::Assume { call, truth } => function
+            .calls
+            .get(call as usize)
+            .and_then(|c| knowledge.sleepable_when(&c.callee))
+            .is_some_and(|when| when == truth),
+        _ => false,
+    };
+    if !cfg.nodes.iter().any(|n| sleepable_edge(n.kind)) {
+        return Vec::new();
+    }
+    let states = forward(
+        cfg,
+        false,
+        |id, guarded| guarded || sleepable_edge(cfg.nodes[id as usize].kind),
+        |_, out| *out,
+        |a, b| *a && *b,
+    );
+    let mut out: Vec<u32> = cfg
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(id, node)| match (node.kind, states[id]) {
+            (NodeKind::Call(c), Some(true)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Most parameter tests remembered on a path (a long `switch` default adds one per case).
+const MAX_GUARDS: usize = 16;
+
 /// Must-facts about parameters at each call: what every path to it tested
 /// (`if (!sync) return;` makes `sync` non-zero below).
-fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
+fn param_guards(function: &Function) -> Vec<(u32, Vec<Test>)> {
     let cfg = &function.cfg;
     if !cfg
         .nodes
@@ -328,19 +441,27 @@ fn param_guards(function: &Function) -> Vec<(u32, Vec<(u32, bool)>)> {
     let states = forward(
         cfg,
         Vec::new(),
-        |id, mut out: Vec<(u32, bool)>| {
-            if let NodeKind::AssumeParam { param, nonzero } = cfg.nodes[id as usize].kind {
-                out.retain(|(p, _)| *p != param);
-                out.push((param, nonzero));
-                out.sort();
+        |id, mut out: Vec<Test>| {
+            if let NodeKind::AssumeParam { param, test, holds } = cfg.nodes[id as usize].kind
+                && let Some(pred) = cfg.tests.get(test as usize)
+            {
+                out.retain(|t| !(t.param == param && t.pred == *pred));
+                if out.len() < MAX_GUARDS {
+                    out.push(Test {
+                        param,
+                        pred: pred.clone(),
+                        holds,
+                    });
+                    out.sort();
+                }
             }
             out
         },
         |_, out| out.clone(),
         // Must-facts: what holds on every incoming path.
-        |old, new| old.iter().filter(|f| new.contains(f)).copied().collect(),
+        |old, new| old.iter().filter(|f| new.contains(f)).cloned().collect(),
     );
-    let mut out: Vec<(u32, Vec<(u32, bool)>)> = Vec::new();
+    let mut out: Vec<(u32, Vec<Test>)> = Vec::new();
     for (id, node) in cfg.nodes.iter().enumerate() {
         if let (NodeKind::Call(c), Some(facts)) = (node.kind, &states[id])
             && !facts.is_empty()
@@ -562,11 +683,19 @@ fn transfer(
         }
         Effect::Release { kind, key } => {
             if let Some(pos) = state.iter().position(|h| h.kind == kind && h.key == key) {
+                // The caller's section (entered with it by annotation): released here,
+                // like a section taken by the caller.
+                if state[pos].site == ANNOTATION_SITE {
+                    unmatched.insert((kind, key));
+                }
                 state.remove(pos);
             } else if let Some(pos) = state.iter().rposition(|h| h.kind == kind) {
                 // The same lock spelled differently (`&d->lock` vs `&priv->lock`):
                 // release the most recent section of that kind rather than keep a
                 // phantom lock that would cry wolf on every later call.
+                if state[pos].site == ANNOTATION_SITE {
+                    unmatched.insert((kind, state[pos].key));
+                }
                 state.remove(pos);
             } else {
                 // Releasing what the caller took: this function is a release wrapper.

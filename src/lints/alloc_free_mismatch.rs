@@ -78,6 +78,13 @@ fn diagnostic(
         labels,
         notes: Vec::new(),
         help: Some(format!("free it with {}", cx.knowledge.family_free(origin.family))),
+        // kvfree() frees both halves of kvmalloc memory; the other families' right
+        // free depends on more than the name (order, cache).
+        fix: (origin.family == "kvmalloc" && matches!(call.callee.as_str(), "kfree" | "vfree"))
+            .then(|| crate::diagnostic::Fix::RenameCallee {
+                from: call.callee.clone(),
+                to: "kvfree".to_string(),
+            }),
         ..cx.finding(&INFO, call)
     }
 }

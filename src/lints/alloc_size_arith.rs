@@ -48,6 +48,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 "use {}: it documents the array shape and fails on overflow if the types change",
                 p.instead
             )),
+            fix: super::alloc_size_overflow::array_fix(cx, call, &p),
             ..cx.finding(&INFO, call)
         });
     }

@@ -40,6 +40,35 @@ pub fn replacement(callee: &str) -> Option<&'static str> {
     })
 }
 
+/// The overflow-checked variant taking `(…, n, size, …)` where the allocator takes the
+/// size (`--fix` rewrites to it; the others need `array_size()`, left to the author).
+fn array_variant(callee: &str) -> Option<&'static str> {
+    Some(match callee {
+        "kmalloc" => "kmalloc_array",
+        "kzalloc" => "kcalloc",
+        "kmalloc_node" => "kmalloc_array_node",
+        "kzalloc_node" => "kcalloc_node",
+        "kvmalloc" => "kvmalloc_array",
+        "kvzalloc" => "kvcalloc",
+        "devm_kmalloc" => "devm_kmalloc_array",
+        "devm_kzalloc" => "devm_kcalloc",
+        "krealloc" => "krealloc_array",
+        _ => return None,
+    })
+}
+
+/// The `--fix` of a two-factor product: `n * size` becomes the array variant's two
+/// arguments (`crate::fix` checks the text before rewriting).
+pub fn array_fix(cx: &FunctionCx, call: &Call, p: &Product) -> Option<crate::diagnostic::Fix> {
+    let to = array_variant(&call.callee)?;
+    let size_arg = alloc::allocator(cx, call)?.size_arg?;
+    (p.operands.len() == 2).then(|| crate::diagnostic::Fix::ArrayCall {
+        from: call.callee.clone(),
+        to: to.to_string(),
+        size_arg,
+    })
+}
+
 /// The size assumed for a `sizeof` the evaluator cannot compute: no real kernel
 /// object type is this large.
 const MAX_OBJECT_SIZE: u64 = 1 << 24;
@@ -50,11 +79,13 @@ pub enum Operand {
     /// A constant: its value and the width in bytes of its type (`size_t` for a
     /// `sizeof`, `int` for a literal or a plain macro).
     Constant { value: u64, width: u64 },
-    /// A variable of a known integer type: its name, type and width.
+    /// A variable of a known integer type: its name, type and width, and the width
+    /// of its values (smaller under a widening cast: `(size_t)u32_count`).
     Typed {
         text: String,
         ty: String,
         width: u64,
+        value_width: u64,
     },
     /// A variable whose type is not known here (a field, a call, a global).
     Unknown { text: String },
@@ -183,13 +214,15 @@ fn operand(cx: &FunctionCx, call: &Call, factor: &str, cast: Option<&str>) -> Op
             }
         }
     }
-    let ty = cast.map(str::to_string).or_else(|| {
-        base.filter(|_| rest_constant)
-            .and_then(|b| call.operand_type(b))
-            .map(str::to_string)
-    });
+    let declared = base
+        .filter(|_| rest_constant)
+        .and_then(|b| call.operand_type(b))
+        .map(str::to_string);
+    let value_width = declared.as_deref().and_then(|t| integer_width(cx, t));
+    let ty = cast.map(str::to_string).or(declared);
     match ty.and_then(|t| integer_width(cx, &t).map(|w| (t, w))) {
         Some((ty, width)) => Operand::Typed {
+            value_width: value_width.map_or(width, |v| v.min(width)),
             text: match cast {
                 Some(c) => format!("({c}){f}"),
                 None => f.to_string(),
@@ -221,7 +254,12 @@ fn verdict(operands: &[Operand]) -> Verdict {
     for o in operands {
         let (w, m, name) = match o {
             Operand::Constant { value, width } => (*width, u128::from(*value), None),
-            Operand::Typed { ty, width, .. } => (*width, (1u128 << (8 * width)) - 1, Some(ty)),
+            Operand::Typed {
+                ty,
+                width,
+                value_width,
+                ..
+            } => (*width, (1u128 << (8 * value_width)) - 1, Some(ty)),
             Operand::Unknown { .. } => return Verdict::UnknownTypes,
         };
         if w > width {
@@ -257,9 +295,16 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             .operands
             .iter()
             .filter_map(|o| match o {
-                Operand::Typed { text, ty, width } => {
-                    Some(format!("`{}` is `{ty}` ({} bits)", short(text), width * 8))
-                }
+                Operand::Typed {
+                    text,
+                    ty,
+                    value_width,
+                    ..
+                } => Some(format!(
+                    "`{}` is `{ty}` ({} bits)",
+                    short(text),
+                    value_width * 8
+                )),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -277,6 +322,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 "use {}, which fails on overflow (or size_mul() from <linux/overflow.h>)",
                 p.instead
             )),
+            fix: array_fix(cx, call, &p),
             ..cx.finding(&INFO, call)
         });
     }

@@ -32,6 +32,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             labels,
             notes: Vec::new(),
             help: Some("use devm_kfree(dev, ptr) to release it early, or drop the free and let devres release it".into()),
+            fix: Some(crate::diagnostic::Fix::DeleteStatement),
             ..cx.finding(&INFO, call)
         });
     }

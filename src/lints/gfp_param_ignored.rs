@@ -77,6 +77,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             notes: Vec::new(),
             help: Some(format!("pass `{}` (or a mask of it) to `{}()` instead of `{}`", param.name, call.callee, short(&flags))),
             fingerprint: String::new(),
+            fix: None,
         });
     }
 }

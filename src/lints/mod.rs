@@ -64,6 +64,26 @@ pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
     LINTS.iter().find(|l| l.name == name)
 }
 
+/// The lint name closest to a misspelt `name`, when one is close enough to be meant
+/// (Jaro-Winkler similarity, as cargo and clap use for their own suggestions).
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let wanted = name.trim().to_ascii_lowercase().replace('_', "-");
+    LINTS
+        .iter()
+        .map(|l| (strsim::jaro_winkler(&wanted, l.name), l.name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+/// "unknown lint `x`", with a suggestion when one fits.
+pub fn unknown_lint(name: &str) -> String {
+    match suggest(name) {
+        Some(s) => format!("unknown lint `{name}` (did you mean `{s}`? see `gfplint lints`)"),
+        None => format!("unknown lint `{name}` (see `gfplint lints`)"),
+    }
+}
+
 /// What a lint sees of one function.
 pub struct FunctionCx<'a> {
     /// Everything known across the files of the run.
@@ -123,6 +143,7 @@ impl<'a> FunctionCx<'a> {
             labels: Vec::new(),
             notes: Vec::new(),
             fingerprint: String::new(),
+            fix: None,
             help: None,
         }
     }
@@ -177,25 +198,30 @@ impl<'a> FunctionCx<'a> {
                 .collect();
             return Some(Evidence::Local { blamed, others });
         }
-        // Only the callers whose literal arguments allow this call to be reached
-        // (a caller passing `false` for the `may_sleep` flag tested above it is not
-        // a problem for it).
-        let guards = self.locks.guards_at(call);
+        // Only the atomic paths whose parameter values allow this call to be reached
+        // (a caller passing `false` for the `may_sleep` flag tested above it, or
+        // `FOO_POLL` where the call is under `case FOO_WAIT:`, is not a problem for it).
+        let guards = self.resolved_guards(call);
         let reasons: Vec<AtomicReason> = self
             .analysis
             .reasons(self.id)
             .iter()
             .filter(|r| !interrupt_ok || self.chain_root_is_lock(r))
-            .filter(|r| match r.caller() {
-                None => true,
-                Some((caller, c)) => {
-                    let site = &self.program.function(caller).calls[c as usize];
-                    crate::context::interproc::lift_clause(&guards.to_vec(), site).is_some()
-                }
-            })
+            .filter(|r| crate::context::interproc::consistent(&guards, &r.bindings().to_vec()))
             .cloned()
             .collect();
         (!reasons.is_empty()).then_some(Evidence::Callers(reasons))
+    }
+
+    /// The parameter tests on every path to `call`, names resolved in this file.
+    fn resolved_guards(&self, call: u32) -> Vec<crate::values::Test> {
+        let guards = self.locks.guards_at(call);
+        if guards.is_empty() {
+            return Vec::new();
+        }
+        let mut resolver =
+            crate::context::interproc::Resolver::new(self.program, &self.options.target);
+        resolver.tests(self.id.0, guards)
     }
 
     /// Reports a sleep site if it is in atomic context. `what` says what sleeps
@@ -211,6 +237,13 @@ impl<'a> FunctionCx<'a> {
         let Some(evidence) = self.evidence(site.call) else {
             return;
         };
+        // One finding per path into the function: a sleep after an earlier sleeping
+        // call, with the context coming from callers, is the earlier call's finding
+        // (its fix, in the caller, is the same). A section taken in this function is
+        // another matter: each sleeping call in it has to move.
+        if matches!(evidence, Evidence::Callers(_)) && self.locks.after_sleep(site.call) {
+            return;
+        }
         let call = self.call(site.call);
         let (message, labels, notes, help, certain) = match evidence {
             Evidence::Local { blamed, others } => self.local_parts(what, blamed, &others, fix),
@@ -231,6 +264,7 @@ impl<'a> FunctionCx<'a> {
             notes,
             help: Some(help),
             fingerprint: String::new(),
+            fix: None,
         });
     }
 
@@ -427,7 +461,9 @@ impl<'a> FunctionCx<'a> {
                     });
                     break Root::Lock(cname);
                 }
-                AtomicReason::CalledFromAtomic { caller, call } => {
+                AtomicReason::CalledFromAtomic {
+                    caller, call, via, ..
+                } => {
                     let (cname, path, span) = self.call_site(*caller, *call);
                     parts.push(format!(
                         "`{name}()` is called from `{cname}()` at {path}:{}",
@@ -438,7 +474,7 @@ impl<'a> FunctionCx<'a> {
                         span,
                         message: format!("`{name}()` called here from atomic context"),
                     });
-                    match self.analysis.reasons(*caller).first() {
+                    match self.analysis.reasons(*caller).get(*via as usize) {
                         Some(next) if seen.insert(*caller) && parts.len() < 8 => {
                             current = *caller;
                             r = next.clone();

@@ -23,6 +23,10 @@ pub const MIN_WASTE_BYTES: u64 = 128;
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let t = &cx.options.target;
+    let dma = cx
+        .knowledge
+        .gfp_flag("__GFP_DMA")
+        .zip(cx.knowledge.gfp_flag("__GFP_DMA32"));
     for call in &cx.function.calls {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;
@@ -49,6 +53,12 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         }
         let (wasted, permille) = waste(size, actual);
         if wasted < MIN_WASTE_BYTES || permille < MIN_WASTE_PERMILLE {
+            continue;
+        }
+        // DMA-zone flags: a buffer for the hardware, whose layout it fixes.
+        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma)
+            && (set.intersects(d) || set.intersects(d32))
+        {
             continue;
         }
         let pointer = call.assigned_to().map(alloc::pointer_key);

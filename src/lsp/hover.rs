@@ -22,6 +22,7 @@ use crate::context::Analysis;
 use crate::context::interproc::{AtomicReason, SleepKind, describe_section};
 use crate::context::sleep::OwnSleep;
 use crate::program::{FunctionId, Program};
+use crate::values::{Pred, Test, Val};
 
 /// At most this many lines per section of a hover.
 const MAX_ITEMS: usize = 8;
@@ -131,6 +132,7 @@ pub fn describe(program: &Program, analysis: &Analysis, id: FunctionId) -> Strin
                 section,
                 acquired_line,
                 certain,
+                ..
             } => {
                 seen_calls.insert((*caller, *call));
                 let (name, at) = site(program, *caller, *call);
@@ -139,7 +141,7 @@ pub fn describe(program: &Program, analysis: &Analysis, id: FunctionId) -> Strin
                     "runs with {section} held{some} when called from `{name}()` at {at} (taken at line {acquired_line})"
                 ));
             }
-            AtomicReason::CalledFromAtomic { caller, call } => {
+            AtomicReason::CalledFromAtomic { caller, call, .. } => {
                 let (name, at) = site(program, *caller, *call);
                 atomic.push(format!(
                     "called from `{name}()` at {at}, which runs in atomic context"
@@ -220,18 +222,7 @@ pub fn describe(program: &Program, analysis: &Analysis, id: FunctionId) -> Strin
             if conditional {
                 let when: Vec<String> = clauses
                     .iter()
-                    .map(|c| {
-                        c.iter()
-                            .map(|(p, nonzero)| {
-                                format!(
-                                    "parameter {} is {}",
-                                    p + 1,
-                                    if *nonzero { "non-zero" } else { "zero" }
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join(" and ")
-                    })
+                    .map(|c| c.iter().map(test_text).collect::<Vec<_>>().join(" and "))
                     .collect();
                 let _ = writeln!(out, "May sleep, when {}:", when.join(", or when "));
             } else {
@@ -241,4 +232,26 @@ pub fn describe(program: &Program, analysis: &Analysis, id: FunctionId) -> Strin
         }
     }
     out
+}
+
+/// A parameter test as C would write it (`parameter 2 == FOO_SYNC`).
+fn test_text(t: &Test) -> String {
+    let p = format!("parameter {}", t.param + 1);
+    let v = |v: &Val| match v {
+        Val::Int(i) => i.to_string(),
+        Val::Name(n) => n.to_string(),
+        Val::NonZero => "a non-zero value".to_string(),
+    };
+    match (&t.pred, t.holds) {
+        (Pred::NonZero, true) => format!("{p} is non-zero"),
+        (Pred::NonZero, false) => format!("{p} is zero"),
+        (Pred::Eq(x), true) => format!("{p} == {}", v(x)),
+        (Pred::Eq(x), false) => format!("{p} != {}", v(x)),
+        (Pred::Lt(x), true) => format!("{p} < {}", v(x)),
+        (Pred::Lt(x), false) => format!("{p} >= {}", v(x)),
+        (Pred::Gt(x), true) => format!("{p} > {}", v(x)),
+        (Pred::Gt(x), false) => format!("{p} <= {}", v(x)),
+        (Pred::Bits(x), true) => format!("{p} & {} is set", v(x)),
+        (Pred::Bits(x), false) => format!("{p} & {} is clear", v(x)),
+    }
 }

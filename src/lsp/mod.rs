@@ -402,6 +402,7 @@ impl Server {
                 .filter(|(_, level)| **level != Level::Allow)
                 .map(|(name, _)| name.clone())
                 .collect(),
+            overlay: None,
         }
     }
 

@@ -15,6 +15,7 @@ use crate::facts::{
     Function, NodeKind, Param, Span,
 };
 use crate::knowledge::{GuardOp, Knowledge};
+use crate::values::{Pred, Val};
 
 /// Statement nesting handled flow-sensitively. Real kernel code nests < 20 deep.
 pub const MAX_NESTING: usize = 200;
@@ -37,7 +38,7 @@ pub fn extract(
         ..FileFacts::default()
     };
     if root.has_error() {
-        facts.parse_errors = count_errors(root);
+        (facts.parse_errors, facts.first_parse_error) = count_errors(root);
     }
     // Find function definitions wherever they can be: at top level, inside
     // preprocessor conditionals, and in ERROR nodes left by error recovery.
@@ -99,19 +100,28 @@ fn may_contain_functions(kind: &str) -> bool {
     )
 }
 
-fn count_errors(root: Node) -> u32 {
+/// The number of ERROR and MISSING nodes, and where the first one starts.
+fn count_errors(root: Node) -> (u32, Option<(u32, u32)>) {
     let mut count = 0;
+    let mut first: Option<Node> = None;
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.is_error() || node.is_missing() {
             count += 1;
+            if first.is_none_or(|f| node.start_byte() < f.start_byte()) {
+                first = Some(node);
+            }
         }
         if node.has_error() {
             let mut cursor = node.walk();
             stack.extend(node.children(&mut cursor));
         }
     }
-    count
+    let position = first.map(|n| {
+        let s = span_of(n);
+        (s.line, s.column)
+    });
+    (count, position)
 }
 
 pub fn span_of(node: Node) -> Span {
@@ -411,7 +421,15 @@ fn function<'a>(
     // Every parameter's name, for the builder only (flag parameters in conditions).
     let mut param_names = Vec::new();
     let mut atomic_signature = false;
+    let mut wide_params = Vec::new();
+    let mut variadic = false;
+    let mut void_params = false;
     if let Some(list) = fdecl.field("parameters") {
+        let mut cursor = list.walk();
+        variadic = list
+            .children(&mut cursor)
+            .any(|c| c.kind_str() == "variadic_parameter" || c.kind_str() == "...");
+        void_params = text(list, src).split_whitespace().collect::<String>() == "(void)";
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
             if p.kind_str() != "parameter_declaration" {
@@ -426,6 +444,22 @@ fn function<'a>(
             // kept (they would cost tens of MB on a whole drivers/ tree).
             let ty = p.field("type").map(|t| text(t, src)).unwrap_or_default();
             atomic_signature |= knowledge.is_callback_param_type(ty);
+            if let Some(d) = p
+                .field("declarator")
+                .filter(|d| d.kind_str() == "identifier")
+            {
+                let words: Vec<&str> = ty
+                    .split_whitespace()
+                    .filter(|w| !matches!(*w, "const" | "volatile"))
+                    .collect();
+                if knowledge
+                    .type_sizes
+                    .get(&words.join(" "))
+                    .is_some_and(|&s| s >= 8)
+                {
+                    wide_params.push(text(d, src).to_string());
+                }
+            }
             if ty.contains("gfp_t") {
                 let name = p
                     .field("declarator")
@@ -441,6 +475,15 @@ fn function<'a>(
     }
     // `irqreturn_t f(int irq, void *data)`: an IRQ handler's shape.
     atomic_signature |= param_names.len() == 2 && param_names[0] == "irq";
+    let arity = if variadic {
+        u32::MAX
+    } else if param_names.iter().all(|n| !n.is_empty()) {
+        param_names.len() as u32
+    } else if void_params {
+        0
+    } else {
+        u32::MAX
+    };
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
     if let Some(list) = fdecl.field("parameters") {
         let mut cursor = list.walk();
@@ -479,10 +522,13 @@ fn function<'a>(
         name_span: span_of(name_node),
         extent: span_of(def),
         params,
+        wide_params,
+        arity,
         calls,
         cfg: Cfg {
             nodes: builder.nodes,
             scope_parents: builder.scope_parents,
+            tests: builder.tests,
         },
         truncated: builder.truncated,
     })
@@ -506,8 +552,9 @@ fn innermost_identifier(mut d: Node, src: &[u8]) -> String {
 enum Atom {
     /// The value a call in the condition returned (`spin_trylock(&l)`).
     Call(u32),
-    /// Whether a parameter is non-zero (`if (may_sleep)`).
-    Param(u32),
+    /// A test on a parameter: (parameter, index into the builder's `tests`)
+    /// (`if (may_sleep)`, `if (mode == FOO_SYNC)`).
+    Param(u32, u32),
     /// The value of a simple condition, by its text (`if (sli4)`).
     Cond(u32),
 }
@@ -551,6 +598,10 @@ struct CfgBuilder<'a> {
     /// Assignments to plain names so far (name, right-hand side; `?` for `+=`, `++`),
     /// read for allocation size operands only.
     assignments: Vec<(String, String)>,
+    /// What `AssumeParam` nodes test (`Cfg::tests`).
+    tests: Vec<Pred>,
+    /// For each enclosing switch: the parameter it switches on and its case values.
+    switch_on: Vec<Option<(u32, Vec<Val>)>>,
 }
 
 impl<'a> CfgBuilder<'a> {
@@ -590,6 +641,8 @@ impl<'a> CfgBuilder<'a> {
             cond_stack: Vec::new(),
             declared: Vec::new(),
             assignments: Vec::new(),
+            tests: Vec::new(),
+            switch_on: Vec::new(),
         }
     }
 
@@ -842,6 +895,17 @@ impl<'a> CfgBuilder<'a> {
             }
             None => call.indirect = true,
         }
+        // Known values of arguments, for callees that test their parameters (a program
+        // function: APIs the knowledge describes are never looked into).
+        if !call.indirect && !self.knowledge.describes_api(&call.callee) {
+            for (i, a) in arg_nodes.iter().enumerate() {
+                if let Some(v) = self.arg_const(*a)
+                    && v != Val::Int(0)
+                {
+                    call.set_const_arg(i, v);
+                }
+            }
+        }
         if self.keeps_args(&call.callee, call.guard_class().is_some(), &arg_nodes) {
             call.set_args(
                 arg_nodes
@@ -959,6 +1023,55 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         out
+    }
+
+    /// The value of an argument or case label when it is a constant: a literal, a
+    /// constant's name (not a parameter), the address of an object, a string.
+    fn arg_const(&self, node: Node) -> Option<Val> {
+        match node.kind_str() {
+            "number_literal" | "true" | "false" | "null" => Val::parse(text(node, self.src)),
+            "string_literal" | "concatenated_string" => Some(Val::NonZero),
+            "pointer_expression" if node.child(0).is_some_and(|op| op.kind_str() == "&") => {
+                Some(Val::NonZero)
+            }
+            "identifier" | "unary_expression" | "parenthesized_expression" => {
+                let t = text(node, self.src);
+                let name = t
+                    .trim()
+                    .trim_start_matches(['-', '('])
+                    .trim_end_matches(')');
+                if self.param_names.iter().any(|p| p == name.trim()) {
+                    return None;
+                }
+                Val::parse(t)
+            }
+            _ => None,
+        }
+    }
+
+    /// A test on a parameter, recorded for `AssumeParam` nodes: (param, test index).
+    fn param_test(&mut self, param: usize, pred: Pred) -> (u32, u32) {
+        let idx = match self.tests.iter().position(|p| *p == pred) {
+            Some(i) => i,
+            None => {
+                self.tests.push(pred);
+                self.tests.len() - 1
+            }
+        };
+        (param as u32, idx as u32)
+    }
+
+    /// The parameter an expression is, if it is one by name.
+    fn param_of(&self, node: Node) -> Option<usize> {
+        let mut n = node;
+        while n.kind_str() == "parenthesized_expression" {
+            n = n.named_child(0)?;
+        }
+        if n.kind_str() != "identifier" {
+            return None;
+        }
+        let name = text(n, self.src);
+        self.param_names.iter().position(|p| p == name)
     }
 
     /// Whether later stages read this call's arguments. Keeping them for every call of
@@ -1135,10 +1248,18 @@ impl<'a> CfgBuilder<'a> {
                 let exit = self.new_node(NodeKind::Nop);
                 self.jumps.push((exit, None));
                 self.switch_dispatch.push(dispatch);
+                // A switch on a parameter: each case label is entered with the
+                // parameter equal to its value, `default:` with it equal to none.
+                let on = node
+                    .field("condition")
+                    .and_then(|cn| self.param_of(cn))
+                    .map(|p| (p as u32, self.case_values(node)));
+                self.switch_on.push(on.clone());
                 let body_end = match node.field("body") {
                     Some(b) => self.statement(b, None, d),
                     None => None,
                 };
+                self.switch_on.pop();
                 self.switch_dispatch.pop();
                 self.jumps.pop();
                 if let Some(be) = body_end {
@@ -1146,16 +1267,39 @@ impl<'a> CfgBuilder<'a> {
                 }
                 // Without a `default:` the switch may match nothing.
                 if !has_default(node) {
-                    self.edge(dispatch, exit);
+                    let none = self.none_of_cases(dispatch, on.as_ref());
+                    self.edge(none, exit);
                 }
                 Some(exit)
             }
             "case_statement" => {
                 let label = self.append(cur, NodeKind::Nop);
                 if let Some(&dispatch) = self.switch_dispatch.last() {
-                    // `label` is new, so this cannot duplicate an edge; `edge()`'s check
-                    // made a switch of N cases O(N²).
-                    self.nodes[dispatch as usize].succs.push(label);
+                    let on = self.switch_on.last().cloned().flatten();
+                    let value = node.field("value").and_then(|v| self.arg_const(v));
+                    let entry = match (on, value) {
+                        (Some((param, _)), Some(v)) => {
+                            let (param, test) = self.param_test(param as usize, Pred::Eq(v));
+                            let n = self.new_node(NodeKind::AssumeParam {
+                                param,
+                                test,
+                                holds: true,
+                            });
+                            self.nodes[dispatch as usize].succs.push(n);
+                            Some(n)
+                        }
+                        (Some(on), None) if node.field("value").is_none() => {
+                            let n = self.none_of_cases(dispatch, Some(&on));
+                            (n != dispatch).then_some(n)
+                        }
+                        _ => None,
+                    };
+                    match entry {
+                        Some(n) => self.edge(n, label),
+                        // `label` is new, so this cannot duplicate an edge; `edge()`'s
+                        // check made a switch of N cases O(N²).
+                        None => self.nodes[dispatch as usize].succs.push(label),
+                    }
                 }
                 let value = node.field("value").map(|v| v.id());
                 let mut cursor = node.walk();
@@ -1395,15 +1539,51 @@ impl<'a> CfgBuilder<'a> {
         self.join(after, cur.filter(|_| may_skip))
     }
 
+    /// The constant values of a switch's case labels (its direct cases).
+    fn case_values(&self, switch: Node) -> Vec<Val> {
+        let Some(body) = switch.field("body") else {
+            return Vec::new();
+        };
+        let mut cursor = body.walk();
+        body.named_children(&mut cursor)
+            .filter(|c| c.kind_str() == "case_statement")
+            .filter_map(|c| c.field("value").and_then(|v| self.arg_const(v)))
+            .collect()
+    }
+
+    /// From `dispatch`, a chain of nodes where the switched-on parameter equals none of
+    /// the case values (for `default:` and the no-match edge); `dispatch` itself when
+    /// nothing is known. Long case lists are not expanded.
+    fn none_of_cases(&mut self, dispatch: u32, on: Option<&(u32, Vec<Val>)>) -> u32 {
+        const MAX_CASES: usize = 16;
+        let Some((param, values)) = on.filter(|(_, v)| !v.is_empty() && v.len() <= MAX_CASES)
+        else {
+            return dispatch;
+        };
+        let mut cur = dispatch;
+        for v in values.clone() {
+            let (param, test) = self.param_test(*param as usize, Pred::Eq(v));
+            let n = self.new_node(NodeKind::AssumeParam {
+                param,
+                test,
+                holds: false,
+            });
+            self.nodes[cur as usize].succs.push(n);
+            cur = n;
+        }
+        cur
+    }
+
     /// Adds `Assume` nodes for `facts` after `cur`.
     fn assume(&mut self, cur: Option<u32>, facts: &Facts) -> Option<u32> {
         let mut c = cur?;
         for &(atom, truth) in facts {
             let kind = match atom {
                 Atom::Call(call) => NodeKind::Assume { call, truth },
-                Atom::Param(param) => NodeKind::AssumeParam {
+                Atom::Param(param, test) => NodeKind::AssumeParam {
                     param,
-                    nonzero: truth,
+                    test,
+                    holds: truth,
                 },
                 Atom::Cond(cond) => NodeKind::AssumeCond { cond, truth },
             };
@@ -1435,7 +1615,7 @@ impl<'a> CfgBuilder<'a> {
         loop {
             let t = text.trim();
             if let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
-                if inner.contains('(') || inner.contains(')') {
+                if !balanced_parens(inner) {
                     return None;
                 }
                 text = inner.to_string();
@@ -1460,7 +1640,7 @@ impl<'a> CfgBuilder<'a> {
                 )
         });
         if t.is_empty()
-            || t.contains('(')
+            || !self.pure_calls_only(t)
             || assigns
             || t.contains("++")
             || t.contains("--")
@@ -1473,8 +1653,28 @@ impl<'a> CfgBuilder<'a> {
         Some((id, polarity))
     }
 
+    /// Whether every call in a condition's text is a pure query the knowledge lists
+    /// (`strcmp(p->name, "x")`): the same text then has the same value again.
+    fn pure_calls_only(&self, t: &str) -> bool {
+        let bytes = t.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b != b'(' {
+                continue;
+            }
+            let start = bytes[..i]
+                .iter()
+                .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .map_or(0, |p| p + 1);
+            let name = &t[start..i];
+            if name.is_empty() || !self.knowledge.is_pure(name) {
+                return false;
+            }
+        }
+        true
+    }
+
     /// What is known about condition calls when `cond` is true, and when it is false.
-    fn condition_facts(&self, cond: Node, depth: usize) -> (Facts, Facts) {
+    fn condition_facts(&mut self, cond: Node, depth: usize) -> (Facts, Facts) {
         if depth > 16 {
             return (Vec::new(), Vec::new());
         }
@@ -1497,9 +1697,36 @@ impl<'a> CfgBuilder<'a> {
                 let (Some(l), Some(r)) = (cond.field("left"), cond.field("right")) else {
                     return Default::default();
                 };
+                let is_zero = |n: Node| matches!(text(n, self.src).trim(), "0" | "false" | "NULL");
+                // A parameter compared with a constant (either side): `mode == FOO`.
+                let compared = match (self.param_of(l), self.param_of(r)) {
+                    (Some(p), None) => self.arg_const(r).map(|v| (p, v, false)),
+                    (None, Some(p)) => self.arg_const(l).map(|v| (p, v, true)),
+                    _ => None,
+                };
+                if let Some((p, v, swapped)) = compared
+                    && !is_zero(r)
+                    && !is_zero(l)
+                {
+                    // (predicate, whether the condition is the predicate or its negation)
+                    let test = match (op, swapped) {
+                        ("==", _) => Some((Pred::Eq(v), true)),
+                        ("!=", _) => Some((Pred::Eq(v), false)),
+                        ("&", _) => Some((Pred::Bits(v), true)),
+                        ("<", false) | (">", true) => Some((Pred::Lt(v), true)),
+                        (">=", false) | ("<=", true) => Some((Pred::Lt(v), false)),
+                        (">", false) | ("<", true) => Some((Pred::Gt(v), true)),
+                        ("<=", false) | (">=", true) => Some((Pred::Gt(v), false)),
+                        _ => None,
+                    };
+                    if let Some((pred, polarity)) = test {
+                        let (p, t) = self.param_test(p, pred);
+                        let atom = Atom::Param(p, t);
+                        return (vec![(atom, polarity)], vec![(atom, !polarity)]);
+                    }
+                }
                 let (lt, lf) = self.condition_facts(l, depth + 1);
                 let (rt, rf) = self.condition_facts(r, depth + 1);
-                let is_zero = |n: Node| matches!(text(n, self.src).trim(), "0" | "false" | "NULL");
                 match op {
                     "&&" => ([lt, rt].concat(), Vec::new()),
                     "||" => (Vec::new(), [lf, rf].concat()),
@@ -1532,15 +1759,33 @@ impl<'a> CfgBuilder<'a> {
                 .iter()
                 .position(|p| p == text(cond, self.src))
             {
-                Some(k) => (
-                    vec![(Atom::Param(k as u32), true)],
-                    vec![(Atom::Param(k as u32), false)],
-                ),
+                Some(k) => {
+                    let (p, t) = self.param_test(k, Pred::NonZero);
+                    let atom = Atom::Param(p, t);
+                    (vec![(atom, true)], vec![(atom, false)])
+                }
                 None => Default::default(),
             },
             _ => Default::default(),
         }
     }
+}
+
+fn balanced_parens(s: &str) -> bool {
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {

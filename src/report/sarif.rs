@@ -59,9 +59,15 @@ fn rule(info: &LintInfo) -> Value {
         "shortDescription": { "text": info.summary },
         "fullDescription": { "text": what_it_does(info.doc) },
         "help": { "text": info.doc, "markdown": info.doc },
+        "helpUri": help_uri(info.name),
         "defaultConfiguration": { "level": level(info.severity) },
         "properties": { "tags": ["linux-kernel", "atomic-context"] },
     })
+}
+
+/// The lint's documentation page (`lints/<name>.md` in the repository).
+pub fn help_uri(lint: &str) -> String {
+    format!("{INFORMATION_URI}/blob/main/lints/{lint}.md")
 }
 
 /// `atomic-sleeping-gfp` → `AtomicSleepingGfp` (SARIF `name` is a PascalCase identifier).

@@ -89,6 +89,7 @@ mod tests {
             notes: Vec::new(),
             help: None,
             fingerprint: String::new(),
+            fix: None,
         };
         let hashes = HashMap::from([
             (same, parse::source_hash(b"int a;\n")),

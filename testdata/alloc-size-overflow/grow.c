@@ -33,7 +33,7 @@ int typed(struct dev *d, u32 count, u8 rows, u8 cols, unsigned short nr)
 	int local = d->count;
 	d->a = kzalloc(count * sizeof(struct item), GFP_KERNEL);
 	d->b = kmalloc(rows * cols, GFP_KERNEL);
-	d->c = kmalloc((size_t)count * count, GFP_KERNEL); /* expect: alloc-size-overflow */
+	d->c = kmalloc((size_t)count * count, GFP_KERNEL);
 	d->e = kmalloc(sizeof(u32) * (count + 1), GFP_KERNEL);
 	d->f = vmalloc(nr * GROW_SIZEOF_ENTRY);
 	/* Computed in 32 bits before the conversion to size_t. */

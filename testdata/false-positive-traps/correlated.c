@@ -63,3 +63,25 @@ void cond_lock_sleep_inside(struct cdev *d, int cond)
 	if (cond)
 		spin_unlock(&d->lock);
 }
+
+/* The same pure query taken and released under: bottom halves are enabled again
+ * before the sleep. A query with side effects is not trusted (positive twin). */
+void cond_query(struct cdev *d, const char *mode)
+{
+	if (strcmp(mode, "softirq"))
+		local_bh_disable();
+	d->buf = NULL;
+	if (strcmp(mode, "softirq"))
+		local_bh_enable();
+	msleep(1);
+}
+
+void cond_query_side_effect(struct cdev *d)
+{
+	if (next_mode(d))
+		local_bh_disable();
+	d->buf = NULL;
+	if (next_mode(d))
+		local_bh_enable();
+	msleep(1); /* expect: atomic-sleeping-call[warning] */
+}

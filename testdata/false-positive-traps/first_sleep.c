@@ -1,0 +1,60 @@
+/* One finding per path (issue 10, pattern 7): a callee called after an earlier
+ * sleeping call in the same section, or a later sleep in a function atomic because of
+ * its callers, is the earlier call's finding. Each sleeping call inside a section
+ * taken in the same function is still reported (each has to move), and so is a sleep
+ * not preceded on every path by an earlier one. */
+struct fs1 {
+	spinlock_t lock;
+	struct mutex m;
+	void *buf;
+};
+
+static void fs1_drain(struct fs1 *f)
+{
+	msleep(1);
+}
+
+void fs1_stop(struct fs1 *f)
+{
+	spin_lock(&f->lock);
+	mutex_lock(&f->m); /* expect: atomic-sleeping-call */
+	f->buf = kmalloc(64, GFP_KERNEL); /* expect: atomic-sleeping-gfp */
+	fs1_drain(f);
+	mutex_unlock(&f->m);
+	spin_unlock(&f->lock);
+}
+
+void fs1_maybe(struct fs1 *f, int wait)
+{
+	spin_lock(&f->lock);
+	if (wait)
+		mutex_lock(&f->m); /* expect: atomic-sleeping-call */
+	f->buf = kmalloc(64, GFP_KERNEL); /* expect: atomic-sleeping-gfp */
+	spin_unlock(&f->lock);
+}
+
+/* A section taken between the two: the second is its own finding. */
+void fs1_two_sections(struct fs1 *f)
+{
+	spin_lock(&f->lock);
+	msleep(1); /* expect: atomic-sleeping-call */
+	spin_unlock(&f->lock);
+	spin_lock(&f->lock);
+	msleep(2); /* expect: atomic-sleeping-call */
+	spin_unlock(&f->lock);
+}
+
+/* Atomic because of its caller: the later sleep is the first one's finding. */
+static void fs1_flush(struct fs1 *f)
+{
+	mutex_lock(&f->m); /* expect: atomic-sleeping-call */
+	msleep(1);
+	mutex_unlock(&f->m);
+}
+
+void fs1_flush_locked(struct fs1 *f)
+{
+	spin_lock(&f->lock);
+	fs1_flush(f);
+	spin_unlock(&f->lock);
+}
