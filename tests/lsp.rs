@@ -488,6 +488,8 @@ fn size_fix_and_configuration_reload() {
     let d = c.diagnostics_for(&file, "the overflow finding", |d| !d.is_empty());
     assert_eq!(codes(&d), ["alloc-size-overflow@2"], "{d:?}");
     assert_eq!(d[0]["severity"], 2);
+    // The lint's own fix (as `--fix` applies it) travels with the diagnostic.
+    assert!(d[0]["data"]["fix"].is_object(), "{}", d[0]);
     let actions = c.request(
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": uri(&file) }, "range": d[0]["range"], "context": { "diagnostics": [d[0]] } }),
@@ -499,8 +501,12 @@ fn size_fix_and_configuration_reload() {
     let edits = fix["edit"]["changes"][uri(&file)]
         .as_array()
         .expect("edits");
-    assert_eq!(edits[0]["newText"], "kmalloc_array(n, w, GFP_KERNEL)");
+    assert_eq!(fix["title"], "Use kmalloc_array() (fails on overflow)");
     let fixed = apply(text, edits);
+    assert!(
+        fixed.contains("\treturn kmalloc_array(n, w, GFP_KERNEL);\n"),
+        "{fixed}"
+    );
     c.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": uri(&file), "version": 2 }, "contentChanges": [{ "text": fixed }] }),

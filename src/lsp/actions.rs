@@ -34,7 +34,11 @@ pub fn code_actions(
         if d.data.as_ref().and_then(|v| v.get("evidence")) == Some(&serde_json::Value::Bool(true)) {
             continue;
         }
-        if (lint == alloc_size_overflow::INFO.name || lint == alloc_size_arith::INFO.name)
+        // The lint's own fix (the one `gfplint check --fix` applies) when it has one;
+        // else, for the size lints, the rewrite of a simple product.
+        if let Some(action) = lint_fix(uri, d) {
+            out.push(action);
+        } else if (lint == alloc_size_overflow::INFO.name || lint == alloc_size_arith::INFO.name)
             && let Some(action) = size_fix(uri, text, d, enc)
         {
             out.push(action);
@@ -72,6 +76,21 @@ fn edit_action(
         is_preferred: Some(preferred),
         ..lsp::CodeAction::default()
     })
+}
+
+/// The fix the server attached to the diagnostic (`data.fix`, from `Diagnostic::fix`).
+fn lint_fix(uri: &lsp::Uri, d: &lsp::Diagnostic) -> Option<lsp::CodeActionOrCommand> {
+    let fix = d.data.as_ref()?.get("fix")?;
+    let title = fix.get("title")?.as_str()?.to_string();
+    let range: lsp::Range = serde_json::from_value(fix.get("range")?.clone()).ok()?;
+    let new_text = fix.get("newText")?.as_str()?.to_string();
+    Some(edit_action(
+        title,
+        uri,
+        lsp::TextEdit { range, new_text },
+        d,
+        true,
+    ))
 }
 
 /// `/* gfplint: allow(LINT) … */` alone on the line above the finding's first line,

@@ -222,12 +222,16 @@ pub fn diagnostics_for(
             data: Some(json!({ "evidence": evidence })),
         };
         if d.file == file {
-            out.push(base(
+            let mut diagnostic = base(
                 range(texts.get(file), d.span, enc),
                 message(d),
                 related(None),
                 false,
-            ));
+            );
+            if let Some(fix) = texts.get(file).and_then(|t| fix_edit(d, t, enc)) {
+                diagnostic.data = Some(json!({ "evidence": false, "fix": fix }));
+            }
+            out.push(diagnostic);
             continue;
         }
         for (i, l) in d.labels.iter().enumerate() {
@@ -262,6 +266,52 @@ pub fn diagnostics_for(
         }
     }
     out
+}
+
+/// The finding's own mechanical fix (`Diagnostic::fix`, what `gfplint check --fix`
+/// applies), checked against `text` by `crate::fix`, as one minimal text edit with a
+/// title: `{"title", "range", "newText"}`.
+fn fix_edit(d: &Diagnostic, text: &str, enc: Encoding) -> Option<serde_json::Value> {
+    let kind = d.fix.as_ref()?;
+    let planned = crate::fix::plan(std::slice::from_ref(d), |_| Some(text.to_string()));
+    let (_, fixed) = planned.files.get(&d.file)?;
+    // The changed region: common prefix and suffix removed, on character boundaries.
+    let (a, b) = (text.as_bytes(), fixed.as_bytes());
+    let mut start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !text.is_char_boundary(start) || !fixed.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut suffix = a[start..]
+        .iter()
+        .rev()
+        .zip(b[start..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !text.is_char_boundary(a.len() - suffix) || !fixed.is_char_boundary(b.len() - suffix) {
+        suffix -= 1;
+    }
+    let (end, new_end) = (a.len() - suffix, b.len() - suffix);
+    let at = |offset: usize| -> lsp::Position {
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..offset].matches('\n').count() as u32;
+        let character = match enc {
+            Encoding::Utf8 => (offset - line_start) as u32,
+            Encoding::Utf16 => text[line_start..offset].encode_utf16().count() as u32,
+        };
+        lsp::Position { line, character }
+    };
+    let title = match kind {
+        crate::diagnostic::Fix::RenameCallee { from, to } => {
+            format!("Call {to}() instead of {from}()")
+        }
+        crate::diagnostic::Fix::ArrayCall { to, .. } => format!("Use {to}() (fails on overflow)"),
+        crate::diagnostic::Fix::DeleteStatement => "Delete this statement".to_string(),
+    };
+    Some(json!({
+        "title": title,
+        "range": lsp::Range { start: at(start), end: at(end) },
+        "newText": &fixed[start..new_end],
+    }))
 }
 
 #[cfg(test)]
