@@ -217,8 +217,9 @@ fn serve(connection: Connection) -> Result<(), String> {
     // The initial workspace analysis starts at once, in the background.
     server.due = Some(Instant::now());
     let result = server.main_loop();
-    drop(server);
-    let _ = analysis.join();
+    // Not joined: a run in progress (the first analysis of a large tree takes a while)
+    // must not delay `exit`; the thread ends with the process.
+    drop(analysis);
     result
 }
 
