@@ -545,7 +545,9 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         }
     }
     if args.fix || args.diff_output {
-        let fixed = gfplint::fix::plan(&outcome.diagnostics, |p| std::fs::read_to_string(p).ok());
+        // The analysed text (hash-checked): a file changed since it was read is named
+        // in the errors above and left alone.
+        let fixed = gfplint::fix::plan(&outcome.diagnostics, |p| outcome.sources.get(p).cloned());
         if args.diff_output {
             let text = gfplint::fix::unified_diff(&fixed, &outcome.root);
             if let Some(failed) = print_out(&text) {

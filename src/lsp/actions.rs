@@ -129,8 +129,9 @@ fn allow_fix(
     ))
 }
 
-/// `kmalloc(n * size, f)` → `kmalloc_array(n, size, f)` (the replacement each lint's
-/// help names), when the call is one simple product of two factors.
+/// `kmalloc(n * size, f)` → `kmalloc_array(n, size, f)` (the checked form the help
+/// names, `[checked_array_form]` in `lints/api.toml`), when the call is one simple
+/// product of two factors.
 fn size_fix(
     uri: &lsp::Uri,
     text: &str,
@@ -185,7 +186,10 @@ pub fn rewrite(call: &str) -> Option<(String, String)> {
         product = Some((i, factors[0].to_string(), factors[1].to_string()));
     }
     let (at, n, size) = product?;
-    let template = alloc_size_overflow::replacement(callee)?;
+    let template = crate::knowledge::Knowledge::builtin()
+        .checked_array_form(callee)?
+        .help
+        .as_str();
     if let Some(sized) = template.strip_suffix(" as the size") {
         let helper = &sized[..sized.find('(')?];
         let mut new_args: Vec<String> = args.iter().map(|a| a.to_string()).collect();

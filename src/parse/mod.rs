@@ -27,9 +27,12 @@ impl std::fmt::Display for FileError {
     }
 }
 
-/// Files above this size are reported and skipped: the largest `.c`/`.h` in the 6.1
-/// `drivers/` tree is a generated register header of about 13 MB.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Files above this size are reported and skipped. The largest `.c`/`.h` of the 6.1
+/// tree is a generated register header of 24 MB (peak 131 MB to check it). Dense code
+/// costs far more: a file of small functions peaks at about 75 times its size (16 MiB:
+/// 1.2 GiB; tree-sitter's tree alone is ~53 times, README "Security"), so the limit is
+/// half of the former 64 MiB (whose dense case peaked at 4.6-5.9 GiB).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 thread_local! {
     static PARSER: RefCell<Option<tree_sitter::Parser>> = const { RefCell::new(None) };
