@@ -540,3 +540,45 @@ fn size_fix_and_configuration_reload() {
     assert!(c.child.wait().expect("exit").success());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn requests_are_answered_while_the_workspace_is_analysed() {
+    let root = temp_dir("busy");
+    // Enough code that the first analysis takes a while even on a fast machine.
+    for f in 0..200 {
+        let mut text = String::from("struct dev { spinlock_t lock; void *buf; };\n");
+        for i in 0..60 {
+            text.push_str(&format!(
+                "static void f{f}_{i}(struct dev *d)\n{{\n\tspin_lock(&d->lock);\n\tif (d->buf)\n\t\td->buf = NULL;\n\tspin_unlock(&d->lock);\n}}\n"
+            ));
+        }
+        std::fs::write(root.join(format!("busy{f}.c")), text).expect("write");
+    }
+    let mut c = Client::start(&root);
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": uri(&root), "capabilities": { "window": { "workDoneProgress": true } } }),
+    );
+    c.notify("initialized", json!({}));
+    c.wait_for("progress begin", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin"
+    });
+    let r = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri(&root.join("busy0.c")) }, "position": { "line": 1, "character": 13 } }),
+    );
+    assert!(r.is_null(), "{r}");
+    assert!(
+        !c.seen
+            .iter()
+            .any(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"),
+        "the hover was answered only after the analysis"
+    );
+    c.wait_for("progress end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().expect("exit").success());
+    let _ = std::fs::remove_dir_all(&root);
+}
