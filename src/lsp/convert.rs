@@ -11,10 +11,6 @@ use serde_json::json;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::Span;
 
-/// Where a lint's documentation is published: `{LINT_DOC_BASE}/{lint}.md` (the
-/// repository's `lints/` directory, the same text `gfplint explain LINT` prints).
-pub const LINT_DOC_BASE: &str = "https://github.com/gfplint/gfplint/blob/main/lints";
-
 /// How columns are counted on the wire (negotiated at `initialize`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -161,7 +157,9 @@ fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 }
 
 fn code_description(lint: &str) -> Option<lsp::CodeDescription> {
-    lsp::Uri::from_str(&format!("{LINT_DOC_BASE}/{lint}.md"))
+    // The same page as SARIF's `helpUri` (`lints/LINT.md`, what `gfplint explain`
+    // prints).
+    lsp::Uri::from_str(&crate::report::sarif::help_uri(lint))
         .ok()
         .map(|href| lsp::CodeDescription { href })
 }
