@@ -271,6 +271,9 @@ pub struct Knowledge {
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
     pub type_sizes: HashMap<String, u64>,
+    /// A digest of what this knowledge was made from (the API description and any
+    /// extensions), so cached per-file results made with other knowledge are not reused.
+    fingerprint: u64,
 }
 
 impl Knowledge {
@@ -406,6 +409,7 @@ impl Knowledge {
             }
         }
         Ok(Knowledge {
+            fingerprint: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
             initialisers: FxHashSet::default(),
             sections,
             lock_ops,
@@ -462,6 +466,10 @@ impl Knowledge {
     /// `kind` names a built-in section kind joins it; another kind is a new section.
     pub fn extended(&self, extra: &ConfigKnowledge) -> Result<Knowledge, String> {
         let mut k = self.clone();
+        // The extension's Debug text is deterministic (vectors and options only).
+        let mut digest = self.fingerprint.to_le_bytes().to_vec();
+        digest.extend_from_slice(format!("{extra:?}").as_bytes());
+        k.fingerprint = xxhash_rust::xxh3::xxh3_64(&digest);
         for l in &extra.locks {
             let id = match k.sections.iter().position(|s| s.kind == l.kind) {
                 Some(id) => id,
@@ -542,6 +550,11 @@ impl Knowledge {
             }
         }
         Ok(k.derive())
+    }
+
+    /// See the field: equal fingerprints mean equal knowledge.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     pub fn lock_op(&self, callee: &str) -> Option<LockOp> {

@@ -403,6 +403,9 @@ impl Server {
                 .filter(|(_, level)| **level != Level::Allow)
                 .map(|(name, _)| name.clone())
                 .collect(),
+            // The workspace's runs keep their per-file results in memory
+            // (`Workspace`); they do not use the facts cache on disk.
+            cache_dir: None,
             overlay: None,
         }
     }

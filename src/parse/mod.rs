@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use crate::facts::FileFacts;
 
 /// Why a file could not be analysed. Rendered as one line on stderr.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileError {
     pub path: String,
     pub message: String,
@@ -103,21 +103,23 @@ pub fn analyse_file(
     path: &str,
     knowledge: &crate::knowledge::Knowledge,
 ) -> Result<FileFacts, FileError> {
-    let bytes = crate::bounded::read(std::path::Path::new(path), MAX_FILE_BYTES).map_err(|e| {
-        FileError {
-            path: path.into(),
-            message: match e {
-                crate::bounded::ReadError::TooLarge(size, limit) => {
-                    format!("file is {size} bytes, above the {limit} byte limit, skipped")
-                }
-                e @ crate::bounded::ReadError::NotRegular(_) => {
-                    e.to_string().replace("not read", "skipped")
-                }
-                e => e.to_string(),
-            },
-        }
-    })?;
-    facts_from_bytes(path, bytes, knowledge)
+    facts_from_bytes(path, read_source(path)?, knowledge)
+}
+
+/// Reads one file (bounded by [`MAX_FILE_BYTES`]; regular files only).
+pub fn read_source(path: &str) -> Result<Vec<u8>, FileError> {
+    crate::bounded::read(std::path::Path::new(path), MAX_FILE_BYTES).map_err(|e| FileError {
+        path: path.into(),
+        message: match e {
+            crate::bounded::ReadError::TooLarge(size, limit) => {
+                format!("file is {size} bytes, above the {limit} byte limit, skipped")
+            }
+            e @ crate::bounded::ReadError::NotRegular(_) => {
+                e.to_string().replace("not read", "skipped")
+            }
+            e => e.to_string(),
+        },
+    })
 }
 
 /// The per-file analysis on bytes already in memory (the fuzz target's entry point).
