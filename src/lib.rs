@@ -20,6 +20,7 @@ pub mod fix;
 pub mod gfp;
 pub mod knowledge;
 pub mod lints;
+pub mod lsp;
 pub mod parse;
 pub mod program;
 pub mod report;
@@ -148,7 +149,127 @@ pub fn check_paths(paths: &[String], options: &Options) -> Outcome {
 
 /// Checks the given files (already discovered); `errors` are discovery problems to
 /// report alongside.
-pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Options) -> Outcome {
+pub fn check_files(files: &[String], errors: Vec<FileError>, options: &Options) -> Outcome {
+    check_files_with(files, errors, options, None, |_, _| ()).0
+}
+
+/// What a long-lived process (the language server) keeps between runs: the unsaved
+/// text of open editor buffers, analysed instead of the files on disk, and the
+/// per-file results (facts and lock states) of earlier runs, reused while a file's
+/// text (buffers) or length and modification time (files on disk) are unchanged.
+#[derive(Default)]
+pub struct Workspace {
+    /// Buffer text by path, spelt as in the file list given to `check_files_with`.
+    pub overlay: HashMap<String, String>,
+    memo: std::sync::Mutex<HashMap<String, Memo>>,
+}
+
+/// A file's per-file results and what they were computed from.
+struct Memo {
+    stamp: Stamp,
+    /// The lock wrappers from other files it was analysed with (`""`: none).
+    extra: String,
+    facts: facts::FileFacts,
+    locks: Vec<context::LockStates>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    Text(u64),
+    Disk(u64, Option<std::time::SystemTime>),
+}
+
+impl Workspace {
+    /// Forgets the per-file results (after a configuration change: the knowledge
+    /// they were computed with may differ).
+    pub fn forget(&self) {
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.clear();
+        }
+    }
+
+    /// Forgets the results of files no longer in `files` (deleted, or deselected).
+    pub fn retain(&self, files: &[String]) {
+        let keep: HashSet<&str> = files.iter().map(String::as_str).collect();
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.retain(|key, _| keep.contains(key.split('\0').next().unwrap_or(key)));
+        }
+    }
+
+    fn stamp(&self, path: &str) -> Option<Stamp> {
+        match self.overlay.get(path) {
+            Some(text) => Some(Stamp::Text(parse::source_hash(text.as_bytes()))),
+            None => std::fs::metadata(path)
+                .ok()
+                .map(|m| Stamp::Disk(m.len(), m.modified().ok())),
+        }
+    }
+
+    /// `analyse_bytes` of the buffer when there is one (else of the file's
+    /// `source_bytes`), through the memo.
+    fn analyse(
+        &self,
+        path: &str,
+        knowledge: &Knowledge,
+        extra: &HashMap<String, context::lockstate::LockEffect>,
+        options: &Options,
+    ) -> LocalResult {
+        let extra_key = if extra.is_empty() {
+            String::new()
+        } else {
+            let mut sorted: Vec<_> = extra.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            format!("{sorted:?}")
+        };
+        // Wrapper-dependent results are kept under their own key, so a file's plain
+        // result (stage 1) and its result with wrappers (stage 2) do not evict each
+        // other.
+        let key = if extra.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}\0extra")
+        };
+        let stamp = self.stamp(path);
+        if let (Some(stamp), Ok(memo)) = (stamp, self.memo.lock())
+            && let Some(m) = memo.get(&key)
+            && m.stamp == stamp
+            && m.extra == extra_key
+        {
+            return Ok((m.facts.clone(), m.locks.clone()));
+        }
+        let bytes = match self.overlay.get(path) {
+            Some(text) => text.as_bytes().to_vec(),
+            None => source_bytes(path, options)?,
+        };
+        let result = analyse_bytes(path, bytes, knowledge, extra);
+        if let (Some(stamp), Ok((facts, locks)), Ok(mut memo)) = (stamp, &result, self.memo.lock())
+        {
+            memo.insert(
+                key,
+                Memo {
+                    stamp,
+                    extra: extra_key,
+                    facts: facts.clone(),
+                    locks: locks.clone(),
+                },
+            );
+        }
+        result
+    }
+}
+
+/// `check_files` for a long-lived process: with a `workspace`, buffers are analysed
+/// instead of files and per-file results are reused; `inspect` runs on the
+/// whole-program view and context after the fixpoints (the language server's hover
+/// text comes from there), its result returned beside the outcome (`None` when the
+/// outcome of an identical earlier run was reused from the cache).
+pub fn check_files_with<T: Send>(
+    files: &[String],
+    mut errors: Vec<FileError>,
+    options: &Options,
+    workspace: Option<&Workspace>,
+    inspect: impl FnOnce(&program::Program, &context::Analysis) -> T + Send,
+) -> (Outcome, Option<T>) {
     let knowledge: &Knowledge = match &options.knowledge {
         Some(k) => k,
         None => Knowledge::builtin(),
@@ -162,10 +283,13 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     {
         Ok(pool) => pool,
         Err(e) => {
-            return Outcome {
-                fatal: Some(format!("cannot start {jobs} worker threads: {e}")),
-                ..Outcome::default()
-            };
+            return (
+                Outcome {
+                    fatal: Some(format!("cannot start {jobs} worker threads: {e}")),
+                    ..Outcome::default()
+                },
+                None,
+            );
         }
     };
     let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
@@ -182,17 +306,31 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
         let mut warnings = Vec::new();
-        let cache = options.cache_dir.as_deref().and_then(|dir| {
-            let root = options.root.as_deref().unwrap_or(Path::new("."));
-            cache::Cache::open(dir, root, knowledge.fingerprint())
-                .map_err(|w| warnings.push(w))
-                .ok()
-        });
+        // A workspace (the language server) reuses its own per-file results, kept in
+        // memory between runs; its runs bypass the disk cache and with it the
+        // stored-outcome fast path (which would also skip `inspect`): the simplest
+        // correct choice, not a measured one.
+        let cache = options
+            .cache_dir
+            .as_deref()
+            .filter(|_| workspace.is_none())
+            .and_then(|dir| {
+                let root = options.root.as_deref().unwrap_or(Path::new("."));
+                cache::Cache::open(dir, root, knowledge.fingerprint())
+                    .map_err(|w| warnings.push(w))
+                    .ok()
+            });
         let errors_before = errors.len();
         let first: Vec<FirstPass> = files
             .par_iter()
             .map(|path| {
-                let r = first_pass(path, knowledge, cache.as_ref(), options);
+                let r = match workspace {
+                    // No digest: it only keys the cache, which a workspace does not use.
+                    Some(w) => {
+                        FirstPass::Done(w.analyse(path, knowledge, &HashMap::new(), options), 0)
+                    }
+                    None => first_pass(path, knowledge, cache.as_ref(), options),
+                };
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
                 }
@@ -222,11 +360,12 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
                 stored.errors,
                 (stored.files_scanned, stored.files_with_parse_errors),
                 stored.parse_errors,
+                &HashMap::new(),
                 options,
             );
             outcome.warnings = warnings;
             outcome.cache_hits = hits;
-            return outcome;
+            return (outcome, None);
         }
         let parsed: Vec<(LocalResult, u128)> = first
             .into_par_iter()
@@ -272,7 +411,15 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .into_par_iter()
             .map(|(fi, extra)| {
                 let path = &all_facts[fi].path;
-                (fi, relocked(path, digests[fi], knowledge, &extra, cache.as_ref(), options))
+                let locks = match workspace {
+                    Some(w) => w
+                        .analyse(path, knowledge, &extra, options)
+                        .ok()
+                        .filter(|(f, _)| f.source_hash == all_facts[fi].source_hash)
+                        .map(|(_, l)| l),
+                    None => relocked(path, digests[fi], knowledge, &extra, cache.as_ref(), options),
+                };
+                (fi, locks)
             })
             .collect();
         for (fi, l) in redone {
@@ -289,8 +436,10 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         lap("cross-file lock wrappers");
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
+        lap("whole-program index (calls, declarations)");
         let analysis = context::Analysis::run(&program, locks, &options.target);
         lap("whole-program context (summaries, fixpoints)");
+        let inspected = inspect(&program, &analysis);
         // Stage 4, parallel: lints per function, then suppressions and levels per file.
         // Lints enabled by name run at least as warnings.
         let mut levels = options.levels.clone();
@@ -353,6 +502,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             errors,
             counts,
             parse_errors,
+            workspace.map_or(&HashMap::new(), |w| &w.overlay),
             options,
         );
         outcome.warnings = warnings;
@@ -361,7 +511,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             outcome.cache_misses = c.misses.load(Ordering::Relaxed);
             outcome.warnings.extend(c.finish(files, false));
         }
-        outcome
+        (outcome, Some(inspected))
     })
 }
 
@@ -389,7 +539,9 @@ fn reported_files<'p>(
 /// From the diagnostics of every file (after suppressions and levels) to the outcome:
 /// in pre-commit mode only findings in, or with evidence in, the named files (spelt as
 /// named); sources read back and checked against `hashes` (source hashes by analysed
-/// path); sorted; fingerprints. `counts`: files scanned, files with parse errors.
+/// path), the text of `buffers` (a workspace's overlay) taken as it is; sorted;
+/// fingerprints. `counts`: files scanned, files with parse errors.
+#[allow(clippy::too_many_arguments)]
 fn finish_outcome<'p>(
     mut diagnostics: Vec<Diagnostic>,
     mut hashes: HashMap<String, u64>,
@@ -397,6 +549,7 @@ fn finish_outcome<'p>(
     mut errors: Vec<FileError>,
     counts: (usize, usize),
     mut parse_errors: Vec<ParseErrors>,
+    buffers: &HashMap<String, String>,
     options: &Options,
 ) -> Outcome {
     if let Some(r) = reported_files(paths, options.report_only.as_deref()) {
@@ -422,7 +575,7 @@ fn finish_outcome<'p>(
         }
     }
     let hashes: HashMap<&str, u64> = hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
-    let mut sources = report::sources::load(&diagnostics, &hashes, &mut errors);
+    let mut sources = report::sources::load_with(&diagnostics, &hashes, buffers, &mut errors);
     if let Some(o) = &options.overlay {
         // The in-memory text is what was analysed; on disk the file may differ or
         // not exist.

@@ -50,6 +50,8 @@ enum Command {
         /// The lint's name, e.g. atomic-sleeping-gfp.
         lint: String,
     },
+    /// Run the language server on stdin/stdout (editors start it; see README).
+    Lsp,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
     /// Print a manual page (roff) on stdout: gfplint(1), or gfplint-SUBCOMMAND(1).
@@ -235,6 +237,13 @@ fn main() -> ExitCode {
             }
             print_out(&text).unwrap_or(ExitCode::SUCCESS)
         }
+        Command::Lsp => match gfplint::lsp::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("gfplint: error: lsp: {}", escape::text(&e));
+                ExitCode::from(1)
+            }
+        },
         Command::Clean { path, cache_dir } => {
             let dir = cache_dir
                 .or_else(env_cache_dir)

@@ -19,6 +19,17 @@ pub fn load(
     hashes: &HashMap<&str, u64>,
     errors: &mut Vec<FileError>,
 ) -> HashMap<String, String> {
+    load_with(diagnostics, hashes, &HashMap::new(), errors)
+}
+
+/// `load`, where the text of the files in `overlay` (editor buffers, analysed instead
+/// of the files on disk) is taken from there rather than read.
+pub fn load_with(
+    diagnostics: &[Diagnostic],
+    hashes: &HashMap<&str, u64>,
+    overlay: &HashMap<String, String>,
+    errors: &mut Vec<FileError>,
+) -> HashMap<String, String> {
     let mut names: Vec<&str> = diagnostics
         .iter()
         .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
@@ -29,6 +40,9 @@ pub fn load(
     let read: Vec<(&str, Option<String>)> = names
         .into_par_iter()
         .map(|name| {
+            if let Some(text) = overlay.get(name) {
+                return (name, Some(text.clone()));
+            }
             let text = crate::bounded::read(std::path::Path::new(name), parse::MAX_FILE_BYTES)
                 .ok()
                 .filter(|b| hashes.get(name) == Some(&parse::source_hash(b)))
