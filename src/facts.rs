@@ -158,6 +158,10 @@ pub struct Function {
     /// Number of declared parameters (`u32::MAX` for a variadic function, or when the
     /// declarator is unusual): a call with another argument count is not to it.
     pub arity: u32,
+    /// Arguments of calls to functions (not known APIs) with a known value other than
+    /// zero or "non-zero" (`3`, `FOO_SYNC`, `-EIO`), sorted by call. Kept per function,
+    /// not per call: most calls have none.
+    pub const_args: Vec<ConstArg>,
     pub calls: Vec<Call>,
     pub cfg: Cfg,
     /// Its parameters make it an atomic-style callback (`struct timer_list *`, or
@@ -179,6 +183,14 @@ pub struct Param {
     pub name: String,
     /// The declared type as written (`gfp_t`).
     pub ty: String,
+}
+
+/// A constant argument: argument `arg` of call `call` has value `value`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConstArg {
+    pub call: u32,
+    pub arg: u8,
+    pub value: crate::values::Val,
 }
 
 /// One call expression, in evaluation order within its function.
@@ -208,8 +220,6 @@ pub(crate) struct CallExtra {
     args: Vec<String>,
     guard_class: Option<String>,
     assigned_to: Option<String>,
-    /// Arguments with a known value other than 0 (`3`, `FOO_SYNC`, `&obj`), by index.
-    consts: Vec<(u8, crate::values::Val)>,
 }
 
 impl Call {
@@ -243,12 +253,6 @@ impl Call {
 
     pub fn set_guard_class(&mut self, class: String) {
         self.extra_mut().guard_class = Some(class);
-    }
-
-    pub fn set_const_arg(&mut self, arg: usize, value: crate::values::Val) {
-        if arg < u8::MAX as usize {
-            self.extra_mut().consts.push((arg as u8, value));
-        }
     }
 
     pub fn set_assigned_to(&mut self, target: String) {
@@ -285,15 +289,25 @@ impl ParamArgs {
     }
 }
 
-impl Call {
-    /// The value of argument `arg`, when it is a literal or a constant.
-    pub fn arg_value(&self, arg: u32) -> Option<crate::values::Val> {
-        use crate::values::Val;
-        if let Some(e) = &self.extra
-            && let Some((_, v)) = e.consts.iter().find(|(i, _)| u32::from(*i) == arg)
+impl Function {
+    /// The value of argument `arg` of call `call`, when it is a literal or a constant.
+    pub fn arg_value(&self, call: u32, arg: u32) -> Option<crate::values::Val> {
+        let first = self.const_args.partition_point(|c| c.call < call);
+        if let Some(c) = self.const_args[first..]
+            .iter()
+            .take_while(|c| c.call == call)
+            .find(|c| u32::from(c.arg) == arg)
         {
-            return Some(v.clone());
+            return Some(c.value.clone());
         }
+        self.calls.get(call as usize)?.literal_value(arg)
+    }
+}
+
+impl Call {
+    /// What the zero/non-zero literal bits say about argument `arg`.
+    fn literal_value(&self, arg: u32) -> Option<crate::values::Val> {
+        use crate::values::Val;
         if arg >= 32 {
             return None;
         }

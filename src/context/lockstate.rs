@@ -82,7 +82,9 @@ pub struct LockStates {
     keys: Vec<String>,
     /// Parameter facts known at calls (sorted by call; only non-empty ones): tests on
     /// the function's parameters that came out the same way on every path to the call.
-    guards: Vec<(u32, Vec<Test>)>,
+    guards: Vec<(u32, u32)>,
+    /// The distinct sets of tests `guards` refers to (calls in one block share one).
+    guard_sets: Vec<Vec<Test>>,
     /// Calls reached only on branches where a context query said sleeping is allowed
     /// (`if (!in_interrupt())`), sorted.
     context_guarded: Vec<u32>,
@@ -116,7 +118,7 @@ impl LockStates {
     /// What every path to `call` has tested about the function's parameters.
     pub fn guards_at(&self, call: u32) -> &[Test] {
         match self.guards.binary_search_by_key(&call, |(c, _)| *c) {
-            Ok(i) => &self.guards[i].1,
+            Ok(i) => &self.guard_sets[self.guards[i].1 as usize],
             Err(_) => &[],
         }
     }
@@ -320,6 +322,7 @@ pub fn analyse(
     });
     unmatched.sort();
     unmatched.dedup();
+    let (guards, guard_sets) = param_guards(function);
     held.shrink_to_fit();
     keys.shrink_to_fit();
     LockStates {
@@ -329,7 +332,8 @@ pub fn analyse(
         released_unmatched: unmatched,
         acquired_any,
         keys,
-        guards: param_guards(function),
+        guards,
+        guard_sets,
         context_guarded: context_guarded(function, knowledge),
         after_sleep: after_sleep(function, knowledge, &effects),
     }
@@ -426,14 +430,16 @@ const MAX_GUARDS: usize = 16;
 
 /// Must-facts about parameters at each call: what every path to it tested
 /// (`if (!sync) return;` makes `sync` non-zero below).
-fn param_guards(function: &Function) -> Vec<(u32, Vec<Test>)> {
+type Guards = (Vec<(u32, u32)>, Vec<Vec<Test>>);
+
+fn param_guards(function: &Function) -> Guards {
     let cfg = &function.cfg;
     if !cfg
         .nodes
         .iter()
         .any(|n| matches!(n.kind, NodeKind::AssumeParam { .. }))
     {
-        return Vec::new();
+        return Default::default();
     }
     let states = forward(
         cfg,
@@ -458,17 +464,25 @@ fn param_guards(function: &Function) -> Vec<(u32, Vec<Test>)> {
         // Must-facts: what holds on every incoming path.
         |old, new| old.iter().filter(|f| new.contains(f)).cloned().collect(),
     );
-    let mut out: Vec<(u32, Vec<Test>)> = Vec::new();
+    let mut sets: Vec<Vec<Test>> = Vec::new();
+    let mut ids: HashMap<&[Test], u32> = HashMap::default();
+    let mut out: Vec<(u32, u32)> = Vec::new();
     for (id, node) in cfg.nodes.iter().enumerate() {
         if let (NodeKind::Call(c), Some(facts)) = (node.kind, &states[id])
             && !facts.is_empty()
         {
-            out.push((c, facts.clone()));
+            let set = *ids.entry(facts.as_slice()).or_insert_with(|| {
+                sets.push(facts.clone());
+                (sets.len() - 1) as u32
+            });
+            out.push((c, set));
         }
     }
     out.sort();
     out.dedup_by_key(|(c, _)| *c);
-    out
+    out.shrink_to_fit();
+    sets.shrink_to_fit();
+    (out, sets)
 }
 
 #[derive(Debug, Clone)]

@@ -11,8 +11,8 @@ use rustc_hash::FxHashMap as HashMap;
 use tree_sitter::{Node, Tree};
 
 use crate::facts::{
-    Annotation, AnnotationKind, Call, Cfg, CfgNode, ENTRY, EXIT, FieldCallback, FileFacts,
-    Function, NodeKind, Param, Span,
+    Annotation, AnnotationKind, Call, Cfg, CfgNode, ConstArg, ENTRY, EXIT, FieldCallback,
+    FileFacts, Function, NodeKind, Param, Span,
 };
 use crate::knowledge::{GuardOp, Knowledge};
 use crate::values::{Pred, Val};
@@ -494,6 +494,8 @@ fn function<'a>(
     // Vectors grew by doubling; the facts live until the end of the run.
     let mut calls = builder.calls;
     calls.shrink_to_fit();
+    let mut const_args = std::mem::take(&mut builder.const_args);
+    const_args.shrink_to_fit();
     params.shrink_to_fit();
     Some(Function {
         atomic_signature,
@@ -506,6 +508,7 @@ fn function<'a>(
         params,
         wide_params,
         arity,
+        const_args,
         calls,
         cfg: Cfg {
             nodes: builder.nodes,
@@ -576,6 +579,8 @@ struct CfgBuilder<'a> {
     cond_stack: Vec<Option<(u32, bool)>>,
     /// What `AssumeParam` nodes test (`Cfg::tests`).
     tests: Vec<Pred>,
+    /// Constant arguments of the calls (`Function::const_args`).
+    const_args: Vec<ConstArg>,
     /// For each enclosing switch: the parameter it switches on and its case values.
     switch_on: Vec<Option<(u32, Vec<Val>)>>,
 }
@@ -616,6 +621,7 @@ impl<'a> CfgBuilder<'a> {
             cond_ids: HashMap::default(),
             cond_stack: Vec::new(),
             tests: Vec::new(),
+            const_args: Vec::new(),
             switch_on: Vec::new(),
         }
     }
@@ -864,11 +870,21 @@ impl<'a> CfgBuilder<'a> {
         // Known values of arguments, for callees that test their parameters (a program
         // function: APIs the knowledge describes are never looked into).
         if !call.indirect && !self.knowledge.describes_api(&call.callee) {
-            for (i, a) in arg_nodes.iter().enumerate() {
-                if let Some(v) = self.arg_const(*a)
-                    && v != Val::Int(0)
-                {
-                    call.set_const_arg(i, v);
+            let idx = self.calls.len() as u32;
+            for (i, a) in arg_nodes.iter().enumerate().take(u8::MAX as usize) {
+                match self.arg_const(*a) {
+                    None | Some(Val::Int(0)) => {}
+                    // Known non-zero (an address, a string): the literal bit says it.
+                    Some(Val::NonZero) => {
+                        if i < 32 {
+                            call.nonzero_args |= 1 << i;
+                        }
+                    }
+                    Some(value) => self.const_args.push(ConstArg {
+                        call: idx,
+                        arg: i as u8,
+                        value,
+                    }),
                 }
             }
         }
