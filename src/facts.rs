@@ -152,16 +152,13 @@ pub struct Function {
     /// The `gfp_t` parameters only (the only ones later stages read; keeping all
     /// would cost tens of MB on a drivers/ tree).
     pub params: Vec<Param>,
-    /// Names of parameters of a 64-bit integer type (`size_t len`, `u64 n`): factors
-    /// of a size product that can reach 2^64 on their own.
-    pub wide_params: Vec<String>,
+    /// Parameter types and constant arguments, when the function has any (boxed: most
+    /// functions have none).
+    pub values: Option<Box<FunctionValues>>,
     /// Number of declared parameters (`u32::MAX` for a variadic function, or when the
     /// declarator is unusual): a call with another argument count is not to it.
     pub arity: u32,
-    /// Arguments of calls to functions (not known APIs) with a known value other than
-    /// zero or "non-zero" (`3`, `FOO_SYNC`, `-EIO`), sorted by call. Kept per function,
-    /// not per call: most calls have none.
-    pub const_args: Vec<ConstArg>,
+
     pub calls: Vec<Call>,
     pub cfg: Cfg,
     /// Its parameters make it an atomic-style callback (`struct timer_list *`, or
@@ -183,6 +180,18 @@ pub struct Param {
     pub name: String,
     /// The declared type as written (`gfp_t`).
     pub ty: String,
+}
+
+/// What a function's parameters and its calls' arguments are known to be.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionValues {
+    /// Names of parameters of a 64-bit integer type (`size_t len`, `u64 n`): factors
+    /// of a size product that can reach 2^64 on their own.
+    pub wide_params: Vec<String>,
+    /// Arguments of calls to functions (not known APIs) with a known value other than
+    /// zero or "non-zero" (`3`, `FOO_SYNC`, `-EIO`), sorted by call. Kept per function,
+    /// not per call: most calls have none.
+    pub const_args: Vec<ConstArg>,
 }
 
 /// A constant argument: argument `arg` of call `call` has value `value`.
@@ -290,10 +299,18 @@ impl ParamArgs {
 }
 
 impl Function {
+    /// Whether parameter `name` has a 64-bit integer type.
+    pub fn is_wide_param(&self, name: &str) -> bool {
+        self.values
+            .as_ref()
+            .is_some_and(|v| v.wide_params.iter().any(|p| p == name))
+    }
+
     /// The value of argument `arg` of call `call`, when it is a literal or a constant.
     pub fn arg_value(&self, call: u32, arg: u32) -> Option<crate::values::Val> {
-        let first = self.const_args.partition_point(|c| c.call < call);
-        if let Some(c) = self.const_args[first..]
+        let consts = self.values.as_ref().map_or(&[][..], |v| &v.const_args[..]);
+        let first = consts.partition_point(|c| c.call < call);
+        if let Some(c) = consts[first..]
             .iter()
             .take_while(|c| c.call == call)
             .find(|c| u32::from(c.arg) == arg)

@@ -80,6 +80,14 @@ pub struct LockStates {
     acquired_any: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
+    /// Path facts at calls, when the function has any (most have none; kept boxed so
+    /// the others pay one pointer).
+    paths: Option<Box<PathFacts>>,
+}
+
+/// What holds on every path to some calls of a function.
+#[derive(Debug, Default, Clone)]
+struct PathFacts {
     /// Parameter facts known at calls (sorted by call; only non-empty ones): tests on
     /// the function's parameters that came out the same way on every path to the call.
     guards: Vec<(u32, u32)>,
@@ -117,8 +125,11 @@ impl LockStates {
 
     /// What every path to `call` has tested about the function's parameters.
     pub fn guards_at(&self, call: u32) -> &[Test] {
-        match self.guards.binary_search_by_key(&call, |(c, _)| *c) {
-            Ok(i) => &self.guard_sets[self.guards[i].1 as usize],
+        let Some(p) = &self.paths else {
+            return &[];
+        };
+        match p.guards.binary_search_by_key(&call, |(c, _)| *c) {
+            Ok(i) => &p.guard_sets[p.guards[i].1 as usize],
             Err(_) => &[],
         }
     }
@@ -126,12 +137,16 @@ impl LockStates {
     /// Whether every path to `call` goes through an earlier call that sleeps, in the
     /// same atomic state.
     pub fn after_sleep(&self, call: u32) -> bool {
-        self.after_sleep.binary_search(&call).is_ok()
+        self.paths
+            .as_ref()
+            .is_some_and(|p| p.after_sleep.binary_search(&call).is_ok())
     }
 
     /// Whether every path to `call` passed a context query's "may sleep" branch.
     pub fn context_guarded(&self, call: u32) -> bool {
-        self.context_guarded.binary_search(&call).is_ok()
+        self.paths
+            .as_ref()
+            .is_some_and(|p| p.context_guarded.binary_search(&call).is_ok())
     }
 
     pub fn is_reachable(&self, call: u32) -> bool {
@@ -332,10 +347,15 @@ pub fn analyse(
         released_unmatched: unmatched,
         acquired_any,
         keys,
-        guards,
-        guard_sets,
-        context_guarded: context_guarded(function, knowledge),
-        after_sleep: after_sleep(function, knowledge, &effects),
+        paths: Some(Box::new(PathFacts {
+            guards,
+            guard_sets,
+            context_guarded: context_guarded(function, knowledge),
+            after_sleep: after_sleep(function, knowledge, &effects),
+        }))
+        .filter(|p| {
+            !(p.guards.is_empty() && p.context_guarded.is_empty() && p.after_sleep.is_empty())
+        }),
     }
 }
 

@@ -154,7 +154,7 @@ pub fn products<'k>(cx: &FunctionCx<'k>) -> Vec<Product<'k>> {
             let wide_cast = cast_of(t) == Some(true);
             if variable.iter().any(|v| v.as_str() == f) {
                 let name = t.trim_start_matches('(').trim_end_matches(')').trim();
-                if cx.function.wide_params.iter().any(|p| p == name) {
+                if cx.function.is_wide_param(name) {
                     return (size_bits_wide, size_bits_wide);
                 }
                 return (if wide_cast { size_bits_wide } else { 32 }, 32);

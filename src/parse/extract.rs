@@ -12,7 +12,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::facts::{
     Annotation, AnnotationKind, Call, Cfg, CfgNode, ConstArg, ENTRY, EXIT, FieldCallback,
-    FileFacts, Function, NodeKind, Param, Span,
+    FileFacts, Function, FunctionValues, NodeKind, Param, Span,
 };
 use crate::knowledge::{GuardOp, Knowledge};
 use crate::values::{Pred, Val};
@@ -506,9 +506,13 @@ fn function<'a>(
         name_span: span_of(name_node),
         extent: span_of(def),
         params,
-        wide_params,
+        values: (!wide_params.is_empty() || !const_args.is_empty()).then(|| {
+            Box::new(FunctionValues {
+                wide_params,
+                const_args,
+            })
+        }),
         arity,
-        const_args,
         calls,
         cfg: Cfg {
             nodes: builder.nodes,
