@@ -43,18 +43,18 @@ pub fn relative(path: &str, root: &Path) -> String {
         .to_string()
 }
 
-/// Sets `fingerprint` on sorted diagnostics. Sources are read again (only files with
-/// findings); an unreadable file fingerprints on the lint, file and function alone.
-pub fn assign(diagnostics: &mut [Diagnostic], root: &Path) {
-    let mut sources: HashMap<String, Option<String>> = HashMap::new();
+/// Sets `fingerprint` on sorted diagnostics, from the analysed text of their files
+/// (`sources`); a file without one fingerprints on the lint, file and function alone.
+pub fn assign(
+    diagnostics: &mut [Diagnostic],
+    root: &Path,
+    sources: &std::collections::HashMap<String, String>,
+) {
     let mut rel: HashMap<String, String> = HashMap::new();
     let mut seen: HashMap<u64, u32> = HashMap::new();
     for d in diagnostics.iter_mut() {
-        let src = sources
-            .entry(d.file.clone())
-            .or_insert_with(|| std::fs::read_to_string(&d.file).ok());
-        let text = src
-            .as_deref()
+        let text = sources
+            .get(&d.file)
             .and_then(|s| s.get(d.span.start as usize..d.span.end as usize))
             .map(normalise)
             .unwrap_or_default();
@@ -92,14 +92,19 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
-        let file: BaselineFile = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a gfplint baseline: {e}", path.display()))?;
+        let shown = crate::report::escape::file_name(&path.to_string_lossy()).into_owned();
+        let bytes = crate::bounded::read(path, crate::bounded::MAX_BASELINE_BYTES)
+            .map_err(|e| format!("{shown}: cannot read baseline: {e}"))?;
+        Baseline::parse(&bytes).map_err(|e| format!("{shown}: {e}"))
+    }
+
+    /// A baseline from the bytes of a baseline file.
+    pub fn parse(bytes: &[u8]) -> Result<Baseline, String> {
+        let file: BaselineFile =
+            serde_json::from_slice(bytes).map_err(|e| format!("not a gfplint baseline: {e}"))?;
         if file.version != 1 {
             return Err(format!(
-                "{}: baseline version {} is not supported (expected 1)",
-                path.display(),
+                "baseline version {} is not supported (expected 1)",
                 file.version
             ));
         }
@@ -142,7 +147,7 @@ pub fn write(path: &Path, diagnostics: &[Diagnostic], root: &Path) -> std::io::R
         version: 1,
         findings,
     })
-    .expect("baseline serialises");
+    .map_err(std::io::Error::other)?;
     text.push('\n');
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

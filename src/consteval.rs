@@ -530,8 +530,12 @@ pub fn product_factors(text: &str) -> Option<Vec<String>> {
             b'*' if depth == 0 => {
                 // Binary `*` only: something other than an operator before it.
                 let before = s[start..i].trim();
-                // Unary `*`: at the start, or after `sizeof` (`sizeof *p`).
-                if before.is_empty() || ends_with_word(before, "sizeof") || before.ends_with('*') {
+                // Unary `*`: at the start, after another `*` or after `sizeof`
+                // (`sizeof *p`, `sizeof **ports`).
+                if before.is_empty()
+                    || before.ends_with('*')
+                    || ends_with_word(before.trim_end_matches(['*', ' ']), "sizeof")
+                {
                     continue;
                 }
                 parts.push(before.to_string());
@@ -789,6 +793,7 @@ mod tests {
         assert_eq!(product_factors("a * b + 4"), None);
         assert_eq!(product_factors("sizeof(*p)"), None);
         assert_eq!(product_factors("sizeof *p"), None);
+        assert_eq!(product_factors("sizeof **ports"), None);
         assert_eq!(product_factors("n * sizeof *p").map(|v| v.len()), Some(2));
         assert_eq!(product_factors("(char *)x"), None);
         assert_eq!(product_factors("p->n * p->m").map(|v| v.len()), Some(2));

@@ -47,6 +47,25 @@ pub struct Diagnostic {
     /// Stable identity across runs and line shifts (see `crate::baseline`); set by the
     /// pipeline after the lints run, empty before.
     pub fingerprint: String,
+    /// A mechanical, semantics-preserving rewrite of the flagged call (`--fix`), when
+    /// the lint knows one; `crate::fix` checks the source text before applying it.
+    pub fix: Option<Fix>,
+}
+
+/// A rewrite of the call at a diagnostic's span. Never a change of GFP flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// Call `to` instead of `from` (`kfree` → `kvfree`).
+    RenameCallee { from: String, to: String },
+    /// `from(…, a * b, …)` → `to(…, a, b, …)`: the product at argument `size_arg`
+    /// becomes two arguments of the overflow-checked array variant.
+    ArrayCall {
+        from: String,
+        to: String,
+        size_arg: usize,
+    },
+    /// Delete the call's statement (`kfree(p);` alone on its line).
+    DeleteStatement,
 }
 
 impl Diagnostic {

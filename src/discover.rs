@@ -12,7 +12,10 @@ pub fn is_c_source(path: &Path) -> bool {
 
 /// Every `.c` and `.h` under `roots` (a root that is a file is taken as given), sorted
 /// and deduplicated; problems (missing paths, unreadable directories) come back as
-/// errors and the walk goes on.
+/// errors and the walk goes on. Nothing is skipped in silence: a special file (FIFO,
+/// device, socket) is named and never opened; a symlink to a regular file inside its
+/// root is followed, once (not when the file it points to is checked anyway); any other
+/// symlink is named.
 pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
     let mut files = BTreeSet::new();
     let mut errors = Vec::new();
@@ -35,27 +38,54 @@ pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
                 files.insert(root.clone());
                 continue;
             }
+            Ok(m) if !m.is_dir() => {
+                errors.push(FileError {
+                    path: root.clone(),
+                    message: format!(
+                        "{}, not a regular file; skipped",
+                        crate::bounded::describe(m.file_type())
+                    ),
+                });
+                continue;
+            }
             Ok(_) => {}
         }
+        // (inode, path) of the regular files seen, and the symlinks to look at after.
+        let mut regular: Vec<(u64, String)> = Vec::new();
+        let mut symlinks: Vec<String> = Vec::new();
         for entry in walkdir::WalkDir::new(path)
             .follow_links(false)
             .sort_by_file_name()
         {
             match entry {
-                Ok(e) if e.file_type().is_file() && is_c_source(e.path()) => {
-                    match e.path().to_str() {
-                        Some(p) => {
-                            files.insert(p.to_string());
-                        }
-                        // Paths are strings from here on; a lossy one would not open again
-                        // and be reported as missing.
-                        None => errors.push(FileError {
+                Ok(e) if e.file_type().is_dir() || !is_c_source(e.path()) => {}
+                Ok(e) => {
+                    // Paths are strings from here on; a lossy one would not open again
+                    // and be reported as missing.
+                    let Some(p) = e.path().to_str() else {
+                        errors.push(FileError {
                             path: e.path().to_string_lossy().into_owned(),
                             message: "file name is not valid UTF-8, skipped".into(),
-                        }),
+                        });
+                        continue;
+                    };
+                    let t = e.file_type();
+                    if t.is_file() {
+                        use walkdir::DirEntryExt;
+                        regular.push((e.ino(), p.to_string()));
+                        files.insert(p.to_string());
+                    } else if t.is_symlink() {
+                        symlinks.push(p.to_string());
+                    } else {
+                        errors.push(FileError {
+                            path: p.to_string(),
+                            message: format!(
+                                "{}, not a regular file; skipped",
+                                crate::bounded::describe(t)
+                            ),
+                        });
                     }
                 }
-                Ok(_) => {}
                 Err(e) => {
                     let p = e
                         .path()
@@ -72,6 +102,75 @@ pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
                 }
             }
         }
+        if !symlinks.is_empty() {
+            follow_symlinks(path, &symlinks, &regular, &mut files, &mut errors);
+        }
     }
     (files.into_iter().collect(), errors)
+}
+
+/// Adds the `symlinks` found under `root` that point to a regular file inside `root`
+/// not already checked (`regular`: inode and path of the regular files found); names
+/// the others.
+pub(crate) fn follow_symlinks(
+    root: &Path,
+    symlinks: &[String],
+    regular: &[(u64, String)],
+    files: &mut BTreeSet<String>,
+    errors: &mut Vec<FileError>,
+) {
+    use std::os::unix::fs::MetadataExt;
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut seen: std::collections::HashSet<(u64, u64)> = std::collections::HashSet::new();
+    let mut by_inode: std::collections::HashMap<u64, Vec<&str>> = std::collections::HashMap::new();
+    for (ino, p) in regular {
+        by_inode.entry(*ino).or_default().push(p);
+    }
+    let mut skip = |path: &str, message: String| {
+        errors.push(FileError {
+            path: path.to_string(),
+            message,
+        })
+    };
+    for link in symlinks {
+        let target = match std::fs::metadata(link) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                skip(link, "broken symbolic link, skipped".into());
+                continue;
+            }
+            Err(e) => {
+                skip(link, format!("cannot follow symbolic link: {e}, skipped"));
+                continue;
+            }
+        };
+        if !target.is_file() {
+            skip(
+                link,
+                format!(
+                    "symbolic link to {}, not a regular file; skipped",
+                    crate::bounded::describe(target.file_type())
+                ),
+            );
+            continue;
+        }
+        let inside = std::fs::canonicalize(link).is_ok_and(|c| c.starts_with(&canonical_root));
+        if !inside {
+            skip(
+                link,
+                "symbolic link to a file outside the checked directory, skipped".into(),
+            );
+            continue;
+        }
+        let id = (target.dev(), target.ino());
+        // Checked under its own name already (same inode and device)?
+        let duplicate = by_inode.get(&id.1).is_some_and(|paths| {
+            paths
+                .iter()
+                .any(|p| std::fs::metadata(p).is_ok_and(|m| (m.dev(), m.ino()) == id))
+        });
+        if !duplicate && seen.insert(id) {
+            files.insert(link.clone());
+        }
+    }
 }

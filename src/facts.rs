@@ -22,9 +22,14 @@ pub struct Span {
 pub struct FileFacts {
     /// The path as reached from the PATH given on the command line.
     pub path: String,
+    /// Hash of the bytes analysed (`parse::source_hash`): the report stage shows and
+    /// fingerprints a file only if it still has these bytes.
+    pub source_hash: u64,
     pub functions: Vec<Function>,
     /// Number of ERROR and MISSING nodes tree-sitter produced (after the macro pre-pass).
     pub parse_errors: u32,
+    /// Line and column of the first ERROR or MISSING node, when there is one.
+    pub first_parse_error: Option<(u32, u32)>,
     /// Functions stored into callback fields (`.ndo_start_xmit = foo_xmit`,
     /// `urb->complete = foo_done`), wherever they are in the file. Only fields that
     /// the knowledge lists as atomic entry points are kept.
@@ -108,6 +113,8 @@ pub struct Suppression {
     pub span: Span,
     /// Whether the comment is alone on its line (it then covers the next line too).
     pub own_line: bool,
+    /// `allow-file(...)`: covers every line of the file.
+    pub file_wide: bool,
     pub lints: Vec<String>,
     /// Why the comment is malformed, if it is.
     pub error: Option<String>,
@@ -152,7 +159,7 @@ pub struct Function {
     /// The `gfp_t` parameters only (the only ones later stages read; keeping all
     /// would cost tens of MB on a drivers/ tree).
     pub params: Vec<Param>,
-    /// Parameter types and constant arguments, when the function has any (boxed: most
+    /// Constant arguments of its calls, when the function has any (boxed: most
     /// functions have none).
     pub values: Option<Box<FunctionValues>>,
     /// Number of declared parameters (`u32::MAX` for a variadic function, or when the
@@ -185,9 +192,6 @@ pub struct Param {
 /// What a function's parameters and its calls' arguments are known to be.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionValues {
-    /// Names of parameters of a 64-bit integer type (`size_t len`, `u64 n`): factors
-    /// of a size product that can reach 2^64 on their own.
-    pub wide_params: Vec<String>,
     /// Arguments of calls to functions (not known APIs) with a known value other than
     /// zero or "non-zero" (`3`, `FOO_SYNC`, `-EIO`), sorted by call. Kept per function,
     /// not per call: most calls have none.
@@ -229,6 +233,14 @@ pub(crate) struct CallExtra {
     args: Vec<String>,
     guard_class: Option<String>,
     assigned_to: Option<String>,
+    /// Inside a loop body of its function (allocator calls only).
+    in_loop: bool,
+    /// Declared types of the identifiers in a product size argument (allocator calls
+    /// only): (name, type as written, `*` for pointers).
+    operand_types: Vec<(String, String)>,
+    /// Values assigned to those identifiers before the call, in the function (`?`
+    /// for an assignment that is not a plain `=`).
+    operand_values: Vec<(String, String)>,
 }
 
 impl Call {
@@ -248,6 +260,48 @@ impl Call {
     /// kept for calls of known APIs.
     pub fn assigned_to(&self) -> Option<&str> {
         self.extra.as_ref().and_then(|e| e.assigned_to.as_deref())
+    }
+
+    /// Whether the call is inside a loop body (kept for allocator calls).
+    pub fn in_loop(&self) -> bool {
+        self.extra.as_ref().is_some_and(|e| e.in_loop)
+    }
+
+    /// The declared type of identifier `name` of a size argument, if it was declared
+    /// in the calling function (kept for allocator calls).
+    pub fn operand_type(&self, name: &str) -> Option<&str> {
+        self.extra.as_ref().and_then(|e| {
+            e.operand_types
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.as_str())
+        })
+    }
+
+    /// The values assigned to identifier `name` of a size argument before the call
+    /// (kept for allocator calls); empty for a parameter that is never assigned.
+    pub fn operand_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> {
+        self.extra
+            .iter()
+            .flat_map(|e| e.operand_values.iter())
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_operand_values(&mut self, values: Vec<(String, String)>) {
+        if !values.is_empty() {
+            self.extra_mut().operand_values = values;
+        }
+    }
+
+    pub fn set_in_loop(&mut self) {
+        self.extra_mut().in_loop = true;
+    }
+
+    pub fn set_operand_types(&mut self, types: Vec<(String, String)>) {
+        if !types.is_empty() {
+            self.extra_mut().operand_types = types;
+        }
     }
 
     fn extra_mut(&mut self) -> &mut CallExtra {
@@ -299,13 +353,6 @@ impl ParamArgs {
 }
 
 impl Function {
-    /// Whether parameter `name` has a 64-bit integer type.
-    pub fn is_wide_param(&self, name: &str) -> bool {
-        self.values
-            .as_ref()
-            .is_some_and(|v| v.wide_params.iter().any(|p| p == name))
-    }
-
     /// The value of argument `arg` of call `call`, when it is a literal or a constant.
     pub fn arg_value(&self, call: u32, arg: u32) -> Option<crate::values::Val> {
         let consts = self.values.as_ref().map_or(&[][..], |v| &v.const_args[..]);

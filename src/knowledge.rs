@@ -27,6 +27,14 @@ struct RawApi {
     entry: Vec<RawEntry>,
     noreturn: RawNames,
     callback_param_types: RawNames,
+    #[serde(default)]
+    collection_insert: RawNames,
+    #[serde(default)]
+    dma_handoff: RawNames,
+    #[serde(default)]
+    memory_family: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    family_free: HashMap<String, String>,
     entry_field: Vec<RawEntryField>,
     sleeping: Vec<RawSleeping>,
     #[serde(default)]
@@ -86,7 +94,7 @@ struct RawGfp {
     non_allocating: RawNames,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct RawNames {
     names: Vec<String>,
 }
@@ -212,6 +220,15 @@ pub struct Knowledge {
     entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
     noreturn: FxHashSet<String>,
+    /// Calls that link an object into a collection (list, hash table, tree, queue).
+    collection_insert: FxHashSet<String>,
+    /// Calls that hand a buffer to a device for DMA (it must be physically contiguous).
+    dma_handoff: FxHashSet<String>,
+    /// Functions that are not allocators (no size or GFP argument to judge) but
+    /// return memory of an allocator family (`memdup_user` → kmalloc), for free tracking.
+    memory_family: HashMap<String, String>,
+    /// The free that pairs with each allocator family (`kmalloc` → `kfree()`).
+    family_free: HashMap<String, String>,
     /// Context queries (`in_interrupt()`, `preemptible()`) → the value they return
     /// where sleeping is allowed.
     context_guards: HashMap<String, bool>,
@@ -236,6 +253,10 @@ pub struct Knowledge {
 
 impl Knowledge {
     /// The built-in knowledge (parsed once per process).
+    #[allow(
+        clippy::expect_used,
+        reason = "the table is compiled in and parsed by every test run"
+    )]
     pub fn builtin() -> &'static Knowledge {
         static K: OnceLock<Knowledge> = OnceLock::new();
         K.get_or_init(|| {
@@ -379,6 +400,14 @@ impl Knowledge {
             entry_fields,
             sleeping,
             noreturn: raw.noreturn.names.into_iter().collect(),
+            collection_insert: raw.collection_insert.names.into_iter().collect(),
+            dma_handoff: raw.dma_handoff.names.into_iter().collect(),
+            memory_family: raw
+                .memory_family
+                .into_iter()
+                .flat_map(|(family, names)| names.into_iter().map(move |n| (n, family.clone())))
+                .collect(),
+            family_free: raw.family_free,
             pure: raw
                 .pure
                 .map(|p| p.names)
@@ -550,6 +579,28 @@ impl Knowledge {
     /// Whether a call never returns (`panic`, `BUG`): the path ends there.
     pub fn is_noreturn(&self, callee: &str) -> bool {
         self.noreturn.contains(callee)
+    }
+
+    /// Whether a call links its argument into a collection (`list_add_tail`).
+    pub fn is_collection_insert(&self, callee: &str) -> bool {
+        self.collection_insert.contains(callee)
+    }
+
+    /// The allocator family of the memory a non-allocator returns (`memdup_user`).
+    pub fn memory_family(&self, callee: &str) -> Option<&str> {
+        self.memory_family.get(callee).map(String::as_str)
+    }
+
+    /// The free that pairs with an allocator family, for help texts.
+    pub fn family_free(&self, family: &str) -> &str {
+        self.family_free
+            .get(family)
+            .map_or("the matching free", String::as_str)
+    }
+
+    /// Whether a call hands a buffer to a device for DMA (`usb_fill_bulk_urb`).
+    pub fn is_dma_handoff(&self, callee: &str) -> bool {
+        self.dma_handoff.contains(callee)
     }
 
     /// Whether the knowledge says what calling `name` does (it allocates, sleeps or

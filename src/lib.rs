@@ -1,24 +1,32 @@
 //! gfplint: sleeping allocations in atomic context, and allocation APIs that do not fit,
 //! in Linux kernel C. The pipeline (see ARCHITECTURE.md):
 //! discover → parse (facts) → context → lints → report.
+// No panics on bad input or resource errors: every remaining `expect` is an invariant
+// of the program itself, allowed where it is, with the reason.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod baseline;
+pub mod bounded;
 pub mod config;
 pub mod consteval;
 pub mod context;
 pub mod decl_index;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
 pub mod facts;
+pub mod fix;
 pub mod gfp;
 pub mod knowledge;
 pub mod lints;
 pub mod parse;
 pub mod program;
 pub mod report;
+pub mod sparse;
 pub mod suppress;
 pub mod target;
 pub mod values;
+pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -51,6 +59,49 @@ pub struct Options {
     pub target: target::Target,
     /// Lints to run in addition to those enabled by default (by name).
     pub enable: Vec<String>,
+    /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
+    /// file is read from here, whether or not it exists.
+    pub overlay: Option<Overlay>,
+}
+
+/// A file tree-sitter could not parse entirely: how many error nodes, and where the
+/// first one starts (the rest of the file is still analysed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ParseErrors {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub count: u32,
+}
+
+/// A file's text given in memory (an editor's unsaved buffer, read from stdin).
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    /// The path the text stands for, as the user spelt it.
+    pub path: String,
+    pub text: Arc<Vec<u8>>,
+    /// The path's canonical form when the file exists on disk.
+    canonical: Option<PathBuf>,
+}
+
+impl Overlay {
+    pub fn new(path: &str, text: Vec<u8>) -> Overlay {
+        Overlay {
+            path: path.to_string(),
+            text: Arc::new(text),
+            canonical: std::fs::canonicalize(path).ok(),
+        }
+    }
+
+    /// Whether `path` names the overlaid file (as spelt, or the same file on disk).
+    pub fn covers(&self, path: &str) -> bool {
+        if path == self.path {
+            return true;
+        }
+        let same_name =
+            std::path::Path::new(path).file_name() == std::path::Path::new(&self.path).file_name();
+        same_name && self.canonical.is_some() && std::fs::canonicalize(path).ok() == self.canonical
+    }
 }
 
 /// Everything a run found, sorted.
@@ -61,8 +112,16 @@ pub struct Outcome {
     /// Files analysed (parsed and checked).
     pub files_scanned: usize,
     pub files_with_parse_errors: usize,
+    /// Files with parse errors, by path.
+    pub parse_errors: Vec<ParseErrors>,
     /// The project root paths are made relative to in SARIF output.
     pub root: PathBuf,
+    /// The text of every file a diagnostic points into, as analysed (read once more
+    /// after the analysis and kept only if its hash matches): snippets, fingerprints
+    /// and SARIF columns come from here. Keyed by the diagnostics' file names.
+    pub sources: HashMap<String, String>,
+    /// Why the run could not be done at all (no worker threads); nothing else is set.
+    pub fatal: Option<String>,
 }
 
 /// A file's facts and the lock states of its functions, or why it could not be read.
@@ -87,11 +146,19 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     };
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
-    let pool = rayon::ThreadPoolBuilder::new()
+    let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(WORKER_STACK)
         .build()
-        .expect("thread pool");
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            return Outcome {
+                fatal: Some(format!("cannot start {jobs} worker threads: {e}")),
+                ..Outcome::default()
+            };
+        }
+    };
     let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
     let started = std::time::Instant::now();
     let lap = |what: &str| {
@@ -108,7 +175,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let parsed: Vec<LocalResult> = files
             .par_iter()
             .map(|path| {
-                let r = analyse_locally(path, knowledge, &HashMap::new());
+                let r = analyse_locally(path, knowledge, &HashMap::new(), options);
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
                 }
@@ -144,13 +211,23 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         }
         let redone: Vec<(usize, LocalResult)> = redo
             .into_par_iter()
-            .map(|(fi, extra)| (fi, analyse_locally(&all_facts[fi].path, knowledge, &extra)))
+            .map(|(fi, extra)| {
+                let r = analyse_locally(&all_facts[fi].path, knowledge, &extra, options);
+                (fi, r)
+            })
             .collect();
         for (fi, r) in redone {
-            // The file was readable a moment ago; if it changed meanwhile, keep the first result.
-            if let Ok((f, l)) = r {
-                all_facts[fi] = f;
-                locks[fi] = l;
+            // The file was read a moment ago; if it changed meanwhile, keep the first
+            // result and say so.
+            match r {
+                Ok((f, l)) if f.source_hash == all_facts[fi].source_hash => {
+                    all_facts[fi] = f;
+                    locks[fi] = l;
+                }
+                _ => errors.push(FileError {
+                    path: all_facts[fi].path.clone(),
+                    message: report::sources::CHANGED.into(),
+                }),
             }
         }
         lap("cross-file lock wrappers");
@@ -195,17 +272,61 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .collect();
         lap("lints");
         let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
+        let mut hashes: HashMap<&str, u64> = all_facts
+            .iter()
+            .map(|f| (f.path.as_str(), f.source_hash))
+            .collect();
+        if let Some(r) = &reported {
+            for (path, spelling) in r {
+                if let Some(&h) = hashes.get(path.as_str()) {
+                    hashes.insert(spelling, h);
+                }
+            }
+        }
+        let mut sources = report::sources::load(&diagnostics, &hashes, &mut errors);
+        if let Some(o) = &options.overlay {
+            // The in-memory text is what was analysed; on disk the file may differ or
+            // not exist.
+            let mut names: Vec<&String> = diagnostics
+                .iter()
+                .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
+                .filter(|n| o.covers(n))
+                .collect();
+            names.dedup();
+            for name in names {
+                errors.retain(|e| !(e.path == *name && e.message == report::sources::CHANGED));
+                if let Ok(text) = String::from_utf8(o.text.to_vec()) {
+                    sources.insert(name.clone(), text);
+                }
+            }
+        }
         let mut outcome = Outcome {
             root: root.clone(),
             files_scanned: all_facts.len(),
             files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
+            parse_errors: all_facts
+                .iter()
+                .filter_map(|f| {
+                    let (line, column) = f.first_parse_error?;
+                    Some(ParseErrors {
+                        path: f.path.clone(),
+                        line,
+                        column,
+                        count: f.parse_errors,
+                    })
+                })
+                .collect(),
             diagnostics,
             errors: Vec::new(),
+            sources,
+            fatal: None,
         };
         errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        errors.dedup();
         outcome.errors = errors;
+        outcome.parse_errors.sort();
         sort_diagnostics(&mut outcome.diagnostics);
-        baseline::assign(&mut outcome.diagnostics, &root);
+        baseline::assign(&mut outcome.diagnostics, &root, &outcome.sources);
         outcome
     })
 }
@@ -237,8 +358,14 @@ fn analyse_locally(
     path: &str,
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
+    options: &Options,
 ) -> LocalResult {
-    let mut facts = parse::analyse_file(path, knowledge)?;
+    let mut facts = match &options.overlay {
+        Some(o) if o.covers(path) => {
+            parse::facts_from_bytes(path, o.text.as_ref().clone(), knowledge)?
+        }
+        _ => parse::analyse_file(path, knowledge)?,
+    };
     let locks = context::local::file_locks(&facts, knowledge, extra);
     context::local::drop_cfgs(&mut facts);
     // What is kept for the whole run was allocated interleaved with what was just

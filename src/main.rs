@@ -1,6 +1,7 @@
 //! The command line. Parses arguments, runs the library, prints, sets the exit status:
 //! 0 no error finding, 1 an error finding (a `deny` lint) remains, 2 usage or
 //! configuration error, or nothing could be checked.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,14 +15,17 @@ use std::time::{Duration, Instant};
 /// glibc's heap, fragmentation made malloc the top cost (perf: +60 % CPU over the
 /// parse-only floor on drivers/net/ethernet, most of it in _int_malloc and
 /// malloc_consolidate).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use gfplint::config::{Config, default_level};
+mod cli;
+
+use gfplint::config::{Config, Level, default_level};
 use gfplint::diagnostic::Severity;
-use gfplint::discover;
+use gfplint::report::escape;
 use gfplint::report::{self, Format};
 
 #[derive(Parser)]
@@ -38,7 +42,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check every .c and .h file under the given paths.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the lints with their default level.
     Lints,
     /// Print a lint's documentation.
@@ -46,11 +50,19 @@ enum Command {
         /// The lint's name, e.g. atomic-sleeping-gfp.
         lint: String,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print a manual page (roff) on stdout: gfplint(1), or gfplint-SUBCOMMAND(1).
+    Man {
+        /// A subcommand (`check`) for its own page with all its options.
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Files or directories (searched recursively for .c and .h).
+    /// Files or directories (searched recursively for .c and .h); `-` is stdin (with
+    /// --stdin-filename).
     #[arg(default_value = ".")]
     paths: Vec<String>,
     /// Output format.
@@ -82,6 +94,53 @@ struct CheckArgs {
     /// Check only the PATHs given, without the repository around them.
     #[arg(long, conflicts_with = "context")]
     no_context: bool,
+    /// Walk every file: no .gitignore/.ignore rules, hidden directories included, no
+    /// default excludes (tools/, scripts/, Documentation/, usr/, *.mod.c).
+    #[arg(long)]
+    no_ignore: bool,
+    /// Run only these lints (comma-separated; overrides the configuration).
+    #[arg(long, value_name = "LINT", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these lints (comma-separated; overrides the configuration).
+    #[arg(long, value_name = "LINT", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Set LINT to allow (dropped); -A/-W/-D apply in order, after --select/--ignore.
+    #[arg(
+        short = 'A',
+        long = "allow",
+        value_name = "LINT",
+        value_delimiter = ','
+    )]
+    allow: Vec<String>,
+    /// Set LINT to warn (reported, exit 0).
+    #[arg(short = 'W', long = "warn", value_name = "LINT", value_delimiter = ',')]
+    warn: Vec<String>,
+    /// Set LINT to deny (reported, exit 1).
+    #[arg(short = 'D', long = "deny", value_name = "LINT", value_delimiter = ',')]
+    deny: Vec<String>,
+    /// Print the number of findings per lint instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Exit 0 even when findings remain (errors in usage, configuration or paths still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// With `-` as PATH: the file name the source read from stdin stands for.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+    /// List the files with parse errors and their first error position (on stderr).
+    #[arg(long)]
+    show_parse_errors: bool,
+    /// Report only findings on lines changed since REV (`git diff -U0 REV`), or by the
+    /// unified patch read from stdin with `--diff -`; evidence lines (lock, chain) count.
+    #[arg(long, value_name = "REV")]
+    diff: Option<String>,
+    /// Apply the mechanical fixes (n * size → kmalloc_array/kcalloc/…, kfree → kvfree
+    /// for kvmalloc memory, devm frees removed), then report what remains.
+    #[arg(long, conflicts_with_all = ["diff_output", "stdin_filename"])]
+    fix: bool,
+    /// Print the mechanical fixes as a unified diff on stdout instead of the findings.
+    #[arg(long, conflicts_with = "stdin_filename")]
+    diff_output: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,37 +151,188 @@ enum Color {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // `make C=1 CHECK=gfplint` passes compiler arguments, not a subcommand.
+    let argv: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if cli::checker::is_invocation(&argv) {
+        return cli::checker::run(&argv);
+    }
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => {
+            let selection = matches
+                .subcommand_matches("check")
+                .map(|m| selection(&args, m))
+                .unwrap_or_default();
+            check(*args, selection)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "gfplint",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Man { subcommand } => {
+            let mut root = Cli::command();
+            root.build();
+            let page = match &subcommand {
+                None => root,
+                Some(name) => match root.find_subcommand(name) {
+                    Some(sub) => sub
+                        .clone()
+                        .name(format!("gfplint-{name}"))
+                        .version(env!("CARGO_PKG_VERSION")),
+                    None => {
+                        eprintln!(
+                            "gfplint: error: no subcommand `{}` (see `gfplint --help`)",
+                            escape::text(name)
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(page).render(&mut out) {
+                Ok(()) => print_out(&String::from_utf8_lossy(&out)).unwrap_or(ExitCode::SUCCESS),
+                Err(_) => ExitCode::from(2),
+            }
+        }
         Command::Lints => {
-            println!("{:<24} {:<8} SUMMARY", "LINT", "DEFAULT");
+            let mut text = format!("{:<24} {:<8} SUMMARY\n", "LINT", "DEFAULT");
             for l in gfplint::lints::LINTS {
-                println!(
-                    "{:<24} {:<8} {}",
+                text.push_str(&format!(
+                    "{:<24} {:<8} {}\n",
                     l.name,
                     default_level(l).as_str(),
                     l.summary
-                );
+                ));
             }
-            ExitCode::SUCCESS
+            print_out(&text).unwrap_or(ExitCode::SUCCESS)
         }
         Command::Explain { lint } => match gfplint::lints::lint_info(&lint) {
-            Some(info) => {
-                print!("{}", info.doc);
-                ExitCode::SUCCESS
-            }
+            Some(info) => print_out(info.doc).unwrap_or(ExitCode::SUCCESS),
             None => {
-                eprintln!("gfplint: error: unknown lint `{lint}` (see `gfplint lints`)");
+                eprintln!(
+                    "gfplint: error: {}",
+                    escape::text(&gfplint::lints::unknown_lint(&lint))
+                );
                 ExitCode::from(2)
             }
         },
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+/// The lint selection flags with the position of each -A/-W/-D on the command line.
+fn selection(args: &CheckArgs, m: &clap::ArgMatches) -> cli::Selection {
+    let mut levels = Vec::new();
+    for (id, level, names) in [
+        ("allow", Level::Allow, &args.allow),
+        ("warn", Level::Warn, &args.warn),
+        ("deny", Level::Deny, &args.deny),
+    ] {
+        let indices = m.indices_of(id).into_iter().flatten();
+        for (index, name) in indices.zip(names) {
+            levels.push((index, level, name.clone()));
+        }
+    }
+    cli::Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        levels,
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`| head`, EPIPE) ends the
+/// output quietly, like other Unix tools: `None`, the caller's status stands. Any
+/// other failure (a full disk) is reported: `Some(2)`.
+fn print_out(text: &str) -> Option<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Err(e) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "gfplint: error: cannot write the report to stdout: {e}"
+            );
+            Some(ExitCode::from(2))
+        }
+    }
+}
+
+/// `--baseline` is read and `--write-baseline`'s place is checked before the analysis,
+/// so a wrong path fails in a second, not after the whole run.
+fn check_baseline_paths(args: &CheckArgs) -> Result<Option<gfplint::baseline::Baseline>, String> {
+    if let Some(path) = &args.write_baseline {
+        let shown = escape::file_name(&path.to_string_lossy()).into_owned();
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(format!("{shown}: its directory is not a directory")),
+            Err(e) => return Err(format!("{shown}: cannot use its directory: {e}")),
+        }
+        if let Ok(m) = std::fs::metadata(path)
+            && !m.is_file()
+        {
+            return Err(format!(
+                "{shown}: is {}, cannot be replaced by a baseline",
+                gfplint::bounded::describe(m.file_type())
+            ));
+        }
+    }
+    match &args.baseline {
+        Some(path) => gfplint::baseline::Baseline::read(path).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     let started = Instant::now();
     let mut stderr = std::io::stderr();
+    // `-` reads the source from stdin; it stands for --stdin-filename.
+    let overlay = match stdin_source(&mut args) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = writeln!(stderr, "gfplint: error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // A path named on the command line that does not exist fails the run, whatever
+    // the other paths give (the walk still goes on, to report everything at once).
+    let missing_path = args
+        .paths
+        .iter()
+        .any(|p| overlay.as_ref().is_none_or(|o| o.path != *p) && std::fs::metadata(p).is_err());
+    let changed = match &args.diff {
+        None => None,
+        Some(rev) => match changed_lines(rev, overlay.is_some()) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                let _ = writeln!(
+                    stderr,
+                    "gfplint: error: --diff {}: {}",
+                    escape::text(rev),
+                    escape::text(&e)
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
     let first = args.paths.first().map_or(".", String::as_str);
     // Configuration: --config, or the nearest gfplint.toml above the first path.
     let config_path = args
@@ -139,6 +349,13 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         None => Config::default(),
     };
+    let baseline = match check_baseline_paths(&args) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(stderr, "gfplint: error: {}", escape::text(&e));
+            return ExitCode::from(2);
+        }
+    };
     // The project root: the configuration's directory, else the nearest `.git`.
     let root_abs = match &config_path {
         Some(_) => std::fs::canonicalize(&config.root).ok(),
@@ -149,15 +366,26 @@ fn check(args: CheckArgs) -> ExitCode {
         .map(from_cwd)
         .unwrap_or_else(|| ".".to_string());
     // Pre-commit mode: files named, the repository around them for context.
-    let all_files = args.paths.iter().all(|p| Path::new(p).is_file());
+    let all_files = args
+        .paths
+        .iter()
+        .all(|p| Path::new(p).is_file() || overlay.as_ref().is_some_and(|o| o.path == *p));
     let context = match (&args.context, args.no_context) {
         (Some(dir), _) => Some(dir.to_string_lossy().into_owned()),
         (None, false) if all_files && root_abs.is_some() => Some(root.clone()),
         _ => None,
     };
-    let (files, errors, report_only) = match &context {
+    // C files found before `[files]` include/exclude, to explain an empty selection.
+    let mut found = 0;
+    let mut walk = gfplint::walk::WalkOptions::new(Path::new(&root));
+    walk.respect_ignore = !args.no_ignore;
+    if let Some(globs) = &config.default_exclude {
+        walk.excludes = globs.clone();
+    }
+    let (mut files, mut errors, report_only) = match &context {
         Some(dir) => {
-            let (mut files, errors) = discover::discover(std::slice::from_ref(dir));
+            let (mut files, errors) = gfplint::walk::discover(std::slice::from_ref(dir), &walk);
+            found += files.len();
             files.retain(|f| config.selects(Path::new(f)));
             for f in &mut files {
                 if let Some(rest) = f.strip_prefix("./") {
@@ -171,7 +399,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 .filter(|p| config.selects(Path::new(p)))
                 .cloned()
                 .collect();
-            let (extra, named_errors) = discover::discover(&named);
+            let (extra, named_errors) = gfplint::walk::discover(&named, &walk);
             let known: std::collections::HashSet<PathBuf> = files
                 .iter()
                 .filter_map(|f| std::fs::canonicalize(f).ok())
@@ -186,16 +414,32 @@ fn check(args: CheckArgs) -> ExitCode {
             (files, errors, Some(named))
         }
         None => {
-            let (mut files, errors) = discover::discover(&args.paths);
+            let (mut files, errors) = gfplint::walk::discover(&args.paths, &walk);
+            found += files.len();
             files.retain(|f| config.selects(Path::new(f)));
             (files, errors, None)
         }
     };
+    if let Some(o) = &overlay {
+        // The stdin file needs no file on disk.
+        errors.retain(|e| e.path != o.path);
+        if !files.iter().any(|f| o.covers(f)) {
+            files.push(o.path.clone());
+        }
+    }
+    let levels = match selection.apply(config.levels.clone()) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(stderr, "gfplint: error: {}", escape::text(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let named_count = report_only.as_ref().map(Vec::len);
     let progress = Arc::new(AtomicUsize::new(0));
     let options = gfplint::Options {
         jobs: args.jobs,
         knowledge: (config.knowledge != Default::default()).then(|| Arc::new(config.knowledge())),
-        levels: config.levels.clone(),
+        levels: levels.clone(),
         report_only,
         root: Some(PathBuf::from(&root)),
         progress: Some(progress.clone()),
@@ -205,12 +449,12 @@ fn check(args: CheckArgs) -> ExitCode {
             config.target.kernel_version.as_deref(),
         ),
         // A lint that is off by default runs when the configuration gives it a level.
-        enable: config
-            .levels
+        enable: levels
             .iter()
             .filter(|(_, level)| **level != gfplint::config::Level::Allow)
             .map(|(name, _)| name.clone())
             .collect(),
+        overlay,
     };
     let show_progress = !args.quiet && stderr.is_terminal();
     let total = files.len();
@@ -225,11 +469,25 @@ fn check(args: CheckArgs) -> ExitCode {
         t.thread().unpark();
         let _ = t.join();
     }
+    if let Some(fatal) = &outcome.fatal {
+        let _ = writeln!(stderr, "gfplint: error: {fatal}");
+        return ExitCode::from(2);
+    }
     for e in &outcome.errors {
         let _ = writeln!(stderr, "gfplint: error: {e}");
     }
     if outcome.files_scanned == 0 {
         let _ = writeln!(stderr, "gfplint: error: nothing could be checked");
+        if found > 0
+            && let Some(p) = &config_path
+        {
+            let _ = writeln!(
+                stderr,
+                "gfplint: note: {} found, none selected by `[files]` include/exclude in {}",
+                cli::count(found, "C file"),
+                escape::file_name(&p.to_string_lossy())
+            );
+        }
         return ExitCode::from(2);
     }
     if let Some(path) = &args.write_baseline {
@@ -241,41 +499,97 @@ fn check(args: CheckArgs) -> ExitCode {
                         stderr,
                         "gfplint: wrote {} findings to baseline {}",
                         outcome.diagnostics.len(),
-                        path.display()
+                        escape::file_name(&path.to_string_lossy())
                     );
                 }
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                let _ = writeln!(stderr, "gfplint: error: {}: {e}", path.display());
+                let _ = writeln!(
+                    stderr,
+                    "gfplint: error: {}: {e}",
+                    escape::file_name(&path.to_string_lossy())
+                );
                 ExitCode::from(2)
             }
         };
     }
-    let mut baselined = 0;
-    if let Some(path) = &args.baseline {
-        match gfplint::baseline::Baseline::read(path) {
-            Ok(b) => baselined = b.filter(&mut outcome.diagnostics),
-            Err(e) => {
-                let _ = writeln!(stderr, "gfplint: error: {e}");
-                return ExitCode::from(2);
+    let baselined = baseline
+        .as_ref()
+        .map_or(0, |b| b.filter(&mut outcome.diagnostics));
+    let mut outside_diff = 0;
+    if let Some(changed) = &changed {
+        let before = outcome.diagnostics.len();
+        outcome.diagnostics.retain(|d| changed.touches(d));
+        outside_diff = before - outcome.diagnostics.len();
+    }
+    if args.show_parse_errors {
+        for p in &outcome.parse_errors {
+            let _ = writeln!(
+                stderr,
+                "{}:{}:{}: parse error ({} in the file; the rest is analysed)",
+                escape::file_name(&p.path),
+                p.line,
+                p.column,
+                cli::count(p.count as usize, "error")
+            );
+        }
+    }
+    if args.fix || args.diff_output {
+        let fixed = gfplint::fix::plan(&outcome.diagnostics, |p| std::fs::read_to_string(p).ok());
+        if args.diff_output {
+            let text = gfplint::fix::unified_diff(&fixed, &outcome.root);
+            if let Some(failed) = print_out(&text) {
+                return failed;
+            }
+            if !args.quiet {
+                let _ = writeln!(
+                    stderr,
+                    "{} in {} ({} with a fix that did not apply)",
+                    cli::count(fixed.applied, "fix"),
+                    cli::count(fixed.files.len(), "file"),
+                    fixed.skipped
+                );
+            }
+            return ExitCode::SUCCESS;
+        }
+        if let Err(e) = gfplint::fix::write(&fixed) {
+            let _ = writeln!(stderr, "gfplint: error: {}", escape::text(&e));
+            return ExitCode::from(2);
+        }
+        if !args.quiet && fixed.applied > 0 {
+            let _ = writeln!(
+                stderr,
+                "gfplint: fixed {} in {}",
+                cli::count(fixed.applied, "finding"),
+                cli::count(fixed.files.len(), "file")
+            );
+        }
+        if fixed.applied > 0 {
+            // Report what remains: the fixed files analysed again.
+            let rerun = gfplint::check_files(&files, Vec::new(), &options);
+            outcome.diagnostics = rerun
+                .diagnostics
+                .into_iter()
+                .filter(|d| changed.as_ref().is_none_or(|c| c.touches(d)))
+                .collect();
+            if let Some(b) = &baseline {
+                b.filter(&mut outcome.diagnostics);
             }
         }
     }
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => cli::auto_color(),
     };
-    let text = report::render(&outcome, args.format, color);
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
-        // A closed pipe (`| head`) is not an error worth a panic.
-        return ExitCode::from(2);
+    let text = if args.statistics {
+        cli::statistics(&outcome.diagnostics, &levels)
+    } else {
+        report::render(&outcome, args.format, color)
+    };
+    if let Some(failed) = print_out(&text) {
+        return failed;
     }
     let errors = outcome
         .diagnostics
@@ -284,16 +598,45 @@ fn check(args: CheckArgs) -> ExitCode {
         .count();
     if !args.quiet {
         let warnings = outcome.diagnostics.len() - errors;
-        let baselined = if baselined > 0 {
-            format!(" ({baselined} more in the baseline)")
-        } else {
+        let mut more = Vec::new();
+        if baselined > 0 {
+            more.push(format!("{baselined} more in the baseline"));
+        }
+        if outside_diff > 0 {
+            more.push(format!("{outside_diff} more outside the diff"));
+        }
+        let more = if more.is_empty() {
             String::new()
+        } else {
+            format!(" ({})", more.join(", "))
+        };
+        // In pre-commit mode, the files named; the context is said apart.
+        let files = match named_count {
+            Some(n) => format!(
+                "{} ({} analysed for context)",
+                cli::count(n, "file"),
+                outcome.files_scanned
+            ),
+            None => cli::count(outcome.files_scanned, "file"),
+        };
+        let parse_errors = match outcome.files_with_parse_errors {
+            0 => String::new(),
+            n => format!(
+                ", {} with parse errors{}",
+                cli::count(n, "file"),
+                if args.show_parse_errors {
+                    ""
+                } else {
+                    " (--show-parse-errors)"
+                }
+            ),
         };
         let _ = writeln!(
             stderr,
-            "{} findings ({errors} errors, {warnings} warnings) in {} files, {:.2} s{baselined}",
-            outcome.diagnostics.len(),
-            outcome.files_scanned,
+            "{} ({}, {}) in {files}{parse_errors}, {:.2} s{more}",
+            cli::count(outcome.diagnostics.len(), "finding"),
+            cli::count(errors, "error"),
+            cli::count(warnings, "warning"),
             started.elapsed().as_secs_f64()
         );
     }
@@ -303,11 +646,60 @@ fn check(args: CheckArgs) -> ExitCode {
         d.severity == Severity::Error
             || gfplint::config::level_of(&options.levels, d.lint) == gfplint::config::Level::Deny
     });
-    if denied {
+    if missing_path {
+        ExitCode::from(2)
+    } else if denied && !args.exit_zero {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// With `-` among the PATHs: the source read from stdin, standing for --stdin-filename
+/// (which replaces `-` in the PATHs).
+fn stdin_source(args: &mut CheckArgs) -> Result<Option<gfplint::Overlay>, String> {
+    let dashes = args.paths.iter().filter(|p| *p == "-").count();
+    let Some(name) = args.stdin_filename.clone() else {
+        return match dashes {
+            0 => Ok(None),
+            _ => Err("`-` reads the source from stdin and needs --stdin-filename NAME".into()),
+        };
+    };
+    if dashes != 1 {
+        return Err("--stdin-filename needs `-` once among the PATHs".into());
+    }
+    if args.diff.as_deref() == Some("-") {
+        return Err("stdin cannot carry both the source (`-`) and the patch (`--diff -`)".into());
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), gfplint::parse::MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| format!("cannot read stdin: {e}"))?;
+    for p in &mut args.paths {
+        if p == "-" {
+            *p = name.clone();
+        }
+    }
+    Ok(Some(gfplint::Overlay::new(&name, bytes)))
+}
+
+/// The changed lines for `--diff REV` (git, in the current directory's repository) or
+/// `--diff -` (a unified patch on stdin, its paths relative to the repository root, or
+/// to the current directory outside a repository).
+fn changed_lines(rev: &str, stdin_taken: bool) -> Result<gfplint::diff::ChangedLines, String> {
+    if rev != "-" {
+        return gfplint::diff::ChangedLines::from_git(rev, Path::new("."));
+    }
+    if stdin_taken {
+        return Err("stdin already carries the source (`-`)".into());
+    }
+    let mut patch = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut patch)
+        .map_err(|e| format!("cannot read the patch from stdin: {e}"))?;
+    let base = find_marker(Path::new("."), ".git").unwrap_or_else(|| PathBuf::from("."));
+    Ok(gfplint::diff::ChangedLines::parse(&patch, &base))
 }
 
 /// After a second, a `parsed N/M files` line on stderr, rewritten in place; erased when

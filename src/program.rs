@@ -47,13 +47,12 @@ impl<'a> Program<'a> {
                 }
             }
         }
-        let decls = crate::decl_index::DeclIndex::build(files, knowledge);
         Program {
             files,
             knowledge,
             globals,
             statics,
-            decls,
+            decls: crate::decl_index::DeclIndex::empty(),
         }
     }
 

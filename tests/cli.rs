@@ -84,11 +84,32 @@ fn missing_path_is_one_line_and_exit_2() {
         "{o:?}"
     );
 
-    // A missing path next to a good one: the good one is checked, the status is its own.
+    // A missing path next to a good one: the good one is checked, and the typo still
+    // fails the run (exit 2), also with --exit-zero.
     let dir = TempDir::new("missing-and-good");
-    let good = dir.write("good.c", CLEAN.as_bytes());
-    let o = gfplint(&["check", "-q", missing, good.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let good = dir.write("good.c", FINDING.as_bytes());
+    let o = gfplint(&[
+        "check",
+        "-q",
+        "--format",
+        "gcc",
+        missing,
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).lines().count(),
+        1,
+        "{o:?}"
+    );
+    let o = gfplint(&[
+        "check",
+        "-q",
+        "--exit-zero",
+        missing,
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
     assert_eq!(
         error_lines(&o),
         vec![format!(

@@ -72,7 +72,7 @@ fn exit_status_follows_levels() {
     let o = p.run(&["check", "--format", "gcc", "drv"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains(": warning: "), "{}", stdout(&o));
-    assert!(stderr(&o).contains("1 findings (0 errors, 1 warnings) in 1 files"));
+    assert!(stderr(&o).contains("1 finding (0 errors, 1 warning) in 1 file,"));
     // allow → dropped.
     p.write("gfplint.toml", "[lints]\natomic-sleeping-gfp = \"allow\"\n");
     let o = p.run(&["check", "--format", "gcc", "drv"]);
@@ -245,7 +245,7 @@ fn include_and_exclude_globs() {
         !out.contains("a_test.c") && !out.contains("fs/b.c"),
         "{out}"
     );
-    assert!(stderr(&o).contains("in 1 files"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("in 1 file,"), "{}", stderr(&o));
 }
 
 #[test]
@@ -451,7 +451,7 @@ fn quiet_summary_and_no_progress_when_not_a_terminal() {
     let o = p.run(&["check", "--format", "gcc", "."]);
     let e = stderr(&o);
     assert!(
-        e.starts_with("1 findings (1 errors, 0 warnings) in 1 files, "),
+        e.starts_with("1 finding (1 error, 0 warnings) in 1 file, "),
         "{e}"
     );
     assert!(!e.contains('\r'), "no progress line on a pipe");
@@ -513,7 +513,7 @@ fn pre_commit_in_a_500_file_repository() {
         "{out}"
     );
     assert!(
-        stderr(&o).contains(&format!("in {} files", n + 1)),
+        stderr(&o).contains(&format!("in 3 files ({} analysed for context)", n + 1)),
         "{}",
         stderr(&o)
     );

@@ -16,15 +16,19 @@ fuzz_target!(|data: &[u8]| {
                         && d.span.end as usize <= data.len()
                 );
             }
-            // Rendering is part of what a user sees; it must not panic either. (The
-            // human format reads the file back from disk, so it is not exercised here.)
+            // Rendering is part of what a user sees; it must not panic either.
             let outcome = gfplint::Outcome {
                 diagnostics,
                 files_scanned: 1,
+                sources: std::collections::HashMap::from([(
+                    "fuzz.c".to_string(),
+                    String::from_utf8_lossy(data).into_owned(),
+                )]),
                 ..Default::default()
             };
             let _ = gfplint::report::gcc::render(&outcome.diagnostics);
             let _ = gfplint::report::json::render(&outcome);
+            let _ = gfplint::report::render(&outcome, gfplint::report::Format::Human, false);
         }
         Err(e) => assert!(!e.message.is_empty()),
     }

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use crate::facts::{Call, ENTRY, EXIT, Function, NodeKind};
 use crate::knowledge::{GuardOp, Knowledge, LockOp, SectionKindId};
@@ -76,7 +76,7 @@ pub struct LockStates {
     /// (`spin_unlock(&d->lock); msleep(); spin_lock(&d->lock);` in a helper annotated
     /// to be called with `d->lock` held).
     pub released_unmatched: Vec<(SectionKindId, u32)>,
-    /// Sections this function takes anywhere (directly or through a wrapper).
+    /// Sections this function takes anywhere (directly or through a wrapper), sorted.
     acquired_any: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
@@ -169,7 +169,7 @@ impl LockStates {
             let text = self.key_text(key).to_string();
             // Released and taken again (`spin_unlock(); msleep(); spin_lock();`, on
             // some path): a temporary drop, not a net release for callers.
-            if self.acquired_any.contains(&(kind, key)) {
+            if self.acquired_any.binary_search(&(kind, key)).is_ok() {
                 effect.drops.push((kind, text));
             } else {
                 effect.releases.push((kind, text));
@@ -275,20 +275,23 @@ pub fn analyse(
         })
         .collect();
 
-    let mut acquired_any: Vec<(SectionKindId, u32)> = Vec::new();
-    for e in effects.iter().flatten() {
-        if let Effect::Acquire {
-            kind,
-            key,
-            guard_scope: None,
-            ..
-        } = *e
-            && !acquired_any.contains(&(kind, key))
-        {
-            acquired_any.push((kind, key));
-        }
-    }
-    let mut unmatched: Vec<(SectionKindId, u32)> = Vec::new();
+    // Sets (not `Vec::contains`): a function can name hundreds of thousands of locks.
+    let mut acquired_any: Vec<(SectionKindId, u32)> = effects
+        .iter()
+        .flatten()
+        .filter_map(|e| match *e {
+            Effect::Acquire {
+                kind,
+                key,
+                guard_scope: None,
+                ..
+            } => Some((kind, key)),
+            _ => None,
+        })
+        .collect();
+    acquired_any.sort_unstable();
+    acquired_any.dedup();
+    let mut unmatched: FxHashSet<(SectionKindId, u32)> = FxHashSet::default();
     if n == 0 {
         return LockStates {
             unreachable: (0..function.calls.len() as u32).collect(),
@@ -335,8 +338,8 @@ pub fn analyse(
         s.shrink_to_fit();
         s
     });
-    unmatched.sort();
-    unmatched.dedup();
+    let mut unmatched: Vec<(SectionKindId, u32)> = unmatched.into_iter().collect();
+    unmatched.sort_unstable();
     let (guards, guard_sets) = param_guards(function);
     held.shrink_to_fit();
     keys.shrink_to_fit();
@@ -681,7 +684,11 @@ fn enter_scope(mut state: State, scope: u32, cfg: &crate::facts::Cfg) -> State {
     state
 }
 
-fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindId, u32)>) -> State {
+fn transfer(
+    mut state: State,
+    effect: &Effect,
+    unmatched: &mut FxHashSet<(SectionKindId, u32)>,
+) -> State {
     match *effect {
         Effect::Acquire {
             kind,
@@ -712,8 +719,8 @@ fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindI
             if let Some(pos) = state.iter().position(|h| h.kind == kind && h.key == key) {
                 // The caller's section (entered with it by annotation): released here,
                 // like a section taken by the caller.
-                if state[pos].site == ANNOTATION_SITE && !unmatched.contains(&(kind, key)) {
-                    unmatched.push((kind, key));
+                if state[pos].site == ANNOTATION_SITE {
+                    unmatched.insert((kind, key));
                 }
                 state.remove(pos);
             } else if let Some(pos) = state.iter().rposition(|h| h.kind == kind) {
@@ -721,15 +728,12 @@ fn transfer(mut state: State, effect: &Effect, unmatched: &mut Vec<(SectionKindI
                 // release the most recent section of that kind rather than keep a
                 // phantom lock that would cry wolf on every later call.
                 if state[pos].site == ANNOTATION_SITE {
-                    let taken = (kind, state[pos].key);
-                    if !unmatched.contains(&taken) {
-                        unmatched.push(taken);
-                    }
+                    unmatched.insert((kind, state[pos].key));
                 }
                 state.remove(pos);
-            } else if !unmatched.contains(&(kind, key)) {
+            } else {
                 // Releasing what the caller took: this function is a release wrapper.
-                unmatched.push((kind, key));
+                unmatched.insert((kind, key));
             }
         }
     }

@@ -16,6 +16,33 @@ pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
     consteval::eval(text, &env)
 }
 
+/// Whether a constant expression has a 64-bit type: it mentions `sizeof`, a target
+/// constant (`PAGE_SIZE` is `unsigned long`), or a literal with an `L` suffix,
+/// directly or through the macros it names.
+pub fn constant_is_long(cx: &FunctionCx, text: &str) -> bool {
+    use crate::consteval::Env;
+    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    let mut pending = vec![text.to_string()];
+    for _ in 0..16 {
+        let Some(t) = pending.pop() else {
+            return false;
+        };
+        for word in t.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if word == "sizeof"
+                || word.starts_with(|c: char| c.is_ascii_digit())
+                    && word.trim_end_matches(['u', 'U']).ends_with(['l', 'L'])
+                || !cx.knowledge.constants.contains_key(word) && env.constant(word).is_some()
+            {
+                return true;
+            }
+            if let Some(v) = env.define(word) {
+                pending.push(v.to_string());
+            }
+        }
+    }
+    false
+}
+
 /// A direct call to a known allocator.
 pub fn allocator<'k>(cx: &FunctionCx<'k>, call: &Call) -> Option<&'k Allocator> {
     if call.indirect {
@@ -102,6 +129,23 @@ pub fn pointer_key(text: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// The first call of the function selected by `is_api` with an argument that is the
+/// pointer `key` or part of its object (`kfree(buf)`, `list_add(&obj->node, …)`).
+pub fn uses<'k>(cx: &FunctionCx<'k>, key: &str, is_api: impl Fn(&str) -> bool) -> Option<&'k Call> {
+    let calls: &'k [Call] = &cx.function.calls;
+    calls.iter().find(|c| {
+        !c.indirect
+            && is_api(&c.callee)
+            && c.args().iter().any(|arg| {
+                let a = pointer_key(arg);
+                let a = a.trim_start_matches('&');
+                a == key
+                    || a.strip_prefix(key)
+                        .is_some_and(|rest| rest.starts_with("->") || rest.starts_with('.'))
+            })
+    })
+}
+
 /// Where a freed pointer's memory came from.
 pub struct Origin<'k> {
     pub family: &'k str,
@@ -124,7 +168,11 @@ impl<'k> Tracker<'k> {
             let Some(lhs) = call.assigned_to() else {
                 continue;
             };
-            let fam = allocator(cx, call).map(|a| a.family.as_str());
+            let fam = match allocator(cx, call) {
+                Some(a) => Some(a.family.as_str()),
+                None if !call.indirect => cx.knowledge.memory_family(&call.callee),
+                None => None,
+            };
             local.entry(pointer_key(lhs)).or_default().push((fam, call));
         }
         Tracker { local }
@@ -146,6 +194,12 @@ impl<'k> Tracker<'k> {
             });
         }
         let path = field_key(&key)?;
+        // `args.value` of a local struct is this function's own: another function's
+        // `args.value` is a different object, so the program-wide field index is only
+        // consulted for fields reached through a pointer.
+        if !path.contains("->") {
+            return None;
+        }
         match cx
             .program
             .decls
@@ -220,18 +274,4 @@ pub fn freed_pointers<'k>(cx: &FunctionCx<'k>) -> Vec<Freed<'k>> {
             })
         })
         .collect()
-}
-
-/// The allocator that pairs with each family, for help texts.
-pub fn matching_free(family: &str) -> &'static str {
-    match family {
-        "kmalloc" => "kfree()",
-        "vmalloc" => "vfree()",
-        "kvmalloc" => "kvfree()",
-        "pages" => "free_pages()/__free_pages()",
-        "pages_exact" => "free_pages_exact()",
-        "kmem_cache" => "kmem_cache_free()",
-        "devm" => "devm_kfree()",
-        _ => "the matching free",
-    }
 }

@@ -2,7 +2,7 @@
 //! (vmalloc memory with kfree, kmalloc memory with vfree, …), tracked through local
 //! variables and, across functions and files, through struct fields.
 
-use super::alloc::{self, Origin, matching_free};
+use super::alloc::{self, Origin};
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 
@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "memory freed by the wrong family's free (vmalloc memory with kfree, kmalloc memory with vfree, ...)",
     doc: include_str!("../../lints/alloc-free-mismatch.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// Families this lint pairs (devm memory is `devm-free`'s).
@@ -26,7 +27,20 @@ const FAMILIES: &[&str] = &[
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for f in alloc::freed_pointers(cx) {
-        if !FAMILIES.contains(&f.origin.family) || f.accepts.iter().any(|a| a == f.origin.family) {
+        // A free outside these families (a DMA free) is another lint's.
+        if !FAMILIES.contains(&f.origin.family)
+            || f.accepts.iter().any(|a| a == f.origin.family)
+            || !f.accepts.iter().any(|a| FAMILIES.contains(&a.as_str()))
+        {
+            continue;
+        }
+        // kvmalloc() of at most a page never falls back to vmalloc (mm/util.c
+        // kvmalloc_node: `if (ret || size <= PAGE_SIZE) return ret;`): kmalloc memory.
+        if f.origin.family == "kvmalloc"
+            && let Some(c) = f.origin.call
+            && let Some(a) = alloc::allocator(cx, c)
+            && alloc::request_size(cx, c, a).is_some_and(|n| n <= cx.options.target.page_size())
+        {
             continue;
         }
         out.push(diagnostic(cx, f.call, f.arg, &f.origin));
@@ -51,14 +65,26 @@ fn diagnostic(
     };
     Diagnostic {
         message: format!(
-            "`{}({})` frees {} memory{whence}: {risk}",
+            "`{}({}{})` frees {} memory{whence}: {risk}",
             call.callee,
+            if cx.knowledge.free_ptr_arg(&call.callee) > 0 {
+                "…, "
+            } else {
+                ""
+            },
             super::short(arg),
             origin.family
         ),
         labels,
         notes: Vec::new(),
-        help: Some(format!("free it with {}", matching_free(origin.family))),
+        help: Some(format!("free it with {}", cx.knowledge.family_free(origin.family))),
+        // kvfree() frees both halves of kvmalloc memory; the other families' right
+        // free depends on more than the name (order, cache).
+        fix: (origin.family == "kvmalloc" && matches!(call.callee.as_str(), "kfree" | "vfree"))
+            .then(|| crate::diagnostic::Fix::RenameCallee {
+                from: call.callee.clone(),
+                to: "kvfree".to_string(),
+            }),
         ..cx.finding(&INFO, call)
     }
 }

@@ -1,40 +1,55 @@
-//! `alloc-size-arith`: open-coded multiplication in an allocation size that cannot
-//! overflow given its operand types on the target (a 32-bit count times a `sizeof` in
-//! a 64-bit `size_t`), but that the kernel's style asks to write with the checked
-//! helpers (Documentation/process/deprecated.rst). Off by default.
+//! `alloc-size-arith`: an open-coded `n * size` allocation size that its operand types
+//! keep from overflowing (or whose types are unknown here): the kernel's
+//! `deprecated.rst` style rule, off by default.
 
-use super::alloc_size_overflow::products;
+use super::alloc_size_overflow::{Operand, Verdict, classify};
 use super::{FunctionCx, LintInfo, short};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub const INFO: LintInfo = LintInfo {
     name: "alloc-size-arith",
     severity: Severity::Warning,
-    summary: "allocation size written as an open-coded product (style: use kmalloc_array/kcalloc/array_size)",
+    summary: "open-coded `n * size` allocation size (not shown to overflow): prefer kmalloc_array/kcalloc/array_size",
     doc: include_str!("../../lints/alloc-size-arith.md"),
     enabled_by_default: false,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    for p in products(cx) {
-        // Products that can overflow are `alloc-size-overflow`'s.
-        if p.can_overflow {
+    for call in &cx.function.calls {
+        let Some(p) = classify(cx, call) else {
             continue;
-        }
+        };
+        let why = match &p.verdict {
+            Verdict::CanOverflow { .. } => continue,
+            Verdict::TypeSafe => "its operand types keep it from overflowing".to_string(),
+            Verdict::UnknownTypes => {
+                let unknown = p
+                    .operands
+                    .iter()
+                    .filter_map(|o| match o {
+                        Operand::Unknown { text } => Some(format!("`{}`", short(text))),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                format!("the type of {unknown} is not known here")
+            }
+        };
         out.push(Diagnostic {
             message: format!(
-                "`{}()` size `{}` is an open-coded product with the non-constant {} (it fits `size_t` if those factors are at most 32 bits wide)",
-                p.call.callee,
-                short(p.text),
-                p.which
+                "`{}()` size `{}` is open-coded arithmetic ({why})",
+                call.callee,
+                short(&p.text)
             ),
             labels: Vec::new(),
             notes: Vec::new(),
             help: Some(format!(
-                "write it as {}, as Documentation/process/deprecated.rst asks, so a later change of a factor's type cannot overflow silently",
+                "use {}: it documents the array shape and fails on overflow if the types change",
                 p.instead
             )),
-            ..cx.finding(&INFO, p.call)
+            fix: super::alloc_size_overflow::array_fix(cx, call, &p),
+            ..cx.finding(&INFO, call)
         });
     }
 }

@@ -1,22 +1,27 @@
-//! `alloc-size-overflow`: an allocation size computed as `n * size` with a non-constant
-//! factor, which can overflow and allocate too little.
+//! `alloc-size-overflow`: an allocation size computed as `n * size` that can overflow
+//! given the operand types on the target, and so allocate too little.
+//!
+//! Products that are open-coded but cannot overflow by their types (a 32-bit count
+//! times a `sizeof` in a 64-bit `size_t`), or whose operand types are unknown, are
+//! `alloc-size-arith`'s (a style rule, off by default); both share [`classify`].
 
 use super::alloc;
 use super::{FunctionCx, LintInfo, short};
-use crate::consteval::{Env, product_factors};
-use crate::decl_index::FileEnv;
+use crate::consteval::{looks_like_type, product_factors};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::Call;
 
 pub const INFO: LintInfo = LintInfo {
     name: "alloc-size-overflow",
     severity: Severity::Warning,
-    summary: "allocation size `n * size` that can overflow size_t given its operand types: use kmalloc_array/kcalloc/array_size",
+    summary: "allocation size `n * size` whose operand types let the product overflow: use kmalloc_array/kcalloc/array_size",
     doc: include_str!("../../lints/alloc-size-overflow.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// The overflow-checked replacement of each single-size allocator.
-fn replacement(callee: &str) -> Option<&'static str> {
+pub fn replacement(callee: &str) -> Option<&'static str> {
     Some(match callee {
         "kmalloc" => "kmalloc_array(n, size, flags)",
         "kzalloc" => "kcalloc(n, size, flags)",
@@ -35,192 +40,290 @@ fn replacement(callee: &str) -> Option<&'static str> {
     })
 }
 
-/// Whether a factor is a compile-time constant, as far as the text shows: it evaluates,
-/// is a `sizeof`, or is made of upper-case macro names and numbers only.
-fn is_constant(cx: &FunctionCx, factor: &str) -> bool {
-    let f = factor.trim();
-    if f.starts_with("sizeof") || alloc::eval(cx, f).is_some() {
-        return true;
-    }
-    let mut word = String::new();
-    let mut all_caps = true;
-    for c in f.chars().chain(std::iter::once(' ')) {
-        if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-            continue;
-        }
-        if !word.is_empty()
-            && !word.starts_with(|c: char| c.is_ascii_digit())
-            && word.chars().any(|c| c.is_ascii_lowercase())
-        {
-            all_caps = false;
-        }
-        word.clear();
-        if matches!(c, '-' | '.' | '[') {
-            return false; // field access, subscript: a variable
-        }
-    }
-    all_caps
+/// The overflow-checked variant taking `(…, n, size, …)` where the allocator takes the
+/// size (`--fix` rewrites to it; the others need `array_size()`, left to the author).
+fn array_variant(callee: &str) -> Option<&'static str> {
+    Some(match callee {
+        "kmalloc" => "kmalloc_array",
+        "kzalloc" => "kcalloc",
+        "kmalloc_node" => "kmalloc_array_node",
+        "kzalloc_node" => "kcalloc_node",
+        "kvmalloc" => "kvmalloc_array",
+        "kvzalloc" => "kvcalloc",
+        "devm_kmalloc" => "devm_kmalloc_array",
+        "devm_kzalloc" => "devm_kcalloc",
+        "krealloc" => "krealloc_array",
+        _ => return None,
+    })
 }
 
-/// An allocation size written as a product with a non-constant factor.
-pub struct Product<'k> {
-    pub call: &'k crate::facts::Call,
-    /// The size argument as written.
-    pub text: &'k str,
-    /// The non-constant factors, quoted for a message.
-    pub which: String,
-    /// The overflow-checked replacement.
+/// The `--fix` of a two-factor product: `n * size` becomes the array variant's two
+/// arguments (`crate::fix` checks the text before rewriting).
+pub fn array_fix(cx: &FunctionCx, call: &Call, p: &Product) -> Option<crate::diagnostic::Fix> {
+    let to = array_variant(&call.callee)?;
+    let size_arg = alloc::allocator(cx, call)?.size_arg?;
+    (p.operands.len() == 2).then(|| crate::diagnostic::Fix::ArrayCall {
+        from: call.callee.clone(),
+        to: to.to_string(),
+        size_arg,
+    })
+}
+
+/// The size assumed for a `sizeof` the evaluator cannot compute: no real kernel
+/// object type is this large.
+const MAX_OBJECT_SIZE: u64 = 1 << 24;
+
+/// One factor of a size product, as C sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// A constant: its value and the width in bytes of its type (`size_t` for a
+    /// `sizeof`, `int` for a literal or a plain macro).
+    Constant { value: u64, width: u64 },
+    /// A variable of a known integer type: its name, type and width, and the width
+    /// of its values (smaller under a widening cast: `(size_t)u32_count`).
+    Typed {
+        text: String,
+        ty: String,
+        width: u64,
+        value_width: u64,
+    },
+    /// A variable whose type is not known here (a field, a call, a global).
+    Unknown { text: String },
+}
+
+/// What the operand types say about a product size.
+pub enum Verdict {
+    /// The product can exceed its type on some operand values: (the type it is
+    /// computed in, its width in bytes).
+    CanOverflow { computed_in: String, width: u64 },
+    /// Every operand type is known and no value of them overflows.
+    TypeSafe,
+    /// Some operand type is unknown.
+    UnknownTypes,
+}
+
+pub struct Product {
+    pub text: String,
+    pub operands: Vec<Operand>,
+    pub verdict: Verdict,
     pub instead: &'static str,
-    /// Whether the product can overflow given what is known of its operand types on
-    /// the target, evaluated left to right as C does: each step is computed in the
-    /// wider of the two operand types (`int`/`u32` × `int` wraps at 32 bits, anything
-    /// × `sizeof` is computed in `size_t`). A non-constant factor is 64 bits wide when
-    /// it is a parameter of a 64-bit type (`size_t len`) or cast to one, and taken to
-    /// be a 32-bit value of a 32-bit type otherwise; a constant counts with its value
-    /// and type (`sizeof` and macros using it are `size_t`; one that does not evaluate
-    /// is taken as a 32-bit value of a 64-bit type, so it never makes a finding alone).
-    pub can_overflow: bool,
-    /// The width of the arithmetic the product is computed in, in bits.
-    pub width: u32,
 }
 
-/// Bits a value below 2^n needs: ceil(log2(v)).
-fn bits_of(v: u64) -> u32 {
-    if v <= 1 {
-        0
-    } else {
-        64 - (v - 1).leading_zeros()
+/// The open-coded product size of an allocator call, if it has one with a
+/// non-constant factor, and what its operand types allow.
+pub fn classify(cx: &FunctionCx, call: &Call) -> Option<Product> {
+    let a = alloc::allocator(cx, call)?;
+    if a.count_arg.is_some() {
+        return None;
     }
+    let instead = replacement(&call.callee)?;
+    let text = a.size_arg.and_then(|i| call.args().get(i))?;
+    let factors = product_factors(text)?;
+    let leading_cast = leading_cast(text);
+    let operands: Vec<Operand> = factors
+        .iter()
+        .enumerate()
+        .map(|(i, f)| operand(cx, call, f, if i == 0 { leading_cast } else { None }))
+        .collect();
+    if operands
+        .iter()
+        .all(|o| matches!(o, Operand::Constant { .. }))
+    {
+        return None;
+    }
+    // `n * sizeof(u8)`: multiplying one variable by 1 cannot overflow.
+    let constant_product = operands.iter().try_fold(1u64, |acc, o| match o {
+        Operand::Constant { value, .. } => acc.checked_mul(*value),
+        _ => Some(acc),
+    });
+    let variables = operands
+        .iter()
+        .filter(|o| !matches!(o, Operand::Constant { .. }))
+        .count();
+    if variables == 1 && constant_product == Some(1) {
+        return None;
+    }
+    let verdict = verdict(&operands);
+    Some(Product {
+        text: text.clone(),
+        operands,
+        verdict,
+        instead,
+    })
 }
 
-/// The open-coded size products of the function's allocations.
-pub fn products<'k>(cx: &FunctionCx<'k>) -> Vec<Product<'k>> {
-    let calls: &'k [crate::facts::Call] = &cx.function.calls;
-    let size_bits = (cx.options.target.pointer_size * 8) as u32;
-    let mut out = Vec::new();
-    for call in calls {
-        let Some(a) = alloc::allocator(cx, call) else {
-            continue;
+/// `(size_t)n * m`: the cast applies to the first factor only.
+fn leading_cast(text: &str) -> Option<&str> {
+    let t = text.trim_start().strip_prefix('(')?;
+    let close = t.find(')')?;
+    let inner = &t[..close];
+    (looks_like_type(inner) && !t[close + 1..].trim().is_empty()).then_some(inner.trim())
+}
+
+fn operand(cx: &FunctionCx, call: &Call, factor: &str, cast: Option<&str>) -> Operand {
+    let f = factor.trim();
+    let size_t = cx.options.target.pointer_size;
+    if f.starts_with("sizeof") {
+        return match alloc::eval(cx, f) {
+            Some(value) => Operand::Constant {
+                value,
+                width: size_t,
+            },
+            // An object's size: below 16 MiB on any real kernel type.
+            None => Operand::Constant {
+                value: MAX_OBJECT_SIZE,
+                width: size_t,
+            },
         };
-        if a.count_arg.is_some() {
-            continue;
-        }
-        let Some(instead) = replacement(&call.callee) else {
-            continue;
-        };
-        let Some(text) = a.size_arg.and_then(|i| call.args().get(i)) else {
-            continue;
-        };
-        let Some(factors) = product_factors(text) else {
-            continue;
-        };
-        let variable: Vec<&String> = factors.iter().filter(|f| !is_constant(cx, f)).collect();
-        if variable.is_empty() {
-            continue;
-        }
-        // `n * sizeof(u8)`: multiplying one variable by 1 cannot overflow.
-        if variable.len() == 1 {
-            let constants: Option<u64> = factors
-                .iter()
-                .filter(|f| !variable.contains(f))
-                .try_fold(1u64, |acc, f| acc.checked_mul(alloc::eval(cx, f)?));
-            if constants == Some(1) {
-                continue;
-            }
-        }
-        let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
-        let is_wide_type = |ty: &str| {
-            let words: Vec<&str> = ty
-                .split_whitespace()
-                .filter(|w| !matches!(*w, "const" | "volatile"))
-                .collect();
-            let ty = words.join(" ");
-            ty.ends_with('*') || cx.knowledge.type_sizes.get(&ty).is_some_and(|&s| s >= 8)
-        };
-        // A cast in front of a factor (`(size_t)n`), or of the whole product.
-        let cast_of = |f: &str| -> Option<bool> {
-            let t = f.trim();
-            let inner = t.strip_prefix('(')?;
-            let close = inner.find(')')?;
-            let ty = &inner[..close];
-            (close + 1 < inner.len() && crate::consteval::looks_like_type(ty))
-                .then(|| is_wide_type(ty))
-        };
-        let size_bits_wide = size_bits.max(32);
-        // (type width, value bits) of each factor
-        let operand = |f: &str| -> (u32, u32) {
-            let t = f.trim();
-            let wide_cast = cast_of(t) == Some(true);
-            if variable.iter().any(|v| v.as_str() == f) {
-                let name = t.trim_start_matches('(').trim_end_matches(')').trim();
-                if cx.function.is_wide_param(name) {
-                    return (size_bits_wide, size_bits_wide);
-                }
-                return (if wide_cast { size_bits_wide } else { 32 }, 32);
-            }
-            let sized = t.starts_with("sizeof")
-                || env.define(t).is_some_and(|body| body.contains("sizeof"));
-            match alloc::eval(cx, t) {
-                Some(v) => {
-                    let wide = sized || wide_cast || v > u64::from(u32::MAX >> 1);
-                    (if wide { size_bits_wide } else { 32 }, bits_of(v))
-                }
-                None => (size_bits_wide, 32),
-            }
-        };
-        let mut width = if cast_of(text).is_some_and(|w| w) {
-            size_bits_wide
+    }
+    if let Some(value) = alloc::eval(cx, f) {
+        // A macro that expands to a `sizeof`, an `UL` constant or `PAGE_SIZE` has type
+        // `size_t`/`unsigned long`.
+        let width = if alloc::constant_is_long(cx, f) || value > i32::MAX as u64 {
+            size_t
         } else {
-            0
+            4
         };
-        let mut value_bits = 0u32;
-        let mut can_overflow = false;
-        for f in &factors {
-            let (w, b) = operand(f);
-            width = width.max(w);
-            value_bits += b;
-            if value_bits > width {
-                can_overflow = true;
+        return Operand::Constant { value, width };
+    }
+    // `(n + 1)`, `n - 1`: the type of `n` (promoted to at least `int`).
+    let inner = f.trim_start_matches('(').trim_end_matches(')').trim();
+    let base = inner
+        .split(['+', '-'])
+        .next()
+        .map(str::trim)
+        .filter(|b| b.chars().all(|c| c.is_alphanumeric() || c == '_') && !b.is_empty());
+    let rest_constant = inner
+        .split(['+', '-'])
+        .skip(1)
+        .all(|r| alloc::eval(cx, r.trim()).is_some());
+    // A local assigned only constants before the call (`size = ARRAY_SIZE(tbl);`)
+    // is bounded by the largest of them.
+    if let Some(b) = base.filter(|_| rest_constant && cast.is_none()) {
+        let mut values = call.operand_values(b).peekable();
+        if values.peek().is_some() {
+            let bound = values.try_fold(0u64, |max, v| alloc::eval(cx, v).map(|n| max.max(n)));
+            if let (Some(value), Some(width)) = (
+                bound,
+                call.operand_type(b).and_then(|t| integer_width(cx, t)),
+            ) {
+                return Operand::Constant {
+                    value: value.saturating_add(1),
+                    width,
+                };
             }
         }
-        let which = variable
-            .iter()
-            .map(|f| format!("`{}`", short(f)))
-            .collect::<Vec<_>>()
-            .join(" and ");
-        out.push(Product {
-            call,
-            text,
-            which,
-            instead,
-            can_overflow,
-            width,
-        });
     }
-    out
+    let declared = base
+        .filter(|_| rest_constant)
+        .and_then(|b| call.operand_type(b))
+        .map(str::to_string);
+    let value_width = declared.as_deref().and_then(|t| integer_width(cx, t));
+    let ty = cast.map(str::to_string).or(declared);
+    match ty.and_then(|t| integer_width(cx, &t).map(|w| (t, w))) {
+        Some((ty, width)) => Operand::Typed {
+            value_width: value_width.map_or(width, |v| v.min(width)),
+            text: match cast {
+                Some(c) => format!("({c}){f}"),
+                None => f.to_string(),
+            },
+            ty,
+            width,
+        },
+        None => Operand::Unknown {
+            text: f.to_string(),
+        },
+    }
+}
+
+/// The width in bytes of an integer type as written (pointers, arrays and structs are
+/// not integers).
+fn integer_width(cx: &FunctionCx, ty: &str) -> Option<u64> {
+    if ty.contains(['*', '[', '?']) || ty.starts_with("struct ") || ty.starts_with("union ") {
+        return None;
+    }
+    alloc::eval(cx, &format!("sizeof({ty})")).filter(|w| matches!(w, 1 | 2 | 4 | 8))
+}
+
+/// Follows C's evaluation: left to right, each step in the wider of the two operand
+/// types (at least `int`), with every variable at the maximum of its type.
+fn verdict(operands: &[Operand]) -> Verdict {
+    let mut width = 4u64;
+    let mut max: u128 = 1;
+    let mut step_type = String::from("int");
+    for o in operands {
+        let (w, m, name) = match o {
+            Operand::Constant { value, width } => (*width, u128::from(*value), None),
+            Operand::Typed {
+                ty,
+                width,
+                value_width,
+                ..
+            } => (*width, (1u128 << (8 * value_width)) - 1, Some(ty)),
+            Operand::Unknown { .. } => return Verdict::UnknownTypes,
+        };
+        if w > width {
+            width = w;
+            step_type = name.cloned().unwrap_or_else(|| "size_t".into());
+        } else if w == width
+            && let Some(n) = name
+            && step_type == "int"
+        {
+            step_type = n.clone();
+        }
+        max = max.saturating_mul(m);
+        let limit = (1u128 << (8 * width)) - 1;
+        if max > limit {
+            return Verdict::CanOverflow {
+                computed_in: step_type,
+                width,
+            };
+        }
+    }
+    Verdict::TypeSafe
 }
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    for p in products(cx) {
-        if !p.can_overflow {
+    for call in &cx.function.calls {
+        let Some(p) = classify(cx, call) else {
             continue;
-        }
+        };
+        let Verdict::CanOverflow { computed_in, width } = &p.verdict else {
+            continue;
+        };
+        let why = p
+            .operands
+            .iter()
+            .filter_map(|o| match o {
+                Operand::Typed {
+                    text,
+                    ty,
+                    value_width,
+                    ..
+                } => Some(format!(
+                    "`{}` is `{ty}` ({} bits)",
+                    short(text),
+                    value_width * 8
+                )),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(Diagnostic {
             message: format!(
-                "`{}()` size `{}` multiplies by the non-constant {}: computed in {}-bit arithmetic, the product can overflow and allocate too little",
-                p.call.callee,
-                short(p.text),
-                p.which,
-                p.width
+                "`{}()` size `{}` can overflow: {why}, and the product is computed in `{computed_in}` ({} bits), so large values wrap and allocate too little",
+                call.callee,
+                short(&p.text),
+                width * 8
             ),
             labels: Vec::new(),
             notes: Vec::new(),
             help: Some(format!(
-                "use {}, which fails on overflow (array_size()/size_mul() from <linux/overflow.h> check any product)",
+                "use {}, which fails on overflow (or size_mul() from <linux/overflow.h>)",
                 p.instead
             )),
-            ..cx.finding(&INFO, p.call)
+            fix: array_fix(cx, call, &p),
+            ..cx.finding(&INFO, call)
         });
     }
 }

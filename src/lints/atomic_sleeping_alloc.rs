@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "allocator that always may sleep (vmalloc, vzalloc, vmap, ...) in atomic context",
     doc: include_str!("../../lints/atomic-sleeping-alloc.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

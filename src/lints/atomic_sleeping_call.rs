@@ -13,6 +13,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "call that sleeps (mutex_lock, msleep, wait_event, copy_from_user, ...) in atomic context",
     doc: include_str!("../../lints/atomic-sleeping-call.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

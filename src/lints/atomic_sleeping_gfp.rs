@@ -13,6 +13,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "allocation with GFP flags that may sleep (GFP_KERNEL, GFP_NOFS, ...) in atomic context",
     doc: include_str!("../../lints/atomic-sleeping-gfp.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

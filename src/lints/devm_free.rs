@@ -12,6 +12,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "devm_ memory freed with kfree/vfree: double free when the device detaches",
     doc: include_str!("../../lints/devm-free.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
@@ -31,6 +32,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             labels,
             notes: Vec::new(),
             help: Some("use devm_kfree(dev, ptr) to release it early, or drop the free and let devres release it".into()),
+            fix: Some(crate::diagnostic::Fix::DeleteStatement),
             ..cx.finding(&INFO, call)
         });
     }

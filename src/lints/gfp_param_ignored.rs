@@ -13,6 +13,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "function takes a gfp_t parameter but allocates with a hard-coded sleeping flag",
     doc: include_str!("../../lints/gfp-param-ignored.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// Calls that show the function decides on its own whether it may block; then a
@@ -76,6 +77,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             notes: Vec::new(),
             help: Some(format!("pass `{}` (or a mask of it) to `{}()` instead of `{}`", param.name, call.callee, short(&flags))),
             fingerprint: String::new(),
+            fix: None,
         });
     }
 }

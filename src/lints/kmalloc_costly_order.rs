@@ -11,7 +11,17 @@ pub const INFO: LintInfo = LintInfo {
     summary: "kmalloc of a constant size above PAGE_ALLOC_COSTLY_ORDER (> 32 KiB), likely to fail under fragmentation",
     doc: include_str!("../../lints/kmalloc-costly-order.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
+
+/// Whether any function of the file hands buffers to a bus for DMA.
+fn file_does_bus_transfers(cx: &FunctionCx) -> bool {
+    cx.file
+        .functions
+        .iter()
+        .flat_map(|f| f.calls.iter())
+        .any(|c| !c.indirect && cx.knowledge.is_dma_handoff(&c.callee))
+}
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let t = &cx.options.target;
@@ -31,6 +41,17 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma)
             && (set.intersects(d) || set.intersects(d32))
         {
+            continue;
+        }
+        // Handed to a device for DMA here: it must be contiguous, kvmalloc is no option.
+        if let Some(p) = call.assigned_to().map(alloc::pointer_key)
+            && alloc::uses(cx, &p, |callee| cx.knowledge.is_dma_handoff(callee)).is_some()
+        {
+            continue;
+        }
+        // A raw byte buffer (no `sizeof` in its size) in a file that moves data over
+        // USB, SDIO or SPI is a transfer buffer far more often than not: unknown.
+        if !size_desc(call, a).contains("sizeof") && file_does_bus_transfers(cx) {
             continue;
         }
         out.push(Diagnostic {

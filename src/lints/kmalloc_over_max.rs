@@ -10,6 +10,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "kmalloc of a constant size above KMALLOC_MAX_SIZE (4 MiB), which always fails",
     doc: include_str!("../../lints/kmalloc-over-max.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

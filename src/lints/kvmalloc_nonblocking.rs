@@ -11,6 +11,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "kvmalloc/kvzalloc/kvcalloc with non-sleeping flags never falls back to vmalloc (6.1–6.12)",
     doc: include_str!("../../lints/kvmalloc-nonblocking.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

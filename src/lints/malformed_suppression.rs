@@ -10,4 +10,5 @@ pub const INFO: LintInfo = LintInfo {
     summary: "a `gfplint:` comment that is not `gfplint: allow(LINT, ...) reason` with known lints",
     doc: include_str!("../../lints/malformed-suppression.md"),
     enabled_by_default: true,
+    check: None,
 };

@@ -2,23 +2,6 @@
 //! diagnostics. The registry below is the one list of lints; its names are public.
 
 pub mod alloc;
-pub mod alloc_free_mismatch;
-pub mod alloc_size_arith;
-pub mod alloc_size_overflow;
-pub mod atomic_sleeping_alloc;
-pub mod atomic_sleeping_call;
-pub mod atomic_sleeping_gfp;
-pub mod devm_free;
-pub mod gfp_param_ignored;
-pub mod kmalloc_costly_order;
-pub mod kmalloc_over_max;
-pub mod kvmalloc_nonblocking;
-pub mod malformed_suppression;
-pub mod needless_gfp_atomic;
-pub mod page_order_over_max;
-pub mod slab_waste;
-pub mod unused_suppression;
-pub mod vmalloc_small;
 
 use crate::context::interproc::{Analysis, AtomicReason, SleepSite};
 use crate::context::lockstate::ANNOTATION_SITE;
@@ -38,31 +21,67 @@ pub struct LintInfo {
     pub doc: &'static str,
     /// Off-by-default lints run only when enabled by name (`Options::enable`).
     pub enabled_by_default: bool,
+    /// The per-function check; `None` for lints reported by another stage (the
+    /// suppression lints come from `crate::suppress`).
+    pub check: Option<Check>,
 }
 
-/// Every lint, in the order `gfplint lints` lists them.
-pub const LINTS: &[LintInfo] = &[
-    atomic_sleeping_gfp::INFO,
-    atomic_sleeping_alloc::INFO,
-    atomic_sleeping_call::INFO,
-    gfp_param_ignored::INFO,
-    kmalloc_over_max::INFO,
-    kmalloc_costly_order::INFO,
-    page_order_over_max::INFO,
-    vmalloc_small::INFO,
-    slab_waste::INFO,
-    kvmalloc_nonblocking::INFO,
-    alloc_free_mismatch::INFO,
-    devm_free::INFO,
-    alloc_size_overflow::INFO,
-    alloc_size_arith::INFO,
-    needless_gfp_atomic::INFO,
-    unused_suppression::INFO,
-    malformed_suppression::INFO,
-];
+/// A per-function check: reads the function's facts and context, pushes findings.
+pub type Check = for<'a> fn(&FunctionCx<'a>, &mut Vec<Diagnostic>);
+
+/// Declares every lint once: its module (`src/lints/<module>.rs`, which defines
+/// `INFO`) and its place in the registry, in the order `gfplint lints` lists them.
+macro_rules! registry {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every lint, in the order `gfplint lints` lists them.
+        pub const LINTS: &[LintInfo] = &[$($module::INFO),*];
+    };
+}
+
+registry! {
+    atomic_sleeping_gfp,
+    atomic_sleeping_alloc,
+    atomic_sleeping_call,
+    gfp_param_ignored,
+    kmalloc_over_max,
+    kmalloc_costly_order,
+    page_order_over_max,
+    vmalloc_small,
+    slab_waste,
+    kvmalloc_nonblocking,
+    alloc_free_mismatch,
+    devm_free,
+    dma_free_mismatch,
+    alloc_size_overflow,
+    alloc_size_arith,
+    needless_gfp_atomic,
+    unused_suppression,
+    malformed_suppression,
+}
 
 pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
     LINTS.iter().find(|l| l.name == name)
+}
+
+/// The lint name closest to a misspelt `name`, when one is close enough to be meant
+/// (Jaro-Winkler similarity, as cargo and clap use for their own suggestions).
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let wanted = name.trim().to_ascii_lowercase().replace('_', "-");
+    LINTS
+        .iter()
+        .map(|l| (strsim::jaro_winkler(&wanted, l.name), l.name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+/// "unknown lint `x`", with a suggestion when one fits.
+pub fn unknown_lint(name: &str) -> String {
+    match suggest(name) {
+        Some(s) => format!("unknown lint `{name}` (did you mean `{s}`? see `gfplint lints`)"),
+        None => format!("unknown lint `{name}` (see `gfplint lints`)"),
+    }
 }
 
 /// What a lint sees of one function.
@@ -80,26 +99,10 @@ pub struct FunctionCx<'a> {
 
 /// Runs every function-level lint.
 pub fn check_function(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    type Check = fn(&FunctionCx, &mut Vec<Diagnostic>);
-    let checks: [(&LintInfo, Check); 15] = [
-        (&atomic_sleeping_gfp::INFO, atomic_sleeping_gfp::check),
-        (&atomic_sleeping_alloc::INFO, atomic_sleeping_alloc::check),
-        (&atomic_sleeping_call::INFO, atomic_sleeping_call::check),
-        (&gfp_param_ignored::INFO, gfp_param_ignored::check),
-        (&kmalloc_over_max::INFO, kmalloc_over_max::check),
-        (&kmalloc_costly_order::INFO, kmalloc_costly_order::check),
-        (&page_order_over_max::INFO, page_order_over_max::check),
-        (&vmalloc_small::INFO, vmalloc_small::check),
-        (&slab_waste::INFO, slab_waste::check),
-        (&kvmalloc_nonblocking::INFO, kvmalloc_nonblocking::check),
-        (&alloc_free_mismatch::INFO, alloc_free_mismatch::check),
-        (&devm_free::INFO, devm_free::check),
-        (&alloc_size_overflow::INFO, alloc_size_overflow::check),
-        (&alloc_size_arith::INFO, alloc_size_arith::check),
-        (&needless_gfp_atomic::INFO, needless_gfp_atomic::check),
-    ];
-    for (info, check) in checks {
-        if cx.enabled(info) {
+    for info in LINTS {
+        if let Some(check) = info.check
+            && cx.enabled(info)
+        {
             check(cx, out);
         }
     }
@@ -140,6 +143,7 @@ impl<'a> FunctionCx<'a> {
             labels: Vec::new(),
             notes: Vec::new(),
             fingerprint: String::new(),
+            fix: None,
             help: None,
         }
     }
@@ -260,6 +264,7 @@ impl<'a> FunctionCx<'a> {
             notes,
             help: Some(help),
             fingerprint: String::new(),
+            fix: None,
         });
     }
 

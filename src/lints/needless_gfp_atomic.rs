@@ -11,6 +11,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "GFP_ATOMIC in a function that is provably in process context (off by default)",
     doc: include_str!("../../lints/needless-gfp-atomic.md"),
     enabled_by_default: false,
+    check: Some(check),
 };
 
 /// Whether call `call_index` provably runs in process context: no atomic section is

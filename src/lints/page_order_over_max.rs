@@ -11,6 +11,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "alloc_pages/__get_free_pages with a constant order above the maximum (10 with 4 KiB pages), which always fails",
     doc: include_str!("../../lints/page-order-over-max.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {

@@ -3,6 +3,8 @@
 use super::alloc::{self, size_desc};
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::Call;
+use crate::knowledge::Allocator;
 use crate::target::{Bucket, waste};
 
 pub const INFO: LintInfo = LintInfo {
@@ -11,6 +13,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "kmalloc of a constant size that rounds up to a much larger slab class or page block",
     doc: include_str!("../../lints/slab-waste.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// Flag when the waste is at least this share of the request (per mille)…
@@ -18,25 +21,8 @@ pub const MIN_WASTE_PERMILLE: u64 = 250;
 /// …and at least this many bytes.
 pub const MIN_WASTE_BYTES: u64 = 128;
 
-/// How often an allocation's rounding is paid, as far as the call shows.
-enum Multiplicity {
-    /// An array of this many objects (`kcalloc(n, size)`): the rounding is paid once
-    /// for the whole block, but the element size decides it.
-    Array(u64),
-    /// One object, allocated with non-blocking flags: on a hot path (per packet, per
-    /// event), so many such objects live at once.
-    Often,
-    /// One object above the largest cache: a page block, wasted whole.
-    Block,
-}
-
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let t = &cx.options.target;
-    // Buffers freed again in this function are scratch: their rounding is not kept.
-    let freed_here: Vec<*const crate::facts::Call> = alloc::freed_pointers(cx)
-        .iter()
-        .filter_map(|f| f.origin.call.map(|c| c as *const _))
-        .collect();
     let dma = cx
         .knowledge
         .gfp_flag("__GFP_DMA")
@@ -52,48 +38,41 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let Some(size) = alloc::request_size(cx, call, a) else {
             continue;
         };
-        if size == 0 || freed_here.contains(&(call as *const _)) {
+        if size == 0 {
             continue;
         }
-        let flags = alloc::flags(cx, call, a);
-        // DMA-zone flags: a buffer for the hardware, whose layout is fixed by it.
-        if let (Some((set, _)), Some((d, d32))) = (&flags, dma)
-            && (set.intersects(d) || set.intersects(d32))
-        {
-            continue;
-        }
-        // One finding per site: a request of a costly order is kmalloc-costly-order's.
-        if size > t.kmalloc_max_cache_size()
-            && size <= t.kmalloc_max_size
-            && t.get_order(size) > t.costly_order
-        {
-            continue;
-        }
-        let count = a
-            .count_arg
-            .and_then(|i| call.args().get(i))
-            .and_then(|c| alloc::eval(cx, c))
-            .filter(|&n| n > 1);
-        let blocking = flags
-            .as_ref()
-            .map(|(set, _)| set.contains(cx.knowledge.sleep_bit));
-        let multiplicity = match (count, blocking) {
-            (Some(n), _) => Multiplicity::Array(n),
-            _ if size > t.kmalloc_max_cache_size() => Multiplicity::Block,
-            // A one-off object (allocated at probe or open time, a fixed-layout
-            // message): a few hundred bytes once are not worth a change, and its
-            // size is usually fixed by a layout that cannot be trimmed.
-            (None, Some(false)) => Multiplicity::Often,
-            (None, _) => continue,
-        };
         let bucket = t.kmalloc_bucket(size);
         let Some(actual) = bucket.bytes() else {
             continue;
         };
+        // Above the costly order, kmalloc-costly-order reports the site (once per site).
+        if let Bucket::Pages { order, .. } = bucket
+            && order > t.costly_order
+        {
+            continue;
+        }
         let (wasted, permille) = waste(size, actual);
         if wasted < MIN_WASTE_BYTES || permille < MIN_WASTE_PERMILLE {
             continue;
         }
+        // DMA-zone flags: a buffer for the hardware, whose layout it fixes.
+        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma)
+            && (set.intersects(d) || set.intersects(d32))
+        {
+            continue;
+        }
+        let pointer = call.assigned_to().map(alloc::pointer_key);
+        // A scratch buffer freed before the function returns wastes nothing that lasts.
+        if let Some(p) = &pointer
+            && alloc::uses(cx, p, |callee| cx.knowledge.free_families(callee).is_some()).is_some()
+        {
+            continue;
+        }
+        // Waste matters when it is multiplied: one probe-time object rounding up costs a
+        // few hundred bytes once. Without evidence of many objects, say nothing.
+        let Some(many) = multiplicity(cx, call, a, pointer.as_deref()) else {
+            continue;
+        };
         let served = match bucket {
             Bucket::Slab(c) => format!("the kmalloc-{} cache ({c}-byte objects)", class_name(c)),
             Bucket::Pages { order, bytes } => {
@@ -103,28 +82,34 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             }
             Bucket::TooLarge => continue,
         };
-        let help = match (bucket, &multiplicity) {
-            (Bucket::Slab(_), Multiplicity::Often) => "allocated on a path that cannot sleep, so typically many times: a dedicated kmem_cache (kmem_cache_create) packs objects of this size without rounding".to_string(),
-            (Bucket::Slab(_), _) => {
+        let contiguous = pointer
+            .as_deref()
+            .and_then(|p| alloc::uses(cx, p, |callee| cx.knowledge.is_dma_handoff(callee)));
+        let help = match bucket {
+            Bucket::Slab(_) => {
                 let below = t.kmalloc_classes.iter().rev().find(|&&c| c < size).copied();
                 let trim = below
-                    .map(|b| format!("trim the array to {b} bytes (the next class down) or "))
+                    .map(|b| format!("; if the size is not fixed by a hardware or protocol layout, trim it to {b} bytes (the next class down) or grow it to use the slack"))
                     .unwrap_or_default();
-                format!("{trim}grow it to use the {actual} bytes")
+                format!(
+                    "a dedicated kmem_cache (kmem_cache_create) packs objects of this size without rounding{trim}"
+                )
             }
-            _ => format!(
-                "size the buffer to use the whole {actual}-byte block, or use kvmalloc()/vmalloc(), which allocate page by page"
-            ),
-        };
-        let what = match multiplicity {
-            Multiplicity::Array(n) => format!("{} (an array of {n} objects)", size_desc(call, a)),
-            _ => size_desc(call, a),
+            _ => match contiguous {
+                Some(c) => format!(
+                    "size the buffer to use the whole {actual}-byte block (it is handed to `{}()` at line {} for DMA, so it must stay physically contiguous)",
+                    c.callee, c.span.line
+                ),
+                None => format!(
+                    "size the buffer to use the whole {actual}-byte block, or use kvmalloc()/vmalloc(), which allocate page by page, unless it must be physically contiguous (DMA)"
+                ),
+            },
         };
         out.push(Diagnostic {
             message: format!(
-                "`{}()` of {} ({size} bytes) is served from {served}: {wasted} bytes wasted, {}.{} % of the request",
+                "`{}()` of {} ({size} bytes) is served from {served}: {wasted} bytes wasted, {}.{} % of the request, {many}",
                 call.callee,
-                what,
+                size_desc(call, a),
                 permille / 10,
                 permille % 10
             ),
@@ -134,6 +119,32 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ..cx.finding(&INFO, call)
         });
     }
+}
+
+/// Why this allocation is one of many, if anything says so: in a loop, in a hot path
+/// (non-blocking flags: interrupt or softirq), or linked into a collection here.
+fn multiplicity(
+    cx: &FunctionCx,
+    call: &Call,
+    a: &Allocator,
+    pointer: Option<&str>,
+) -> Option<String> {
+    if call.in_loop() {
+        return Some("for every iteration of a loop".into());
+    }
+    if let Some((set, text)) = alloc::flags(cx, call, a)
+        && !set.intersects(cx.knowledge.sleep_bit)
+    {
+        return Some(format!(
+            "on a hot path (`{text}`: called where it cannot sleep, once per event)"
+        ));
+    }
+    let p = pointer?;
+    let linked = alloc::uses(cx, p, |callee| cx.knowledge.is_collection_insert(callee))?;
+    Some(format!(
+        "once per object linked by `{}()` at line {}",
+        linked.callee, linked.span.line
+    ))
 }
 
 /// `kmalloc-192`, `kmalloc-8k`.

@@ -10,4 +10,5 @@ pub const INFO: LintInfo = LintInfo {
     summary: "a `gfplint: allow(...)` comment that matches no finding",
     doc: include_str!("../../lints/unused-suppression.md"),
     enabled_by_default: true,
+    check: None,
 };

@@ -10,6 +10,7 @@ pub const INFO: LintInfo = LintInfo {
     summary: "vmalloc/vzalloc of a constant size below a page: wastes a page, a guard page and a TLB entry",
     doc: include_str!("../../lints/vmalloc-small.md"),
     enabled_by_default: true,
+    check: Some(check),
 };
 
 /// vmalloc variants with a reason to be used for small sizes: mapped to user space

@@ -21,6 +21,9 @@ use crate::values::{Pred, Val};
 pub const MAX_NESTING: usize = 200;
 /// Longest argument text kept; longer arguments are cut (and then evaluate as unknown).
 pub const MAX_ARG_TEXT: usize = 240;
+/// Declarations remembered per function for size operand types (a generated function
+/// with more locals keeps the first ones).
+const MAX_DECLARED: usize = 512;
 
 pub fn extract(
     path: &str,
@@ -35,7 +38,7 @@ pub fn extract(
         ..FileFacts::default()
     };
     if root.has_error() {
-        facts.parse_errors = count_errors(root);
+        (facts.parse_errors, facts.first_parse_error) = count_errors(root);
     }
     // Find function definitions wherever they can be: at top level, inside
     // preprocessor conditionals, and in ERROR nodes left by error recovery.
@@ -97,19 +100,28 @@ fn may_contain_functions(kind: &str) -> bool {
     )
 }
 
-fn count_errors(root: Node) -> u32 {
+/// The number of ERROR and MISSING nodes, and where the first one starts.
+fn count_errors(root: Node) -> (u32, Option<(u32, u32)>) {
     let mut count = 0;
+    let mut first: Option<Node> = None;
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.is_error() || node.is_missing() {
             count += 1;
+            if first.is_none_or(|f| node.start_byte() < f.start_byte()) {
+                first = Some(node);
+            }
         }
         if node.has_error() {
             let mut cursor = node.walk();
             stack.extend(node.children(&mut cursor));
         }
     }
-    count
+    let position = first.map(|n| {
+        let s = span_of(n);
+        (s.line, s.column)
+    });
+    (count, position)
 }
 
 pub fn span_of(node: Node) -> Span {
@@ -409,7 +421,6 @@ fn function<'a>(
     // Every parameter's name, for the builder only (flag parameters in conditions).
     let mut param_names = Vec::new();
     let mut atomic_signature = false;
-    let mut wide_params = Vec::new();
     let mut variadic = false;
     let mut void_params = false;
     if let Some(list) = fdecl.field("parameters") {
@@ -432,22 +443,6 @@ fn function<'a>(
             // kept (they would cost tens of MB on a whole drivers/ tree).
             let ty = p.field("type").map(|t| text(t, src)).unwrap_or_default();
             atomic_signature |= knowledge.is_callback_param_type(ty);
-            if let Some(d) = p
-                .field("declarator")
-                .filter(|d| d.kind_str() == "identifier")
-            {
-                let words: Vec<&str> = ty
-                    .split_whitespace()
-                    .filter(|w| !matches!(*w, "const" | "volatile"))
-                    .collect();
-                if knowledge
-                    .type_sizes
-                    .get(&words.join(" "))
-                    .is_some_and(|&s| s >= 8)
-                {
-                    wide_params.push(text(d, src).to_string());
-                }
-            }
             if ty.contains("gfp_t") {
                 let name = p
                     .field("declarator")
@@ -473,6 +468,12 @@ fn function<'a>(
         u32::MAX
     };
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
+    if let Some(list) = fdecl.field("parameters") {
+        let mut cursor = list.walk();
+        for p in list.named_children(&mut cursor) {
+            builder.note_declaration(p);
+        }
+    }
     let start = builder.new_node(NodeKind::Nop);
     debug_assert_eq!(start, ENTRY);
     let exit = builder.new_node(NodeKind::Nop);
@@ -506,12 +507,7 @@ fn function<'a>(
         name_span: span_of(name_node),
         extent: span_of(def),
         params,
-        values: (!wide_params.is_empty() || !const_args.is_empty()).then(|| {
-            Box::new(FunctionValues {
-                wide_params,
-                const_args,
-            })
-        }),
+        values: (!const_args.is_empty()).then(|| Box::new(FunctionValues { const_args })),
         arity,
         calls,
         cfg: Cfg {
@@ -581,6 +577,12 @@ struct CfgBuilder<'a> {
     cond_ids: HashMap<String, u32>,
     /// The simple conditions of the enclosing branches, innermost last.
     cond_stack: Vec<Option<(u32, bool)>>,
+    /// Declared types of the parameters and of the locals declared so far (name, type
+    /// as written with `*` for pointers), read for allocation size operands only.
+    declared: Vec<(String, String)>,
+    /// Assignments to plain names so far (name, right-hand side; `?` for `+=`, `++`),
+    /// read for allocation size operands only.
+    assignments: Vec<(String, String)>,
     /// What `AssumeParam` nodes test (`Cfg::tests`).
     tests: Vec<Pred>,
     /// Constant arguments of the calls (`Function::const_args`).
@@ -624,6 +626,8 @@ impl<'a> CfgBuilder<'a> {
             reassigned_params: 0,
             cond_ids: HashMap::default(),
             cond_stack: Vec::new(),
+            declared: Vec::new(),
+            assignments: Vec::new(),
             tests: Vec::new(),
             const_args: Vec::new(),
             switch_on: Vec::new(),
@@ -716,6 +720,7 @@ impl<'a> CfgBuilder<'a> {
                     .filter(|a| a.kind_str() == "identifier")
             {
                 self.note_param_assignment(arg);
+                self.note_assignment(arg, None);
             }
             match kind {
                 "call_expression" => {
@@ -737,6 +742,10 @@ impl<'a> CfgBuilder<'a> {
                     self.field_callback(node, left);
                     if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
                         self.note_param_assignment(l);
+                        let plain = node
+                            .field("operator")
+                            .is_some_and(|o| text(o, self.src) == "=");
+                        self.note_assignment(l, node.field("right").filter(|_| plain));
                     }
                     if let Some(r) = node.field("right") {
                         stack.push((r, false, left));
@@ -747,6 +756,9 @@ impl<'a> CfgBuilder<'a> {
                 }
                 "init_declarator" => {
                     let decl = node.field("declarator");
+                    if let Some(d) = decl.filter(|d| d.kind_str() == "identifier") {
+                        self.note_assignment(d, node.field("value"));
+                    }
                     if let Some(v) = node.field("value") {
                         stack.push((v, false, decl));
                     }
@@ -899,6 +911,21 @@ impl<'a> CfgBuilder<'a> {
                     .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
                     .collect(),
             );
+            if self.knowledge.allocator(&call.callee).is_some() {
+                // Allocated once per loop iteration: many objects (slab-waste).
+                if self.jumps.iter().any(|(_, cont)| cont.is_some()) {
+                    call.set_in_loop();
+                }
+                let types = self.operand_types(call.args());
+                let values = self
+                    .assignments
+                    .iter()
+                    .filter(|(n, _)| types.iter().any(|(t, _)| t == n))
+                    .cloned()
+                    .collect();
+                call.set_operand_types(types);
+                call.set_operand_values(values);
+            }
             // Where the result goes, for calls of known APIs (allocations, frees).
             if let Some(t) = target {
                 call.set_assigned_to(match t.kind_str() {
@@ -914,6 +941,86 @@ impl<'a> CfgBuilder<'a> {
             .insert((node.start_byte(), node.end_byte()), idx);
         self.calls.push(call);
         idx
+    }
+
+    /// Records the names a declaration (or parameter declaration) introduces, with
+    /// their declared type: `u32 *p, n;` gives (`p`, `u32 *`) and (`n`, `u32`).
+    fn note_declaration(&mut self, decl: Node<'a>) {
+        if self.declared.len() >= MAX_DECLARED {
+            return;
+        }
+        let Some(ty) = decl.field("type") else {
+            return;
+        };
+        let mut base = clean_text(&self.original[ty.byte_range()], 80);
+        // `unsigned int n` parses as a sized type specifier; `const u32` keeps `u32`.
+        for q in ["const ", "volatile ", "static "] {
+            if let Some(rest) = base.strip_prefix(q) {
+                base = rest.to_string();
+            }
+        }
+        self.cursor.reset(decl);
+        let declarators: Vec<Node> = decl
+            .children_by_field_name("declarator", &mut self.cursor)
+            .collect();
+        for mut d in declarators {
+            let mut ty = base.clone();
+            for _ in 0..8 {
+                match d.kind_str() {
+                    "init_declarator" => {}
+                    "pointer_declarator" => ty.push_str(" *"),
+                    "array_declarator" => ty.push_str(" []"),
+                    "identifier" => break,
+                    _ => {
+                        ty.push_str(" ?");
+                        break;
+                    }
+                }
+                match d.field("declarator") {
+                    Some(n) => d = n,
+                    None => break,
+                }
+            }
+            if d.kind_str() == "identifier" {
+                let name = text(d, self.src).to_string();
+                self.declared.retain(|(n, _)| *n != name);
+                self.declared.push((name, ty));
+            }
+        }
+    }
+
+    /// Records an assignment to a plain name: its right-hand side, or `?` when it is
+    /// not a plain `=` (or there are too many to keep).
+    fn note_assignment(&mut self, name: Node, value: Option<Node>) {
+        if self.assignments.len() >= 2 * MAX_DECLARED {
+            return;
+        }
+        let rhs = value.map_or_else(
+            || "?".to_string(),
+            |v| clean_text(&self.original[v.byte_range()], 80),
+        );
+        self.assignments
+            .push((text(name, self.src).to_string(), rhs));
+    }
+
+    /// The declared types of the identifiers a size argument mentions (innermost
+    /// declaration so far), for the overflow lints.
+    fn operand_types(&self, args: &[String]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for arg in args.iter().filter(|a| a.contains('*')) {
+            for word in arg.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if word.is_empty()
+                    || word.starts_with(|c: char| c.is_ascii_digit())
+                    || out.iter().any(|(n, _)| n == word)
+                {
+                    continue;
+                }
+                if let Some((n, t)) = self.declared.iter().rev().find(|(n, _)| n == word) {
+                    out.push((n.clone(), t.clone()));
+                }
+            }
+        }
+        out
     }
 
     /// The value of an argument or case label when it is a constant: a literal, a
@@ -975,6 +1082,9 @@ impl<'a> CfgBuilder<'a> {
             || self.knowledge.free_families(callee).is_some()
             || self.knowledge.entry_registration(callee).is_some()
             || self.knowledge.initialises_callback_object(callee)
+            || self.knowledge.is_collection_insert(callee)
+            || self.knowledge.is_dma_handoff(callee)
+            || self.knowledge.memory_family(callee).is_some()
         {
             return true;
         }
@@ -1019,7 +1129,10 @@ impl<'a> CfgBuilder<'a> {
                     });
                 if ends { None } else { after }
             }
-            "declaration" => self.expression(node, cur),
+            "declaration" => {
+                self.note_declaration(node);
+                self.expression(node, cur)
+            }
             "if_statement" => self.if_statement(node, cur, d),
             "while_statement" => {
                 let head = self.append(cur, NodeKind::Nop);

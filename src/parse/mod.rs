@@ -17,7 +17,13 @@ pub struct FileError {
 
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
+        // Escaped: the path and the message may come from the checked tree.
+        write!(
+            f,
+            "{}: {}",
+            crate::report::escape::file_name(&self.path),
+            crate::report::escape::text(&self.message)
+        )
     }
 }
 
@@ -30,6 +36,10 @@ thread_local! {
 }
 
 /// Runs `f` with this thread's C parser (parsers are reused across files).
+#[allow(
+    clippy::expect_used,
+    reason = "the grammar is compiled in; an ABI mismatch fails every test"
+)]
 pub fn with_parser<R>(f: impl FnOnce(&mut tree_sitter::Parser) -> R) -> R {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
@@ -90,30 +100,20 @@ pub fn analyse_file(
     path: &str,
     knowledge: &crate::knowledge::Knowledge,
 ) -> Result<FileFacts, FileError> {
-    let meta = std::fs::metadata(path).map_err(|e| FileError {
-        path: path.into(),
-        message: io_message(&e),
+    let bytes = crate::bounded::read(std::path::Path::new(path), MAX_FILE_BYTES).map_err(|e| {
+        FileError {
+            path: path.into(),
+            message: match e {
+                crate::bounded::ReadError::TooLarge(size, limit) => {
+                    format!("file is {size} bytes, above the {limit} byte limit, skipped")
+                }
+                e @ crate::bounded::ReadError::NotRegular(_) => {
+                    e.to_string().replace("not read", "skipped")
+                }
+                e => e.to_string(),
+            },
+        }
     })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(FileError {
-            path: path.into(),
-            message: format!(
-                "file is {} bytes, above the {} byte limit, skipped",
-                meta.len(),
-                MAX_FILE_BYTES
-            ),
-        });
-    }
-    // Read at most one byte over the limit: the file may have grown since `metadata`.
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
-        })
-        .map_err(|e| FileError {
-            path: path.into(),
-            message: io_message(&e),
-        })?;
     facts_from_bytes(path, bytes, knowledge)
 }
 
@@ -133,15 +133,18 @@ pub fn facts_from_bytes(
     })?;
     let mut facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
     facts.suppressions = crate::suppress::scan(&original);
+    facts.source_hash = source_hash(&original);
     Ok(facts)
 }
 
-fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => format!("cannot read: {e}"),
-    }
+/// A hash of a file's bytes, to tell whether a file read again is the file analysed
+/// (FxHash: fast, and only compared within one run).
+pub fn source_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(bytes);
+    h.write_usize(bytes.len());
+    h.finish()
 }
 
 /// Cheaper forms of two tree-sitter accessors the tree walks call millions of times:

@@ -13,15 +13,15 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 }
 
 pub fn line(d: &Diagnostic) -> String {
-    // A message is one line; keep it so whatever a lint wrote.
-    let message = d.message.replace('\n', " ");
+    // A message is one line whatever a lint or the source wrote, and nothing from the
+    // input can forge a workflow command or mislead a problem matcher (see `escape`).
     format!(
         "{}:{}:{}: {}: {} [{}]",
-        d.file,
+        super::escape::file_name(&d.file),
         d.span.line,
         d.span.column,
         d.severity.as_str(),
-        message,
+        super::escape::text(&d.message),
         d.lint
     )
 }

@@ -48,6 +48,10 @@ pub fn render(outcome: &Outcome) -> String {
         files_scanned: outcome.files_scanned,
         files_with_parse_errors: outcome.files_with_parse_errors,
     };
+    #[allow(
+        clippy::expect_used,
+        reason = "derived Serialize of strings and numbers, string keys: cannot fail"
+    )]
     let mut s = serde_json::to_string_pretty(&report).expect("report serialises");
     s.push('\n');
     s

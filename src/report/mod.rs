@@ -1,10 +1,14 @@
 //! Printers. They know nothing about analysis: they take sorted diagnostics and render.
 
+pub mod checkstyle;
+pub mod escape;
 pub mod gcc;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod sources;
 
 use crate::Outcome;
 
@@ -20,15 +24,21 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=…`): pull-request annotations.
     Github,
+    /// GitLab Code Quality report (JSON), for merge-request widgets.
+    Gitlab,
+    /// Checkstyle XML, for Jenkins, reviewdog and other checkstyle consumers.
+    Checkstyle,
 }
 
 /// Renders the outcome's diagnostics in `format`.
 pub fn render(outcome: &Outcome, format: Format, color: bool) -> String {
     match format {
-        Format::Human => human::render(&outcome.diagnostics, color),
+        Format::Human => human::render(&outcome.diagnostics, &outcome.sources, color),
         Format::Gcc => gcc::render(&outcome.diagnostics),
         Format::Json => json::render(outcome),
         Format::Sarif => sarif::render(outcome),
         Format::Github => github::render(&outcome.diagnostics, &outcome.root),
+        Format::Gitlab => gitlab::render(&outcome.diagnostics, &outcome.root),
+        Format::Checkstyle => checkstyle::render(&outcome.diagnostics),
     }
 }

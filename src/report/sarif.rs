@@ -24,7 +24,7 @@ pub fn render(outcome: &Outcome) -> String {
     let results: Vec<Value> = outcome
         .diagnostics
         .iter()
-        .map(|d| result(d, &outcome.root))
+        .map(|d| result(d, &outcome.root, &outcome.sources))
         .collect();
     let sarif = json!({
         "$schema": SCHEMA,
@@ -43,6 +43,10 @@ pub fn render(outcome: &Outcome) -> String {
             "results": results,
         }]
     });
+    #[allow(
+        clippy::expect_used,
+        reason = "a serde_json::Value with string keys always serialises"
+    )]
     let mut s = serde_json::to_string_pretty(&sarif).expect("SARIF serialises");
     s.push('\n');
     s
@@ -55,9 +59,15 @@ fn rule(info: &LintInfo) -> Value {
         "shortDescription": { "text": info.summary },
         "fullDescription": { "text": what_it_does(info.doc) },
         "help": { "text": info.doc, "markdown": info.doc },
+        "helpUri": help_uri(info.name),
         "defaultConfiguration": { "level": level(info.severity) },
         "properties": { "tags": ["linux-kernel", "atomic-context"] },
     })
+}
+
+/// The lint's documentation page (`lints/<name>.md` in the repository).
+pub fn help_uri(lint: &str) -> String {
+    format!("{INFORMATION_URI}/blob/main/lints/{lint}.md")
 }
 
 /// `atomic-sleeping-gfp` → `AtomicSleepingGfp` (SARIF `name` is a PascalCase identifier).
@@ -90,7 +100,7 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn result(d: &Diagnostic, root: &Path) -> Value {
+fn result(d: &Diagnostic, root: &Path, sources: &Sources) -> Value {
     let rule_index = LINTS.iter().position(|l| l.name == d.lint);
     let related: Vec<Value> = d
         .labels
@@ -99,7 +109,7 @@ fn result(d: &Diagnostic, root: &Path) -> Value {
         .map(|(i, l)| {
             json!({
                 "id": i + 1,
-                "physicalLocation": physical(&l.file, l.span, root),
+                "physicalLocation": physical(&l.file, l.span, root, sources),
                 "message": { "text": l.message },
             })
         })
@@ -113,7 +123,7 @@ fn result(d: &Diagnostic, root: &Path) -> Value {
         text.push_str("\nhelp: ");
         text.push_str(h);
     }
-    let mut location = json!({ "physicalLocation": physical(&d.file, d.span, root) });
+    let mut location = json!({ "physicalLocation": physical(&d.file, d.span, root, sources) });
     if !d.function.is_empty() {
         location["logicalLocations"] = json!([{ "name": d.function, "kind": "function" }]);
     }
@@ -133,7 +143,29 @@ fn result(d: &Diagnostic, root: &Path) -> Value {
     r
 }
 
-fn physical(file: &str, span: Span, root: &Path) -> Value {
+type Sources = std::collections::HashMap<String, String>;
+
+/// A span's columns in Unicode code points (the run's `columnKind`), from the analysed
+/// text; spans count bytes. Without the text (a file changed during the run, reported
+/// as an error) the byte columns are the best there is.
+fn code_point_columns(file: &str, span: Span, sources: &Sources) -> (u32, u32) {
+    let Some(src) = sources.get(file) else {
+        return (span.column, span.end_column);
+    };
+    let column = |offset: u32, byte_column: u32| -> u32 {
+        let offset = offset as usize;
+        let line_start = offset.saturating_sub(byte_column.max(1) as usize - 1);
+        src.get(line_start..offset)
+            .map_or(byte_column, |s| s.chars().count() as u32 + 1)
+    };
+    (
+        column(span.start, span.column),
+        column(span.end, span.end_column),
+    )
+}
+
+fn physical(file: &str, span: Span, root: &Path, sources: &Sources) -> Value {
+    let (start_column, end_column) = code_point_columns(file, span, sources);
     json!({
         "artifactLocation": {
             "uri": uri(&crate::baseline::relative(file, root)),
@@ -141,9 +173,9 @@ fn physical(file: &str, span: Span, root: &Path) -> Value {
         },
         "region": {
             "startLine": span.line,
-            "startColumn": span.column,
+            "startColumn": start_column,
             "endLine": span.end_line.max(span.line),
-            "endColumn": span.end_column.max(1),
+            "endColumn": end_column.max(1),
         }
     })
 }

@@ -1,7 +1,7 @@
 /* Slab waste that does not matter (issue 10, pattern 6): a fixed-layout object
  * allocated once (probe time), a scratch buffer freed in the same function, a DMA
  * buffer whose layout the hardware fixes. Positive twins: the same sizes allocated
- * on a path that cannot sleep (many objects), or as an array. */
+ * on a path that cannot sleep (many objects). An array allocated once is one object. */
 struct so_regs {
 	u8 hdr[16];
 	u8 rec[64][16];
@@ -40,6 +40,6 @@ int so_event(struct so_priv *p)
 
 int so_table(struct so_priv *p)
 {
-	p->tbl = kcalloc(8, 130, GFP_KERNEL); /* expect: slab-waste */
+	p->tbl = kcalloc(8, 130, GFP_KERNEL);
 	return p->tbl ? 0 : -ENOMEM;
 }

@@ -15,3 +15,12 @@ int rx_setup(struct rx *rx, int n)
 	rx->kv = kvmalloc(SZ_1M, GFP_KERNEL);
 	return 0;
 }
+
+/* The same buffer kept for the CPU only: flagged. */
+int rx_log_setup(struct rx *rx)
+{
+	u8 *buf = kmalloc(SZ_64K, GFP_KERNEL); /* expect: kmalloc-costly-order */
+
+	rx->cpu_log = buf;
+	return 0;
+}

@@ -2,32 +2,77 @@
 
 #define MSG_RING_BYTES	(4096 + 4)
 
-/* Sizes are judged on allocations made on a path that cannot sleep (GFP_ATOMIC:
- * many objects), arrays and page blocks; see false-positive-traps/slab_one_off.c for
- * one-off objects. */
-int fw_alloc(struct fw *fw, size_t len)
+/* Waste matters when multiplied: each of these is one of many objects. */
+int fw_alloc_many(struct fw *fw, int n)
 {
-	fw->a = kmalloc(4100, GFP_ATOMIC); /* expect: slab-waste */
-	fw->b = kmalloc(MSG_RING_BYTES, GFP_ATOMIC); /* expect: slab-waste */
+	int i;
+
+	for (i = 0; i < n; i++)
+		fw->slots[i] = kmalloc(4100, GFP_KERNEL); /* expect: slab-waste */
+	while (n--) {
+		fw->rings[n] = kmalloc(MSG_RING_BYTES, GFP_KERNEL); /* expect: slab-waste */
+		fw->hdrs[n] = kzalloc(sizeof(struct fw_hdr), GFP_KERNEL); /* expect: slab-waste */
+		fw->arr[n] = kcalloc(41, 100, GFP_KERNEL); /* expect: slab-waste */
+		fw->typed[n] = kzalloc(sizeof(fw_hdr_t), GFP_KERNEL); /* expect: slab-waste */
+	}
+	return 0;
+}
+
+/* Allocated where it cannot sleep: a hot path, once per event. */
+void fw_rx_irq(struct fw *fw)
+{
+	struct wire_msg *m = kmalloc(sizeof(struct wire_msg), GFP_ATOMIC); /* expect: slab-waste */
+
+	fw->last = m;
+}
+
+/* Linked into a list here: one object per entry. */
+int fw_add_block(struct fw *fw)
+{
+	struct fw_block *b = kmalloc(257, GFP_KERNEL); /* expect: slab-waste */
+
+	if (!b)
+		return -ENOMEM;
+	list_add_tail(&b->node, &fw->blocks);
+	return 0;
+}
+
+/* One-off objects: a few hundred bytes once per device are not worth a warning. */
+int fw_probe(struct fw *fw, size_t len)
+{
+	fw->a = kmalloc(4100, GFP_KERNEL);
+	fw->b = kmalloc(MSG_RING_BYTES, GFP_KERNEL);
 	fw->c = kmalloc(200100, GFP_KERNEL); /* expect: kmalloc-costly-order */
-	fw->d = kmalloc(257, GFP_ATOMIC); /* expect: slab-waste */
-	fw->e = kzalloc(sizeof(struct fw_hdr), GFP_ATOMIC); /* expect: slab-waste */
-	fw->f = kcalloc(41, 100, GFP_KERNEL); /* expect: slab-waste */
-	fw->g = kmalloc(sizeof(struct wire_msg), GFP_ATOMIC); /* expect: slab-waste */
+	fw->d = kmalloc(257, GFP_KERNEL);
+	fw->e = kzalloc(sizeof(struct fw_hdr), GFP_KERNEL);
+	fw->g = kmalloc(sizeof(struct wire_msg), GFP_KERNEL);
 	/* Small waste: 100 -> 128 (28 bytes), 129 -> 192 (63 bytes). */
 	fw->h = kmalloc(100, GFP_ATOMIC);
 	fw->i = kmalloc(129, GFP_ATOMIC);
 	/* Exact classes. */
 	fw->j = kmalloc(4096, GFP_ATOMIC);
-	fw->k = kmalloc(SZ_8K, GFP_KERNEL);
+	fw->k = kmalloc(SZ_8K, GFP_ATOMIC);
 	/* 8193 -> 16384 is 99.9 % waste, but devm adds its header: not judged. */
-	fw->l = devm_kzalloc(fw->dev, 8193, GFP_KERNEL);
+	fw->l = devm_kzalloc(fw->dev, 8193, GFP_ATOMIC);
 	/* Unknown layouts and sizes: no diagnostic. */
 	fw->m = kzalloc(sizeof(struct with_bits), GFP_ATOMIC);
 	fw->n = kzalloc(sizeof(struct with_lock), GFP_ATOMIC);
 	fw->o = kmalloc(len + 4, GFP_ATOMIC);
 	fw->p = kmalloc(sizeof(fw_block_t), GFP_ATOMIC);
-	/* Through a typedef of a struct. */
-	fw->q = kzalloc(sizeof(fw_hdr_t), GFP_ATOMIC); /* expect: slab-waste */
+	return 0;
+}
+
+/* A scratch buffer freed before returning wastes nothing that lasts, even in a loop
+ * or on a hot path (a firmware register payload, say). */
+int fw_write_reg(struct fw *fw, int n)
+{
+	while (n--) {
+		u8 *payload = kmalloc(MSG_RING_BYTES, GFP_ATOMIC);
+
+		if (!payload)
+			return -ENOMEM;
+		fw_hw_write(fw, payload);
+		kfree(payload);
+	}
 	return 0;
 }
