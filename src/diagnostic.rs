@@ -1,10 +1,10 @@
 //! What lints produce and reporters print. No analysis here.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::facts::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -20,17 +20,23 @@ impl Severity {
     }
 }
 
+/// A lint's name from the registry. (An alias: serde would otherwise borrow a
+/// `&'static str` field from its input, and cached outcomes are read from buffers.)
+pub type LintName = &'static str;
+
 /// A secondary location: the lock that was taken, the handler's registration.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Label {
     pub file: String,
     pub span: Span,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    pub lint: &'static str,
+    /// Read back (from the cache) as the registry's name: unknown names fail to load.
+    #[serde(deserialize_with = "registered_lint")]
+    pub lint: LintName,
     pub severity: Severity,
     pub file: String,
     /// The primary span: the whole call expression.
@@ -53,7 +59,7 @@ pub struct Diagnostic {
 }
 
 /// A rewrite of the call at a diagnostic's span. Never a change of GFP flags.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Fix {
     /// Call `to` instead of `from` (`kfree` → `kvfree`).
     RenameCallee { from: String, to: String },
@@ -93,4 +99,11 @@ impl Diagnostic {
             .chain(self.notes.iter().cloned())
             .collect()
     }
+}
+
+fn registered_lint<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = String::deserialize(d)?;
+    crate::lints::lint_info(&name)
+        .map(|l| l.name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown lint `{name}`")))
 }

@@ -18,7 +18,7 @@ pub struct Span {
     pub end_column: u32,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileFacts {
     /// The path as reached from the PATH given on the command line.
     pub path: String,
@@ -44,7 +44,7 @@ pub struct FileFacts {
 }
 
 /// Object-like macros, quoted includes, struct layouts and typedefs of one file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Decls {
     /// `#define NAME value` (object-like only), value text with comments removed.
     pub defines: Vec<Define>,
@@ -60,7 +60,7 @@ pub struct Decls {
 
 /// `#define NAME value`, packed into one allocation (there are ~800,000 of them in
 /// the 6.1 `drivers/` tree).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Define {
     text: Box<str>,
     name_len: u32,
@@ -84,7 +84,7 @@ impl Define {
 }
 
 /// A struct or union definition.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct StructDef {
     /// `struct foo`, `union foo`, or the typedef name of an anonymous struct.
     pub name: String,
@@ -96,7 +96,7 @@ pub struct StructDef {
     pub fields: Option<Vec<Field>>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Field {
     /// The declared type as written (`u32`, `struct list_head`).
     pub ty: String,
@@ -107,7 +107,7 @@ pub struct Field {
 }
 
 /// A `/* gfplint: allow(lint, ...) reason */` comment.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
     /// Where `gfplint:` is.
     pub span: Span,
@@ -120,7 +120,7 @@ pub struct Suppression {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FieldCallback {
     pub field: String,
     pub function: String,
@@ -131,7 +131,7 @@ pub struct FieldCallback {
 }
 
 /// A sparse context annotation on a function definition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AnnotationKind {
     /// `__must_hold(x)`: called with `x` held.
     MustHold,
@@ -141,14 +141,14 @@ pub enum AnnotationKind {
     Releases,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Annotation {
     pub kind: AnnotationKind,
     /// The lock expression as written (`&p->lock`).
     pub lock: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Function {
     pub name: String,
     pub is_static: bool,
@@ -167,6 +167,8 @@ pub struct Function {
     pub arity: u32,
 
     pub calls: Vec<Call>,
+    /// Not cached: CFGs are dropped after the local stage, before facts are stored.
+    #[serde(skip)]
     pub cfg: Cfg,
     /// Its parameters make it an atomic-style callback (`struct timer_list *`, or
     /// `(int irq, void *dev)`), wherever it is registered.
@@ -180,7 +182,7 @@ pub struct Function {
     pub truncated: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Param {
     /// Position among all the function's parameters.
     pub index: u32,
@@ -210,7 +212,7 @@ pub struct ConstArg {
 ///
 /// A `drivers/` tree has millions of calls, so what most calls lack (kept argument
 /// texts, a guard class, an assignment target) lives behind one optional box.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Call {
     /// The called function's name; for calls through a pointer, the field or
     /// expression text (`ops->xmit`) with `indirect` set.
@@ -228,7 +230,7 @@ pub struct Call {
     pub(crate) extra: Option<Box<CallExtra>>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct CallExtra {
     args: Vec<String>,
     guard_class: Option<String>,
@@ -324,7 +326,7 @@ impl Call {
 }
 
 /// Up to four (argument index, parameter index) pairs, without a heap allocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParamArgs([(u8, u8); 4]);
 
 impl Default for ParamArgs {

@@ -35,6 +35,12 @@ struct RawApi {
     memory_family: HashMap<String, Vec<String>>,
     #[serde(default)]
     family_free: HashMap<String, String>,
+    #[serde(default)]
+    checked_array_form: HashMap<String, CheckedForm>,
+    #[serde(default)]
+    small_vmalloc_exempt: RawNames,
+    #[serde(default)]
+    zeroing_allocators: RawNames,
     entry_field: Vec<RawEntryField>,
     sleeping: Vec<RawSleeping>,
     #[serde(default)]
@@ -92,6 +98,16 @@ struct RawGfp {
     bits: Vec<String>,
     composite: HashMap<String, String>,
     non_allocating: RawNames,
+}
+
+/// The overflow-checked form of a single-size allocator (`kzalloc` → `kcalloc`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CheckedForm {
+    /// The array variant taking `(…, n, size, …)` in place of the size, if one exists.
+    #[serde(default)]
+    pub variant: Option<String>,
+    /// How help texts name the checked form.
+    pub help: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -229,6 +245,12 @@ pub struct Knowledge {
     memory_family: HashMap<String, String>,
     /// The free that pairs with each allocator family (`kmalloc` → `kfree()`).
     family_free: HashMap<String, String>,
+    /// The overflow-checked form of each single-size allocator.
+    checked_array_form: HashMap<String, CheckedForm>,
+    /// vmalloc variants used for small sizes on purpose.
+    small_vmalloc_exempt: FxHashSet<String>,
+    /// Allocators that return zeroed memory.
+    zeroing_allocators: FxHashSet<String>,
     /// Context queries (`in_interrupt()`, `preemptible()`) → the value they return
     /// where sleeping is allowed.
     context_guards: HashMap<String, bool>,
@@ -249,6 +271,9 @@ pub struct Knowledge {
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
     pub type_sizes: HashMap<String, u64>,
+    /// A digest of what this knowledge was made from (the API description and any
+    /// extensions), so cached per-file results made with other knowledge are not reused.
+    fingerprint: u64,
 }
 
 impl Knowledge {
@@ -384,6 +409,7 @@ impl Knowledge {
             }
         }
         Ok(Knowledge {
+            fingerprint: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
             initialisers: FxHashSet::default(),
             sections,
             lock_ops,
@@ -408,6 +434,9 @@ impl Knowledge {
                 .flat_map(|(family, names)| names.into_iter().map(move |n| (n, family.clone())))
                 .collect(),
             family_free: raw.family_free,
+            checked_array_form: raw.checked_array_form,
+            small_vmalloc_exempt: raw.small_vmalloc_exempt.names.into_iter().collect(),
+            zeroing_allocators: raw.zeroing_allocators.names.into_iter().collect(),
             pure: raw
                 .pure
                 .map(|p| p.names)
@@ -437,6 +466,10 @@ impl Knowledge {
     /// `kind` names a built-in section kind joins it; another kind is a new section.
     pub fn extended(&self, extra: &ConfigKnowledge) -> Result<Knowledge, String> {
         let mut k = self.clone();
+        // The extension's Debug text is deterministic (vectors and options only).
+        let mut digest = self.fingerprint.to_le_bytes().to_vec();
+        digest.extend_from_slice(format!("{extra:?}").as_bytes());
+        k.fingerprint = xxhash_rust::xxh3::xxh3_64(&digest);
         for l in &extra.locks {
             let id = match k.sections.iter().position(|s| s.kind == l.kind) {
                 Some(id) => id,
@@ -519,6 +552,11 @@ impl Knowledge {
         Ok(k.derive())
     }
 
+    /// See the field: equal fingerprints mean equal knowledge.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
     pub fn lock_op(&self, callee: &str) -> Option<LockOp> {
         self.lock_ops.get(callee).map(|c| c.op)
     }
@@ -589,6 +627,21 @@ impl Knowledge {
     /// The allocator family of the memory a non-allocator returns (`memdup_user`).
     pub fn memory_family(&self, callee: &str) -> Option<&str> {
         self.memory_family.get(callee).map(String::as_str)
+    }
+
+    /// The overflow-checked form of a single-size allocator (`kzalloc` → `kcalloc`).
+    pub fn checked_array_form(&self, callee: &str) -> Option<&CheckedForm> {
+        self.checked_array_form.get(callee)
+    }
+
+    /// Whether a vmalloc variant is used for small sizes on purpose (`vmalloc_user`).
+    pub fn is_small_vmalloc_exempt(&self, callee: &str) -> bool {
+        self.small_vmalloc_exempt.contains(callee)
+    }
+
+    /// Whether an allocator returns zeroed memory (`vzalloc`).
+    pub fn is_zeroing(&self, callee: &str) -> bool {
+        self.zeroing_allocators.contains(callee)
     }
 
     /// The free that pairs with an allocator family, for help texts.

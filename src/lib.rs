@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod bounded;
+pub mod cache;
 pub mod config;
 pub mod consteval;
 pub mod context;
@@ -22,6 +23,7 @@ pub mod lints;
 pub mod parse;
 pub mod program;
 pub mod report;
+pub mod root;
 pub mod sparse;
 pub mod suppress;
 pub mod target;
@@ -29,7 +31,7 @@ pub mod values;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -59,6 +61,8 @@ pub struct Options {
     pub target: target::Target,
     /// Lints to run in addition to those enabled by default (by name).
     pub enable: Vec<String>,
+    /// The facts cache directory (see `cache`); `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
     /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
     /// file is read from here, whether or not it exists.
     pub overlay: Option<Overlay>,
@@ -66,7 +70,7 @@ pub struct Options {
 
 /// A file tree-sitter could not parse entirely: how many error nodes, and where the
 /// first one starts (the rest of the file is still analysed).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct ParseErrors {
     pub path: String,
     pub line: u32,
@@ -122,6 +126,11 @@ pub struct Outcome {
     pub sources: HashMap<String, String>,
     /// Why the run could not be done at all (no worker threads); nothing else is set.
     pub fatal: Option<String>,
+    /// Problems that did not stop the run (a cache directory that cannot be used).
+    pub warnings: Vec<String>,
+    /// Files whose facts came from the cache, and files parsed.
+    pub cache_hits: usize,
+    pub cache_misses: usize,
 }
 
 /// A file's facts and the lock states of its functions, or why it could not be read.
@@ -172,23 +181,73 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
     pool.install(|| {
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
-        let parsed: Vec<LocalResult> = files
+        let mut warnings = Vec::new();
+        let cache = options.cache_dir.as_deref().and_then(|dir| {
+            let root = options.root.as_deref().unwrap_or(Path::new("."));
+            cache::Cache::open(dir, root, knowledge.fingerprint())
+                .map_err(|w| warnings.push(w))
+                .ok()
+        });
+        let errors_before = errors.len();
+        let first: Vec<FirstPass> = files
             .par_iter()
             .map(|path| {
-                let r = analyse_locally(path, knowledge, &HashMap::new(), options);
+                let r = first_pass(path, knowledge, cache.as_ref(), options);
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
                 }
                 r
             })
             .collect();
+        lap("read, hash, parse what is not cached");
+        // The outcome of a run with the same inputs (every file's bytes, the options),
+        // when every file's facts are cached.
+        let run_key = cache
+            .as_ref()
+            .map(|c| c.run_key(&run_inputs(files, &first, &errors, options)));
+        let all_cached = first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
+        if let (Some(c), Some(key), true) = (&cache, run_key, all_cached)
+            && let Some(stored) = c.get_run::<StoredOutcome>(key)
+        {
+            let hits = files.len();
+            let mut warnings = warnings;
+            if let Some(c) = cache {
+                warnings.extend(c.finish(files, true));
+            }
+            lap("outcome of an identical earlier run");
+            let mut outcome = finish_outcome(
+                stored.diagnostics,
+                stored.source_hashes.into_iter().collect(),
+                files.iter().map(String::as_str),
+                stored.errors,
+                (stored.files_scanned, stored.files_with_parse_errors),
+                stored.parse_errors,
+                options,
+            );
+            outcome.warnings = warnings;
+            outcome.cache_hits = hits;
+            return outcome;
+        }
+        let parsed: Vec<(LocalResult, u128)> = first
+            .into_par_iter()
+            .zip(files.par_iter())
+            .map(|(f, path)| match f {
+                FirstPass::Done(r, digest) => (r, digest),
+                FirstPass::Cached { key, digest } => {
+                    from_cache(path, key, digest, knowledge, cache.as_ref(), options)
+                }
+            })
+            .collect();
+        lap("facts loaded from the cache");
+        let mut digests = Vec::with_capacity(parsed.len());
         let mut all_facts = Vec::with_capacity(parsed.len());
         let mut locks = Vec::with_capacity(parsed.len());
-        for r in parsed {
+        for (r, digest) in parsed {
             match r {
                 Ok((f, l)) => {
                     all_facts.push(f);
                     locks.push(l);
+                    digests.push(digest);
                 }
                 Err(e) => errors.push(e),
             }
@@ -209,22 +268,19 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             top.truncate(12);
             eprintln!("gfplint: timing: {} files call lock wrappers defined in other files; most used: {top:?}", redo.len());
         }
-        let redone: Vec<(usize, LocalResult)> = redo
+        let redone: Vec<(usize, Option<Vec<context::LockStates>>)> = redo
             .into_par_iter()
             .map(|(fi, extra)| {
-                let r = analyse_locally(&all_facts[fi].path, knowledge, &extra, options);
-                (fi, r)
+                let path = &all_facts[fi].path;
+                (fi, relocked(path, digests[fi], knowledge, &extra, cache.as_ref(), options))
             })
             .collect();
-        for (fi, r) in redone {
+        for (fi, l) in redone {
             // The file was read a moment ago; if it changed meanwhile, keep the first
             // result and say so.
-            match r {
-                Ok((f, l)) if f.source_hash == all_facts[fi].source_hash => {
-                    all_facts[fi] = f;
-                    locks[fi] = l;
-                }
-                _ => errors.push(FileError {
+            match l {
+                Some(l) => locks[fi] = l,
+                None => errors.push(FileError {
                     path: all_facts[fi].path.clone(),
                     message: report::sources::CHANGED.into(),
                 }),
@@ -235,8 +291,7 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
         let program = program::Program::build(&all_facts, knowledge);
         let analysis = context::Analysis::run(&program, locks, &options.target);
         lap("whole-program context (summaries, fixpoints)");
-        // Stage 4, parallel: lints per function.
-        let reported = reported_files(&all_facts, options.report_only.as_deref());
+        // Stage 4, parallel: lints per function, then suppressions and levels per file.
         // Lints enabled by name run at least as warnings.
         let mut levels = options.levels.clone();
         for name in &options.enable {
@@ -246,95 +301,74 @@ pub fn check_files(files: &[String], mut errors: Vec<FileError>, options: &Optio
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file_index, facts)| {
-                // Stage 5: suppressions, then levels, per file.
                 let mut diags = check_file(&program, &analysis, file_index, facts, options);
                 suppress::apply(facts, &mut diags);
                 config::apply_levels(&mut diags, &levels);
-                if let Some(r) = &reported {
-                    // Pre-commit mode: a finding is reported when it or its evidence
-                    // (the lock, the call chain) is in a named file.
-                    diags.retain(|d| {
-                        r.contains_key(&d.file) || d.labels.iter().any(|l| r.contains_key(&l.file))
-                    });
-                    for d in &mut diags {
-                        if let Some(s) = r.get(&d.file) {
-                            d.file = s.clone();
-                        }
-                        for l in &mut d.labels {
-                            if let Some(s) = r.get(&l.file) {
-                                l.file = s.clone();
-                            }
-                        }
-                    }
-                }
                 diags
             })
             .collect();
         lap("lints");
-        let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
-        let mut hashes: HashMap<&str, u64> = all_facts
+        let errors_unchanged = errors.len() == errors_before;
+        let by_path: HashMap<&str, u64> = all_facts
             .iter()
             .map(|f| (f.path.as_str(), f.source_hash))
             .collect();
-        if let Some(r) = &reported {
-            for (path, spelling) in r {
-                if let Some(&h) = hashes.get(path.as_str()) {
-                    hashes.insert(spelling, h);
-                }
-            }
-        }
-        let mut sources = report::sources::load(&diagnostics, &hashes, &mut errors);
-        if let Some(o) = &options.overlay {
-            // The in-memory text is what was analysed; on disk the file may differ or
-            // not exist.
-            let mut names: Vec<&String> = diagnostics
-                .iter()
-                .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
-                .filter(|n| o.covers(n))
-                .collect();
-            names.dedup();
-            for name in names {
-                errors.retain(|e| !(e.path == *name && e.message == report::sources::CHANGED));
-                if let Ok(text) = String::from_utf8(o.text.to_vec()) {
-                    sources.insert(name.clone(), text);
-                }
-            }
-        }
-        let mut outcome = Outcome {
-            root: root.clone(),
-            files_scanned: all_facts.len(),
-            files_with_parse_errors: all_facts.iter().filter(|f| f.parse_errors > 0).count(),
-            parse_errors: all_facts
-                .iter()
-                .filter_map(|f| {
-                    let (line, column) = f.first_parse_error?;
-                    Some(ParseErrors {
-                        path: f.path.clone(),
-                        line,
-                        column,
-                        count: f.parse_errors,
-                    })
+        let hashes = referenced_hashes(&diagnostics, &by_path);
+        let counts = (
+            all_facts.len(),
+            all_facts.iter().filter(|f| f.parse_errors > 0).count(),
+        );
+        let parse_errors: Vec<ParseErrors> = all_facts
+            .iter()
+            .filter_map(|f| {
+                let (line, column) = f.first_parse_error?;
+                Some(ParseErrors {
+                    path: f.path.clone(),
+                    line,
+                    column,
+                    count: f.parse_errors,
                 })
-                .collect(),
+            })
+            .collect();
+        // Stored before the pre-commit filter: runs over the same files that report on
+        // other named files (pre-commit's successive invocations) reuse it too. A file
+        // that could not be read (a transient error) makes the run unrepeatable.
+        if let (Some(c), Some(key), true) = (&cache, run_key, errors_unchanged) {
+            c.put_run(
+                key,
+                &StoredOutcome {
+                    source_hashes: hashes.clone(),
+                    diagnostics: diagnostics.clone(),
+                    errors: errors.clone(),
+                    files_scanned: counts.0,
+                    files_with_parse_errors: counts.1,
+                    parse_errors: parse_errors.clone(),
+                },
+            );
+        }
+        let mut outcome = finish_outcome(
             diagnostics,
-            errors: Vec::new(),
-            sources,
-            fatal: None,
-        };
-        errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-        errors.dedup();
-        outcome.errors = errors;
-        outcome.parse_errors.sort();
-        sort_diagnostics(&mut outcome.diagnostics);
-        baseline::assign(&mut outcome.diagnostics, &root, &outcome.sources);
+            hashes.into_iter().collect(),
+            all_facts.iter().map(|f| f.path.as_str()),
+            errors,
+            counts,
+            parse_errors,
+            options,
+        );
+        outcome.warnings = warnings;
+        if let Some(c) = cache {
+            outcome.cache_hits = c.hits.load(Ordering::Relaxed);
+            outcome.cache_misses = c.misses.load(Ordering::Relaxed);
+            outcome.warnings.extend(c.finish(files, false));
+        }
         outcome
     })
 }
 
-/// With `report_only`, the facts paths to report on, with the path as the user spelt it
-/// (matched by canonical path).
-fn reported_files(
-    all_facts: &[facts::FileFacts],
+/// With `report_only`, the paths (of `paths`) to report on, with the path as the user
+/// spelt it (matched by canonical path).
+fn reported_files<'p>(
+    paths: impl Iterator<Item = &'p str>,
     report_only: Option<&[String]>,
 ) -> Option<HashMap<String, String>> {
     let wanted = report_only?;
@@ -342,30 +376,294 @@ fn reported_files(
     let wanted: HashMap<PathBuf, &String> = wanted.iter().map(|p| (canon(p), p)).collect();
     let mut seen = HashSet::new();
     let mut out = HashMap::new();
-    for f in all_facts {
-        if let Some(spelling) = wanted.get(&canon(&f.path))
+    for path in paths {
+        if let Some(spelling) = wanted.get(&canon(path))
             && seen.insert(*spelling)
         {
-            out.insert(f.path.clone(), (*spelling).clone());
+            out.insert(path.to_string(), (*spelling).clone());
         }
     }
     Some(out)
 }
 
-/// Parse, extract facts, compute lock states (with `extra` wrappers from other files),
-/// and drop the CFGs.
-fn analyse_locally(
+/// From the diagnostics of every file (after suppressions and levels) to the outcome:
+/// in pre-commit mode only findings in, or with evidence in, the named files (spelt as
+/// named); sources read back and checked against `hashes` (source hashes by analysed
+/// path); sorted; fingerprints. `counts`: files scanned, files with parse errors.
+fn finish_outcome<'p>(
+    mut diagnostics: Vec<Diagnostic>,
+    mut hashes: HashMap<String, u64>,
+    paths: impl Iterator<Item = &'p str>,
+    mut errors: Vec<FileError>,
+    counts: (usize, usize),
+    mut parse_errors: Vec<ParseErrors>,
+    options: &Options,
+) -> Outcome {
+    if let Some(r) = reported_files(paths, options.report_only.as_deref()) {
+        // Pre-commit mode: a finding is reported when it or its evidence (the lock, the
+        // call chain) is in a named file.
+        diagnostics.retain(|d| {
+            r.contains_key(&d.file) || d.labels.iter().any(|l| r.contains_key(&l.file))
+        });
+        for d in &mut diagnostics {
+            if let Some(s) = r.get(&d.file) {
+                d.file = s.clone();
+            }
+            for l in &mut d.labels {
+                if let Some(s) = r.get(&l.file) {
+                    l.file = s.clone();
+                }
+            }
+        }
+        for (path, spelling) in &r {
+            if let Some(&h) = hashes.get(path) {
+                hashes.insert(spelling.clone(), h);
+            }
+        }
+    }
+    let hashes: HashMap<&str, u64> = hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
+    let mut sources = report::sources::load(&diagnostics, &hashes, &mut errors);
+    if let Some(o) = &options.overlay {
+        // The in-memory text is what was analysed; on disk the file may differ or
+        // not exist.
+        let mut names: Vec<&String> = diagnostics
+            .iter()
+            .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
+            .filter(|n| o.covers(n))
+            .collect();
+        names.dedup();
+        for name in names {
+            errors.retain(|e| !(e.path == *name && e.message == report::sources::CHANGED));
+            if let Ok(text) = String::from_utf8(o.text.to_vec()) {
+                sources.insert(name.clone(), text);
+            }
+        }
+    }
+    let root = options.root.clone().unwrap_or_else(|| PathBuf::from("."));
+    parse_errors.sort();
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    errors.dedup();
+    sort_diagnostics(&mut diagnostics);
+    baseline::assign(&mut diagnostics, &root, &sources);
+    Outcome {
+        root,
+        files_scanned: counts.0,
+        files_with_parse_errors: counts.1,
+        parse_errors,
+        diagnostics,
+        errors,
+        sources,
+        ..Outcome::default()
+    }
+}
+
+/// What a whole run's outcome is stored as (see `cache::Cache::put_run`).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredOutcome {
+    /// `FileFacts::source_hash` of the files the diagnostics point into (their text is
+    /// read again, and checked, for the report).
+    source_hashes: Vec<(String, u64)>,
+    diagnostics: Vec<Diagnostic>,
+    errors: Vec<FileError>,
+    files_scanned: usize,
+    files_with_parse_errors: usize,
+    parse_errors: Vec<ParseErrors>,
+}
+
+/// The source hashes of the files `diagnostics` point into, sorted.
+fn referenced_hashes(
+    diagnostics: &[Diagnostic],
+    hashes: &HashMap<&str, u64>,
+) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
+        .filter_map(|f| Some((f.clone(), *hashes.get(f.as_str())?)))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A file after the first pass: its facts are in the cache (not loaded yet), or it was
+/// analysed (or could not be read). Short-lived, one per file: the size difference
+/// between variants costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
+enum FirstPass {
+    Cached { key: cache::Key, digest: u128 },
+    Done(LocalResult, u128),
+}
+
+/// Reads and hashes a file; analyses it now unless the cache holds its facts (the
+/// bytes are then dropped: loading waits until it is known whether the whole run's
+/// outcome is cached).
+fn first_pass(
     path: &str,
     knowledge: &Knowledge,
-    extra: &HashMap<String, context::lockstate::LockEffect>,
+    cache: Option<&cache::Cache>,
     options: &Options,
-) -> LocalResult {
-    let mut facts = match &options.overlay {
-        Some(o) if o.covers(path) => {
-            parse::facts_from_bytes(path, o.text.as_ref().clone(), knowledge)?
+) -> FirstPass {
+    let overlaid = options.overlay.as_ref().is_some_and(|o| o.covers(path));
+    // A file whose metadata is as recorded is not even read (an overlaid one is not
+    // read from disk at all).
+    let meta = cache
+        .filter(|_| !overlaid)
+        .and_then(|_| std::fs::metadata(path).ok());
+    if let (Some(c), Some(m)) = (cache, &meta)
+        && let Some(digest) = c.known_digest(path, m)
+    {
+        let key = c.file_key(digest);
+        if c.contains(key) {
+            return FirstPass::Cached { key, digest };
         }
-        _ => parse::analyse_file(path, knowledge)?,
+    }
+    let bytes = match source_bytes(path, options) {
+        Ok(b) => b,
+        Err(e) => return FirstPass::Done(Err(e), 0),
     };
+    let digest = cache::content_digest(&bytes);
+    let Some(cache) = cache else {
+        return FirstPass::Done(
+            analyse_bytes(path, bytes, knowledge, &HashMap::new()),
+            digest,
+        );
+    };
+    if let Some(m) = &meta {
+        cache.record_digest(path, m, digest);
+    }
+    let key = cache.file_key(digest);
+    if cache.contains(key) {
+        return FirstPass::Cached { key, digest };
+    }
+    cache.note_miss();
+    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+    store_facts(cache, key, path, &result);
+    FirstPass::Done(result, digest)
+}
+
+/// A file's facts and lock states from the cache; when the entry turns out damaged,
+/// the file is analysed again (and the entry rewritten).
+fn from_cache(
+    path: &str,
+    key: cache::Key,
+    digest: u128,
+    knowledge: &Knowledge,
+    cache: Option<&cache::Cache>,
+    options: &Options,
+) -> (LocalResult, u128) {
+    if let Some(c) = cache
+        && let Some((mut facts, locks)) =
+            c.get::<(facts::FileFacts, Vec<context::LockStates>)>(key, path)
+    {
+        facts.path = path.to_string();
+        return (Ok((facts, locks)), digest);
+    }
+    let bytes = match source_bytes(path, options) {
+        Ok(b) => b,
+        Err(e) => return (Err(e), digest),
+    };
+    let digest = cache::content_digest(&bytes);
+    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+    if let Some(c) = cache {
+        store_facts(c, c.file_key(digest), path, &result);
+    }
+    (result, digest)
+}
+
+fn store_facts(cache: &cache::Cache, key: cache::Key, path: &str, result: &LocalResult) {
+    if let Ok((facts, locks)) = result {
+        // Stored without the path: entries are content-addressed.
+        let stored = (
+            facts::FileFacts {
+                path: String::new(),
+                ..facts.clone()
+            },
+            locks,
+        );
+        cache.put(key, path, &stored);
+    }
+}
+
+/// Everything a run's outcome depends on besides the knowledge and the engine (which
+/// every key holds): the files as named and their bytes' digests, discovery errors,
+/// and the options that shape findings and their paths. Not the named files of
+/// pre-commit mode: the stored outcome is the one before that filter.
+fn run_inputs(
+    files: &[String],
+    first: &[FirstPass],
+    errors: &[FileError],
+    options: &Options,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (f, pass) in files.iter().zip(first) {
+        let digest = match pass {
+            FirstPass::Cached { digest, .. } | FirstPass::Done(_, digest) => *digest,
+        };
+        out.extend_from_slice(f.as_bytes());
+        out.push(0);
+        out.extend_from_slice(&digest.to_le_bytes());
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    out.extend_from_slice(
+        format!(
+            "{errors:?}|{:?}|{:?}|{:?}|{:?}|{cwd:?}",
+            options.levels, options.enable, options.root, options.target
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// The lock states of the file at `path` (whose bytes had `digest`) with `extra`
+/// wrappers from other files, from the cache or recomputed; `None` when the file
+/// cannot be read again or changed meanwhile.
+fn relocked(
+    path: &str,
+    digest: u128,
+    knowledge: &Knowledge,
+    extra: &HashMap<String, context::lockstate::LockEffect>,
+    cache: Option<&cache::Cache>,
+    options: &Options,
+) -> Option<Vec<context::LockStates>> {
+    let key = cache.map(|c| {
+        let sorted: std::collections::BTreeMap<_, _> = extra.iter().collect();
+        let wrappers = cache::content_digest(&postcard::to_stdvec(&sorted).unwrap_or_default());
+        c.wrapper_key(digest, wrappers)
+    });
+    if let (Some(c), Some(key)) = (cache, key)
+        && let Some(locks) = c.get::<Vec<context::LockStates>>(key, path)
+    {
+        return Some(locks);
+    }
+    let bytes = source_bytes(path, options).ok()?;
+    if cache::content_digest(&bytes) != digest {
+        return None;
+    }
+    let (_, locks) = analyse_bytes(path, bytes, knowledge, extra).ok()?;
+    if let (Some(c), Some(key)) = (cache, key) {
+        c.put(key, path, &locks);
+    }
+    Some(locks)
+}
+
+/// A file's bytes: the overlay's text when it covers the file (`--stdin-filename`),
+/// else read from disk.
+fn source_bytes(path: &str, options: &Options) -> Result<Vec<u8>, FileError> {
+    match &options.overlay {
+        Some(o) if o.covers(path) => Ok(o.text.as_ref().clone()),
+        _ => parse::read_source(path),
+    }
+}
+
+/// Parse, extract facts, compute lock states (with `extra` wrappers from other files),
+/// and drop the CFGs.
+fn analyse_bytes(
+    path: &str,
+    bytes: Vec<u8>,
+    knowledge: &Knowledge,
+    extra: &HashMap<String, context::lockstate::LockEffect>,
+) -> LocalResult {
+    let mut facts = parse::facts_from_bytes(path, bytes, knowledge)?;
     let locks = context::local::file_locks(&facts, knowledge, extra);
     context::local::drop_cfgs(&mut facts);
     // What is kept for the whole run was allocated interleaved with what was just

@@ -57,6 +57,16 @@ enum Command {
         /// A subcommand (`check`) for its own page with all its options.
         subcommand: Option<String>,
     },
+    /// Remove the facts cache (`.gfplint-cache/` at the project root above PATH).
+    Clean {
+        /// A file or directory of the project.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The cache directory to remove (default: $GFPLINT_CACHE_DIR, else
+        /// .gfplint-cache at the project root).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -94,6 +104,13 @@ struct CheckArgs {
     /// Check only the PATHs given, without the repository around them.
     #[arg(long, conflicts_with = "context")]
     no_context: bool,
+    /// Where to keep the facts cache (default: $GFPLINT_CACHE_DIR, else .gfplint-cache
+    /// at the project root).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Neither read nor write the facts cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
     /// Walk every file: no .gitignore/.ignore rules, hidden directories included, no
     /// default excludes (tools/, scripts/, Documentation/, usr/, *.mod.c).
     #[arg(long)]
@@ -218,6 +235,34 @@ fn main() -> ExitCode {
             }
             print_out(&text).unwrap_or(ExitCode::SUCCESS)
         }
+        Command::Clean { path, cache_dir } => {
+            let dir = cache_dir
+                .or_else(env_cache_dir)
+                .or_else(|| {
+                    gfplint::root::find(&path).map(|r| r.dir.join(gfplint::cache::DIR_NAME))
+                })
+                .unwrap_or_else(|| PathBuf::from(gfplint::cache::DIR_NAME));
+            match gfplint::cache::clean(&dir) {
+                Ok(removed) => {
+                    if removed {
+                        eprintln!(
+                            "gfplint: removed {}",
+                            escape::text(&dir.display().to_string())
+                        );
+                    } else {
+                        eprintln!(
+                            "gfplint: no cache at {}",
+                            escape::text(&dir.display().to_string())
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("gfplint: error: {}", escape::text(&e));
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Explain { lint } => match gfplint::lints::lint_info(&lint) {
             Some(info) => print_out(info.doc).unwrap_or(ExitCode::SUCCESS),
             None => {
@@ -334,11 +379,16 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         },
     };
     let first = args.paths.first().map_or(".", String::as_str);
-    // Configuration: --config, or the nearest gfplint.toml above the first path.
-    let config_path = args
-        .config
-        .clone()
-        .or_else(|| Config::find(Path::new(first)));
+    // The project root above the first path: gfplint.toml, else .git, else a kernel
+    // tree's top (see `root::find`); the configuration is the root's gfplint.toml
+    // unless --config names one.
+    let found_root = gfplint::root::find(Path::new(first));
+    let config_path = args.config.clone().or_else(|| {
+        found_root
+            .as_ref()
+            .filter(|r| r.kind == gfplint::root::RootKind::Config)
+            .map(|r| r.dir.join(gfplint::config::FILE_NAME))
+    });
     let config = match &config_path {
         Some(p) => match Config::load(p) {
             Ok(c) => c,
@@ -356,10 +406,16 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // The project root: the configuration's directory, else the nearest `.git`.
-    let root_abs = match &config_path {
-        Some(_) => std::fs::canonicalize(&config.root).ok(),
-        None => find_marker(Path::new(first), ".git"),
+    // The project root: the configuration's directory, else the root found.
+    let (root_abs, root_kind) = match &args.config {
+        Some(_) => (
+            std::fs::canonicalize(&config.root).ok(),
+            Some(gfplint::root::RootKind::Config),
+        ),
+        None => (
+            found_root.as_ref().map(|r| r.dir.clone()),
+            found_root.as_ref().map(|r| r.kind),
+        ),
     };
     let root = root_abs
         .as_deref()
@@ -454,6 +510,12 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
             .filter(|(_, level)| **level != gfplint::config::Level::Allow)
             .map(|(name, _)| name.clone())
             .collect(),
+        cache_dir: (!args.no_cache).then(|| {
+            args.cache_dir
+                .clone()
+                .or_else(env_cache_dir)
+                .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
+        }),
         overlay,
     };
     let show_progress = !args.quiet && stderr.is_terminal();
@@ -472,6 +534,9 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     if let Some(fatal) = &outcome.fatal {
         let _ = writeln!(stderr, "gfplint: error: {fatal}");
         return ExitCode::from(2);
+    }
+    for w in &outcome.warnings {
+        let _ = writeln!(stderr, "gfplint: warning: {}", escape::text(w));
     }
     for e in &outcome.errors {
         let _ = writeln!(stderr, "gfplint: error: {e}");
@@ -536,7 +601,9 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         }
     }
     if args.fix || args.diff_output {
-        let fixed = gfplint::fix::plan(&outcome.diagnostics, |p| std::fs::read_to_string(p).ok());
+        // The analysed text (hash-checked): a file changed since it was read is named
+        // in the errors above and left alone.
+        let fixed = gfplint::fix::plan(&outcome.diagnostics, |p| outcome.sources.get(p).cloned());
         if args.diff_output {
             let text = gfplint::fix::unified_diff(&fixed, &outcome.root);
             if let Some(failed) = print_out(&text) {
@@ -631,9 +698,26 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 }
             ),
         };
+        // Which root gave the context, the configuration and the cache, and how.
+        let root_note = match (&root_abs, root_kind) {
+            (Some(dir), Some(kind)) => format!(
+                "; root {} ({})",
+                escape::text(&dir.display().to_string()),
+                kind.describe()
+            ),
+            _ => "; no project root found".to_string(),
+        };
+        let cached = if options.cache_dir.is_some() {
+            format!(
+                "; cache: {} reused, {} parsed",
+                outcome.cache_hits, outcome.cache_misses
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             stderr,
-            "{} ({}, {}) in {files}{parse_errors}, {:.2} s{more}",
+            "{} ({}, {}) in {files}{parse_errors}, {:.2} s{more}{root_note}{cached}",
             cli::count(outcome.diagnostics.len(), "finding"),
             cli::count(errors, "error"),
             cli::count(warnings, "warning"),
@@ -737,6 +821,13 @@ fn find_marker(start: &Path, marker: &str) -> Option<PathBuf> {
     dir.ancestors()
         .find(|d| d.join(marker).exists())
         .map(Path::to_path_buf)
+}
+
+/// `GFPLINT_CACHE_DIR`, when set and not empty.
+fn env_cache_dir() -> Option<PathBuf> {
+    std::env::var_os("GFPLINT_CACHE_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// An absolute directory as a path from the current directory (`.`, `sub`, `../..`).

@@ -57,15 +57,28 @@ impl<'a> Program<'a> {
     }
 
     /// Resolves a call by name from `file`: a `static` function of that file first,
-    /// then a global definition. `None` when the name is undefined or ambiguous
-    /// (several global definitions: e.g. per-architecture or per-config variants).
+    /// then a global definition; among several, the only one in the caller's own
+    /// directory (one driver's module links its own `vnic_dev_stats_dump()`, not the
+    /// one of the driver next door), so adding other drivers to a run does not unbind
+    /// a call. `None` when the name is undefined or still ambiguous (per-architecture
+    /// or per-config variants).
     pub fn resolve(&self, file: u32, name: &str) -> Option<FunctionId> {
         if let Some(&id) = self.statics.get(&(file, name)) {
             return Some(id);
         }
         match self.globals.get(name).map(Vec::as_slice) {
             Some([only]) => Some(*only),
-            _ => None,
+            Some(many) => {
+                let dir = crate::decl_index::dir_of(&self.files[file as usize].path);
+                let mut here = many
+                    .iter()
+                    .filter(|id| crate::decl_index::dir_of(&self.files[id.0 as usize].path) == dir);
+                match (here.next(), here.next()) {
+                    (Some(&one), None) => Some(one),
+                    _ => None,
+                }
+            }
+            None => None,
         }
     }
 

@@ -149,7 +149,11 @@ impl Macros {
             if read >= MAX_MACRO_FILES {
                 break;
             }
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            // Bounded and non-blocking (a FIFO or /dev/zero in the tree is skipped).
+            let Some(text) = crate::bounded::read(&path, crate::parse::MAX_FILE_BYTES)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+            else {
                 continue;
             };
             read += 1;

@@ -351,3 +351,49 @@ pub fn apply(facts: &FileFacts, diagnostics: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::scan;
+
+    #[test]
+    fn marks_on_one_line_and_across_lines() {
+        let src = b"int a; /* gfplint: allow(slab-waste) */ /* gfplint: allow(nope) */\n\
+                    \t// gfplint: allow(slab-waste, vmalloc-small) why\n\
+                    int b; // not gfplint: here\n\
+                    char *s = \"gfplint: allow(slab-waste)\";\n\
+                    /* gfplint: allow(slab-waste gfplint: allow(vmalloc-small) */\n";
+        let found = scan(src);
+        let summary: Vec<(u32, u32, bool, Vec<&str>, bool)> = found
+            .iter()
+            .map(|s| {
+                let lints = s.lints.iter().map(String::as_str).collect();
+                (
+                    s.span.line,
+                    s.span.column,
+                    s.own_line,
+                    lints,
+                    s.error.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (1, 11, false, vec!["slab-waste"], false),
+                (1, 44, false, vec![], true),
+                (2, 5, true, vec!["slab-waste", "vmalloc-small"], false),
+                (3, 15, false, vec![], true),
+                (5, 4, true, vec![], true),
+                (5, 30, true, vec!["vmalloc-small"], false),
+            ]
+        );
+        assert!(
+            found[1]
+                .error
+                .as_deref()
+                .unwrap()
+                .contains("unknown lint `nope`")
+        );
+    }
+}

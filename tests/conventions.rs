@@ -102,3 +102,75 @@ fn every_lint_has_a_readme_row() {
         );
     }
 }
+
+/// Kernel API knowledge is data: no function name listed in `lints/api.toml` appears as
+/// a string literal in the analysis code. Allocator family identifiers (`kmalloc`,
+/// `vmalloc`: the keys of the data) and C keywords are not API names; the macro
+/// pre-pass (`parse/macros.rs`), the constant evaluator's arithmetic helpers
+/// (`BIT()`, `DIV_ROUND_UP()` in `consteval.rs`) and the Kconfig preprocessor of the
+/// sparse mode (`IS_ENABLED()`) are about syntax and arithmetic, not kernel behaviour.
+#[test]
+fn no_api_name_is_a_string_literal_in_src() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let api: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root.join("lints/api.toml")).unwrap()).unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    let mut families = std::collections::BTreeSet::new();
+    let mut stack = vec![&api];
+    while let Some(v) = stack.pop() {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, x) in t {
+                    match (k.as_str(), x) {
+                        ("names", toml::Value::Array(a)) => {
+                            names.extend(a.iter().filter_map(|n| n.as_str()).map(String::from))
+                        }
+                        ("name", toml::Value::String(n)) => {
+                            names.insert(n.clone());
+                        }
+                        ("family", toml::Value::String(f)) => {
+                            families.insert(f.clone());
+                        }
+                        _ => {}
+                    }
+                    stack.push(x);
+                }
+            }
+            toml::Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    let allowed = |file: &str, name: &str| {
+        families.contains(name)
+            || name == "sizeof"
+            || file.ends_with("parse/macros.rs")
+            || file.ends_with("consteval.rs")
+            || file.ends_with("sparse.rs") && name.starts_with("IS_")
+    };
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(root.join("src")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let file = entry.path().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        // Unit tests may spell kernel code.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (i, line) in code.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for lit in line.split('"').skip(1).step_by(2) {
+                if names.contains(lit) && !allowed(&file, lit) {
+                    found.push(format!("{file}:{}: \"{lit}\"", i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "kernel API names in analysis code (move them to lints/api.toml):\n{}",
+        found.join("\n")
+    );
+}

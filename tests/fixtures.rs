@@ -171,7 +171,10 @@ fn off_by_default_lints_are_silent() {
 
 /// Adding files to a run never removes a finding from the other files (issue 10): the
 /// findings on `a/` are the same whether `a/` is checked alone or with `b/`, whose
-/// in-tree body of a known sleeping API releases a lock it did not take.
+/// in-tree body of a known sleeping API releases a lock it did not take, and `c/`,
+/// another driver defining a function of the same name as one of `a/`'s helpers, and
+/// `d/`, the body of an API `a/` passes `GFP_KERNEL` to, which hands it on to a call
+/// outside the run.
 #[test]
 fn adding_files_keeps_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/subset-invariance");
@@ -193,6 +196,11 @@ fn adding_files_keeps_findings() {
     };
     let alone = findings(std::slice::from_ref(&a));
     assert!(!alone.is_empty(), "the fixture must have a finding in a/");
+    let c = root.join("c").to_string_lossy().into_owned();
     assert_eq!(alone, findings(&[a.clone(), b.clone()]));
     assert_eq!(alone, findings(&[b.clone(), a.clone()]));
+    assert_eq!(alone, findings(&[a.clone(), b.clone(), c.clone()]));
+    assert_eq!(alone, findings(&[c, a.clone()]));
+    let d = root.join("d").to_string_lossy().into_owned();
+    assert_eq!(alone, findings(&[a.clone(), d]));
 }

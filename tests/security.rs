@@ -550,3 +550,18 @@ fn no_worker_threads_is_a_clear_error() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn files_too_large_to_analyse_in_bounded_memory_are_named() {
+    // Dense code peaks at ~75x its size; the limit is 32 MiB (README, "Security").
+    let dir = TempDir::new("dense-limit");
+    let f = std::fs::File::create(dir.join("big.c")).unwrap();
+    f.set_len(40 << 20).unwrap();
+    dir.write("a.c", FINDING.as_bytes());
+    let o = gfplint_in(&dir.0, &["check", "-q", "--format", "gcc", "."]);
+    let stderr = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        stderr.contains("./big.c: file is 41943040 bytes, above the 33554432 byte limit, skipped"),
+        "{stderr}"
+    );
+}

@@ -44,24 +44,26 @@ pub fn run(args: &[String]) -> ExitCode {
     let verbose = std::env::var_os("GFPLINT_CHECKER_VERBOSE").is_some();
     let mut denied = false;
     for file in &parsed.files {
-        let mut bytes = match std::fs::read(file) {
-            Ok(b) => b,
-            Err(e) => {
-                let _ = writeln!(
-                    stderr,
-                    "gfplint: error: {}: {e}",
-                    gfplint::report::escape::file_name(file)
-                );
-                return ExitCode::from(1);
-            }
-        };
+        // Bounded and non-blocking: sources and headers come from the checked tree.
+        let mut bytes =
+            match gfplint::bounded::read(Path::new(file), gfplint::parse::MAX_FILE_BYTES) {
+                Ok(b) => b,
+                Err(e) => {
+                    let _ = writeln!(
+                        stderr,
+                        "gfplint: error: {}: {e}",
+                        gfplint::report::escape::file_name(file)
+                    );
+                    return ExitCode::from(1);
+                }
+            };
         let blanked = blank_inactive(&mut bytes, &macros);
         let text = String::from_utf8_lossy(&bytes).into_owned();
         // The driver's own headers (two levels: e1000_main.c → e1000.h → e1000_hw.h).
         let mut headers: Vec<PathBuf> = local_headers(Path::new(file), &text, &[]);
         let mut i = 0;
         while i < headers.len() && headers.len() < MAX_HEADERS {
-            if let Ok(h) = std::fs::read_to_string(&headers[i]) {
+            if let Some(h) = read_text(&headers[i]) {
                 for more in local_headers(&headers[i], &h, &[]) {
                     if !headers.contains(&more) && headers.len() < MAX_HEADERS {
                         headers.push(more);
@@ -130,4 +132,11 @@ pub fn run(args: &[String]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A header's text, if it is a regular file under the size limit and UTF-8.
+fn read_text(path: &Path) -> Option<String> {
+    gfplint::bounded::read(path, gfplint::parse::MAX_FILE_BYTES)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
 }

@@ -407,7 +407,14 @@ impl Analysis {
             }
             let ls = &locks[id.0 as usize][id.1 as usize];
             for (ci, c) in f.calls.iter().enumerate() {
-                if !ls.is_reachable(ci as u32) || k.allocator(&c.callee).is_none() {
+                // An allocator, or a call outside the run (a static inline of a header
+                // that is not checked) that is handed the parameter: a `GFP_KERNEL`
+                // literal passed to it counts as a sleep (`own_sleep`), so the parameter
+                // must count as a sink too, or adding the caller's callee to a run would
+                // erase the finding its literal gave when the callee was unknown.
+                let sink = k.allocator(&c.callee).is_some()
+                    || !c.indirect && program.resolve_call(id.0, c).is_none();
+                if !ls.is_reachable(ci as u32) || !sink {
                     continue;
                 }
                 if let Some((_, FlagUse::Param(p))) = gfp_argument(k, f, c) {

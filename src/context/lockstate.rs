@@ -8,13 +8,14 @@
 use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 
 use crate::facts::{Call, ENTRY, EXIT, Function, NodeKind};
 use crate::knowledge::{GuardOp, Knowledge, LockOp, SectionKindId};
 use crate::values::Test;
 
 /// One atomic section held at a program point.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Held {
     pub kind: SectionKindId,
     /// Index into [`LockStates::keys`]: the lock expression, or "" for unkeyed kinds.
@@ -44,7 +45,7 @@ pub struct InitialSection {
 }
 
 /// What calling a function does to its caller's atomic sections (a lock wrapper).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockEffect {
     /// Sections it returns holding (on every path), as (kind, lock key in its body).
     pub acquires: Vec<(SectionKindId, String)>,
@@ -63,7 +64,7 @@ impl LockEffect {
     }
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct LockStates {
     /// Non-empty sets of sections held just before a call, by call index (sorted).
     held: Vec<(u32, State)>,
@@ -86,7 +87,7 @@ pub struct LockStates {
 }
 
 /// What holds on every path to some calls of a function.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct PathFacts {
     /// Parameter facts known at calls (sorted by call; only non-empty ones): tests on
     /// the function's parameters that came out the same way on every path to the call.

@@ -54,14 +54,22 @@ fn diagnostic(
     origin: &Origin,
 ) -> Diagnostic {
     let (whence, labels) = describe_origin(cx, origin);
-    let risk = match (origin.family, call.callee.as_str()) {
-        ("kvmalloc", f) if f.starts_with("kfree") => {
-            "kvmalloc memory may come from vmalloc, which kfree() cannot free"
-        }
-        ("kvmalloc", _) => "kvmalloc memory usually comes from kmalloc, which vfree() cannot free",
-        ("vmalloc", _) => "vmalloc memory is not slab memory",
-        ("kmalloc" | "kmem_cache", _) => "slab memory is not a vmalloc area",
-        _ => "page allocator memory is not slab or vmalloc memory",
+    let slab_free = cx
+        .knowledge
+        .free_families(&call.callee)
+        .is_some_and(|a| a.iter().any(|x| x == "kmalloc"));
+    let risk = match origin.family {
+        "kvmalloc" if slab_free => format!(
+            "kvmalloc memory may come from vmalloc, which `{}()` cannot free",
+            call.callee
+        ),
+        "kvmalloc" => format!(
+            "kvmalloc memory usually comes from kmalloc, which `{}()` cannot free",
+            call.callee
+        ),
+        "vmalloc" => "vmalloc memory is not slab memory".into(),
+        "kmalloc" | "kmem_cache" => "slab memory is not a vmalloc area".into(),
+        _ => "page allocator memory is not slab or vmalloc memory".into(),
     };
     Diagnostic {
         message: format!(
@@ -78,13 +86,9 @@ fn diagnostic(
         labels,
         notes: Vec::new(),
         help: Some(format!("free it with {}", cx.knowledge.family_free(origin.family))),
-        // kvfree() frees both halves of kvmalloc memory; the other families' right
-        // free depends on more than the name (order, cache).
-        fix: (origin.family == "kvmalloc" && matches!(call.callee.as_str(), "kfree" | "vfree"))
-            .then(|| crate::diagnostic::Fix::RenameCallee {
-                from: call.callee.clone(),
-                to: "kvfree".to_string(),
-            }),
+        // kvfree() frees both halves of kvmalloc memory and takes the same argument; the
+        // other families' right free depends on more than the name (order, cache).
+        fix: rename_fix(cx, call, origin),
         ..cx.finding(&INFO, call)
     }
 }
@@ -109,4 +113,18 @@ pub fn describe_origin(cx: &FunctionCx, origin: &Origin) -> (String, Vec<Label>)
         ),
         _ => (String::new(), Vec::new()),
     }
+}
+
+/// `kfree(p)` → `kvfree(p)` for kvmalloc memory: the family's free (api.toml
+/// `[family_free]`) when it is one function taking the pointer where the wrong free did.
+fn rename_fix(cx: &FunctionCx, call: &crate::facts::Call, origin: &Origin) -> Option<crate::diagnostic::Fix> {
+    if origin.family != "kvmalloc" || cx.knowledge.free_ptr_arg(&call.callee) != 0 {
+        return None;
+    }
+    let to = cx.knowledge.family_free(origin.family).strip_suffix("()")?;
+    let single = to.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (single && cx.knowledge.free_ptr_arg(to) == 0).then(|| crate::diagnostic::Fix::RenameCallee {
+        from: call.callee.clone(),
+        to: to.to_string(),
+    })
 }

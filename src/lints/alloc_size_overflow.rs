@@ -20,47 +20,14 @@ pub const INFO: LintInfo = LintInfo {
     check: Some(check),
 };
 
-/// The overflow-checked replacement of each single-size allocator.
-pub fn replacement(callee: &str) -> Option<&'static str> {
-    Some(match callee {
-        "kmalloc" => "kmalloc_array(n, size, flags)",
-        "kzalloc" => "kcalloc(n, size, flags)",
-        "kmalloc_node" => "kmalloc_array_node(n, size, flags, node)",
-        "kzalloc_node" => "kcalloc_node(n, size, flags, node)",
-        "kvmalloc" => "kvmalloc_array(n, size, flags)",
-        "kvzalloc" => "kvcalloc(n, size, flags)",
-        "vmalloc" => "vmalloc_array(n, size)",
-        "vzalloc" => "vcalloc(n, size)",
-        "devm_kmalloc" => "devm_kmalloc_array(dev, n, size, flags)",
-        "devm_kzalloc" => "devm_kcalloc(dev, n, size, flags)",
-        "krealloc" => "krealloc_array(p, n, size, flags)",
-        "kvmalloc_node" | "kvzalloc_node" | "vmalloc_node" | "vzalloc_node" | "__vmalloc"
-        | "vmalloc_user" | "vmalloc_32" => "array_size(n, size) as the size",
-        _ => return None,
-    })
-}
-
-/// The overflow-checked variant taking `(…, n, size, …)` where the allocator takes the
-/// size (`--fix` rewrites to it; the others need `array_size()`, left to the author).
-fn array_variant(callee: &str) -> Option<&'static str> {
-    Some(match callee {
-        "kmalloc" => "kmalloc_array",
-        "kzalloc" => "kcalloc",
-        "kmalloc_node" => "kmalloc_array_node",
-        "kzalloc_node" => "kcalloc_node",
-        "kvmalloc" => "kvmalloc_array",
-        "kvzalloc" => "kvcalloc",
-        "devm_kmalloc" => "devm_kmalloc_array",
-        "devm_kzalloc" => "devm_kcalloc",
-        "krealloc" => "krealloc_array",
-        _ => return None,
-    })
-}
-
 /// The `--fix` of a two-factor product: `n * size` becomes the array variant's two
 /// arguments (`crate::fix` checks the text before rewriting).
 pub fn array_fix(cx: &FunctionCx, call: &Call, p: &Product) -> Option<crate::diagnostic::Fix> {
-    let to = array_variant(&call.callee)?;
+    let to = cx
+        .knowledge
+        .checked_array_form(&call.callee)?
+        .variant
+        .as_deref()?;
     let size_arg = alloc::allocator(cx, call)?.size_arg?;
     (p.operands.len() == 2).then(|| crate::diagnostic::Fix::ArrayCall {
         from: call.callee.clone(),
@@ -102,21 +69,21 @@ pub enum Verdict {
     UnknownTypes,
 }
 
-pub struct Product {
+pub struct Product<'k> {
     pub text: String,
     pub operands: Vec<Operand>,
     pub verdict: Verdict,
-    pub instead: &'static str,
+    pub instead: &'k str,
 }
 
 /// The open-coded product size of an allocator call, if it has one with a
 /// non-constant factor, and what its operand types allow.
-pub fn classify(cx: &FunctionCx, call: &Call) -> Option<Product> {
+pub fn classify<'k>(cx: &FunctionCx<'k>, call: &Call) -> Option<Product<'k>> {
     let a = alloc::allocator(cx, call)?;
     if a.count_arg.is_some() {
         return None;
     }
-    let instead = replacement(&call.callee)?;
+    let instead = cx.knowledge.checked_array_form(&call.callee)?.help.as_str();
     let text = a.size_arg.and_then(|i| call.args().get(i))?;
     let factors = product_factors(text)?;
     let leading_cast = leading_cast(text);

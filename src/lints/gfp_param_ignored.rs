@@ -16,17 +16,6 @@ pub const INFO: LintInfo = LintInfo {
     check: Some(check),
 };
 
-/// Calls that show the function decides on its own whether it may block; then a
-/// hard-coded flag on one path is deliberate.
-const BLOCKING_CHECKS: &[&str] = &[
-    "gfpflags_allow_blocking",
-    "in_interrupt",
-    "in_atomic",
-    "in_softirq",
-    "preemptible",
-    "in_task",
-];
-
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let f = cx.function;
     let Some(param) = f
@@ -39,7 +28,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let param_index = param.index;
     if f.calls
         .iter()
-        .any(|c| BLOCKING_CHECKS.contains(&c.callee.as_str()))
+        .any(|c| cx.knowledge.sleepable_when(&c.callee).is_some())
     {
         return;
     }

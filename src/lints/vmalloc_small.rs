@@ -13,23 +13,14 @@ pub const INFO: LintInfo = LintInfo {
     check: Some(check),
 };
 
-/// vmalloc variants with a reason to be used for small sizes: mapped to user space
-/// (`vmalloc_user`), 32-bit addressable, huge mappings, special ranges.
-const EXEMPT: &[&str] = &[
-    "vmalloc_user",
-    "vmalloc_32",
-    "vmalloc_32_user",
-    "vmalloc_huge",
-    "__vmalloc_node_range",
-];
-
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     let page = cx.options.target.page_size();
     for call in &cx.function.calls {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;
         };
-        if a.family != "vmalloc" || EXEMPT.contains(&call.callee.as_str()) {
+        // Variants with a reason to be small (`vmalloc_user`): listed in api.toml.
+        if a.family != "vmalloc" || cx.knowledge.is_small_vmalloc_exempt(&call.callee) {
             continue;
         }
         let Some(size) = alloc::request_size(cx, call, a) else {
@@ -38,7 +29,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if size == 0 || size >= page {
             continue;
         }
-        let instead = if call.callee.contains("zalloc") || call.callee == "vcalloc" {
+        let instead = if cx.knowledge.is_zeroing(&call.callee) {
             "kzalloc()"
         } else {
             "kmalloc()"

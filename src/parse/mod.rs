@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use crate::facts::FileFacts;
 
 /// Why a file could not be analysed. Rendered as one line on stderr.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileError {
     pub path: String,
     pub message: String,
@@ -27,9 +27,12 @@ impl std::fmt::Display for FileError {
     }
 }
 
-/// Files above this size are reported and skipped: the largest `.c`/`.h` in the 6.1
-/// `drivers/` tree is a generated register header of about 13 MB.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Files above this size are reported and skipped. The largest `.c`/`.h` of the 6.1
+/// tree is a generated register header of 24 MB (peak 131 MB to check it). Dense code
+/// costs far more: a file of small functions peaks at about 75 times its size (16 MiB:
+/// 1.2 GiB; tree-sitter's tree alone is ~53 times, README "Security"), so the limit is
+/// half of the former 64 MiB (whose dense case peaked at 4.6-5.9 GiB).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 thread_local! {
     static PARSER: RefCell<Option<tree_sitter::Parser>> = const { RefCell::new(None) };
@@ -100,21 +103,23 @@ pub fn analyse_file(
     path: &str,
     knowledge: &crate::knowledge::Knowledge,
 ) -> Result<FileFacts, FileError> {
-    let bytes = crate::bounded::read(std::path::Path::new(path), MAX_FILE_BYTES).map_err(|e| {
-        FileError {
-            path: path.into(),
-            message: match e {
-                crate::bounded::ReadError::TooLarge(size, limit) => {
-                    format!("file is {size} bytes, above the {limit} byte limit, skipped")
-                }
-                e @ crate::bounded::ReadError::NotRegular(_) => {
-                    e.to_string().replace("not read", "skipped")
-                }
-                e => e.to_string(),
-            },
-        }
-    })?;
-    facts_from_bytes(path, bytes, knowledge)
+    facts_from_bytes(path, read_source(path)?, knowledge)
+}
+
+/// Reads one file (bounded by [`MAX_FILE_BYTES`]; regular files only).
+pub fn read_source(path: &str) -> Result<Vec<u8>, FileError> {
+    crate::bounded::read(std::path::Path::new(path), MAX_FILE_BYTES).map_err(|e| FileError {
+        path: path.into(),
+        message: match e {
+            crate::bounded::ReadError::TooLarge(size, limit) => {
+                format!("file is {size} bytes, above the {limit} byte limit, skipped")
+            }
+            e @ crate::bounded::ReadError::NotRegular(_) => {
+                e.to_string().replace("not read", "skipped")
+            }
+            e => e.to_string(),
+        },
+    })
 }
 
 /// The per-file analysis on bytes already in memory (the fuzz target's entry point).

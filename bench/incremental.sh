@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The facts cache on a whole kernel tree that is a git repository: cold runs with and
+# without the cache, warm runs (nothing changed, one .c edited), pre-commit mode on 3
+# changed files, and `pre-commit run --all-files`; checks that outputs with and
+# without the cache are identical, and prints the cache size on disk.
+#
+#   bench/incremental.sh KERNEL_GIT_TREE
+#
+# The tree is modified during the run (comments appended to 4 files) and restored with
+# `git checkout` at the end. PRE_COMMIT=/path/to/pre-commit (default: on PATH); without
+# it the ~17 invocations of `pre-commit run --all-files` are simulated with xargs.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+tree="$(cd "${1:?usage: bench/incremental.sh KERNEL_GIT_TREE}" && pwd)"
+cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin gfplint
+bin="${CARGO_TARGET_DIR:-$here/target}/release/gfplint"
+out="$(mktemp -d)"
+cd "$tree"
+git rev-parse --git-dir >/dev/null
+edited=drivers/net/ethernet/intel/igb/igb_main.c
+changed=(drivers/net/ethernet/intel/e1000e/netdev.c drivers/usb/core/hub.c fs/ext4/inode.c)
+restore() { git checkout -q -- "$edited" "${changed[@]}" 2>/dev/null || true; }
+trap 'restore; rm -rf "$out"' EXIT
+restore
+"$bin" clean >/dev/null 2>&1 || true
+
+row() { # label, output name, command...: one table row (wall s, peak RSS MiB)
+  local label=$1 name=$2; shift 2
+  /usr/bin/time -o "$out/time" -f '%e %M' "$@" >"$out/$name.out" 2>"$out/$name.err" || true
+  # (time's last line: a failing command, as gfplint with findings is, adds one before it)
+  read -r wall rss < <(tail -n1 "$out/time")
+  printf '| %-52s | %8.2f s | %7.0f MiB |\n' "$label" "$wall" "$(echo "$rss/1024" | bc -l)"
+  echo "$wall" >"$out/$name.wall"
+}
+same() { # name, name: whether the two outputs are byte-identical
+  if cmp -s "$out/$1.out" "$out/$2.out"; then echo "identical: $1 = $2 ($(wc -l <"$out/$1.out") lines)"
+  else echo "DIFFERENT: $1 vs $2"; diff "$out/$1.out" "$out/$2.out" | head -5; fi
+}
+files=$(git ls-files '*.c' '*.h' | wc -l)
+echo "tree: $tree ($files .c/.h files tracked)  gfplint: $("$bin" --version)  jobs: $(nproc)"
+echo
+echo "| run | wall | peak RSS |"
+echo "|---|---|---|"
+row "cold full run, --no-cache" nocache "$bin" check --format gcc --no-cache .
+row "cold full run, cache enabled (empty cache)" cold "$bin" check --format gcc .
+row "warm full run, nothing changed" warm "$bin" check --format gcc .
+echo "/* gfplint bench edit */" >>"$edited"
+row "warm full run after editing one .c" warm_edit "$bin" check --format gcc .
+for f in "${changed[@]}"; do echo "/* gfplint bench edit */" >>"$f"; done
+row "pre-commit, 3 changed files, warm cache" precommit "$bin" check --format gcc "${changed[@]}"
+row "pre-commit, same 3 files again (all cached)" precommit2 "$bin" check --format gcc "${changed[@]}"
+restore
+pc=${PRE_COMMIT:-$(command -v pre-commit || true)}
+if [[ -n "$pc" ]]; then
+  cat >"$out/pc.yaml" <<EOF
+repos:
+  - repo: local
+    hooks:
+      - id: gfplint
+        name: gfplint
+        entry: $bin check --format gcc
+        language: system
+        files: '\.[ch]$'
+        require_serial: true
+EOF
+  row "pre-commit run --all-files (warm)" allfiles "$pc" run --all-files -c "$out/pc.yaml"
+  echo "  invocations: $(grep -c 'findings (' "$out/allfiles.out" || true) (summary lines; pre-commit shows hook output only on failure)"
+else
+  # pre-commit splits the file list by command-line length: ~17 invocations here.
+  git ls-files '*.c' '*.h' >"$out/all.txt"
+  per=$(( (files + 16) / 17 ))
+  row "simulated pre-commit --all-files: 17 invocations (warm)" allfiles \
+    xargs -a "$out/all.txt" -n "$per" "$bin" check --format gcc
+fi
+# The reference for the pre-commit rows (a cold run of its own), with the 3 files edited;
+# PRECOMMIT_REFERENCE=0 skips it (the fixtures' tests compare pre-commit mode too).
+if [[ "${PRECOMMIT_REFERENCE:-1}" != 0 ]]; then
+  for f in "${changed[@]}"; do echo "/* gfplint bench edit */" >>"$f"; done
+  row "pre-commit, 3 changed files, --no-cache (reference)" precommit_nocache "$bin" check --format gcc --no-cache "${changed[@]}"
+  restore
+fi
+echo
+echo "cache size on disk: $(du -sh .gfplint-cache | cut -f1) ($(find .gfplint-cache -type f | wc -l) files)"
+echo "summary lines:"
+for n in nocache cold warm warm_edit precommit precommit2; do echo "  $n: $(tail -n1 "$out/$n.err")"; done
+same nocache cold
+same nocache warm
+same nocache warm_edit
+if [[ "${PRECOMMIT_REFERENCE:-1}" != 0 ]]; then
+  same precommit_nocache precommit
+  same precommit_nocache precommit2
+else
+  same precommit precommit2
+fi

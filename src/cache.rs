@@ -1,0 +1,1022 @@
+//! The persistent facts cache: each file's result of the parse/local stage (facts and
+//! lock states), keyed by its content, so later runs parse only what changed.
+//!
+//! Layout of the cache directory (default `.gfplint-cache/` at the project root):
+//! * `facts.pack`: one file holding many entries behind an index (one open and one
+//!   read of the index at start; entries are read on demand with positioned reads, so
+//!   memory holds the decoded facts only). Rewritten whole (temp file + rename) when
+//!   enough has changed; entries no run uses any more are dropped then.
+//! * `shards/xx/<key>`: one file per entry written since the pack was last rewritten
+//!   (temp file + rename), so a run that changes a few files writes a few small files.
+//!   A run that starts without a pack (a cold cache) appends its entries to one temp
+//!   segment file instead, which becomes the pack at its end.
+//! * `CACHEDIR.TAG` and a `.gitignore` of `*`.
+//!
+//! An entry is `magic, format, key, path length, payload length, checksum, path,
+//! payload`; the checksum (xxh3) covers key, path and payload. A truncated, corrupt or
+//! foreign entry fails these checks and is recomputed. Keys are content-addressed:
+//! xxh3-128 of the engine (version and binary), the knowledge fingerprint and the
+//! file's bytes; the path inside an entry is relative to the project root and is used
+//! only to decide which entries to keep.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
+
+/// The cache directory's name under the project root.
+pub const DIR_NAME: &str = ".gfplint-cache";
+const PACK: &str = "facts.pack";
+const SHARDS: &str = "shards";
+const RUNS: &str = "runs";
+const STATS: &str = "files.idx";
+/// Outcomes of whole runs kept (the newest; one per distinct set of inputs).
+const RUNS_KEPT: usize = 8;
+const ENTRY_MAGIC: &[u8; 8] = b"GFPLENT1";
+const PACK_MAGIC: &[u8; 8] = b"GFPLPAK1";
+/// The layout of entries and of the pack; bumped by hand when it changes (the engine
+/// digest in every key covers changes of the facts themselves).
+const FORMAT: u32 = 1;
+const ENTRY_HEADER: usize = 8 + 4 + 16 + 4 + 8 + 8;
+const PACK_HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
+/// The signature `CACHEDIR.TAG` must start with (<https://bford.info/cachedir/>).
+const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by gfplint.\n\
+# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+pub type Key = u128;
+
+/// Identifies the analysis code: the version, the cache format and the executable's
+/// bytes. Development builds share a version number, and a cache outliving a change
+/// in extraction would silently give old facts, so the binary itself is part of it.
+fn engine() -> u128 {
+    static ENGINE: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *ENGINE.get_or_init(|| {
+        let mut h = Xxh3::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(&FORMAT.to_le_bytes());
+        if let Ok(bytes) = std::env::current_exe().and_then(std::fs::read) {
+            h.update(&bytes);
+        }
+        h.digest128()
+    })
+}
+
+/// The content digest of a file's bytes.
+pub fn content_digest(bytes: &[u8]) -> u128 {
+    xxh3_128(bytes)
+}
+
+/// What one run reads from and writes to the cache directory.
+pub struct Cache {
+    dir: PathBuf,
+    /// Absolute, lexically normal project root (entry paths are relative to it).
+    root: PathBuf,
+    knowledge: u64,
+    pack: Option<Pack>,
+    /// Keys this run used (found or stored), with the entry's root-relative path.
+    used: Mutex<FxHashMap<Key, String>>,
+    /// Entries this run wrote (as shards or to the segment) or found in shards.
+    shard_entries: AtomicUsize,
+    /// Files' digests by root-relative path and the metadata they were read with (git's
+    /// index idea): a file whose metadata is unchanged is not read again. Local only:
+    /// the digest, not the metadata, is in every key.
+    stats: FxHashMap<String, FileStat>,
+    new_stats: Mutex<Vec<(String, FileStat)>>,
+    started: std::time::SystemTime,
+    cwd: PathBuf,
+    /// Where a run without a pack (a cold cache) appends its entries: one file instead
+    /// of tens of thousands of shards, turned into the pack at the end.
+    segment: Mutex<Option<Segment>>,
+    writable: AtomicBool,
+    warning: Mutex<Option<String>>,
+    pub hits: AtomicUsize,
+    pub misses: AtomicUsize,
+}
+
+struct Pack {
+    file: File,
+    index: FxHashMap<Key, PackEntry>,
+}
+
+struct PackEntry {
+    offset: u64,
+    len: u32,
+    path: Box<str>,
+}
+
+impl Cache {
+    /// Opens (creating if needed) the cache in `dir`. `Err` is the one warning line to
+    /// show when the directory cannot be used (read-only, not a directory, full).
+    pub fn open(dir: &Path, root: &Path, knowledge_fingerprint: u64) -> Result<Cache, String> {
+        let unusable = |e: std::io::Error| {
+            format!(
+                "cache directory {} cannot be used ({e}); running without the cache",
+                dir.display()
+            )
+        };
+        std::fs::create_dir_all(dir.join(SHARDS)).map_err(unusable)?;
+        for (name, text) in [("CACHEDIR.TAG", TAG), (".gitignore", "*\n")] {
+            let p = dir.join(name);
+            if !p.exists() {
+                write_atomically(&p, text.as_bytes()).map_err(unusable)?;
+            }
+        }
+        // Writable? (A directory made read-only after its creation passes the above.)
+        let probe = temp_name(&dir.join(".probe"));
+        File::create(&probe).map_err(unusable)?;
+        let _ = std::fs::remove_file(&probe);
+        let pack = Pack::open(&dir.join(PACK));
+        let stats = std::fs::read(dir.join(STATS))
+            .ok()
+            .and_then(|bytes| {
+                let payload = check_entry(&bytes, STATS_KEY)?.1;
+                postcard::from_bytes::<Vec<(String, FileStat)>>(payload).ok()
+            })
+            .map(|v| v.into_iter().collect())
+            .unwrap_or_default();
+        Ok(Cache {
+            stats,
+            new_stats: Mutex::new(Vec::new()),
+            started: std::time::SystemTime::now(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+            dir: dir.to_path_buf(),
+            root: absolute_normal(root),
+            knowledge: knowledge_fingerprint,
+            pack,
+            used: Mutex::new(FxHashMap::default()),
+            shard_entries: AtomicUsize::new(0),
+            segment: Mutex::new(None),
+            writable: AtomicBool::new(true),
+            warning: Mutex::new(None),
+            hits: AtomicUsize::new(0),
+            misses: AtomicUsize::new(0),
+        })
+    }
+
+    /// The digest of the file at `path` recorded by an earlier run, when its metadata
+    /// `meta` is what it was then.
+    pub fn known_digest(&self, path: &str, meta: &std::fs::Metadata) -> Option<u128> {
+        let rel = self.relative(path);
+        let old = self.stats.get(&rel)?;
+        let now = FileStat::of(meta, old.digest);
+        (now == *old).then(|| {
+            self.new_stats
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((rel, now));
+            old.digest
+        })
+    }
+
+    /// Records the digest of the file at `path`, read with metadata `meta`. A file
+    /// modified in the last seconds is not recorded: a later change within the same
+    /// timestamp tick would go unseen (git's "racily clean" entries).
+    pub fn record_digest(&self, path: &str, meta: &std::fs::Metadata, digest: u128) {
+        let recent = match meta.modified() {
+            Ok(m) => self
+                .started
+                .duration_since(m)
+                .map_or(true, |age| age.as_secs() < 2),
+            Err(_) => true,
+        };
+        if recent {
+            return;
+        }
+        let rel = self.relative(path);
+        self.new_stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((rel, FileStat::of(meta, digest)));
+    }
+
+    /// The key of a file's own result (facts and lock states with same-file wrappers).
+    pub fn file_key(&self, content: u128) -> Key {
+        self.key(b"file", content, 0)
+    }
+
+    /// The key of a file's lock states recomputed with wrappers from other files
+    /// (`wrappers`: a digest of those wrappers' names and effects).
+    pub fn wrapper_key(&self, content: u128, wrappers: u128) -> Key {
+        self.key(b"wrap", content, wrappers)
+    }
+
+    fn key(&self, kind: &[u8], content: u128, extra: u128) -> Key {
+        let mut h = Xxh3::new();
+        h.update(&engine().to_le_bytes());
+        h.update(&self.knowledge.to_le_bytes());
+        h.update(kind);
+        h.update(&content.to_le_bytes());
+        h.update(&extra.to_le_bytes());
+        h.digest128()
+    }
+
+    /// The key of a whole run's outcome: `inputs` must determine it (file paths and
+    /// digests, options).
+    pub fn run_key(&self, inputs: &[u8]) -> Key {
+        self.key(b"run", content_digest(inputs), 0)
+    }
+
+    /// Whether an entry is stored under `key` (not whether it is intact).
+    pub fn contains(&self, key: Key) -> bool {
+        self.pack
+            .as_ref()
+            .is_some_and(|p| p.index.contains_key(&key))
+            || self.shard_path(key).is_file()
+    }
+
+    /// Counts a file whose entry was missing.
+    pub fn note_miss(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The outcome of an earlier run with the same inputs.
+    pub fn get_run<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
+        let bytes = std::fs::read(self.run_path(key)).ok()?;
+        postcard::from_bytes(check_entry(&bytes, key)?.1).ok()
+    }
+
+    /// Stores a run's outcome, keeping the newest [`RUNS_KEPT`].
+    pub fn put_run<T: Serialize>(&self, key: Key, value: &T) {
+        if !self.writable.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(payload) = postcard::to_stdvec(value) else {
+            return;
+        };
+        let path = self.run_path(key);
+        let written = std::fs::create_dir_all(self.dir.join(RUNS))
+            .and_then(|()| write_atomically(&path, &encode_entry(key, "", &payload)));
+        if let Err(e) = written {
+            self.stop_writing(&e);
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(self.dir.join(RUNS)) else {
+            return;
+        };
+        let mut runs: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        runs.sort();
+        let excess = runs.len().saturating_sub(RUNS_KEPT);
+        for (_, old) in runs.into_iter().take(excess) {
+            let _ = std::fs::remove_file(old);
+        }
+    }
+
+    fn run_path(&self, key: Key) -> PathBuf {
+        self.dir.join(RUNS).join(format!("{key:032x}"))
+    }
+
+    /// The value stored under `key` for the file at `path`, if present and intact.
+    pub fn get<T: DeserializeOwned>(&self, key: Key, path: &str) -> Option<T> {
+        let found = self.read_entry(key).and_then(|(from_shard, bytes)| {
+            let payload = check_entry(&bytes, key)?.1;
+            let value = postcard::from_bytes::<T>(payload).ok()?;
+            if from_shard {
+                self.shard_entries.fetch_add(1, Ordering::Relaxed);
+            }
+            Some(value)
+        });
+        match found {
+            Some(v) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                self.mark_used(key, path);
+                Some(v)
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    fn read_entry(&self, key: Key) -> Option<(bool, Vec<u8>)> {
+        if let Some(pack) = &self.pack
+            && let Some(e) = pack.index.get(&key)
+        {
+            let mut buf = vec![0; e.len as usize];
+            if pack.file.read_exact_at(&mut buf, e.offset).is_ok() {
+                return Some((false, buf));
+            }
+        }
+        std::fs::read(self.shard_path(key)).ok().map(|b| (true, b))
+    }
+
+    /// Stores `value` under `key` (a shard file, written atomically). A failure turns
+    /// writing off for the rest of the run and leaves one warning.
+    pub fn put<T: Serialize>(&self, key: Key, path: &str, value: &T) {
+        if !self.writable.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(payload) = postcard::to_stdvec(value) else {
+            return;
+        };
+        let rel = self.relative(path);
+        let bytes = encode_entry(key, &rel, &payload);
+        let written = if self.pack.is_none() {
+            self.append_to_segment(key, &bytes)
+        } else {
+            self.write_shard(key, &bytes)
+        };
+        match written {
+            Ok(()) => {
+                self.shard_entries.fetch_add(1, Ordering::Relaxed);
+                self.used
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(key, rel);
+            }
+            Err(e) => self.stop_writing(&e),
+        }
+    }
+
+    fn write_shard(&self, key: Key, bytes: &[u8]) -> std::io::Result<()> {
+        let shard = self.shard_path(key);
+        shard
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| write_atomically(&shard, bytes))
+    }
+
+    fn append_to_segment(&self, key: Key, bytes: &[u8]) -> std::io::Result<()> {
+        let mut slot = self
+            .segment
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.is_none() {
+            let path = temp_name(&self.dir.join("segment"));
+            // Read back at the end: opened for both.
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)?;
+            *slot = Some(Segment {
+                out: BufWriter::with_capacity(1 << 20, file),
+                path,
+                len: 0,
+                entries: Vec::new(),
+            });
+        }
+        let Some(seg) = slot.as_mut() else {
+            return Ok(());
+        };
+        seg.out.write_all(bytes)?;
+        seg.entries.push((key, seg.len, bytes.len() as u32));
+        seg.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// The segment's file and entries, flushed; `None` when nothing was appended.
+    fn take_segment(&self) -> Option<FinishedSegment> {
+        let seg = self
+            .segment
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()?;
+        let path = seg.path;
+        match seg.out.into_inner() {
+            Ok(file) => Some((file, path, seg.entries)),
+            Err(_) => {
+                let _ = std::fs::remove_file(&path);
+                None
+            }
+        }
+    }
+
+    fn stop_writing(&self, e: &std::io::Error) {
+        if self.writable.swap(false, Ordering::Relaxed) {
+            *self
+                .warning
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(format!(
+                "cannot write to the cache directory {} ({e}); results of this run are not cached",
+                self.dir.display()
+            ));
+        }
+    }
+
+    /// Counts the entry under `key` as live (for pruning) without loading it.
+    pub fn mark_used(&self, key: Key, path: &str) {
+        let rel = self.relative(path);
+        self.used
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, rel);
+    }
+
+    fn shard_path(&self, key: Key) -> PathBuf {
+        let hex = format!("{key:032x}");
+        self.dir.join(SHARDS).join(&hex[..2]).join(hex)
+    }
+
+    /// `path` (as reached from the current directory) relative to the project root;
+    /// empty when it is outside the root.
+    fn relative(&self, path: &str) -> String {
+        normal(&self.cwd.join(path))
+            .strip_prefix(&self.root)
+            .ok()
+            .and_then(Path::to_str)
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// Ends the run: rewrites the pack when enough has changed, keeping the entries
+    /// this run used and those of files outside this run that still exist (so checking
+    /// a subdirectory does not forget the rest), and dropping the others: entries of
+    /// edited and deleted files. `files` are this run's files. Returns the warning to
+    /// show, if any.
+    ///
+    /// `reused`: the run reused a stored outcome and loaded no facts, so it cannot tell
+    /// live entries from dead ones; only the digest index is updated.
+    pub fn finish(self, files: &[String], reused: bool) -> Option<String> {
+        let warning = self
+            .warning
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let segment = self.take_segment();
+        if !self.writable.load(Ordering::Relaxed) || reused {
+            if let Some((_, path, _)) = segment {
+                let _ = std::fs::remove_file(path);
+            }
+            if reused && self.writable.load(Ordering::Relaxed) {
+                self.write_stats(files);
+            }
+            return warning;
+        }
+        self.write_stats(files);
+        let used = std::mem::take(
+            &mut *self
+                .used
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let in_run: FxHashSet<String> = files
+            .iter()
+            .map(|f| {
+                absolute_normal(Path::new(f))
+                    .strip_prefix(&self.root)
+                    .ok()
+                    .and_then(Path::to_str)
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
+        let keep_unused = |path: &str| {
+            !path.is_empty() && !in_run.contains(path) && self.root.join(path).is_file()
+        };
+        let (pack_len, dead) = match &self.pack {
+            Some(p) => {
+                let dead = p
+                    .index
+                    .iter()
+                    .filter(|(k, e)| !used.contains_key(*k) && !keep_unused(&e.path))
+                    .count();
+                (p.index.len(), dead)
+            }
+            None => (0, 0),
+        };
+        let shards = self.shard_entries.load(Ordering::Relaxed);
+        let changed = shards + dead;
+        // Few changes stay as shards: rewriting a whole-kernel pack costs about a second.
+        // (Tests lower the threshold through the environment.)
+        let threshold = std::env::var("GFPLINT_CACHE_REWRITE_AFTER")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or((pack_len / 32).max(64));
+        let worth = if self.pack.is_none() {
+            shards > 0
+        } else {
+            changed > threshold
+        };
+        // One run rewrites the pack at a time; the others leave their shards for later.
+        let lock = if worth {
+            CompactionLock::take(&self.dir)
+        } else {
+            None
+        };
+        let Some(_lock) = lock else {
+            if let Some((file, path, entries)) = segment {
+                self.spill(&file, &entries);
+                let _ = std::fs::remove_file(path);
+            }
+            return warning;
+        };
+        let result = self.compact(&used, &keep_unused, segment.as_ref());
+        if let Some((_, path, _)) = segment {
+            let _ = std::fs::remove_file(path);
+        }
+        match result {
+            Ok(()) => warning,
+            Err(e) => warning.or_else(|| {
+                Some(format!(
+                    "cannot write to the cache directory {} ({e}); results of this run are not cached",
+                    self.dir.display()
+                ))
+            }),
+        }
+    }
+
+    /// Rewrites the digest index when this run saw a change: this run's files as seen
+    /// now, and the entries of other files that still exist.
+    fn write_stats(&self, files: &[String]) {
+        let new = std::mem::take(
+            &mut *self
+                .new_stats
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let unchanged =
+            new.len() == files.len() && new.iter().all(|(p, s)| self.stats.get(p) == Some(s));
+        if unchanged {
+            return;
+        }
+        let in_run: FxHashSet<String> = files.iter().map(|f| self.relative(f)).collect();
+        let mut all: Vec<(String, FileStat)> = self
+            .stats
+            .iter()
+            .filter(|(p, _)| !in_run.contains(*p) && self.root.join(p).is_file())
+            .map(|(p, s)| (p.clone(), *s))
+            .collect();
+        all.extend(new);
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.dedup_by(|a, b| a.0 == b.0);
+        if let Ok(payload) = postcard::to_stdvec(&all) {
+            let _ = write_atomically(
+                &self.dir.join(STATS),
+                &encode_entry(STATS_KEY, "", &payload),
+            );
+        }
+    }
+
+    /// The segment's entries as shards (when another run is rewriting the pack).
+    fn spill(&self, file: &File, entries: &[(Key, u64, u32)]) {
+        for &(key, offset, len) in entries {
+            let mut buf = vec![0; len as usize];
+            if file.read_exact_at(&mut buf, offset).is_err() || self.write_shard(key, &buf).is_err()
+            {
+                return;
+            }
+        }
+    }
+
+    /// Writes a new pack of the live entries (streamed: one entry in memory at a time)
+    /// and removes the shards it took in or found dead.
+    fn compact(
+        &self,
+        used: &FxHashMap<Key, String>,
+        keep_unused: &dyn Fn(&str) -> bool,
+        segment: Option<&FinishedSegment>,
+    ) -> std::io::Result<()> {
+        let pack_path = self.dir.join(PACK);
+        let temp = temp_name(&pack_path);
+        let result = (|| {
+            let mut out = BufWriter::with_capacity(1 << 20, File::create(&temp)?);
+            out.write_all(&[0; PACK_HEADER])?;
+            let mut offset = PACK_HEADER as u64;
+            let mut index: Vec<(Key, u64, u32, String)> = Vec::new();
+            let mut taken = FxHashSet::default();
+            let mut add = |key: Key, bytes: &[u8], index: &mut Vec<_>| -> std::io::Result<()> {
+                let Some((path, _)) = check_entry(bytes, key) else {
+                    return Ok(());
+                };
+                if !taken.insert(key) {
+                    return Ok(());
+                }
+                let live = used.contains_key(&key) || keep_unused(path);
+                if live {
+                    out.write_all(bytes)?;
+                    index.push((key, offset, bytes.len() as u32, path.to_string()));
+                    offset += bytes.len() as u64;
+                }
+                Ok(())
+            };
+            if let Some((file, _, entries)) = segment {
+                for &(key, off, len) in entries {
+                    let mut buf = vec![0; len as usize];
+                    file.read_exact_at(&mut buf, off)?;
+                    add(key, &buf, &mut index)?;
+                }
+            }
+            // Segments of killed runs.
+            for e in std::fs::read_dir(&self.dir)?.flatten() {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                if name.starts_with(".segment.") && is_stale_temp(&e) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+            let mut removable = Vec::new();
+            for shard in list_shards(&self.dir.join(SHARDS)) {
+                let Some(key) = shard
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| Key::from_str_radix(n, 16).ok())
+                else {
+                    continue;
+                };
+                if let Ok(bytes) = std::fs::read(&shard) {
+                    add(key, &bytes, &mut index)?;
+                }
+                removable.push(shard);
+            }
+            // The pack as it is now: another run may have rewritten it since this one
+            // opened it.
+            let current = Pack::open(&pack_path);
+            if let Some(pack) = &current {
+                let mut entries: Vec<_> = pack.index.iter().collect();
+                entries.sort_by_key(|(_, e)| e.offset);
+                for (key, e) in entries {
+                    let mut buf = vec![0; e.len as usize];
+                    if pack.file.read_exact_at(&mut buf, e.offset).is_ok() {
+                        add(*key, &buf, &mut index)?;
+                    }
+                }
+            }
+            let index_offset = offset;
+            let mut index_bytes = Vec::with_capacity(index.len() * 48);
+            for (key, off, len, path) in &index {
+                index_bytes.extend_from_slice(&key.to_le_bytes());
+                index_bytes.extend_from_slice(&off.to_le_bytes());
+                index_bytes.extend_from_slice(&len.to_le_bytes());
+                let p = path.as_bytes();
+                let p = &p[..p.len().min(u16::MAX as usize)];
+                index_bytes.extend_from_slice(&(p.len() as u16).to_le_bytes());
+                index_bytes.extend_from_slice(p);
+            }
+            out.write_all(&index_bytes)?;
+            let mut file = out.into_inner().map_err(|e| e.into_error())?;
+            let mut header = Vec::with_capacity(PACK_HEADER);
+            header.extend_from_slice(PACK_MAGIC);
+            header.extend_from_slice(&FORMAT.to_le_bytes());
+            header.extend_from_slice(&(index.len() as u64).to_le_bytes());
+            header.extend_from_slice(&index_offset.to_le_bytes());
+            header.extend_from_slice(&(index_bytes.len() as u64).to_le_bytes());
+            header.extend_from_slice(&xxh3_64(&index_bytes).to_le_bytes());
+            std::io::Seek::rewind(&mut file)?;
+            file.write_all(&header)?;
+            // No fsync: a pack lost to a power cut fails its checksums and is rebuilt.
+            drop(file);
+            std::fs::rename(&temp, &pack_path)?;
+            Ok(removable)
+        })();
+        match result {
+            Ok(removable) => {
+                for shard in removable {
+                    let _ = std::fs::remove_file(shard);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&temp);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A segment after the run: its file (readable), temp path, and (key, offset, length)
+/// of each entry.
+type FinishedSegment = (File, PathBuf, Vec<(Key, u64, u32)>);
+
+struct Segment {
+    out: BufWriter<File>,
+    path: PathBuf,
+    len: u64,
+    entries: Vec<(Key, u64, u32)>,
+}
+
+/// The fixed key of the digest index (its entry's checksum guards it like any other).
+const STATS_KEY: Key = u128::from_le_bytes(*b"gfplint filestat");
+
+/// What a file's digest was recorded with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct FileStat {
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+    inode: (u64, u64),
+    digest: u128,
+}
+
+impl FileStat {
+    fn of(meta: &std::fs::Metadata, digest: u128) -> FileStat {
+        use std::os::unix::fs::MetadataExt;
+        FileStat {
+            size: meta.size(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+            inode: (meta.dev(), meta.ino()),
+            digest,
+        }
+    }
+}
+
+/// `compact.lock` in the cache directory, held while a run rewrites the pack; a lock
+/// older than ten minutes is taken for one left by a killed run.
+struct CompactionLock(PathBuf);
+
+impl CompactionLock {
+    fn take(dir: &Path) -> Option<CompactionLock> {
+        let path = dir.join("compact.lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => return Some(CompactionLock(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let stale = std::fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .is_some_and(|age| age.as_secs() > 600);
+                    if !stale {
+                        return None;
+                    }
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+}
+
+impl Drop for CompactionLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl Pack {
+    /// The pack at `path`, or `None` when it is missing, foreign or damaged (it is then
+    /// rebuilt by the next compaction).
+    fn open(path: &Path) -> Option<Pack> {
+        let file = File::open(path).ok()?;
+        let mut header = [0; PACK_HEADER];
+        file.read_exact_at(&mut header, 0).ok()?;
+        if &header[..8] != PACK_MAGIC || u32_at(&header, 8) != FORMAT {
+            return None;
+        }
+        let count = u64_at(&header, 12);
+        let index_offset = u64_at(&header, 20);
+        let index_len = u64_at(&header, 28);
+        let checksum = u64_at(&header, 36);
+        let file_len = file.metadata().ok()?.len();
+        if index_offset.checked_add(index_len)? != file_len || index_len > (1 << 32) {
+            return None;
+        }
+        let mut bytes = vec![0; index_len as usize];
+        file.read_exact_at(&mut bytes, index_offset).ok()?;
+        if xxh3_64(&bytes) != checksum {
+            return None;
+        }
+        let mut index = FxHashMap::default();
+        index.reserve(count.min(1 << 24) as usize);
+        let mut at = 0;
+        while at < bytes.len() {
+            let fixed = bytes.get(at..at + 30)?;
+            let key = u128::from_le_bytes(fixed[..16].try_into().ok()?);
+            let offset = u64_at(fixed, 16);
+            let len = u32_at(fixed, 24);
+            let path_len = u16::from_le_bytes(fixed[28..30].try_into().ok()?) as usize;
+            let path = std::str::from_utf8(bytes.get(at + 30..at + 30 + path_len)?).ok()?;
+            if offset.checked_add(u64::from(len))? > index_offset {
+                return None;
+            }
+            index.insert(
+                key,
+                PackEntry {
+                    offset,
+                    len,
+                    path: path.into(),
+                },
+            );
+            at += 30 + path_len;
+        }
+        (index.len() as u64 == count).then_some(Pack { file, index })
+    }
+}
+
+/// Little-endian integers at offsets the callers have checked to be in range.
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    let mut a = [0; 4];
+    a.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(a)
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut a = [0; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(a)
+}
+
+fn encode_entry(key: Key, path: &str, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ENTRY_HEADER + path.len() + payload.len());
+    out.extend_from_slice(ENTRY_MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&key.to_le_bytes());
+    out.extend_from_slice(&(path.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&entry_checksum(key, path.as_bytes(), payload).to_le_bytes());
+    out.extend_from_slice(path.as_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+fn entry_checksum(key: Key, path: &[u8], payload: &[u8]) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(&key.to_le_bytes());
+    h.update(path);
+    h.update(payload);
+    h.digest()
+}
+
+/// The (path, payload) of an intact entry stored under `key`; `None` for anything
+/// truncated, corrupt, of another format or another key.
+fn check_entry(bytes: &[u8], key: Key) -> Option<(&str, &[u8])> {
+    let header = bytes.get(..ENTRY_HEADER)?;
+    if &header[..8] != ENTRY_MAGIC || u32_at(header, 8) != FORMAT {
+        return None;
+    }
+    if u128::from_le_bytes(header[12..28].try_into().ok()?) != key {
+        return None;
+    }
+    let path_len = u32_at(header, 28) as usize;
+    let payload_len = usize::try_from(u64_at(header, 32)).ok()?;
+    let checksum = u64_at(header, 40);
+    if ENTRY_HEADER
+        .checked_add(path_len)?
+        .checked_add(payload_len)?
+        != bytes.len()
+    {
+        return None;
+    }
+    let path = &bytes[ENTRY_HEADER..ENTRY_HEADER + path_len];
+    let payload = &bytes[ENTRY_HEADER + path_len..];
+    if entry_checksum(key, path, payload) != checksum {
+        return None;
+    }
+    Some((std::str::from_utf8(path).ok()?, payload))
+}
+
+fn list_shards(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(subdirs) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for sub in subdirs.flatten() {
+        if let Ok(entries) = std::fs::read_dir(sub.path()) {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                // Temp files of runs in progress (or killed) are not entries.
+                if name.to_str().is_some_and(|n| !n.starts_with('.')) {
+                    out.push(e.path());
+                } else if is_stale_temp(&e) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A temp file left by a run that was killed (older than an hour).
+fn is_stale_temp(e: &std::fs::DirEntry) -> bool {
+    e.metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 3600)
+}
+
+/// A unique temp name beside `path` (dot-prefixed: never taken for an entry).
+fn temp_name(path: &Path) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
+    path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// Writes `bytes` to a temp file beside `path` and renames it into place, so readers
+/// see the old file or the new one, never a part.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temp = temp_name(path);
+    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// `path` made absolute (against the current directory) with `.` and `..` resolved
+/// lexically (symbolic links are not followed: this only names cache entries).
+pub fn absolute_normal(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    normal(&joined)
+}
+
+/// `path` with `.` and `..` resolved lexically.
+fn normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Removes the cache directory `dir`, if it is one (it holds gfplint's `CACHEDIR.TAG`):
+/// `Ok(false)` when there is none.
+pub fn clean(dir: &Path) -> Result<bool, String> {
+    if !dir.exists() {
+        return Ok(false);
+    }
+    let tag = std::fs::read_to_string(dir.join("CACHEDIR.TAG")).unwrap_or_default();
+    if !tag.contains("created by gfplint") {
+        return Err(format!(
+            "{} is not a gfplint cache directory (no CACHEDIR.TAG of gfplint); not removed",
+            dir.display()
+        ));
+    }
+    std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_and_reject_damage() {
+        let key = 0x1234_5678_9abc_def0_u128 << 3;
+        let bytes = encode_entry(key, "drivers/a.c", b"payload");
+        assert_eq!(
+            check_entry(&bytes, key),
+            Some(("drivers/a.c", &b"payload"[..]))
+        );
+        assert_eq!(check_entry(&bytes, key + 1), None, "another key");
+        for cut in 0..bytes.len() {
+            assert_eq!(check_entry(&bytes[..cut], key), None, "truncated at {cut}");
+        }
+        for i in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= 0x40;
+            assert_eq!(check_entry(&damaged, key), None, "flipped byte {i}");
+        }
+    }
+
+    #[test]
+    fn knowledge_fingerprint_follows_its_sources() {
+        use crate::knowledge::{API_TOML, ConfigKnowledge, Knowledge};
+        let base = Knowledge::builtin();
+        let extra = ConfigKnowledge {
+            sleeping: vec!["my_sleep".into()],
+            ..Default::default()
+        };
+        let k = base.extended(&extra).unwrap();
+        assert_ne!(k.fingerprint(), base.fingerprint());
+        assert_eq!(
+            base.extended(&extra).unwrap().fingerprint(),
+            k.fingerprint()
+        );
+        // An edit of lints/api.toml (even one that changes no table) is new knowledge.
+        let edited = Knowledge::from_toml(&format!("{API_TOML}\n# edited\n")).unwrap();
+        assert_ne!(edited.fingerprint(), base.fingerprint());
+    }
+
+    #[test]
+    fn lexical_paths() {
+        assert_eq!(
+            absolute_normal(Path::new("/a/./b/../c")),
+            PathBuf::from("/a/c")
+        );
+    }
+}

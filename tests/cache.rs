@@ -1,0 +1,522 @@
+//! The facts cache through the command line: hits, misses after edits, invalidation,
+//! damaged entries, concurrent runs, unusable directories, and output identical with
+//! and without it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh project (a `.git` marker) holding a copy of `testdata/`, removed on drop.
+struct Project(PathBuf);
+
+impl Project {
+    fn new() -> Project {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("gfplint-cache-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        for e in walk(&src) {
+            let to = dir.join("testdata").join(e.strip_prefix(&src).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&e, &to).unwrap();
+        }
+        Project(dir)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gfplint"));
+        c.args(args)
+            .current_dir(&self.0)
+            .env_remove("GFPLINT_CACHE_DIR");
+        c
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+
+    fn cache(&self) -> PathBuf {
+        self.0.join(".gfplint-cache")
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The `gfplint: warning:` lines on stderr.
+fn warnings(o: &Output) -> Vec<String> {
+    stderr(o)
+        .lines()
+        .filter(|l| l.starts_with("gfplint: warning:"))
+        .map(String::from)
+        .collect()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// (reused, parsed) from the summary line.
+fn cache_counts(o: &Output) -> (usize, usize) {
+    let e = stderr(o);
+    let tail = e
+        .split("; cache: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no cache note in: {e}"));
+    let mut words = tail.split_whitespace();
+    let reused = words.next().unwrap().parse().unwrap();
+    let parsed = words.nth(1).unwrap().parse().unwrap();
+    (reused, parsed)
+}
+
+const JSON: [&str; 4] = ["check", "--format", "json", "testdata"];
+
+fn json_no_cache(p: &Project) -> String {
+    let o = p.run(&["check", "--format", "json", "--no-cache", "testdata"]);
+    assert!(!stderr(&o).contains("; cache:"), "{}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn hit_gives_identical_output() {
+    let p = Project::new();
+    let expected = json_no_cache(&p);
+    assert!(!p.cache().exists(), "--no-cache wrote a cache");
+    let cold = p.run(&JSON);
+    assert_eq!(stdout(&cold), expected);
+    let (reused, parsed) = cache_counts(&cold);
+    assert_eq!(reused, 0);
+    assert!(parsed > 40, "{}", stderr(&cold));
+    assert!(p.cache().join("CACHEDIR.TAG").is_file());
+    assert_eq!(
+        std::fs::read_to_string(p.cache().join(".gitignore")).unwrap(),
+        "*\n"
+    );
+    let warm = p.run(&JSON);
+    assert_eq!(stdout(&warm), expected);
+    let (reused, parsed) = cache_counts(&warm);
+    assert!(reused > 40 && parsed == 0, "{}", stderr(&warm));
+    // A run that reuses the stored outcome loads no facts: it must not take the
+    // entries it did not load for dead ones (even when any change rewrites the pack).
+    let o = p
+        .command(&JSON)
+        .env("GFPLINT_CACHE_REWRITE_AFTER", "0")
+        .output()
+        .unwrap();
+    assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
+    // Without the stored outcome of the whole run, from the facts of every file.
+    std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    let warm = p.run(&JSON);
+    assert_eq!(stdout(&warm), expected);
+    assert_eq!(cache_counts(&warm).1, 0, "{}", stderr(&warm));
+    // Every format, warm, equals the uncached run.
+    for format in ["gcc", "sarif", "human", "github"] {
+        let with = p.run(&["check", "--format", format, "--color", "never", "testdata"]);
+        let without = p.run(&[
+            "check",
+            "--format",
+            format,
+            "--color",
+            "never",
+            "--no-cache",
+            "testdata",
+        ]);
+        assert_eq!(stdout(&with), stdout(&without), "{format}");
+    }
+    // No absolute path in the cache: entries are content-addressed, paths relative.
+    let root = p.0.to_str().unwrap().as_bytes().to_vec();
+    for f in walk(&p.cache()) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !bytes.windows(root.len()).any(|w| w == root.as_slice()),
+            "{} holds an absolute path",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn edit_reparses_only_the_edited_file() {
+    let p = Project::new();
+    p.run(&JSON);
+    let file = p.path("testdata/atomic-sleeping-gfp/flow.c");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A new bug at the end of the file.
+    std::fs::write(
+        &file,
+        format!("{text}\nvoid added(spinlock_t *l, void **p)\n{{\n\tspin_lock(l);\n\t*p = kmalloc(8, GFP_KERNEL);\n\tspin_unlock(l);\n}}\n"),
+    )
+    .unwrap();
+    let o = p.run(&JSON);
+    assert_eq!(cache_counts(&o).1, 1, "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"function\": \"added\"") || stdout(&o).contains("added"));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+}
+
+#[test]
+fn same_size_edit_with_the_old_mtime_is_seen() {
+    let p = Project::new();
+    let file = p.path("testdata/atomic-sleeping-gfp/flow.c");
+    // Old enough for its digest to be recorded with its metadata.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    p.run(&JSON);
+    assert!(p.cache().join("files.idx").is_file());
+    let warm = p.run(&JSON);
+    assert_eq!(cache_counts(&warm).1, 0, "{}", stderr(&warm));
+    // GFP_KERNEL → GFP_ATOMIC is the same length: size and mtime as before.
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("GFP_KERNEL"));
+    std::fs::write(&file, text.replacen("GFP_KERNEL", "GFP_ATOMIC", 1)).unwrap();
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(old).unwrap();
+    drop(f);
+    let o = p.run(&JSON);
+    assert!(cache_counts(&o).1 >= 1, "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+}
+
+#[test]
+fn precommit_invocations_share_the_stored_outcome() {
+    let p = Project::new();
+    let sets: [&[&str]; 3] = [
+        &["testdata/atomic-sleeping-gfp/flow.c"],
+        &[
+            "testdata/slab-waste/waste.c",
+            "testdata/atomic-sleeping-gfp/flow.c",
+        ],
+        &["testdata/vmalloc-small/small.c"],
+    ];
+    for (i, named) in sets.iter().enumerate() {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(named);
+        let o = p.run(&args);
+        assert!(
+            stderr(&o).contains(" analysed for context"),
+            "{}",
+            stderr(&o)
+        );
+        if i > 0 {
+            // Same files, same bytes, other named files: nothing parsed.
+            assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
+        }
+        args.insert(3, "--no-cache");
+        assert_eq!(stdout(&o), stdout(&p.run(&args)), "{named:?}");
+    }
+}
+
+#[test]
+fn knowledge_in_the_configuration_invalidates_and_levels_do_not() {
+    let p = Project::new();
+    let first = p.run(&JSON);
+    let files = cache_counts(&first).1;
+    // Levels are applied after the cached stage: everything is reused.
+    std::fs::write(p.path("gfplint.toml"), "[lints]\nslab-waste = \"allow\"\n").unwrap();
+    let o = p.run(&JSON);
+    assert_eq!(cache_counts(&o), (files, 0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+    // Knowledge is read by extraction: everything is parsed again.
+    std::fs::write(
+        p.path("gfplint.toml"),
+        "[lints]\nslab-waste = \"allow\"\n[knowledge]\nsleeping = [\"my_sleep\"]\n",
+    )
+    .unwrap();
+    let o = p.run(&JSON);
+    assert_eq!(cache_counts(&o).0, 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+    let o = p.run(&JSON);
+    assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
+}
+
+/// Flips a byte in the middle of `path`, or cuts it in half.
+fn damage(path: &Path, truncate: bool) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let mid = bytes.len() / 2;
+    if truncate {
+        bytes.truncate(mid);
+    } else {
+        bytes[mid] ^= 0x55;
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn corrupt_and_truncated_entries_are_recomputed() {
+    let p = Project::new();
+    let expected = json_no_cache(&p);
+    p.run(&JSON);
+    let pack = p.cache().join("facts.pack");
+    assert!(pack.is_file());
+    // A damaged stored outcome of the whole run: not used.
+    let runs = walk(&p.cache().join("runs"));
+    assert_eq!(runs.len(), 1);
+    damage(&runs[0], false);
+    let o = p.run(&JSON);
+    assert_eq!(stdout(&o), expected, "{}", stderr(&o));
+    // From here on, facts entries: without stored outcomes, facts are loaded.
+    let no_runs = || std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    no_runs();
+    // A flipped byte inside the pack: that entry fails its checksum.
+    damage(&pack, false);
+    let o = p.run(&JSON);
+    assert_eq!(stdout(&o), expected, "{}", stderr(&o));
+    assert!(cache_counts(&o).1 >= 1, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+    // A truncated pack: its index is gone, everything is recomputed.
+    no_runs();
+    damage(&pack, true);
+    let o = p.run(&JSON);
+    assert_eq!(stdout(&o), expected, "{}", stderr(&o));
+    // A truncated and a corrupt shard (entries written since the pack).
+    let file = p.path("testdata/slab-waste/waste.c");
+    let file = if file.exists() {
+        file
+    } else {
+        walk(&p.path("testdata"))
+            .into_iter()
+            .find(|f| f.extension().is_some_and(|e| e == "c"))
+            .unwrap()
+    };
+    for truncate in [true, false] {
+        let before = walk(&p.cache().join("shards"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("{text}\n/* edit */\n")).unwrap();
+        p.run(&JSON);
+        let new: Vec<_> = walk(&p.cache().join("shards"))
+            .into_iter()
+            .filter(|s| !before.contains(s))
+            .collect();
+        assert_eq!(new.len(), 1, "{new:?}");
+        damage(&new[0], truncate);
+        no_runs();
+        let o = p.run(&JSON);
+        assert_eq!(cache_counts(&o).1, 1, "{}", stderr(&o));
+        assert_eq!(stdout(&o), json_no_cache(&p));
+    }
+}
+
+#[test]
+fn concurrent_runs_share_the_cache() {
+    let p = Project::new();
+    let expected = json_no_cache(&p);
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            p.command(&JSON)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(stdout(&o), expected, "{}", stderr(&o));
+        assert!(warnings(&o).is_empty(), "{}", stderr(&o));
+    }
+    std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    let o = p.run(&JSON);
+    assert_eq!(stdout(&o), expected);
+    assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
+    // No temp files left behind.
+    for f in walk(&p.cache()) {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        assert!(!name.ends_with(".tmp"), "{}", f.display());
+    }
+}
+
+#[test]
+fn unusable_cache_directory_means_one_warning() {
+    let p = Project::new();
+    let expected = json_no_cache(&p);
+    // A cache directory that cannot be created (a file is in the way).
+    std::fs::write(p.path("not-a-dir"), "").unwrap();
+    let o = p.run(&[
+        "check",
+        "--format",
+        "json",
+        "--cache-dir",
+        "not-a-dir",
+        "testdata",
+    ]);
+    assert_eq!(stdout(&o), expected);
+    let w = warnings(&o);
+    assert_eq!(w.len(), 1, "{}", stderr(&o));
+    assert!(w[0].contains("running without the cache"), "{w:?}");
+    // A read-only directory (when permissions apply: not as root).
+    let ro = p.path("ro-cache");
+    std::fs::create_dir(&ro).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(ro.join("probe"), "").is_err() {
+        let o = p.run(&[
+            "check",
+            "--format",
+            "json",
+            "--cache-dir",
+            "ro-cache",
+            "testdata",
+        ]);
+        assert_eq!(stdout(&o), expected);
+        assert_eq!(warnings(&o).len(), 1, "{}", stderr(&o));
+    }
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Writes failing in the middle of a run (here: no shard can be created, as when the
+    // disk is full): one warning, the run completes, output unchanged.
+    p.run(&["check", "-q", "--cache-dir", "full-cache", "testdata"]);
+    let shards = p.path("full-cache/shards");
+    std::fs::remove_dir_all(&shards).unwrap();
+    std::fs::create_dir(&shards).unwrap();
+    for i in 0..256 {
+        std::fs::write(shards.join(format!("{i:02x}")), "").unwrap();
+    }
+    let file = p.path("testdata/slab-waste/waste.c");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\n/* edit */\n")).unwrap();
+    let o = p.run(&[
+        "check",
+        "--format",
+        "json",
+        "--cache-dir",
+        "full-cache",
+        "testdata",
+    ]);
+    assert_eq!(stdout(&o), json_no_cache(&p));
+    let w = warnings(&o);
+    assert_eq!(w.len(), 1, "{}", stderr(&o));
+    assert!(w[0].contains("cannot write"), "{w:?}");
+}
+
+#[test]
+fn cache_dir_flag_environment_and_clean() {
+    let p = Project::new();
+    let o = p
+        .command(&["check", "-q", "testdata"])
+        .env("GFPLINT_CACHE_DIR", p.path("env-cache"))
+        .output()
+        .unwrap();
+    assert!(o.status.code().is_some());
+    assert!(p.path("env-cache/CACHEDIR.TAG").is_file());
+    assert!(!p.cache().exists());
+    p.run(&["check", "-q", "--cache-dir", "flag-cache", "testdata"]);
+    assert!(p.path("flag-cache/facts.pack").is_file());
+    p.run(&["check", "-q", "testdata"]);
+    assert!(p.cache().join("facts.pack").is_file());
+    let o = p.run(&["clean"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!p.cache().exists());
+    let o = p.run(&["clean", "--cache-dir", "flag-cache"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!p.path("flag-cache").exists());
+    // Not a cache: refused.
+    let o = p.run(&["clean", "--cache-dir", "testdata"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(p.path("testdata").is_dir());
+}
+
+#[test]
+fn deleted_and_edited_files_are_pruned() {
+    let p = Project::new();
+    p.run(&JSON);
+    let pack = p.cache().join("facts.pack");
+    let holds = |needle: &str| {
+        let bytes = std::fs::read(&pack).unwrap();
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    };
+    let gone = "testdata/atomic-sleeping-gfp/flow.c";
+    assert!(holds(gone));
+    std::fs::remove_file(p.path(gone)).unwrap();
+    // A run of a subdirectory keeps the entries of files outside it.
+    let kept = "testdata/slab-waste/";
+    let rewrite = |args: &[&str]| {
+        let o = p
+            .command(args)
+            .env("GFPLINT_CACHE_REWRITE_AFTER", "0")
+            .output()
+            .unwrap();
+        assert!(o.status.code().is_some(), "{}", stderr(&o));
+    };
+    rewrite(&["check", "-q", "testdata/atomic-sleeping-gfp"]);
+    assert!(!holds(gone), "entry of a deleted file kept");
+    assert!(holds(kept), "entries outside the checked directory dropped");
+    rewrite(&JSON);
+    assert!(holds(kept));
+    // An edited file's old entry goes too: one entry per file remains.
+    let o = p.run(&JSON);
+    let files = cache_counts(&o).0;
+    let count = |pack: &Path| {
+        let bytes = std::fs::read(pack).unwrap();
+        bytes.windows(8).filter(|w| w == b"GFPLENT1").count()
+    };
+    let before = count(&pack);
+    assert!(before >= files, "{before} < {files}");
+    let edited = p.path("testdata/slab-waste/waste.c");
+    if edited.exists() {
+        let text = std::fs::read_to_string(&edited).unwrap();
+        std::fs::write(&edited, format!("{text}\n/* edit */\n")).unwrap();
+        rewrite(&JSON);
+        assert_eq!(count(&pack), before);
+    }
+}
+
+#[test]
+fn summary_names_the_root() {
+    let p = Project::new();
+    let o = p.run(&["check", "--no-cache", "testdata/atomic-sleeping-gfp/flow.c"]);
+    let canonical = std::fs::canonicalize(&p.0).unwrap();
+    assert!(
+        stderr(&o).contains(&format!("; root {} (.git)", canonical.display())),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains(" analysed for context"),
+        "{}",
+        stderr(&o)
+    );
+    // Above the ceiling, no root: the file is checked alone.
+    let o = p
+        .command(&["check", "--no-cache", "flow.c"])
+        .current_dir(p.path("testdata/atomic-sleeping-gfp"))
+        .env("GIT_CEILING_DIRECTORIES", p.path("testdata"))
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("no project root found"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains(" in 1 file,"), "{}", stderr(&o));
+}
