@@ -786,8 +786,8 @@ fn changed_lines(rev: &str, stdin_taken: bool) -> Result<gfplint::diff::ChangedL
     Ok(gfplint::diff::ChangedLines::parse(&patch, &base))
 }
 
-/// After a second, a `parsed N/M files` line on stderr, rewritten in place; erased when
-/// parsing is done.
+/// After a second, a `parsing N/M files (R files/s, about T s left)` line on stderr,
+/// rewritten in place; erased when the run is done.
 fn progress_line(progress: &AtomicUsize, done: &AtomicBool, total: usize) {
     let start = Instant::now();
     // A run shorter than this shows no progress line (tests set it to 0).
@@ -799,9 +799,24 @@ fn progress_line(progress: &AtomicUsize, done: &AtomicBool, total: usize) {
     while !done.load(Ordering::Relaxed) {
         std::thread::park_timeout(Duration::from_millis(100));
         let n = progress.load(Ordering::Relaxed);
-        if start.elapsed() >= after {
-            let label = if n < total { "parsing" } else { "analysing" };
-            eprint!("\r\x1b[Kgfplint: {label} {n}/{total} files");
+        let elapsed = start.elapsed();
+        if elapsed >= after {
+            let line = if n < total {
+                // Rate and time left from the files parsed so far.
+                let rate = n as f64 / elapsed.as_secs_f64().max(0.001);
+                let eta = if n > 0 {
+                    format!(
+                        ", about {} s left",
+                        ((total - n) as f64 / rate).ceil() as u64
+                    )
+                } else {
+                    String::new()
+                };
+                format!("parsing {n}/{total} files ({rate:.0} files/s{eta})")
+            } else {
+                format!("analysing {total} files")
+            };
+            eprint!("\r\x1b[Kgfplint: {line}");
             shown = true;
         }
     }
