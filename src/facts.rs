@@ -159,12 +159,13 @@ pub struct Function {
     /// The `gfp_t` parameters only (the only ones later stages read; keeping all
     /// would cost tens of MB on a drivers/ tree).
     pub params: Vec<Param>,
-    /// Names of parameters of a 64-bit integer type (`size_t len`, `u64 n`): factors
-    /// of a size product that can reach 2^64 on their own.
-    pub wide_params: Vec<String>,
+    /// Constant arguments of its calls, when the function has any (boxed: most
+    /// functions have none).
+    pub values: Option<Box<FunctionValues>>,
     /// Number of declared parameters (`u32::MAX` for a variadic function, or when the
     /// declarator is unusual): a call with another argument count is not to it.
     pub arity: u32,
+
     pub calls: Vec<Call>,
     /// Not cached: CFGs are dropped after the local stage, before facts are stored.
     #[serde(skip)]
@@ -188,6 +189,23 @@ pub struct Param {
     pub name: String,
     /// The declared type as written (`gfp_t`).
     pub ty: String,
+}
+
+/// What a function's parameters and its calls' arguments are known to be.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionValues {
+    /// Arguments of calls to functions (not known APIs) with a known value other than
+    /// zero or "non-zero" (`3`, `FOO_SYNC`, `-EIO`), sorted by call. Kept per function,
+    /// not per call: most calls have none.
+    pub const_args: Vec<ConstArg>,
+}
+
+/// A constant argument: argument `arg` of call `call` has value `value`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConstArg {
+    pub call: u32,
+    pub arg: u8,
+    pub value: crate::values::Val,
 }
 
 /// One call expression, in evaluation order within its function.
@@ -225,8 +243,6 @@ pub(crate) struct CallExtra {
     /// Values assigned to those identifiers before the call, in the function (`?`
     /// for an assignment that is not a plain `=`).
     operand_values: Vec<(String, String)>,
-    /// Arguments with a known value other than 0 (`3`, `FOO_SYNC`, `&obj`), by index.
-    consts: Vec<(u8, crate::values::Val)>,
 }
 
 impl Call {
@@ -304,12 +320,6 @@ impl Call {
         self.extra_mut().guard_class = Some(class);
     }
 
-    pub fn set_const_arg(&mut self, arg: usize, value: crate::values::Val) {
-        if arg < u8::MAX as usize {
-            self.extra_mut().consts.push((arg as u8, value));
-        }
-    }
-
     pub fn set_assigned_to(&mut self, target: String) {
         self.extra_mut().assigned_to = Some(target);
     }
@@ -344,15 +354,26 @@ impl ParamArgs {
     }
 }
 
-impl Call {
-    /// The value of argument `arg`, when it is a literal or a constant.
-    pub fn arg_value(&self, arg: u32) -> Option<crate::values::Val> {
-        use crate::values::Val;
-        if let Some(e) = &self.extra
-            && let Some((_, v)) = e.consts.iter().find(|(i, _)| u32::from(*i) == arg)
+impl Function {
+    /// The value of argument `arg` of call `call`, when it is a literal or a constant.
+    pub fn arg_value(&self, call: u32, arg: u32) -> Option<crate::values::Val> {
+        let consts = self.values.as_ref().map_or(&[][..], |v| &v.const_args[..]);
+        let first = consts.partition_point(|c| c.call < call);
+        if let Some(c) = consts[first..]
+            .iter()
+            .take_while(|c| c.call == call)
+            .find(|c| u32::from(c.arg) == arg)
         {
-            return Some(v.clone());
+            return Some(c.value.clone());
         }
+        self.calls.get(call as usize)?.literal_value(arg)
+    }
+}
+
+impl Call {
+    /// What the zero/non-zero literal bits say about argument `arg`.
+    fn literal_value(&self, arg: u32) -> Option<crate::values::Val> {
+        use crate::values::Val;
         if arg >= 32 {
             return None;
         }

@@ -177,8 +177,9 @@ impl<'p> Resolver<'p> {
     /// What argument `arg` of call `call` in `caller` is, given the caller's
     /// parameter values `bindings` on the path.
     pub fn arg(&mut self, caller: FunctionId, call: u32, arg: u32, bindings: &Bindings) -> ArgIs {
-        let c = &self.program.function(caller).calls[call as usize];
-        if let Some(v) = c.arg_value(arg) {
+        let f = self.program.function(caller);
+        let c = &f.calls[call as usize];
+        if let Some(v) = f.arg_value(call, arg) {
             return ArgIs::Value(self.value(caller.0, v));
         }
         match c.param_args.param_at(arg) {

@@ -81,9 +81,19 @@ pub struct LockStates {
     acquired_any: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
+    /// Path facts at calls, when the function has any (most have none; kept boxed so
+    /// the others pay one pointer).
+    paths: Option<Box<PathFacts>>,
+}
+
+/// What holds on every path to some calls of a function.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct PathFacts {
     /// Parameter facts known at calls (sorted by call; only non-empty ones): tests on
     /// the function's parameters that came out the same way on every path to the call.
-    guards: Vec<(u32, Vec<Test>)>,
+    guards: Vec<(u32, u32)>,
+    /// The distinct sets of tests `guards` refers to (calls in one block share one).
+    guard_sets: Vec<Vec<Test>>,
     /// Calls reached only on branches where a context query said sleeping is allowed
     /// (`if (!in_interrupt())`), sorted.
     context_guarded: Vec<u32>,
@@ -116,8 +126,11 @@ impl LockStates {
 
     /// What every path to `call` has tested about the function's parameters.
     pub fn guards_at(&self, call: u32) -> &[Test] {
-        match self.guards.binary_search_by_key(&call, |(c, _)| *c) {
-            Ok(i) => &self.guards[i].1,
+        let Some(p) = &self.paths else {
+            return &[];
+        };
+        match p.guards.binary_search_by_key(&call, |(c, _)| *c) {
+            Ok(i) => &p.guard_sets[p.guards[i].1 as usize],
             Err(_) => &[],
         }
     }
@@ -125,12 +138,16 @@ impl LockStates {
     /// Whether every path to `call` goes through an earlier call that sleeps, in the
     /// same atomic state.
     pub fn after_sleep(&self, call: u32) -> bool {
-        self.after_sleep.binary_search(&call).is_ok()
+        self.paths
+            .as_ref()
+            .is_some_and(|p| p.after_sleep.binary_search(&call).is_ok())
     }
 
     /// Whether every path to `call` passed a context query's "may sleep" branch.
     pub fn context_guarded(&self, call: u32) -> bool {
-        self.context_guarded.binary_search(&call).is_ok()
+        self.paths
+            .as_ref()
+            .is_some_and(|p| p.context_guarded.binary_search(&call).is_ok())
     }
 
     pub fn is_reachable(&self, call: u32) -> bool {
@@ -324,6 +341,7 @@ pub fn analyse(
     });
     let mut unmatched: Vec<(SectionKindId, u32)> = unmatched.into_iter().collect();
     unmatched.sort_unstable();
+    let (guards, guard_sets) = param_guards(function);
     held.shrink_to_fit();
     keys.shrink_to_fit();
     LockStates {
@@ -333,9 +351,15 @@ pub fn analyse(
         released_unmatched: unmatched,
         acquired_any,
         keys,
-        guards: param_guards(function),
-        context_guarded: context_guarded(function, knowledge),
-        after_sleep: after_sleep(function, knowledge, &effects),
+        paths: Some(Box::new(PathFacts {
+            guards,
+            guard_sets,
+            context_guarded: context_guarded(function, knowledge),
+            after_sleep: after_sleep(function, knowledge, &effects),
+        }))
+        .filter(|p| {
+            !(p.guards.is_empty() && p.context_guarded.is_empty() && p.after_sleep.is_empty())
+        }),
     }
 }
 
@@ -430,14 +454,16 @@ const MAX_GUARDS: usize = 16;
 
 /// Must-facts about parameters at each call: what every path to it tested
 /// (`if (!sync) return;` makes `sync` non-zero below).
-fn param_guards(function: &Function) -> Vec<(u32, Vec<Test>)> {
+type Guards = (Vec<(u32, u32)>, Vec<Vec<Test>>);
+
+fn param_guards(function: &Function) -> Guards {
     let cfg = &function.cfg;
     if !cfg
         .nodes
         .iter()
         .any(|n| matches!(n.kind, NodeKind::AssumeParam { .. }))
     {
-        return Vec::new();
+        return Default::default();
     }
     let states = forward(
         cfg,
@@ -462,17 +488,25 @@ fn param_guards(function: &Function) -> Vec<(u32, Vec<Test>)> {
         // Must-facts: what holds on every incoming path.
         |old, new| old.iter().filter(|f| new.contains(f)).cloned().collect(),
     );
-    let mut out: Vec<(u32, Vec<Test>)> = Vec::new();
+    let mut sets: Vec<Vec<Test>> = Vec::new();
+    let mut ids: HashMap<&[Test], u32> = HashMap::default();
+    let mut out: Vec<(u32, u32)> = Vec::new();
     for (id, node) in cfg.nodes.iter().enumerate() {
         if let (NodeKind::Call(c), Some(facts)) = (node.kind, &states[id])
             && !facts.is_empty()
         {
-            out.push((c, facts.clone()));
+            let set = *ids.entry(facts.as_slice()).or_insert_with(|| {
+                sets.push(facts.clone());
+                (sets.len() - 1) as u32
+            });
+            out.push((c, set));
         }
     }
     out.sort();
     out.dedup_by_key(|(c, _)| *c);
-    out
+    out.shrink_to_fit();
+    sets.shrink_to_fit();
+    (out, sets)
 }
 
 #[derive(Debug, Clone)]

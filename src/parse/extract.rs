@@ -11,8 +11,8 @@ use rustc_hash::FxHashMap as HashMap;
 use tree_sitter::{Node, Tree};
 
 use crate::facts::{
-    Annotation, AnnotationKind, Call, Cfg, CfgNode, ENTRY, EXIT, FieldCallback, FileFacts,
-    Function, NodeKind, Param, Span,
+    Annotation, AnnotationKind, Call, Cfg, CfgNode, ConstArg, ENTRY, EXIT, FieldCallback,
+    FileFacts, Function, FunctionValues, NodeKind, Param, Span,
 };
 use crate::knowledge::{GuardOp, Knowledge};
 use crate::values::{Pred, Val};
@@ -421,7 +421,6 @@ fn function<'a>(
     // Every parameter's name, for the builder only (flag parameters in conditions).
     let mut param_names = Vec::new();
     let mut atomic_signature = false;
-    let mut wide_params = Vec::new();
     let mut variadic = false;
     let mut void_params = false;
     if let Some(list) = fdecl.field("parameters") {
@@ -444,22 +443,6 @@ fn function<'a>(
             // kept (they would cost tens of MB on a whole drivers/ tree).
             let ty = p.field("type").map(|t| text(t, src)).unwrap_or_default();
             atomic_signature |= knowledge.is_callback_param_type(ty);
-            if let Some(d) = p
-                .field("declarator")
-                .filter(|d| d.kind_str() == "identifier")
-            {
-                let words: Vec<&str> = ty
-                    .split_whitespace()
-                    .filter(|w| !matches!(*w, "const" | "volatile"))
-                    .collect();
-                if knowledge
-                    .type_sizes
-                    .get(&words.join(" "))
-                    .is_some_and(|&s| s >= 8)
-                {
-                    wide_params.push(text(d, src).to_string());
-                }
-            }
             if ty.contains("gfp_t") {
                 let name = p
                     .field("declarator")
@@ -512,6 +495,8 @@ fn function<'a>(
     // Vectors grew by doubling; the facts live until the end of the run.
     let mut calls = builder.calls;
     calls.shrink_to_fit();
+    let mut const_args = std::mem::take(&mut builder.const_args);
+    const_args.shrink_to_fit();
     params.shrink_to_fit();
     Some(Function {
         atomic_signature,
@@ -522,7 +507,7 @@ fn function<'a>(
         name_span: span_of(name_node),
         extent: span_of(def),
         params,
-        wide_params,
+        values: (!const_args.is_empty()).then(|| Box::new(FunctionValues { const_args })),
         arity,
         calls,
         cfg: Cfg {
@@ -600,6 +585,8 @@ struct CfgBuilder<'a> {
     assignments: Vec<(String, String)>,
     /// What `AssumeParam` nodes test (`Cfg::tests`).
     tests: Vec<Pred>,
+    /// Constant arguments of the calls (`Function::const_args`).
+    const_args: Vec<ConstArg>,
     /// For each enclosing switch: the parameter it switches on and its case values.
     switch_on: Vec<Option<(u32, Vec<Val>)>>,
 }
@@ -642,6 +629,7 @@ impl<'a> CfgBuilder<'a> {
             declared: Vec::new(),
             assignments: Vec::new(),
             tests: Vec::new(),
+            const_args: Vec::new(),
             switch_on: Vec::new(),
         }
     }
@@ -898,11 +886,21 @@ impl<'a> CfgBuilder<'a> {
         // Known values of arguments, for callees that test their parameters (a program
         // function: APIs the knowledge describes are never looked into).
         if !call.indirect && !self.knowledge.describes_api(&call.callee) {
-            for (i, a) in arg_nodes.iter().enumerate() {
-                if let Some(v) = self.arg_const(*a)
-                    && v != Val::Int(0)
-                {
-                    call.set_const_arg(i, v);
+            let idx = self.calls.len() as u32;
+            for (i, a) in arg_nodes.iter().enumerate().take(u8::MAX as usize) {
+                match self.arg_const(*a) {
+                    None | Some(Val::Int(0)) => {}
+                    // Known non-zero (an address, a string): the literal bit says it.
+                    Some(Val::NonZero) => {
+                        if i < 32 {
+                            call.nonzero_args |= 1 << i;
+                        }
+                    }
+                    Some(value) => self.const_args.push(ConstArg {
+                        call: idx,
+                        arg: i as u8,
+                        value,
+                    }),
                 }
             }
         }
