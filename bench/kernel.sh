@@ -41,7 +41,7 @@ echo "tree: $KERNEL_SRC$SUBDIR  files: $FILES  jobs: $JOBS  gfplint: $($BIN --ve
 set +e
 measure parse-floor "$FLOOR" -j "$JOBS" "$SUBDIR"
 cat /tmp/gfplint-bench.$$.out
-measure gfplint "$BIN" check --quiet --format gcc -j "$JOBS" "$SUBDIR"
+measure gfplint "$BIN" check --quiet --no-cache --format gcc -j "$JOBS" "$SUBDIR"
 cp /tmp/gfplint-bench.$$.out /tmp/gfplint-bench-findings.txt
 set -e
 floor=$(cat /tmp/gfplint-bench.$$.parse-floor)
