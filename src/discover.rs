@@ -10,6 +10,32 @@ pub fn is_c_source(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("c" | "h"))
 }
 
+/// What a path named on the command line is.
+pub(crate) enum Named {
+    File,
+    Directory,
+}
+
+/// Looks at a path named on the command line: a regular file or a directory, or `None`
+/// after recording why it is skipped (missing, inaccessible, a special file).
+pub(crate) fn named_path(root: &str, errors: &mut Vec<FileError>) -> Option<Named> {
+    let message = match std::fs::metadata(root) {
+        Ok(m) if m.is_file() => return Some(Named::File),
+        Ok(m) if m.is_dir() => return Some(Named::Directory),
+        Ok(m) => format!(
+            "{}, not a regular file; skipped",
+            crate::bounded::describe(m.file_type())
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        Err(e) => format!("cannot access: {e}"),
+    };
+    errors.push(FileError {
+        path: root.to_string(),
+        message,
+    });
+    None
+}
+
 /// Every `.c` and `.h` under `roots` (a root that is a file is taken as given), sorted
 /// and deduplicated; problems (missing paths, unreadable directories) come back as
 /// errors and the walk goes on. Nothing is skipped in silence: a special file (FIFO,
@@ -21,34 +47,13 @@ pub fn discover(roots: &[String]) -> (Vec<String>, Vec<FileError>) {
     let mut errors = Vec::new();
     for root in roots {
         let path = Path::new(root);
-        match std::fs::metadata(path) {
-            Err(e) => {
-                let message = if e.kind() == std::io::ErrorKind::NotFound {
-                    "no such file or directory".to_string()
-                } else {
-                    format!("cannot access: {e}")
-                };
-                errors.push(FileError {
-                    path: root.clone(),
-                    message,
-                });
-                continue;
-            }
-            Ok(m) if m.is_file() => {
+        match named_path(root, &mut errors) {
+            Some(Named::File) => {
                 files.insert(root.clone());
                 continue;
             }
-            Ok(m) if !m.is_dir() => {
-                errors.push(FileError {
-                    path: root.clone(),
-                    message: format!(
-                        "{}, not a regular file; skipped",
-                        crate::bounded::describe(m.file_type())
-                    ),
-                });
-                continue;
-            }
-            Ok(_) => {}
+            Some(Named::Directory) => {}
+            None => continue,
         }
         // (inode, path) of the regular files seen, and the symlinks to look at after.
         let mut regular: Vec<(u64, String)> = Vec::new();

@@ -53,34 +53,13 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     for start in roots {
         let path = Path::new(start);
-        match std::fs::metadata(path) {
-            Err(e) => {
-                let message = if e.kind() == std::io::ErrorKind::NotFound {
-                    "no such file or directory".to_string()
-                } else {
-                    format!("cannot access: {e}")
-                };
-                errors.push(FileError {
-                    path: start.clone(),
-                    message,
-                });
-                continue;
-            }
-            Ok(m) if m.is_file() => {
+        match crate::discover::named_path(start, &mut errors) {
+            Some(crate::discover::Named::File) => {
                 files.insert(start.clone());
                 continue;
             }
-            Ok(m) if !m.is_dir() => {
-                errors.push(FileError {
-                    path: start.clone(),
-                    message: format!(
-                        "{}, not a regular file; skipped",
-                        crate::bounded::describe(m.file_type())
-                    ),
-                });
-                continue;
-            }
-            Ok(_) => {}
+            Some(crate::discover::Named::Directory) => {}
+            None => continue,
         }
         let start_abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let relative = |p: &Path| -> Option<String> {
