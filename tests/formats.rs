@@ -266,3 +266,33 @@ fn checkstyle_format() {
     assert_eq!(text.matches("<error ").count(), outcome().diagnostics.len());
     insta::assert_snapshot!(text);
 }
+
+/// The gcc-format output of every fixture directory, pinned whole (messages, notes
+/// are in the other formats): a change of wording or of what a lint reports shows up
+/// in review as a snapshot diff, per directory, the way ruff pins its rules' output.
+/// Off-by-default lints run in the directory named after them, as in `fixtures.rs`.
+#[test]
+fn gcc_output_of_every_fixture_directory() {
+    let mut dirs: Vec<String> = std::fs::read_dir("testdata")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty());
+    for dir in dirs {
+        let name = dir.trim_start_matches("testdata/").to_string();
+        let off = gfplint::lints::lint_info(&name).is_some_and(|l| !l.enabled_by_default);
+        let outcome = gfplint::check_paths(
+            std::slice::from_ref(&dir),
+            &gfplint::Options {
+                jobs: 1,
+                enable: if off { vec![name.clone()] } else { Vec::new() },
+                ..Default::default()
+            },
+        );
+        let text = gfplint::report::render(&outcome, gfplint::report::Format::Gcc, false);
+        insta::assert_snapshot!(format!("gcc_{}", name.replace('-', "_")), text);
+    }
+}
