@@ -197,7 +197,8 @@ pub fn lock_key(arg: &str) -> String {
     }
 }
 
-fn balanced(s: &str) -> bool {
+/// Whether the parentheses of `s` close in order and all close.
+pub(crate) fn balanced(s: &str) -> bool {
     let mut depth = 0i32;
     for c in s.chars() {
         match c {
@@ -400,6 +401,11 @@ fn after_sleep(function: &Function, knowledge: &Knowledge, effects: &[Vec<Effect
         |_, out| *out,
         |a, b| *a && *b,
     );
+    calls_where_true(cfg, &states)
+}
+
+/// The calls at the nodes whose state is `Some(true)`, sorted, once each.
+fn calls_where_true(cfg: &crate::facts::Cfg, states: &[Option<bool>]) -> Vec<u32> {
     let mut out: Vec<u32> = cfg
         .nodes
         .iter()
@@ -435,18 +441,7 @@ fn context_guarded(function: &Function, knowledge: &Knowledge) -> Vec<u32> {
         |_, out| *out,
         |a, b| *a && *b,
     );
-    let mut out: Vec<u32> = cfg
-        .nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(id, node)| match (node.kind, states[id]) {
-            (NodeKind::Call(c), Some(true)) => Some(c),
-            _ => None,
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+    calls_where_true(cfg, &states)
 }
 
 /// Most parameter tests remembered on a path (a long `switch` default adds one per case).

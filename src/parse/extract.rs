@@ -1613,7 +1613,7 @@ impl<'a> CfgBuilder<'a> {
         loop {
             let t = text.trim();
             if let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
-                if !balanced_parens(inner) {
+                if !crate::context::lockstate::balanced(inner) {
                     return None;
                 }
                 text = inner.to_string();
@@ -1767,23 +1767,6 @@ impl<'a> CfgBuilder<'a> {
             _ => Default::default(),
         }
     }
-}
-
-fn balanced_parens(s: &str) -> bool {
-    let mut depth = 0i32;
-    for c in s.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
 }
 
 fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
