@@ -211,6 +211,30 @@ struct RawTarget {
 }
 
 impl Config {
+    /// The analysis settings this configuration gives, with lint `levels` (the
+    /// configuration's own, or after command-line selection): knowledge, target, levels,
+    /// and the off-by-default lints that a level turns on. Run settings (jobs, root,
+    /// cache, overlay) are the caller's.
+    pub fn options(&self, levels: BTreeMap<String, Level>) -> crate::Options {
+        crate::Options {
+            knowledge: (self.knowledge != Default::default())
+                .then(|| std::sync::Arc::new(self.knowledge())),
+            target: crate::target::Target::configured(
+                self.target.page_size,
+                self.target.max_order,
+                self.target.kernel_version.as_deref(),
+            ),
+            // A lint that is off by default runs when the configuration gives it a level.
+            enable: levels
+                .iter()
+                .filter(|(_, level)| **level != Level::Allow)
+                .map(|(name, _)| name.clone())
+                .collect(),
+            levels,
+            ..Default::default()
+        }
+    }
+
     /// The nearest `gfplint.toml` in `start` (a file's directory, or a directory) or
     /// any of its ancestors.
     pub fn find(start: &Path) -> Option<PathBuf> {

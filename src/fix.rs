@@ -182,7 +182,7 @@ fn is_operand(s: &str) -> bool {
 
 /// `text` split at `sep` outside parentheses, brackets, braces, strings and comments;
 /// `None` when something is unbalanced or a comment is in the way.
-fn split_top_level(text: &str, sep: u8) -> Option<Vec<&str>> {
+pub(crate) fn split_top_level(text: &str, sep: u8) -> Option<Vec<&str>> {
     let b = text.as_bytes();
     let mut parts = Vec::new();
     let (mut depth, mut start, mut i) = (0i32, 0, 0);

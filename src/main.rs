@@ -503,22 +503,9 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     let progress = Arc::new(AtomicUsize::new(0));
     let options = gfplint::Options {
         jobs: args.jobs,
-        knowledge: (config.knowledge != Default::default()).then(|| Arc::new(config.knowledge())),
-        levels: levels.clone(),
         report_only,
         root: Some(PathBuf::from(&root)),
         progress: Some(progress.clone()),
-        target: gfplint::target::Target::configured(
-            config.target.page_size,
-            config.target.max_order,
-            config.target.kernel_version.as_deref(),
-        ),
-        // A lint that is off by default runs when the configuration gives it a level.
-        enable: levels
-            .iter()
-            .filter(|(_, level)| **level != gfplint::config::Level::Allow)
-            .map(|(name, _)| name.clone())
-            .collect(),
         cache_dir: (!args.no_cache).then(|| {
             args.cache_dir
                 .clone()
@@ -526,6 +513,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
         }),
         overlay,
+        ..config.options(levels.clone())
     };
     let show_progress = !args.quiet && stderr.is_terminal();
     let total = files.len();

@@ -98,23 +98,9 @@ pub fn run(args: &[String]) -> ExitCode {
         files.extend(headers.iter().map(|h| h.to_string_lossy().into_owned()));
         let options = gfplint::Options {
             jobs: 1,
-            knowledge: (config.knowledge != Default::default())
-                .then(|| std::sync::Arc::new(config.knowledge())),
-            levels: config.levels.clone(),
             report_only: Some(vec![file.clone()]),
-            target: gfplint::target::Target::configured(
-                config.target.page_size,
-                config.target.max_order,
-                config.target.kernel_version.as_deref(),
-            ),
-            enable: config
-                .levels
-                .iter()
-                .filter(|(_, l)| **l != gfplint::config::Level::Allow)
-                .map(|(n, _)| n.clone())
-                .collect(),
             overlay: Some(gfplint::Overlay::new(file, bytes)),
-            ..Default::default()
+            ..config.options(config.levels.clone())
         };
         let outcome = gfplint::check_files(&files, Vec::new(), &options);
         for e in outcome.errors.iter().filter(|e| e.path == *file) {

@@ -225,43 +225,10 @@ pub fn rewrite(call: &str) -> Option<(String, String)> {
     Some((format!("{name}({})", new_args.join(", ")), name.to_string()))
 }
 
-/// Splits at `sep` outside brackets, strings and character literals; parts trimmed.
-/// `None` when the brackets do not balance.
+/// Splits at `sep` outside brackets, strings and character literals, parts trimmed
+/// (`crate::fix`'s splitter: `None` when unbalanced or a comment is in the way).
 fn split_top(s: &str, sep: u8) -> Option<Vec<&str>> {
-    let b = s.as_bytes();
-    let (mut depth, mut start, mut i) = (0i32, 0, 0);
-    let mut parts = Vec::new();
-    while i < b.len() {
-        match b[i] {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth -= 1;
-                if depth < 0 {
-                    return None;
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            c if c == sep && depth == 0 => {
-                parts.push(s[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if depth != 0 {
-        return None;
-    }
-    parts.push(s[start..].trim());
-    Some(parts)
+    crate::fix::split_top_level(s, sep).map(|parts| parts.into_iter().map(str::trim).collect())
 }
 
 /// A binary or ternary operator outside brackets: the factor is not a simple operand.

@@ -29,7 +29,7 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use serde_json::json;
 
-use crate::config::{Config, Level};
+use crate::config::Config;
 use convert::Encoding;
 
 /// How long after the last keystroke a buffer is analysed.
@@ -386,27 +386,14 @@ impl Server {
         let config = &self.config;
         crate::Options {
             jobs: 0,
-            knowledge: (config.knowledge != Default::default())
-                .then(|| Arc::new(config.knowledge())),
-            levels: config.levels.clone(),
             report_only: None,
             root: Some(PathBuf::from(".")),
             progress: Some(self.progress.clone()),
-            target: crate::target::Target::configured(
-                config.target.page_size,
-                config.target.max_order,
-                config.target.kernel_version.as_deref(),
-            ),
-            enable: config
-                .levels
-                .iter()
-                .filter(|(_, level)| **level != Level::Allow)
-                .map(|(name, _)| name.clone())
-                .collect(),
             // The workspace's runs keep their per-file results in memory
             // (`Workspace`); they do not use the facts cache on disk.
             cache_dir: None,
             overlay: None,
+            ..config.options(config.levels.clone())
         }
     }
 
