@@ -5,7 +5,7 @@
 use super::FastNode;
 use tree_sitter::Node;
 
-use super::extract::clean_text;
+use super::text::{clean_text, contains, text};
 use crate::facts::{Define, Field, FileFacts, StructDef};
 
 /// A file with more object-like defines than this is a generated register map; its
@@ -119,10 +119,6 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
         }
         _ => {}
     }
-}
-
-fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
-    std::str::from_utf8(&src[node.start_byte()..node.end_byte()]).unwrap_or("")
 }
 
 /// The identifier a (possibly pointer/array) declarator declares.
@@ -262,10 +258,6 @@ fn struct_def(
         packed,
         fields,
     });
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// `__le32 len;`, `__be16 vals[4];`: a one-declarator field read from its text.

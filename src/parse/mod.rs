@@ -1,8 +1,10 @@
 //! Parsing: bytes → macro pre-pass → tree-sitter tree → facts (one walk), tree dropped.
 
+mod cfg;
 pub mod decls;
 pub mod extract;
 pub mod macros;
+pub mod text;
 
 use std::cell::RefCell;
 

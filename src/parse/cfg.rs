@@ -1,0 +1,1311 @@
+//! The statement-level control-flow graph builder: one function body → its CFG
+//! nodes, calls, branch assumptions and guards' scopes. It recurses once per nesting
+//! level and stops at [`super::extract::MAX_NESTING`]; deeper code is still scanned
+//! for calls (in source order, iteratively) but without flow.
+
+use rustc_hash::FxHashMap as HashMap;
+use tree_sitter::Node;
+
+use super::FastNode;
+use super::extract::{
+    MAX_ARG_TEXT, MAX_DECLARED, MAX_NESTING, callback_name, innermost_identifier,
+};
+use super::text::{clean_text, contains, span_of, text};
+use crate::facts::{Call, CfgNode, ConstArg, EXIT, FieldCallback, NodeKind, Param, Span};
+use crate::knowledge::{GuardOp, Knowledge};
+use crate::values::{Pred, Val};
+
+/// Something a branch condition tells on each edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Atom {
+    /// The value a call in the condition returned (`spin_trylock(&l)`).
+    Call(u32),
+    /// A test on a parameter: (parameter, index into the builder's `tests`)
+    /// (`if (may_sleep)`, `if (mode == FOO_SYNC)`).
+    Param(u32, u32),
+    /// The value of a simple condition, by its text (`if (sli4)`).
+    Cond(u32),
+}
+
+/// The conditions under which a branch is taken: (atom, value).
+type Facts = Vec<(Atom, bool)>;
+
+pub(super) struct CfgBuilder<'a> {
+    src: &'a [u8],
+    original: &'a [u8],
+    knowledge: &'a Knowledge,
+    gfp_params: Vec<String>,
+    pub(super) nodes: Vec<CfgNode>,
+    pub(super) calls: Vec<Call>,
+    pub(super) scope_parents: Vec<u32>,
+    scope: u32,
+    labels: HashMap<String, u32>,
+    gotos: Vec<(u32, String)>,
+    /// (break target, continue target) of enclosing loops/switches; continue is None for switch.
+    jumps: Vec<(u32, Option<u32>)>,
+    /// Case label nodes are attached to the innermost switch's dispatch node.
+    switch_dispatch: Vec<u32>,
+    pub(super) truncated: bool,
+    /// Maps a call expression's byte range to its index in `calls`, for conditions.
+    call_at: HashMap<(usize, usize), u32>,
+    /// Reused for child iteration (creating a cursor allocates).
+    cursor: tree_sitter::TreeCursor<'a>,
+    /// `x->complete = foo_done;` and the like, found in expressions.
+    pub(super) field_callbacks: Vec<FieldCallback>,
+    /// Names of all parameters (flag parameters are tested in conditions).
+    param_names: Vec<String>,
+    /// Bit set of parameters assigned somewhere in the body.
+    reassigned_params: u64,
+    /// Ids of simple branch conditions by text.
+    cond_ids: HashMap<String, u32>,
+    /// The simple conditions of the enclosing branches, innermost last.
+    cond_stack: Vec<Option<(u32, bool)>>,
+    /// Declared types of the parameters and of the locals declared so far (name, type
+    /// as written with `*` for pointers), read for allocation size operands only.
+    declared: Vec<(String, String)>,
+    /// Assignments to plain names so far (name, right-hand side; `?` for `+=`, `++`),
+    /// read for allocation size operands only.
+    assignments: Vec<(String, String)>,
+    /// What `AssumeParam` nodes test (`Cfg::tests`).
+    pub(super) tests: Vec<Pred>,
+    /// Constant arguments of the calls (`Function::const_args`).
+    pub(super) const_args: Vec<ConstArg>,
+    /// For each enclosing switch: the parameter it switches on and its case values.
+    switch_on: Vec<Option<(u32, Vec<Val>)>>,
+}
+
+impl<'a> CfgBuilder<'a> {
+    pub(super) fn new(
+        src: &'a [u8],
+        original: &'a [u8],
+        knowledge: &'a Knowledge,
+        params: &[Param],
+        param_names: Vec<String>,
+        root: Node<'a>,
+    ) -> Self {
+        let gfp_params = params
+            .iter()
+            .filter(|p| p.ty.contains("gfp_t"))
+            .map(|p| p.name.clone())
+            .collect();
+        CfgBuilder {
+            src,
+            original,
+            knowledge,
+            gfp_params,
+            nodes: Vec::new(),
+            calls: Vec::new(),
+            scope_parents: vec![0, 0],
+            scope: 1,
+            labels: HashMap::default(),
+            gotos: Vec::new(),
+            jumps: Vec::new(),
+            switch_dispatch: Vec::new(),
+            truncated: false,
+            call_at: HashMap::default(),
+            cursor: root.walk(),
+            field_callbacks: Vec::new(),
+            param_names,
+            reassigned_params: 0,
+            cond_ids: HashMap::default(),
+            cond_stack: Vec::new(),
+            declared: Vec::new(),
+            assignments: Vec::new(),
+            tests: Vec::new(),
+            const_args: Vec::new(),
+            switch_on: Vec::new(),
+        }
+    }
+
+    /// Parameters assigned in the body say nothing at a later test: their
+    /// `AssumeParam` facts become no-ops.
+    pub(super) fn drop_reassigned_param_facts(&mut self) {
+        if self.reassigned_params == 0 {
+            return;
+        }
+        for node in &mut self.nodes {
+            if let NodeKind::AssumeParam { param, .. } = node.kind
+                && (param >= 64 || self.reassigned_params & (1 << param) != 0)
+            {
+                node.kind = NodeKind::Nop;
+            }
+        }
+    }
+
+    pub(super) fn new_node(&mut self, kind: NodeKind) -> u32 {
+        self.nodes.push(CfgNode {
+            kind,
+            succs: Vec::new(),
+            scope: self.scope,
+            cond: self.cond_stack.last().copied().flatten(),
+        });
+        (self.nodes.len() - 1) as u32
+    }
+
+    pub(super) fn edge(&mut self, from: u32, to: u32) {
+        let succs = &mut self.nodes[from as usize].succs;
+        if !succs.contains(&to) {
+            succs.push(to);
+        }
+    }
+
+    /// Appends a node after `cur` (if reachable) and returns it.
+    fn append(&mut self, cur: Option<u32>, kind: NodeKind) -> u32 {
+        let n = self.new_node(kind);
+        if let Some(c) = cur {
+            self.edge(c, n);
+        }
+        n
+    }
+
+    fn push_scope(&mut self) -> u32 {
+        self.scope_parents.push(self.scope);
+        self.scope = (self.scope_parents.len() - 1) as u32;
+        self.scope
+    }
+
+    pub(super) fn resolve_gotos(&mut self) {
+        for (from, label) in std::mem::take(&mut self.gotos) {
+            // An unknown label (in a region lost to a parse error) ends the path.
+            if let Some(&to) = self.labels.get(&label) {
+                self.edge(from, to);
+            }
+        }
+    }
+
+    /// Adds the calls inside an expression (post-order: arguments before the call).
+    fn expression(&mut self, expr: Node<'a>, mut cur: Option<u32>) -> Option<u32> {
+        // (node, children already pushed, assignment target)
+        let mut stack: Vec<(Node<'a>, bool, Option<Node<'a>>)> = vec![(expr, false, None)];
+        while let Some((node, expanded, target)) = stack.pop() {
+            let kind = node.kind_str();
+            if kind == "comment" {
+                continue;
+            }
+            if expanded {
+                if kind == "call_expression" {
+                    let idx = self.record_call(node, target);
+                    let kind = match self.calls[idx as usize].guard_class() {
+                        Some(_) => NodeKind::Guard {
+                            call: idx,
+                            scope: self.scope,
+                        },
+                        None => NodeKind::Call(idx),
+                    };
+                    cur = Some(self.append(cur, kind));
+                }
+                continue;
+            }
+            stack.push((node, true, target));
+            if kind == "update_expression"
+                && let Some(arg) = node
+                    .field("argument")
+                    .filter(|a| a.kind_str() == "identifier")
+            {
+                self.note_param_assignment(arg);
+                self.note_assignment(arg, None);
+            }
+            match kind {
+                "call_expression" => {
+                    let func = node.field("function");
+                    let is_guard = func.is_some_and(|f| self.guard_call_class(f).is_some());
+                    // The callee expression is evaluated first (rarely has calls), except
+                    // for `guard(class)(...)`, whose inner call is the guard's class.
+                    if let Some(args) = node.field("arguments") {
+                        stack.push((args, false, None));
+                    }
+                    if let (Some(f), false) = (func, is_guard)
+                        && f.kind_str() != "identifier"
+                    {
+                        stack.push((f, false, None));
+                    }
+                }
+                "assignment_expression" => {
+                    let left = node.field("left");
+                    self.field_callback(node, left);
+                    if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
+                        self.note_param_assignment(l);
+                        let plain = node
+                            .field("operator")
+                            .is_some_and(|o| text(o, self.src) == "=");
+                        self.note_assignment(l, node.field("right").filter(|_| plain));
+                    }
+                    if let Some(r) = node.field("right") {
+                        stack.push((r, false, left));
+                    }
+                    if let Some(l) = left {
+                        stack.push((l, false, None));
+                    }
+                }
+                "init_declarator" => {
+                    let decl = node.field("declarator");
+                    if let Some(d) = decl.filter(|d| d.kind_str() == "identifier") {
+                        self.note_assignment(d, node.field("value"));
+                    }
+                    if let Some(v) = node.field("value") {
+                        stack.push((v, false, decl));
+                    }
+                }
+                _ => {
+                    // Casts and parentheses pass the assignment target through.
+                    let inherited = match kind {
+                        "cast_expression" | "parenthesized_expression" => target,
+                        _ => None,
+                    };
+                    let start = stack.len();
+                    self.cursor.reset(node);
+                    for ch in node.named_children(&mut self.cursor) {
+                        stack.push((ch, false, inherited));
+                    }
+                    stack[start..].reverse();
+                }
+            }
+        }
+        cur
+    }
+
+    fn note_param_assignment(&mut self, target: Node) {
+        let name = text(target, self.src);
+        if let Some(k) = self.param_names.iter().position(|p| p == name)
+            && k < 64
+        {
+            self.reassigned_params |= 1 << k;
+        }
+    }
+
+    /// Records `x->field = fn` when `field` is a known callback field.
+    fn field_callback(&mut self, assign: Node, left: Option<Node>) {
+        let Some(left) = left.filter(|l| l.kind_str() == "field_expression") else {
+            return;
+        };
+        let Some(field) = left.field("field") else {
+            return;
+        };
+        let field = text(field, self.src);
+        if self.knowledge.entry_field(field).is_none() {
+            return;
+        }
+        let Some(function) = assign
+            .field("right")
+            .and_then(|r| callback_name(r, self.src))
+        else {
+            return;
+        };
+        let object = left
+            .field("argument")
+            .map(|a| clean_text(&self.src[a.byte_range()], 80))
+            .unwrap_or_default();
+        self.field_callbacks.push(FieldCallback {
+            field: field.to_string(),
+            function,
+            span: span_of(assign),
+            object,
+        });
+    }
+
+    /// For `guard(class)` used as the callee of `guard(class)(args)`: the class.
+    fn guard_call_class(&self, func: Node) -> Option<String> {
+        if func.kind_str() != "call_expression" {
+            return None;
+        }
+        let inner = func.field("function")?;
+        if text(inner, self.src) != "guard" {
+            return None;
+        }
+        let args = func.field("arguments")?;
+        let first = args.named_child(0)?;
+        Some(text(first, self.src).trim().to_string())
+    }
+
+    fn record_call(&mut self, node: Node, target: Option<Node>) -> u32 {
+        let func = node.field("function");
+        let args_node = node.field("arguments");
+        let mut call = Call {
+            span: span_of(node),
+            ..Call::default()
+        };
+        let mut arg_nodes: Vec<Node> = Vec::new();
+        if let Some(a) = args_node {
+            let mut c = a.walk();
+            arg_nodes = a
+                .named_children(&mut c)
+                .filter(|n| n.kind_str() != "comment")
+                .collect();
+        }
+        call.arg_count = arg_nodes.len() as u32;
+        for (i, a) in arg_nodes.iter().enumerate().take(32) {
+            match a.kind_str() {
+                "false" | "null" => call.zero_args |= 1 << i,
+                "true" => call.nonzero_args |= 1 << i,
+                "number_literal" => match text(*a, self.src).trim_end_matches(['u', 'U', 'l', 'L'])
+                {
+                    "0" | "0x0" => call.zero_args |= 1 << i,
+                    _ => call.nonzero_args |= 1 << i,
+                },
+                "identifier" => {
+                    let name = text(*a, self.src);
+                    if name == "NULL" {
+                        call.zero_args |= 1 << i;
+                    } else if let Some(k) = self.param_names.iter().position(|p| p == name) {
+                        call.param_args.push(i, k);
+                    }
+                }
+                _ => {}
+            }
+        }
+        match func {
+            Some(f) if f.kind_str() == "identifier" => call.callee = text(f, self.src).to_string(),
+            Some(f) => {
+                if let Some(class) = self.guard_call_class(f) {
+                    call.callee = "guard".into();
+                    call.set_guard_class(class);
+                } else {
+                    call.callee = clean_text(&self.original[f.byte_range()], 80);
+                    call.indirect = true;
+                }
+            }
+            None => call.indirect = true,
+        }
+        // Known values of arguments, for callees that test their parameters (a program
+        // function: APIs the knowledge describes are never looked into).
+        if !call.indirect && !self.knowledge.describes_api(&call.callee) {
+            let idx = self.calls.len() as u32;
+            for (i, a) in arg_nodes.iter().enumerate().take(u8::MAX as usize) {
+                match self.arg_const(*a) {
+                    None | Some(Val::Int(0)) => {}
+                    // Known non-zero (an address, a string): the literal bit says it.
+                    Some(Val::NonZero) => {
+                        if i < 32 {
+                            call.nonzero_args |= 1 << i;
+                        }
+                    }
+                    Some(value) => self.const_args.push(ConstArg {
+                        call: idx,
+                        arg: i as u8,
+                        value,
+                    }),
+                }
+            }
+        }
+        if self.keeps_args(&call.callee, call.guard_class().is_some(), &arg_nodes) {
+            call.set_args(
+                arg_nodes
+                    .iter()
+                    .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
+                    .collect(),
+            );
+            if self.knowledge.allocator(&call.callee).is_some() {
+                // Allocated once per loop iteration: many objects (slab-waste).
+                if self.jumps.iter().any(|(_, cont)| cont.is_some()) {
+                    call.set_in_loop();
+                }
+                let types = self.operand_types(call.args());
+                let values = self
+                    .assignments
+                    .iter()
+                    .filter(|(n, _)| types.iter().any(|(t, _)| t == n))
+                    .cloned()
+                    .collect();
+                call.set_operand_types(types);
+                call.set_operand_values(values);
+            }
+            // Where the result goes, for calls of known APIs (allocations, frees).
+            if let Some(t) = target {
+                call.set_assigned_to(match t.kind_str() {
+                    "identifier" | "field_expression" | "subscript_expression" => {
+                        clean_text(&self.original[t.byte_range()], 120)
+                    }
+                    _ => innermost_identifier(t, self.src),
+                });
+            }
+        }
+        let idx = self.calls.len() as u32;
+        self.call_at
+            .insert((node.start_byte(), node.end_byte()), idx);
+        self.calls.push(call);
+        idx
+    }
+
+    /// Records the names a declaration (or parameter declaration) introduces, with
+    /// their declared type: `u32 *p, n;` gives (`p`, `u32 *`) and (`n`, `u32`).
+    pub(super) fn note_declaration(&mut self, decl: Node<'a>) {
+        if self.declared.len() >= MAX_DECLARED {
+            return;
+        }
+        let Some(ty) = decl.field("type") else {
+            return;
+        };
+        let mut base = clean_text(&self.original[ty.byte_range()], 80);
+        // `unsigned int n` parses as a sized type specifier; `const u32` keeps `u32`.
+        for q in ["const ", "volatile ", "static "] {
+            if let Some(rest) = base.strip_prefix(q) {
+                base = rest.to_string();
+            }
+        }
+        self.cursor.reset(decl);
+        let declarators: Vec<Node> = decl
+            .children_by_field_name("declarator", &mut self.cursor)
+            .collect();
+        for mut d in declarators {
+            let mut ty = base.clone();
+            for _ in 0..8 {
+                match d.kind_str() {
+                    "init_declarator" => {}
+                    "pointer_declarator" => ty.push_str(" *"),
+                    "array_declarator" => ty.push_str(" []"),
+                    "identifier" => break,
+                    _ => {
+                        ty.push_str(" ?");
+                        break;
+                    }
+                }
+                match d.field("declarator") {
+                    Some(n) => d = n,
+                    None => break,
+                }
+            }
+            if d.kind_str() == "identifier" {
+                let name = text(d, self.src).to_string();
+                self.declared.retain(|(n, _)| *n != name);
+                self.declared.push((name, ty));
+            }
+        }
+    }
+
+    /// Records an assignment to a plain name: its right-hand side, or `?` when it is
+    /// not a plain `=` (or there are too many to keep).
+    fn note_assignment(&mut self, name: Node, value: Option<Node>) {
+        if self.assignments.len() >= 2 * MAX_DECLARED {
+            return;
+        }
+        let rhs = value.map_or_else(
+            || "?".to_string(),
+            |v| clean_text(&self.original[v.byte_range()], 80),
+        );
+        self.assignments
+            .push((text(name, self.src).to_string(), rhs));
+    }
+
+    /// The declared types of the identifiers a size argument mentions (innermost
+    /// declaration so far), for the overflow lints.
+    fn operand_types(&self, args: &[String]) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for arg in args.iter().filter(|a| a.contains('*')) {
+            for word in arg.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if word.is_empty()
+                    || word.starts_with(|c: char| c.is_ascii_digit())
+                    || out.iter().any(|(n, _)| n == word)
+                {
+                    continue;
+                }
+                if let Some((n, t)) = self.declared.iter().rev().find(|(n, _)| n == word) {
+                    out.push((n.clone(), t.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The value of an argument or case label when it is a constant: a literal, a
+    /// constant's name (not a parameter), the address of an object, a string.
+    fn arg_const(&self, node: Node) -> Option<Val> {
+        match node.kind_str() {
+            "number_literal" | "true" | "false" | "null" => Val::parse(text(node, self.src)),
+            "string_literal" | "concatenated_string" => Some(Val::NonZero),
+            "pointer_expression" if node.child(0).is_some_and(|op| op.kind_str() == "&") => {
+                Some(Val::NonZero)
+            }
+            "identifier" | "unary_expression" | "parenthesized_expression" => {
+                let t = text(node, self.src);
+                let name = t
+                    .trim()
+                    .trim_start_matches(['-', '('])
+                    .trim_end_matches(')');
+                if self.param_names.iter().any(|p| p == name.trim()) {
+                    return None;
+                }
+                Val::parse(t)
+            }
+            _ => None,
+        }
+    }
+
+    /// A test on a parameter, recorded for `AssumeParam` nodes: (param, test index).
+    fn param_test(&mut self, param: usize, pred: Pred) -> (u32, u32) {
+        let idx = match self.tests.iter().position(|p| *p == pred) {
+            Some(i) => i,
+            None => {
+                self.tests.push(pred);
+                self.tests.len() - 1
+            }
+        };
+        (param as u32, idx as u32)
+    }
+
+    /// The parameter an expression is, if it is one by name.
+    fn param_of(&self, node: Node) -> Option<usize> {
+        let mut n = node;
+        while n.kind_str() == "parenthesized_expression" {
+            n = n.named_child(0)?;
+        }
+        if n.kind_str() != "identifier" {
+            return None;
+        }
+        let name = text(n, self.src);
+        self.param_names.iter().position(|p| p == name)
+    }
+
+    /// Whether later stages read this call's arguments. Keeping them for every call of
+    /// a `drivers/` tree would cost hundreds of MB, so only these are kept: known APIs,
+    /// guards, and calls whose arguments mention GFP flags or a `gfp_t` parameter.
+    fn keeps_args(&self, callee: &str, is_guard: bool, args: &[Node]) -> bool {
+        if is_guard
+            || self.knowledge.lock_op(callee).is_some()
+            || self.knowledge.allocator(callee).is_some()
+            || self.knowledge.free_families(callee).is_some()
+            || self.knowledge.entry_registration(callee).is_some()
+            || self.knowledge.initialises_callback_object(callee)
+            || self.knowledge.is_collection_insert(callee)
+            || self.knowledge.is_dma_handoff(callee)
+            || self.knowledge.memory_family(callee).is_some()
+        {
+            return true;
+        }
+        // Only the start of each argument is searched (as much as `clean_text` could
+        // keep of it): searching the whole argument list made nested calls
+        // `f(f(f(...)))` quadratic.
+        args.iter().any(|a| {
+            let range = a.byte_range();
+            let raw = &self.src[range.start..range.end.min(range.start + 4 * MAX_ARG_TEXT)];
+            contains(raw, b"GFP")
+                || contains(raw, b"gfp")
+                || self.gfp_params.iter().any(|p| contains(raw, p.as_bytes()))
+        })
+    }
+
+    /// Builds the CFG of one statement, entered from `cur`; returns where control
+    /// continues afterwards (`None` if it does not, e.g. after `return`).
+    pub(super) fn statement(
+        &mut self,
+        node: Node<'a>,
+        cur: Option<u32>,
+        depth: usize,
+    ) -> Option<u32> {
+        if depth > MAX_NESTING {
+            self.truncated = true;
+            return self.expression(node, cur);
+        }
+        let d = depth + 1;
+        match node.kind_str() {
+            "compound_statement" => {
+                let saved = self.scope;
+                self.push_scope();
+                let end = self.block_items(node, cur, d);
+                self.scope = saved;
+                // A node in the outer scope, so guards of the block end here.
+                end.map(|e| self.append(Some(e), NodeKind::Nop))
+            }
+            "expression_statement" => {
+                let after = self.expression(node, cur);
+                // `panic(...)`, `BUG()`: the path ends here.
+                let ends = node
+                    .named_child(0)
+                    .filter(|e| e.kind_str() == "call_expression")
+                    .is_some_and(|c| {
+                        c.field("function")
+                            .is_some_and(|f| self.knowledge.is_noreturn(text(f, self.src)))
+                    });
+                if ends { None } else { after }
+            }
+            "declaration" => {
+                self.note_declaration(node);
+                self.expression(node, cur)
+            }
+            "if_statement" => self.if_statement(node, cur, d),
+            "while_statement" => {
+                let head = self.append(cur, NodeKind::Nop);
+                let exit = self.new_node(NodeKind::Nop);
+                let cond = node.field("condition");
+                let after_cond = match cond {
+                    Some(c) => self.expression(c, Some(head)),
+                    None => Some(head),
+                };
+                let (t, f) = self.branch_facts(cond);
+                let body_entry = self.assume(after_cond, &t);
+                let false_edge = self.assume(after_cond, &f);
+                if let Some(fe) = false_edge {
+                    self.edge(fe, exit);
+                }
+                self.jumps.push((exit, Some(head)));
+                let tag = t.iter().find_map(|&(a, v)| match a {
+                    Atom::Cond(id) => Some((id, v)),
+                    _ => None,
+                });
+                self.cond_stack.push(tag);
+                let body_end = match node.field("body") {
+                    Some(b) => self.statement(b, body_entry, d),
+                    None => body_entry,
+                };
+                self.cond_stack.pop();
+                self.jumps.pop();
+                if let Some(be) = body_end {
+                    self.edge(be, head);
+                }
+                Some(exit)
+            }
+            "do_statement" => {
+                let head = self.append(cur, NodeKind::Nop);
+                let exit = self.new_node(NodeKind::Nop);
+                let cont = self.new_node(NodeKind::Nop);
+                self.jumps.push((exit, Some(cont)));
+                let body_end = match node.field("body") {
+                    Some(b) => self.statement(b, Some(head), d),
+                    None => Some(head),
+                };
+                self.jumps.pop();
+                if let Some(be) = body_end {
+                    self.edge(be, cont);
+                }
+                let cond = node.field("condition");
+                let after = match cond {
+                    Some(c) => self.expression(c, Some(cont)),
+                    None => Some(cont),
+                };
+                let (t, f) = self.branch_facts(cond);
+                if let Some(te) = self.assume(after, &t) {
+                    self.edge(te, head);
+                }
+                if let Some(fe) = self.assume(after, &f) {
+                    self.edge(fe, exit);
+                }
+                Some(exit)
+            }
+            "for_statement" => {
+                let mut c = cur;
+                let mut cursor = node.walk();
+                let inits: Vec<Node> = node
+                    .children_by_field_name("initializer", &mut cursor)
+                    .collect();
+                for init in inits {
+                    c = self.expression(init, c);
+                }
+                let head = self.append(c, NodeKind::Nop);
+                let exit = self.new_node(NodeKind::Nop);
+                let cont = self.new_node(NodeKind::Nop);
+                let cond = node.field("condition");
+                let after_cond = match cond {
+                    Some(cn) => self.expression(cn, Some(head)),
+                    None => Some(head),
+                };
+                let (t, f) = self.branch_facts(cond);
+                let body_entry = self.assume(after_cond, &t);
+                if cond.is_some()
+                    && let Some(fe) = self.assume(after_cond, &f)
+                {
+                    self.edge(fe, exit);
+                }
+                self.jumps.push((exit, Some(cont)));
+                let body_end = match node.field("body") {
+                    Some(b) => self.statement(b, body_entry, d),
+                    None => body_entry,
+                };
+                self.jumps.pop();
+                if let Some(be) = body_end {
+                    self.edge(be, cont);
+                }
+                let mut cursor = node.walk();
+                let updates: Vec<Node> =
+                    node.children_by_field_name("update", &mut cursor).collect();
+                let mut u = Some(cont);
+                for up in updates {
+                    u = self.expression(up, u);
+                }
+                if let Some(u) = u {
+                    self.edge(u, head);
+                }
+                Some(exit)
+            }
+            "switch_statement" => {
+                let c = match node.field("condition") {
+                    Some(cn) => self.expression(cn, cur),
+                    None => cur,
+                };
+                let dispatch = self.append(c, NodeKind::Nop);
+                let exit = self.new_node(NodeKind::Nop);
+                self.jumps.push((exit, None));
+                self.switch_dispatch.push(dispatch);
+                // A switch on a parameter: each case label is entered with the
+                // parameter equal to its value, `default:` with it equal to none.
+                let on = node
+                    .field("condition")
+                    .and_then(|cn| self.param_of(cn))
+                    .map(|p| (p as u32, self.case_values(node)));
+                self.switch_on.push(on.clone());
+                let body_end = match node.field("body") {
+                    Some(b) => self.statement(b, None, d),
+                    None => None,
+                };
+                self.switch_on.pop();
+                self.switch_dispatch.pop();
+                self.jumps.pop();
+                if let Some(be) = body_end {
+                    self.edge(be, exit);
+                }
+                // Without a `default:` the switch may match nothing.
+                if !has_default(node) {
+                    let none = self.none_of_cases(dispatch, on.as_ref());
+                    self.edge(none, exit);
+                }
+                Some(exit)
+            }
+            "case_statement" => {
+                let label = self.append(cur, NodeKind::Nop);
+                if let Some(&dispatch) = self.switch_dispatch.last() {
+                    let on = self.switch_on.last().cloned().flatten();
+                    let value = node.field("value").and_then(|v| self.arg_const(v));
+                    let entry = match (on, value) {
+                        (Some((param, _)), Some(v)) => {
+                            let (param, test) = self.param_test(param as usize, Pred::Eq(v));
+                            let n = self.new_node(NodeKind::AssumeParam {
+                                param,
+                                test,
+                                holds: true,
+                            });
+                            self.nodes[dispatch as usize].succs.push(n);
+                            Some(n)
+                        }
+                        (Some(on), None) if node.field("value").is_none() => {
+                            let n = self.none_of_cases(dispatch, Some(&on));
+                            (n != dispatch).then_some(n)
+                        }
+                        _ => None,
+                    };
+                    match entry {
+                        Some(n) => self.edge(n, label),
+                        // `label` is new, so this cannot duplicate an edge; `edge()`'s
+                        // check made a switch of N cases O(N²).
+                        None => self.nodes[dispatch as usize].succs.push(label),
+                    }
+                }
+                let value = node.field("value").map(|v| v.id());
+                let mut cursor = node.walk();
+                let stmts: Vec<Node> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| Some(c.id()) != value)
+                    .collect();
+                let mut c = Some(label);
+                for s in stmts {
+                    c = self.statement(s, c, d);
+                }
+                c
+            }
+            "break_statement" => {
+                if let (Some(c), Some(&(brk, _))) = (cur, self.jumps.last()) {
+                    self.edge(c, brk);
+                }
+                None
+            }
+            "continue_statement" => {
+                let target = self.jumps.iter().rev().find_map(|&(_, cont)| cont);
+                if let (Some(c), Some(t)) = (cur, target) {
+                    self.edge(c, t);
+                }
+                None
+            }
+            "return_statement" => {
+                let c = self.expression(node, cur);
+                if let Some(c) = c {
+                    // Through a node of the function's outermost scope, so guards end.
+                    let saved = self.scope;
+                    self.scope = 1;
+                    let r = self.append(Some(c), NodeKind::Nop);
+                    self.scope = saved;
+                    self.edge(r, EXIT);
+                }
+                None
+            }
+            "goto_statement" => {
+                if let (Some(c), Some(label)) = (cur, node.field("label")) {
+                    let l = text(label, self.src).to_string();
+                    self.gotos.push((c, l));
+                }
+                None
+            }
+            "labeled_statement" => {
+                let label_node = self.append(cur, NodeKind::Nop);
+                if let Some(l) = node.field("label") {
+                    let name = text(l, self.src).to_string();
+                    self.labels.insert(name, label_node);
+                }
+                self.cursor.reset(node);
+                let inner: Vec<Node> = node.named_children(&mut self.cursor).skip(1).collect();
+                let mut c = Some(label_node);
+                for s in inner {
+                    c = self.statement(s, c, d);
+                }
+                c
+            }
+            "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_elifdef"
+            | "preproc_else" => {
+                // Configuration alternatives: either side may be compiled in.
+                let alt = node.field("alternative");
+                let skip: Vec<usize> = ["condition", "name", "alternative"]
+                    .iter()
+                    .filter_map(|f| node.field(f).map(|n| n.id()))
+                    .collect();
+                let mut cursor = node.walk();
+                let items: Vec<Node> = node
+                    .named_children(&mut cursor)
+                    .filter(|c| !skip.contains(&c.id()))
+                    .collect();
+                let then_end = self.items(&items, cur, d);
+                let else_end = match alt {
+                    Some(a) => self.statement(a, cur, d),
+                    None => cur,
+                };
+                self.join(then_end, else_end)
+            }
+            "preproc_def"
+            | "preproc_function_def"
+            | "preproc_call"
+            | "preproc_include"
+            | "comment"
+            | ";" => cur,
+            "ERROR" | "attributed_statement" | "translation_unit" => {
+                self.cursor.reset(node);
+                let items: Vec<Node> = node.named_children(&mut self.cursor).collect();
+                self.items(&items, cur, d)
+            }
+            "function_definition" => cur,
+            _ => self.expression(node, cur),
+        }
+    }
+
+    fn join(&mut self, a: Option<u32>, b: Option<u32>) -> Option<u32> {
+        match (a, b) {
+            (None, None) => None,
+            (Some(x), None) | (None, Some(x)) => Some(x),
+            (Some(x), Some(y)) => {
+                let j = self.new_node(NodeKind::Nop);
+                self.edge(x, j);
+                self.edge(y, j);
+                Some(j)
+            }
+        }
+    }
+
+    fn block_items(&mut self, block: Node<'a>, cur: Option<u32>, depth: usize) -> Option<u32> {
+        self.cursor.reset(block);
+        let items: Vec<Node> = block.named_children(&mut self.cursor).collect();
+        self.items(&items, cur, depth)
+    }
+
+    /// A sequence of statements. Recognises the remaining "macro call with a missing
+    /// `;` followed by a block" shape (an iterator macro the pre-pass does not know)
+    /// and treats the block as that macro's loop body.
+    fn items(&mut self, items: &[Node<'a>], mut cur: Option<u32>, depth: usize) -> Option<u32> {
+        let mut i = 0;
+        while i < items.len() {
+            let item = items[i];
+            let next = items.get(i + 1);
+            if item.kind_str() == "expression_statement"
+                && next.is_some_and(|n| n.kind_str() == "compound_statement")
+                && missing_semicolon(item)
+            {
+                let head = self.expression(item, cur);
+                let head = self.append(head, NodeKind::Nop);
+                let exit = self.new_node(NodeKind::Nop);
+                self.edge(head, exit);
+                self.jumps.push((exit, Some(head)));
+                let body_end = self.statement(items[i + 1], Some(head), depth);
+                self.jumps.pop();
+                if let Some(be) = body_end {
+                    self.edge(be, head);
+                }
+                cur = Some(exit);
+                i += 2;
+                continue;
+            }
+            cur = self.statement(item, cur, depth);
+            i += 1;
+        }
+        cur
+    }
+
+    fn if_statement(&mut self, node: Node<'a>, cur: Option<u32>, depth: usize) -> Option<u32> {
+        let cond = node.field("condition");
+        // `scoped_guard(class, args) body`, which the pre-pass turned into `if (...)`.
+        if self.original[node.start_byte()..].starts_with(b"scoped_") {
+            return self.scoped_guard(node, cond, cur, depth);
+        }
+        let after_cond = match cond {
+            Some(c) => self.expression(c, cur),
+            None => cur,
+        };
+        let (t, f) = self.branch_facts(cond);
+        let tag = t.iter().find_map(|&(a, v)| match a {
+            Atom::Cond(id) => Some((id, v)),
+            _ => None,
+        });
+        let then_entry = self.assume(after_cond, &t);
+        self.cond_stack.push(tag);
+        let then_end = match node.field("consequence") {
+            Some(s) => self.statement(s, then_entry, depth),
+            None => then_entry,
+        };
+        self.cond_stack.pop();
+        let else_entry = self.assume(after_cond, &f);
+        self.cond_stack.push(tag.map(|(id, v)| (id, !v)));
+        let else_end = match node.field("alternative") {
+            Some(alt) => {
+                self.cursor.reset(alt);
+                let stmts: Vec<Node> = alt.named_children(&mut self.cursor).collect();
+                self.items(&stmts, else_entry, depth)
+            }
+            None => else_entry,
+        };
+        self.cond_stack.pop();
+        self.join(then_end, else_end)
+    }
+
+    fn scoped_guard(
+        &mut self,
+        node: Node<'a>,
+        cond: Option<Node<'a>>,
+        cur: Option<u32>,
+        depth: usize,
+    ) -> Option<u32> {
+        let mut class = String::new();
+        let mut args = Vec::new();
+        if let Some(c) = cond {
+            // Condition is `(class, arg, ...)`: a parenthesised comma expression.
+            let inner = c.named_child(0).unwrap_or(c);
+            let mut parts = Vec::new();
+            flatten_comma(inner, &mut parts);
+            if let Some((first, rest)) = parts.split_first() {
+                class = text(*first, self.src).trim().to_string();
+                args = rest
+                    .iter()
+                    .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
+                    .collect();
+            }
+            // Calls inside the guard's arguments run before the body.
+        }
+        let callee = if self.original[node.start_byte()..].starts_with(b"scoped_cond_guard") {
+            "scoped_cond_guard"
+        } else {
+            "scoped_guard"
+        };
+        let mut call = Call {
+            callee: callee.into(),
+            arg_count: args.len() as u32 + 1,
+            span: header_span(node, cond),
+            ..Call::default()
+        };
+        call.set_args(args);
+        call.set_guard_class(class);
+        let idx = self.calls.len() as u32;
+        self.calls.push(call);
+        let saved = self.scope;
+        let scope = self.push_scope();
+        let guard = self.append(cur, NodeKind::Guard { call: idx, scope });
+        let body_end = match node.field("consequence") {
+            Some(s) => self.statement(s, Some(guard), depth),
+            None => Some(guard),
+        };
+        self.scope = saved;
+        let after = body_end.map(|e| self.append(Some(e), NodeKind::Nop));
+        // The `_try` and `cond` forms may skip the body.
+        let may_skip = callee == "scoped_cond_guard"
+            || matches!(
+                self.knowledge
+                    .guard_op(&class_of(&self.calls[idx as usize])),
+                Some(GuardOp::TryHolds(_))
+            );
+        self.join(after, cur.filter(|_| may_skip))
+    }
+
+    /// The constant values of a switch's case labels (its direct cases).
+    fn case_values(&self, switch: Node) -> Vec<Val> {
+        let Some(body) = switch.field("body") else {
+            return Vec::new();
+        };
+        let mut cursor = body.walk();
+        body.named_children(&mut cursor)
+            .filter(|c| c.kind_str() == "case_statement")
+            .filter_map(|c| c.field("value").and_then(|v| self.arg_const(v)))
+            .collect()
+    }
+
+    /// From `dispatch`, a chain of nodes where the switched-on parameter equals none of
+    /// the case values (for `default:` and the no-match edge); `dispatch` itself when
+    /// nothing is known. Long case lists are not expanded.
+    fn none_of_cases(&mut self, dispatch: u32, on: Option<&(u32, Vec<Val>)>) -> u32 {
+        const MAX_CASES: usize = 16;
+        let Some((param, values)) = on.filter(|(_, v)| !v.is_empty() && v.len() <= MAX_CASES)
+        else {
+            return dispatch;
+        };
+        let mut cur = dispatch;
+        for v in values.clone() {
+            let (param, test) = self.param_test(*param as usize, Pred::Eq(v));
+            let n = self.new_node(NodeKind::AssumeParam {
+                param,
+                test,
+                holds: false,
+            });
+            self.nodes[cur as usize].succs.push(n);
+            cur = n;
+        }
+        cur
+    }
+
+    /// Adds `Assume` nodes for `facts` after `cur`.
+    fn assume(&mut self, cur: Option<u32>, facts: &Facts) -> Option<u32> {
+        let mut c = cur?;
+        for &(atom, truth) in facts {
+            let kind = match atom {
+                Atom::Call(call) => NodeKind::Assume { call, truth },
+                Atom::Param(param, test) => NodeKind::AssumeParam {
+                    param,
+                    test,
+                    holds: truth,
+                },
+                Atom::Cond(cond) => NodeKind::AssumeCond { cond, truth },
+            };
+            c = self.append(Some(c), kind);
+        }
+        Some(c)
+    }
+
+    /// Facts of a branch condition: the atoms inside it, plus the whole condition as
+    /// a `Cond` atom when it is simple (names, fields, comparisons; no calls or
+    /// assignments), so a later branch on the same text is recognised as correlated.
+    fn branch_facts(&mut self, cond: Option<Node>) -> (Facts, Facts) {
+        let Some(cond) = cond else {
+            return Default::default();
+        };
+        let (mut t, mut f) = self.condition_facts(cond, 0);
+        if let Some((id, polarity)) = self.simple_condition(cond) {
+            t.push((Atom::Cond(id), polarity));
+            f.push((Atom::Cond(id), !polarity));
+        }
+        (t, f)
+    }
+
+    /// The id of a simple condition's text and whether `cond` is it (true) or its
+    /// negation (false).
+    fn simple_condition(&mut self, cond: Node) -> Option<(u32, bool)> {
+        let mut text = clean_text(&self.src[cond.byte_range()], 120);
+        let mut polarity = true;
+        loop {
+            let t = text.trim();
+            if let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+                if !crate::context::lockstate::balanced(inner) {
+                    return None;
+                }
+                text = inner.to_string();
+            } else if let Some(inner) = t.strip_prefix('!') {
+                if inner.starts_with('=') {
+                    return None;
+                }
+                polarity = !polarity;
+                text = inner.to_string();
+            } else {
+                break;
+            }
+        }
+        let t = text.trim();
+        let bytes = t.as_bytes();
+        let assigns = bytes.iter().enumerate().any(|(i, &b)| {
+            b == b'='
+                && !matches!(bytes.get(i + 1), Some(b'='))
+                && !matches!(
+                    i.checked_sub(1).map(|j| bytes[j]),
+                    Some(b'=' | b'!' | b'<' | b'>')
+                )
+        });
+        if t.is_empty()
+            || !self.pure_calls_only(t)
+            || assigns
+            || t.contains("++")
+            || t.contains("--")
+            || t.len() >= 120
+        {
+            return None;
+        }
+        let next = self.cond_ids.len() as u32;
+        let id = *self.cond_ids.entry(t.to_string()).or_insert(next);
+        Some((id, polarity))
+    }
+
+    /// Whether every call in a condition's text is a pure query the knowledge lists
+    /// (`strcmp(p->name, "x")`): the same text then has the same value again.
+    fn pure_calls_only(&self, t: &str) -> bool {
+        let bytes = t.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b != b'(' {
+                continue;
+            }
+            let start = bytes[..i]
+                .iter()
+                .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .map_or(0, |p| p + 1);
+            let name = &t[start..i];
+            if name.is_empty() || !self.knowledge.is_pure(name) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// What is known about condition calls when `cond` is true, and when it is false.
+    fn condition_facts(&mut self, cond: Node, depth: usize) -> (Facts, Facts) {
+        if depth > 16 {
+            return (Vec::new(), Vec::new());
+        }
+        match cond.kind_str() {
+            "parenthesized_expression" => match cond.named_child(0) {
+                Some(inner) => self.condition_facts(inner, depth + 1),
+                None => Default::default(),
+            },
+            "unary_expression" if cond.child(0).is_some_and(|op| op.kind_str() == "!") => {
+                match cond.field("argument") {
+                    Some(arg) => {
+                        let (t, f) = self.condition_facts(arg, depth + 1);
+                        (f, t)
+                    }
+                    None => Default::default(),
+                }
+            }
+            "binary_expression" => {
+                let op = cond.field("operator").map(|o| o.kind_str()).unwrap_or("");
+                let (Some(l), Some(r)) = (cond.field("left"), cond.field("right")) else {
+                    return Default::default();
+                };
+                let is_zero = |n: Node| matches!(text(n, self.src).trim(), "0" | "false" | "NULL");
+                // A parameter compared with a constant (either side): `mode == FOO`.
+                let compared = match (self.param_of(l), self.param_of(r)) {
+                    (Some(p), None) => self.arg_const(r).map(|v| (p, v, false)),
+                    (None, Some(p)) => self.arg_const(l).map(|v| (p, v, true)),
+                    _ => None,
+                };
+                if let Some((p, v, swapped)) = compared
+                    && !is_zero(r)
+                    && !is_zero(l)
+                {
+                    // (predicate, whether the condition is the predicate or its negation)
+                    let test = match (op, swapped) {
+                        ("==", _) => Some((Pred::Eq(v), true)),
+                        ("!=", _) => Some((Pred::Eq(v), false)),
+                        ("&", _) => Some((Pred::Bits(v), true)),
+                        ("<", false) | (">", true) => Some((Pred::Lt(v), true)),
+                        (">=", false) | ("<=", true) => Some((Pred::Lt(v), false)),
+                        (">", false) | ("<", true) => Some((Pred::Gt(v), true)),
+                        ("<=", false) | (">=", true) => Some((Pred::Gt(v), false)),
+                        _ => None,
+                    };
+                    if let Some((pred, polarity)) = test {
+                        let (p, t) = self.param_test(p, pred);
+                        let atom = Atom::Param(p, t);
+                        return (vec![(atom, polarity)], vec![(atom, !polarity)]);
+                    }
+                }
+                let (lt, lf) = self.condition_facts(l, depth + 1);
+                let (rt, rf) = self.condition_facts(r, depth + 1);
+                match op {
+                    "&&" => ([lt, rt].concat(), Vec::new()),
+                    "||" => (Vec::new(), [lf, rf].concat()),
+                    // `p != 0` is `p`, `p == 0` is `!p`.
+                    "!=" if is_zero(r) => (lt, lf),
+                    "==" if is_zero(r) => (lf, lt),
+                    _ => Default::default(),
+                }
+            }
+            "call_expression" => {
+                let callee = cond
+                    .field("function")
+                    .map(|f| text(f, self.src))
+                    .unwrap_or("");
+                if (callee == "likely" || callee == "unlikely")
+                    && let Some(arg) = cond.field("arguments").and_then(|a| a.named_child(0))
+                {
+                    return self.condition_facts(arg, depth + 1);
+                }
+                match self.call_at.get(&(cond.start_byte(), cond.end_byte())) {
+                    Some(&idx) => (
+                        vec![(Atom::Call(idx), true)],
+                        vec![(Atom::Call(idx), false)],
+                    ),
+                    None => Default::default(),
+                }
+            }
+            "identifier" => match self
+                .param_names
+                .iter()
+                .position(|p| p == text(cond, self.src))
+            {
+                Some(k) => {
+                    let (p, t) = self.param_test(k, Pred::NonZero);
+                    let atom = Atom::Param(p, t);
+                    (vec![(atom, true)], vec![(atom, false)])
+                }
+                None => Default::default(),
+            },
+            _ => Default::default(),
+        }
+    }
+}
+
+fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
+    let mut n = node;
+    // comma_expression is right-nested: (a, (b, c)).
+    for _ in 0..64 {
+        if n.kind_str() == "comma_expression" {
+            if let Some(l) = n.field("left") {
+                out.push(l);
+            }
+            match n.field("right") {
+                Some(r) => n = r,
+                None => return,
+            }
+        } else {
+            out.push(n);
+            return;
+        }
+    }
+}
+
+fn has_default(switch: Node) -> bool {
+    let Some(body) = switch.field("body") else {
+        return false;
+    };
+    let mut cursor = body.walk();
+    body.named_children(&mut cursor)
+        .any(|c| c.kind_str() == "case_statement" && c.field("value").is_none())
+}
+
+fn missing_semicolon(stmt: Node) -> bool {
+    let n = stmt.child_count();
+    n > 0
+        && stmt.child(n - 1).is_some_and(|c| c.is_missing())
+        && stmt
+            .named_child(0)
+            .is_some_and(|c| c.kind_str() == "call_expression")
+}
+
+fn class_of(call: &Call) -> String {
+    call.guard_class().unwrap_or_default().to_string()
+}
+
+/// The `scoped_guard(...)` header alone, without its body.
+fn header_span(node: Node, cond: Option<Node>) -> Span {
+    let mut span = span_of(node);
+    if let Some(c) = cond {
+        let end = span_of(c);
+        span.end = end.end;
+        span.end_line = end.end_line;
+        span.end_column = end.end_column;
+    }
+    span
+}
