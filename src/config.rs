@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::{ConfigKnowledge, ExtraAllocator, ExtraEntry, ExtraLock, Knowledge};
-use crate::lints::LintInfo;
 
 pub const FILE_NAME: &str = "gfplint.toml";
 
@@ -36,39 +34,7 @@ impl Level {
     }
 }
 
-/// A lint's level when no configuration names it: `deny` for lints whose findings are
-/// errors (the atomic-context lints), `warn` for the others.
-pub fn default_level(info: &LintInfo) -> Level {
-    if !info.enabled_by_default {
-        return Level::Allow;
-    }
-    match info.severity {
-        Severity::Error => Level::Deny,
-        Severity::Warning => Level::Warn,
-    }
-}
-
-/// The level of `lint` given explicit `levels` (from the configuration).
-pub fn level_of(levels: &BTreeMap<String, Level>, lint: &str) -> Level {
-    levels
-        .get(lint)
-        .copied()
-        .or_else(|| crate::lints::lint_info(lint).map(default_level))
-        .unwrap_or(Level::Deny)
-}
-
-/// Applies levels: `allow` drops a finding, `warn` makes it a warning, `deny` keeps the
-/// severity the lint gave (error, or warning for a finding on some paths only).
-pub fn apply_levels(diagnostics: &mut Vec<Diagnostic>, levels: &BTreeMap<String, Level>) {
-    diagnostics.retain_mut(|d| match level_of(levels, d.lint) {
-        Level::Allow => false,
-        Level::Warn => {
-            d.severity = Severity::Warning;
-            true
-        }
-        Level::Deny => true,
-    });
-}
+pub use crate::lints::policy::{default_level, level_of};
 
 /// The target parameters (`[target]`): validated here, read by the size lints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -69,6 +69,22 @@ pub struct Options {
     pub overlay: Option<Overlay>,
 }
 
+impl Options {
+    /// What the analysis and the lints read of these options: the target and the lint
+    /// policy (levels and lints enabled by name, decided once here).
+    pub fn settings(&self) -> lints::AnalysisSettings {
+        lints::AnalysisSettings {
+            target: self.target.clone(),
+            lints: self.lint_policy(),
+        }
+    }
+
+    /// Which lints run and at which level (see [`lints::LintPolicy`]).
+    pub fn lint_policy(&self) -> lints::LintPolicy {
+        lints::LintPolicy::new(&self.levels, &self.enable)
+    }
+}
+
 /// A file tree-sitter could not parse entirely: how many error nodes, and where the
 /// first one starts (the rest of the file is still analysed).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -274,6 +290,7 @@ pub fn check_files_with<T: Send>(
         Some(k) => k,
         None => Knowledge::builtin(),
     };
+    let settings = options.settings();
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -437,22 +454,17 @@ pub fn check_files_with<T: Send>(
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
         lap("whole-program index (calls, declarations)");
-        let analysis = context::Analysis::run(&program, locks, &options.target);
+        let analysis = context::Analysis::run(&program, locks, &settings.target);
         lap("whole-program context (summaries, fixpoints)");
         let inspected = inspect(&program, &analysis);
         // Stage 4, parallel: lints per function, then suppressions and levels per file.
-        // Lints enabled by name run at least as warnings.
-        let mut levels = options.levels.clone();
-        for name in &options.enable {
-            levels.entry(name.clone()).or_insert(config::Level::Warn);
-        }
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file_index, facts)| {
-                let mut diags = check_file(&program, &analysis, file_index, facts, options);
+                let mut diags = check_file(&program, &analysis, file_index, facts, &settings);
                 suppress::apply(facts, &mut diags);
-                config::apply_levels(&mut diags, &levels);
+                settings.lints.apply(&mut diags);
                 diags
             })
             .collect();
@@ -877,7 +889,7 @@ pub fn check_file(
     analysis: &context::Analysis,
     file_index: usize,
     facts: &facts::FileFacts,
-    options: &Options,
+    settings: &lints::AnalysisSettings,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (function_index, function) in facts.functions.iter().enumerate() {
@@ -890,7 +902,7 @@ pub fn check_file(
             function,
             locks: analysis.locks_of(id),
             knowledge: program.knowledge,
-            options,
+            settings,
         };
         lints::check_function(&cx, &mut out);
     }
@@ -915,8 +927,9 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         context::local::drop_cfgs(&mut facts);
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
-        let analysis = context::Analysis::run(&program, vec![locks], &Options::default().target);
-        let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &Options::default());
+        let settings = Options::default().settings();
+        let analysis = context::Analysis::run(&program, vec![locks], &settings.target);
+        let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &settings);
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)
     };

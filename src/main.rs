@@ -513,7 +513,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
         }),
         overlay,
-        ..config.options(levels.clone())
+        ..config.options(levels)
     };
     let show_progress = !args.quiet && stderr.is_terminal();
     let total = files.len();
@@ -648,7 +648,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         Color::Auto => cli::auto_color(),
     };
     let text = if args.statistics {
-        cli::statistics(&outcome.diagnostics, &levels)
+        cli::statistics(&outcome.diagnostics, &options.lint_policy())
     } else {
         report::render(&outcome, args.format, color)
     };
@@ -723,10 +723,8 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     }
     // A finding of a `deny` lint fails the run, also when it is shown as a warning
     // because its atomic section is held on some paths only.
-    let denied = outcome.diagnostics.iter().any(|d| {
-        d.severity == Severity::Error
-            || gfplint::config::level_of(&options.levels, d.lint) == gfplint::config::Level::Deny
-    });
+    let policy = options.lint_policy();
+    let denied = outcome.diagnostics.iter().any(|d| policy.fails_run(d));
     if missing_path {
         ExitCode::from(2)
     } else if denied && !args.exit_zero {

@@ -12,7 +12,12 @@ use crate::knowledge::{Allocator, GfpArg};
 
 /// Evaluates a size or order expression written in this function's file.
 pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    let env = FileEnv::new(
+        &cx.program.decls,
+        cx.knowledge,
+        &cx.settings.target,
+        cx.id.0,
+    );
     consteval::eval(text, &env)
 }
 
@@ -21,7 +26,12 @@ pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
 /// directly or through the macros it names.
 pub fn constant_is_long(cx: &FunctionCx, text: &str) -> bool {
     use crate::consteval::Env;
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    let env = FileEnv::new(
+        &cx.program.decls,
+        cx.knowledge,
+        &cx.settings.target,
+        cx.id.0,
+    );
     let mut pending = vec![text.to_string()];
     for _ in 0..16 {
         let Some(t) = pending.pop() else {

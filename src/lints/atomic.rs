@@ -92,7 +92,7 @@ impl<'a> FunctionCx<'a> {
             return Vec::new();
         }
         let mut resolver =
-            crate::context::interproc::Resolver::new(self.program, &self.options.target);
+            crate::context::interproc::Resolver::new(self.program, &self.settings.target);
         resolver.tests(self.id.0, guards)
     }
 
