@@ -309,6 +309,13 @@ impl AtomicReason {
     }
 }
 
+/// Direct callers of each function: (caller, call index).
+type Callers = HashMap<FunctionId, Vec<(FunctionId, u32)>>;
+/// Call edges per function ([file][function]) and direct callers.
+type CallGraph = (Vec<Vec<Vec<Edge>>>, Callers);
+/// May-sleep summaries: clauses over parameter tests, per function.
+type MaySleep = HashMap<FunctionId, Vec<Clause>>;
+
 /// A resolved call edge.
 #[derive(Debug, Clone, Copy)]
 struct Edge {
@@ -337,26 +344,70 @@ pub struct Analysis {
 
 impl Analysis {
     /// `locks` are the per-file lock states from `local::file_locks` ([file][function]).
+    ///
+    /// The phases, each a function below: lock effects and the call graph; gfp sinks
+    /// (bottom-up); sleep sites and may-sleep summaries (bottom-up); atomic reasons
+    /// (top-down from entry points and held sections); what atomic context reaches.
     pub fn run(program: &Program, locks: Vec<Vec<LockStates>>, target: &Target) -> Analysis {
-        let k = program.knowledge;
-        let files = program.files;
-        let ids: Vec<FunctionId> = files
+        let ids: Vec<FunctionId> = program
+            .files
             .iter()
             .enumerate()
             .flat_map(|(fi, f)| (0..f.functions.len()).map(move |i| (fi as u32, i as u32)))
             .collect();
+        let lock_effects = Self::lock_effects(program, &ids, &locks);
+        let (edges, callers) = Self::call_graph(program, &ids, &locks);
+        let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers);
+        // One resolver for the summaries and the reasons: it caches per-file tests.
+        let mut resolver = Resolver::new(program, target);
+        let (sites, may_sleep) =
+            Self::sleep_summaries(program, &ids, &locks, &callers, &gfp_sinks, &mut resolver);
+        let atomic = Self::atomic_reasons(
+            program,
+            &ids,
+            &locks,
+            &edges,
+            &may_sleep,
+            &lock_effects,
+            &mut resolver,
+        );
+        let atomic_reachable = Self::atomic_reachable(program, &ids, &locks, &edges);
+        Analysis {
+            locks,
+            sites,
+            may_sleep,
+            gfp_sinks,
+            atomic,
+            callers,
+            lock_effects,
+            atomic_reachable,
+        }
+    }
 
-        let lock_effects: HashMap<FunctionId, LockEffect> = ids
-            .iter()
+    /// 1a. What each function (other than a described API) does to the sections its
+    /// caller holds.
+    fn lock_effects(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+    ) -> HashMap<FunctionId, LockEffect> {
+        let k = program.knowledge;
+        ids.iter()
             .filter(|&&id| !k.describes_api(&program.function(id).name))
             .filter_map(|&id| {
                 let e = locks[id.0 as usize][id.1 as usize].effect();
                 (!e.is_empty() || !e.drops.is_empty()).then_some((id, e))
             })
-            .collect();
+            .collect()
+    }
 
+    /// 1b. Call edges (reachable, resolved, not lock primitives or wrappers) and each
+    /// function's direct callers.
+    fn call_graph(program: &Program, ids: &[FunctionId], locks: &[Vec<LockStates>]) -> CallGraph {
+        let k = program.knowledge;
         // Call edges (reachable, resolved, not lock primitives or wrappers).
-        let edges: Vec<Vec<Vec<Edge>>> = files
+        let edges: Vec<Vec<Vec<Edge>>> = program
+            .files
             .par_iter()
             .enumerate()
             .map(|(fi, file)| {
@@ -391,16 +442,26 @@ impl Analysis {
             })
             .collect();
         let mut callers: HashMap<FunctionId, Vec<(FunctionId, u32)>> = HashMap::default();
-        for &id in &ids {
+        for &id in ids {
             for e in &edges[id.0 as usize][id.1 as usize] {
                 callers.entry(e.callee).or_default().push((id, e.call));
             }
         }
+        (edges, callers)
+    }
 
+    /// 2. gfp sinks, bottom-up: which `gfp_t` parameters reach an allocator.
+    fn gfp_sinks(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+        callers: &Callers,
+    ) -> GfpSinks {
+        let k = program.knowledge;
         // 2. gfp sinks, bottom-up.
         let mut gfp_sinks: GfpSinks = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
-        for &id in &ids {
+        for &id in ids {
             let f = program.function(id);
             if !f.params.iter().any(|p| p.ty.contains("gfp_t")) {
                 continue;
@@ -437,9 +498,21 @@ impl Analysis {
                 }
             }
         }
+        gfp_sinks
+    }
 
+    /// 3. Sleep sites of every function, and may-sleep summaries, bottom-up.
+    fn sleep_summaries(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+        callers: &Callers,
+        gfp_sinks: &GfpSinks,
+        resolver: &mut Resolver,
+    ) -> (Vec<Vec<Vec<SleepSite>>>, MaySleep) {
         // 3. Sleep sites and may-sleep summaries.
-        let sites: Vec<Vec<Vec<SleepSite>>> = files
+        let sites: Vec<Vec<Vec<SleepSite>>> = program
+            .files
             .par_iter()
             .enumerate()
             .map(|(fi, file)| {
@@ -447,7 +520,7 @@ impl Analysis {
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
-                        sleep_sites(program, &gfp_sinks, (fi as u32, i as u32), f, &locks[fi][i])
+                        sleep_sites(program, gfp_sinks, (fi as u32, i as u32), f, &locks[fi][i])
                     })
                     .collect()
             })
@@ -457,11 +530,10 @@ impl Analysis {
         // clause is "always". A caller passing a value that contradicts every clause
         // (`false` for a `may_sleep` flag, `FOO_POLL` where the callee sleeps only for
         // `FOO_WAIT`) does not sleep through that call.
-        let mut resolver = Resolver::new(program, target);
         let mut may_sleep: HashMap<FunctionId, Vec<Clause>> = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         let mut queued: HashSet<FunctionId> = HashSet::default();
-        for &id in &ids {
+        for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for site in &sites[id.0 as usize][id.1 as usize] {
                 if !ls.at_call(site.call).is_empty() {
@@ -496,7 +568,22 @@ impl Analysis {
                 }
             }
         }
+        (sites, may_sleep)
+    }
 
+    /// 4. Atomic reasons, top-down from entry points and calls made with a section held.
+    #[allow(clippy::too_many_arguments)]
+    fn atomic_reasons(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+        edges: &[Vec<Vec<Edge>>],
+        may_sleep: &MaySleep,
+        lock_effects: &HashMap<FunctionId, LockEffect>,
+        resolver: &mut Resolver,
+    ) -> HashMap<FunctionId, Vec<AtomicReason>> {
+        let k = program.knowledge;
+        let none = Bindings::new();
         // 4. Atomic reasons, top-down, into functions that may sleep. Each reason
         // carries the function's parameter values known on its path, so a chain is
         // followed only while its conditions can hold together; breadth-first, so a
@@ -542,7 +629,7 @@ impl Analysis {
         for (id, r) in entry_points(program) {
             add(&mut atomic, id, 0, r, &mut queue);
         }
-        for &id in &ids {
+        for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for e in &edges[id.0 as usize][id.1 as usize] {
                 let held = ls.at_call(e.call);
@@ -609,7 +696,16 @@ impl Analysis {
                 add(&mut atomic, e.callee, d, r, &mut queue);
             }
         }
+        atomic
+    }
 
+    /// 5. Everything atomic context reaches, at any depth, whether or not it sleeps.
+    fn atomic_reachable(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+        edges: &[Vec<Vec<Edge>>],
+    ) -> HashSet<FunctionId> {
         // Everything atomic context reaches, at any depth (breadth-first over edges).
         let mut atomic_reachable: HashSet<FunctionId> = HashSet::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
@@ -618,7 +714,7 @@ impl Analysis {
                 queue.push_back(id);
             }
         }
-        for &id in &ids {
+        for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for e in &edges[id.0 as usize][id.1 as usize] {
                 if !ls.at_call(e.call).is_empty() && atomic_reachable.insert(e.callee) {
@@ -633,17 +729,7 @@ impl Analysis {
                 }
             }
         }
-
-        Analysis {
-            locks,
-            sites,
-            may_sleep,
-            gfp_sinks,
-            atomic,
-            callers,
-            lock_effects,
-            atomic_reachable,
-        }
+        atomic_reachable
     }
 
     pub fn locks_of(&self, id: FunctionId) -> &LockStates {
