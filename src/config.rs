@@ -162,6 +162,10 @@ struct RawAllocator {
 #[serde(deny_unknown_fields)]
 struct RawEntry {
     context: String,
+    #[serde(default)]
+    kind: crate::knowledge::EntryKind,
+    #[serde(default)]
+    ambiguous_per_object: bool,
     registrations: Vec<Spanned<String>>,
 }
 
@@ -377,6 +381,8 @@ impl Config {
             for r in e.registrations {
                 let entry = ExtraEntry {
                     context: e.context.clone(),
+                    kind: e.kind,
+                    ambiguous_per_object: e.ambiguous_per_object,
                     registrations: vec![r.get_ref().clone()],
                 };
                 check(
@@ -767,6 +773,7 @@ gfp_arg = 1
 
 [[knowledge.entry]]
 context = "hard-IRQ handler"
+kind = "irq-handler"
 registrations = ["foo_register_irq:1"]
 
 [target]
@@ -785,7 +792,9 @@ kernel_version = "6.1"
         assert!(k.lock_op("foo_lock").is_some());
         assert!(k.sleeping_call("foo_wait_hw").is_some());
         assert!(k.allocator("foo_alloc").is_some());
-        assert_eq!(k.entry_registration("foo_register_irq").unwrap().arg, 1);
+        let entry = k.entry_registration("foo_register_irq").unwrap();
+        assert_eq!(entry.arg, 1);
+        assert_eq!(entry.kind, crate::knowledge::EntryKind::IrqHandler);
         assert!(Knowledge::builtin().lock_op("foo_lock").is_none());
         let root = Path::new("/r");
         let c = Config {

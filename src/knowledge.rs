@@ -47,6 +47,29 @@ struct RawApi {
     context_guards: RawContextGuards,
     #[serde(default)]
     pure: Option<RawNames>,
+    #[serde(default)]
+    irq_handler_shape: Option<IrqHandlerShape>,
+}
+
+/// The parameter list of an IRQ handler (`(int irq, void *data)`).
+#[derive(Debug, Clone, Deserialize)]
+struct IrqHandlerShape {
+    params: usize,
+    first_param: Vec<String>,
+}
+
+/// What kind of atomic callback a registration or field sets up (`kind` in
+/// `[[entry]]`); it decides the help a finding gets, never its message text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// A hard-IRQ handler (`request_irq`).
+    IrqHandler,
+    /// Run from softirq context (tasklet, timer, NAPI poll, RCU callback).
+    Softirq,
+    /// Another callback that runs in atomic context.
+    #[default]
+    Callback,
 }
 
 /// Context queries, by the value they return where sleeping is allowed.
@@ -61,12 +84,18 @@ struct RawContextGuards {
 #[derive(Debug, Deserialize)]
 struct RawEntry {
     context: String,
+    #[serde(default)]
+    kind: EntryKind,
+    #[serde(default)]
+    ambiguous_per_object: bool,
     registrations: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct RawEntryField {
     context: String,
+    #[serde(default)]
+    kind: EntryKind,
     fields: Vec<String>,
     #[serde(default)]
     object: Option<String>,
@@ -78,6 +107,7 @@ struct RawEntryField {
 #[derive(Debug, Clone)]
 pub struct EntryField {
     pub context: String,
+    pub kind: EntryKind,
     /// Text the assigned object or initialised type must contain, for generic names.
     pub object: Option<String>,
     /// Or: calls one of which must initialise the object (first argument) in the file.
@@ -119,6 +149,8 @@ struct RawNames {
 struct RawSection {
     kind: String,
     keyed: bool,
+    #[serde(default)]
+    in_interrupt: bool,
     acquire: Vec<String>,
     release: Vec<String>,
     #[serde(default)]
@@ -173,6 +205,8 @@ pub struct SectionKind {
     pub kind: String,
     /// Whether the section is identified by the lock passed as first argument.
     pub keyed: bool,
+    /// Whether `in_interrupt()` is true inside (bottom halves disabled).
+    pub in_interrupt: bool,
 }
 
 /// What a call does to atomic sections.
@@ -196,6 +230,10 @@ pub struct LockCall {
 pub struct EntryRegistration {
     pub arg: usize,
     pub context: String,
+    pub kind: EntryKind,
+    /// The callback is set up on an object (the first argument) that can be set up
+    /// again with another one (timers, tasklets).
+    pub ambiguous_per_object: bool,
 }
 
 /// What a `guard(class)` / `scoped_guard(class, ...)` does.
@@ -259,6 +297,8 @@ pub struct Knowledge {
     /// Calls that initialise a callback object (derived from `entry_fields`).
     initialisers: FxHashSet<String>,
     callback_param_types: Vec<String>,
+    /// (parameter count, names the first parameter of an IRQ handler has).
+    irq_handler_shape: Option<(usize, Vec<String>)>,
     sleeps_outside_interrupt_only: FxHashSet<String>,
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
@@ -311,6 +351,7 @@ impl Knowledge {
             sections.push(SectionKind {
                 kind: s.kind,
                 keyed: s.keyed,
+                in_interrupt: s.in_interrupt,
             });
             let ops = [
                 (s.acquire, LockOp::Acquire(id)),
@@ -381,6 +422,8 @@ impl Knowledge {
                     EntryRegistration {
                         arg,
                         context: e.context.clone(),
+                        kind: e.kind,
+                        ambiguous_per_object: e.ambiguous_per_object,
                     },
                 );
             }
@@ -392,6 +435,7 @@ impl Knowledge {
                     f,
                     EntryField {
                         context: e.context.clone(),
+                        kind: e.kind,
                         object: e.object.clone(),
                         initialised_by: e.initialised_by.clone(),
                     },
@@ -456,6 +500,7 @@ impl Knowledge {
                 )
                 .collect(),
             callback_param_types: raw.callback_param_types.names,
+            irq_handler_shape: raw.irq_handler_shape.map(|s| (s.params, s.first_param)),
             sleeps_outside_interrupt_only,
         }
         .derive())
@@ -477,6 +522,7 @@ impl Knowledge {
                     k.sections.push(SectionKind {
                         kind: l.kind.clone(),
                         keyed: l.keyed.unwrap_or(true),
+                        in_interrupt: false,
                     });
                     k.sections.len() - 1
                 }
@@ -545,6 +591,8 @@ impl Knowledge {
                     EntryRegistration {
                         arg,
                         context: e.context.clone(),
+                        kind: e.kind,
+                        ambiguous_per_object: e.ambiguous_per_object,
                     },
                 );
             }
@@ -600,6 +648,13 @@ impl Knowledge {
         self.callback_param_types
             .iter()
             .any(|t| ty.contains(t.as_str()))
+    }
+
+    /// Whether a parameter list (every parameter's name) has an IRQ handler's shape.
+    pub fn has_irq_handler_shape(&self, param_names: &[String]) -> bool {
+        self.irq_handler_shape.as_ref().is_some_and(|(n, first)| {
+            param_names.len() == *n && param_names.first().is_some_and(|p| first.contains(p))
+        })
     }
 
     /// For a context query (`in_interrupt()`, `gfpflags_allow_blocking()`): the value it
@@ -743,6 +798,10 @@ pub struct ExtraAllocator {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExtraEntry {
     pub context: String,
+    /// What kind of callback it is (default: another atomic callback).
+    pub kind: EntryKind,
+    /// The callback's object (first argument) may be set up with several callbacks.
+    pub ambiguous_per_object: bool,
     pub registrations: Vec<String>,
 }
 
@@ -817,5 +876,42 @@ mod tests {
         ));
         assert!(k.lock_op("spin_lock_init").is_none());
         assert!(k.allocator("vmalloc").unwrap().always_sleeps);
+    }
+
+    /// Behaviour hangs on declared kinds and flags, not on how messages name things.
+    #[test]
+    fn contexts_are_declared_not_spelt() {
+        let k = Knowledge::from_toml(API_TOML).unwrap();
+        let irq = k.entry_registration("request_irq").unwrap();
+        assert_eq!(
+            (irq.kind, irq.ambiguous_per_object),
+            (EntryKind::IrqHandler, false)
+        );
+        let timer = k.entry_registration("timer_setup").unwrap();
+        assert_eq!(
+            (timer.kind, timer.ambiguous_per_object),
+            (EntryKind::Softirq, true)
+        );
+        assert!(
+            k.entry_registration("hrtimer_setup")
+                .unwrap()
+                .ambiguous_per_object
+        );
+        assert!(
+            !k.entry_registration("netif_napi_add")
+                .unwrap()
+                .ambiguous_per_object
+        );
+        let in_interrupt: Vec<&str> = k
+            .sections
+            .iter()
+            .filter(|s| s.in_interrupt)
+            .map(|s| s.kind.as_str())
+            .collect();
+        assert_eq!(in_interrupt, ["bottom halves disabled"]);
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(k.has_irq_handler_shape(&names(&["irq", "data"])));
+        assert!(!k.has_irq_handler_shape(&names(&["irq"])));
+        assert!(!k.has_irq_handler_shape(&names(&["dev", "data"])));
     }
 }

@@ -245,6 +245,7 @@ pub enum AtomicReason {
     /// Registered as an atomic callback.
     Entry {
         context: String,
+        kind: crate::knowledge::EntryKind,
         registrar: String,
         file: u32,
         span: Span,
@@ -895,11 +896,13 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
             if let Some(id) = program.resolve(fi, name) {
                 let r = AtomicReason::Entry {
                     context: reg.context.clone(),
+                    kind: reg.kind,
                     registrar: format!("{}()", c.callee),
                     file: fi,
                     span: c.span,
                 };
-                let object = (reg.context.contains("timer") || reg.context.contains("tasklet"))
+                let object = reg
+                    .ambiguous_per_object
                     .then(|| c.args().first().map(|a| lockstate::lock_key(a)))
                     .flatten();
                 objects.push((id, r, object));
@@ -931,6 +934,7 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
             if let Some(id) = program.resolve(fi, &cb.function) {
                 let r = AtomicReason::Entry {
                     context: entry.context.clone(),
+                    kind: entry.kind,
                     registrar: format!("`.{}`", cb.field),
                     file: fi,
                     span: cb.span,
