@@ -157,6 +157,9 @@ pub fn check_files(files: &[String], errors: Vec<FileError>, options: &Options) 
 /// text of open editor buffers, analysed instead of the files on disk, and the
 /// per-file results (facts and lock states) of earlier runs, reused while a file's
 /// text (buffers) or length and modification time (files on disk) are unchanged.
+/// With a cache directory in the options, a file on disk that is not in memory comes
+/// from the facts cache (and goes to it), so a server started on a tree a `gfplint
+/// check` has seen does not parse it again.
 #[derive(Default)]
 pub struct Workspace {
     /// Buffer text by path, spelt as in the file list given to `check_files_with`.
@@ -206,14 +209,16 @@ impl Workspace {
     }
 
     /// `analyse_bytes` of the buffer when there is one (else of the file's
-    /// `source_bytes`), through the memo.
+    /// `source_bytes`, through the facts `cache` when there is one), through the
+    /// memo. The second value: whether the memo had it.
     fn analyse(
         &self,
         path: &str,
         knowledge: &Knowledge,
         extra: &HashMap<String, context::lockstate::LockEffect>,
         options: &Options,
-    ) -> LocalResult {
+        cache: Option<&cache::Cache>,
+    ) -> (LocalResult, bool) {
         let extra_key = if extra.is_empty() {
             String::new()
         } else {
@@ -235,13 +240,14 @@ impl Workspace {
             && m.stamp == stamp
             && m.extra == extra_key
         {
-            return Ok((m.facts.clone(), m.locks.clone()));
+            return (Ok((m.facts.clone(), m.locks.clone())), true);
         }
-        let bytes = match self.overlay.get(path) {
-            Some(text) => text.as_bytes().to_vec(),
-            None => source_bytes(path, options)?,
+        let result = match (self.overlay.get(path), cache) {
+            (Some(text), _) => analyse_bytes(path, text.as_bytes().to_vec(), knowledge, extra),
+            (None, Some(c)) => cached_local(path, knowledge, extra, c, options),
+            (None, None) => source_bytes(path, options)
+                .and_then(|bytes| analyse_bytes(path, bytes, knowledge, extra)),
         };
-        let result = analyse_bytes(path, bytes, knowledge, extra);
         if let (Some(stamp), Ok((facts, locks)), Ok(mut memo)) = (stamp, &result, self.memo.lock())
         {
             memo.insert(
@@ -254,8 +260,42 @@ impl Workspace {
                 },
             );
         }
-        result
+        (result, false)
     }
+}
+
+/// A file on disk's facts and lock states (with `extra` wrappers from other files)
+/// through the facts cache: decoded when its bytes are cached, else computed and
+/// stored.
+fn cached_local(
+    path: &str,
+    knowledge: &Knowledge,
+    extra: &HashMap<String, context::lockstate::LockEffect>,
+    cache: &cache::Cache,
+    options: &Options,
+) -> LocalResult {
+    let bytes = source_bytes(path, options)?;
+    let digest = cache::content_digest(&bytes);
+    let key = cache.file_key(digest);
+    let facts_and_locks = match cache.get_with(key, path, |payload| decode_local(path, payload)) {
+        Some((facts, locks, _)) => (facts, locks),
+        None => {
+            let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+            store_facts(cache, key, path, &result);
+            result?
+        }
+    };
+    if extra.is_empty() {
+        return Ok(facts_and_locks);
+    }
+    let locks =
+        relocked(path, digest, knowledge, extra, Some(cache), options).ok_or_else(|| {
+            FileError {
+                path: path.to_string(),
+                message: report::sources::CHANGED.into(),
+            }
+        })?;
+    Ok((facts_and_locks.0, locks))
 }
 
 /// `check_files` for a long-lived process: with a `workspace`, buffers are analysed
@@ -307,13 +347,13 @@ pub fn check_files_with<T: Send>(
         // dropped inside, so what crosses files is small.
         let mut warnings = Vec::new();
         // A workspace (the language server) reuses its own per-file results, kept in
-        // memory between runs; its runs bypass the disk cache and with it the
-        // stored-outcome fast path (which would also skip `inspect`): the simplest
-        // correct choice, not a measured one.
+        // memory between runs, and takes what is not in memory from the facts cache;
+        // its runs skip the whole-run shortcuts (a stored outcome would skip
+        // `inspect`, and buffers are not files).
+        let memo_hits = AtomicUsize::new(0);
         let cache = options
             .cache_dir
             .as_deref()
-            .filter(|_| workspace.is_none())
             .and_then(|dir| {
                 let root = options.root.as_deref().unwrap_or(Path::new("."));
                 cache::Cache::open(dir, root, knowledge.fingerprint())
@@ -326,11 +366,14 @@ pub fn check_files_with<T: Send>(
             .map(|path| {
                 let r = match workspace {
                     // No digest: it only keys the cache, which a workspace does not use.
-                    Some(w) => FirstPass::Done(
-                        w.analyse(path, knowledge, &HashMap::new(), options),
-                        0,
-                        None,
-                    ),
+                    Some(w) => {
+                        let (result, memo) =
+                            w.analyse(path, knowledge, &HashMap::new(), options, cache.as_ref());
+                        if memo {
+                            memo_hits.fetch_add(1, Ordering::Relaxed);
+                        }
+                        FirstPass::Done(result, 0, None)
+                    }
                     None => first_pass(path, knowledge, cache.as_ref(), options),
                 };
                 if let Some(p) = &options.progress {
@@ -348,7 +391,8 @@ pub fn check_files_with<T: Send>(
         let last_key = cache
             .as_ref()
             .map(|c| c.last_run_key(&run_inputs(files, None, &errors, options)));
-        let all_cached = first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
+        let all_cached = workspace.is_none()
+            && first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
         if let (Some(c), Some(key), true) = (&cache, run_key, all_cached)
             && let Some(stored) = c.get_run::<StoredOutcome>(key)
         {
@@ -367,6 +411,7 @@ pub fn check_files_with<T: Send>(
         // files and options still have the facts they had then, so that run's outcome
         // is this one's (with the changed files' new source hashes).
         if let (Some(c), Some(last_key), Some(run_key)) = (&cache, last_key, run_key)
+            && workspace.is_none()
             && errors.len() == errors_before
             && let Some((stored, table, changed)) = reuse_last_run(c, last_key, files, &first)
         {
@@ -448,7 +493,8 @@ pub fn check_files_with<T: Send>(
                 let path = &all_facts[fi].path;
                 let locks = match workspace {
                     Some(w) => w
-                        .analyse(path, knowledge, &extra, options)
+                        .analyse(path, knowledge, &extra, options, cache.as_ref())
+                        .0
                         .ok()
                         .filter(|(f, _)| f.source_hash == all_facts[fi].source_hash)
                         .map(|(_, l)| l),
@@ -517,7 +563,7 @@ pub fn check_files_with<T: Send>(
         // Stored before the pre-commit filter: runs over the same files that report on
         // other named files (pre-commit's successive invocations) reuse it too. A file
         // that could not be read (a transient error) makes the run unrepeatable.
-        if let (Some(c), Some(key), true) = (&cache, run_key, errors_unchanged) {
+        if let (Some(c), Some(key), true, None) = (&cache, run_key, errors_unchanged, workspace) {
             let stored = StoredOutcome {
                 source_hashes: hashes.clone(),
                 diagnostics: diagnostics.clone(),
@@ -551,7 +597,10 @@ pub fn check_files_with<T: Send>(
         if let Some(c) = cache {
             outcome.cache_hits = c.hits.load(Ordering::Relaxed);
             outcome.cache_misses = c.misses.load(Ordering::Relaxed);
-            outcome.warnings.extend(c.finish(files, false));
+            // A workspace run that took files from memory cannot tell live entries
+            // from dead ones (only the digest index is updated then).
+            let reused = memo_hits.load(Ordering::Relaxed) > 0;
+            outcome.warnings.extend(c.finish(files, reused));
         }
         (outcome, Some(inspected))
     })
@@ -835,14 +884,8 @@ fn from_cache(
     options: &Options,
 ) -> (LocalResult, u128, Option<u128>) {
     if let Some(c) = cache
-        && let Some((facts, locks, fingerprint)) = c.get_with(key, path, |payload| {
-            let (source_hash, body) = split_local(payload)?;
-            let (mut facts, locks) =
-                postcard::from_bytes::<(facts::FileFacts, Vec<context::LockStates>)>(body).ok()?;
-            facts.path = path.to_string();
-            facts.source_hash = source_hash;
-            Some((facts, locks, cache::content_digest(body)))
-        })
+        && let Some((facts, locks, fingerprint)) =
+            c.get_with(key, path, |payload| decode_local(path, payload))
     {
         return (Ok((facts, locks)), digest, Some(fingerprint));
     }
@@ -887,6 +930,20 @@ fn encode_local(
     let mut payload = postcard::to_stdvec(&facts.source_hash).ok()?;
     payload.extend_from_slice(&body);
     Some((payload, fingerprint))
+}
+
+/// The facts (of the file at `path`), lock states and facts fingerprint of a payload
+/// of [`encode_local`].
+fn decode_local(
+    path: &str,
+    payload: &[u8],
+) -> Option<(facts::FileFacts, Vec<context::LockStates>, u128)> {
+    let (source_hash, body) = split_local(payload)?;
+    let (mut facts, locks) =
+        postcard::from_bytes::<(facts::FileFacts, Vec<context::LockStates>)>(body).ok()?;
+    facts.path = path.to_string();
+    facts.source_hash = source_hash;
+    Some((facts, locks, cache::content_digest(body)))
 }
 
 /// The source hash and the body (facts and lock states) of a payload of
