@@ -64,6 +64,10 @@ pub struct Options {
     pub enable: Vec<String>,
     /// The facts cache directory (see `cache`); `None`: no cache.
     pub cache_dir: Option<PathBuf>,
+    /// The directory the cache's entry paths are relative to, when it is not `root`
+    /// (the language server's workspace may lie below the project root whose cache
+    /// `gfplint check` uses).
+    pub cache_root: Option<PathBuf>,
     /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
     /// file is read from here, whether or not it exists.
     pub overlay: Option<Overlay>,
@@ -355,7 +359,11 @@ pub fn check_files_with<T: Send>(
             .cache_dir
             .as_deref()
             .and_then(|dir| {
-                let root = options.root.as_deref().unwrap_or(Path::new("."));
+                let root = options
+                    .cache_root
+                    .as_deref()
+                    .or(options.root.as_deref())
+                    .unwrap_or(Path::new("."));
                 cache::Cache::open(dir, root, knowledge.fingerprint())
                     .map_err(|w| warnings.push(w))
                     .ok()

@@ -609,8 +609,11 @@ fn first_analysis(root: &Path) -> String {
 
 #[test]
 fn the_workspace_analysis_shares_the_facts_cache_with_check() {
-    let root = temp_dir("cache");
-    std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+    // The workspace is a directory of a project: the cache is the project's.
+    let project = temp_dir("cache");
+    std::fs::create_dir_all(project.join(".git")).expect("mkdir");
+    let root = project.join("drivers");
+    std::fs::create_dir_all(&root).expect("mkdir");
     for (name, text) in [
         ("a.c", "void a(void)\n{\n\tmsleep(1);\n}\n"),
         (
@@ -623,10 +626,12 @@ fn the_workspace_analysis_shares_the_facts_cache_with_check() {
     // A fresh tree: the server parses both files and stores their facts...
     let log = first_analysis(&root);
     assert!(log.contains("facts cache: 0 reused, 2 parsed"), "{log}");
+    assert!(project.join(".gfplint-cache").is_dir());
+    assert!(!root.join(".gfplint-cache").exists());
     // ...which `gfplint check` then reuses,
     let check = Command::new(env!("CARGO_BIN_EXE_gfplint"))
-        .args(["check", "--format", "gcc", "."])
-        .current_dir(&root)
+        .args(["check", "--format", "gcc", "drivers"])
+        .current_dir(&project)
         .env_remove("GFPLINT_CACHE_DIR")
         .output()
         .expect("check runs");
@@ -635,5 +640,5 @@ fn the_workspace_analysis_shares_the_facts_cache_with_check() {
     // ...and so does a server started again.
     let log = first_analysis(&root);
     assert!(log.contains("facts cache: 2 reused, 0 parsed"), "{log}");
-    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(&project);
 }

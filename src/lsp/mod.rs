@@ -11,7 +11,7 @@
 //! keeps per-file results between runs (`Workspace`), so a run after an edit parses
 //! only the edited buffers again and redoes the whole-program stages. Files not yet
 //! in memory come from the facts cache of `gfplint check` (`.gfplint-cache/` at the
-//! root, or `GFPLINT_CACHE_DIR`), so the first analysis of a tree checked before
+//! project root above the workspace, or `GFPLINT_CACHE_DIR`), so the first analysis of a tree checked before
 //! decodes facts instead of parsing. Edits are
 //! debounced; a run whose inputs changed meanwhile is not published (the next one is).
 
@@ -387,6 +387,16 @@ impl Server {
     /// The run's options from the configuration, as `gfplint check` builds them.
     fn options(&self) -> crate::Options {
         let config = &self.config;
+        // The project root above the workspace (as `gfplint check` finds it from a
+        // file there) holds the cache.
+        let project = crate::root::find(&self.root).map(|r| r.dir);
+        let cache_dir = match std::env::var_os("GFPLINT_CACHE_DIR").filter(|v| !v.is_empty()) {
+            Some(dir) => PathBuf::from(dir),
+            None => project
+                .as_deref()
+                .unwrap_or(Path::new("."))
+                .join(crate::cache::DIR_NAME),
+        };
         crate::Options {
             jobs: 0,
             report_only: None,
@@ -394,12 +404,9 @@ impl Server {
             progress: Some(self.progress.clone()),
             // The workspace's runs keep their per-file results in memory
             // (`Workspace`) and take the others from the facts cache on disk, the
-            // one `gfplint check` uses at this root (the server runs in the root).
-            cache_dir: Some(
-                std::env::var_os("GFPLINT_CACHE_DIR")
-                    .filter(|v| !v.is_empty())
-                    .map_or_else(|| PathBuf::from(crate::cache::DIR_NAME), PathBuf::from),
-            ),
+            // one `gfplint check` uses.
+            cache_dir: Some(cache_dir),
+            cache_root: project,
             overlay: None,
             ..config.options(config.levels.clone())
         }
