@@ -43,7 +43,7 @@ const ENTRY_MAGIC: &[u8; 8] = b"GFPLENT1";
 const PACK_MAGIC: &[u8; 8] = b"GFPLPAK1";
 /// The layout of entries and of the pack; bumped by hand when it changes (the engine
 /// digest in every key covers changes of the facts themselves).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const ENTRY_HEADER: usize = 8 + 4 + 16 + 4 + 8 + 8;
 const PACK_HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 /// The signature `CACHEDIR.TAG` must start with (<https://bford.info/cachedir/>).
@@ -224,6 +224,13 @@ impl Cache {
         self.key(b"run", content_digest(inputs), 0)
     }
 
+    /// The key of the last outcome computed over a run's files and options, whatever
+    /// their bytes (`inputs`: the file paths and options, no digests): the early
+    /// cutoff of a run whose edits leave every file's facts as they were.
+    pub fn last_run_key(&self, inputs: &[u8]) -> Key {
+        self.key(b"last", content_digest(inputs), 0)
+    }
+
     /// Whether an entry is stored under `key` (not whether it is intact).
     pub fn contains(&self, key: Key) -> bool {
         self.pack
@@ -278,9 +285,20 @@ impl Cache {
 
     /// The value stored under `key` for the file at `path`, if present and intact.
     pub fn get<T: DeserializeOwned>(&self, key: Key, path: &str) -> Option<T> {
+        self.get_with(key, path, |payload| postcard::from_bytes::<T>(payload).ok())
+    }
+
+    /// The payload stored under `key` for the file at `path`, decoded by `decode`
+    /// (`None` from it counts as a damaged entry, like a failed checksum).
+    pub fn get_with<T>(
+        &self,
+        key: Key,
+        path: &str,
+        decode: impl FnOnce(&[u8]) -> Option<T>,
+    ) -> Option<T> {
         let found = self.read_entry(key).and_then(|(from_shard, bytes)| {
             let payload = check_entry(&bytes, key)?.1;
-            let value = postcard::from_bytes::<T>(payload).ok()?;
+            let value = decode(payload)?;
             if from_shard {
                 self.shard_entries.fetch_add(1, Ordering::Relaxed);
             }
@@ -317,11 +335,18 @@ impl Cache {
         if !self.writable.load(Ordering::Relaxed) {
             return;
         }
-        let Ok(payload) = postcard::to_stdvec(value) else {
+        if let Ok(payload) = postcard::to_stdvec(value) {
+            self.put_bytes(key, path, &payload);
+        }
+    }
+
+    /// Stores an encoded payload under `key`, as [`Cache::put`].
+    pub fn put_bytes(&self, key: Key, path: &str, payload: &[u8]) {
+        if !self.writable.load(Ordering::Relaxed) {
             return;
-        };
+        }
         let rel = self.relative(path);
-        let bytes = encode_entry(key, &rel, &payload);
+        let bytes = encode_entry(key, &rel, payload);
         let written = if self.pack.is_none() {
             self.append_to_segment(key, &bytes)
         } else {

@@ -280,10 +280,13 @@ fn corrupt_and_truncated_entries_are_recomputed() {
     p.run(&JSON);
     let pack = p.cache().join("facts.pack");
     assert!(pack.is_file());
-    // A damaged stored outcome of the whole run: not used.
+    // A damaged stored outcome of the whole run, and of the last run over these files
+    // (the early cutoff's): not used.
     let runs = walk(&p.cache().join("runs"));
-    assert_eq!(runs.len(), 1);
-    damage(&runs[0], false);
+    assert_eq!(runs.len(), 2);
+    for r in &runs {
+        damage(r, false);
+    }
     let o = p.run(&JSON);
     assert_eq!(stdout(&o), expected, "{}", stderr(&o));
     // From here on, facts entries: without stored outcomes, facts are loaded.
@@ -519,4 +522,106 @@ fn summary_names_the_root() {
         stderr(&o)
     );
     assert!(stderr(&o).contains(" in 1 file,"), "{}", stderr(&o));
+}
+
+/// Whether the run took the early cutoff (its `GFPLINT_TIMINGS` line says so).
+fn cut_off(o: &Output) -> bool {
+    stderr(o).contains("early cutoff")
+}
+
+fn run_timed(p: &Project, args: &[&str]) -> Output {
+    p.command(args)
+        .env("GFPLINT_TIMINGS", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn comment_edit_reuses_the_last_outcome_and_a_damaged_one_is_not_used() {
+    let p = Project::new();
+    p.run(&JSON);
+    let file = p.path("testdata/atomic-sleeping-gfp/flow.c");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A comment: new bytes, the same facts.
+    std::fs::write(&file, format!("{text}/* a comment */\n")).unwrap();
+    let o = run_timed(&p, &JSON);
+    assert!(cut_off(&o), "{}", stderr(&o));
+    assert_eq!(cache_counts(&o).1, 1, "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+    // The same in pre-commit mode (files named: the project is the context), whose
+    // files are spelt otherwise and so keep their own last outcome.
+    let named = [
+        "check",
+        "--format",
+        "json",
+        "testdata/atomic-sleeping-gfp/flow.c",
+    ];
+    let first = p.run(&named);
+    std::fs::write(&file, format!("{text}/* another comment */\n")).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(cut_off(&o), "{}", stderr(&o));
+    let mut uncached = named.to_vec();
+    uncached.insert(3, "--no-cache");
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    assert_eq!(stdout(&o), stdout(&first));
+    // Damaged stored outcomes: computed in full, and still right.
+    for r in walk(&p.cache().join("runs")) {
+        damage(&r, false);
+    }
+    std::fs::write(&file, format!("{text}/* a third comment */\n")).unwrap();
+    let o = run_timed(&p, &JSON);
+    assert!(!cut_off(&o), "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+    // An edit that moves code (a line inserted above it) changes the facts: no cutoff,
+    // and the findings below move with it.
+    std::fs::write(&file, format!("\n{text}")).unwrap();
+    let o = run_timed(&p, &JSON);
+    assert!(!cut_off(&o), "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+}
+
+/// `helper()` in one file, called with a spinlock held from `caller()` in another.
+fn two_files(p: &Project, helper_body: &str) {
+    let dir = p.path("prop");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("caller.c"),
+        "#include <linux/spinlock.h>\n\
+         static DEFINE_SPINLOCK(lock);\n\
+         void helper(void);\n\
+         void caller(void)\n{\n\tspin_lock(&lock);\n\thelper();\n\tspin_unlock(&lock);\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("helper.c"),
+        format!("#include <linux/delay.h>\nvoid helper(void)\n{{\n{helper_body}}}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn helper_that_starts_sleeping_reaches_its_unchanged_caller() {
+    let p = Project::new();
+    two_files(&p, "\tudelay(1);\n");
+    let args = ["check", "--format", "gcc", "prop"];
+    let uncached = ["check", "--format", "gcc", "--no-cache", "prop"];
+    let before = p.run(&args);
+    assert_eq!(stdout(&before), stdout(&p.run(&uncached)));
+    assert!(!stdout(&before).contains("helper.c"), "{}", stdout(&before));
+    // The helper starts sleeping (same length: a one-line change), the caller is
+    // untouched but for a comment (facts unchanged): the finding appears, with the
+    // caller's lock as its evidence.
+    two_files(&p, "\tmsleep(1);\n");
+    let caller = p.path("prop/caller.c");
+    let text = std::fs::read_to_string(&caller).unwrap();
+    std::fs::write(&caller, format!("{text}/* unchanged */\n")).unwrap();
+    let o = run_timed(&p, &args);
+    assert!(!cut_off(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("helper.c:4:"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    // And back: the finding goes.
+    two_files(&p, "\tudelay(1);\n");
+    let o = run_timed(&p, &args);
+    assert!(!stdout(&o).contains("helper.c"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
