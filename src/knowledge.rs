@@ -5,6 +5,7 @@
 //! contain?"). Keeping it data lets users extend it without touching analysis code.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -14,48 +15,66 @@ use crate::gfp::GfpSet;
 /// The embedded API description. Editing `lints/api.toml` and rebuilding is all it takes.
 pub const API_TOML: &str = include_str!("../lints/api.toml");
 
-#[derive(Debug, Deserialize)]
-struct RawApi {
-    gfp: RawGfp,
-    section: Vec<RawSection>,
-    allocator: Vec<RawAllocator>,
-    free: Vec<RawFree>,
+/// The one schema of API knowledge: `lints/api.toml`, and the `[knowledge]` table of
+/// `gfplint.toml`, which may use every table (see [`Knowledge::add`]). Every table is
+/// optional; maps are ordered, so the `Debug` text (part of the fingerprint) is stable.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeTables {
     #[serde(default)]
-    constants: HashMap<String, i64>,
+    pub gfp: Option<RawGfp>,
+    /// Atomic sections; `gfplint.toml` has called them `lock` since its first version.
+    #[serde(default, alias = "lock")]
+    pub section: Vec<RawSection>,
     #[serde(default)]
-    type_sizes: HashMap<String, u64>,
-    entry: Vec<RawEntry>,
-    noreturn: RawNames,
-    callback_param_types: RawNames,
+    pub allocator: Vec<RawAllocator>,
     #[serde(default)]
-    collection_insert: RawNames,
+    pub free: Vec<RawFree>,
     #[serde(default)]
-    dma_handoff: RawNames,
+    pub constants: BTreeMap<String, i64>,
     #[serde(default)]
-    memory_family: HashMap<String, Vec<String>>,
+    pub type_sizes: BTreeMap<String, u64>,
     #[serde(default)]
-    family_free: HashMap<String, String>,
+    pub entry: Vec<RawEntry>,
     #[serde(default)]
-    checked_array_form: HashMap<String, CheckedForm>,
+    pub noreturn: RawNames,
     #[serde(default)]
-    small_vmalloc_exempt: RawNames,
+    pub callback_param_types: RawNames,
     #[serde(default)]
-    zeroing_allocators: RawNames,
-    entry_field: Vec<RawEntryField>,
-    sleeping: Vec<RawSleeping>,
+    pub collection_insert: RawNames,
     #[serde(default)]
-    context_guards: RawContextGuards,
+    pub dma_handoff: RawNames,
     #[serde(default)]
-    pure: Option<RawNames>,
+    pub memory_family: BTreeMap<String, Vec<String>>,
     #[serde(default)]
-    irq_handler_shape: Option<IrqHandlerShape>,
+    pub family_free: BTreeMap<String, String>,
+    #[serde(default)]
+    pub checked_array_form: BTreeMap<String, CheckedForm>,
+    #[serde(default)]
+    pub small_vmalloc_exempt: RawNames,
+    #[serde(default)]
+    pub zeroing_allocators: RawNames,
+    #[serde(default)]
+    pub entry_field: Vec<RawEntryField>,
+    #[serde(default)]
+    pub sleeping: Vec<SleepingRow>,
+    #[serde(default)]
+    pub context_guards: RawContextGuards,
+    #[serde(default)]
+    pub pure: RawNames,
+    #[serde(default)]
+    pub irq_handler_shape: Option<IrqHandlerShape>,
 }
 
+/// The knowledge a configuration adds: the same schema as the built-in tables.
+pub type ConfigKnowledge = KnowledgeTables;
+
 /// The parameter list of an IRQ handler (`(int irq, void *data)`).
-#[derive(Debug, Clone, Deserialize)]
-struct IrqHandlerShape {
-    params: usize,
-    first_param: Vec<String>,
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IrqHandlerShape {
+    pub params: usize,
+    pub first_param: Vec<String>,
 }
 
 /// What kind of atomic callback a registration or field sets up (`kind` in
@@ -73,34 +92,42 @@ pub enum EntryKind {
 }
 
 /// Context queries, by the value they return where sleeping is allowed.
-#[derive(Debug, Default, Deserialize)]
-struct RawContextGuards {
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContextGuards {
     #[serde(default)]
-    true_when_sleepable: Vec<String>,
+    pub true_when_sleepable: Vec<String>,
     #[serde(default)]
-    false_when_sleepable: Vec<String>,
+    pub false_when_sleepable: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawEntry {
-    context: String,
+/// Registrations whose callback (`name:ARG`) runs in atomic `context`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEntry {
+    /// How messages name the context ("hard-IRQ handler").
+    pub context: String,
     #[serde(default)]
-    kind: EntryKind,
+    pub kind: EntryKind,
+    /// The callback is set up on an object (the first argument) that may be set up
+    /// again with another callback (timers, tasklets).
     #[serde(default)]
-    ambiguous_per_object: bool,
-    registrations: Vec<String>,
+    pub ambiguous_per_object: bool,
+    pub registrations: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawEntryField {
-    context: String,
+/// Callback fields (`.ndo_start_xmit = f`) whose function runs in atomic `context`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEntryField {
+    pub context: String,
     #[serde(default)]
-    kind: EntryKind,
-    fields: Vec<String>,
+    pub kind: EntryKind,
+    pub fields: Vec<String>,
     #[serde(default)]
-    object: Option<String>,
+    pub object: Option<String>,
     #[serde(default)]
-    initialised_by: Vec<String>,
+    pub initialised_by: Vec<String>,
 }
 
 /// A callback field and the context its function runs in.
@@ -114,24 +141,41 @@ pub struct EntryField {
     pub initialised_by: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawSleeping {
-    reason: String,
-    names: Vec<String>,
-    #[serde(default)]
-    outside_interrupt_only: bool,
+/// A row of `sleeping`: a group of calls with the reason they sleep, or (the short
+/// form `gfplint.toml` has always accepted) one name.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum SleepingRow {
+    Name(String),
+    Group(RawSleeping),
 }
 
-#[derive(Debug, Deserialize)]
-struct RawGfp {
-    sleep_bit: String,
-    bits: Vec<String>,
-    composite: HashMap<String, String>,
-    non_allocating: RawNames,
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSleeping {
+    pub reason: String,
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub outside_interrupt_only: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGfp {
+    /// The bit whose presence means "may sleep"; with `bits` only (the built-in table).
+    #[serde(default)]
+    pub sleep_bit: Option<String>,
+    #[serde(default)]
+    pub bits: Vec<String>,
+    #[serde(default)]
+    pub composite: BTreeMap<String, String>,
+    #[serde(default)]
+    pub non_allocating: RawNames,
 }
 
 /// The overflow-checked form of a single-size allocator (`kzalloc` → `kcalloc`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckedForm {
     /// The array variant taking `(…, n, size, …)` in place of the size, if one exists.
     #[serde(default)]
@@ -140,60 +184,95 @@ pub struct CheckedForm {
     pub help: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct RawNames {
-    names: Vec<String>,
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNames {
+    pub names: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawSection {
-    kind: String,
-    keyed: bool,
+/// Calls that open and close an atomic section of one kind (`name:N`: the lock is
+/// argument N, default 0). A row whose `kind` is already known joins that kind.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
+    pub kind: String,
+    /// For a new kind: whether the section is identified by its lock (default true).
     #[serde(default)]
-    in_interrupt: bool,
-    acquire: Vec<String>,
-    release: Vec<String>,
+    pub keyed: Option<bool>,
+    /// For a new kind: whether `in_interrupt()` is true inside.
     #[serde(default)]
-    try_acquire: Vec<String>,
+    pub in_interrupt: bool,
     #[serde(default)]
-    acquire_wrappers: Vec<String>,
+    pub acquire: Vec<String>,
     #[serde(default)]
-    release_wrappers: Vec<String>,
+    pub release: Vec<String>,
     #[serde(default)]
-    try_acquire_wrappers: Vec<String>,
+    pub try_acquire: Vec<String>,
     #[serde(default)]
-    guards: Vec<String>,
+    pub acquire_wrappers: Vec<String>,
     #[serde(default)]
-    try_guards: Vec<String>,
+    pub release_wrappers: Vec<String>,
+    #[serde(default)]
+    pub try_acquire_wrappers: Vec<String>,
+    #[serde(default)]
+    pub guards: Vec<String>,
+    #[serde(default)]
+    pub try_guards: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawAllocator {
-    family: String,
-    names: Vec<String>,
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAllocator {
+    /// Default `other` (not judged by the family-specific size lints).
     #[serde(default)]
-    size_arg: Option<usize>,
+    pub family: Option<String>,
+    pub names: Vec<String>,
     #[serde(default)]
-    count_arg: Option<usize>,
+    pub size_arg: Option<usize>,
     #[serde(default)]
-    order_arg: Option<usize>,
+    pub count_arg: Option<usize>,
+    #[serde(default)]
+    pub order_arg: Option<usize>,
     /// Index of the GFP argument, or -1: "find it by its value among the arguments".
-    gfp_arg: Option<i64>,
     #[serde(default)]
-    default_gfp: Option<String>,
+    pub gfp_arg: Option<i64>,
     #[serde(default)]
-    always_sleeps: bool,
+    pub default_gfp: Option<String>,
     #[serde(default)]
-    drops_lock_arg: Option<usize>,
+    pub always_sleeps: bool,
+    #[serde(default)]
+    pub drops_lock_arg: Option<usize>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawFree {
-    name: String,
-    frees: Vec<String>,
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFree {
+    pub name: String,
+    pub frees: Vec<String>,
     /// Index of the pointer argument (`devm_kfree(dev, p)`: 1).
     #[serde(default)]
-    ptr_arg: usize,
+    pub ptr_arg: usize,
+}
+
+/// A problem with one item of [`KnowledgeTables`]: the table (as named in
+/// `lints/api.toml`), the item's index in it (0 for a table that is not an array),
+/// and the item's key at fault when there is one, so a configuration can point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnowledgeError {
+    pub table: &'static str,
+    pub index: usize,
+    pub key: Option<&'static str>,
+    pub message: String,
+}
+
+impl std::fmt::Display for KnowledgeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.table)?;
+        if let Some(key) = self.key {
+            write!(f, ".{key}")?;
+        }
+        write!(f, " (item {}): {}", self.index + 1, self.message)
+    }
 }
 
 /// Index of a section kind in [`Knowledge::sections`].
@@ -266,7 +345,7 @@ pub enum GfpArg {
     ByValue,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Knowledge {
     pub sections: Vec<SectionKind>,
     lock_ops: HashMap<String, LockCall>,
@@ -331,238 +410,151 @@ impl Knowledge {
     }
 
     pub fn from_toml(text: &str) -> Result<Knowledge, String> {
-        let raw: RawApi = toml::from_str(text).map_err(|e| format!("lints/api.toml: {e}"))?;
-        let mut gfp_flags = HashMap::default();
-        for (i, bit) in raw.gfp.bits.iter().enumerate() {
-            let set = GfpSet::bit(i as u32);
-            gfp_flags.insert(bit.clone(), set);
-            // The kernel spells the raw bit values with three underscores.
-            gfp_flags.insert(format!("_{bit}"), set);
-        }
-        resolve_composites(&raw.gfp.composite, &mut gfp_flags)?;
-        let sleep_bit = *gfp_flags
-            .get(&raw.gfp.sleep_bit)
-            .ok_or_else(|| format!("gfp.sleep_bit `{}` is not a known bit", raw.gfp.sleep_bit))?;
-
-        let mut sections = Vec::new();
-        let mut lock_ops = HashMap::default();
-        let mut guard_ops = HashMap::default();
-        for (id, s) in raw.section.into_iter().enumerate() {
-            sections.push(SectionKind {
-                kind: s.kind,
-                keyed: s.keyed,
-                in_interrupt: s.in_interrupt,
-            });
-            let ops = [
-                (s.acquire, LockOp::Acquire(id)),
-                (s.release, LockOp::Release(id)),
-                (s.try_acquire, LockOp::TryAcquire(id)),
-                (s.acquire_wrappers, LockOp::Acquire(id)),
-                (s.release_wrappers, LockOp::Release(id)),
-                (s.try_acquire_wrappers, LockOp::TryAcquire(id)),
-            ];
-            for (names, op) in ops {
-                for n in names {
-                    let (name, key_arg) = name_and_arg(&n, 0)?;
-                    lock_ops.insert(name, LockCall { op, key_arg });
-                }
-            }
-            for n in s.guards {
-                guard_ops.insert(n, GuardOp::Holds(id));
-            }
-            for n in s.try_guards {
-                guard_ops.insert(n, GuardOp::TryHolds(id));
-            }
-        }
-
-        let mut allocators = HashMap::default();
-        for a in raw.allocator {
-            let gfp_arg = match a.gfp_arg {
-                None => GfpArg::None,
-                Some(i) if i < 0 => GfpArg::ByValue,
-                Some(i) => GfpArg::At(i as usize),
-            };
-            let default_gfp = match &a.default_gfp {
-                Some(name) => Some(
-                    *gfp_flags
-                        .get(name)
-                        .ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
-                ),
-                None => None,
-            };
-            let alloc = Allocator {
-                family: a.family,
-                size_arg: a.size_arg,
-                count_arg: a.count_arg,
-                order_arg: a.order_arg,
-                gfp_arg,
-                default_gfp,
-                always_sleeps: a.always_sleeps,
-                drops_lock_arg: a.drops_lock_arg,
-            };
-            for n in a.names {
-                allocators.insert(n, alloc.clone());
-            }
-        }
-        let free_ptr_args = raw
-            .free
-            .iter()
-            .map(|f| (f.name.clone(), f.ptr_arg))
-            .collect();
-        let frees = raw.free.into_iter().map(|f| (f.name, f.frees)).collect();
-        let mut entries = HashMap::default();
-        for e in raw.entry {
-            for r in e.registrations {
-                let (name, arg) = name_and_arg(&r, usize::MAX)?;
-                if arg == usize::MAX {
-                    return Err(format!("entry registration `{r}` needs `:ARG`"));
-                }
-                entries.insert(
-                    name,
-                    EntryRegistration {
-                        arg,
-                        context: e.context.clone(),
-                        kind: e.kind,
-                        ambiguous_per_object: e.ambiguous_per_object,
-                    },
-                );
-            }
-        }
-        let mut entry_fields = HashMap::default();
-        for e in raw.entry_field {
-            for f in e.fields {
-                entry_fields.insert(
-                    f,
-                    EntryField {
-                        context: e.context.clone(),
-                        kind: e.kind,
-                        object: e.object.clone(),
-                        initialised_by: e.initialised_by.clone(),
-                    },
-                );
-            }
-        }
-        let mut sleeping = HashMap::default();
-        let mut sleeps_outside_interrupt_only = FxHashSet::default();
-        for g in raw.sleeping {
-            for n in g.names {
-                if g.outside_interrupt_only {
-                    sleeps_outside_interrupt_only.insert(n.clone());
-                }
-                sleeping.insert(n, g.reason.clone());
-            }
-        }
-        Ok(Knowledge {
-            fingerprint: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
-            initialisers: FxHashSet::default(),
-            sections,
-            lock_ops,
-            guard_ops,
-            gfp_flags,
-            sleep_bit,
-            non_allocating: raw.gfp.non_allocating.names.into_iter().collect(),
-            allocators,
-            frees,
-            free_ptr_args,
-            constants: raw.constants,
-            type_sizes: raw.type_sizes,
-            entries,
-            entry_fields,
-            sleeping,
-            noreturn: raw.noreturn.names.into_iter().collect(),
-            collection_insert: raw.collection_insert.names.into_iter().collect(),
-            dma_handoff: raw.dma_handoff.names.into_iter().collect(),
-            memory_family: raw
-                .memory_family
-                .into_iter()
-                .flat_map(|(family, names)| names.into_iter().map(move |n| (n, family.clone())))
-                .collect(),
-            family_free: raw.family_free,
-            checked_array_form: raw.checked_array_form,
-            small_vmalloc_exempt: raw.small_vmalloc_exempt.names.into_iter().collect(),
-            zeroing_allocators: raw.zeroing_allocators.names.into_iter().collect(),
-            pure: raw
-                .pure
-                .map(|p| p.names)
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
-            context_guards: raw
-                .context_guards
-                .true_when_sleepable
-                .into_iter()
-                .map(|n| (n, true))
-                .chain(
-                    raw.context_guards
-                        .false_when_sleepable
-                        .into_iter()
-                        .map(|n| (n, false)),
-                )
-                .collect(),
-            callback_param_types: raw.callback_param_types.names,
-            irq_handler_shape: raw.irq_handler_shape.map(|s| (s.params, s.first_param)),
-            sleeps_outside_interrupt_only,
-        }
-        .derive())
+        let tables: KnowledgeTables =
+            toml::from_str(text).map_err(|e| format!("lints/api.toml: {e}"))?;
+        let mut k = Knowledge::default();
+        k.add(&tables).map_err(|e| format!("lints/api.toml: {e}"))?;
+        k.fingerprint = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        Ok(k)
     }
 
-    /// This knowledge plus a project's own APIs (from `gfplint.toml`): lock wrappers,
-    /// sleeping functions, allocators and entry-point registrations. An extra lock whose
-    /// `kind` names a built-in section kind joins it; another kind is a new section.
-    pub fn extended(&self, extra: &ConfigKnowledge) -> Result<Knowledge, String> {
+    /// This knowledge plus a project's own tables (`gfplint.toml` `[knowledge]`), with
+    /// a fingerprint of both.
+    pub fn extended(&self, extra: &KnowledgeTables) -> Result<Knowledge, KnowledgeError> {
         let mut k = self.clone();
-        // The extension's Debug text is deterministic (vectors and options only).
+        // The tables' Debug text is deterministic (vectors, options and ordered maps).
         let mut digest = self.fingerprint.to_le_bytes().to_vec();
         digest.extend_from_slice(format!("{extra:?}").as_bytes());
         k.fingerprint = xxhash_rust::xxh3::xxh3_64(&digest);
-        for l in &extra.locks {
-            let id = match k.sections.iter().position(|s| s.kind == l.kind) {
+        k.add(extra)?;
+        Ok(k)
+    }
+
+    /// Adds `tables` to this knowledge: the one way the built-in tables and a
+    /// configuration's become rows of the same lookups. Later rows win for the same
+    /// name; a section row whose `kind` is known joins it. Every item is validated, and
+    /// the first bad one is named by table and index. On an error the knowledge is
+    /// partly extended: use [`Knowledge::extended`], which works on a copy.
+    pub fn add(&mut self, t: &KnowledgeTables) -> Result<(), KnowledgeError> {
+        let err = |table: &'static str, index: usize, key: Option<&'static str>, m: String| {
+            KnowledgeError {
+                table,
+                index,
+                key,
+                message: m,
+            }
+        };
+        if let Some(g) = &t.gfp {
+            let gfp_err = |key, m: String| err("gfp", 0, Some(key), m);
+            if !g.bits.is_empty() {
+                if !self.gfp_flags.is_empty() {
+                    return Err(gfp_err(
+                        "bits",
+                        "the GFP bits are built in; define `composite` flags instead".into(),
+                    ));
+                }
+                for (i, bit) in g.bits.iter().enumerate() {
+                    let set = GfpSet::bit(i as u32);
+                    self.gfp_flags.insert(bit.clone(), set);
+                    // The kernel spells the raw bit values with three underscores.
+                    self.gfp_flags.insert(format!("_{bit}"), set);
+                }
+                let sleep_bit = g.sleep_bit.as_deref().unwrap_or_default();
+                self.sleep_bit = *self.gfp_flags.get(sleep_bit).ok_or_else(|| {
+                    gfp_err(
+                        "sleep_bit",
+                        format!("gfp.sleep_bit `{sleep_bit}` is not a known bit"),
+                    )
+                })?;
+            } else if g.sleep_bit.is_some() {
+                return Err(gfp_err("sleep_bit", "`sleep_bit` goes with `bits`".into()));
+            }
+            resolve_composites(&g.composite, &mut self.gfp_flags)
+                .map_err(|m| gfp_err("composite", m))?;
+            self.non_allocating
+                .extend(g.non_allocating.names.iter().cloned());
+        }
+
+        for (index, s) in t.section.iter().enumerate() {
+            let section_err = |key, m: String| err("section", index, key, m);
+            let names = [
+                &s.acquire,
+                &s.release,
+                &s.try_acquire,
+                &s.acquire_wrappers,
+                &s.release_wrappers,
+                &s.try_acquire_wrappers,
+                &s.guards,
+                &s.try_guards,
+            ];
+            if names.iter().all(|n| n.is_empty()) {
+                return Err(section_err(
+                    None,
+                    "a lock needs `acquire`, `release`, `try_acquire` or `guards` names".into(),
+                ));
+            }
+            let id = match self.sections.iter().position(|k| k.kind == s.kind) {
                 Some(id) => id,
                 None => {
-                    k.sections.push(SectionKind {
-                        kind: l.kind.clone(),
-                        keyed: l.keyed.unwrap_or(true),
-                        in_interrupt: false,
+                    self.sections.push(SectionKind {
+                        kind: s.kind.clone(),
+                        keyed: s.keyed.unwrap_or(true),
+                        in_interrupt: s.in_interrupt,
                     });
-                    k.sections.len() - 1
+                    self.sections.len() - 1
                 }
             };
             let ops = [
-                (&l.acquire, LockOp::Acquire(id)),
-                (&l.release, LockOp::Release(id)),
-                (&l.try_acquire, LockOp::TryAcquire(id)),
+                ("acquire", &s.acquire, LockOp::Acquire(id)),
+                ("release", &s.release, LockOp::Release(id)),
+                ("try_acquire", &s.try_acquire, LockOp::TryAcquire(id)),
+                ("acquire_wrappers", &s.acquire_wrappers, LockOp::Acquire(id)),
+                ("release_wrappers", &s.release_wrappers, LockOp::Release(id)),
+                (
+                    "try_acquire_wrappers",
+                    &s.try_acquire_wrappers,
+                    LockOp::TryAcquire(id),
+                ),
             ];
-            for (names, op) in ops {
+            for (key, names, op) in ops {
                 for n in names {
-                    let (name, key_arg) = name_and_arg(n, 0)?;
-                    k.lock_ops.insert(name, LockCall { op, key_arg });
+                    let (name, key_arg) =
+                        name_and_arg(n, 0).map_err(|m| section_err(Some(key), m))?;
+                    self.lock_ops.insert(name, LockCall { op, key_arg });
                 }
             }
+            for n in &s.guards {
+                self.guard_ops.insert(n.clone(), GuardOp::Holds(id));
+            }
+            for n in &s.try_guards {
+                self.guard_ops.insert(n.clone(), GuardOp::TryHolds(id));
+            }
         }
-        for n in &extra.sleeping {
-            k.sleeping.insert(
-                n.clone(),
-                "is listed as sleeping in gfplint.toml".to_string(),
-            );
-        }
-        for a in &extra.allocators {
+
+        for (index, a) in t.allocator.iter().enumerate() {
+            let alloc_err = |key, m: String| err("allocator", index, key, m);
+            if a.names.is_empty() {
+                return Err(alloc_err(None, "an allocator needs `names`".into()));
+            }
             let gfp_arg = match a.gfp_arg {
                 None => GfpArg::None,
                 Some(i) if i < 0 => GfpArg::ByValue,
                 Some(i) => GfpArg::At(i as usize),
             };
             let default_gfp = match &a.default_gfp {
-                Some(name) => Some(
-                    k.gfp_flag(name)
-                        .ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
-                ),
+                Some(name) => Some(self.gfp_flag(name).ok_or_else(|| {
+                    alloc_err(
+                        Some("default_gfp"),
+                        format!("default_gfp `{name}` is not a known flag"),
+                    )
+                })?),
                 None => None,
             };
             if gfp_arg == GfpArg::None && default_gfp.is_none() && !a.always_sleeps {
-                return Err(
-                    "an allocator needs `gfp_arg`, `default_gfp` or `always_sleeps = true`"
-                        .to_string(),
-                );
+                return Err(alloc_err(
+                    None,
+                    "an allocator needs `gfp_arg`, `default_gfp` or `always_sleeps = true`".into(),
+                ));
             }
             let alloc = Allocator {
                 family: a.family.clone().unwrap_or_else(|| "other".to_string()),
@@ -572,21 +564,31 @@ impl Knowledge {
                 gfp_arg,
                 default_gfp,
                 always_sleeps: a.always_sleeps,
-                drops_lock_arg: None,
+                drops_lock_arg: a.drops_lock_arg,
             };
             for n in &a.names {
-                k.allocators.insert(n.clone(), alloc.clone());
+                self.allocators.insert(n.clone(), alloc.clone());
             }
         }
-        for e in &extra.entries {
+        for f in &t.free {
+            self.free_ptr_args.insert(f.name.clone(), f.ptr_arg);
+            self.frees.insert(f.name.clone(), f.frees.clone());
+        }
+        for (index, e) in t.entry.iter().enumerate() {
             for r in &e.registrations {
-                let (name, arg) = name_and_arg(r, usize::MAX)?;
+                let (name, arg) = name_and_arg(r, usize::MAX)
+                    .map_err(|m| err("entry", index, Some("registrations"), m))?;
                 if arg == usize::MAX {
-                    return Err(format!(
-                        "entry registration `{r}` needs `:ARG` (the callback's 0-based position)"
+                    return Err(err(
+                        "entry",
+                        index,
+                        Some("registrations"),
+                        format!(
+                            "entry registration `{r}` needs `:ARG` (the callback's 0-based position)"
+                        ),
                     ));
                 }
-                k.entries.insert(
+                self.entries.insert(
                     name,
                     EntryRegistration {
                         arg,
@@ -597,7 +599,88 @@ impl Knowledge {
                 );
             }
         }
-        Ok(k.derive())
+        for e in &t.entry_field {
+            for f in &e.fields {
+                self.entry_fields.insert(
+                    f.clone(),
+                    EntryField {
+                        context: e.context.clone(),
+                        kind: e.kind,
+                        object: e.object.clone(),
+                        initialised_by: e.initialised_by.clone(),
+                    },
+                );
+            }
+        }
+        for (index, row) in t.sleeping.iter().enumerate() {
+            let (names, reason, outside_interrupt_only) = match row {
+                SleepingRow::Name(n) => (
+                    std::slice::from_ref(n),
+                    "is listed as sleeping in gfplint.toml",
+                    false,
+                ),
+                SleepingRow::Group(g) => (
+                    g.names.as_slice(),
+                    g.reason.as_str(),
+                    g.outside_interrupt_only,
+                ),
+            };
+            for n in names {
+                if !is_identifier(n) {
+                    return Err(err(
+                        "sleeping",
+                        index,
+                        None,
+                        format!("`{n}` is not a function name"),
+                    ));
+                }
+                if outside_interrupt_only {
+                    self.sleeps_outside_interrupt_only.insert(n.clone());
+                }
+                self.sleeping.insert(n.clone(), reason.to_string());
+            }
+        }
+        self.constants
+            .extend(t.constants.iter().map(|(n, v)| (n.clone(), *v)));
+        self.type_sizes
+            .extend(t.type_sizes.iter().map(|(n, v)| (n.clone(), *v)));
+        let names = |set: &mut FxHashSet<String>, names: &RawNames| {
+            set.extend(names.names.iter().cloned());
+        };
+        names(&mut self.noreturn, &t.noreturn);
+        names(&mut self.collection_insert, &t.collection_insert);
+        names(&mut self.dma_handoff, &t.dma_handoff);
+        names(&mut self.small_vmalloc_exempt, &t.small_vmalloc_exempt);
+        names(&mut self.zeroing_allocators, &t.zeroing_allocators);
+        names(&mut self.pure, &t.pure);
+        self.callback_param_types
+            .extend(t.callback_param_types.names.iter().cloned());
+        for (family, names) in &t.memory_family {
+            for n in names {
+                self.memory_family.insert(n.clone(), family.clone());
+            }
+        }
+        self.family_free
+            .extend(t.family_free.iter().map(|(f, n)| (f.clone(), n.clone())));
+        self.checked_array_form.extend(
+            t.checked_array_form
+                .iter()
+                .map(|(n, c)| (n.clone(), c.clone())),
+        );
+        let guards = &t.context_guards;
+        for (names, value) in [
+            (&guards.true_when_sleepable, true),
+            (&guards.false_when_sleepable, false),
+        ] {
+            for n in names {
+                self.context_guards.insert(n.clone(), value);
+            }
+        }
+        if let Some(shape) = &t.irq_handler_shape {
+            self.irq_handler_shape = Some((shape.params, shape.first_param.clone()));
+        }
+        self.derive();
+        Ok(())
     }
 
     /// See the field: equal fingerprints mean equal knowledge.
@@ -629,13 +712,12 @@ impl Knowledge {
     }
 
     /// Recomputes the tables derived from others (after loading or extending).
-    fn derive(mut self) -> Knowledge {
+    fn derive(&mut self) {
         self.initialisers = self
             .entry_fields
             .values()
             .flat_map(|e| e.initialised_by.iter().cloned())
             .collect();
-        self
     }
 
     /// Whether a sleeping call is fine in interrupt context (it checks in_interrupt()).
@@ -758,51 +840,11 @@ impl Knowledge {
     }
 }
 
-/// A project's own API knowledge, from `gfplint.toml` `[knowledge]` (see
-/// [`Knowledge::extended`]). Plain data; validated where it is read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConfigKnowledge {
-    pub locks: Vec<ExtraLock>,
-    /// Functions that may sleep (like `mutex_lock`).
-    pub sleeping: Vec<String>,
-    pub allocators: Vec<ExtraAllocator>,
-    pub entries: Vec<ExtraEntry>,
-}
-
-/// Lock and unlock functions (`name` or `name:ARG` for the argument naming the lock).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExtraLock {
-    /// A built-in section kind (`spinlock`, `IRQs disabled`, ...) or a new one.
-    pub kind: String,
-    /// For a new kind: whether the lock is identified by its argument (default true).
-    pub keyed: Option<bool>,
-    pub acquire: Vec<String>,
-    pub release: Vec<String>,
-    pub try_acquire: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExtraAllocator {
-    pub names: Vec<String>,
-    pub family: Option<String>,
-    pub size_arg: Option<usize>,
-    pub count_arg: Option<usize>,
-    pub order_arg: Option<usize>,
-    /// 0-based position of the GFP argument, or -1: find it by its value.
-    pub gfp_arg: Option<i64>,
-    pub default_gfp: Option<String>,
-    pub always_sleeps: bool,
-}
-
-/// Registrations whose callback (`name:ARG`) runs in atomic `context`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExtraEntry {
-    pub context: String,
-    /// What kind of callback it is (default: another atomic callback).
-    pub kind: EntryKind,
-    /// The callback's object (first argument) may be set up with several callbacks.
-    pub ambiguous_per_object: bool,
-    pub registrations: Vec<String>,
+/// Whether a name is a C identifier (a function name in a table).
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Splits `name:N` into the name and argument index N (`default` without a suffix).
@@ -818,7 +860,7 @@ fn name_and_arg(entry: &str, default: usize) -> Result<(String, usize), String> 
 
 /// Evaluates the composite flag definitions in dependency order.
 fn resolve_composites(
-    composite: &HashMap<String, String>,
+    composite: &BTreeMap<String, String>,
     flags: &mut HashMap<String, GfpSet>,
 ) -> Result<(), String> {
     let mut pending: Vec<(&String, &String)> = composite.iter().collect();
