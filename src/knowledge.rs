@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::facts::{ApiId, Call};
 use crate::gfp::GfpSet;
 
 /// The embedded API description. Editing `lints/api.toml` and rebuilding is all it takes.
@@ -254,6 +255,15 @@ pub struct RawFree {
     pub ptr_arg: usize,
 }
 
+/// What the knowledge says of one called name, from every hot table at once.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    pub allocator: Option<Allocator>,
+    pub lock: Option<LockCall>,
+    /// Why it sleeps (a non-allocating sleeping call).
+    pub sleeping: Option<String>,
+}
+
 /// A problem with one item of [`KnowledgeTables`]: the table (as named in
 /// `lints/api.toml`), the item's index in it (0 for a table that is not an array),
 /// and the item's key at fault when there is one, so a configuration can point at it.
@@ -390,6 +400,11 @@ pub struct Knowledge {
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
     pub type_sizes: HashMap<String, u64>,
+    /// Every name the hot tables describe (allocators, lock operations, sleeping calls),
+    /// sorted, with what they say: the API table calls are classified against once
+    /// (`Call::api`). Derived from the tables after each `add`.
+    api_ids: HashMap<String, ApiId>,
+    apis: Vec<Api>,
     /// A digest of what this knowledge was made from (the API description and any
     /// extensions), so cached per-file results made with other knowledge are not reused.
     fingerprint: u64,
@@ -718,6 +733,51 @@ impl Knowledge {
             .values()
             .flat_map(|e| e.initialised_by.iter().cloned())
             .collect();
+        let names: std::collections::BTreeSet<&String> = self
+            .allocators
+            .keys()
+            .chain(self.lock_ops.keys())
+            .chain(self.sleeping.keys())
+            .collect();
+        self.apis = names
+            .iter()
+            .map(|n| Api {
+                allocator: self.allocators.get(*n).cloned(),
+                lock: self.lock_ops.get(*n).copied(),
+                sleeping: self.sleeping.get(*n).cloned(),
+            })
+            .collect();
+        self.api_ids = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), ApiId(i as u32)))
+            .collect();
+    }
+
+    /// The API row of a called name, if the knowledge describes it (for
+    /// `parse::classify_calls`; later stages use [`Knowledge::api_of`]).
+    pub fn api_id(&self, callee: &str) -> Option<ApiId> {
+        self.api_ids.get(callee).copied()
+    }
+
+    /// What the knowledge says of a classified call.
+    pub fn api_of(&self, call: &Call) -> Option<&Api> {
+        call.api.and_then(|id| self.apis.get(id.0 as usize))
+    }
+
+    /// The allocator a classified call is (`allocator(&call.callee)`, without the lookup).
+    pub fn call_allocator(&self, call: &Call) -> Option<&Allocator> {
+        self.api_of(call).and_then(|a| a.allocator.as_ref())
+    }
+
+    /// The lock operation a classified call is.
+    pub fn call_lock_op(&self, call: &Call) -> Option<LockOp> {
+        self.api_of(call).and_then(|a| a.lock).map(|l| l.op)
+    }
+
+    /// Why a classified (non-allocating) call may sleep, if it does.
+    pub fn call_sleeping(&self, call: &Call) -> Option<&str> {
+        self.api_of(call).and_then(|a| a.sleeping.as_deref())
     }
 
     /// Whether a sleeping call is fine in interrupt context (it checks in_interrupt()).
@@ -955,5 +1015,41 @@ mod tests {
         assert!(k.has_irq_handler_shape(&names(&["irq", "data"])));
         assert!(!k.has_irq_handler_shape(&names(&["irq"])));
         assert!(!k.has_irq_handler_shape(&names(&["dev", "data"])));
+    }
+
+    /// Each call is classified once against the knowledge; the typed questions answer
+    /// what the name lookups answer.
+    #[test]
+    fn calls_are_classified_once() {
+        let k = Knowledge::builtin();
+        let facts = crate::parse::facts_from_bytes(
+            "t.c",
+            b"void f(void *p)\n{\n\tspin_lock(p);\n\tkmalloc(8, GFP_KERNEL);\n\tmsleep(1);\n\tg(p);\n\tspin_unlock(p);\n}\n".to_vec(),
+            k,
+        )
+        .unwrap();
+        let calls = &facts.functions[0].calls;
+        assert_eq!(calls.len(), 5);
+        for c in calls {
+            assert_eq!(c.api, k.api_id(&c.callee), "{}", c.callee);
+            assert_eq!(
+                k.call_allocator(c).is_some(),
+                k.allocator(&c.callee).is_some()
+            );
+            assert_eq!(k.call_lock_op(c), k.lock_op(&c.callee));
+            assert_eq!(k.call_sleeping(c), k.sleeping_call(&c.callee));
+        }
+        assert!(calls[3].api.is_none(), "an unknown callee has no API row");
+        // A configuration's names join the table; ids stay valid for their knowledge.
+        let extra = KnowledgeTables {
+            sleeping: vec![SleepingRow::Name("g".into())],
+            ..Default::default()
+        };
+        let k2 = k.extended(&extra).unwrap();
+        let g = k2.api_id("g").unwrap();
+        assert_eq!(
+            k2.apis[g.0 as usize].sleeping.as_deref(),
+            k2.sleeping_call("g")
+        );
     }
 }

@@ -1093,8 +1093,7 @@ fn cross_file_wrappers(
     for (fi, file) in all_facts.iter().enumerate() {
         let mut extra = HashMap::new();
         for c in file.functions.iter().flat_map(|f| f.calls.iter()) {
-            if c.indirect || knowledge.lock_op(&c.callee).is_some() || extra.contains_key(&c.callee)
-            {
+            if c.indirect || knowledge.call_lock_op(c).is_some() || extra.contains_key(&c.callee) {
                 continue;
             }
             if let Some(id) = program.resolve(fi as u32, &c.callee)

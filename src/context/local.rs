@@ -43,7 +43,7 @@ pub fn file_locks(
     let calls_wrapper = |i: usize, effects: &HashMap<usize, LockEffect>| {
         facts.functions[i].calls.iter().any(|c| {
             !c.indirect
-                && k.lock_op(&c.callee).is_none()
+                && k.call_lock_op(c).is_none()
                 && match by_name.get(c.callee.as_str()) {
                     Some(j) => *j != i && effects.contains_key(j),
                     None => extra.contains_key(&c.callee),

@@ -58,7 +58,7 @@ pub fn allocator<'k>(cx: &FunctionCx<'k>, call: &Call) -> Option<&'k Allocator> 
     if call.indirect {
         return None;
     }
-    cx.knowledge.allocator(&call.callee)
+    cx.knowledge.call_allocator(call)
 }
 
 /// The size in bytes a call requests (`count * size` for array allocators), when both

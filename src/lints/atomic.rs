@@ -41,7 +41,7 @@ impl<'a> FunctionCx<'a> {
         // lock does not count.
         let dropped = self
             .knowledge
-            .allocator(&c.callee)
+            .call_allocator(c)
             .and_then(|a| a.drops_lock_arg)
             .and_then(|i| c.args().get(i))
             .map(|a| crate::context::lockstate::lock_key(a));
