@@ -424,11 +424,10 @@ impl Analysis {
                                 ls.is_reachable(*ci as u32)
                                     && !guarded_context(ls, *ci as u32)
                                     && !c.indirect
-                                    && k.lock_op(&c.callee).is_none()
+                                    && k.call_lock_op(c).is_none()
                             })
                             .filter(|(_, c)| {
-                                k.allocator(&c.callee).is_none()
-                                    && k.sleeping_call(&c.callee).is_none()
+                                k.call_allocator(c).is_none() && k.call_sleeping(c).is_none()
                             })
                             .filter_map(|(ci, c)| {
                                 let callee = program.resolve_call(fi as u32, c)?;
@@ -474,7 +473,7 @@ impl Analysis {
                 // literal passed to it counts as a sleep (`own_sleep`), so the parameter
                 // must count as a sink too, or adding the caller's callee to a run would
                 // erase the finding its literal gave when the callee was unknown.
-                let sink = k.allocator(&c.callee).is_some()
+                let sink = k.call_allocator(c).is_some()
                     || !c.indirect && program.resolve_call(id.0, c).is_none();
                 if !ls.is_reachable(ci as u32) || !sink {
                     continue;
@@ -827,7 +826,7 @@ fn sleep_sites(
             }
             continue;
         }
-        let known = k.allocator(&c.callee).is_some() || k.sleeping_call(&c.callee).is_some();
+        let known = k.call_allocator(c).is_some() || k.call_sleeping(c).is_some();
         let resolved = if known {
             None
         } else {
