@@ -374,7 +374,7 @@ fn after_sleep(function: &Function, knowledge: &Knowledge, effects: &[Vec<Effect
         let c = &function.calls[call as usize];
         !knowledge.sleeps_outside_interrupt_only(&c.callee)
             && knowledge
-                .allocator(&c.callee)
+                .call_allocator(c)
                 .is_none_or(|a| a.drops_lock_arg.is_none())
             && super::sleep::own_sleep(knowledge, function, c).is_some()
     };
@@ -547,7 +547,7 @@ fn effect_of(
     match kind {
         NodeKind::Call(i) => {
             let call = &calls[i as usize];
-            match knowledge.lock_op(&call.callee) {
+            match knowledge.call_lock_op(call) {
                 Some(LockOp::Acquire(k)) => {
                     vec![Effect::Acquire {
                         kind: k,
@@ -592,7 +592,7 @@ fn effect_of(
             truth: true,
         } => {
             let call = &calls[i as usize];
-            match knowledge.lock_op(&call.callee) {
+            match knowledge.call_lock_op(call) {
                 Some(LockOp::TryAcquire(k)) => {
                     vec![Effect::Acquire {
                         kind: k,
