@@ -49,6 +49,8 @@ struct RawApi {
     pure: Option<RawNames>,
     #[serde(default)]
     irq_handler_shape: Option<IrqHandlerShape>,
+    #[serde(default)]
+    unlocked_argument: HashMap<String, [usize; 2]>,
 }
 
 /// The parameter list of an IRQ handler (`(int irq, void *data)`).
@@ -294,6 +296,9 @@ pub struct Knowledge {
     context_guards: HashMap<String, bool>,
     /// Functions without side effects whose result depends only on their arguments.
     pure: FxHashSet<String>,
+    /// Wait macros that run one argument with another argument's lock released:
+    /// name → (lock argument, argument run unlocked).
+    unlocked_argument: HashMap<String, [usize; 2]>,
     /// Calls that initialise a callback object (derived from `entry_fields`).
     initialisers: FxHashSet<String>,
     callback_param_types: Vec<String>,
@@ -481,6 +486,7 @@ impl Knowledge {
             checked_array_form: raw.checked_array_form,
             small_vmalloc_exempt: raw.small_vmalloc_exempt.names.into_iter().collect(),
             zeroing_allocators: raw.zeroing_allocators.names.into_iter().collect(),
+            unlocked_argument: raw.unlocked_argument,
             pure: raw
                 .pure
                 .map(|p| p.names)
@@ -661,6 +667,12 @@ impl Knowledge {
     /// returns on the branch where the code may sleep.
     pub fn sleepable_when(&self, callee: &str) -> Option<bool> {
         self.context_guards.get(callee).copied()
+    }
+
+    /// For a wait macro that runs an argument with a lock released
+    /// (`wait_event_lock_irq_cmd(wq, cond, lock, cmd)`): (lock argument, that argument).
+    pub fn unlocked_argument(&self, callee: &str) -> Option<(usize, usize)> {
+        self.unlocked_argument.get(callee).map(|&[l, a]| (l, a))
     }
 
     /// Whether a function is a pure query (`strcmp`): a condition calling only such

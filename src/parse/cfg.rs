@@ -568,6 +568,7 @@ impl<'a> CfgBuilder<'a> {
             || self.knowledge.is_collection_insert(callee)
             || self.knowledge.is_dma_handoff(callee)
             || self.knowledge.memory_family(callee).is_some()
+            || self.knowledge.unlocked_argument(callee).is_some()
         {
             return true;
         }
