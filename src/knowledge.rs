@@ -65,6 +65,8 @@ pub struct KnowledgeTables {
     pub pure: RawNames,
     #[serde(default)]
     pub irq_handler_shape: Option<IrqHandlerShape>,
+    #[serde(default)]
+    pub unlocked_argument: BTreeMap<String, [usize; 2]>,
 }
 
 /// The knowledge a configuration adds: the same schema as the built-in tables.
@@ -383,6 +385,9 @@ pub struct Knowledge {
     context_guards: HashMap<String, bool>,
     /// Functions without side effects whose result depends only on their arguments.
     pure: FxHashSet<String>,
+    /// Wait macros that run one argument with another argument's lock released:
+    /// name → (lock argument, argument run unlocked).
+    unlocked_argument: HashMap<String, [usize; 2]>,
     /// Calls that initialise a callback object (derived from `entry_fields`).
     initialisers: FxHashSet<String>,
     callback_param_types: Vec<String>,
@@ -668,6 +673,8 @@ impl Knowledge {
         names(&mut self.small_vmalloc_exempt, &t.small_vmalloc_exempt);
         names(&mut self.zeroing_allocators, &t.zeroing_allocators);
         names(&mut self.pure, &t.pure);
+        self.unlocked_argument
+            .extend(t.unlocked_argument.iter().map(|(n, a)| (n.clone(), *a)));
         self.callback_param_types
             .extend(t.callback_param_types.names.iter().cloned());
         for (family, names) in &t.memory_family {
@@ -803,6 +810,12 @@ impl Knowledge {
     /// returns on the branch where the code may sleep.
     pub fn sleepable_when(&self, callee: &str) -> Option<bool> {
         self.context_guards.get(callee).copied()
+    }
+
+    /// For a wait macro that runs an argument with a lock released
+    /// (`wait_event_lock_irq_cmd(wq, cond, lock, cmd)`): (lock argument, that argument).
+    pub fn unlocked_argument(&self, callee: &str) -> Option<(usize, usize)> {
+        self.unlocked_argument.get(callee).map(|&[l, a]| (l, a))
     }
 
     /// Whether a function is a pure query (`strcmp`): a condition calling only such
