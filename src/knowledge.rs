@@ -13,6 +13,16 @@ use crate::gfp::GfpSet;
 
 /// The embedded API description. Editing `lints/api.toml` and rebuilding is all it takes.
 pub const API_TOML: &str = include_str!("../lints/api.toml");
+/// Layouts of kernel types that drivers embed but do not define (`struct mutex`,
+/// `spinlock_t`), for the target configuration; generated from the compiler's BTF
+/// by `bench/gen-type-layouts.sh` (see the file's header).
+pub const TYPE_LAYOUTS_TOML: &str = include_str!("../lints/types-x86_64-6.1.toml");
+
+#[derive(Debug, Deserialize)]
+struct RawTypeLayouts {
+    #[serde(default)]
+    type_layouts: HashMap<String, (u64, u64)>,
+}
 
 #[derive(Debug, Deserialize)]
 struct RawApi {
@@ -271,6 +281,8 @@ pub struct Knowledge {
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
     pub type_sizes: HashMap<String, u64>,
+    /// (size, alignment) of kernel types for the target (`lints/types-*.toml`).
+    pub type_layouts: HashMap<String, (u64, u64)>,
     /// A digest of what this knowledge was made from (the API description and any
     /// extensions), so cached per-file results made with other knowledge are not reused.
     fingerprint: u64,
@@ -422,6 +434,9 @@ impl Knowledge {
             free_ptr_args,
             constants: raw.constants,
             type_sizes: raw.type_sizes,
+            type_layouts: toml::from_str::<RawTypeLayouts>(TYPE_LAYOUTS_TOML)
+                .map_err(|e| format!("lints/types-x86_64-6.1.toml: {e}"))?
+                .type_layouts,
             entries,
             entry_fields,
             sleeping,
