@@ -15,6 +15,16 @@ use crate::gfp::GfpSet;
 
 /// The embedded API description. Editing `lints/api.toml` and rebuilding is all it takes.
 pub const API_TOML: &str = include_str!("../lints/api.toml");
+/// Layouts of kernel types that drivers embed but do not define (`struct mutex`,
+/// `spinlock_t`), for the target configuration; generated from the compiler's BTF
+/// by `bench/gen-type-layouts.sh` (see the file's header).
+pub const TYPE_LAYOUTS_TOML: &str = include_str!("../lints/types-x86_64-6.1.toml");
+
+#[derive(Debug, Deserialize)]
+struct RawTypeLayouts {
+    #[serde(default)]
+    type_layouts: HashMap<String, (u64, u64)>,
+}
 
 /// The one schema of API knowledge: `lints/api.toml`, and the `[knowledge]` table of
 /// `gfplint.toml`, which may use every table (see [`Knowledge::add`]). Every table is
@@ -405,6 +415,8 @@ pub struct Knowledge {
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
     pub type_sizes: HashMap<String, u64>,
+    /// (size, alignment) of kernel types for the target (`lints/types-*.toml`).
+    pub type_layouts: HashMap<String, (u64, u64)>,
     /// Every name the hot tables describe (allocators, lock operations, sleeping calls),
     /// sorted, with what they say: the API table calls are classified against once
     /// (`Call::api`). Derived from the tables after each `add`.
@@ -435,6 +447,9 @@ impl Knowledge {
         let mut k = Knowledge::default();
         k.add(&tables).map_err(|e| format!("lints/api.toml: {e}"))?;
         k.fingerprint = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        k.type_layouts = toml::from_str::<RawTypeLayouts>(TYPE_LAYOUTS_TOML)
+            .map_err(|e| format!("lints/types-x86_64-6.1.toml: {e}"))?
+            .type_layouts;
         Ok(k)
     }
 

@@ -25,6 +25,7 @@ pub mod parse;
 pub mod program;
 pub mod report;
 pub mod root;
+pub mod size_report;
 pub mod sparse;
 pub mod suppress;
 pub mod target;

@@ -59,6 +59,22 @@ enum Command {
         /// A subcommand (`check`) for its own page with all its options.
         subcommand: Option<String>,
     },
+    /// Print the size model's results as tab-separated lines (for bench/btf-sizes.sh
+    /// and bench/size-coverage.sh): allocation sizes, or with --layouts struct layouts.
+    #[command(hide = true)]
+    DebugSizes {
+        /// Files or directories.
+        paths: Vec<String>,
+        /// Print struct and union layouts instead of allocation sizes.
+        #[arg(long)]
+        layouts: bool,
+        /// Print the types struct fields use that nothing knows (for the type table).
+        #[arg(long)]
+        missing_types: bool,
+        /// A kernel `.config`: members under `#ifdef CONFIG_…` are laid out for it.
+        #[arg(long, value_name = "FILE")]
+        kconfig: Option<PathBuf>,
+    },
     /// Remove the facts cache (`.gfplint-cache/` at the project root above PATH).
     Clean {
         /// A file or directory of the project.
@@ -191,6 +207,12 @@ fn main() -> ExitCode {
                 .unwrap_or_default();
             check(*args, selection)
         }
+        Command::DebugSizes {
+            paths,
+            layouts,
+            missing_types,
+            kconfig,
+        } => debug_sizes(&paths, layouts, missing_types, kconfig.as_deref()),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -353,6 +375,51 @@ fn check_baseline_paths(args: &CheckArgs) -> Result<Option<gfplint::baseline::Ba
         Some(path) => gfplint::baseline::Baseline::read(path).map(Some),
         None => Ok(None),
     }
+}
+
+fn debug_sizes(
+    paths: &[String],
+    layouts: bool,
+    missing_types: bool,
+    kconfig: Option<&Path>,
+) -> ExitCode {
+    let mut options = gfplint::Options::default();
+    if let Some(path) = kconfig {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                options.target.kconfig = Some(std::sync::Arc::new(
+                    gfplint::target::Target::parse_kconfig(&text),
+                ))
+            }
+            Err(e) => {
+                eprintln!(
+                    "gfplint: error: {}: {e}",
+                    escape::text(&path.display().to_string())
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let walk = gfplint::walk::WalkOptions::new(Path::new("."));
+    let (files, errors) = gfplint::walk::discover(paths, &walk);
+    let target = options.target.clone();
+    let (_, lines) = gfplint::check_files_with(&files, errors, &options, None, |program, _| {
+        let k = program.knowledge;
+        if missing_types {
+            gfplint::size_report::missing_types(program, k, &target)
+        } else if layouts {
+            gfplint::size_report::layouts(program, k, &target)
+        } else {
+            gfplint::size_report::allocations(program, k, &target)
+        }
+    });
+    let mut out = std::io::stdout().lock();
+    for line in lines.unwrap_or_default() {
+        if writeln!(out, "{}", escape::text(&line)).is_err() {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {

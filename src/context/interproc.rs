@@ -22,7 +22,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use rayon::prelude::*;
 
 use super::lockstate::{self, LockEffect, LockStates};
-use super::sleep::{FlagUse, OwnSleep, flag_use_of_text, gfp_argument, own_sleep};
+use super::sleep::{
+    FlagUse, OwnSleep, flag_use_of_text, flag_use_of_text_in, gfp_argument, own_sleep_in,
+};
 use crate::consteval;
 use crate::decl_index::FileEnv;
 use crate::facts::{Function, Span};
@@ -834,7 +836,8 @@ fn sleep_sites(
         };
         match resolved {
             None => {
-                if let Some(s) = own_sleep(k, f, c) {
+                let macros = |name: &str| program.decls.gfp_macro(id.0, name, k);
+                if let Some(s) = own_sleep_in(k, &macros, f, c) {
                     out.push(SleepSite {
                         call: ci,
                         kind: SleepKind::Own(s),
@@ -845,8 +848,9 @@ fn sleep_sites(
                 // A function of the program: it sleeps here only if a sleeping flag we
                 // pass reaches one of its allocations.
                 for &(param, sink) in sinks.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
+                    let macros = |name: &str| program.decls.gfp_macro(id.0, name, k);
                     if let Some(arg) = c.args().get(param as usize)
-                        && let FlagUse::Sleeps(_) = flag_use_of_text(k, f, arg)
+                        && let FlagUse::Sleeps(_) = flag_use_of_text_in(k, &macros, f, arg)
                     {
                         out.push(SleepSite {
                             call: ci,

@@ -3,7 +3,7 @@
 //! summaries in `interproc.rs`, which use these per-call facts.
 
 use crate::facts::{Call, Function};
-use crate::gfp::{GfpValue, Sleepiness, eval_flags, sleepiness};
+use crate::gfp::{GfpSet, GfpValue, Sleepiness, eval_flags, sleepiness};
 use crate::knowledge::{GfpArg, Knowledge};
 
 /// How sleeping flags reach a call.
@@ -29,7 +29,21 @@ pub enum FlagUse {
 /// Evaluates one argument text as GFP flags, in `function` (whose `gfp_t` parameters
 /// make the value depend on the caller).
 pub fn flag_use_of_text(k: &Knowledge, function: &Function, text: &str) -> FlagUse {
-    let value = eval_flags(text, &|id| k.gfp_flag(id));
+    flag_use_of_text_in(k, &|_| None, function, text)
+}
+
+/// The file's macros that stand for GFP flags (`#define FOO_GFP GFP_KERNEL`), as the
+/// program's declaration index resolves them; `|_| None` where no index exists yet.
+pub type MacroFlags<'m> = &'m dyn Fn(&str) -> Option<GfpSet>;
+
+/// [`flag_use_of_text`] with the file's flag macros.
+pub fn flag_use_of_text_in(
+    k: &Knowledge,
+    macros: MacroFlags,
+    function: &Function,
+    text: &str,
+) -> FlagUse {
+    let value = eval_flags(text, &|id| k.gfp_flag(id).or_else(|| macros(id)));
     match sleepiness(&value, k.sleep_bit) {
         Sleepiness::Sleeps => match value {
             GfpValue::Known(_) | GfpValue::Partial { .. } => {
@@ -61,6 +75,16 @@ pub fn gfp_argument(
     function: &Function,
     call: &Call,
 ) -> Option<(Option<usize>, FlagUse)> {
+    gfp_argument_in(k, &|_| None, function, call)
+}
+
+/// [`gfp_argument`] with the file's flag macros.
+pub fn gfp_argument_in(
+    k: &Knowledge,
+    macros: MacroFlags,
+    function: &Function,
+    call: &Call,
+) -> Option<(Option<usize>, FlagUse)> {
     if call.indirect {
         return None;
     }
@@ -68,7 +92,7 @@ pub fn gfp_argument(
         && let GfpArg::At(idx) = alloc.gfp_arg
     {
         return match call.args().get(idx) {
-            Some(arg) => Some((Some(idx), flag_use_of_text(k, function, arg))),
+            Some(arg) => Some((Some(idx), flag_use_of_text_in(k, macros, function, arg))),
             None if call.arg_count as usize <= idx => alloc
                 .default_gfp
                 .filter(|g| g.contains(k.sleep_bit))
@@ -89,7 +113,7 @@ pub fn gfp_argument(
         if !mentions_flag && !mentions_param {
             return None;
         }
-        match flag_use_of_text(k, function, arg) {
+        match flag_use_of_text_in(k, macros, function, arg) {
             FlagUse::Unknown => None,
             u => Some((Some(i), u)),
         }
@@ -109,6 +133,16 @@ pub enum OwnSleep {
 
 /// Classifies a call on its own (without looking into program functions).
 pub fn own_sleep(k: &Knowledge, function: &Function, call: &Call) -> Option<OwnSleep> {
+    own_sleep_in(k, &|_| None, function, call)
+}
+
+/// [`own_sleep`] with the file's flag macros.
+pub fn own_sleep_in(
+    k: &Knowledge,
+    macros: MacroFlags,
+    function: &Function,
+    call: &Call,
+) -> Option<OwnSleep> {
     if call.indirect {
         return None;
     }
@@ -120,7 +154,7 @@ pub fn own_sleep(k: &Knowledge, function: &Function, call: &Call) -> Option<OwnS
     if let Some(reason) = k.call_sleeping(call) {
         return Some(OwnSleep::Call(reason.to_string()));
     }
-    match gfp_argument(k, function, call) {
+    match gfp_argument_in(k, macros, function, call) {
         Some((_, FlagUse::Sleeps(source))) => Some(OwnSleep::Gfp(source)),
         _ => None,
     }

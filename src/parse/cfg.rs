@@ -519,11 +519,11 @@ impl<'a> CfgBuilder<'a> {
             .push((text(name, self.src).to_string(), rhs));
     }
 
-    /// The declared types of the identifiers a size argument mentions (innermost
-    /// declaration so far), for the overflow lints.
+    /// The declared types of the identifiers the arguments mention (innermost
+    /// declaration so far), for the overflow lints and `sizeof(*p)`.
     fn operand_types(&self, args: &[String]) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
-        for arg in args.iter().filter(|a| a.contains('*')) {
+        for arg in args {
             for word in arg.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
                 if word.is_empty()
                     || word.starts_with(|c: char| c.is_ascii_digit())
