@@ -412,8 +412,10 @@ const SIZE_LINTS: &[&str] = &[
 ];
 
 fn debug_sizes(paths: &[String], kinds: DebugKinds, kconfig: Option<&Path>) -> ExitCode {
-    let mut options = gfplint::Options::default();
-    options.enable = SIZE_LINTS.iter().map(|l| l.to_string()).collect();
+    let mut options = gfplint::Options {
+        enable: SIZE_LINTS.iter().map(|l| l.to_string()).collect(),
+        ..Default::default()
+    };
     if let Some(path) = kconfig {
         match std::fs::read_to_string(path) {
             Ok(text) => {
