@@ -609,16 +609,17 @@ impl<'p> FileEnv<'p> {
                     return None;
                 }
                 if w == 0 {
-                    bits = bits.checked_next_multiple_of(natural * 8)?;
+                    bits = bits.checked_next_multiple_of(natural.checked_mul(8)?)?;
                     continue;
                 }
                 if s.is_union {
                     bits = bits.max(w);
                 } else {
-                    if !(s.packed || f.packed) && bits / unit != (bits + w - 1) / unit {
+                    let last = bits.checked_add(w - 1)?;
+                    if !(s.packed || f.packed) && bits / unit != last / unit {
                         bits = bits.checked_next_multiple_of(unit)?;
                     }
-                    bits += w;
+                    bits = bits.checked_add(w)?;
                 }
                 // Unnamed bit-fields do not align the struct (x86-64 ABI).
                 if !f.name.is_empty() {
@@ -634,7 +635,7 @@ impl<'p> FileEnv<'p> {
                 bits = bits.max(fsize.checked_mul(8)?);
             } else {
                 bits = bits
-                    .checked_next_multiple_of(falign * 8)?
+                    .checked_next_multiple_of(falign.checked_mul(8)?)?
                     .checked_add(fsize.checked_mul(8)?)?;
             }
         }

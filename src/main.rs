@@ -59,18 +59,25 @@ enum Command {
         /// A subcommand (`check`) for its own page with all its options.
         subcommand: Option<String>,
     },
-    /// Print the size model's results as tab-separated lines (for bench/btf-sizes.sh
-    /// and bench/size-coverage.sh): allocation sizes, or with --layouts struct layouts.
+    /// Print the size model's results as tab-separated lines (for bench/btf-sizes.sh,
+    /// bench/gen-type-layouts.sh and bench/size-coverage.sh): allocation sizes by
+    /// default; with several kinds selected, each line starts with its kind.
     #[command(hide = true)]
     DebugSizes {
         /// Files or directories.
         paths: Vec<String>,
-        /// Print struct and union layouts instead of allocation sizes.
+        /// Print allocation sizes (the default when nothing else is selected).
+        #[arg(long)]
+        allocations: bool,
+        /// Print struct and union layouts.
         #[arg(long)]
         layouts: bool,
         /// Print the types struct fields use that nothing knows (for the type table).
         #[arg(long)]
         missing_types: bool,
+        /// Print the findings of the size lints (lint, location, message).
+        #[arg(long)]
+        findings: bool,
         /// A kernel `.config`: members under `#ifdef CONFIG_…` are laid out for it.
         #[arg(long, value_name = "FILE")]
         kconfig: Option<PathBuf>,
@@ -209,10 +216,20 @@ fn main() -> ExitCode {
         }
         Command::DebugSizes {
             paths,
+            allocations,
             layouts,
             missing_types,
+            findings,
             kconfig,
-        } => debug_sizes(&paths, layouts, missing_types, kconfig.as_deref()),
+        } => {
+            let kinds = DebugKinds {
+                allocations: allocations || !(layouts || missing_types || findings),
+                layouts,
+                missing_types,
+                findings,
+            };
+            debug_sizes(&paths, kinds, kconfig.as_deref())
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -377,13 +394,28 @@ fn check_baseline_paths(args: &CheckArgs) -> Result<Option<gfplint::baseline::Ba
     }
 }
 
-fn debug_sizes(
-    paths: &[String],
+/// What `gfplint debug-sizes` prints.
+struct DebugKinds {
+    allocations: bool,
     layouts: bool,
     missing_types: bool,
-    kconfig: Option<&Path>,
-) -> ExitCode {
-    let mut options = gfplint::Options::default();
+    findings: bool,
+}
+
+/// The size lints whose findings `debug-sizes --findings` prints.
+const SIZE_LINTS: &[&str] = &[
+    "kmalloc-costly-order",
+    "kmalloc-over-max",
+    "slab-waste",
+    "vmalloc-small",
+    "page-order-over-max",
+];
+
+fn debug_sizes(paths: &[String], kinds: DebugKinds, kconfig: Option<&Path>) -> ExitCode {
+    let mut options = gfplint::Options {
+        enable: SIZE_LINTS.iter().map(|l| l.to_string()).collect(),
+        ..Default::default()
+    };
     if let Some(path) = kconfig {
         match std::fs::read_to_string(path) {
             Ok(text) => {
@@ -403,18 +435,67 @@ fn debug_sizes(
     let walk = gfplint::walk::WalkOptions::new(Path::new("."));
     let (files, errors) = gfplint::walk::discover(paths, &walk);
     let target = options.target.clone();
-    let (_, lines) = gfplint::check_files_with(&files, errors, &options, None, |program, _| {
-        let k = program.knowledge;
-        if missing_types {
-            gfplint::size_report::missing_types(program, k, &target)
-        } else if layouts {
-            gfplint::size_report::layouts(program, k, &target)
+    let several = [
+        kinds.allocations,
+        kinds.layouts,
+        kinds.missing_types,
+        kinds.findings,
+    ]
+    .iter()
+    .filter(|k| **k)
+    .count()
+        > 1;
+    let tag = |kind: &str, lines: Vec<String>| -> Vec<String> {
+        if several {
+            lines.into_iter().map(|l| format!("{kind}\t{l}")).collect()
         } else {
-            gfplint::size_report::allocations(program, k, &target)
+            lines
         }
-    });
+    };
+    let (outcome, lines) =
+        gfplint::check_files_with(&files, errors, &options, None, |program, _| {
+            let k = program.knowledge;
+            let mut out = Vec::new();
+            if kinds.allocations {
+                out.extend(tag(
+                    "alloc",
+                    gfplint::size_report::allocations(program, k, &target),
+                ));
+            }
+            if kinds.layouts {
+                out.extend(tag(
+                    "layout",
+                    gfplint::size_report::layouts(program, k, &target),
+                ));
+            }
+            if kinds.missing_types {
+                out.extend(tag(
+                    "missing",
+                    gfplint::size_report::missing_types(program, k, &target),
+                ));
+            }
+            out
+        });
+    let mut lines = lines.unwrap_or_default();
+    if kinds.findings {
+        let found = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| SIZE_LINTS.contains(&d.lint))
+            .map(|d| {
+                format!(
+                    "{}\t{}:{}\t{}",
+                    d.lint,
+                    d.file,
+                    d.span.line,
+                    d.message.replace('\t', " ")
+                )
+            })
+            .collect();
+        lines.extend(tag("finding", found));
+    }
     let mut out = std::io::stdout().lock();
-    for line in lines.unwrap_or_default() {
+    for line in lines {
         if writeln!(out, "{}", escape::text(&line)).is_err() {
             break;
         }

@@ -318,6 +318,22 @@ mod configured_tests {
     use super::*;
 
     #[test]
+    fn preprocessor_symbols() {
+        let mut t = Target::default();
+        assert_eq!(t.symbol_defined("__LITTLE_ENDIAN_BITFIELD"), Some(true));
+        assert_eq!(t.symbol_defined("CONFIG_FOO"), None);
+        t.kconfig = Some(std::sync::Arc::new(Target::parse_kconfig(
+            "CONFIG_FOO=y\nCONFIG_BAR=m\n# CONFIG_BAZ is not set\nCONFIG_N=\"x\"\n",
+        )));
+        assert_eq!(t.symbol_defined("CONFIG_FOO"), Some(true));
+        assert_eq!(t.symbol_defined("CONFIG_BAR"), Some(false));
+        assert_eq!(t.symbol_defined("?CONFIG_BAR"), Some(true));
+        assert_eq!(t.symbol_defined("CONFIG_BAZ"), Some(false));
+        assert_eq!(t.symbol_defined("CONFIG_N"), Some(true));
+        assert_eq!(t.symbol_defined("SOMETHING_ELSE"), None);
+    }
+
+    #[test]
     fn configured_defaults_match_the_default_target() {
         assert_eq!(Target::configured(None, None, None), Target::default());
         let t = Target::configured(Some(16384), Some(11), Some("6.12"));

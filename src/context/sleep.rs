@@ -43,7 +43,20 @@ pub fn flag_use_of_text_in(
     function: &Function,
     text: &str,
 ) -> FlagUse {
-    let value = eval_flags(text, &|id| k.gfp_flag(id).or_else(|| macros(id)));
+    // A call of a function-like flag macro that ignores its arguments: `FOO_GFP(dev)`.
+    let called = text
+        .trim()
+        .split_once('(')
+        .filter(|(name, rest)| {
+            closes_at_end(rest)
+                && !name.is_empty()
+                && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        })
+        .and_then(|(name, _)| macros(&format!("{name}()")));
+    let value = match called {
+        Some(set) => GfpValue::Known(set),
+        None => eval_flags(text, &|id| k.gfp_flag(id).or_else(|| macros(id))),
+    };
     match sleepiness(&value, k.sleep_bit) {
         Sleepiness::Sleeps => match value {
             GfpValue::Known(_) | GfpValue::Partial { .. } => {
@@ -76,6 +89,24 @@ pub fn gfp_argument(
     call: &Call,
 ) -> Option<(Option<usize>, FlagUse)> {
     gfp_argument_in(k, &|_| None, function, call)
+}
+
+/// Whether the `(` just before `rest` is closed by its last character.
+fn closes_at_end(rest: &str) -> bool {
+    let mut depth = 1i32;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1 == rest.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// [`gfp_argument`] with the file's flag macros.

@@ -19,6 +19,7 @@ pub fn wants(kind: &str) -> bool {
     matches!(
         kind,
         "preproc_def"
+            | "preproc_function_def"
             | "preproc_include"
             | "struct_specifier"
             | "union_specifier"
@@ -32,6 +33,31 @@ pub fn wants(kind: &str) -> bool {
 pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
     let d = &mut facts.decls;
     match node.kind_str() {
+        "preproc_function_def" => {
+            // `#define FOO_GFP(dev) (GFP_KERNEL | __GFP_ZERO)`: a flag expression that
+            // ignores its parameters is kept as `FOO_GFP()`, for the GFP evaluator.
+            let (Some(name), Some(value), Some(params)) = (
+                node.field("name"),
+                node.field("value"),
+                node.field("parameters"),
+            ) else {
+                return;
+            };
+            let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
+            let params = text(params, src);
+            let uses_param = value
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|w| {
+                    !w.is_empty()
+                        && params
+                            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                            .any(|p| p == w)
+                });
+            if value.contains("GFP_") && !uses_param && keep_define_value(&value) {
+                d.defines
+                    .push(Define::new(&format!("{}()", text(name, src)), &value));
+            }
+        }
         "preproc_def" => {
             if d.defines_dropped {
                 return;
@@ -709,6 +735,27 @@ mod tests {
         assert!(!maybe_constant("(priv->len)"));
         let d = Define::new("RING", "(256 * 4)");
         assert_eq!((d.name(), d.value()), ("RING", "(256 * 4)"));
+    }
+
+    #[test]
+    fn register_map_scan_and_attributes() {
+        let defs = scan_defines(
+            b"#define A 4\n  #  define B (A * \\\n 2) /* c */\n#define F(x) x\n#define S \"s\"\n",
+        );
+        assert_eq!(
+            defs,
+            vec![("A".into(), "4".into()), ("B".into(), "(A * 2)".into())]
+        );
+        assert_eq!(align_attribute(b" __aligned(8)").as_deref(), Some("8"));
+        assert_eq!(
+            align_attribute(b" __attribute__((aligned(2 * 8)))").as_deref(),
+            Some("2 * 8")
+        );
+        assert_eq!(
+            align_attribute(b" ____cacheline_aligned").as_deref(),
+            Some("L1_CACHE_BYTES")
+        );
+        assert_eq!(align_attribute(b" __packed"), None);
     }
 
     #[test]

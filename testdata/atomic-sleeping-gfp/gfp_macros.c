@@ -21,3 +21,19 @@ void foo_fill(int n)
 	kfree(c);
 	kfree(d);
 }
+
+/* A function-like macro whose body is a flag expression that ignores its argument. */
+#define FOO_GFP_OF(dev)	GFP_KERNEL
+#define FOO_GFP_IF(atomic)	((atomic) ? GFP_ATOMIC : GFP_KERNEL)
+
+void foo_fill_dev(struct device *dev, int n, bool atomic)
+{
+	void *a, *b;
+
+	spin_lock(&foo_lock);
+	a = kmalloc(n, FOO_GFP_OF(dev)); /* expect: atomic-sleeping-gfp */
+	b = kmalloc(n, FOO_GFP_IF(atomic));
+	spin_unlock(&foo_lock);
+	kfree(a);
+	kfree(b);
+}
