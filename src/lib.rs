@@ -614,6 +614,12 @@ pub fn check_files_with<T: Send>(
     })
 }
 
+/// The device and inode of the file at `path` (symbolic links followed).
+pub fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
 /// With `report_only`, the paths (of `paths`) to report on, with the path as the user
 /// spelt it (matched by canonical path).
 fn reported_files<'p>(
@@ -623,9 +629,18 @@ fn reported_files<'p>(
     let wanted = report_only?;
     let canon = |p: &str| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
     let wanted: HashMap<PathBuf, &String> = wanted.iter().map(|p| (canon(p), p)).collect();
+    // Only a path on the inode of a wanted file can have its canonical path: one `stat`
+    // per file of the run instead of a `realpath` (pre-commit mode runs over a whole
+    // tree). Without an inode for every wanted file, each path is canonicalised.
+    let ids: Option<HashSet<(u64, u64)>> = wanted.keys().map(|p| file_id(p)).collect();
     let mut seen = HashSet::new();
     let mut out = HashMap::new();
     for path in paths {
+        if let Some(ids) = &ids
+            && !file_id(Path::new(path)).is_some_and(|id| ids.contains(&id))
+        {
+            continue;
+        }
         if let Some(spelling) = wanted.get(&canon(path))
             && seen.insert(*spelling)
         {
