@@ -424,7 +424,7 @@ pub fn check_files_with<T: Send>(
             && let Some((stored, table, changed)) = reuse_last_run(c, last_key, files, &first)
         {
             c.put_run(run_key, &stored);
-            c.put_run(
+            c.put_last(
                 last_key,
                 &LastRun {
                     files: table,
@@ -582,7 +582,7 @@ pub fn check_files_with<T: Send>(
             };
             c.put_run(key, &stored);
             if let (Some(last_key), Some(table)) = (last_key, table) {
-                c.put_run(
+                c.put_last(
                     last_key,
                     &LastRun {
                         files: table,
@@ -779,7 +779,7 @@ fn reuse_last_run(
     files: &[String],
     first: &[FirstPass],
 ) -> Option<(StoredOutcome, FileTable, usize)> {
-    let last: LastRun = cache.get_run(last_key)?;
+    let last: LastRun = cache.get_last(last_key)?;
     if last.files.len() != files.len() {
         return None;
     }
