@@ -36,9 +36,14 @@ pub const DIR_NAME: &str = ".gfplint-cache";
 const PACK: &str = "facts.pack";
 const SHARDS: &str = "shards";
 const RUNS: &str = "runs";
+const LAST: &str = "last";
 const STATS: &str = "files.idx";
-/// Outcomes of whole runs kept (the newest; one per distinct set of inputs).
-const RUNS_KEPT: usize = 8;
+/// Outcomes of whole runs kept (the newest; one per distinct set of inputs), and last
+/// outcomes per list of files and options (the early cutoff's; kept apart, so that a
+/// burst of runs over other lists, as `pre-commit run --all-files` makes, does not
+/// evict them).
+const RUNS_KEPT: usize = 16;
+const LAST_KEPT: usize = 8;
 const ENTRY_MAGIC: &[u8; 8] = b"GFPLENT1";
 const PACK_MAGIC: &[u8; 8] = b"GFPLPAK1";
 /// The layout of entries and of the pack; bumped by hand when it changes (the engine
@@ -246,26 +251,44 @@ impl Cache {
 
     /// The outcome of an earlier run with the same inputs.
     pub fn get_run<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
-        let bytes = std::fs::read(self.run_path(key)).ok()?;
-        postcard::from_bytes(check_entry(&bytes, key)?.1).ok()
+        self.get_record(RUNS, key)
     }
 
     /// Stores a run's outcome, keeping the newest [`RUNS_KEPT`].
     pub fn put_run<T: Serialize>(&self, key: Key, value: &T) {
+        self.put_record(RUNS, RUNS_KEPT, key, value);
+    }
+
+    /// The last outcome stored under a [`Cache::last_run_key`].
+    pub fn get_last<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
+        self.get_record(LAST, key)
+    }
+
+    /// Stores the last outcome over a list of files, keeping the newest [`LAST_KEPT`].
+    pub fn put_last<T: Serialize>(&self, key: Key, value: &T) {
+        self.put_record(LAST, LAST_KEPT, key, value);
+    }
+
+    fn get_record<T: DeserializeOwned>(&self, dir: &str, key: Key) -> Option<T> {
+        let bytes = std::fs::read(self.record_path(dir, key)).ok()?;
+        postcard::from_bytes(check_entry(&bytes, key)?.1).ok()
+    }
+
+    fn put_record<T: Serialize>(&self, dir: &str, kept: usize, key: Key, value: &T) {
         if !self.writable.load(Ordering::Relaxed) {
             return;
         }
         let Ok(payload) = postcard::to_stdvec(value) else {
             return;
         };
-        let path = self.run_path(key);
-        let written = std::fs::create_dir_all(self.dir.join(RUNS))
+        let path = self.record_path(dir, key);
+        let written = std::fs::create_dir_all(self.dir.join(dir))
             .and_then(|()| write_atomically(&path, &encode_entry(key, "", &payload)));
         if let Err(e) = written {
             self.stop_writing(&e);
             return;
         }
-        let Ok(entries) = std::fs::read_dir(self.dir.join(RUNS)) else {
+        let Ok(entries) = std::fs::read_dir(self.dir.join(dir)) else {
             return;
         };
         let mut runs: Vec<(std::time::SystemTime, PathBuf)> = entries
@@ -273,14 +296,14 @@ impl Cache {
             .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
             .collect();
         runs.sort();
-        let excess = runs.len().saturating_sub(RUNS_KEPT);
+        let excess = runs.len().saturating_sub(kept);
         for (_, old) in runs.into_iter().take(excess) {
             let _ = std::fs::remove_file(old);
         }
     }
 
-    fn run_path(&self, key: Key) -> PathBuf {
-        self.dir.join(RUNS).join(format!("{key:032x}"))
+    fn record_path(&self, dir: &str, key: Key) -> PathBuf {
+        self.dir.join(dir).join(format!("{key:032x}"))
     }
 
     /// The value stored under `key` for the file at `path`, if present and intact.

@@ -247,8 +247,15 @@ pub fn select(
         .cloned()
         .collect();
     let (extra, named_errors) = crate::walk::discover(&named, walk);
+    // Canonical paths of the tree's files that are on a named file's inode (a `stat`
+    // per file of the tree, not a `realpath`).
+    let named_ids: std::collections::HashSet<(u64, u64)> = extra
+        .iter()
+        .filter_map(|f| crate::file_id(Path::new(f)))
+        .collect();
     let known: std::collections::HashSet<std::path::PathBuf> = files
         .iter()
+        .filter(|f| crate::file_id(Path::new(f)).is_some_and(|id| named_ids.contains(&id)))
         .filter_map(|f| std::fs::canonicalize(f).ok())
         .collect();
     for f in extra {

@@ -442,7 +442,7 @@ pub fn check_files_with<T: Send>(
             && let Some((stored, table, changed)) = reuse_last_run(c, last_key, files, &first)
         {
             c.put_run(run_key, &stored);
-            c.put_run(
+            c.put_last(
                 last_key,
                 &LastRun {
                     files: table,
@@ -595,7 +595,7 @@ pub fn check_files_with<T: Send>(
             };
             c.put_run(key, &stored);
             if let (Some(last_key), Some(table)) = (last_key, table) {
-                c.put_run(
+                c.put_last(
                     last_key,
                     &LastRun {
                         files: table,
@@ -627,6 +627,12 @@ pub fn check_files_with<T: Send>(
     })
 }
 
+/// The device and inode of the file at `path` (symbolic links followed).
+pub fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
 /// With `report_only`, the paths (of `paths`) to report on, with the path as the user
 /// spelt it (matched by canonical path).
 fn reported_files<'p>(
@@ -636,9 +642,18 @@ fn reported_files<'p>(
     let wanted = report_only?;
     let canon = |p: &str| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
     let wanted: HashMap<PathBuf, &String> = wanted.iter().map(|p| (canon(p), p)).collect();
+    // Only a path on the inode of a wanted file can have its canonical path: one `stat`
+    // per file of the run instead of a `realpath` (pre-commit mode runs over a whole
+    // tree). Without an inode for every wanted file, each path is canonicalised.
+    let ids: Option<HashSet<(u64, u64)>> = wanted.keys().map(|p| file_id(p)).collect();
     let mut seen = HashSet::new();
     let mut out = HashMap::new();
     for path in paths {
+        if let Some(ids) = &ids
+            && !file_id(Path::new(path)).is_some_and(|id| ids.contains(&id))
+        {
+            continue;
+        }
         if let Some(spelling) = wanted.get(&canon(path))
             && seen.insert(*spelling)
         {
@@ -777,7 +792,7 @@ fn reuse_last_run(
     files: &[String],
     first: &[FirstPass],
 ) -> Option<(StoredOutcome, FileTable, usize)> {
-    let last: LastRun = cache.get_run(last_key)?;
+    let last: LastRun = cache.get_last(last_key)?;
     if last.files.len() != files.len() {
         return None;
     }

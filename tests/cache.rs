@@ -84,6 +84,24 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The stored outcomes: of whole runs (`runs/`) and the last per list of files
+/// (`last/`, the early cutoff's).
+fn outcomes(p: &Project) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["runs", "last"] {
+        if p.cache().join(dir).is_dir() {
+            out.extend(walk(&p.cache().join(dir)));
+        }
+    }
+    out
+}
+
+fn remove_outcomes(p: &Project) {
+    for dir in ["runs", "last"] {
+        let _ = std::fs::remove_dir_all(p.cache().join(dir));
+    }
+}
+
 /// (reused, parsed) from the summary line.
 fn cache_counts(o: &Output) -> (usize, usize) {
     let e = stderr(o);
@@ -133,7 +151,7 @@ fn hit_gives_identical_output() {
         .unwrap();
     assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
     // Without the stored outcome of the whole run, from the facts of every file.
-    std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    remove_outcomes(&p);
     let warm = p.run(&JSON);
     assert_eq!(stdout(&warm), expected);
     assert_eq!(cache_counts(&warm).1, 0, "{}", stderr(&warm));
@@ -282,7 +300,7 @@ fn corrupt_and_truncated_entries_are_recomputed() {
     assert!(pack.is_file());
     // A damaged stored outcome of the whole run, and of the last run over these files
     // (the early cutoff's): not used.
-    let runs = walk(&p.cache().join("runs"));
+    let runs = outcomes(&p);
     assert_eq!(runs.len(), 2);
     for r in &runs {
         damage(r, false);
@@ -290,7 +308,7 @@ fn corrupt_and_truncated_entries_are_recomputed() {
     let o = p.run(&JSON);
     assert_eq!(stdout(&o), expected, "{}", stderr(&o));
     // From here on, facts entries: without stored outcomes, facts are loaded.
-    let no_runs = || std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    let no_runs = || remove_outcomes(&p);
     no_runs();
     // A flipped byte inside the pack: that entry fails its checksum.
     damage(&pack, false);
@@ -349,7 +367,7 @@ fn concurrent_runs_share_the_cache() {
         assert_eq!(stdout(&o), expected, "{}", stderr(&o));
         assert!(warnings(&o).is_empty(), "{}", stderr(&o));
     }
-    std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    remove_outcomes(&p);
     let o = p.run(&JSON);
     assert_eq!(stdout(&o), expected);
     assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
@@ -565,7 +583,7 @@ fn comment_edit_reuses_the_last_outcome_and_a_damaged_one_is_not_used() {
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
     assert_eq!(stdout(&o), stdout(&first));
     // Damaged stored outcomes: computed in full, and still right.
-    for r in walk(&p.cache().join("runs")) {
+    for r in outcomes(&p) {
         damage(&r, false);
     }
     std::fs::write(&file, format!("{text}/* a third comment */\n")).unwrap();
