@@ -133,6 +133,12 @@ pub fn facts_from_bytes(
     validate_source(path, &bytes)?;
     let original = bytes;
     let mut rewritten = original.clone();
+    // Conditionals the file itself decides (`#if 0`, `#ifndef X` after `#define X`
+    // in the same file) are blanked, like the checker mode's inactive branches; what
+    // depends on names the file does not define stays (unknown is not "off").
+    if rewritten.windows(3).any(|w| w == b"#if") {
+        crate::sparse::blank_inactive(&mut rewritten, &crate::sparse::Macros::default());
+    }
     macros::prepass(&mut rewritten);
     let tree = with_parser(|p| p.parse(&rewritten, None)).ok_or_else(|| FileError {
         path: path.into(),
