@@ -6,21 +6,29 @@
 #
 #   bench/incremental.sh KERNEL_GIT_TREE
 #
-# The tree is modified during the run (comments appended to 4 files) and restored with
-# `git checkout` at the end. PRE_COMMIT=/path/to/pre-commit (default: on PATH); without
-# it the ~17 invocations of `pre-commit run --all-files` are simulated with xargs.
+# The tree is modified during the run (comments appended to 4 files, a blank line
+# inserted at the top of 2: a code edit, which changes every span below it) and
+# restored with `git checkout`. PRE_COMMIT=/path/to/pre-commit (default: on PATH);
+# without it the ~17 invocations of `pre-commit run --all-files` are simulated with
+# xargs. GFPLINT_BIN=/path/to/gfplint runs that binary instead of building one.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 tree="$(cd "${1:?usage: bench/incremental.sh KERNEL_GIT_TREE}" && pwd)"
-cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin gfplint
-bin="${CARGO_TARGET_DIR:-$here/target}/release/gfplint"
-out="$(mktemp -d)"
+if [[ -n "${GFPLINT_BIN:-}" ]]; then
+  bin="$GFPLINT_BIN"
+else
+  cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin gfplint
+  bin="${CARGO_TARGET_DIR:-$here/target}/release/gfplint"
+fi
+# BENCH_OUT=DIR keeps the outputs there (else a temp directory, removed at the end).
+out="${BENCH_OUT:-$(mktemp -d)}"
+mkdir -p "$out"
 cd "$tree"
 git rev-parse --git-dir >/dev/null
 edited=drivers/net/ethernet/intel/igb/igb_main.c
 changed=(drivers/net/ethernet/intel/e1000e/netdev.c drivers/usb/core/hub.c fs/ext4/inode.c)
 restore() { git checkout -q -- "$edited" "${changed[@]}" 2>/dev/null || true; }
-trap 'restore; rm -rf "$out"' EXIT
+if [[ -n "${BENCH_OUT:-}" ]]; then trap restore EXIT; else trap 'restore; rm -rf "$out"' EXIT; fi
 restore
 "$bin" clean >/dev/null 2>&1 || true
 
@@ -38,17 +46,34 @@ same() { # name, name: whether the two outputs are byte-identical
 }
 files=$(git ls-files '*.c' '*.h' | wc -l)
 echo "tree: $tree ($files .c/.h files tracked)  gfplint: $("$bin" --version)  jobs: $(nproc)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| run | wall | peak RSS |"
 echo "|---|---|---|"
-row "cold full run, --no-cache" nocache "$bin" check --format gcc --no-cache .
+# The cold --no-cache reference runs last (on a loaded machine the runs that matter
+# come first).
 row "cold full run, cache enabled (empty cache)" cold "$bin" check --format gcc .
 row "warm full run, nothing changed" warm "$bin" check --format gcc .
 echo "/* gfplint bench edit */" >>"$edited"
-row "warm full run after editing one .c" warm_edit "$bin" check --format gcc .
+row "warm full run after editing one .c (a comment)" warm_edit "$bin" check --format gcc .
+restore
+sed -i '1i\\' "$edited"
+row "warm full run after a code edit in one .c (spans move)" warm_code "$bin" check --format gcc .
+restore
+# The hook's run at the previous commit (pre-commit mode names files relative to the
+# root, `check .` spells them `./…`: each keeps its own last outcome).
+row "pre-commit, 3 files, before editing (previous commit)" precommit0 "$bin" check --format gcc "${changed[@]}"
 for f in "${changed[@]}"; do echo "/* gfplint bench edit */" >>"$f"; done
-row "pre-commit, 3 changed files, warm cache" precommit "$bin" check --format gcc "${changed[@]}"
+row "pre-commit, 3 changed files (comments), warm cache" precommit "$bin" check --format gcc "${changed[@]}"
 row "pre-commit, same 3 files again (all cached)" precommit2 "$bin" check --format gcc "${changed[@]}"
+sed -i '1i\\' "${changed[0]}"
+row "pre-commit, 3 changed files, one with a code edit" precommit_code "$bin" check --format gcc "${changed[@]}"
+restore
+# A subtree with the code edit, with and without the cache (the cached facts path).
+sub=drivers/net/ethernet/intel
+sed -i '1i\\' "$edited"
+row "subtree $sub, code edit, --no-cache" sub_nocache "$bin" check --format gcc --no-cache "$sub"
+row "subtree $sub, code edit, cache" sub_cache "$bin" check --format gcc "$sub"
 restore
 pc=${PRE_COMMIT:-$(command -v pre-commit || true)}
 if [[ -n "$pc" ]]; then
@@ -72,6 +97,7 @@ else
   row "simulated pre-commit --all-files: 17 invocations (warm)" allfiles \
     xargs -a "$out/all.txt" -n "$per" "$bin" check --format gcc
 fi
+row "cold full run, --no-cache (reference)" nocache "$bin" check --format gcc --no-cache .
 # The reference for the pre-commit rows (a cold run of its own), with the 3 files edited;
 # PRECOMMIT_REFERENCE=0 skips it (the fixtures' tests compare pre-commit mode too).
 if [[ "${PRECOMMIT_REFERENCE:-1}" != 0 ]]; then
@@ -80,12 +106,14 @@ if [[ "${PRECOMMIT_REFERENCE:-1}" != 0 ]]; then
   restore
 fi
 echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cache size on disk: $(du -sh .gfplint-cache | cut -f1) ($(find .gfplint-cache -type f | wc -l) files)"
 echo "summary lines:"
-for n in nocache cold warm warm_edit precommit precommit2; do echo "  $n: $(tail -n1 "$out/$n.err")"; done
+for n in nocache cold warm warm_edit warm_code precommit0 precommit precommit2 precommit_code; do echo "  $n: $(tail -n1 "$out/$n.err")"; done
 same nocache cold
 same nocache warm
 same nocache warm_edit
+same sub_nocache sub_cache
 if [[ "${PRECOMMIT_REFERENCE:-1}" != 0 ]]; then
   same precommit_nocache precommit
   same precommit_nocache precommit2

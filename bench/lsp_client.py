@@ -8,7 +8,8 @@ end of `$/progress`), opens FILE (relative to ROOT), then EDITS times (default 1
 alternately appends and removes a function that allocates with GFP_KERNEL under a
 spinlock, and times each didChange to the publishDiagnostics that reflects it (the
 set of diagnostics changes on every edit, so each edit is published). Prints the
-server's peak and final RSS (VmHWM, VmRSS). Reads ROOT only; writes nothing there.
+server's peak and final RSS (VmHWM, VmRSS). Reads ROOT only; the server's facts
+cache goes where GFPLINT_CACHE_DIR says (bench/lsp.sh sets it).
 """
 import json
 import os

@@ -36,14 +36,19 @@ pub const DIR_NAME: &str = ".gfplint-cache";
 const PACK: &str = "facts.pack";
 const SHARDS: &str = "shards";
 const RUNS: &str = "runs";
+const LAST: &str = "last";
 const STATS: &str = "files.idx";
-/// Outcomes of whole runs kept (the newest; one per distinct set of inputs).
-const RUNS_KEPT: usize = 8;
+/// Outcomes of whole runs kept (the newest; one per distinct set of inputs), and last
+/// outcomes per list of files and options (the early cutoff's; kept apart, so that a
+/// burst of runs over other lists, as `pre-commit run --all-files` makes, does not
+/// evict them).
+const RUNS_KEPT: usize = 16;
+const LAST_KEPT: usize = 8;
 const ENTRY_MAGIC: &[u8; 8] = b"GFPLENT1";
 const PACK_MAGIC: &[u8; 8] = b"GFPLPAK1";
 /// The layout of entries and of the pack; bumped by hand when it changes (the engine
 /// digest in every key covers changes of the facts themselves).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const ENTRY_HEADER: usize = 8 + 4 + 16 + 4 + 8 + 8;
 const PACK_HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 /// The signature `CACHEDIR.TAG` must start with (<https://bford.info/cachedir/>).
@@ -224,6 +229,13 @@ impl Cache {
         self.key(b"run", content_digest(inputs), 0)
     }
 
+    /// The key of the last outcome computed over a run's files and options, whatever
+    /// their bytes (`inputs`: the file paths and options, no digests): the early
+    /// cutoff of a run whose edits leave every file's facts as they were.
+    pub fn last_run_key(&self, inputs: &[u8]) -> Key {
+        self.key(b"last", content_digest(inputs), 0)
+    }
+
     /// Whether an entry is stored under `key` (not whether it is intact).
     pub fn contains(&self, key: Key) -> bool {
         self.pack
@@ -239,26 +251,44 @@ impl Cache {
 
     /// The outcome of an earlier run with the same inputs.
     pub fn get_run<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
-        let bytes = std::fs::read(self.run_path(key)).ok()?;
-        postcard::from_bytes(check_entry(&bytes, key)?.1).ok()
+        self.get_record(RUNS, key)
     }
 
     /// Stores a run's outcome, keeping the newest [`RUNS_KEPT`].
     pub fn put_run<T: Serialize>(&self, key: Key, value: &T) {
+        self.put_record(RUNS, RUNS_KEPT, key, value);
+    }
+
+    /// The last outcome stored under a [`Cache::last_run_key`].
+    pub fn get_last<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
+        self.get_record(LAST, key)
+    }
+
+    /// Stores the last outcome over a list of files, keeping the newest [`LAST_KEPT`].
+    pub fn put_last<T: Serialize>(&self, key: Key, value: &T) {
+        self.put_record(LAST, LAST_KEPT, key, value);
+    }
+
+    fn get_record<T: DeserializeOwned>(&self, dir: &str, key: Key) -> Option<T> {
+        let bytes = std::fs::read(self.record_path(dir, key)).ok()?;
+        postcard::from_bytes(check_entry(&bytes, key)?.1).ok()
+    }
+
+    fn put_record<T: Serialize>(&self, dir: &str, kept: usize, key: Key, value: &T) {
         if !self.writable.load(Ordering::Relaxed) {
             return;
         }
         let Ok(payload) = postcard::to_stdvec(value) else {
             return;
         };
-        let path = self.run_path(key);
-        let written = std::fs::create_dir_all(self.dir.join(RUNS))
+        let path = self.record_path(dir, key);
+        let written = std::fs::create_dir_all(self.dir.join(dir))
             .and_then(|()| write_atomically(&path, &encode_entry(key, "", &payload)));
         if let Err(e) = written {
             self.stop_writing(&e);
             return;
         }
-        let Ok(entries) = std::fs::read_dir(self.dir.join(RUNS)) else {
+        let Ok(entries) = std::fs::read_dir(self.dir.join(dir)) else {
             return;
         };
         let mut runs: Vec<(std::time::SystemTime, PathBuf)> = entries
@@ -266,21 +296,32 @@ impl Cache {
             .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
             .collect();
         runs.sort();
-        let excess = runs.len().saturating_sub(RUNS_KEPT);
+        let excess = runs.len().saturating_sub(kept);
         for (_, old) in runs.into_iter().take(excess) {
             let _ = std::fs::remove_file(old);
         }
     }
 
-    fn run_path(&self, key: Key) -> PathBuf {
-        self.dir.join(RUNS).join(format!("{key:032x}"))
+    fn record_path(&self, dir: &str, key: Key) -> PathBuf {
+        self.dir.join(dir).join(format!("{key:032x}"))
     }
 
     /// The value stored under `key` for the file at `path`, if present and intact.
     pub fn get<T: DeserializeOwned>(&self, key: Key, path: &str) -> Option<T> {
+        self.get_with(key, path, |payload| postcard::from_bytes::<T>(payload).ok())
+    }
+
+    /// The payload stored under `key` for the file at `path`, decoded by `decode`
+    /// (`None` from it counts as a damaged entry, like a failed checksum).
+    pub fn get_with<T>(
+        &self,
+        key: Key,
+        path: &str,
+        decode: impl FnOnce(&[u8]) -> Option<T>,
+    ) -> Option<T> {
         let found = self.read_entry(key).and_then(|(from_shard, bytes)| {
             let payload = check_entry(&bytes, key)?.1;
-            let value = postcard::from_bytes::<T>(payload).ok()?;
+            let value = decode(payload)?;
             if from_shard {
                 self.shard_entries.fetch_add(1, Ordering::Relaxed);
             }
@@ -317,11 +358,18 @@ impl Cache {
         if !self.writable.load(Ordering::Relaxed) {
             return;
         }
-        let Ok(payload) = postcard::to_stdvec(value) else {
+        if let Ok(payload) = postcard::to_stdvec(value) {
+            self.put_bytes(key, path, &payload);
+        }
+    }
+
+    /// Stores an encoded payload under `key`, as [`Cache::put`].
+    pub fn put_bytes(&self, key: Key, path: &str, payload: &[u8]) {
+        if !self.writable.load(Ordering::Relaxed) {
             return;
-        };
+        }
         let rel = self.relative(path);
-        let bytes = encode_entry(key, &rel, &payload);
+        let bytes = encode_entry(key, &rel, payload);
         let written = if self.pack.is_none() {
             self.append_to_segment(key, &bytes)
         } else {
@@ -995,10 +1043,10 @@ mod tests {
 
     #[test]
     fn knowledge_fingerprint_follows_its_sources() {
-        use crate::knowledge::{API_TOML, ConfigKnowledge, Knowledge};
+        use crate::knowledge::{API_TOML, Knowledge, KnowledgeTables, SleepingRow};
         let base = Knowledge::builtin();
-        let extra = ConfigKnowledge {
-            sleeping: vec!["my_sleep".into()],
+        let extra = KnowledgeTables {
+            sleeping: vec![SleepingRow::Name("my_sleep".into())],
             ..Default::default()
         };
         let k = base.extended(&extra).unwrap();

@@ -363,6 +363,12 @@ impl<'t> Parser<'_, 't> {
     }
 
     fn ident(&self, name: &str) -> Option<i128> {
+        // `#define CAN_NOT_SLEEP false`: C23/stdbool constants.
+        match name {
+            "false" => return Some(0),
+            "true" => return Some(1),
+            _ => {}
+        }
         if let Some(v) = self.ev.env.constant(name) {
             return Some(v);
         }

@@ -204,7 +204,7 @@ impl<'a> DeclIndex<'a> {
                     .flat_map(|func| &func.calls)
                     .filter(|c| !c.indirect)
                     .filter_map(|c| {
-                        let a = knowledge.allocator(&c.callee)?;
+                        let a = knowledge.call_allocator(c)?;
                         Some((
                             field_key(c.assigned_to()?)?,
                             FieldStore::Family(a.family.as_str()),
@@ -243,7 +243,7 @@ impl<'a> DeclIndex<'a> {
                 f.functions
                     .iter()
                     .flat_map(|func| &func.calls)
-                    .filter(|c| c.indirect || knowledge.allocator(&c.callee).is_none())
+                    .filter(|c| c.indirect || knowledge.call_allocator(c).is_none())
                     .filter_map(|c| field_key(c.assigned_to()?))
                     .filter(|k| known.contains_key(k))
                     .collect()

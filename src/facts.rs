@@ -250,8 +250,18 @@ pub struct Call {
     pub nonzero_args: u32,
     /// Arguments that are one of the calling function's parameters, passed as is.
     pub param_args: ParamArgs,
+    /// The callee's row in the knowledge's API table, when the knowledge describes it
+    /// (an allocator, a lock operation, a sleeping call): classified once, at the end of
+    /// extraction (`parse::classify_calls`), so later stages ask `Knowledge::api_of`
+    /// instead of looking the name up again. Valid for the knowledge the facts were
+    /// made with (whose fingerprint keys the cache).
+    pub api: Option<ApiId>,
     pub(crate) extra: Option<Box<CallExtra>>,
 }
+
+/// An index into the knowledge's API table (`Knowledge::api`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ApiId(pub u32);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct CallExtra {

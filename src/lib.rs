@@ -65,9 +65,29 @@ pub struct Options {
     pub enable: Vec<String>,
     /// The facts cache directory (see `cache`); `None`: no cache.
     pub cache_dir: Option<PathBuf>,
+    /// The directory the cache's entry paths are relative to, when it is not `root`
+    /// (the language server's workspace may lie below the project root whose cache
+    /// `gfplint check` uses).
+    pub cache_root: Option<PathBuf>,
     /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
     /// file is read from here, whether or not it exists.
     pub overlay: Option<Overlay>,
+}
+
+impl Options {
+    /// What the analysis and the lints read of these options: the target and the lint
+    /// policy (levels and lints enabled by name, decided once here).
+    pub fn settings(&self) -> lints::AnalysisSettings {
+        lints::AnalysisSettings {
+            target: self.target.clone(),
+            lints: self.lint_policy(),
+        }
+    }
+
+    /// Which lints run and at which level (see [`lints::LintPolicy`]).
+    pub fn lint_policy(&self) -> lints::LintPolicy {
+        lints::LintPolicy::new(&self.levels, &self.enable)
+    }
 }
 
 /// A file tree-sitter could not parse entirely: how many error nodes, and where the
@@ -158,6 +178,9 @@ pub fn check_files(files: &[String], errors: Vec<FileError>, options: &Options) 
 /// text of open editor buffers, analysed instead of the files on disk, and the
 /// per-file results (facts and lock states) of earlier runs, reused while a file's
 /// text (buffers) or length and modification time (files on disk) are unchanged.
+/// With a cache directory in the options, a file on disk that is not in memory comes
+/// from the facts cache (and goes to it), so a server started on a tree a `gfplint
+/// check` has seen does not parse it again.
 #[derive(Default)]
 pub struct Workspace {
     /// Buffer text by path, spelt as in the file list given to `check_files_with`.
@@ -207,14 +230,16 @@ impl Workspace {
     }
 
     /// `analyse_bytes` of the buffer when there is one (else of the file's
-    /// `source_bytes`), through the memo.
+    /// `source_bytes`, through the facts `cache` when there is one), through the
+    /// memo. The second value: whether the memo had it.
     fn analyse(
         &self,
         path: &str,
         knowledge: &Knowledge,
         extra: &HashMap<String, context::lockstate::LockEffect>,
         options: &Options,
-    ) -> LocalResult {
+        cache: Option<&cache::Cache>,
+    ) -> (LocalResult, bool) {
         let extra_key = if extra.is_empty() {
             String::new()
         } else {
@@ -236,13 +261,14 @@ impl Workspace {
             && m.stamp == stamp
             && m.extra == extra_key
         {
-            return Ok((m.facts.clone(), m.locks.clone()));
+            return (Ok((m.facts.clone(), m.locks.clone())), true);
         }
-        let bytes = match self.overlay.get(path) {
-            Some(text) => text.as_bytes().to_vec(),
-            None => source_bytes(path, options)?,
+        let result = match (self.overlay.get(path), cache) {
+            (Some(text), _) => analyse_bytes(path, text.as_bytes().to_vec(), knowledge, extra),
+            (None, Some(c)) => cached_local(path, knowledge, extra, c, options),
+            (None, None) => source_bytes(path, options)
+                .and_then(|bytes| analyse_bytes(path, bytes, knowledge, extra)),
         };
-        let result = analyse_bytes(path, bytes, knowledge, extra);
         if let (Some(stamp), Ok((facts, locks)), Ok(mut memo)) = (stamp, &result, self.memo.lock())
         {
             memo.insert(
@@ -255,8 +281,42 @@ impl Workspace {
                 },
             );
         }
-        result
+        (result, false)
     }
+}
+
+/// A file on disk's facts and lock states (with `extra` wrappers from other files)
+/// through the facts cache: decoded when its bytes are cached, else computed and
+/// stored.
+fn cached_local(
+    path: &str,
+    knowledge: &Knowledge,
+    extra: &HashMap<String, context::lockstate::LockEffect>,
+    cache: &cache::Cache,
+    options: &Options,
+) -> LocalResult {
+    let bytes = source_bytes(path, options)?;
+    let digest = cache::content_digest(&bytes);
+    let key = cache.file_key(digest);
+    let facts_and_locks = match cache.get_with(key, path, |payload| decode_local(path, payload)) {
+        Some((facts, locks, _)) => (facts, locks),
+        None => {
+            let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+            store_facts(cache, key, path, &result);
+            result?
+        }
+    };
+    if extra.is_empty() {
+        return Ok(facts_and_locks);
+    }
+    let locks =
+        relocked(path, digest, knowledge, extra, Some(cache), options).ok_or_else(|| {
+            FileError {
+                path: path.to_string(),
+                message: report::sources::CHANGED.into(),
+            }
+        })?;
+    Ok((facts_and_locks.0, locks))
 }
 
 /// `check_files` for a long-lived process: with a `workspace`, buffers are analysed
@@ -275,6 +335,7 @@ pub fn check_files_with<T: Send>(
         Some(k) => k,
         None => Knowledge::builtin(),
     };
+    let settings = options.settings();
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -308,15 +369,19 @@ pub fn check_files_with<T: Send>(
         // dropped inside, so what crosses files is small.
         let mut warnings = Vec::new();
         // A workspace (the language server) reuses its own per-file results, kept in
-        // memory between runs; its runs bypass the disk cache and with it the
-        // stored-outcome fast path (which would also skip `inspect`): the simplest
-        // correct choice, not a measured one.
+        // memory between runs, and takes what is not in memory from the facts cache;
+        // its runs skip the whole-run shortcuts (a stored outcome would skip
+        // `inspect`, and buffers are not files).
+        let memo_hits = AtomicUsize::new(0);
         let cache = options
             .cache_dir
             .as_deref()
-            .filter(|_| workspace.is_none())
             .and_then(|dir| {
-                let root = options.root.as_deref().unwrap_or(Path::new("."));
+                let root = options
+                    .cache_root
+                    .as_deref()
+                    .or(options.root.as_deref())
+                    .unwrap_or(Path::new("."));
                 cache::Cache::open(dir, root, knowledge.fingerprint())
                     .map_err(|w| warnings.push(w))
                     .ok()
@@ -328,7 +393,12 @@ pub fn check_files_with<T: Send>(
                 let r = match workspace {
                     // No digest: it only keys the cache, which a workspace does not use.
                     Some(w) => {
-                        FirstPass::Done(w.analyse(path, knowledge, &HashMap::new(), options), 0)
+                        let (result, memo) =
+                            w.analyse(path, knowledge, &HashMap::new(), options, cache.as_ref());
+                        if memo {
+                            memo_hits.fetch_add(1, Ordering::Relaxed);
+                        }
+                        FirstPass::Done(result, 0, None)
                     }
                     None => first_pass(path, knowledge, cache.as_ref(), options),
                 };
@@ -343,8 +413,12 @@ pub fn check_files_with<T: Send>(
         // when every file's facts are cached.
         let run_key = cache
             .as_ref()
-            .map(|c| c.run_key(&run_inputs(files, &first, &errors, options)));
-        let all_cached = first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
+            .map(|c| c.run_key(&run_inputs(files, Some(&first), &errors, options)));
+        let last_key = cache
+            .as_ref()
+            .map(|c| c.last_run_key(&run_inputs(files, None, &errors, options)));
+        let all_cached = workspace.is_none()
+            && first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
         if let (Some(c), Some(key), true) = (&cache, run_key, all_cached)
             && let Some(stored) = c.get_run::<StoredOutcome>(key)
         {
@@ -354,25 +428,46 @@ pub fn check_files_with<T: Send>(
                 warnings.extend(c.finish(files, true));
             }
             lap("outcome of an identical earlier run");
-            let mut outcome = finish_outcome(
-                stored.diagnostics,
-                stored.source_hashes.into_iter().collect(),
-                files.iter().map(String::as_str),
-                stored.errors,
-                (stored.files_scanned, stored.files_with_parse_errors),
-                stored.parse_errors,
-                &HashMap::new(),
-                options,
-            );
+            let mut outcome = stored.finish(files, options);
             outcome.warnings = warnings;
             outcome.cache_hits = hits;
             return (outcome, None);
         }
-        let parsed: Vec<(LocalResult, u128)> = first
+        // Early cutoff: the files whose bytes changed since the last run over the same
+        // files and options still have the facts they had then, so that run's outcome
+        // is this one's (with the changed files' new source hashes).
+        if let (Some(c), Some(last_key), Some(run_key)) = (&cache, last_key, run_key)
+            && workspace.is_none()
+            && errors.len() == errors_before
+            && let Some((stored, table, changed)) = reuse_last_run(c, last_key, files, &first)
+        {
+            c.put_run(run_key, &stored);
+            c.put_last(
+                last_key,
+                &LastRun {
+                    files: table,
+                    outcome: stored.clone(),
+                },
+            );
+            let mut warnings = warnings;
+            let hits = files.len() - changed;
+            if let Some(c) = cache {
+                warnings.extend(c.finish(files, true));
+            }
+            lap(&format!(
+                "early cutoff: the facts of the {changed} changed files are unchanged, the last outcome is reused"
+            ));
+            let mut outcome = stored.finish(files, options);
+            outcome.warnings = warnings;
+            outcome.cache_hits = hits;
+            outcome.cache_misses = changed;
+            return (outcome, None);
+        }
+        let parsed: Vec<(LocalResult, u128, Option<u128>)> = first
             .into_par_iter()
             .zip(files.par_iter())
             .map(|(f, path)| match f {
-                FirstPass::Done(r, digest) => (r, digest),
+                FirstPass::Done(r, digest, fingerprint) => (r, digest, fingerprint),
                 FirstPass::Cached { key, digest } => {
                     from_cache(path, key, digest, knowledge, cache.as_ref(), options)
                 }
@@ -382,14 +477,24 @@ pub fn check_files_with<T: Send>(
         let mut digests = Vec::with_capacity(parsed.len());
         let mut all_facts = Vec::with_capacity(parsed.len());
         let mut locks = Vec::with_capacity(parsed.len());
-        for (r, digest) in parsed {
-            match r {
-                Ok((f, l)) => {
+        // Per file, its digest and facts fingerprint, for the next run's early cutoff
+        // (`None` when a file could not be read or has no fingerprint: no cutoff).
+        let mut table: Option<FileTable> = cache.as_ref().map(|_| Vec::new());
+        for (r, digest, fingerprint) in parsed {
+            match (r, fingerprint) {
+                (Ok((f, l)), fingerprint) => {
                     all_facts.push(f);
                     locks.push(l);
                     digests.push(digest);
+                    match (&mut table, fingerprint) {
+                        (Some(t), Some(fp)) => t.push((digest, fp)),
+                        _ => table = None,
+                    }
                 }
-                Err(e) => errors.push(e),
+                (Err(e), _) => {
+                    errors.push(e);
+                    table = None;
+                }
             }
         }
         lap("parse + facts + lock states");
@@ -414,7 +519,8 @@ pub fn check_files_with<T: Send>(
                 let path = &all_facts[fi].path;
                 let locks = match workspace {
                     Some(w) => w
-                        .analyse(path, knowledge, &extra, options)
+                        .analyse(path, knowledge, &extra, options, cache.as_ref())
+                        .0
                         .ok()
                         .filter(|(f, _)| f.source_hash == all_facts[fi].source_hash)
                         .map(|(_, l)| l),
@@ -438,22 +544,17 @@ pub fn check_files_with<T: Send>(
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
         lap("whole-program index (calls, declarations)");
-        let analysis = context::Analysis::run(&program, locks, &options.target);
+        let analysis = context::Analysis::run(&program, locks, &settings.target);
         lap("whole-program context (summaries, fixpoints)");
         let inspected = inspect(&program, &analysis);
         // Stage 4, parallel: lints per function, then suppressions and levels per file.
-        // Lints enabled by name run at least as warnings.
-        let mut levels = options.levels.clone();
-        for name in &options.enable {
-            levels.entry(name.clone()).or_insert(config::Level::Warn);
-        }
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file_index, facts)| {
-                let mut diags = check_file(&program, &analysis, file_index, facts, options);
+                let mut diags = check_file(&program, &analysis, file_index, facts, &settings);
                 suppress::apply(facts, &mut diags);
-                config::apply_levels(&mut diags, &levels);
+                settings.lints.apply(&mut diags);
                 diags
             })
             .collect();
@@ -483,18 +584,25 @@ pub fn check_files_with<T: Send>(
         // Stored before the pre-commit filter: runs over the same files that report on
         // other named files (pre-commit's successive invocations) reuse it too. A file
         // that could not be read (a transient error) makes the run unrepeatable.
-        if let (Some(c), Some(key), true) = (&cache, run_key, errors_unchanged) {
-            c.put_run(
-                key,
-                &StoredOutcome {
-                    source_hashes: hashes.clone(),
-                    diagnostics: diagnostics.clone(),
-                    errors: errors.clone(),
-                    files_scanned: counts.0,
-                    files_with_parse_errors: counts.1,
-                    parse_errors: parse_errors.clone(),
-                },
-            );
+        if let (Some(c), Some(key), true, None) = (&cache, run_key, errors_unchanged, workspace) {
+            let stored = StoredOutcome {
+                source_hashes: hashes.clone(),
+                diagnostics: diagnostics.clone(),
+                errors: errors.clone(),
+                files_scanned: counts.0,
+                files_with_parse_errors: counts.1,
+                parse_errors: parse_errors.clone(),
+            };
+            c.put_run(key, &stored);
+            if let (Some(last_key), Some(table)) = (last_key, table) {
+                c.put_last(
+                    last_key,
+                    &LastRun {
+                        files: table,
+                        outcome: stored,
+                    },
+                );
+            }
         }
         let mut outcome = finish_outcome(
             diagnostics,
@@ -510,10 +618,19 @@ pub fn check_files_with<T: Send>(
         if let Some(c) = cache {
             outcome.cache_hits = c.hits.load(Ordering::Relaxed);
             outcome.cache_misses = c.misses.load(Ordering::Relaxed);
-            outcome.warnings.extend(c.finish(files, false));
+            // A workspace run that took files from memory cannot tell live entries
+            // from dead ones (only the digest index is updated then).
+            let reused = memo_hits.load(Ordering::Relaxed) > 0;
+            outcome.warnings.extend(c.finish(files, reused));
         }
         (outcome, Some(inspected))
     })
+}
+
+/// The device and inode of the file at `path` (symbolic links followed).
+pub fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 /// With `report_only`, the paths (of `paths`) to report on, with the path as the user
@@ -525,9 +642,18 @@ fn reported_files<'p>(
     let wanted = report_only?;
     let canon = |p: &str| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
     let wanted: HashMap<PathBuf, &String> = wanted.iter().map(|p| (canon(p), p)).collect();
+    // Only a path on the inode of a wanted file can have its canonical path: one `stat`
+    // per file of the run instead of a `realpath` (pre-commit mode runs over a whole
+    // tree). Without an inode for every wanted file, each path is canonicalised.
+    let ids: Option<HashSet<(u64, u64)>> = wanted.keys().map(|p| file_id(p)).collect();
     let mut seen = HashSet::new();
     let mut out = HashMap::new();
     for path in paths {
+        if let Some(ids) = &ids
+            && !file_id(Path::new(path)).is_some_and(|id| ids.contains(&id))
+        {
+            continue;
+        }
         if let Some(spelling) = wanted.get(&canon(path))
             && seen.insert(*spelling)
         {
@@ -612,7 +738,7 @@ fn finish_outcome<'p>(
 }
 
 /// What a whole run's outcome is stored as (see `cache::Cache::put_run`).
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct StoredOutcome {
     /// `FileFacts::source_hash` of the files the diagnostics point into (their text is
     /// read again, and checked, for the report).
@@ -622,6 +748,88 @@ struct StoredOutcome {
     files_scanned: usize,
     files_with_parse_errors: usize,
     parse_errors: Vec<ParseErrors>,
+}
+
+impl StoredOutcome {
+    /// The outcome of this run from a stored one (sources read back and checked).
+    fn finish(self, files: &[String], options: &Options) -> Outcome {
+        finish_outcome(
+            self.diagnostics,
+            self.source_hashes.into_iter().collect(),
+            files.iter().map(String::as_str),
+            self.errors,
+            (self.files_scanned, self.files_with_parse_errors),
+            self.parse_errors,
+            &HashMap::new(),
+            options,
+        )
+    }
+}
+
+/// Per file of a run, in order: its content digest and facts fingerprint.
+type FileTable = Vec<(u128, u128)>;
+
+/// The last outcome computed over a list of files and options (stored under
+/// `cache::Cache::last_run_key`), with what each file was then.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LastRun {
+    files: FileTable,
+    outcome: StoredOutcome,
+}
+
+/// Early cutoff. The whole-program stage and the lints read nothing of a file but its
+/// facts and lock states (the report reads its text again, checked against its source
+/// hash). A file whose bytes changed but whose facts fingerprint did not (an edit in a
+/// comment, or of blanks within a line) therefore changes nothing in a run's outcome
+/// except that hash. When every changed file of this run is such a file, the last
+/// outcome over the same files and options is this run's: returned with the changed
+/// files' new hashes, the new (digest, fingerprint) table and how many files changed.
+/// `None` (compute in full) when there is no such outcome, a file could not be read,
+/// or any changed file's facts differ.
+fn reuse_last_run(
+    cache: &cache::Cache,
+    last_key: cache::Key,
+    files: &[String],
+    first: &[FirstPass],
+) -> Option<(StoredOutcome, FileTable, usize)> {
+    let last: LastRun = cache.get_last(last_key)?;
+    if last.files.len() != files.len() {
+        return None;
+    }
+    let mut new_hashes: HashMap<&str, u64> = HashMap::new();
+    let mut table = Vec::with_capacity(files.len());
+    for ((path, pass), &(old_digest, old_fp)) in files.iter().zip(first).zip(&last.files) {
+        let (digest, source_hash, fp) = match pass {
+            FirstPass::Cached { digest, .. } if *digest == old_digest => {
+                table.push((old_digest, old_fp));
+                continue;
+            }
+            FirstPass::Cached { key, digest } => {
+                let (source_hash, fp) = cache.get_with(*key, path, |payload| {
+                    let (source_hash, body) = split_local(payload)?;
+                    Some((source_hash, cache::content_digest(body)))
+                })?;
+                (*digest, source_hash, fp)
+            }
+            FirstPass::Done(Ok((facts, _)), digest, Some(fp)) => (*digest, facts.source_hash, *fp),
+            FirstPass::Done(..) => return None,
+        };
+        if fp != old_fp {
+            return None;
+        }
+        if digest != old_digest {
+            new_hashes.insert(path, source_hash);
+        }
+        table.push((digest, fp));
+    }
+    let changed = new_hashes.len();
+    let mut outcome = last.outcome;
+    for (path, hash) in &mut outcome.source_hashes {
+        if let Some(&h) = new_hashes.get(path.as_str()) {
+            *hash = h;
+        }
+    }
+    Some((outcome, table, changed))
 }
 
 /// The source hashes of the files `diagnostics` point into, sorted.
@@ -644,8 +852,13 @@ fn referenced_hashes(
 /// between variants costs nothing worth a box.
 #[allow(clippy::large_enum_variant)]
 enum FirstPass {
-    Cached { key: cache::Key, digest: u128 },
-    Done(LocalResult, u128),
+    Cached {
+        key: cache::Key,
+        digest: u128,
+    },
+    /// The result, the file's content digest, and its facts fingerprint (see
+    /// [`encode_local`]; known when the result went to the cache).
+    Done(LocalResult, u128, Option<u128>),
 }
 
 /// Reads and hashes a file; analyses it now unless the cache holds its facts (the
@@ -673,13 +886,14 @@ fn first_pass(
     }
     let bytes = match source_bytes(path, options) {
         Ok(b) => b,
-        Err(e) => return FirstPass::Done(Err(e), 0),
+        Err(e) => return FirstPass::Done(Err(e), 0, None),
     };
     let digest = cache::content_digest(&bytes);
     let Some(cache) = cache else {
         return FirstPass::Done(
             analyse_bytes(path, bytes, knowledge, &HashMap::new()),
             digest,
+            None,
         );
     };
     if let Some(m) = &meta {
@@ -691,8 +905,8 @@ fn first_pass(
     }
     cache.note_miss();
     let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
-    store_facts(cache, key, path, &result);
-    FirstPass::Done(result, digest)
+    let fingerprint = store_facts(cache, key, path, &result);
+    FirstPass::Done(result, digest, fingerprint)
 }
 
 /// A file's facts and lock states from the cache; when the entry turns out damaged,
@@ -704,58 +918,99 @@ fn from_cache(
     knowledge: &Knowledge,
     cache: Option<&cache::Cache>,
     options: &Options,
-) -> (LocalResult, u128) {
+) -> (LocalResult, u128, Option<u128>) {
     if let Some(c) = cache
-        && let Some((mut facts, locks)) =
-            c.get::<(facts::FileFacts, Vec<context::LockStates>)>(key, path)
+        && let Some((facts, locks, fingerprint)) =
+            c.get_with(key, path, |payload| decode_local(path, payload))
     {
-        facts.path = path.to_string();
-        return (Ok((facts, locks)), digest);
+        return (Ok((facts, locks)), digest, Some(fingerprint));
     }
     let bytes = match source_bytes(path, options) {
         Ok(b) => b,
-        Err(e) => return (Err(e), digest),
+        Err(e) => return (Err(e), digest, None),
     };
     let digest = cache::content_digest(&bytes);
     let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
-    if let Some(c) = cache {
-        store_facts(c, c.file_key(digest), path, &result);
-    }
-    (result, digest)
+    let fingerprint = cache.and_then(|c| store_facts(c, c.file_key(digest), path, &result));
+    (result, digest, fingerprint)
 }
 
-fn store_facts(cache: &cache::Cache, key: cache::Key, path: &str, result: &LocalResult) {
-    if let Ok((facts, locks)) = result {
-        // Stored without the path: entries are content-addressed.
-        let stored = (
-            facts::FileFacts {
-                path: String::new(),
-                ..facts.clone()
-            },
-            locks,
-        );
-        cache.put(key, path, &stored);
-    }
+/// Stores a file's stage-1 result; returns its facts fingerprint.
+fn store_facts(
+    cache: &cache::Cache,
+    key: cache::Key,
+    path: &str,
+    result: &LocalResult,
+) -> Option<u128> {
+    let (facts, locks) = result.as_ref().ok()?;
+    let (payload, fingerprint) = encode_local(facts, locks)?;
+    cache.put_bytes(key, path, &payload);
+    Some(fingerprint)
+}
+
+/// A file's stage-1 result as a cache entry's payload: its source hash, then its facts
+/// without path and source hash (entries are content-addressed) and its lock states.
+/// The digest of that second part is the file's *facts fingerprint*: two versions of a
+/// file with the same fingerprint give every later stage the same input.
+fn encode_local(
+    facts: &facts::FileFacts,
+    locks: &[context::LockStates],
+) -> Option<(Vec<u8>, u128)> {
+    let stripped = facts::FileFacts {
+        path: String::new(),
+        source_hash: 0,
+        ..facts.clone()
+    };
+    let body = postcard::to_stdvec(&(stripped, locks)).ok()?;
+    let fingerprint = cache::content_digest(&body);
+    let mut payload = postcard::to_stdvec(&facts.source_hash).ok()?;
+    payload.extend_from_slice(&body);
+    Some((payload, fingerprint))
+}
+
+/// The facts (of the file at `path`), lock states and facts fingerprint of a payload
+/// of [`encode_local`].
+fn decode_local(
+    path: &str,
+    payload: &[u8],
+) -> Option<(facts::FileFacts, Vec<context::LockStates>, u128)> {
+    let (source_hash, body) = split_local(payload)?;
+    let (mut facts, locks) =
+        postcard::from_bytes::<(facts::FileFacts, Vec<context::LockStates>)>(body).ok()?;
+    facts.path = path.to_string();
+    facts.source_hash = source_hash;
+    Some((facts, locks, cache::content_digest(body)))
+}
+
+/// The source hash and the body (facts and lock states) of a payload of
+/// [`encode_local`].
+fn split_local(payload: &[u8]) -> Option<(u64, &[u8])> {
+    postcard::take_from_bytes::<u64>(payload).ok()
 }
 
 /// Everything a run's outcome depends on besides the knowledge and the engine (which
 /// every key holds): the files as named and their bytes' digests, discovery errors,
 /// and the options that shape findings and their paths. Not the named files of
 /// pre-commit mode: the stored outcome is the one before that filter.
+///
+/// Without `first`, the same without the files' digests (the key of the last outcome
+/// over these files, for the early cutoff).
 fn run_inputs(
     files: &[String],
-    first: &[FirstPass],
+    first: Option<&[FirstPass]>,
     errors: &[FileError],
     options: &Options,
 ) -> Vec<u8> {
     let mut out = Vec::new();
-    for (f, pass) in files.iter().zip(first) {
-        let digest = match pass {
-            FirstPass::Cached { digest, .. } | FirstPass::Done(_, digest) => *digest,
-        };
+    for (i, f) in files.iter().enumerate() {
         out.extend_from_slice(f.as_bytes());
         out.push(0);
-        out.extend_from_slice(&digest.to_le_bytes());
+        if let Some(pass) = first.and_then(|first| first.get(i)) {
+            let digest = match pass {
+                FirstPass::Cached { digest, .. } | FirstPass::Done(_, digest, _) => *digest,
+            };
+            out.extend_from_slice(&digest.to_le_bytes());
+        }
     }
     let cwd = std::env::current_dir().unwrap_or_default();
     out.extend_from_slice(
@@ -854,8 +1109,7 @@ fn cross_file_wrappers(
     for (fi, file) in all_facts.iter().enumerate() {
         let mut extra = HashMap::new();
         for c in file.functions.iter().flat_map(|f| f.calls.iter()) {
-            if c.indirect || knowledge.lock_op(&c.callee).is_some() || extra.contains_key(&c.callee)
-            {
+            if c.indirect || knowledge.call_lock_op(c).is_some() || extra.contains_key(&c.callee) {
                 continue;
             }
             if let Some(id) = program.resolve(fi as u32, &c.callee)
@@ -878,7 +1132,7 @@ pub fn check_file(
     analysis: &context::Analysis,
     file_index: usize,
     facts: &facts::FileFacts,
-    options: &Options,
+    settings: &lints::AnalysisSettings,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (function_index, function) in facts.functions.iter().enumerate() {
@@ -891,7 +1145,7 @@ pub fn check_file(
             function,
             locks: analysis.locks_of(id),
             knowledge: program.knowledge,
-            options,
+            settings,
         };
         lints::check_function(&cx, &mut out);
     }
@@ -916,8 +1170,9 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         context::local::drop_cfgs(&mut facts);
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
-        let analysis = context::Analysis::run(&program, vec![locks], &Options::default().target);
-        let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &Options::default());
+        let settings = Options::default().settings();
+        let analysis = context::Analysis::run(&program, vec![locks], &settings.target);
+        let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &settings);
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)
     };

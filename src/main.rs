@@ -579,60 +579,26 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         .map(from_cwd)
         .unwrap_or_else(|| ".".to_string());
     // Pre-commit mode: files named, the repository around them for context.
-    let all_files = args
-        .paths
-        .iter()
-        .all(|p| Path::new(p).is_file() || overlay.as_ref().is_some_and(|o| o.path == *p));
-    let context = match (&args.context, args.no_context) {
-        (Some(dir), _) => Some(dir.to_string_lossy().into_owned()),
-        (None, false) if all_files && root_abs.is_some() => Some(root.clone()),
-        _ => None,
-    };
-    // C files found before `[files]` include/exclude, to explain an empty selection.
-    let mut found = 0;
+    let context = gfplint::discover::precommit_context(
+        &args.paths,
+        args.context.as_deref(),
+        args.no_context,
+        root_abs.is_some().then_some(root.as_str()),
+        |p| overlay.as_ref().is_some_and(|o| o.path == *p),
+    );
     let mut walk = gfplint::walk::WalkOptions::new(Path::new(&root));
     walk.respect_ignore = !args.no_ignore;
     if let Some(globs) = &config.default_exclude {
         walk.excludes = globs.clone();
     }
-    let (mut files, mut errors, report_only) = match &context {
-        Some(dir) => {
-            let (mut files, errors) = gfplint::walk::discover(std::slice::from_ref(dir), &walk);
-            found += files.len();
-            files.retain(|f| config.selects(Path::new(f)));
-            for f in &mut files {
-                if let Some(rest) = f.strip_prefix("./") {
-                    *f = rest.to_string();
-                }
-            }
-            // A named file outside the context directory is checked too.
-            let named: Vec<String> = args
-                .paths
-                .iter()
-                .filter(|p| config.selects(Path::new(p)))
-                .cloned()
-                .collect();
-            let (extra, named_errors) = gfplint::walk::discover(&named, &walk);
-            let known: std::collections::HashSet<PathBuf> = files
-                .iter()
-                .filter_map(|f| std::fs::canonicalize(f).ok())
-                .collect();
-            for f in extra {
-                if std::fs::canonicalize(&f).is_ok_and(|c| !known.contains(&c)) {
-                    files.push(f);
-                }
-            }
-            let mut errors = errors;
-            errors.extend(named_errors);
-            (files, errors, Some(named))
-        }
-        None => {
-            let (mut files, errors) = gfplint::walk::discover(&args.paths, &walk);
-            found += files.len();
-            files.retain(|f| config.selects(Path::new(f)));
-            (files, errors, None)
-        }
-    };
+    let gfplint::discover::Selected {
+        mut files,
+        mut errors,
+        report_only,
+        found,
+    } = gfplint::discover::select(&args.paths, context.as_deref(), &walk, |f| {
+        config.selects(f)
+    });
     if let Some(o) = &overlay {
         // The stdin file needs no file on disk.
         errors.retain(|e| e.path != o.path);
@@ -661,7 +627,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
         }),
         overlay,
-        ..config.options(levels.clone())
+        ..config.options(levels)
     };
     let show_progress = !args.quiet && stderr.is_terminal();
     let total = files.len();
@@ -796,7 +762,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         Color::Auto => cli::auto_color(),
     };
     let text = if args.statistics {
-        cli::statistics(&outcome.diagnostics, &levels)
+        cli::statistics(&outcome.diagnostics, &options.lint_policy())
     } else {
         report::render(&outcome, args.format, color)
     };
@@ -871,10 +837,8 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     }
     // A finding of a `deny` lint fails the run, also when it is shown as a warning
     // because its atomic section is held on some paths only.
-    let denied = outcome.diagnostics.iter().any(|d| {
-        d.severity == Severity::Error
-            || gfplint::config::level_of(&options.levels, d.lint) == gfplint::config::Level::Deny
-    });
+    let policy = options.lint_policy();
+    let denied = outcome.diagnostics.iter().any(|d| policy.fails_run(d));
     if missing_path {
         ExitCode::from(2)
     } else if denied && !args.exit_zero {

@@ -84,6 +84,24 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The stored outcomes: of whole runs (`runs/`) and the last per list of files
+/// (`last/`, the early cutoff's).
+fn outcomes(p: &Project) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["runs", "last"] {
+        if p.cache().join(dir).is_dir() {
+            out.extend(walk(&p.cache().join(dir)));
+        }
+    }
+    out
+}
+
+fn remove_outcomes(p: &Project) {
+    for dir in ["runs", "last"] {
+        let _ = std::fs::remove_dir_all(p.cache().join(dir));
+    }
+}
+
 /// (reused, parsed) from the summary line.
 fn cache_counts(o: &Output) -> (usize, usize) {
     let e = stderr(o);
@@ -133,7 +151,7 @@ fn hit_gives_identical_output() {
         .unwrap();
     assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
     // Without the stored outcome of the whole run, from the facts of every file.
-    std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    remove_outcomes(&p);
     let warm = p.run(&JSON);
     assert_eq!(stdout(&warm), expected);
     assert_eq!(cache_counts(&warm).1, 0, "{}", stderr(&warm));
@@ -280,14 +298,17 @@ fn corrupt_and_truncated_entries_are_recomputed() {
     p.run(&JSON);
     let pack = p.cache().join("facts.pack");
     assert!(pack.is_file());
-    // A damaged stored outcome of the whole run: not used.
-    let runs = walk(&p.cache().join("runs"));
-    assert_eq!(runs.len(), 1);
-    damage(&runs[0], false);
+    // A damaged stored outcome of the whole run, and of the last run over these files
+    // (the early cutoff's): not used.
+    let runs = outcomes(&p);
+    assert_eq!(runs.len(), 2);
+    for r in &runs {
+        damage(r, false);
+    }
     let o = p.run(&JSON);
     assert_eq!(stdout(&o), expected, "{}", stderr(&o));
     // From here on, facts entries: without stored outcomes, facts are loaded.
-    let no_runs = || std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    let no_runs = || remove_outcomes(&p);
     no_runs();
     // A flipped byte inside the pack: that entry fails its checksum.
     damage(&pack, false);
@@ -346,7 +367,7 @@ fn concurrent_runs_share_the_cache() {
         assert_eq!(stdout(&o), expected, "{}", stderr(&o));
         assert!(warnings(&o).is_empty(), "{}", stderr(&o));
     }
-    std::fs::remove_dir_all(p.cache().join("runs")).unwrap();
+    remove_outcomes(&p);
     let o = p.run(&JSON);
     assert_eq!(stdout(&o), expected);
     assert_eq!(cache_counts(&o).1, 0, "{}", stderr(&o));
@@ -519,4 +540,106 @@ fn summary_names_the_root() {
         stderr(&o)
     );
     assert!(stderr(&o).contains(" in 1 file,"), "{}", stderr(&o));
+}
+
+/// Whether the run took the early cutoff (its `GFPLINT_TIMINGS` line says so).
+fn cut_off(o: &Output) -> bool {
+    stderr(o).contains("early cutoff")
+}
+
+fn run_timed(p: &Project, args: &[&str]) -> Output {
+    p.command(args)
+        .env("GFPLINT_TIMINGS", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn comment_edit_reuses_the_last_outcome_and_a_damaged_one_is_not_used() {
+    let p = Project::new();
+    p.run(&JSON);
+    let file = p.path("testdata/atomic-sleeping-gfp/flow.c");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A comment: new bytes, the same facts.
+    std::fs::write(&file, format!("{text}/* a comment */\n")).unwrap();
+    let o = run_timed(&p, &JSON);
+    assert!(cut_off(&o), "{}", stderr(&o));
+    assert_eq!(cache_counts(&o).1, 1, "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+    // The same in pre-commit mode (files named: the project is the context), whose
+    // files are spelt otherwise and so keep their own last outcome.
+    let named = [
+        "check",
+        "--format",
+        "json",
+        "testdata/atomic-sleeping-gfp/flow.c",
+    ];
+    let first = p.run(&named);
+    std::fs::write(&file, format!("{text}/* another comment */\n")).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(cut_off(&o), "{}", stderr(&o));
+    let mut uncached = named.to_vec();
+    uncached.insert(3, "--no-cache");
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    assert_eq!(stdout(&o), stdout(&first));
+    // Damaged stored outcomes: computed in full, and still right.
+    for r in outcomes(&p) {
+        damage(&r, false);
+    }
+    std::fs::write(&file, format!("{text}/* a third comment */\n")).unwrap();
+    let o = run_timed(&p, &JSON);
+    assert!(!cut_off(&o), "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+    // An edit that moves code (a line inserted above it) changes the facts: no cutoff,
+    // and the findings below move with it.
+    std::fs::write(&file, format!("\n{text}")).unwrap();
+    let o = run_timed(&p, &JSON);
+    assert!(!cut_off(&o), "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+}
+
+/// `helper()` in one file, called with a spinlock held from `caller()` in another.
+fn two_files(p: &Project, helper_body: &str) {
+    let dir = p.path("prop");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("caller.c"),
+        "#include <linux/spinlock.h>\n\
+         static DEFINE_SPINLOCK(lock);\n\
+         void helper(void);\n\
+         void caller(void)\n{\n\tspin_lock(&lock);\n\thelper();\n\tspin_unlock(&lock);\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("helper.c"),
+        format!("#include <linux/delay.h>\nvoid helper(void)\n{{\n{helper_body}}}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn helper_that_starts_sleeping_reaches_its_unchanged_caller() {
+    let p = Project::new();
+    two_files(&p, "\tudelay(1);\n");
+    let args = ["check", "--format", "gcc", "prop"];
+    let uncached = ["check", "--format", "gcc", "--no-cache", "prop"];
+    let before = p.run(&args);
+    assert_eq!(stdout(&before), stdout(&p.run(&uncached)));
+    assert!(!stdout(&before).contains("helper.c"), "{}", stdout(&before));
+    // The helper starts sleeping (same length: a one-line change), the caller is
+    // untouched but for a comment (facts unchanged): the finding appears, with the
+    // caller's lock as its evidence.
+    two_files(&p, "\tmsleep(1);\n");
+    let caller = p.path("prop/caller.c");
+    let text = std::fs::read_to_string(&caller).unwrap();
+    std::fs::write(&caller, format!("{text}/* unchanged */\n")).unwrap();
+    let o = run_timed(&p, &args);
+    assert!(!cut_off(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("helper.c:4:"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    // And back: the finding goes.
+    two_files(&p, "\tudelay(1);\n");
+    let o = run_timed(&p, &args);
+    assert!(!stdout(&o).contains("helper.c"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }

@@ -26,9 +26,15 @@ fn uri(path: &Path) -> String {
 
 impl Client {
     fn start(root: &Path) -> Client {
+        Client::start_with_env(root, &[])
+    }
+
+    fn start_with_env(root: &Path, env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gfplint"))
             .arg("lsp")
             .current_dir(root)
+            .env_remove("GFPLINT_CACHE_DIR")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -581,4 +587,58 @@ fn requests_are_answered_while_the_workspace_is_analysed() {
     c.notify("exit", Value::Null);
     assert!(c.child.wait().expect("exit").success());
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Runs the server on `root` until its first workspace analysis ends; its stderr.
+fn first_analysis(root: &Path) -> String {
+    let mut child_env = Client::start_with_env(root, &[("GFPLINT_LSP_TIMINGS", "1")]);
+    child_env.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": uri(root), "capabilities": { "window": { "workDoneProgress": true } } }),
+    );
+    child_env.notify("initialized", json!({}));
+    child_env.wait_for("progress end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    child_env.request("shutdown", Value::Null);
+    child_env.notify("exit", Value::Null);
+    let out = child_env.child.wait_with_output().expect("exit");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn the_workspace_analysis_shares_the_facts_cache_with_check() {
+    // The workspace is a directory of a project: the cache is the project's.
+    let project = temp_dir("cache");
+    std::fs::create_dir_all(project.join(".git")).expect("mkdir");
+    let root = project.join("drivers");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    for (name, text) in [
+        ("a.c", "void a(void)\n{\n\tmsleep(1);\n}\n"),
+        (
+            "b.c",
+            "void a(void);\nvoid b(spinlock_t *l)\n{\n\tspin_lock(l);\n\ta();\n\tspin_unlock(l);\n}\n",
+        ),
+    ] {
+        std::fs::write(root.join(name), text).expect("write");
+    }
+    // A fresh tree: the server parses both files and stores their facts...
+    let log = first_analysis(&root);
+    assert!(log.contains("facts cache: 0 reused, 2 parsed"), "{log}");
+    assert!(project.join(".gfplint-cache").is_dir());
+    assert!(!root.join(".gfplint-cache").exists());
+    // ...which `gfplint check` then reuses,
+    let check = Command::new(env!("CARGO_BIN_EXE_gfplint"))
+        .args(["check", "--format", "gcc", "drivers"])
+        .current_dir(&project)
+        .env_remove("GFPLINT_CACHE_DIR")
+        .output()
+        .expect("check runs");
+    let summary = String::from_utf8_lossy(&check.stderr);
+    assert!(summary.contains("cache: 2 reused, 0 parsed"), "{summary}");
+    // ...and so does a server started again.
+    let log = first_analysis(&root);
+    assert!(log.contains("facts cache: 2 reused, 0 parsed"), "{log}");
+    let _ = std::fs::remove_dir_all(&project);
 }

@@ -119,7 +119,7 @@ pub fn gfp_argument_in(
     if call.indirect {
         return None;
     }
-    if let Some(alloc) = k.allocator(&call.callee)
+    if let Some(alloc) = k.call_allocator(call)
         && let GfpArg::At(idx) = alloc.gfp_arg
     {
         return match call.args().get(idx) {
@@ -131,7 +131,7 @@ pub fn gfp_argument_in(
             None => None,
         };
     }
-    if k.is_non_allocating_gfp_user(&call.callee) || k.lock_op(&call.callee).is_some() {
+    if k.is_non_allocating_gfp_user(&call.callee) || k.call_lock_op(call).is_some() {
         return None;
     }
     // Recognise a GFP argument by its flags, or by being the function's gfp parameter.
@@ -177,12 +177,12 @@ pub fn own_sleep_in(
     if call.indirect {
         return None;
     }
-    if let Some(alloc) = k.allocator(&call.callee)
+    if let Some(alloc) = k.call_allocator(call)
         && alloc.always_sleeps
     {
         return Some(OwnSleep::Allocator);
     }
-    if let Some(reason) = k.sleeping_call(&call.callee) {
+    if let Some(reason) = k.call_sleeping(call) {
         return Some(OwnSleep::Call(reason.to_string()));
     }
     match gfp_argument_in(k, macros, function, call) {

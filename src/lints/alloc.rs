@@ -12,14 +12,19 @@ use crate::knowledge::{Allocator, GfpArg};
 
 /// Evaluates a size or order expression written in this function's file.
 pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    let env = FileEnv::new(
+        &cx.program.decls,
+        cx.knowledge,
+        &cx.settings.target,
+        cx.id.0,
+    );
     consteval::eval(text, &env)
 }
 
 /// Evaluates a size argument of `call`, with the calling function's declarations (for
 /// `sizeof(*p)`, `sizeof(p->field)`, `struct_size(p, member, n)`).
 pub fn eval_at(cx: &FunctionCx, call: &Call, text: &str) -> Option<u64> {
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.settings.target, cx.id.0);
     consteval::eval(text, &CallEnv::new(&env, call))
 }
 
@@ -28,7 +33,7 @@ pub fn eval_at(cx: &FunctionCx, call: &Call, text: &str) -> Option<u64> {
 /// size`).
 pub fn served_size(cx: &FunctionCx, alloc: &Allocator, size: u64) -> u64 {
     if alloc.family == "devm" {
-        size.saturating_add(cx.options.target.devres_header)
+        size.saturating_add(cx.settings.target.devres_header)
     } else {
         size
     }
@@ -43,7 +48,7 @@ pub fn served_desc(cx: &FunctionCx, alloc: &Allocator, request: u64) -> String {
         format!(
             "{} + {} (devres header)",
             bytes(request),
-            cx.options.target.devres_header
+            cx.settings.target.devres_header
         )
     }
 }
@@ -53,7 +58,12 @@ pub fn served_desc(cx: &FunctionCx, alloc: &Allocator, request: u64) -> String {
 /// directly or through the macros it names.
 pub fn constant_is_long(cx: &FunctionCx, text: &str) -> bool {
     use crate::consteval::Env;
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    let env = FileEnv::new(
+        &cx.program.decls,
+        cx.knowledge,
+        &cx.settings.target,
+        cx.id.0,
+    );
     let mut pending = vec![text.to_string()];
     for _ in 0..16 {
         let Some(t) = pending.pop() else {
@@ -80,7 +90,7 @@ pub fn allocator<'k>(cx: &FunctionCx<'k>, call: &Call) -> Option<&'k Allocator> 
     if call.indirect {
         return None;
     }
-    cx.knowledge.allocator(&call.callee)
+    cx.knowledge.call_allocator(call)
 }
 
 /// The size in bytes a call requests (`count * size` for array allocators), when both

@@ -24,7 +24,7 @@ fn file_does_bus_transfers(cx: &FunctionCx) -> bool {
 }
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let t = &cx.options.target;
+    let t = &cx.settings.target;
     let dma = cx
         .knowledge
         .gfp_flag("__GFP_DMA")

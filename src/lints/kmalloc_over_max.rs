@@ -14,7 +14,7 @@ pub const INFO: LintInfo = LintInfo {
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let t = &cx.options.target;
+    let t = &cx.settings.target;
     for (call, a, request) in alloc::kmalloc_requests(cx) {
         let size = alloc::served_size(cx, a, request);
         if size <= t.kmalloc_max_size {

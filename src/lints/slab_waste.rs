@@ -22,7 +22,7 @@ pub const MIN_WASTE_PERMILLE: u64 = 250;
 pub const MIN_WASTE_BYTES: u64 = 128;
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let t = &cx.options.target;
+    let t = &cx.settings.target;
     let dma = cx
         .knowledge
         .gfp_flag("__GFP_DMA")

@@ -9,7 +9,10 @@
 //! and answers requests at once; one analysis thread runs the pipeline
 //! (`check_files_with`) over the workspace with the open buffers as an overlay and
 //! keeps per-file results between runs (`Workspace`), so a run after an edit parses
-//! only the edited buffers again and redoes the whole-program stages. Edits are
+//! only the edited buffers again and redoes the whole-program stages. Files not yet
+//! in memory come from the facts cache of `gfplint check` (`.gfplint-cache/` at the
+//! project root above the workspace, or `GFPLINT_CACHE_DIR`), so the first analysis of a tree checked before
+//! decodes facts instead of parsing. Edits are
 //! debounced; a run whose inputs changed meanwhile is not published (the next one is).
 
 pub mod actions;
@@ -384,14 +387,26 @@ impl Server {
     /// The run's options from the configuration, as `gfplint check` builds them.
     fn options(&self) -> crate::Options {
         let config = &self.config;
+        // The project root above the workspace (as `gfplint check` finds it from a
+        // file there) holds the cache.
+        let project = crate::root::find(&self.root).map(|r| r.dir);
+        let cache_dir = match std::env::var_os("GFPLINT_CACHE_DIR").filter(|v| !v.is_empty()) {
+            Some(dir) => PathBuf::from(dir),
+            None => project
+                .as_deref()
+                .unwrap_or(Path::new("."))
+                .join(crate::cache::DIR_NAME),
+        };
         crate::Options {
             jobs: 0,
             report_only: None,
             root: Some(PathBuf::from(".")),
             progress: Some(self.progress.clone()),
             // The workspace's runs keep their per-file results in memory
-            // (`Workspace`); they do not use the facts cache on disk.
-            cache_dir: None,
+            // (`Workspace`) and take the others from the facts cache on disk, the
+            // one `gfplint check` uses.
+            cache_dir: Some(cache_dir),
+            cache_root: project,
             overlay: None,
             ..config.options(config.levels.clone())
         }
@@ -515,10 +530,13 @@ impl Server {
         self.hovers = done.hovers;
         self.publish(&done.outcome);
         if self.timings {
+            let cache = (done.outcome.cache_hits, done.outcome.cache_misses);
             eprintln!(
-                "gfplint lsp: run {job}: {} ms analysis, {} ms since the last change",
+                "gfplint lsp: run {job}: {} ms analysis, {} ms since the last change; facts cache: {} reused, {} parsed",
                 done.elapsed.as_millis(),
-                self.last_change.elapsed().as_millis()
+                self.last_change.elapsed().as_millis(),
+                cache.0,
+                cache.1
             );
         }
     }

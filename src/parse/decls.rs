@@ -738,6 +738,8 @@ fn field_from_text(text: &str) -> Option<Field> {
 fn maybe_constant(value: &str) -> bool {
     const OK: &[&str] = &[
         "sizeof",
+        "true",
+        "false",
         "struct",
         "union",
         "enum",
