@@ -590,11 +590,11 @@ impl<'p> FileEnv<'p> {
             } else {
                 self.size_align(&f.ty, ev)?
             };
-            let mut falign = if s.packed || f.packed {
-                1
-            } else {
-                natural.max(1)
-            };
+            let packed = s.packed || f.packed || s.pack == Some(1);
+            let mut falign = if packed { 1 } else { natural.max(1) };
+            if let Some(p) = s.pack {
+                falign = falign.min(p);
+            }
             if let Some(a) = &f.align {
                 let a = ev.eval(a)?;
                 if !a.is_power_of_two() {
@@ -616,7 +616,7 @@ impl<'p> FileEnv<'p> {
                     bits = bits.max(w);
                 } else {
                     let last = bits.checked_add(w - 1)?;
-                    if !(s.packed || f.packed) && bits / unit != last / unit {
+                    if !packed && bits / unit != last / unit {
                         bits = bits.checked_next_multiple_of(unit)?;
                     }
                     bits = bits.checked_add(w)?;

@@ -56,6 +56,10 @@ pub struct Decls {
     pub structs: Vec<StructDef>,
     /// `typedef <ty> name;`: (name, type text; `struct foo` for struct typedefs).
     pub typedefs: Vec<(String, String)>,
+    /// `#pragma pack` changes of the file being parsed: (byte offset, packing in
+    /// force after it). Only used while collecting.
+    #[serde(skip)]
+    pub pack_changes: Vec<(u32, Option<u64>)>,
 }
 
 /// `#define NAME value`, packed into one allocation (there are ~800,000 of them in
@@ -93,6 +97,8 @@ pub struct StructDef {
     pub packed: bool,
     /// `__aligned(n)` / `____cacheline_aligned` on the type: the alignment expression.
     pub align: Option<String>,
+    /// `#pragma pack(n)` in force where it is defined: members aligned to at most n.
+    pub pack: Option<u64>,
     /// The fields, or `None` when the layout cannot be known from them (a field the
     /// collector cannot read, a preprocessor conditional it cannot decide).
     pub fields: Option<Vec<Field>>,

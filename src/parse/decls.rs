@@ -270,11 +270,78 @@ fn struct_def(
         (None, None) => return,
     };
     let mut nested = Vec::new();
-    if let Some(def) = record(node, name, src, original, &mut nested, 0) {
+    let pack = facts
+        .decls
+        .pack_changes
+        .iter()
+        .take_while(|(at, _)| (*at as usize) < node.start_byte())
+        .last()
+        .and_then(|(_, p)| *p);
+    if let Some(mut def) = record(node, name, src, original, &mut nested, 0) {
+        set_pack(&mut def, pack);
         facts.decls.structs.push(def);
+    }
+    for def in &mut nested {
+        set_pack(def, pack);
     }
     // Tagged structs declared inside another are file-scope types in C.
     facts.decls.structs.append(&mut nested);
+}
+
+/// Applies a `#pragma pack` to a record and the records declared inside it.
+fn set_pack(def: &mut StructDef, pack: Option<u64>) {
+    def.pack = pack;
+    for f in def.fields.iter_mut().flatten() {
+        if let Some(inner) = f.inner.as_mut() {
+            set_pack(inner, pack);
+        }
+    }
+}
+
+/// The `#pragma pack` changes of a file, in order: `pack(n)`, `pack()`,
+/// `pack(push[, n])`, `pack(pop)`. Empty for the files (nearly all) without one.
+pub fn pack_changes(original: &[u8]) -> Vec<(u32, Option<u64>)> {
+    let mut out = Vec::new();
+    if !contains(original, b"pragma pack") {
+        return out;
+    }
+    let mut stack: Vec<Option<u64>> = Vec::new();
+    let mut current: Option<u64> = None;
+    let text = String::from_utf8_lossy(original);
+    let mut from = 0;
+    while let Some(i) = text[from..].find("pragma pack") {
+        let at = from + i;
+        from = at + "pragma pack".len();
+        // A directive only: `#` and blanks before it on its line (not a comment).
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        if text[line_start..at].trim() != "#" {
+            continue;
+        }
+        let rest = &text[from..];
+        let Some(close) = rest.find(')') else {
+            break;
+        };
+        let args: Vec<&str> = rest[..close]
+            .trim_start()
+            .trim_start_matches('(')
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let number = |s: &str| s.parse::<u64>().ok().filter(|n| n.is_power_of_two());
+        match args.as_slice() {
+            [""] => current = None,
+            ["push"] => stack.push(current),
+            ["push", n] => {
+                stack.push(current);
+                current = number(n);
+            }
+            ["pop", ..] => current = stack.pop().flatten(),
+            [n] => current = number(n),
+            _ => {}
+        }
+        out.push((at as u32, current));
+    }
+    out
 }
 
 /// Attributes that follow a struct's closing brace, up to the `;` or declarator.
@@ -388,6 +455,7 @@ fn record(
         is_union,
         packed,
         align,
+        pack: None,
         fields,
     })
 }

@@ -45,6 +45,7 @@ pub fn extract(
     // Find function definitions wherever they can be: at top level, inside
     // preprocessor conditionals, and in ERROR nodes left by error recovery.
     // (node, inside a preprocessor conditional)
+    facts.decls.pack_changes = super::decls::pack_changes(original);
     let mut stack = vec![(root, false)];
     let mut cursor = root.walk();
     while let Some((node, conditional)) = stack.pop() {

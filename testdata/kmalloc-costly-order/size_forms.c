@@ -32,6 +32,8 @@ int forms(struct device *dev, struct big_state *param)
 	/* Exactly 32 KiB (order 3) when laid out right; above it if not. */
 	buf = kcalloc(4096, sizeof(struct bf), GFP_KERNEL);
 	buf = kcalloc(4096, sizeof(struct pk), GFP_KERNEL);
+	buf = kcalloc(4096, sizeof(struct pragma_packed), GFP_KERNEL);
+	buf = kcalloc(4096, sizeof(struct after_pop), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	buf = kcalloc(1024, sizeof(*wa), GFP_KERNEL);
 	buf = kmalloc(flex_array_size(f, items, 4096), GFP_KERNEL);
 	buf = kzalloc(SZ_32K - 40, GFP_KERNEL);

@@ -77,3 +77,19 @@ struct endian {
 	u8 little_only[40000];
 #endif
 };
+
+/* `#pragma pack(1)` packs every struct up to the matching pop: 8 bytes, not 12. */
+#pragma pack(push, 1)
+struct pragma_packed {
+	u8 a;
+	u32 b;
+	u8 c[3];
+};
+#pragma pack(pop)
+
+/* After the pop, natural alignment again: 12 bytes. */
+struct after_pop {
+	u8 a;
+	u32 b;
+	u8 c[3];
+};
