@@ -1043,10 +1043,10 @@ mod tests {
 
     #[test]
     fn knowledge_fingerprint_follows_its_sources() {
-        use crate::knowledge::{API_TOML, ConfigKnowledge, Knowledge};
+        use crate::knowledge::{API_TOML, Knowledge, KnowledgeTables, SleepingRow};
         let base = Knowledge::builtin();
-        let extra = ConfigKnowledge {
-            sleeping: vec!["my_sleep".into()],
+        let extra = KnowledgeTables {
+            sleeping: vec![SleepingRow::Name("my_sleep".into())],
             ..Default::default()
         };
         let k = base.extended(&extra).unwrap();

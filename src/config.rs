@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::knowledge::{ConfigKnowledge, ExtraAllocator, ExtraEntry, ExtraLock, Knowledge};
-use crate::lints::LintInfo;
+use crate::knowledge::{ConfigKnowledge, Knowledge, KnowledgeError, KnowledgeTables};
 
 pub const FILE_NAME: &str = "gfplint.toml";
 
@@ -36,39 +34,7 @@ impl Level {
     }
 }
 
-/// A lint's level when no configuration names it: `deny` for lints whose findings are
-/// errors (the atomic-context lints), `warn` for the others.
-pub fn default_level(info: &LintInfo) -> Level {
-    if !info.enabled_by_default {
-        return Level::Allow;
-    }
-    match info.severity {
-        Severity::Error => Level::Deny,
-        Severity::Warning => Level::Warn,
-    }
-}
-
-/// The level of `lint` given explicit `levels` (from the configuration).
-pub fn level_of(levels: &BTreeMap<String, Level>, lint: &str) -> Level {
-    levels
-        .get(lint)
-        .copied()
-        .or_else(|| crate::lints::lint_info(lint).map(default_level))
-        .unwrap_or(Level::Deny)
-}
-
-/// Applies levels: `allow` drops a finding, `warn` makes it a warning, `deny` keeps the
-/// severity the lint gave (error, or warning for a finding on some paths only).
-pub fn apply_levels(diagnostics: &mut Vec<Diagnostic>, levels: &BTreeMap<String, Level>) {
-    diagnostics.retain_mut(|d| match level_of(levels, d.lint) {
-        Level::Allow => false,
-        Level::Warn => {
-            d.severity = Severity::Warning;
-            true
-        }
-        Level::Deny => true,
-    });
-}
+pub use crate::lints::policy::{default_level, level_of};
 
 /// The target parameters (`[target]`): validated here, read by the size lints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -127,8 +93,9 @@ struct RawConfig {
     lints: BTreeMap<Spanned<String>, Level>,
     #[serde(default)]
     files: RawFiles,
+    /// The same schema as `lints/api.toml` (every table may be extended).
     #[serde(default)]
-    knowledge: RawKnowledge,
+    knowledge: KnowledgeTables,
     #[serde(default)]
     target: RawTarget,
 }
@@ -143,60 +110,6 @@ struct RawFiles {
     /// Replaces the walk's built-in excludes (`crate::walk::DEFAULT_EXCLUDES`); `[]`
     /// turns them off.
     default_exclude: Option<Vec<Spanned<String>>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawKnowledge {
-    #[serde(default)]
-    lock: Vec<Spanned<RawLock>>,
-    #[serde(default)]
-    sleeping: Vec<Spanned<String>>,
-    #[serde(default)]
-    allocator: Vec<Spanned<RawAllocator>>,
-    #[serde(default)]
-    entry: Vec<Spanned<RawEntry>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLock {
-    kind: String,
-    #[serde(default)]
-    keyed: Option<bool>,
-    #[serde(default)]
-    acquire: Vec<Spanned<String>>,
-    #[serde(default)]
-    release: Vec<Spanned<String>>,
-    #[serde(default)]
-    try_acquire: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAllocator {
-    names: Vec<String>,
-    #[serde(default)]
-    family: Option<String>,
-    #[serde(default)]
-    size_arg: Option<usize>,
-    #[serde(default)]
-    count_arg: Option<usize>,
-    #[serde(default)]
-    order_arg: Option<usize>,
-    #[serde(default)]
-    gfp_arg: Option<i64>,
-    #[serde(default)]
-    default_gfp: Option<Spanned<String>>,
-    #[serde(default)]
-    always_sleeps: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEntry {
-    context: String,
-    registrations: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -315,114 +228,12 @@ impl Config {
             }
             config.default_exclude = Some(globs);
         }
-        // Each item is checked on its own against the built-in knowledge, so an error
-        // points at the item.
-        let builtin = Knowledge::builtin();
-        let check = |span: std::ops::Range<usize>,
-                     ck: ConfigKnowledge,
-                     into: &mut ConfigKnowledge|
-         -> Result<(), ConfigError> {
-            builtin.extended(&ck).map_err(|m| error(span.start, m))?;
-            into.locks.extend(ck.locks);
-            into.sleeping.extend(ck.sleeping);
-            into.allocators.extend(ck.allocators);
-            into.entries.extend(ck.entries);
-            Ok(())
-        };
-        let mut knowledge = ConfigKnowledge::default();
-        for l in raw.knowledge.lock {
-            let span = l.span();
-            let l = l.into_inner();
-            if l.acquire.is_empty() && l.release.is_empty() && l.try_acquire.is_empty() {
-                return Err(error(
-                    span.start,
-                    "a lock needs `acquire`, `release` or `try_acquire` names".to_string(),
-                ));
-            }
-            // Each name on its own, so an error points at the name.
-            for (which, names) in [(0, &l.acquire), (1, &l.release), (2, &l.try_acquire)] {
-                for n in names {
-                    let mut lock = ExtraLock {
-                        kind: l.kind.clone(),
-                        keyed: l.keyed,
-                        ..Default::default()
-                    };
-                    let list = match which {
-                        0 => &mut lock.acquire,
-                        1 => &mut lock.release,
-                        _ => &mut lock.try_acquire,
-                    };
-                    list.push(n.get_ref().clone());
-                    check(
-                        n.span(),
-                        ConfigKnowledge {
-                            locks: vec![lock],
-                            ..Default::default()
-                        },
-                        &mut knowledge,
-                    )?;
-                }
-            }
+        // Checked against the built-in knowledge; an error names the item, which is
+        // found again in the text for its line and key.
+        if let Err(e) = Knowledge::builtin().extended(&raw.knowledge) {
+            return Err(error(knowledge_error_offset(text, &e), e.message));
         }
-        for s in raw.knowledge.sleeping {
-            if !is_identifier(s.get_ref()) {
-                return Err(error(
-                    s.span().start,
-                    format!("`{}` is not a function name", s.get_ref()),
-                ));
-            }
-            knowledge.sleeping.push(s.into_inner());
-        }
-        for a in raw.knowledge.allocator {
-            let span = a.span();
-            let a = a.into_inner();
-            if a.names.is_empty() {
-                return Err(error(span.start, "an allocator needs `names`".to_string()));
-            }
-            if let Some(g) = &a.default_gfp
-                && builtin.gfp_flag(g.get_ref()).is_none()
-            {
-                return Err(error(
-                    g.span().start,
-                    format!("default_gfp `{}` is not a known flag", g.get_ref()),
-                ));
-            }
-            let alloc = ExtraAllocator {
-                names: a.names,
-                family: a.family,
-                size_arg: a.size_arg,
-                count_arg: a.count_arg,
-                order_arg: a.order_arg,
-                gfp_arg: a.gfp_arg,
-                default_gfp: a.default_gfp.map(Spanned::into_inner),
-                always_sleeps: a.always_sleeps,
-            };
-            check(
-                span,
-                ConfigKnowledge {
-                    allocators: vec![alloc],
-                    ..Default::default()
-                },
-                &mut knowledge,
-            )?;
-        }
-        for e in raw.knowledge.entry {
-            let e = e.into_inner();
-            for r in e.registrations {
-                let entry = ExtraEntry {
-                    context: e.context.clone(),
-                    registrations: vec![r.get_ref().clone()],
-                };
-                check(
-                    r.span(),
-                    ConfigKnowledge {
-                        entries: vec![entry],
-                        ..Default::default()
-                    },
-                    &mut knowledge,
-                )?;
-            }
-        }
+        let knowledge = raw.knowledge;
         config.knowledge = knowledge;
         if let Some(p) = raw.target.page_size {
             let v = *p.get_ref();
@@ -489,10 +300,46 @@ pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn is_identifier(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with(|c: char| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+/// Where in a configuration's `text` the item a [`KnowledgeError`] names is: its key
+/// at fault, else the item (for an array of tables, its `[[…]]` header), else
+/// `[knowledge]`.
+fn knowledge_error_offset(text: &str, e: &KnowledgeError) -> usize {
+    use toml::de::{DeTable, DeValue};
+    let Ok(doc) = DeTable::parse(text) else {
+        return 0;
+    };
+    let Some(knowledge) = doc.get_ref().get("knowledge") else {
+        return 0;
+    };
+    let DeValue::Table(tables) = knowledge.get_ref() else {
+        return knowledge.span().start;
+    };
+    // `section` rows are spelt `lock` in configurations.
+    let Some(table) = tables
+        .get(e.table)
+        .or_else(|| (e.table == "section").then(|| tables.get("lock")).flatten())
+    else {
+        return knowledge.span().start;
+    };
+    let item = match table.get_ref() {
+        DeValue::Array(items) => match items.get(e.index) {
+            Some(item) => item,
+            None => return table.span().start,
+        },
+        _ => table,
+    };
+    if let (Some(key), DeValue::Table(fields)) = (e.key, item.get_ref())
+        && let Some(value) = fields.get(key)
+    {
+        return value.span().start;
+    }
+    let start = item.span().start;
+    // An array-of-tables item starts at its first key; its header is the line above
+    // that starts with `[[`.
+    match text[..crate::lints::floor_char(text, start)].rfind("[[") {
+        Some(header) if matches!(item.get_ref(), DeValue::Table(_)) => header,
+        _ => start,
+    }
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -774,6 +621,56 @@ mod tests {
         }
     }
 
+    /// `[knowledge]` has the schema of lints/api.toml: a configuration gains every table.
+    #[test]
+    fn knowledge_takes_every_api_table() {
+        let text = r#"
+[knowledge]
+noreturn = { names = ["foo_die"] }
+
+[[knowledge.free]]
+name = "foo_free"
+frees = ["kmalloc"]
+ptr_arg = 1
+
+[[knowledge.entry_field]]
+context = "foo callback"
+fields = ["on_foo"]
+
+[[knowledge.section]]
+kind = "foo section"
+keyed = false
+guards = ["foo_guard"]
+
+[[knowledge.sleeping]]
+reason = "waits for the foo firmware"
+names = ["foo_fw_wait"]
+"#;
+        let c = Config::parse(text, "gfplint.toml").unwrap();
+        let k = c.knowledge();
+        assert_eq!(k.free_families("foo_free").unwrap(), ["kmalloc"]);
+        assert_eq!(k.free_ptr_arg("foo_free"), 1);
+        assert_eq!(k.entry_field("on_foo").unwrap().context, "foo callback");
+        assert!(k.is_noreturn("foo_die"));
+        assert!(k.guard_op("foo_guard").is_some());
+        assert_eq!(
+            k.sleeping_call("foo_fw_wait"),
+            Some("waits for the foo firmware")
+        );
+        assert!(Knowledge::builtin().free_families("foo_free").is_none());
+        // The item at fault is found again for the error's line and key.
+        let e = err(
+            "[knowledge]\nsleeping = [\"a\"]\n\n[[knowledge.entry]]\ncontext = \"x\"\nregistrations = [\"ok:1\"]\n\n[[knowledge.entry]]\ncontext = \"y\"\nregistrations = [\"bad\"]\n",
+        );
+        assert_eq!(
+            (e.line, e.key.as_str()),
+            (10, "knowledge.entry.registrations"),
+            "{e}"
+        );
+        let e = err("[knowledge]\ngfp = { bits = [\"__GFP_X\"] }\n");
+        assert!(e.message.contains("built in"), "{e}");
+    }
+
     #[test]
     fn full_configuration_loads() {
         let text = r#"
@@ -801,6 +698,7 @@ gfp_arg = 1
 
 [[knowledge.entry]]
 context = "hard-IRQ handler"
+kind = "irq-handler"
 registrations = ["foo_register_irq:1"]
 
 [target]
@@ -819,7 +717,9 @@ kernel_version = "6.1"
         assert!(k.lock_op("foo_lock").is_some());
         assert!(k.sleeping_call("foo_wait_hw").is_some());
         assert!(k.allocator("foo_alloc").is_some());
-        assert_eq!(k.entry_registration("foo_register_irq").unwrap().arg, 1);
+        let entry = k.entry_registration("foo_register_irq").unwrap();
+        assert_eq!(entry.arg, 1);
+        assert_eq!(entry.kind, crate::knowledge::EntryKind::IrqHandler);
         assert!(Knowledge::builtin().lock_op("foo_lock").is_none());
         let root = Path::new("/r");
         let c = Config {

@@ -103,9 +103,11 @@ enum Tok<'t> {
     Punct(&'static str, usize),
 }
 
+/// `->`, `.` and `[ ]` only appear inside `sizeof` operands (`sizeof p->ring[0]`);
+/// anywhere else the parser rejects them.
 const PUNCTS: &[&str] = &[
-    "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "&", "|", "^", "~",
-    "!", "<", ">", "(", ")", "?", ":", ",",
+    "->", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "&", "|", "^",
+    "~", "!", "<", ">", "(", ")", "?", ":", ",", ".", "[", "]",
 ];
 
 fn tokenize(text: &str) -> Option<Vec<Tok<'_>>> {
@@ -129,10 +131,7 @@ fn tokenize(text: &str) -> Option<Vec<Tok<'_>>> {
             }
             out.push(Tok::Ident(&text[start..i]));
         } else {
-            // `->`, `.`, `[`, strings, `=`: not a constant expression.
-            if text[i..].starts_with("->") {
-                return None;
-            }
+            // Strings, `=`: not a constant expression.
             let p = PUNCTS.iter().find(|p| text[i..].starts_with(**p))?;
             out.push(Tok::Punct(p, i));
             i += p.len();
@@ -286,8 +285,13 @@ impl<'t> Parser<'_, 't> {
             }
             Tok::Ident("sizeof") => {
                 self.pos += 1;
-                let (inner, end) = self.paren_text()?;
-                self.pos = end;
+                let inner = if self.peek_punct() == Some("(") {
+                    let (inner, end) = self.paren_text()?;
+                    self.pos = end;
+                    inner
+                } else {
+                    self.unparenthesised_operand()?
+                };
                 let size = self.ev.env.sizeof_type(inner.trim(), self.ev)?;
                 Some(size as i128)
             }
@@ -303,7 +307,68 @@ impl<'t> Parser<'_, 't> {
         }
     }
 
+    /// The operand text of `sizeof *p`, `sizeof p->ring[0]`: prefix `*`/`&`, a name,
+    /// then member accesses and subscripts; moves past it.
+    fn unparenthesised_operand(&mut self) -> Option<&'t str> {
+        let offset = |t: Tok<'t>| -> usize {
+            match t {
+                Tok::Punct(_, at) => at,
+                Tok::Ident(w) => w.as_ptr() as usize - self.text.as_ptr() as usize,
+                Tok::Num(_) => usize::MAX,
+            }
+        };
+        let start = offset(self.peek()?);
+        if start == usize::MAX {
+            return None;
+        }
+        while matches!(self.peek_punct(), Some("*" | "&")) {
+            self.pos += 1;
+        }
+        let Some(Tok::Ident(first)) = self.peek() else {
+            return None;
+        };
+        let mut end = offset(Tok::Ident(first)) + first.len();
+        self.pos += 1;
+        loop {
+            match self.peek_punct() {
+                Some("->" | ".") => {
+                    let Some(Tok::Ident(f)) = self.toks.get(self.pos + 1).copied() else {
+                        return None;
+                    };
+                    end = offset(Tok::Ident(f)) + f.len();
+                    self.pos += 2;
+                }
+                Some("[") => {
+                    let mut depth = 0u32;
+                    loop {
+                        match self.peek()? {
+                            Tok::Punct("[", _) => depth += 1,
+                            Tok::Punct("]", at) => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    end = at + 1;
+                                    self.pos += 1;
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                        self.pos += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.text.get(start..end)
+    }
+
     fn ident(&self, name: &str) -> Option<i128> {
+        // `#define CAN_NOT_SLEEP false`: C23/stdbool constants.
+        match name {
+            "false" => return Some(0),
+            "true" => return Some(1),
+            _ => {}
+        }
         if let Some(v) = self.ev.env.constant(name) {
             return Some(v);
         }
@@ -428,7 +493,22 @@ impl<'t> Parser<'_, 't> {
                     a.max(b)
                 })
             }
-            ("array_size", 2) => checked(arg(0)?.checked_mul(arg(1)?)),
+            ("array_size" | "size_mul", 2) => checked(arg(0)?.checked_mul(arg(1)?)),
+            ("size_add", 2) => checked(arg(0)?.checked_add(arg(1)?)),
+            ("size_sub", 2) => checked(arg(0)?.checked_sub(arg(1)?)).filter(|v| *v >= 0),
+            // `struct_size(p, member, n)`: `sizeof(*p) + n * sizeof(p->member[0])`
+            // (include/linux/overflow.h); `flex_array_size` is the second term.
+            ("struct_size" | "flex_array_size", 3) => {
+                let (p, member) = (args[0].trim(), args[1].trim());
+                let n = arg(2)?;
+                let elem = ev.env.sizeof_type(&format!("({p})->{member}[0]"), ev)?;
+                let tail = checked(n.checked_mul(i128::from(elem)))?;
+                if name == "flex_array_size" {
+                    return Some(tail);
+                }
+                let head = ev.env.sizeof_type(&format!("*({p})"), ev)?;
+                checked(tail.checked_add(i128::from(head)))
+            }
             ("array3_size", 3) => checked(arg(0)?.checked_mul(arg(1)?)?.checked_mul(arg(2)?)),
             ("get_order", 1) => {
                 let size = u64::try_from(arg(0)?).ok()?;
@@ -591,6 +671,144 @@ fn strip_outer_parens(mut s: &str) -> &str {
         }
     }
     s
+}
+
+/// Helpers whose result is a constant when their counted arguments are: name and the
+/// arguments that are only looked at through `sizeof` (struct_size's object and
+/// member), which need not be constants themselves.
+const CONSTANT_HELPERS: &[(&str, &[usize])] = &[
+    ("struct_size", &[0, 1]),
+    ("flex_array_size", &[0, 1]),
+    ("struct_size_t", &[0, 1]),
+    ("array_size", &[]),
+    ("array3_size", &[]),
+    ("size_mul", &[]),
+    ("size_add", &[]),
+    ("size_sub", &[]),
+    ("BIT", &[]),
+    ("BIT_ULL", &[]),
+    ("ALIGN", &[]),
+    ("PAGE_ALIGN", &[]),
+    ("DIV_ROUND_UP", &[]),
+    ("round_up", &[]),
+    ("roundup", &[]),
+    ("max", &[]),
+    ("min", &[]),
+    ("max_t", &[0]),
+    ("min_t", &[0]),
+    ("get_order", &[]),
+    ("roundup_pow_of_two", &[]),
+    ("KB", &[]),
+    ("MB", &[]),
+    ("SZ_KB", &[]),
+    ("SZ_MB", &[]),
+];
+
+/// Whether `text` is a compile-time constant by its form: every identifier outside
+/// `sizeof` is upper case (a macro or an enumerator), a type word of a cast, or a
+/// constant helper; no member access, subscript or call of anything else.
+pub fn is_syntactic_constant(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            let word = &text[start..i];
+            let rest = text[i..].trim_start();
+            if word == "sizeof" {
+                // `sizeof(...)` or `sizeof *p`, `sizeof var`: always a constant here.
+                if rest.starts_with('(') {
+                    let open = text.len() - rest.len();
+                    let Some(close) = close_paren(text, open) else {
+                        return false;
+                    };
+                    i = close + 1;
+                } else {
+                    // `sizeof *p->x`: skip the operand's unary expression.
+                    let mut j = text.len() - rest.len();
+                    while j < b.len()
+                        && (b[j].is_ascii_alphanumeric()
+                            || matches!(b[j], b'_' | b'*' | b'.' | b'>' | b'-' | b' '))
+                    {
+                        // Stop at a binary operator after the operand.
+                        if b[j] == b' ' && j + 1 < b.len() && !b[j + 1].is_ascii_alphanumeric() {
+                            break;
+                        }
+                        j += 1;
+                    }
+                    i = j;
+                }
+                continue;
+            }
+            if let Some((_, skip)) = CONSTANT_HELPERS.iter().find(|(n, _)| *n == word)
+                && rest.starts_with('(')
+            {
+                let open = text.len() - rest.len();
+                let Some(close) = close_paren(text, open) else {
+                    return false;
+                };
+                let args = split_args(&text[open + 1..close]);
+                for (k, a) in args.iter().enumerate() {
+                    if !skip.contains(&k) && !is_syntactic_constant(a) {
+                        return false;
+                    }
+                }
+                i = close + 1;
+                continue;
+            }
+            let upper = word.bytes().all(|c| !c.is_ascii_lowercase());
+            let type_word = looks_like_type(word);
+            if !upper && (!type_word || rest.starts_with('(')) {
+                return false;
+            }
+            continue;
+        }
+        if matches!(c, b'[' | b'.' | b'"' | b'\'' | b'=') || text[i..].starts_with("->") {
+            return false;
+        }
+        i += 1;
+    }
+    !text.trim().is_empty()
+}
+
+fn close_paren(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    for (k, c) in text[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn split_args(inner: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&inner[start..]);
+    out
 }
 
 #[cfg(test)]
@@ -797,5 +1015,20 @@ mod tests {
         assert_eq!(product_factors("n * sizeof *p").map(|v| v.len()), Some(2));
         assert_eq!(product_factors("(char *)x"), None);
         assert_eq!(product_factors("p->n * p->m").map(|v| v.len()), Some(2));
+    }
+
+    #[test]
+    fn syntactic_constants() {
+        assert!(is_syntactic_constant("sizeof(*priv)"));
+        assert!(is_syntactic_constant("sizeof *priv"));
+        assert!(is_syntactic_constant("RX_RING * sizeof(struct rx_desc)"));
+        assert!(is_syntactic_constant("struct_size(p, items, NR_ITEMS)"));
+        assert!(is_syntactic_constant("(size_t)PAGE_SIZE * 2"));
+        assert!(!is_syntactic_constant("struct_size(p, items, n)"));
+        assert!(!is_syntactic_constant("len"));
+        assert!(!is_syntactic_constant("priv->len + 4"));
+        assert!(!is_syntactic_constant("strlen(name) + 1"));
+        assert!(!is_syntactic_constant("sizeof(*p) * count"));
+        assert!(!is_syntactic_constant(""));
     }
 }

@@ -5,18 +5,22 @@
 //! the headers it includes (transitively, breadth first).
 
 use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::FxHashSet as HashSet;
 use std::cell::Cell;
 
 use rayon::prelude::*;
 
 use crate::consteval::{Env, Evaluator};
-use crate::facts::{FileFacts, StructDef};
+use crate::facts::{Field, FileFacts, StructDef};
+use crate::gfp::{GfpSet, GfpValue, eval_flags};
 use crate::knowledge::Knowledge;
 use crate::target::Target;
 
 /// Include levels followed from a file, and most files visible from one.
 const MAX_INCLUDE_DEPTH: usize = 8;
 const MAX_VISIBLE_FILES: usize = 64;
+/// Largest register-map file read again for its defines.
+const MAX_REREAD_BYTES: u64 = 64 << 20;
 /// Nesting of struct-in-struct and typedef-to-typedef resolution.
 const MAX_TYPE_DEPTH: u32 = 16;
 
@@ -38,6 +42,9 @@ pub enum FieldStore<'a> {
 
 pub struct DeclIndex<'a> {
     defines: Vec<Table<'a, &'a str>>,
+    /// Defines of files with too many to keep in their facts (register maps), read
+    /// again from the file for the names the program's allocation arguments use.
+    late_defines: HashMap<u32, HashMap<String, Option<String>>>,
     structs: Vec<Table<'a, &'a StructDef>>,
     typedefs: Vec<Table<'a, &'a str>>,
     includes: Vec<Vec<u32>>,
@@ -65,6 +72,12 @@ fn merge<'a>(per_file: &mut Vec<(u32, FieldStore<'a>)>, fi: u32, store: FieldSto
         }
         None => per_file.push((fi, store)),
     }
+}
+
+/// Identifiers of an expression that may be macros (not `sizeof`, not lower case).
+fn macro_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase() || c == '_'))
 }
 
 /// The directory part of a path (`drivers/net/foo` of `drivers/net/foo/a.c`).
@@ -136,6 +149,7 @@ impl<'a> DeclIndex<'a> {
     pub fn empty() -> DeclIndex<'a> {
         DeclIndex {
             defines: Vec::new(),
+            late_defines: HashMap::default(),
             structs: Vec::new(),
             typedefs: Vec::new(),
             includes: Vec::new(),
@@ -190,7 +204,7 @@ impl<'a> DeclIndex<'a> {
                     .flat_map(|func| &func.calls)
                     .filter(|c| !c.indirect)
                     .filter_map(|c| {
-                        let a = knowledge.allocator(&c.callee)?;
+                        let a = knowledge.call_allocator(c)?;
                         Some((
                             field_key(c.assigned_to()?)?,
                             FieldStore::Family(a.family.as_str()),
@@ -229,7 +243,7 @@ impl<'a> DeclIndex<'a> {
                 f.functions
                     .iter()
                     .flat_map(|func| &func.calls)
-                    .filter(|c| c.indirect || knowledge.allocator(&c.callee).is_none())
+                    .filter(|c| c.indirect || knowledge.call_allocator(c).is_none())
                     .filter_map(|c| field_key(c.assigned_to()?))
                     .filter(|k| known.contains_key(k))
                     .collect()
@@ -243,13 +257,92 @@ impl<'a> DeclIndex<'a> {
                 }
             }
         }
-        DeclIndex {
+        let mut index = DeclIndex {
             defines,
+            late_defines: HashMap::default(),
             structs,
             typedefs,
             includes,
             fields,
+        };
+        index.late_defines = index.read_dropped_defines(files, knowledge);
+        index
+    }
+
+    /// The defines of register-map files (whose defines the parse stage did not keep)
+    /// that the program's allocation arguments name, directly or through other
+    /// defines: each such file visible from a file with allocator calls is read again
+    /// and scanned for those names only, so memory follows what is used.
+    fn read_dropped_defines(
+        &self,
+        files: &[FileFacts],
+        knowledge: &Knowledge,
+    ) -> HashMap<u32, HashMap<String, Option<String>>> {
+        let mut out: HashMap<u32, HashMap<String, Option<String>>> = HashMap::default();
+        if !files.iter().any(|f| f.decls.defines_dropped) {
+            return out;
         }
+        let mut needed: Vec<u32> = Vec::new();
+        let mut wanted: HashSet<String> = HashSet::default();
+        for (fi, f) in files.iter().enumerate() {
+            let mut any = false;
+            for c in f.functions.iter().flat_map(|func| &func.calls) {
+                if c.indirect || knowledge.allocator(&c.callee).is_none() {
+                    continue;
+                }
+                any = true;
+                for a in c.args() {
+                    wanted.extend(macro_names(a).map(str::to_string));
+                }
+            }
+            if any {
+                for g in self.visible(fi as u32) {
+                    if files[g as usize].decls.defines_dropped && !needed.contains(&g) {
+                        needed.push(g);
+                    }
+                }
+            }
+        }
+        needed.sort_unstable();
+        let texts: Vec<(u32, Vec<(String, String)>)> = needed
+            .par_iter()
+            .filter_map(|&g| {
+                let path = std::path::Path::new(&files[g as usize].path);
+                let bytes = crate::bounded::read(path, MAX_REREAD_BYTES).ok()?;
+                Some((g, crate::parse::decls::scan_defines(&bytes)))
+            })
+            .collect();
+        // Names the values of kept defines mention are wanted too (a few rounds).
+        let mut seen: HashSet<String> = HashSet::default();
+        for _ in 0..4 {
+            let mut more: Vec<String> = Vec::new();
+            for (g, defs) in &texts {
+                let table = out.entry(*g).or_default();
+                for (name, value) in defs {
+                    if !wanted.contains(name) {
+                        continue;
+                    }
+                    if seen.insert(format!("{g}:{name}")) {
+                        more.extend(macro_names(value).map(str::to_string));
+                    }
+                    table
+                        .entry(name.clone())
+                        .and_modify(|old| {
+                            if old.as_deref() != Some(value) {
+                                *old = None;
+                            }
+                        })
+                        .or_insert_with(|| Some(value.clone()));
+                }
+            }
+            let before = wanted.len();
+            wanted.extend(more);
+            if wanted.len() == before {
+                break;
+            }
+        }
+        out.retain(|_, t| !t.is_empty());
+        out
     }
 
     /// The file itself, then the headers it includes, breadth first.
@@ -302,6 +395,43 @@ impl<'a> DeclIndex<'a> {
             });
         }
         out
+    }
+}
+
+impl DeclIndex<'_> {
+    /// The GFP flags a macro visible from `file` stands for (`#define FOO_GFP
+    /// (GFP_KERNEL | __GFP_ZERO)`, also through other macros), when fully known.
+    pub fn gfp_macro(&self, file: u32, name: &str, k: &Knowledge) -> Option<GfpSet> {
+        let visible = self.visible(file);
+        self.gfp_macro_in(&visible, name, k, 0)
+    }
+
+    fn gfp_macro_in(
+        &self,
+        visible: &[u32],
+        name: &str,
+        k: &Knowledge,
+        depth: u32,
+    ) -> Option<GfpSet> {
+        if depth > 8 {
+            return None;
+        }
+        let value = visible.iter().find_map(|&f| {
+            if let Some(v) = self.defines.get(f as usize).and_then(|t| t.get(name)) {
+                return Some(*v);
+            }
+            self.late_defines
+                .get(&f)
+                .and_then(|t| t.get(name))
+                .map(|v| v.as_deref())
+        })??;
+        match eval_flags(value, &|id| {
+            k.gfp_flag(id)
+                .or_else(|| self.gfp_macro_in(visible, id, k, depth + 1))
+        }) {
+            GfpValue::Known(set) => Some(set),
+            _ => None,
+        }
     }
 }
 
@@ -370,46 +500,487 @@ impl<'p> FileEnv<'p> {
             };
             return Some((size, align));
         }
-        if ty.starts_with("enum ") {
-            return Some((4, 4));
-        }
+        // A definition in scope wins over the kernel type table, as in C.
         if let Some(s) = self.lookup(&self.index.structs, ty) {
-            return self.layout(s, ev);
+            return self.struct_layout(s, ev);
         }
         if let Some(t) = self.lookup(&self.index.typedefs, ty) {
             return self.size_align(t, ev);
         }
+        if let Some(&(size, align)) = self.knowledge.type_layouts.get(ty) {
+            return Some((size, align));
+        }
+        if ty.starts_with("enum ") {
+            return Some((4, 4));
+        }
         None
     }
 
-    fn layout(&self, s: &StructDef, ev: &Evaluator) -> Option<(u64, u64)> {
+    /// The type names (typedefs resolved) that fields of `s` use by value and that no
+    /// table or visible declaration knows: what a kernel type table should add.
+    pub fn missing_types(&self, s: &StructDef, out: &mut Vec<String>) {
+        let Some(fields) = &s.fields else {
+            return;
+        };
+        for f in fields {
+            if let Some(inner) = &f.inner {
+                self.missing_types(inner, out);
+                continue;
+            }
+            if f.pointer {
+                continue;
+            }
+            let mut ty = f.ty.trim().trim_start_matches("const ").to_string();
+            for _ in 0..MAX_TYPE_DEPTH {
+                match self.lookup(&self.index.typedefs, &ty) {
+                    Some(t) if !t.ends_with('*') => ty = t.to_string(),
+                    _ => break,
+                }
+            }
+            let known = ty.ends_with('*')
+                || self.knowledge.type_layouts.contains_key(&ty)
+                || self.knowledge.type_sizes.contains_key(&ty)
+                || ty.starts_with("enum ")
+                || self.lookup(&self.index.structs, &ty).is_some();
+            if !known && !out.contains(&ty) {
+                out.push(ty);
+            }
+        }
+    }
+
+    /// Whether a member's preprocessor conditions hold for the target (`None`: not
+    /// known, so neither is the layout).
+    fn conds_hold(&self, conds: &[(String, bool)]) -> Option<bool> {
+        let mut all = true;
+        for (sym, want) in conds {
+            all &= self.target.symbol_defined(sym)? == *want;
+        }
+        Some(all)
+    }
+
+    /// (size, alignment) of a struct or union: the System V x86-64 rules: members in
+    /// order at their alignment, bit-fields packed into units of their type without
+    /// crossing one (`: 0` closes the unit), unions as large as their largest member,
+    /// `__packed` (alignment 1), `__aligned(n)` on members and on the type, the size
+    /// rounded up to the alignment. Flexible arrays add alignment, not size.
+    pub fn struct_layout(&self, s: &StructDef, ev: &Evaluator) -> Option<(u64, u64)> {
+        let d = self.type_depth.get();
+        if d >= MAX_TYPE_DEPTH {
+            return None;
+        }
+        self.type_depth.set(d + 1);
+        let r = self.struct_layout_inner(s, ev);
+        self.type_depth.set(d);
+        r
+    }
+
+    fn struct_layout_inner(&self, s: &StructDef, ev: &Evaluator) -> Option<(u64, u64)> {
         let fields = s.fields.as_ref()?;
-        let mut size: u64 = 0;
+        // Offsets in bits: bit-fields share bytes.
+        let mut bits: u64 = 0;
         let mut align: u64 = 1;
         for f in fields {
-            let (mut fsize, falign) = if f.pointer {
+            if !self.conds_hold(&f.conds)? {
+                continue;
+            }
+            let (mut fsize, natural) = if f.pointer {
                 (self.target.pointer_size, self.target.pointer_size)
+            } else if let Some(inner) = &f.inner {
+                self.struct_layout(inner, ev)?
             } else {
                 self.size_align(&f.ty, ev)?
             };
+            let mut falign = if s.packed || f.packed {
+                1
+            } else {
+                natural.max(1)
+            };
+            if let Some(a) = &f.align {
+                let a = ev.eval(a)?;
+                if !a.is_power_of_two() {
+                    return None;
+                }
+                falign = falign.max(a);
+            }
+            if let Some(w) = &f.bits {
+                let w = ev.eval(w)?;
+                let unit = fsize.checked_mul(8)?;
+                if w > unit || unit == 0 {
+                    return None;
+                }
+                if w == 0 {
+                    bits = bits.checked_next_multiple_of(natural.checked_mul(8)?)?;
+                    continue;
+                }
+                if s.is_union {
+                    bits = bits.max(w);
+                } else {
+                    let last = bits.checked_add(w - 1)?;
+                    if !(s.packed || f.packed) && bits / unit != last / unit {
+                        bits = bits.checked_next_multiple_of(unit)?;
+                    }
+                    bits = bits.checked_add(w)?;
+                }
+                // Unnamed bit-fields do not align the struct (x86-64 ABI).
+                if !f.name.is_empty() {
+                    align = align.max(falign);
+                }
+                continue;
+            }
             for dim in &f.dims {
                 fsize = fsize.checked_mul(ev.eval(dim)?)?;
             }
-            let falign = if s.packed { 1 } else { falign.max(1) };
             align = align.max(falign);
             if s.is_union {
-                size = size.max(fsize);
+                bits = bits.max(fsize.checked_mul(8)?);
             } else {
-                size = size.checked_next_multiple_of(falign)?.checked_add(fsize)?;
+                bits = bits
+                    .checked_next_multiple_of(falign.checked_mul(8)?)?
+                    .checked_add(fsize.checked_mul(8)?)?;
             }
         }
-        Some((size.checked_next_multiple_of(align)?, align))
+        if let Some(a) = &s.align {
+            let a = ev.eval(a)?;
+            if !a.is_power_of_two() {
+                return None;
+            }
+            align = align.max(a);
+        }
+        let bytes = bits.div_ceil(8);
+        Some((bytes.checked_next_multiple_of(align)?, align))
+    }
+
+    /// The type of an expression (`*p`, `p->rx.ring[0]`, `arr[i]`) whose root is a
+    /// variable declared with `root_type`.
+    fn expr_type(&self, expr: &str, locals: &[(String, String)]) -> Option<Ty<'p>> {
+        let toks = expr_tokens(expr)?;
+        let mut pos = 0;
+        let t = self.unary_type(&toks, &mut pos, locals, 0)?;
+        (pos == toks.len()).then_some(t)
+    }
+
+    fn unary_type(
+        &self,
+        toks: &[ETok],
+        pos: &mut usize,
+        locals: &[(String, String)],
+        depth: u32,
+    ) -> Option<Ty<'p>> {
+        if depth > 32 {
+            return None;
+        }
+        let mut t = match toks.get(*pos)? {
+            ETok::Star => {
+                *pos += 1;
+                return self.unary_type(toks, pos, locals, depth + 1)?.deref();
+            }
+            ETok::Amp => {
+                *pos += 1;
+                let mut t = self.unary_type(toks, pos, locals, depth + 1)?;
+                t.dims.clear();
+                t.ptrs += 1;
+                return Some(t);
+            }
+            ETok::Open => {
+                *pos += 1;
+                let t = self.unary_type(toks, pos, locals, depth + 1)?;
+                if toks.get(*pos) != Some(&ETok::Close) {
+                    return None;
+                }
+                *pos += 1;
+                t
+            }
+            ETok::Ident(name) => {
+                *pos += 1;
+                let (_, declared) = locals.iter().rev().find(|(n, _)| n == name)?;
+                self.parse_type(declared)?
+            }
+            _ => return None,
+        };
+        loop {
+            match toks.get(*pos) {
+                Some(ETok::Arrow) => {
+                    let ETok::Ident(f) = toks.get(*pos + 1)? else {
+                        return None;
+                    };
+                    t = self.member(t.deref()?, f)?;
+                    *pos += 2;
+                }
+                Some(ETok::Dot) => {
+                    let ETok::Ident(f) = toks.get(*pos + 1)? else {
+                        return None;
+                    };
+                    t = self.member(t, f)?;
+                    *pos += 2;
+                }
+                Some(ETok::Index) => {
+                    t = t.deref()?;
+                    *pos += 1;
+                }
+                _ => return Some(t),
+            }
+        }
+    }
+
+    /// A declared type text (`struct foo *`, `u32 []`, a typedef) as a [`Ty`]:
+    /// typedefs resolved, pointers counted.
+    fn parse_type(&self, text: &str) -> Option<Ty<'p>> {
+        let mut ptrs = 0u32;
+        let mut dims = 0u32;
+        let mut words = Vec::new();
+        for w in text.split_whitespace() {
+            match w {
+                "const" | "volatile" | "static" | "register" | "__iomem" | "__user" | "__rcu"
+                | "__percpu" | "__force" => {}
+                "?" => return None,
+                _ if w.chars().all(|c| c == '*') => ptrs += w.len() as u32,
+                "[]" => dims += 1,
+                _ => {
+                    let stars = w.chars().rev().take_while(|&c| c == '*').count();
+                    ptrs += stars as u32;
+                    words.push(&w[..w.len() - stars]);
+                }
+            }
+        }
+        let base = words.join(" ");
+        let mut t = Ty {
+            base,
+            record: None,
+            ptrs,
+            // A local array's dimensions are not kept: unknown lengths.
+            dims: vec![None; dims as usize],
+        };
+        // Resolve typedefs until a struct, a base type or a pointer.
+        for _ in 0..MAX_TYPE_DEPTH {
+            if t.base.starts_with("struct ") || t.base.starts_with("union ") {
+                break;
+            }
+            let Some(target) = self.lookup(&self.index.typedefs, &t.base) else {
+                break;
+            };
+            let inner = self.parse_type(target)?;
+            t.base = inner.base;
+            t.record = inner.record;
+            t.ptrs += inner.ptrs;
+        }
+        if t.record.is_none() && t.ptrs == 0 || t.record.is_none() {
+            t.record = self.lookup(&self.index.structs, &t.base);
+        }
+        Some(t)
+    }
+
+    /// The type of member `name` of a struct value (also inside anonymous members).
+    fn member(&self, t: Ty<'p>, name: &str) -> Option<Ty<'p>> {
+        if t.ptrs != 0 || !t.dims.is_empty() {
+            return None;
+        }
+        let record = t.record?;
+        let f = find_member(record.fields.as_ref()?, name, 0)?;
+        let mut ty = match &f.inner {
+            Some(inner) => Ty {
+                base: String::new(),
+                record: Some(inner),
+                ptrs: 0,
+                dims: Vec::new(),
+            },
+            None => self.parse_type(&f.ty)?,
+        };
+        if f.pointer {
+            ty.ptrs += u32::from(f.pointers.max(1));
+            ty.record = ty.record.filter(|_| f.inner.is_none()).or(ty.record);
+        }
+        let ev = Evaluator::new(self);
+        let mut dims: Vec<Option<u64>> = f.dims.iter().map(|d| ev.eval(d)).collect();
+        dims.extend(ty.dims);
+        ty.dims = dims;
+        Some(ty)
+    }
+
+    /// Bytes of a value of type `t`.
+    fn ty_size(&self, t: &Ty, ev: &Evaluator) -> Option<u64> {
+        let mut size = if t.ptrs > 0 {
+            self.target.pointer_size
+        } else if let Some(r) = t.record {
+            self.struct_layout(r, ev)?.0
+        } else {
+            self.size_align(&t.base, ev)?.0
+        };
+        for d in &t.dims {
+            size = size.checked_mul((*d)?)?;
+        }
+        Some(size)
+    }
+
+    /// `sizeof` of an expression or type with the calling function's declarations:
+    /// an expression whose root is a declared variable is typed (`*p`, `p->f`,
+    /// `a[0]`); anything else is a type name.
+    pub fn sizeof_with(
+        &self,
+        text: &str,
+        locals: &[(String, String)],
+        ev: &Evaluator,
+    ) -> Option<u64> {
+        let root = text
+            .trim_start_matches(|c: char| c == '*' || c == '(' || c == '&' || c.is_whitespace())
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        if !root.is_empty() && locals.iter().any(|(n, _)| n == root) {
+            let t = self.expr_type(text, locals)?;
+            return self.ty_size(&t, ev);
+        }
+        self.size_align(text, ev).map(|(s, _)| s)
+    }
+}
+
+/// A type as the expression typer sees it: a base type (or a record declared in
+/// place), pointer levels above it, and array dimensions (outermost first; `None`
+/// for a length not known). `u32 *a[4]` is `u32`, 1 pointer, dims `[4]`.
+#[derive(Clone, Debug)]
+struct Ty<'p> {
+    base: String,
+    record: Option<&'p StructDef>,
+    ptrs: u32,
+    dims: Vec<Option<u64>>,
+}
+
+impl Ty<'_> {
+    /// `*t` / `t[i]`: one array dimension, else one pointer level.
+    fn deref(mut self) -> Option<Self> {
+        if !self.dims.is_empty() {
+            self.dims.remove(0);
+        } else {
+            self.ptrs = self.ptrs.checked_sub(1)?;
+        }
+        Some(self)
+    }
+}
+
+fn find_member<'f>(fields: &'f [Field], name: &str, depth: u32) -> Option<&'f Field> {
+    if depth > 8 {
+        return None;
+    }
+    for f in fields {
+        if f.name == name {
+            return Some(f);
+        }
+        if f.name.is_empty()
+            && let Some(inner) = &f.inner
+            && let Some(found) = find_member(inner.fields.as_ref()?, name, depth + 1)
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+#[derive(Debug, PartialEq)]
+enum ETok<'t> {
+    Ident(&'t str),
+    Star,
+    Amp,
+    Open,
+    Close,
+    Arrow,
+    Dot,
+    /// A whole subscript `[...]` (its contents do not change the type).
+    Index,
+}
+
+fn expr_tokens(text: &str) -> Option<Vec<ETok<'_>>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            let s = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            out.push(ETok::Ident(&text[s..i]));
+        } else if text[i..].starts_with("->") {
+            out.push(ETok::Arrow);
+            i += 2;
+        } else if c == b'[' {
+            let mut depth = 0;
+            while i < b.len() {
+                match b[i] {
+                    b'[' => depth += 1,
+                    b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            if i >= b.len() {
+                return None;
+            }
+            i += 1;
+            out.push(ETok::Index);
+        } else {
+            out.push(match c {
+                b'*' => ETok::Star,
+                b'&' => ETok::Amp,
+                b'(' => ETok::Open,
+                b')' => ETok::Close,
+                b'.' => ETok::Dot,
+                _ => return None,
+            });
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The evaluator's environment at one allocator call: the file's declarations and
+/// the calling function's variables (for `sizeof(*p)`, `sizeof(p->field)`).
+pub struct CallEnv<'e, 'p> {
+    file: &'e FileEnv<'p>,
+    locals: &'e [(String, String)],
+}
+
+impl<'e, 'p> CallEnv<'e, 'p> {
+    pub fn new(file: &'e FileEnv<'p>, call: &'e crate::facts::Call) -> Self {
+        CallEnv {
+            file,
+            locals: call.operand_types(),
+        }
+    }
+}
+
+impl Env for CallEnv<'_, '_> {
+    fn define(&self, name: &str) -> Option<&str> {
+        self.file.define(name)
+    }
+    fn constant(&self, name: &str) -> Option<i128> {
+        self.file.constant(name)
+    }
+    fn sizeof_type(&self, ty: &str, ev: &Evaluator) -> Option<u64> {
+        self.file.sizeof_with(ty, self.locals, ev)
+    }
+    fn page_shift(&self) -> u32 {
+        self.file.page_shift()
     }
 }
 
 impl Env for FileEnv<'_> {
     fn define(&self, name: &str) -> Option<&str> {
-        self.lookup(&self.index.defines, name)
+        for &f in &self.visible {
+            if let Some(v) = self.index.defines.get(f as usize).and_then(|t| t.get(name)) {
+                return *v;
+            }
+            if let Some(v) = self.index.late_defines.get(&f).and_then(|t| t.get(name)) {
+                return v.as_deref();
+            }
+        }
+        None
     }
 
     fn constant(&self, name: &str) -> Option<i128> {
@@ -422,6 +993,7 @@ impl Env for FileEnv<'_> {
             "PAGE_ALLOC_COSTLY_ORDER" => u64::from(t.costly_order),
             "KMALLOC_MAX_SIZE" => t.kmalloc_max_size,
             "KMALLOC_MAX_CACHE_SIZE" => t.kmalloc_max_cache_size(),
+            "L1_CACHE_BYTES" | "SMP_CACHE_BYTES" => t.l1_cache_bytes,
             _ => return self.knowledge.constants.get(name).map(|&v| i128::from(v)),
         };
         Some(i128::from(v))

@@ -179,3 +179,178 @@ pub(crate) fn follow_symlinks(
         }
     }
 }
+
+/// Pre-commit mode: the context directory to check the named `paths` in. An explicit
+/// `--context DIR` wins and `--no-context` turns the mode off; otherwise, when every
+/// path names a file (`is_buffer`: or the stdin buffer) and the project `root` is known,
+/// the root is the context, so a file's callers and callees elsewhere are seen.
+pub fn precommit_context(
+    paths: &[String],
+    explicit: Option<&Path>,
+    no_context: bool,
+    root: Option<&str>,
+    is_buffer: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let all_files = paths.iter().all(|p| Path::new(p).is_file() || is_buffer(p));
+    match (explicit, no_context) {
+        (Some(dir), _) => Some(dir.to_string_lossy().into_owned()),
+        (None, false) if all_files => root.map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The files of a run, chosen by the walk and the configuration's include/exclude.
+#[derive(Debug, Default)]
+pub struct Selected {
+    /// The files to analyse, sorted as the walk gives them.
+    pub files: Vec<String>,
+    pub errors: Vec<FileError>,
+    /// In pre-commit mode, the named files to report on (the others are context).
+    pub report_only: Option<Vec<String>>,
+    /// C files the walk found before include/exclude (to explain an empty selection).
+    pub found: usize,
+}
+
+/// The files to analyse for the named `paths`: with a pre-commit `context` directory,
+/// every selected file under it (a leading `./` removed), plus named files outside it,
+/// reporting only on the named files; else the files under `paths`. `selects` is the
+/// configuration's include/exclude.
+pub fn select(
+    paths: &[String],
+    context: Option<&str>,
+    walk: &crate::walk::WalkOptions,
+    selects: impl Fn(&Path) -> bool,
+) -> Selected {
+    let Some(dir) = context else {
+        let (mut files, errors) = crate::walk::discover(paths, walk);
+        let found = files.len();
+        files.retain(|f| selects(Path::new(f)));
+        return Selected {
+            files,
+            errors,
+            report_only: None,
+            found,
+        };
+    };
+    let (mut files, mut errors) = crate::walk::discover(&[dir.to_string()], walk);
+    let found = files.len();
+    files.retain(|f| selects(Path::new(f)));
+    for f in &mut files {
+        if let Some(rest) = f.strip_prefix("./") {
+            *f = rest.to_string();
+        }
+    }
+    // A named file outside the context directory is checked too.
+    let named: Vec<String> = paths
+        .iter()
+        .filter(|p| selects(Path::new(p)))
+        .cloned()
+        .collect();
+    let (extra, named_errors) = crate::walk::discover(&named, walk);
+    // Canonical paths of the tree's files that are on a named file's inode (a `stat`
+    // per file of the tree, not a `realpath`).
+    let named_ids: std::collections::HashSet<(u64, u64)> = extra
+        .iter()
+        .filter_map(|f| crate::file_id(Path::new(f)))
+        .collect();
+    let known: std::collections::HashSet<std::path::PathBuf> = files
+        .iter()
+        .filter(|f| crate::file_id(Path::new(f)).is_some_and(|id| named_ids.contains(&id)))
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect();
+    for f in extra {
+        if std::fs::canonicalize(&f).is_ok_and(|c| !known.contains(&c)) {
+            files.push(f);
+        }
+    }
+    errors.extend(named_errors);
+    Selected {
+        files,
+        errors,
+        report_only: Some(named),
+        found,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch tree: `ctx/a.c`, `ctx/sub/b.c`, `ctx/skip.c`, and `out.c` beside `ctx`.
+    fn tree(tag: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("gfplint-select-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("ctx/sub")).unwrap();
+        for f in ["ctx/a.c", "ctx/sub/b.c", "ctx/skip.c", "out.c"] {
+            std::fs::write(dir.join(f), "int x;\n").unwrap();
+        }
+        dir
+    }
+
+    fn s(p: std::path::PathBuf) -> String {
+        p.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn precommit_context_only_for_named_files() {
+        let dir = tree("ctx");
+        let file = vec![s(dir.join("ctx/a.c"))];
+        let directory = vec![s(dir.join("ctx"))];
+        let none = |_: &str| false;
+        assert_eq!(
+            precommit_context(&file, None, false, Some("root"), none).as_deref(),
+            Some("root")
+        );
+        assert_eq!(
+            precommit_context(&file, None, true, Some("root"), none),
+            None
+        );
+        assert_eq!(precommit_context(&file, None, false, None, none), None);
+        assert_eq!(
+            precommit_context(&directory, None, false, Some("root"), none),
+            None
+        );
+        assert_eq!(
+            precommit_context(&directory, Some(Path::new("x")), true, None, none).as_deref(),
+            Some("x")
+        );
+        // The stdin buffer counts as a named file though it is not on disk.
+        let buffer = vec!["missing.c".to_string()];
+        assert!(precommit_context(&buffer, None, false, Some("r"), |p| p == "missing.c").is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn select_reports_on_named_files_with_the_context_around_them() {
+        let dir = tree("sel");
+        let walk = crate::walk::WalkOptions::new(&dir);
+        let not_skip = |p: &Path| !p.ends_with("skip.c");
+        let named = vec![s(dir.join("ctx/a.c")), s(dir.join("out.c"))];
+        let sel = select(&named, Some(&s(dir.join("ctx"))), &walk, not_skip);
+        assert_eq!(sel.found, 3);
+        assert_eq!(
+            sel.files,
+            vec![
+                s(dir.join("ctx/a.c")),
+                s(dir.join("ctx/sub/b.c")),
+                s(dir.join("out.c"))
+            ]
+        );
+        assert_eq!(sel.report_only, Some(named.clone()));
+        assert!(sel.errors.is_empty());
+        // Without a context: only what is named, reported in full.
+        let sel = select(&named, None, &walk, not_skip);
+        assert_eq!(sel.files.len(), 2);
+        assert_eq!(sel.report_only, None);
+        // A named file the configuration excludes is neither checked nor reported on.
+        let sel = select(
+            &[s(dir.join("ctx/skip.c"))],
+            Some(&s(dir.join("ctx"))),
+            &walk,
+            not_skip,
+        );
+        assert_eq!(sel.report_only, Some(Vec::new()));
+        assert!(!sel.files.iter().any(|f| f.ends_with("skip.c")));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -91,19 +91,36 @@ pub struct StructDef {
     pub is_union: bool,
     /// `__packed` / `__attribute__((packed))`: no padding.
     pub packed: bool,
-    /// The fields, or `None` when the layout cannot be known from them (bit-fields,
-    /// nested anonymous types, alignment attributes).
+    /// `__aligned(n)` / `____cacheline_aligned` on the type: the alignment expression.
+    pub align: Option<String>,
+    /// The fields, or `None` when the layout cannot be known from them (a field the
+    /// collector cannot read, a preprocessor conditional it cannot decide).
     pub fields: Option<Vec<Field>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Field {
+    /// The field's name (empty for an anonymous struct or union member).
+    pub name: String,
     /// The declared type as written (`u32`, `struct list_head`).
     pub ty: String,
     /// Declared as a pointer (`*p`, function pointers).
     pub pointer: bool,
+    /// Levels of pointer (`u8 **p`: 2).
+    pub pointers: u8,
     /// Array dimensions as written, outermost first (`[]` is "0").
     pub dims: Vec<String>,
+    /// Bit-field width expression (`u32 flag : 1`).
+    pub bits: Option<String>,
+    /// `__aligned(n)` on the member: the alignment expression.
+    pub align: Option<String>,
+    /// `__packed` on the member: alignment 1.
+    pub packed: bool,
+    /// The body of a struct or union declared in place (`union { ... } u;`).
+    pub inner: Option<Box<StructDef>>,
+    /// Preprocessor conditions the field is under: (symbol, whether it must be
+    /// defined), all of which must hold (`#ifdef CONFIG_X` … `#else`).
+    pub conds: Vec<(String, bool)>,
 }
 
 /// A `/* gfplint: allow(lint, ...) reason */` comment.
@@ -227,8 +244,18 @@ pub struct Call {
     pub nonzero_args: u32,
     /// Arguments that are one of the calling function's parameters, passed as is.
     pub param_args: ParamArgs,
+    /// The callee's row in the knowledge's API table, when the knowledge describes it
+    /// (an allocator, a lock operation, a sleeping call): classified once, at the end of
+    /// extraction (`parse::classify_calls`), so later stages ask `Knowledge::api_of`
+    /// instead of looking the name up again. Valid for the knowledge the facts were
+    /// made with (whose fingerprint keys the cache).
+    pub api: Option<ApiId>,
     pub(crate) extra: Option<Box<CallExtra>>,
 }
+
+/// An index into the knowledge's API table (`Knowledge::api`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ApiId(pub u32);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct CallExtra {
@@ -267,6 +294,13 @@ impl Call {
     /// Whether the call is inside a loop body (kept for allocator calls).
     pub fn in_loop(&self) -> bool {
         self.extra.as_ref().is_some_and(|e| e.in_loop)
+    }
+
+    /// The declared types of the identifiers of the size arguments (name, type).
+    pub fn operand_types(&self) -> &[(String, String)] {
+        self.extra
+            .as_ref()
+            .map_or(&[], |e| e.operand_types.as_slice())
     }
 
     /// The declared type of identifier `name` of a size argument, if it was declared

@@ -5,103 +5,190 @@
 //! contain?"). Keeping it data lets users extend it without touching analysis code.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::facts::{ApiId, Call};
 use crate::gfp::GfpSet;
 
 /// The embedded API description. Editing `lints/api.toml` and rebuilding is all it takes.
 pub const API_TOML: &str = include_str!("../lints/api.toml");
+/// Layouts of kernel types that drivers embed but do not define (`struct mutex`,
+/// `spinlock_t`), for the target configuration; generated from the compiler's BTF
+/// by `bench/gen-type-layouts.sh` (see the file's header).
+pub const TYPE_LAYOUTS_TOML: &str = include_str!("../lints/types-x86_64-6.1.toml");
 
 #[derive(Debug, Deserialize)]
-struct RawApi {
-    gfp: RawGfp,
-    section: Vec<RawSection>,
-    allocator: Vec<RawAllocator>,
-    free: Vec<RawFree>,
+struct RawTypeLayouts {
     #[serde(default)]
-    constants: HashMap<String, i64>,
+    type_layouts: HashMap<String, (u64, u64)>,
+}
+
+/// The one schema of API knowledge: `lints/api.toml`, and the `[knowledge]` table of
+/// `gfplint.toml`, which may use every table (see [`Knowledge::add`]). Every table is
+/// optional; maps are ordered, so the `Debug` text (part of the fingerprint) is stable.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeTables {
     #[serde(default)]
-    type_sizes: HashMap<String, u64>,
-    entry: Vec<RawEntry>,
-    noreturn: RawNames,
-    callback_param_types: RawNames,
+    pub gfp: Option<RawGfp>,
+    /// Atomic sections; `gfplint.toml` has called them `lock` since its first version.
+    #[serde(default, alias = "lock")]
+    pub section: Vec<RawSection>,
     #[serde(default)]
-    collection_insert: RawNames,
+    pub allocator: Vec<RawAllocator>,
     #[serde(default)]
-    dma_handoff: RawNames,
+    pub free: Vec<RawFree>,
     #[serde(default)]
-    memory_family: HashMap<String, Vec<String>>,
+    pub constants: BTreeMap<String, i64>,
     #[serde(default)]
-    family_free: HashMap<String, String>,
+    pub type_sizes: BTreeMap<String, u64>,
     #[serde(default)]
-    checked_array_form: HashMap<String, CheckedForm>,
+    pub entry: Vec<RawEntry>,
     #[serde(default)]
-    small_vmalloc_exempt: RawNames,
+    pub noreturn: RawNames,
     #[serde(default)]
-    zeroing_allocators: RawNames,
-    entry_field: Vec<RawEntryField>,
-    sleeping: Vec<RawSleeping>,
+    pub callback_param_types: RawNames,
     #[serde(default)]
-    context_guards: RawContextGuards,
+    pub collection_insert: RawNames,
     #[serde(default)]
-    pure: Option<RawNames>,
+    pub dma_handoff: RawNames,
+    #[serde(default)]
+    pub memory_family: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub family_free: BTreeMap<String, String>,
+    #[serde(default)]
+    pub checked_array_form: BTreeMap<String, CheckedForm>,
+    #[serde(default)]
+    pub small_vmalloc_exempt: RawNames,
+    #[serde(default)]
+    pub zeroing_allocators: RawNames,
+    #[serde(default)]
+    pub entry_field: Vec<RawEntryField>,
+    #[serde(default)]
+    pub sleeping: Vec<SleepingRow>,
+    #[serde(default)]
+    pub context_guards: RawContextGuards,
+    #[serde(default)]
+    pub pure: RawNames,
+    #[serde(default)]
+    pub irq_handler_shape: Option<IrqHandlerShape>,
+    #[serde(default)]
+    pub unlocked_argument: BTreeMap<String, [usize; 2]>,
+}
+
+/// The knowledge a configuration adds: the same schema as the built-in tables.
+pub type ConfigKnowledge = KnowledgeTables;
+
+/// The parameter list of an IRQ handler (`(int irq, void *data)`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IrqHandlerShape {
+    pub params: usize,
+    pub first_param: Vec<String>,
+}
+
+/// What kind of atomic callback a registration or field sets up (`kind` in
+/// `[[entry]]`); it decides the help a finding gets, never its message text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// A hard-IRQ handler (`request_irq`).
+    IrqHandler,
+    /// Run from softirq context (tasklet, timer, NAPI poll, RCU callback).
+    Softirq,
+    /// Another callback that runs in atomic context.
+    #[default]
+    Callback,
 }
 
 /// Context queries, by the value they return where sleeping is allowed.
-#[derive(Debug, Default, Deserialize)]
-struct RawContextGuards {
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContextGuards {
     #[serde(default)]
-    true_when_sleepable: Vec<String>,
+    pub true_when_sleepable: Vec<String>,
     #[serde(default)]
-    false_when_sleepable: Vec<String>,
+    pub false_when_sleepable: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawEntry {
-    context: String,
-    registrations: Vec<String>,
+/// Registrations whose callback (`name:ARG`) runs in atomic `context`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEntry {
+    /// How messages name the context ("hard-IRQ handler").
+    pub context: String,
+    #[serde(default)]
+    pub kind: EntryKind,
+    /// The callback is set up on an object (the first argument) that may be set up
+    /// again with another callback (timers, tasklets).
+    #[serde(default)]
+    pub ambiguous_per_object: bool,
+    pub registrations: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawEntryField {
-    context: String,
-    fields: Vec<String>,
+/// Callback fields (`.ndo_start_xmit = f`) whose function runs in atomic `context`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEntryField {
+    pub context: String,
     #[serde(default)]
-    object: Option<String>,
+    pub kind: EntryKind,
+    pub fields: Vec<String>,
     #[serde(default)]
-    initialised_by: Vec<String>,
+    pub object: Option<String>,
+    #[serde(default)]
+    pub initialised_by: Vec<String>,
 }
 
 /// A callback field and the context its function runs in.
 #[derive(Debug, Clone)]
 pub struct EntryField {
     pub context: String,
+    pub kind: EntryKind,
     /// Text the assigned object or initialised type must contain, for generic names.
     pub object: Option<String>,
     /// Or: calls one of which must initialise the object (first argument) in the file.
     pub initialised_by: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawSleeping {
-    reason: String,
-    names: Vec<String>,
-    #[serde(default)]
-    outside_interrupt_only: bool,
+/// A row of `sleeping`: a group of calls with the reason they sleep, or (the short
+/// form `gfplint.toml` has always accepted) one name.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum SleepingRow {
+    Name(String),
+    Group(RawSleeping),
 }
 
-#[derive(Debug, Deserialize)]
-struct RawGfp {
-    sleep_bit: String,
-    bits: Vec<String>,
-    composite: HashMap<String, String>,
-    non_allocating: RawNames,
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSleeping {
+    pub reason: String,
+    pub names: Vec<String>,
+    #[serde(default)]
+    pub outside_interrupt_only: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGfp {
+    /// The bit whose presence means "may sleep"; with `bits` only (the built-in table).
+    #[serde(default)]
+    pub sleep_bit: Option<String>,
+    #[serde(default)]
+    pub bits: Vec<String>,
+    #[serde(default)]
+    pub composite: BTreeMap<String, String>,
+    #[serde(default)]
+    pub non_allocating: RawNames,
 }
 
 /// The overflow-checked form of a single-size allocator (`kzalloc` → `kcalloc`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckedForm {
     /// The array variant taking `(…, n, size, …)` in place of the size, if one exists.
     #[serde(default)]
@@ -110,58 +197,104 @@ pub struct CheckedForm {
     pub help: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct RawNames {
-    names: Vec<String>,
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNames {
+    pub names: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawSection {
-    kind: String,
-    keyed: bool,
-    acquire: Vec<String>,
-    release: Vec<String>,
+/// Calls that open and close an atomic section of one kind (`name:N`: the lock is
+/// argument N, default 0). A row whose `kind` is already known joins that kind.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
+    pub kind: String,
+    /// For a new kind: whether the section is identified by its lock (default true).
     #[serde(default)]
-    try_acquire: Vec<String>,
+    pub keyed: Option<bool>,
+    /// For a new kind: whether `in_interrupt()` is true inside.
     #[serde(default)]
-    acquire_wrappers: Vec<String>,
+    pub in_interrupt: bool,
     #[serde(default)]
-    release_wrappers: Vec<String>,
+    pub acquire: Vec<String>,
     #[serde(default)]
-    try_acquire_wrappers: Vec<String>,
+    pub release: Vec<String>,
     #[serde(default)]
-    guards: Vec<String>,
+    pub try_acquire: Vec<String>,
     #[serde(default)]
-    try_guards: Vec<String>,
+    pub acquire_wrappers: Vec<String>,
+    #[serde(default)]
+    pub release_wrappers: Vec<String>,
+    #[serde(default)]
+    pub try_acquire_wrappers: Vec<String>,
+    #[serde(default)]
+    pub guards: Vec<String>,
+    #[serde(default)]
+    pub try_guards: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawAllocator {
-    family: String,
-    names: Vec<String>,
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAllocator {
+    /// Default `other` (not judged by the family-specific size lints).
     #[serde(default)]
-    size_arg: Option<usize>,
+    pub family: Option<String>,
+    pub names: Vec<String>,
     #[serde(default)]
-    count_arg: Option<usize>,
+    pub size_arg: Option<usize>,
     #[serde(default)]
-    order_arg: Option<usize>,
+    pub count_arg: Option<usize>,
+    #[serde(default)]
+    pub order_arg: Option<usize>,
     /// Index of the GFP argument, or -1: "find it by its value among the arguments".
-    gfp_arg: Option<i64>,
     #[serde(default)]
-    default_gfp: Option<String>,
+    pub gfp_arg: Option<i64>,
     #[serde(default)]
-    always_sleeps: bool,
+    pub default_gfp: Option<String>,
     #[serde(default)]
-    drops_lock_arg: Option<usize>,
+    pub always_sleeps: bool,
+    #[serde(default)]
+    pub drops_lock_arg: Option<usize>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawFree {
-    name: String,
-    frees: Vec<String>,
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFree {
+    pub name: String,
+    pub frees: Vec<String>,
     /// Index of the pointer argument (`devm_kfree(dev, p)`: 1).
     #[serde(default)]
-    ptr_arg: usize,
+    pub ptr_arg: usize,
+}
+
+/// What the knowledge says of one called name, from every hot table at once.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    pub allocator: Option<Allocator>,
+    pub lock: Option<LockCall>,
+    /// Why it sleeps (a non-allocating sleeping call).
+    pub sleeping: Option<String>,
+}
+
+/// A problem with one item of [`KnowledgeTables`]: the table (as named in
+/// `lints/api.toml`), the item's index in it (0 for a table that is not an array),
+/// and the item's key at fault when there is one, so a configuration can point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnowledgeError {
+    pub table: &'static str,
+    pub index: usize,
+    pub key: Option<&'static str>,
+    pub message: String,
+}
+
+impl std::fmt::Display for KnowledgeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.table)?;
+        if let Some(key) = self.key {
+            write!(f, ".{key}")?;
+        }
+        write!(f, " (item {}): {}", self.index + 1, self.message)
+    }
 }
 
 /// Index of a section kind in [`Knowledge::sections`].
@@ -173,6 +306,8 @@ pub struct SectionKind {
     pub kind: String,
     /// Whether the section is identified by the lock passed as first argument.
     pub keyed: bool,
+    /// Whether `in_interrupt()` is true inside (bottom halves disabled).
+    pub in_interrupt: bool,
 }
 
 /// What a call does to atomic sections.
@@ -196,6 +331,10 @@ pub struct LockCall {
 pub struct EntryRegistration {
     pub arg: usize,
     pub context: String,
+    pub kind: EntryKind,
+    /// The callback is set up on an object (the first argument) that can be set up
+    /// again with another one (timers, tasklets).
+    pub ambiguous_per_object: bool,
 }
 
 /// What a `guard(class)` / `scoped_guard(class, ...)` does.
@@ -228,7 +367,7 @@ pub enum GfpArg {
     ByValue,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Knowledge {
     pub sections: Vec<SectionKind>,
     lock_ops: HashMap<String, LockCall>,
@@ -256,9 +395,14 @@ pub struct Knowledge {
     context_guards: HashMap<String, bool>,
     /// Functions without side effects whose result depends only on their arguments.
     pure: FxHashSet<String>,
+    /// Wait macros that run one argument with another argument's lock released:
+    /// name → (lock argument, argument run unlocked).
+    unlocked_argument: HashMap<String, [usize; 2]>,
     /// Calls that initialise a callback object (derived from `entry_fields`).
     initialisers: FxHashSet<String>,
     callback_param_types: Vec<String>,
+    /// (parameter count, names the first parameter of an IRQ handler has).
+    irq_handler_shape: Option<(usize, Vec<String>)>,
     sleeps_outside_interrupt_only: FxHashSet<String>,
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
@@ -271,6 +415,13 @@ pub struct Knowledge {
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
     pub type_sizes: HashMap<String, u64>,
+    /// (size, alignment) of kernel types for the target (`lints/types-*.toml`).
+    pub type_layouts: HashMap<String, (u64, u64)>,
+    /// Every name the hot tables describe (allocators, lock operations, sleeping calls),
+    /// sorted, with what they say: the API table calls are classified against once
+    /// (`Call::api`). Derived from the tables after each `add`.
+    api_ids: HashMap<String, ApiId>,
+    apis: Vec<Api>,
     /// A digest of what this knowledge was made from (the API description and any
     /// extensions), so cached per-file results made with other knowledge are not reused.
     fingerprint: u64,
@@ -291,232 +442,154 @@ impl Knowledge {
     }
 
     pub fn from_toml(text: &str) -> Result<Knowledge, String> {
-        let raw: RawApi = toml::from_str(text).map_err(|e| format!("lints/api.toml: {e}"))?;
-        let mut gfp_flags = HashMap::default();
-        for (i, bit) in raw.gfp.bits.iter().enumerate() {
-            let set = GfpSet::bit(i as u32);
-            gfp_flags.insert(bit.clone(), set);
-            // The kernel spells the raw bit values with three underscores.
-            gfp_flags.insert(format!("_{bit}"), set);
-        }
-        resolve_composites(&raw.gfp.composite, &mut gfp_flags)?;
-        let sleep_bit = *gfp_flags
-            .get(&raw.gfp.sleep_bit)
-            .ok_or_else(|| format!("gfp.sleep_bit `{}` is not a known bit", raw.gfp.sleep_bit))?;
-
-        let mut sections = Vec::new();
-        let mut lock_ops = HashMap::default();
-        let mut guard_ops = HashMap::default();
-        for (id, s) in raw.section.into_iter().enumerate() {
-            sections.push(SectionKind {
-                kind: s.kind,
-                keyed: s.keyed,
-            });
-            let ops = [
-                (s.acquire, LockOp::Acquire(id)),
-                (s.release, LockOp::Release(id)),
-                (s.try_acquire, LockOp::TryAcquire(id)),
-                (s.acquire_wrappers, LockOp::Acquire(id)),
-                (s.release_wrappers, LockOp::Release(id)),
-                (s.try_acquire_wrappers, LockOp::TryAcquire(id)),
-            ];
-            for (names, op) in ops {
-                for n in names {
-                    let (name, key_arg) = name_and_arg(&n, 0)?;
-                    lock_ops.insert(name, LockCall { op, key_arg });
-                }
-            }
-            for n in s.guards {
-                guard_ops.insert(n, GuardOp::Holds(id));
-            }
-            for n in s.try_guards {
-                guard_ops.insert(n, GuardOp::TryHolds(id));
-            }
-        }
-
-        let mut allocators = HashMap::default();
-        for a in raw.allocator {
-            let gfp_arg = match a.gfp_arg {
-                None => GfpArg::None,
-                Some(i) if i < 0 => GfpArg::ByValue,
-                Some(i) => GfpArg::At(i as usize),
-            };
-            let default_gfp = match &a.default_gfp {
-                Some(name) => Some(
-                    *gfp_flags
-                        .get(name)
-                        .ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
-                ),
-                None => None,
-            };
-            let alloc = Allocator {
-                family: a.family,
-                size_arg: a.size_arg,
-                count_arg: a.count_arg,
-                order_arg: a.order_arg,
-                gfp_arg,
-                default_gfp,
-                always_sleeps: a.always_sleeps,
-                drops_lock_arg: a.drops_lock_arg,
-            };
-            for n in a.names {
-                allocators.insert(n, alloc.clone());
-            }
-        }
-        let free_ptr_args = raw
-            .free
-            .iter()
-            .map(|f| (f.name.clone(), f.ptr_arg))
-            .collect();
-        let frees = raw.free.into_iter().map(|f| (f.name, f.frees)).collect();
-        let mut entries = HashMap::default();
-        for e in raw.entry {
-            for r in e.registrations {
-                let (name, arg) = name_and_arg(&r, usize::MAX)?;
-                if arg == usize::MAX {
-                    return Err(format!("entry registration `{r}` needs `:ARG`"));
-                }
-                entries.insert(
-                    name,
-                    EntryRegistration {
-                        arg,
-                        context: e.context.clone(),
-                    },
-                );
-            }
-        }
-        let mut entry_fields = HashMap::default();
-        for e in raw.entry_field {
-            for f in e.fields {
-                entry_fields.insert(
-                    f,
-                    EntryField {
-                        context: e.context.clone(),
-                        object: e.object.clone(),
-                        initialised_by: e.initialised_by.clone(),
-                    },
-                );
-            }
-        }
-        let mut sleeping = HashMap::default();
-        let mut sleeps_outside_interrupt_only = FxHashSet::default();
-        for g in raw.sleeping {
-            for n in g.names {
-                if g.outside_interrupt_only {
-                    sleeps_outside_interrupt_only.insert(n.clone());
-                }
-                sleeping.insert(n, g.reason.clone());
-            }
-        }
-        Ok(Knowledge {
-            fingerprint: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
-            initialisers: FxHashSet::default(),
-            sections,
-            lock_ops,
-            guard_ops,
-            gfp_flags,
-            sleep_bit,
-            non_allocating: raw.gfp.non_allocating.names.into_iter().collect(),
-            allocators,
-            frees,
-            free_ptr_args,
-            constants: raw.constants,
-            type_sizes: raw.type_sizes,
-            entries,
-            entry_fields,
-            sleeping,
-            noreturn: raw.noreturn.names.into_iter().collect(),
-            collection_insert: raw.collection_insert.names.into_iter().collect(),
-            dma_handoff: raw.dma_handoff.names.into_iter().collect(),
-            memory_family: raw
-                .memory_family
-                .into_iter()
-                .flat_map(|(family, names)| names.into_iter().map(move |n| (n, family.clone())))
-                .collect(),
-            family_free: raw.family_free,
-            checked_array_form: raw.checked_array_form,
-            small_vmalloc_exempt: raw.small_vmalloc_exempt.names.into_iter().collect(),
-            zeroing_allocators: raw.zeroing_allocators.names.into_iter().collect(),
-            pure: raw
-                .pure
-                .map(|p| p.names)
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
-            context_guards: raw
-                .context_guards
-                .true_when_sleepable
-                .into_iter()
-                .map(|n| (n, true))
-                .chain(
-                    raw.context_guards
-                        .false_when_sleepable
-                        .into_iter()
-                        .map(|n| (n, false)),
-                )
-                .collect(),
-            callback_param_types: raw.callback_param_types.names,
-            sleeps_outside_interrupt_only,
-        }
-        .derive())
+        let tables: KnowledgeTables =
+            toml::from_str(text).map_err(|e| format!("lints/api.toml: {e}"))?;
+        let mut k = Knowledge::default();
+        k.add(&tables).map_err(|e| format!("lints/api.toml: {e}"))?;
+        k.fingerprint = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        k.type_layouts = toml::from_str::<RawTypeLayouts>(TYPE_LAYOUTS_TOML)
+            .map_err(|e| format!("lints/types-x86_64-6.1.toml: {e}"))?
+            .type_layouts;
+        Ok(k)
     }
 
-    /// This knowledge plus a project's own APIs (from `gfplint.toml`): lock wrappers,
-    /// sleeping functions, allocators and entry-point registrations. An extra lock whose
-    /// `kind` names a built-in section kind joins it; another kind is a new section.
-    pub fn extended(&self, extra: &ConfigKnowledge) -> Result<Knowledge, String> {
+    /// This knowledge plus a project's own tables (`gfplint.toml` `[knowledge]`), with
+    /// a fingerprint of both.
+    pub fn extended(&self, extra: &KnowledgeTables) -> Result<Knowledge, KnowledgeError> {
         let mut k = self.clone();
-        // The extension's Debug text is deterministic (vectors and options only).
+        // The tables' Debug text is deterministic (vectors, options and ordered maps).
         let mut digest = self.fingerprint.to_le_bytes().to_vec();
         digest.extend_from_slice(format!("{extra:?}").as_bytes());
         k.fingerprint = xxhash_rust::xxh3::xxh3_64(&digest);
-        for l in &extra.locks {
-            let id = match k.sections.iter().position(|s| s.kind == l.kind) {
+        k.add(extra)?;
+        Ok(k)
+    }
+
+    /// Adds `tables` to this knowledge: the one way the built-in tables and a
+    /// configuration's become rows of the same lookups. Later rows win for the same
+    /// name; a section row whose `kind` is known joins it. Every item is validated, and
+    /// the first bad one is named by table and index. On an error the knowledge is
+    /// partly extended: use [`Knowledge::extended`], which works on a copy.
+    pub fn add(&mut self, t: &KnowledgeTables) -> Result<(), KnowledgeError> {
+        let err = |table: &'static str, index: usize, key: Option<&'static str>, m: String| {
+            KnowledgeError {
+                table,
+                index,
+                key,
+                message: m,
+            }
+        };
+        if let Some(g) = &t.gfp {
+            let gfp_err = |key, m: String| err("gfp", 0, Some(key), m);
+            if !g.bits.is_empty() {
+                if !self.gfp_flags.is_empty() {
+                    return Err(gfp_err(
+                        "bits",
+                        "the GFP bits are built in; define `composite` flags instead".into(),
+                    ));
+                }
+                for (i, bit) in g.bits.iter().enumerate() {
+                    let set = GfpSet::bit(i as u32);
+                    self.gfp_flags.insert(bit.clone(), set);
+                    // The kernel spells the raw bit values with three underscores.
+                    self.gfp_flags.insert(format!("_{bit}"), set);
+                }
+                let sleep_bit = g.sleep_bit.as_deref().unwrap_or_default();
+                self.sleep_bit = *self.gfp_flags.get(sleep_bit).ok_or_else(|| {
+                    gfp_err(
+                        "sleep_bit",
+                        format!("gfp.sleep_bit `{sleep_bit}` is not a known bit"),
+                    )
+                })?;
+            } else if g.sleep_bit.is_some() {
+                return Err(gfp_err("sleep_bit", "`sleep_bit` goes with `bits`".into()));
+            }
+            resolve_composites(&g.composite, &mut self.gfp_flags)
+                .map_err(|m| gfp_err("composite", m))?;
+            self.non_allocating
+                .extend(g.non_allocating.names.iter().cloned());
+        }
+
+        for (index, s) in t.section.iter().enumerate() {
+            let section_err = |key, m: String| err("section", index, key, m);
+            let names = [
+                &s.acquire,
+                &s.release,
+                &s.try_acquire,
+                &s.acquire_wrappers,
+                &s.release_wrappers,
+                &s.try_acquire_wrappers,
+                &s.guards,
+                &s.try_guards,
+            ];
+            if names.iter().all(|n| n.is_empty()) {
+                return Err(section_err(
+                    None,
+                    "a lock needs `acquire`, `release`, `try_acquire` or `guards` names".into(),
+                ));
+            }
+            let id = match self.sections.iter().position(|k| k.kind == s.kind) {
                 Some(id) => id,
                 None => {
-                    k.sections.push(SectionKind {
-                        kind: l.kind.clone(),
-                        keyed: l.keyed.unwrap_or(true),
+                    self.sections.push(SectionKind {
+                        kind: s.kind.clone(),
+                        keyed: s.keyed.unwrap_or(true),
+                        in_interrupt: s.in_interrupt,
                     });
-                    k.sections.len() - 1
+                    self.sections.len() - 1
                 }
             };
             let ops = [
-                (&l.acquire, LockOp::Acquire(id)),
-                (&l.release, LockOp::Release(id)),
-                (&l.try_acquire, LockOp::TryAcquire(id)),
+                ("acquire", &s.acquire, LockOp::Acquire(id)),
+                ("release", &s.release, LockOp::Release(id)),
+                ("try_acquire", &s.try_acquire, LockOp::TryAcquire(id)),
+                ("acquire_wrappers", &s.acquire_wrappers, LockOp::Acquire(id)),
+                ("release_wrappers", &s.release_wrappers, LockOp::Release(id)),
+                (
+                    "try_acquire_wrappers",
+                    &s.try_acquire_wrappers,
+                    LockOp::TryAcquire(id),
+                ),
             ];
-            for (names, op) in ops {
+            for (key, names, op) in ops {
                 for n in names {
-                    let (name, key_arg) = name_and_arg(n, 0)?;
-                    k.lock_ops.insert(name, LockCall { op, key_arg });
+                    let (name, key_arg) =
+                        name_and_arg(n, 0).map_err(|m| section_err(Some(key), m))?;
+                    self.lock_ops.insert(name, LockCall { op, key_arg });
                 }
             }
+            for n in &s.guards {
+                self.guard_ops.insert(n.clone(), GuardOp::Holds(id));
+            }
+            for n in &s.try_guards {
+                self.guard_ops.insert(n.clone(), GuardOp::TryHolds(id));
+            }
         }
-        for n in &extra.sleeping {
-            k.sleeping.insert(
-                n.clone(),
-                "is listed as sleeping in gfplint.toml".to_string(),
-            );
-        }
-        for a in &extra.allocators {
+
+        for (index, a) in t.allocator.iter().enumerate() {
+            let alloc_err = |key, m: String| err("allocator", index, key, m);
+            if a.names.is_empty() {
+                return Err(alloc_err(None, "an allocator needs `names`".into()));
+            }
             let gfp_arg = match a.gfp_arg {
                 None => GfpArg::None,
                 Some(i) if i < 0 => GfpArg::ByValue,
                 Some(i) => GfpArg::At(i as usize),
             };
             let default_gfp = match &a.default_gfp {
-                Some(name) => Some(
-                    k.gfp_flag(name)
-                        .ok_or_else(|| format!("default_gfp `{name}` is not a known flag"))?,
-                ),
+                Some(name) => Some(self.gfp_flag(name).ok_or_else(|| {
+                    alloc_err(
+                        Some("default_gfp"),
+                        format!("default_gfp `{name}` is not a known flag"),
+                    )
+                })?),
                 None => None,
             };
             if gfp_arg == GfpArg::None && default_gfp.is_none() && !a.always_sleeps {
-                return Err(
-                    "an allocator needs `gfp_arg`, `default_gfp` or `always_sleeps = true`"
-                        .to_string(),
-                );
+                return Err(alloc_err(
+                    None,
+                    "an allocator needs `gfp_arg`, `default_gfp` or `always_sleeps = true`".into(),
+                ));
             }
             let alloc = Allocator {
                 family: a.family.clone().unwrap_or_else(|| "other".to_string()),
@@ -526,30 +599,125 @@ impl Knowledge {
                 gfp_arg,
                 default_gfp,
                 always_sleeps: a.always_sleeps,
-                drops_lock_arg: None,
+                drops_lock_arg: a.drops_lock_arg,
             };
             for n in &a.names {
-                k.allocators.insert(n.clone(), alloc.clone());
+                self.allocators.insert(n.clone(), alloc.clone());
             }
         }
-        for e in &extra.entries {
+        for f in &t.free {
+            self.free_ptr_args.insert(f.name.clone(), f.ptr_arg);
+            self.frees.insert(f.name.clone(), f.frees.clone());
+        }
+        for (index, e) in t.entry.iter().enumerate() {
             for r in &e.registrations {
-                let (name, arg) = name_and_arg(r, usize::MAX)?;
+                let (name, arg) = name_and_arg(r, usize::MAX)
+                    .map_err(|m| err("entry", index, Some("registrations"), m))?;
                 if arg == usize::MAX {
-                    return Err(format!(
-                        "entry registration `{r}` needs `:ARG` (the callback's 0-based position)"
+                    return Err(err(
+                        "entry",
+                        index,
+                        Some("registrations"),
+                        format!(
+                            "entry registration `{r}` needs `:ARG` (the callback's 0-based position)"
+                        ),
                     ));
                 }
-                k.entries.insert(
+                self.entries.insert(
                     name,
                     EntryRegistration {
                         arg,
                         context: e.context.clone(),
+                        kind: e.kind,
+                        ambiguous_per_object: e.ambiguous_per_object,
                     },
                 );
             }
         }
-        Ok(k.derive())
+        for e in &t.entry_field {
+            for f in &e.fields {
+                self.entry_fields.insert(
+                    f.clone(),
+                    EntryField {
+                        context: e.context.clone(),
+                        kind: e.kind,
+                        object: e.object.clone(),
+                        initialised_by: e.initialised_by.clone(),
+                    },
+                );
+            }
+        }
+        for (index, row) in t.sleeping.iter().enumerate() {
+            let (names, reason, outside_interrupt_only) = match row {
+                SleepingRow::Name(n) => (
+                    std::slice::from_ref(n),
+                    "is listed as sleeping in gfplint.toml",
+                    false,
+                ),
+                SleepingRow::Group(g) => (
+                    g.names.as_slice(),
+                    g.reason.as_str(),
+                    g.outside_interrupt_only,
+                ),
+            };
+            for n in names {
+                if !is_identifier(n) {
+                    return Err(err(
+                        "sleeping",
+                        index,
+                        None,
+                        format!("`{n}` is not a function name"),
+                    ));
+                }
+                if outside_interrupt_only {
+                    self.sleeps_outside_interrupt_only.insert(n.clone());
+                }
+                self.sleeping.insert(n.clone(), reason.to_string());
+            }
+        }
+        self.constants
+            .extend(t.constants.iter().map(|(n, v)| (n.clone(), *v)));
+        self.type_sizes
+            .extend(t.type_sizes.iter().map(|(n, v)| (n.clone(), *v)));
+        let names = |set: &mut FxHashSet<String>, names: &RawNames| {
+            set.extend(names.names.iter().cloned());
+        };
+        names(&mut self.noreturn, &t.noreturn);
+        names(&mut self.collection_insert, &t.collection_insert);
+        names(&mut self.dma_handoff, &t.dma_handoff);
+        names(&mut self.small_vmalloc_exempt, &t.small_vmalloc_exempt);
+        names(&mut self.zeroing_allocators, &t.zeroing_allocators);
+        names(&mut self.pure, &t.pure);
+        self.unlocked_argument
+            .extend(t.unlocked_argument.iter().map(|(n, a)| (n.clone(), *a)));
+        self.callback_param_types
+            .extend(t.callback_param_types.names.iter().cloned());
+        for (family, names) in &t.memory_family {
+            for n in names {
+                self.memory_family.insert(n.clone(), family.clone());
+            }
+        }
+        self.family_free
+            .extend(t.family_free.iter().map(|(f, n)| (f.clone(), n.clone())));
+        self.checked_array_form.extend(
+            t.checked_array_form
+                .iter()
+                .map(|(n, c)| (n.clone(), c.clone())),
+        );
+        let guards = &t.context_guards;
+        for (names, value) in [
+            (&guards.true_when_sleepable, true),
+            (&guards.false_when_sleepable, false),
+        ] {
+            for n in names {
+                self.context_guards.insert(n.clone(), value);
+            }
+        }
+        if let Some(shape) = &t.irq_handler_shape {
+            self.irq_handler_shape = Some((shape.params, shape.first_param.clone()));
+        }
+        self.derive();
+        Ok(())
     }
 
     /// See the field: equal fingerprints mean equal knowledge.
@@ -581,13 +749,57 @@ impl Knowledge {
     }
 
     /// Recomputes the tables derived from others (after loading or extending).
-    fn derive(mut self) -> Knowledge {
+    fn derive(&mut self) {
         self.initialisers = self
             .entry_fields
             .values()
             .flat_map(|e| e.initialised_by.iter().cloned())
             .collect();
-        self
+        let names: std::collections::BTreeSet<&String> = self
+            .allocators
+            .keys()
+            .chain(self.lock_ops.keys())
+            .chain(self.sleeping.keys())
+            .collect();
+        self.apis = names
+            .iter()
+            .map(|n| Api {
+                allocator: self.allocators.get(*n).cloned(),
+                lock: self.lock_ops.get(*n).copied(),
+                sleeping: self.sleeping.get(*n).cloned(),
+            })
+            .collect();
+        self.api_ids = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), ApiId(i as u32)))
+            .collect();
+    }
+
+    /// The API row of a called name, if the knowledge describes it (for
+    /// `parse::classify_calls`; later stages use [`Knowledge::api_of`]).
+    pub fn api_id(&self, callee: &str) -> Option<ApiId> {
+        self.api_ids.get(callee).copied()
+    }
+
+    /// What the knowledge says of a classified call.
+    pub fn api_of(&self, call: &Call) -> Option<&Api> {
+        call.api.and_then(|id| self.apis.get(id.0 as usize))
+    }
+
+    /// The allocator a classified call is (`allocator(&call.callee)`, without the lookup).
+    pub fn call_allocator(&self, call: &Call) -> Option<&Allocator> {
+        self.api_of(call).and_then(|a| a.allocator.as_ref())
+    }
+
+    /// The lock operation a classified call is.
+    pub fn call_lock_op(&self, call: &Call) -> Option<LockOp> {
+        self.api_of(call).and_then(|a| a.lock).map(|l| l.op)
+    }
+
+    /// Why a classified (non-allocating) call may sleep, if it does.
+    pub fn call_sleeping(&self, call: &Call) -> Option<&str> {
+        self.api_of(call).and_then(|a| a.sleeping.as_deref())
     }
 
     /// Whether a sleeping call is fine in interrupt context (it checks in_interrupt()).
@@ -602,10 +814,23 @@ impl Knowledge {
             .any(|t| ty.contains(t.as_str()))
     }
 
+    /// Whether a parameter list (every parameter's name) has an IRQ handler's shape.
+    pub fn has_irq_handler_shape(&self, param_names: &[String]) -> bool {
+        self.irq_handler_shape.as_ref().is_some_and(|(n, first)| {
+            param_names.len() == *n && param_names.first().is_some_and(|p| first.contains(p))
+        })
+    }
+
     /// For a context query (`in_interrupt()`, `gfpflags_allow_blocking()`): the value it
     /// returns on the branch where the code may sleep.
     pub fn sleepable_when(&self, callee: &str) -> Option<bool> {
         self.context_guards.get(callee).copied()
+    }
+
+    /// For a wait macro that runs an argument with a lock released
+    /// (`wait_event_lock_irq_cmd(wq, cond, lock, cmd)`): (lock argument, that argument).
+    pub fn unlocked_argument(&self, callee: &str) -> Option<(usize, usize)> {
+        self.unlocked_argument.get(callee).map(|&[l, a]| (l, a))
     }
 
     /// Whether a function is a pure query (`strcmp`): a condition calling only such
@@ -703,47 +928,11 @@ impl Knowledge {
     }
 }
 
-/// A project's own API knowledge, from `gfplint.toml` `[knowledge]` (see
-/// [`Knowledge::extended`]). Plain data; validated where it is read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConfigKnowledge {
-    pub locks: Vec<ExtraLock>,
-    /// Functions that may sleep (like `mutex_lock`).
-    pub sleeping: Vec<String>,
-    pub allocators: Vec<ExtraAllocator>,
-    pub entries: Vec<ExtraEntry>,
-}
-
-/// Lock and unlock functions (`name` or `name:ARG` for the argument naming the lock).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExtraLock {
-    /// A built-in section kind (`spinlock`, `IRQs disabled`, ...) or a new one.
-    pub kind: String,
-    /// For a new kind: whether the lock is identified by its argument (default true).
-    pub keyed: Option<bool>,
-    pub acquire: Vec<String>,
-    pub release: Vec<String>,
-    pub try_acquire: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExtraAllocator {
-    pub names: Vec<String>,
-    pub family: Option<String>,
-    pub size_arg: Option<usize>,
-    pub count_arg: Option<usize>,
-    pub order_arg: Option<usize>,
-    /// 0-based position of the GFP argument, or -1: find it by its value.
-    pub gfp_arg: Option<i64>,
-    pub default_gfp: Option<String>,
-    pub always_sleeps: bool,
-}
-
-/// Registrations whose callback (`name:ARG`) runs in atomic `context`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExtraEntry {
-    pub context: String,
-    pub registrations: Vec<String>,
+/// Whether a name is a C identifier (a function name in a table).
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Splits `name:N` into the name and argument index N (`default` without a suffix).
@@ -759,7 +948,7 @@ fn name_and_arg(entry: &str, default: usize) -> Result<(String, usize), String> 
 
 /// Evaluates the composite flag definitions in dependency order.
 fn resolve_composites(
-    composite: &HashMap<String, String>,
+    composite: &BTreeMap<String, String>,
     flags: &mut HashMap<String, GfpSet>,
 ) -> Result<(), String> {
     let mut pending: Vec<(&String, &String)> = composite.iter().collect();
@@ -817,5 +1006,78 @@ mod tests {
         ));
         assert!(k.lock_op("spin_lock_init").is_none());
         assert!(k.allocator("vmalloc").unwrap().always_sleeps);
+    }
+
+    /// Behaviour hangs on declared kinds and flags, not on how messages name things.
+    #[test]
+    fn contexts_are_declared_not_spelt() {
+        let k = Knowledge::from_toml(API_TOML).unwrap();
+        let irq = k.entry_registration("request_irq").unwrap();
+        assert_eq!(
+            (irq.kind, irq.ambiguous_per_object),
+            (EntryKind::IrqHandler, false)
+        );
+        let timer = k.entry_registration("timer_setup").unwrap();
+        assert_eq!(
+            (timer.kind, timer.ambiguous_per_object),
+            (EntryKind::Softirq, true)
+        );
+        assert!(
+            k.entry_registration("hrtimer_setup")
+                .unwrap()
+                .ambiguous_per_object
+        );
+        assert!(
+            !k.entry_registration("netif_napi_add")
+                .unwrap()
+                .ambiguous_per_object
+        );
+        let in_interrupt: Vec<&str> = k
+            .sections
+            .iter()
+            .filter(|s| s.in_interrupt)
+            .map(|s| s.kind.as_str())
+            .collect();
+        assert_eq!(in_interrupt, ["bottom halves disabled"]);
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(k.has_irq_handler_shape(&names(&["irq", "data"])));
+        assert!(!k.has_irq_handler_shape(&names(&["irq"])));
+        assert!(!k.has_irq_handler_shape(&names(&["dev", "data"])));
+    }
+
+    /// Each call is classified once against the knowledge; the typed questions answer
+    /// what the name lookups answer.
+    #[test]
+    fn calls_are_classified_once() {
+        let k = Knowledge::builtin();
+        let facts = crate::parse::facts_from_bytes(
+            "t.c",
+            b"void f(void *p)\n{\n\tspin_lock(p);\n\tkmalloc(8, GFP_KERNEL);\n\tmsleep(1);\n\tg(p);\n\tspin_unlock(p);\n}\n".to_vec(),
+            k,
+        )
+        .unwrap();
+        let calls = &facts.functions[0].calls;
+        assert_eq!(calls.len(), 5);
+        for c in calls {
+            assert_eq!(c.api, k.api_id(&c.callee), "{}", c.callee);
+            assert_eq!(
+                k.call_allocator(c).is_some(),
+                k.allocator(&c.callee).is_some()
+            );
+            assert_eq!(k.call_lock_op(c), k.lock_op(&c.callee));
+            assert_eq!(k.call_sleeping(c), k.sleeping_call(&c.callee));
+        }
+        assert!(calls[3].api.is_none(), "an unknown callee has no API row");
+        // A configuration's names join the table; ids stay valid for their knowledge.
+        let extra = KnowledgeTables {
+            sleeping: vec![SleepingRow::Name("g".into())],
+            ..Default::default()
+        };
+        let k2 = k.extended(&extra).unwrap();
+        let g = k2.api_id("g").unwrap();
+        assert_eq!(
+            k2.apis[g.0 as usize].sleeping.as_deref(),
+            k2.sleeping_call("g")
+        );
     }
 }

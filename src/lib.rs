@@ -25,6 +25,7 @@ pub mod parse;
 pub mod program;
 pub mod report;
 pub mod root;
+pub mod size_report;
 pub mod sparse;
 pub mod suppress;
 pub mod target;
@@ -71,6 +72,22 @@ pub struct Options {
     /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
     /// file is read from here, whether or not it exists.
     pub overlay: Option<Overlay>,
+}
+
+impl Options {
+    /// What the analysis and the lints read of these options: the target and the lint
+    /// policy (levels and lints enabled by name, decided once here).
+    pub fn settings(&self) -> lints::AnalysisSettings {
+        lints::AnalysisSettings {
+            target: self.target.clone(),
+            lints: self.lint_policy(),
+        }
+    }
+
+    /// Which lints run and at which level (see [`lints::LintPolicy`]).
+    pub fn lint_policy(&self) -> lints::LintPolicy {
+        lints::LintPolicy::new(&self.levels, &self.enable)
+    }
 }
 
 /// A file tree-sitter could not parse entirely: how many error nodes, and where the
@@ -318,6 +335,7 @@ pub fn check_files_with<T: Send>(
         Some(k) => k,
         None => Knowledge::builtin(),
     };
+    let settings = options.settings();
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -526,22 +544,17 @@ pub fn check_files_with<T: Send>(
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
         lap("whole-program index (calls, declarations)");
-        let analysis = context::Analysis::run(&program, locks, &options.target);
+        let analysis = context::Analysis::run(&program, locks, &settings.target);
         lap("whole-program context (summaries, fixpoints)");
         let inspected = inspect(&program, &analysis);
         // Stage 4, parallel: lints per function, then suppressions and levels per file.
-        // Lints enabled by name run at least as warnings.
-        let mut levels = options.levels.clone();
-        for name in &options.enable {
-            levels.entry(name.clone()).or_insert(config::Level::Warn);
-        }
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file_index, facts)| {
-                let mut diags = check_file(&program, &analysis, file_index, facts, options);
+                let mut diags = check_file(&program, &analysis, file_index, facts, &settings);
                 suppress::apply(facts, &mut diags);
-                config::apply_levels(&mut diags, &levels);
+                settings.lints.apply(&mut diags);
                 diags
             })
             .collect();
@@ -1096,8 +1109,7 @@ fn cross_file_wrappers(
     for (fi, file) in all_facts.iter().enumerate() {
         let mut extra = HashMap::new();
         for c in file.functions.iter().flat_map(|f| f.calls.iter()) {
-            if c.indirect || knowledge.lock_op(&c.callee).is_some() || extra.contains_key(&c.callee)
-            {
+            if c.indirect || knowledge.call_lock_op(c).is_some() || extra.contains_key(&c.callee) {
                 continue;
             }
             if let Some(id) = program.resolve(fi as u32, &c.callee)
@@ -1120,7 +1132,7 @@ pub fn check_file(
     analysis: &context::Analysis,
     file_index: usize,
     facts: &facts::FileFacts,
-    options: &Options,
+    settings: &lints::AnalysisSettings,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (function_index, function) in facts.functions.iter().enumerate() {
@@ -1133,7 +1145,7 @@ pub fn check_file(
             function,
             locks: analysis.locks_of(id),
             knowledge: program.knowledge,
-            options,
+            settings,
         };
         lints::check_function(&cx, &mut out);
     }
@@ -1158,8 +1170,9 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         context::local::drop_cfgs(&mut facts);
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
-        let analysis = context::Analysis::run(&program, vec![locks], &Options::default().target);
-        let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &Options::default());
+        let settings = Options::default().settings();
+        let analysis = context::Analysis::run(&program, vec![locks], &settings.target);
+        let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &settings);
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)
     };

@@ -59,6 +59,29 @@ enum Command {
         /// A subcommand (`check`) for its own page with all its options.
         subcommand: Option<String>,
     },
+    /// Print the size model's results as tab-separated lines (for bench/btf-sizes.sh,
+    /// bench/gen-type-layouts.sh and bench/size-coverage.sh): allocation sizes by
+    /// default; with several kinds selected, each line starts with its kind.
+    #[command(hide = true)]
+    DebugSizes {
+        /// Files or directories.
+        paths: Vec<String>,
+        /// Print allocation sizes (the default when nothing else is selected).
+        #[arg(long)]
+        allocations: bool,
+        /// Print struct and union layouts.
+        #[arg(long)]
+        layouts: bool,
+        /// Print the types struct fields use that nothing knows (for the type table).
+        #[arg(long)]
+        missing_types: bool,
+        /// Print the findings of the size lints (lint, location, message).
+        #[arg(long)]
+        findings: bool,
+        /// A kernel `.config`: members under `#ifdef CONFIG_…` are laid out for it.
+        #[arg(long, value_name = "FILE")]
+        kconfig: Option<PathBuf>,
+    },
     /// Remove the facts cache (`.gfplint-cache/` at the project root above PATH).
     Clean {
         /// A file or directory of the project.
@@ -190,6 +213,22 @@ fn main() -> ExitCode {
                 .map(|m| selection(&args, m))
                 .unwrap_or_default();
             check(*args, selection)
+        }
+        Command::DebugSizes {
+            paths,
+            allocations,
+            layouts,
+            missing_types,
+            findings,
+            kconfig,
+        } => {
+            let kinds = DebugKinds {
+                allocations: allocations || !(layouts || missing_types || findings),
+                layouts,
+                missing_types,
+                findings,
+            };
+            debug_sizes(&paths, kinds, kconfig.as_deref())
         }
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -355,6 +394,115 @@ fn check_baseline_paths(args: &CheckArgs) -> Result<Option<gfplint::baseline::Ba
     }
 }
 
+/// What `gfplint debug-sizes` prints.
+struct DebugKinds {
+    allocations: bool,
+    layouts: bool,
+    missing_types: bool,
+    findings: bool,
+}
+
+/// The size lints whose findings `debug-sizes --findings` prints.
+const SIZE_LINTS: &[&str] = &[
+    "kmalloc-costly-order",
+    "kmalloc-over-max",
+    "slab-waste",
+    "vmalloc-small",
+    "page-order-over-max",
+];
+
+fn debug_sizes(paths: &[String], kinds: DebugKinds, kconfig: Option<&Path>) -> ExitCode {
+    let mut options = gfplint::Options {
+        enable: SIZE_LINTS.iter().map(|l| l.to_string()).collect(),
+        ..Default::default()
+    };
+    if let Some(path) = kconfig {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                options.target.kconfig = Some(std::sync::Arc::new(
+                    gfplint::target::Target::parse_kconfig(&text),
+                ))
+            }
+            Err(e) => {
+                eprintln!(
+                    "gfplint: error: {}: {e}",
+                    escape::text(&path.display().to_string())
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let walk = gfplint::walk::WalkOptions::new(Path::new("."));
+    let (files, errors) = gfplint::walk::discover(paths, &walk);
+    let target = options.target.clone();
+    let several = [
+        kinds.allocations,
+        kinds.layouts,
+        kinds.missing_types,
+        kinds.findings,
+    ]
+    .iter()
+    .filter(|k| **k)
+    .count()
+        > 1;
+    let tag = |kind: &str, lines: Vec<String>| -> Vec<String> {
+        if several {
+            lines.into_iter().map(|l| format!("{kind}\t{l}")).collect()
+        } else {
+            lines
+        }
+    };
+    let (outcome, lines) =
+        gfplint::check_files_with(&files, errors, &options, None, |program, _| {
+            let k = program.knowledge;
+            let mut out = Vec::new();
+            if kinds.allocations {
+                out.extend(tag(
+                    "alloc",
+                    gfplint::size_report::allocations(program, k, &target),
+                ));
+            }
+            if kinds.layouts {
+                out.extend(tag(
+                    "layout",
+                    gfplint::size_report::layouts(program, k, &target),
+                ));
+            }
+            if kinds.missing_types {
+                out.extend(tag(
+                    "missing",
+                    gfplint::size_report::missing_types(program, k, &target),
+                ));
+            }
+            out
+        });
+    let mut lines = lines.unwrap_or_default();
+    if kinds.findings {
+        let found = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| SIZE_LINTS.contains(&d.lint))
+            .map(|d| {
+                format!(
+                    "{}\t{}:{}\t{}",
+                    d.lint,
+                    d.file,
+                    d.span.line,
+                    d.message.replace('\t', " ")
+                )
+            })
+            .collect();
+        lines.extend(tag("finding", found));
+    }
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{}", escape::text(&line)).is_err() {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
 fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     let started = Instant::now();
     let mut stderr = std::io::stderr();
@@ -431,69 +579,26 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         .map(from_cwd)
         .unwrap_or_else(|| ".".to_string());
     // Pre-commit mode: files named, the repository around them for context.
-    let all_files = args
-        .paths
-        .iter()
-        .all(|p| Path::new(p).is_file() || overlay.as_ref().is_some_and(|o| o.path == *p));
-    let context = match (&args.context, args.no_context) {
-        (Some(dir), _) => Some(dir.to_string_lossy().into_owned()),
-        (None, false) if all_files && root_abs.is_some() => Some(root.clone()),
-        _ => None,
-    };
-    // C files found before `[files]` include/exclude, to explain an empty selection.
-    let mut found = 0;
+    let context = gfplint::discover::precommit_context(
+        &args.paths,
+        args.context.as_deref(),
+        args.no_context,
+        root_abs.is_some().then_some(root.as_str()),
+        |p| overlay.as_ref().is_some_and(|o| o.path == *p),
+    );
     let mut walk = gfplint::walk::WalkOptions::new(Path::new(&root));
     walk.respect_ignore = !args.no_ignore;
     if let Some(globs) = &config.default_exclude {
         walk.excludes = globs.clone();
     }
-    let (mut files, mut errors, report_only) = match &context {
-        Some(dir) => {
-            let (mut files, errors) = gfplint::walk::discover(std::slice::from_ref(dir), &walk);
-            found += files.len();
-            files.retain(|f| config.selects(Path::new(f)));
-            for f in &mut files {
-                if let Some(rest) = f.strip_prefix("./") {
-                    *f = rest.to_string();
-                }
-            }
-            // A named file outside the context directory is checked too.
-            let named: Vec<String> = args
-                .paths
-                .iter()
-                .filter(|p| config.selects(Path::new(p)))
-                .cloned()
-                .collect();
-            let (extra, named_errors) = gfplint::walk::discover(&named, &walk);
-            // Canonical paths of the tree's files that are on a named file's inode (a
-            // `stat` per file of the tree, not a `realpath`).
-            let named_ids: std::collections::HashSet<(u64, u64)> = extra
-                .iter()
-                .filter_map(|f| gfplint::file_id(Path::new(f)))
-                .collect();
-            let known: std::collections::HashSet<PathBuf> = files
-                .iter()
-                .filter(|f| {
-                    gfplint::file_id(Path::new(f)).is_some_and(|id| named_ids.contains(&id))
-                })
-                .filter_map(|f| std::fs::canonicalize(f).ok())
-                .collect();
-            for f in extra {
-                if std::fs::canonicalize(&f).is_ok_and(|c| !known.contains(&c)) {
-                    files.push(f);
-                }
-            }
-            let mut errors = errors;
-            errors.extend(named_errors);
-            (files, errors, Some(named))
-        }
-        None => {
-            let (mut files, errors) = gfplint::walk::discover(&args.paths, &walk);
-            found += files.len();
-            files.retain(|f| config.selects(Path::new(f)));
-            (files, errors, None)
-        }
-    };
+    let gfplint::discover::Selected {
+        mut files,
+        mut errors,
+        report_only,
+        found,
+    } = gfplint::discover::select(&args.paths, context.as_deref(), &walk, |f| {
+        config.selects(f)
+    });
     if let Some(o) = &overlay {
         // The stdin file needs no file on disk.
         errors.retain(|e| e.path != o.path);
@@ -522,7 +627,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
         }),
         overlay,
-        ..config.options(levels.clone())
+        ..config.options(levels)
     };
     let show_progress = !args.quiet && stderr.is_terminal();
     let total = files.len();
@@ -657,7 +762,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         Color::Auto => cli::auto_color(),
     };
     let text = if args.statistics {
-        cli::statistics(&outcome.diagnostics, &levels)
+        cli::statistics(&outcome.diagnostics, &options.lint_policy())
     } else {
         report::render(&outcome, args.format, color)
     };
@@ -732,10 +837,8 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     }
     // A finding of a `deny` lint fails the run, also when it is shown as a warning
     // because its atomic section is held on some paths only.
-    let denied = outcome.diagnostics.iter().any(|d| {
-        d.severity == Severity::Error
-            || gfplint::config::level_of(&options.levels, d.lint) == gfplint::config::Level::Deny
-    });
+    let policy = options.lint_policy();
+    let denied = outcome.diagnostics.iter().any(|d| policy.fails_run(d));
     if missing_path {
         ExitCode::from(2)
     } else if denied && !args.exit_zero {

@@ -35,6 +35,18 @@ pub struct Target {
     pub kmalloc_max_size: u64,
     /// Size of a pointer and of `long` (LP64).
     pub pointer_size: u64,
+    /// Bytes devres adds before a `devm_kmalloc()` object: `sizeof(struct devres)`
+    /// in `drivers/base/devres.c` (list_head 16 + release 8 + name 8 + size 8, data
+    /// aligned to ARCH_KMALLOC_MINALIGN 8) = 40 on x86-64 (6.1–6.12), so
+    /// `devm_kmalloc(dev, n)` takes the kmalloc class of `n + 40`.
+    pub devres_header: u64,
+    /// `L1_CACHE_BYTES` (`____cacheline_aligned`): 64 (CONFIG_X86_L1_CACHE_SHIFT=6,
+    /// the x86-64 generic and Debian value).
+    pub l1_cache_bytes: u64,
+    /// The kernel configuration's enabled symbols (`CONFIG_FOO` for `=y` and `=m`),
+    /// when one is given: struct members under `#ifdef CONFIG_…` are then laid out
+    /// for it; without one, such a struct's layout is unknown.
+    pub kconfig: Option<std::sync::Arc<std::collections::BTreeSet<String>>>,
 }
 
 impl Default for Target {
@@ -47,6 +59,9 @@ impl Default for Target {
             kmalloc_classes: KMALLOC_CLASSES_X86_64.to_vec(),
             kmalloc_max_size: 4 << 20,
             pointer_size: 8,
+            devres_header: 40,
+            l1_cache_bytes: 64,
+            kconfig: None,
         }
     }
 }
@@ -110,7 +125,69 @@ impl Bucket {
     }
 }
 
+/// Preprocessor symbols fixed by the x86-64 target (little endian, 64-bit), for
+/// struct members under `#ifdef`: (symbol, defined).
+const ARCH_SYMBOLS: &[(&str, bool)] = &[
+    ("__LITTLE_ENDIAN_BITFIELD", true),
+    ("__BIG_ENDIAN_BITFIELD", false),
+    ("__LITTLE_ENDIAN", true),
+    ("__BIG_ENDIAN", false),
+    ("CONFIG_64BIT", true),
+    ("CONFIG_X86_64", true),
+    ("CONFIG_X86_32", false),
+    ("CONFIG_X86", true),
+    ("CONFIG_CPU_BIG_ENDIAN", false),
+    ("__KERNEL__", true),
+];
+
 impl Target {
+    /// Whether a preprocessor symbol is defined for this target: the architecture's
+    /// own, then the configuration's `CONFIG_` symbols when one is given (`_MODULE`
+    /// variants for `=m`). `None` when not known.
+    pub fn symbol_defined(&self, name: &str) -> Option<bool> {
+        // `?CONFIG_X`: IS_ENABLED(CONFIG_X), built in or a module.
+        if let Some(sym) = name.strip_prefix('?') {
+            let builtin = self.symbol_defined(sym)?;
+            let module = self
+                .symbol_defined(&format!("{sym}_MODULE"))
+                .unwrap_or(false);
+            return Some(builtin || module);
+        }
+        if let Some((_, d)) = ARCH_SYMBOLS.iter().find(|(n, _)| *n == name) {
+            return Some(*d);
+        }
+        let config = self.kconfig.as_ref()?;
+        name.starts_with("CONFIG_").then(|| config.contains(name))
+    }
+
+    /// The enabled symbols of a `.config` text (`CONFIG_X=y` → `CONFIG_X`; `=m` →
+    /// `CONFIG_X_MODULE`, as `autoconf.h` defines them).
+    pub fn parse_kconfig(text: &str) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for line in text.lines() {
+            let Some((name, value)) = line.split_once('=') else {
+                continue;
+            };
+            if !name.starts_with("CONFIG_") {
+                continue;
+            }
+            match value.trim() {
+                "y" => {
+                    out.insert(name.to_string());
+                }
+                "m" => {
+                    out.insert(format!("{name}_MODULE"));
+                }
+                "n" => {}
+                // Strings and numbers: defined.
+                _ => {
+                    out.insert(name.to_string());
+                }
+            }
+        }
+        out
+    }
+
     pub fn page_size(&self) -> u64 {
         1u64 << self.page_shift
     }
@@ -239,6 +316,22 @@ mod tests {
 #[cfg(test)]
 mod configured_tests {
     use super::*;
+
+    #[test]
+    fn preprocessor_symbols() {
+        let mut t = Target::default();
+        assert_eq!(t.symbol_defined("__LITTLE_ENDIAN_BITFIELD"), Some(true));
+        assert_eq!(t.symbol_defined("CONFIG_FOO"), None);
+        t.kconfig = Some(std::sync::Arc::new(Target::parse_kconfig(
+            "CONFIG_FOO=y\nCONFIG_BAR=m\n# CONFIG_BAZ is not set\nCONFIG_N=\"x\"\n",
+        )));
+        assert_eq!(t.symbol_defined("CONFIG_FOO"), Some(true));
+        assert_eq!(t.symbol_defined("CONFIG_BAR"), Some(false));
+        assert_eq!(t.symbol_defined("?CONFIG_BAR"), Some(true));
+        assert_eq!(t.symbol_defined("CONFIG_BAZ"), Some(false));
+        assert_eq!(t.symbol_defined("CONFIG_N"), Some(true));
+        assert_eq!(t.symbol_defined("SOMETHING_ELSE"), None);
+    }
 
     #[test]
     fn configured_defaults_match_the_default_target() {

@@ -228,6 +228,52 @@ registrations = ["foo_register_irq:1"]
     );
 }
 
+/// `[knowledge]` takes every table of lints/api.toml: a project's own free (here one
+/// that releases vmalloc memory) and its own callback field both take effect.
+#[test]
+fn config_knowledge_adds_frees_and_entry_fields() {
+    let p = Project::new();
+    p.write(
+        "drv/a.c",
+        "void foo_release(struct foo *f, size_t n)\n{\n\tvoid *b = kmalloc(n, GFP_KERNEL);\n\tfoo_vfree(b);\n}\n\
+         static void foo_event(struct foo *f)\n{\n\tvoid *b = kmalloc(8, GFP_KERNEL);\n}\n\
+         static const struct foo_ops ops = { .on_event = foo_event };\n",
+    );
+    let o = p.run(&["check", "--format", "gcc", "drv"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "nothing known yet: {}",
+        stdout(&o)
+    );
+    p.write(
+        "gfplint.toml",
+        r#"
+[[knowledge.free]]
+name = "foo_vfree"
+frees = ["vmalloc"]
+
+[[knowledge.entry_field]]
+context = "foo event callback (hard-IRQ)"
+kind = "irq-handler"
+fields = ["on_event"]
+"#,
+    );
+    let o = p.run(&["check", "--format", "gcc", "drv"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("drv/a.c:4:2:") && out.contains("[alloc-free-mismatch]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("drv/a.c:8:12: error:")
+            && out.contains(
+                "`foo_event()` is a foo event callback (hard-IRQ) registered by `.on_event`"
+            ),
+        "{out}"
+    );
+}
+
 #[test]
 fn include_and_exclude_globs() {
     let p = Project::new();

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gfplint::config::Config;
-use gfplint::diagnostic::Severity;
 use gfplint::sparse::{CheckerArgs, Macros, blank_inactive, local_headers};
 
 /// Whether the command line is a checker invocation: `gfplint sparse ARGS…`, or
@@ -103,14 +102,13 @@ pub fn run(args: &[String]) -> ExitCode {
             ..config.options(config.levels.clone())
         };
         let outcome = gfplint::check_files(&files, Vec::new(), &options);
+        let policy = options.lint_policy();
         for e in outcome.errors.iter().filter(|e| e.path == *file) {
             let _ = writeln!(stderr, "gfplint: error: {e}");
         }
         for d in &outcome.diagnostics {
             let _ = writeln!(stderr, "{}", gfplint::report::gcc::line(d));
-            denied |= d.severity == Severity::Error
-                || gfplint::config::level_of(&options.levels, d.lint)
-                    == gfplint::config::Level::Deny;
+            denied |= policy.fails_run(d);
         }
     }
     if denied && parsed.sparse_error {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use gfplint::config::{Level, default_level, level_of};
 use gfplint::diagnostic::Diagnostic;
-use gfplint::lints::{LINTS, lint_info, unknown_lint};
+use gfplint::lints::{LINTS, LintPolicy, lint_info, unknown_lint};
 
 /// Lint selection from the command line, applied over the configuration's levels.
 #[derive(Debug, Default)]
@@ -75,7 +75,7 @@ pub fn count(n: usize, what: &str) -> String {
 }
 
 /// `--statistics`: one line per lint with findings, most frequent first.
-pub fn statistics(diagnostics: &[Diagnostic], levels: &BTreeMap<String, Level>) -> String {
+pub fn statistics(diagnostics: &[Diagnostic], policy: &LintPolicy) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for d in diagnostics {
         *counts.entry(d.lint).or_default() += 1;
@@ -86,7 +86,7 @@ pub fn statistics(diagnostics: &[Diagnostic], levels: &BTreeMap<String, Level>) 
     for (lint, n) in rows {
         out.push_str(&format!(
             "{n:>7}  {lint:<24} {}\n",
-            level_of(levels, lint).as_str()
+            policy.level(lint).as_str()
         ));
     }
     out

@@ -22,7 +22,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use rayon::prelude::*;
 
 use super::lockstate::{self, LockEffect, LockStates};
-use super::sleep::{FlagUse, OwnSleep, flag_use_of_text, gfp_argument, own_sleep};
+use super::sleep::{
+    FlagUse, OwnSleep, flag_use_of_text, flag_use_of_text_in, gfp_argument, own_sleep_in,
+};
 use crate::consteval;
 use crate::decl_index::FileEnv;
 use crate::facts::{Function, Span};
@@ -245,6 +247,7 @@ pub enum AtomicReason {
     /// Registered as an atomic callback.
     Entry {
         context: String,
+        kind: crate::knowledge::EntryKind,
         registrar: String,
         file: u32,
         span: Span,
@@ -309,6 +312,13 @@ impl AtomicReason {
     }
 }
 
+/// Direct callers of each function: (caller, call index).
+type Callers = HashMap<FunctionId, Vec<(FunctionId, u32)>>;
+/// Call edges per function ([file][function]) and direct callers.
+type CallGraph = (Vec<Vec<Vec<Edge>>>, Callers);
+/// May-sleep summaries: clauses over parameter tests, per function.
+type MaySleep = HashMap<FunctionId, Vec<Clause>>;
+
 /// A resolved call edge.
 #[derive(Debug, Clone, Copy)]
 struct Edge {
@@ -337,26 +347,70 @@ pub struct Analysis {
 
 impl Analysis {
     /// `locks` are the per-file lock states from `local::file_locks` ([file][function]).
+    ///
+    /// The phases, each a function below: lock effects and the call graph; gfp sinks
+    /// (bottom-up); sleep sites and may-sleep summaries (bottom-up); atomic reasons
+    /// (top-down from entry points and held sections); what atomic context reaches.
     pub fn run(program: &Program, locks: Vec<Vec<LockStates>>, target: &Target) -> Analysis {
-        let k = program.knowledge;
-        let files = program.files;
-        let ids: Vec<FunctionId> = files
+        let ids: Vec<FunctionId> = program
+            .files
             .iter()
             .enumerate()
             .flat_map(|(fi, f)| (0..f.functions.len()).map(move |i| (fi as u32, i as u32)))
             .collect();
+        let lock_effects = Self::lock_effects(program, &ids, &locks);
+        let (edges, callers) = Self::call_graph(program, &ids, &locks);
+        let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers);
+        // One resolver for the summaries and the reasons: it caches per-file tests.
+        let mut resolver = Resolver::new(program, target);
+        let (sites, may_sleep) =
+            Self::sleep_summaries(program, &ids, &locks, &callers, &gfp_sinks, &mut resolver);
+        let atomic = Self::atomic_reasons(
+            program,
+            &ids,
+            &locks,
+            &edges,
+            &may_sleep,
+            &lock_effects,
+            &mut resolver,
+        );
+        let atomic_reachable = Self::atomic_reachable(program, &ids, &locks, &edges);
+        Analysis {
+            locks,
+            sites,
+            may_sleep,
+            gfp_sinks,
+            atomic,
+            callers,
+            lock_effects,
+            atomic_reachable,
+        }
+    }
 
-        let lock_effects: HashMap<FunctionId, LockEffect> = ids
-            .iter()
+    /// 1a. What each function (other than a described API) does to the sections its
+    /// caller holds.
+    fn lock_effects(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+    ) -> HashMap<FunctionId, LockEffect> {
+        let k = program.knowledge;
+        ids.iter()
             .filter(|&&id| !k.describes_api(&program.function(id).name))
             .filter_map(|&id| {
                 let e = locks[id.0 as usize][id.1 as usize].effect();
                 (!e.is_empty() || !e.drops.is_empty()).then_some((id, e))
             })
-            .collect();
+            .collect()
+    }
 
+    /// 1b. Call edges (reachable, resolved, not lock primitives or wrappers) and each
+    /// function's direct callers.
+    fn call_graph(program: &Program, ids: &[FunctionId], locks: &[Vec<LockStates>]) -> CallGraph {
+        let k = program.knowledge;
         // Call edges (reachable, resolved, not lock primitives or wrappers).
-        let edges: Vec<Vec<Vec<Edge>>> = files
+        let edges: Vec<Vec<Vec<Edge>>> = program
+            .files
             .par_iter()
             .enumerate()
             .map(|(fi, file)| {
@@ -372,11 +426,10 @@ impl Analysis {
                                 ls.is_reachable(*ci as u32)
                                     && !guarded_context(ls, *ci as u32)
                                     && !c.indirect
-                                    && k.lock_op(&c.callee).is_none()
+                                    && k.call_lock_op(c).is_none()
                             })
                             .filter(|(_, c)| {
-                                k.allocator(&c.callee).is_none()
-                                    && k.sleeping_call(&c.callee).is_none()
+                                k.call_allocator(c).is_none() && k.call_sleeping(c).is_none()
                             })
                             .filter_map(|(ci, c)| {
                                 let callee = program.resolve_call(fi as u32, c)?;
@@ -391,16 +444,26 @@ impl Analysis {
             })
             .collect();
         let mut callers: HashMap<FunctionId, Vec<(FunctionId, u32)>> = HashMap::default();
-        for &id in &ids {
+        for &id in ids {
             for e in &edges[id.0 as usize][id.1 as usize] {
                 callers.entry(e.callee).or_default().push((id, e.call));
             }
         }
+        (edges, callers)
+    }
 
+    /// 2. gfp sinks, bottom-up: which `gfp_t` parameters reach an allocator.
+    fn gfp_sinks(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+        callers: &Callers,
+    ) -> GfpSinks {
+        let k = program.knowledge;
         // 2. gfp sinks, bottom-up.
         let mut gfp_sinks: GfpSinks = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
-        for &id in &ids {
+        for &id in ids {
             let f = program.function(id);
             if !f.params.iter().any(|p| p.ty.contains("gfp_t")) {
                 continue;
@@ -412,7 +475,7 @@ impl Analysis {
                 // literal passed to it counts as a sleep (`own_sleep`), so the parameter
                 // must count as a sink too, or adding the caller's callee to a run would
                 // erase the finding its literal gave when the callee was unknown.
-                let sink = k.allocator(&c.callee).is_some()
+                let sink = k.call_allocator(c).is_some()
                     || !c.indirect && program.resolve_call(id.0, c).is_none();
                 if !ls.is_reachable(ci as u32) || !sink {
                     continue;
@@ -437,9 +500,21 @@ impl Analysis {
                 }
             }
         }
+        gfp_sinks
+    }
 
+    /// 3. Sleep sites of every function, and may-sleep summaries, bottom-up.
+    fn sleep_summaries(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+        callers: &Callers,
+        gfp_sinks: &GfpSinks,
+        resolver: &mut Resolver,
+    ) -> (Vec<Vec<Vec<SleepSite>>>, MaySleep) {
         // 3. Sleep sites and may-sleep summaries.
-        let sites: Vec<Vec<Vec<SleepSite>>> = files
+        let sites: Vec<Vec<Vec<SleepSite>>> = program
+            .files
             .par_iter()
             .enumerate()
             .map(|(fi, file)| {
@@ -447,7 +522,7 @@ impl Analysis {
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
-                        sleep_sites(program, &gfp_sinks, (fi as u32, i as u32), f, &locks[fi][i])
+                        sleep_sites(program, gfp_sinks, (fi as u32, i as u32), f, &locks[fi][i])
                     })
                     .collect()
             })
@@ -457,11 +532,10 @@ impl Analysis {
         // clause is "always". A caller passing a value that contradicts every clause
         // (`false` for a `may_sleep` flag, `FOO_POLL` where the callee sleeps only for
         // `FOO_WAIT`) does not sleep through that call.
-        let mut resolver = Resolver::new(program, target);
         let mut may_sleep: HashMap<FunctionId, Vec<Clause>> = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         let mut queued: HashSet<FunctionId> = HashSet::default();
-        for &id in &ids {
+        for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for site in &sites[id.0 as usize][id.1 as usize] {
                 if !ls.at_call(site.call).is_empty() {
@@ -496,7 +570,22 @@ impl Analysis {
                 }
             }
         }
+        (sites, may_sleep)
+    }
 
+    /// 4. Atomic reasons, top-down from entry points and calls made with a section held.
+    #[allow(clippy::too_many_arguments)]
+    fn atomic_reasons(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+        edges: &[Vec<Vec<Edge>>],
+        may_sleep: &MaySleep,
+        lock_effects: &HashMap<FunctionId, LockEffect>,
+        resolver: &mut Resolver,
+    ) -> HashMap<FunctionId, Vec<AtomicReason>> {
+        let k = program.knowledge;
+        let none = Bindings::new();
         // 4. Atomic reasons, top-down, into functions that may sleep. Each reason
         // carries the function's parameter values known on its path, so a chain is
         // followed only while its conditions can hold together; breadth-first, so a
@@ -542,7 +631,7 @@ impl Analysis {
         for (id, r) in entry_points(program) {
             add(&mut atomic, id, 0, r, &mut queue);
         }
-        for &id in &ids {
+        for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for e in &edges[id.0 as usize][id.1 as usize] {
                 let held = ls.at_call(e.call);
@@ -609,7 +698,16 @@ impl Analysis {
                 add(&mut atomic, e.callee, d, r, &mut queue);
             }
         }
+        atomic
+    }
 
+    /// 5. Everything atomic context reaches, at any depth, whether or not it sleeps.
+    fn atomic_reachable(
+        program: &Program,
+        ids: &[FunctionId],
+        locks: &[Vec<LockStates>],
+        edges: &[Vec<Vec<Edge>>],
+    ) -> HashSet<FunctionId> {
         // Everything atomic context reaches, at any depth (breadth-first over edges).
         let mut atomic_reachable: HashSet<FunctionId> = HashSet::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
@@ -618,7 +716,7 @@ impl Analysis {
                 queue.push_back(id);
             }
         }
-        for &id in &ids {
+        for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for e in &edges[id.0 as usize][id.1 as usize] {
                 if !ls.at_call(e.call).is_empty() && atomic_reachable.insert(e.callee) {
@@ -633,17 +731,7 @@ impl Analysis {
                 }
             }
         }
-
-        Analysis {
-            locks,
-            sites,
-            may_sleep,
-            gfp_sinks,
-            atomic,
-            callers,
-            lock_effects,
-            atomic_reachable,
-        }
+        atomic_reachable
     }
 
     pub fn locks_of(&self, id: FunctionId) -> &LockStates {
@@ -740,7 +828,7 @@ fn sleep_sites(
             }
             continue;
         }
-        let known = k.allocator(&c.callee).is_some() || k.sleeping_call(&c.callee).is_some();
+        let known = k.call_allocator(c).is_some() || k.call_sleeping(c).is_some();
         let resolved = if known {
             None
         } else {
@@ -748,7 +836,8 @@ fn sleep_sites(
         };
         match resolved {
             None => {
-                if let Some(s) = own_sleep(k, f, c) {
+                let macros = |name: &str| program.decls.gfp_macro(id.0, name, k);
+                if let Some(s) = own_sleep_in(k, &macros, f, c) {
                     out.push(SleepSite {
                         call: ci,
                         kind: SleepKind::Own(s),
@@ -759,8 +848,9 @@ fn sleep_sites(
                 // A function of the program: it sleeps here only if a sleeping flag we
                 // pass reaches one of its allocations.
                 for &(param, sink) in sinks.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
+                    let macros = |name: &str| program.decls.gfp_macro(id.0, name, k);
                     if let Some(arg) = c.args().get(param as usize)
-                        && let FlagUse::Sleeps(_) = flag_use_of_text(k, f, arg)
+                        && let FlagUse::Sleeps(_) = flag_use_of_text_in(k, &macros, f, arg)
                     {
                         out.push(SleepSite {
                             call: ci,
@@ -809,11 +899,13 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
             if let Some(id) = program.resolve(fi, name) {
                 let r = AtomicReason::Entry {
                     context: reg.context.clone(),
+                    kind: reg.kind,
                     registrar: format!("{}()", c.callee),
                     file: fi,
                     span: c.span,
                 };
-                let object = (reg.context.contains("timer") || reg.context.contains("tasklet"))
+                let object = reg
+                    .ambiguous_per_object
                     .then(|| c.args().first().map(|a| lockstate::lock_key(a)))
                     .flatten();
                 objects.push((id, r, object));
@@ -845,6 +937,7 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
             if let Some(id) = program.resolve(fi, &cb.function) {
                 let r = AtomicReason::Entry {
                     context: entry.context.clone(),
+                    kind: entry.kind,
                     registrar: format!("`.{}`", cb.field),
                     file: fi,
                     span: cb.span,

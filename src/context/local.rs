@@ -3,14 +3,14 @@
 //! in the same file (and, on a second visit, wrappers from other files by name). After
 //! it, the file's CFGs are dropped: the whole-program stages need only lock states.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::lockstate::{self, InitialSection, LockEffect, LockStates};
 use crate::facts::{AnnotationKind, Call, FileFacts};
 use crate::knowledge::{Knowledge, LockOp};
 
 /// Rounds of wrapper refinement within a file (a wrapper of a wrapper of a wrapper).
-const WRAPPER_ROUNDS: usize = 3;
+const WRAPPER_ROUNDS: usize = 6;
 
 /// Lock states of every function of `facts`. `extra` maps callee names to the lock
 /// effects of wrappers defined in other files.
@@ -19,7 +19,21 @@ pub fn file_locks(
     k: &Knowledge,
     extra: &HashMap<String, LockEffect>,
 ) -> Vec<LockStates> {
-    let initial = initial_sections(facts, k);
+    let initial = initial_sections(facts, k, AnnotationKind::MustHold);
+    // `__releases(x)` without `__acquires(x)`: returns with the caller's `x` released.
+    let mut released = initial_sections(facts, k, AnnotationKind::Releases);
+    for (i, sections) in &mut released {
+        let acquires = &facts.functions[*i].annotations;
+        sections.retain(|s| {
+            !acquires.iter().any(|a| {
+                a.kind == AnnotationKind::Acquires && lockstate::lock_key(&a.lock) == s.key
+            })
+        });
+    }
+    let released: HashMap<usize, Vec<(usize, String)>> = released
+        .into_iter()
+        .map(|(i, v)| (i, v.into_iter().map(|s| (s.kind, s.key)).collect()))
+        .collect();
     let by_name: HashMap<&str, usize> = facts
         .functions
         .iter()
@@ -36,17 +50,25 @@ pub fn file_locks(
             }
         };
         let init = initial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-        lockstate::analyse(f, k, init, &wrapper)
+        let mut states = lockstate::analyse(f, k, init, &wrapper);
+        for (kind, key) in released.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
+            states.annotate_release(*kind, key);
+        }
+        states
     };
     let none = HashMap::new();
     let mut locks: Vec<LockStates> = (0..facts.functions.len()).map(|i| run(i, &none)).collect();
-    let calls_wrapper = |i: usize, effects: &HashMap<usize, LockEffect>| {
+    // Whether function `i` calls a wrapper whose effect `changed` (gained, lost or
+    // altered: a caller analysed with a wrapper's first, stale effect must be analysed
+    // again when that effect goes away, or `lock; helper_and_unlock();` one level down
+    // would leave its callers "holding" the lock for ever).
+    let calls_changed = |i: usize, changed: &HashSet<usize>, first: bool| {
         facts.functions[i].calls.iter().any(|c| {
             !c.indirect
-                && k.lock_op(&c.callee).is_none()
+                && k.call_lock_op(c).is_none()
                 && match by_name.get(c.callee.as_str()) {
-                    Some(j) => *j != i && effects.contains_key(j),
-                    None => extra.contains_key(&c.callee),
+                    Some(j) => *j != i && changed.contains(j),
+                    None => first && extra.contains_key(&c.callee),
                 }
         })
     };
@@ -70,9 +92,15 @@ pub fn file_locks(
         if next == effects && (round != 0 || extra.is_empty()) {
             break;
         }
+        let changed: HashSet<usize> = next
+            .iter()
+            .filter(|(i, e)| effects.get(i) != Some(e))
+            .map(|(i, _)| *i)
+            .chain(effects.keys().filter(|i| !next.contains_key(i)).copied())
+            .collect();
         effects = next;
         for (i, slot) in locks.iter_mut().enumerate() {
-            if calls_wrapper(i, &effects) {
+            if calls_changed(i, &changed, round == 0) {
                 *slot = run(i, &effects);
             }
         }
@@ -87,16 +115,21 @@ pub fn drop_cfgs(facts: &mut FileFacts) {
     }
 }
 
-/// Sections functions are entered with, from `__must_hold(x)`: counted as atomic only
-/// when the same file takes a lock of that name with an atomic primitive (the
-/// annotation is also used for mutexes).
-fn initial_sections(file: &FileFacts, k: &Knowledge) -> HashMap<usize, Vec<InitialSection>> {
+/// Sections named by annotations of kind `which`: with `__must_hold(x)`, sections
+/// functions are entered with; with `__releases(x)`, sections they return without.
+/// Counted as atomic only when the same file takes a lock of that name with an atomic
+/// primitive (the annotations are also used for mutexes).
+fn initial_sections(
+    file: &FileFacts,
+    k: &Knowledge,
+    which: AnnotationKind,
+) -> HashMap<usize, Vec<InitialSection>> {
     let mut out = HashMap::new();
-    if !file.functions.iter().any(|f| {
-        f.annotations
-            .iter()
-            .any(|a| a.kind == AnnotationKind::MustHold)
-    }) {
+    if !file
+        .functions
+        .iter()
+        .any(|f| f.annotations.iter().any(|a| a.kind == which))
+    {
         return out;
     }
     // Last component of every atomic lock taken in the file → its section kind.
@@ -115,7 +148,7 @@ fn initial_sections(file: &FileFacts, k: &Knowledge) -> HashMap<usize, Vec<Initi
         let sections: Vec<InitialSection> = f
             .annotations
             .iter()
-            .filter(|a| a.kind == AnnotationKind::MustHold)
+            .filter(|a| a.kind == which)
             .filter_map(|a| {
                 let key = lockstate::lock_key(&a.lock);
                 let kind = *taken.get(last_component(&key))?;

@@ -77,8 +77,6 @@ pub struct LockStates {
     /// (`spin_unlock(&d->lock); msleep(); spin_lock(&d->lock);` in a helper annotated
     /// to be called with `d->lock` held).
     pub released_unmatched: Vec<(SectionKindId, u32)>,
-    /// Sections this function takes anywhere (directly or through a wrapper), sorted.
-    acquired_any: Vec<(SectionKindId, u32)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
     /// Path facts at calls, when the function has any (most have none; kept boxed so
@@ -154,6 +152,24 @@ impl LockStates {
         self.unreachable.binary_search(&call).is_err()
     }
 
+    /// Records a `__releases(x)` annotation: the function returns with its caller's
+    /// section `x` released (through a call the analysis cannot follow, such as an
+    /// operation pointer: `fiq->ops->wake_pending_and_unlock(fiq)`), unless its body
+    /// already says what it does with a section of that kind.
+    pub fn annotate_release(&mut self, kind: SectionKindId, key: &str) {
+        if self.released_unmatched.iter().any(|(k, _)| *k == kind) {
+            return;
+        }
+        let id = match self.keys.iter().position(|k| k == key) {
+            Some(i) => i as u32 + 1,
+            None => {
+                self.keys.push(key.to_string());
+                self.keys.len() as u32
+            }
+        };
+        self.released_unmatched.push((kind, id));
+    }
+
     /// The wrapper effect of this function: what it leaves held or releases.
     pub fn effect(&self) -> LockEffect {
         let mut effect = LockEffect::default();
@@ -168,9 +184,15 @@ impl LockStates {
         }
         for &(kind, key) in &self.released_unmatched {
             let text = self.key_text(key).to_string();
-            // Released and taken again (`spin_unlock(); msleep(); spin_lock();`, on
-            // some path): a temporary drop, not a net release for callers.
-            if self.acquired_any.binary_search(&(kind, key)).is_ok() {
+            // Released and held again at the return, on some path (`spin_unlock();
+            // msleep(); spin_lock();`): a temporary drop, not a net release for
+            // callers. Taken again only on an error path that releases it once more
+            // before returning (`xfs_iget_recycle()`), it is a release.
+            let held_at_exit = self
+                .at_exit
+                .as_ref()
+                .is_some_and(|exit| exit.iter().any(|h| h.kind == kind && h.key == key));
+            if held_at_exit {
                 effect.drops.push((kind, text));
             } else {
                 effect.releases.push((kind, text));
@@ -277,22 +299,7 @@ pub fn analyse(
         })
         .collect();
 
-    // Sets (not `Vec::contains`): a function can name hundreds of thousands of locks.
-    let mut acquired_any: Vec<(SectionKindId, u32)> = effects
-        .iter()
-        .flatten()
-        .filter_map(|e| match *e {
-            Effect::Acquire {
-                kind,
-                key,
-                guard_scope: None,
-                ..
-            } => Some((kind, key)),
-            _ => None,
-        })
-        .collect();
-    acquired_any.sort_unstable();
-    acquired_any.dedup();
+    // A set (not `Vec::contains`): a function can name hundreds of thousands of locks.
     let mut unmatched: FxHashSet<(SectionKindId, u32)> = FxHashSet::default();
     if n == 0 {
         return LockStates {
@@ -333,6 +340,8 @@ pub fn analyse(
     }
     held.sort_by_key(|(c, _)| *c);
     held.dedup_by_key(|(c, _)| *c);
+    release_in_unlocked_arguments(function, knowledge, &keys, &mut held);
+    held.retain(|(_, s)| !s.is_empty());
     let unreachable: Vec<u32> = (0..function.calls.len() as u32)
         .filter(|&c| !reachable[c as usize])
         .collect();
@@ -350,7 +359,6 @@ pub fn analyse(
         unreachable,
         at_exit,
         released_unmatched: unmatched,
-        acquired_any,
         keys,
         paths: Some(Box::new(PathFacts {
             guards,
@@ -364,6 +372,52 @@ pub fn analyse(
     }
 }
 
+/// Calls written in the argument a wait macro runs with a lock released
+/// (`wait_event_lock_irq_cmd(wq, cond, lock, flush(conf))`) do not hold that lock: it
+/// is taken out of their sections (or, spelled differently, the most recent keyed one).
+fn release_in_unlocked_arguments(
+    function: &Function,
+    knowledge: &Knowledge,
+    keys: &[String],
+    held: &mut [(u32, State)],
+) {
+    for outer in &function.calls {
+        let Some((lock_arg, run_arg)) = knowledge.unlocked_argument(&outer.callee) else {
+            continue;
+        };
+        let args = outer.args();
+        let (Some(lock), Some(run)) = (args.get(lock_arg), args.get(run_arg)) else {
+            continue;
+        };
+        let lock = lock_key(lock);
+        let key = keys.iter().position(|k| *k == lock).map(|i| i as u32 + 1);
+        for (call, state) in held.iter_mut() {
+            let c = &function.calls[*call as usize];
+            let inside = c.span.start >= outer.span.start
+                && c.span.end <= outer.span.end
+                && c.span != outer.span;
+            // Named in the argument run unlocked, and in no other argument.
+            let named = |a: &String| a.contains(&format!("{}(", c.callee));
+            if !inside
+                || !named(run)
+                || args
+                    .iter()
+                    .enumerate()
+                    .any(|(i, a)| i != run_arg && named(a))
+            {
+                continue;
+            }
+            let pos = match key {
+                Some(k) => state.iter().position(|h| h.key == k),
+                None => state.iter().rposition(|h| h.key != 0),
+            };
+            if let Some(pos) = pos {
+                state.remove(pos);
+            }
+        }
+    }
+}
+
 /// Calls reached on every path after a call that sleeps by itself, with no change of
 /// the atomic state in between (see `LockStates::after_sleep`).
 fn after_sleep(function: &Function, knowledge: &Knowledge, effects: &[Vec<Effect>]) -> Vec<u32> {
@@ -374,7 +428,7 @@ fn after_sleep(function: &Function, knowledge: &Knowledge, effects: &[Vec<Effect
         let c = &function.calls[call as usize];
         !knowledge.sleeps_outside_interrupt_only(&c.callee)
             && knowledge
-                .allocator(&c.callee)
+                .call_allocator(c)
                 .is_none_or(|a| a.drops_lock_arg.is_none())
             && super::sleep::own_sleep(knowledge, function, c).is_some()
     };
@@ -547,7 +601,7 @@ fn effect_of(
     match kind {
         NodeKind::Call(i) => {
             let call = &calls[i as usize];
-            match knowledge.lock_op(&call.callee) {
+            match knowledge.call_lock_op(call) {
                 Some(LockOp::Acquire(k)) => {
                     vec![Effect::Acquire {
                         kind: k,
@@ -592,7 +646,7 @@ fn effect_of(
             truth: true,
         } => {
             let call = &calls[i as usize];
-            match knowledge.lock_op(&call.callee) {
+            match knowledge.call_lock_op(call) {
                 Some(LockOp::TryAcquire(k)) => {
                     vec![Effect::Acquire {
                         kind: k,

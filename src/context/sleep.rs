@@ -3,7 +3,7 @@
 //! summaries in `interproc.rs`, which use these per-call facts.
 
 use crate::facts::{Call, Function};
-use crate::gfp::{GfpValue, Sleepiness, eval_flags, sleepiness};
+use crate::gfp::{GfpSet, GfpValue, Sleepiness, eval_flags, sleepiness};
 use crate::knowledge::{GfpArg, Knowledge};
 
 /// How sleeping flags reach a call.
@@ -29,7 +29,34 @@ pub enum FlagUse {
 /// Evaluates one argument text as GFP flags, in `function` (whose `gfp_t` parameters
 /// make the value depend on the caller).
 pub fn flag_use_of_text(k: &Knowledge, function: &Function, text: &str) -> FlagUse {
-    let value = eval_flags(text, &|id| k.gfp_flag(id));
+    flag_use_of_text_in(k, &|_| None, function, text)
+}
+
+/// The file's macros that stand for GFP flags (`#define FOO_GFP GFP_KERNEL`), as the
+/// program's declaration index resolves them; `|_| None` where no index exists yet.
+pub type MacroFlags<'m> = &'m dyn Fn(&str) -> Option<GfpSet>;
+
+/// [`flag_use_of_text`] with the file's flag macros.
+pub fn flag_use_of_text_in(
+    k: &Knowledge,
+    macros: MacroFlags,
+    function: &Function,
+    text: &str,
+) -> FlagUse {
+    // A call of a function-like flag macro that ignores its arguments: `FOO_GFP(dev)`.
+    let called = text
+        .trim()
+        .split_once('(')
+        .filter(|(name, rest)| {
+            closes_at_end(rest)
+                && !name.is_empty()
+                && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        })
+        .and_then(|(name, _)| macros(&format!("{name}()")));
+    let value = match called {
+        Some(set) => GfpValue::Known(set),
+        None => eval_flags(text, &|id| k.gfp_flag(id).or_else(|| macros(id))),
+    };
     match sleepiness(&value, k.sleep_bit) {
         Sleepiness::Sleeps => match value {
             GfpValue::Known(_) | GfpValue::Partial { .. } => {
@@ -61,14 +88,42 @@ pub fn gfp_argument(
     function: &Function,
     call: &Call,
 ) -> Option<(Option<usize>, FlagUse)> {
+    gfp_argument_in(k, &|_| None, function, call)
+}
+
+/// Whether the `(` just before `rest` is closed by its last character.
+fn closes_at_end(rest: &str) -> bool {
+    let mut depth = 1i32;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1 == rest.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// [`gfp_argument`] with the file's flag macros.
+pub fn gfp_argument_in(
+    k: &Knowledge,
+    macros: MacroFlags,
+    function: &Function,
+    call: &Call,
+) -> Option<(Option<usize>, FlagUse)> {
     if call.indirect {
         return None;
     }
-    if let Some(alloc) = k.allocator(&call.callee)
+    if let Some(alloc) = k.call_allocator(call)
         && let GfpArg::At(idx) = alloc.gfp_arg
     {
         return match call.args().get(idx) {
-            Some(arg) => Some((Some(idx), flag_use_of_text(k, function, arg))),
+            Some(arg) => Some((Some(idx), flag_use_of_text_in(k, macros, function, arg))),
             None if call.arg_count as usize <= idx => alloc
                 .default_gfp
                 .filter(|g| g.contains(k.sleep_bit))
@@ -76,7 +131,7 @@ pub fn gfp_argument(
             None => None,
         };
     }
-    if k.is_non_allocating_gfp_user(&call.callee) || k.lock_op(&call.callee).is_some() {
+    if k.is_non_allocating_gfp_user(&call.callee) || k.call_lock_op(call).is_some() {
         return None;
     }
     // Recognise a GFP argument by its flags, or by being the function's gfp parameter.
@@ -89,7 +144,7 @@ pub fn gfp_argument(
         if !mentions_flag && !mentions_param {
             return None;
         }
-        match flag_use_of_text(k, function, arg) {
+        match flag_use_of_text_in(k, macros, function, arg) {
             FlagUse::Unknown => None,
             u => Some((Some(i), u)),
         }
@@ -109,18 +164,28 @@ pub enum OwnSleep {
 
 /// Classifies a call on its own (without looking into program functions).
 pub fn own_sleep(k: &Knowledge, function: &Function, call: &Call) -> Option<OwnSleep> {
+    own_sleep_in(k, &|_| None, function, call)
+}
+
+/// [`own_sleep`] with the file's flag macros.
+pub fn own_sleep_in(
+    k: &Knowledge,
+    macros: MacroFlags,
+    function: &Function,
+    call: &Call,
+) -> Option<OwnSleep> {
     if call.indirect {
         return None;
     }
-    if let Some(alloc) = k.allocator(&call.callee)
+    if let Some(alloc) = k.call_allocator(call)
         && alloc.always_sleeps
     {
         return Some(OwnSleep::Allocator);
     }
-    if let Some(reason) = k.sleeping_call(&call.callee) {
+    if let Some(reason) = k.call_sleeping(call) {
         return Some(OwnSleep::Call(reason.to_string()));
     }
-    match gfp_argument(k, function, call) {
+    match gfp_argument_in(k, macros, function, call) {
         Some((_, FlagUse::Sleeps(source))) => Some(OwnSleep::Gfp(source)),
         _ => None,
     }

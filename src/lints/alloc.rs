@@ -5,15 +5,52 @@ use std::collections::HashMap;
 
 use super::FunctionCx;
 use crate::consteval;
-use crate::decl_index::{FieldStore, FileEnv, dir_of, field_key};
+use crate::decl_index::{CallEnv, FieldStore, FileEnv, dir_of, field_key};
 use crate::facts::Call;
 use crate::gfp::{GfpSet, GfpValue, eval_flags};
 use crate::knowledge::{Allocator, GfpArg};
 
 /// Evaluates a size or order expression written in this function's file.
 pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    let env = FileEnv::new(
+        &cx.program.decls,
+        cx.knowledge,
+        &cx.settings.target,
+        cx.id.0,
+    );
     consteval::eval(text, &env)
+}
+
+/// Evaluates a size argument of `call`, with the calling function's declarations (for
+/// `sizeof(*p)`, `sizeof(p->field)`, `struct_size(p, member, n)`).
+pub fn eval_at(cx: &FunctionCx, call: &Call, text: &str) -> Option<u64> {
+    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.settings.target, cx.id.0);
+    consteval::eval(text, &CallEnv::new(&env, call))
+}
+
+/// Bytes a kmalloc-family allocator asks the slab for: the request, plus devres's
+/// header for `devm_` allocations (`alloc_dr()` allocates `sizeof(struct devres) +
+/// size`).
+pub fn served_size(cx: &FunctionCx, alloc: &Allocator, size: u64) -> u64 {
+    if alloc.family == "devm" {
+        size.saturating_add(cx.settings.target.devres_header)
+    } else {
+        size
+    }
+}
+
+/// The request in a message: "4096 bytes", or for devm "4096 bytes + 40 (devres
+/// header)".
+pub fn served_desc(cx: &FunctionCx, alloc: &Allocator, request: u64) -> String {
+    if served_size(cx, alloc, request) == request {
+        bytes(request)
+    } else {
+        format!(
+            "{} + {} (devres header)",
+            bytes(request),
+            cx.settings.target.devres_header
+        )
+    }
 }
 
 /// Whether a constant expression has a 64-bit type: it mentions `sizeof`, a target
@@ -21,7 +58,12 @@ pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
 /// directly or through the macros it names.
 pub fn constant_is_long(cx: &FunctionCx, text: &str) -> bool {
     use crate::consteval::Env;
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.options.target, cx.id.0);
+    let env = FileEnv::new(
+        &cx.program.decls,
+        cx.knowledge,
+        &cx.settings.target,
+        cx.id.0,
+    );
     let mut pending = vec![text.to_string()];
     for _ in 0..16 {
         let Some(t) = pending.pop() else {
@@ -48,22 +90,22 @@ pub fn allocator<'k>(cx: &FunctionCx<'k>, call: &Call) -> Option<&'k Allocator> 
     if call.indirect {
         return None;
     }
-    cx.knowledge.allocator(&call.callee)
+    cx.knowledge.call_allocator(call)
 }
 
 /// The size in bytes a call requests (`count * size` for array allocators), when both
 /// evaluate.
 pub fn request_size(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<u64> {
-    let size = eval(cx, call.args().get(alloc.size_arg?)?)?;
+    let size = eval_at(cx, call, call.args().get(alloc.size_arg?)?)?;
     match alloc.count_arg {
-        Some(c) => size.checked_mul(eval(cx, call.args().get(c)?)?),
+        Some(c) => size.checked_mul(eval_at(cx, call, call.args().get(c)?)?),
         None => Some(size),
     }
 }
 
 /// The page order a call requests, when it evaluates.
 pub fn request_order(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<u64> {
-    eval(cx, call.args().get(alloc.order_arg?)?)
+    eval_at(cx, call, call.args().get(alloc.order_arg?)?)
 }
 
 /// The GFP flags of an allocator call, when known; and their text.

@@ -39,7 +39,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if f.origin.family == "kvmalloc"
             && let Some(c) = f.origin.call
             && let Some(a) = alloc::allocator(cx, c)
-            && alloc::request_size(cx, c, a).is_some_and(|n| n <= cx.options.target.page_size())
+            && alloc::request_size(cx, c, a).is_some_and(|n| n <= cx.settings.target.page_size())
         {
             continue;
         }

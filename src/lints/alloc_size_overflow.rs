@@ -129,7 +129,7 @@ fn leading_cast(text: &str) -> Option<&str> {
 
 fn operand(cx: &FunctionCx, call: &Call, factor: &str, cast: Option<&str>) -> Operand {
     let f = factor.trim();
-    let size_t = cx.options.target.pointer_size;
+    let size_t = cx.settings.target.pointer_size;
     if f.starts_with("sizeof") {
         return match alloc::eval(cx, f) {
             Some(value) => Operand::Constant {

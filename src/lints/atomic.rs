@@ -10,6 +10,7 @@ use crate::context::interproc::{AtomicReason, SleepSite};
 use crate::context::lockstate::ANNOTATION_SITE;
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::facts::Call;
+use crate::knowledge::EntryKind;
 use crate::program::FunctionId;
 
 /// What kind of fix the help line should offer.
@@ -40,7 +41,7 @@ impl<'a> FunctionCx<'a> {
         // lock does not count.
         let dropped = self
             .knowledge
-            .allocator(&c.callee)
+            .call_allocator(c)
             .and_then(|a| a.drops_lock_arg)
             .and_then(|i| c.args().get(i))
             .map(|a| crate::context::lockstate::lock_key(a));
@@ -55,12 +56,7 @@ impl<'a> FunctionCx<'a> {
         let interrupt_ok = self.knowledge.sleeps_outside_interrupt_only(&c.callee);
         let held: Vec<&'a Held> = held
             .into_iter()
-            .filter(|h| {
-                !(interrupt_ok
-                    && self.knowledge.sections[h.kind]
-                        .kind
-                        .contains("bottom halves"))
-            })
+            .filter(|h| !(interrupt_ok && self.knowledge.sections[h.kind].in_interrupt))
             .collect();
         if let Some(&blamed) = held.iter().find(|h| h.certain).or_else(|| held.first()) {
             let others = held
@@ -92,7 +88,7 @@ impl<'a> FunctionCx<'a> {
             return Vec::new();
         }
         let mut resolver =
-            crate::context::interproc::Resolver::new(self.program, &self.options.target);
+            crate::context::interproc::Resolver::new(self.program, &self.settings.target);
         resolver.tests(self.id.0, guards)
     }
 
@@ -294,6 +290,7 @@ impl<'a> FunctionCx<'a> {
             match &r {
                 AtomicReason::Entry {
                     context,
+                    kind,
                     registrar,
                     file,
                     span,
@@ -308,7 +305,7 @@ impl<'a> FunctionCx<'a> {
                         span: *span,
                         message: format!("`{name}()` registered as a {context} here"),
                     });
-                    break if context.contains("hard-IRQ") {
+                    break if *kind == EntryKind::IrqHandler {
                         Root::HardIrq
                     } else {
                         Root::Callback

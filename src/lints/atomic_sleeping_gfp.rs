@@ -27,7 +27,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 )
             }
             SleepKind::Own(OwnSleep::Gfp(FlagSource::Argument(flags))) => {
-                if cx.knowledge.allocator(&call.callee).is_some() {
+                if cx.knowledge.call_allocator(call).is_some() {
                     format!("`{}()` with `{}` may sleep", call.callee, short(flags))
                 } else {
                     format!(

@@ -38,7 +38,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         return;
     };
     for (i, call) in f.calls.iter().enumerate() {
-        if !cx.locks.is_reachable(i as u32) || k.allocator(&call.callee).is_none() {
+        if !cx.locks.is_reachable(i as u32) || k.call_allocator(call).is_none() {
             continue;
         }
         let Some((_, FlagUse::Sleeps(FlagSource::Argument(flags)))) = gfp_argument(k, f, call)

@@ -24,12 +24,13 @@ fn file_does_bus_transfers(cx: &FunctionCx) -> bool {
 }
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let t = &cx.options.target;
+    let t = &cx.settings.target;
     let dma = cx
         .knowledge
         .gfp_flag("__GFP_DMA")
         .zip(cx.knowledge.gfp_flag("__GFP_DMA32"));
-    for (call, a, size) in alloc::kmalloc_requests(cx) {
+    for (call, a, request) in alloc::kmalloc_requests(cx) {
+        let size = alloc::served_size(cx, a, request);
         if size > t.kmalloc_max_size || size <= t.kmalloc_max_cache_size() {
             continue;
         }
@@ -59,7 +60,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 "`{}()` of {} ({}) needs an order-{order} block ({}) from the page allocator, above PAGE_ALLOC_COSTLY_ORDER {} ({}): likely to fail when memory is fragmented",
                 call.callee,
                 size_desc(call, a),
-                bytes(size),
+                alloc::served_desc(cx, a, request),
                 bytes(t.order_bytes(order)),
                 t.costly_order,
                 bytes(t.order_bytes(t.costly_order)),

@@ -14,8 +14,9 @@ pub const INFO: LintInfo = LintInfo {
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let t = &cx.options.target;
-    for (call, a, size) in alloc::kmalloc_requests(cx) {
+    let t = &cx.settings.target;
+    for (call, a, request) in alloc::kmalloc_requests(cx) {
+        let size = alloc::served_size(cx, a, request);
         if size <= t.kmalloc_max_size {
             continue;
         }
@@ -24,7 +25,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 "`{}()` of {} ({}) always fails: above KMALLOC_MAX_SIZE, {} (order {} with {}-byte pages)",
                 call.callee,
                 size_desc(call, a),
-                bytes(size),
+                alloc::served_desc(cx, a, request),
                 bytes(t.kmalloc_max_size),
                 t.max_page_order,
                 t.page_size()

@@ -15,7 +15,7 @@ pub const INFO: LintInfo = LintInfo {
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let t = &cx.options.target;
+    let t = &cx.settings.target;
     if !t.kvmalloc_nonblocking_is_kmalloc() {
         return;
     }

@@ -3,9 +3,11 @@
 
 pub mod alloc;
 pub mod atomic;
+pub mod policy;
 pub mod text;
 
 pub use atomic::Fix;
+pub use policy::{AnalysisSettings, LintPolicy};
 pub use text::{call_text, floor_char, short};
 
 use crate::context::LockStates;
@@ -23,7 +25,8 @@ pub struct LintInfo {
     pub severity: Severity,
     pub summary: &'static str,
     pub doc: &'static str,
-    /// Off-by-default lints run only when enabled by name (`Options::enable`).
+    /// Off-by-default lints run only when enabled by name (`Options::enable`; see
+    /// [`LintPolicy`]).
     pub enabled_by_default: bool,
     /// The per-function check; `None` for lints reported by another stage (the
     /// suppression lints come from `crate::suppress`).
@@ -98,7 +101,8 @@ pub struct FunctionCx<'a> {
     pub function: &'a Function,
     pub locks: &'a LockStates,
     pub knowledge: &'a Knowledge,
-    pub options: &'a crate::Options,
+    /// The run's target and lint policy (not its jobs, cache or progress display).
+    pub settings: &'a AnalysisSettings,
 }
 
 /// Runs every function-level lint.
@@ -130,9 +134,9 @@ impl<'a> FunctionCx<'a> {
         }
     }
 
-    /// Whether a lint runs: on by default, or enabled by name.
+    /// Whether a lint runs (see [`LintPolicy::runs`]).
     pub fn enabled(&self, info: &LintInfo) -> bool {
-        info.enabled_by_default || self.options.enable.iter().any(|n| n == info.name)
+        self.settings.lints.runs(info)
     }
 
     /// The sleep sites of this function that lint `pred` cares about.

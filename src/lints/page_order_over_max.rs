@@ -15,7 +15,7 @@ pub const INFO: LintInfo = LintInfo {
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let t = &cx.options.target;
+    let t = &cx.settings.target;
     for call in &cx.function.calls {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;

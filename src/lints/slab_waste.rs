@@ -22,7 +22,7 @@ pub const MIN_WASTE_PERMILLE: u64 = 250;
 pub const MIN_WASTE_BYTES: u64 = 128;
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let t = &cx.options.target;
+    let t = &cx.settings.target;
     let dma = cx
         .knowledge
         .gfp_flag("__GFP_DMA")
@@ -31,13 +31,14 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;
         };
-        // devm_kmalloc adds its own header to the size, so its class is not the request's.
-        if a.family != "kmalloc" {
+        if !alloc::is_kmalloc_family(&a.family) {
             continue;
         }
-        let Some(size) = alloc::request_size(cx, call, a) else {
+        let Some(request) = alloc::request_size(cx, call, a) else {
             continue;
         };
+        // devm_kmalloc adds devres's header: the class is that of the sum.
+        let size = alloc::served_size(cx, a, request);
         if size == 0 {
             continue;
         }
@@ -107,9 +108,10 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             message: format!(
-                "`{}()` of {} ({size} bytes) is served from {served}: {wasted} bytes wasted, {}.{} % of the request, {many}",
+                "`{}()` of {} ({}) is served from {served}: {wasted} bytes wasted, {}.{} % of the request, {many}",
                 call.callee,
                 size_desc(call, a),
+                alloc::served_desc(cx, a, request),
                 permille / 10,
                 permille % 10
             ),

@@ -14,7 +14,7 @@ pub const INFO: LintInfo = LintInfo {
 };
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
-    let page = cx.options.target.page_size();
+    let page = cx.settings.target.page_size();
     for call in &cx.function.calls {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;

@@ -122,6 +122,7 @@ pub fn describe(program: &Program, analysis: &Analysis, id: FunctionId) -> Strin
                 registrar,
                 file,
                 span,
+                ..
             } => atomic.push(format!(
                 "a {context} registered by {registrar} at {}:{}",
                 program.files[*file as usize].path, span.line

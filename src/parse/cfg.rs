@@ -56,6 +56,9 @@ pub(super) struct CfgBuilder<'a> {
     param_names: Vec<String>,
     /// Bit set of parameters assigned somewhere in the body.
     reassigned_params: u64,
+    /// For reassigned parameters: the constants assigned, while every assignment is a
+    /// plain `= constant` (`if (timeout < 0) sleep_ok = false;`); `None` once one is not.
+    reassigned_values: Vec<(usize, Option<Vec<Val>>)>,
     /// Ids of simple branch conditions by text.
     cond_ids: HashMap<String, u32>,
     /// The simple conditions of the enclosing branches, innermost last.
@@ -107,6 +110,7 @@ impl<'a> CfgBuilder<'a> {
             field_callbacks: Vec::new(),
             param_names,
             reassigned_params: 0,
+            reassigned_values: Vec::new(),
             cond_ids: HashMap::default(),
             cond_stack: Vec::new(),
             declared: Vec::new(),
@@ -124,10 +128,27 @@ impl<'a> CfgBuilder<'a> {
             return;
         }
         for node in &mut self.nodes {
-            if let NodeKind::AssumeParam { param, .. } = node.kind
+            if let NodeKind::AssumeParam { param, test, holds } = node.kind
                 && (param >= 64 || self.reassigned_params & (1 << param) != 0)
             {
-                node.kind = NodeKind::Nop;
+                // Still a fact about the argument when no constant the body assigns
+                // could make the test come out this way: the branch is then only
+                // taken with the caller's value (`sleep_ok = false` on one path does
+                // not make `if (sleep_ok)` reachable for a caller passing `false`).
+                let assigned = self
+                    .reassigned_values
+                    .iter()
+                    .find(|(p, _)| *p == param as usize)
+                    .and_then(|(_, v)| v.as_ref());
+                let only_caller = match (assigned, self.tests.get(test as usize)) {
+                    (Some(values), Some(pred)) => values
+                        .iter()
+                        .all(|v| pred.eval(v).is_some_and(|r| r != holds)),
+                    _ => false,
+                };
+                if !only_caller {
+                    node.kind = NodeKind::Nop;
+                }
             }
         }
     }
@@ -202,7 +223,7 @@ impl<'a> CfgBuilder<'a> {
                     .field("argument")
                     .filter(|a| a.kind_str() == "identifier")
             {
-                self.note_param_assignment(arg);
+                self.note_param_assignment(arg, None);
                 self.note_assignment(arg, None);
             }
             match kind {
@@ -224,10 +245,14 @@ impl<'a> CfgBuilder<'a> {
                     let left = node.field("left");
                     self.field_callback(node, left);
                     if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
-                        self.note_param_assignment(l);
                         let plain = node
                             .field("operator")
                             .is_some_and(|o| text(o, self.src) == "=");
+                        let value = node
+                            .field("right")
+                            .filter(|_| plain)
+                            .and_then(|r| Val::parse(text(r, self.src)));
+                        self.note_param_assignment(l, value);
                         self.note_assignment(l, node.field("right").filter(|_| plain));
                     }
                     if let Some(r) = node.field("right") {
@@ -264,12 +289,20 @@ impl<'a> CfgBuilder<'a> {
         cur
     }
 
-    fn note_param_assignment(&mut self, target: Node) {
+    /// Records an assignment to a parameter, with the constant assigned if it is one.
+    fn note_param_assignment(&mut self, target: Node, value: Option<Val>) {
         let name = text(target, self.src);
         if let Some(k) = self.param_names.iter().position(|p| p == name)
             && k < 64
         {
             self.reassigned_params |= 1 << k;
+            match self.reassigned_values.iter_mut().find(|(p, _)| *p == k) {
+                Some((_, values)) => match (values.as_mut(), value) {
+                    (Some(vs), Some(v)) => vs.push(v),
+                    _ => *values = None,
+                },
+                None => self.reassigned_values.push((k, value.map(|v| vec![v]))),
+            }
         }
     }
 
@@ -486,11 +519,11 @@ impl<'a> CfgBuilder<'a> {
             .push((text(name, self.src).to_string(), rhs));
     }
 
-    /// The declared types of the identifiers a size argument mentions (innermost
-    /// declaration so far), for the overflow lints.
+    /// The declared types of the identifiers the arguments mention (innermost
+    /// declaration so far), for the overflow lints and `sizeof(*p)`.
     fn operand_types(&self, args: &[String]) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
-        for arg in args.iter().filter(|a| a.contains('*')) {
+        for arg in args {
             for word in arg.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
                 if word.is_empty()
                     || word.starts_with(|c: char| c.is_ascii_digit())
@@ -568,6 +601,7 @@ impl<'a> CfgBuilder<'a> {
             || self.knowledge.is_collection_insert(callee)
             || self.knowledge.is_dma_handoff(callee)
             || self.knowledge.memory_family(callee).is_some()
+            || self.knowledge.unlocked_argument(callee).is_some()
         {
             return true;
         }

@@ -19,11 +19,13 @@ pub fn wants(kind: &str) -> bool {
     matches!(
         kind,
         "preproc_def"
+            | "preproc_function_def"
             | "preproc_include"
             | "struct_specifier"
             | "union_specifier"
             | "declaration"
             | "type_definition"
+            | "enum_specifier"
     )
 }
 
@@ -31,6 +33,31 @@ pub fn wants(kind: &str) -> bool {
 pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
     let d = &mut facts.decls;
     match node.kind_str() {
+        "preproc_function_def" => {
+            // `#define FOO_GFP(dev) (GFP_KERNEL | __GFP_ZERO)`: a flag expression that
+            // ignores its parameters is kept as `FOO_GFP()`, for the GFP evaluator.
+            let (Some(name), Some(value), Some(params)) = (
+                node.field("name"),
+                node.field("value"),
+                node.field("parameters"),
+            ) else {
+                return;
+            };
+            let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
+            let params = text(params, src);
+            let uses_param = value
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|w| {
+                    !w.is_empty()
+                        && params
+                            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                            .any(|p| p == w)
+                });
+            if value.contains("GFP_") && !uses_param && keep_define_value(&value) {
+                d.defines
+                    .push(Define::new(&format!("{}()", text(name, src)), &value));
+            }
+        }
         "preproc_def" => {
             if d.defines_dropped {
                 return;
@@ -39,11 +66,7 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 return;
             };
             let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
-            if value.is_empty()
-                || value.len() > MAX_DEFINE_TEXT
-                || value.contains(['"', '{', ';', '#', '[', '='])
-                || !maybe_constant(&value)
-            {
+            if !keep_define_value(&value) {
                 return;
             }
             if d.defines.len() >= MAX_DEFINES_PER_FILE {
@@ -65,17 +88,25 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             }
         }
         "struct_specifier" | "union_specifier" => struct_def(node, None, src, original, facts),
+        "enum_specifier" => enumerators(node, src, original, facts),
         "declaration" => {
-            if let Some(ty) = node.field("type")
-                && matches!(ty.kind_str(), "struct_specifier" | "union_specifier")
-            {
-                struct_def(ty, None, src, original, facts);
+            if let Some(ty) = node.field("type") {
+                match ty.kind_str() {
+                    "struct_specifier" | "union_specifier" => {
+                        struct_def(ty, None, src, original, facts)
+                    }
+                    "enum_specifier" => enumerators(ty, src, original, facts),
+                    _ => {}
+                }
             }
         }
         "type_definition" => {
             let Some(ty) = node.field("type") else {
                 return;
             };
+            if ty.kind_str() == "enum_specifier" {
+                enumerators(ty, src, original, facts);
+            }
             let mut cursor = node.walk();
             let decls: Vec<Node> = node
                 .children_by_field_name("declarator", &mut cursor)
@@ -121,6 +152,91 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
     }
 }
 
+/// The object-like `#define`s of a file's text, by a line scan (for files whose
+/// defines the parse stage did not keep), with the same filter as `collect`.
+pub fn scan_defines(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        // One logical line: up to a newline not preceded by a backslash.
+        let start = i;
+        while i < bytes.len() && !(bytes[i] == b'\n' && (i == 0 || bytes[i - 1] != b'\\')) {
+            i += 1;
+        }
+        let line = &bytes[start..i];
+        i += 1;
+        let t = line.trim_ascii_start();
+        let Some(rest) = t.strip_prefix(b"#") else {
+            continue;
+        };
+        let Some(rest) = rest.trim_ascii_start().strip_prefix(b"define") else {
+            continue;
+        };
+        if !rest.first().is_some_and(|c| c.is_ascii_whitespace()) {
+            continue;
+        }
+        let rest = rest.trim_ascii_start();
+        let n = rest
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            .unwrap_or(rest.len());
+        if n == 0 || rest.get(n) == Some(&b'(') {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&rest[..n]).into_owned();
+        let value = clean_text(&rest[n..], MAX_DEFINE_TEXT + 1);
+        if keep_define_value(&value) {
+            out.push((name, value));
+        }
+    }
+    out
+}
+
+/// Whether a define's value is kept: short, no strings, blocks or statements, and
+/// possibly a constant expression.
+fn keep_define_value(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= MAX_DEFINE_TEXT
+        && !value.contains(['"', '{', ';', '#', '[', '='])
+        && maybe_constant(value)
+}
+
+/// The constants of an enum body, as defines: an explicit value as written, an
+/// implicit one as the last explicit value plus its distance (`(A) + 2`).
+fn enumerators(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
+    let Some(body) = node.field("body") else {
+        return;
+    };
+    let mut base = "0".to_string();
+    let mut offset = 0u32;
+    let mut cursor = body.walk();
+    for e in body.named_children(&mut cursor) {
+        if e.kind_str() != "enumerator" {
+            continue;
+        }
+        let Some(name) = e.field("name") else {
+            continue;
+        };
+        if let Some(v) = e.field("value") {
+            base = clean_text(&original[v.byte_range()], MAX_DEFINE_TEXT + 1);
+            offset = 0;
+        }
+        let value = if offset == 0 {
+            base.clone()
+        } else {
+            format!("({base}) + {offset}")
+        };
+        offset += 1;
+        if base.len() > MAX_DEFINE_TEXT || !maybe_constant(&base) {
+            continue;
+        }
+        facts
+            .decls
+            .defines
+            .push(Define::new(text(name, src), &value));
+    }
+}
+
 /// The identifier a (possibly pointer/array) declarator declares.
 fn identifier_in(mut d: Node, src: &[u8]) -> Option<String> {
     for _ in 0..16 {
@@ -143,9 +259,6 @@ fn struct_def(
     original: &[u8],
     facts: &mut FileFacts,
 ) {
-    let Some(body) = node.field("body") else {
-        return;
-    };
     let is_union = node.kind_str() == "union_specifier";
     let name = match (node.field("name"), alias) {
         (Some(n), _) => format!(
@@ -156,44 +269,283 @@ fn struct_def(
         (None, Some(a)) => a,
         (None, None) => return,
     };
-    // `__packed` after the closing brace is outside the node: look up to the `;`.
-    let after = &original[node.end_byte()..original.len().min(node.end_byte() + 64)];
-    let after = &after[..after.iter().position(|&b| b == b';').unwrap_or(after.len())];
+    let mut nested = Vec::new();
+    if let Some(def) = record(node, name, src, original, &mut nested, 0) {
+        facts.decls.structs.push(def);
+    }
+    // Tagged structs declared inside another are file-scope types in C.
+    facts.decls.structs.append(&mut nested);
+}
+
+/// Attributes that follow a struct's closing brace, up to the `;` or declarator.
+fn trailing_attributes<'s>(node: Node, original: &'s [u8]) -> &'s [u8] {
+    let after = &original[node.end_byte()..original.len().min(node.end_byte() + 96)];
+    let stop = after
+        .iter()
+        .position(|&b| matches!(b, b';' | b'{' | b','))
+        .unwrap_or(after.len());
+    &after[..stop]
+}
+
+/// The alignment an attribute text asks for: `__aligned(8)`,
+/// `__attribute__((aligned(16)))`, `____cacheline_aligned` (L1_CACHE_BYTES), bare
+/// `aligned` (the target's largest alignment, 16 on x86-64).
+fn align_attribute(attr: &[u8]) -> Option<String> {
+    let t = String::from_utf8_lossy(attr);
+    if t.contains("cacheline_aligned") {
+        return Some("L1_CACHE_BYTES".into());
+    }
+    let at = t.find("aligned")?;
+    let rest = t[at + "aligned".len()..].trim_start();
+    if !rest.starts_with('(') {
+        return Some("16".into());
+    }
+    let mut depth = 0i32;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(rest[1..i].trim().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The preprocessor condition of a `#ifdef`/`#ifndef`/`#if` inside a struct body as
+/// (symbol, must be defined): `CONFIG_X`, `defined(CONFIG_X)`, `IS_ENABLED(CONFIG_X)`,
+/// `!…` of those. `None` for anything else.
+fn simple_condition(node: Node, src: &[u8]) -> Option<(String, bool)> {
+    match node.kind_str() {
+        "preproc_ifdef" => {
+            let name = text(node.field("name")?, src).to_string();
+            let negated = text(node, src).starts_with("#ifndef");
+            Some((name, !negated))
+        }
+        "preproc_if" | "preproc_elif" => {
+            let c = text(node.field("condition")?, src);
+            let mut c = c.trim();
+            let mut want = true;
+            if let Some(rest) = c.strip_prefix('!') {
+                want = false;
+                c = rest.trim();
+            }
+            // `IS_ENABLED(X)` holds for `=y` and `=m`: recorded as `?X`.
+            let mut either = false;
+            for wrap in ["defined", "IS_ENABLED", "IS_BUILTIN", "IS_REACHABLE"] {
+                if let Some(rest) = c.strip_prefix(wrap) {
+                    either = matches!(wrap, "IS_ENABLED" | "IS_REACHABLE");
+                    c = rest
+                        .trim()
+                        .trim_start_matches('(')
+                        .trim_end_matches(')')
+                        .trim();
+                }
+            }
+            (!c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then(
+                || {
+                    let name = if either {
+                        format!("?{c}")
+                    } else {
+                        c.to_string()
+                    };
+                    (name, want)
+                },
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The layout-relevant description of a struct/union node with a body; tagged
+/// structs declared inside go to `nested`. `None` when it has no body.
+fn record(
+    node: Node,
+    name: String,
+    src: &[u8],
+    original: &[u8],
+    nested: &mut Vec<StructDef>,
+    depth: u32,
+) -> Option<StructDef> {
+    let body = node.field("body")?;
+    let is_union = node.kind_str() == "union_specifier";
+    let after = trailing_attributes(node, original);
     let head = &original[node.start_byte()..body.start_byte()];
     let packed = contains(after, b"packed") || contains(head, b"packed");
+    let align = align_attribute(after).or_else(|| align_attribute(head));
     let mut fields = Some(Vec::new());
+    if depth > 8 {
+        fields = None;
+    } else {
+        members(body, src, original, nested, depth, &[], &mut fields);
+    }
+    Some(StructDef {
+        name,
+        is_union,
+        packed,
+        align,
+        fields,
+    })
+}
+
+/// The fields of a struct body (or of a preprocessor branch inside one) under the
+/// conditions `conds`; sets `fields` to `None` on anything it cannot read.
+fn members(
+    body: Node,
+    src: &[u8],
+    original: &[u8],
+    nested: &mut Vec<StructDef>,
+    depth: u32,
+    conds: &[(String, bool)],
+    fields: &mut Option<Vec<Field>>,
+) {
     let mut cursor = body.walk();
-    for f in body.named_children(&mut cursor) {
+    let children: Vec<Node> = body.named_children(&mut cursor).collect();
+    for f in children {
+        if fields.is_none() {
+            return;
+        }
         match f.kind_str() {
-            "comment" => continue,
+            "comment" | "preproc_def" | "preproc_function_def" | "preproc_call" => continue,
             "field_declaration" => {}
-            // Preprocessor conditionals inside a struct: layout depends on config.
+            "preproc_ifdef" | "preproc_if" => {
+                // `#ifdef X` … (`#elif`/`#else` …) `#endif`: each branch under its
+                // condition and the negation of the earlier ones.
+                let mut earlier: Vec<(String, bool)> = Vec::new();
+                let mut branch = f;
+                for _ in 0..16 {
+                    let mut here = conds.to_vec();
+                    here.extend(earlier.iter().map(|(s, w)| (s.clone(), !w)));
+                    if branch.kind_str() != "preproc_else" {
+                        let Some(c) = simple_condition(branch, src) else {
+                            *fields = None;
+                            return;
+                        };
+                        here.push(c.clone());
+                        earlier.push(c);
+                    }
+                    members(branch, src, original, nested, depth, &here, fields);
+                    match branch.field("alternative") {
+                        Some(alt) => branch = alt,
+                        None => break,
+                    }
+                }
+                continue;
+            }
+            // In a branch node, its condition and alternative are not members.
+            _ if body
+                .field("condition")
+                .or_else(|| body.field("name"))
+                .is_some_and(|c| c.id() == f.id())
+                || body.field("alternative").is_some_and(|a| a.id() == f.id()) =>
+            {
+                continue;
+            }
             _ => {
-                fields = None;
-                break;
+                *fields = None;
+                return;
             }
         }
         let raw = &original[f.byte_range()];
         let Some(ty) = f.field("type") else {
-            fields = None;
-            break;
+            *fields = None;
+            return;
         };
         let mut c2 = f.walk();
-        let has_bitfield = f
+        let bits = f
             .named_children(&mut c2)
-            .any(|c| c.kind_str() == "bitfield_clause");
-        if has_bitfield
-            || contains(raw, b"aligned")
-            || contains(raw, b"packed")
-            || ty.field("body").is_some()
-        {
-            fields = None;
-            break;
-        }
-        let ty_text = clean_text(&src[ty.byte_range()], 80);
+            .find(|c| c.kind_str() == "bitfield_clause")
+            .and_then(|b| b.named_child(0))
+            .map(|e| clean_text(&original[e.byte_range()], MAX_DEFINE_TEXT));
+        let inner = if ty.field("body").is_some() {
+            let tag = ty.field("name").map(|n| {
+                let kw = if ty.kind_str() == "union_specifier" {
+                    "union"
+                } else {
+                    "struct"
+                };
+                format!("{kw} {}", text(n, src))
+            });
+            let Some(def) = record(
+                ty,
+                tag.clone().unwrap_or_default(),
+                src,
+                original,
+                nested,
+                depth + 1,
+            ) else {
+                *fields = None;
+                return;
+            };
+            if tag.is_some() {
+                nested.push(def.clone());
+            }
+            Some(Box::new(def))
+        } else {
+            None
+        };
+        // The member's own attributes, after its type (the type's are the record's).
+        let own = &original[ty.end_byte().min(f.end_byte())..f.end_byte()];
+        let align = align_attribute(own);
+        let member_packed = contains(own, b"packed");
+        // A record declared in place is known by its tag, if it has one.
+        let ty_text = match &inner {
+            Some(def) => def.name.clone(),
+            None => clean_text(&src[ty.byte_range()], 80),
+        };
+        // Each declarator with its own width (`u32 a:1, b:31;`).
         let mut c3 = f.walk();
-        let decls: Vec<Node> = f.children_by_field_name("declarator", &mut c3).collect();
+        let mut decls: Vec<Node> = Vec::new();
+        let mut widths: Vec<Option<String>> = Vec::new();
+        for c in f.named_children(&mut c3) {
+            if c.kind_str() == "bitfield_clause" {
+                if let Some(w) = widths.last_mut() {
+                    *w = c
+                        .named_child(0)
+                        .map(|e| clean_text(&original[e.byte_range()], MAX_DEFINE_TEXT));
+                }
+            } else if matches!(
+                c.kind_str(),
+                "field_identifier"
+                    | "pointer_declarator"
+                    | "array_declarator"
+                    | "function_declarator"
+                    | "parenthesized_declarator"
+                    | "attributed_declarator"
+            ) {
+                decls.push(c);
+                widths.push(None);
+            }
+        }
         if decls.is_empty() {
+            if let Some(inner) = inner {
+                // An anonymous struct/union member: its fields are the outer's.
+                if let Some(v) = fields.as_mut() {
+                    v.push(Field {
+                        inner: Some(inner),
+                        align,
+                        conds: conds.to_vec(),
+                        ..Field::default()
+                    });
+                }
+                continue;
+            }
+            if bits.is_some() && !ty_text.is_empty() {
+                // `u32 : 3;` padding bits.
+                if let Some(v) = fields.as_mut() {
+                    v.push(Field {
+                        ty: ty_text,
+                        bits,
+                        conds: conds.to_vec(),
+                        ..Field::default()
+                    });
+                }
+                continue;
+            }
             // The pre-pass blanks type words such as `__le32`, leaving `len;` alone:
             // read `TYPE NAME[dims];` from the original text instead.
             // Blanked words sit before the node: start after the previous token.
@@ -202,33 +554,50 @@ fn struct_def(
                 start -= 1;
             }
             match field_from_text(&clean_text(&original[start..f.end_byte()], 200)) {
-                Some(field) => {
+                Some(mut field) => {
+                    field.conds = conds.to_vec();
                     if let Some(v) = fields.as_mut() {
                         v.push(field);
                     }
                     continue;
                 }
                 None => {
-                    fields = None;
-                    break;
+                    *fields = None;
+                    return;
                 }
             }
         }
-        for decl in decls {
+        let _ = raw;
+        for (decl, width) in decls.into_iter().zip(widths) {
             let mut field = Field {
                 ty: ty_text.clone(),
+                bits: width,
+                align: align.clone(),
+                packed: member_packed,
+                inner: inner.clone(),
+                conds: conds.to_vec(),
                 ..Field::default()
             };
             let mut d = decl;
             for _ in 0..16 {
                 match d.kind_str() {
-                    "field_identifier" | "identifier" => break,
+                    "field_identifier" | "identifier" => {
+                        field.name = text(d, src).to_string();
+                        break;
+                    }
                     // A pointer outside the dimensions is an array of pointers; inside
                     // them (`(*p)[4]`), a pointer to an array.
-                    "pointer_declarator" if field.dims.is_empty() => field.pointer = true,
+                    "pointer_declarator" if field.dims.is_empty() => {
+                        field.pointer = true;
+                        field.pointers = field.pointers.saturating_add(1);
+                    }
                     "pointer_declarator" | "function_declarator" => {
                         field.dims.clear();
                         field.pointer = true;
+                        field.pointers = 1;
+                        if let Some(n) = identifier_in(d, src) {
+                            field.name = n;
+                        }
                         break;
                     }
                     "array_declarator" => {
@@ -247,17 +616,14 @@ fn struct_def(
             }
             // `int a[2][3]` nests the outer dimension outermost in the tree.
             field.dims.reverse();
+            if field.pointer {
+                field.inner = None;
+            }
             if let Some(v) = fields.as_mut() {
                 v.push(field);
             }
         }
     }
-    facts.decls.structs.push(StructDef {
-        name,
-        is_union,
-        packed,
-        fields,
-    });
 }
 
 /// `__le32 len;`, `__be16 vals[4];`: a one-declarator field read from its text.
@@ -286,14 +652,15 @@ fn field_from_text(text: &str) -> Option<Field> {
         return None;
     }
     let words: Vec<&str> = head.split_whitespace().collect();
-    let (_name, ty) = words.split_last()?;
+    let (name, ty) = words.split_last()?;
     if ty.is_empty() {
         return None;
     }
     Some(Field {
+        name: name.to_string(),
         ty: ty.join(" "),
-        pointer: false,
         dims,
+        ..Field::default()
     })
 }
 
@@ -303,6 +670,8 @@ fn field_from_text(text: &str) -> Option<Field> {
 fn maybe_constant(value: &str) -> bool {
     const OK: &[&str] = &[
         "sizeof",
+        "true",
+        "false",
         "struct",
         "union",
         "enum",
@@ -366,6 +735,27 @@ mod tests {
         assert!(!maybe_constant("(priv->len)"));
         let d = Define::new("RING", "(256 * 4)");
         assert_eq!((d.name(), d.value()), ("RING", "(256 * 4)"));
+    }
+
+    #[test]
+    fn register_map_scan_and_attributes() {
+        let defs = scan_defines(
+            b"#define A 4\n  #  define B (A * \\\n 2) /* c */\n#define F(x) x\n#define S \"s\"\n",
+        );
+        assert_eq!(
+            defs,
+            vec![("A".into(), "4".into()), ("B".into(), "(A * 2)".into())]
+        );
+        assert_eq!(align_attribute(b" __aligned(8)").as_deref(), Some("8"));
+        assert_eq!(
+            align_attribute(b" __attribute__((aligned(2 * 8)))").as_deref(),
+            Some("2 * 8")
+        );
+        assert_eq!(
+            align_attribute(b" ____cacheline_aligned").as_deref(),
+            Some("L1_CACHE_BYTES")
+        );
+        assert_eq!(align_attribute(b" __packed"), None);
     }
 
     #[test]

@@ -373,7 +373,7 @@ fn function<'a>(
         }
     }
     // `irqreturn_t f(int irq, void *data)`: an IRQ handler's shape.
-    atomic_signature |= param_names.len() == 2 && param_names[0] == "irq";
+    atomic_signature |= knowledge.has_irq_handler_shape(&param_names);
     let arity = if variadic {
         u32::MAX
     } else if param_names.iter().all(|n| !n.is_empty()) {

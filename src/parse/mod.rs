@@ -133,15 +133,35 @@ pub fn facts_from_bytes(
     validate_source(path, &bytes)?;
     let original = bytes;
     let mut rewritten = original.clone();
+    // Conditionals the file itself decides (`#if 0`, `#ifndef X` after `#define X`
+    // in the same file) are blanked, like the checker mode's inactive branches; what
+    // depends on names the file does not define stays (unknown is not "off").
+    if rewritten.windows(3).any(|w| w == b"#if") {
+        crate::sparse::blank_inactive(&mut rewritten, &crate::sparse::Macros::default());
+    }
     macros::prepass(&mut rewritten);
     let tree = with_parser(|p| p.parse(&rewritten, None)).ok_or_else(|| FileError {
         path: path.into(),
         message: "parser gave up on this file".into(),
     })?;
     let mut facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
+    classify_calls(&mut facts, knowledge);
     facts.suppressions = crate::suppress::scan(&original);
     facts.source_hash = source_hash(&original);
     Ok(facts)
+}
+
+/// Classifies every call of `facts` against the knowledge, once: its API row
+/// ([`crate::facts::Call::api`]).
+pub fn classify_calls(facts: &mut FileFacts, knowledge: &crate::knowledge::Knowledge) {
+    let calls = facts
+        .functions
+        .iter_mut()
+        .flat_map(|f| f.calls.iter_mut())
+        .chain(facts.file_calls.iter_mut());
+    for c in calls {
+        c.api = knowledge.api_id(&c.callee);
+    }
 }
 
 /// A hash of a file's bytes, to tell whether a file read again is the file analysed

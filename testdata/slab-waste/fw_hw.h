@@ -13,7 +13,7 @@ struct wire_msg {
 } __packed;			/* 305 bytes, no padding */
 
 struct with_bits {
-	u32 mode : 3;		/* bit-fields: layout not computed */
+	u32 mode : 3;		/* bit-fields share one u32 */
 	u32 rest : 29;
 	u8 payload[2100];
 };

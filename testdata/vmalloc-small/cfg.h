@@ -6,7 +6,7 @@ struct small_cfg {
 };
 
 struct locked_cfg {
-	spinlock_t lock;	/* size depends on the configuration */
+	spinlock_t lock;	/* from the target's type table: 4 bytes */
 	u32 mode;
 };
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# How many allocation sizes the size model evaluates, and the size lints' findings.
+#
+#   bench/size-coverage.sh KERNEL_SRC [SUBDIR] [GFPLINT]
+#
+# Runs `gfplint debug-sizes --allocations --findings SUBDIR` (default drivers) in
+# KERNEL_SRC and prints: allocation calls with a size argument; those whose size is
+# a compile-time constant by its form (literals, macros, enumerators, sizeof,
+# constant helpers such as struct_size() with a constant count); how many of those
+# the model evaluates. Writes bench/work/allocs.tsv (file:line, callee, bytes or ?,
+# const/var, size text) and bench/work/findings.tsv (lint, file:line, message), to
+# diff against another binary's run (GFPLINT=path/to/old/gfplint).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+KERNEL_SRC=$(realpath "${1:?usage: bench/size-coverage.sh KERNEL_SRC [SUBDIR] [GFPLINT]}")
+SUBDIR=${2:-drivers}
+BIN=${3:-}
+WORK=$ROOT/bench/work
+mkdir -p "$WORK"
+if [[ -z "$BIN" ]]; then
+  cargo build --release --quiet --bin gfplint
+  BIN=$ROOT/target/release/gfplint
+fi
+(cd "$KERNEL_SRC" && "$BIN" debug-sizes --allocations --findings "$SUBDIR") > "$WORK/debug-sizes.tsv"
+grep -P '^alloc\t' "$WORK/debug-sizes.tsv" | cut -f2- > "$WORK/allocs.tsv"
+grep -P '^finding\t' "$WORK/debug-sizes.tsv" | cut -f2- > "$WORK/findings.tsv"
+awk -F'\t' '{ n++; if ($4 == "const") { c++; if ($3 != "?") e++ } else if ($3 != "?") v++ }
+  END { printf "allocation calls with a size: %d\nconstant by form: %d, evaluated: %d (%.1f %%)\nnot constant by form, evaluated anyway: %d\n", n, c, e, 100.0 * e / (c ? c : 1), v }' \
+  "$WORK/allocs.tsv"
+cut -f1 "$WORK/findings.tsv" | sort | uniq -c

@@ -1,0 +1,91 @@
+/* Value-dependent dispatch, second round (issue 10, pattern 1): a boolean passed as a
+ * `#define` of `false`, and a flag parameter the body may only clear. Each negative
+ * has a positive twin whose argument selects the sleeping branch. */
+struct vc {
+	spinlock_t lock;
+	struct mutex m;
+	int state;
+};
+
+#define VC_CAN_SLEEP true
+#define VC_CAN_NOT_SLEEP false
+
+/* A `#define` of `false` as the argument. */
+static void vc_check_neg(struct vc *v, bool can_sleep)
+{
+	if (!can_sleep) {
+		v->state = 1;
+	} else {
+		mutex_lock(&v->m);
+		v->state = 2;
+		mutex_unlock(&v->m);
+	}
+}
+
+static void vc_check_pos(struct vc *v, bool can_sleep)
+{
+	if (!can_sleep) {
+		v->state = 1;
+	} else {
+		mutex_lock(&v->m); /* expect: atomic-sleeping-call */
+		v->state = 2;
+		mutex_unlock(&v->m);
+	}
+}
+
+/* A flag parameter the body only ever sets to `false`: `if (sleep_ok)` is still
+ * reached only with the caller's value. */
+static int vc_mbox_neg(struct vc *v, int timeout, bool sleep_ok)
+{
+	int i;
+
+	if (timeout < 0) {
+		sleep_ok = false;
+		timeout = -timeout;
+	}
+	for (i = 0; i < timeout; i++) {
+		if (sleep_ok)
+			msleep(1);
+		else
+			mdelay(1);
+	}
+	return 0;
+}
+
+static int vc_mbox_pos(struct vc *v, int timeout, bool sleep_ok)
+{
+	int i;
+
+	if (timeout < 0) {
+		sleep_ok = false;
+		timeout = -timeout;
+	}
+	for (i = 0; i < timeout; i++) {
+		if (sleep_ok)
+			msleep(1); /* expect: atomic-sleeping-call */
+		else
+			mdelay(1);
+	}
+	return 0;
+}
+
+/* A parameter the body may set to `true` says nothing about the branch. */
+static int vc_retry_set(struct vc *v, bool sleep_ok)
+{
+	if (v->state > 3)
+		sleep_ok = true;
+	if (sleep_ok)
+		msleep(1); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+void vc_locked(struct vc *v)
+{
+	spin_lock_bh(&v->lock);
+	vc_check_neg(v, VC_CAN_NOT_SLEEP);
+	vc_check_pos(v, VC_CAN_SLEEP);
+	vc_mbox_neg(v, 10, false);
+	vc_mbox_pos(v, 10, true);
+	vc_retry_set(v, false);
+	spin_unlock_bh(&v->lock);
+}
