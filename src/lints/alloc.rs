@@ -24,7 +24,12 @@ pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
 /// Evaluates a size argument of `call`, with the calling function's declarations (for
 /// `sizeof(*p)`, `sizeof(p->field)`, `struct_size(p, member, n)`).
 pub fn eval_at(cx: &FunctionCx, call: &Call, text: &str) -> Option<u64> {
-    let env = FileEnv::new(&cx.program.decls, cx.knowledge, &cx.settings.target, cx.id.0);
+    let env = FileEnv::new(
+        &cx.program.decls,
+        cx.knowledge,
+        &cx.settings.target,
+        cx.id.0,
+    );
     consteval::eval(text, &CallEnv::new(&env, call))
 }
 
