@@ -77,6 +77,11 @@ pub struct LockStates {
     /// (`spin_unlock(&d->lock); msleep(); spin_lock(&d->lock);` in a helper annotated
     /// to be called with `d->lock` held).
     pub released_unmatched: Vec<(SectionKindId, u32)>,
+    /// Sections this function takes anywhere (directly or through a wrapper), sorted.
+    acquired_any: Vec<(SectionKindId, u32)>,
+    /// Kinds of the sections its `__releases()` annotations say it returns without.
+    #[serde(default)]
+    annotated_releases: Vec<SectionKindId>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
     /// Path facts at calls, when the function has any (most have none; kept boxed so
@@ -157,6 +162,7 @@ impl LockStates {
     /// operation pointer: `fiq->ops->wake_pending_and_unlock(fiq)`), unless its body
     /// already says what it does with a section of that kind.
     pub fn annotate_release(&mut self, kind: SectionKindId, key: &str) {
+        self.annotated_releases.push(kind);
         if self.released_unmatched.iter().any(|(k, _)| *k == kind) {
             return;
         }
@@ -192,7 +198,15 @@ impl LockStates {
                 .at_exit
                 .as_ref()
                 .is_some_and(|exit| exit.iter().any(|h| h.kind == kind && h.key == key));
-            if held_at_exit {
+            // Taken again somewhere in the body (an unlock–relock on some path, or an
+            // error path that re-takes it only to release it once more): a drop, unless
+            // a `__releases()` annotation says the function returns without it
+            // (`xfs_iget_recycle()`). Classifying such helpers by what is held at the
+            // return instead made many more release wrappers, and atomic context stops
+            // at a release wrapper's callers: real chains were lost on the 6.1 tree.
+            let annotated = self.annotated_releases.contains(&kind);
+            let taken_again = self.acquired_any.binary_search(&(kind, key)).is_ok();
+            if !annotated && (held_at_exit || taken_again) {
                 effect.drops.push((kind, text));
             } else {
                 effect.releases.push((kind, text));
@@ -299,7 +313,22 @@ pub fn analyse(
         })
         .collect();
 
-    // A set (not `Vec::contains`): a function can name hundreds of thousands of locks.
+    // Sets (not `Vec::contains`): a function can name hundreds of thousands of locks.
+    let mut acquired_any: Vec<(SectionKindId, u32)> = effects
+        .iter()
+        .flatten()
+        .filter_map(|e| match *e {
+            Effect::Acquire {
+                kind,
+                key,
+                guard_scope: None,
+                ..
+            } => Some((kind, key)),
+            _ => None,
+        })
+        .collect();
+    acquired_any.sort_unstable();
+    acquired_any.dedup();
     let mut unmatched: FxHashSet<(SectionKindId, u32)> = FxHashSet::default();
     if n == 0 {
         return LockStates {
@@ -359,6 +388,8 @@ pub fn analyse(
         unreachable,
         at_exit,
         released_unmatched: unmatched,
+        acquired_any,
+        annotated_releases: Vec::new(),
         keys,
         paths: Some(Box::new(PathFacts {
             guards,

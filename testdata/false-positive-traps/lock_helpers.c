@@ -83,9 +83,11 @@ void lh_clear_held(struct lh *t)
 	write_unlock_bh(&t->tlock);
 }
 
-/* 3. A helper that releases its caller's lock, and on an error path takes it again
- * only to release it once more: it returns without the lock on every path. */
+/* 3. A helper annotated `__releases()` that releases its caller's lock, and on an
+ * error path takes it again only to release it once more: the annotation makes it a
+ * release (without it, taking the lock again anywhere makes it a drop). */
 static int lh_recycle(struct lh *ip)
+	__releases(&ip->flags_lock)
 {
 	ip->flags |= 1;
 	spin_unlock(&ip->flags_lock);
