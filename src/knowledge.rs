@@ -772,7 +772,7 @@ impl Knowledge {
         self.api_ids = names
             .into_iter()
             .enumerate()
-            .map(|(i, n)| (n.clone(), ApiId(i as u32)))
+            .filter_map(|(i, n)| Some((n.clone(), ApiId::new(i)?)))
             .collect();
     }
 
@@ -784,7 +784,7 @@ impl Knowledge {
 
     /// What the knowledge says of a classified call.
     pub fn api_of(&self, call: &Call) -> Option<&Api> {
-        call.api.and_then(|id| self.apis.get(id.0 as usize))
+        call.api.and_then(|id| self.apis.get(id.index()))
     }
 
     /// The allocator a classified call is (`allocator(&call.callee)`, without the lookup).
@@ -1068,6 +1068,7 @@ mod tests {
             assert_eq!(k.call_sleeping(c), k.sleeping_call(&c.callee));
         }
         assert!(calls[3].api.is_none(), "an unknown callee has no API row");
+        assert_eq!(std::mem::size_of::<Option<ApiId>>(), 4);
         // A configuration's names join the table; ids stay valid for their knowledge.
         let extra = KnowledgeTables {
             sleeping: vec![SleepingRow::Name("g".into())],
@@ -1076,7 +1077,7 @@ mod tests {
         let k2 = k.extended(&extra).unwrap();
         let g = k2.api_id("g").unwrap();
         assert_eq!(
-            k2.apis[g.0 as usize].sleeping.as_deref(),
+            k2.apis[g.index()].sleeping.as_deref(),
             k2.sleeping_call("g")
         );
     }
