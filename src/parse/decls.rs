@@ -359,11 +359,18 @@ fn trailing_attributes<'s>(node: Node, original: &'s [u8]) -> &'s [u8] {
 /// `aligned` (the target's largest alignment, 16 on x86-64).
 fn align_attribute(attr: &[u8]) -> Option<String> {
     let t = String::from_utf8_lossy(attr);
-    if t.contains("cacheline_aligned") {
+    let attribute = has_attribute_keyword(&t);
+    let mut words = identifiers(&t);
+    let (at, word) = words.find(|(_, w)| {
+        matches!(*w, "__aligned" | "__aligned__")
+            || *w == "aligned" && attribute
+            || w.ends_with("cacheline_aligned")
+            || w.ends_with("cacheline_aligned_in_smp")
+    })?;
+    if word.contains("cacheline") {
         return Some("L1_CACHE_BYTES".into());
     }
-    let at = t.find("aligned")?;
-    let rest = t[at + "aligned".len()..].trim_start();
+    let rest = t[at + word.len()..].trim_start();
     if !rest.starts_with('(') {
         return Some("16".into());
     }
@@ -381,6 +388,40 @@ fn align_attribute(attr: &[u8]) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether attribute text asks for packing (`__packed`, `__attribute__((packed))`),
+/// by whole words: a name such as `not_packed` is no attribute.
+fn packed_attribute(attr: &[u8]) -> bool {
+    let t = String::from_utf8_lossy(attr);
+    let attribute = has_attribute_keyword(&t);
+    identifiers(&t)
+        .any(|(_, w)| matches!(w, "__packed" | "__packed__") || w == "packed" && attribute)
+}
+
+/// Whether a text has `__attribute__`: only there are bare `packed`/`aligned` words
+/// attributes (elsewhere they may be a member's name).
+fn has_attribute_keyword(t: &str) -> bool {
+    identifiers(t).any(|(_, w)| matches!(w, "__attribute__" | "__attribute"))
+}
+
+/// The identifiers of a text with their byte offsets.
+fn identifiers(t: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut out = Vec::new();
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphabetic() || b[i] == b'_' {
+            let s = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            out.push((s, &t[s..i]));
+        } else {
+            i += 1;
+        }
+    }
+    out.into_iter()
 }
 
 /// The preprocessor condition of a `#ifdef`/`#ifndef`/`#if` inside a struct body as
@@ -442,7 +483,7 @@ fn record(
     let is_union = node.kind_str() == "union_specifier";
     let after = trailing_attributes(node, original);
     let head = &original[node.start_byte()..body.start_byte()];
-    let packed = contains(after, b"packed") || contains(head, b"packed");
+    let packed = packed_attribute(after) || packed_attribute(head);
     let align = align_attribute(after).or_else(|| align_attribute(head));
     let mut fields = Some(Vec::new());
     if depth > 8 {
@@ -559,7 +600,7 @@ fn members(
         // The member's own attributes, after its type (the type's are the record's).
         let own = &original[ty.end_byte().min(f.end_byte())..f.end_byte()];
         let align = align_attribute(own);
-        let member_packed = contains(own, b"packed");
+        let member_packed = packed_attribute(own);
         // A record declared in place is known by its tag, if it has one.
         let ty_text = match &inner {
             Some(def) => def.name.clone(),
@@ -824,6 +865,12 @@ mod tests {
             Some("L1_CACHE_BYTES")
         );
         assert_eq!(align_attribute(b" __packed"), None);
+        assert_eq!(align_attribute(b" aligned_len;"), None);
+        assert_eq!(align_attribute(b" aligned;"), None);
+        assert!(!packed_attribute(b"struct not_packed "));
+        assert!(!packed_attribute(b" packed;"));
+        assert!(packed_attribute(b" __attribute__((packed))"));
+        assert!(packed_attribute(b" __packed"));
     }
 
     #[test]
