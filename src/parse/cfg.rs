@@ -1224,9 +1224,11 @@ impl<'a> CfgBuilder<'a> {
                     (None, Some(p)) => self.arg_const(l).map(|v| (p, v, true)),
                     _ => None,
                 };
+                // `p == 0` / `p != 0` are the parameter's truth value (below); an
+                // ordering against zero (`wait_ms > 0`) is a range test like any other.
+                let truthiness = matches!(op, "==" | "!=") && (is_zero(r) || is_zero(l));
                 if let Some((p, v, swapped)) = compared
-                    && !is_zero(r)
-                    && !is_zero(l)
+                    && !truthiness
                 {
                     // (predicate, whether the condition is the predicate or its negation)
                     let test = match (op, swapped) {

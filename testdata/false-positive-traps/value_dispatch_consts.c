@@ -89,3 +89,52 @@ void vc_locked(struct vc *v)
 	vc_retry_set(v, false);
 	spin_unlock_bh(&v->lock);
 }
+
+/*
+ * An ordering against zero inside a conjunction: `wait_ms > 0` is false for the
+ * literal 0 passed by the locked caller, so the sleep is not reached from it.
+ */
+static int vdc_send(struct vc *d);
+
+static int vdc_issue_probe(struct vc *d, int try_cnt, int wait_ms)
+{
+	int ret;
+	int i = 0;
+
+	do {
+		ret = vdc_send(d);
+		i++;
+		if (i < try_cnt && wait_ms > 0 && ret == -1)
+			msleep(wait_ms);
+	} while (i < try_cnt && ret == -1);
+	return ret;
+}
+
+void vdc_status_check(struct vc *d)
+{
+	spin_lock(&d->lock);
+	vdc_issue_probe(d, 0, 0);
+	spin_unlock(&d->lock);
+}
+
+/* Twin: a locked caller that passes a positive wait does reach the sleep. */
+static int vdc_issue_null(struct vc *d, int try_cnt, int wait_ms)
+{
+	int ret;
+	int i = 0;
+
+	do {
+		ret = vdc_send(d);
+		i++;
+		if (i < try_cnt && wait_ms > 0 && ret == -1)
+			msleep(wait_ms); /* expect: atomic-sleeping-call */
+	} while (i < try_cnt && ret == -1);
+	return ret;
+}
+
+void vdc_power_save(struct vc *d)
+{
+	spin_lock(&d->lock);
+	vdc_issue_null(d, 3, 10);
+	spin_unlock(&d->lock);
+}
