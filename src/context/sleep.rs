@@ -93,20 +93,7 @@ pub fn gfp_argument(
 
 /// Whether the `(` just before `rest` is closed by its last character.
 fn closes_at_end(rest: &str) -> bool {
-    let mut depth = 1i32;
-    for (i, c) in rest.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1 == rest.len();
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+    crate::parse::text::closing_paren(rest).is_some_and(|i| i + 1 == rest.len())
 }
 
 /// [`gfp_argument`] with the file's flag macros.

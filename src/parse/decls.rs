@@ -374,20 +374,8 @@ fn align_attribute(attr: &[u8]) -> Option<String> {
     if !rest.starts_with('(') {
         return Some("16".into());
     }
-    let mut depth = 0i32;
-    for (i, c) in rest.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(rest[1..i].trim().to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    let inner = &rest[1..];
+    super::text::closing_paren(inner).map(|i| inner[..i].trim().to_string())
 }
 
 /// Whether attribute text asks for packing (`__packed`, `__attribute__((packed))`),

@@ -94,3 +94,21 @@ pub fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
 pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
+
+/// Byte index in `after_open` of the `)` that closes a `(` just before it, if any.
+pub fn closing_paren(after_open: &str) -> Option<usize> {
+    let mut depth = 1i32;
+    for (i, c) in after_open.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
