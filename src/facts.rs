@@ -248,7 +248,8 @@ pub struct Call {
     /// (`if (may_sleep) msleep(1);`) do not sleep when given a literal `false`.
     pub zero_args: u32,
     pub nonzero_args: u32,
-    /// Arguments that are one of the calling function's parameters, passed as is.
+    /// Arguments that are one of the calling function's parameters, passed as is: the
+    /// first four here, more in the extra box (`Call::param_at` reads both).
     pub param_args: ParamArgs,
     /// The callee's row in the knowledge's API table, when the knowledge describes it
     /// (an allocator, a lock operation, a sleeping call): classified once, at the end of
@@ -291,6 +292,10 @@ pub(crate) struct CallExtra {
     /// Values assigned to those identifiers before the call, in the function (`?`
     /// for an assignment that is not a plain `=`).
     operand_values: Vec<(String, String)>,
+    /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
+    /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
+    /// that decides whether the callee sleeps is often the last.
+    more_param_args: Vec<(u8, u8)>,
 }
 
 impl Call {
@@ -361,6 +366,30 @@ impl Call {
         }
     }
 
+    /// Records that argument `arg` is the calling function's parameter `param`.
+    pub fn push_param_arg(&mut self, arg: usize, param: usize) {
+        if arg >= u8::MAX as usize || param >= u8::MAX as usize {
+            return;
+        }
+        if !self.param_args.push(arg, param) {
+            self.extra_mut()
+                .more_param_args
+                .push((arg as u8, param as u8));
+        }
+    }
+
+    /// The calling function's parameter passed as argument `arg`, if any.
+    pub fn param_at(&self, arg: u32) -> Option<u32> {
+        self.param_args.param_at(arg).or_else(|| {
+            self.extra.as_ref().and_then(|e| {
+                e.more_param_args
+                    .iter()
+                    .find(|s| u32::from(s.0) == arg)
+                    .map(|s| u32::from(s.1))
+            })
+        })
+    }
+
     fn extra_mut(&mut self) -> &mut CallExtra {
         self.extra.get_or_insert_with(Default::default)
     }
@@ -391,17 +420,22 @@ impl Default for ParamArgs {
 }
 
 impl ParamArgs {
-    pub fn push(&mut self, arg: usize, param: usize) {
+    /// Adds a pair; false when all four slots are taken (or an index does not fit).
+    fn push(&mut self, arg: usize, param: usize) -> bool {
         if arg >= u8::MAX as usize || param >= u8::MAX as usize {
-            return;
+            return false;
         }
-        if let Some(slot) = self.0.iter_mut().find(|s| s.0 == u8::MAX) {
-            *slot = (arg as u8, param as u8);
+        match self.0.iter_mut().find(|s| s.0 == u8::MAX) {
+            Some(slot) => {
+                *slot = (arg as u8, param as u8);
+                true
+            }
+            None => false,
         }
     }
 
     /// The calling function's parameter passed as argument `arg`, if any.
-    pub fn param_at(&self, arg: u32) -> Option<u32> {
+    fn param_at(&self, arg: u32) -> Option<u32> {
         self.0
             .iter()
             .find(|s| s.0 != u8::MAX && u32::from(s.0) == arg)

@@ -184,7 +184,7 @@ impl<'p> Resolver<'p> {
         if let Some(v) = f.arg_value(call, arg) {
             return ArgIs::Value(self.value(caller.0, v));
         }
-        match c.param_args.param_at(arg) {
+        match c.param_at(arg) {
             Some(q) => match bindings.iter().find(|(p, _)| *p == q) {
                 Some((_, v)) => ArgIs::Value(v.clone()),
                 None => ArgIs::Param(q),

@@ -380,7 +380,7 @@ impl<'a> CfgBuilder<'a> {
                     if name == "NULL" {
                         call.zero_args |= 1 << i;
                     } else if let Some(k) = self.param_names.iter().position(|p| p == name) {
-                        call.param_args.push(i, k);
+                        call.push_param_arg(i, k);
                     }
                 }
                 _ => {}

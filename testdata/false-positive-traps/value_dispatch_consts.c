@@ -138,3 +138,73 @@ void vdc_power_save(struct vc *d)
 	vdc_issue_null(d, 3, 10);
 	spin_unlock(&d->lock);
 }
+
+/* A wrapper forwarding many parameters, the flag last: the literal `false` two calls
+ * up must still reach `if (sleep_ok)` (the cxgb4 `t4_wr_mbox_ns()` →
+ * `t4_wr_mbox_meat()` → `t4_wr_mbox_meat_timeout()` shape). */
+static int vc_mbox_timeout_neg(struct vc *v, int mbox, const void *cmd, int size,
+			       void *rpl, bool sleep_ok, int timeout)
+{
+	int i;
+
+	for (i = 0; i < timeout; i++) {
+		if (sleep_ok)
+			msleep(1);
+		else
+			mdelay(1);
+	}
+	return 0;
+}
+
+static int vc_mbox_meat_neg(struct vc *v, int mbox, const void *cmd, int size,
+			    void *rpl, bool sleep_ok)
+{
+	return vc_mbox_timeout_neg(v, mbox, cmd, size, rpl, sleep_ok, 10);
+}
+
+static int vc_mbox_nosleep(struct vc *v, int mbox, const void *cmd, int size,
+			   void *rpl)
+{
+	return vc_mbox_meat_neg(v, mbox, cmd, size, rpl, false);
+}
+
+void vc_mirror_neg(struct vc *v)
+{
+	local_bh_disable();
+	vc_mbox_nosleep(v, 1, NULL, 0, NULL);
+	local_bh_enable();
+}
+
+/* Its twin: the same chain with `true`. */
+static int vc_mbox_timeout_pos(struct vc *v, int mbox, const void *cmd, int size,
+			       void *rpl, bool sleep_ok, int timeout)
+{
+	int i;
+
+	for (i = 0; i < timeout; i++) {
+		if (sleep_ok)
+			msleep(1); /* expect: atomic-sleeping-call */
+		else
+			mdelay(1);
+	}
+	return 0;
+}
+
+static int vc_mbox_meat_pos(struct vc *v, int mbox, const void *cmd, int size,
+			    void *rpl, bool sleep_ok)
+{
+	return vc_mbox_timeout_pos(v, mbox, cmd, size, rpl, sleep_ok, 10);
+}
+
+static int vc_mbox_sleep(struct vc *v, int mbox, const void *cmd, int size,
+			 void *rpl)
+{
+	return vc_mbox_meat_pos(v, mbox, cmd, size, rpl, true);
+}
+
+void vc_mirror_pos(struct vc *v)
+{
+	local_bh_disable();
+	vc_mbox_sleep(v, 1, NULL, 0, NULL);
+	local_bh_enable();
+}
