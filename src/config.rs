@@ -43,6 +43,9 @@ pub struct TargetConfig {
     pub max_order: Option<u32>,
     /// `6.1`, `6.12.5`.
     pub kernel_version: Option<String>,
+    /// `summaries`: kernel API summaries to use (default: the built-in ones of the
+    /// kernel version).
+    pub summaries: crate::summaries::Choice,
 }
 
 /// A loaded configuration.
@@ -121,6 +124,9 @@ struct RawTarget {
     max_order: Option<Spanned<u32>>,
     #[serde(default)]
     kernel_version: Option<Spanned<String>>,
+    /// `"builtin"`, `"none"`, or a summary file (relative to the configuration).
+    #[serde(default)]
+    summaries: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -143,6 +149,14 @@ impl Config {
                 .filter(|(_, level)| **level != Level::Allow)
                 .map(|(name, _)| name.clone())
                 .collect(),
+            summaries: self
+                .target
+                .summaries
+                .load(&crate::target::Target::configured(
+                    None,
+                    None,
+                    self.target.kernel_version.as_deref(),
+                )),
             levels,
             ..Default::default()
         }
@@ -262,6 +276,14 @@ impl Config {
                 ));
             }
             config.target.kernel_version = Some(v.clone());
+        }
+        if let Some(k) = raw.target.summaries {
+            let v = k.get_ref();
+            let choice = crate::summaries::Choice::parse(v, &config.root);
+            // A file named here must be readable now: a bad one is an error, not
+            // silently no summaries.
+            choice.check().map_err(|e| error(k.span().start, e))?;
+            config.target.summaries = choice;
         }
         Ok(config)
     }

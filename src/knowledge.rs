@@ -891,6 +891,21 @@ impl Knowledge {
             || self.allocators.contains_key(name)
     }
 
+    /// Whether any table of the knowledge names `name` (lock, sleeping call, allocator,
+    /// free, flag query, context guard, pure query, noreturn, memory family). Such a
+    /// name is never looked up in kernel summaries: what `lints/api.toml` says about
+    /// an API always wins (issue 10's invariant). Entry registrations are not in the
+    /// list: `request_threaded_irq()` registers a handler and also sleeps.
+    pub fn names_api(&self, name: &str) -> bool {
+        self.describes_api(name)
+            || self.frees.contains_key(name)
+            || self.non_allocating.contains(name)
+            || self.context_guards.contains_key(name)
+            || self.pure.contains(name)
+            || self.noreturn.contains(name)
+            || self.memory_family.contains_key(name)
+    }
+
     /// Why a (non-allocating) call may sleep, if it does.
     pub fn sleeping_call(&self, callee: &str) -> Option<&str> {
         self.sleeping.get(callee).map(String::as_str)

@@ -27,6 +27,7 @@ pub mod report;
 pub mod root;
 pub mod size_report;
 pub mod sparse;
+pub mod summaries;
 pub mod suppress;
 pub mod target;
 pub mod values;
@@ -72,6 +73,11 @@ pub struct Options {
     /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
     /// file is read from here, whether or not it exists.
     pub overlay: Option<Overlay>,
+    /// Kernel API summaries for callees the run does not define (`None`: none; the
+    /// command line picks the built-in ones of the target's kernel version).
+    pub summaries: Option<Arc<summaries::Summaries>>,
+    /// Stop after the whole-program context: no lints, no findings (`summarize`).
+    pub analysis_only: bool,
 }
 
 impl Options {
@@ -544,13 +550,19 @@ pub fn check_files_with<T: Send>(
         // Stage 3: whole-program index and context across functions (fixpoints).
         let program = program::Program::build(&all_facts, knowledge);
         lap("whole-program index (calls, declarations)");
-        let analysis = context::Analysis::run(&program, locks, &settings.target);
+        let analysis = context::Analysis::run(
+            &program,
+            locks,
+            &settings.target,
+            options.summaries.as_deref(),
+        );
         lap("whole-program context (summaries, fixpoints)");
         let inspected = inspect(&program, &analysis);
         // Stage 4, parallel: lints per function, then suppressions and levels per file.
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
             .enumerate()
+            .filter(|_| !options.analysis_only)
             .flat_map_iter(|(file_index, facts)| {
                 let mut diags = check_file(&program, &analysis, file_index, facts, &settings);
                 suppress::apply(facts, &mut diags);
@@ -1015,8 +1027,15 @@ fn run_inputs(
     let cwd = std::env::current_dir().unwrap_or_default();
     out.extend_from_slice(
         format!(
-            "{errors:?}|{:?}|{:?}|{:?}|{:?}|{cwd:?}",
-            options.levels, options.enable, options.root, options.target
+            "{errors:?}|{:?}|{:?}|{:?}|{:?}|{cwd:?}|{:?}",
+            options.levels,
+            options.enable,
+            options.root,
+            options.target,
+            (
+                options.summaries.as_ref().map(|s| s.checksum),
+                options.analysis_only
+            )
         )
         .as_bytes(),
     );
@@ -1171,7 +1190,7 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
         let settings = Options::default().settings();
-        let analysis = context::Analysis::run(&program, vec![locks], &settings.target);
+        let analysis = context::Analysis::run(&program, vec![locks], &settings.target, None);
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &settings);
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)

@@ -82,6 +82,25 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         kconfig: Option<PathBuf>,
     },
+    /// Derive kernel API summaries from a whole kernel tree (may sleep and why, gfp
+    /// parameters, lock effects, frees) and write them to FILE, for `check --summaries`.
+    Summarize {
+        /// The top of a kernel tree (linux-source-6.1, a git checkout).
+        tree: PathBuf,
+        /// The summary file to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Worker threads (default: one per core).
+        #[arg(short = 'j', long = "jobs", default_value_t = 0)]
+        jobs: usize,
+        /// How the summaries name their tree in findings (default: the tree's directory name).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Print summaries as JSON lines: of FILE (a summary file, or `6.1`/`6.12` for the
+    /// built-in ones), only the NAMEs given if any.
+    #[command(hide = true)]
+    ShowSummaries { file: String, names: Vec<String> },
     /// Remove the facts cache (`.gfplint-cache/` at the project root above PATH).
     Clean {
         /// A file or directory of the project.
@@ -183,6 +202,11 @@ struct CheckArgs {
     /// Print the mechanical fixes as a unified diff on stdout instead of the findings.
     #[arg(long, conflicts_with = "stdin_filename")]
     diff_output: bool,
+    /// Kernel API summaries for functions the checked code calls but does not define:
+    /// a file written by `gfplint summarize`, `builtin` (those of the target's kernel
+    /// version, 6.1 or 6.12; the default), or `none`.
+    #[arg(long, value_name = "FILE")]
+    summaries: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -264,6 +288,13 @@ fn main() -> ExitCode {
                 Err(_) => ExitCode::from(2),
             }
         }
+        Command::Summarize {
+            tree,
+            output,
+            jobs,
+            name,
+        } => summarize(&tree, &output, jobs, name),
+        Command::ShowSummaries { file, names } => show_summaries(&file, &names),
         Command::Lints => {
             let mut text = format!("{:<24} {:<8} SUMMARY\n", "LINT", "DEFAULT");
             for l in gfplint::lints::LINTS {
@@ -322,6 +353,78 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn summarize(tree: &Path, output: &Path, jobs: usize, name: Option<String>) -> ExitCode {
+    let started = Instant::now();
+    let name = name.unwrap_or_else(|| {
+        std::fs::canonicalize(tree)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| tree.display().to_string())
+    });
+    let (file, stats) = match gfplint::summaries::summarize_tree(tree, jobs, &name) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gfplint: error: {}", escape::text(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let bytes = match gfplint::summaries::write(output, &file) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("gfplint: error: {}", escape::text(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let sleeping = file
+        .functions
+        .iter()
+        .filter(|f| !f.sleeps.is_empty())
+        .count();
+    let gfp = file
+        .functions
+        .iter()
+        .filter(|f| !f.gfp_params.is_empty())
+        .count();
+    eprintln!(
+        "gfplint: {} functions summarised ({sleeping} may sleep, {gfp} with gfp parameters) from {} files ({} with parse errors, {} unreadable); {bytes} bytes written in {:.1} s",
+        file.functions.len(),
+        stats.files,
+        stats.files_with_parse_errors,
+        stats.unreadable,
+        started.elapsed().as_secs_f64()
+    );
+    ExitCode::SUCCESS
+}
+
+fn show_summaries(file: &str, names: &[String]) -> ExitCode {
+    let loaded = match file {
+        "6.1" => gfplint::summaries::Summaries::builtin((6, 1))
+            .ok_or_else(|| "no built-in summaries for 6.1".to_string()),
+        "6.12" => gfplint::summaries::Summaries::builtin((6, 12))
+            .ok_or_else(|| "no built-in summaries for 6.12".to_string()),
+        path => gfplint::summaries::Summaries::read(Path::new(path)).map(Arc::new),
+    };
+    let s = match loaded {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gfplint: error: {}", escape::text(&e));
+            return ExitCode::from(2);
+        }
+    };
+    let mut all: Vec<&gfplint::summaries::ApiSummary> = if names.is_empty() {
+        s.iter().collect()
+    } else {
+        names.iter().filter_map(|n| s.get(n)).collect()
+    };
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut text = String::new();
+    for a in all {
+        text.push_str(&serde_json::to_string(a).unwrap_or_default());
+        text.push('\n');
+    }
+    print_out(&text).unwrap_or(ExitCode::SUCCESS)
 }
 
 /// The lint selection flags with the position of each -A/-W/-D on the command line.
@@ -614,6 +717,17 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         }
     };
     let named_count = report_only.as_ref().map(Vec::len);
+    let mut base_options = config.options(levels.clone());
+    if let Some(choice) = &args.summaries {
+        let choice = gfplint::summaries::Choice::parse(choice, Path::new("."));
+        match choice.load_checked(&base_options.target) {
+            Ok(s) => base_options.summaries = s,
+            Err(e) => {
+                let _ = writeln!(stderr, "gfplint: error: --summaries: {}", escape::text(&e));
+                return ExitCode::from(2);
+            }
+        }
+    }
     let progress = Arc::new(AtomicUsize::new(0));
     let options = gfplint::Options {
         jobs: args.jobs,
@@ -627,7 +741,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
         }),
         overlay,
-        ..config.options(levels)
+        ..base_options
     };
     let show_progress = !args.quiet && stderr.is_terminal();
     let total = files.len();

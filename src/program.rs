@@ -91,6 +91,13 @@ impl<'a> Program<'a> {
         (arity == u32::MAX || arity == call.arg_count).then_some(id)
     }
 
+    /// Whether the run defines a function `name` visible from `file` (even one that
+    /// does not resolve: ambiguous, or of another arity). Such a name is the checked
+    /// code's own, never a kernel summary's.
+    pub fn defines(&self, file: u32, name: &str) -> bool {
+        self.globals.contains_key(name) || self.statics.contains_key(&(file, name))
+    }
+
     pub fn function(&self, id: FunctionId) -> &'a crate::facts::Function {
         &self.files[id.0 as usize].functions[id.1 as usize]
     }

@@ -396,3 +396,63 @@ fn exit_status_follows_findings() {
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert!(Path::new(&deep).exists());
 }
+
+/// `summarize` on the fixture's miniature kernel, then `check --summaries` on its
+/// driver: the finding through the summarised API names the chain inside the kernel,
+/// in the message and in a JSON note; `--summaries none` turns it off; a damaged or
+/// foreign file is a clear error.
+#[test]
+fn summaries_from_a_tree_reach_a_driver() {
+    let dir = TempDir::new("summaries");
+    let file = format!("{}/mini.gfpsum", dir.path());
+    let root = env!("CARGO_MANIFEST_DIR");
+    let kernel = format!("{root}/testdata/summaries/kernel");
+    let driver = format!("{root}/testdata/summaries/driver");
+    let o = gfplint(&["summarize", &kernel, "-o", &file, "--name", "mini 1.0"]);
+    assert!(o.status.success(), "{:?}", stderr_lines(&o));
+    let o = gfplint(&[
+        "check",
+        "--no-cache",
+        "--format",
+        "json",
+        "--summaries",
+        &file,
+        &driver,
+    ]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("regulator_enable → _regulator_enable → _regulator_do_enable → usleep_range (drivers/regulator/core.c:17 in mini 1.0)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "`_regulator_do_enable()` calls `usleep_range()` at drivers/regulator/core.c:17"
+        ),
+        "{out}"
+    );
+    let o = gfplint(&[
+        "check",
+        "--no-cache",
+        "--format",
+        "json",
+        "--summaries",
+        "none",
+        &driver,
+    ]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(!out.contains("regulator_enable → "), "{out}");
+    let bad = dir.write("bad.gfpsum", b"GFPLSUM\0garbage garbage");
+    let o = gfplint(&[
+        "check",
+        "--no-cache",
+        "--summaries",
+        bad.to_str().unwrap(),
+        &driver,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let errors = error_lines(&o);
+    assert!(
+        errors.len() == 1 && errors[0].contains("bad.gfpsum") && errors[0].contains("summary"),
+        "{errors:?}"
+    );
+}

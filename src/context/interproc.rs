@@ -30,6 +30,7 @@ use crate::decl_index::FileEnv;
 use crate::facts::{Function, Span};
 use crate::knowledge::Knowledge;
 use crate::program::{FunctionId, Program};
+use crate::summaries::Summaries;
 use crate::target::Target;
 use crate::values::{self, Pred, Test, Val};
 
@@ -227,6 +228,13 @@ impl<'p> Resolver<'p> {
 pub struct SleepSite {
     pub call: u32,
     pub kind: SleepKind,
+    /// Tests of the function's own parameters under which the call sleeps (a
+    /// summarised kernel API that sleeps only for some argument values, passed one of
+    /// this function's parameters); empty: whenever the call is reached.
+    pub when: Clause,
+    /// Evidence beyond the function's own code (the chain inside the kernel of a
+    /// summarised API), for the finding's notes.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,7 +359,13 @@ impl Analysis {
     /// The phases, each a function below: lock effects and the call graph; gfp sinks
     /// (bottom-up); sleep sites and may-sleep summaries (bottom-up); atomic reasons
     /// (top-down from entry points and held sections); what atomic context reaches.
-    pub fn run(program: &Program, locks: Vec<Vec<LockStates>>, target: &Target) -> Analysis {
+    /// `summaries`: kernel API summaries for callees the run does not define.
+    pub fn run(
+        program: &Program,
+        locks: Vec<Vec<LockStates>>,
+        target: &Target,
+        summaries: Option<&Summaries>,
+    ) -> Analysis {
         let ids: Vec<FunctionId> = program
             .files
             .iter()
@@ -363,8 +377,16 @@ impl Analysis {
         let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers);
         // One resolver for the summaries and the reasons: it caches per-file tests.
         let mut resolver = Resolver::new(program, target);
-        let (sites, may_sleep) =
-            Self::sleep_summaries(program, &ids, &locks, &callers, &gfp_sinks, &mut resolver);
+        let (sites, may_sleep) = Self::sleep_summaries(
+            program,
+            &ids,
+            &locks,
+            &callers,
+            &gfp_sinks,
+            &lock_effects,
+            (target, summaries),
+            &mut resolver,
+        );
         let atomic = Self::atomic_reasons(
             program,
             &ids,
@@ -504,12 +526,15 @@ impl Analysis {
     }
 
     /// 3. Sleep sites of every function, and may-sleep summaries, bottom-up.
+    #[allow(clippy::too_many_arguments)]
     fn sleep_summaries(
         program: &Program,
         ids: &[FunctionId],
         locks: &[Vec<LockStates>],
         callers: &Callers,
         gfp_sinks: &GfpSinks,
+        lock_effects: &HashMap<FunctionId, LockEffect>,
+        (target, summaries): (&Target, Option<&Summaries>),
         resolver: &mut Resolver,
     ) -> (Vec<Vec<Vec<SleepSite>>>, MaySleep) {
         // 3. Sleep sites and may-sleep summaries.
@@ -522,7 +547,14 @@ impl Analysis {
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
-                        sleep_sites(program, gfp_sinks, (fi as u32, i as u32), f, &locks[fi][i])
+                        let id = (fi as u32, i as u32);
+                        let mut resolver = Resolver::new(program, target);
+                        let ctx = SiteContext {
+                            program,
+                            sinks: gfp_sinks,
+                            summaries,
+                        };
+                        sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i])
                     })
                     .collect()
             })
@@ -541,7 +573,8 @@ impl Analysis {
                 if !ls.at_call(site.call).is_empty() {
                     continue;
                 }
-                let guards = resolver.tests(id.0, ls.guards_at(site.call));
+                let mut guards = resolver.tests(id.0, ls.guards_at(site.call));
+                guards.extend_from_slice(&site.when);
                 if add_clause(&mut may_sleep, id, guards) && queued.insert(id) {
                     queue.push_back(id);
                 }
@@ -553,7 +586,7 @@ impl Analysis {
             let clauses = may_sleep.get(&callee).cloned().unwrap_or_default();
             for &(caller, call) in callers.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
                 let ls = &locks[caller.0 as usize][caller.1 as usize];
-                if !ls.at_call(call).is_empty() {
+                if !sleeps_through(ls, call, lock_effects.get(&callee)) {
                     continue;
                 }
                 let guards = resolver.tests(caller.0, ls.guards_at(call));
@@ -783,6 +816,23 @@ fn add_sink(
     }
 }
 
+/// Whether a callee that may sleep makes its caller sleep at `call`: no section of
+/// the caller is held there, or the callee releases every section kind held (the
+/// unlock–sleep–relock idiom: `spin_lock(); rpm_resume(); spin_unlock();` where
+/// `rpm_resume()` drops the lock to wait) — the caller then sleeps, by design.
+pub fn sleeps_through(ls: &LockStates, call: u32, effect: Option<&LockEffect>) -> bool {
+    let held = ls.at_call(call);
+    held.is_empty()
+        || effect.is_some_and(|e| {
+            held.iter().all(|h| {
+                e.releases
+                    .iter()
+                    .chain(e.drops.iter())
+                    .any(|(kind, _)| *kind == h.kind)
+            })
+        })
+}
+
 /// "spinlock `priv->lock`".
 pub fn describe_section(k: &Knowledge, ls: &LockStates, h: &lockstate::Held) -> String {
     let kind = &k.sections[h.kind].kind;
@@ -797,19 +847,21 @@ pub fn describe_section(k: &Knowledge, ls: &LockStates, h: &lockstate::Held) -> 
 /// A call made only where a context query said sleeping is allowed, with no section
 /// of this function held (the queries do not see spinlocks: `in_interrupt()` is false
 /// under `spin_lock()`, so a section held right here still counts).
-fn guarded_context(ls: &LockStates, call: u32) -> bool {
+pub fn guarded_context(ls: &LockStates, call: u32) -> bool {
     ls.context_guarded(call) && ls.at_call(call).is_empty()
 }
 
 /// Sleep sites of one function: reachable calls that sleep by themselves, or pass
 /// sleeping flags into a program function whose parameter reaches an allocator.
 fn sleep_sites(
-    program: &Program,
-    sinks: &GfpSinks,
+    ctx: &SiteContext,
+    resolver: &mut Resolver,
     id: FunctionId,
     f: &Function,
     ls: &LockStates,
 ) -> Vec<SleepSite> {
+    let program = ctx.program;
+    let sinks = ctx.sinks;
     let k = program.knowledge;
     let mut out = Vec::new();
     for (ci, c) in f.calls.iter().enumerate() {
@@ -824,6 +876,8 @@ fn sleep_sites(
                 out.push(SleepSite {
                     call: ci,
                     kind: SleepKind::Own(OwnSleep::Call(reason.to_string())),
+                    when: Vec::new(),
+                    note: None,
                 });
             }
             continue;
@@ -841,7 +895,11 @@ fn sleep_sites(
                     out.push(SleepSite {
                         call: ci,
                         kind: SleepKind::Own(s),
+                        when: Vec::new(),
+                        note: None,
                     });
+                } else if let Some(site) = summarised_sleep(ctx, resolver, id, ci) {
+                    out.push(site);
                 }
             }
             Some(callee) => {
@@ -859,6 +917,8 @@ fn sleep_sites(
                                 callee,
                                 sink,
                             },
+                            when: Vec::new(),
+                            note: None,
                         });
                         break;
                     }
@@ -867,6 +927,69 @@ fn sleep_sites(
         }
     }
     out
+}
+
+/// What the sleep-site pass reads besides the function.
+struct SiteContext<'a> {
+    program: &'a Program<'a>,
+    sinks: &'a GfpSinks,
+    summaries: Option<&'a Summaries>,
+}
+
+/// A call to a kernel API the run does not define, which its summary says may sleep
+/// for these arguments: a sleep site whose evidence is the chain inside the kernel.
+/// What `lints/api.toml` says about a name always wins (it is never looked up here),
+/// and a call whose argument count differs is another function.
+fn summarised_sleep(
+    ctx: &SiteContext,
+    resolver: &mut Resolver,
+    id: FunctionId,
+    ci: u32,
+) -> Option<SleepSite> {
+    let k = ctx.program.knowledge;
+    let c = &ctx.program.function(id).calls[ci as usize];
+    if c.indirect || k.names_api(&c.callee) || ctx.program.defines(id.0, &c.callee) {
+        return None;
+    }
+    let s = ctx.summaries?.get(&c.callee)?;
+    if s.sleeps.is_empty() || (s.arity != u32::MAX && s.arity != c.arg_count) {
+        return None;
+    }
+    let none = Bindings::new();
+    // Clauses are sorted shortest first: the first one the arguments allow.
+    let when = s.sleeps.iter().find_map(|clause| {
+        let mut arg = |p: u32| resolver.arg(id, ci, p, &none);
+        lift_clause(clause, &mut arg)
+    })?;
+    let reason = format!(
+        "may sleep: {} ({} in {})",
+        s.chain_names(),
+        s.primitive_place(),
+        ctx.summaries.map_or("", |x| x.tree.as_str())
+    );
+    // "in linux-source-6.1: `free_irq()` calls `__free_irq()` at kernel/irq/manage.c:1962;
+    // `__free_irq()` calls ... : waits for an event".
+    let mut caller = s.name.as_str();
+    let steps: Vec<String> = s
+        .chain
+        .iter()
+        .map(|l| {
+            let step = format!(
+                "`{caller}()` calls `{}()` at {}:{}",
+                l.callee, l.file, l.line
+            );
+            caller = &l.callee;
+            step
+        })
+        .collect();
+    let tree = ctx.summaries.map_or("", |x| x.tree.as_str());
+    let note = format!("in {tree}: {}: {}", steps.join("; "), s.reason);
+    Some(SleepSite {
+        call: ci,
+        kind: SleepKind::Own(OwnSleep::Call(reason)),
+        when,
+        note: Some(note),
+    })
 }
 
 /// Functions registered as atomic callbacks anywhere in the run.

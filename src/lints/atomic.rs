@@ -35,7 +35,9 @@ enum Evidence<'a> {
 }
 
 impl<'a> FunctionCx<'a> {
-    fn evidence(&self, call: u32) -> Option<Evidence<'a>> {
+    /// `when`: tests of this function's parameters under which the call sleeps (see
+    /// `SleepSite::when`); only atomic paths that allow them count.
+    fn evidence(&self, call: u32, when: &[crate::values::Test]) -> Option<Evidence<'a>> {
         let c = self.call(call);
         // A call that drops a lock while it allocates (`__xa_store()` and xa_lock): that
         // lock does not count.
@@ -69,7 +71,8 @@ impl<'a> FunctionCx<'a> {
         // Only the atomic paths whose parameter values allow this call to be reached
         // (a caller passing `false` for the `may_sleep` flag tested above it, or
         // `FOO_POLL` where the call is under `case FOO_WAIT:`, is not a problem for it).
-        let guards = self.resolved_guards(call);
+        let mut guards = self.resolved_guards(call);
+        guards.extend_from_slice(when);
         let reasons: Vec<AtomicReason> = self
             .analysis
             .reasons(self.id)
@@ -102,7 +105,7 @@ impl<'a> FunctionCx<'a> {
         fix: Fix,
         out: &mut Vec<Diagnostic>,
     ) {
-        let Some(evidence) = self.evidence(site.call) else {
+        let Some(evidence) = self.evidence(site.call, &site.when) else {
             return;
         };
         // One finding per path into the function: a sleep after an earlier sleeping
@@ -113,10 +116,11 @@ impl<'a> FunctionCx<'a> {
             return;
         }
         let call = self.call(site.call);
-        let (message, labels, notes, help, certain) = match evidence {
+        let (message, labels, mut notes, help, certain) = match evidence {
             Evidence::Local { blamed, others } => self.local_parts(what, blamed, &others, fix),
             Evidence::Callers(reasons) => self.chain_parts(what, &reasons, fix),
         };
+        notes.extend(site.note.iter().cloned());
         out.push(Diagnostic {
             lint: info.name,
             severity: if certain {

@@ -1,0 +1,16 @@
+/* Miniature library (written for the summaries fixture): bodies that contradict
+ * lints/api.toml, which must keep winning over any summary. */
+
+/* A sleeping call the tables know: a non-sleeping body here changes nothing. */
+void msleep(unsigned int msecs)
+{
+}
+EXPORT_SYMBOL(msleep);
+
+/* A free the tables know: a sleeping body here changes nothing. */
+void kfree(const void *p)
+{
+	mutex_lock(&free_lock);
+	mutex_unlock(&free_lock);
+}
+EXPORT_SYMBOL(kfree);
