@@ -241,6 +241,11 @@ pub struct Call {
     /// expression text (`ops->xmit`) with `indirect` set.
     pub callee: String,
     pub indirect: bool,
+    /// Inside a branch, loop body or conditional operand whose condition is not
+    /// (only) a test of the function's parameters: the call may not run on the normal
+    /// path. Kernel summaries keep only chains of unconditional calls (an early error
+    /// return before a call does not make it conditional).
+    pub conditional: bool,
     pub arg_count: u32,
     pub span: Span,
     /// Arguments (index < 32) that are literal zero (`0`, `false`, `NULL`), and that

@@ -25,7 +25,7 @@ use crate::values::Test;
 
 pub const MAGIC: &[u8; 8] = b"GFPLSUM\0";
 /// Bumped whenever [`SummaryFile`]'s encoding changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Largest payload accepted once inflated (a whole tree's summaries are a few MB).
 const MAX_INFLATED: usize = 256 << 20;
 /// Largest summary file read.
@@ -66,6 +66,10 @@ pub struct ApiSummary {
     pub locks: Vec<LockFact>,
     /// Parameters freed, with the families of the free.
     pub frees: Vec<FreeFact>,
+    /// Section kinds it releases and takes again (or releases) not through a
+    /// parameter: `cond_resched_rcu()` leaves the RCU read-side section to sleep, so a
+    /// caller inside only such sections is not atomic when it sleeps there.
+    pub drops: Vec<String>,
 }
 
 /// A call on a chain: `callee` called at `file:line`.
@@ -527,6 +531,12 @@ fn summarise(program: &Program, analysis: &Analysis, root: &Path, id: FunctionId
             .map(|p| p.index)
     };
     if let Some(e) = analysis.lock_effects.get(&id) {
+        for (kind, key) in e.drops.iter().chain(e.releases.iter()) {
+            let name = &k.sections[*kind].kind;
+            if param_of(key).is_none() && !s.drops.contains(name) {
+                s.drops.push(name.clone());
+            }
+        }
         for (acquires, list) in [(true, &e.acquires), (false, &e.releases)] {
             for (kind, key) in list {
                 if let Some(param) = param_of(key) {
@@ -580,17 +590,20 @@ fn sleep_chain(
         for &fid in &frontier {
             let ls = analysis.locks_of(fid);
             let f = program.function(fid);
-            // A sleep site of this function ends the chain.
+            // A sleep site of this function ends the chain. Only calls made on the
+            // normal path count (not under a condition on state the summary cannot
+            // express): `if (!__disable_irq_nosync(irq)) synchronize_irq(irq);` does
+            // not make `disable_irq()` a sleeping API, and a chain that sleeps only
+            // sometimes would be a false finding in every driver that calls it.
+            let usable = |s: &&interproc::SleepSite| {
+                ls.at_call(s.call).is_empty() && !f.calls[s.call as usize].conditional
+            };
             let site = analysis
                 .sites_of(fid)
                 .iter()
-                .find(|s| ls.at_call(s.call).is_empty() && s.when.is_empty())
-                .or_else(|| {
-                    analysis
-                        .sites_of(fid)
-                        .iter()
-                        .find(|s| ls.at_call(s.call).is_empty())
-                });
+                .filter(usable)
+                .find(|s| s.when.is_empty())
+                .or_else(|| analysis.sites_of(fid).iter().find(usable));
             if let Some(site) = site {
                 let c = &f.calls[site.call as usize];
                 let reason = match &site.kind {
@@ -626,6 +639,7 @@ fn sleep_chain(
                 let ci = ci as u32;
                 if !ls.is_reachable(ci)
                     || c.indirect
+                    || c.conditional
                     || interproc::guarded_context(ls, ci)
                     || k.names_api(&c.callee)
                 {

@@ -898,7 +898,7 @@ fn sleep_sites(
                         when: Vec::new(),
                         note: None,
                     });
-                } else if let Some(site) = summarised_sleep(ctx, resolver, id, ci) {
+                } else if let Some(site) = summarised_sleep(ctx, resolver, id, ls, ci) {
                     out.push(site);
                 }
             }
@@ -944,6 +944,7 @@ fn summarised_sleep(
     ctx: &SiteContext,
     resolver: &mut Resolver,
     id: FunctionId,
+    ls: &LockStates,
     ci: u32,
 ) -> Option<SleepSite> {
     let k = ctx.program.knowledge;
@@ -953,6 +954,16 @@ fn summarised_sleep(
     }
     let s = ctx.summaries?.get(&c.callee)?;
     if s.sleeps.is_empty() || (s.arity != u32::MAX && s.arity != c.arg_count) {
+        return None;
+    }
+    // Called inside only sections the API leaves to sleep (`cond_resched_rcu()` in an
+    // RCU read-side section): the sleep is not atomic here.
+    let held = ls.at_call(ci);
+    if !held.is_empty()
+        && held
+            .iter()
+            .all(|h| s.drops.contains(&k.sections[h.kind].kind))
+    {
         return None;
     }
     let none = Bindings::new();

@@ -75,6 +75,9 @@ pub(super) struct CfgBuilder<'a> {
     pub(super) const_args: Vec<ConstArg>,
     /// For each enclosing switch: the parameter it switches on and its case values.
     switch_on: Vec<Option<(u32, Vec<Val>)>>,
+    /// How many enclosing branches or loop bodies run under a condition other than a
+    /// parameter test (`Call::conditional`).
+    uncertain: u32,
 }
 
 impl<'a> CfgBuilder<'a> {
@@ -118,6 +121,7 @@ impl<'a> CfgBuilder<'a> {
             tests: Vec::new(),
             const_args: Vec::new(),
             switch_on: Vec::new(),
+            uncertain: 0,
         }
     }
 
@@ -355,6 +359,7 @@ impl<'a> CfgBuilder<'a> {
         let args_node = node.field("arguments");
         let mut call = Call {
             span: span_of(node),
+            conditional: self.uncertain > 0 || in_conditional_operand(node),
             ..Call::default()
         };
         let mut arg_nodes: Vec<Node> = Vec::new();
@@ -676,10 +681,12 @@ impl<'a> CfgBuilder<'a> {
                     _ => None,
                 });
                 self.cond_stack.push(tag);
+                self.uncertain += 1;
                 let body_end = match node.field("body") {
                     Some(b) => self.statement(b, body_entry, d),
                     None => body_entry,
                 };
+                self.uncertain -= 1;
                 self.cond_stack.pop();
                 self.jumps.pop();
                 if let Some(be) = body_end {
@@ -739,10 +746,14 @@ impl<'a> CfgBuilder<'a> {
                     self.edge(fe, exit);
                 }
                 self.jumps.push((exit, Some(cont)));
+                // Without a condition the body runs at least once.
+                let loops = u32::from(cond.is_some());
+                self.uncertain += loops;
                 let body_end = match node.field("body") {
                     Some(b) => self.statement(b, body_entry, d),
                     None => body_entry,
                 };
+                self.uncertain -= loops;
                 self.jumps.pop();
                 if let Some(be) = body_end {
                     self.edge(be, cont);
@@ -775,10 +786,13 @@ impl<'a> CfgBuilder<'a> {
                     .and_then(|cn| self.param_of(cn))
                     .map(|p| (p as u32, self.case_values(node)));
                 self.switch_on.push(on.clone());
+                let unknown = u32::from(on.is_none());
+                self.uncertain += unknown;
                 let body_end = match node.field("body") {
                     Some(b) => self.statement(b, None, d),
                     None => None,
                 };
+                self.uncertain -= unknown;
                 self.switch_on.pop();
                 self.switch_dispatch.pop();
                 self.jumps.pop();
@@ -951,7 +965,9 @@ impl<'a> CfgBuilder<'a> {
                 let exit = self.new_node(NodeKind::Nop);
                 self.edge(head, exit);
                 self.jumps.push((exit, Some(head)));
+                self.uncertain += 1;
                 let body_end = self.statement(items[i + 1], Some(head), depth);
+                self.uncertain -= 1;
                 self.jumps.pop();
                 if let Some(be) = body_end {
                     self.edge(be, head);
@@ -982,6 +998,8 @@ impl<'a> CfgBuilder<'a> {
             _ => None,
         });
         let then_entry = self.assume(after_cond, &t);
+        let unknown = u32::from(!only_parameter_tests(&t, &f));
+        self.uncertain += unknown;
         self.cond_stack.push(tag);
         let then_end = match node.field("consequence") {
             Some(s) => self.statement(s, then_entry, depth),
@@ -999,6 +1017,7 @@ impl<'a> CfgBuilder<'a> {
             None => else_entry,
         };
         self.cond_stack.pop();
+        self.uncertain -= unknown;
         self.join(then_end, else_end)
     }
 
@@ -1291,6 +1310,46 @@ impl<'a> CfgBuilder<'a> {
             _ => Default::default(),
         }
     }
+}
+
+/// Whether a branch condition's facts are tests of parameters (and the condition's
+/// own text), with no call result or other state among them.
+fn only_parameter_tests(t: &Facts, f: &Facts) -> bool {
+    let atoms = || t.iter().chain(f.iter()).map(|(a, _)| a);
+    atoms().any(|a| matches!(a, Atom::Param(..)))
+        && atoms().all(|a| matches!(a, Atom::Param(..) | Atom::Cond(_)))
+}
+
+/// Whether a call is an operand that runs only sometimes: a branch of `?:`, or the
+/// right side of `&&`/`||` (up to the enclosing statement).
+fn in_conditional_operand(node: Node) -> bool {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        match parent.kind_str() {
+            "conditional_expression" => {
+                if parent
+                    .field("condition")
+                    .is_none_or(|c| c.byte_range() != child.byte_range())
+                {
+                    return true;
+                }
+            }
+            "binary_expression" => {
+                let op = parent.field("operator").map(|o| o.kind_str());
+                if matches!(op, Some("&&" | "||"))
+                    && parent
+                        .field("right")
+                        .is_some_and(|r| r.byte_range() == child.byte_range())
+                {
+                    return true;
+                }
+            }
+            k if k.ends_with("statement") || k == "declaration" => return false,
+            _ => {}
+        }
+        child = parent;
+    }
+    false
 }
 
 fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
