@@ -43,8 +43,8 @@ pub struct TargetConfig {
     pub max_order: Option<u32>,
     /// `6.1`, `6.12.5`.
     pub kernel_version: Option<String>,
-    /// `summaries`: kernel API summaries to use (default: the built-in ones of the
-    /// kernel version).
+    /// `summaries`: kernel API summaries to use (default: none; `builtin`: those of
+    /// the kernel version).
     pub summaries: crate::summaries::Choice,
 }
 

@@ -204,7 +204,7 @@ struct CheckArgs {
     diff_output: bool,
     /// Kernel API summaries for functions the checked code calls but does not define:
     /// a file written by `gfplint summarize`, `builtin` (those of the target's kernel
-    /// version, 6.1 or 6.12; the default), or `none`.
+    /// version, 6.1 or 6.12), or `none` (the default).
     #[arg(long, value_name = "FILE")]
     summaries: Option<String>,
 }

@@ -54,7 +54,6 @@ const SLEEPING: &[&str] = &[
     "free_irq",
     "regulator_enable",
     "clk_prepare_enable",
-    "clk_prepare",
     "spi_sync",
     "usb_control_msg",
     "device_add",
@@ -114,7 +113,9 @@ fn well_known_sleeping_apis_sleep_with_a_chain() {
 #[test]
 fn known_gaps_are_still_gaps() {
     let s = builtin_6_1();
-    for name in ["pm_runtime_get_sync", "i2c_transfer"] {
+    // clk_prepare() takes the prepare mutex only when `mutex_trylock()` fails: a
+    // conditional call, which summaries do not follow.
+    for name in ["pm_runtime_get_sync", "i2c_transfer", "clk_prepare"] {
         assert!(
             s.get(name).is_some_and(|a| !sleeps(a)),
             "{name} now sleeps in the summaries: move it to SLEEPING"

@@ -40,3 +40,11 @@ void foo_reset(struct foo *f)
 	msleep(1); /* expect: atomic-sleeping-call */
 	spin_unlock(&f->lock);
 }
+
+void foo_lock_paths(struct foo *f)
+{
+	spin_lock(&f->lock);
+	mini_lock_if_busy(f->vdd);
+	mini_lock_always(f->vdd); /* expect: atomic-sleeping-call */
+	spin_unlock(&f->lock);
+}

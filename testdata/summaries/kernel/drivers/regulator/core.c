@@ -101,3 +101,23 @@ int mini_get_sync(struct regulator *r)
 	return ret;
 }
 EXPORT_SYMBOL(mini_get_sync);
+
+/* Sleeps only when a state test fails (the lock is contended): a conditional call,
+ * which a summary does not follow, so calling this in atomic context is silent. */
+void mini_lock_if_busy(struct regulator *r)
+{
+	if (!mutex_trylock(&r->rdev->lock))
+		mutex_lock(&r->rdev->lock);
+	mutex_unlock(&r->rdev->lock);
+}
+EXPORT_SYMBOL(mini_lock_if_busy);
+
+/* Its twin: the same lock taken on the normal path (after an early error return). */
+void mini_lock_always(struct regulator *r)
+{
+	if (!r)
+		return;
+	mutex_lock(&r->rdev->lock);
+	mutex_unlock(&r->rdev->lock);
+}
+EXPORT_SYMBOL(mini_lock_always);

@@ -9,3 +9,5 @@ void mini_run_ops(struct regulator *r);
 int mini_wait_if_allowed(struct regulator *r);
 void mini_driver_helper(struct regulator *r);
 int mini_get_sync(struct regulator *r);
+void mini_lock_if_busy(struct regulator *r);
+void mini_lock_always(struct regulator *r);
