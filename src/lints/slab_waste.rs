@@ -34,7 +34,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;
         };
-        if !alloc::is_kmalloc_family(&a.family) {
+        if !alloc::is_kmalloc_family(cx, a) {
             continue;
         }
         let Some(request) = alloc::request_size(cx, call, a) else {
