@@ -884,53 +884,27 @@ enum ETok<'t> {
     Index,
 }
 
+/// The tokens of an operand expression (`crate::ctoken`); a subscript is one token.
 fn expr_tokens(text: &str) -> Option<Vec<ETok<'_>>> {
-    let b = text.as_bytes();
+    use crate::ctoken::{Lexer, Tok};
+    let mut lexer = Lexer::new(text);
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            let s = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
+    while let Some(t) = lexer.next() {
+        match t.ok()?.tok {
+            Tok::Ident(w) => out.push(ETok::Ident(w)),
+            Tok::Punct("->") => out.push(ETok::Arrow),
+            Tok::Punct("[") => {
+                lexer.skip_balanced(b'[', b']').ok()?;
+                out.push(ETok::Index);
             }
-            out.push(ETok::Ident(&text[s..i]));
-        } else if text[i..].starts_with("->") {
-            out.push(ETok::Arrow);
-            i += 2;
-        } else if c == b'[' {
-            let mut depth = 0;
-            while i < b.len() {
-                match b[i] {
-                    b'[' => depth += 1,
-                    b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            if i >= b.len() {
-                return None;
-            }
-            i += 1;
-            out.push(ETok::Index);
-        } else {
-            out.push(match c {
-                b'*' => ETok::Star,
-                b'&' => ETok::Amp,
-                b'(' => ETok::Open,
-                b')' => ETok::Close,
-                b'.' => ETok::Dot,
-                _ => return None,
-            });
-            i += 1;
+            Tok::Punct("*") => out.push(ETok::Star),
+            Tok::Punct("&") => out.push(ETok::Amp),
+            // `&&p` is the address of an address.
+            Tok::Punct("&&") => out.extend([ETok::Amp, ETok::Amp]),
+            Tok::Punct("(") => out.push(ETok::Open),
+            Tok::Punct(")") => out.push(ETok::Close),
+            Tok::Punct(".") => out.push(ETok::Dot),
+            _ => return None,
         }
     }
     Some(out)
