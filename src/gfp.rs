@@ -7,7 +7,9 @@
 //! `gfp & ~__GFP_RECLAIM` not sleep without knowing `gfp`.
 
 /// A set of GFP bits (the kernel uses fewer than 32).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct GfpSet(pub u64);
 
 impl GfpSet {

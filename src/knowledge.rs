@@ -1177,6 +1177,37 @@ mod tests {
         assert!(!k.has_irq_handler_shape(&names(&["dev", "data"])));
     }
 
+    /// An allocator's GFP argument is evaluated once, at classification, when the
+    /// knowledge's flags make it a constant; other texts are left to their readers.
+    #[test]
+    fn gfp_arguments_are_evaluated_at_classification() {
+        let k = Knowledge::builtin();
+        let facts = crate::parse::facts_from_bytes(
+            "t.c",
+            b"void f(void *p, gfp_t gfp)\n{\n\tkmalloc(8, GFP_KERNEL /* sleeps */ | __GFP_ZERO);\n\tkmalloc(8, gfp);\n\tkmalloc(8, MY_GFP);\n\tkmalloc(8, (__force gfp_t)GFP_ATOMIC);\n\tkvmalloc_array(4, 8, GFP_NOWAIT);\n\tg(GFP_KERNEL);\n}\n".to_vec(),
+            k,
+        )
+        .unwrap();
+        let got: Vec<Option<GfpSet>> = facts.functions[0]
+            .calls
+            .iter()
+            .map(|c| c.gfp_flags())
+            .collect();
+        let flag = |n: &str| k.gfp_flag(n).unwrap();
+        let zeroed = GfpSet(flag("GFP_KERNEL").0 | flag("__GFP_ZERO").0);
+        assert_eq!(
+            got,
+            [
+                Some(zeroed),
+                None,
+                None,
+                Some(flag("GFP_ATOMIC")),
+                Some(flag("GFP_NOWAIT")),
+                None
+            ]
+        );
+    }
+
     /// Memory families are declared rows with typed columns; every family a table
     /// names is declared in `lints/api.toml`, and a configuration may add its own.
     #[test]

@@ -7,7 +7,7 @@ use super::FunctionCx;
 use crate::consteval;
 use crate::decl_index::{CallEnv, FieldStore, FileEnv, dir_of, field_key};
 use crate::facts::Call;
-use crate::gfp::{GfpSet, GfpValue, eval_flags};
+use crate::gfp::GfpSet;
 use crate::knowledge::{Allocator, FamilyId, GfpArg, MemoryKind};
 
 /// Evaluates a size or order expression written in this function's file.
@@ -113,16 +113,14 @@ pub fn request_order(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<
     eval_at(cx, call, call.args().get(alloc.order_arg?)?)
 }
 
-/// The GFP flags of an allocator call, when known; and their text.
-pub fn flags(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<(GfpSet, String)> {
+/// The GFP flags of an allocator call, when known; and their text. The argument was
+/// evaluated once, at classification (`Call::gfp_flags`).
+pub fn flags(call: &Call, alloc: &Allocator) -> Option<(GfpSet, String)> {
     let GfpArg::At(i) = alloc.gfp_arg else {
         return None;
     };
     match call.args().get(i) {
-        Some(text) => match eval_flags(text, &|id| cx.knowledge.gfp_flag(id)) {
-            GfpValue::Known(set) => Some((set, text.clone())),
-            _ => None,
-        },
+        Some(text) => call.gfp_flags().map(|set| (set, text.clone())),
         None if call.arg_count as usize <= i => alloc
             .default_gfp
             .map(|g| (g, "GFP_KERNEL (default)".into())),

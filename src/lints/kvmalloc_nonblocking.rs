@@ -27,7 +27,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         if cx.knowledge.family(a.family).memory != MemoryKind::SlabOrVmalloc {
             continue;
         }
-        let Some((set, text)) = alloc::flags(cx, call, a) else {
+        let Some((set, text)) = alloc::flags(call, a) else {
             continue;
         };
         if set.contains(cx.knowledge.sleep_bit) {
