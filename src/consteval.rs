@@ -103,41 +103,21 @@ enum Tok<'t> {
     Punct(&'static str, usize),
 }
 
-/// `->`, `.` and `[ ]` only appear inside `sizeof` operands (`sizeof p->ring[0]`);
-/// anywhere else the parser rejects them.
-const PUNCTS: &[&str] = &[
-    "->", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "&", "|", "^",
-    "~", "!", "<", ">", "(", ")", "?", ":", ",", ".", "[", "]",
-];
-
+/// The expression's tokens (`crate::ctoken`; comments are not skipped, so a commented
+/// expression does not evaluate). `->`, `.` and `[ ]` only appear inside `sizeof`
+/// operands (`sizeof p->ring[0]`); anywhere else the parser rejects them.
 fn tokenize(text: &str) -> Option<Vec<Tok<'_>>> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-        } else if c.is_ascii_digit() {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            out.push(Tok::Num(parse_int(&text[start..i])?));
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            out.push(Tok::Ident(&text[start..i]));
-        } else {
-            // Strings, `=`: not a constant expression.
-            let p = PUNCTS.iter().find(|p| text[i..].starts_with(**p))?;
-            out.push(Tok::Punct(p, i));
-            i += p.len();
-        }
-    }
-    Some(out)
+    use crate::ctoken::{Lexer, Tok as T};
+    Lexer::new(text)
+        .map(|t| {
+            let t = t.ok()?;
+            Some(match t.tok {
+                T::Number(n) => Tok::Num(parse_int(n)?),
+                T::Ident(w) => Tok::Ident(w),
+                T::Punct(p) => Tok::Punct(p, t.start),
+            })
+        })
+        .collect()
 }
 
 /// `4096`, `0x1000UL`, `010`, `0b101`, `1ULL`.

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::consteval::{Env, Evaluator};
 use crate::facts::{Field, FileFacts, StructDef};
 use crate::gfp::{GfpSet, GfpValue, eval_flags};
-use crate::knowledge::Knowledge;
+use crate::knowledge::{FamilyId, Knowledge};
 use crate::target::Target;
 
 /// Include levels followed from a file, and most files visible from one.
@@ -29,13 +29,13 @@ const MAX_TYPE_DEPTH: u32 = 16;
 type Table<'a, T> = HashMap<&'a str, Option<T>>;
 
 /// Directory → field key → (file, what that file stores).
-type FieldIndex<'a> = HashMap<&'a str, HashMap<String, Vec<(u32, FieldStore<'a>)>>>;
+type FieldIndex<'a> = HashMap<&'a str, HashMap<String, Vec<(u32, FieldStore)>>>;
 
 /// What is stored into a struct field by calls, over the whole program.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldStore<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldStore {
     /// Only results of allocators of this family.
-    Family(&'a str),
+    Family(FamilyId),
     /// Results of different families, or of other calls.
     Mixed,
 }
@@ -63,7 +63,7 @@ fn insert<'a, T: PartialEq + Copy>(t: &mut Table<'a, T>, k: &'a str, v: T) {
 }
 
 /// Records that file `fi` stores `store` into a field.
-fn merge<'a>(per_file: &mut Vec<(u32, FieldStore<'a>)>, fi: u32, store: FieldStore<'a>) {
+fn merge(per_file: &mut Vec<(u32, FieldStore)>, fi: u32, store: FieldStore) {
     match per_file.iter_mut().find(|(file, _)| *file == fi) {
         Some((_, old)) => {
             if *old != store {
@@ -170,7 +170,7 @@ impl<'a> DeclIndex<'a> {
             Table<'a, &'a StructDef>,
             Table<'a, &'a str>,
             Vec<u32>,
-            Vec<(String, FieldStore<'a>)>,
+            Vec<(String, FieldStore)>,
         );
         let per_file: Vec<PerFile<'a>> = files
             .par_iter()
@@ -205,10 +205,7 @@ impl<'a> DeclIndex<'a> {
                     .filter(|c| !c.indirect)
                     .filter_map(|c| {
                         let a = knowledge.call_allocator(c)?;
-                        Some((
-                            field_key(c.assigned_to()?)?,
-                            FieldStore::Family(a.family.as_str()),
-                        ))
+                        Some((field_key(c.assigned_to()?)?, FieldStore::Family(a.family)))
                     })
                     .collect();
                 (defs, structs, typedefs, inc, allocs)
@@ -376,10 +373,10 @@ impl<'a> DeclIndex<'a> {
     /// that file and of the files of its directory it is linked to (one includes the
     /// other, or both include a common scanned header). A directory such as
     /// `drivers/cpufreq` holds many unrelated drivers that share field names.
-    pub fn field_store(&self, file: u32, dir: &str, key: &str) -> Option<FieldStore<'a>> {
+    pub fn field_store(&self, file: u32, dir: &str, key: &str) -> Option<FieldStore> {
         let stores = self.fields.get(dir)?.get(key)?;
         let mine = self.visible(file);
-        let mut out: Option<FieldStore<'a>> = None;
+        let mut out: Option<FieldStore> = None;
         for (g, store) in stores {
             let linked = *g == file || mine.contains(g) || {
                 let theirs = self.visible(*g);
@@ -389,7 +386,7 @@ impl<'a> DeclIndex<'a> {
                 continue;
             }
             out = Some(match out {
-                None => store.clone(),
+                None => *store,
                 Some(prev) if prev == *store => prev,
                 Some(_) => FieldStore::Mixed,
             });
@@ -887,53 +884,27 @@ enum ETok<'t> {
     Index,
 }
 
+/// The tokens of an operand expression (`crate::ctoken`); a subscript is one token.
 fn expr_tokens(text: &str) -> Option<Vec<ETok<'_>>> {
-    let b = text.as_bytes();
+    use crate::ctoken::{Lexer, Tok};
+    let mut lexer = Lexer::new(text);
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            let s = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
+    while let Some(t) = lexer.next() {
+        match t.ok()?.tok {
+            Tok::Ident(w) => out.push(ETok::Ident(w)),
+            Tok::Punct("->") => out.push(ETok::Arrow),
+            Tok::Punct("[") => {
+                lexer.skip_balanced(b'[', b']').ok()?;
+                out.push(ETok::Index);
             }
-            out.push(ETok::Ident(&text[s..i]));
-        } else if text[i..].starts_with("->") {
-            out.push(ETok::Arrow);
-            i += 2;
-        } else if c == b'[' {
-            let mut depth = 0;
-            while i < b.len() {
-                match b[i] {
-                    b'[' => depth += 1,
-                    b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            if i >= b.len() {
-                return None;
-            }
-            i += 1;
-            out.push(ETok::Index);
-        } else {
-            out.push(match c {
-                b'*' => ETok::Star,
-                b'&' => ETok::Amp,
-                b'(' => ETok::Open,
-                b')' => ETok::Close,
-                b'.' => ETok::Dot,
-                _ => return None,
-            });
-            i += 1;
+            Tok::Punct("*") => out.push(ETok::Star),
+            Tok::Punct("&") => out.push(ETok::Amp),
+            // `&&p` is the address of an address.
+            Tok::Punct("&&") => out.extend([ETok::Amp, ETok::Amp]),
+            Tok::Punct("(") => out.push(ETok::Open),
+            Tok::Punct(")") => out.push(ETok::Close),
+            Tok::Punct(".") => out.push(ETok::Dot),
+            _ => return None,
         }
     }
     Some(out)

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::gfp::GfpSet;
+
 /// A source range: byte offsets plus 1-based line and column (columns count bytes).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
@@ -301,6 +303,12 @@ pub(crate) struct CallExtra {
     /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
     /// that decides whether the callee sleeps is often the last.
     more_param_args: Vec<(u8, u8)>,
+    /// The GFP argument's bits, when the knowledge's flags alone make it a constant
+    /// (`GFP_KERNEL | __GFP_ZERO`), for allocators with a fixed GFP position: the
+    /// parsed form `parse::classify_calls` stores, so later stages do not lex the text
+    /// again. `None`: no such argument, or not a constant of known flags (a `gfp_t`
+    /// parameter, a file's macro), whose text is evaluated where it is read.
+    gfp_flags: Option<GfpSet>,
 }
 
 impl Call {
@@ -393,6 +401,15 @@ impl Call {
                     .map(|s| u32::from(s.1))
             })
         })
+    }
+
+    /// The GFP argument's constant bits (see `CallExtra::gfp_flags`).
+    pub fn gfp_flags(&self) -> Option<GfpSet> {
+        self.extra.as_ref().and_then(|e| e.gfp_flags)
+    }
+
+    pub fn set_gfp_flags(&mut self, set: GfpSet) {
+        self.extra_mut().gfp_flags = Some(set);
     }
 
     fn extra_mut(&mut self) -> &mut CallExtra {

@@ -7,7 +7,9 @@
 //! `gfp & ~__GFP_RECLAIM` not sleep without knowing `gfp`.
 
 /// A set of GFP bits (the kernel uses fewer than 32).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct GfpSet(pub u64);
 
 impl GfpSet {
@@ -57,45 +59,29 @@ enum Tok<'a> {
 
 const MAX_DEPTH: usize = 64;
 
+/// The expression's tokens (`crate::ctoken`, comments skipped): flags, numbers (hex or
+/// decimal) and the operators `| & ^ ~ ( )`; anything else makes it opaque.
 fn tokenize(text: &str) -> Option<Vec<Tok<'_>>> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            let end = text[i + 2..].find("*/")?;
-            i += end + 4;
-        } else if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            i = text[i..].find('\n').map_or(b.len(), |e| i + e);
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            let s = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            out.push(Tok::Ident(&text[s..i]));
-        } else if c.is_ascii_digit() {
-            let s = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric()) {
-                i += 1;
-            }
-            let lit = text[s..i].trim_end_matches(['u', 'U', 'l', 'L']);
-            let v = if let Some(h) = lit.strip_prefix("0x").or_else(|| lit.strip_prefix("0X")) {
-                u64::from_str_radix(h, 16).ok()?
-            } else {
-                lit.parse().ok()?
-            };
-            out.push(Tok::Num(v));
-        } else if b"|&~()^".contains(&c) {
-            out.push(Tok::Op(c));
-            i += 1;
-        } else {
-            return None;
-        }
-    }
-    Some(out)
+    use crate::ctoken::{Lexer, Tok as T};
+    Lexer::skipping_comments(text)
+        .map(|t| {
+            Some(match t.ok()?.tok {
+                T::Ident(w) => Tok::Ident(w),
+                T::Number(n) => {
+                    let lit = n.trim_end_matches(['u', 'U', 'l', 'L']);
+                    Tok::Num(
+                        if let Some(h) = lit.strip_prefix("0x").or_else(|| lit.strip_prefix("0X")) {
+                            u64::from_str_radix(h, 16).ok()?
+                        } else {
+                            lit.parse().ok()?
+                        },
+                    )
+                }
+                T::Punct(p @ ("|" | "&" | "~" | "(" | ")" | "^")) => Tok::Op(p.as_bytes()[0]),
+                T::Punct(_) => return None,
+            })
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy)]

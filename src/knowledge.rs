@@ -56,7 +56,11 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub dma_handoff: RawNames,
     #[serde(default)]
+    pub family: Vec<RawFamily>,
+    #[serde(default)]
     pub memory_family: BTreeMap<String, Vec<String>>,
+    /// The free text of families (`gfplint.toml` has accepted it since before
+    /// `[[family]]`; a family's `free` column says the same).
     #[serde(default)]
     pub family_free: BTreeMap<String, String>,
     #[serde(default)]
@@ -184,6 +188,68 @@ pub struct RawGfp {
     pub composite: BTreeMap<String, String>,
     #[serde(default)]
     pub non_allocating: RawNames,
+}
+
+/// What an allocator family's memory is: it decides which frees match and which memory
+/// lints judge the family (`memory` in `[[family]]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MemoryKind {
+    /// Slab objects (kmalloc, kmem_cache).
+    Slab,
+    /// Device-managed kmalloc memory: devres frees it when the device detaches.
+    Devres,
+    /// kvmalloc: slab memory, or a vmalloc area when kmalloc failed.
+    SlabOrVmalloc,
+    Vmalloc,
+    /// The page allocator.
+    Pages,
+    /// DMA buffers (coherent, noncoherent, managed, pool).
+    Dma,
+    /// Not judged by the memory lints.
+    #[default]
+    Other,
+}
+
+/// A row of `[[family]]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFamily {
+    pub name: String,
+    #[serde(default)]
+    pub memory: MemoryKind,
+    #[serde(default)]
+    pub kmalloc_classes: bool,
+    #[serde(default)]
+    pub free: Option<String>,
+}
+
+/// Index of a memory family in the knowledge's family table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FamilyId(u16);
+
+/// A memory family, as lints see it.
+#[derive(Debug, Clone)]
+pub struct Family {
+    /// How messages name it ("kvmalloc memory").
+    pub name: String,
+    pub memory: MemoryKind,
+    /// Requests are served from kmalloc's size classes.
+    pub kmalloc_classes: bool,
+    /// The free that pairs with it, for help texts.
+    free: Option<String>,
+}
+
+impl Family {
+    /// The free that pairs with this family, for help texts.
+    pub fn free_help(&self) -> &str {
+        self.free.as_deref().unwrap_or("the matching free")
+    }
+
+    /// Whether it is slab memory served from kmalloc's size classes (what `kfree()` frees).
+    pub fn is_kmalloc_slab(&self) -> bool {
+        self.memory == MemoryKind::Slab && self.kmalloc_classes
+    }
 }
 
 /// The overflow-checked form of a single-size allocator (`kzalloc` → `kcalloc`).
@@ -348,7 +414,7 @@ pub enum GuardOp {
 
 #[derive(Debug, Clone)]
 pub struct Allocator {
-    pub family: String,
+    pub family: FamilyId,
     pub size_arg: Option<usize>,
     pub count_arg: Option<usize>,
     pub order_arg: Option<usize>,
@@ -379,11 +445,12 @@ pub struct Knowledge {
     collection_insert: FxHashSet<String>,
     /// Calls that hand a buffer to a device for DMA (it must be physically contiguous).
     dma_handoff: FxHashSet<String>,
+    /// Memory families (`[[family]]`, and names used elsewhere declared as `other`).
+    families: Vec<Family>,
+    family_ids: HashMap<String, FamilyId>,
     /// Functions that are not allocators (no size or GFP argument to judge) but
     /// return memory of an allocator family (`memdup_user` → kmalloc), for free tracking.
-    memory_family: HashMap<String, String>,
-    /// The free that pairs with each allocator family (`kmalloc` → `kfree()`).
-    family_free: HashMap<String, String>,
+    memory_family: HashMap<String, FamilyId>,
     /// The overflow-checked form of each single-size allocator.
     checked_array_form: HashMap<String, CheckedForm>,
     /// vmalloc variants used for small sizes on purpose.
@@ -409,7 +476,7 @@ pub struct Knowledge {
     pub sleep_bit: GfpSet,
     non_allocating: FxHashSet<String>,
     allocators: HashMap<String, Allocator>,
-    frees: HashMap<String, Vec<String>>,
+    frees: HashMap<String, Vec<FamilyId>>,
     free_ptr_args: HashMap<String, usize>,
     /// Named constants for the size evaluator (`SZ_4K`).
     pub constants: HashMap<String, i64>,
@@ -510,6 +577,24 @@ impl Knowledge {
                 .extend(g.non_allocating.names.iter().cloned());
         }
 
+        for (index, f) in t.family.iter().enumerate() {
+            let id = self
+                .family_id_or_declare(&f.name)
+                .map_err(|m| err("family", index, Some("name"), m))?;
+            self.families[id.0 as usize] = Family {
+                name: f.name.clone(),
+                memory: f.memory,
+                kmalloc_classes: f.kmalloc_classes,
+                free: f.free.clone(),
+            };
+        }
+        for (index, (name, free)) in t.family_free.iter().enumerate() {
+            let id = self
+                .family_id_or_declare(name)
+                .map_err(|m| err("family_free", index, None, m))?;
+            self.families[id.0 as usize].free = Some(free.clone());
+        }
+
         for (index, s) in t.section.iter().enumerate() {
             let section_err = |key, m: String| err("section", index, key, m);
             let names = [
@@ -591,8 +676,11 @@ impl Knowledge {
                     "an allocator needs `gfp_arg`, `default_gfp` or `always_sleeps = true`".into(),
                 ));
             }
+            let family = self
+                .family_id_or_declare(a.family.as_deref().unwrap_or(DEFAULT_FAMILY))
+                .map_err(|m| alloc_err(Some("family"), m))?;
             let alloc = Allocator {
-                family: a.family.clone().unwrap_or_else(|| "other".to_string()),
+                family,
                 size_arg: a.size_arg,
                 count_arg: a.count_arg,
                 order_arg: a.order_arg,
@@ -605,9 +693,15 @@ impl Knowledge {
                 self.allocators.insert(n.clone(), alloc.clone());
             }
         }
-        for f in &t.free {
+        for (index, f) in t.free.iter().enumerate() {
+            let frees = f
+                .frees
+                .iter()
+                .map(|n| self.family_id_or_declare(n))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|m| err("free", index, Some("frees"), m))?;
             self.free_ptr_args.insert(f.name.clone(), f.ptr_arg);
-            self.frees.insert(f.name.clone(), f.frees.clone());
+            self.frees.insert(f.name.clone(), frees);
         }
         for (index, e) in t.entry.iter().enumerate() {
             for r in &e.registrations {
@@ -692,13 +786,14 @@ impl Knowledge {
             .extend(t.unlocked_argument.iter().map(|(n, a)| (n.clone(), *a)));
         self.callback_param_types
             .extend(t.callback_param_types.names.iter().cloned());
-        for (family, names) in &t.memory_family {
+        for (index, (family, names)) in t.memory_family.iter().enumerate() {
+            let id = self
+                .family_id_or_declare(family)
+                .map_err(|m| err("memory_family", index, None, m))?;
             for n in names {
-                self.memory_family.insert(n.clone(), family.clone());
+                self.memory_family.insert(n.clone(), id);
             }
         }
-        self.family_free
-            .extend(t.family_free.iter().map(|(f, n)| (f.clone(), n.clone())));
         self.checked_array_form.extend(
             t.checked_array_form
                 .iter()
@@ -850,8 +945,49 @@ impl Knowledge {
     }
 
     /// The allocator family of the memory a non-allocator returns (`memdup_user`).
-    pub fn memory_family(&self, callee: &str) -> Option<&str> {
-        self.memory_family.get(callee).map(String::as_str)
+    pub fn memory_family(&self, callee: &str) -> Option<FamilyId> {
+        self.memory_family.get(callee).copied()
+    }
+
+    /// A family's row. Ids come from this knowledge's tables, so the index is valid;
+    /// a foreign id (a bug) gets the undeclared family's answers, never a panic.
+    pub fn family(&self, id: FamilyId) -> &Family {
+        static UNKNOWN: OnceLock<Family> = OnceLock::new();
+        self.families.get(id.0 as usize).unwrap_or_else(|| {
+            UNKNOWN.get_or_init(|| Family {
+                name: DEFAULT_FAMILY.to_string(),
+                memory: MemoryKind::Other,
+                kmalloc_classes: false,
+                free: None,
+            })
+        })
+    }
+
+    /// The id of a family by name (for tests and configuration checks).
+    pub fn family_id(&self, name: &str) -> Option<FamilyId> {
+        self.family_ids.get(name).copied()
+    }
+
+    /// The id of the family `name`, declaring it (`other` memory, no free) when no
+    /// table has.
+    fn family_id_or_declare(&mut self, name: &str) -> Result<FamilyId, String> {
+        if let Some(&id) = self.family_ids.get(name) {
+            return Ok(id);
+        }
+        if name.is_empty() {
+            return Err("a family needs a name".into());
+        }
+        let id = u16::try_from(self.families.len())
+            .map(FamilyId)
+            .map_err(|_| "too many allocator families".to_string())?;
+        self.families.push(Family {
+            name: name.to_string(),
+            memory: MemoryKind::Other,
+            kmalloc_classes: false,
+            free: None,
+        });
+        self.family_ids.insert(name.to_string(), id);
+        Ok(id)
     }
 
     /// The overflow-checked form of a single-size allocator (`kzalloc` → `kcalloc`).
@@ -867,13 +1003,6 @@ impl Knowledge {
     /// Whether an allocator returns zeroed memory (`vzalloc`).
     pub fn is_zeroing(&self, callee: &str) -> bool {
         self.zeroing_allocators.contains(callee)
-    }
-
-    /// The free that pairs with an allocator family, for help texts.
-    pub fn family_free(&self, family: &str) -> &str {
-        self.family_free
-            .get(family)
-            .map_or("the matching free", String::as_str)
     }
 
     /// Whether a call hands a buffer to a device for DMA (`usb_fill_bulk_urb`).
@@ -932,16 +1061,19 @@ impl Knowledge {
         self.non_allocating.contains(callee)
     }
 
-    /// Families of memory a free function releases, if it is one.
     /// Which argument of a free function is the pointer freed.
     pub fn free_ptr_arg(&self, callee: &str) -> usize {
         self.free_ptr_args.get(callee).copied().unwrap_or(0)
     }
 
-    pub fn free_families(&self, callee: &str) -> Option<&[String]> {
+    /// Families of memory a free function releases, if it is one.
+    pub fn free_families(&self, callee: &str) -> Option<&[FamilyId]> {
         self.frees.get(callee).map(Vec::as_slice)
     }
 }
+
+/// The family of allocators whose row names none: not judged by the memory lints.
+const DEFAULT_FAMILY: &str = "other";
 
 /// Whether a name is a C identifier (a function name in a table).
 fn is_identifier(s: &str) -> bool {
@@ -1058,6 +1190,99 @@ mod tests {
         assert!(k.has_irq_handler_shape(&names(&["irq", "data"])));
         assert!(!k.has_irq_handler_shape(&names(&["irq"])));
         assert!(!k.has_irq_handler_shape(&names(&["dev", "data"])));
+    }
+
+    /// An allocator's GFP argument is evaluated once, at classification, when the
+    /// knowledge's flags make it a constant; other texts are left to their readers.
+    #[test]
+    fn gfp_arguments_are_evaluated_at_classification() {
+        let k = Knowledge::builtin();
+        let facts = crate::parse::facts_from_bytes(
+            "t.c",
+            b"void f(void *p, gfp_t gfp)\n{\n\tkmalloc(8, GFP_KERNEL /* sleeps */ | __GFP_ZERO);\n\tkmalloc(8, gfp);\n\tkmalloc(8, MY_GFP);\n\tkmalloc(8, (__force gfp_t)GFP_ATOMIC);\n\tkvmalloc_array(4, 8, GFP_NOWAIT);\n\tg(GFP_KERNEL);\n}\n".to_vec(),
+            k,
+        )
+        .unwrap();
+        let got: Vec<Option<GfpSet>> = facts.functions[0]
+            .calls
+            .iter()
+            .map(|c| c.gfp_flags())
+            .collect();
+        let flag = |n: &str| k.gfp_flag(n).unwrap();
+        let zeroed = GfpSet(flag("GFP_KERNEL").0 | flag("__GFP_ZERO").0);
+        assert_eq!(
+            got,
+            [
+                Some(zeroed),
+                None,
+                None,
+                Some(flag("GFP_ATOMIC")),
+                Some(flag("GFP_NOWAIT")),
+                None
+            ]
+        );
+    }
+
+    /// Memory families are declared rows with typed columns; every family a table
+    /// names is declared in `lints/api.toml`, and a configuration may add its own.
+    #[test]
+    fn families_are_declared_data() {
+        let t: KnowledgeTables = toml::from_str(API_TOML).unwrap();
+        let declared: Vec<&str> = t.family.iter().map(|f| f.name.as_str()).collect();
+        let used = t
+            .allocator
+            .iter()
+            .filter_map(|a| a.family.as_deref())
+            .chain(
+                t.free
+                    .iter()
+                    .flat_map(|f| f.frees.iter().map(String::as_str)),
+            )
+            .chain(t.memory_family.keys().map(String::as_str))
+            .chain([DEFAULT_FAMILY]);
+        for name in used {
+            assert!(declared.contains(&name), "family `{name}` is not declared");
+        }
+        let k = Knowledge::builtin();
+        let of = |callee: &str| k.family(k.allocator(callee).unwrap().family);
+        assert!(of("kmalloc").is_kmalloc_slab());
+        assert_eq!(of("kmalloc").free_help(), "kfree()");
+        assert_eq!(of("kvmalloc").memory, MemoryKind::SlabOrVmalloc);
+        assert_eq!(of("vmalloc").memory, MemoryKind::Vmalloc);
+        assert_eq!(
+            (
+                of("devm_kmalloc").memory,
+                of("devm_kmalloc").kmalloc_classes
+            ),
+            (MemoryKind::Devres, true)
+        );
+        assert!(!of("kmem_cache_alloc").kmalloc_classes);
+        assert_eq!(of("dma_pool_alloc").memory, MemoryKind::Dma);
+        assert_eq!(of("alloc_skb").memory, MemoryKind::Other);
+        let kv = k.allocator("kvmalloc").unwrap().family;
+        assert!(k.free_families("kvfree").unwrap().contains(&kv));
+        assert!(!k.free_families("kfree").unwrap().contains(&kv));
+        assert_eq!(k.memory_family("vmemdup_user"), Some(kv));
+
+        let extra: KnowledgeTables = toml::from_str(
+            "[[family]]\nname = \"foo\"\nmemory = \"vmalloc\"\nfree = \"foo_free()\"\n\n\
+             [[allocator]]\nfamily = \"bar\"\nnames = [\"bar_alloc\"]\ngfp_arg = 0\n\n\
+             [family_free]\nbar = \"bar_free()\"\n",
+        )
+        .unwrap();
+        let k2 = k.extended(&extra).unwrap();
+        let foo = k2.family(k2.family_id("foo").unwrap());
+        assert_eq!(
+            (foo.memory, foo.free_help()),
+            (MemoryKind::Vmalloc, "foo_free()")
+        );
+        let bar = k2.family(k2.allocator("bar_alloc").unwrap().family);
+        assert_eq!(
+            (bar.memory, bar.free_help()),
+            (MemoryKind::Other, "bar_free()")
+        );
+        assert_eq!(k2.family_id("kmalloc"), k.family_id("kmalloc"));
+        assert!(k.family_id("foo").is_none());
     }
 
     /// Each call is classified once against the knowledge; the typed questions answer

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod consteval;
 pub mod context;
+pub mod ctoken;
 pub mod decl_index;
 pub mod diagnostic;
 pub mod diff;

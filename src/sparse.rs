@@ -480,45 +480,34 @@ enum Tok {
     Op(&'static str),
 }
 
+/// The tokens of a `#if` expression (`crate::ctoken`): numbers (decimal, octal, hex),
+/// names and the operators of a preprocessor condition; anything else is unknown.
 fn tokenize(s: &str) -> Option<Vec<Tok>> {
+    use crate::ctoken::{Lexer, Tok as T};
     const OPS: &[&str] = &[
         "||", "&&", "==", "!=", "<=", ">=", "<<", ">>", "!", "<", ">", "(", ")", "+", "-", "*",
         "/", "%", "&", "|", "^", "~", "?", ":", ",",
     ];
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-        } else if c.is_ascii_digit() {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric()) {
-                i += 1;
-            }
-            let t = s[start..i].trim_end_matches(['u', 'U', 'l', 'L']);
-            let n = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-                i64::from_str_radix(h, 16).ok()?
-            } else if t.len() > 1 && t.starts_with('0') {
-                i64::from_str_radix(&t[1..], 8).ok()?
-            } else {
-                t.parse().ok()?
-            };
-            out.push(Tok::Num(n));
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            out.push(Tok::Ident(s[start..i].to_string()));
-        } else {
-            let op = OPS.iter().find(|o| s[i..].starts_with(**o))?;
-            out.push(Tok::Op(op));
-            i += op.len();
-        }
-    }
-    Some(out)
+    Lexer::new(s)
+        .map(|t| {
+            Some(match t.ok()?.tok {
+                T::Number(n) => {
+                    let t = n.trim_end_matches(['u', 'U', 'l', 'L']);
+                    Tok::Num(
+                        if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+                            i64::from_str_radix(h, 16).ok()?
+                        } else if t.len() > 1 && t.starts_with('0') {
+                            i64::from_str_radix(&t[1..], 8).ok()?
+                        } else {
+                            t.parse().ok()?
+                        },
+                    )
+                }
+                T::Ident(w) => Tok::Ident(w.to_string()),
+                T::Punct(p) => Tok::Op(OPS.iter().find(|o| **o == p)?),
+            })
+        })
+        .collect()
 }
 
 struct Parser<'a> {

@@ -565,7 +565,10 @@ fn summarise(program: &Program, analysis: &Analysis, root: &Path, id: FunctionId
         if let Some(p) = f.params.iter().find(|p| p.name == arg.trim()) {
             let fact = FreeFact {
                 param: p.index,
-                families: families.to_vec(),
+                families: families
+                    .iter()
+                    .map(|&id| k.family(id).name.clone())
+                    .collect(),
             };
             if !s.frees.contains(&fact) {
                 s.frees.push(fact);

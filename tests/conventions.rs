@@ -103,53 +103,27 @@ fn every_lint_has_a_readme_row() {
     }
 }
 
-/// Kernel API knowledge is data: no function name listed in `lints/api.toml` appears as
-/// a string literal in the analysis code. Allocator family identifiers (`kmalloc`,
-/// `vmalloc`: the keys of the data) and C keywords are not API names; the macro
-/// pre-pass (`parse/macros.rs`), the constant evaluator's arithmetic helpers
-/// (`BIT()`, `DIV_ROUND_UP()` in `consteval.rs`) and the Kconfig preprocessor of the
-/// sparse mode and of struct layouts (`IS_ENABLED()`) are about syntax and arithmetic,
-/// not kernel behaviour.
-#[test]
-fn no_api_name_is_a_string_literal_in_src() {
+/// The API description as TOML, and the memory family names its `[[family]]` rows
+/// declare.
+fn api_toml() -> (toml::Value, std::collections::BTreeSet<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let api: toml::Value =
         toml::from_str(&std::fs::read_to_string(root.join("lints/api.toml")).unwrap()).unwrap();
-    let mut names = std::collections::BTreeSet::new();
-    let mut families = std::collections::BTreeSet::new();
-    let mut stack = vec![&api];
-    while let Some(v) = stack.pop() {
-        match v {
-            toml::Value::Table(t) => {
-                for (k, x) in t {
-                    match (k.as_str(), x) {
-                        ("names", toml::Value::Array(a)) => {
-                            names.extend(a.iter().filter_map(|n| n.as_str()).map(String::from))
-                        }
-                        ("name", toml::Value::String(n)) => {
-                            names.insert(n.clone());
-                        }
-                        ("family", toml::Value::String(f)) => {
-                            families.insert(f.clone());
-                        }
-                        _ => {}
-                    }
-                    stack.push(x);
-                }
-            }
-            toml::Value::Array(a) => stack.extend(a.iter()),
-            _ => {}
-        }
-    }
-    let allowed = |file: &str, name: &str| {
-        families.contains(name)
-            || name == "sizeof"
-            || file.ends_with("parse/macros.rs")
-            || file.ends_with("consteval.rs")
-            || (file.ends_with("sparse.rs") || file.ends_with("parse/decls.rs"))
-                && name.starts_with("IS_")
-    };
-    let mut found = Vec::new();
+    let families = api
+        .get("family")
+        .and_then(|f| f.as_array())
+        .expect("lints/api.toml declares [[family]] rows")
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    (api, families)
+}
+
+/// Every string literal of the analysis code (`src/`, before its unit tests, outside
+/// comment lines): (file, line, literal).
+fn src_string_literals() -> Vec<(String, usize, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(root.join("src")) {
         let entry = entry.unwrap();
         if entry.path().extension().is_none_or(|e| e != "rs") {
@@ -164,15 +138,106 @@ fn no_api_name_is_a_string_literal_in_src() {
                 continue;
             }
             for lit in line.split('"').skip(1).step_by(2) {
-                if names.contains(lit) && !allowed(&file, lit) {
-                    found.push(format!("{file}:{}: \"{lit}\"", i + 1));
-                }
+                out.push((file.clone(), i + 1, lit.to_string()));
             }
         }
     }
+    out
+}
+
+/// Kernel API knowledge is data: no function name listed in `lints/api.toml` appears as
+/// a string literal in the analysis code. C keywords are not API names; the macro
+/// pre-pass (`parse/macros.rs`), the constant evaluator's arithmetic helpers
+/// (`BIT()`, `DIV_ROUND_UP()` in `consteval.rs`) and the Kconfig preprocessor of the
+/// sparse mode and of struct layouts (`IS_ENABLED()`) are about syntax and arithmetic,
+/// not kernel behaviour.
+#[test]
+fn no_api_name_is_a_string_literal_in_src() {
+    let (api, _) = api_toml();
+    let mut names = std::collections::BTreeSet::new();
+    let mut stack = vec![&api];
+    while let Some(v) = stack.pop() {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, x) in t {
+                    match (k.as_str(), x) {
+                        // Memory families are not functions (their own test follows).
+                        ("family", toml::Value::Array(_)) => continue,
+                        (
+                            "names"
+                            | "acquire"
+                            | "release"
+                            | "try_acquire"
+                            | "acquire_wrappers"
+                            | "release_wrappers"
+                            | "try_acquire_wrappers"
+                            | "registrations",
+                            toml::Value::Array(a),
+                        ) => names.extend(
+                            a.iter()
+                                .filter_map(|n| n.as_str())
+                                // `request_irq:1`: the callback's argument.
+                                .map(|n| n.split(':').next().unwrap_or(n).to_string()),
+                        ),
+                        ("name", toml::Value::String(n)) => {
+                            names.insert(n.clone());
+                        }
+                        _ => {}
+                    }
+                    stack.push(x);
+                }
+            }
+            toml::Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    assert!(
+        ["kmalloc", "msleep", "spin_lock", "request_irq"]
+            .iter()
+            .all(|n| names.contains(*n))
+    );
+    let allowed = |file: &str, name: &str| {
+        name == "sizeof"
+            || file.ends_with("parse/macros.rs")
+            || file.ends_with("consteval.rs")
+            || (file.ends_with("sparse.rs") || file.ends_with("parse/decls.rs"))
+                && name.starts_with("IS_")
+    };
+    let found: Vec<String> = src_string_literals()
+        .into_iter()
+        .filter(|(file, _, lit)| names.contains(lit) && !allowed(file, lit))
+        .map(|(file, line, lit)| format!("{file}:{line}: \"{lit}\""))
+        .collect();
     assert!(
         found.is_empty(),
         "kernel API names in analysis code (move them to lints/api.toml):\n{}",
+        found.join("\n")
+    );
+}
+
+/// Memory families are data (`[[family]]` in `lints/api.toml`): code asks a family's
+/// typed columns (`memory`, `kmalloc_classes`, `free`) and compares family ids, so no
+/// family name (`"vmalloc"`, `"devm"`) nor a name's stem (`"dma-"`) is a string
+/// literal in `src/`. `knowledge.rs` reads the table and names the family of
+/// allocators whose row names none.
+#[test]
+fn no_family_name_is_a_string_literal_in_src() {
+    let (_, families) = api_toml();
+    assert!(families.contains("kvmalloc") && families.contains("dma-pool"));
+    let is_family = |lit: &str| {
+        families.contains(lit)
+            || lit.len() > 1
+                && lit.ends_with(['-', '_'])
+                && families.iter().any(|f| f.starts_with(lit))
+    };
+    let found: Vec<String> = src_string_literals()
+        .into_iter()
+        .filter(|(file, _, lit)| is_family(lit) && !file.ends_with("src/knowledge.rs"))
+        .map(|(file, line, lit)| format!("{file}:{line}: \"{lit}\""))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "memory family names in analysis code (ask the family's columns instead):\n{}",
         found.join("\n")
     );
 }

@@ -57,6 +57,11 @@ pub fn flag_use_of_text_in(
         Some(set) => GfpValue::Known(set),
         None => eval_flags(text, &|id| k.gfp_flag(id).or_else(|| macros(id))),
     };
+    flag_use_of_value(k, function, text, value)
+}
+
+/// What a GFP argument whose value is known does.
+fn flag_use_of_value(k: &Knowledge, function: &Function, text: &str, value: GfpValue) -> FlagUse {
     match sleepiness(&value, k.sleep_bit) {
         Sleepiness::Sleeps => match value {
             GfpValue::Known(_) | GfpValue::Partial { .. } => {
@@ -110,7 +115,15 @@ pub fn gfp_argument_in(
         && let GfpArg::At(idx) = alloc.gfp_arg
     {
         return match call.args().get(idx) {
-            Some(arg) => Some((Some(idx), flag_use_of_text_in(k, macros, function, arg))),
+            // A constant of known flags was evaluated at classification (`FOO(dev)`, a
+            // flag macro called, is never one).
+            Some(arg) => Some((
+                Some(idx),
+                match call.gfp_flags() {
+                    Some(set) => flag_use_of_value(k, function, arg, GfpValue::Known(set)),
+                    None => flag_use_of_text_in(k, macros, function, arg),
+                },
+            )),
             None if call.arg_count as usize <= idx => alloc
                 .default_gfp
                 .filter(|g| g.contains(k.sleep_bit))

@@ -7,8 +7,8 @@ use super::FunctionCx;
 use crate::consteval;
 use crate::decl_index::{CallEnv, FieldStore, FileEnv, dir_of, field_key};
 use crate::facts::Call;
-use crate::gfp::{GfpSet, GfpValue, eval_flags};
-use crate::knowledge::{Allocator, GfpArg};
+use crate::gfp::GfpSet;
+use crate::knowledge::{Allocator, FamilyId, GfpArg, MemoryKind};
 
 /// Evaluates a size or order expression written in this function's file.
 pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
@@ -34,18 +34,18 @@ pub fn eval_at(cx: &FunctionCx, call: &Call, text: &str) -> Option<u64> {
 }
 
 /// Bytes a kmalloc-family allocator asks the slab for: the request, plus devres's
-/// header for `devm_` allocations (`alloc_dr()` allocates `sizeof(struct devres) +
-/// size`).
+/// header for device-managed allocations (`alloc_dr()` allocates `sizeof(struct
+/// devres) + size`).
 pub fn served_size(cx: &FunctionCx, alloc: &Allocator, size: u64) -> u64 {
-    if alloc.family == "devm" {
+    if cx.knowledge.family(alloc.family).memory == MemoryKind::Devres {
         size.saturating_add(cx.settings.target.devres_header)
     } else {
         size
     }
 }
 
-/// The request in a message: "4096 bytes", or for devm "4096 bytes + 40 (devres
-/// header)".
+/// The request in a message: "4096 bytes", or for device-managed memory "4096 bytes +
+/// 40 (devres header)".
 pub fn served_desc(cx: &FunctionCx, alloc: &Allocator, request: u64) -> String {
     if served_size(cx, alloc, request) == request {
         bytes(request)
@@ -113,16 +113,14 @@ pub fn request_order(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<
     eval_at(cx, call, call.args().get(alloc.order_arg?)?)
 }
 
-/// The GFP flags of an allocator call, when known; and their text.
-pub fn flags(cx: &FunctionCx, call: &Call, alloc: &Allocator) -> Option<(GfpSet, String)> {
+/// The GFP flags of an allocator call, when known; and their text. The argument was
+/// evaluated once, at classification (`Call::gfp_flags`).
+pub fn flags(call: &Call, alloc: &Allocator) -> Option<(GfpSet, String)> {
     let GfpArg::At(i) = alloc.gfp_arg else {
         return None;
     };
     match call.args().get(i) {
-        Some(text) => match eval_flags(text, &|id| cx.knowledge.gfp_flag(id)) {
-            GfpValue::Known(set) => Some((set, text.clone())),
-            _ => None,
-        },
+        Some(text) => call.gfp_flags().map(|set| (set, text.clone())),
         None if call.arg_count as usize <= i => alloc
             .default_gfp
             .map(|g| (g, "GFP_KERNEL (default)".into())),
@@ -195,7 +193,7 @@ pub fn uses<'k>(cx: &FunctionCx<'k>, key: &str, is_api: impl Fn(&str) -> bool) -
 
 /// Where a freed pointer's memory came from.
 pub struct Origin<'k> {
-    pub family: &'k str,
+    pub family: FamilyId,
     /// The allocator call, when in this function.
     pub call: Option<&'k Call>,
     /// The struct field, when found through the program's field index.
@@ -205,18 +203,18 @@ pub struct Origin<'k> {
 /// Allocator families assigned to each pointer in one function: `None` entries are
 /// assignments from other calls (the family is then unknown).
 pub struct Tracker<'k> {
-    local: HashMap<String, Vec<(Option<&'k str>, &'k Call)>>,
+    local: HashMap<String, Vec<(Option<FamilyId>, &'k Call)>>,
 }
 
 impl<'k> Tracker<'k> {
     pub fn new(cx: &FunctionCx<'k>) -> Self {
-        let mut local: HashMap<String, Vec<(Option<&'k str>, &'k Call)>> = HashMap::new();
+        let mut local: HashMap<String, Vec<(Option<FamilyId>, &'k Call)>> = HashMap::new();
         for call in &cx.function.calls {
             let Some(lhs) = call.assigned_to() else {
                 continue;
             };
             let fam = match allocator(cx, call) {
-                Some(a) => Some(a.family.as_str()),
+                Some(a) => Some(a.family),
                 None if !call.indirect => cx.knowledge.memory_family(&call.callee),
                 None => None,
             };
@@ -270,9 +268,10 @@ pub fn has_free(cx: &FunctionCx) -> bool {
         .any(|c| !c.indirect && cx.knowledge.free_families(&c.callee).is_some())
 }
 
-/// Families served by kmalloc (devm_kmalloc adds its header to the size).
-pub fn is_kmalloc_family(family: &str) -> bool {
-    matches!(family, "kmalloc" | "devm")
+/// Whether an allocator's requests are served from kmalloc's size classes (a
+/// device-managed one adds the devres header to the size: [`served_size`]).
+pub fn is_kmalloc_family(cx: &FunctionCx, alloc: &Allocator) -> bool {
+    cx.knowledge.family(alloc.family).kmalloc_classes
 }
 
 /// The kmalloc-family calls of the function whose requested size evaluates, with
@@ -282,7 +281,7 @@ pub fn kmalloc_requests<'k>(cx: &FunctionCx<'k>) -> Vec<(&'k Call, &'k Allocator
     calls
         .iter()
         .filter_map(|call| {
-            let a = allocator(cx, call).filter(|a| is_kmalloc_family(&a.family))?;
+            let a = allocator(cx, call).filter(|a| is_kmalloc_family(cx, a))?;
             Some((call, a, request_size(cx, call, a)?))
         })
         .collect()
@@ -292,7 +291,7 @@ pub fn kmalloc_requests<'k>(cx: &FunctionCx<'k>) -> Vec<(&'k Call, &'k Allocator
 pub struct Freed<'k> {
     pub call: &'k Call,
     /// The families the free function releases.
-    pub accepts: &'k [String],
+    pub accepts: &'k [FamilyId],
     /// The pointer argument as written.
     pub arg: &'k str,
     pub origin: Origin<'k>,

@@ -5,6 +5,7 @@
 use super::alloc::{self, Origin};
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::knowledge::{Family, MemoryKind};
 
 pub const INFO: LintInfo = LintInfo {
     name: "alloc-free-mismatch",
@@ -15,28 +16,30 @@ pub const INFO: LintInfo = LintInfo {
     check: Some(check),
 };
 
-/// Families this lint pairs (devm memory is `devm-free`'s).
-const FAMILIES: &[&str] = &[
-    "kmalloc",
-    "vmalloc",
-    "kvmalloc",
-    "pages",
-    "pages_exact",
-    "kmem_cache",
-];
+/// Whether this lint pairs frees of the family's memory: slab, vmalloc and page
+/// allocator memory (device-managed memory is `devm-free`'s, DMA memory
+/// `dma-free-mismatch`'s).
+fn paired(family: &Family) -> bool {
+    matches!(
+        family.memory,
+        MemoryKind::Slab | MemoryKind::SlabOrVmalloc | MemoryKind::Vmalloc | MemoryKind::Pages
+    )
+}
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
+    let k = cx.knowledge;
     for f in alloc::freed_pointers(cx) {
+        let origin = k.family(f.origin.family);
         // A free outside these families (a DMA free) is another lint's.
-        if !FAMILIES.contains(&f.origin.family)
-            || f.accepts.iter().any(|a| a == f.origin.family)
-            || !f.accepts.iter().any(|a| FAMILIES.contains(&a.as_str()))
+        if !paired(origin)
+            || f.accepts.contains(&f.origin.family)
+            || !f.accepts.iter().any(|&a| paired(k.family(a)))
         {
             continue;
         }
         // kvmalloc() of at most a page never falls back to vmalloc (mm/util.c
         // kvmalloc_node: `if (ret || size <= PAGE_SIZE) return ret;`): kmalloc memory.
-        if f.origin.family == "kvmalloc"
+        if origin.memory == MemoryKind::SlabOrVmalloc
             && let Some(c) = f.origin.call
             && let Some(a) = alloc::allocator(cx, c)
             && alloc::request_size(cx, c, a).is_some_and(|n| n <= cx.settings.target.page_size())
@@ -54,21 +57,22 @@ fn diagnostic(
     origin: &Origin,
 ) -> Diagnostic {
     let (whence, labels) = describe_origin(cx, origin);
-    let slab_free = cx
-        .knowledge
+    let k = cx.knowledge;
+    let family = k.family(origin.family);
+    let slab_free = k
         .free_families(&call.callee)
-        .is_some_and(|a| a.iter().any(|x| x == "kmalloc"));
-    let risk = match origin.family {
-        "kvmalloc" if slab_free => format!(
-            "kvmalloc memory may come from vmalloc, which `{}()` cannot free",
-            call.callee
+        .is_some_and(|a| a.iter().any(|&x| k.family(x).is_kmalloc_slab()));
+    let risk = match family.memory {
+        MemoryKind::SlabOrVmalloc if slab_free => format!(
+            "{} memory may come from vmalloc, which `{}()` cannot free",
+            family.name, call.callee
         ),
-        "kvmalloc" => format!(
-            "kvmalloc memory usually comes from kmalloc, which `{}()` cannot free",
-            call.callee
+        MemoryKind::SlabOrVmalloc => format!(
+            "{} memory usually comes from kmalloc, which `{}()` cannot free",
+            family.name, call.callee
         ),
-        "vmalloc" => "vmalloc memory is not slab memory".into(),
-        "kmalloc" | "kmem_cache" => "slab memory is not a vmalloc area".into(),
+        MemoryKind::Vmalloc => "vmalloc memory is not slab memory".into(),
+        MemoryKind::Slab => "slab memory is not a vmalloc area".into(),
         _ => "page allocator memory is not slab or vmalloc memory".into(),
     };
     Diagnostic {
@@ -81,11 +85,11 @@ fn diagnostic(
                 ""
             },
             super::short(arg),
-            origin.family
+            family.name
         ),
         labels,
         notes: Vec::new(),
-        help: Some(format!("free it with {}", cx.knowledge.family_free(origin.family))),
+        help: Some(format!("free it with {}", family.free_help())),
         // kvfree() frees both halves of kvmalloc memory and takes the same argument; the
         // other families' right free depends on more than the name (order, cache).
         fix: rename_fix(cx, call, origin),
@@ -107,7 +111,7 @@ pub fn describe_origin(cx: &FunctionCx, origin: &Origin) -> (String, Vec<Label>)
         (None, Some(f)) => (
             format!(
                 " (`{f}` is only assigned {} allocations in this file and the files sharing its headers)",
-                origin.family
+                cx.knowledge.family(origin.family).name
             ),
             Vec::new(),
         ),
@@ -116,12 +120,14 @@ pub fn describe_origin(cx: &FunctionCx, origin: &Origin) -> (String, Vec<Label>)
 }
 
 /// `kfree(p)` → `kvfree(p)` for kvmalloc memory: the family's free (api.toml
-/// `[family_free]`) when it is one function taking the pointer where the wrong free did.
+/// `[[family]]` `free`) when it is one function taking the pointer where the wrong free
+/// did.
 fn rename_fix(cx: &FunctionCx, call: &crate::facts::Call, origin: &Origin) -> Option<crate::diagnostic::Fix> {
-    if origin.family != "kvmalloc" || cx.knowledge.free_ptr_arg(&call.callee) != 0 {
+    let family = cx.knowledge.family(origin.family);
+    if family.memory != MemoryKind::SlabOrVmalloc || cx.knowledge.free_ptr_arg(&call.callee) != 0 {
         return None;
     }
-    let to = cx.knowledge.family_free(origin.family).strip_suffix("()")?;
+    let to = family.free_help().strip_suffix("()")?;
     let single = to.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     (single && cx.knowledge.free_ptr_arg(to) == 0).then(|| crate::diagnostic::Fix::RenameCallee {
         from: call.callee.clone(),

@@ -5,6 +5,7 @@ use super::alloc;
 use super::alloc_free_mismatch::describe_origin;
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::MemoryKind;
 
 pub const INFO: LintInfo = LintInfo {
     name: "devm-free",
@@ -17,8 +18,10 @@ pub const INFO: LintInfo = LintInfo {
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
     for f in alloc::freed_pointers(cx) {
-        // devm_kfree() is the right way to free it early.
-        if f.accepts.iter().any(|a| a == "devm") || f.origin.family != "devm" {
+        // devm_kfree() (a free of that family) is the right way to free it early.
+        if f.accepts.contains(&f.origin.family)
+            || cx.knowledge.family(f.origin.family).memory != MemoryKind::Devres
+        {
             continue;
         }
         let (call, arg, origin) = (f.call, f.arg, f.origin);

@@ -5,6 +5,7 @@ use super::alloc;
 use super::alloc_free_mismatch::describe_origin;
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::MemoryKind;
 
 pub const INFO: LintInfo = LintInfo {
     name: "dma-free-mismatch",
@@ -15,22 +16,23 @@ pub const INFO: LintInfo = LintInfo {
     check: Some(check),
 };
 
-/// Whether an allocator family is DMA memory (its free also takes the device or
-/// pool and the bus address).
-fn is_dma(family: &str) -> bool {
-    family.starts_with("dma-")
-}
-
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
+    let k = cx.knowledge;
     for f in alloc::freed_pointers(cx) {
-        let frees_dma = f.accepts.iter().any(|a| is_dma(a));
-        let from_dma = is_dma(f.origin.family);
+        let origin = k.family(f.origin.family);
+        // DMA memory's free also takes the device or pool and the bus address.
+        let frees_dma = f.accepts.iter().any(|&a| k.family(a).memory == MemoryKind::Dma);
+        let from_dma = origin.memory == MemoryKind::Dma;
         // Same kind on both sides is someone else's (or right); devm memory is
-        // `devm-free`'s, unknown families are nobody's.
-        if frees_dma == from_dma || f.accepts.iter().any(|a| a == f.origin.family) {
+        // `devm-free`'s, page allocator and unknown memory nobody's.
+        if frees_dma == from_dma || f.accepts.contains(&f.origin.family) {
             continue;
         }
-        if !from_dma && !matches!(f.origin.family, "kmalloc" | "kvmalloc" | "vmalloc" | "kmem_cache")
+        if !from_dma
+            && !matches!(
+                origin.memory,
+                MemoryKind::Slab | MemoryKind::SlabOrVmalloc | MemoryKind::Vmalloc
+            )
         {
             continue;
         }
@@ -45,11 +47,11 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 "`{}()` frees `{}`, {} memory{whence}: {risk}",
                 f.call.callee,
                 super::short(f.arg),
-                f.origin.family
+                origin.name
             ),
             labels,
             notes: Vec::new(),
-            help: Some(format!("free it with {}", cx.knowledge.family_free(f.origin.family))),
+            help: Some(format!("free it with {}", origin.free_help())),
             ..cx.finding(&INFO, f.call)
         });
     }

@@ -39,7 +39,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // DMA-zone flags say the buffer must be physically contiguous: no kvmalloc.
-        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma)
+        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(call, a), dma)
             && (set.intersects(d) || set.intersects(d32))
         {
             continue;

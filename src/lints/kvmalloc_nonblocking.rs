@@ -4,6 +4,7 @@
 use super::alloc::{self, bytes};
 use super::{FunctionCx, LintInfo, short};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::MemoryKind;
 
 pub const INFO: LintInfo = LintInfo {
     name: "kvmalloc-nonblocking",
@@ -23,10 +24,10 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;
         };
-        if a.family != "kvmalloc" {
+        if cx.knowledge.family(a.family).memory != MemoryKind::SlabOrVmalloc {
             continue;
         }
-        let Some((set, text)) = alloc::flags(cx, call, a) else {
+        let Some((set, text)) = alloc::flags(call, a) else {
             continue;
         };
         if set.contains(cx.knowledge.sleep_bit) {

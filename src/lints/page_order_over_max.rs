@@ -4,6 +4,7 @@
 use super::alloc::{self, bytes};
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::MemoryKind;
 
 pub const INFO: LintInfo = LintInfo {
     name: "page-order-over-max",
@@ -20,7 +21,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;
         };
-        if !matches!(a.family.as_str(), "pages" | "pages_exact") {
+        if cx.knowledge.family(a.family).memory != MemoryKind::Pages {
             continue;
         }
         let (order, what) = if a.order_arg.is_some() {

@@ -34,7 +34,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let Some(a) = alloc::allocator(cx, call) else {
             continue;
         };
-        if !alloc::is_kmalloc_family(&a.family) {
+        if !alloc::is_kmalloc_family(cx, a) {
             continue;
         }
         let Some(request) = alloc::request_size(cx, call, a) else {
@@ -60,7 +60,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // DMA-zone flags: a buffer for the hardware, whose layout it fixes.
-        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(cx, call, a), dma)
+        if let (Some((set, _)), Some((d, d32))) = (alloc::flags(call, a), dma)
             && (set.intersects(d) || set.intersects(d32))
         {
             continue;
@@ -137,7 +137,7 @@ fn multiplicity(
     if call.in_loop() {
         return Some("for every iteration of a loop".into());
     }
-    if let Some((set, text)) = alloc::flags(cx, call, a)
+    if let Some((set, text)) = alloc::flags(call, a)
         && !set.intersects(cx.knowledge.sleep_bit)
     {
         return Some(format!(

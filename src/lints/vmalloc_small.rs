@@ -3,6 +3,7 @@
 use super::alloc::{self, bytes, size_desc};
 use super::{FunctionCx, LintInfo};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::MemoryKind;
 
 pub const INFO: LintInfo = LintInfo {
     name: "vmalloc-small",
@@ -20,7 +21,8 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             continue;
         };
         // Variants with a reason to be small (`vmalloc_user`): listed in api.toml.
-        if a.family != "vmalloc" || cx.knowledge.is_small_vmalloc_exempt(&call.callee) {
+        if cx.knowledge.family(a.family).memory != MemoryKind::Vmalloc
+            || cx.knowledge.is_small_vmalloc_exempt(&call.callee) {
             continue;
         }
         let Some(size) = alloc::request_size(cx, call, a) else {

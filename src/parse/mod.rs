@@ -152,8 +152,12 @@ pub fn facts_from_bytes(
 }
 
 /// Classifies every call of `facts` against the knowledge, once: its API row
-/// ([`crate::facts::Call::api`]).
+/// ([`crate::facts::Call::api`]) and, for an allocator with a fixed GFP position, the
+/// argument's bits when the knowledge's flags make it a constant
+/// ([`crate::facts::Call::gfp_flags`]).
 pub fn classify_calls(facts: &mut FileFacts, knowledge: &crate::knowledge::Knowledge) {
+    use crate::gfp::{GfpValue, eval_flags};
+    use crate::knowledge::GfpArg;
     let calls = facts
         .functions
         .iter_mut()
@@ -161,6 +165,15 @@ pub fn classify_calls(facts: &mut FileFacts, knowledge: &crate::knowledge::Knowl
         .chain(facts.file_calls.iter_mut());
     for c in calls {
         c.api = knowledge.api_id(&c.callee);
+        if c.indirect {
+            continue;
+        }
+        if let Some(GfpArg::At(i)) = knowledge.call_allocator(c).map(|a| a.gfp_arg)
+            && let Some(text) = c.args().get(i)
+            && let GfpValue::Known(set) = eval_flags(text, &|id| knowledge.gfp_flag(id))
+        {
+            c.set_gfp_flags(set);
+        }
     }
 }
 
