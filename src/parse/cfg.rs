@@ -25,6 +25,10 @@ enum Atom {
     Param(u32, u32),
     /// The value of a simple condition, by its text (`if (sli4)`).
     Cond(u32),
+    /// The value a context query returned, read through a local it was stored in
+    /// (`not_atomic = !in_atomic();` … `if (not_atomic)`): (call, index into the
+    /// builder's `context_locals`).
+    LocalCall(u32, u32),
 }
 
 /// The conditions under which a branch is taken: (atom, value).
@@ -78,6 +82,23 @@ pub(super) struct CfgBuilder<'a> {
     /// How many enclosing branches or loop bodies run under a condition other than a
     /// parameter test (`Call::conditional`).
     uncertain: u32,
+    /// Locals initialised from context queries (`bool ok = !in_atomic() &&
+    /// !irqs_disabled();`), by name: what the queries returned when the local is true,
+    /// and when it is false.
+    context_locals: Vec<ContextLocal>,
+    /// `Assume` nodes made from a context local: (node, index into `context_locals`).
+    context_local_nodes: Vec<(u32, u32)>,
+}
+
+/// A local that holds the result of context queries.
+struct ContextLocal {
+    name: String,
+    /// Where it is declared: a second declaration of the name makes tests ambiguous.
+    declared_at: usize,
+    facts: (Facts, Facts),
+    /// Written again after its declaration (or its address taken): its tests say
+    /// nothing about the queries.
+    written: bool,
 }
 
 impl<'a> CfgBuilder<'a> {
@@ -122,6 +143,63 @@ impl<'a> CfgBuilder<'a> {
             const_args: Vec::new(),
             switch_on: Vec::new(),
             uncertain: 0,
+            context_locals: Vec::new(),
+            context_local_nodes: Vec::new(),
+        }
+    }
+
+    /// Tests of a context local that is written after its declaration say nothing
+    /// about the queries it was initialised from: those `Assume` nodes become no-ops.
+    pub(super) fn drop_rewritten_context_locals(&mut self) {
+        for &(node, local) in &self.context_local_nodes {
+            if self.context_locals[local as usize].written {
+                self.nodes[node as usize].kind = NodeKind::Nop;
+            }
+        }
+    }
+
+    /// Records a declaration `name = value` whose value tests context queries.
+    fn note_context_local(&mut self, name: Node, value: Node) {
+        let name_text = text(name, self.src);
+        let existing = self.context_locals.iter().position(|l| l.name == name_text);
+        if let Some(i) = existing {
+            // The same declaration again (a loop) keeps its facts; another one of the
+            // same name makes every test of the name ambiguous.
+            if self.context_locals[i].declared_at != name.start_byte() {
+                self.context_locals[i].written = true;
+            }
+            return;
+        }
+        let (t, f) = self.condition_facts(value, 0);
+        let queries_only = |facts: Facts| -> Facts {
+            facts
+                .into_iter()
+                .filter(|(a, _)| match a {
+                    Atom::Call(c) => self
+                        .calls
+                        .get(*c as usize)
+                        .is_some_and(|c| self.knowledge.sleepable_when(&c.callee).is_some()),
+                    _ => false,
+                })
+                .collect()
+        };
+        let (t, f) = (queries_only(t), queries_only(f));
+        if t.is_empty() && f.is_empty() {
+            return;
+        }
+        self.context_locals.push(ContextLocal {
+            name: name_text.to_string(),
+            declared_at: name.start_byte(),
+            facts: (t, f),
+            written: false,
+        });
+    }
+
+    /// Marks a context local as written again (assigned, incremented, address taken).
+    fn note_local_write(&mut self, name: Node) {
+        let name = text(name, self.src);
+        if let Some(l) = self.context_locals.iter_mut().find(|l| l.name == name) {
+            l.written = true;
         }
     }
 
@@ -218,6 +296,15 @@ impl<'a> CfgBuilder<'a> {
                         None => NodeKind::Call(idx),
                     };
                     cur = Some(self.append(cur, kind));
+                } else if kind == "init_declarator"
+                    && let (Some(name), Some(value)) = (
+                        node.field("declarator")
+                            .filter(|d| d.kind_str() == "identifier"),
+                        node.field("value"),
+                    )
+                {
+                    // After the value's calls are recorded: their indices are known.
+                    self.note_context_local(name, value);
                 }
                 continue;
             }
@@ -229,6 +316,15 @@ impl<'a> CfgBuilder<'a> {
             {
                 self.note_param_assignment(arg, None);
                 self.note_assignment(arg, None);
+                self.note_local_write(arg);
+            }
+            if kind == "pointer_expression"
+                && node.child(0).is_some_and(|op| op.kind_str() == "&")
+                && let Some(arg) = node
+                    .field("argument")
+                    .filter(|a| a.kind_str() == "identifier")
+            {
+                self.note_local_write(arg);
             }
             match kind {
                 "call_expression" => {
@@ -258,6 +354,7 @@ impl<'a> CfgBuilder<'a> {
                             .and_then(|r| Val::parse(text(r, self.src)));
                         self.note_param_assignment(l, value);
                         self.note_assignment(l, node.field("right").filter(|_| plain));
+                        self.note_local_write(l);
                     }
                     if let Some(r) = node.field("right") {
                         stack.push((r, false, left));
@@ -1125,8 +1222,12 @@ impl<'a> CfgBuilder<'a> {
                     holds: truth,
                 },
                 Atom::Cond(cond) => NodeKind::AssumeCond { cond, truth },
+                Atom::LocalCall(call, _) => NodeKind::Assume { call, truth },
             };
             c = self.append(Some(c), kind);
+            if let Atom::LocalCall(_, local) = atom {
+                self.context_local_nodes.push((c, local));
+            }
         }
         Some(c)
     }
@@ -1305,7 +1406,7 @@ impl<'a> CfgBuilder<'a> {
                     let atom = Atom::Param(p, t);
                     (vec![(atom, true)], vec![(atom, false)])
                 }
-                None => Default::default(),
+                None => self.context_local_facts(text(cond, self.src)),
             },
             _ => Default::default(),
         }
@@ -1350,6 +1451,26 @@ fn in_conditional_operand(node: Node) -> bool {
         child = parent;
     }
     false
+}
+
+impl CfgBuilder<'_> {
+    /// What testing a context local tells about the queries it was initialised from.
+    fn context_local_facts(&self, name: &str) -> (Facts, Facts) {
+        let Some(i) = self.context_locals.iter().position(|l| l.name == name) else {
+            return Default::default();
+        };
+        let local = |facts: &Facts| -> Facts {
+            facts
+                .iter()
+                .filter_map(|&(a, v)| match a {
+                    Atom::Call(c) => Some((Atom::LocalCall(c, i as u32), v)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (t, f) = &self.context_locals[i].facts;
+        (local(t), local(f))
+    }
 }
 
 fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
