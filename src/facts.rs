@@ -301,6 +301,9 @@ pub(crate) struct CallExtra {
     /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
     /// that decides whether the callee sleeps is often the last.
     more_param_args: Vec<(u8, u8)>,
+    /// For a call of a file-local macro that runs an argument with a lock released
+    /// (`parse::brackets`): (the lock's key at this call, that argument).
+    unlocked_run: Option<(String, u8)>,
 }
 
 impl Call {
@@ -402,6 +405,20 @@ impl Call {
     pub fn set_args(&mut self, args: Vec<String>) {
         if !args.is_empty() {
             self.extra_mut().args = args;
+        }
+    }
+
+    /// See `CallExtra::unlocked_run`.
+    pub fn unlocked_run(&self) -> Option<(&str, usize)> {
+        self.extra
+            .as_ref()
+            .and_then(|e| e.unlocked_run.as_ref())
+            .map(|(l, a)| (l.as_str(), usize::from(*a)))
+    }
+
+    pub fn set_unlocked_run(&mut self, lock: String, arg: usize) {
+        if let Ok(arg) = u8::try_from(arg) {
+            self.extra_mut().unlocked_run = Some((lock, arg));
         }
     }
 

@@ -88,6 +88,8 @@ pub(super) struct CfgBuilder<'a> {
     context_locals: Vec<ContextLocal>,
     /// `Assume` nodes made from a context local: (node, index into `context_locals`).
     context_local_nodes: Vec<(u32, u32)>,
+    /// The file's macros that run an argument with a lock released.
+    pub(super) brackets: &'a [super::brackets::UnlockBracket],
 }
 
 /// A local that holds the result of context queries.
@@ -145,6 +147,7 @@ impl<'a> CfgBuilder<'a> {
             uncertain: 0,
             context_locals: Vec::new(),
             context_local_nodes: Vec::new(),
+            brackets: &[],
         }
     }
 
@@ -522,13 +525,20 @@ impl<'a> CfgBuilder<'a> {
                 }
             }
         }
-        if self.keeps_args(&call.callee, call.guard_class().is_some(), &arg_nodes) {
-            call.set_args(
-                arg_nodes
-                    .iter()
-                    .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
-                    .collect(),
-            );
+        let original = self.original;
+        let arg_text = |a: &Node| clean_text(&original[a.byte_range()], MAX_ARG_TEXT);
+        if !call.indirect
+            && let Some(b) = self
+                .brackets
+                .iter()
+                .find(|b| b.name == call.callee && b.params.len() == arg_nodes.len())
+        {
+            let args: Vec<String> = arg_nodes.iter().map(arg_text).collect();
+            let lock = crate::context::lockstate::lock_key(&b.lock_at_call(&args));
+            call.set_unlocked_run(lock, b.run);
+            call.set_args(args);
+        } else if self.keeps_args(&call.callee, call.guard_class().is_some(), &arg_nodes) {
+            call.set_args(arg_nodes.iter().map(arg_text).collect());
             if self.knowledge.allocator(&call.callee).is_some() {
                 // Allocated once per loop iteration: many objects (slab-waste).
                 if self.jumps.iter().any(|(_, cont)| cont.is_some()) {
