@@ -13,6 +13,8 @@
 //! after the release count: the release starts a statement (after `{` or `;`), the
 //! argument is the very next statement, and every use of the parameter is so placed.
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::knowledge::{Knowledge, LockOp};
 
 /// A macro whose argument `run` runs with `lock` released; `lock` is written in terms
@@ -43,12 +45,17 @@ pub fn unlock_brackets(original: &[u8], knowledge: &Knowledge) -> Vec<UnlockBrac
     if macros.is_empty() {
         return Vec::new();
     }
+    let by_name: HashMap<&str, usize> = macros
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _, _))| (n.as_str(), i))
+        .collect();
     let mut out = Vec::new();
     for (name, params, body) in &macros {
         if !params.iter().any(|p| body.contains(p.as_str())) {
             continue;
         }
-        let expanded = expand(body, &macros, 0);
+        let expanded = expand(body, &macros, &by_name, 0);
         for (run, p) in params.iter().enumerate() {
             if p == "..." {
                 continue;
@@ -271,7 +278,12 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// `body` with uses of the file's other function-like macros replaced by their bodies
 /// (parameters substituted by the argument texts), to `MAX_EXPANSION_DEPTH`.
-fn expand(body: &str, macros: &[(String, Vec<String>, String)], depth: usize) -> String {
+fn expand(
+    body: &str,
+    macros: &[(String, Vec<String>, String)],
+    by_name: &HashMap<&str, usize>,
+    depth: usize,
+) -> String {
     if depth >= MAX_EXPANSION_DEPTH {
         return body.to_string();
     }
@@ -281,7 +293,7 @@ fn expand(body: &str, macros: &[(String, Vec<String>, String)], depth: usize) ->
         if at < copied {
             continue;
         }
-        let Some((_, params, inner)) = macros.iter().find(|(n, _, _)| n == t) else {
+        let Some((_, params, inner)) = by_name.get(t).map(|&i| &macros[i]) else {
             continue;
         };
         let rest = &body[at + t.len()..];
@@ -303,7 +315,7 @@ fn expand(body: &str, macros: &[(String, Vec<String>, String)], depth: usize) ->
         }
         substituted.push_str(&inner[last..]);
         out.push_str(&body[copied..at]);
-        out.push_str(&expand(&substituted, macros, depth + 1));
+        out.push_str(&expand(&substituted, macros, by_name, depth + 1));
         copied = at + t.len() + used;
         if out.len() > MAX_BODY {
             return body.to_string();
