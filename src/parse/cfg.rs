@@ -90,6 +90,9 @@ pub(super) struct CfgBuilder<'a> {
     context_local_nodes: Vec<(u32, u32)>,
     /// The file's macros that run an argument with a lock released.
     pub(super) brackets: &'a [super::brackets::UnlockBracket],
+    /// Keys of the locks taken so far by operations whose lock allocators may drop
+    /// (`xa_lock_irq(&ent->mkeys)`), in source order.
+    dropped_lock_keys: Vec<String>,
 }
 
 /// A local that holds the result of context queries.
@@ -148,6 +151,7 @@ impl<'a> CfgBuilder<'a> {
             context_locals: Vec::new(),
             context_local_nodes: Vec::new(),
             brackets: &[],
+            dropped_lock_keys: Vec::new(),
         }
     }
 
@@ -564,11 +568,72 @@ impl<'a> CfgBuilder<'a> {
                 });
             }
         }
+        if !call.indirect {
+            self.note_dropped_locks(&mut call, &arg_nodes);
+        }
         let idx = self.calls.len() as u32;
         self.call_at
             .insert((node.start_byte(), node.end_byte()), idx);
         self.calls.push(call);
         idx
+    }
+
+    /// Locks an allocator drops around its allocation, named through a parameter, and
+    /// such locks held (by name) around calls passing their object: see
+    /// `Call::lock_through_arg`.
+    fn note_dropped_locks(&mut self, call: &mut Call, args: &[Node]) {
+        let key_of = |n: &Node| crate::context::lockstate::lock_key(text(*n, self.src));
+        if self.knowledge.lock_dropped_by_allocation(&call.callee) {
+            if let Some(a) = args.first() {
+                let key = key_of(a);
+                if !self.dropped_lock_keys.contains(&key) {
+                    self.dropped_lock_keys.push(key);
+                }
+            }
+            return;
+        }
+        // `name` then nothing, `->…` or `.…`.
+        let rest_after = |key: &str, name: &str| -> Option<String> {
+            let rest = key.strip_prefix(name)?;
+            (rest.is_empty() || rest.starts_with("->") || rest.starts_with('.'))
+                .then(|| rest.to_string())
+        };
+        if let Some(arg) = self
+            .knowledge
+            .allocator(&call.callee)
+            .and_then(|a| a.drops_lock_arg)
+        {
+            let Some(key) = args.get(arg).map(key_of) else {
+                return;
+            };
+            if let Some((p, rest)) = self
+                .param_names
+                .iter()
+                .enumerate()
+                .find_map(|(p, name)| Some((p, rest_after(&key, name)?)))
+            {
+                call.push_lock_through_arg(p, rest);
+            }
+            return;
+        }
+        if self.dropped_lock_keys.is_empty() || self.knowledge.describes_api(&call.callee) {
+            return;
+        }
+        for (i, a) in args.iter().enumerate() {
+            if a.kind_str() != "identifier" {
+                continue;
+            }
+            let name = text(*a, self.src);
+            let held: Vec<String> = self
+                .dropped_lock_keys
+                .iter()
+                .filter(|k| rest_after(k, name).is_some())
+                .cloned()
+                .collect();
+            for key in held {
+                call.push_lock_through_arg(i, key);
+            }
+        }
     }
 
     /// Records the names a declaration (or parameter declaration) introduces, with
