@@ -557,9 +557,6 @@ pub enum NodeKind {
     /// On this edge, the simple condition `cond` (an id per function: the same text
     /// gets the same id) has value `truth`.
     AssumeCond { cond: u32, truth: bool },
-    /// An assignment to the plain local whose name is simple condition `cond`: its
-    /// truth value from here on (`unmap = true;`), `None` when not a constant.
-    SetCond { cond: u32, value: Option<bool> },
 }
 
 impl Cfg {

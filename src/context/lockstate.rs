@@ -5,8 +5,7 @@
 //! point) or not (held on some paths only). Joins keep a section held on any incoming
 //! path and keep it certain only if every incoming path holds it.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -302,7 +301,6 @@ pub fn analyse(
             effects
         })
         .collect();
-    let effects = with_local_values(cfg, effects);
     let entry_state: State = initial
         .iter()
         .map(|s| Held {
@@ -517,76 +515,6 @@ fn calls_where_true(cfg: &crate::facts::Cfg, states: &[Option<bool>]) -> Vec<u32
     out
 }
 
-/// Sections taken where a local tested later has a known constant value (`bool unmap =
-/// false; rcu_read_lock();`) remember it, unless taken under a branch condition: a later
-/// `if (unmap)` then knows the section is not held where that value changed.
-fn with_local_values(cfg: &crate::facts::Cfg, mut effects: Vec<Vec<Effect>>) -> Vec<Vec<Effect>> {
-    // Locals assigned somewhere, and the constants they are given.
-    let mut assigned: Vec<(u32, bool)> = cfg
-        .nodes
-        .iter()
-        .filter_map(|n| match n.kind {
-            NodeKind::SetCond {
-                cond,
-                value: Some(v),
-            } => Some((cond, v)),
-            _ => None,
-        })
-        .collect();
-    if assigned.is_empty() {
-        return effects;
-    }
-    assigned.sort_unstable();
-    assigned.dedup();
-
-    let tracked = |c: u32| assigned.iter().any(|(a, _)| *a == c);
-    // Must-facts: the value each tracked local has on every path to a node.
-    let values = forward(
-        cfg,
-        Vec::<(u32, bool)>::new(),
-        |id, mut facts| {
-            match cfg.nodes[id as usize].kind {
-                NodeKind::SetCond { cond, value } => {
-                    facts.retain(|(c, _)| *c != cond);
-                    if let Some(v) = value {
-                        facts.push((cond, v));
-                        facts.sort_unstable();
-                    }
-                }
-                NodeKind::AssumeCond { cond, truth } if tracked(cond) => {
-                    facts.retain(|(c, _)| *c != cond);
-                    facts.push((cond, truth));
-                    facts.sort_unstable();
-                }
-                _ => {}
-            }
-            facts
-        },
-        |_, out| out.clone(),
-        |old, new| old.iter().filter(|f| new.contains(f)).copied().collect(),
-    );
-    for (id, node_effects) in effects.iter_mut().enumerate() {
-        let Some(facts) = &values[id] else {
-            continue;
-        };
-        // A value that some assignment later changes is the one worth remembering.
-        let Some(&fact) = facts
-            .iter()
-            .find(|(c, v)| assigned.iter().any(|(a, w)| a == c && w != v))
-        else {
-            continue;
-        };
-        for e in node_effects {
-            if let Effect::Acquire { cond, .. } = e
-                && cond.is_none()
-            {
-                *cond = Some(fact);
-            }
-        }
-    }
-    effects
-}
-
 /// Calls that every path reaches through the "may sleep" branch of a context query.
 fn context_guarded(function: &Function, knowledge: &Knowledge) -> Vec<u32> {
     let cfg = &function.cfg;
@@ -684,11 +612,6 @@ enum Effect {
     AssumeCond {
         cond: u32,
         truth: bool,
-    },
-    /// A local named by a simple condition is assigned (`SetCond`).
-    SetCond {
-        cond: u32,
-        value: Option<bool>,
     },
     Release {
         kind: SectionKindId,
@@ -794,7 +717,6 @@ fn effect_of(
             }
         }
         NodeKind::AssumeCond { cond, truth } => vec![Effect::AssumeCond { cond, truth }],
-        NodeKind::SetCond { cond, value } => vec![Effect::SetCond { cond, value }],
         _ => Vec::new(),
     }
 }
@@ -802,9 +724,6 @@ fn effect_of(
 /// A forward dataflow over `cfg` to a fixpoint: `transfer` maps a node's entry state
 /// to its exit state, `edge` adapts it to a successor, `join` merges it with what the
 /// successor already had. Returns each node's entry state (`None`: unreachable).
-/// Nodes are visited lowest id first: the builder numbers a branch's join after both
-/// branches, so a join is usually seen once with every path in (which keeps what a
-/// branch condition drops, `AssumeCond`, from depending on which path came first).
 fn forward<S: Clone + PartialEq>(
     cfg: &crate::facts::Cfg,
     entry: S,
@@ -815,11 +734,11 @@ fn forward<S: Clone + PartialEq>(
     let n = cfg.nodes.len();
     let mut states: Vec<Option<S>> = vec![None; n];
     states[ENTRY as usize] = Some(entry);
-    let mut queue: BinaryHeap<Reverse<u32>> = BinaryHeap::from([Reverse(ENTRY)]);
+    let mut queue: VecDeque<u32> = VecDeque::from([ENTRY]);
     let mut queued = vec![false; n];
     queued[ENTRY as usize] = true;
     let mut visits = 0usize;
-    while let Some(Reverse(id)) = queue.pop() {
+    while let Some(id) = queue.pop_front() {
         queued[id as usize] = false;
         visits += 1;
         if visits > n * MAX_VISITS_PER_NODE {
@@ -842,7 +761,7 @@ fn forward<S: Clone + PartialEq>(
                 states[s as usize] = Some(m);
                 if !queued[s as usize] {
                     queued[s as usize] = true;
-                    queue.push(Reverse(s));
+                    queue.push_back(s);
                 }
             }
         }
@@ -886,15 +805,6 @@ fn transfer(
         Effect::AssumeCond { cond, truth } => {
             // Taken only where `cond` had the other value: not held on this edge.
             state.retain(|h| h.certain || h.cond != Some((cond, !truth)));
-        }
-        Effect::SetCond { cond, value } => {
-            // Held here, where the local now has this value (`unmap = true;` after
-            // the release on one branch: `if (unmap)` later knows the section gone).
-            for h in &mut state {
-                if h.cond.is_none_or(|(c, _)| c == cond) {
-                    h.cond = value.map(|v| (cond, v));
-                }
-            }
         }
         Effect::Release { kind, key } => {
             if let Some(pos) = state.iter().position(|h| h.kind == kind && h.key == key) {

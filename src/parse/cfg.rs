@@ -165,60 +165,6 @@ impl<'a> CfgBuilder<'a> {
         }
     }
 
-    /// A `SetCond` node for an assignment to (or declaration of) the plain name `name`:
-    /// its truth value when `value` is a literal and `plain` (`=`), else unknown.
-    fn set_cond(
-        &mut self,
-        cur: Option<u32>,
-        name: Node,
-        value: Option<Node>,
-        plain: bool,
-    ) -> Option<u32> {
-        let truth = value
-            .filter(|_| plain)
-            .filter(|v| {
-                matches!(
-                    v.kind_str(),
-                    "number_literal" | "true" | "false" | "null" | "identifier"
-                )
-            })
-            .and_then(|v| Val::parse(text(v, self.src)))
-            .and_then(|v| match v {
-                Val::Int(n) => Some(n != 0),
-                _ => None,
-            });
-        let next = self.cond_ids.len() as u32;
-        let cond = *self
-            .cond_ids
-            .entry(text(name, self.src).to_string())
-            .or_insert(next);
-        Some(self.append(cur, NodeKind::SetCond { cond, value: truth }))
-    }
-
-    /// `SetCond` nodes of names that no branch tests, or that are never given a
-    /// constant, tell nothing: they become no-ops.
-    pub(super) fn drop_untested_set_conds(&mut self) {
-        let mut tested = vec![false; self.cond_ids.len()];
-        let mut constant = vec![false; self.cond_ids.len()];
-        for n in &self.nodes {
-            match n.kind {
-                NodeKind::AssumeCond { cond, .. } => tested[cond as usize] = true,
-                NodeKind::SetCond {
-                    cond,
-                    value: Some(_),
-                } => constant[cond as usize] = true,
-                _ => {}
-            }
-        }
-        for n in &mut self.nodes {
-            if let NodeKind::SetCond { cond, .. } = n.kind
-                && !(tested[cond as usize] && constant[cond as usize])
-            {
-                n.kind = NodeKind::Nop;
-            }
-        }
-    }
-
     /// Records a declaration `name = value` whose value tests context queries.
     fn note_context_local(&mut self, name: Node, value: Node) {
         let name_text = text(name, self.src);
@@ -358,36 +304,14 @@ impl<'a> CfgBuilder<'a> {
                     };
                     cur = Some(self.append(cur, kind));
                 } else if kind == "init_declarator"
-                    && let Some(name) = node
-                        .field("declarator")
-                        .filter(|d| d.kind_str() == "identifier")
+                    && let (Some(name), Some(value)) = (
+                        node.field("declarator")
+                            .filter(|d| d.kind_str() == "identifier"),
+                        node.field("value"),
+                    )
                 {
-                    if let Some(value) = node.field("value") {
-                        // After the value's calls are recorded: their indices are known.
-                        self.note_context_local(name, value);
-                    }
-                    cur = self.set_cond(cur, name, node.field("value"), true);
-                } else if kind == "assignment_expression"
-                    && let Some(name) = node.field("left").filter(|l| l.kind_str() == "identifier")
-                {
-                    let plain = node
-                        .field("operator")
-                        .is_some_and(|o| text(o, self.src) == "=");
-                    cur = self.set_cond(cur, name, node.field("right"), plain);
-                } else if kind == "update_expression"
-                    && let Some(name) = node
-                        .field("argument")
-                        .filter(|a| a.kind_str() == "identifier")
-                {
-                    cur = self.set_cond(cur, name, None, false);
-                } else if kind == "pointer_expression"
-                    && node.child(0).is_some_and(|op| op.kind_str() == "&")
-                    && let Some(name) = node
-                        .field("argument")
-                        .filter(|a| a.kind_str() == "identifier")
-                {
-                    // Its address escapes: its value is unknown from here on.
-                    cur = self.set_cond(cur, name, None, false);
+                    // After the value's calls are recorded: their indices are known.
+                    self.note_context_local(name, value);
                 }
                 continue;
             }

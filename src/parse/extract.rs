@@ -411,7 +411,6 @@ fn function<'a>(
     builder.resolve_gotos();
     builder.drop_reassigned_param_facts();
     builder.drop_rewritten_context_locals();
-    builder.drop_untested_set_conds();
     field_callbacks.append(&mut builder.field_callbacks);
     let head = &original[def.start_byte()..body.start_byte()];
     let annotations = if head.contains(&b'_') {
