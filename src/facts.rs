@@ -309,6 +309,15 @@ pub(crate) struct CallExtra {
     /// again. `None`: no such argument, or not a constant of known flags (a `gfp_t`
     /// parameter, a file's macro), whose text is evaluated where it is read.
     gfp_flags: Option<GfpSet>,
+    /// For a call of a file-local macro that runs an argument with a lock released
+    /// (`parse::brackets`): (the lock's key at this call, that argument).
+    unlocked_run: Option<(String, u8)>,
+    /// Locks an allocator call drops (`__xa_store(&ent->mkeys, …)`), when named
+    /// through a parameter: (parameter, rest of the key: `->mkeys`). For a call of
+    /// another function: (argument, the lock's key) for each plain-name argument that
+    /// starts the key of such a lock the caller took before it (`xa_lock_irq(&ent->mkeys);
+    /// pop(ent);` gives (0, `ent->mkeys`)).
+    lock_through_arg: Vec<(u8, String)>,
 }
 
 impl Call {
@@ -419,6 +428,33 @@ impl Call {
     pub fn set_args(&mut self, args: Vec<String>) {
         if !args.is_empty() {
             self.extra_mut().args = args;
+        }
+    }
+
+    /// See `CallExtra::unlocked_run`.
+    pub fn unlocked_run(&self) -> Option<(&str, usize)> {
+        self.extra
+            .as_ref()
+            .and_then(|e| e.unlocked_run.as_ref())
+            .map(|(l, a)| (l.as_str(), usize::from(*a)))
+    }
+
+    pub fn set_unlocked_run(&mut self, lock: String, arg: usize) {
+        if let Ok(arg) = u8::try_from(arg) {
+            self.extra_mut().unlocked_run = Some((lock, arg));
+        }
+    }
+
+    /// See `CallExtra::lock_through_arg`.
+    pub fn lock_through_arg(&self) -> &[(u8, String)] {
+        self.extra
+            .as_ref()
+            .map_or(&[], |e| e.lock_through_arg.as_slice())
+    }
+
+    pub fn push_lock_through_arg(&mut self, arg: usize, rest: String) {
+        if let Ok(arg) = u8::try_from(arg) {
+            self.extra_mut().lock_through_arg.push((arg, rest));
         }
     }
 

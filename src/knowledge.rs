@@ -50,6 +50,8 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub noreturn: RawNames,
     #[serde(default)]
+    pub dropped_by_allocation: RawNames,
+    #[serde(default)]
     pub callback_param_types: RawNames,
     #[serde(default)]
     pub collection_insert: RawNames,
@@ -441,6 +443,8 @@ pub struct Knowledge {
     entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
     noreturn: FxHashSet<String>,
+    /// Lock operations whose lock an allocator with `drops_lock_arg` drops (xa_lock).
+    dropped_by_allocation: FxHashSet<String>,
     /// Calls that link an object into a collection (list, hash table, tree, queue).
     collection_insert: FxHashSet<String>,
     /// Calls that hand a buffer to a device for DMA (it must be physically contiguous).
@@ -777,6 +781,7 @@ impl Knowledge {
             set.extend(names.names.iter().cloned());
         };
         names(&mut self.noreturn, &t.noreturn);
+        names(&mut self.dropped_by_allocation, &t.dropped_by_allocation);
         names(&mut self.collection_insert, &t.collection_insert);
         names(&mut self.dma_handoff, &t.dma_handoff);
         names(&mut self.small_vmalloc_exempt, &t.small_vmalloc_exempt);
@@ -935,6 +940,12 @@ impl Knowledge {
     }
 
     /// Whether a call never returns (`panic`, `BUG`): the path ends there.
+    /// Whether the lock this operation takes is one that allocators with a
+    /// `drops_lock_arg` release around a blocking allocation (`xa_lock_irq()`).
+    pub fn lock_dropped_by_allocation(&self, callee: &str) -> bool {
+        self.dropped_by_allocation.contains(callee)
+    }
+
     pub fn is_noreturn(&self, callee: &str) -> bool {
         self.noreturn.contains(callee)
     }

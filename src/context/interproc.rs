@@ -387,6 +387,8 @@ impl Analysis {
             (target, summaries),
             &mut resolver,
         );
+        let sleeps_dropping =
+            sleeps_only_dropping(program, &ids, &locks, &edges, &sites, &may_sleep);
         let atomic = Self::atomic_reasons(
             program,
             &ids,
@@ -394,6 +396,7 @@ impl Analysis {
             &edges,
             &may_sleep,
             &lock_effects,
+            &sleeps_dropping,
             &mut resolver,
         );
         let atomic_reachable = Self::atomic_reachable(program, &ids, &locks, &edges);
@@ -615,6 +618,7 @@ impl Analysis {
         edges: &[Vec<Vec<Edge>>],
         may_sleep: &MaySleep,
         lock_effects: &HashMap<FunctionId, LockEffect>,
+        sleeps_dropping: &HashMap<FunctionId, (u32, String)>,
         resolver: &mut Resolver,
     ) -> HashMap<FunctionId, Vec<AtomicReason>> {
         let k = program.knowledge;
@@ -679,13 +683,33 @@ impl Analysis {
                     .get(&e.callee)
                     .map(|x| [x.releases.clone(), x.drops.clone()].concat())
                     .unwrap_or_default();
+                // A callee that sleeps only in allocations that drop the lock passed to
+                // them (`__xa_store(&ent->mkeys, …, GFP_KERNEL)`), given that lock held.
+                let dropped: Vec<&str> = match sleeps_dropping.get(&e.callee) {
+                    Some((param, rest)) => program.function(id).calls[e.call as usize]
+                        .lock_through_arg()
+                        .iter()
+                        .filter(|(arg, key)| {
+                            u32::from(*arg) == *param
+                                && key.strip_suffix(rest.as_str()).is_some_and(|name| {
+                                    !name.is_empty()
+                                        && name
+                                            .bytes()
+                                            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                                })
+                        })
+                        .map(|(_, key)| key.as_str())
+                        .collect(),
+                    None => Vec::new(),
+                };
+                let counts = |h: &&lockstate::Held| {
+                    !releases.iter().any(|(kind, _)| *kind == h.kind)
+                        && !dropped.contains(&ls.key(h))
+                };
                 let Some(h) = held
                     .iter()
-                    .find(|h| h.certain && !releases.iter().any(|(kind, _)| *kind == h.kind))
-                    .or_else(|| {
-                        held.iter()
-                            .find(|h| !releases.iter().any(|(kind, _)| *kind == h.kind))
-                    })
+                    .find(|h| h.certain && counts(h))
+                    .or_else(|| held.iter().find(counts))
                 else {
                     continue;
                 };
@@ -800,6 +824,61 @@ impl Analysis {
         }
         true
     }
+}
+
+/// Functions whose every way to sleep is an allocation that drops, around the
+/// allocation, a lock named through one of their parameters (`__xa_store(&ent->mkeys,
+/// …, GFP_KERNEL)` releases `ent->mkeys`, the xarray's own lock, to allocate): (that
+/// parameter, the rest of the lock's key after its name). A caller holding exactly that
+/// lock does not make them sleep in atomic context.
+fn sleeps_only_dropping(
+    program: &Program,
+    ids: &[FunctionId],
+    locks: &[Vec<LockStates>],
+    edges: &[Vec<Vec<Edge>>],
+    sites: &[Vec<Vec<SleepSite>>],
+    may_sleep: &MaySleep,
+) -> HashMap<FunctionId, (u32, String)> {
+    let k = program.knowledge;
+    let mut out = HashMap::default();
+    'function: for &id in ids {
+        if !may_sleep.contains_key(&id) {
+            continue;
+        }
+        let f = program.function(id);
+        let ls = &locks[id.0 as usize][id.1 as usize];
+        // Its callees must not sleep at all.
+        if edges[id.0 as usize][id.1 as usize]
+            .iter()
+            .any(|e| may_sleep.contains_key(&e.callee))
+        {
+            continue;
+        }
+        let mut lock: Option<(u32, String)> = None;
+        for site in &sites[id.0 as usize][id.1 as usize] {
+            if !ls.at_call(site.call).is_empty() {
+                continue;
+            }
+            let c = &f.calls[site.call as usize];
+            let drops = k
+                .call_allocator(c)
+                .is_some_and(|a| a.drops_lock_arg.is_some());
+            let (SleepKind::Own(_), true, Some((p, rest))) =
+                (&site.kind, drops, c.lock_through_arg().first())
+            else {
+                continue 'function;
+            };
+            let this = (u32::from(*p), rest.clone());
+            if lock.as_ref().is_some_and(|l| *l != this) {
+                continue 'function;
+            }
+            lock = Some(this);
+        }
+        if let Some(l) = lock {
+            out.insert(id, l);
+        }
+    }
+    out
 }
 
 fn add_sink(

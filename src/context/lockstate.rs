@@ -413,15 +413,25 @@ fn release_in_unlocked_arguments(
     held: &mut [(u32, State)],
 ) {
     for outer in &function.calls {
-        let Some((lock_arg, run_arg)) = knowledge.unlocked_argument(&outer.callee) else {
-            continue;
-        };
         let args = outer.args();
-        let (Some(lock), Some(run)) = (args.get(lock_arg), args.get(run_arg)) else {
+        // (lock key, argument run without it, whether only that key may be released)
+        let (lock, run_arg, exact) = if let Some((lock, run_arg)) = outer.unlocked_run() {
+            // A file-local macro (`parse::brackets`): its lock, resolved at the call.
+            (lock.to_string(), run_arg, true)
+        } else if let Some((lock_arg, run_arg)) = knowledge.unlocked_argument(&outer.callee)
+            && let Some(lock) = args.get(lock_arg)
+        {
+            (lock_key(lock), run_arg, false)
+        } else {
             continue;
         };
-        let lock = lock_key(lock);
+        let Some(run) = args.get(run_arg) else {
+            continue;
+        };
         let key = keys.iter().position(|k| *k == lock).map(|i| i as u32 + 1);
+        if exact && key.is_none() {
+            continue;
+        }
         for (call, state) in held.iter_mut() {
             let c = &function.calls[*call as usize];
             let inside = c.span.start >= outer.span.start

@@ -25,6 +25,10 @@ enum Atom {
     Param(u32, u32),
     /// The value of a simple condition, by its text (`if (sli4)`).
     Cond(u32),
+    /// The value a context query returned, read through a local it was stored in
+    /// (`not_atomic = !in_atomic();` … `if (not_atomic)`): (call, index into the
+    /// builder's `context_locals`).
+    LocalCall(u32, u32),
 }
 
 /// The conditions under which a branch is taken: (atom, value).
@@ -78,6 +82,28 @@ pub(super) struct CfgBuilder<'a> {
     /// How many enclosing branches or loop bodies run under a condition other than a
     /// parameter test (`Call::conditional`).
     uncertain: u32,
+    /// Locals initialised from context queries (`bool ok = !in_atomic() &&
+    /// !irqs_disabled();`), by name: what the queries returned when the local is true,
+    /// and when it is false.
+    context_locals: Vec<ContextLocal>,
+    /// `Assume` nodes made from a context local: (node, index into `context_locals`).
+    context_local_nodes: Vec<(u32, u32)>,
+    /// The file's macros that run an argument with a lock released.
+    pub(super) brackets: &'a [super::brackets::UnlockBracket],
+    /// Keys of the locks taken so far by operations whose lock allocators may drop
+    /// (`xa_lock_irq(&ent->mkeys)`), in source order.
+    dropped_lock_keys: Vec<String>,
+}
+
+/// A local that holds the result of context queries.
+struct ContextLocal {
+    name: String,
+    /// Where it is declared: a second declaration of the name makes tests ambiguous.
+    declared_at: usize,
+    facts: (Facts, Facts),
+    /// Written again after its declaration (or its address taken): its tests say
+    /// nothing about the queries.
+    written: bool,
 }
 
 impl<'a> CfgBuilder<'a> {
@@ -122,6 +148,65 @@ impl<'a> CfgBuilder<'a> {
             const_args: Vec::new(),
             switch_on: Vec::new(),
             uncertain: 0,
+            context_locals: Vec::new(),
+            context_local_nodes: Vec::new(),
+            brackets: &[],
+            dropped_lock_keys: Vec::new(),
+        }
+    }
+
+    /// Tests of a context local that is written after its declaration say nothing
+    /// about the queries it was initialised from: those `Assume` nodes become no-ops.
+    pub(super) fn drop_rewritten_context_locals(&mut self) {
+        for &(node, local) in &self.context_local_nodes {
+            if self.context_locals[local as usize].written {
+                self.nodes[node as usize].kind = NodeKind::Nop;
+            }
+        }
+    }
+
+    /// Records a declaration `name = value` whose value tests context queries.
+    fn note_context_local(&mut self, name: Node, value: Node) {
+        let name_text = text(name, self.src);
+        let existing = self.context_locals.iter().position(|l| l.name == name_text);
+        if let Some(i) = existing {
+            // The same declaration again (a loop) keeps its facts; another one of the
+            // same name makes every test of the name ambiguous.
+            if self.context_locals[i].declared_at != name.start_byte() {
+                self.context_locals[i].written = true;
+            }
+            return;
+        }
+        let (t, f) = self.condition_facts(value, 0);
+        let queries_only = |facts: Facts| -> Facts {
+            facts
+                .into_iter()
+                .filter(|(a, _)| match a {
+                    Atom::Call(c) => self
+                        .calls
+                        .get(*c as usize)
+                        .is_some_and(|c| self.knowledge.sleepable_when(&c.callee).is_some()),
+                    _ => false,
+                })
+                .collect()
+        };
+        let (t, f) = (queries_only(t), queries_only(f));
+        if t.is_empty() && f.is_empty() {
+            return;
+        }
+        self.context_locals.push(ContextLocal {
+            name: name_text.to_string(),
+            declared_at: name.start_byte(),
+            facts: (t, f),
+            written: false,
+        });
+    }
+
+    /// Marks a context local as written again (assigned, incremented, address taken).
+    fn note_local_write(&mut self, name: Node) {
+        let name = text(name, self.src);
+        if let Some(l) = self.context_locals.iter_mut().find(|l| l.name == name) {
+            l.written = true;
         }
     }
 
@@ -218,6 +303,15 @@ impl<'a> CfgBuilder<'a> {
                         None => NodeKind::Call(idx),
                     };
                     cur = Some(self.append(cur, kind));
+                } else if kind == "init_declarator"
+                    && let (Some(name), Some(value)) = (
+                        node.field("declarator")
+                            .filter(|d| d.kind_str() == "identifier"),
+                        node.field("value"),
+                    )
+                {
+                    // After the value's calls are recorded: their indices are known.
+                    self.note_context_local(name, value);
                 }
                 continue;
             }
@@ -229,6 +323,15 @@ impl<'a> CfgBuilder<'a> {
             {
                 self.note_param_assignment(arg, None);
                 self.note_assignment(arg, None);
+                self.note_local_write(arg);
+            }
+            if kind == "pointer_expression"
+                && node.child(0).is_some_and(|op| op.kind_str() == "&")
+                && let Some(arg) = node
+                    .field("argument")
+                    .filter(|a| a.kind_str() == "identifier")
+            {
+                self.note_local_write(arg);
             }
             match kind {
                 "call_expression" => {
@@ -258,6 +361,7 @@ impl<'a> CfgBuilder<'a> {
                             .and_then(|r| Val::parse(text(r, self.src)));
                         self.note_param_assignment(l, value);
                         self.note_assignment(l, node.field("right").filter(|_| plain));
+                        self.note_local_write(l);
                     }
                     if let Some(r) = node.field("right") {
                         stack.push((r, false, left));
@@ -425,13 +529,20 @@ impl<'a> CfgBuilder<'a> {
                 }
             }
         }
-        if self.keeps_args(&call.callee, call.guard_class().is_some(), &arg_nodes) {
-            call.set_args(
-                arg_nodes
-                    .iter()
-                    .map(|a| clean_text(&self.original[a.byte_range()], MAX_ARG_TEXT))
-                    .collect(),
-            );
+        let original = self.original;
+        let arg_text = |a: &Node| clean_text(&original[a.byte_range()], MAX_ARG_TEXT);
+        if !call.indirect
+            && let Some(b) = self
+                .brackets
+                .iter()
+                .find(|b| b.name == call.callee && b.params.len() == arg_nodes.len())
+        {
+            let args: Vec<String> = arg_nodes.iter().map(arg_text).collect();
+            let lock = crate::context::lockstate::lock_key(&b.lock_at_call(&args));
+            call.set_unlocked_run(lock, b.run);
+            call.set_args(args);
+        } else if self.keeps_args(&call.callee, call.guard_class().is_some(), &arg_nodes) {
+            call.set_args(arg_nodes.iter().map(arg_text).collect());
             if self.knowledge.allocator(&call.callee).is_some() {
                 // Allocated once per loop iteration: many objects (slab-waste).
                 if self.jumps.iter().any(|(_, cont)| cont.is_some()) {
@@ -457,11 +568,72 @@ impl<'a> CfgBuilder<'a> {
                 });
             }
         }
+        if !call.indirect {
+            self.note_dropped_locks(&mut call, &arg_nodes);
+        }
         let idx = self.calls.len() as u32;
         self.call_at
             .insert((node.start_byte(), node.end_byte()), idx);
         self.calls.push(call);
         idx
+    }
+
+    /// Locks an allocator drops around its allocation, named through a parameter, and
+    /// such locks held (by name) around calls passing their object: see
+    /// `Call::lock_through_arg`.
+    fn note_dropped_locks(&mut self, call: &mut Call, args: &[Node]) {
+        let key_of = |n: &Node| crate::context::lockstate::lock_key(text(*n, self.src));
+        if self.knowledge.lock_dropped_by_allocation(&call.callee) {
+            if let Some(a) = args.first() {
+                let key = key_of(a);
+                if !self.dropped_lock_keys.contains(&key) {
+                    self.dropped_lock_keys.push(key);
+                }
+            }
+            return;
+        }
+        // `name` then nothing, `->…` or `.…`.
+        let rest_after = |key: &str, name: &str| -> Option<String> {
+            let rest = key.strip_prefix(name)?;
+            (rest.is_empty() || rest.starts_with("->") || rest.starts_with('.'))
+                .then(|| rest.to_string())
+        };
+        if let Some(arg) = self
+            .knowledge
+            .allocator(&call.callee)
+            .and_then(|a| a.drops_lock_arg)
+        {
+            let Some(key) = args.get(arg).map(key_of) else {
+                return;
+            };
+            if let Some((p, rest)) = self
+                .param_names
+                .iter()
+                .enumerate()
+                .find_map(|(p, name)| Some((p, rest_after(&key, name)?)))
+            {
+                call.push_lock_through_arg(p, rest);
+            }
+            return;
+        }
+        if self.dropped_lock_keys.is_empty() || self.knowledge.describes_api(&call.callee) {
+            return;
+        }
+        for (i, a) in args.iter().enumerate() {
+            if a.kind_str() != "identifier" {
+                continue;
+            }
+            let name = text(*a, self.src);
+            let held: Vec<String> = self
+                .dropped_lock_keys
+                .iter()
+                .filter(|k| rest_after(k, name).is_some())
+                .cloned()
+                .collect();
+            for key in held {
+                call.push_lock_through_arg(i, key);
+            }
+        }
     }
 
     /// Records the names a declaration (or parameter declaration) introduces, with
@@ -1125,8 +1297,12 @@ impl<'a> CfgBuilder<'a> {
                     holds: truth,
                 },
                 Atom::Cond(cond) => NodeKind::AssumeCond { cond, truth },
+                Atom::LocalCall(call, _) => NodeKind::Assume { call, truth },
             };
             c = self.append(Some(c), kind);
+            if let Atom::LocalCall(_, local) = atom {
+                self.context_local_nodes.push((c, local));
+            }
         }
         Some(c)
     }
@@ -1305,7 +1481,7 @@ impl<'a> CfgBuilder<'a> {
                     let atom = Atom::Param(p, t);
                     (vec![(atom, true)], vec![(atom, false)])
                 }
-                None => Default::default(),
+                None => self.context_local_facts(text(cond, self.src)),
             },
             _ => Default::default(),
         }
@@ -1349,6 +1525,26 @@ fn in_conditional_operand(node: Node) -> bool {
         child = parent;
     }
     false
+}
+
+impl CfgBuilder<'_> {
+    /// What testing a context local tells about the queries it was initialised from.
+    fn context_local_facts(&self, name: &str) -> (Facts, Facts) {
+        let Some(i) = self.context_locals.iter().position(|l| l.name == name) else {
+            return Default::default();
+        };
+        let local = |facts: &Facts| -> Facts {
+            facts
+                .iter()
+                .filter_map(|&(a, v)| match a {
+                    Atom::Call(c) => Some((Atom::LocalCall(c, i as u32), v)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (t, f) = &self.context_locals[i].facts;
+        (local(t), local(f))
+    }
 }
 
 fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {

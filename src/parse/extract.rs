@@ -46,13 +46,19 @@ pub fn extract(
     // preprocessor conditionals, and in ERROR nodes left by error recovery.
     // (node, inside a preprocessor conditional)
     facts.decls.pack_changes = super::decls::pack_changes(original);
+    let brackets = super::brackets::unlock_brackets(original, knowledge);
     let mut stack = vec![(root, false)];
     let mut cursor = root.walk();
     while let Some((node, conditional)) = stack.pop() {
         if node.kind_str() == "function_definition" {
-            if let Some(mut f) =
-                function(node, src, original, knowledge, &mut facts.field_callbacks)
-            {
+            if let Some(mut f) = function(
+                node,
+                src,
+                original,
+                knowledge,
+                &brackets,
+                &mut facts.field_callbacks,
+            ) {
                 f.conditional = conditional;
                 facts.functions.push(f);
             }
@@ -298,6 +304,7 @@ fn function<'a>(
     src: &'a [u8],
     original: &'a [u8],
     knowledge: &'a Knowledge,
+    brackets: &'a [super::brackets::UnlockBracket],
     field_callbacks: &mut Vec<FieldCallback>,
 ) -> Option<Function> {
     let body = def.field("body")?;
@@ -385,6 +392,7 @@ fn function<'a>(
         u32::MAX
     };
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
+    builder.brackets = brackets;
     if let Some(list) = fdecl.field("parameters") {
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
@@ -402,6 +410,7 @@ fn function<'a>(
     }
     builder.resolve_gotos();
     builder.drop_reassigned_param_facts();
+    builder.drop_rewritten_context_locals();
     field_callbacks.append(&mut builder.field_callbacks);
     let head = &original[def.start_byte()..body.start_byte()];
     let annotations = if head.contains(&b'_') {

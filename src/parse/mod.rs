@@ -1,5 +1,6 @@
 //! Parsing: bytes → macro pre-pass → tree-sitter tree → facts (one walk), tree dropped.
 
+pub mod brackets;
 mod cfg;
 pub mod decls;
 pub mod extract;
