@@ -176,6 +176,22 @@ impl<'p> Resolver<'p> {
         known.map_or(v, Val::Int)
     }
 
+    /// The bits a function-like macro visible from `file` always sets, whatever its
+    /// arguments (`#define MAKE_FLAGS(len) (FIELD_PREP(M, len) | FOO_NB)`).
+    fn macro_bits(&mut self, file: u32, name: &str) -> Option<i64> {
+        use consteval::Env;
+        let program = self.program;
+        let target = self.target;
+        let env = self
+            .envs
+            .entry(file)
+            .or_insert_with(|| FileEnv::new(&program.decls, program.knowledge, target, file));
+        let bits = env.define(&format!("{name}(|)"))?;
+        consteval::eval(bits, &*env)
+            .and_then(|x| i64::try_from(x).ok())
+            .filter(|&m| m != 0)
+    }
+
     /// A derivation of a function of `file`, with its constant resolved there.
     fn derive(&mut self, file: u32, d: &Derive) -> Derive {
         d.map_val(&mut |v| self.value(file, v.clone()))
@@ -236,8 +252,13 @@ impl<'p> Resolver<'p> {
                 (ArgIs::Param(u32::from(*q)), derive.clone(), caller.0)
             }
             (DerivedFrom::Call(inner), None) if through_calls => {
-                let Some(g) = program.resolve_call(caller.0, &f.calls[*inner as usize]) else {
-                    return ArgIs::Unknown;
+                let inner_call = &f.calls[*inner as usize];
+                let Some(g) = program.resolve_call(caller.0, inner_call) else {
+                    // Not a function: a macro that sets some bits whatever its arguments?
+                    return match self.macro_bits(caller.0, &inner_call.callee) {
+                        Some(m) => ArgIs::Value(Val::HasBits(m)),
+                        None => ArgIs::Unknown,
+                    };
                 };
                 let Some((j, derive)) = program.function(g).returns().cloned() else {
                     return ArgIs::Unknown;

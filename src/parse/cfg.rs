@@ -637,6 +637,9 @@ impl<'a> CfgBuilder<'a> {
                     || inner.zero_args != 0
                     || inner.nonzero_args != 0
                     || self.const_args.iter().rev().any(|c| c.call == idx);
+                // (A macro's name reads as a constant's: it may set bits whatever its
+                // arguments, `MAKE_FLAGS(len)`.)
+                let fed = fed || crate::values::looks_constant(&inner.callee);
                 (fed && !inner.indirect && !self.knowledge.describes_api(&inner.callee))
                     .then_some((DerivedFrom::Call(idx), None))
             }

@@ -153,6 +153,39 @@ static int vdd_send_nb_pos(struct vdd *d, unsigned int len)
 	return vdd_send_pos(d, len | VDD_OP_SLEEP);
 }
 
+/* A macro that always ORs in the no-wait bit, whatever its argument. */
+#define VDD_MAKE_FLAGS(len) ({ \
+	typeof(len) len_ = (len); \
+	(FIELD_PREP(0xff00, len_) | VDD_OP_NOWAIT); \
+})
+#define VDD_MAKE_SLEEP_FLAGS(len) (FIELD_PREP(0xff00, len) | VDD_OP_SLEEP)
+
+static int vdd_ct_send_neg(struct vdd *d, const u32 *action, u32 flags)
+{
+	if (flags & VDD_OP_NOWAIT)
+		return 0;
+	might_sleep();
+	return 1;
+}
+
+static int vdd_ct_send_nb_neg(struct vdd *d, const u32 *action, u32 len)
+{
+	return vdd_ct_send_neg(d, action, VDD_MAKE_FLAGS(len));
+}
+
+static int vdd_ct_send_pos(struct vdd *d, const u32 *action, u32 flags)
+{
+	if (flags & VDD_OP_NOWAIT)
+		return 0;
+	might_sleep(); /* expect: atomic-sleeping-call */
+	return 1;
+}
+
+static int vdd_ct_send_nb_pos(struct vdd *d, const u32 *action, u32 len)
+{
+	return vdd_ct_send_pos(d, action, VDD_MAKE_SLEEP_FLAGS(len));
+}
+
 void vdd_locked(struct vdd *d)
 {
 	spin_lock(&d->lock);
@@ -166,5 +199,7 @@ void vdd_locked(struct vdd *d)
 	vdd_flow_del_pos(d, VDD_OP_REMOVE);
 	vdd_send_nb_neg(d, 4);
 	vdd_send_nb_pos(d, 4);
+	vdd_ct_send_nb_neg(d, NULL, 2);
+	vdd_ct_send_nb_pos(d, NULL, 2);
 	spin_unlock(&d->lock);
 }
