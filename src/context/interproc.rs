@@ -21,6 +21,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
+use super::headers::KernelHeaders;
 use super::lockstate::{self, LockEffect, LockStates};
 use super::sleep::{
     FlagUse, OwnSleep, flag_use_of_text, flag_use_of_text_in, gfp_argument, own_sleep_in,
@@ -146,6 +147,33 @@ pub struct Resolver<'p> {
     program: &'p Program<'p>,
     target: &'p Target,
     envs: HashMap<u32, FileEnv<'p>>,
+    headers: KernelHeaders,
+    /// Names (and expressions) resolved through the headers, per file.
+    from_headers: HashMap<(u32, Val), Val>,
+}
+
+/// A file's environment, then its kernel tree's headers.
+struct WithHeaders<'e> {
+    file: &'e FileEnv<'e>,
+    headers: &'e KernelHeaders,
+    closure: &'e [u32],
+}
+
+impl consteval::Env for WithHeaders<'_> {
+    fn define(&self, name: &str) -> Option<&str> {
+        self.file
+            .define(name)
+            .or_else(|| self.headers.lookup(self.closure, name))
+    }
+    fn constant(&self, name: &str) -> Option<i128> {
+        self.file.constant(name)
+    }
+    fn sizeof_type(&self, ty: &str, ev: &consteval::Evaluator) -> Option<u64> {
+        self.file.sizeof_type(ty, ev)
+    }
+    fn page_shift(&self) -> u32 {
+        self.file.page_shift()
+    }
 }
 
 impl<'p> Resolver<'p> {
@@ -154,6 +182,8 @@ impl<'p> Resolver<'p> {
             program,
             target,
             envs: HashMap::default(),
+            headers: KernelHeaders::default(),
+            from_headers: HashMap::default(),
         }
     }
 
@@ -168,6 +198,39 @@ impl<'p> Resolver<'p> {
             .entry(file)
             .or_insert_with(|| FileEnv::new(&program.decls, program.knowledge, target, file));
         let mut eval = |n: &str| consteval::eval(n, &*env).and_then(|x| i64::try_from(x).ok());
+        let known = match &v {
+            Val::Name(name) => values::resolve_name(name, &mut eval),
+            Val::Expr(text) => eval(text),
+            _ => None,
+        };
+        if let Some(k) = known {
+            return Val::Int(k);
+        }
+        // Not in the run: the kernel tree's own headers may define it.
+        if let Some(known) = self.from_headers.get(&(file, v.clone())) {
+            return known.clone();
+        }
+        let key = (file, v.clone());
+        let resolved = self.value_from_headers(file, v);
+        self.from_headers.insert(key, resolved.clone());
+        resolved
+    }
+
+    fn value_from_headers(&mut self, file: u32, v: Val) -> Val {
+        let program = self.program;
+        let env = &self.envs[&file];
+        let closure = self
+            .headers
+            .closure(file, &program.files[file as usize].path);
+        if closure.is_empty() {
+            return v;
+        }
+        let chained = WithHeaders {
+            file: env,
+            headers: &self.headers,
+            closure: self.headers.closure_of(file),
+        };
+        let mut eval = |n: &str| consteval::eval(n, &chained).and_then(|x| i64::try_from(x).ok());
         let known = match &v {
             Val::Name(name) => values::resolve_name(name, &mut eval),
             Val::Expr(text) => eval(text),

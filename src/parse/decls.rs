@@ -204,8 +204,6 @@ pub fn scan_defines(bytes: &[u8]) -> Vec<(String, String)> {
     out
 }
 
-/// Whether a define's value is kept: short, no strings, blocks or statements, and
-/// possibly a constant expression.
 /// How much of a function-like macro's body is read for the bits it always sets.
 const MAX_MACRO_SCAN: usize = 600;
 
@@ -277,6 +275,8 @@ fn always_set_bits(value: &str, params: &str) -> Option<String> {
     (!constants.is_empty()).then(|| constants.join(" | "))
 }
 
+/// Whether a define's value is kept: short, no strings, blocks or statements, and
+/// possibly a constant expression.
 fn keep_define_value(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= MAX_DEFINE_TEXT
