@@ -23,6 +23,10 @@ pub enum Val {
     Expr(Box<str>),
     /// Unknown, but with at least these bits set (`flags | FOO_NOWAIT`).
     HasBits(i64),
+    /// A constant's name with its resolved value: compared by value with values, and
+    /// by name with names the resolver could not evaluate (so resolving a name on one
+    /// side only never makes a decided comparison unknown).
+    Const(Box<str>, i64),
 }
 
 /// An argument computed from one value (a parameter of the caller, or what a helper
@@ -132,21 +136,68 @@ impl Pred {
     /// Whether the predicate holds for `v`, when that is decidable.
     pub fn eval(&self, v: &Val) -> Option<bool> {
         use Val::*;
-        match (self, v) {
-            (Pred::NonZero, Int(n)) => Some(*n != 0),
-            (Pred::NonZero, NonZero) => Some(true),
-            (Pred::NonZero, Name(_)) => None,
-            (Pred::Eq(Int(0)), NonZero) => Some(false),
-            (Pred::Eq(Int(a)), Int(b)) => Some(a == b),
-            (Pred::Eq(Name(a)), Name(b)) => Some(a == b),
-            (Pred::Lt(Int(a)), Int(b)) => Some(b < a),
-            (Pred::Gt(Int(a)), Int(b)) => Some(b > a),
-            (Pred::Bits(Int(a)), Int(b)) => Some(a & b != 0),
-            (Pred::Bits(Name(a)), Name(b)) if a == b => Some(true),
-            (Pred::NonZero, HasBits(m)) if *m != 0 => Some(true),
-            (Pred::Eq(Int(a)), HasBits(m)) if a & m != *m => Some(false),
-            (Pred::Bits(Int(a)), HasBits(m)) if a & m != 0 => Some(true),
+        let (int, name) = (Val::int_of, Val::name_of);
+        match self {
+            Pred::NonZero => match v {
+                NonZero => Some(true),
+                HasBits(m) if *m != 0 => Some(true),
+                _ => int(v).map(|n| n != 0),
+            },
+            Pred::Eq(a) => {
+                if let (Some(x), Some(y)) = (int(a), int(v)) {
+                    return Some(x == y);
+                }
+                if let (Some(x), Some(y)) = (name(a), name(v)) {
+                    return Some(x == y);
+                }
+                match (int(a), v) {
+                    (Some(0), NonZero) => Some(false),
+                    (Some(x), HasBits(m)) if x & m != *m => Some(false),
+                    _ => None,
+                }
+            }
+            Pred::Lt(a) => Some(int(v)? < int(a)?),
+            Pred::Gt(a) => Some(int(v)? > int(a)?),
+            Pred::Bits(a) => {
+                if let (Some(x), Some(y)) = (int(a), int(v)) {
+                    return Some(x & y != 0);
+                }
+                if let (Some(x), Some(y)) = (name(a), name(v))
+                    && x == y
+                {
+                    return Some(true);
+                }
+                match (int(a), v) {
+                    (Some(x), HasBits(m)) if x & m != 0 => Some(true),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+impl Val {
+    /// The integer value, when known.
+    pub fn int_of(&self) -> Option<i64> {
+        match self {
+            Val::Int(n) | Val::Const(_, n) => Some(*n),
             _ => None,
+        }
+    }
+
+    /// The constant's name, when it is one.
+    fn name_of(&self) -> Option<&str> {
+        match self {
+            Val::Name(n) | Val::Const(n, _) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// A resolved constant as its integer (for arithmetic on values).
+    fn plain(&self) -> Val {
+        match self {
+            Val::Const(_, n) => Val::Int(*n),
+            v => v.clone(),
         }
     }
 }
@@ -231,7 +282,8 @@ impl Derive {
     /// The argument's value when the value it derives from is `v`, if known.
     pub fn apply(&self, v: &Val) -> Option<Val> {
         use Val::*;
-        match (self, v) {
+        let d = self.map_val(&mut Val::plain);
+        match (&d, &v.plain()) {
             (Derive::Test(p, holds), _) => p.eval(v).map(|r| Int(i64::from(r == *holds))),
             (Derive::And(Int(m)), Int(x)) => Some(Int(x & m)),
             (Derive::And(Int(m)), HasBits(b)) if b & m != 0 => Some(HasBits(b & m)),
@@ -245,9 +297,11 @@ impl Derive {
     /// A test of the derived argument as a test of the value it derives from.
     pub fn lift(&self, pred: &Pred, holds: bool) -> Lifted {
         use Val::*;
+        let plain = self.map_val(&mut Val::plain);
+        let pred = &pred.map_val(&mut Val::plain);
         // Whether the test on the argument comes out as recorded for argument `a`.
         let as_recorded = |a: &Val| pred.eval(a).map(|r| r == holds);
-        match self {
+        match &plain {
             Derive::Test(p, h) => match (as_recorded(&Int(1)), as_recorded(&Int(0))) {
                 (Some(true), Some(true)) => Lifted::Unknown,
                 (Some(false), Some(false)) => Lifted::Never,

@@ -43,8 +43,15 @@ pub struct KernelHeaders {
     tops: HashMap<PathBuf, Option<PathBuf>>,
     ids: HashMap<PathBuf, u32>,
     headers: Vec<Option<Header>>,
+    /// Each header's path, by id.
+    paths: Vec<PathBuf>,
     /// A run file's include closure (header ids, breadth first).
     closures: HashMap<u32, Box<[u32]>>,
+    /// Where an include leads: (top of the tree, directory of the including file for
+    /// the `"…"` form, as written) → header id.
+    resolved: HashMap<(PathBuf, Option<PathBuf>, String), Option<u32>>,
+    /// Each header's includes, resolved (the closure walk repeats for every file).
+    edges: HashMap<u32, Box<[u32]>>,
 }
 
 impl KernelHeaders {
@@ -92,30 +99,61 @@ impl KernelHeaders {
         let Ok(bytes) = crate::bounded::read(path, MAX_HEADER_BYTES) else {
             return Vec::new();
         };
-        let mut queue: std::collections::VecDeque<(PathBuf, Vec<(bool, String)>)> =
-            std::collections::VecDeque::new();
-        queue.push_back((dir.to_path_buf(), includes_of(&bytes)));
+        let first: Vec<u32> = includes_of(&bytes)
+            .into_iter()
+            .filter_map(|(angle, inc)| self.resolve_id(&top, dir, angle, inc))
+            .collect();
         let mut out: Vec<u32> = Vec::new();
-        while let Some((from, includes)) = queue.pop_front() {
-            for (angle, inc) in includes {
-                if out.len() >= MAX_HEADERS {
-                    return out;
-                }
-                let Some(p) = resolve(&top, &from, angle, &inc) else {
-                    continue;
-                };
-                let id = self.header(&p);
-                if out.contains(&id) {
-                    continue;
-                }
-                out.push(id);
-                if let Some(Some(h)) = self.headers.get(id as usize) {
-                    let next = p.parent().map(Path::to_path_buf).unwrap_or_default();
-                    queue.push_back((next, h.includes.clone()));
+        let mut seen: rustc_hash::FxHashSet<u32> = Default::default();
+        let mut queue: std::collections::VecDeque<u32> = first.into_iter().collect();
+        while let Some(id) = queue.pop_front() {
+            if out.len() >= MAX_HEADERS {
+                break;
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            out.push(id);
+            for &next in self.edges_of(&top, id).iter() {
+                if !seen.contains(&next) {
+                    queue.push_back(next);
                 }
             }
         }
         out
+    }
+
+    /// The headers header `id` includes, resolved (once).
+    fn edges_of(&mut self, top: &Path, id: u32) -> Box<[u32]> {
+        if let Some(e) = self.edges.get(&id) {
+            return e.clone();
+        }
+        let includes = match self.headers.get(id as usize) {
+            Some(Some(h)) => h.includes.clone(),
+            _ => Vec::new(),
+        };
+        let dir = self
+            .paths
+            .get(id as usize)
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let e: Box<[u32]> = includes
+            .into_iter()
+            .filter_map(|(angle, inc)| self.resolve_id(top, &dir, angle, inc))
+            .collect();
+        self.edges.insert(id, e.clone());
+        e
+    }
+
+    fn resolve_id(&mut self, top: &Path, from: &Path, angle: bool, inc: String) -> Option<u32> {
+        let key = (top.to_path_buf(), (!angle).then(|| from.to_path_buf()), inc);
+        if let Some(r) = self.resolved.get(&key) {
+            return *r;
+        }
+        let r = resolve(top, from, angle, &key.2).map(|p| self.header(&p));
+        self.resolved.insert(key, r);
+        r
     }
 
     fn top_of(&mut self, dir: &Path) -> Option<PathBuf> {
@@ -141,6 +179,7 @@ impl KernelHeaders {
             .ok()
             .map(|b| scan_header(&b));
         self.headers.push(header);
+        self.paths.push(path.to_path_buf());
         self.ids.insert(path.to_path_buf(), id);
         id
     }

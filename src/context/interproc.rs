@@ -152,6 +152,14 @@ pub struct Resolver<'p> {
     from_headers: HashMap<(u32, Val), Val>,
 }
 
+/// A name's resolved value keeps the name (see `Val::Const`); an expression is its value.
+fn resolved_as(v: Val, k: i64) -> Val {
+    match v {
+        Val::Name(name) => Val::Const(name, k),
+        _ => Val::Int(k),
+    }
+}
+
 /// A file's environment, then its kernel tree's headers.
 struct WithHeaders<'e> {
     file: &'e FileEnv<'e>,
@@ -204,7 +212,7 @@ impl<'p> Resolver<'p> {
             _ => None,
         };
         if let Some(k) = known {
-            return Val::Int(k);
+            return resolved_as(v, k);
         }
         // Not in the run: the kernel tree's own headers may define it.
         if let Some(known) = self.from_headers.get(&(file, v.clone())) {
@@ -236,7 +244,10 @@ impl<'p> Resolver<'p> {
             Val::Expr(text) => eval(text),
             _ => None,
         };
-        known.map_or(v, Val::Int)
+        match known {
+            Some(k) => resolved_as(v, k),
+            None => v,
+        }
     }
 
     /// The bits a function-like macro visible from `file` always sets, whatever its

@@ -55,6 +55,30 @@ static int vdh_append_pos(struct vdh *d, int length, unsigned int flags)
 	return 0;
 }
 
+/* The case label resolves through the headers, the caller's constant nowhere: two
+ * different constant names are still different values. */
+static void vdh_event2_neg(int event, struct vdh *d)
+{
+	switch (event) {
+	case VDH_DELADDR:
+		msleep(3);
+		break;
+	default:
+		break;
+	}
+}
+
+static void vdh_event2_pos(int event, struct vdh *d)
+{
+	switch (event) {
+	case VDH_DELADDR:
+		msleep(4); /* expect: atomic-sleeping-call */
+		break;
+	default:
+		break;
+	}
+}
+
 void vdh_temp_addrs(struct vdh *d)
 {
 	read_lock_bh(&d->lock);
@@ -62,5 +86,7 @@ void vdh_temp_addrs(struct vdh *d)
 	vdh_notify_pos(21, d);
 	vdh_append_neg(d, 10, VDH_MSG_DONTWAIT);
 	vdh_append_pos(d, 10, VDH_MSG_ZEROCOPY | VDH_MSG_DONTWAIT);
+	vdh_event2_neg(VDH_LOCAL_EVENT, d);
+	vdh_event2_pos(VDH_DELADDR, d);
 	read_unlock_bh(&d->lock);
 }
