@@ -204,21 +204,29 @@ fn resolve(top: &Path, from: &Path, angle: bool, inc: &str) -> Option<PathBuf> {
 
 /// `#include <…>` and `#include "…"` lines of a file.
 fn includes_of(bytes: &[u8]) -> Vec<(bool, String)> {
-    let text = String::from_utf8_lossy(bytes);
-    text.lines()
-        .filter_map(|l| {
-            let l = l.trim_start().strip_prefix('#')?.trim_start();
-            let rest = l.strip_prefix("include")?.trim_start();
-            let (angle, close) = match rest.chars().next()? {
-                '<' => (true, '>'),
-                '"' => (false, '"'),
-                _ => return None,
-            };
-            let inner = &rest[1..];
-            let end = inner.find(close)?;
-            Some((angle, inner[..end].trim().to_string()))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for line in bytes.split(|&b| b == b'\n') {
+        let l = line.trim_ascii_start();
+        let Some(rest) = l.strip_prefix(b"#") else {
+            continue;
+        };
+        let Some(rest) = rest.trim_ascii_start().strip_prefix(b"include") else {
+            continue;
+        };
+        let rest = rest.trim_ascii_start();
+        let (angle, close) = match rest.first() {
+            Some(b'<') => (true, b'>'),
+            Some(b'"') => (false, b'"'),
+            _ => continue,
+        };
+        let inner = &rest[1..];
+        if let Some(end) = inner.iter().position(|&b| b == close)
+            && let Ok(path) = std::str::from_utf8(&inner[..end])
+        {
+            out.push((angle, path.trim().to_string()));
+        }
+    }
+    out
 }
 
 fn scan_header(bytes: &[u8]) -> Header {
@@ -239,13 +247,52 @@ fn scan_header(bytes: &[u8]) -> Header {
             add(name, value);
         }
     }
-    for (name, value) in enumerators(&code_only(bytes)) {
-        add(name, value);
+    for block in enum_blocks(bytes) {
+        for (name, value) in enumerators(&code_only(block)) {
+            add(name, value);
+        }
     }
     Header {
         constants,
         includes: includes_of(bytes),
     }
+}
+
+/// The `enum [tag] { … }` texts of a header (from `enum` to the closing brace), found
+/// on the raw bytes so that only these are cleaned of comments.
+fn enum_blocks(bytes: &[u8]) -> Vec<&[u8]> {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = bytes[from..].windows(4).position(|w| w == b"enum") {
+        let start = from + at;
+        from = start + 4;
+        if start > 0 && word(bytes[start - 1]) || bytes.get(start + 4).is_some_and(|&b| word(b)) {
+            continue;
+        }
+        let mut i = start + 4;
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || word(bytes[i])) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'{') {
+            continue;
+        }
+        let mut depth = 0i32;
+        let end = bytes[i..].iter().position(|&b| {
+            match b {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        let Some(end) = end else {
+            break;
+        };
+        out.push(&bytes[start..=i + end]);
+        from = i + end;
+    }
+    out
 }
 
 /// The text without comments and preprocessor lines.
