@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap as HashMap;
 
-/// Headers read per file of the run (its include closure is cut there).
-const MAX_HEADERS: usize = 256;
+/// Headers read per file of the run (its include closure is cut there: breadth first,
+/// the headers it includes directly and theirs come first; deeper ones cost the run
+/// more time than they resolve names).
+const MAX_HEADERS: usize = 64;
 /// Largest header read.
 const MAX_HEADER_BYTES: u64 = 1 << 20;
 /// Include directories under the top of the tree, in the compiler's order.
@@ -30,9 +32,13 @@ const INCLUDE_DIRS: [&str; 6] = [
     "arch/x86/include/generated/uapi",
 ];
 
-/// A header's constants (`None`: given different values in it) and includes.
+/// A constant's name and value text (`None`: given different values in its header).
+type Constant = (Box<str>, Option<Box<str>>);
+
+/// A header's constants and includes.
 struct Header {
-    constants: HashMap<String, Option<String>>,
+    /// Sorted by name (a vector: thousands of headers stay in memory for the run).
+    constants: Box<[Constant]>,
     /// (`<…>` form, path as written)
     includes: Vec<(bool, String)>,
 }
@@ -72,21 +78,26 @@ impl KernelHeaders {
     /// The value text of constant `name` in the headers `closure`, when every header
     /// that defines it agrees.
     pub fn lookup(&self, closure: &[u32], name: &str) -> Option<&str> {
-        let mut found: Option<&str> = None;
+        let mut agreed: Option<&str> = None;
         for &h in closure {
             let Some(Some(header)) = self.headers.get(h as usize) else {
                 continue;
             };
-            match header.constants.get(name) {
+            let found = header
+                .constants
+                .binary_search_by(|(n, _)| (**n).cmp(name))
+                .ok()
+                .map(|i| &header.constants[i].1);
+            match found {
                 None => {}
                 Some(None) => return None,
-                Some(Some(v)) => match found {
-                    Some(f) if f != v.as_str() => return None,
-                    _ => found = Some(v.as_str()),
+                Some(Some(v)) => match agreed {
+                    Some(f) if f != &**v => return None,
+                    _ => agreed = Some(&**v),
                 },
             }
         }
-        found
+        agreed
     }
 
     fn compute_closure(&mut self, path: &Path) -> Vec<u32> {
@@ -252,8 +263,13 @@ fn scan_header(bytes: &[u8]) -> Header {
             add(name, value);
         }
     }
+    let mut constants: Vec<Constant> = constants
+        .into_iter()
+        .map(|(n, v)| (n.into_boxed_str(), v.map(String::into_boxed_str)))
+        .collect();
+    constants.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Header {
-        constants,
+        constants: constants.into_boxed_slice(),
         includes: includes_of(bytes),
     }
 }
@@ -264,7 +280,8 @@ fn enum_blocks(bytes: &[u8]) -> Vec<&[u8]> {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(at) = bytes[from..].windows(4).position(|w| w == b"enum") {
+    let finder = memchr::memmem::Finder::new(b"enum");
+    while let Some(at) = finder.find(&bytes[from..]) {
         let start = from + at;
         from = start + 4;
         if start > 0 && word(bytes[start - 1]) || bytes.get(start + 4).is_some_and(|&b| word(b)) {
@@ -434,7 +451,12 @@ mod tests {
             b"/* c */\nenum {\n\tRTM_BASE = 16,\n#define RTM_BASE RTM_BASE\n\tRTM_NEWLINK = 16,\n\
               \tRTM_DELLINK, // x\n\tRTM_GETLINK,\n};\n#define MSG_X 0x40\n#define F(x) x\n",
         );
-        let get = |n: &str| h.constants.get(n).cloned().flatten();
+        let get = |n: &str| {
+            h.constants
+                .iter()
+                .find(|(k, _)| &**k == n)
+                .and_then(|(_, v)| v.as_deref().map(str::to_string))
+        };
         assert_eq!(get("RTM_BASE").as_deref(), Some("16"));
         assert_eq!(get("RTM_DELLINK").as_deref(), Some("(16) + 1"));
         assert_eq!(get("RTM_GETLINK").as_deref(), Some("(16) + 2"));
