@@ -1420,13 +1420,12 @@ fn in_conditional_operand(node: Node) -> bool {
     let mut child = node;
     while let Some(parent) = child.parent() {
         match parent.kind_str() {
-            "conditional_expression" => {
+            "conditional_expression"
                 if parent
                     .field("condition")
-                    .is_none_or(|c| c.byte_range() != child.byte_range())
-                {
-                    return true;
-                }
+                    .is_none_or(|c| c.byte_range() != child.byte_range()) =>
+            {
+                return true;
             }
             "binary_expression" => {
                 let op = parent.field("operator").map(|o| o.kind_str());
