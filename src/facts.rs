@@ -223,6 +223,32 @@ pub struct FunctionValues {
     /// zero or "non-zero" (`3`, `FOO_SYNC`, `-EIO`), sorted by call. Kept per function,
     /// not per call: most calls have none.
     pub const_args: Vec<ConstArg>,
+    /// Arguments computed from one parameter of the function, or from what a call
+    /// returns (`wait_ms > 0`, `flags & FOO_NOWAIT`, `helper_nowait(flags)`), sorted by
+    /// call.
+    pub derived_args: Vec<DerivedArg>,
+    /// The body is `return <derived from parameter>;` (`return flags & FOO_NOWAIT;`):
+    /// (parameter, derivation).
+    pub returns: Option<(u8, crate::values::Derive)>,
+}
+
+/// Argument `arg` of call `call` is `derive` applied to `from` (`None`: `from` as is,
+/// a call's result passed on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DerivedArg {
+    pub call: u32,
+    pub arg: u8,
+    pub from: DerivedFrom,
+    pub derive: Option<crate::values::Derive>,
+}
+
+/// What a derived argument is computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DerivedFrom {
+    /// The calling function's parameter.
+    Param(u8),
+    /// The value call number `.0` of the function returns (its callee's `returns`).
+    Call(u32),
 }
 
 /// A constant argument: argument `arg` of call `call` has value `value`.
@@ -514,6 +540,24 @@ impl Function {
             return Some(c.value.clone());
         }
         self.calls.get(call as usize)?.literal_value(arg)
+    }
+
+    /// How argument `arg` of call `call` is computed, when it is derived from one value.
+    pub fn derived_arg(&self, call: u32, arg: u32) -> Option<&DerivedArg> {
+        let derived = self
+            .values
+            .as_ref()
+            .map_or(&[][..], |v| &v.derived_args[..]);
+        let first = derived.partition_point(|c| c.call < call);
+        derived[first..]
+            .iter()
+            .take_while(|c| c.call == call)
+            .find(|c| u32::from(c.arg) == arg)
+    }
+
+    /// What the function returns of one of its parameters, when its body is that.
+    pub fn returns(&self) -> Option<&(u8, crate::values::Derive)> {
+        self.values.as_ref().and_then(|v| v.returns.as_ref())
     }
 }
 

@@ -18,6 +18,38 @@ pub enum Val {
     Int(i64),
     Name(Box<str>),
     NonZero,
+    /// A constant expression not yet evaluated (`FOO_REMOVE | FOO_NOWAIT`): unknown
+    /// until the resolver evaluates it in its file (never compared by its text).
+    Expr(Box<str>),
+    /// Unknown, but with at least these bits set (`flags | FOO_NOWAIT`).
+    HasBits(i64),
+    /// A constant's name with its resolved value: compared by value with values, and
+    /// by name with names the resolver could not evaluate (so resolving a name on one
+    /// side only never makes a decided comparison unknown).
+    Const(Box<str>, i64),
+}
+
+/// An argument computed from one value (a parameter of the caller, or what a helper
+/// returns of its own parameter): a callee's test on the argument is a test on that
+/// value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Derive {
+    /// 1 when the test comes out as `holds`, else 0 (`wait_ms > 0`, `!nowait`).
+    Test(Pred, bool),
+    /// `p & MASK`.
+    And(Val),
+    /// `p | BITS`.
+    Or(Val),
+}
+
+/// A callee's test on a derived argument, seen as a test on the value it derives from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lifted {
+    /// The test cannot come out as recorded, whatever the value.
+    Never,
+    /// Nothing is known (or the test always comes out as recorded).
+    Unknown,
+    Test(Pred, bool),
 }
 
 /// What a branch tests about a parameter.
@@ -104,18 +136,68 @@ impl Pred {
     /// Whether the predicate holds for `v`, when that is decidable.
     pub fn eval(&self, v: &Val) -> Option<bool> {
         use Val::*;
-        match (self, v) {
-            (Pred::NonZero, Int(n)) => Some(*n != 0),
-            (Pred::NonZero, NonZero) => Some(true),
-            (Pred::NonZero, Name(_)) => None,
-            (Pred::Eq(Int(0)), NonZero) => Some(false),
-            (Pred::Eq(Int(a)), Int(b)) => Some(a == b),
-            (Pred::Eq(Name(a)), Name(b)) => Some(a == b),
-            (Pred::Lt(Int(a)), Int(b)) => Some(b < a),
-            (Pred::Gt(Int(a)), Int(b)) => Some(b > a),
-            (Pred::Bits(Int(a)), Int(b)) => Some(a & b != 0),
-            (Pred::Bits(Name(a)), Name(b)) if a == b => Some(true),
+        let (int, name) = (Val::int_of, Val::name_of);
+        match self {
+            Pred::NonZero => match v {
+                NonZero => Some(true),
+                HasBits(m) if *m != 0 => Some(true),
+                _ => int(v).map(|n| n != 0),
+            },
+            Pred::Eq(a) => {
+                if let (Some(x), Some(y)) = (int(a), int(v)) {
+                    return Some(x == y);
+                }
+                if let (Some(x), Some(y)) = (name(a), name(v)) {
+                    return Some(x == y);
+                }
+                match (int(a), v) {
+                    (Some(0), NonZero) => Some(false),
+                    (Some(x), HasBits(m)) if x & m != *m => Some(false),
+                    _ => None,
+                }
+            }
+            Pred::Lt(a) => Some(int(v)? < int(a)?),
+            Pred::Gt(a) => Some(int(v)? > int(a)?),
+            Pred::Bits(a) => {
+                if let (Some(x), Some(y)) = (int(a), int(v)) {
+                    return Some(x & y != 0);
+                }
+                if let (Some(x), Some(y)) = (name(a), name(v))
+                    && x == y
+                {
+                    return Some(true);
+                }
+                match (int(a), v) {
+                    (Some(x), HasBits(m)) if x & m != 0 => Some(true),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+impl Val {
+    /// The integer value, when known.
+    pub fn int_of(&self) -> Option<i64> {
+        match self {
+            Val::Int(n) | Val::Const(_, n) => Some(*n),
             _ => None,
+        }
+    }
+
+    /// The constant's name, when it is one.
+    fn name_of(&self) -> Option<&str> {
+        match self {
+            Val::Name(n) | Val::Const(n, _) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// A resolved constant as its integer (for arithmetic on values).
+    fn plain(&self) -> Val {
+        match self {
+            Val::Const(_, n) => Val::Int(*n),
+            v => v.clone(),
         }
     }
 }
@@ -174,6 +256,105 @@ impl Test {
     }
 }
 
+impl Pred {
+    /// The same predicate with its value mapped (names resolved).
+    pub fn map_val(&self, f: &mut dyn FnMut(&Val) -> Val) -> Pred {
+        match self {
+            Pred::NonZero => Pred::NonZero,
+            Pred::Eq(v) => Pred::Eq(f(v)),
+            Pred::Lt(v) => Pred::Lt(f(v)),
+            Pred::Gt(v) => Pred::Gt(f(v)),
+            Pred::Bits(v) => Pred::Bits(f(v)),
+        }
+    }
+}
+
+impl Derive {
+    /// The same derivation with its constant mapped (names resolved).
+    pub fn map_val(&self, f: &mut dyn FnMut(&Val) -> Val) -> Derive {
+        match self {
+            Derive::Test(p, holds) => Derive::Test(p.map_val(f), *holds),
+            Derive::And(v) => Derive::And(f(v)),
+            Derive::Or(v) => Derive::Or(f(v)),
+        }
+    }
+
+    /// The argument's value when the value it derives from is `v`, if known.
+    pub fn apply(&self, v: &Val) -> Option<Val> {
+        use Val::*;
+        let d = self.map_val(&mut Val::plain);
+        match (&d, &v.plain()) {
+            (Derive::Test(p, holds), _) => p.eval(v).map(|r| Int(i64::from(r == *holds))),
+            (Derive::And(Int(m)), Int(x)) => Some(Int(x & m)),
+            (Derive::And(Int(m)), HasBits(b)) if b & m != 0 => Some(HasBits(b & m)),
+            (Derive::Or(Int(m)), Int(x)) => Some(Int(x | m)),
+            (Derive::Or(Int(m)), HasBits(b)) => Some(HasBits(b | m)),
+            (Derive::Or(Int(m)), _) if *m != 0 => Some(HasBits(*m)),
+            _ => None,
+        }
+    }
+
+    /// A test of the derived argument as a test of the value it derives from.
+    pub fn lift(&self, pred: &Pred, holds: bool) -> Lifted {
+        use Val::*;
+        let plain = self.map_val(&mut Val::plain);
+        let pred = &pred.map_val(&mut Val::plain);
+        // Whether the test on the argument comes out as recorded for argument `a`.
+        let as_recorded = |a: &Val| pred.eval(a).map(|r| r == holds);
+        match &plain {
+            Derive::Test(p, h) => match (as_recorded(&Int(1)), as_recorded(&Int(0))) {
+                (Some(true), Some(true)) => Lifted::Unknown,
+                (Some(false), Some(false)) => Lifted::Never,
+                (Some(true), Some(false)) => Lifted::Test(p.clone(), *h),
+                (Some(false), Some(true)) => Lifted::Test(p.clone(), !*h),
+                _ => Lifted::Unknown,
+            },
+            Derive::And(m) => match (pred, m) {
+                (Pred::NonZero, _) => Lifted::Test(Pred::Bits(m.clone()), holds),
+                (Pred::Eq(Int(0)), _) => Lifted::Test(Pred::Bits(m.clone()), !holds),
+                (Pred::Bits(Int(d)), Int(m)) if d & m == 0 => {
+                    if holds {
+                        Lifted::Never
+                    } else {
+                        Lifted::Unknown
+                    }
+                }
+                (Pred::Bits(Int(d)), Int(m)) => Lifted::Test(Pred::Bits(Int(d & m)), holds),
+                (Pred::Bits(Name(d)), Name(n)) if d == n => {
+                    Lifted::Test(Pred::Bits(m.clone()), holds)
+                }
+                _ => Lifted::Unknown,
+            },
+            Derive::Or(m) => {
+                let set = match m {
+                    Int(x) if *x != 0 => Some(HasBits(*x)),
+                    Name(_) => Some(m.clone()),
+                    _ => None,
+                };
+                let Some(set) = set else {
+                    return Lifted::Unknown;
+                };
+                // Bits the constant sets decide the test; a name decides a bit
+                // test of itself only.
+                let decided = match (&set, pred) {
+                    (Name(n), Pred::Bits(Name(d))) if n == d => Some(holds),
+                    (Name(_), _) => None,
+                    _ => as_recorded(&set),
+                };
+                match (decided, pred, m) {
+                    (Some(true), ..) => Lifted::Unknown,
+                    (Some(false), ..) => Lifted::Never,
+                    // A bit the constant does not set is the value's own bit.
+                    (None, Pred::Bits(Int(d)), Int(x)) if d & x == 0 => {
+                        Lifted::Test(pred.clone(), holds)
+                    }
+                    _ => Lifted::Unknown,
+                }
+            }
+        }
+    }
+}
+
 /// A name's value (`-EIO` is minus `EIO`'s).
 pub fn resolve_name(name: &str, resolve: &mut dyn FnMut(&str) -> Option<i64>) -> Option<i64> {
     match name.strip_prefix('-') {
@@ -226,6 +407,41 @@ mod tests {
             t(0, Pred::NonZero, true),
             t(0, Pred::Eq(Val::Int(0)), true)
         ]));
+    }
+
+    #[test]
+    fn derived_arguments() {
+        // `wait_ms > 0` tested for truth is `wait_ms > 0`; tested for zero, its negation.
+        let gt0 = Derive::Test(Pred::Gt(Val::Int(0)), true);
+        assert_eq!(
+            gt0.lift(&Pred::NonZero, true),
+            Lifted::Test(Pred::Gt(Val::Int(0)), true)
+        );
+        assert_eq!(
+            gt0.lift(&Pred::NonZero, false),
+            Lifted::Test(Pred::Gt(Val::Int(0)), false)
+        );
+        assert_eq!(gt0.lift(&Pred::Eq(Val::Int(5)), true), Lifted::Never);
+        assert_eq!(gt0.apply(&Val::Int(0)), Some(Val::Int(0)));
+        // `flags & 2`, `flags | 2`.
+        let and = Derive::And(Val::Int(2));
+        assert_eq!(
+            and.lift(&Pred::NonZero, false),
+            Lifted::Test(Pred::Bits(Val::Int(2)), false)
+        );
+        assert_eq!(and.lift(&Pred::Bits(Val::Int(4)), true), Lifted::Never);
+        assert_eq!(and.apply(&Val::Int(3)), Some(Val::Int(2)));
+        let or = Derive::Or(Val::Int(2));
+        assert_eq!(or.lift(&Pred::Bits(Val::Int(2)), false), Lifted::Never);
+        assert_eq!(or.lift(&Pred::Bits(Val::Int(2)), true), Lifted::Unknown);
+        assert_eq!(
+            or.lift(&Pred::Bits(Val::Int(4)), true),
+            Lifted::Test(Pred::Bits(Val::Int(4)), true)
+        );
+        assert_eq!(or.apply(&Val::Name("LEN".into())), Some(Val::HasBits(2)));
+        assert_eq!(Pred::Bits(Val::Int(6)).eval(&Val::HasBits(2)), Some(true));
+        assert_eq!(Pred::Bits(Val::Int(4)).eval(&Val::HasBits(2)), None);
+        assert_eq!(Pred::Eq(Val::Int(4)).eval(&Val::HasBits(2)), Some(false));
     }
 
     #[test]

@@ -21,18 +21,19 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
+use super::headers::KernelHeaders;
 use super::lockstate::{self, LockEffect, LockStates};
 use super::sleep::{
     FlagUse, OwnSleep, flag_use_of_text, flag_use_of_text_in, gfp_argument, own_sleep_in,
 };
 use crate::consteval;
 use crate::decl_index::FileEnv;
-use crate::facts::{Function, Span};
+use crate::facts::{DerivedFrom, Function, Span};
 use crate::knowledge::Knowledge;
 use crate::program::{FunctionId, Program};
 use crate::summaries::Summaries;
 use crate::target::Target;
-use crate::values::{self, Pred, Test, Val};
+use crate::values::{self, Derive, Lifted, Pred, Test, Val};
 
 /// How many distinct atomic reasons a function keeps (the report lists up to these).
 pub const MAX_REASONS: usize = 4;
@@ -86,6 +87,8 @@ pub enum ArgIs {
     Value(Val),
     /// The caller's parameter with this index, value unknown.
     Param(u32),
+    /// Computed from the caller's parameter with this index (`wait_ms > 0`).
+    Derived(u32, Derive),
     Unknown,
 }
 
@@ -105,6 +108,15 @@ pub fn lift_clause(clause: &Clause, arg: &mut dyn FnMut(u32) -> ArgIs) -> Option
                 param: p,
                 ..t.clone()
             }),
+            ArgIs::Derived(p, d) => match d.lift(&t.pred, t.holds) {
+                Lifted::Never => return None,
+                Lifted::Unknown => {}
+                Lifted::Test(pred, holds) => lifted.push(Test {
+                    param: p,
+                    pred,
+                    holds,
+                }),
+            },
             ArgIs::Unknown => {}
         }
     }
@@ -135,6 +147,41 @@ pub struct Resolver<'p> {
     program: &'p Program<'p>,
     target: &'p Target,
     envs: HashMap<u32, FileEnv<'p>>,
+    headers: KernelHeaders,
+    /// Names (and expressions) resolved through the headers, per file.
+    from_headers: HashMap<(u32, Val), Val>,
+}
+
+/// A name's resolved value keeps the name (see `Val::Const`); an expression is its value.
+fn resolved_as(v: Val, k: i64) -> Val {
+    match v {
+        Val::Name(name) => Val::Const(name, k),
+        _ => Val::Int(k),
+    }
+}
+
+/// A file's environment, then its kernel tree's headers.
+struct WithHeaders<'e> {
+    file: &'e FileEnv<'e>,
+    headers: &'e KernelHeaders,
+    closure: &'e [u32],
+}
+
+impl consteval::Env for WithHeaders<'_> {
+    fn define(&self, name: &str) -> Option<&str> {
+        self.file
+            .define(name)
+            .or_else(|| self.headers.lookup(self.closure, name))
+    }
+    fn constant(&self, name: &str) -> Option<i128> {
+        self.file.constant(name)
+    }
+    fn sizeof_type(&self, ty: &str, ev: &consteval::Evaluator) -> Option<u64> {
+        self.file.sizeof_type(ty, ev)
+    }
+    fn page_shift(&self) -> u32 {
+        self.file.page_shift()
+    }
 }
 
 impl<'p> Resolver<'p> {
@@ -143,13 +190,15 @@ impl<'p> Resolver<'p> {
             program,
             target,
             envs: HashMap::default(),
+            headers: KernelHeaders::default(),
+            from_headers: HashMap::default(),
         }
     }
 
     fn value(&mut self, file: u32, v: Val) -> Val {
-        let Val::Name(name) = &v else {
+        if !matches!(v, Val::Name(_) | Val::Expr(_)) {
             return v;
-        };
+        }
         let program = self.program;
         let target = self.target;
         let env = self
@@ -157,7 +206,69 @@ impl<'p> Resolver<'p> {
             .entry(file)
             .or_insert_with(|| FileEnv::new(&program.decls, program.knowledge, target, file));
         let mut eval = |n: &str| consteval::eval(n, &*env).and_then(|x| i64::try_from(x).ok());
-        values::resolve_name(name, &mut eval).map_or(v, Val::Int)
+        let known = match &v {
+            Val::Name(name) => values::resolve_name(name, &mut eval),
+            Val::Expr(text) => eval(text),
+            _ => None,
+        };
+        if let Some(k) = known {
+            return resolved_as(v, k);
+        }
+        // Not in the run: the kernel tree's own headers may define it.
+        if let Some(known) = self.from_headers.get(&(file, v.clone())) {
+            return known.clone();
+        }
+        let key = (file, v.clone());
+        let resolved = self.value_from_headers(file, v);
+        self.from_headers.insert(key, resolved.clone());
+        resolved
+    }
+
+    fn value_from_headers(&mut self, file: u32, v: Val) -> Val {
+        let program = self.program;
+        let env = &self.envs[&file];
+        let closure = self
+            .headers
+            .closure(file, &program.files[file as usize].path);
+        if closure.is_empty() {
+            return v;
+        }
+        let chained = WithHeaders {
+            file: env,
+            headers: &self.headers,
+            closure: self.headers.closure_of(file),
+        };
+        let mut eval = |n: &str| consteval::eval(n, &chained).and_then(|x| i64::try_from(x).ok());
+        let known = match &v {
+            Val::Name(name) => values::resolve_name(name, &mut eval),
+            Val::Expr(text) => eval(text),
+            _ => None,
+        };
+        match known {
+            Some(k) => resolved_as(v, k),
+            None => v,
+        }
+    }
+
+    /// The bits a function-like macro visible from `file` always sets, whatever its
+    /// arguments (`#define MAKE_FLAGS(len) (FIELD_PREP(M, len) | FOO_NB)`).
+    fn macro_bits(&mut self, file: u32, name: &str) -> Option<i64> {
+        use consteval::Env;
+        let program = self.program;
+        let target = self.target;
+        let env = self
+            .envs
+            .entry(file)
+            .or_insert_with(|| FileEnv::new(&program.decls, program.knowledge, target, file));
+        let bits = env.define(&format!("{name}(|)"))?;
+        consteval::eval(bits, &*env)
+            .and_then(|x| i64::try_from(x).ok())
+            .filter(|&m| m != 0)
+    }
+
+    /// A derivation of a function of `file`, with its constant resolved there.
+    fn derive(&mut self, file: u32, d: &Derive) -> Derive {
+        d.map_val(&mut |v| self.value(file, v.clone()))
     }
 
     /// `guards` of a function of `file`, with names resolved there.
@@ -180,17 +291,65 @@ impl<'p> Resolver<'p> {
     /// What argument `arg` of call `call` in `caller` is, given the caller's
     /// parameter values `bindings` on the path.
     pub fn arg(&mut self, caller: FunctionId, call: u32, arg: u32, bindings: &Bindings) -> ArgIs {
-        let f = self.program.function(caller);
+        self.arg_in(caller, call, arg, bindings, true)
+    }
+
+    /// `arg`, following a call's result passed as the argument (`through_calls`) one
+    /// level: `helper(nowait_of(flags))` with `nowait_of` returning `flags & F`.
+    fn arg_in(
+        &mut self,
+        caller: FunctionId,
+        call: u32,
+        arg: u32,
+        bindings: &Bindings,
+        through_calls: bool,
+    ) -> ArgIs {
+        let program = self.program;
+        let f = program.function(caller);
         let c = &f.calls[call as usize];
         if let Some(v) = f.arg_value(call, arg) {
             return ArgIs::Value(self.value(caller.0, v));
         }
-        match c.param_at(arg) {
-            Some(q) => match bindings.iter().find(|(p, _)| *p == q) {
-                Some((_, v)) => ArgIs::Value(v.clone()),
+        let bound = |q: u32| bindings.iter().find(|(p, _)| *p == q).map(|(_, v)| v);
+        if let Some(q) = c.param_at(arg) {
+            return match bound(q) {
+                Some(v) => ArgIs::Value(v.clone()),
                 None => ArgIs::Param(q),
+            };
+        }
+        let Some(d) = f.derived_arg(call, arg) else {
+            return ArgIs::Unknown;
+        };
+        // (value it derives from, derivation, file the derivation's names are in)
+        let (from, derive, file) = match (&d.from, &d.derive) {
+            (DerivedFrom::Param(q), Some(derive)) => {
+                (ArgIs::Param(u32::from(*q)), derive.clone(), caller.0)
+            }
+            (DerivedFrom::Call(inner), None) if through_calls => {
+                let inner_call = &f.calls[*inner as usize];
+                let Some(g) = program.resolve_call(caller.0, inner_call) else {
+                    // Not a function: a macro that sets some bits whatever its arguments?
+                    return match self.macro_bits(caller.0, &inner_call.callee) {
+                        Some(m) => ArgIs::Value(Val::HasBits(m)),
+                        None => ArgIs::Unknown,
+                    };
+                };
+                let Some((j, derive)) = program.function(g).returns().cloned() else {
+                    return ArgIs::Unknown;
+                };
+                let from = self.arg_in(caller, *inner, u32::from(j), bindings, false);
+                (from, derive, g.0)
+            }
+            _ => return ArgIs::Unknown,
+        };
+        let derive = self.derive(file, &derive);
+        match from {
+            ArgIs::Param(q) => match bound(q) {
+                Some(v) => derive.apply(v).map_or(ArgIs::Unknown, ArgIs::Value),
+                None => ArgIs::Derived(q, derive),
             },
-            None => ArgIs::Unknown,
+            ArgIs::Value(v) => derive.apply(&v).map_or(ArgIs::Unknown, ArgIs::Value),
+            _ => ArgIs::Unknown,
         }
     }
 

@@ -5,6 +5,7 @@
 //! calls; `interproc` builds the summaries and fixpoints over the whole run. Results
 //! are plain data so lints never walk a CFG or a call graph themselves.
 
+pub mod headers;
 pub mod interproc;
 pub mod local;
 pub mod lockstate;

@@ -242,6 +242,9 @@ fn test_text(t: &Test) -> String {
         Val::Int(i) => i.to_string(),
         Val::Name(n) => n.to_string(),
         Val::NonZero => "a non-zero value".to_string(),
+        Val::Expr(e) => e.to_string(),
+        Val::HasBits(m) => format!("a value with bits {m:#x} set"),
+        Val::Const(n, _) => n.to_string(),
     };
     match (&t.pred, t.holds) {
         (Pred::NonZero, true) => format!("{p} is non-zero"),

@@ -11,9 +11,11 @@ use super::extract::{
     MAX_ARG_TEXT, MAX_DECLARED, MAX_NESTING, callback_name, innermost_identifier,
 };
 use super::text::{clean_text, contains, span_of, text};
-use crate::facts::{Call, CfgNode, ConstArg, EXIT, FieldCallback, NodeKind, Param, Span};
+use crate::facts::{
+    Call, CfgNode, ConstArg, DerivedArg, DerivedFrom, EXIT, FieldCallback, NodeKind, Param, Span,
+};
 use crate::knowledge::{GuardOp, Knowledge};
-use crate::values::{Pred, Val};
+use crate::values::{Derive, Pred, Val};
 
 /// Something a branch condition tells on each edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +79,8 @@ pub(super) struct CfgBuilder<'a> {
     pub(super) tests: Vec<Pred>,
     /// Constant arguments of the calls (`Function::const_args`).
     pub(super) const_args: Vec<ConstArg>,
+    /// Arguments derived from a parameter or a call's result (`Function::derived_args`).
+    pub(super) derived_args: Vec<DerivedArg>,
     /// For each enclosing switch: the parameter it switches on and its case values.
     switch_on: Vec<Option<(u32, Vec<Val>)>>,
     /// How many enclosing branches or loop bodies run under a condition other than a
@@ -146,6 +150,7 @@ impl<'a> CfgBuilder<'a> {
             assignments: Vec::new(),
             tests: Vec::new(),
             const_args: Vec::new(),
+            derived_args: Vec::new(),
             switch_on: Vec::new(),
             uncertain: 0,
             context_locals: Vec::new(),
@@ -216,6 +221,13 @@ impl<'a> CfgBuilder<'a> {
         if self.reassigned_params == 0 {
             return;
         }
+        // An argument derived from a parameter the body assigns is not derived from
+        // the caller's value.
+        let reassigned = self.reassigned_params;
+        self.derived_args.retain(|d| match d.from {
+            DerivedFrom::Param(p) => p < 64 && reassigned & (1 << p) == 0,
+            DerivedFrom::Call(_) => true,
+        });
         for node in &mut self.nodes {
             if let NodeKind::AssumeParam { param, test, holds } = node.kind
                 && (param >= 64 || self.reassigned_params & (1 << param) != 0)
@@ -527,6 +539,14 @@ impl<'a> CfgBuilder<'a> {
                         value,
                     }),
                 }
+                if let Some((from, derive)) = self.derived(*a) {
+                    self.derived_args.push(DerivedArg {
+                        call: idx,
+                        arg: i as u8,
+                        from,
+                        derive,
+                    });
+                }
             }
         }
         let original = self.original;
@@ -734,7 +754,88 @@ impl<'a> CfgBuilder<'a> {
                 if self.param_names.iter().any(|p| p == name.trim()) {
                     return None;
                 }
-                Val::parse(t)
+                Val::parse(t).or_else(|| self.const_expr(node))
+            }
+            "binary_expression" | "call_expression" => self.const_expr(node),
+            _ => None,
+        }
+    }
+
+    /// A constant expression by its form (`FOO_A | FOO_B`, `BIT(3)`), kept as text for
+    /// the resolver to evaluate where its names are known.
+    fn const_expr(&self, node: Node) -> Option<Val> {
+        let t = clean_text(&self.src[node.byte_range()], MAX_ARG_TEXT);
+        let named = t.bytes().any(|b| b.is_ascii_alphabetic() || b == b'_');
+        (named && t.len() < MAX_ARG_TEXT && crate::consteval::is_syntactic_constant(&t))
+            .then(|| Val::Expr(t.into_boxed_str()))
+    }
+
+    /// For a body that is only `return <derived from a parameter>;` (`return flags &
+    /// FOO_NOWAIT;`): the parameter and the derivation.
+    pub(super) fn returned(&self, body: Node) -> Option<(u8, Derive)> {
+        let mut cursor = body.walk();
+        let mut stmts = body
+            .named_children(&mut cursor)
+            .filter(|c| c.kind_str() != "comment");
+        let ret = stmts.next()?;
+        if stmts.next().is_some() || ret.kind_str() != "return_statement" {
+            return None;
+        }
+        match self.derived(ret.named_child(0)?)? {
+            (DerivedFrom::Param(p), Some(d)) => Some((p, d)),
+            _ => None,
+        }
+    }
+
+    /// An argument computed from one parameter (`wait_ms > 0`, `!nowait`, `flags &
+    /// FOO_NOWAIT`, `flags | FOO_NOWAIT`), or the result of a direct call passed on.
+    pub(super) fn derived(&self, node: Node) -> Option<(DerivedFrom, Option<Derive>)> {
+        let mut n = node;
+        while n.kind_str() == "parenthesized_expression" {
+            n = n.named_child(0)?;
+        }
+        let param = |p: usize| u8::try_from(p).ok().map(DerivedFrom::Param);
+        match n.kind_str() {
+            "call_expression" => {
+                let func = n.field("function")?;
+                if func.kind_str() != "identifier" {
+                    return None;
+                }
+                let idx = *self.call_at.get(&(n.start_byte(), n.end_byte()))?;
+                // Only a call of a program function handed a parameter or a constant
+                // can return something known (most nested calls are neither).
+                let inner = &self.calls[idx as usize];
+                let fed = (0..inner.arg_count.min(32)).any(|a| inner.param_at(a).is_some())
+                    || inner.zero_args != 0
+                    || inner.nonzero_args != 0
+                    || self.const_args.iter().rev().any(|c| c.call == idx);
+                // (A macro's name reads as a constant's: it may set bits whatever its
+                // arguments, `MAKE_FLAGS(len)`.)
+                let fed = fed || crate::values::looks_constant(&inner.callee);
+                (fed && !inner.indirect && !self.knowledge.describes_api(&inner.callee))
+                    .then_some((DerivedFrom::Call(idx), None))
+            }
+            "unary_expression" if n.child(0).is_some_and(|op| op.kind_str() == "!") => {
+                let p = self.param_of(n.field("argument")?)?;
+                Some((param(p)?, Some(Derive::Test(Pred::NonZero, false))))
+            }
+            "binary_expression" => {
+                let op = n.field("operator").map(|o| o.kind_str()).unwrap_or("");
+                let (l, r) = (n.field("left")?, n.field("right")?);
+                let (p, v, swapped) = match (self.param_of(l), self.param_of(r)) {
+                    (Some(p), None) => (p, self.arg_const(r)?, false),
+                    (None, Some(p)) => (p, self.arg_const(l)?, true),
+                    _ => return None,
+                };
+                let derive = match op {
+                    "&" => Derive::And(v),
+                    "|" => Derive::Or(v),
+                    _ => {
+                        let (pred, holds) = comparison(op, swapped, v)?;
+                        Derive::Test(pred, holds)
+                    }
+                };
+                Some((param(p)?, Some(derive)))
             }
             _ => None,
         }
@@ -1425,16 +1526,9 @@ impl<'a> CfgBuilder<'a> {
                 if let Some((p, v, swapped)) = compared
                     && !truthiness
                 {
-                    // (predicate, whether the condition is the predicate or its negation)
-                    let test = match (op, swapped) {
-                        ("==", _) => Some((Pred::Eq(v), true)),
-                        ("!=", _) => Some((Pred::Eq(v), false)),
-                        ("&", _) => Some((Pred::Bits(v), true)),
-                        ("<", false) | (">", true) => Some((Pred::Lt(v), true)),
-                        (">=", false) | ("<=", true) => Some((Pred::Lt(v), false)),
-                        (">", false) | ("<", true) => Some((Pred::Gt(v), true)),
-                        ("<=", false) | (">=", true) => Some((Pred::Gt(v), false)),
-                        _ => None,
+                    let test = match op {
+                        "&" => Some((Pred::Bits(v), true)),
+                        _ => comparison(op, swapped, v),
                     };
                     if let Some((pred, polarity)) = test {
                         let (p, t) = self.param_test(p, pred);
@@ -1545,6 +1639,24 @@ impl CfgBuilder<'_> {
         let (t, f) = &self.context_locals[i].facts;
         (local(t), local(f))
     }
+}
+
+/// A comparison of a parameter with a constant `v` as (predicate, whether the
+/// comparison is the predicate or its negation); `swapped` when the constant is on
+/// the left. Equality with zero is the parameter's truth value.
+fn comparison(op: &str, swapped: bool, v: Val) -> Option<(Pred, bool)> {
+    if v == Val::Int(0) && matches!(op, "==" | "!=") {
+        return Some((Pred::NonZero, op == "!="));
+    }
+    Some(match (op, swapped) {
+        ("==", _) => (Pred::Eq(v), true),
+        ("!=", _) => (Pred::Eq(v), false),
+        ("<", false) | (">", true) => (Pred::Lt(v), true),
+        (">=", false) | ("<=", true) => (Pred::Lt(v), false),
+        (">", false) | ("<", true) => (Pred::Gt(v), true),
+        ("<=", false) | (">=", true) => (Pred::Gt(v), false),
+        _ => return None,
+    })
 }
 
 fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {

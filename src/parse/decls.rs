@@ -57,6 +57,18 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 d.defines
                     .push(Define::new(&format!("{}()", text(name, src)), &value));
             }
+            // `#define MAKE_FLAGS(len) (FIELD_PREP(M, len) | FOO_NB)`: the bits it always
+            // sets, whatever its arguments, kept as `MAKE_FLAGS(|)` for value dispatch.
+            let full = node
+                .field("value")
+                .map(|v| clean_text(&original[v.byte_range()], MAX_MACRO_SCAN))
+                .unwrap_or_default();
+            if let Some(bits) = always_set_bits(&full, params)
+                && keep_define_value(&bits)
+            {
+                d.defines
+                    .push(Define::new(&format!("{}(|)", text(name, src)), &bits));
+            }
         }
         "preproc_def" => {
             if d.defines_dropped {
@@ -190,6 +202,77 @@ pub fn scan_defines(bytes: &[u8]) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// How much of a function-like macro's body is read for the bits it always sets.
+const MAX_MACRO_SCAN: usize = 600;
+
+/// The constant operands of a macro body that is an OR of terms (`(A(x) | FOO_NB)`,
+/// or a statement expression ending in one), joined by `|`; `None` when the body is
+/// not such an OR or no term is a constant. Terms naming a macro parameter are not
+/// constants.
+fn always_set_bits(value: &str, params: &str) -> Option<String> {
+    let mut v = value.trim();
+    // A statement expression: its value is the last statement's.
+    if let Some(inner) = v.strip_prefix("({").and_then(|x| x.strip_suffix("})")) {
+        v = inner.trim().trim_end_matches(';').trim();
+        let mut depth = 0i32;
+        let mut last = 0;
+        for (i, b) in v.bytes().enumerate() {
+            match b {
+                b'(' | b'{' | b'[' => depth += 1,
+                b')' | b'}' | b']' => depth -= 1,
+                b';' if depth == 0 => last = i + 1,
+                _ => {}
+            }
+        }
+        v = v[last..].trim();
+    }
+    while let Some(inner) = v.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        if !crate::context::lockstate::balanced(inner) {
+            break;
+        }
+        v = inner.trim();
+    }
+    let bytes = v.as_bytes();
+    let mut terms = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            // Any other operator at the top binds the terms differently.
+            b'?' | b',' | b';' | b'=' | b'&' if depth == 0 => return None,
+            b'|' if depth == 0 => {
+                let doubled = bytes.get(i + 1) == Some(&b'|') || i > 0 && bytes[i - 1] == b'|';
+                if doubled {
+                    return None;
+                }
+                terms.push(v[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    terms.push(v[start..].trim());
+    if terms.len() < 2 || depth != 0 {
+        return None;
+    }
+    let param_words: Vec<&str> = params
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let constants: Vec<&str> = terms
+        .into_iter()
+        .filter(|t| {
+            !t.is_empty()
+                && !t
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .any(|w| param_words.contains(&w))
+                && crate::consteval::is_syntactic_constant(t)
+        })
+        .collect();
+    (!constants.is_empty()).then(|| constants.join(" | "))
 }
 
 /// Whether a define's value is kept: short, no strings, blocks or statements, and
@@ -822,6 +905,26 @@ fn maybe_constant(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn macro_always_set_bits() {
+        assert_eq!(
+            always_set_bits(
+                "({ typeof(len) l_ = (len); (FIELD_PREP(M, l_) | F_NB); })",
+                "(len)"
+            ),
+            Some("F_NB".to_string())
+        );
+        assert_eq!(
+            always_set_bits("(FIELD_PREP(M, len) | A | BIT(3))", "(len)"),
+            Some("A | BIT(3)".to_string())
+        );
+        assert_eq!(always_set_bits("(len | A)", "(len)"), Some("A".to_string()));
+        assert_eq!(always_set_bits("(A ? B : C | D)", "(x)"), None);
+        assert_eq!(always_set_bits("((len) & A | B)", "(len)"), None);
+        assert_eq!(always_set_bits("(x || A)", "(x)"), None);
+        assert_eq!(always_set_bits("(f(x) | g(x))", "(x)"), None);
+    }
 
     #[test]
     fn define_filter_and_packing() {

@@ -419,10 +419,13 @@ fn function<'a>(
         Vec::new()
     };
     // Vectors grew by doubling; the facts live until the end of the run.
+    let returns = builder.returned(body);
     let mut calls = builder.calls;
     calls.shrink_to_fit();
     let mut const_args = std::mem::take(&mut builder.const_args);
     const_args.shrink_to_fit();
+    let mut derived_args = std::mem::take(&mut builder.derived_args);
+    derived_args.shrink_to_fit();
     params.shrink_to_fit();
     Some(Function {
         atomic_signature,
@@ -433,7 +436,15 @@ fn function<'a>(
         name_span: span_of(name_node),
         extent: span_of(def),
         params,
-        values: (!const_args.is_empty()).then(|| Box::new(FunctionValues { const_args })),
+        values: (!const_args.is_empty() || !derived_args.is_empty() || returns.is_some()).then(
+            || {
+                Box::new(FunctionValues {
+                    const_args,
+                    derived_args,
+                    returns,
+                })
+            },
+        ),
         arity,
         calls,
         cfg: Cfg {

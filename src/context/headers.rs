@@ -1,0 +1,469 @@
+//! Constants of a kernel tree's own headers, for value dispatch.
+//!
+//! A run over `drivers/ net/` does not contain `include/`, yet the constants that
+//! decide a callee's branch often live there (`RTM_DELADDR` in a uapi enum,
+//! `MSG_ZEROCOPY` in `linux/socket.h`). When a constant name does not resolve in the
+//! run, the `#include <…>` closure of the file (read again, breadth first, capped) is
+//! searched in the kernel tree around it: the top of the tree is the nearest ancestor
+//! with `Kbuild` and `include/linux/`; `<x.h>` is looked up in `include/`,
+//! `arch/x86/include/` (the target is x86-64), and their `uapi/` and `generated/`
+//! directories. Object-like `#define`s and enumerators are read by a byte scan (no
+//! preprocessing: a name given different values in the closure, say under `#ifdef`
+//! branches, is unknown). Nothing is found outside a kernel tree, and the set of files
+//! in the run does not change what is found, so adding files never removes a finding.
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap as HashMap;
+
+/// Headers read per file of the run (its include closure is cut there: breadth first,
+/// the headers it includes directly and theirs come first; deeper ones cost the run
+/// more time than they resolve names).
+const MAX_HEADERS: usize = 64;
+/// Largest header read.
+const MAX_HEADER_BYTES: u64 = 1 << 20;
+/// Include directories under the top of the tree, in the compiler's order.
+const INCLUDE_DIRS: [&str; 6] = [
+    "include",
+    "arch/x86/include",
+    "arch/x86/include/generated",
+    "include/uapi",
+    "arch/x86/include/uapi",
+    "arch/x86/include/generated/uapi",
+];
+
+/// A constant's name and value text (`None`: given different values in its header).
+type Constant = (Box<str>, Option<Box<str>>);
+
+/// A header's constants and includes.
+struct Header {
+    /// Sorted by name (a vector: thousands of headers stay in memory for the run).
+    constants: Box<[Constant]>,
+    /// (`<…>` form, path as written)
+    includes: Vec<(bool, String)>,
+}
+
+#[derive(Default)]
+pub struct KernelHeaders {
+    /// Top of the kernel tree for a directory (`None`: not in one).
+    tops: HashMap<PathBuf, Option<PathBuf>>,
+    ids: HashMap<PathBuf, u32>,
+    headers: Vec<Option<Header>>,
+    /// Each header's path, by id.
+    paths: Vec<PathBuf>,
+    /// A run file's include closure (header ids, breadth first).
+    closures: HashMap<u32, Box<[u32]>>,
+    /// Where an include leads: (top of the tree, directory of the including file for
+    /// the `"…"` form, as written) → header id.
+    resolved: HashMap<(PathBuf, Option<PathBuf>, String), Option<u32>>,
+    /// Each header's includes, resolved (the closure walk repeats for every file).
+    edges: HashMap<u32, Box<[u32]>>,
+}
+
+impl KernelHeaders {
+    /// The include closure of run file `file` at `path` (computed once).
+    pub fn closure(&mut self, file: u32, path: &str) -> &[u32] {
+        if !self.closures.contains_key(&file) {
+            let c = self.compute_closure(Path::new(path));
+            self.closures.insert(file, c.into_boxed_slice());
+        }
+        &self.closures[&file]
+    }
+
+    /// A closure computed before (empty if none).
+    pub fn closure_of(&self, file: u32) -> &[u32] {
+        self.closures.get(&file).map_or(&[], |c| c)
+    }
+
+    /// The value text of constant `name` in the headers `closure`, when every header
+    /// that defines it agrees.
+    pub fn lookup(&self, closure: &[u32], name: &str) -> Option<&str> {
+        let mut agreed: Option<&str> = None;
+        for &h in closure {
+            let Some(Some(header)) = self.headers.get(h as usize) else {
+                continue;
+            };
+            let found = header
+                .constants
+                .binary_search_by(|(n, _)| (**n).cmp(name))
+                .ok()
+                .map(|i| &header.constants[i].1);
+            match found {
+                None => {}
+                Some(None) => return None,
+                Some(Some(v)) => match agreed {
+                    Some(f) if f != &**v => return None,
+                    _ => agreed = Some(&**v),
+                },
+            }
+        }
+        agreed
+    }
+
+    fn compute_closure(&mut self, path: &Path) -> Vec<u32> {
+        let Some(dir) = path.parent() else {
+            return Vec::new();
+        };
+        let Some(top) = self.top_of(dir) else {
+            return Vec::new();
+        };
+        let Ok(bytes) = crate::bounded::read(path, MAX_HEADER_BYTES) else {
+            return Vec::new();
+        };
+        let first: Vec<u32> = includes_of(&bytes)
+            .into_iter()
+            .filter_map(|(angle, inc)| self.resolve_id(&top, dir, angle, inc))
+            .collect();
+        let mut out: Vec<u32> = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<u32> = Default::default();
+        let mut queue: std::collections::VecDeque<u32> = first.into_iter().collect();
+        while let Some(id) = queue.pop_front() {
+            if out.len() >= MAX_HEADERS {
+                break;
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            out.push(id);
+            for &next in self.edges_of(&top, id).iter() {
+                if !seen.contains(&next) {
+                    queue.push_back(next);
+                }
+            }
+        }
+        out
+    }
+
+    /// The headers header `id` includes, resolved (once).
+    fn edges_of(&mut self, top: &Path, id: u32) -> Box<[u32]> {
+        if let Some(e) = self.edges.get(&id) {
+            return e.clone();
+        }
+        let includes = match self.headers.get(id as usize) {
+            Some(Some(h)) => h.includes.clone(),
+            _ => Vec::new(),
+        };
+        let dir = self
+            .paths
+            .get(id as usize)
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let e: Box<[u32]> = includes
+            .into_iter()
+            .filter_map(|(angle, inc)| self.resolve_id(top, &dir, angle, inc))
+            .collect();
+        self.edges.insert(id, e.clone());
+        e
+    }
+
+    fn resolve_id(&mut self, top: &Path, from: &Path, angle: bool, inc: String) -> Option<u32> {
+        let key = (top.to_path_buf(), (!angle).then(|| from.to_path_buf()), inc);
+        if let Some(r) = self.resolved.get(&key) {
+            return *r;
+        }
+        let r = resolve(top, from, angle, &key.2).map(|p| self.header(&p));
+        self.resolved.insert(key, r);
+        r
+    }
+
+    fn top_of(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(t) = self.tops.get(dir) {
+            return t.clone();
+        }
+        let abs = std::path::absolute(dir).ok();
+        let top = abs.as_deref().and_then(|d| {
+            d.ancestors()
+                .find(|a| a.join("Kbuild").is_file() && a.join("include/linux").is_dir())
+                .map(Path::to_path_buf)
+        });
+        self.tops.insert(dir.to_path_buf(), top.clone());
+        top
+    }
+
+    fn header(&mut self, path: &Path) -> u32 {
+        if let Some(&id) = self.ids.get(path) {
+            return id;
+        }
+        let id = self.headers.len() as u32;
+        let header = crate::bounded::read(path, MAX_HEADER_BYTES)
+            .ok()
+            .map(|b| scan_header(&b));
+        self.headers.push(header);
+        self.paths.push(path.to_path_buf());
+        self.ids.insert(path.to_path_buf(), id);
+        id
+    }
+}
+
+/// Where `#include <inc>` (or `"inc"`, first next to the including file) is.
+fn resolve(top: &Path, from: &Path, angle: bool, inc: &str) -> Option<PathBuf> {
+    if inc.contains("..") && angle {
+        return None;
+    }
+    if !angle {
+        let p = from.join(inc);
+        if p.is_file() {
+            return Some(p);
+        }
+    }
+    INCLUDE_DIRS
+        .iter()
+        .map(|d| top.join(d).join(inc))
+        .find(|p| p.is_file())
+}
+
+/// `#include <…>` and `#include "…"` lines of a file.
+fn includes_of(bytes: &[u8]) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    for line in bytes.split(|&b| b == b'\n') {
+        let l = line.trim_ascii_start();
+        let Some(rest) = l.strip_prefix(b"#") else {
+            continue;
+        };
+        let Some(rest) = rest.trim_ascii_start().strip_prefix(b"include") else {
+            continue;
+        };
+        let rest = rest.trim_ascii_start();
+        let (angle, close) = match rest.first() {
+            Some(b'<') => (true, b'>'),
+            Some(b'"') => (false, b'"'),
+            _ => continue,
+        };
+        let inner = &rest[1..];
+        if let Some(end) = inner.iter().position(|&b| b == close)
+            && let Ok(path) = std::str::from_utf8(&inner[..end])
+        {
+            out.push((angle, path.trim().to_string()));
+        }
+    }
+    out
+}
+
+fn scan_header(bytes: &[u8]) -> Header {
+    let mut constants: HashMap<String, Option<String>> = HashMap::default();
+    let mut add = |name: String, value: String| {
+        constants
+            .entry(name)
+            .and_modify(|old| {
+                if old.as_deref() != Some(value.as_str()) {
+                    *old = None;
+                }
+            })
+            .or_insert(Some(value));
+    };
+    for (name, value) in crate::parse::decls::scan_defines(bytes) {
+        // `#define RTM_NEWADDR RTM_NEWADDR` (uapi enumerators announce themselves).
+        if name != value.trim() {
+            add(name, value);
+        }
+    }
+    for block in enum_blocks(bytes) {
+        for (name, value) in enumerators(&code_only(block)) {
+            add(name, value);
+        }
+    }
+    let mut constants: Vec<Constant> = constants
+        .into_iter()
+        .map(|(n, v)| (n.into_boxed_str(), v.map(String::into_boxed_str)))
+        .collect();
+    constants.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Header {
+        constants: constants.into_boxed_slice(),
+        includes: includes_of(bytes),
+    }
+}
+
+/// The `enum [tag] { … }` texts of a header (from `enum` to the closing brace), found
+/// on the raw bytes so that only these are cleaned of comments.
+fn enum_blocks(bytes: &[u8]) -> Vec<&[u8]> {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = Vec::new();
+    let mut from = 0;
+    let finder = memchr::memmem::Finder::new(b"enum");
+    while let Some(at) = finder.find(&bytes[from..]) {
+        let start = from + at;
+        from = start + 4;
+        if start > 0 && word(bytes[start - 1]) || bytes.get(start + 4).is_some_and(|&b| word(b)) {
+            continue;
+        }
+        let mut i = start + 4;
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || word(bytes[i])) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'{') {
+            continue;
+        }
+        let mut depth = 0i32;
+        let end = bytes[i..].iter().position(|&b| {
+            match b {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                _ => {}
+            }
+            depth == 0
+        });
+        let Some(end) = end else {
+            break;
+        };
+        out.push(&bytes[start..=i + end]);
+        from = i + end;
+    }
+    out
+}
+
+/// The text without comments and preprocessor lines.
+fn code_only(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut line_start = true;
+    while i < b.len() {
+        if b[i..].starts_with(b"/*") {
+            match text[i + 2..].find("*/") {
+                Some(e) => i += e + 4,
+                None => break,
+            }
+            out.push(' ');
+            continue;
+        }
+        if b[i..].starts_with(b"//") || (line_start && b[i] == b'#') {
+            // To the end of the line, with its continuations.
+            while i < b.len() && !(b[i] == b'\n' && (i == 0 || b[i - 1] != b'\\')) {
+                i += 1;
+            }
+            continue;
+        }
+        let c = b[i];
+        if c == b'\n' {
+            line_start = true;
+        } else if !c.is_ascii_whitespace() {
+            line_start = false;
+        }
+        // Copy one whole character (the text may hold non-ASCII in strings).
+        let ch_len = text[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&text[i..i + ch_len]);
+        i += ch_len;
+    }
+    out
+}
+
+/// The enumerators of every `enum … { … }` of code text: an explicit value as
+/// written, an implicit one as the last explicit value plus its distance.
+fn enumerators(code: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let b = code.as_bytes();
+    let mut from = 0;
+    while let Some(at) = code[from..].find("enum") {
+        let start = from + at;
+        from = start + 4;
+        let word_before =
+            start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_');
+        let word_after = b
+            .get(start + 4)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+        if word_before || word_after {
+            continue;
+        }
+        // `enum [tag] {`
+        let rest = code[from..].trim_start();
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        let rest = rest.trim_start();
+        if !rest.starts_with('{') {
+            continue;
+        }
+        let open = code.len() - rest.len();
+        let mut depth = 0i32;
+        let mut close = None;
+        for (k, &c) in b[open..].iter().enumerate() {
+            match c {
+                b'{' | b'(' => depth += 1,
+                b'}' | b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(open + k);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(close) = close else {
+            break;
+        };
+        let (mut base, mut offset) = ("0".to_string(), 0u32);
+        for item in split_top(&code[open + 1..close]) {
+            let (name, value) = match item.split_once('=') {
+                Some((n, v)) => (n.trim(), Some(v.trim())),
+                None => (item.trim(), None),
+            };
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                // Something this scan does not read (attributes, macros): stop here,
+                // later implicit values would be wrong.
+                break;
+            }
+            if let Some(v) = value {
+                base = v.to_string();
+                offset = 0;
+            }
+            let v = if offset == 0 {
+                base.clone()
+            } else {
+                format!("({base}) + {offset}")
+            };
+            out.push((name.to_string(), v));
+            offset += 1;
+        }
+        from = close;
+    }
+    out
+}
+
+/// Top-level comma-separated items.
+fn split_top(body: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, c) in body.bytes().enumerate() {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b',' if depth == 0 => {
+                out.push(&body[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !body[start..].trim().is_empty() {
+        out.push(&body[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumerators_and_defines() {
+        let h = scan_header(
+            b"/* c */\nenum {\n\tRTM_BASE = 16,\n#define RTM_BASE RTM_BASE\n\tRTM_NEWLINK = 16,\n\
+              \tRTM_DELLINK, // x\n\tRTM_GETLINK,\n};\n#define MSG_X 0x40\n#define F(x) x\n",
+        );
+        let get = |n: &str| {
+            h.constants
+                .iter()
+                .find(|(k, _)| &**k == n)
+                .and_then(|(_, v)| v.as_deref().map(str::to_string))
+        };
+        assert_eq!(get("RTM_BASE").as_deref(), Some("16"));
+        assert_eq!(get("RTM_DELLINK").as_deref(), Some("(16) + 1"));
+        assert_eq!(get("RTM_GETLINK").as_deref(), Some("(16) + 2"));
+        assert_eq!(get("MSG_X").as_deref(), Some("0x40"));
+        assert_eq!(
+            includes_of(b"#include <linux/a.h>\n# include \"b.h\"\n").len(),
+            2
+        );
+    }
+}
