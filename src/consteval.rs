@@ -624,21 +624,11 @@ fn ends_with_word(s: &str, word: &str) -> bool {
         .is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
 }
 
+/// The `)` closing the `(` that `s` starts with.
 fn matching_paren(s: &str) -> Option<usize> {
-    let mut depth = 0i32;
-    for (i, c) in s.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    s.strip_prefix('(')
+        .and_then(crate::parse::text::closing_paren)
+        .map(|i| i + 1)
 }
 
 fn strip_outer_parens(mut s: &str) -> &str {
