@@ -325,6 +325,8 @@ pub(crate) struct CallExtra {
     /// Values assigned to those identifiers before the call, in the function (`?`
     /// for an assignment that is not a plain `=`).
     operand_values: Vec<(String, String)>,
+    /// Those identifiers that are the function's parameters: (name, position).
+    operand_params: Vec<(String, u8)>,
     /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
     /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
     /// that decides whether the callee sleeps is often the last.
@@ -401,6 +403,23 @@ impl Call {
     pub fn set_operand_values(&mut self, values: Vec<(String, String)>) {
         if !values.is_empty() {
             self.extra_mut().operand_values = values;
+        }
+    }
+
+    /// The position of identifier `name` among the function's parameters, when a size
+    /// argument's value comes from it (kept for allocator calls).
+    pub fn operand_param(&self, name: &str) -> Option<u32> {
+        self.extra.as_ref().and_then(|e| {
+            e.operand_params
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, k)| u32::from(*k))
+        })
+    }
+
+    pub fn set_operand_params(&mut self, params: Vec<(String, u8)>) {
+        if !params.is_empty() {
+            self.extra_mut().operand_params = params;
         }
     }
 

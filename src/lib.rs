@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod baseline;
+pub mod bits;
 pub mod bounded;
 pub mod cache;
 pub mod config;

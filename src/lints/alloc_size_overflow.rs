@@ -9,7 +9,10 @@ use super::alloc;
 use super::{FunctionCx, LintInfo, short};
 use crate::consteval::{looks_like_type, product_factors};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::bits::BitsEnv;
+use crate::decl_index::FileEnv;
 use crate::facts::Call;
+use crate::values::Val;
 
 pub const INFO: LintInfo = LintInfo {
     name: "alloc-size-overflow",
@@ -46,13 +49,14 @@ pub enum Operand {
     /// A constant: its value and the width in bytes of its type (`size_t` for a
     /// `sizeof`, `int` for a literal or a plain macro).
     Constant { value: u64, width: u64 },
-    /// A variable of a known integer type: its name, type and width, and the width
-    /// of its values (smaller under a widening cast: `(size_t)u32_count`).
+    /// A variable of a known integer type: its name, type and width, and the bits
+    /// of its values (fewer under a widening cast, `(size_t)u32_count`, or when its
+    /// values come from narrower ones: see [`crate::bits`]).
     Typed {
         text: String,
         ty: String,
         width: u64,
-        value_width: u64,
+        value_bits: u32,
     },
     /// A variable whose type is not known here (a field, a call, a global).
     Unknown { text: String },
@@ -187,9 +191,16 @@ fn operand(cx: &FunctionCx, call: &Call, factor: &str, cast: Option<&str>) -> Op
         .map(str::to_string);
     let value_width = declared.as_deref().and_then(|t| integer_width(cx, t));
     let ty = cast.map(str::to_string).or(declared);
+    let provenance = crate::bits::value_bits(f, &Provenance::new(cx, call));
     match ty.and_then(|t| integer_width(cx, &t).map(|w| (t, w))) {
         Some((ty, width)) => Operand::Typed {
-            value_width: value_width.map_or(width, |v| v.min(width)),
+            value_bits: [Some(width), value_width]
+                .into_iter()
+                .flatten()
+                .map(|w| (w * 8) as u32)
+                .chain(provenance)
+                .min()
+                .unwrap_or(64),
             text: match cast {
                 Some(c) => format!("({c}){f}"),
                 None => f.to_string(),
@@ -200,6 +211,118 @@ fn operand(cx: &FunctionCx, call: &Call, factor: &str, cast: Option<&str>) -> Op
         None => Operand::Unknown {
             text: f.to_string(),
         },
+    }
+}
+
+/// Where a size factor's values come from, for [`crate::bits`]: its declared type,
+/// the values assigned to it before the call, what the callers pass for a parameter,
+/// and the types of the fields it is read from.
+struct Provenance<'c, 'k> {
+    cx: &'c FunctionCx<'k>,
+    call: &'c Call,
+    /// Names being resolved (an assignment chain that loops back is unbounded).
+    visiting: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'c, 'k> Provenance<'c, 'k> {
+    fn new(cx: &'c FunctionCx<'k>, call: &'c Call) -> Self {
+        Provenance {
+            cx,
+            call,
+            visiting: Default::default(),
+        }
+    }
+
+    /// The largest value the run's callers pass as parameter `param`, when every
+    /// caller passes a constant (`nand_readid_op(chip, 0, id, 8)`).
+    fn callers_bound(&self, param: u32) -> Option<u32> {
+        let callers = self.cx.analysis.callers.get(&self.cx.id)?;
+        let mut bits = None;
+        for &(caller, at) in callers {
+            let f = self.cx.program.function(caller);
+            let value = match f.arg_value(at, param)? {
+                Val::Int(n) | Val::Const(_, n) => u64::try_from(n).ok()?,
+                Val::Name(t) | Val::Expr(t) => {
+                    let env = FileEnv::new(
+                        &self.cx.program.decls,
+                        self.cx.knowledge,
+                        &self.cx.settings.target,
+                        caller.0,
+                    );
+                    match crate::consteval::eval(&t, &env) {
+                        Some(v) => v,
+                        // `sizeof(id)` of the caller's local array: an object's size.
+                        None => {
+                            let b = crate::bits::value_bits(&t, &ConstantsOf(&env))?;
+                            bits = bits.max(Some(b));
+                            continue;
+                        }
+                    }
+                }
+                Val::NonZero | Val::HasBits(_) => return None,
+            };
+            bits = bits.max(Some(crate::bits::bits_of(value)));
+        }
+        bits
+    }
+}
+
+/// A caller's argument: only its constants are known here.
+struct ConstantsOf<'e>(&'e FileEnv<'e>);
+
+impl BitsEnv for ConstantsOf<'_> {
+    fn constant(&self, text: &str) -> Option<u64> {
+        crate::consteval::eval(text, self.0)
+    }
+    fn name_bits(&self, _: &str) -> Option<u32> {
+        None
+    }
+    fn access_bits(&self, _: &str) -> Option<u32> {
+        None
+    }
+    fn type_bits(&self, _: &str) -> Option<u32> {
+        None
+    }
+}
+
+impl BitsEnv for Provenance<'_, '_> {
+    fn constant(&self, text: &str) -> Option<u64> {
+        alloc::eval_at(self.cx, self.call, text)
+    }
+
+    fn name_bits(&self, name: &str) -> Option<u32> {
+        let declared = self
+            .call
+            .operand_type(name)
+            .and_then(|t| integer_width(self.cx, t))
+            .map(|w| (w * 8) as u32)?;
+        if self.visiting.borrow().iter().any(|n| n == name) || self.visiting.borrow().len() > 8 {
+            return Some(declared);
+        }
+        self.visiting.borrow_mut().push(name.to_string());
+        let values: Vec<&str> = self.call.operand_values(name).collect();
+        let narrowed = if !values.is_empty() {
+            values
+                .iter()
+                .map(|v| (*v != "?").then(|| crate::bits::value_bits(v, self)).flatten())
+                .try_fold(0, |max, b| b.map(|b| max.max(b)))
+        } else {
+            self.call
+                .operand_param(name)
+                .and_then(|k| self.callers_bound(k))
+        };
+        self.visiting.borrow_mut().pop();
+        Some(narrowed.map_or(declared, |n| n.min(declared)))
+    }
+
+    fn access_bits(&self, text: &str) -> Option<u32> {
+        alloc::eval_at(self.cx, self.call, &format!("sizeof({text})"))
+            .filter(|w| matches!(w, 1 | 2 | 4 | 8))
+            .map(|w| (w * 8) as u32)
+    }
+
+    fn type_bits(&self, ty: &str) -> Option<u32> {
+        integer_width(self.cx, ty).map(|w| (w * 8) as u32)
     }
 }
 
@@ -224,9 +347,9 @@ fn verdict(operands: &[Operand]) -> Verdict {
             Operand::Typed {
                 ty,
                 width,
-                value_width,
+                value_bits,
                 ..
-            } => (*width, (1u128 << (8 * value_width)) - 1, Some(ty)),
+            } => (*width, (1u128 << value_bits) - 1, Some(ty)),
             Operand::Unknown { .. } => return Verdict::UnknownTypes,
         };
         if w > width {
@@ -265,13 +388,9 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
                 Operand::Typed {
                     text,
                     ty,
-                    value_width,
+                    value_bits,
                     ..
-                } => Some(format!(
-                    "`{}` is `{ty}` ({} bits)",
-                    short(text),
-                    value_width * 8
-                )),
+                } => Some(format!("`{}` is `{ty}` ({value_bits} bits)", short(text))),
                 _ => None,
             })
             .collect::<Vec<_>>()

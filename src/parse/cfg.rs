@@ -343,6 +343,8 @@ impl<'a> CfgBuilder<'a> {
                     .field("argument")
                     .filter(|a| a.kind_str() == "identifier")
             {
+                // Written through the pointer (`kstrtoul(buf, 0, &n)`): any value.
+                self.note_assignment(arg, None);
                 self.note_local_write(arg);
             }
             match kind {
@@ -568,15 +570,23 @@ impl<'a> CfgBuilder<'a> {
                 if self.jumps.iter().any(|(_, cont)| cont.is_some()) {
                     call.set_in_loop();
                 }
-                let types = self.operand_types(call.args());
+                let types = self.operand_provenance(call.args());
                 let values = self
                     .assignments
                     .iter()
                     .filter(|(n, _)| types.iter().any(|(t, _)| t == n))
                     .cloned()
                     .collect();
+                let params = types
+                    .iter()
+                    .filter_map(|(n, _)| {
+                        let k = self.param_names.iter().position(|p| p == n)?;
+                        Some((n.clone(), u8::try_from(k).ok()?))
+                    })
+                    .collect();
                 call.set_operand_types(types);
                 call.set_operand_values(values);
+                call.set_operand_params(params);
             }
             // Where the result goes, for calls of known APIs (allocations, frees).
             if let Some(t) = target {
@@ -716,6 +726,31 @@ impl<'a> CfgBuilder<'a> {
             .push((text(name, self.src).to_string(), rhs));
     }
 
+    /// The declared types of the identifiers the arguments mention, and of those
+    /// their values were assigned from, a few assignments back (`w =
+    /// mode->hdisplay;` … `kmalloc(w * h)`): where a size factor's values come from.
+    fn operand_provenance(&self, args: &[String]) -> Vec<(String, String)> {
+        let mut types = self.operand_types(args);
+        for _ in 0..3 {
+            let sources: Vec<String> = self
+                .assignments
+                .iter()
+                .filter(|(n, _)| types.iter().any(|(t, _)| t == n))
+                .map(|(_, v)| v.clone())
+                .collect();
+            let before = types.len();
+            for (n, t) in self.operand_types(&sources) {
+                if !types.iter().any(|(m, _)| *m == n) {
+                    types.push((n, t));
+                }
+            }
+            if types.len() == before {
+                break;
+            }
+        }
+        types
+    }
+
     /// The declared types of the identifiers the arguments mention (innermost
     /// declaration so far), for the overflow lints and `sizeof(*p)`.
     fn operand_types(&self, args: &[String]) -> Vec<(String, String)> {
@@ -756,7 +791,7 @@ impl<'a> CfgBuilder<'a> {
                 }
                 Val::parse(t).or_else(|| self.const_expr(node))
             }
-            "binary_expression" | "call_expression" => self.const_expr(node),
+            "binary_expression" | "call_expression" | "sizeof_expression" => self.const_expr(node),
             _ => None,
         }
     }
