@@ -186,6 +186,10 @@ pub struct RawGfp {
     pub sleep_bit: Option<String>,
     #[serde(default)]
     pub bits: Vec<String>,
+    /// The flag that names the zone modifiers (`GFP_ZONEMASK`): flags with only those
+    /// bits (or none) choose a memory zone, not whether the allocation may sleep.
+    #[serde(default)]
+    pub zone_mask: Option<String>,
     #[serde(default)]
     pub composite: BTreeMap<String, String>,
     #[serde(default)]
@@ -478,6 +482,8 @@ pub struct Knowledge {
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
     pub sleep_bit: GfpSet,
+    /// The zone modifier bits (`[gfp] zone_mask`).
+    pub zone_mask: GfpSet,
     non_allocating: FxHashSet<String>,
     allocators: HashMap<String, Allocator>,
     frees: HashMap<String, Vec<FamilyId>>,
@@ -577,6 +583,14 @@ impl Knowledge {
             }
             resolve_composites(&g.composite, &mut self.gfp_flags)
                 .map_err(|m| gfp_err("composite", m))?;
+            if let Some(name) = &g.zone_mask {
+                self.zone_mask = *self.gfp_flags.get(name).ok_or_else(|| {
+                    gfp_err(
+                        "zone_mask",
+                        format!("gfp.zone_mask `{name}` is not a known flag"),
+                    )
+                })?;
+            }
             self.non_allocating
                 .extend(g.non_allocating.names.iter().cloned());
         }

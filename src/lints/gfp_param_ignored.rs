@@ -79,7 +79,12 @@ fn non_sleeping_caller(cx: &FunctionCx, param: u32) -> Option<Label> {
         let g = cx.program.function(caller);
         let c = &g.calls[call as usize];
         let arg = c.args().get(param as usize)?;
-        (crate::context::sleep::flag_use_of_text(k, g, arg) == FlagUse::DoesNotSleep).then(|| {
+        // `GFP_DMA` or 0 only picks a zone (callers OR it into `GFP_KERNEL` below).
+        let zone_only = matches!(
+            eval_flags(arg, &|id| k.gfp_flag(id)),
+            GfpValue::Known(set) if k.zone_mask.contains(set)
+        );
+        (!zone_only && crate::context::sleep::flag_use_of_text(k, g, arg) == FlagUse::DoesNotSleep).then(|| {
             Label {
                 file: cx.program.file(caller).path.clone(),
                 span: c.span,
