@@ -144,6 +144,17 @@ pub fn field_key(lhs: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// [`field_key`] with the declared type of the variable the access starts from, when
+/// known: one driver's `buffer->data` of a `struct a_buf *` is not another file's
+/// `buffer->data` of a `struct b_buf *`.
+pub fn field_key_typed(lhs: &str, base_type: Option<&str>) -> Option<String> {
+    let key = field_key(lhs)?;
+    Some(match base_type {
+        Some(t) => format!("{{{t}}}{key}"),
+        None => key,
+    })
+}
+
 impl<'a> DeclIndex<'a> {
     /// An index that knows nothing (for passes that only resolve calls).
     pub fn empty() -> DeclIndex<'a> {
@@ -205,7 +216,10 @@ impl<'a> DeclIndex<'a> {
                     .filter(|c| !c.indirect)
                     .filter_map(|c| {
                         let a = knowledge.call_allocator(c)?;
-                        Some((field_key(c.assigned_to()?)?, FieldStore::Family(a.family)))
+                        Some((
+                            field_key_typed(c.assigned_to()?, c.field_base_type())?,
+                            FieldStore::Family(a.family),
+                        ))
                     })
                     .collect();
                 (defs, structs, typedefs, inc, allocs)
@@ -241,7 +255,7 @@ impl<'a> DeclIndex<'a> {
                     .iter()
                     .flat_map(|func| &func.calls)
                     .filter(|c| c.indirect || knowledge.call_allocator(c).is_none())
-                    .filter_map(|c| field_key(c.assigned_to()?))
+                    .filter_map(|c| field_key_typed(c.assigned_to()?, c.field_base_type()))
                     .filter(|k| known.contains_key(k))
                     .collect()
             })

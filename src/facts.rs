@@ -327,6 +327,11 @@ pub(crate) struct CallExtra {
     operand_values: Vec<(String, String)>,
     /// Those identifiers that are the function's parameters: (name, position).
     operand_params: Vec<(String, u8)>,
+    /// The declared type of the variable a field access starts from, for the field
+    /// this call's result is stored into (`assigned_to`) or, for a free, the field it
+    /// frees: `buffer->data` of a `struct a_buf *` and of a `struct b_buf *` are
+    /// different fields (`decl_index::field_key_typed`).
+    field_base_type: Option<String>,
     /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
     /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
     /// that decides whether the callee sleeps is often the last.
@@ -415,6 +420,17 @@ impl Call {
                 .find(|(n, _)| n == name)
                 .map(|(_, k)| u32::from(*k))
         })
+    }
+
+    /// See `CallExtra::field_base_type`.
+    pub fn field_base_type(&self) -> Option<&str> {
+        self.extra
+            .as_ref()
+            .and_then(|e| e.field_base_type.as_deref())
+    }
+
+    pub fn set_field_base_type(&mut self, ty: String) {
+        self.extra_mut().field_base_type = Some(ty);
     }
 
     pub fn set_operand_params(&mut self, params: Vec<(String, u8)>) {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::FunctionCx;
 use crate::consteval;
-use crate::decl_index::{CallEnv, FieldStore, FileEnv, dir_of, field_key};
+use crate::decl_index::{CallEnv, FieldStore, FileEnv, dir_of, field_key, field_key_typed};
 use crate::facts::Call;
 use crate::gfp::GfpSet;
 use crate::knowledge::{Allocator, FamilyId, GfpArg, MemoryKind};
@@ -224,7 +224,7 @@ impl<'k> Tracker<'k> {
     }
 
     /// The family of the memory `arg` points to, when every known store agrees.
-    pub fn origin(&self, cx: &FunctionCx<'k>, arg: &str) -> Option<Origin<'k>> {
+    pub fn origin(&self, cx: &FunctionCx<'k>, free: &Call, arg: &str) -> Option<Origin<'k>> {
         let key = pointer_key(arg);
         if let Some(stores) = self.local.get(&key) {
             let first = stores.first()?;
@@ -238,7 +238,8 @@ impl<'k> Tracker<'k> {
                 field: None,
             });
         }
-        let path = field_key(&key)?;
+        let path = field_key_typed(&key, free.field_base_type())?;
+        let shown = field_key(&key)?;
         // `args.value` of a local struct is this function's own: another function's
         // `args.value` is a different object, so the program-wide field index is only
         // consulted for fields reached through a pointer.
@@ -253,7 +254,7 @@ impl<'k> Tracker<'k> {
             FieldStore::Family(f) => Some(Origin {
                 family: f,
                 call: None,
-                field: Some(path),
+                field: Some(shown),
             }),
             FieldStore::Mixed => None,
         }
@@ -311,7 +312,7 @@ pub fn freed_pointers<'k>(cx: &FunctionCx<'k>) -> Vec<Freed<'k>> {
         .filter_map(|call| {
             let accepts = cx.knowledge.free_families(&call.callee)?;
             let arg = call.args().get(cx.knowledge.free_ptr_arg(&call.callee))?;
-            let origin = tracker.origin(cx, arg)?;
+            let origin = tracker.origin(cx, call, arg)?;
             Some(Freed {
                 call,
                 accepts,

@@ -596,6 +596,16 @@ impl<'a> CfgBuilder<'a> {
                     }
                     _ => innermost_identifier(t, self.src),
                 });
+                if let Some(ty) = call.assigned_to().and_then(|a| self.field_base_type(a)) {
+                    call.set_field_base_type(ty);
+                }
+            } else if self.knowledge.free_families(&call.callee).is_some()
+                && let Some(ty) = call
+                    .args()
+                    .get(self.knowledge.free_ptr_arg(&call.callee))
+                    .and_then(|a| self.field_base_type(a))
+            {
+                call.set_field_base_type(ty);
             }
         }
         if !call.indirect {
@@ -724,6 +734,26 @@ impl<'a> CfgBuilder<'a> {
         );
         self.assignments
             .push((text(name, self.src).to_string(), rhs));
+    }
+
+    /// For a field access (`buffer->data`, `(void *)ctx->ring[i].buf`): the declared
+    /// type of the variable it starts from, as written without qualifiers and spaces.
+    fn field_base_type(&self, access: &str) -> Option<String> {
+        let key = crate::lints::alloc::pointer_key(access);
+        if !key.contains("->") && !key.contains('.') {
+            return None;
+        }
+        let end = key
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(key.len());
+        let base = &key[..end];
+        let (_, ty) = self.declared.iter().rev().find(|(n, _)| n == base)?;
+        let ty: String = ty
+            .replace("const ", "")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        (!ty.contains('?')).then_some(ty)
     }
 
     /// The declared types of the identifiers the arguments mention, and of those
