@@ -53,6 +53,10 @@ pub struct Decls {
     /// Set when the file had more defines than kept (a generated register map): its
     /// defines are then all dropped, so names from it evaluate as unknown.
     pub defines_dropped: bool,
+    /// Names of function-like macros that read like functions (a lower-case letter in
+    /// them: `mt76_wr(dev, ...)`): a call of that name in a file that sees the macro is
+    /// the macro, not another driver's function of the same name.
+    pub fn_macros: Vec<Box<str>>,
     /// `#include "x.h"` targets as written (system includes `<...>` are not kept).
     pub includes: Vec<String>,
     pub structs: Vec<StructDef>,

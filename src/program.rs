@@ -66,10 +66,15 @@ impl<'a> Program<'a> {
         if let Some(&id) = self.statics.get(&(file, name)) {
             return Some(id);
         }
+        let dir = crate::decl_index::dir_of(&self.files[file as usize].path);
         match self.globals.get(name).map(Vec::as_slice) {
-            Some([only]) => Some(*only),
+            Some([only]) => {
+                // Another directory's function, while this file sees a function-like
+                // macro of that name (mt76's `mt76_wr()` vs mt7601u's function).
+                let elsewhere = crate::decl_index::dir_of(&self.files[only.0 as usize].path) != dir;
+                (!(elsewhere && self.sees_function_macro(file, name))).then_some(*only)
+            }
             Some(many) => {
-                let dir = crate::decl_index::dir_of(&self.files[file as usize].path);
                 let mut here = many
                     .iter()
                     .filter(|id| crate::decl_index::dir_of(&self.files[id.0 as usize].path) == dir);
@@ -80,6 +85,17 @@ impl<'a> Program<'a> {
             }
             None => None,
         }
+    }
+
+    /// Whether `file` or a header it includes defines a function-like macro `name`.
+    fn sees_function_macro(&self, file: u32, name: &str) -> bool {
+        self.decls.visible(file).iter().any(|&f| {
+            self.files[f as usize]
+                .decls
+                .fn_macros
+                .iter()
+                .any(|m| &**m == name)
+        })
     }
 
     /// Resolves a call like [`Program::resolve`], and only to a function whose

@@ -43,6 +43,10 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             ) else {
                 return;
             };
+            let macro_name = text(name, src);
+            if macro_name.bytes().any(|b| b.is_ascii_lowercase()) {
+                d.fn_macros.push(macro_name.into());
+            }
             let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
             let params = text(params, src);
             let uses_param = value
