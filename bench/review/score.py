@@ -22,12 +22,17 @@ def verdicts(sheet, prefix_of_sample):
     out = {}
     text = open(sheet, encoding="utf-8").read()
     for sec in re.split(r"\n### ", text):
-        m = re.match(r"(?:(\w+)#)?(\d+) ", sec)
+        m = re.match(r"(?:(\w+)#|(O))?(\d+) ", sec)
         if not m:
             continue
         v = re.search(r"verdict:\s*(\w+)", sec)
         p = re.search(r"pattern:\s*([^;\n]*)", sec)
-        key = (m.group(1) or prefix_of_sample, int(m.group(2)))
+        # `O12` (mid-size.md) is `overflow#12`; an unprefixed section belongs to a
+        # size sample, never to an overflow sample sharing the sheet.
+        prefix = "overflow" if m.group(2) else m.group(1)
+        if prefix is None and prefix_of_sample == "overflow":
+            continue
+        key = (prefix or prefix_of_sample, int(m.group(3)))
         out[key] = (v.group(1) if v else "?", (p.group(1).strip() if p else "-"))
     return out
 
