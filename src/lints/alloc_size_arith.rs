@@ -23,6 +23,9 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         let why = match &p.verdict {
             Verdict::CanOverflow { .. } => continue,
             Verdict::TypeSafe => "its operand types keep it from overflowing".to_string(),
+            Verdict::Computed => {
+                "its factors are computed in this function, not taken as inputs; whether they can grow large enough to overflow is not known here".to_string()
+            }
             Verdict::UnknownTypes => {
                 let unknown = p
                     .operands

@@ -28,9 +28,8 @@ int grow(struct dev *d, struct item *p, size_t n, unsigned int width, unsigned i
 }
 
 /* Operand types that cannot overflow in size_t: the style lint's, not this one's. */
-int typed(struct dev *d, u32 count, u8 rows, u8 cols, unsigned short nr)
+int typed(struct dev *d, u32 count, u8 rows, u8 cols, unsigned short nr, int local)
 {
-	int local = d->count;
 	d->a = kzalloc(count * sizeof(struct item), GFP_KERNEL);
 	d->b = kmalloc(rows * cols, GFP_KERNEL);
 	d->c = kmalloc((size_t)count * count, GFP_KERNEL);
