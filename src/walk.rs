@@ -15,8 +15,17 @@ use crate::discover::is_c_source;
 use crate::parse::FileError;
 
 /// Excluded by default, relative to the project root: userspace programs and build
-/// scripts inside a kernel tree, and files the kernel build generates.
-pub const DEFAULT_EXCLUDES: &[&str] = &["tools/", "scripts/", "Documentation/", "usr/", "*.mod.c"];
+/// scripts inside a kernel tree, files the kernel build generates, and LKDTM, the
+/// kernel's crash-test module, whose functions misuse APIs on purpose (a vmalloc'ed
+/// buffer executed, a page freed with kfree()).
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    "tools/",
+    "scripts/",
+    "Documentation/",
+    "usr/",
+    "*.mod.c",
+    "drivers/misc/lkdtm/",
+];
 
 /// How to walk.
 #[derive(Debug, Clone)]
