@@ -46,6 +46,10 @@ pub struct TargetConfig {
     /// `summaries`: kernel API summaries to use (default: none; `builtin`: those of
     /// the kernel version).
     pub summaries: crate::summaries::Choice,
+    /// `kconfig`: a kernel `.config` (relative to the configuration), read when loaded.
+    pub kconfig: Option<PathBuf>,
+    /// Its text.
+    pub kconfig_text: Option<std::sync::Arc<str>>,
 }
 
 /// A loaded configuration.
@@ -127,6 +131,9 @@ struct RawTarget {
     /// `"builtin"`, `"none"`, or a summary file (relative to the configuration).
     #[serde(default)]
     summaries: Option<Spanned<String>>,
+    /// A kernel `.config` (relative to the configuration).
+    #[serde(default)]
+    kconfig: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -135,7 +142,7 @@ impl Config {
     /// and the off-by-default lints that a level turns on. Run settings (jobs, root,
     /// cache, overlay) are the caller's.
     pub fn options(&self, levels: BTreeMap<String, Level>) -> crate::Options {
-        crate::Options {
+        let mut options = crate::Options {
             knowledge: (self.knowledge != Default::default())
                 .then(|| std::sync::Arc::new(self.knowledge())),
             target: crate::target::Target::configured(
@@ -159,7 +166,11 @@ impl Config {
                 )),
             levels,
             ..Default::default()
+        };
+        if let Some(text) = &self.target.kconfig_text {
+            options.set_kconfig(text);
         }
+        options
     }
 
     /// The nearest `gfplint.toml` in `start` (a file's directory, or a directory) or
@@ -284,6 +295,15 @@ impl Config {
             // silently no summaries.
             choice.check().map_err(|e| error(k.span().start, e))?;
             config.target.summaries = choice;
+        }
+        if let Some(k) = raw.target.kconfig {
+            let path = config.root.join(k.get_ref());
+            let text = crate::bounded::read(&path, crate::parse::MAX_FILE_BYTES)
+                .map_err(|e| e.to_string())
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
+                .map_err(|e| error(k.span().start, format!("kconfig {}: {e}", path.display())))?;
+            config.target.kconfig_text = Some(text.into());
+            config.target.kconfig = Some(path);
         }
         Ok(config)
     }

@@ -18,6 +18,7 @@ pub mod diff;
 pub mod discover;
 pub mod facts;
 pub mod fix;
+pub mod kbuild;
 pub mod gfp;
 pub mod knowledge;
 pub mod lints;
@@ -79,6 +80,10 @@ pub struct Options {
     pub summaries: Option<Arc<summaries::Summaries>>,
     /// Stop after the whole-program context: no lints, no findings (`summarize`).
     pub analysis_only: bool,
+    /// The kernel configuration's options (`--kconfig`): conditionals on them are
+    /// decided, files no enabled symbol builds are skipped. Set with
+    /// [`Options::set_kconfig`] (which also gives the target its symbols).
+    pub config: Option<Arc<sparse::Macros>>,
 }
 
 impl Options {
@@ -88,7 +93,14 @@ impl Options {
         lints::AnalysisSettings {
             target: self.target.clone(),
             lints: self.lint_policy(),
+            build: Arc::default(),
         }
+    }
+
+    /// Reads a `.config` text as the configuration of the checked code.
+    pub fn set_kconfig(&mut self, text: &str) {
+        self.target.kconfig = Some(Arc::new(target::Target::parse_kconfig(text)));
+        self.config = Some(Arc::new(sparse::Macros::from_dotconfig(text)));
     }
 
     /// Which lints run and at which level (see [`lints::LintPolicy`]).
@@ -271,10 +283,10 @@ impl Workspace {
             return (Ok((m.facts.clone(), m.locks.clone())), true);
         }
         let result = match (self.overlay.get(path), cache) {
-            (Some(text), _) => analyse_bytes(path, text.as_bytes().to_vec(), knowledge, extra),
+            (Some(text), _) => analyse_bytes(path, text.as_bytes().to_vec(), knowledge, extra, options.config.as_deref()),
             (None, Some(c)) => cached_local(path, knowledge, extra, c, options),
             (None, None) => source_bytes(path, options)
-                .and_then(|bytes| analyse_bytes(path, bytes, knowledge, extra)),
+                .and_then(|bytes| analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref())),
         };
         if let (Some(stamp), Ok((facts, locks)), Ok(mut memo)) = (stamp, &result, self.memo.lock())
         {
@@ -308,7 +320,7 @@ fn cached_local(
     let facts_and_locks = match cache.get_with(key, path, |payload| decode_local(path, payload)) {
         Some((facts, locks, _)) => (facts, locks),
         None => {
-            let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+            let result = analyse_bytes(path, bytes, knowledge, &HashMap::new(), options.config.as_deref());
             store_facts(cache, key, path, &result);
             result?
         }
@@ -342,7 +354,23 @@ pub fn check_files_with<T: Send>(
         Some(k) => k,
         None => Knowledge::builtin(),
     };
-    let settings = options.settings();
+    let mut settings = options.settings();
+    // How each file is built (Makefiles and Kconfig of its kernel tree); with a
+    // configuration, files no enabled symbol builds are not analysed.
+    let build = kbuild::BuildFacts::for_files(files, options.target.kconfig.as_deref());
+    let enabled_files: Vec<String>;
+    let files = if options.config.is_some() {
+        enabled_files = files
+            .iter()
+            .filter(|f| build.get(f).and_then(|b| b.enabled) != Some(false))
+            .cloned()
+            .collect();
+        &enabled_files[..]
+    } else {
+        files
+    };
+    let build_digest = build.digest();
+    settings.build = Arc::new(build);
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -389,7 +417,12 @@ pub fn check_files_with<T: Send>(
                     .as_deref()
                     .or(options.root.as_deref())
                     .unwrap_or(Path::new("."));
-                cache::Cache::open(dir, root, knowledge.fingerprint())
+                // Facts made under a configuration are other facts.
+                let fingerprint = match &options.config {
+                    Some(c) => knowledge.fingerprint() ^ c.fingerprint(),
+                    None => knowledge.fingerprint(),
+                };
+                cache::Cache::open(dir, root, fingerprint)
                     .map_err(|w| warnings.push(w))
                     .ok()
             });
@@ -420,10 +453,10 @@ pub fn check_files_with<T: Send>(
         // when every file's facts are cached.
         let run_key = cache
             .as_ref()
-            .map(|c| c.run_key(&run_inputs(files, Some(&first), &errors, options)));
+            .map(|c| c.run_key(&run_inputs(files, Some(&first), &errors, options, build_digest)));
         let last_key = cache
             .as_ref()
-            .map(|c| c.last_run_key(&run_inputs(files, None, &errors, options)));
+            .map(|c| c.last_run_key(&run_inputs(files, None, &errors, options, build_digest)));
         let all_cached = workspace.is_none()
             && first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
         if let (Some(c), Some(key), true) = (&cache, run_key, all_cached)
@@ -904,7 +937,7 @@ fn first_pass(
     let digest = cache::content_digest(&bytes);
     let Some(cache) = cache else {
         return FirstPass::Done(
-            analyse_bytes(path, bytes, knowledge, &HashMap::new()),
+            analyse_bytes(path, bytes, knowledge, &HashMap::new(), options.config.as_deref()),
             digest,
             None,
         );
@@ -917,7 +950,7 @@ fn first_pass(
         return FirstPass::Cached { key, digest };
     }
     cache.note_miss();
-    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new(), options.config.as_deref());
     let fingerprint = store_facts(cache, key, path, &result);
     FirstPass::Done(result, digest, fingerprint)
 }
@@ -943,7 +976,7 @@ fn from_cache(
         Err(e) => return (Err(e), digest, None),
     };
     let digest = cache::content_digest(&bytes);
-    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new(), options.config.as_deref());
     let fingerprint = cache.and_then(|c| store_facts(c, c.file_key(digest), path, &result));
     (result, digest, fingerprint)
 }
@@ -1013,8 +1046,9 @@ fn run_inputs(
     first: Option<&[FirstPass]>,
     errors: &[FileError],
     options: &Options,
+    build_digest: u128,
 ) -> Vec<u8> {
-    let mut out = Vec::new();
+    let mut out = build_digest.to_le_bytes().to_vec();
     for (i, f) in files.iter().enumerate() {
         out.extend_from_slice(f.as_bytes());
         out.push(0);
@@ -1068,7 +1102,7 @@ fn relocked(
     if cache::content_digest(&bytes) != digest {
         return None;
     }
-    let (_, locks) = analyse_bytes(path, bytes, knowledge, extra).ok()?;
+    let (_, locks) = analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref()).ok()?;
     if let (Some(c), Some(key)) = (cache, key) {
         c.put(key, path, &locks);
     }
@@ -1091,8 +1125,9 @@ fn analyse_bytes(
     bytes: Vec<u8>,
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
+    config: Option<&sparse::Macros>,
 ) -> LocalResult {
-    let mut facts = parse::facts_from_bytes(path, bytes, knowledge)?;
+    let mut facts = parse::facts_from_bytes_in(path, bytes, knowledge, config)?;
     let locks = context::local::file_locks(&facts, knowledge, extra);
     context::local::drop_cfgs(&mut facts);
     // What is kept for the whole run was allocated interleaved with what was just
@@ -1155,6 +1190,9 @@ pub fn check_file(
     settings: &lints::AnalysisSettings,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A file built for one architecture only is checked with its page size.
+    let own = settings.for_file(&facts.path);
+    let settings = own.as_ref().unwrap_or(settings);
     for (function_index, function) in facts.functions.iter().enumerate() {
         let id = (file_index as u32, function_index as u32);
         let cx = lints::FunctionCx {
