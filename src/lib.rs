@@ -588,6 +588,7 @@ pub fn check_files_with<T: Send>(
             &program,
             locks,
             &settings.target,
+            &settings.build,
             options.summaries.as_deref(),
         );
         lap("whole-program context (summaries, fixpoints)");
@@ -1229,7 +1230,13 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
         let settings = Options::default().settings();
-        let analysis = context::Analysis::run(&program, vec![locks], &settings.target, None);
+        let analysis = context::Analysis::run(
+            &program,
+            vec![locks],
+            &settings.target,
+            &settings.build,
+            None,
+        );
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &settings);
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)

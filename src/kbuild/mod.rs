@@ -47,8 +47,12 @@ pub struct FileBuild {
 #[derive(Debug, Default)]
 pub struct BuildFacts {
     files: HashMap<String, FileBuild>,
+    /// The tree of each file in one, by path as given.
+    roots: HashMap<String, PathBuf>,
+    /// The trees, for later questions (`arch_at`).
+    trees: std::sync::Mutex<HashMap<PathBuf, Tree>>,
     /// Kernel trees found, and Kconfig files and Makefiles read (for timings).
-    pub trees: usize,
+    pub tree_count: usize,
     pub kconfig_files: usize,
     pub makefiles: usize,
 }
@@ -96,17 +100,45 @@ impl BuildFacts {
             let Ok(rel) = p.strip_prefix(&root) else {
                 continue;
             };
+            out.roots.insert(path.clone(), root.clone());
             let tree = trees.entry(root.clone()).or_insert_with(|| Tree::new(root));
             if let Some(fb) = tree.file(rel, config) {
                 out.files.insert(path.clone(), fb);
             }
         }
-        out.trees = trees.len();
+        out.tree_count = trees.len();
         for t in trees.values() {
             out.kconfig_files += t.kconfig.as_ref().map_or(0, |k| k.files);
             out.makefiles += t.makefiles.len();
         }
+        out.trees = std::sync::Mutex::new(trees);
         out
+    }
+
+    /// The only architecture the code at `line` of `path` builds for: the file's, or
+    /// the one the `CONFIG_` symbols of the `#ifdef`/`#if defined()`/`#if
+    /// IS_ENABLED()` branches around the line require (through `depends on`).
+    pub fn arch_at(&self, path: &str, line: u32) -> Option<String> {
+        if let Some(arch) = self.files.get(path).and_then(|b| b.arch.clone()) {
+            return Some(arch);
+        }
+        let root = self.roots.get(path)?;
+        let bytes = crate::bounded::read(Path::new(path), crate::parse::MAX_FILE_BYTES).ok()?;
+        let symbols = region_symbols(&String::from_utf8_lossy(&bytes), line);
+        if symbols.is_empty() {
+            return None;
+        }
+        let mut trees = self.trees.lock().ok()?;
+        let tree = trees.get_mut(root)?;
+        let mut requires: BTreeSet<String> = self
+            .files
+            .get(path)
+            .map(|b| b.requires.iter().cloned().collect())
+            .unwrap_or_default();
+        for s in symbols {
+            requires.extend(tree.closure(&s, 0));
+        }
+        tree.arch_of(&requires)
     }
 
     pub fn get(&self, path: &str) -> Option<&FileBuild> {
@@ -155,6 +187,68 @@ fn tree_root(path: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Optio
     found
 }
 
+/// The `CONFIG_` symbols that the preprocessor branches enclosing line `line` (1-based)
+/// of `text` require: `#ifdef CONFIG_X`, `#if defined(CONFIG_X)`, `#if
+/// IS_ENABLED(CONFIG_X)`, `#if CONFIG_X`, also joined by `&&`; `#else`/`#elif`
+/// branches and anything else require nothing known.
+fn region_symbols(text: &str, line: u32) -> Vec<String> {
+    let mut stack: Vec<Vec<String>> = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if i + 1 >= line as usize {
+            break;
+        }
+        let t = l.trim_start();
+        let Some(d) = t.strip_prefix('#') else {
+            continue;
+        };
+        let d = d.trim_start();
+        let (word, rest) = d
+            .split_once(|c: char| c.is_whitespace() || c == '(')
+            .map(|(w, _)| (w, &d[w.len()..]))
+            .unwrap_or((d, ""));
+        let rest = rest.split("/*").next().unwrap_or("").split("//").next().unwrap_or("");
+        match word {
+            "ifdef" => stack.push(config_name(rest.trim()).into_iter().collect()),
+            "if" => {
+                let mut syms = Vec::new();
+                // `a && b || c`: nothing is required.
+                let parts = if rest.contains("||") { "" } else { rest };
+                for part in parts.split("&&") {
+                    let p = part.trim().trim_start_matches('(').trim_end_matches(')');
+                    let p = ["defined", "IS_ENABLED", "IS_BUILTIN", "IS_REACHABLE"]
+                        .iter()
+                        .find_map(|w| p.strip_prefix(w))
+                        .unwrap_or(p)
+                        .trim()
+                        .trim_matches(|c| c == '(' || c == ')' || c == ' ');
+                    if let Some(n) = config_name(p) {
+                        syms.push(n);
+                    }
+                }
+                stack.push(syms);
+            }
+            "ifndef" => stack.push(Vec::new()),
+            "elif" | "else" | "elifdef" | "elifndef" => {
+                if let Some(top) = stack.last_mut() {
+                    top.clear();
+                }
+            }
+            "endif" => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.into_iter().flatten().collect()
+}
+
+/// `CONFIG_X` → `X` (a plain name only).
+fn config_name(s: &str) -> Option<String> {
+    s.strip_prefix("CONFIG_")
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .map(str::to_string)
+}
+
 /// One way of building an object: the symbols it needs, whether every link is built
 /// in, and whether the chain of Makefiles reached the tree's top.
 #[derive(Debug, Clone, Default)]
@@ -168,6 +262,7 @@ struct Way {
 const MAX_WAYS: usize = 16;
 const MAX_LINKS: usize = 16;
 
+#[derive(Debug)]
 struct Tree {
     root: PathBuf,
     kconfig: Option<Kconfig>,
@@ -398,6 +493,16 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn regions() {
+        let text = "#ifdef CONFIG_A\n#if defined(CONFIG_B) && IS_ENABLED(CONFIG_C)\nx\n#else\ny\n#endif\nz\n#endif\n";
+        assert_eq!(super::region_symbols(text, 3), ["A", "B", "C"]);
+        assert_eq!(super::region_symbols(text, 5), ["A"]);
+        assert_eq!(super::region_symbols(text, 7), ["A"]);
+        assert!(super::region_symbols(text, 9).is_empty());
+        assert!(super::region_symbols("#endif\n#else\n#if\n", 9).is_empty());
+    }
+
     #[test]
     fn page_table_parses() {
         assert!(super::page_table().iter().any(|r| r.arch == "powerpc"));

@@ -741,7 +741,7 @@ impl<'a> CfgBuilder<'a> {
     fn arg_const(&self, node: Node) -> Option<Val> {
         match node.kind_str() {
             "number_literal" | "true" | "false" | "null" => Val::parse(text(node, self.src)),
-            "string_literal" | "concatenated_string" => Some(Val::NonZero),
+            "string_literal" | "concatenated_string" => Some(Val::Str),
             "pointer_expression" if node.child(0).is_some_and(|op| op.kind_str() == "&") => {
                 Some(Val::NonZero)
             }
