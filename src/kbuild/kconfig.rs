@@ -405,9 +405,10 @@ pub fn parse_expr(s: &str) -> Expr {
         tokens: &tokens,
         pos: 0,
         depth: 0,
+        failed: false,
     };
     let e = p.or();
-    if p.pos == tokens.len() {
+    if p.pos == tokens.len() && !p.failed {
         e
     } else {
         Expr::Other
@@ -418,6 +419,8 @@ struct ExprParser<'t> {
     tokens: &'t [Tok],
     pos: usize,
     depth: u32,
+    /// Something did not parse: the whole expression is unknown.
+    failed: bool,
 }
 
 impl ExprParser<'_> {
@@ -450,6 +453,7 @@ impl ExprParser<'_> {
     fn unary(&mut self) -> Expr {
         self.depth += 1;
         if self.depth > 64 {
+            self.failed = true;
             self.pos = self.tokens.len();
             return Expr::Other;
         }
@@ -457,7 +461,10 @@ impl ExprParser<'_> {
             Expr::Not(Box::new(self.unary()))
         } else if self.eat("(") {
             let e = self.or();
-            if self.eat(")") { e } else { Expr::Other }
+            if !self.eat(")") {
+                self.failed = true;
+            }
+            e
         } else {
             self.comparison()
         };
@@ -467,6 +474,7 @@ impl ExprParser<'_> {
 
     fn comparison(&mut self) -> Expr {
         let Some(Tok::Word(w)) = self.tokens.get(self.pos).cloned() else {
+            self.failed = true;
             self.pos = self.tokens.len();
             return Expr::Other;
         };
