@@ -18,8 +18,8 @@ pub mod diff;
 pub mod discover;
 pub mod facts;
 pub mod fix;
-pub mod kbuild;
 pub mod gfp;
+pub mod kbuild;
 pub mod knowledge;
 pub mod lints;
 pub mod lsp;
@@ -283,10 +283,17 @@ impl Workspace {
             return (Ok((m.facts.clone(), m.locks.clone())), true);
         }
         let result = match (self.overlay.get(path), cache) {
-            (Some(text), _) => analyse_bytes(path, text.as_bytes().to_vec(), knowledge, extra, options.config.as_deref()),
+            (Some(text), _) => analyse_bytes(
+                path,
+                text.as_bytes().to_vec(),
+                knowledge,
+                extra,
+                options.config.as_deref(),
+            ),
             (None, Some(c)) => cached_local(path, knowledge, extra, c, options),
-            (None, None) => source_bytes(path, options)
-                .and_then(|bytes| analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref())),
+            (None, None) => source_bytes(path, options).and_then(|bytes| {
+                analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref())
+            }),
         };
         if let (Some(stamp), Ok((facts, locks)), Ok(mut memo)) = (stamp, &result, self.memo.lock())
         {
@@ -320,7 +327,13 @@ fn cached_local(
     let facts_and_locks = match cache.get_with(key, path, |payload| decode_local(path, payload)) {
         Some((facts, locks, _)) => (facts, locks),
         None => {
-            let result = analyse_bytes(path, bytes, knowledge, &HashMap::new(), options.config.as_deref());
+            let result = analyse_bytes(
+                path,
+                bytes,
+                knowledge,
+                &HashMap::new(),
+                options.config.as_deref(),
+            );
             store_facts(cache, key, path, &result);
             result?
         }
@@ -355,22 +368,6 @@ pub fn check_files_with<T: Send>(
         None => Knowledge::builtin(),
     };
     let mut settings = options.settings();
-    // How each file is built (Makefiles and Kconfig of its kernel tree); with a
-    // configuration, files no enabled symbol builds are not analysed.
-    let build = kbuild::BuildFacts::for_files(files, options.target.kconfig.as_deref());
-    let enabled_files: Vec<String>;
-    let files = if options.config.is_some() {
-        enabled_files = files
-            .iter()
-            .filter(|f| build.get(f).and_then(|b| b.enabled) != Some(false))
-            .cloned()
-            .collect();
-        &enabled_files[..]
-    } else {
-        files
-    };
-    let build_digest = build.digest();
-    settings.build = Arc::new(build);
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -399,6 +396,29 @@ pub fn check_files_with<T: Send>(
             );
         }
     };
+    // How each file is built (Makefiles and Kconfig of its kernel tree); with a
+    // configuration, files no enabled symbol builds are not analysed.
+    let build = kbuild::BuildFacts::for_files(files, options.target.kconfig.as_deref());
+    let enabled_files: Vec<String>;
+    let files = if options.config.is_some() {
+        enabled_files = files
+            .iter()
+            .filter(|f| build.get(f).and_then(|b| b.enabled) != Some(false))
+            .cloned()
+            .collect();
+        &enabled_files[..]
+    } else {
+        files
+    };
+    let build_digest = build.digest();
+    lap(&format!(
+        "kbuild: {} trees, {} Kconfig files, {} Makefiles, facts for {} files",
+        build.tree_count,
+        build.kconfig_files,
+        build.makefiles,
+        build.len()
+    ));
+    settings.build = Arc::new(build);
     pool.install(|| {
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
@@ -938,7 +958,13 @@ fn first_pass(
     let digest = cache::content_digest(&bytes);
     let Some(cache) = cache else {
         return FirstPass::Done(
-            analyse_bytes(path, bytes, knowledge, &HashMap::new(), options.config.as_deref()),
+            analyse_bytes(
+                path,
+                bytes,
+                knowledge,
+                &HashMap::new(),
+                options.config.as_deref(),
+            ),
             digest,
             None,
         );
@@ -951,7 +977,13 @@ fn first_pass(
         return FirstPass::Cached { key, digest };
     }
     cache.note_miss();
-    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new(), options.config.as_deref());
+    let result = analyse_bytes(
+        path,
+        bytes,
+        knowledge,
+        &HashMap::new(),
+        options.config.as_deref(),
+    );
     let fingerprint = store_facts(cache, key, path, &result);
     FirstPass::Done(result, digest, fingerprint)
 }
@@ -977,7 +1009,13 @@ fn from_cache(
         Err(e) => return (Err(e), digest, None),
     };
     let digest = cache::content_digest(&bytes);
-    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new(), options.config.as_deref());
+    let result = analyse_bytes(
+        path,
+        bytes,
+        knowledge,
+        &HashMap::new(),
+        options.config.as_deref(),
+    );
     let fingerprint = cache.and_then(|c| store_facts(c, c.file_key(digest), path, &result));
     (result, digest, fingerprint)
 }
@@ -1103,7 +1141,8 @@ fn relocked(
     if cache::content_digest(&bytes) != digest {
         return None;
     }
-    let (_, locks) = analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref()).ok()?;
+    let (_, locks) =
+        analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref()).ok()?;
     if let (Some(c), Some(key)) = (cache, key) {
         c.put(key, path, &locks);
     }
@@ -1193,6 +1232,15 @@ pub fn check_file(
     let mut out = Vec::new();
     // A file built for one architecture only is checked with its page size.
     let own = settings.for_file(&facts.path);
+    let page_note = own.as_ref().and_then(|o| {
+        let b = settings.build.get(&facts.path)?;
+        Some(format!(
+            "page size {} KiB: this file builds only for {} (it needs {}), where that is the default (a configuration may choose another)",
+            o.target.page_size() / 1024,
+            b.arch.as_deref().unwrap_or("one architecture"),
+            b.requires.join(", ")
+        ))
+    });
     let settings = own.as_ref().unwrap_or(settings);
     for (function_index, function) in facts.functions.iter().enumerate() {
         let id = (file_index as u32, function_index as u32);
@@ -1207,6 +1255,11 @@ pub fn check_file(
             settings,
         };
         lints::check_function(&cx, &mut out);
+    }
+    if let Some(note) = page_note {
+        for d in out.iter_mut().filter(|d| lints::uses_page_size(d.lint)) {
+            d.notes.push(note.clone());
+        }
     }
     out
 }

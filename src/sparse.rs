@@ -224,7 +224,8 @@ impl Macros {
     pub fn fingerprint(&self) -> u64 {
         let mut rows: Vec<_> = self.values.iter().collect();
         rows.sort();
-        let digest = crate::cache::content_digest(format!("{rows:?}{}", self.config_complete).as_bytes());
+        let digest =
+            crate::cache::content_digest(format!("{rows:?}{}", self.config_complete).as_bytes());
         digest as u64 ^ (digest >> 64) as u64
     }
 
@@ -296,7 +297,9 @@ impl Macros {
             let Some((name, value)) = line.trim().split_once('=') else {
                 continue;
             };
-            if !name.starts_with("CONFIG_") || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            if !name.starts_with("CONFIG_")
+                || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
                 continue;
             }
             match value.trim() {

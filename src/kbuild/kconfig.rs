@@ -5,7 +5,9 @@
 //! than `$(SRCARCH)`, `select`, `default`, `visible if`, ranges) is ignored: the
 //! facts it gives are weaker, never wrong in the direction that hides a finding.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 /// A `depends on` / `if` expression (`tristate` values and comparisons kept only as
@@ -103,9 +105,13 @@ impl Kconfig {
     pub fn read(root: &Path) -> Kconfig {
         let mut k = Kconfig::default();
         let arches = arch_names(root);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut starts = vec![PathBuf::from("Kconfig")];
-        starts.extend(arches.iter().map(|a| PathBuf::from(format!("arch/{a}/Kconfig"))));
+        starts.extend(
+            arches
+                .iter()
+                .map(|a| PathBuf::from(format!("arch/{a}/Kconfig"))),
+        );
         for start in starts {
             k.read_file(root, &start, &[], &arches, &mut seen, 0);
         }
@@ -121,8 +127,7 @@ impl Kconfig {
         seen: &mut HashSet<PathBuf>,
         depth: usize,
     ) {
-        if depth > MAX_SOURCE_DEPTH || seen.len() >= MAX_FILES || !seen.insert(rel.to_path_buf())
-        {
+        if depth > MAX_SOURCE_DEPTH || seen.len() >= MAX_FILES || !seen.insert(rel.to_path_buf()) {
             return;
         }
         let Some(text) = crate::bounded::read(&root.join(rel), crate::parse::MAX_FILE_BYTES)
@@ -391,7 +396,10 @@ fn tokenize(s: &str) -> Vec<Tok> {
             .find(|c: char| c.is_whitespace() || "&|!=<>()\"".contains(c))
             .unwrap_or(rest.len())
             .max(1);
-        let end = (1..=end).rev().find(|&i| rest.is_char_boundary(i)).unwrap_or(end);
+        let end = (1..=end)
+            .rev()
+            .find(|&i| rest.is_char_boundary(i))
+            .unwrap_or(end);
         out.push(Tok::Word(rest[..end].to_string()));
         rest = rest[end..].trim_start();
     }

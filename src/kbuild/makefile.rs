@@ -78,7 +78,10 @@ pub fn parse(text: &str) -> Vec<Goal> {
 /// `m`), `ifneq ($(CONFIG_X),)`; `None` for anything else.
 fn required_by(word: &str, rest: &str) -> Option<String> {
     if word == "ifdef" {
-        return rest.strip_prefix("CONFIG_").filter(|s| is_name(s)).map(str::to_string);
+        return rest
+            .strip_prefix("CONFIG_")
+            .filter(|s| is_name(s))
+            .map(str::to_string);
     }
     let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
     let (a, b) = inner.split_once(',')?;

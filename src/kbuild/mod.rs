@@ -20,7 +20,9 @@
 pub mod kconfig;
 pub mod makefile;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use kconfig::Kconfig;
@@ -87,8 +89,8 @@ impl BuildFacts {
     /// the enabled symbols of a `.config` (`CONFIG_X`, `CONFIG_X_MODULE`).
     pub fn for_files(files: &[String], config: Option<&BTreeSet<String>>) -> BuildFacts {
         let mut out = BuildFacts::default();
-        let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-        let mut trees: HashMap<PathBuf, Tree> = HashMap::new();
+        let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::default();
+        let mut trees: HashMap<PathBuf, Tree> = HashMap::default();
         for path in files {
             if !path.ends_with(".c") {
                 continue;
@@ -149,6 +151,11 @@ impl BuildFacts {
         self.files.is_empty()
     }
 
+    /// Files with facts.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
     /// The facts in path order, for a run's identity (the outcome cache).
     pub fn digest(&self) -> u128 {
         let mut rows: Vec<_> = self.files.iter().collect();
@@ -206,7 +213,13 @@ fn region_symbols(text: &str, line: u32) -> Vec<String> {
             .split_once(|c: char| c.is_whitespace() || c == '(')
             .map(|(w, _)| (w, &d[w.len()..]))
             .unwrap_or((d, ""));
-        let rest = rest.split("/*").next().unwrap_or("").split("//").next().unwrap_or("");
+        let rest = rest
+            .split("/*")
+            .next()
+            .unwrap_or("")
+            .split("//")
+            .next()
+            .unwrap_or("");
         match word {
             "ifdef" => stack.push(config_name(rest.trim()).into_iter().collect()),
             "if" => {
@@ -276,9 +289,9 @@ impl Tree {
         Tree {
             root,
             kconfig: None,
-            makefiles: HashMap::new(),
-            ways: HashMap::new(),
-            closures: HashMap::new(),
+            makefiles: HashMap::default(),
+            ways: HashMap::default(),
+            closures: HashMap::default(),
         }
     }
 

@@ -1737,4 +1737,3 @@ fn constant_condition(text: &str) -> Option<bool> {
         _ => None,
     }
 }
-
