@@ -1216,7 +1216,7 @@ fn own_sleep_condition(
         && ctx
             .build
             .arch_at(path, c.span.line)
-            .is_some_and(|arch| arches.iter().any(|a| *a == arch))
+            .is_some_and(|arch| arches.contains(&arch))
     {
         return None;
     }

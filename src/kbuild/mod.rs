@@ -437,7 +437,7 @@ impl Tree {
         let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
             return vec![Way::default()];
         };
-        self.object_ways(&parent.to_path_buf(), &format!("{name}/"), depth)
+        self.object_ways(parent, &format!("{name}/"), depth)
     }
 
     /// `sym` and what the `depends on` of all its definitions require, transitively.
