@@ -202,17 +202,24 @@ impl Config {
         let bytes = crate::bounded::read(path, crate::bounded::MAX_CONFIG_BYTES)
             .map_err(|e| fail(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|_| fail("not valid UTF-8".into()))?;
-        let mut config = Config::parse(&text, &shown)?;
-        config.path = Some(path.to_path_buf());
-        config.root = path
+        let root = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
+        let mut config = Config::parse_at(&text, &shown, &root)?;
+        config.path = Some(path.to_path_buf());
+        config.root = root;
         Ok(config)
     }
 
     /// Parses configuration text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        Config::parse_at(text, file, Path::new(""))
+    }
+
+    /// [`Config::parse`] for a file in directory `root`, which the files it names
+    /// (`[target] kconfig`) are relative to.
+    pub fn parse_at(text: &str, file: &str, root: &Path) -> Result<Config, ConfigError> {
         let error = |offset: usize, message: String| {
             let (line, column) = line_col(text, offset);
             ConfigError {
@@ -297,7 +304,7 @@ impl Config {
             config.target.summaries = choice;
         }
         if let Some(k) = raw.target.kconfig {
-            let path = config.root.join(k.get_ref());
+            let path = root.join(k.get_ref());
             let text = crate::bounded::read(&path, crate::parse::MAX_FILE_BYTES)
                 .map_err(|e| e.to_string())
                 .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
@@ -774,6 +781,23 @@ kernel_version = "6.1"
         assert!(c.selects(Path::new("/r/drivers/a.c")));
         assert!(!c.selects(Path::new("/r/drivers/a_test.c")));
         assert!(!c.selects(Path::new("/r/fs/a.c")));
+    }
+
+    #[test]
+    fn kconfig_is_read_relative_to_the_configuration() {
+        let dir = std::env::temp_dir().join(format!("gfplint-kconfig-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("dot-config"), "CONFIG_A=y\nCONFIG_B=m\n").unwrap();
+        let c =
+            Config::parse_at("[target]\nkconfig = \"dot-config\"\n", "gfplint.toml", &dir).unwrap();
+        let options = c.options(BTreeMap::new());
+        let set = options.target.kconfig.unwrap();
+        assert!(set.contains("CONFIG_A") && set.contains("CONFIG_B_MODULE"));
+        assert_eq!(options.config.unwrap().is_defined("CONFIG_C"), Some(false));
+        let e = Config::parse_at("[target]\nkconfig = \"missing\"\n", "gfplint.toml", &dir)
+            .unwrap_err();
+        assert_eq!((e.line, e.key.as_str()), (2, "target.kconfig"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
