@@ -205,6 +205,11 @@ pub struct Workspace {
     /// Buffer text by path, spelt as in the file list given to `check_files_with`.
     pub overlay: HashMap<String, String>,
     memo: std::sync::Mutex<HashMap<String, Memo>>,
+    /// The build facts of the last run and the digest of its file list and
+    /// configuration: reading a tree's Kconfig files on every edit would cost more than
+    /// the edit's analysis. (A Kconfig or Makefile edited during a session is seen once
+    /// the file list changes, or at the next start.)
+    build: std::sync::Mutex<Option<(u128, Arc<kbuild::BuildFacts>)>>,
 }
 
 /// A file's per-file results and what they were computed from.
@@ -398,7 +403,7 @@ pub fn check_files_with<T: Send>(
     };
     // How each file is built (Makefiles and Kconfig of its kernel tree); with a
     // configuration, files no enabled symbol builds are not analysed.
-    let build = kbuild::BuildFacts::for_files(files, options.target.kconfig.as_deref());
+    let build = workspace_build_facts(files, options, workspace);
     let enabled_files: Vec<String>;
     let files = if options.config.is_some() {
         enabled_files = files
@@ -418,7 +423,7 @@ pub fn check_files_with<T: Send>(
         build.makefiles,
         build.len()
     ));
-    settings.build = Arc::new(build);
+    settings.build = build;
     pool.install(|| {
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
@@ -692,6 +697,36 @@ pub fn check_files_with<T: Send>(
         }
         (outcome, Some(inspected))
     })
+}
+
+/// The build facts of `files` (`kbuild`), reused from a workspace's last run over the
+/// same files and configuration.
+fn workspace_build_facts(
+    files: &[String],
+    options: &Options,
+    workspace: Option<&Workspace>,
+) -> Arc<kbuild::BuildFacts> {
+    let fresh = || {
+        Arc::new(kbuild::BuildFacts::for_files(
+            files,
+            options.target.kconfig.as_deref(),
+        ))
+    };
+    let Some(w) = workspace else {
+        return fresh();
+    };
+    let key = cache::content_digest(format!("{files:?}{:?}", options.target.kconfig).as_bytes());
+    let Ok(mut last) = w.build.lock() else {
+        return fresh();
+    };
+    if let Some((k, b)) = last.as_ref()
+        && *k == key
+    {
+        return b.clone();
+    }
+    let b = fresh();
+    *last = Some((key, b.clone()));
+    b
 }
 
 /// The device and inode of the file at `path` (symbolic links followed).
