@@ -46,6 +46,10 @@ pub struct TargetConfig {
     /// `summaries`: kernel API summaries to use (default: none; `builtin`: those of
     /// the kernel version).
     pub summaries: crate::summaries::Choice,
+    /// `kconfig`: a kernel `.config` (relative to the configuration), read when loaded.
+    pub kconfig: Option<PathBuf>,
+    /// Its text.
+    pub kconfig_text: Option<std::sync::Arc<str>>,
 }
 
 /// A loaded configuration.
@@ -127,6 +131,9 @@ struct RawTarget {
     /// `"builtin"`, `"none"`, or a summary file (relative to the configuration).
     #[serde(default)]
     summaries: Option<Spanned<String>>,
+    /// A kernel `.config` (relative to the configuration).
+    #[serde(default)]
+    kconfig: Option<Spanned<String>>,
 }
 
 impl Config {
@@ -135,7 +142,7 @@ impl Config {
     /// and the off-by-default lints that a level turns on. Run settings (jobs, root,
     /// cache, overlay) are the caller's.
     pub fn options(&self, levels: BTreeMap<String, Level>) -> crate::Options {
-        crate::Options {
+        let mut options = crate::Options {
             knowledge: (self.knowledge != Default::default())
                 .then(|| std::sync::Arc::new(self.knowledge())),
             target: crate::target::Target::configured(
@@ -159,7 +166,11 @@ impl Config {
                 )),
             levels,
             ..Default::default()
+        };
+        if let Some(text) = &self.target.kconfig_text {
+            options.set_kconfig(text);
         }
+        options
     }
 
     /// The nearest `gfplint.toml` in `start` (a file's directory, or a directory) or
@@ -191,17 +202,24 @@ impl Config {
         let bytes = crate::bounded::read(path, crate::bounded::MAX_CONFIG_BYTES)
             .map_err(|e| fail(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|_| fail("not valid UTF-8".into()))?;
-        let mut config = Config::parse(&text, &shown)?;
-        config.path = Some(path.to_path_buf());
-        config.root = path
+        let root = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
+        let mut config = Config::parse_at(&text, &shown, &root)?;
+        config.path = Some(path.to_path_buf());
+        config.root = root;
         Ok(config)
     }
 
     /// Parses configuration text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
+        Config::parse_at(text, file, Path::new(""))
+    }
+
+    /// [`Config::parse`] for a file in directory `root`, which the files it names
+    /// (`[target] kconfig`) are relative to.
+    pub fn parse_at(text: &str, file: &str, root: &Path) -> Result<Config, ConfigError> {
         let error = |offset: usize, message: String| {
             let (line, column) = line_col(text, offset);
             ConfigError {
@@ -284,6 +302,15 @@ impl Config {
             // silently no summaries.
             choice.check().map_err(|e| error(k.span().start, e))?;
             config.target.summaries = choice;
+        }
+        if let Some(k) = raw.target.kconfig {
+            let path = root.join(k.get_ref());
+            let text = crate::bounded::read(&path, crate::parse::MAX_FILE_BYTES)
+                .map_err(|e| e.to_string())
+                .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
+                .map_err(|e| error(k.span().start, format!("kconfig {}: {e}", path.display())))?;
+            config.target.kconfig_text = Some(text.into());
+            config.target.kconfig = Some(path);
         }
         Ok(config)
     }
@@ -754,6 +781,23 @@ kernel_version = "6.1"
         assert!(c.selects(Path::new("/r/drivers/a.c")));
         assert!(!c.selects(Path::new("/r/drivers/a_test.c")));
         assert!(!c.selects(Path::new("/r/fs/a.c")));
+    }
+
+    #[test]
+    fn kconfig_is_read_relative_to_the_configuration() {
+        let dir = std::env::temp_dir().join(format!("gfplint-kconfig-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("dot-config"), "CONFIG_A=y\nCONFIG_B=m\n").unwrap();
+        let c =
+            Config::parse_at("[target]\nkconfig = \"dot-config\"\n", "gfplint.toml", &dir).unwrap();
+        let options = c.options(BTreeMap::new());
+        let set = options.target.kconfig.unwrap();
+        assert!(set.contains("CONFIG_A") && set.contains("CONFIG_B_MODULE"));
+        assert_eq!(options.config.unwrap().is_defined("CONFIG_C"), Some(false));
+        let e = Config::parse_at("[target]\nkconfig = \"missing\"\n", "gfplint.toml", &dir)
+            .unwrap_err();
+        assert_eq!((e.line, e.key.as_str()), (2, "target.kconfig"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

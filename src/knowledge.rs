@@ -327,6 +327,15 @@ pub struct RawAllocator {
     pub always_sleeps: bool,
     #[serde(default)]
     pub drops_lock_arg: Option<usize>,
+    /// The string argument the allocator returns as is, without allocating, when it
+    /// points into the kernel image's `.rodata` (`kstrdup_const()`: a literal of
+    /// built-in code).
+    #[serde(default)]
+    pub rodata_arg: Option<usize>,
+    /// Architectures on which the call does not sleep (the only architecture a file
+    /// or `#ifdef` region builds for, `crate::kbuild`).
+    #[serde(default)]
+    pub no_sleep_arches: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -429,6 +438,10 @@ pub struct Allocator {
     pub always_sleeps: bool,
     /// The argument naming a lock the call drops while it allocates (`__xa_store`).
     pub drops_lock_arg: Option<usize>,
+    /// See [`RawAllocator::rodata_arg`].
+    pub rodata_arg: Option<usize>,
+    /// See [`RawAllocator::no_sleep_arches`].
+    pub no_sleep_arches: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -706,6 +719,8 @@ impl Knowledge {
                 default_gfp,
                 always_sleeps: a.always_sleeps,
                 drops_lock_arg: a.drops_lock_arg,
+                rodata_arg: a.rodata_arg,
+                no_sleep_arches: a.no_sleep_arches.clone(),
             };
             for n in &a.names {
                 self.allocators.insert(n.clone(), alloc.clone());

@@ -20,6 +20,7 @@ pub mod discover;
 pub mod facts;
 pub mod fix;
 pub mod gfp;
+pub mod kbuild;
 pub mod knowledge;
 pub mod lints;
 pub mod lsp;
@@ -80,6 +81,10 @@ pub struct Options {
     pub summaries: Option<Arc<summaries::Summaries>>,
     /// Stop after the whole-program context: no lints, no findings (`summarize`).
     pub analysis_only: bool,
+    /// The kernel configuration's options (`--kconfig`): conditionals on them are
+    /// decided, files no enabled symbol builds are skipped. Set with
+    /// [`Options::set_kconfig`] (which also gives the target its symbols).
+    pub config: Option<Arc<sparse::Macros>>,
 }
 
 impl Options {
@@ -89,7 +94,14 @@ impl Options {
         lints::AnalysisSettings {
             target: self.target.clone(),
             lints: self.lint_policy(),
+            build: Arc::default(),
         }
+    }
+
+    /// Reads a `.config` text as the configuration of the checked code.
+    pub fn set_kconfig(&mut self, text: &str) {
+        self.target.kconfig = Some(Arc::new(target::Target::parse_kconfig(text)));
+        self.config = Some(Arc::new(sparse::Macros::from_dotconfig(text)));
     }
 
     /// Which lints run and at which level (see [`lints::LintPolicy`]).
@@ -194,6 +206,11 @@ pub struct Workspace {
     /// Buffer text by path, spelt as in the file list given to `check_files_with`.
     pub overlay: HashMap<String, String>,
     memo: std::sync::Mutex<HashMap<String, Memo>>,
+    /// The build facts of the last run and the digest of its file list and
+    /// configuration: reading a tree's Kconfig files on every edit would cost more than
+    /// the edit's analysis. (A Kconfig or Makefile edited during a session is seen once
+    /// the file list changes, or at the next start.)
+    build: std::sync::Mutex<Option<(u128, Arc<kbuild::BuildFacts>)>>,
 }
 
 /// A file's per-file results and what they were computed from.
@@ -272,10 +289,17 @@ impl Workspace {
             return (Ok((m.facts.clone(), m.locks.clone())), true);
         }
         let result = match (self.overlay.get(path), cache) {
-            (Some(text), _) => analyse_bytes(path, text.as_bytes().to_vec(), knowledge, extra),
+            (Some(text), _) => analyse_bytes(
+                path,
+                text.as_bytes().to_vec(),
+                knowledge,
+                extra,
+                options.config.as_deref(),
+            ),
             (None, Some(c)) => cached_local(path, knowledge, extra, c, options),
-            (None, None) => source_bytes(path, options)
-                .and_then(|bytes| analyse_bytes(path, bytes, knowledge, extra)),
+            (None, None) => source_bytes(path, options).and_then(|bytes| {
+                analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref())
+            }),
         };
         if let (Some(stamp), Ok((facts, locks)), Ok(mut memo)) = (stamp, &result, self.memo.lock())
         {
@@ -309,7 +333,13 @@ fn cached_local(
     let facts_and_locks = match cache.get_with(key, path, |payload| decode_local(path, payload)) {
         Some((facts, locks, _)) => (facts, locks),
         None => {
-            let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+            let result = analyse_bytes(
+                path,
+                bytes,
+                knowledge,
+                &HashMap::new(),
+                options.config.as_deref(),
+            );
             store_facts(cache, key, path, &result);
             result?
         }
@@ -343,7 +373,7 @@ pub fn check_files_with<T: Send>(
         Some(k) => k,
         None => Knowledge::builtin(),
     };
-    let settings = options.settings();
+    let mut settings = options.settings();
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -372,6 +402,29 @@ pub fn check_files_with<T: Send>(
             );
         }
     };
+    // How each file is built (Makefiles and Kconfig of its kernel tree); with a
+    // configuration, files no enabled symbol builds are not analysed.
+    let build = workspace_build_facts(files, options, workspace);
+    let enabled_files: Vec<String>;
+    let files = if options.config.is_some() {
+        enabled_files = files
+            .iter()
+            .filter(|f| build.get(f).and_then(|b| b.enabled) != Some(false))
+            .cloned()
+            .collect();
+        &enabled_files[..]
+    } else {
+        files
+    };
+    let build_digest = build.digest();
+    lap(&format!(
+        "kbuild: {} trees, {} Kconfig files, {} Makefiles, facts for {} files",
+        build.tree_count,
+        build.kconfig_files,
+        build.makefiles,
+        build.len()
+    ));
+    settings.build = build;
     pool.install(|| {
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
@@ -390,7 +443,12 @@ pub fn check_files_with<T: Send>(
                     .as_deref()
                     .or(options.root.as_deref())
                     .unwrap_or(Path::new("."));
-                cache::Cache::open(dir, root, knowledge.fingerprint())
+                // Facts made under a configuration are other facts.
+                let fingerprint = match &options.config {
+                    Some(c) => knowledge.fingerprint() ^ c.fingerprint(),
+                    None => knowledge.fingerprint(),
+                };
+                cache::Cache::open(dir, root, fingerprint)
                     .map_err(|w| warnings.push(w))
                     .ok()
             });
@@ -421,10 +479,10 @@ pub fn check_files_with<T: Send>(
         // when every file's facts are cached.
         let run_key = cache
             .as_ref()
-            .map(|c| c.run_key(&run_inputs(files, Some(&first), &errors, options)));
+            .map(|c| c.run_key(&run_inputs(files, Some(&first), &errors, options, build_digest)));
         let last_key = cache
             .as_ref()
-            .map(|c| c.last_run_key(&run_inputs(files, None, &errors, options)));
+            .map(|c| c.last_run_key(&run_inputs(files, None, &errors, options, build_digest)));
         let all_cached = workspace.is_none()
             && first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
         if let (Some(c), Some(key), true) = (&cache, run_key, all_cached)
@@ -556,6 +614,7 @@ pub fn check_files_with<T: Send>(
             &program,
             locks,
             &settings.target,
+            &settings.build,
             options.summaries.as_deref(),
         );
         lap("whole-program context (summaries, fixpoints)");
@@ -639,6 +698,36 @@ pub fn check_files_with<T: Send>(
         }
         (outcome, Some(inspected))
     })
+}
+
+/// The build facts of `files` (`kbuild`), reused from a workspace's last run over the
+/// same files and configuration.
+fn workspace_build_facts(
+    files: &[String],
+    options: &Options,
+    workspace: Option<&Workspace>,
+) -> Arc<kbuild::BuildFacts> {
+    let fresh = || {
+        Arc::new(kbuild::BuildFacts::for_files(
+            files,
+            options.target.kconfig.as_deref(),
+        ))
+    };
+    let Some(w) = workspace else {
+        return fresh();
+    };
+    let key = cache::content_digest(format!("{files:?}{:?}", options.target.kconfig).as_bytes());
+    let Ok(mut last) = w.build.lock() else {
+        return fresh();
+    };
+    if let Some((k, b)) = last.as_ref()
+        && *k == key
+    {
+        return b.clone();
+    }
+    let b = fresh();
+    *last = Some((key, b.clone()));
+    b
 }
 
 /// The device and inode of the file at `path` (symbolic links followed).
@@ -905,7 +994,13 @@ fn first_pass(
     let digest = cache::content_digest(&bytes);
     let Some(cache) = cache else {
         return FirstPass::Done(
-            analyse_bytes(path, bytes, knowledge, &HashMap::new()),
+            analyse_bytes(
+                path,
+                bytes,
+                knowledge,
+                &HashMap::new(),
+                options.config.as_deref(),
+            ),
             digest,
             None,
         );
@@ -918,7 +1013,13 @@ fn first_pass(
         return FirstPass::Cached { key, digest };
     }
     cache.note_miss();
-    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+    let result = analyse_bytes(
+        path,
+        bytes,
+        knowledge,
+        &HashMap::new(),
+        options.config.as_deref(),
+    );
     let fingerprint = store_facts(cache, key, path, &result);
     FirstPass::Done(result, digest, fingerprint)
 }
@@ -944,7 +1045,13 @@ fn from_cache(
         Err(e) => return (Err(e), digest, None),
     };
     let digest = cache::content_digest(&bytes);
-    let result = analyse_bytes(path, bytes, knowledge, &HashMap::new());
+    let result = analyse_bytes(
+        path,
+        bytes,
+        knowledge,
+        &HashMap::new(),
+        options.config.as_deref(),
+    );
     let fingerprint = cache.and_then(|c| store_facts(c, c.file_key(digest), path, &result));
     (result, digest, fingerprint)
 }
@@ -1014,8 +1121,9 @@ fn run_inputs(
     first: Option<&[FirstPass]>,
     errors: &[FileError],
     options: &Options,
+    build_digest: u128,
 ) -> Vec<u8> {
-    let mut out = Vec::new();
+    let mut out = build_digest.to_le_bytes().to_vec();
     for (i, f) in files.iter().enumerate() {
         out.extend_from_slice(f.as_bytes());
         out.push(0);
@@ -1069,7 +1177,8 @@ fn relocked(
     if cache::content_digest(&bytes) != digest {
         return None;
     }
-    let (_, locks) = analyse_bytes(path, bytes, knowledge, extra).ok()?;
+    let (_, locks) =
+        analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref()).ok()?;
     if let (Some(c), Some(key)) = (cache, key) {
         c.put(key, path, &locks);
     }
@@ -1092,8 +1201,9 @@ fn analyse_bytes(
     bytes: Vec<u8>,
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
+    config: Option<&sparse::Macros>,
 ) -> LocalResult {
-    let mut facts = parse::facts_from_bytes(path, bytes, knowledge)?;
+    let mut facts = parse::facts_from_bytes_in(path, bytes, knowledge, config)?;
     let locks = context::local::file_locks(&facts, knowledge, extra);
     context::local::drop_cfgs(&mut facts);
     // What is kept for the whole run was allocated interleaved with what was just
@@ -1156,6 +1266,18 @@ pub fn check_file(
     settings: &lints::AnalysisSettings,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A file built for one architecture only is checked with its page size.
+    let own = settings.for_file(&facts.path);
+    let page_note = own.as_ref().and_then(|o| {
+        let b = settings.build.get(&facts.path)?;
+        Some(format!(
+            "page size {} KiB: this file builds only for {} (it needs {}), where that is the default (a configuration may choose another)",
+            o.target.page_size() / 1024,
+            b.arch.as_deref().unwrap_or("one architecture"),
+            b.requires.join(", ")
+        ))
+    });
+    let settings = own.as_ref().unwrap_or(settings);
     for (function_index, function) in facts.functions.iter().enumerate() {
         let id = (file_index as u32, function_index as u32);
         let cx = lints::FunctionCx {
@@ -1169,6 +1291,11 @@ pub fn check_file(
             settings,
         };
         lints::check_function(&cx, &mut out);
+    }
+    if let Some(note) = page_note {
+        for d in out.iter_mut().filter(|d| lints::uses_page_size(d.lint)) {
+            d.notes.push(note.clone());
+        }
     }
     out
 }
@@ -1192,7 +1319,13 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         let files = [facts];
         let program = program::Program::build(&files, knowledge);
         let settings = Options::default().settings();
-        let analysis = context::Analysis::run(&program, vec![locks], &settings.target, None);
+        let analysis = context::Analysis::run(
+            &program,
+            vec![locks],
+            &settings.target,
+            &settings.build,
+            None,
+        );
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &settings);
         sort_diagnostics(&mut diagnostics);
         Ok(diagnostics)

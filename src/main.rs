@@ -207,6 +207,11 @@ struct CheckArgs {
     /// version, 6.1 or 6.12), or `none` (the default).
     #[arg(long, value_name = "FILE")]
     summaries: Option<String>,
+    /// A kernel `.config`: code in `#ifdef CONFIG_…` branches it disables and
+    /// `IS_ENABLED()` tests it decides are dropped, and files no enabled Kconfig symbol
+    /// builds are skipped (overrides the configuration's `kconfig`).
+    #[arg(long, value_name = "FILE")]
+    kconfig: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -724,6 +729,23 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
             Ok(s) => base_options.summaries = s,
             Err(e) => {
                 let _ = writeln!(stderr, "gfplint: error: --summaries: {}", escape::text(&e));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some(path) = &args.kconfig {
+        match gfplint::bounded::read(path, gfplint::parse::MAX_FILE_BYTES)
+            .map_err(|e| e.to_string())
+            .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8 text".to_string()))
+        {
+            Ok(text) => base_options.set_kconfig(&text),
+            Err(e) => {
+                let _ = writeln!(
+                    stderr,
+                    "gfplint: error: --kconfig {}: {}",
+                    escape::text(&path.display().to_string()),
+                    escape::text(&e)
+                );
                 return ExitCode::from(2);
             }
         }

@@ -219,12 +219,97 @@ impl Macros {
         }
     }
 
+    /// A digest of the known values (for cache keys: facts made under another
+    /// configuration are other facts).
+    pub fn fingerprint(&self) -> u64 {
+        let mut rows: Vec<_> = self.values.iter().collect();
+        rows.sort();
+        let digest =
+            crate::cache::content_digest(format!("{rows:?}{}", self.config_complete).as_bytes());
+        digest as u64 ^ (digest >> 64) as u64
+    }
+
     /// The number of known `CONFIG_` options.
     pub fn config_count(&self) -> usize {
         self.values
             .keys()
             .filter(|k| k.starts_with("CONFIG_"))
             .count()
+    }
+}
+
+/// What the `#if` evaluator asks of the known macros.
+pub trait Lookup {
+    /// Whether `name` is defined: `Some(true/false)` when known.
+    fn is_defined(&self, name: &str) -> Option<bool>;
+    /// The value text of a defined macro.
+    fn value(&self, name: &str) -> Option<&str>;
+}
+
+impl Lookup for Macros {
+    fn is_defined(&self, name: &str) -> Option<bool> {
+        Macros::is_defined(self, name)
+    }
+    fn value(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+}
+
+/// A file's own `#define`s and `#undef`s over the given macros (which are not copied:
+/// a configuration's thousands of options are shared by every file).
+struct Scope<'a> {
+    base: &'a Macros,
+    local: Macros,
+}
+
+impl Lookup for Scope<'_> {
+    fn is_defined(&self, name: &str) -> Option<bool> {
+        let l = &self.local;
+        if l.unknown.contains(name) {
+            None
+        } else if l.values.contains_key(name) {
+            Some(true)
+        } else if l.undefined.contains(name) {
+            Some(false)
+        } else {
+            self.base.is_defined(name)
+        }
+    }
+    fn value(&self, name: &str) -> Option<&str> {
+        let l = &self.local;
+        if l.unknown.contains(name) || l.undefined.contains(name) {
+            return None;
+        }
+        l.value(name).or_else(|| self.base.value(name))
+    }
+}
+
+impl Macros {
+    /// The options of a `.config` (`CONFIG_X=y` → `CONFIG_X` 1, `=m` →
+    /// `CONFIG_X_MODULE` 1, numbers and strings as written), as `autoconf.h` defines
+    /// them; every option it does not set is off.
+    pub fn from_dotconfig(text: &str) -> Macros {
+        let mut m = Macros {
+            config_complete: true,
+            ..Macros::default()
+        };
+        for line in text.lines() {
+            let Some((name, value)) = line.trim().split_once('=') else {
+                continue;
+            };
+            if !name.starts_with("CONFIG_")
+                || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                continue;
+            }
+            match value.trim() {
+                "y" => m.define(name, "1"),
+                "m" => m.define(&format!("{name}_MODULE"), "1"),
+                "n" | "" => {}
+                v => m.define(name, v),
+            }
+        }
+        m
     }
 }
 
@@ -315,7 +400,10 @@ struct Frame {
 /// Blanks the branches of preprocessor conditionals that `macros` decide against, and
 /// the directives of conditionals decided entirely. Returns the number of lines blanked.
 pub fn blank_inactive(src: &mut [u8], macros: &Macros) -> usize {
-    let mut macros = macros.clone();
+    let mut macros = Scope {
+        base: macros,
+        local: Macros::default(),
+    };
     // Physical lines: (start, end) byte offsets, end excluding the newline.
     let text = String::from_utf8_lossy(src).into_owned();
     let mut lines = Vec::new();
@@ -422,18 +510,18 @@ pub fn blank_inactive(src: &mut [u8], macros: &Macros) -> usize {
                             .or_else(|| function_define_name(rest).map(|n| (n, "")))
                         {
                             if undecided {
-                                macros.values.remove(n);
-                                macros.unknown.insert(n.to_string());
+                                macros.local.values.remove(n);
+                                macros.local.unknown.insert(n.to_string());
                             } else {
-                                macros.define(n, v);
+                                macros.local.define(n, v);
                             }
                         }
                     }
                     "undef" => {
                         if undecided {
-                            macros.unknown.insert(rest.to_string());
+                            macros.local.unknown.insert(rest.to_string());
                         } else {
-                            macros.undefine(rest);
+                            macros.local.undefine(rest);
                         }
                     }
                     _ => {}
@@ -451,6 +539,56 @@ pub fn blank_inactive(src: &mut [u8], macros: &Macros) -> usize {
     count
 }
 
+/// Replaces `IS_ENABLED(CONFIG_X)` (and `IS_BUILTIN`, `IS_MODULE`, `IS_REACHABLE`) in
+/// code by `0` or `1` padded with spaces, where `macros` (a configuration) decide it,
+/// so `if (IS_ENABLED(CONFIG_X))` reads as a constant condition. Offsets are kept.
+/// Returns the number of uses replaced.
+pub fn fold_config_tests(src: &mut [u8], macros: &Macros) -> usize {
+    const TESTS: &[&[u8]] = &[b"IS_ENABLED", b"IS_BUILTIN", b"IS_MODULE", b"IS_REACHABLE"];
+    let mut count = 0;
+    let mut i = 0;
+    while i < src.len() {
+        let Some(name) = TESTS.iter().find(|t| src[i..].starts_with(t)) else {
+            i += 1;
+            continue;
+        };
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        if i > 0 && ident(src[i - 1]) {
+            i += name.len();
+            continue;
+        }
+        // `NAME ( CONFIG_X )` on one line.
+        let start = i;
+        let close = src[i..]
+            .iter()
+            .take(160)
+            .position(|&b| b == b')' || b == b'\n')
+            .map(|p| i + p);
+        let Some(close) = close.filter(|&c| src[c] == b')') else {
+            i += name.len();
+            continue;
+        };
+        let text = String::from_utf8_lossy(&src[start..=close]).into_owned();
+        let inner = text[name.len()..].trim_start();
+        let plain = inner
+            .strip_prefix('(')
+            .and_then(|r| r.strip_suffix(')'))
+            .map(str::trim)
+            .is_some_and(|s| s.starts_with("CONFIG_") && s.bytes().all(ident));
+        match evaluate(&text, macros).filter(|_| plain) {
+            Some(v) => {
+                let digit = if v != 0 { b'1' } else { b'0' };
+                src[start] = digit;
+                src[start + 1..=close].iter_mut().for_each(|b| *b = b' ');
+                count += 1;
+                i = close + 1;
+            }
+            None => i += name.len(),
+        }
+    }
+    count
+}
+
 /// The name of a function-like `#define NAME(…)`.
 fn function_define_name(rest: &str) -> Option<&str> {
     let end = rest.find('(')?;
@@ -460,7 +598,7 @@ fn function_define_name(rest: &str) -> Option<&str> {
 }
 
 /// Evaluates a `#if` expression; `None` when any part is unknown.
-pub fn evaluate(expr: &str, macros: &Macros) -> Option<i64> {
+pub fn evaluate(expr: &str, macros: &dyn Lookup) -> Option<i64> {
     let tokens = tokenize(expr)?;
     let mut p = Parser {
         tokens: &tokens,
@@ -513,7 +651,7 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
 struct Parser<'a> {
     tokens: &'a [Tok],
     pos: usize,
-    macros: &'a Macros,
+    macros: &'a dyn Lookup,
     depth: u32,
 }
 
@@ -677,7 +815,7 @@ impl Parser<'_> {
                             return None;
                         }
                         // Kconfig: `=y` defines NAME as 1, `=m` defines NAME_MODULE.
-                        let builtin = m.values.get(&n).map(|v| v == "1").or(defined(&n));
+                        let builtin = m.value(&n).map(|v| v == "1").or(defined(&n));
                         let module = defined(&format!("{n}_MODULE"));
                         let v = match name.as_str() {
                             "IS_BUILTIN" => builtin,
@@ -701,7 +839,7 @@ impl Parser<'_> {
                         if self.peek() == Some(&Tok::Op("(")) {
                             return None;
                         }
-                        let value = match m.values.get(&name) {
+                        let value = match m.value(&name) {
                             Some(v) => evaluate_value(v, m),
                             // An absent CONFIG_ option (with autoconf.h read) is 0,
                             // as any undefined name in `#if`.
@@ -717,7 +855,7 @@ impl Parser<'_> {
 }
 
 /// A macro's value as a number (`1`, `0x20`, `(4096)`), when it is one.
-fn evaluate_value(value: &str, macros: &Macros) -> Option<i64> {
+fn evaluate_value(value: &str, macros: &dyn Lookup) -> Option<i64> {
     let tokens = tokenize(value)?;
     if tokens.iter().any(|t| matches!(t, Tok::Ident(_))) {
         // No macro expansion through other names: unknown.

@@ -77,17 +77,24 @@ impl Target {
         version: Option<&str>,
     ) -> Target {
         let mut t = Target::default();
-        if let Some(size) = page_size.filter(|s| s.is_power_of_two() && *s >= 4096) {
-            t.page_shift = size.trailing_zeros();
-        }
-        if let Some(order) = max_order {
-            t.max_page_order = order;
-        }
         if let Some(v) = version {
             let mut parts = v.split('.').map(|p| p.parse::<u32>().ok());
             if let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next()) {
                 t.kernel_version = (major, minor);
             }
+        }
+        t.with_pages(page_size, max_order)
+    }
+
+    /// This target with another page size and largest page order (each when given),
+    /// and the limits derived from them.
+    pub fn with_pages(&self, page_size: Option<u64>, max_order: Option<u32>) -> Target {
+        let mut t = self.clone();
+        if let Some(size) = page_size.filter(|s| s.is_power_of_two() && *s >= 4096) {
+            t.page_shift = size.trailing_zeros();
+        }
+        if let Some(order) = max_order {
+            t.max_page_order = order;
         }
         let cache_max = 2u64 << t.page_shift;
         t.kmalloc_classes = [8u64, 16, 32, 64, 96, 128, 192]

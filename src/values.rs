@@ -27,6 +27,12 @@ pub enum Val {
     /// by name with names the resolver could not evaluate (so resolving a name on one
     /// side only never makes a decided comparison unknown).
     Const(Box<str>, i64),
+    /// A string literal (non-zero), in code that may be a module or whose build is
+    /// unknown.
+    Str,
+    /// A string literal in code built into the kernel image only (`crate::kbuild`):
+    /// it lies in the image's `.rodata`, which `is_kernel_rodata()` recognises.
+    RodataStr,
 }
 
 /// An argument computed from one value (a parameter of the caller, or what a helper
@@ -65,6 +71,9 @@ pub enum Pred {
     Gt(Val),
     /// `p & V` is non-zero.
     Bits(Val),
+    /// `p` points into the kernel image's `.rodata` (`is_kernel_rodata(p)`): what
+    /// `kstrdup_const()` returns as is instead of allocating a copy.
+    KernelRodata,
 }
 
 /// A test on parameter `param` that came out `holds`.
@@ -139,7 +148,7 @@ impl Pred {
         let (int, name) = (Val::int_of, Val::name_of);
         match self {
             Pred::NonZero => match v {
-                NonZero => Some(true),
+                NonZero | Str | RodataStr => Some(true),
                 HasBits(m) if *m != 0 => Some(true),
                 _ => int(v).map(|n| n != 0),
             },
@@ -151,7 +160,7 @@ impl Pred {
                     return Some(x == y);
                 }
                 match (int(a), v) {
-                    (Some(0), NonZero) => Some(false),
+                    (Some(0), NonZero | Str | RodataStr) => Some(false),
                     (Some(x), HasBits(m)) if x & m != *m => Some(false),
                     _ => None,
                 }
@@ -172,6 +181,12 @@ impl Pred {
                     _ => None,
                 }
             }
+            // Only a literal known to be in the image is decided (NULL and other
+            // pointers: unknown).
+            Pred::KernelRodata => match v {
+                RodataStr => Some(true),
+                _ => None,
+            },
         }
     }
 }
@@ -247,6 +262,7 @@ impl Test {
             Pred::Lt(v) => Pred::Lt(val(v, resolve)),
             Pred::Gt(v) => Pred::Gt(val(v, resolve)),
             Pred::Bits(v) => Pred::Bits(val(v, resolve)),
+            Pred::KernelRodata => Pred::KernelRodata,
         };
         Test {
             param: self.param,
@@ -265,6 +281,7 @@ impl Pred {
             Pred::Lt(v) => Pred::Lt(f(v)),
             Pred::Gt(v) => Pred::Gt(f(v)),
             Pred::Bits(v) => Pred::Bits(f(v)),
+            Pred::KernelRodata => Pred::KernelRodata,
         }
     }
 }

@@ -456,3 +456,31 @@ fn summaries_from_a_tree_reach_a_driver() {
         "{errors:?}"
     );
 }
+
+/// `--kconfig FILE`: the configuration decides conditionals and which files are built;
+/// an unreadable file is a usage error.
+#[test]
+fn kconfig_flag() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/kconfig");
+    let config = format!("{dir}/dot-config");
+    let with = gfplint(&[
+        "check",
+        "--no-cache",
+        "--format",
+        "gcc",
+        "--kconfig",
+        &config,
+        dir,
+    ]);
+    let without = gfplint(&["check", "--no-cache", "--format", "gcc", dir]);
+    let lines = |o: &Output| String::from_utf8_lossy(&o.stdout).lines().count();
+    assert_eq!(with.status.code(), Some(1), "{with:?}");
+    assert_eq!(
+        (lines(&with), lines(&without)),
+        (2, 7),
+        "{with:?} {without:?}"
+    );
+    let missing = gfplint(&["check", "--kconfig", "/nonexistent/gfplint/.config", dir]);
+    assert_eq!(missing.status.code(), Some(2), "{missing:?}");
+    assert_eq!(error_lines(&missing).len(), 1, "{missing:?}");
+}

@@ -42,8 +42,17 @@ fn expectations(dir: &Path) -> Expectations {
 }
 
 /// Options for a fixture directory: a directory named after an off-by-default lint
-/// runs with that lint enabled.
+/// runs with that lint enabled; one with a `dot-config` file runs with it as the
+/// kernel configuration (`--kconfig`).
 fn options_for(dir: &Path) -> gfplint::Options {
+    let mut options = plain_options_for(dir);
+    if let Ok(text) = std::fs::read_to_string(dir.join("dot-config")) {
+        options.set_kconfig(&text);
+    }
+    options
+}
+
+fn plain_options_for(dir: &Path) -> gfplint::Options {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -284,14 +284,16 @@ fn gcc_output_of_every_fixture_directory() {
     for dir in dirs {
         let name = dir.trim_start_matches("testdata/").to_string();
         let off = gfplint::lints::lint_info(&name).is_some_and(|l| !l.enabled_by_default);
-        let outcome = gfplint::check_paths(
-            std::slice::from_ref(&dir),
-            &gfplint::Options {
-                jobs: 1,
-                enable: if off { vec![name.clone()] } else { Vec::new() },
-                ..Default::default()
-            },
-        );
+        let mut options = gfplint::Options {
+            jobs: 1,
+            enable: if off { vec![name.clone()] } else { Vec::new() },
+            ..Default::default()
+        };
+        // As the fixture harness: a `dot-config` is the directory's configuration.
+        if let Ok(text) = std::fs::read_to_string(format!("{dir}/dot-config")) {
+            options.set_kconfig(&text);
+        }
+        let outcome = gfplint::check_paths(std::slice::from_ref(&dir), &options);
         let text = gfplint::report::render(&outcome, gfplint::report::Format::Gcc, false);
         insta::assert_snapshot!(format!("gcc_{}", name.replace('-', "_")), text);
     }

@@ -29,6 +29,7 @@ use super::sleep::{
 use crate::consteval;
 use crate::decl_index::FileEnv;
 use crate::facts::{DerivedFrom, Function, Span};
+use crate::kbuild::BuildFacts;
 use crate::knowledge::Knowledge;
 use crate::program::{FunctionId, Program};
 use crate::summaries::Summaries;
@@ -146,6 +147,9 @@ fn fixed_by(guards: &[Test]) -> impl Iterator<Item = (u32, Val)> + '_ {
 pub struct Resolver<'p> {
     program: &'p Program<'p>,
     target: &'p Target,
+    /// How each file is built: a string literal of a built-in-only file is in the
+    /// kernel image's `.rodata` ([`Val::RodataStr`]).
+    build: Option<&'p BuildFacts>,
     envs: HashMap<u32, FileEnv<'p>>,
     headers: KernelHeaders,
     /// Names (and expressions) resolved through the headers, per file.
@@ -189,13 +193,23 @@ impl<'p> Resolver<'p> {
         Resolver {
             program,
             target,
+            build: None,
             envs: HashMap::default(),
             headers: KernelHeaders::default(),
             from_headers: HashMap::default(),
         }
     }
 
+    /// This resolver, knowing how each file is built.
+    pub fn with_build(mut self, build: &'p BuildFacts) -> Self {
+        self.build = Some(build);
+        self
+    }
+
     fn value(&mut self, file: u32, v: Val) -> Val {
+        if v == Val::Str && self.builtin_only(file) {
+            return Val::RodataStr;
+        }
         if !matches!(v, Val::Name(_) | Val::Expr(_)) {
             return v;
         }
@@ -250,6 +264,14 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// Whether `file` is built into the kernel image only (never a module).
+    fn builtin_only(&self, file: u32) -> bool {
+        let path = &self.program.files[file as usize].path;
+        self.build
+            .and_then(|b| b.get(path))
+            .is_some_and(|b| b.builtin_only)
+    }
+
     /// The bits a function-like macro visible from `file` always sets, whatever its
     /// arguments (`#define MAKE_FLAGS(len) (FIELD_PREP(M, len) | FOO_NB)`).
     fn macro_bits(&mut self, file: u32, name: &str) -> Option<i64> {
@@ -282,6 +304,7 @@ impl<'p> Resolver<'p> {
                     Pred::Lt(v) => Pred::Lt(self.value(file, v.clone())),
                     Pred::Gt(v) => Pred::Gt(self.value(file, v.clone())),
                     Pred::Bits(v) => Pred::Bits(self.value(file, v.clone())),
+                    Pred::KernelRodata => Pred::KernelRodata,
                 };
                 Test { pred, ..t.clone() }
             })
@@ -523,6 +546,7 @@ impl Analysis {
         program: &Program,
         locks: Vec<Vec<LockStates>>,
         target: &Target,
+        build: &BuildFacts,
         summaries: Option<&Summaries>,
     ) -> Analysis {
         let ids: Vec<FunctionId> = program
@@ -535,7 +559,7 @@ impl Analysis {
         let (edges, callers) = Self::call_graph(program, &ids, &locks);
         let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers);
         // One resolver for the summaries and the reasons: it caches per-file tests.
-        let mut resolver = Resolver::new(program, target);
+        let mut resolver = Resolver::new(program, target).with_build(build);
         let (sites, may_sleep) = Self::sleep_summaries(
             program,
             &ids,
@@ -543,7 +567,7 @@ impl Analysis {
             &callers,
             &gfp_sinks,
             &lock_effects,
-            (target, summaries),
+            (target, summaries, build),
             &mut resolver,
         );
         let sleeps_dropping =
@@ -696,7 +720,7 @@ impl Analysis {
         callers: &Callers,
         gfp_sinks: &GfpSinks,
         lock_effects: &HashMap<FunctionId, LockEffect>,
-        (target, summaries): (&Target, Option<&Summaries>),
+        (target, summaries, build): (&Target, Option<&Summaries>, &BuildFacts),
         resolver: &mut Resolver,
     ) -> (Vec<Vec<Vec<SleepSite>>>, MaySleep) {
         // 3. Sleep sites and may-sleep summaries.
@@ -710,11 +734,12 @@ impl Analysis {
                     .enumerate()
                     .map(|(i, f)| {
                         let id = (fi as u32, i as u32);
-                        let mut resolver = Resolver::new(program, target);
+                        let mut resolver = Resolver::new(program, target).with_build(build);
                         let ctx = SiteContext {
                             program,
                             sinks: gfp_sinks,
                             summaries,
+                            build,
                         };
                         sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i])
                     })
@@ -1130,10 +1155,13 @@ fn sleep_sites(
             None => {
                 let macros = |name: &str| program.decls.gfp_macro(id.0, name, k);
                 if let Some(s) = own_sleep_in(k, &macros, f, c) {
+                    let Some(when) = own_sleep_condition(ctx, resolver, id, ci) else {
+                        continue;
+                    };
                     out.push(SleepSite {
                         call: ci,
                         kind: SleepKind::Own(s),
-                        when: Vec::new(),
+                        when,
                         note: None,
                     });
                 } else if let Some(site) = summarised_sleep(ctx, resolver, id, ls, ci) {
@@ -1167,11 +1195,60 @@ fn sleep_sites(
     out
 }
 
+/// When a call that sleeps by itself does, as far as its build and arguments say:
+/// `None` when it does not sleep here (an allocator that returns a string of the
+/// kernel's `.rodata` as is, given a literal of built-in code; an API that does not
+/// sleep on the only architecture the code builds for); else the tests of the
+/// function's parameters it needs (the string passed in from the caller is not in
+/// `.rodata`), empty for "always".
+fn own_sleep_condition(
+    ctx: &SiteContext,
+    resolver: &mut Resolver,
+    id: FunctionId,
+    ci: u32,
+) -> Option<Clause> {
+    let program = ctx.program;
+    let k = program.knowledge;
+    let c = &program.function(id).calls[ci as usize];
+    let path = &program.files[id.0 as usize].path;
+    if let Some(arches) = k.call_allocator(c).map(|a| &a.no_sleep_arches)
+        && !arches.is_empty()
+        && ctx
+            .build
+            .arch_at(path, c.span.line)
+            .is_some_and(|arch| arches.contains(&arch))
+    {
+        return None;
+    }
+    let Some(arg) = k.call_allocator(c).and_then(|a| a.rodata_arg) else {
+        return Some(Vec::new());
+    };
+    let literal = c
+        .args()
+        .get(arg)
+        .is_some_and(|t| t.trim_start().starts_with('"'));
+    let builtin = ctx.build.get(path).is_some_and(|b| b.builtin_only);
+    if literal {
+        return (!builtin).then(Vec::new);
+    }
+    let none = Bindings::new();
+    Some(match resolver.arg(id, ci, arg as u32, &none) {
+        ArgIs::Value(Val::RodataStr) => return None,
+        ArgIs::Param(p) => vec![Test {
+            param: p,
+            pred: Pred::KernelRodata,
+            holds: false,
+        }],
+        _ => Vec::new(),
+    })
+}
+
 /// What the sleep-site pass reads besides the function.
 struct SiteContext<'a> {
     program: &'a Program<'a>,
     sinks: &'a GfpSinks,
     summaries: Option<&'a Summaries>,
+    build: &'a BuildFacts,
 }
 
 /// A call to a kernel API the run does not define, which its summary says may sleep

@@ -281,7 +281,7 @@ impl<'c, 'k> Provenance<'c, 'k> {
                         }
                     }
                 }
-                Val::NonZero | Val::HasBits(_) => return None,
+                Val::NonZero | Val::HasBits(_) | Val::Str | Val::RodataStr => return None,
             };
             bits = bits.max(Some(crate::bits::bits_of(value)));
         }

@@ -67,6 +67,20 @@ registry! {
     malformed_suppression,
 }
 
+/// Whether a lint's findings depend on the target's page size (its orders, kmalloc
+/// classes and limits).
+pub fn uses_page_size(lint: &str) -> bool {
+    [
+        kmalloc_costly_order::INFO.name,
+        kmalloc_over_max::INFO.name,
+        page_order_over_max::INFO.name,
+        slab_waste::INFO.name,
+        vmalloc_small::INFO.name,
+        alloc_free_mismatch::INFO.name,
+    ]
+    .contains(&lint)
+}
+
 pub fn lint_info(name: &str) -> Option<&'static LintInfo> {
     LINTS.iter().find(|l| l.name == name)
 }

@@ -46,6 +46,25 @@ pub struct AnalysisSettings {
     /// Page size, page orders, kmalloc classes and kernel version of the checked code.
     pub target: crate::target::Target,
     pub lints: LintPolicy,
+    /// How each file is built (`crate::kbuild`): its architecture's page size, built
+    /// in only; empty outside kernel trees.
+    pub build: std::sync::Arc<crate::kbuild::BuildFacts>,
+}
+
+impl AnalysisSettings {
+    /// The settings for the lints of one file: the target with the page size of the
+    /// only architecture the file builds for, when that differs.
+    pub fn for_file(&self, path: &str) -> Option<AnalysisSettings> {
+        let b = self.build.get(path)?;
+        if b.page_size.is_none() && b.max_order.is_none() {
+            return None;
+        }
+        Some(AnalysisSettings {
+            target: self.target.with_pages(b.page_size, b.max_order),
+            lints: self.lints.clone(),
+            build: self.build.clone(),
+        })
+    }
 }
 
 /// Each registered lint's decision for one run, in registry order.

@@ -245,6 +245,8 @@ fn test_text(t: &Test) -> String {
         Val::Expr(e) => e.to_string(),
         Val::HasBits(m) => format!("a value with bits {m:#x} set"),
         Val::Const(n, _) => n.to_string(),
+        Val::Str => "a string literal".to_string(),
+        Val::RodataStr => "a string literal of built-in code".to_string(),
     };
     match (&t.pred, t.holds) {
         (Pred::NonZero, true) => format!("{p} is non-zero"),
@@ -257,5 +259,7 @@ fn test_text(t: &Test) -> String {
         (Pred::Gt(x), false) => format!("{p} <= {}", v(x)),
         (Pred::Bits(x), true) => format!("{p} & {} is set", v(x)),
         (Pred::Bits(x), false) => format!("{p} & {} is clear", v(x)),
+        (Pred::KernelRodata, true) => format!("{p} is in the kernel's .rodata"),
+        (Pred::KernelRodata, false) => format!("{p} is not in the kernel's .rodata"),
     }
 }

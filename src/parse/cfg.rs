@@ -806,7 +806,7 @@ impl<'a> CfgBuilder<'a> {
     fn arg_const(&self, node: Node) -> Option<Val> {
         match node.kind_str() {
             "number_literal" | "true" | "false" | "null" => Val::parse(text(node, self.src)),
-            "string_literal" | "concatenated_string" => Some(Val::NonZero),
+            "string_literal" | "concatenated_string" => Some(Val::Str),
             "pointer_expression" if node.child(0).is_some_and(|op| op.kind_str() == "&") => {
                 Some(Val::NonZero)
             }
@@ -1335,7 +1335,13 @@ impl<'a> CfgBuilder<'a> {
             Atom::Cond(id) => Some((id, v)),
             _ => None,
         });
-        let then_entry = self.assume(after_cond, &t);
+        // A constant condition (`if (0)`, or `IS_ENABLED(CONFIG_X)` folded by a
+        // configuration): the branch it never takes is unreachable.
+        let constant = cond.and_then(|c| constant_condition(text(c, self.src)));
+        let then_entry = match constant {
+            Some(false) => None,
+            _ => self.assume(after_cond, &t),
+        };
         let unknown = u32::from(!only_parameter_tests(&t, &f));
         self.uncertain += unknown;
         self.cond_stack.push(tag);
@@ -1344,7 +1350,10 @@ impl<'a> CfgBuilder<'a> {
             None => then_entry,
         };
         self.cond_stack.pop();
-        let else_entry = self.assume(after_cond, &f);
+        let else_entry = match constant {
+            Some(true) => None,
+            _ => self.assume(after_cond, &f),
+        };
         self.cond_stack.push(tag.map(|(id, v)| (id, !v)));
         let else_end = match node.field("alternative") {
             Some(alt) => {
@@ -1775,4 +1784,21 @@ fn header_span(node: Node, cond: Option<Node>) -> Span {
         span.end_column = end.end_column;
     }
     span
+}
+
+/// The value of a condition that is a constant: `0`, `1`, `!0`, `!1`, and `0 && …` /
+/// `1 || …` (the form a folded `IS_ENABLED()` leaves); `None` otherwise.
+fn constant_condition(text: &str) -> Option<bool> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut t = compact.as_str();
+    while let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        t = inner;
+    }
+    match t {
+        "0" | "!1" => Some(false),
+        "1" | "!0" => Some(true),
+        _ if t.starts_with("0&&") && !t.contains("||") => Some(false),
+        _ if t.starts_with("1||") && !t.contains("&&") => Some(true),
+        _ => None,
+    }
 }

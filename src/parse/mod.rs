@@ -131,14 +131,31 @@ pub fn facts_from_bytes(
     bytes: Vec<u8>,
     knowledge: &crate::knowledge::Knowledge,
 ) -> Result<FileFacts, FileError> {
+    facts_from_bytes_in(path, bytes, knowledge, None)
+}
+
+/// [`facts_from_bytes`] for a kernel configuration (`--kconfig`): conditionals on its
+/// `CONFIG_` options are decided, and `IS_ENABLED(CONFIG_X)` in code is folded to a
+/// constant.
+pub fn facts_from_bytes_in(
+    path: &str,
+    bytes: Vec<u8>,
+    knowledge: &crate::knowledge::Knowledge,
+    config: Option<&crate::sparse::Macros>,
+) -> Result<FileFacts, FileError> {
     validate_source(path, &bytes)?;
     let original = bytes;
     let mut rewritten = original.clone();
     // Conditionals the file itself decides (`#if 0`, `#ifndef X` after `#define X`
     // in the same file) are blanked, like the checker mode's inactive branches; what
-    // depends on names the file does not define stays (unknown is not "off").
+    // depends on names the file does not define stays (unknown is not "off"), unless
+    // a configuration is given.
+    let none = crate::sparse::Macros::default();
     if rewritten.windows(3).any(|w| w == b"#if") {
-        crate::sparse::blank_inactive(&mut rewritten, &crate::sparse::Macros::default());
+        crate::sparse::blank_inactive(&mut rewritten, config.unwrap_or(&none));
+    }
+    if let Some(config) = config {
+        crate::sparse::fold_config_tests(&mut rewritten, config);
     }
     macros::prepass(&mut rewritten);
     let tree = with_parser(|p| p.parse(&rewritten, None)).ok_or_else(|| FileError {

@@ -1,0 +1,523 @@
+//! Kconfig and kbuild, without a build: per C file of a kernel tree, how it is built.
+//!
+//! The file's object (`foo.c` → `foo.o`) is looked up in its directory's `Kbuild` or
+//! `Makefile` (`obj-$(CONFIG_X) += foo.o`, or a composite `bar-$(CONFIG_Y) += foo.o`
+//! with `bar.o` in turn), and the directory in its parent's (`obj-$(CONFIG_Z) +=
+//! dir/`), up to the tree's top-level directories (built in). Each way of building
+//! the file gives the `CONFIG_` symbols it needs; those every way needs are closed over
+//! the Kconfig `depends on` of their definitions (`kconfig.rs`). From there:
+//!
+//! * the architecture: a required symbol defined only under `arch/<name>/` (or the
+//!   file's own path there), and that architecture's default page size
+//!   (`lints/arch-pages.toml`) for the size lints;
+//! * built in only: every link of every way is `obj-y` or a `bool` symbol (never a
+//!   module), so string literals of the file are in the kernel image's `.rodata`;
+//! * with a configuration (`--kconfig`), whether any way of building it is enabled.
+//!
+//! Unknown (no tree, a file no Makefile names, syntax not understood) gives no facts,
+//! and the analysis behaves as without this stage.
+
+pub mod kconfig;
+pub mod makefile;
+
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
+use std::path::{Path, PathBuf};
+
+use kconfig::Kconfig;
+use makefile::{Cond, Goal};
+
+/// How one C file is built, as far as the tree's Kconfig and Makefiles say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct FileBuild {
+    /// `CONFIG_` symbols (without the prefix) every way of building the file needs,
+    /// with what their `depends on` require in turn; sorted.
+    pub requires: Vec<String>,
+    /// The only architecture the file builds for, when it is one.
+    pub arch: Option<String>,
+    /// Never a module: built into the kernel image whenever it is built.
+    pub builtin_only: bool,
+    /// The architecture's default page size and largest order, when not the target's.
+    pub page_size: Option<u64>,
+    pub max_order: Option<u32>,
+    /// With a configuration: whether some way of building the file is enabled in it.
+    pub enabled: Option<bool>,
+}
+
+/// The build facts of a run's files.
+#[derive(Debug, Default)]
+pub struct BuildFacts {
+    files: HashMap<String, FileBuild>,
+    /// The tree of each file in one, by path as given.
+    roots: HashMap<String, PathBuf>,
+    /// The trees, for later questions (`arch_at`).
+    trees: std::sync::Mutex<HashMap<PathBuf, Tree>>,
+    /// Kernel trees found, and Kconfig files and Makefiles read (for timings).
+    pub tree_count: usize,
+    pub kconfig_files: usize,
+    pub makefiles: usize,
+}
+
+/// A row of `lints/arch-pages.toml`.
+#[derive(Debug, serde::Deserialize)]
+struct PageRow {
+    arch: String,
+    requires: Vec<Vec<String>>,
+    bytes: u64,
+    max_order: Option<u32>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct PageTable {
+    page_size: Vec<PageRow>,
+}
+
+pub const ARCH_PAGES_TOML: &str = include_str!("../../lints/arch-pages.toml");
+
+fn page_table() -> &'static [PageRow] {
+    static TABLE: std::sync::OnceLock<Vec<PageRow>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        toml::from_str::<PageTable>(ARCH_PAGES_TOML)
+            .map(|t| t.page_size)
+            .unwrap_or_default()
+    })
+}
+
+impl BuildFacts {
+    /// The facts of `files` (C sources of kernel trees; others get none). `config`:
+    /// the enabled symbols of a `.config` (`CONFIG_X`, `CONFIG_X_MODULE`).
+    pub fn for_files(files: &[String], config: Option<&BTreeSet<String>>) -> BuildFacts {
+        let mut out = BuildFacts::default();
+        let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::default();
+        let mut trees: HashMap<PathBuf, Tree> = HashMap::default();
+        for path in files {
+            if !path.ends_with(".c") {
+                continue;
+            }
+            let p = Path::new(path);
+            let Some(root) = tree_root(p, &mut roots) else {
+                continue;
+            };
+            let Ok(rel) = p.strip_prefix(&root) else {
+                continue;
+            };
+            out.roots.insert(path.clone(), root.clone());
+            let tree = trees.entry(root.clone()).or_insert_with(|| Tree::new(root));
+            if let Some(fb) = tree.file(rel, config) {
+                out.files.insert(path.clone(), fb);
+            }
+        }
+        out.tree_count = trees.len();
+        for t in trees.values() {
+            out.kconfig_files += t.kconfig.as_ref().map_or(0, |k| k.files);
+            out.makefiles += t.makefiles.len();
+        }
+        out.trees = std::sync::Mutex::new(trees);
+        out
+    }
+
+    /// The only architecture the code at `line` of `path` builds for: the file's, or
+    /// the one the `CONFIG_` symbols of the `#ifdef`/`#if defined()`/`#if
+    /// IS_ENABLED()` branches around the line require (through `depends on`).
+    pub fn arch_at(&self, path: &str, line: u32) -> Option<String> {
+        if let Some(arch) = self.files.get(path).and_then(|b| b.arch.clone()) {
+            return Some(arch);
+        }
+        let root = self.roots.get(path)?;
+        let bytes = crate::bounded::read(Path::new(path), crate::parse::MAX_FILE_BYTES).ok()?;
+        let symbols = region_symbols(&String::from_utf8_lossy(&bytes), line);
+        if symbols.is_empty() {
+            return None;
+        }
+        let mut trees = self.trees.lock().ok()?;
+        let tree = trees.get_mut(root)?;
+        let mut requires: BTreeSet<String> = self
+            .files
+            .get(path)
+            .map(|b| b.requires.iter().cloned().collect())
+            .unwrap_or_default();
+        for s in symbols {
+            requires.extend(tree.closure(&s, 0));
+        }
+        tree.arch_of(&requires)
+    }
+
+    pub fn get(&self, path: &str) -> Option<&FileBuild> {
+        self.files.get(path)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Files with facts.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The facts in path order, for a run's identity (the outcome cache).
+    pub fn digest(&self) -> u128 {
+        let mut rows: Vec<_> = self.files.iter().collect();
+        rows.sort_by(|a, b| a.0.cmp(b.0));
+        crate::cache::content_digest(format!("{rows:?}").as_bytes())
+    }
+}
+
+/// The top of the kernel tree holding `path` (a directory with `Kconfig`, `Makefile`
+/// and `arch/`), memoised per directory.
+fn tree_root(path: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let mut visited = Vec::new();
+    let mut dir = path.parent();
+    let found = loop {
+        let Some(d) = dir else { break None };
+        if let Some(known) = memo.get(d) {
+            break known.clone();
+        }
+        visited.push(d.to_path_buf());
+        let here = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if here.join("Kconfig").is_file()
+            && here.join("Makefile").is_file()
+            && here.join("arch").is_dir()
+        {
+            break Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    };
+    for v in visited {
+        memo.insert(v, found.clone());
+    }
+    found
+}
+
+/// The `CONFIG_` symbols that the preprocessor branches enclosing line `line` (1-based)
+/// of `text` require: `#ifdef CONFIG_X`, `#if defined(CONFIG_X)`, `#if
+/// IS_ENABLED(CONFIG_X)`, `#if CONFIG_X`, also joined by `&&`; `#else`/`#elif`
+/// branches and anything else require nothing known.
+fn region_symbols(text: &str, line: u32) -> Vec<String> {
+    let mut stack: Vec<Vec<String>> = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if i + 1 >= line as usize {
+            break;
+        }
+        let t = l.trim_start();
+        let Some(d) = t.strip_prefix('#') else {
+            continue;
+        };
+        let d = d.trim_start();
+        let (word, rest) = d
+            .split_once(|c: char| c.is_whitespace() || c == '(')
+            .map(|(w, _)| (w, &d[w.len()..]))
+            .unwrap_or((d, ""));
+        let rest = rest
+            .split("/*")
+            .next()
+            .unwrap_or("")
+            .split("//")
+            .next()
+            .unwrap_or("");
+        match word {
+            "ifdef" => stack.push(config_name(rest.trim()).into_iter().collect()),
+            "if" => {
+                let mut syms = Vec::new();
+                // `a && b || c`: nothing is required.
+                let parts = if rest.contains("||") { "" } else { rest };
+                for part in parts.split("&&") {
+                    let p = part.trim().trim_start_matches('(').trim_end_matches(')');
+                    let p = ["defined", "IS_ENABLED", "IS_BUILTIN", "IS_REACHABLE"]
+                        .iter()
+                        .find_map(|w| p.strip_prefix(w))
+                        .unwrap_or(p)
+                        .trim()
+                        .trim_matches(|c| c == '(' || c == ')' || c == ' ');
+                    if let Some(n) = config_name(p) {
+                        syms.push(n);
+                    }
+                }
+                stack.push(syms);
+            }
+            "ifndef" => stack.push(Vec::new()),
+            "elif" | "else" | "elifdef" | "elifndef" => {
+                if let Some(top) = stack.last_mut() {
+                    top.clear();
+                }
+            }
+            "endif" => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.into_iter().flatten().collect()
+}
+
+/// `CONFIG_X` → `X` (a plain name only).
+fn config_name(s: &str) -> Option<String> {
+    s.strip_prefix("CONFIG_")
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .map(str::to_string)
+}
+
+/// One way of building an object: the symbols it needs, whether every link is built
+/// in, and whether the chain of Makefiles reached the tree's top.
+#[derive(Debug, Clone, Default)]
+struct Way {
+    requires: BTreeSet<String>,
+    builtin: bool,
+    complete: bool,
+}
+
+/// At most this many ways per object (more: unknown) and this many links deep.
+const MAX_WAYS: usize = 16;
+const MAX_LINKS: usize = 16;
+
+#[derive(Debug)]
+struct Tree {
+    root: PathBuf,
+    kconfig: Option<Kconfig>,
+    makefiles: HashMap<PathBuf, Vec<Goal>>,
+    ways: HashMap<(PathBuf, String), Vec<Way>>,
+    closures: HashMap<String, BTreeSet<String>>,
+}
+
+impl Tree {
+    fn new(root: PathBuf) -> Tree {
+        Tree {
+            root,
+            kconfig: None,
+            makefiles: HashMap::default(),
+            ways: HashMap::default(),
+            closures: HashMap::default(),
+        }
+    }
+
+    fn kconfig(&mut self) -> &Kconfig {
+        let root = &self.root;
+        self.kconfig.get_or_insert_with(|| Kconfig::read(root))
+    }
+
+    fn file(&mut self, rel: &Path, config: Option<&BTreeSet<String>>) -> Option<FileBuild> {
+        let dir = rel.parent()?.to_path_buf();
+        let object = format!("{}.o", rel.file_stem()?.to_str()?);
+        let ways = self.object_ways(&dir, &object, 0);
+        let path_arch = kconfig::arch_of_path(rel);
+        if ways.iter().all(|w| !w.complete && w.requires.is_empty()) && path_arch.is_none() {
+            return None;
+        }
+        let mut direct: Option<BTreeSet<String>> = None;
+        for w in &ways {
+            direct = Some(match direct {
+                None => w.requires.clone(),
+                Some(d) => d.intersection(&w.requires).cloned().collect(),
+            });
+        }
+        let mut requires = BTreeSet::new();
+        for s in direct.unwrap_or_default() {
+            requires.extend(self.closure(&s, 0));
+        }
+        let arch = path_arch.or_else(|| self.arch_of(&requires));
+        let builtin_only = !ways.is_empty() && ways.iter().all(|w| w.complete && w.builtin);
+        let enabled = config.map(|c| {
+            let on = |s: &String| {
+                c.contains(&format!("CONFIG_{s}")) || c.contains(&format!("CONFIG_{s}_MODULE"))
+            };
+            ways.iter().any(|w| w.requires.iter().all(on))
+        });
+        let row = arch.as_deref().and_then(|a| {
+            page_table().iter().find(|r| {
+                r.arch == a
+                    && r.requires
+                        .iter()
+                        .any(|set| set.iter().all(|s| requires.contains(s)))
+            })
+        });
+        Some(FileBuild {
+            requires: requires.into_iter().collect(),
+            arch,
+            builtin_only,
+            page_size: row.map(|r| r.bytes),
+            max_order: row.and_then(|r| r.max_order),
+            enabled,
+        })
+    }
+
+    /// The goals of a directory's `Kbuild` (else `Makefile`), read once.
+    fn goals(&mut self, dir: &Path) -> &[Goal] {
+        let root = &self.root;
+        self.makefiles.entry(dir.to_path_buf()).or_insert_with(|| {
+            ["Kbuild", "Makefile"]
+                .iter()
+                .find_map(|name| {
+                    crate::bounded::read(&root.join(dir).join(name), crate::parse::MAX_FILE_BYTES)
+                        .ok()
+                })
+                .map(|b| makefile::parse(&String::from_utf8_lossy(&b)))
+                .unwrap_or_default()
+        })
+    }
+
+    /// Whether `sym` is `bool` only (never a module).
+    fn bool_only(&mut self, sym: &str) -> bool {
+        self.kconfig()
+            .symbols
+            .get(sym)
+            .is_some_and(|s| s.bool && !s.tristate)
+    }
+
+    /// The ways `object` (an `.o` or a `dir/`) of `dir` is built.
+    fn object_ways(&mut self, dir: &Path, object: &str, depth: usize) -> Vec<Way> {
+        let unknown = vec![Way::default()];
+        if depth > MAX_LINKS {
+            return unknown;
+        }
+        let key = (dir.to_path_buf(), object.to_string());
+        if let Some(w) = self.ways.get(&key) {
+            return w.clone();
+        }
+        let goals: Vec<Goal> = self
+            .goals(dir)
+            .iter()
+            .filter(|g| g.items.iter().any(|i| i == object))
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for g in &goals {
+            let mut link = Way {
+                requires: g.guards.iter().cloned().collect(),
+                builtin: false,
+                complete: true,
+            };
+            match &g.cond {
+                Cond::Yes => link.builtin = true,
+                Cond::Module => {}
+                Cond::Symbol(s) => {
+                    link.builtin = self.bool_only(s);
+                    link.requires.insert(s.clone());
+                }
+                Cond::Unknown => {}
+            }
+            let parents = if g.list == "obj" || g.list == "lib" {
+                self.dir_ways(dir, depth + 1)
+            } else {
+                // A part of a composite object: `-y`/`-objs` parts follow it.
+                self.object_ways(dir, &format!("{}.o", g.list), depth + 1)
+            };
+            for p in parents {
+                out.push(Way {
+                    requires: link.requires.union(&p.requires).cloned().collect(),
+                    builtin: link.builtin && p.builtin,
+                    complete: p.complete,
+                });
+            }
+        }
+        if out.is_empty() || out.len() > MAX_WAYS {
+            out = unknown;
+        }
+        self.ways.insert(key, out.clone());
+        out
+    }
+
+    /// The ways directory `dir` is descended into: a top-level directory always
+    /// (built in); else as its parent's Makefile names it.
+    fn dir_ways(&mut self, dir: &Path, depth: usize) -> Vec<Way> {
+        let Some(parent) = dir.parent() else {
+            return vec![Way::default()];
+        };
+        if parent.as_os_str().is_empty() {
+            return vec![Way {
+                builtin: true,
+                complete: true,
+                ..Way::default()
+            }];
+        }
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+            return vec![Way::default()];
+        };
+        self.object_ways(parent, &format!("{name}/"), depth)
+    }
+
+    /// `sym` and what the `depends on` of all its definitions require, transitively.
+    fn closure(&mut self, sym: &str, depth: usize) -> BTreeSet<String> {
+        if let Some(c) = self.closures.get(sym) {
+            return c.clone();
+        }
+        let mut out = BTreeSet::from([sym.to_string()]);
+        if depth > 32 {
+            return out;
+        }
+        // Cycle guard: while computing, the symbol alone.
+        self.closures.insert(sym.to_string(), out.clone());
+        let defs = self
+            .kconfig()
+            .symbols
+            .get(sym)
+            .map(|s| s.definitions.clone())
+            .unwrap_or_default();
+        let mut common: Option<BTreeSet<String>> = None;
+        for d in &defs {
+            let mut req = BTreeSet::new();
+            for e in &d.depends {
+                e.required(&mut req);
+            }
+            let mut all = BTreeSet::new();
+            for r in req {
+                if r != sym {
+                    all.extend(self.closure(&r, depth + 1));
+                }
+            }
+            common = Some(match common {
+                None => all,
+                Some(c) => c.intersection(&all).cloned().collect(),
+            });
+        }
+        out.extend(common.unwrap_or_default());
+        self.closures.insert(sym.to_string(), out.clone());
+        out
+    }
+
+    /// The architecture the required symbols confine a file to: a symbol whose
+    /// every definition is under `arch/<name>/`; none when they disagree.
+    fn arch_of(&mut self, requires: &BTreeSet<String>) -> Option<String> {
+        let k = self.kconfig();
+        let mut found: Option<&str> = None;
+        for s in requires {
+            let Some(sym) = k.symbols.get(s) else {
+                continue;
+            };
+            let mut arches = sym.definitions.iter().map(|d| d.arch.as_deref());
+            let Some(Some(first)) = arches.next() else {
+                continue;
+            };
+            if !arches.all(|a| a == Some(first)) {
+                continue;
+            }
+            match found {
+                Some(f) if f != first => return None,
+                _ => found = Some(first),
+            }
+        }
+        found.map(str::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn regions() {
+        let text = "#ifdef CONFIG_A\n#if defined(CONFIG_B) && IS_ENABLED(CONFIG_C)\nx\n#else\ny\n#endif\nz\n#endif\n";
+        assert_eq!(super::region_symbols(text, 3), ["A", "B", "C"]);
+        assert_eq!(super::region_symbols(text, 5), ["A"]);
+        assert_eq!(super::region_symbols(text, 7), ["A"]);
+        assert!(super::region_symbols(text, 9).is_empty());
+        assert!(super::region_symbols("#endif\n#else\n#if\n", 9).is_empty());
+    }
+
+    #[test]
+    fn page_table_parses() {
+        assert!(super::page_table().iter().any(|r| r.arch == "powerpc"));
+    }
+}
