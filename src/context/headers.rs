@@ -14,7 +14,7 @@
 //! in the run does not change what is found, so adding files never removes a finding.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -145,16 +145,27 @@ struct Graph {
 }
 
 impl KernelHeaders {
+    /// The maps only ever gain entries, so a thread that panicked holding the lock left
+    /// them usable.
+    fn graph(&self) -> MutexGuard<'_, Graph> {
+        self.graph.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The include closure of run file `file` at `path` (computed once).
     pub fn closure(&self, file: u32, path: &str) -> Closure {
-        if let Some(c) = self.closures.read().unwrap().get(&file) {
+        if let Some(c) = self
+            .closures
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&file)
+        {
             return c.clone();
         }
         let c = self.compute_closure(Path::new(path));
         // Another thread may have walked it meanwhile: the same headers.
         self.closures
             .write()
-            .unwrap()
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(file)
             .or_insert(c)
             .clone()
@@ -191,7 +202,7 @@ impl KernelHeaders {
                 }
             }
         }
-        let graph = self.graph.lock().unwrap();
+        let graph = self.graph();
         out.iter()
             .map(|&id| graph.slots[id as usize].clone())
             .collect()
@@ -200,7 +211,7 @@ impl KernelHeaders {
     /// The headers header `id` includes, resolved (once).
     fn edges_of(&self, top: &Path, id: u32) -> Arc<[u32]> {
         let slot = {
-            let graph = self.graph.lock().unwrap();
+            let graph = self.graph();
             if let Some(e) = graph.edges.get(&id) {
                 return e.clone();
             }
@@ -212,28 +223,22 @@ impl KernelHeaders {
             .iter()
             .filter_map(|(angle, inc)| self.resolve_id(top, dir, *angle, inc.clone()))
             .collect();
-        self.graph
-            .lock()
-            .unwrap()
-            .edges
-            .entry(id)
-            .or_insert(e)
-            .clone()
+        self.graph().edges.entry(id).or_insert(e).clone()
     }
 
     fn resolve_id(&self, top: &Path, from: &Path, angle: bool, inc: String) -> Option<u32> {
         let key = (top.to_path_buf(), (!angle).then(|| from.to_path_buf()), inc);
-        if let Some(r) = self.graph.lock().unwrap().resolved.get(&key) {
+        if let Some(r) = self.graph().resolved.get(&key) {
             return *r;
         }
         let path = resolve(top, from, angle, &key.2);
-        let mut graph = self.graph.lock().unwrap();
+        let mut graph = self.graph();
         let r = path.map(|p| graph.id(p));
         *graph.resolved.entry(key).or_insert(r)
     }
 
     fn top_of(&self, dir: &Path) -> Option<PathBuf> {
-        if let Some(t) = self.graph.lock().unwrap().tops.get(dir) {
+        if let Some(t) = self.graph().tops.get(dir) {
             return t.clone();
         }
         let abs = std::path::absolute(dir).ok();
@@ -242,11 +247,7 @@ impl KernelHeaders {
                 .find(|a| a.join("Kbuild").is_file() && a.join("include/linux").is_dir())
                 .map(Path::to_path_buf)
         });
-        self.graph
-            .lock()
-            .unwrap()
-            .tops
-            .insert(dir.to_path_buf(), top.clone());
+        self.graph().tops.insert(dir.to_path_buf(), top.clone());
         top
     }
 }
