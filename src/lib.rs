@@ -397,8 +397,9 @@ pub fn check_files_with<T: Send>(
     let lap = |what: &str| {
         if timings {
             eprintln!(
-                "gfplint: timing: {what} done at {:.2} s",
-                started.elapsed().as_secs_f64()
+                "gfplint: timing: {what} done at {:.2} s{}",
+                started.elapsed().as_secs_f64(),
+                memory_now()
             );
         }
     };
@@ -1116,6 +1117,26 @@ fn split_local(payload: &[u8]) -> Option<(u64, &[u8])> {
 ///
 /// Without `first`, the same without the files' digests (the key of the last outcome
 /// over these files, for the early cutoff).
+/// The process's resident memory now and at its peak (Linux; empty elsewhere), for
+/// `GFPLINT_TIMINGS`.
+pub(crate) fn memory_now() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    format!(
+        " (resident {} MiB, peak {} MiB)",
+        field("VmRSS:"),
+        field("VmHWM:")
+    )
+}
+
 fn run_inputs(
     files: &[String],
     first: Option<&[FirstPass]>,

@@ -21,7 +21,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
-use super::headers::KernelHeaders;
+use super::headers::{self, KernelHeaders};
 use super::lockstate::{self, LockEffect, LockStates};
 use super::sleep::{
     FlagUse, OwnSleep, flag_use_of_text, flag_use_of_text_in, gfp_argument, own_sleep_in,
@@ -151,7 +151,7 @@ pub struct Resolver<'p> {
     /// kernel image's `.rodata` ([`Val::RodataStr`]).
     build: Option<&'p BuildFacts>,
     envs: HashMap<u32, FileEnv<'p>>,
-    headers: KernelHeaders,
+    headers: &'p KernelHeaders,
     /// Names (and expressions) resolved through the headers, per file.
     from_headers: HashMap<(u32, Val), Val>,
 }
@@ -167,15 +167,14 @@ fn resolved_as(v: Val, k: i64) -> Val {
 /// A file's environment, then its kernel tree's headers.
 struct WithHeaders<'e> {
     file: &'e FileEnv<'e>,
-    headers: &'e KernelHeaders,
-    closure: &'e [u32],
+    closure: &'e [std::sync::Arc<headers::Slot>],
 }
 
 impl consteval::Env for WithHeaders<'_> {
     fn define(&self, name: &str) -> Option<&str> {
         self.file
             .define(name)
-            .or_else(|| self.headers.lookup(self.closure, name))
+            .or_else(|| headers::lookup(self.closure, name))
     }
     fn constant(&self, name: &str) -> Option<i128> {
         self.file.constant(name)
@@ -189,13 +188,14 @@ impl consteval::Env for WithHeaders<'_> {
 }
 
 impl<'p> Resolver<'p> {
-    pub fn new(program: &'p Program<'p>, target: &'p Target) -> Self {
+    /// `headers`: the run's (shared by every resolver of the run).
+    pub fn new(program: &'p Program<'p>, target: &'p Target, headers: &'p KernelHeaders) -> Self {
         Resolver {
             program,
             target,
             build: None,
             envs: HashMap::default(),
-            headers: KernelHeaders::default(),
+            headers,
             from_headers: HashMap::default(),
         }
     }
@@ -249,8 +249,7 @@ impl<'p> Resolver<'p> {
         }
         let chained = WithHeaders {
             file: env,
-            headers: &self.headers,
-            closure: self.headers.closure_of(file),
+            closure: &closure,
         };
         let mut eval = |n: &str| consteval::eval(n, &chained).and_then(|x| i64::try_from(x).ok());
         let known = match &v {
@@ -533,6 +532,8 @@ pub struct Analysis {
     /// Functions atomic context reaches at any depth, whether or not they sleep
     /// (for needless-gfp-atomic: only functions outside it are process context).
     pub atomic_reachable: HashSet<FunctionId>,
+    /// Constants of the kernel tree's headers, as far as the run has read them.
+    pub headers: KernelHeaders,
 }
 
 impl Analysis {
@@ -558,8 +559,11 @@ impl Analysis {
         let lock_effects = Self::lock_effects(program, &ids, &locks);
         let (edges, callers) = Self::call_graph(program, &ids, &locks);
         let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers);
+        // The kernel tree's headers, read once for the run (the lints resolve names
+        // through them too).
+        let headers = KernelHeaders::default();
         // One resolver for the summaries and the reasons: it caches per-file tests.
-        let mut resolver = Resolver::new(program, target).with_build(build);
+        let mut resolver = Resolver::new(program, target, &headers).with_build(build);
         let (sites, may_sleep) = Self::sleep_summaries(
             program,
             &ids,
@@ -592,6 +596,7 @@ impl Analysis {
             callers,
             lock_effects,
             atomic_reachable,
+            headers,
         }
     }
 
@@ -724,6 +729,7 @@ impl Analysis {
         resolver: &mut Resolver,
     ) -> (Vec<Vec<Vec<SleepSite>>>, MaySleep) {
         // 3. Sleep sites and may-sleep summaries.
+        let headers = resolver.headers;
         let sites: Vec<Vec<Vec<SleepSite>>> = program
             .files
             .par_iter()
@@ -734,7 +740,8 @@ impl Analysis {
                     .enumerate()
                     .map(|(i, f)| {
                         let id = (fi as u32, i as u32);
-                        let mut resolver = Resolver::new(program, target).with_build(build);
+                        let mut resolver =
+                            Resolver::new(program, target, headers).with_build(build);
                         let ctx = SiteContext {
                             program,
                             sinks: gfp_sinks,

@@ -90,8 +90,11 @@ impl<'a> FunctionCx<'a> {
         if guards.is_empty() {
             return Vec::new();
         }
-        let mut resolver =
-            crate::context::interproc::Resolver::new(self.program, &self.settings.target);
+        let mut resolver = crate::context::interproc::Resolver::new(
+            self.program,
+            &self.settings.target,
+            &self.analysis.headers,
+        );
         resolver.tests(self.id.0, guards)
     }
 

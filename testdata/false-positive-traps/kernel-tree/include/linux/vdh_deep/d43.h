@@ -1,0 +1,2 @@
+/* One level of a deep include chain (vdh_deep.c). */
+#include <linux/vdh_deep/d44.h>
