@@ -7,7 +7,7 @@
 //! it so that a product is called overflowing only when its factors' values, not
 //! just their declared types, can reach the product type's limit.
 
-use crate::consteval::looks_like_type;
+use crate::consteval::{looks_like_type, precedence, split_args};
 use crate::ctoken::{self, Tok, Token};
 
 /// What the evaluator needs to know about the names of an expression.
@@ -55,22 +55,6 @@ struct Parser<'p, 't> {
     text: &'t str,
     env: &'p dyn BitsEnv,
     depth: u32,
-}
-
-fn precedence(op: &str) -> Option<u8> {
-    Some(match op {
-        "||" => 1,
-        "&&" => 2,
-        "|" => 3,
-        "^" => 4,
-        "&" => 5,
-        "==" | "!=" => 6,
-        "<" | ">" | "<=" | ">=" => 7,
-        "<<" | ">>" => 8,
-        "+" | "-" => 9,
-        "*" | "/" | "%" => 10,
-        _ => return None,
-    })
 }
 
 impl<'t> Parser<'_, 't> {
@@ -331,27 +315,6 @@ fn helper(name: &str, args: &[&str], env: &dyn BitsEnv) -> Option<u32> {
         ("ARRAY_SIZE", 1) => Some(OBJECT_BITS),
         _ => None,
     }
-}
-
-fn split_args(inner: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut from = 0;
-    for (i, c) in inner.char_indices() {
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth -= 1,
-            ',' if depth == 0 => {
-                out.push(inner[from..i].trim());
-                from = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if !inner.trim().is_empty() {
-        out.push(inner[from..].trim());
-    }
-    out
 }
 
 #[cfg(test)]

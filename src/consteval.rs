@@ -508,7 +508,8 @@ impl<'t> Parser<'_, 't> {
     }
 }
 
-fn precedence(op: &str) -> Option<u8> {
+/// Binary operators of C expressions by binding strength (higher binds tighter).
+pub(crate) fn precedence(op: &str) -> Option<u8> {
     Some(match op {
         "||" => 1,
         "&&" => 2,
@@ -762,7 +763,8 @@ fn close_paren(text: &str, open: usize) -> Option<usize> {
     None
 }
 
-fn split_args(inner: &str) -> Vec<&str> {
+/// The top-level comma-separated parts of an argument list (brackets nest).
+pub(crate) fn split_args(inner: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
