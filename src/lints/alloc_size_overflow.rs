@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::bits::BitsEnv;
 use crate::decl_index::FileEnv;
 use crate::facts::Call;
+use crate::parse::{UPDATED, WRITTEN_THROUGH_POINTER};
 use crate::values::Val;
 
 pub const INFO: LintInfo = LintInfo {
@@ -324,12 +325,16 @@ impl BitsEnv for Provenance<'_, '_> {
         self.visiting.borrow_mut().push(name.to_string());
         let values: Vec<&str> = self.call.operand_values(name).collect();
         let narrowed = if !values.is_empty() {
-            if values.contains(&"?") {
+            if values.contains(&WRITTEN_THROUGH_POINTER) {
                 self.input.set(true);
             }
             values
                 .iter()
-                .map(|v| (*v != "?").then(|| crate::bits::value_bits(v, self)).flatten())
+                .map(|v| {
+                    (*v != WRITTEN_THROUGH_POINTER && *v != UPDATED)
+                        .then(|| crate::bits::value_bits(v, self))
+                        .flatten()
+                })
                 .try_fold(0, |max, b| b.map(|b| max.max(b)))
         } else if let Some(k) = self.call.operand_param(name) {
             let bound = self.callers_bound(k);

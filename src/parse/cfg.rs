@@ -17,6 +17,12 @@ use crate::facts::{
 use crate::knowledge::{GuardOp, Knowledge};
 use crate::values::{Derive, Pred, Val};
 
+/// What `Call::operand_values` holds for a write whose value is not an expression:
+/// through a pointer (`kstrtoul(buf, 0, &n)`, `copy_from_user(&n, …)`: a value from
+/// outside the function), or an update (`n += k`, `n++`: computed here).
+pub const WRITTEN_THROUGH_POINTER: &str = "?";
+pub const UPDATED: &str = "??";
+
 /// Something a branch condition tells on each edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Atom {
@@ -334,7 +340,7 @@ impl<'a> CfgBuilder<'a> {
                     .filter(|a| a.kind_str() == "identifier")
             {
                 self.note_param_assignment(arg, None);
-                self.note_assignment(arg, None);
+                self.note_assignment(arg, None, UPDATED);
                 self.note_local_write(arg);
             }
             if kind == "pointer_expression"
@@ -344,7 +350,7 @@ impl<'a> CfgBuilder<'a> {
                     .filter(|a| a.kind_str() == "identifier")
             {
                 // Written through the pointer (`kstrtoul(buf, 0, &n)`): any value.
-                self.note_assignment(arg, None);
+                self.note_assignment(arg, None, WRITTEN_THROUGH_POINTER);
                 self.note_local_write(arg);
             }
             match kind {
@@ -374,7 +380,23 @@ impl<'a> CfgBuilder<'a> {
                             .filter(|_| plain)
                             .and_then(|r| Val::parse(text(r, self.src)));
                         self.note_param_assignment(l, value);
-                        self.note_assignment(l, node.field("right").filter(|_| plain));
+                        match (plain, node.field("operator"), node.field("right")) {
+                            // `n += k` is `n + (k)`: what `k` brings in still counts.
+                            (false, Some(op), Some(r)) => {
+                                let op = text(op, self.src).trim_end_matches('=');
+                                let value = format!(
+                                    "{} {op} ({})",
+                                    text(l, self.src),
+                                    clean_text(&self.original[r.byte_range()], 80)
+                                );
+                                self.note_assignment_text(l, value);
+                            }
+                            _ => self.note_assignment(
+                                l,
+                                node.field("right").filter(|_| plain),
+                                UPDATED,
+                            ),
+                        }
                         self.note_local_write(l);
                     }
                     if let Some(r) = node.field("right") {
@@ -387,7 +409,7 @@ impl<'a> CfgBuilder<'a> {
                 "init_declarator" => {
                     let decl = node.field("declarator");
                     if let Some(d) = decl.filter(|d| d.kind_str() == "identifier") {
-                        self.note_assignment(d, node.field("value"));
+                        self.note_assignment(d, node.field("value"), UPDATED);
                     }
                     if let Some(v) = node.field("value") {
                         stack.push((v, false, decl));
@@ -724,16 +746,20 @@ impl<'a> CfgBuilder<'a> {
 
     /// Records an assignment to a plain name: its right-hand side, or `?` when it is
     /// not a plain `=` (or there are too many to keep).
-    fn note_assignment(&mut self, name: Node, value: Option<Node>) {
+    fn note_assignment(&mut self, name: Node, value: Option<Node>, unknown: &str) {
+        let rhs = value.map_or_else(
+            || unknown.to_string(),
+            |v| clean_text(&self.original[v.byte_range()], 80),
+        );
+        self.note_assignment_text(name, rhs);
+    }
+
+    fn note_assignment_text(&mut self, name: Node, value: String) {
         if self.assignments.len() >= 2 * MAX_DECLARED {
             return;
         }
-        let rhs = value.map_or_else(
-            || "?".to_string(),
-            |v| clean_text(&self.original[v.byte_range()], 80),
-        );
         self.assignments
-            .push((text(name, self.src).to_string(), rhs));
+            .push((text(name, self.src).to_string(), value));
     }
 
     /// For a field access (`buffer->data`, `(void *)ctx->ring[i].buf`): the declared

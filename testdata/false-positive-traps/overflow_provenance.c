@@ -102,3 +102,21 @@ int screen_caps_init(struct screen *s, size_t user_len)
 	read_id(s, sizeof(id));
 	return 0;
 }
+
+/* A count summed in the function (`+=`) is computed here, not an input: the style
+ * lint's. The same sum started from a value read through a pointer is an input. */
+int screen_ports(struct screen *s, unsigned long mask, const unsigned long *tdm)
+{
+	size_t count = hweight_long(mask);
+	size_t read_count;
+
+	count += hweight_long(tdm[0]);
+	s->tbl = kzalloc(sizeof(u64) * count, GFP_KERNEL);
+	if (get_user(read_count, tdm))
+		return -EFAULT;
+	if (copy_from_user(&read_count, tdm, sizeof(read_count)))
+		return -EFAULT;
+	read_count += 1;
+	s->map = kzalloc(sizeof(u64) * read_count, GFP_KERNEL); /* expect: alloc-size-overflow */
+	return 0;
+}
