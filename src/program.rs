@@ -18,6 +18,9 @@ pub struct Program<'a> {
     globals: HashMap<&'a str, Vec<FunctionId>>,
     /// Static definitions by (file, name).
     statics: HashMap<(u32, &'a str), FunctionId>,
+    /// Every function-like macro name of the run (`Decls::fn_macros`): a cheap test
+    /// before asking which headers a file sees.
+    fn_macro_names: rustc_hash::FxHashSet<&'a str>,
     /// Declarations (defines, structs, typedefs, resolved includes) for the size evaluator.
     pub decls: crate::decl_index::DeclIndex<'a>,
 }
@@ -47,11 +50,16 @@ impl<'a> Program<'a> {
                 }
             }
         }
+        let fn_macro_names = files
+            .iter()
+            .flat_map(|f| f.decls.fn_macros.iter().map(|m| &**m))
+            .collect();
         Program {
             files,
             knowledge,
             globals,
             statics,
+            fn_macro_names,
             decls: crate::decl_index::DeclIndex::empty(),
         }
     }
@@ -89,6 +97,9 @@ impl<'a> Program<'a> {
 
     /// Whether `file` or a header it includes defines a function-like macro `name`.
     fn sees_function_macro(&self, file: u32, name: &str) -> bool {
+        if !self.fn_macro_names.contains(name) {
+            return false;
+        }
         self.decls.visible(file).iter().any(|&f| {
             self.files[f as usize]
                 .decls
