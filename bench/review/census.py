@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Judges every finding of a gfplint JSON output by the review sheets.
+
+    bench/review/census.py OUTPUT.json [atomic|size] [--list VERDICT]
+
+Every sheet pair below (a sample JSON and its sheets) gives a verdict to the findings it
+reviewed, keyed by (file, line, lint); a later pair overrides an earlier one (sheets are
+listed oldest first, and later reviews recheck earlier ones). Prints, per lint, how many
+findings of OUTPUT are real / false / unsure / never judged, and the false ones per
+pattern. With every finding judged (the 6.1 `drivers sound net fs` run of the fifth
+session was, for the atomic lints), this is the precision of the whole output, not an
+estimate from a sample. `--list false` prints the judged-false findings still reported.
+"""
+import collections
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+ATOMIC = [
+    ("before-sample-atomic.json", ["before-atomic-A.md", "before-atomic-B.md"]),
+    ("after-sample-atomic.json", ["after-atomic-A.md", "after-atomic-B.md"]),
+    ("mid-sample-atomic.json", ["mid-atomic-A.md", "mid-atomic-B.md"]),
+    ("summaries2-sample.json", ["summaries2.md"]),
+    ("census5-sample-atomic.json", ["census5-A.md", "census5-B.md"]),
+]
+SIZE = [
+    ("before-sample-size.json", ["before-size.md"]),
+    ("after-sample-size.json", ["after-size.md"]),
+    ("mid-sample-size.json", ["mid-size.md"]),
+    ("late-sample-size.json", ["late-size.md"]),
+    ("census5-sample-size.json", ["census5-size-A.md", "census5-size-B.md"]),
+]
+
+
+def judged(pairs):
+    out = {}
+    for sample, sheets in pairs:
+        findings = json.load(open(os.path.join(HERE, sample)))
+        for sheet in sheets:
+            text = open(os.path.join(HERE, sheet), encoding="utf-8").read()
+            for sec in re.split(r"\n### ", text):
+                m = re.match(r"(\d+) ", sec)
+                if not m or int(m.group(1)) >= len(findings):
+                    continue
+                f = findings[int(m.group(1))]
+                if not sec[m.end():].startswith(f["lint"]):
+                    continue  # a section of another sample sharing the sheet
+                v = re.search(r"verdict:\s*(\w+)", sec)
+                p = re.search(r"pattern:\s*([^;(\n]*)", sec)
+                out[(f["file"], f["line"], f["lint"])] = (
+                    v.group(1) if v else "?",
+                    p.group(1).strip() if p else "-",
+                    f"{sheet} #{m.group(1)}",
+                )
+    return out
+
+
+def main():
+    args = sys.argv[1:]
+    listing = None
+    if "--list" in args:
+        i = args.index("--list")
+        listing = args[i + 1]
+        del args[i : i + 2]
+    kind = args[1] if len(args) > 1 else "atomic"
+    verdicts = judged(ATOMIC if kind == "atomic" else SIZE)
+    diags = json.load(open(args[0]))["diagnostics"]
+    diags = [d for d in diags if d["lint"].startswith("atomic-") == (kind == "atomic")]
+    per_lint = collections.defaultdict(collections.Counter)
+    patterns = collections.Counter()
+    for d in diags:
+        v, pattern, where = verdicts.get((d["file"], d["line"], d["lint"]), ("unjudged", "-", ""))
+        per_lint[d["lint"]][v] += 1
+        if v == "false":
+            patterns[pattern] += 1
+        if listing and v == listing:
+            print(f"{d['file']}:{d['line']} {d['lint']} [{where}] {pattern}")
+    total = collections.Counter()
+    print(f"{'lint':26} {'real':>5} {'false':>5} {'unsure':>6} {'unjudged':>8}")
+    for lint in sorted(per_lint):
+        c = per_lint[lint]
+        total.update(c)
+        print(f"{lint:26} {c['real']:5} {c['false']:5} {c['unsure']:6} {c['unjudged']:8}")
+    judged_n = total["real"] + total["false"] + total["unsure"]
+    print(f"{'all':26} {total['real']:5} {total['false']:5} {total['unsure']:6} {total['unjudged']:8}")
+    if judged_n:
+        print(f"real among judged: {total['real']}/{judged_n} = {100 * total['real'] / judged_n:.1f} %")
+    print("false by pattern:", dict(patterns.most_common()))
+
+
+if __name__ == "__main__":
+    main()
