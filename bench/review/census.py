@@ -25,6 +25,7 @@ ATOMIC = [
     ("mid-sample-atomic.json", ["mid-atomic-A.md", "mid-atomic-B.md"]),
     ("summaries2-sample.json", ["summaries2.md"]),
     ("census5-sample-atomic.json", ["census5-A.md", "census5-B.md"]),
+    ("census5-sample-sum.json", ["census5-sum.md"]),
 ]
 SIZE = [
     ("before-sample-size.json", ["before-size.md"]),
