@@ -76,12 +76,6 @@ const ANNOTATION_WORDS: &[&str] = &[
     "__softirq_entry",
     "__ksym",
     "__rcu_guarded",
-    "__le16",
-    "__le32",
-    "__le64",
-    "__be16",
-    "__be32",
-    "__be64",
     "__section_unused",
     "KERN_EMERG",
     "KERN_ALERT",
@@ -125,10 +119,25 @@ const ANNOTATION_CALLS: &[&str] = &[
     "__counted_by_be",
 ];
 
+/// Endian integer types (sparse's `__bitwise` typedefs), replaced with a C type of the
+/// same size padded with spaces. Blanking them instead broke every cast
+/// (`*(__le16 *)&buf[4] = x;` became `*( *)&buf[4]`), and tree-sitter's recovery
+/// from that error could merge a function with the next one, losing its branches.
+const ENDIAN_TYPES: &[(&str, &str)] = &[
+    ("__le16", "short "),
+    ("__be16", "short "),
+    ("__le32", "int   "),
+    ("__be32", "int   "),
+    ("__le64", "long  "),
+    ("__be64", "long  "),
+];
+
 /// The rewrite applied to one identifier.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Rewrite {
     Blank,
+    /// A type name becomes this same-length C type.
+    Type(&'static [u8]),
     BlankWithArgs,
     /// A statement macro that loops over its body: becomes `while`.
     Loop,
@@ -146,6 +155,9 @@ fn classify(word: &[u8]) -> Option<Rewrite> {
         }
         if tables.calls.contains(word) {
             return Some(Rewrite::BlankWithArgs);
+        }
+        if let Some((_, ty)) = ENDIAN_TYPES.iter().find(|(w, _)| w.as_bytes() == word) {
+            return Some(Rewrite::Type(ty.as_bytes()));
         }
     }
     if first == b's' && (word == b"scoped_guard" || word == b"scoped_cond_guard") {
@@ -243,6 +255,12 @@ pub fn prepass(src: &mut [u8]) -> PrepassStats {
                 Some(Rewrite::Blank) => {
                     src[start..i].fill(b' ');
                     stats.blanked += 1;
+                    continue;
+                }
+                Some(Rewrite::Type(ty)) if !in_directive => {
+                    src[start..i].copy_from_slice(ty);
+                    stats.blanked += 1;
+                    last_sig = b'x';
                     continue;
                 }
                 Some(Rewrite::BlankWithArgs) => {
