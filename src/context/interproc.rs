@@ -838,9 +838,20 @@ impl Analysis {
             // written to be called with that lock held and to sleep without it; the
             // atomic context of its callers does not carry into it. (Second kernel
             // review: ~34 findings of this shape, at every depth of a chain.)
-            if lock_effects
-                .get(&id)
-                .is_some_and(|e| !e.releases.is_empty() || !e.drops.is_empty())
+            // Not so for the callback itself when it runs in hard-IRQ or softirq context:
+            // no lock it releases ends that context (`netif_rx()` in a NAPI poll).
+            let irq_or_softirq_entry = matches!(
+                r,
+                AtomicReason::Entry {
+                    kind: crate::knowledge::EntryKind::IrqHandler
+                        | crate::knowledge::EntryKind::Softirq,
+                    ..
+                }
+            );
+            if !irq_or_softirq_entry
+                && lock_effects
+                    .get(&id)
+                    .is_some_and(|e| !e.releases.is_empty() || !e.drops.is_empty())
             {
                 return;
             }
