@@ -223,3 +223,30 @@ void ps_poll_rewritten_pos(struct ps *d)
 	ps_refill_rewritten_pos(d, 0);
 	spin_unlock(&d->lock);
 }
+
+/* A section taken under a condition on a field, in a function that also tests a
+ * parameter (so its paths are grouped): where the same condition is false again, the
+ * section is not held, as in the joined analysis. */
+void ps_field_cond_neg(struct ps *d, int mode)
+{
+	if (mode)
+		d->virt = NULL;
+	if (d->state)
+		spin_lock(&d->lock);
+	d->virt = d;
+	if (d->state)
+		spin_unlock(&d->lock);
+	msleep(1);
+}
+
+/* Twin: the sleep is between the two tests. */
+void ps_field_cond_pos(struct ps *d, int mode)
+{
+	if (mode)
+		d->virt = NULL;
+	if (d->state)
+		spin_lock(&d->lock);
+	msleep(1); /* expect: atomic-sleeping-call[warning] */
+	if (d->state)
+		spin_unlock(&d->lock);
+}
