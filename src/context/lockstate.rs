@@ -414,7 +414,7 @@ pub fn analyse(
         // Not settled within the bound (some odd input): the joined analysis below.
         done.then_some((paths, path_unmatched))
     });
-    let (states, held_params): (Vec<Option<State>>, Vec<(u32, Vec<Test>)>) =
+    let (states, held_params): (Vec<Option<State>>, HeldParams) =
         if let Some((paths, path_unmatched)) = paths.flatten() {
             unmatched = path_unmatched;
             let mut held_params = Vec::new();
@@ -887,6 +887,9 @@ fn enter_scope(mut state: State, scope: u32, cfg: &crate::facts::Cfg) -> State {
     state
 }
 
+/// Parameter tests of the paths holding a section, by CFG node (see `held_guards`).
+type HeldParams = Vec<(u32, Vec<Test>)>;
+
 /// Most groups of paths kept apart at a program point; more merge into one.
 const MAX_PATHS: usize = 4;
 
@@ -946,9 +949,12 @@ impl Paths {
         }
         if self.states.len() > MAX_PATHS {
             self.merged = true;
-            let mut states = std::mem::take(&mut self.states).into_iter();
-            let first = states.next().expect("more than MAX_PATHS states");
-            self.states = vec![states.fold(first, |a, b| merge_paths(&a, &b))];
+            let states = std::mem::take(&mut self.states);
+            self.states = states
+                .into_iter()
+                .reduce(|a, b| merge_paths(&a, &b))
+                .into_iter()
+                .collect();
         }
     }
 
@@ -1113,7 +1119,7 @@ fn path_transfer(
 /// `held_params` (node, tests) as (call, index into `sets`), sorted by call.
 fn intern_held_guards(
     function: &Function,
-    held_params: Vec<(u32, Vec<Test>)>,
+    held_params: HeldParams,
     sets: &mut Vec<Vec<Test>>,
 ) -> Vec<(u32, u32)> {
     let mut out = Vec::new();

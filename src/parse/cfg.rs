@@ -460,8 +460,8 @@ impl<'a> CfgBuilder<'a> {
                         // A name passed as it is may be a macro's output (`get_user(x, p)`),
                         // unless the callee only reads it (`likely(x)`, a pure query).
                         let name = func.map(|f| text(f, self.src)).unwrap_or("");
-                        let reads_only = matches!(name, "likely" | "unlikely")
-                            || self.knowledge.is_pure(name);
+                        let reads_only =
+                            matches!(name, "likely" | "unlikely") || self.knowledge.is_pure(name);
                         self.cursor.reset(args);
                         for a in args.named_children(&mut self.cursor) {
                             if a.kind_str() == "identifier" && !reads_only {
