@@ -421,6 +421,7 @@ pub fn analyse(
             for (id, node) in cfg.nodes.iter().enumerate() {
                 if let (NodeKind::Call(_) | NodeKind::Guard { .. }, Some(p)) =
                     (node.kind, &paths[id])
+                    && p.states.len() > 1
                     && let Some(facts) = p.clone().enter_scope(node.scope, cfg).held_facts()
                 {
                     held_params.push((id as u32, facts));
