@@ -944,7 +944,9 @@ impl Analysis {
                 } else {
                     f.calls[h.site as usize].span.line
                 };
-                let guards = resolver.tests(id.0, ls.guards_at(e.call));
+                // What the paths holding the section tested (`if (mode == FOO)
+                // spin_lock(&l); helper(mode);` enters `helper` atomic with FOO only).
+                let guards = resolver.tests(id.0, &ls.held_guards_at(e.call));
                 let r = AtomicReason::CalledWithHeld {
                     caller: id,
                     call: e.call,
