@@ -58,7 +58,7 @@ echo "/* gfplint bench edit */" >>"$edited"
 row "warm full run after editing one .c (a comment)" warm_edit "$bin" check --format gcc .
 restore
 sed -i '1i\\' "$edited"
-row "warm full run after a code edit in one .c (spans move)" warm_code "$bin" check --format gcc .
+row "warm full run after a code edit in one .c (spans move)" warm_code env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
 restore
 # The hook's run at the previous commit (pre-commit mode names files relative to the
 # root, `check .` spells them `./…`: each keeps its own last outcome).
@@ -67,7 +67,7 @@ for f in "${changed[@]}"; do echo "/* gfplint bench edit */" >>"$f"; done
 row "pre-commit, 3 changed files (comments), warm cache" precommit "$bin" check --format gcc "${changed[@]}"
 row "pre-commit, same 3 files again (all cached)" precommit2 "$bin" check --format gcc "${changed[@]}"
 sed -i '1i\\' "${changed[0]}"
-row "pre-commit, 3 changed files, one with a code edit" precommit_code "$bin" check --format gcc "${changed[@]}"
+row "pre-commit, 3 changed files, one with a code edit" precommit_code env GFPLINT_TIMINGS=1 "$bin" check --format gcc "${changed[@]}"
 restore
 # A subtree with the code edit, with and without the cache (the cached facts path).
 sub=drivers/net/ethernet/intel
@@ -110,6 +110,11 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cache size on disk: $(du -sh .gfplint-cache | cut -f1) ($(find .gfplint-cache -type f | wc -l) files)"
 echo "summary lines:"
 for n in nocache cold warm warm_edit warm_code precommit0 precommit precommit2 precommit_code; do echo "  $n: $(tail -n1 "$out/$n.err")"; done
+# Where the time and memory of the runs that need the whole-program stage go.
+for n in warm_code precommit_code; do
+  echo "stages of $n (GFPLINT_TIMINGS):"
+  grep 'timing:' "$out/$n.err" | grep -v 'most used' | sed 's/^gfplint: timing: /  /'
+done
 same nocache cold
 same nocache warm
 same nocache warm_edit

@@ -657,6 +657,12 @@ pub enum NodeKind {
     /// On this edge, the simple condition `cond` (an id per function: the same text
     /// gets the same id) has value `truth`.
     AssumeCond { cond: u32, truth: bool },
+    /// A local (or parameter) whose simple condition is `cond` (its bare name) is
+    /// written here: its truth value from now on, `None` when not a constant
+    /// (`bool unmap = false;`, `unmap = true;`, `n = len;`). Only for names whose
+    /// address is never taken and that are never passed to a call or macro by name,
+    /// so no other write can change them.
+    SetLocal { cond: u32, value: Option<bool> },
 }
 
 impl Cfg {

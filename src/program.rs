@@ -21,6 +21,9 @@ pub struct Program<'a> {
     /// Every function-like macro name of the run (`Decls::fn_macros`): a cheap test
     /// before asking which headers a file sees.
     fn_macro_names: rustc_hash::FxHashSet<&'a str>,
+    /// Each file's directory (`decl_index::dir_of`), as a number: call resolution
+    /// compares directories for every call.
+    dirs: Vec<u32>,
     /// Declarations (defines, structs, typedefs, resolved includes) for the size evaluator.
     pub decls: crate::decl_index::DeclIndex<'a>,
 }
@@ -54,12 +57,23 @@ impl<'a> Program<'a> {
             .iter()
             .flat_map(|f| f.decls.fn_macros.iter().map(|m| &**m))
             .collect();
+        let mut dir_ids: HashMap<&str, u32> = HashMap::default();
+        let dirs = files
+            .iter()
+            .map(|f| {
+                let next = dir_ids.len() as u32;
+                *dir_ids
+                    .entry(crate::decl_index::dir_of(&f.path))
+                    .or_insert(next)
+            })
+            .collect();
         Program {
             files,
             knowledge,
             globals,
             statics,
             fn_macro_names,
+            dirs,
             decls: crate::decl_index::DeclIndex::empty(),
         }
     }
@@ -74,18 +88,16 @@ impl<'a> Program<'a> {
         if let Some(&id) = self.statics.get(&(file, name)) {
             return Some(id);
         }
-        let dir = crate::decl_index::dir_of(&self.files[file as usize].path);
+        let dir = self.dirs[file as usize];
         match self.globals.get(name).map(Vec::as_slice) {
             Some([only]) => {
                 // Another directory's function, while this file sees a function-like
                 // macro of that name (mt76's `mt76_wr()` vs mt7601u's function).
-                let elsewhere = crate::decl_index::dir_of(&self.files[only.0 as usize].path) != dir;
+                let elsewhere = self.dirs[only.0 as usize] != dir;
                 (!(elsewhere && self.sees_function_macro(file, name))).then_some(*only)
             }
             Some(many) => {
-                let mut here = many
-                    .iter()
-                    .filter(|id| crate::decl_index::dir_of(&self.files[id.0 as usize].path) == dir);
+                let mut here = many.iter().filter(|id| self.dirs[id.0 as usize] == dir);
                 match (here.next(), here.next()) {
                     (Some(&one), None) => Some(one),
                     _ => None,

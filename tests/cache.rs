@@ -643,3 +643,50 @@ fn helper_that_starts_sleeping_reaches_its_unchanged_caller() {
     assert!(!stdout(&o).contains("helper.c"), "{}", stdout(&o));
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
+
+/// Pre-commit mode after a code edit (lines inserted: every span below moves) in a
+/// helper that is not named: the named caller's evidence makes the helper's finding
+/// reported, and it is the same with the cache (facts of the unchanged files from the
+/// cache, the helper parsed again) as without.
+#[test]
+fn precommit_code_edit_in_a_helper_changes_the_named_callers_finding() {
+    let p = Project::new();
+    two_files(&p, "\tudelay(1);\n");
+    let named = ["check", "--format", "gcc", "prop/caller.c"];
+    let uncached = ["check", "--format", "gcc", "--no-cache", "prop/caller.c"];
+    // The whole project once (every file cached), then the hook's run.
+    p.run(&["check", "--format", "gcc", "."]);
+    let before = p.run(&named);
+    assert_eq!(stdout(&before), stdout(&p.run(&uncached)));
+    assert!(!stdout(&before).contains("helper.c"), "{}", stdout(&before));
+    // The helper gains a line above its body and starts sleeping.
+    two_files(&p, "\tudelay(1);\n\tmsleep(1);\n");
+    let helper = p.path("prop/helper.c");
+    let text = std::fs::read_to_string(&helper).unwrap();
+    std::fs::write(&helper, format!("\n{text}")).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(!cut_off(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("helper.c:6:"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("caller.c"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    // Three named files, one of them with a code edit of its own: still identical.
+    let other = p.path("prop/other.c");
+    std::fs::write(&other, "void other(void)\n{\n}\n").unwrap();
+    p.run(&[
+        "check",
+        "--format",
+        "gcc",
+        "prop/caller.c",
+        "prop/other.c",
+        "prop/helper.c",
+    ]);
+    std::fs::write(&other, "\nvoid other(void)\n{\n\thelper();\n}\n").unwrap();
+    let three = ["prop/caller.c", "prop/other.c", "prop/helper.c"];
+    let mut cached = vec!["check", "--format", "gcc"];
+    cached.extend(three);
+    let mut plain = vec!["check", "--format", "gcc", "--no-cache"];
+    plain.extend(three);
+    let o = run_timed(&p, &cached);
+    assert!(stdout(&o).contains("helper.c:6:"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&plain)));
+}

@@ -26,6 +26,7 @@ ATOMIC = [
     ("summaries2-sample.json", ["summaries2.md"]),
     ("census5-sample-atomic.json", ["census5-A.md", "census5-B.md"]),
     ("census5-sample-sum.json", ["census5-sum.md"]),
+    ("s5-new-sample.json", ["s5-new.md"]),
 ]
 SIZE = [
     ("before-sample-size.json", ["before-size.md"]),

@@ -550,6 +550,17 @@ impl Analysis {
         build: &BuildFacts,
         summaries: Option<&Summaries>,
     ) -> Analysis {
+        let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
+        let started = std::time::Instant::now();
+        let lap = |what: &str| {
+            if timings {
+                eprintln!(
+                    "gfplint: timing:   context: {what} at +{:.2} s{}",
+                    started.elapsed().as_secs_f64(),
+                    crate::memory_now()
+                );
+            }
+        };
         let ids: Vec<FunctionId> = program
             .files
             .iter()
@@ -558,7 +569,9 @@ impl Analysis {
             .collect();
         let lock_effects = Self::lock_effects(program, &ids, &locks);
         let (edges, callers) = Self::call_graph(program, &ids, &locks);
+        lap("lock effects, call graph");
         let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers);
+        lap("gfp sinks");
         // The kernel tree's headers, read once for the run (the lints resolve names
         // through them too).
         let headers = KernelHeaders::default();
@@ -574,10 +587,14 @@ impl Analysis {
             (target, summaries, build),
             &mut resolver,
         );
+        lap("sleep sites, may-sleep summaries");
         let sleeps_dropping =
             sleeps_only_dropping(program, &ids, &locks, &edges, &sites, &may_sleep);
+        // Functions registered as atomic callbacks (computed once, for both phases).
+        let entries = entry_points(program);
         let atomic = Self::atomic_reasons(
             program,
+            &entries,
             &ids,
             &locks,
             &edges,
@@ -586,7 +603,9 @@ impl Analysis {
             &sleeps_dropping,
             &mut resolver,
         );
-        let atomic_reachable = Self::atomic_reachable(program, &ids, &locks, &edges);
+        lap("atomic reasons");
+        let atomic_reachable = Self::atomic_reachable(&entries, &ids, &locks, &edges);
+        lap("atomic reachable");
         Analysis {
             locks,
             sites,
@@ -735,19 +754,21 @@ impl Analysis {
             .par_iter()
             .enumerate()
             .map(|(fi, file)| {
+                // One resolver per file: its caches (the file's declarations, names
+                // resolved through the headers) are keyed by file, and a file's
+                // functions ask about the same names.
+                let mut resolver = Resolver::new(program, target, headers).with_build(build);
+                let ctx = SiteContext {
+                    program,
+                    sinks: gfp_sinks,
+                    summaries,
+                    build,
+                };
                 file.functions
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
                         let id = (fi as u32, i as u32);
-                        let mut resolver =
-                            Resolver::new(program, target, headers).with_build(build);
-                        let ctx = SiteContext {
-                            program,
-                            sinks: gfp_sinks,
-                            summaries,
-                            build,
-                        };
                         sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i])
                     })
                     .collect()
@@ -804,6 +825,7 @@ impl Analysis {
     #[allow(clippy::too_many_arguments)]
     fn atomic_reasons(
         program: &Program,
+        entries: &[(FunctionId, AtomicReason)],
         ids: &[FunctionId],
         locks: &[Vec<LockStates>],
         edges: &[Vec<Vec<Edge>>],
@@ -867,7 +889,7 @@ impl Analysis {
             reasons.push(r);
             queue.push_back((id, reasons.len() - 1, d));
         };
-        for (id, r) in entry_points(program) {
+        for (id, r) in entries.iter().cloned() {
             add(&mut atomic, id, 0, r, &mut queue);
         }
         for &id in ids {
@@ -922,7 +944,9 @@ impl Analysis {
                 } else {
                     f.calls[h.site as usize].span.line
                 };
-                let guards = resolver.tests(id.0, ls.guards_at(e.call));
+                // What the paths holding the section tested (`if (mode == FOO)
+                // spin_lock(&l); helper(mode);` enters `helper` atomic with FOO only).
+                let guards = resolver.tests(id.0, &ls.held_guards_at(e.call));
                 let r = AtomicReason::CalledWithHeld {
                     caller: id,
                     call: e.call,
@@ -962,7 +986,7 @@ impl Analysis {
 
     /// 5. Everything atomic context reaches, at any depth, whether or not it sleeps.
     fn atomic_reachable(
-        program: &Program,
+        entries: &[(FunctionId, AtomicReason)],
         ids: &[FunctionId],
         locks: &[Vec<LockStates>],
         edges: &[Vec<Vec<Edge>>],
@@ -970,7 +994,7 @@ impl Analysis {
         // Everything atomic context reaches, at any depth (breadth-first over edges).
         let mut atomic_reachable: HashSet<FunctionId> = HashSet::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
-        for (id, _) in entry_points(program) {
+        for &(id, _) in entries {
             if atomic_reachable.insert(id) {
                 queue.push_back(id);
             }
@@ -1442,6 +1466,8 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
         })
         .map(|(id, r, _)| (id, r))
         .collect();
-    out.sort_by(|a, b| (a.0, format!("{:?}", a.1)).cmp(&(b.0, format!("{:?}", b.1))));
+    // (The key is formatted once per entry, not once per comparison; the sort is
+    // stable either way.)
+    out.sort_by_cached_key(|(id, r)| (*id, format!("{r:?}")));
     out
 }

@@ -104,6 +104,12 @@ struct PathFacts {
     /// `mutex_lock()`, a `GFP_KERNEL` allocation), with no atomic section taken or
     /// released in between: any finding there is already the earlier call's. Sorted.
     after_sleep: Vec<u32>,
+    /// Parameter facts on the paths to a call that hold a section there, where they
+    /// say more than `guards` (`if (mode == FOO) spin_lock(&l); helper(mode);`:
+    /// `helper` is atomic only with `mode == FOO`), as (call, index into
+    /// `guard_sets`), sorted by call.
+    #[serde(default)]
+    held_guards: Vec<(u32, u32)>,
 }
 
 impl LockStates {
@@ -136,6 +142,23 @@ impl LockStates {
             Ok(i) => &p.guard_sets[p.guards[i].1 as usize],
             Err(_) => &[],
         }
+    }
+
+    /// What every path to `call` that holds a section there has tested about the
+    /// function's parameters (at least `guards_at`).
+    pub fn held_guards_at(&self, call: u32) -> Vec<Test> {
+        let mut out = self.guards_at(call).to_vec();
+        if let Some(p) = &self.paths
+            && let Ok(i) = p.held_guards.binary_search_by_key(&call, |(c, _)| *c)
+        {
+            for t in &p.guard_sets[p.held_guards[i].1 as usize] {
+                if !out.contains(t) {
+                    out.push(t.clone());
+                }
+            }
+            out.sort();
+        }
+        out
     }
 
     /// Whether every path to `call` goes through an earlier call that sleeps, in the
@@ -337,20 +360,94 @@ pub fn analyse(
             ..LockStates::default()
         };
     }
-    let states = forward(
-        cfg,
-        entry_state,
-        |id, entry| {
-            let node = &cfg.nodes[id as usize];
-            let mut out = enter_scope(entry, node.scope, cfg);
-            for effect in &effects[id as usize] {
-                out = transfer(out, effect, &mut unmatched);
+    // Conditions on locals whose every write is a `SetLocal` node.
+    let mut tracked: Vec<u32> = cfg
+        .nodes
+        .iter()
+        .filter_map(|n| match n.kind {
+            NodeKind::SetLocal { cond, .. } => Some(cond),
+            _ => None,
+        })
+        .collect();
+    tracked.sort_unstable();
+    tracked.dedup();
+    // Only where a section can be held (else every group holds nothing) and something
+    // can tell paths apart.
+    let may_hold = !entry_state.is_empty()
+        || effects
+            .iter()
+            .flatten()
+            .any(|e| matches!(e, Effect::Acquire { .. }));
+    let path_sensitive = may_hold
+        && (!tracked.is_empty()
+            || cfg
+                .nodes
+                .iter()
+                .any(|n| matches!(n.kind, NodeKind::AssumeParam { .. })));
+    // Per node: the state held (all paths joined) and, where paths holding a section
+    // know more about the parameters than all paths do, what they know.
+    let paths = path_sensitive.then(|| {
+        let mut path_unmatched = FxHashSet::default();
+        let (paths, done) = forward_until_fixpoint(
+            cfg,
+            Paths {
+                states: vec![PathState {
+                    held: entry_state.clone(),
+                    params: Vec::new(),
+                    locals: Vec::new(),
+                }],
+                merged: false,
+            },
+            |id, entry| {
+                path_transfer(
+                    cfg,
+                    id,
+                    entry,
+                    &effects[id as usize],
+                    &tracked,
+                    &mut path_unmatched,
+                )
+            },
+            |succ, out: &Paths| out.clone().enter_scope(cfg.nodes[succ as usize].scope, cfg),
+            join_paths,
+        );
+        // Not settled within the bound (some odd input): the joined analysis below.
+        done.then_some((paths, path_unmatched))
+    });
+    let (states, held_params): (Vec<Option<State>>, HeldParams) =
+        if let Some((paths, path_unmatched)) = paths.flatten() {
+            unmatched = path_unmatched;
+            let mut held_params = Vec::new();
+            for (id, node) in cfg.nodes.iter().enumerate() {
+                if let (NodeKind::Call(_) | NodeKind::Guard { .. }, Some(p)) =
+                    (node.kind, &paths[id])
+                    && p.states.len() > 1
+                    && let Some(facts) = p.clone().enter_scope(node.scope, cfg).held_facts()
+                {
+                    held_params.push((id as u32, facts));
+                }
             }
-            out
-        },
-        |succ, out| enter_scope(out.clone(), cfg.nodes[succ as usize].scope, cfg),
-        join,
-    );
+            (
+                paths.into_iter().map(|p| p.map(Paths::joined)).collect(),
+                held_params,
+            )
+        } else {
+            let states = forward(
+                cfg,
+                entry_state,
+                |id, entry| {
+                    let node = &cfg.nodes[id as usize];
+                    let mut out = enter_scope(entry, node.scope, cfg);
+                    for effect in &effects[id as usize] {
+                        out = transfer(out, effect, &mut unmatched);
+                    }
+                    out
+                },
+                |succ, out| enter_scope(out.clone(), cfg.nodes[succ as usize].scope, cfg),
+                join,
+            );
+            (states, Vec::new())
+        };
 
     let mut held = Vec::new();
     let mut reachable = vec![false; function.calls.len()];
@@ -380,7 +477,8 @@ pub fn analyse(
     });
     let mut unmatched: Vec<(SectionKindId, u32)> = unmatched.into_iter().collect();
     unmatched.sort_unstable();
-    let (guards, guard_sets) = param_guards(function);
+    let (guards, mut guard_sets) = param_guards(function);
+    let held_guards = intern_held_guards(function, held_params, &mut guard_sets);
     held.shrink_to_fit();
     keys.shrink_to_fit();
     LockStates {
@@ -396,9 +494,13 @@ pub fn analyse(
             guard_sets,
             context_guarded: context_guarded(function, knowledge),
             after_sleep: after_sleep(function, knowledge, &effects),
+            held_guards,
         }))
         .filter(|p| {
-            !(p.guards.is_empty() && p.context_guarded.is_empty() && p.after_sleep.is_empty())
+            !(p.guards.is_empty()
+                && p.context_guarded.is_empty()
+                && p.after_sleep.is_empty()
+                && p.held_guards.is_empty())
         }),
     }
 }
@@ -727,10 +829,21 @@ fn effect_of(
 fn forward<S: Clone + PartialEq>(
     cfg: &crate::facts::Cfg,
     entry: S,
-    mut transfer: impl FnMut(u32, S) -> S,
+    transfer: impl FnMut(u32, S) -> S,
     edge: impl Fn(u32, &S) -> S,
     join: impl Fn(&S, &S) -> S,
 ) -> Vec<Option<S>> {
+    forward_until_fixpoint(cfg, entry, transfer, edge, join).0
+}
+
+/// `forward`, also saying whether the fixpoint was reached within the visit bound.
+fn forward_until_fixpoint<S: Clone + PartialEq>(
+    cfg: &crate::facts::Cfg,
+    entry: S,
+    mut transfer: impl FnMut(u32, S) -> S,
+    edge: impl Fn(u32, &S) -> S,
+    join: impl Fn(&S, &S) -> S,
+) -> (Vec<Option<S>>, bool) {
     let n = cfg.nodes.len();
     let mut states: Vec<Option<S>> = vec![None; n];
     states[ENTRY as usize] = Some(entry);
@@ -742,7 +855,7 @@ fn forward<S: Clone + PartialEq>(
         queued[id as usize] = false;
         visits += 1;
         if visits > n * MAX_VISITS_PER_NODE {
-            break;
+            return (states, false);
         }
         let Some(state) = states[id as usize].clone() else {
             continue;
@@ -766,7 +879,7 @@ fn forward<S: Clone + PartialEq>(
             }
         }
     }
-    states
+    (states, true)
 }
 
 /// Drops guard sections whose scope does not contain `scope` (control left the block).
@@ -775,10 +888,281 @@ fn enter_scope(mut state: State, scope: u32, cfg: &crate::facts::Cfg) -> State {
     state
 }
 
+/// Parameter tests of the paths holding a section, by CFG node (see `held_guards`).
+type HeldParams = Vec<(u32, Vec<Test>)>;
+
+/// Most groups of paths kept apart at a program point; more merge into one.
+const MAX_PATHS: usize = 4;
+
+/// A group of paths to a point: the sections they hold and what they tested.
+#[derive(Debug, Clone, PartialEq)]
+struct PathState {
+    held: State,
+    /// Parameter tests that came out the same way on every path of the group.
+    params: Vec<Test>,
+    /// Truth values of tracked locals (by condition id, sorted).
+    locals: Vec<(u32, bool)>,
+}
+
+/// The paths to a point, grouped by the sections they hold (so a flag set where a lock
+/// is taken or released, or a parameter tested there, can decide a later branch), or
+/// merged into one group once there are too many (`merged`, which then stays).
+#[derive(Debug, Clone, PartialEq)]
+struct Paths {
+    states: Vec<PathState>,
+    merged: bool,
+}
+
+fn same_sections(a: &State, b: &State) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .all(|h| b.iter().any(|x| x.kind == h.kind && x.key == h.key))
+}
+
+fn merge_paths(a: &PathState, b: &PathState) -> PathState {
+    PathState {
+        held: join(&a.held, &b.held),
+        params: a
+            .params
+            .iter()
+            .filter(|t| b.params.contains(t))
+            .cloned()
+            .collect(),
+        locals: a
+            .locals
+            .iter()
+            .filter(|l| b.locals.contains(l))
+            .copied()
+            .collect(),
+    }
+}
+
+impl Paths {
+    fn add(&mut self, s: PathState) {
+        let merged = self.merged;
+        match self
+            .states
+            .iter()
+            .position(|x| merged || same_sections(&x.held, &s.held))
+        {
+            Some(i) => self.states[i] = merge_paths(&self.states[i], &s),
+            None => self.states.push(s),
+        }
+        if self.states.len() > MAX_PATHS {
+            self.merged = true;
+            let states = std::mem::take(&mut self.states);
+            self.states = states
+                .into_iter()
+                .reduce(|a, b| merge_paths(&a, &b))
+                .into_iter()
+                .collect();
+        }
+    }
+
+    /// Leaves the scopes `scope` is not in (guards end), regrouping the paths.
+    fn enter_scope(self, scope: u32, cfg: &crate::facts::Cfg) -> Paths {
+        let mut out = Paths {
+            states: Vec::with_capacity(self.states.len()),
+            merged: self.merged,
+        };
+        for mut s in self.states {
+            s.held = enter_scope(s.held, scope, cfg);
+            out.add(s);
+        }
+        out
+    }
+
+    /// The sections held, all paths joined.
+    fn joined(self) -> State {
+        let mut states = self.states.into_iter();
+        match states.next() {
+            Some(first) => states.fold(first.held, |a, b| join(&a, &b.held)),
+            None => State::new(),
+        }
+    }
+
+    /// The parameter tests common to the paths that hold a section, when they are
+    /// more than those common to all paths.
+    fn held_facts(&self) -> Option<Vec<Test>> {
+        let mut holding = self.states.iter().filter(|s| !s.held.is_empty());
+        let first = holding.next()?;
+        if self.states.len() == 1 {
+            return None;
+        }
+        let common: Vec<Test> = first
+            .params
+            .iter()
+            .filter(|t| holding.clone().all(|s| s.params.contains(t)))
+            .cloned()
+            .collect();
+        let everywhere = |t: &Test| self.states.iter().all(|s| s.params.contains(t));
+        common.iter().any(|t| !everywhere(t)).then_some(common)
+    }
+}
+
+fn join_paths(a: &Paths, b: &Paths) -> Paths {
+    let mut out = a.clone();
+    if b.merged && !out.merged {
+        out.merged = true;
+        let states = std::mem::take(&mut out.states);
+        for s in states {
+            out.add(s);
+        }
+    }
+    for s in &b.states {
+        out.add(s.clone());
+    }
+    out
+}
+
+/// One node of the path-sensitive dataflow: its lock effects on each group of paths,
+/// then what it tells about parameters and tracked locals (a group whose facts
+/// contradict the node's is on no feasible path and is dropped).
+fn path_transfer(
+    cfg: &crate::facts::Cfg,
+    id: u32,
+    entry: Paths,
+    effects: &[Effect],
+    tracked: &[u32],
+    unmatched: &mut FxHashSet<(SectionKindId, u32)>,
+) -> Paths {
+    let node = &cfg.nodes[id as usize];
+    let Paths { mut states, merged } = entry.enter_scope(node.scope, cfg);
+    for effect in effects {
+        if let Effect::AssumeCond { cond, truth } = *effect {
+            // As in the joined analysis: a section taken under the other value of the
+            // condition is not held on this edge, unless every path holds it.
+            let everywhere = |h: &Held| {
+                states.iter().all(|s| {
+                    s.held
+                        .iter()
+                        .any(|x| x.kind == h.kind && x.key == h.key && x.certain)
+                })
+            };
+            let gone: Vec<(SectionKindId, u32)> = states
+                .iter()
+                .flat_map(|s| s.held.iter())
+                .filter(|h| h.cond == Some((cond, !truth)) && !everywhere(h))
+                .map(|h| (h.kind, h.key))
+                .collect();
+            for s in &mut states {
+                s.held.retain(|h| {
+                    !(h.cond == Some((cond, !truth)) && gone.contains(&(h.kind, h.key)))
+                });
+            }
+            continue;
+        }
+        let mut all_missing = !states.is_empty();
+        for s in &mut states {
+            let mut missing = false;
+            s.held = apply(std::mem::take(&mut s.held), effect, unmatched, &mut missing);
+            all_missing &= missing;
+        }
+        // A release wrapper releases what no path holds (as in the joined analysis).
+        if all_missing && let Effect::Release { kind, key } = *effect {
+            unmatched.insert((kind, key));
+        }
+    }
+    match node.kind {
+        NodeKind::AssumeParam { param, test, holds } => {
+            if let Some(pred) = cfg.tests.get(test as usize) {
+                let t = Test {
+                    param,
+                    pred: pred.clone(),
+                    holds,
+                };
+                states.retain_mut(|s| {
+                    if s.params.iter().any(|x| x.contradicts(&t)) {
+                        return false;
+                    }
+                    s.params.retain(|x| !(x.param == param && x.pred == t.pred));
+                    if s.params.len() < MAX_GUARDS {
+                        s.params.push(t.clone());
+                        s.params.sort();
+                    }
+                    true
+                });
+            }
+        }
+        NodeKind::AssumeCond { cond, truth } if tracked.binary_search(&cond).is_ok() => {
+            states.retain_mut(|s| match s.locals.binary_search_by_key(&cond, |l| l.0) {
+                Ok(i) => s.locals[i].1 == truth,
+                Err(i) => {
+                    s.locals.insert(i, (cond, truth));
+                    true
+                }
+            });
+        }
+        NodeKind::SetLocal { cond, value } => {
+            for s in &mut states {
+                match (s.locals.binary_search_by_key(&cond, |l| l.0), value) {
+                    (Ok(i), Some(v)) => s.locals[i].1 = v,
+                    (Ok(i), None) => {
+                        s.locals.remove(i);
+                    }
+                    (Err(i), Some(v)) => s.locals.insert(i, (cond, v)),
+                    (Err(_), None) => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut out = Paths {
+        states: Vec::with_capacity(states.len()),
+        merged,
+    };
+    for s in states {
+        out.add(s);
+    }
+    out
+}
+
+/// `held_params` (node, tests) as (call, index into `sets`), sorted by call.
+fn intern_held_guards(
+    function: &Function,
+    held_params: HeldParams,
+    sets: &mut Vec<Vec<Test>>,
+) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for (node, facts) in held_params {
+        let call = match function.cfg.nodes[node as usize].kind {
+            NodeKind::Call(c) | NodeKind::Guard { call: c, .. } => c,
+            _ => continue,
+        };
+        let set = match sets.iter().position(|s| *s == facts) {
+            Some(i) => i,
+            None => {
+                sets.push(facts);
+                sets.len() - 1
+            }
+        };
+        out.push((call, set as u32));
+    }
+    out.sort();
+    out.dedup_by_key(|(c, _)| *c);
+    out
+}
+
 fn transfer(
+    state: State,
+    effect: &Effect,
+    unmatched: &mut FxHashSet<(SectionKindId, u32)>,
+) -> State {
+    let mut missing = false;
+    let out = apply(state, effect, unmatched, &mut missing);
+    if missing && let Effect::Release { kind, key } = *effect {
+        unmatched.insert((kind, key));
+    }
+    out
+}
+
+/// `transfer` without recording a release of nothing held: sets `missing` instead
+/// (a release wrapper is one whose release matches nothing on any path).
+fn apply(
     mut state: State,
     effect: &Effect,
     unmatched: &mut FxHashSet<(SectionKindId, u32)>,
+    missing: &mut bool,
 ) -> State {
     match *effect {
         Effect::Acquire {
@@ -824,7 +1208,7 @@ fn transfer(
                 state.remove(pos);
             } else {
                 // Releasing what the caller took: this function is a release wrapper.
-                unmatched.insert((kind, key));
+                *missing = true;
             }
         }
     }

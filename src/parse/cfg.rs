@@ -3,7 +3,7 @@
 //! level and stops at [`super::extract::MAX_NESTING`]; deeper code is still scanned
 //! for calls (in source order, iteratively) but without flow.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use tree_sitter::Node;
 
 use super::FastNode;
@@ -37,6 +37,10 @@ enum Atom {
     /// (`not_atomic = !in_atomic();` … `if (not_atomic)`): (call, index into the
     /// builder's `context_locals`).
     LocalCall(u32, u32),
+    /// A test on a parameter read through a local initialised from it (`can_wait =
+    /// gfp & __GFP_DIRECT_RECLAIM;` … `if (can_wait)`): (parameter, test, index into
+    /// the builder's `context_locals`).
+    LocalParam(u32, u32, u32),
 }
 
 /// The conditions under which a branch is taken: (atom, value).
@@ -103,6 +107,14 @@ pub(super) struct CfgBuilder<'a> {
     /// Keys of the locks taken so far by operations whose lock allocators may drop
     /// (`xa_lock_irq(&ent->mkeys)`), in source order.
     dropped_lock_keys: Vec<String>,
+    /// Names written by `SetLocal` nodes, by their condition id, with where each was
+    /// declared in the body (`None`: a parameter).
+    local_writes: Vec<(u32, String)>,
+    /// Declarations of names in the body: (name, start byte of its declarator).
+    local_decls: Vec<(String, usize)>,
+    /// Names whose writes cannot all be seen: address taken, passed by name to a call
+    /// or macro (`get_user(x, p)`), or declared twice.
+    escaped_locals: HashSet<String>,
 }
 
 /// A local that holds the result of context queries.
@@ -163,6 +175,66 @@ impl<'a> CfgBuilder<'a> {
             context_local_nodes: Vec::new(),
             brackets: &[],
             dropped_lock_keys: Vec::new(),
+            local_writes: Vec::new(),
+            local_decls: Vec::new(),
+            escaped_locals: HashSet::default(),
+        }
+    }
+
+    /// Records a write of a plain name with its truth value when a constant: a
+    /// `SetLocal` node after `cur`, when the name is a parameter or a local of the body.
+    fn set_local(&mut self, cur: Option<u32>, name: Node, value: Option<bool>) -> Option<u32> {
+        let name = text(name, self.src);
+        if cur.is_none() || !self.declared.iter().any(|(n, _)| n == name) || name.len() >= 120 {
+            return cur;
+        }
+        let next = self.cond_ids.len() as u32;
+        let cond = *self.cond_ids.entry(name.to_string()).or_insert(next);
+        if !self.local_writes.iter().any(|(c, _)| *c == cond) {
+            self.local_writes.push((cond, name.to_string()));
+        }
+        Some(self.append(cur, NodeKind::SetLocal { cond, value }))
+    }
+
+    /// Notes a declaration of local `name` (a second one makes its tests ambiguous).
+    fn declare_local(&mut self, name: Node) {
+        let text = text(name, self.src).to_string();
+        match self.local_decls.iter().find(|(n, _)| *n == text) {
+            Some((_, at)) if *at != name.start_byte() => {
+                self.escaped_locals.insert(text);
+            }
+            Some(_) => {}
+            None => self.local_decls.push((text, name.start_byte())),
+        }
+    }
+
+    /// `SetLocal` nodes of names with writes the builder cannot see become no-ops:
+    /// their tests are then not tracked.
+    pub(super) fn drop_escaped_locals(&mut self) {
+        if self.local_writes.is_empty() {
+            return;
+        }
+        if self.truncated {
+            // Code scanned without flow may write any of them.
+            for (_, name) in &self.local_writes {
+                self.escaped_locals.insert(name.clone());
+            }
+        }
+        let escaped: Vec<u32> = self
+            .local_writes
+            .iter()
+            .filter(|(_, n)| self.escaped_locals.contains(n))
+            .map(|(c, _)| *c)
+            .collect();
+        if escaped.is_empty() {
+            return;
+        }
+        for node in &mut self.nodes {
+            if let NodeKind::SetLocal { cond, .. } = node.kind
+                && escaped.contains(&cond)
+            {
+                node.kind = NodeKind::Nop;
+            }
         }
     }
 
@@ -170,13 +242,16 @@ impl<'a> CfgBuilder<'a> {
     /// about the queries it was initialised from: those `Assume` nodes become no-ops.
     pub(super) fn drop_rewritten_context_locals(&mut self) {
         for &(node, local) in &self.context_local_nodes {
-            if self.context_locals[local as usize].written {
+            let l = &self.context_locals[local as usize];
+            // Passed by name to a call or macro (`get_user(x, p)`): possibly written.
+            if l.written || self.escaped_locals.contains(&l.name) {
                 self.nodes[node as usize].kind = NodeKind::Nop;
             }
         }
     }
 
-    /// Records a declaration `name = value` whose value tests context queries.
+    /// Records a declaration `name = value` whose value tests context queries or
+    /// parameters.
     fn note_context_local(&mut self, name: Node, value: Node) {
         let name_text = text(name, self.src);
         let existing = self.context_locals.iter().position(|l| l.name == name_text);
@@ -197,6 +272,8 @@ impl<'a> CfgBuilder<'a> {
                         .calls
                         .get(*c as usize)
                         .is_some_and(|c| self.knowledge.sleepable_when(&c.callee).is_some()),
+                    // A test of a parameter: the local is that test's value.
+                    Atom::Param(..) => true,
                     _ => false,
                 })
                 .collect()
@@ -330,6 +407,25 @@ impl<'a> CfgBuilder<'a> {
                 {
                     // After the value's calls are recorded: their indices are known.
                     self.note_context_local(name, value);
+                    self.declare_local(name);
+                    cur = self.set_local(cur, name, constant_truth(text(value, self.src)));
+                } else if kind == "assignment_expression"
+                    && let Some(l) = node.field("left").filter(|l| l.kind_str() == "identifier")
+                {
+                    let plain = node
+                        .field("operator")
+                        .is_some_and(|o| text(o, self.src) == "=");
+                    let value = node
+                        .field("right")
+                        .filter(|_| plain)
+                        .and_then(|r| constant_truth(text(r, self.src)));
+                    cur = self.set_local(cur, l, value);
+                } else if kind == "update_expression"
+                    && let Some(arg) = node
+                        .field("argument")
+                        .filter(|a| a.kind_str() == "identifier")
+                {
+                    cur = self.set_local(cur, arg, None);
                 }
                 continue;
             }
@@ -352,6 +448,7 @@ impl<'a> CfgBuilder<'a> {
                 // Written through the pointer (`kstrtoul(buf, 0, &n)`): any value.
                 self.note_assignment(arg, None, WRITTEN_THROUGH_POINTER);
                 self.note_local_write(arg);
+                self.escaped_locals.insert(text(arg, self.src).to_string());
             }
             match kind {
                 "call_expression" => {
@@ -360,6 +457,17 @@ impl<'a> CfgBuilder<'a> {
                     // The callee expression is evaluated first (rarely has calls), except
                     // for `guard(class)(...)`, whose inner call is the guard's class.
                     if let Some(args) = node.field("arguments") {
+                        // A name passed as it is may be a macro's output (`get_user(x, p)`),
+                        // unless the callee only reads it (`likely(x)`, a pure query).
+                        let name = func.map(|f| text(f, self.src)).unwrap_or("");
+                        let reads_only =
+                            matches!(name, "likely" | "unlikely") || self.knowledge.is_pure(name);
+                        self.cursor.reset(args);
+                        for a in args.named_children(&mut self.cursor) {
+                            if a.kind_str() == "identifier" && !reads_only {
+                                self.escaped_locals.insert(text(a, self.src).to_string());
+                            }
+                        }
                         stack.push((args, false, None));
                     }
                     if let (Some(f), false) = (func, is_guard)
@@ -1022,7 +1130,19 @@ impl<'a> CfgBuilder<'a> {
             }
             "declaration" => {
                 self.note_declaration(node);
-                self.expression(node, cur)
+                let mut end = self.expression(node, cur);
+                // A plain declaration (`int n;`) leaves the name's value unknown (in a
+                // loop: not the previous iteration's).
+                self.cursor.reset(node);
+                let plain: Vec<Node> = node
+                    .children_by_field_name("declarator", &mut self.cursor)
+                    .filter(|d| d.kind_str() == "identifier")
+                    .collect();
+                for name in plain {
+                    self.declare_local(name);
+                    end = self.set_local(end, name, None);
+                }
+                end
             }
             "if_statement" => self.if_statement(node, cur, d),
             "while_statement" => {
@@ -1499,9 +1619,14 @@ impl<'a> CfgBuilder<'a> {
                 },
                 Atom::Cond(cond) => NodeKind::AssumeCond { cond, truth },
                 Atom::LocalCall(call, _) => NodeKind::Assume { call, truth },
+                Atom::LocalParam(param, test, _) => NodeKind::AssumeParam {
+                    param,
+                    test,
+                    holds: truth,
+                },
             };
             c = self.append(Some(c), kind);
-            if let Atom::LocalCall(_, local) = atom {
+            if let Atom::LocalCall(_, local) | Atom::LocalParam(_, _, local) = atom {
                 self.context_local_nodes.push((c, local));
             }
         }
@@ -1686,8 +1811,8 @@ impl<'a> CfgBuilder<'a> {
 /// own text), with no call result or other state among them.
 fn only_parameter_tests(t: &Facts, f: &Facts) -> bool {
     let atoms = || t.iter().chain(f.iter()).map(|(a, _)| a);
-    atoms().any(|a| matches!(a, Atom::Param(..)))
-        && atoms().all(|a| matches!(a, Atom::Param(..) | Atom::Cond(_)))
+    atoms().any(|a| matches!(a, Atom::Param(..) | Atom::LocalParam(..)))
+        && atoms().all(|a| matches!(a, Atom::Param(..) | Atom::LocalParam(..) | Atom::Cond(_)))
 }
 
 /// Whether a call is an operand that runs only sometimes: a branch of `?:`, or the
@@ -1732,12 +1857,21 @@ impl CfgBuilder<'_> {
                 .iter()
                 .filter_map(|&(a, v)| match a {
                     Atom::Call(c) => Some((Atom::LocalCall(c, i as u32), v)),
+                    Atom::Param(p, t) => Some((Atom::LocalParam(p, t, i as u32), v)),
                     _ => None,
                 })
                 .collect()
         };
         let (t, f) = &self.context_locals[i].facts;
         (local(t), local(f))
+    }
+}
+
+/// The truth value of a literal (`true`, `0`, `NULL`); `None` for anything else.
+fn constant_truth(text: &str) -> Option<bool> {
+    match Val::parse(text)? {
+        Val::Int(n) => Some(n != 0),
+        _ => None,
     }
 }
 
