@@ -35,6 +35,13 @@ pub struct Held {
 /// `Held::site` of a section held on entry because of a `__must_hold()` annotation.
 pub const ANNOTATION_SITE: u32 = u32::MAX;
 
+/// `Held::site` of a section a lock wrapper takes on some of its paths only
+/// (`if (IS_ENABLED(CONFIG_RPS)) spin_lock_irqsave(…); else local_irq_save(…);`). It
+/// makes nothing atomic (no finding stands on it) but it is there to be released: the
+/// matching unlock wrapper then releases what its caller took, not what the caller's
+/// caller took (`enqueue_to_backlog()` is no release wrapper, nor is `netif_rx()`).
+pub const MAYBE_SITE: u32 = u32::MAX - 1;
+
 pub type State = Vec<Held>;
 
 /// A section a function is entered with (from an annotation).
@@ -49,6 +56,8 @@ pub struct InitialSection {
 pub struct LockEffect {
     /// Sections it returns holding (on every path), as (kind, lock key in its body).
     pub acquires: Vec<(SectionKindId, String)>,
+    /// Sections it returns holding on some paths only.
+    pub maybe_acquires: Vec<(SectionKindId, String)>,
     /// Sections it releases without having taken them (and does not take again).
     pub releases: Vec<(SectionKindId, String)>,
     /// Sections it releases and takes again before returning, on some path (the
@@ -60,7 +69,7 @@ pub struct LockEffect {
 impl LockEffect {
     /// Whether calling the function changes its caller's sections (drops do not).
     pub fn is_empty(&self) -> bool {
-        self.acquires.is_empty() && self.releases.is_empty()
+        self.acquires.is_empty() && self.maybe_acquires.is_empty() && self.releases.is_empty()
     }
 }
 
@@ -204,10 +213,18 @@ impl LockStates {
         let mut effect = LockEffect::default();
         if let Some(exit) = &self.at_exit {
             for h in exit {
-                if h.certain && h.guard_scope.is_none() && h.site != ANNOTATION_SITE {
-                    effect
-                        .acquires
-                        .push((h.kind, self.key_text(h.key).to_string()));
+                if h.guard_scope.is_some() || h.site == ANNOTATION_SITE {
+                    continue;
+                }
+                let taken = (h.kind, self.key_text(h.key).to_string());
+                if h.certain && h.site != MAYBE_SITE {
+                    effect.acquires.push(taken);
+                } else if self.released_unmatched.is_empty() {
+                    // Only a lock wrapper's possible sections: a helper that releases
+                    // its caller's lock and takes it again on some paths (tg3's
+                    // `__releases()`/`__acquires()` restart helper) is a release or a
+                    // drop, below, and nothing else.
+                    effect.maybe_acquires.push(taken);
                 }
             }
         }
@@ -458,7 +475,8 @@ pub fn analyse(
         };
         if let Some(s) = &states[id] {
             reachable[call as usize] = true;
-            let s = enter_scope(s.clone(), node.scope, cfg);
+            let mut s = enter_scope(s.clone(), node.scope, cfg);
+            s.retain(|h| h.site != MAYBE_SITE);
             if !s.is_empty() {
                 held.push((call, s));
             }
@@ -778,6 +796,15 @@ fn effect_of(
                                 cond: None,
                             });
                         }
+                        for (k, key) in effect.maybe_acquires {
+                            out.push(Effect::Acquire {
+                                kind: k,
+                                key: intern(key),
+                                site: MAYBE_SITE,
+                                guard_scope: None,
+                                cond: None,
+                            });
+                        }
                         out
                     }
                     None => Vec::new(),
@@ -984,7 +1011,10 @@ impl Paths {
     /// The parameter tests common to the paths that hold a section, when they are
     /// more than those common to all paths.
     fn held_facts(&self) -> Option<Vec<Test>> {
-        let mut holding = self.states.iter().filter(|s| !s.held.is_empty());
+        let mut holding = self
+            .states
+            .iter()
+            .filter(|s| s.held.iter().any(|h| h.site != MAYBE_SITE));
         let first = holding.next()?;
         if self.states.len() == 1 {
             return None;
@@ -1173,14 +1203,27 @@ fn apply(
             cond,
         } => {
             if let Some(h) = state.iter_mut().find(|h| h.kind == kind && h.key == key) {
-                // Re-taking a held section (nesting counts for preempt/rcu): keep the first site.
-                h.certain = true;
+                if site == MAYBE_SITE {
+                    // Possibly taken again: what is held stays as it was.
+                } else if h.site == MAYBE_SITE {
+                    *h = Held {
+                        kind,
+                        key,
+                        site,
+                        certain: true,
+                        guard_scope,
+                        cond,
+                    };
+                } else {
+                    // Re-taking a held section (nesting counts for preempt/rcu): keep the first site.
+                    h.certain = true;
+                }
             } else if state.len() < MAX_HELD {
                 state.push(Held {
                     kind,
                     key,
                     site,
-                    certain: true,
+                    certain: site != MAYBE_SITE,
                     guard_scope,
                     cond,
                 });
@@ -1193,8 +1236,10 @@ fn apply(
         Effect::Release { kind, key } => {
             if let Some(pos) = state.iter().position(|h| h.kind == kind && h.key == key) {
                 // The caller's section (entered with it by annotation): released here,
-                // like a section taken by the caller.
-                if state[pos].site == ANNOTATION_SITE {
+                // like a section taken by the caller. A section a lock wrapper took on
+                // some paths only may be the caller's too: released here and possibly
+                // taken in this function, so a drop (see `effect`), never a release.
+                if state[pos].site == ANNOTATION_SITE || state[pos].site == MAYBE_SITE {
                     unmatched.insert((kind, key));
                 }
                 state.remove(pos);
@@ -1220,7 +1265,13 @@ fn join(a: &State, b: &State) -> State {
     for h in a {
         match b.iter().find(|x| x.kind == h.kind && x.key == h.key) {
             Some(other) => {
-                let mut m = h.clone();
+                // A section held on one path and possibly held on the other is held on
+                // some paths (the taken one's site).
+                let mut m = if h.site == MAYBE_SITE {
+                    other.clone()
+                } else {
+                    h.clone()
+                };
                 m.certain = h.certain && other.certain;
                 if m.cond != other.cond {
                     m.cond = None;
