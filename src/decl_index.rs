@@ -110,6 +110,31 @@ fn join(dir: &str, rel: &str) -> String {
     }
 }
 
+/// Directories above the including file's where a quoted include is also looked for.
+const MAX_INCLUDE_ROOT_LEVELS: usize = 3;
+
+/// The run file `#include "inc"` in directory `dir` names: next to the file, else in
+/// the nearest of its parent directories, up to [`MAX_INCLUDE_ROOT_LEVELS`] and never
+/// above a subsystem (`drivers/net`). Drivers' Makefiles add their own top directory
+/// to the include path (`-I $(src)/..`, amdgpu's `dc/`, hns3's `hns3/`), so
+/// `#include "dce/dce_opp.h"` in `dc/dce120/` is `dc/dce/dce_opp.h`.
+fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Option<u32> {
+    if let Some(&f) = by_path.get(&normalize(&join(dir, inc))) {
+        return Some(f);
+    }
+    let mut up = dir;
+    for _ in 0..MAX_INCLUDE_ROOT_LEVELS {
+        up = dir_of(up);
+        if up.split('/').filter(|p| !p.is_empty() && *p != ".").count() < 3 {
+            return None;
+        }
+        if let Some(&f) = by_path.get(&normalize(&join(up, inc))) {
+            return Some(f);
+        }
+    }
+    None
+}
+
 fn normalize(path: &str) -> String {
     join("", path.strip_prefix("./").unwrap_or(path))
 }
@@ -207,7 +232,7 @@ impl<'a> DeclIndex<'a> {
                 let mut inc: Vec<u32> = d
                     .includes
                     .iter()
-                    .filter_map(|i| by_path.get(&normalize(&join(dir, i))).copied())
+                    .filter_map(|i| resolve_quoted(&by_path, dir, i))
                     .collect();
                 inc.dedup();
                 let allocs = f
