@@ -7,9 +7,11 @@
 # KERNEL_SRC and prints: allocation calls with a size argument; those whose size is
 # a compile-time constant by its form (literals, macros, enumerators, sizeof,
 # constant helpers such as struct_size() with a constant count); how many of those
-# the model evaluates. Writes bench/work/allocs.tsv (file:line, callee, bytes or ?,
-# const/var, size text) and bench/work/findings.tsv (lint, file:line, message), to
-# diff against another binary's run (GFPLINT=path/to/old/gfplint).
+# the model evaluates, and the unevaluated constant ones by the kind of the first
+# thing they could not resolve (type, name, config, expr; `-`: a layout failed without
+# naming one). Writes bench/work/allocs.tsv (file:line, callee, bytes or ?, const/var,
+# size text, first unknown) and bench/work/findings.tsv (lint, file:line, message), to
+# diff against another binary's run (third argument: path/to/old/gfplint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -28,4 +30,7 @@ grep -P '^finding\t' "$WORK/debug-sizes.tsv" | cut -f2- > "$WORK/findings.tsv"
 awk -F'\t' '{ n++; if ($4 == "const") { c++; if ($3 != "?") e++ } else if ($3 != "?") v++ }
   END { printf "allocation calls with a size: %d\nconstant by form: %d, evaluated: %d (%.1f %%)\nnot constant by form, evaluated anyway: %d\n", n, c, e, 100.0 * e / (c ? c : 1), v }' \
   "$WORK/allocs.tsv"
+echo "unevaluated constant sizes by first unknown:"
+awk -F'\t' '$4 == "const" && $3 == "?" { split($6, w, " "); print w[1] }' "$WORK/allocs.tsv" \
+  | sort | uniq -c | sort -rn
 cut -f1 "$WORK/findings.tsv" | sort | uniq -c

@@ -6,11 +6,12 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell, RefCell};
 
 use rayon::prelude::*;
 
 use crate::consteval::{Env, Evaluator};
+use crate::context::headers::{Closure, KernelHeaders};
 use crate::facts::{Field, FileFacts, StructDef};
 use crate::gfp::{GfpSet, GfpValue, eval_flags};
 use crate::knowledge::{FamilyId, Knowledge};
@@ -107,6 +108,31 @@ fn join(dir: &str, rel: &str) -> String {
     } else {
         j
     }
+}
+
+/// Directories above the including file's where a quoted include is also looked for.
+const MAX_INCLUDE_ROOT_LEVELS: usize = 3;
+
+/// The run file `#include "inc"` in directory `dir` names: next to the file, else in
+/// the nearest of its parent directories, up to [`MAX_INCLUDE_ROOT_LEVELS`] and never
+/// above a subsystem (`drivers/net`). Drivers' Makefiles add their own top directory
+/// to the include path (`-I $(src)/..`, amdgpu's `dc/`, hns3's `hns3/`), so
+/// `#include "dce/dce_opp.h"` in `dc/dce120/` is `dc/dce/dce_opp.h`.
+fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Option<u32> {
+    if let Some(&f) = by_path.get(&normalize(&join(dir, inc))) {
+        return Some(f);
+    }
+    let mut up = dir;
+    for _ in 0..MAX_INCLUDE_ROOT_LEVELS {
+        up = dir_of(up);
+        if up.split('/').filter(|p| !p.is_empty() && *p != ".").count() < 3 {
+            return None;
+        }
+        if let Some(&f) = by_path.get(&normalize(&join(up, inc))) {
+            return Some(f);
+        }
+    }
+    None
 }
 
 fn normalize(path: &str) -> String {
@@ -206,7 +232,7 @@ impl<'a> DeclIndex<'a> {
                 let mut inc: Vec<u32> = d
                     .includes
                     .iter()
-                    .filter_map(|i| by_path.get(&normalize(&join(dir, i))).copied())
+                    .filter_map(|i| resolve_quoted(&by_path, dir, i))
                     .collect();
                 inc.dedup();
                 let allocs = f
@@ -452,7 +478,14 @@ pub struct FileEnv<'p> {
     knowledge: &'p Knowledge,
     target: &'p Target,
     visible: Vec<u32>,
+    /// The kernel tree's headers (the run's shared cache) and this file's path: names
+    /// the run does not define are looked up in the file's `#include` closure there.
+    headers: Option<(&'p KernelHeaders, u32, &'p str)>,
+    closure: OnceCell<Closure>,
     type_depth: Cell<u32>,
+    /// The first name or condition an evaluation could not resolve (for
+    /// `gfplint debug-sizes`: why a size stayed unknown).
+    unresolved: RefCell<Option<String>>,
 }
 
 impl<'p> FileEnv<'p> {
@@ -467,7 +500,36 @@ impl<'p> FileEnv<'p> {
             knowledge,
             target,
             visible: index.visible(file),
+            headers: None,
+            closure: OnceCell::new(),
             type_depth: Cell::new(0),
+            unresolved: RefCell::new(None),
+        }
+    }
+
+    /// This environment, reading constants the run lacks (`ETH_ALEN`, `IFNAMSIZ`) from
+    /// the kernel tree's headers that file `file` at `path` includes.
+    pub fn with_headers(mut self, headers: &'p KernelHeaders, file: u32, path: &'p str) -> Self {
+        self.headers = Some((headers, file, path));
+        self
+    }
+
+    /// A constant of the kernel tree's headers (the closure is walked on first use).
+    fn header_define(&self, name: &str) -> Option<&str> {
+        let (headers, file, path) = self.headers?;
+        let closure = self.closure.get_or_init(|| headers.closure(file, path));
+        crate::context::headers::lookup(closure, name)
+    }
+
+    /// What the evaluations since the last call could not resolve first.
+    pub fn take_unresolved(&self) -> Option<String> {
+        self.unresolved.borrow_mut().take()
+    }
+
+    fn note_unresolved(&self, what: impl FnOnce() -> String) {
+        let mut u = self.unresolved.borrow_mut();
+        if u.is_none() {
+            *u = Some(what());
         }
     }
 
@@ -524,6 +586,7 @@ impl<'p> FileEnv<'p> {
         if ty.starts_with("enum ") {
             return Some((4, 4));
         }
+        self.note_unresolved(|| format!("type {ty}"));
         None
     }
 
@@ -564,7 +627,11 @@ impl<'p> FileEnv<'p> {
     fn conds_hold(&self, conds: &[(String, bool)]) -> Option<bool> {
         let mut all = true;
         for (sym, want) in conds {
-            all &= self.target.symbol_defined(sym)? == *want;
+            let Some(defined) = self.target.symbol_defined(sym) else {
+                self.note_unresolved(|| format!("config {sym}"));
+                return None;
+            };
+            all &= defined == *want;
         }
         Some(all)
     }
@@ -837,7 +904,10 @@ impl<'p> FileEnv<'p> {
             .next()
             .unwrap_or("");
         if !root.is_empty() && locals.iter().any(|(n, _)| n == root) {
-            let t = self.expr_type(text, locals)?;
+            let Some(t) = self.expr_type(text, locals) else {
+                self.note_unresolved(|| format!("expr {text}"));
+                return None;
+            };
             return self.ty_size(&t, ev);
         }
         self.size_align(text, ev).map(|(s, _)| s)
@@ -965,6 +1035,10 @@ impl Env for FileEnv<'_> {
                 return v.as_deref();
             }
         }
+        if let Some(v) = self.header_define(name) {
+            return Some(v);
+        }
+        self.note_unresolved(|| format!("name {name}"));
         None
     }
 

@@ -561,25 +561,25 @@ fn debug_sizes(paths: &[String], kinds: DebugKinds, kconfig: Option<&Path>) -> E
         }
     };
     let (outcome, lines) =
-        gfplint::check_files_with(&files, errors, &options, None, |program, _| {
+        gfplint::check_files_with(&files, errors, &options, None, |program, analysis| {
             let k = program.knowledge;
             let mut out = Vec::new();
             if kinds.allocations {
                 out.extend(tag(
                     "alloc",
-                    gfplint::size_report::allocations(program, k, &target),
+                    gfplint::size_report::allocations(program, k, &target, &analysis.headers),
                 ));
             }
             if kinds.layouts {
                 out.extend(tag(
                     "layout",
-                    gfplint::size_report::layouts(program, k, &target),
+                    gfplint::size_report::layouts(program, k, &target, &analysis.headers),
                 ));
             }
             if kinds.missing_types {
                 out.extend(tag(
                     "missing",
-                    gfplint::size_report::missing_types(program, k, &target),
+                    gfplint::size_report::missing_types(program, k, &target, &analysis.headers),
                 ));
             }
             out

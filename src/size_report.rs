@@ -4,6 +4,7 @@
 //! allocation sizes are evaluated (`bench/size-coverage.sh`).
 
 use crate::consteval::{self, Evaluator};
+use crate::context::headers::KernelHeaders;
 use crate::decl_index::FileEnv;
 use crate::knowledge::Knowledge;
 use crate::program::Program;
@@ -11,10 +12,16 @@ use crate::target::Target;
 
 /// One line per struct or union defined in a file: `file, name, size, align` (`?`
 /// when the layout is not known). Names as written (`struct foo`, a typedef alias).
-pub fn layouts(program: &Program, knowledge: &Knowledge, target: &Target) -> Vec<String> {
+pub fn layouts(
+    program: &Program,
+    knowledge: &Knowledge,
+    target: &Target,
+    headers: &KernelHeaders,
+) -> Vec<String> {
     let mut out = Vec::new();
     for (fi, file) in program.files.iter().enumerate() {
-        let env = FileEnv::new(&program.decls, knowledge, target, fi as u32);
+        let env = FileEnv::new(&program.decls, knowledge, target, fi as u32)
+            .with_headers(headers, fi as u32, &file.path);
         for s in &file.decls.structs {
             let ev = Evaluator::new(&env);
             let shown = match env.struct_layout(s, &ev) {
@@ -29,10 +36,16 @@ pub fn layouts(program: &Program, knowledge: &Knowledge, target: &Target) -> Vec
 
 /// Type names fields use by value that nothing in the run or the tables knows, with
 /// the number of structs using each, most used first.
-pub fn missing_types(program: &Program, knowledge: &Knowledge, target: &Target) -> Vec<String> {
+pub fn missing_types(
+    program: &Program,
+    knowledge: &Knowledge,
+    target: &Target,
+    headers: &KernelHeaders,
+) -> Vec<String> {
     let mut count: std::collections::BTreeMap<String, usize> = Default::default();
     for (fi, file) in program.files.iter().enumerate() {
-        let env = FileEnv::new(&program.decls, knowledge, target, fi as u32);
+        let env = FileEnv::new(&program.decls, knowledge, target, fi as u32)
+            .with_headers(headers, fi as u32, &file.path);
         for s in &file.decls.structs {
             let mut missing = Vec::new();
             env.missing_types(s, &mut missing);
@@ -48,11 +61,19 @@ pub fn missing_types(program: &Program, knowledge: &Knowledge, target: &Target) 
 
 /// One line per call of a known allocator with a size argument: `file:line, callee,
 /// evaluated bytes (? when not), const (the size is syntactically a compile-time
-/// constant: literals, macros, sizeof, constant helpers) or var, the size text`.
-pub fn allocations(program: &Program, knowledge: &Knowledge, target: &Target) -> Vec<String> {
+/// constant: literals, macros, sizeof, constant helpers) or var, the size text, and
+/// for a size not evaluated the first thing that was not known (`type struct foo`,
+/// `config CONFIG_X`, `name FOO`, `expr p->x`; `-` otherwise)`.
+pub fn allocations(
+    program: &Program,
+    knowledge: &Knowledge,
+    target: &Target,
+    headers: &KernelHeaders,
+) -> Vec<String> {
     let mut out = Vec::new();
     for (fi, file) in program.files.iter().enumerate() {
-        let env = FileEnv::new(&program.decls, knowledge, target, fi as u32);
+        let env = FileEnv::new(&program.decls, knowledge, target, fi as u32)
+            .with_headers(headers, fi as u32, &file.path);
         for f in &file.functions {
             for call in f.calls.iter().filter(|c| !c.indirect) {
                 let Some(alloc) = knowledge.allocator(&call.callee) else {
@@ -62,11 +83,13 @@ pub fn allocations(program: &Program, knowledge: &Knowledge, target: &Target) ->
                     continue;
                 };
                 let count_text = alloc.count_arg.and_then(|i| call.args().get(i));
+                env.take_unresolved();
                 let scoped = crate::decl_index::CallEnv::new(&env, call);
                 let value = consteval::eval(size_text, &scoped).and_then(|s| match count_text {
                     Some(c) => s.checked_mul(consteval::eval(c, &scoped)?),
                     None => Some(s),
                 });
+                let unresolved = env.take_unresolved();
                 let constant = consteval::is_syntactic_constant(size_text)
                     && count_text.is_none_or(|c| consteval::is_syntactic_constant(c));
                 let text = match count_text {
@@ -74,13 +97,17 @@ pub fn allocations(program: &Program, knowledge: &Knowledge, target: &Target) ->
                     None => size_text.clone(),
                 };
                 out.push(format!(
-                    "{}:{}\t{}\t{}\t{}\t{}",
+                    "{}:{}\t{}\t{}\t{}\t{}\t{}",
                     file.path,
                     call.span.line,
                     call.callee,
                     value.map_or("?".to_string(), |v| v.to_string()),
                     if constant { "const" } else { "var" },
-                    text.replace('\t', " ")
+                    text.replace('\t', " "),
+                    match (value, unresolved) {
+                        (None, Some(u)) => u.replace('\t', " "),
+                        _ => "-".to_string(),
+                    }
                 ));
             }
         }

@@ -12,24 +12,25 @@ use crate::knowledge::{Allocator, FamilyId, GfpArg, MemoryKind};
 
 /// Evaluates a size or order expression written in this function's file.
 pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
-    let env = FileEnv::new(
+    consteval::eval(text, &size_env(cx))
+}
+
+/// The size evaluator's environment in this function's file: the run's declarations,
+/// then the kernel tree's headers the file includes.
+fn size_env<'a>(cx: &FunctionCx<'a>) -> FileEnv<'a> {
+    FileEnv::new(
         &cx.program.decls,
         cx.knowledge,
         &cx.settings.target,
         cx.id.0,
-    );
-    consteval::eval(text, &env)
+    )
+    .with_headers(&cx.analysis.headers, cx.id.0, &cx.file.path)
 }
 
 /// Evaluates a size argument of `call`, with the calling function's declarations (for
 /// `sizeof(*p)`, `sizeof(p->field)`, `struct_size(p, member, n)`).
 pub fn eval_at(cx: &FunctionCx, call: &Call, text: &str) -> Option<u64> {
-    let env = FileEnv::new(
-        &cx.program.decls,
-        cx.knowledge,
-        &cx.settings.target,
-        cx.id.0,
-    );
+    let env = size_env(cx);
     consteval::eval(text, &CallEnv::new(&env, call))
 }
 
@@ -63,12 +64,7 @@ pub fn served_desc(cx: &FunctionCx, alloc: &Allocator, request: u64) -> String {
 /// directly or through the macros it names.
 pub fn constant_is_long(cx: &FunctionCx, text: &str) -> bool {
     use crate::consteval::Env;
-    let env = FileEnv::new(
-        &cx.program.decls,
-        cx.knowledge,
-        &cx.settings.target,
-        cx.id.0,
-    );
+    let env = size_env(cx);
     let mut pending = vec![text.to_string()];
     for _ in 0..16 {
         let Some(t) = pending.pop() else {

@@ -444,6 +444,8 @@ fn trailing_attributes<'s>(node: Node, original: &'s [u8]) -> &'s [u8] {
 /// The alignment an attribute text asks for: `__aligned(8)`,
 /// `__attribute__((aligned(16)))`, `____cacheline_aligned` (L1_CACHE_BYTES), bare
 /// `aligned` (the target's largest alignment, 16 on x86-64).
+/// `____cacheline_internodealigned_in_smp` is `1 << INTERNODE_CACHE_SHIFT`, which is
+/// `L1_CACHE_SHIFT` on x86-64 unless `CONFIG_X86_VSMP` (ScaleMP) makes it 12.
 fn align_attribute(attr: &[u8]) -> Option<String> {
     let t = String::from_utf8_lossy(attr);
     let attribute = has_attribute_keyword(&t);
@@ -453,6 +455,7 @@ fn align_attribute(attr: &[u8]) -> Option<String> {
             || *w == "aligned" && attribute
             || w.ends_with("cacheline_aligned")
             || w.ends_with("cacheline_aligned_in_smp")
+            || *w == "____cacheline_internodealigned_in_smp"
     })?;
     if word.contains("cacheline") {
         return Some("L1_CACHE_BYTES".into());

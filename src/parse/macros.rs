@@ -39,6 +39,7 @@ const ANNOTATION_WORDS: &[&str] = &[
     "__cacheline_aligned_in_smp",
     "____cacheline_aligned",
     "____cacheline_aligned_in_smp",
+    "____cacheline_internodealigned_in_smp",
     "__weak",
     "__noreturn",
     "__visible",

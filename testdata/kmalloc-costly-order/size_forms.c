@@ -17,6 +17,7 @@ int forms(struct device *dev, struct big_state *param)
 	buf = kcalloc(8192, sizeof(struct bf), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	buf = kcalloc(1024, sizeof(struct al), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	buf = kcalloc(1024, sizeof(struct cl), GFP_KERNEL); /* expect: kmalloc-costly-order */
+	buf = kcalloc(1024, sizeof(struct qvec), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	buf = kcalloc(4096, sizeof(union un), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	buf = kcalloc(2048, sizeof(*wa), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	buf = kcalloc(1024, sizeof(wa->half) * 16, GFP_KERNEL); /* expect: kmalloc-costly-order */
@@ -35,6 +36,7 @@ int forms(struct device *dev, struct big_state *param)
 	buf = kcalloc(4096, sizeof(struct pragma_packed), GFP_KERNEL);
 	buf = kcalloc(4096, sizeof(struct after_pop), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	buf = kcalloc(1024, sizeof(*wa), GFP_KERNEL);
+	buf = kcalloc(512, sizeof(struct qvec), GFP_KERNEL);
 	buf = kmalloc(flex_array_size(f, items, 4096), GFP_KERNEL);
 	buf = kzalloc(SZ_32K - 40, GFP_KERNEL);
 	buf = devm_kzalloc(dev, SZ_32K - 40, GFP_KERNEL);

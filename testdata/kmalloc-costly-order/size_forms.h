@@ -36,6 +36,14 @@ struct cl {
 	u32 x;
 } ____cacheline_aligned;			/* 64 bytes */
 
+/* A flexible array aligned to the internode cache line (igb's `struct igb_q_vector`):
+ * 64-byte aligned, no size: 64 bytes in all. */
+struct qvec {
+	u32 cpu;
+	char name[25];
+	u64 ring[] ____cacheline_internodealigned_in_smp;
+};
+
 union un {
 	u64 q;
 	u8 b[12];

@@ -1,0 +1,2 @@
+#define KHC_UAPI_SLOTS 4096
+#define KHC_CONFLICT 1
