@@ -34,6 +34,7 @@ SIZE = [
     ("mid-sample-size.json", ["mid-size.md"]),
     ("late-sample-size.json", ["late-size.md"]),
     ("census5-sample-size.json", ["census5-size-A.md", "census5-size-B.md"]),
+    ("census5-sample-newsize.json", ["census5-newsize-A.md", "census5-newsize-B.md"]),
 ]
 
 
