@@ -787,20 +787,14 @@ fn effect_of(
                                 key: intern(key),
                             });
                         }
-                        for (k, key) in effect.acquires {
+                        // Sections taken on some paths only are placeholders (`MAYBE_SITE`).
+                        let taken = effect.acquires.into_iter().map(|a| (a, i));
+                        let maybe = effect.maybe_acquires.into_iter().map(|a| (a, MAYBE_SITE));
+                        for ((k, key), site) in taken.chain(maybe) {
                             out.push(Effect::Acquire {
                                 kind: k,
                                 key: intern(key),
-                                site: i,
-                                guard_scope: None,
-                                cond: None,
-                            });
-                        }
-                        for (k, key) in effect.maybe_acquires {
-                            out.push(Effect::Acquire {
-                                kind: k,
-                                key: intern(key),
-                                site: MAYBE_SITE,
+                                site,
                                 guard_scope: None,
                                 cond: None,
                             });

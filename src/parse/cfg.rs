@@ -183,6 +183,15 @@ impl<'a> CfgBuilder<'a> {
 
     /// Records a write of a plain name with its truth value when a constant: a
     /// `SetLocal` node after `cur`, when the name is a parameter or a local of the body.
+    /// The right side of a plain `x = value` assignment (not `+=`, `|=`, …).
+    fn plain_assigned<'t>(&self, assignment: Node<'t>) -> Option<Node<'t>> {
+        assignment
+            .field("operator")
+            .is_some_and(|o| text(o, self.src) == "=")
+            .then(|| assignment.field("right"))
+            .flatten()
+    }
+
     fn set_local(&mut self, cur: Option<u32>, name: Node, value: Option<bool>) -> Option<u32> {
         let name = text(name, self.src);
         if cur.is_none() || !self.declared.iter().any(|(n, _)| n == name) || name.len() >= 120 {
@@ -412,12 +421,8 @@ impl<'a> CfgBuilder<'a> {
                 } else if kind == "assignment_expression"
                     && let Some(l) = node.field("left").filter(|l| l.kind_str() == "identifier")
                 {
-                    let plain = node
-                        .field("operator")
-                        .is_some_and(|o| text(o, self.src) == "=");
-                    let value = node
-                        .field("right")
-                        .filter(|_| plain)
+                    let value = self
+                        .plain_assigned(node)
                         .and_then(|r| constant_truth(text(r, self.src)));
                     cur = self.set_local(cur, l, value);
                 } else if kind == "update_expression"
@@ -480,13 +485,9 @@ impl<'a> CfgBuilder<'a> {
                     let left = node.field("left");
                     self.field_callback(node, left);
                     if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
-                        let plain = node
-                            .field("operator")
-                            .is_some_and(|o| text(o, self.src) == "=");
-                        let value = node
-                            .field("right")
-                            .filter(|_| plain)
-                            .and_then(|r| Val::parse(text(r, self.src)));
+                        let rhs = self.plain_assigned(node);
+                        let plain = rhs.is_some();
+                        let value = rhs.and_then(|r| Val::parse(text(r, self.src)));
                         self.note_param_assignment(l, value);
                         match (plain, node.field("operator"), node.field("right")) {
                             // `n += k` is `n + (k)`: what `k` brings in still counts.
@@ -499,11 +500,7 @@ impl<'a> CfgBuilder<'a> {
                                 );
                                 self.note_assignment_text(l, value);
                             }
-                            _ => self.note_assignment(
-                                l,
-                                node.field("right").filter(|_| plain),
-                                UPDATED,
-                            ),
+                            _ => self.note_assignment(l, rhs, UPDATED),
                         }
                         self.note_local_write(l);
                     }
