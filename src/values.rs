@@ -71,6 +71,9 @@ pub enum Pred {
     Gt(Val),
     /// `p & V` is non-zero.
     Bits(Val),
+    /// `p == A || p == B || …`: one of the values (a disjunction of equalities on one
+    /// parameter; sorted, at least two).
+    In(Vec<Val>),
     /// `p` points into the kernel image's `.rodata` (`is_kernel_rodata(p)`): what
     /// `kstrdup_const()` returns as is instead of allocating a copy.
     KernelRodata,
@@ -181,6 +184,18 @@ impl Pred {
                     _ => None,
                 }
             }
+            // Decided when one value is known to match, or every one known not to.
+            Pred::In(vs) => {
+                let mut all_false = true;
+                for a in vs {
+                    match Pred::Eq(a.clone()).eval(v) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => all_false = false,
+                    }
+                }
+                all_false.then_some(false)
+            }
             // Only a literal known to be in the image is decided (NULL and other
             // pointers: unknown).
             Pred::KernelRodata => match v {
@@ -262,6 +277,7 @@ impl Test {
             Pred::Lt(v) => Pred::Lt(val(v, resolve)),
             Pred::Gt(v) => Pred::Gt(val(v, resolve)),
             Pred::Bits(v) => Pred::Bits(val(v, resolve)),
+            Pred::In(vs) => Pred::In(vs.iter().map(|v| val(v, resolve)).collect()),
             Pred::KernelRodata => Pred::KernelRodata,
         };
         Test {
@@ -281,6 +297,7 @@ impl Pred {
             Pred::Lt(v) => Pred::Lt(f(v)),
             Pred::Gt(v) => Pred::Gt(f(v)),
             Pred::Bits(v) => Pred::Bits(f(v)),
+            Pred::In(vs) => Pred::In(vs.iter().map(|v| f(v)).collect()),
             Pred::KernelRodata => Pred::KernelRodata,
         }
     }
@@ -459,6 +476,18 @@ mod tests {
         assert_eq!(Pred::Bits(Val::Int(6)).eval(&Val::HasBits(2)), Some(true));
         assert_eq!(Pred::Bits(Val::Int(4)).eval(&Val::HasBits(2)), None);
         assert_eq!(Pred::Eq(Val::Int(4)).eval(&Val::HasBits(2)), Some(false));
+    }
+
+    #[test]
+    fn one_of() {
+        let (a, b, c) = (Val::Int(2), Val::Int(3), Val::Int(10));
+        let either = Pred::In(vec![a.clone(), b.clone()]);
+        assert_eq!(either.eval(&c), Some(false));
+        assert_eq!(either.eval(&b), Some(true));
+        assert_eq!(either.eval(&Val::Name("X".into())), None);
+        // `p == 10` holding decides `p == 2 || p == 3` as false.
+        assert!(t(0, Pred::Eq(c.clone()), true).contradicts(&t(0, either.clone(), true)));
+        assert!(!t(0, Pred::Eq(a), true).contradicts(&t(0, either, true)));
     }
 
     #[test]

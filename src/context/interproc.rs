@@ -297,14 +297,7 @@ impl<'p> Resolver<'p> {
         guards
             .iter()
             .map(|t| {
-                let pred = match &t.pred {
-                    Pred::NonZero => Pred::NonZero,
-                    Pred::Eq(v) => Pred::Eq(self.value(file, v.clone())),
-                    Pred::Lt(v) => Pred::Lt(self.value(file, v.clone())),
-                    Pred::Gt(v) => Pred::Gt(self.value(file, v.clone())),
-                    Pred::Bits(v) => Pred::Bits(self.value(file, v.clone())),
-                    Pred::KernelRodata => Pred::KernelRodata,
-                };
+                let pred = t.pred.map_val(&mut |v| self.value(file, v.clone()));
                 Test { pred, ..t.clone() }
             })
             .collect()

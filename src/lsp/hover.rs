@@ -259,6 +259,11 @@ fn test_text(t: &Test) -> String {
         (Pred::Gt(x), false) => format!("{p} <= {}", v(x)),
         (Pred::Bits(x), true) => format!("{p} & {} is set", v(x)),
         (Pred::Bits(x), false) => format!("{p} & {} is clear", v(x)),
+        (Pred::In(xs), holds) => {
+            let xs: Vec<String> = xs.iter().map(v).collect();
+            let one_of = if holds { "is one of" } else { "is none of" };
+            format!("{p} {one_of} {}", xs.join(", "))
+        }
         (Pred::KernelRodata, true) => format!("{p} is in the kernel's .rodata"),
         (Pred::KernelRodata, false) => format!("{p} is not in the kernel's .rodata"),
     }

@@ -1762,7 +1762,10 @@ impl<'a> CfgBuilder<'a> {
                 let (rt, rf) = self.condition_facts(r, depth + 1);
                 match op {
                     "&&" => ([lt, rt].concat(), Vec::new()),
-                    "||" => (Vec::new(), [lf, rf].concat()),
+                    "||" => (
+                        self.one_of(&lt, &rt).into_iter().collect(),
+                        [lf, rf].concat(),
+                    ),
                     // `p != 0` is `p`, `p == 0` is `!p`.
                     "!=" if is_zero(r) => (lt, lf),
                     "==" if is_zero(r) => (lf, lt),
@@ -1801,6 +1804,31 @@ impl<'a> CfgBuilder<'a> {
             },
             _ => Default::default(),
         }
+    }
+}
+
+impl CfgBuilder<'_> {
+    /// `p == A || p == B` (each side holding exactly that): `p` is one of the values.
+    fn one_of(&mut self, left: &Facts, right: &Facts) -> Option<(Atom, bool)> {
+        const MAX_VALUES: usize = 16;
+        let (&[(Atom::Param(p, l), true)], &[(Atom::Param(q, r), true)]) =
+            (left.as_slice(), right.as_slice())
+        else {
+            return None;
+        };
+        let values = |t: u32| match &self.tests[t as usize] {
+            Pred::Eq(v) => Some(vec![v.clone()]),
+            Pred::In(vs) => Some(vs.clone()),
+            _ => None,
+        };
+        let mut vs = [values(l)?, values(r)?].concat();
+        vs.sort();
+        vs.dedup();
+        if p != q || vs.len() > MAX_VALUES {
+            return None;
+        }
+        let (p, t) = self.param_test(p as usize, Pred::In(vs));
+        Some((Atom::Param(p, t), true))
     }
 }
 

@@ -171,6 +171,22 @@ static void vd_guarded_neg(struct vd *d, int mode)
 		vd_wait_neg(d, mode);
 }
 
+
+/* one of several values: `req == A || req == B` (a disjunction of equalities) */
+static void vd_either_neg(struct vd *d, enum vd_req req)
+{
+	if (req == VD_SET_FEATURE || req == VD_CLEAR_FEATURE || req == 7)
+		msleep(10);
+	d->state = req;
+}
+
+static void vd_either_pos(struct vd *d, enum vd_req req)
+{
+	if (req == VD_SET_FEATURE || req == VD_CLEAR_FEATURE || req == 7)
+		msleep(10); /* expect: atomic-sleeping-call */
+	d->state = req;
+}
+
 void vd_locked_neg(struct vd *d)
 {
 	static struct vd obj;
@@ -185,6 +201,7 @@ void vd_locked_neg(struct vd *d)
 	vd_retry_neg(d, -EIO);
 	vd_level_neg(d, 2);
 	vd_guarded_neg(d, d->state);
+	vd_either_neg(d, VD_GET_STATUS);
 	spin_unlock(&d->lock);
 }
 
@@ -201,5 +218,6 @@ void vd_locked_pos(struct vd *d)
 	vd_fill_pos(d, &obj);
 	vd_retry_pos(d, -EAGAIN);
 	vd_level_pos(d, 5);
+	vd_either_pos(d, VD_CLEAR_FEATURE);
 	spin_unlock(&d->lock);
 }
