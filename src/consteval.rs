@@ -439,6 +439,23 @@ impl<'t> Parser<'_, 't> {
             ("BIT" | "BIT_ULL", 1) => {
                 checked(1i128.checked_shl(u32::try_from(arg(0)?).ok().filter(|&s| s < 64)?))
             }
+            // include/linux/bits.h: bits h..l set.
+            ("GENMASK" | "GENMASK_ULL", 2) => {
+                let (h, l) = (arg(0)?, arg(1)?);
+                if !(0..64).contains(&h) || !(0..=h).contains(&l) {
+                    return None;
+                }
+                Some(((1i128 << (h + 1)) - 1) & !((1i128 << l) - 1))
+            }
+            // include/linux/bitfield.h: `val` shifted to the mask's lowest bit, masked.
+            ("FIELD_PREP", 2) => {
+                let (mask, val) = (arg(0)?, arg(1)?);
+                if mask <= 0 {
+                    return None;
+                }
+                let shift = mask.trailing_zeros();
+                checked(val.checked_shl(shift).map(|v| v & mask))
+            }
             ("KB" | "SZ_KB", 1) => checked(arg(0)?.checked_mul(1 << 10)),
             ("MB" | "SZ_MB", 1) => checked(arg(0)?.checked_mul(1 << 20)),
             ("GB", 1) => checked(arg(0)?.checked_mul(1 << 30)),
@@ -863,6 +880,12 @@ mod tests {
     #[test]
     fn helpers_and_defines() {
         assert_eq!(ev("BIT(12)"), Some(4096));
+        assert_eq!(ev("GENMASK(23, 16)"), Some(0xff_0000));
+        assert_eq!(
+            ev("FIELD_PREP(GENMASK(23, 16), 3) | BIT(2)"),
+            Some(0x03_0004)
+        );
+        assert_eq!(ev("GENMASK(3, 5)"), None);
         assert_eq!(ev("KB(64)"), Some(65536));
         assert_eq!(ev("MB(2)"), Some(2 << 20));
         assert_eq!(ev("ALIGN(100, 64)"), Some(128));

@@ -17,6 +17,9 @@ use crate::facts::{
 use crate::knowledge::{GuardOp, Knowledge};
 use crate::values::{Derive, Pred, Val};
 
+mod local_consts;
+use local_consts::LocalWrite;
+
 /// What `Call::operand_values` holds for a write whose value is not an expression:
 /// through a pointer (`kstrtoul(buf, 0, &n)`, `copy_from_user(&n, …)`: a value from
 /// outside the function), or an update (`n += k`, `n++`: computed here).
@@ -115,6 +118,15 @@ pub(super) struct CfgBuilder<'a> {
     /// Names whose writes cannot all be seen: address taken, passed by name to a call
     /// or macro (`get_user(x, p)`), or declared twice.
     escaped_locals: HashSet<String>,
+    /// Names whose address is taken or that are declared twice: their values at calls
+    /// are not tracked (`local_consts`).
+    untracked_locals: HashSet<String>,
+    /// What each `SetLocal` node stores: (node, condition id of the name, write).
+    local_value_writes: Vec<(u32, u32, LocalWrite)>,
+    /// Arguments that are locals, of calls to program functions: (call, argument, name).
+    local_args: Vec<(u32, u8, String)>,
+    /// Locals passed by name to any call: (call, name).
+    by_name_args: Vec<(u32, String)>,
 }
 
 /// A local that holds the result of context queries.
@@ -178,6 +190,10 @@ impl<'a> CfgBuilder<'a> {
             local_writes: Vec::new(),
             local_decls: Vec::new(),
             escaped_locals: HashSet::default(),
+            untracked_locals: HashSet::default(),
+            local_value_writes: Vec::new(),
+            local_args: Vec::new(),
+            by_name_args: Vec::new(),
         }
     }
 
@@ -192,7 +208,13 @@ impl<'a> CfgBuilder<'a> {
             .flatten()
     }
 
-    fn set_local(&mut self, cur: Option<u32>, name: Node, value: Option<bool>) -> Option<u32> {
+    fn set_local(
+        &mut self,
+        cur: Option<u32>,
+        name: Node,
+        value: Option<bool>,
+        write: LocalWrite,
+    ) -> Option<u32> {
         let name = text(name, self.src);
         if cur.is_none() || !self.declared.iter().any(|(n, _)| n == name) || name.len() >= 120 {
             return cur;
@@ -202,7 +224,9 @@ impl<'a> CfgBuilder<'a> {
         if !self.local_writes.iter().any(|(c, _)| *c == cond) {
             self.local_writes.push((cond, name.to_string()));
         }
-        Some(self.append(cur, NodeKind::SetLocal { cond, value }))
+        let node = self.append(cur, NodeKind::SetLocal { cond, value });
+        self.local_value_writes.push((node, cond, write));
+        Some(node)
     }
 
     /// Notes a declaration of local `name` (a second one makes its tests ambiguous).
@@ -210,6 +234,7 @@ impl<'a> CfgBuilder<'a> {
         let text = text(name, self.src).to_string();
         match self.local_decls.iter().find(|(n, _)| *n == text) {
             Some((_, at)) if *at != name.start_byte() => {
+                self.untracked_locals.insert(text.clone());
                 self.escaped_locals.insert(text);
             }
             Some(_) => {}
@@ -417,20 +442,27 @@ impl<'a> CfgBuilder<'a> {
                     // After the value's calls are recorded: their indices are known.
                     self.note_context_local(name, value);
                     self.declare_local(name);
-                    cur = self.set_local(cur, name, constant_truth(text(value, self.src)));
+                    let write = LocalWrite::of("=", self.arg_const(value));
+                    cur = self.set_local(cur, name, constant_truth(text(value, self.src)), write);
                 } else if kind == "assignment_expression"
                     && let Some(l) = node.field("left").filter(|l| l.kind_str() == "identifier")
                 {
                     let value = self
                         .plain_assigned(node)
                         .and_then(|r| constant_truth(text(r, self.src)));
-                    cur = self.set_local(cur, l, value);
+                    let write = match (node.field("operator"), node.field("right")) {
+                        (Some(op), Some(r)) => {
+                            LocalWrite::of(text(op, self.src), self.arg_const(r))
+                        }
+                        _ => LocalWrite::Unknown,
+                    };
+                    cur = self.set_local(cur, l, value, write);
                 } else if kind == "update_expression"
                     && let Some(arg) = node
                         .field("argument")
                         .filter(|a| a.kind_str() == "identifier")
                 {
-                    cur = self.set_local(cur, arg, None);
+                    cur = self.set_local(cur, arg, None, LocalWrite::Unknown);
                 }
                 continue;
             }
@@ -454,6 +486,8 @@ impl<'a> CfgBuilder<'a> {
                 self.note_assignment(arg, None, WRITTEN_THROUGH_POINTER);
                 self.note_local_write(arg);
                 self.escaped_locals.insert(text(arg, self.src).to_string());
+                self.untracked_locals
+                    .insert(text(arg, self.src).to_string());
             }
             match kind {
                 "call_expression" => {
@@ -651,6 +685,7 @@ impl<'a> CfgBuilder<'a> {
         }
         // Known values of arguments, for callees that test their parameters (a program
         // function: APIs the knowledge describes are never looked into).
+        self.note_local_args(&call, &arg_nodes);
         if !call.indirect && !self.knowledge.describes_api(&call.callee) {
             let idx = self.calls.len() as u32;
             for (i, a) in arg_nodes.iter().enumerate().take(u8::MAX as usize) {
@@ -743,6 +778,31 @@ impl<'a> CfgBuilder<'a> {
             .insert((node.start_byte(), node.end_byte()), idx);
         self.calls.push(call);
         idx
+    }
+
+    /// Locals passed by name (not parameters): their values at a call to a program
+    /// function are arguments (`local_consts`); any call may be a macro writing them.
+    fn note_local_args(&mut self, call: &Call, args: &[Node]) {
+        let idx = self.calls.len() as u32;
+        let program_function = !call.indirect && !self.knowledge.describes_api(&call.callee);
+        let reads_only = self.knowledge.is_pure(&call.callee);
+        for (i, a) in args.iter().enumerate().take(u8::MAX as usize) {
+            if a.kind_str() != "identifier" {
+                continue;
+            }
+            let name = text(*a, self.src);
+            if self.param_names.iter().any(|p| p == name)
+                || !self.local_decls.iter().any(|(n, _)| n == name)
+            {
+                continue;
+            }
+            if program_function {
+                self.local_args.push((idx, i as u8, name.to_string()));
+            }
+            if !reads_only {
+                self.by_name_args.push((idx, name.to_string()));
+            }
+        }
     }
 
     /// Locks an allocator drops around its allocation, named through a parameter, and
@@ -1137,7 +1197,7 @@ impl<'a> CfgBuilder<'a> {
                     .collect();
                 for name in plain {
                     self.declare_local(name);
-                    end = self.set_local(end, name, None);
+                    end = self.set_local(end, name, None, LocalWrite::Unknown);
                 }
                 end
             }
