@@ -1245,10 +1245,13 @@ fn cross_file_wrappers(
     for (fi, file_locks) in locks.iter().enumerate() {
         for (i, l) in file_locks.iter().enumerate() {
             let f = &all_facts[fi].functions[i];
-            if f.conditional || knowledge.describes_api(&f.name) {
+            if knowledge.describes_api(&f.name) {
                 continue;
             }
-            let e = l.effect();
+            let e = match f.conditional {
+                true => l.effect().of_variant(),
+                false => l.effect(),
+            };
             if !e.is_empty() {
                 effects.insert((fi as u32, i as u32), e);
             }

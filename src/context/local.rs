@@ -74,17 +74,17 @@ pub fn file_locks(
     };
     let mut effects: HashMap<usize, LockEffect> = HashMap::new();
     for round in 0..WRAPPER_ROUNDS {
-        // A wrapper defined under `#ifdef CONFIG_...` is one configuration's variant
-        // (`xip_disable()` is local_irq_disable() only with CONFIG_MTD_XIP, an empty
-        // macro otherwise): its effect is not assumed.
+        // A wrapper defined under `#ifdef CONFIG_...` is one configuration's variant:
+        // only what it releases is assumed (`LockEffect::of_variant`).
         let next: HashMap<usize, LockEffect> = locks
             .iter()
             .enumerate()
-            .filter(|(i, _)| {
-                !facts.functions[*i].conditional && !k.describes_api(&facts.functions[*i].name)
-            })
+            .filter(|(i, _)| !k.describes_api(&facts.functions[*i].name))
             .filter_map(|(i, l)| {
-                let e = l.effect();
+                let e = match facts.functions[i].conditional {
+                    true => l.effect().of_variant(),
+                    false => l.effect(),
+                };
                 (!e.is_empty()).then_some((i, e))
             })
             .collect();

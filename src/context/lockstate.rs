@@ -71,6 +71,20 @@ impl LockEffect {
     pub fn is_empty(&self) -> bool {
         self.acquires.is_empty() && self.maybe_acquires.is_empty() && self.releases.is_empty()
     }
+
+    /// The effect of one configuration's variant of a wrapper (defined under `#ifdef
+    /// CONFIG_…`): what it releases and drops, not what it takes. A caller that holds a
+    /// lock and calls a helper that releases it relies on the release in every
+    /// configuration (else the lock would leak in the others), while a helper that
+    /// takes a section may be an empty stub elsewhere (`xip_disable()` disables
+    /// interrupts only with `CONFIG_MTD_XIP`).
+    pub fn of_variant(self) -> LockEffect {
+        LockEffect {
+            acquires: Vec::new(),
+            maybe_acquires: Vec::new(),
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
