@@ -124,6 +124,46 @@ pub fn lift_clause(clause: &Clause, arg: &mut dyn FnMut(u32) -> ArgIs) -> Option
     Some(lifted)
 }
 
+/// Whether some direct caller of `holder` passes values under which the call `e`,
+/// made with a section held on the paths that tested `guards`, sleeps. When every way
+/// it sleeps needs values of `holder`'s own parameters (the lock taken only `if
+/// (uselocks)`, the callee sleeping only `if (nobusyloop)`) and every caller's
+/// arguments rule each way out, the section is never held across a sleep. True when
+/// nothing needs the parameters, or `holder` has no direct caller in the run.
+fn callers_allow(
+    holder: FunctionId,
+    e: &Edge,
+    guards: &[Test],
+    may_sleep: &MaySleep,
+    callers: &Callers,
+    locks: &[Vec<LockStates>],
+    resolver: &mut Resolver,
+) -> bool {
+    let Some(sites) = callers.get(&holder).filter(|c| !c.is_empty()) else {
+        return true;
+    };
+    let none = Bindings::new();
+    let mut needs: Vec<Clause> = Vec::new();
+    for clause in may_sleep.get(&e.callee).map(Vec::as_slice).unwrap_or(&[]) {
+        let mut arg = |p: u32| resolver.arg(holder, e.call, p, &none);
+        if let Some(mut need) = lift_clause(clause, &mut arg) {
+            need.extend_from_slice(guards);
+            if need.is_empty() {
+                return true;
+            }
+            if values::satisfiable(&need) {
+                needs.push(need);
+            }
+        }
+    }
+    sites.iter().any(|&(caller, call)| {
+        let ls = &locks[caller.0 as usize][caller.1 as usize];
+        let at_call = resolver.tests(caller.0, ls.guards_at(call));
+        let passed = resolver.callee_bindings(caller, call, &at_call, &none);
+        needs.iter().any(|need| consistent(need, &passed))
+    })
+}
+
 /// Whether tests `guards` can hold given known parameter values.
 pub fn consistent(guards: &[Test], bindings: &Bindings) -> bool {
     guards.iter().all(|t| {
@@ -594,6 +634,7 @@ impl Analysis {
             &may_sleep,
             &lock_effects,
             &sleeps_dropping,
+            &callers,
             &mut resolver,
         );
         lap("atomic reasons");
@@ -825,8 +866,10 @@ impl Analysis {
         may_sleep: &MaySleep,
         lock_effects: &HashMap<FunctionId, LockEffect>,
         sleeps_dropping: &HashMap<FunctionId, (u32, String)>,
+        callers: &Callers,
         resolver: &mut Resolver,
     ) -> HashMap<FunctionId, Vec<AtomicReason>> {
+        let registered: HashSet<FunctionId> = entries.iter().map(|(id, _)| *id).collect();
         let k = program.knowledge;
         let none = Bindings::new();
         // 4. Atomic reasons, top-down, into functions that may sleep. Each reason
@@ -940,6 +983,11 @@ impl Analysis {
                 // What the paths holding the section tested (`if (mode == FOO)
                 // spin_lock(&l); helper(mode);` enters `helper` atomic with FOO only).
                 let guards = resolver.tests(id.0, &ls.held_guards_at(e.call));
+                if !registered.contains(&id)
+                    && !callers_allow(id, e, &guards, may_sleep, callers, locks, resolver)
+                {
+                    continue;
+                }
                 let r = AtomicReason::CalledWithHeld {
                     caller: id,
                     call: e.call,
