@@ -297,7 +297,7 @@ impl Pred {
             Pred::Lt(v) => Pred::Lt(f(v)),
             Pred::Gt(v) => Pred::Gt(f(v)),
             Pred::Bits(v) => Pred::Bits(f(v)),
-            Pred::In(vs) => Pred::In(vs.iter().map(|v| f(v)).collect()),
+            Pred::In(vs) => Pred::In(vs.iter().map(&mut *f).collect()),
             Pred::KernelRodata => Pred::KernelRodata,
         }
     }
