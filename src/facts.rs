@@ -336,6 +336,9 @@ pub(crate) struct CallExtra {
     /// frees: `buffer->data` of a `struct a_buf *` and of a `struct b_buf *` are
     /// different fields (`decl_index::field_key_typed`).
     field_base_type: Option<String>,
+    /// For a DMA handoff whose buffer is a field access (`card->buffer`): the declared
+    /// type of the variable it starts from (`struct if_card *`), as `field_base_type`.
+    dma_buffer_base_type: Option<String>,
     /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
     /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
     /// that decides whether the callee sleeps is often the last.
@@ -435,6 +438,17 @@ impl Call {
 
     pub fn set_field_base_type(&mut self, ty: String) {
         self.extra_mut().field_base_type = Some(ty);
+    }
+
+    /// See `CallExtra::dma_buffer_base_type`.
+    pub fn dma_buffer_base_type(&self) -> Option<&str> {
+        self.extra
+            .as_ref()
+            .and_then(|e| e.dma_buffer_base_type.as_deref())
+    }
+
+    pub fn set_dma_buffer_base_type(&mut self, ty: String) {
+        self.extra_mut().dma_buffer_base_type = Some(ty);
     }
 
     pub fn set_operand_params(&mut self, params: Vec<(String, u8)>) {

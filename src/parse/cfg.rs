@@ -734,6 +734,15 @@ impl<'a> CfgBuilder<'a> {
             {
                 call.set_field_base_type(ty);
             }
+            // The struct whose field a DMA handoff passes (`card->buffer`).
+            if let Some(ty) = self
+                .knowledge
+                .dma_buffer_arg(&call.callee)
+                .and_then(|i| call.args().get(i))
+                .and_then(|a| self.field_base_type(a))
+            {
+                call.set_dma_buffer_base_type(ty);
+            }
         }
         if !call.indirect {
             self.note_dropped_locks(&mut call, &arg_nodes);
