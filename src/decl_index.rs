@@ -391,6 +391,34 @@ impl<'a> DeclIndex<'a> {
             let set = dma.entry(dir_of(&files[fi].path)).or_default();
             set.extend(keys.into_iter().filter(|k| !k.is_empty()));
         }
+        // Allocations stored into those fields through a local (`ring = kzalloc(…);
+        // … bp->ring = ring;`, a fallback published after setup) count as stores of
+        // their family: with another family's, the field is `Mixed`. They only
+        // qualify fields that direct stores already name.
+        let through_locals: Vec<Vec<(String, FieldStore)>> = files
+            .par_iter()
+            .map(|f| {
+                f.functions
+                    .iter()
+                    .flat_map(|func| &func.calls)
+                    .filter(|c| !c.indirect && !c.also_stored_to().is_empty())
+                    .filter_map(|c| Some((c, knowledge.call_allocator(c)?)))
+                    .flat_map(|(c, a)| {
+                        c.also_stored_to().iter().filter_map(move |(to, ty)| {
+                            Some((field_key_typed(to, Some(ty))?, FieldStore::Family(a.family)))
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        for (fi, stores) in through_locals.into_iter().enumerate() {
+            let dir = dir_of(&files[fi].path);
+            for (key, store) in stores {
+                if let Some(v) = fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
+                    merge(v, fi as u32, store);
+                }
+            }
+        }
         // Other call results stored into those fields make them unknown (`Mixed`).
         let others: Vec<Vec<String>> = files
             .par_iter()
