@@ -83,7 +83,10 @@ fn access_path(access: &str) -> Option<String> {
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let mut out = String::new();
     let mut rest = t.as_str();
-    let ident = |r: &str| r.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(r.len());
+    let ident = |r: &str| {
+        r.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(r.len())
+    };
     let n = ident(rest);
     if n == 0 {
         return None;
@@ -129,7 +132,9 @@ fn first_field(access: &str) -> Option<&str> {
     let t = access.trim_start_matches(['&', '(', ' ']);
     let t = match t.find(')') {
         // A leading cast: `(u8 *)card->buffer`.
-        Some(close) if !t[..close].contains(['-', '.']) => t[close + 1..].trim_start_matches(['&', '(', ' ']),
+        Some(close) if !t[..close].contains(['-', '.']) => {
+            t[close + 1..].trim_start_matches(['&', '(', ' '])
+        }
         _ => t,
     };
     let base_end = t.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
@@ -675,6 +680,16 @@ impl<'p> FileEnv<'p> {
     }
 
     /// A constant of the kernel tree's headers (the closure is walked on first use).
+    /// A define of the run visible from the file (no kernel headers, no note).
+    fn index_define(&self, name: &str) -> Option<&'p str> {
+        for &f in &self.visible {
+            if let Some(v) = self.index.defines.get(f as usize).and_then(|t| t.get(name)) {
+                return *v;
+            }
+        }
+        None
+    }
+
     fn header_define(&self, name: &str) -> Option<&str> {
         let (headers, file, path) = self.headers?;
         let closure = self.closure.get_or_init(|| headers.closure(file, path));
@@ -746,6 +761,18 @@ impl<'p> FileEnv<'p> {
         if ty.starts_with("enum ") {
             return Some((4, 4));
         }
+        // A type name defined as a macro (`#define PHYS_ADDR union large_integer`).
+        if !ty.contains(' ')
+            && let Some(v) = self.index_define(ty)
+            && v != ty
+            && crate::consteval::looks_like_type(v)
+            && v.split_whitespace().all(|w| {
+                w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '*')
+            })
+        {
+            return self.size_align(v, ev);
+        }
         self.note_unresolved(|| format!("type {ty}"));
         None
     }
@@ -790,16 +817,19 @@ impl<'p> FileEnv<'p> {
         let Some(members) = &s.fields else {
             return false;
         };
-        members.iter().filter(|f| !f.pointer).any(|f| match &f.inner {
-            // An anonymous member's fields are the enclosing struct's.
-            Some(inner) if f.name.is_empty() => {
-                self.struct_holds_dma_field(fields, name, inner, depth)
-            }
-            _ => {
-                fields.contains(&dma_field_key(name, &f.name))
-                    || f.inner.is_none() && self.holds_dma_field(fields, &f.ty, depth + 1)
-            }
-        })
+        members
+            .iter()
+            .filter(|f| !f.pointer)
+            .any(|f| match &f.inner {
+                // An anonymous member's fields are the enclosing struct's.
+                Some(inner) if f.name.is_empty() => {
+                    self.struct_holds_dma_field(fields, name, inner, depth)
+                }
+                _ => {
+                    fields.contains(&dma_field_key(name, &f.name))
+                        || f.inner.is_none() && self.holds_dma_field(fields, &f.ty, depth + 1)
+                }
+            })
     }
 
     /// The type names (typedefs resolved) that fields of `s` use by value and that no
