@@ -213,7 +213,8 @@ const MAX_INCLUDE_ROOT_LEVELS: usize = 3;
 /// the nearest of its parent directories, up to [`MAX_INCLUDE_ROOT_LEVELS`] and never
 /// above a subsystem (`drivers/net`). Drivers' Makefiles add their own top directory
 /// to the include path (`-I $(src)/..`, amdgpu's `dc/`, hns3's `hns3/`), so
-/// `#include "dce/dce_opp.h"` in `dc/dce120/` is `dc/dce/dce_opp.h`.
+/// `#include "dce/dce_opp.h"` in `dc/dce120/` is `dc/dce/dce_opp.h`. Failing those,
+/// the `include/` directory of the file's directory or of one above it, as far.
 fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Option<u32> {
     if let Some(&f) = by_path.get(&normalize(&join(dir, inc))) {
         return Some(f);
@@ -222,11 +223,24 @@ fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Optio
     for _ in 0..MAX_INCLUDE_ROOT_LEVELS {
         up = dir_of(up);
         if up.split('/').filter(|p| !p.is_empty() && *p != ".").count() < 3 {
-            return None;
+            break;
         }
         if let Some(&f) = by_path.get(&normalize(&join(up, inc))) {
             return Some(f);
         }
+    }
+    // A driver's own `include/` directory, which its Makefile puts on the include
+    // path (`-I$(DRIVER)/include`): `"fixed31_32.h"` of amd/display/dc/dc_types.h is
+    // amd/display/include/fixed31_32.h.
+    let mut up = dir;
+    for _ in 0..MAX_INCLUDE_ROOT_LEVELS {
+        if up.split('/').filter(|p| !p.is_empty() && *p != ".").count() < 3 {
+            return None;
+        }
+        if let Some(&f) = by_path.get(&normalize(&join(&join(up, "include"), inc))) {
+            return Some(f);
+        }
+        up = dir_of(up);
     }
     None
 }
