@@ -51,6 +51,102 @@ pub struct DeclIndex<'a> {
     includes: Vec<Vec<u32>>,
     /// Directory of the file → field key (see [`field_key`]) → what is stored.
     fields: FieldIndex<'a>,
+    /// Directories with DMA handoff calls → the struct fields handed over, keyed by
+    /// [`dma_field_key`].
+    dma: HashMap<&'a str, HashSet<String>>,
+}
+
+/// A type as a DMA field key part: no whitespace, qualifiers or pointer stars
+/// (`struct foo *` and `struct foo` name the same struct).
+fn type_key(ty: &str) -> String {
+    ty.split_whitespace()
+        .filter(|w| !matches!(*w, "const" | "volatile"))
+        .collect::<String>()
+        .replace('*', "")
+}
+
+/// `{struct foo}buf`: field `buf` of `struct foo`.
+fn dma_field_key(ty: &str, field: &str) -> String {
+    format!("{{{}}}{field}", type_key(ty))
+}
+
+/// A field access from its base variable, without spaces, casts, `&` or what follows
+/// it, subscripts blanked: `priv->rx.bufs[]` of `(u8 *)&priv->rx.bufs[i][0] + 4`.
+fn access_path(access: &str) -> Option<String> {
+    let t = access.trim_start_matches(['&', '(', ' ']);
+    let t = match t.find(')') {
+        Some(close) if !t[..close].contains(['-', '.']) => {
+            t[close + 1..].trim_start_matches(['&', '(', ' '])
+        }
+        _ => t,
+    };
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = String::new();
+    let mut rest = t.as_str();
+    let ident = |r: &str| {
+        r.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(r.len())
+    };
+    let n = ident(rest);
+    if n == 0 {
+        return None;
+    }
+    out.push_str(&rest[..n]);
+    rest = &rest[n..];
+    loop {
+        let sep = if rest.starts_with("->") {
+            "->"
+        } else if rest.starts_with('.') {
+            "."
+        } else if rest.starts_with('[') {
+            let close = rest.find(']')?;
+            out.push_str("[]");
+            rest = &rest[close + 1..];
+            continue;
+        } else {
+            break;
+        };
+        rest = &rest[sep.len()..];
+        let n = ident(rest);
+        if n == 0 {
+            return None;
+        }
+        out.push_str(sep);
+        out.push_str(&rest[..n]);
+        rest = &rest[n..];
+    }
+    (out.contains("->") || out.contains('.')).then_some(out)
+}
+
+/// `{struct foo}->rx.buf` for `p->rx.buf` of a `struct foo *p`: the field path
+/// without the base variable's name.
+fn dma_path_key(ty: &str, access: &str) -> Option<String> {
+    let path = access_path(access)?;
+    let fields = &path[path.find(['-', '.', '['])?..];
+    Some(format!("{{{}}}{fields}", type_key(ty)))
+}
+
+/// The first field an access reads from its base variable: `buffer` of
+/// `card->buffer`, `&card->buffer[4]`, `card->buffer + 4`, `(u8 *)ring.desc.data`.
+fn first_field(access: &str) -> Option<&str> {
+    let t = access.trim_start_matches(['&', '(', ' ']);
+    let t = match t.find(')') {
+        // A leading cast: `(u8 *)card->buffer`.
+        Some(close) if !t[..close].contains(['-', '.']) => {
+            t[close + 1..].trim_start_matches(['&', '(', ' '])
+        }
+        _ => t,
+    };
+    let base_end = t.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
+    let rest = t[base_end..].trim_start();
+    let rest = rest
+        .strip_prefix("->")
+        .or_else(|| rest.strip_prefix('.'))?
+        .trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
 }
 
 fn insert<'a, T: PartialEq + Copy>(t: &mut Table<'a, T>, k: &'a str, v: T) {
@@ -117,7 +213,8 @@ const MAX_INCLUDE_ROOT_LEVELS: usize = 3;
 /// the nearest of its parent directories, up to [`MAX_INCLUDE_ROOT_LEVELS`] and never
 /// above a subsystem (`drivers/net`). Drivers' Makefiles add their own top directory
 /// to the include path (`-I $(src)/..`, amdgpu's `dc/`, hns3's `hns3/`), so
-/// `#include "dce/dce_opp.h"` in `dc/dce120/` is `dc/dce/dce_opp.h`.
+/// `#include "dce/dce_opp.h"` in `dc/dce120/` is `dc/dce/dce_opp.h`. Failing those,
+/// the `include/` directory of the file's directory or of one above it, as far.
 fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Option<u32> {
     if let Some(&f) = by_path.get(&normalize(&join(dir, inc))) {
         return Some(f);
@@ -126,11 +223,24 @@ fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Optio
     for _ in 0..MAX_INCLUDE_ROOT_LEVELS {
         up = dir_of(up);
         if up.split('/').filter(|p| !p.is_empty() && *p != ".").count() < 3 {
-            return None;
+            break;
         }
         if let Some(&f) = by_path.get(&normalize(&join(up, inc))) {
             return Some(f);
         }
+    }
+    // A driver's own `include/` directory, which its Makefile puts on the include
+    // path (`-I$(DRIVER)/include`): `"fixed31_32.h"` of amd/display/dc/dc_types.h is
+    // amd/display/include/fixed31_32.h.
+    let mut up = dir;
+    for _ in 0..MAX_INCLUDE_ROOT_LEVELS {
+        if up.split('/').filter(|p| !p.is_empty() && *p != ".").count() < 3 {
+            return None;
+        }
+        if let Some(&f) = by_path.get(&normalize(&join(&join(up, "include"), inc))) {
+            return Some(f);
+        }
+        up = dir_of(up);
     }
     None
 }
@@ -191,6 +301,7 @@ impl<'a> DeclIndex<'a> {
             typedefs: Vec::new(),
             includes: Vec::new(),
             fields: HashMap::default(),
+            dma: HashMap::default(),
         }
     }
 
@@ -270,6 +381,63 @@ impl<'a> DeclIndex<'a> {
                 );
             }
         }
+        // Struct fields handed to a device for DMA, by directory.
+        let handoffs: Vec<Vec<String>> = files
+            .par_iter()
+            .map(|f| {
+                f.functions
+                    .iter()
+                    .flat_map(|func| &func.calls)
+                    .filter(|c| !c.indirect && knowledge.is_dma_handoff(&c.callee))
+                    .flat_map(|c| {
+                        let keys = c.dma_buffer_base_type().and_then(|ty| {
+                            let arg = c.args().get(knowledge.dma_buffer_arg(&c.callee)?)?;
+                            Some([
+                                dma_field_key(ty, first_field(arg)?),
+                                dma_path_key(ty, arg).unwrap_or_default(),
+                            ])
+                        });
+                        keys.unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut dma: HashMap<&str, HashSet<String>> = HashMap::default();
+        for (fi, keys) in handoffs.into_iter().enumerate() {
+            if keys.is_empty() {
+                continue;
+            }
+            let set = dma.entry(dir_of(&files[fi].path)).or_default();
+            set.extend(keys.into_iter().filter(|k| !k.is_empty()));
+        }
+        // Allocations stored into those fields through a local (`ring = kzalloc(…);
+        // … bp->ring = ring;`, a fallback published after setup) count as stores of
+        // their family: with another family's, the field is `Mixed`. They only
+        // qualify fields that direct stores already name.
+        let through_locals: Vec<Vec<(String, FieldStore)>> = files
+            .par_iter()
+            .map(|f| {
+                f.functions
+                    .iter()
+                    .flat_map(|func| &func.calls)
+                    .filter(|c| !c.indirect && !c.also_stored_to().is_empty())
+                    .filter_map(|c| Some((c, knowledge.call_allocator(c)?)))
+                    .flat_map(|(c, a)| {
+                        c.also_stored_to().iter().filter_map(move |(to, ty)| {
+                            Some((field_key_typed(to, Some(ty))?, FieldStore::Family(a.family)))
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        for (fi, stores) in through_locals.into_iter().enumerate() {
+            let dir = dir_of(&files[fi].path);
+            for (key, store) in stores {
+                if let Some(v) = fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
+                    merge(v, fi as u32, store);
+                }
+            }
+        }
         // Other call results stored into those fields make them unknown (`Mixed`).
         let others: Vec<Vec<String>> = files
             .par_iter()
@@ -301,6 +469,7 @@ impl<'a> DeclIndex<'a> {
             typedefs,
             includes,
             fields,
+            dma,
         };
         index.late_defines = index.read_dropped_defines(files, knowledge);
         index
@@ -436,6 +605,16 @@ impl<'a> DeclIndex<'a> {
 }
 
 impl DeclIndex<'_> {
+    /// Whether code of directory `dir` hands the field `access` (of a variable of type
+    /// `base_type`) to a device for DMA: `priv->rx_buf` of a `struct foo *priv`, also
+    /// where another function passes its own `struct foo *` variable's `rx_buf`.
+    pub fn dma_field(&self, dir: &str, base_type: &str, access: &str) -> bool {
+        let Some(fields) = self.dma.get(dir) else {
+            return false;
+        };
+        dma_path_key(base_type, access).is_some_and(|k| fields.contains(&k))
+    }
+
     /// The GFP flags a macro visible from `file` stands for (`#define FOO_GFP
     /// (GFP_KERNEL | __GFP_ZERO)`, also through other macros), when fully known.
     pub fn gfp_macro(&self, file: u32, name: &str, k: &Knowledge) -> Option<GfpSet> {
@@ -515,6 +694,16 @@ impl<'p> FileEnv<'p> {
     }
 
     /// A constant of the kernel tree's headers (the closure is walked on first use).
+    /// A define of the run visible from the file (no kernel headers, no note).
+    fn index_define(&self, name: &str) -> Option<&'p str> {
+        for &f in &self.visible {
+            if let Some(v) = self.index.defines.get(f as usize).and_then(|t| t.get(name)) {
+                return *v;
+            }
+        }
+        None
+    }
+
     fn header_define(&self, name: &str) -> Option<&str> {
         let (headers, file, path) = self.headers?;
         let closure = self.closure.get_or_init(|| headers.closure(file, path));
@@ -586,8 +775,75 @@ impl<'p> FileEnv<'p> {
         if ty.starts_with("enum ") {
             return Some((4, 4));
         }
+        // A type name defined as a macro (`#define PHYS_ADDR union large_integer`).
+        if !ty.contains(' ')
+            && let Some(v) = self.index_define(ty)
+            && v != ty
+            && crate::consteval::looks_like_type(v)
+            && v.split_whitespace().all(|w| {
+                w.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '*')
+            })
+        {
+            return self.size_align(v, ev);
+        }
         self.note_unresolved(|| format!("type {ty}"));
         None
+    }
+
+    /// Whether an object of type `ty` (typedefs resolved) holds, in its own memory, a
+    /// field that code of directory `dir` hands to a device for DMA: an array or
+    /// embedded struct field passed as a DMA buffer (`sdio_readsb(func, card->buffer,
+    /// …)`), also inside a struct it embeds. Such an object must be physically
+    /// contiguous.
+    pub fn holds_dma_buffer(&self, dir: &str, ty: &str) -> bool {
+        match self.index.dma.get(dir) {
+            Some(fields) if !fields.is_empty() => self.holds_dma_field(fields, ty, 0),
+            _ => false,
+        }
+    }
+
+    fn holds_dma_field(&self, fields: &HashSet<String>, ty: &str, depth: u32) -> bool {
+        if depth > 3 {
+            return false;
+        }
+        let ty = ty
+            .split_whitespace()
+            .filter(|w| !matches!(*w, "const" | "volatile"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(s) = self.lookup(&self.index.structs, &ty) {
+            return self.struct_holds_dma_field(fields, &ty, s, depth);
+        }
+        match self.lookup(&self.index.typedefs, &ty) {
+            Some(t) if !t.contains('*') => self.holds_dma_field(fields, t, depth + 1),
+            _ => false,
+        }
+    }
+
+    fn struct_holds_dma_field(
+        &self,
+        fields: &HashSet<String>,
+        name: &str,
+        s: &StructDef,
+        depth: u32,
+    ) -> bool {
+        let Some(members) = &s.fields else {
+            return false;
+        };
+        members
+            .iter()
+            .filter(|f| !f.pointer)
+            .any(|f| match &f.inner {
+                // An anonymous member's fields are the enclosing struct's.
+                Some(inner) if f.name.is_empty() => {
+                    self.struct_holds_dma_field(fields, name, inner, depth)
+                }
+                _ => {
+                    fields.contains(&dma_field_key(name, &f.name))
+                        || f.inner.is_none() && self.holds_dma_field(fields, &f.ty, depth + 1)
+                }
+            })
     }
 
     /// The type names (typedefs resolved) that fields of `s` use by value and that no

@@ -336,6 +336,13 @@ pub(crate) struct CallExtra {
     /// frees: `buffer->data` of a `struct a_buf *` and of a `struct b_buf *` are
     /// different fields (`decl_index::field_key_typed`).
     field_base_type: Option<String>,
+    /// For a DMA handoff whose buffer is a field access (`card->buffer`): the declared
+    /// type of the variable it starts from (`struct if_card *`), as `field_base_type`.
+    dma_buffer_base_type: Option<String>,
+    /// For an allocator call assigned to a local: the struct fields that local is
+    /// then stored into in the function (`bp->ring = ring;`), with the declared type
+    /// of each access's base variable.
+    also_stored_to: Vec<(String, String)>,
     /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
     /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
     /// that decides whether the callee sleeps is often the last.
@@ -435,6 +442,31 @@ impl Call {
 
     pub fn set_field_base_type(&mut self, ty: String) {
         self.extra_mut().field_base_type = Some(ty);
+    }
+
+    /// See `CallExtra::also_stored_to`.
+    pub fn also_stored_to(&self) -> &[(String, String)] {
+        self.extra
+            .as_ref()
+            .map_or(&[], |e| e.also_stored_to.as_slice())
+    }
+
+    pub fn push_also_stored_to(&mut self, field: String, base_type: String) {
+        let extra = self.extra_mut();
+        if extra.also_stored_to.len() < 4 {
+            extra.also_stored_to.push((field, base_type));
+        }
+    }
+
+    /// See `CallExtra::dma_buffer_base_type`.
+    pub fn dma_buffer_base_type(&self) -> Option<&str> {
+        self.extra
+            .as_ref()
+            .and_then(|e| e.dma_buffer_base_type.as_deref())
+    }
+
+    pub fn set_dma_buffer_base_type(&mut self, ty: String) {
+        self.extra_mut().dma_buffer_base_type = Some(ty);
     }
 
     pub fn set_operand_params(&mut self, params: Vec<(String, u8)>) {

@@ -83,6 +83,9 @@ pub struct KnowledgeTables {
     pub irq_handler_shape: Option<IrqHandlerShape>,
     #[serde(default)]
     pub unlocked_argument: BTreeMap<String, [usize; 2]>,
+    /// DMA handoff calls → the argument holding the buffer handed to the device.
+    #[serde(default)]
+    pub dma_buffer_arg: BTreeMap<String, usize>,
 }
 
 /// The knowledge a configuration adds: the same schema as the built-in tables.
@@ -466,6 +469,8 @@ pub struct Knowledge {
     collection_insert: FxHashSet<String>,
     /// Calls that hand a buffer to a device for DMA (it must be physically contiguous).
     dma_handoff: FxHashSet<String>,
+    /// Of those, the argument that is the buffer (`sdio_readsb(func, buf, …)`: 1).
+    dma_buffer_arg: HashMap<String, usize>,
     /// Memory families (`[[family]]`, and names used elsewhere declared as `other`).
     families: Vec<Family>,
     family_ids: HashMap<String, FamilyId>,
@@ -813,6 +818,9 @@ impl Knowledge {
         names(&mut self.dropped_by_allocation, &t.dropped_by_allocation);
         names(&mut self.collection_insert, &t.collection_insert);
         names(&mut self.dma_handoff, &t.dma_handoff);
+        self.dma_handoff.extend(t.dma_buffer_arg.keys().cloned());
+        self.dma_buffer_arg
+            .extend(t.dma_buffer_arg.iter().map(|(n, a)| (n.clone(), *a)));
         names(&mut self.small_vmalloc_exempt, &t.small_vmalloc_exempt);
         names(&mut self.zeroing_allocators, &t.zeroing_allocators);
         names(&mut self.pure, &t.pure);
@@ -1048,6 +1056,11 @@ impl Knowledge {
     /// Whether a call hands a buffer to a device for DMA (`usb_fill_bulk_urb`).
     pub fn is_dma_handoff(&self, callee: &str) -> bool {
         self.dma_handoff.contains(callee)
+    }
+
+    /// The argument of a DMA handoff call that holds the buffer, when the knowledge says.
+    pub fn dma_buffer_arg(&self, callee: &str) -> Option<usize> {
+        self.dma_buffer_arg.get(callee).copied()
     }
 
     /// Whether the knowledge says what calling `name` does (it allocates, sleeps or

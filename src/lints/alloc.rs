@@ -17,7 +17,7 @@ pub fn eval(cx: &FunctionCx, text: &str) -> Option<u64> {
 
 /// The size evaluator's environment in this function's file: the run's declarations,
 /// then the kernel tree's headers the file includes.
-fn size_env<'a>(cx: &FunctionCx<'a>) -> FileEnv<'a> {
+pub fn size_env<'a>(cx: &FunctionCx<'a>) -> FileEnv<'a> {
     FileEnv::new(
         &cx.program.decls,
         cx.knowledge,

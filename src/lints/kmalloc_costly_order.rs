@@ -3,7 +3,10 @@
 
 use super::alloc::{self, bytes, size_desc};
 use super::{FunctionCx, LintInfo};
+use crate::consteval::looks_like_type;
+use crate::decl_index::dir_of;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::Call;
 
 pub const INFO: LintInfo = LintInfo {
     name: "kmalloc-costly-order",
@@ -21,6 +24,34 @@ fn file_does_bus_transfers(cx: &FunctionCx) -> bool {
         .iter()
         .flat_map(|f| f.calls.iter())
         .any(|c| !c.indirect && cx.knowledge.is_dma_handoff(&c.callee))
+}
+
+/// The type a size names with its first `sizeof`: `struct foo` of `sizeof(struct
+/// foo)`, and of `sizeof(*p)` or `sizeof(p[0])` for a `struct foo *p` of the function.
+fn allocated_type(call: &Call, size: &str) -> Option<String> {
+    let start = size.find("sizeof")? + "sizeof".len();
+    let inner = size[start..].trim_start().strip_prefix('(')?;
+    let mut depth = 0;
+    let close = inner.find(|c| {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return true,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        false
+    })?;
+    let inner = inner[..close].trim();
+    if let Some(name) = inner
+        .strip_prefix('*')
+        .or_else(|| inner.strip_suffix("[0]"))
+        .map(str::trim)
+    {
+        let ty = call.operand_type(name)?;
+        let pointee = ty.trim_end().strip_suffix('*')?;
+        return (!pointee.contains('*')).then(|| pointee.trim().to_string());
+    }
+    (looks_like_type(inner) && !inner.contains('*')).then(|| inner.to_string())
 }
 
 pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
@@ -47,6 +78,28 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
         // Handed to a device for DMA here: it must be contiguous, kvmalloc is no option.
         if let Some(p) = call.assigned_to().map(alloc::pointer_key)
             && alloc::uses(cx, &p, |callee| cx.knowledge.is_dma_handoff(callee)).is_some()
+        {
+            continue;
+        }
+        // An object with an array (or embedded struct) field the driver hands to a
+        // device (`sdio_readsb(func, card->buffer, …)`): the object itself must be
+        // physically contiguous.
+        if let Some(ty) = a
+            .size_arg
+            .and_then(|i| call.args().get(i))
+            .and_then(|size| allocated_type(call, size))
+            && alloc::size_env(cx).holds_dma_buffer(dir_of(&cx.file.path), &ty)
+        {
+            continue;
+        }
+        // Stored into a struct field that the driver hands to a device elsewhere
+        // (`priv->rx_buf = kmalloc(…)` here, `usb_fill_bulk_urb(…, priv->rx_buf, …)`
+        // in the completion path).
+        if let (Some(field), Some(ty)) = (call.assigned_to(), call.field_base_type())
+            && cx
+                .program
+                .decls
+                .dma_field(dir_of(&cx.file.path), ty, field)
         {
             continue;
         }

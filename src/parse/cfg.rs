@@ -200,6 +200,32 @@ impl<'a> CfgBuilder<'a> {
     /// Records a write of a plain name with its truth value when a constant: a
     /// `SetLocal` node after `cur`, when the name is a parameter or a local of the body.
     /// The right side of a plain `x = value` assignment (not `+=`, `|=`, …).
+    /// `bp->ring = ring;` where `ring` holds an earlier allocator call's result in this
+    /// function: that allocation is stored into the field too (a fallback allocated
+    /// into a local and published after setup).
+    fn note_field_store_of_allocation(&mut self, node: Node, left: Option<Node>) {
+        let (Some(l), Some(r)) = (
+            left.filter(|l| matches!(l.kind_str(), "field_expression" | "subscript_expression")),
+            self.plain_assigned(node)
+                .filter(|r| r.kind_str() == "identifier"),
+        ) else {
+            return;
+        };
+        let local = text(r, self.src);
+        let Some(at) = self.calls.iter().rposition(|c| {
+            !c.indirect
+                && c.assigned_to() == Some(local)
+                && self.knowledge.allocator(&c.callee).is_some()
+        }) else {
+            return;
+        };
+        let field = clean_text(&self.original[l.byte_range()], 120);
+        let Some(ty) = self.field_base_type(&field) else {
+            return;
+        };
+        self.calls[at].push_also_stored_to(field, ty);
+    }
+
     fn plain_assigned<'t>(&self, assignment: Node<'t>) -> Option<Node<'t>> {
         assignment
             .field("operator")
@@ -518,6 +544,7 @@ impl<'a> CfgBuilder<'a> {
                 "assignment_expression" => {
                     let left = node.field("left");
                     self.field_callback(node, left);
+                    self.note_field_store_of_allocation(node, left);
                     if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
                         let rhs = self.plain_assigned(node);
                         let plain = rhs.is_some();
@@ -768,6 +795,15 @@ impl<'a> CfgBuilder<'a> {
                     .and_then(|a| self.field_base_type(a))
             {
                 call.set_field_base_type(ty);
+            }
+            // The struct whose field a DMA handoff passes (`card->buffer`).
+            if let Some(ty) = self
+                .knowledge
+                .dma_buffer_arg(&call.callee)
+                .and_then(|i| call.args().get(i))
+                .and_then(|a| self.field_base_type(a))
+            {
+                call.set_dma_buffer_base_type(ty);
             }
         }
         if !call.indirect {
