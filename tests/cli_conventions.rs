@@ -564,7 +564,11 @@ void f(spinlock_t *l, void **p)
 ";
     p.write("drv.c", source);
     // The products of fields of unknown type are alloc-size-arith's (allow by default).
-    p.write("gfplint.toml", "[lints]\nalloc-size-arith = \"warn\"\n");
+    // (alloc-size-overflow is off by default too.)
+    p.write(
+        "gfplint.toml",
+        "[lints]\nalloc-size-arith = \"warn\"\nalloc-size-overflow = \"warn\"\n",
+    );
     let lints = |o: &Output| -> Vec<String> {
         let mut v: Vec<String> = stdout(o)
             .lines()
@@ -650,6 +654,10 @@ fn fixes_on_the_fixtures() {
                 let rel = e.path().strip_prefix(&from).unwrap().to_str().unwrap();
                 p.write(rel, &std::fs::read_to_string(e.path()).unwrap());
             }
+        }
+        if fixture == "alloc-size-overflow" {
+            // Off by default.
+            p.write("gfplint.toml", "[lints]\nalloc-size-overflow = \"warn\"\n");
         }
         let findings = |p: &Project| -> Vec<String> {
             let o = p.run(&["check", "-q", "--format", "gcc", "."]);

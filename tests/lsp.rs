@@ -477,6 +477,12 @@ fn size_fix_and_configuration_reload() {
     let file = root.join("grow.c");
     let text = "void *grow(size_t n, unsigned int w)\n{\n\treturn kmalloc(n * w, GFP_KERNEL);\n}\n";
     std::fs::write(&file, text).expect("write");
+    // The lint is off by default: the configuration turns it on, later off again.
+    std::fs::write(
+        root.join("gfplint.toml"),
+        "[lints]\nalloc-size-overflow = \"warn\"\n",
+    )
+    .expect("write");
     let mut c = Client::start(&root);
     c.request(
         "initialize",

@@ -20,7 +20,10 @@ pub const INFO: LintInfo = LintInfo {
     severity: Severity::Warning,
     summary: "allocation size `n * size` whose operand types let the product overflow: use kmalloc_array/kcalloc/array_size",
     doc: include_str!("../../lints/alloc-size-overflow.md"),
-    enabled_by_default: true,
+    // Opt-in: on the 6.1 census 2 of its 9 findings were real (the others' operands
+    // are bounded by checks or values a caller's caller sets, beyond what `bits.rs`
+    // follows), below what a default lint must reach.
+    enabled_by_default: false,
     check: Some(check),
 };
 
