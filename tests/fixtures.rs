@@ -42,10 +42,20 @@ fn expectations(dir: &Path) -> Expectations {
 }
 
 /// Options for a fixture directory: a directory named after an off-by-default lint
-/// runs with that lint enabled; one with a `dot-config` file runs with it as the
-/// kernel configuration (`--kconfig`).
+/// runs with that lint enabled, and so does one whose files expect an off-by-default
+/// lint (`overflow_provenance.c` expects `alloc-size-overflow`); one with a
+/// `dot-config` file runs with it as the kernel configuration (`--kconfig`).
 fn options_for(dir: &Path) -> gfplint::Options {
     let mut options = plain_options_for(dir);
+    for lints in expectations(dir).values() {
+        for lint in lints {
+            let name = lint.split('[').next().unwrap_or(lint);
+            let off = gfplint::lints::lint_info(name).is_some_and(|l| !l.enabled_by_default);
+            if off && !options.enable.iter().any(|e| e == name) {
+                options.enable.push(name.to_string());
+            }
+        }
+    }
     if let Ok(text) = std::fs::read_to_string(dir.join("dot-config")) {
         options.set_kconfig(&text);
     }
