@@ -1,0 +1,167 @@
+/* Positive twins of field_dispatch.c: the field test does not rule the sleep out
+ * when the caller asks for it, when the object may have been changed before the
+ * call (its address given to another function, a write through the parameter), or
+ * when the field is not known. */
+#define YC_ASYNC 0x1
+
+struct yc_cmd {
+	int id;
+	u32 flags;
+};
+
+struct yc_dev {
+	spinlock_t lock;
+	int pending;
+};
+
+static int yc_send_sync(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	d->pending = cmd->id;
+	msleep(10); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+static int yc_send(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	if (cmd->flags & YC_ASYNC)
+		return 0;
+	return yc_send_sync(d, cmd);
+}
+
+static int yc_add(struct yc_dev *d, u8 flags)
+{
+	struct yc_cmd cmd = { .id = 1, .flags = flags };
+
+	return yc_send(d, &cmd);
+}
+
+void yc_update_locked(struct yc_dev *d)
+{
+	spin_lock(&d->lock);
+	yc_add(d, 0);
+	spin_unlock(&d->lock);
+}
+
+/* The object's address escapes before the call: its flags are unknown there. */
+void yc_prepare(struct yc_cmd *cmd);
+
+static int zc_send_sync(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	d->pending = cmd->id;
+	msleep(20); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+static int zc_send(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	if (cmd->flags & YC_ASYNC)
+		return 0;
+	return zc_send_sync(d, cmd);
+}
+
+void zc_update_locked(struct yc_dev *d)
+{
+	struct yc_cmd cmd = { .id = 2, .flags = YC_ASYNC };
+
+	spin_lock(&d->lock);
+	yc_prepare(&cmd);
+	zc_send(d, &cmd);
+	spin_unlock(&d->lock);
+}
+
+/* The callee changes the object before it tests the field: the test says nothing
+ * of what the caller passed. */
+void wc_fixup(struct yc_cmd *cmd);
+
+static int wc_send_sync(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	d->pending = cmd->id;
+	msleep(30); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+static int wc_send(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	wc_fixup(cmd);
+	if (cmd->flags & YC_ASYNC)
+		return 0;
+	return wc_send_sync(d, cmd);
+}
+
+void wc_update_locked(struct yc_dev *d)
+{
+	struct yc_cmd cmd = { .id = 3, .flags = YC_ASYNC };
+
+	spin_lock(&d->lock);
+	wc_send(d, &cmd);
+	spin_unlock(&d->lock);
+}
+
+/* A field passed on that the caller sets from its own argument. */
+struct nx_attr {
+	int type;
+};
+
+struct nx_cfg {
+	int table;
+	struct nx_attr *mx;
+};
+
+struct nx_metrics {
+	int m[16];
+};
+
+struct nx_dev {
+	rwlock_t lock;
+};
+
+static struct nx_metrics nx_default;
+
+struct nx_metrics *nx_metrics_init(struct nx_attr *mx)
+{
+	if (!mx)
+		return &nx_default;
+	return kzalloc(sizeof(struct nx_metrics), GFP_KERNEL); /* expect: atomic-sleeping-gfp */
+}
+
+static struct nx_metrics *nx_route_create(struct nx_cfg *cfg)
+{
+	return nx_metrics_init(cfg->mx);
+}
+
+static struct nx_metrics *nx_local_alloc(struct nx_attr *attr)
+{
+	struct nx_cfg cfg = { .table = 1, .mx = attr };
+
+	return nx_route_create(&cfg);
+}
+
+void nx_dev_add(struct nx_dev *dev, struct nx_attr *attr)
+{
+	write_lock_bh(&dev->lock);
+	nx_local_alloc(attr);
+	write_unlock_bh(&dev->lock);
+}
+
+/* Written through the parameter before it is passed on. */
+struct nx_metrics *vx_metrics_init(struct nx_attr *mx)
+{
+	if (!mx)
+		return &nx_default;
+	return kzalloc(sizeof(struct nx_metrics), GFP_KERNEL); /* expect: atomic-sleeping-gfp */
+}
+
+static struct nx_metrics *vx_route_create(struct nx_cfg *cfg, struct nx_attr *attr)
+{
+	cfg->mx = attr;
+	return vx_metrics_init(cfg->mx);
+}
+
+void vx_dev_add(struct nx_dev *dev, struct nx_attr *attr)
+{
+	struct nx_cfg cfg = { .table = 1 };
+
+	write_lock_bh(&dev->lock);
+	vx_route_create(&cfg, attr);
+	write_unlock_bh(&dev->lock);
+}
