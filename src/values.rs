@@ -503,6 +503,31 @@ mod tests {
     }
 
     #[test]
+    fn field_tests() {
+        let f = |pred: Pred| Pred::Field("ncmd.s.cmd".into(), Box::new(pred));
+        let a = Val::Name("CMD_A".into());
+        let b = Val::Name("CMD_B".into());
+        // Two tests of one field: as two tests of one value.
+        assert!(t(0, f(Pred::Eq(a.clone())), true).contradicts(&t(0, f(Pred::Eq(b)), true)));
+        assert!(t(0, f(Pred::NonZero), false).contradicts(&t(0, f(Pred::Eq(Val::Int(3))), true)));
+        // Other fields, the pointer itself, other parameters: independent.
+        let g = Pred::Field("flags".into(), Box::new(Pred::Eq(a.clone())));
+        assert!(!t(0, f(Pred::Eq(a.clone())), false).contradicts(&t(0, g.clone(), true)));
+        assert!(!t(0, Pred::NonZero, false).contradicts(&t(0, g.clone(), true)));
+        assert!(!t(0, f(Pred::Eq(a.clone())), true).contradicts(&t(1, f(Pred::Eq(a)), false)));
+        // A pointer's value decides nothing about its fields.
+        assert_eq!(g.eval(&Val::NonZero), None);
+        // A field passed on: the callee's test of it is a test of the caller's field.
+        let d = Derive::Field("fc_mx".into());
+        assert_eq!(
+            d.lift(&Pred::NonZero, false),
+            Lifted::Test(Pred::Field("fc_mx".into(), Box::new(Pred::NonZero)), false)
+        );
+        assert_eq!(d.lift(&g, true), Lifted::Unknown);
+        assert_eq!(d.apply(&Val::NonZero), None);
+    }
+
+    #[test]
     fn evaluation() {
         assert_eq!(Pred::Bits(Val::Int(4)).eval(&Val::Int(6)), Some(true));
         assert_eq!(Pred::Bits(Val::Int(4)).eval(&Val::Int(2)), Some(false));

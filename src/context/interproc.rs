@@ -200,6 +200,30 @@ pub fn lift_clause(clause: &Clause, arg: &mut dyn FnMut(u32) -> ArgIs) -> Option
     Some(lifted)
 }
 
+/// Whether the callee of edge `e` may sleep given what the call passes it, where that
+/// depends on the fields of an object it is given (`send(d, &cmd)` with `cmd.flags`
+/// set to what makes `send()` not wait): parameter values alone, the bindings, cannot
+/// say it.
+fn fields_allow(
+    may_sleep: &MaySleep,
+    resolver: &mut Resolver,
+    caller: FunctionId,
+    e: &Edge,
+    bindings: &Bindings,
+) -> bool {
+    let Some(clauses) = may_sleep.get(&e.callee) else {
+        return true;
+    };
+    let on_fields = |c: &Clause| c.iter().any(|t| matches!(t.pred, Pred::Field(..)));
+    if !clauses.iter().any(on_fields) {
+        return true;
+    }
+    clauses.iter().any(|clause| {
+        let mut arg = |p: u32| resolver.arg(caller, e.call, p, bindings);
+        lift_clause(clause, &mut arg).is_some()
+    })
+}
+
 /// Whether tests `guards` can hold given known parameter values.
 pub fn consistent(guards: &[Test], bindings: &Bindings) -> bool {
     guards.iter().all(|t| {
@@ -1043,6 +1067,9 @@ impl Analysis {
                 // What the paths holding the section tested (`if (mode == FOO)
                 // spin_lock(&l); helper(mode);` enters `helper` atomic with FOO only).
                 let guards = resolver.tests(id.0, &ls.held_guards_at(e.call));
+                if !fields_allow(may_sleep, resolver, id, e, &none) {
+                    continue;
+                }
                 let r = AtomicReason::CalledWithHeld {
                     caller: id,
                     call: e.call,
@@ -1065,7 +1092,9 @@ impl Analysis {
                 // The call itself must be reachable with the caller's values
                 // (`if (mode == FOO_WAIT) helper();` is not, when mode is FOO_POLL).
                 let guards = resolver.tests(caller.0, ls.guards_at(e.call));
-                if !consistent(&guards, &bindings) {
+                if !consistent(&guards, &bindings)
+                    || !fields_allow(may_sleep, resolver, caller, e, &bindings)
+                {
                     continue;
                 }
                 let r = AtomicReason::CalledFromAtomic {
@@ -1566,4 +1595,80 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
     // stable either way.)
     out.sort_by_cached_key(|(id, r)| (*id, format!("{r:?}")));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_test(param: u32, path: &str, pred: Pred, holds: bool) -> Test {
+        Test {
+            param,
+            pred: Pred::Field(path.into(), Box::new(pred)),
+            holds,
+        }
+    }
+
+    #[test]
+    fn clauses_through_local_objects() {
+        let async_bit = Pred::Bits(Val::Int(1));
+        let sync_path = vec![field_test(1, "flags", async_bit.clone(), false)];
+        // `struct cmd c = { .flags = flags }; c.flags |= 2;`: the flags are the
+        // caller's parameter 2, with or without bit 2: the test lifts to it.
+        let object = || {
+            ArgIs::Object(ObjectFields {
+                fields: vec![(
+                    "flags".into(),
+                    vec![ArgIs::Param(2), ArgIs::Derived(2, Derive::Or(Val::Int(2)))],
+                )],
+                zero_rest: true,
+            })
+        };
+        let lifted = lift_clause(&sync_path, &mut |_| object()).unwrap();
+        assert_eq!(
+            lifted,
+            vec![Test {
+                param: 2,
+                pred: async_bit.clone(),
+                holds: false
+            }]
+        );
+        // A constant with the bit set rules the clause out.
+        let constant = |_| {
+            ArgIs::Object(ObjectFields {
+                fields: vec![("flags".into(), vec![ArgIs::Value(Val::Int(1))])],
+                zero_rest: true,
+            })
+        };
+        assert!(lift_clause(&sync_path, &mut { constant }).is_none());
+        // A field the initializer does not name is zero; one in an overlapping member
+        // (a union, perhaps) is unknown.
+        let given = vec![field_test(0, "mx", Pred::NonZero, true)];
+        let unnamed = |_| {
+            ArgIs::Object(ObjectFields {
+                fields: vec![("table".into(), vec![ArgIs::Value(Val::Int(1))])],
+                zero_rest: true,
+            })
+        };
+        assert!(lift_clause(&given, &mut { unnamed }).is_none());
+        let nested = vec![field_test(0, "u.x", Pred::NonZero, true)];
+        let overlapping = |_| {
+            ArgIs::Object(ObjectFields {
+                fields: vec![("u.y".into(), vec![ArgIs::Value(Val::Int(1))])],
+                zero_rest: true,
+            })
+        };
+        assert_eq!(lift_clause(&nested, &mut { overlapping }), Some(Vec::new()));
+        // Values that disagree on the test: nothing known.
+        let either = |_| {
+            ArgIs::Object(ObjectFields {
+                fields: vec![(
+                    "flags".into(),
+                    vec![ArgIs::Param(2), ArgIs::Value(Val::Int(0))],
+                )],
+                zero_rest: true,
+            })
+        };
+        assert_eq!(lift_clause(&sync_path, &mut { either }), Some(Vec::new()));
+    }
 }

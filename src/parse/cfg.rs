@@ -108,7 +108,7 @@ pub(super) struct CfgBuilder<'a> {
     /// precede them (see `drop_clobbered_field_facts`).
     clobbers: Vec<(u32, u64)>,
     /// Locals with a brace initializer whose fields are followed (`parse::objects`).
-    pub(super) objects: super::objects::Objects,
+    pub(super) objects: super::objects::Objects<'a>,
     /// How many enclosing branches or loop bodies run under a condition other than a
     /// parameter test (`Call::conditional`).
     uncertain: u32,
@@ -659,7 +659,7 @@ impl<'a> CfgBuilder<'a> {
         Some(text(first, self.src).trim().to_string())
     }
 
-    fn record_call(&mut self, node: Node, target: Option<Node>) -> u32 {
+    fn record_call(&mut self, node: Node<'a>, target: Option<Node>) -> u32 {
         let func = node.field("function");
         let args_node = node.field("arguments");
         let mut call = Call {
@@ -720,8 +720,7 @@ impl<'a> CfgBuilder<'a> {
                 {
                     let name = text(obj, self.src);
                     if self.objects.tracks(name) {
-                        self.objects
-                            .passed(name, idx, i, a.start_byte(), node.start_byte());
+                        self.objects.passed(name, idx, i, a.start_byte(), node);
                     }
                 }
                 match self.arg_const(*a) {
@@ -1242,7 +1241,7 @@ impl<'a> CfgBuilder<'a> {
     }
 
     /// Writes and addresses of followed local objects in one expression node.
-    fn note_object_use(&mut self, node: Node, kind: &str) {
+    fn note_object_use(&mut self, node: Node<'a>, kind: &str) {
         match kind {
             "assignment_expression" => {
                 let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
@@ -1262,13 +1261,14 @@ impl<'a> CfgBuilder<'a> {
                     Src::Unknown
                 };
                 let or = (op == "|=").then(|| self.arg_const(r)).flatten();
-                self.objects.write(&name, path, op, value, or);
+                self.objects.write(node, &name, path, op, value, or);
             }
             "update_expression" => {
                 if let Some((name, path, _)) =
                     node.field("argument").and_then(|a| self.object_path(a))
                 {
-                    self.objects.write(&name, path, "?", Src::Unknown, None);
+                    self.objects
+                        .write(node, &name, path, "?", Src::Unknown, None);
                 }
             }
             "pointer_expression" if node.child(0).is_some_and(|op| op.kind_str() == "&") => {
@@ -1699,6 +1699,8 @@ impl<'a> CfgBuilder<'a> {
                 Some(exit)
             }
             "case_statement" => {
+                // A place control can jump to, like a label.
+                self.objects.label("", node.start_byte());
                 let label = self.append(cur, NodeKind::Nop);
                 if let Some(&dispatch) = self.switch_dispatch.last() {
                     let on = self.switch_on.last().cloned().flatten();

@@ -2,13 +2,18 @@
 //! there: `struct cmd c = { .id = ID, .flags = flags };` … `send(dev, &c)` tells the
 //! callee that `c->flags` is the caller's `flags` and that `c->data` (not named) is 0.
 //!
-//! Flow-insensitive, and sound by over-approximation: a field may hold its initial
-//! value or any value written to it anywhere in the function (`c.flags |= F` adds
-//! `flags | F`); a field the function may write otherwise (a write to an overlapping
-//! path, its address taken, the whole object passed anywhere else) is unknown. A call
-//! inside a loop the object outlives, or that a backward `goto` can repeat, is not
-//! followed (the callee may have changed the object the time before).
+//! Only calls no loop (or backward `goto`) the object outlives can repeat are
+//! followed (else the callee may have changed the object the time before), so what
+//! runs before such a call comes before it in the source. A field holds its initial
+//! value or a value written to it before the call (`c.flags |= F` adds `flags | F`);
+//! a plain write that every path to the call runs (not under a branch or loop the
+//! call is outside of, no label in between) replaces what came before it. A field
+//! the function may change otherwise before the call (a write to an overlapping
+//! path, its address taken, the whole object passed to another call) is unknown.
 
+use tree_sitter::Node;
+
+use super::FastNode;
 use crate::facts::{FieldVal, ObjectArg, paths_overlap};
 use crate::values::{Derive, Val};
 
@@ -32,11 +37,12 @@ enum Write {
 }
 
 #[derive(Debug)]
-struct Local {
+struct Local<'a> {
     name: String,
     declared_at: usize,
     init: Vec<(String, Src)>,
-    writes: Vec<(String, Write)>,
+    /// (path, what is written, the assignment).
+    writes: Vec<(String, Write, Node<'a>)>,
     /// Addresses taken of (parts of) it: (path, byte offset of the `&`).
     escapes: Vec<(String, usize)>,
     /// Declared twice, passed by name, assigned as a whole: not followed.
@@ -44,7 +50,8 @@ struct Local {
 }
 
 #[derive(Debug)]
-struct Pending {
+struct Pending<'a> {
+    node: Node<'a>,
     call: u32,
     arg: u8,
     local: usize,
@@ -55,9 +62,9 @@ struct Pending {
 
 /// What the CFG builder collects about local objects while it walks a body.
 #[derive(Debug, Default)]
-pub struct Objects {
-    locals: Vec<Local>,
-    pending: Vec<Pending>,
+pub struct Objects<'a> {
+    locals: Vec<Local<'a>>,
+    pending: Vec<Pending<'a>>,
     /// Labels and gotos by name, with their byte offsets (a backward goto is a loop).
     labels: Vec<(String, usize)>,
     gotos: Vec<(String, usize)>,
@@ -65,7 +72,7 @@ pub struct Objects {
     pub(super) loops: Vec<usize>,
 }
 
-impl Objects {
+impl<'a> Objects<'a> {
     fn find(&self, name: &str) -> Option<usize> {
         self.locals.iter().position(|l| l.name == name)
     }
@@ -100,9 +107,10 @@ impl Objects {
         }
     }
 
-    /// A write of `name.path` (`path` empty: the whole object).
+    /// A write of `name.path` (`path` empty: the whole object) by `node`.
     pub(super) fn write(
         &mut self,
+        node: Node<'a>,
         name: &str,
         path: String,
         op: &str,
@@ -117,7 +125,7 @@ impl Objects {
             ("|=", Some(v)) if !path.is_empty() => Write::Or(v),
             _ => Write::Unknown,
         };
-        self.locals[i].writes.push((path, w));
+        self.locals[i].writes.push((path, w, node));
     }
 
     /// `&name.path` at byte `at`.
@@ -134,21 +142,23 @@ impl Objects {
         }
     }
 
-    /// Argument `arg` of call `call` (at byte `call_at`) is `&name`, its `&` at `amp_at`.
+    /// Argument `arg` of call `call` (`node`) is `&name`, its `&` at `amp_at`.
     pub(super) fn passed(
         &mut self,
         name: &str,
         call: u32,
         arg: usize,
         amp_at: usize,
-        call_at: usize,
+        node: Node<'a>,
     ) {
+        let call_at = node.start_byte();
         let (Some(local), Ok(arg)) = (self.find(name), u8::try_from(arg)) else {
             return;
         };
         let declared_at = self.locals[local].declared_at;
         let in_loop = self.loops.iter().any(|&start| start > declared_at);
         self.pending.push(Pending {
+            node,
             call,
             arg,
             local,
@@ -190,20 +200,27 @@ impl Objects {
             if repeated {
                 continue;
             }
+            // Nothing after the call in the source runs before it.
             let escapes: Vec<&str> = l
                 .escapes
                 .iter()
-                .filter(|(_, at)| *at != p.amp_at)
+                .filter(|(_, at)| *at != p.amp_at && *at < p.call_at)
                 .map(|(path, _)| path.as_str())
                 .collect();
             if escapes.iter().any(|e| e.is_empty()) {
                 continue;
             }
+            let writes: Vec<(&str, &Write, bool)> = l
+                .writes
+                .iter()
+                .filter(|(_, _, n)| n.start_byte() < p.call_at)
+                .map(|(q, w, n)| (q.as_str(), w, self.runs_before(*n, p.node)))
+                .collect();
             let mut paths: Vec<&str> = l
                 .init
                 .iter()
                 .map(|(q, _)| q.as_str())
-                .chain(l.writes.iter().map(|(q, _)| q.as_str()))
+                .chain(writes.iter().map(|(q, _, _)| *q))
                 .chain(escapes.iter().copied())
                 .collect();
             paths.sort_unstable();
@@ -214,7 +231,8 @@ impl Objects {
             let fields = paths
                 .iter()
                 .map(|q| {
-                    let values = field_values(l, q, &escapes, reassigned).unwrap_or_default();
+                    let values =
+                        field_values(l, &writes, q, &escapes, reassigned).unwrap_or_default();
                     (Box::from(*q), values)
                 })
                 .collect();
@@ -228,10 +246,50 @@ impl Objects {
         out.sort_by_key(|o| (o.call, o.arg));
         out
     }
+
+    /// Whether every path to `call` runs `write` first: below the innermost node
+    /// holding both, which must run its children in sequence, `write` is under no
+    /// branch, loop or conditional operand; and no label lies between them.
+    fn runs_before(&self, write: Node, call: Node) -> bool {
+        let (w, c) = (write.start_byte(), call.start_byte());
+        if self.labels.iter().any(|(_, at)| *at > w && *at <= c) {
+            return false;
+        }
+        let mut n = write;
+        for _ in 0..64 {
+            let Some(parent) = n.parent() else {
+                return false;
+            };
+            let holds_call = parent.start_byte() <= c && call.end_byte() <= parent.end_byte();
+            if holds_call {
+                return matches!(
+                    parent.kind_str(),
+                    "compound_statement" | "expression_statement" | "comma_expression"
+                );
+            }
+            if !matches!(
+                parent.kind_str(),
+                "compound_statement"
+                    | "expression_statement"
+                    | "comma_expression"
+                    | "parenthesized_expression"
+            ) {
+                return false;
+            }
+            n = parent;
+        }
+        false
+    }
 }
 
 /// The values field `q` of local `l` may hold at a call (`None`: unknown).
-fn field_values(l: &Local, q: &str, escapes: &[&str], reassigned: u64) -> Option<Vec<FieldVal>> {
+fn field_values(
+    l: &Local,
+    writes: &[(&str, &Write, bool)],
+    q: &str,
+    escapes: &[&str],
+    reassigned: u64,
+) -> Option<Vec<FieldVal>> {
     if escapes.iter().any(|e| *e == q || paths_overlap(e, q)) {
         return None;
     }
@@ -249,15 +307,23 @@ fn field_values(l: &Local, q: &str, escapes: &[&str], reassigned: u64) -> Option
         }
     };
     let mut values: Vec<FieldVal> = Vec::new();
-    match l.init.iter().find(|(p, _)| p == q) {
-        Some((_, s)) => values.push(known(s)?),
-        None if l.init.iter().any(|(p, _)| paths_overlap(p, q)) => return None,
-        None => values.push(FieldVal::Val(Val::Int(0))),
+    // The last plain write every path runs replaces what came before it.
+    let last_sure = writes
+        .iter()
+        .rposition(|(path, w, sure)| *sure && *path == q && matches!(w, Write::Set(_)));
+    if last_sure.is_none() {
+        match l.init.iter().find(|(p, _)| p == q) {
+            Some((_, s)) => values.push(known(s)?),
+            None if l.init.iter().any(|(p, _)| paths_overlap(p, q)) => return None,
+            None => values.push(FieldVal::Val(Val::Int(0))),
+        }
     }
+    let writes = &writes[last_sure.unwrap_or(0)..];
     // Every write may have run, in any order (loops): until nothing is added.
-    for _ in 0..3 {
-        let before = values.len();
-        for (path, w) in &l.writes {
+    // Any of the writes after it may have run, in source order (no loop repeats
+    // them).
+    {
+        for &(path, w, _) in writes {
             if path != q {
                 if paths_overlap(path, q) {
                     return None;
@@ -297,9 +363,6 @@ fn field_values(l: &Local, q: &str, escapes: &[&str], reassigned: u64) -> Option
             if values.len() > MAX_VALUES {
                 return None;
             }
-        }
-        if values.len() == before {
-            break;
         }
     }
     Some(values)

@@ -133,3 +133,52 @@ void mx_dev_add(struct mx_dev *dev)
 	mx_local_alloc(dev, false, GFP_ATOMIC);
 	write_unlock_bh(&dev->lock);
 }
+
+/* A zero-filled command whose opcode is set before the call, other members
+ * written and their addresses taken: the opcode the callee tests is still known. */
+#define OC_SET_LIST 3
+#define OC_RESET 4
+
+struct oc_cmd {
+	int op;
+	int arg;
+	u64 data[4];
+};
+
+static int oc_exec_wait(struct xc_dev *d, struct oc_cmd *cmd)
+{
+	d->pending = cmd->arg;
+	msleep(5);
+	return 0;
+}
+
+static int oc_exec(struct xc_dev *d, struct oc_cmd *cmd)
+{
+	switch (cmd->op) {
+	case OC_SET_LIST:
+		/* the caller holds a lock: no waiting */
+		return 0;
+	}
+	return oc_exec_wait(d, cmd);
+}
+
+void oc_fill(u64 *data, int n);
+
+void oc_set_list_locked(struct xc_dev *d, int n)
+{
+	struct oc_cmd cmd = { 0 };
+
+	cmd.op = OC_SET_LIST;
+	cmd.arg = n;
+	oc_fill(&cmd.data[0], n);
+	spin_lock(&d->lock);
+	oc_exec(d, &cmd);
+	spin_unlock(&d->lock);
+}
+
+void oc_reset(struct xc_dev *d)
+{
+	struct oc_cmd cmd = { .op = OC_RESET };
+
+	oc_exec(d, &cmd);
+}

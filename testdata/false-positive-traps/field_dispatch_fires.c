@@ -165,3 +165,132 @@ void vx_dev_add(struct nx_dev *dev, struct nx_attr *attr)
 	vx_route_create(&cfg, attr);
 	write_unlock_bh(&dev->lock);
 }
+
+/* Called in a loop the object outlives: the callee may have changed it the time
+ * before, so the initializer says nothing at the second call. */
+static int lc_send_sync(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	d->pending = cmd->id;
+	msleep(40); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+static int lc_send(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	if (cmd->flags & YC_ASYNC)
+		return 0;
+	return lc_send_sync(d, cmd);
+}
+
+void lc_update_locked(struct yc_dev *d, int n)
+{
+	struct yc_cmd cmd = { .id = 4, .flags = YC_ASYNC };
+	int i;
+
+	spin_lock(&d->lock);
+	for (i = 0; i < n; i++)
+		lc_send(d, &cmd);
+	spin_unlock(&d->lock);
+}
+
+/* A member written through a pointer to it, or as part of an enclosing member
+ * (which may be a union): the field is unknown. */
+struct uc_cmd {
+	union {
+		u32 raw;
+		struct {
+			u16 op;
+			u16 flags;
+		} s;
+	} hdr;
+	int id;
+};
+
+static int uc_send_sync(struct yc_dev *d, struct uc_cmd *cmd)
+{
+	d->pending = cmd->id;
+	msleep(50); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+static int uc_send(struct yc_dev *d, struct uc_cmd *cmd)
+{
+	if (cmd->hdr.s.flags & YC_ASYNC)
+		return 0;
+	return uc_send_sync(d, cmd);
+}
+
+void uc_update_locked(struct yc_dev *d, u32 raw)
+{
+	struct uc_cmd cmd = { .hdr.s.flags = YC_ASYNC, .id = 5 };
+
+	cmd.hdr.raw = raw;
+	spin_lock(&d->lock);
+	uc_send(d, &cmd);
+	spin_unlock(&d->lock);
+}
+
+static int pc_send_sync(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	d->pending = cmd->id;
+	msleep(60); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+static int pc_send(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	if (cmd->flags & YC_ASYNC)
+		return 0;
+	return pc_send_sync(d, cmd);
+}
+
+void yc_read_flags(u32 *flags);
+
+void pc_update_locked(struct yc_dev *d)
+{
+	struct yc_cmd cmd = { .id = 6, .flags = YC_ASYNC };
+
+	yc_read_flags(&cmd.flags);
+	spin_lock(&d->lock);
+	pc_send(d, &cmd);
+	spin_unlock(&d->lock);
+}
+
+/* The opcode is set for certain, then changed on one path: either value may reach
+ * the callee. */
+#define QC_SET_LIST 3
+#define QC_RESET 4
+
+struct qc_cmd {
+	int op;
+	int arg;
+};
+
+static int qc_exec_wait(struct yc_dev *d, struct qc_cmd *cmd)
+{
+	d->pending = cmd->arg;
+	msleep(70); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+static int qc_exec(struct yc_dev *d, struct qc_cmd *cmd)
+{
+	switch (cmd->op) {
+	case QC_SET_LIST:
+		return 0;
+	}
+	return qc_exec_wait(d, cmd);
+}
+
+void qc_set_list_locked(struct yc_dev *d, int n)
+{
+	struct qc_cmd cmd = { 0 };
+
+	cmd.op = QC_SET_LIST;
+	cmd.arg = n;
+	if (n > 4)
+		cmd.op = QC_RESET;
+	spin_lock(&d->lock);
+	qc_exec(d, &cmd);
+	spin_unlock(&d->lock);
+}
