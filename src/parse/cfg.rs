@@ -481,6 +481,19 @@ impl<'a> CfgBuilder<'a> {
             if !self.objects_empty() {
                 self.note_object_use(node, kind);
             }
+            // A copy of the pointer (`q = p`, `o->owner = p`) may be written through.
+            if let Some(c) = cur
+                && let Some(value) = match kind {
+                    "assignment_expression" => node.field("right"),
+                    "init_declarator" => node.field("value"),
+                    _ => None,
+                }
+            {
+                let aliased = self.params_in_pointer(value, true);
+                if aliased != 0 {
+                    self.clobbers.push((c, aliased));
+                }
+            }
             if let Some(c) = cur
                 && let Some(written) = match kind {
                     "assignment_expression" => node.field("left"),
@@ -1313,32 +1326,52 @@ impl<'a> CfgBuilder<'a> {
         self.cursor.reset(args);
         let args: Vec<Node> = args.named_children(&mut self.cursor).collect();
         for a in args {
-            let mut n = a;
-            while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {
-                match n.field("value").or_else(|| n.named_child(0)) {
-                    Some(inner) => n = inner,
-                    None => break,
-                }
+            mask |= self.params_in_pointer(a, false);
+        }
+        mask
+    }
+
+    /// Parameters (bit set, first 64) whose pointer value an expression may carry:
+    /// the parameter itself (`p`, `(void *)p`), an address inside its object
+    /// (`&p->f`, `p + 1`); not a field's value (`p->len`), nor a constant. A stored
+    /// value (`stored`, the right side of an assignment) is also no pointer when it is
+    /// a comparison or a call's result (the call's arguments count at the call).
+    fn params_in_pointer(&self, value: Node, stored: bool) -> u64 {
+        if self.param_names.is_empty() {
+            return 0;
+        }
+        let mut n = value;
+        while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {
+            match n.field("value").or_else(|| n.named_child(0)) {
+                Some(inner) => n = inner,
+                None => break,
             }
-            match n.kind_str() {
-                "identifier" => {
-                    if let Some(p) = self.param_of(n).filter(|&p| p < 64) {
+        }
+        match n.kind_str() {
+            "identifier" => self.param_of(n).filter(|&p| p < 64).map_or(0, |p| 1 << p),
+            "field_expression" | "number_literal" | "string_literal" | "char_literal" | "true"
+            | "false" | "null" | "sizeof_expression" => 0,
+            "call_expression" if stored => 0,
+            "binary_expression"
+                if stored
+                    && matches!(
+                        n.field("operator").map(|o| o.kind_str()),
+                        Some("==" | "!=" | "<" | ">" | "<=" | ">=" | "&&" | "||")
+                    ) =>
+            {
+                0
+            }
+            _ => {
+                let t = &self.src[n.byte_range()];
+                let mut mask = 0u64;
+                for (p, name) in self.param_names.iter().enumerate().take(64) {
+                    if !name.is_empty() && has_token(t, name.as_bytes()) {
                         mask |= 1 << p;
                     }
                 }
-                "field_expression" | "number_literal" | "string_literal" | "true" | "false"
-                | "null" => {}
-                _ => {
-                    let t = &self.src[n.byte_range()];
-                    for (p, name) in self.param_names.iter().enumerate().take(64) {
-                        if !name.is_empty() && has_token(t, name.as_bytes()) {
-                            mask |= 1 << p;
-                        }
-                    }
-                }
+                mask
             }
         }
-        mask
     }
 
     /// Tests of a parameter's fields, and fields passed on (`helper(cfg->mx)`), say

@@ -294,3 +294,30 @@ void qc_set_list_locked(struct yc_dev *d, int n)
 	qc_exec(d, &cmd);
 	spin_unlock(&d->lock);
 }
+
+/* Written through a copy of the pointer before the test. */
+static int ac_send_sync(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	d->pending = cmd->id;
+	msleep(80); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
+static int ac_send(struct yc_dev *d, struct yc_cmd *cmd)
+{
+	struct yc_cmd *c = cmd;
+
+	c->flags = 0;
+	if (cmd->flags & YC_ASYNC)
+		return 0;
+	return ac_send_sync(d, cmd);
+}
+
+void ac_update_locked(struct yc_dev *d)
+{
+	struct yc_cmd cmd = { .id = 8, .flags = YC_ASYNC };
+
+	spin_lock(&d->lock);
+	ac_send(d, &cmd);
+	spin_unlock(&d->lock);
+}
