@@ -234,6 +234,42 @@ pub struct FunctionValues {
     /// The body is `return <derived from parameter>;` (`return flags & FOO_NOWAIT;`):
     /// (parameter, derivation).
     pub returns: Option<(u8, crate::values::Derive)>,
+    /// Arguments that are the address of a local struct with a brace initializer,
+    /// with what its fields may hold at the call (`parse::objects`), sorted by call.
+    pub objects: Vec<ObjectArg>,
+}
+
+/// Argument `arg` of call `call` is `&local`, a struct whose fields are known in part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectArg {
+    pub call: u32,
+    pub arg: u8,
+    /// (field path without the leading dot: `flags`, `ncmd.s.cmd`; the values it may
+    /// have at the call, one of them; empty: unknown).
+    pub fields: Vec<(Box<str>, Vec<FieldVal>)>,
+    /// Fields no entry overlaps are zero (C zero-fills what a brace initializer does
+    /// not name).
+    pub zero_rest: bool,
+}
+
+/// A value a field of a local object may have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldVal {
+    Val(crate::values::Val),
+    /// The calling function's parameter.
+    Param(u8),
+    /// Computed from the calling function's parameter.
+    Derived(u8, crate::values::Derive),
+}
+
+/// Whether a write or initializer of field path `a` may change field path `b` (paths
+/// without the leading dot), other than being it: one contains the other, or both lie
+/// in the same top-level member (which may hold a union). Distinct top-level members
+/// of a struct do not overlap (an anonymous union at the top level is the assumption's
+/// gap).
+pub fn paths_overlap(a: &str, b: &str) -> bool {
+    let first = |p: &str| p.split('.').next().unwrap_or("").to_string();
+    a != b && (a.is_empty() || b.is_empty() || first(a) == first(b))
 }
 
 /// Argument `arg` of call `call` is `derive` applied to `from` (`None`: `from` as is,
@@ -621,6 +657,17 @@ impl Function {
             .map_or(&[][..], |v| &v.derived_args[..]);
         let first = derived.partition_point(|c| c.call < call);
         derived[first..]
+            .iter()
+            .take_while(|c| c.call == call)
+            .find(|c| u32::from(c.arg) == arg)
+    }
+
+    /// What is known of argument `arg` of call `call` when it is the address of a
+    /// local struct.
+    pub fn object_arg(&self, call: u32, arg: u32) -> Option<&ObjectArg> {
+        let objects = self.values.as_ref().map_or(&[][..], |v| &v.objects[..]);
+        let first = objects.partition_point(|c| c.call < call);
+        objects[first..]
             .iter()
             .take_while(|c| c.call == call)
             .find(|c| u32::from(c.arg) == arg)

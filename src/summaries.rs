@@ -501,8 +501,19 @@ fn summarise(program: &Program, analysis: &Analysis, root: &Path, id: FunctionId
     if let Some(clauses) = analysis.may_sleep.get(&id)
         && let Some((chain, reason)) = sleep_chain(program, analysis, root, id)
     {
-        let mut clauses = clauses.clone();
+        // Tests of a parameter's fields are not part of the summary format (format 2
+        // readers do not know them): without them a clause is weaker, never wrong.
+        let mut clauses: Vec<Vec<crate::values::Test>> = clauses
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .filter(|t| !matches!(t.pred, crate::values::Pred::Field(..)))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
         clauses.sort_by_key(Vec::len);
+        clauses.dedup();
         s.sleeps = clauses;
         s.chain = chain;
         s.reason = reason;

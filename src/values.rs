@@ -46,6 +46,9 @@ pub enum Derive {
     And(Val),
     /// `p | BITS`.
     Or(Val),
+    /// `p->path` (path written without the arrow: `fc_mx`, `ncmd.s.cmd`): a field of
+    /// the object `p` points to, read where no write through `p` can precede it.
+    Field(Box<str>),
 }
 
 /// A callee's test on a derived argument, seen as a test on the value it derives from.
@@ -77,6 +80,11 @@ pub enum Pred {
     /// `p` points into the kernel image's `.rodata` (`is_kernel_rodata(p)`): what
     /// `kstrdup_const()` returns as is instead of allocating a copy.
     KernelRodata,
+    /// The field `p->path` (path without the arrow: `flags`, `ncmd.s.cmd`) satisfies
+    /// the inner predicate, as the function was entered (tests seen after a write
+    /// through `p`, or a call `p` is passed to, are not recorded). Last variant: the
+    /// summary files' encoding of the others is unchanged.
+    Field(Box<str>, Box<Pred>),
 }
 
 /// A test on parameter `param` that came out `holds`.
@@ -202,6 +210,8 @@ impl Pred {
                 RodataStr => Some(true),
                 _ => None,
             },
+            // A pointer's value says nothing about the fields it points to.
+            Pred::Field(..) => None,
         }
     }
 }
@@ -246,6 +256,24 @@ impl Test {
         if self.pred == other.pred {
             return self.holds != other.holds;
         }
+        match (&self.pred, &other.pred) {
+            // Two tests of the same field: as two tests of one value.
+            (Pred::Field(a, x), Pred::Field(b, y)) => {
+                return a == b
+                    && Test {
+                        param: 0,
+                        pred: (**x).clone(),
+                        holds: self.holds,
+                    }
+                    .contradicts(&Test {
+                        param: 0,
+                        pred: (**y).clone(),
+                        holds: other.holds,
+                    });
+            }
+            (Pred::Field(..), _) | (_, Pred::Field(..)) => return false,
+            _ => {}
+        }
         // An equality that holds fixes the value: the other test is then decided.
         let fixed = |t: &Test| match (&t.pred, t.holds) {
             (Pred::Eq(v), true) => Some(v.clone()),
@@ -265,21 +293,23 @@ impl Test {
         false
     }
 
+    /// The same test with resolved constants as plain integers (two tests of one
+    /// value read from different names then compare equal).
+    pub fn plain(&self) -> Test {
+        Test {
+            param: self.param,
+            pred: self.pred.map_val(&mut Val::plain),
+            holds: self.holds,
+        }
+    }
+
     /// Replaces names by their values where `resolve` knows them.
     pub fn resolved(&self, resolve: &mut dyn FnMut(&str) -> Option<i64>) -> Test {
         let val = |v: &Val, resolve: &mut dyn FnMut(&str) -> Option<i64>| match v {
             Val::Name(n) => resolve_name(n, resolve).map_or_else(|| v.clone(), Val::Int),
             _ => v.clone(),
         };
-        let pred = match &self.pred {
-            Pred::NonZero => Pred::NonZero,
-            Pred::Eq(v) => Pred::Eq(val(v, resolve)),
-            Pred::Lt(v) => Pred::Lt(val(v, resolve)),
-            Pred::Gt(v) => Pred::Gt(val(v, resolve)),
-            Pred::Bits(v) => Pred::Bits(val(v, resolve)),
-            Pred::In(vs) => Pred::In(vs.iter().map(|v| val(v, resolve)).collect()),
-            Pred::KernelRodata => Pred::KernelRodata,
-        };
+        let pred = self.pred.map_val(&mut |v| val(v, resolve));
         Test {
             param: self.param,
             pred,
@@ -299,6 +329,7 @@ impl Pred {
             Pred::Bits(v) => Pred::Bits(f(v)),
             Pred::In(vs) => Pred::In(vs.iter().map(&mut *f).collect()),
             Pred::KernelRodata => Pred::KernelRodata,
+            Pred::Field(path, inner) => Pred::Field(path.clone(), Box::new(inner.map_val(f))),
         }
     }
 }
@@ -310,6 +341,7 @@ impl Derive {
             Derive::Test(p, holds) => Derive::Test(p.map_val(f), *holds),
             Derive::And(v) => Derive::And(f(v)),
             Derive::Or(v) => Derive::Or(f(v)),
+            Derive::Field(path) => Derive::Field(path.clone()),
         }
     }
 
@@ -333,6 +365,13 @@ impl Derive {
         use Val::*;
         let plain = self.map_val(&mut Val::plain);
         let pred = &pred.map_val(&mut Val::plain);
+        if let Derive::Field(path) = &plain {
+            // A field of a field (`p->a->b`) is another object: not followed.
+            return match pred {
+                Pred::Field(..) => Lifted::Unknown,
+                _ => Lifted::Test(Pred::Field(path.clone(), Box::new(pred.clone())), holds),
+            };
+        }
         // Whether the test on the argument comes out as recorded for argument `a`.
         let as_recorded = |a: &Val| pred.eval(a).map(|r| r == holds);
         match &plain {
@@ -385,6 +424,7 @@ impl Derive {
                     _ => Lifted::Unknown,
                 }
             }
+            Derive::Field(_) => Lifted::Unknown,
         }
     }
 }
@@ -488,6 +528,31 @@ mod tests {
         // `p == 10` holding decides `p == 2 || p == 3` as false.
         assert!(t(0, Pred::Eq(c.clone()), true).contradicts(&t(0, either.clone(), true)));
         assert!(!t(0, Pred::Eq(a), true).contradicts(&t(0, either, true)));
+    }
+
+    #[test]
+    fn field_tests() {
+        let f = |pred: Pred| Pred::Field("ncmd.s.cmd".into(), Box::new(pred));
+        let a = Val::Name("CMD_A".into());
+        let b = Val::Name("CMD_B".into());
+        // Two tests of one field: as two tests of one value.
+        assert!(t(0, f(Pred::Eq(a.clone())), true).contradicts(&t(0, f(Pred::Eq(b)), true)));
+        assert!(t(0, f(Pred::NonZero), false).contradicts(&t(0, f(Pred::Eq(Val::Int(3))), true)));
+        // Other fields, the pointer itself, other parameters: independent.
+        let g = Pred::Field("flags".into(), Box::new(Pred::Eq(a.clone())));
+        assert!(!t(0, f(Pred::Eq(a.clone())), false).contradicts(&t(0, g.clone(), true)));
+        assert!(!t(0, Pred::NonZero, false).contradicts(&t(0, g.clone(), true)));
+        assert!(!t(0, f(Pred::Eq(a.clone())), true).contradicts(&t(1, f(Pred::Eq(a)), false)));
+        // A pointer's value decides nothing about its fields.
+        assert_eq!(g.eval(&Val::NonZero), None);
+        // A field passed on: the callee's test of it is a test of the caller's field.
+        let d = Derive::Field("fc_mx".into());
+        assert_eq!(
+            d.lift(&Pred::NonZero, false),
+            Lifted::Test(Pred::Field("fc_mx".into(), Box::new(Pred::NonZero)), false)
+        );
+        assert_eq!(d.lift(&g, true), Lifted::Unknown);
+        assert_eq!(d.apply(&Val::NonZero), None);
     }
 
     #[test]

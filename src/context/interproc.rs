@@ -28,7 +28,7 @@ use super::sleep::{
 };
 use crate::consteval;
 use crate::decl_index::FileEnv;
-use crate::facts::{DerivedFrom, Function, Span};
+use crate::facts::{DerivedFrom, FieldVal, Function, Span};
 use crate::kbuild::BuildFacts;
 use crate::knowledge::Knowledge;
 use crate::program::{FunctionId, Program};
@@ -90,7 +90,99 @@ pub enum ArgIs {
     Param(u32),
     /// Computed from the caller's parameter with this index (`wait_ms > 0`).
     Derived(u32, Derive),
+    /// The address of a local struct of the caller whose fields are partly known
+    /// (`&cmd` after `struct cmd cmd = { .flags = flags };`).
+    Object(ObjectFields),
     Unknown,
+}
+
+/// What a callee's fields of a local object passed by address can be, with values
+/// and derivations resolved in the caller's file.
+pub struct ObjectFields {
+    /// (path, the values it may have: one of them; empty when unknown).
+    pub fields: Vec<(Box<str>, Vec<ArgIs>)>,
+    /// Fields no entry overlaps are zero (a brace initializer).
+    pub zero_rest: bool,
+}
+
+impl ObjectFields {
+    /// The values field `path` may have (`None`: unknown).
+    fn values(&self, path: &str) -> Option<&[ArgIs]> {
+        let mut found = None;
+        for (p, vals) in &self.fields {
+            if **p == *path {
+                found = Some(vals.as_slice());
+            } else if crate::facts::paths_overlap(p, path) {
+                return None;
+            }
+        }
+        match found {
+            Some([]) => None,
+            Some(v) => Some(v),
+            None if self.zero_rest => Some(&ZERO),
+            None => None,
+        }
+    }
+}
+
+static ZERO: [ArgIs; 1] = [ArgIs::Value(Val::Int(0))];
+
+/// A callee's test `pred` (recorded as `holds`) of an argument that is `arg`: what it
+/// says of the caller (`Ok(None)`: nothing known; `Err(())`: it cannot come out so).
+fn lift_test(arg: &ArgIs, t: &Test) -> Result<Option<Test>, ()> {
+    match arg {
+        ArgIs::Value(v) => {
+            if t.eval(v) == Some(false) {
+                return Err(());
+            }
+            Ok(None)
+        }
+        ArgIs::Param(p) => Ok(Some(Test {
+            param: *p,
+            ..t.clone()
+        })),
+        ArgIs::Derived(p, d) => match d.lift(&t.pred, t.holds) {
+            Lifted::Never => Err(()),
+            Lifted::Unknown => Ok(None),
+            Lifted::Test(pred, holds) => Ok(Some(Test {
+                param: *p,
+                pred,
+                holds,
+            })),
+        },
+        ArgIs::Object(obj) => {
+            let Pred::Field(path, inner) = &t.pred else {
+                // The address of an object is non-zero.
+                return lift_test(&ArgIs::Value(Val::NonZero), t);
+            };
+            let Some(values) = obj.values(path) else {
+                return Ok(None);
+            };
+            let inner = Test {
+                param: t.param,
+                pred: (**inner).clone(),
+                holds: t.holds,
+            };
+            // The field has one of these values: the test says something of the
+            // caller only when every value that lets it come out says the same.
+            let mut said: Option<Option<Test>> = None;
+            for v in values {
+                match lift_test(v, &inner) {
+                    Err(()) => {}
+                    Ok(x) => match &said {
+                        Some(y) if y.as_ref().map(Test::plain) == x.as_ref().map(Test::plain) => {}
+                        None => said = Some(x),
+                        Some(_) => return Ok(None),
+                    },
+                }
+            }
+            match said {
+                None => Err(()),
+                Some(x) => Ok(x),
+            }
+        }
+        ArgIs::Unknown => Ok(None),
+    }
 }
 
 /// A callee's clause seen from a call: `None` if a known argument value contradicts
@@ -99,26 +191,10 @@ pub enum ArgIs {
 pub fn lift_clause(clause: &Clause, arg: &mut dyn FnMut(u32) -> ArgIs) -> Option<Clause> {
     let mut lifted = Vec::new();
     for t in clause {
-        match arg(t.param) {
-            ArgIs::Value(v) => {
-                if t.eval(&v) == Some(false) {
-                    return None;
-                }
-            }
-            ArgIs::Param(p) => lifted.push(Test {
-                param: p,
-                ..t.clone()
-            }),
-            ArgIs::Derived(p, d) => match d.lift(&t.pred, t.holds) {
-                Lifted::Never => return None,
-                Lifted::Unknown => {}
-                Lifted::Test(pred, holds) => lifted.push(Test {
-                    param: p,
-                    pred,
-                    holds,
-                }),
-            },
-            ArgIs::Unknown => {}
+        match lift_test(&arg(t.param), t) {
+            Err(()) => return None,
+            Ok(Some(l)) => lifted.push(l),
+            Ok(None) => {}
         }
     }
     Some(lifted)
@@ -161,6 +237,30 @@ fn callers_allow(
         let at_call = resolver.tests(caller.0, ls.guards_at(call));
         let passed = resolver.callee_bindings(caller, call, &at_call, &none);
         needs.iter().any(|need| consistent(need, &passed))
+    })
+}
+
+/// Whether the callee of edge `e` may sleep given what the call passes it, where that
+/// depends on the fields of an object it is given (`send(d, &cmd)` with `cmd.flags`
+/// set to what makes `send()` not wait): parameter values alone, the bindings, cannot
+/// say it.
+fn fields_allow(
+    may_sleep: &MaySleep,
+    resolver: &mut Resolver,
+    caller: FunctionId,
+    e: &Edge,
+    bindings: &Bindings,
+) -> bool {
+    let Some(clauses) = may_sleep.get(&e.callee) else {
+        return true;
+    };
+    let on_fields = |c: &Clause| c.iter().any(|t| matches!(t.pred, Pred::Field(..)));
+    if !clauses.iter().any(on_fields) {
+        return true;
+    }
+    clauses.iter().any(|clause| {
+        let mut arg = |p: u32| resolver.arg(caller, e.call, p, bindings);
+        lift_clause(clause, &mut arg).is_some()
     })
 }
 
@@ -362,10 +462,37 @@ impl<'p> Resolver<'p> {
         let program = self.program;
         let f = program.function(caller);
         let c = &f.calls[call as usize];
+        let bound = |q: u32| bindings.iter().find(|(p, _)| *p == q).map(|(_, v)| v);
+        if let Some(obj) = f.object_arg(call, arg) {
+            let mut fields = Vec::with_capacity(obj.fields.len());
+            for (path, vals) in &obj.fields {
+                let mut out = Vec::with_capacity(vals.len());
+                for v in vals {
+                    out.push(match v {
+                        FieldVal::Val(v) => ArgIs::Value(self.value(caller.0, v.clone())),
+                        FieldVal::Param(q) => match bound(u32::from(*q)) {
+                            Some(v) => ArgIs::Value(v.clone()),
+                            None => ArgIs::Param(u32::from(*q)),
+                        },
+                        FieldVal::Derived(q, d) => {
+                            let d = self.derive(caller.0, d);
+                            match bound(u32::from(*q)) {
+                                Some(v) => d.apply(v).map_or(ArgIs::Unknown, ArgIs::Value),
+                                None => ArgIs::Derived(u32::from(*q), d),
+                            }
+                        }
+                    });
+                }
+                fields.push((path.clone(), out));
+            }
+            return ArgIs::Object(ObjectFields {
+                fields,
+                zero_rest: obj.zero_rest,
+            });
+        }
         if let Some(v) = f.arg_value(call, arg) {
             return ArgIs::Value(self.value(caller.0, v));
         }
-        let bound = |q: u32| bindings.iter().find(|(p, _)| *p == q).map(|(_, v)| v);
         if let Some(q) = c.param_at(arg) {
             return match bound(q) {
                 Some(v) => ArgIs::Value(v.clone()),
@@ -983,8 +1110,9 @@ impl Analysis {
                 // What the paths holding the section tested (`if (mode == FOO)
                 // spin_lock(&l); helper(mode);` enters `helper` atomic with FOO only).
                 let guards = resolver.tests(id.0, &ls.held_guards_at(e.call));
-                if !registered.contains(&id)
-                    && !callers_allow(id, e, &guards, may_sleep, callers, locks, resolver)
+                if (!registered.contains(&id)
+                    && !callers_allow(id, e, &guards, may_sleep, callers, locks, resolver))
+                    || !fields_allow(may_sleep, resolver, id, e, &none)
                 {
                     continue;
                 }
@@ -1010,7 +1138,9 @@ impl Analysis {
                 // The call itself must be reachable with the caller's values
                 // (`if (mode == FOO_WAIT) helper();` is not, when mode is FOO_POLL).
                 let guards = resolver.tests(caller.0, ls.guards_at(e.call));
-                if !consistent(&guards, &bindings) {
+                if !consistent(&guards, &bindings)
+                    || !fields_allow(may_sleep, resolver, caller, e, &bindings)
+                {
                     continue;
                 }
                 let r = AtomicReason::CalledFromAtomic {
@@ -1511,4 +1641,80 @@ fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
     // stable either way.)
     out.sort_by_cached_key(|(id, r)| (*id, format!("{r:?}")));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_test(param: u32, path: &str, pred: Pred, holds: bool) -> Test {
+        Test {
+            param,
+            pred: Pred::Field(path.into(), Box::new(pred)),
+            holds,
+        }
+    }
+
+    #[test]
+    fn clauses_through_local_objects() {
+        let async_bit = Pred::Bits(Val::Int(1));
+        let sync_path = vec![field_test(1, "flags", async_bit.clone(), false)];
+        // `struct cmd c = { .flags = flags }; c.flags |= 2;`: the flags are the
+        // caller's parameter 2, with or without bit 2: the test lifts to it.
+        let object = || {
+            ArgIs::Object(ObjectFields {
+                fields: vec![(
+                    "flags".into(),
+                    vec![ArgIs::Param(2), ArgIs::Derived(2, Derive::Or(Val::Int(2)))],
+                )],
+                zero_rest: true,
+            })
+        };
+        let lifted = lift_clause(&sync_path, &mut |_| object()).unwrap();
+        assert_eq!(
+            lifted,
+            vec![Test {
+                param: 2,
+                pred: async_bit.clone(),
+                holds: false
+            }]
+        );
+        // A constant with the bit set rules the clause out.
+        let constant = |_| {
+            ArgIs::Object(ObjectFields {
+                fields: vec![("flags".into(), vec![ArgIs::Value(Val::Int(1))])],
+                zero_rest: true,
+            })
+        };
+        assert!(lift_clause(&sync_path, &mut { constant }).is_none());
+        // A field the initializer does not name is zero; one in an overlapping member
+        // (a union, perhaps) is unknown.
+        let given = vec![field_test(0, "mx", Pred::NonZero, true)];
+        let unnamed = |_| {
+            ArgIs::Object(ObjectFields {
+                fields: vec![("table".into(), vec![ArgIs::Value(Val::Int(1))])],
+                zero_rest: true,
+            })
+        };
+        assert!(lift_clause(&given, &mut { unnamed }).is_none());
+        let nested = vec![field_test(0, "u.x", Pred::NonZero, true)];
+        let overlapping = |_| {
+            ArgIs::Object(ObjectFields {
+                fields: vec![("u.y".into(), vec![ArgIs::Value(Val::Int(1))])],
+                zero_rest: true,
+            })
+        };
+        assert_eq!(lift_clause(&nested, &mut { overlapping }), Some(Vec::new()));
+        // Values that disagree on the test: nothing known.
+        let either = |_| {
+            ArgIs::Object(ObjectFields {
+                fields: vec![(
+                    "flags".into(),
+                    vec![ArgIs::Param(2), ArgIs::Value(Val::Int(0))],
+                )],
+                zero_rest: true,
+            })
+        };
+        assert_eq!(lift_clause(&sync_path, &mut { either }), Some(Vec::new()));
+    }
 }

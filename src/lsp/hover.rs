@@ -266,5 +266,13 @@ fn test_text(t: &Test) -> String {
         }
         (Pred::KernelRodata, true) => format!("{p} is in the kernel's .rodata"),
         (Pred::KernelRodata, false) => format!("{p} is not in the kernel's .rodata"),
+        (Pred::Field(path, inner), holds) => {
+            let of_field = test_text(&Test {
+                param: t.param,
+                pred: (**inner).clone(),
+                holds,
+            });
+            of_field.replacen(&p, &format!("{p}->{path}"), 1)
+        }
     }
 }

@@ -10,9 +10,11 @@ use super::FastNode;
 use super::extract::{
     MAX_ARG_TEXT, MAX_DECLARED, MAX_NESTING, callback_name, innermost_identifier,
 };
-use super::text::{clean_text, contains, span_of, text};
+use super::objects::Src;
+use super::text::{clean_text, contains, has_token, span_of, text};
 use crate::facts::{
-    Call, CfgNode, ConstArg, DerivedArg, DerivedFrom, EXIT, FieldCallback, NodeKind, Param, Span,
+    Call, CfgNode, ConstArg, DerivedArg, DerivedFrom, ENTRY, EXIT, FieldCallback, FieldVal,
+    NodeKind, Param, Span,
 };
 use crate::knowledge::{GuardOp, Knowledge};
 use crate::values::{Derive, Pred, Val};
@@ -48,6 +50,13 @@ enum Atom {
 
 /// The conditions under which a branch is taken: (atom, value).
 type Facts = Vec<(Atom, bool)>;
+
+/// What a condition tests: a parameter (by position) and, for a field of the object it
+/// points to, the field's path (`flags`, `ncmd.s.cmd`).
+type Subject = (usize, Option<Box<str>>);
+
+/// Longest field chain followed (`p->a.b.c.d`).
+const MAX_FIELD_DEPTH: usize = 5;
 
 pub(super) struct CfgBuilder<'a> {
     src: &'a [u8],
@@ -95,7 +104,14 @@ pub(super) struct CfgBuilder<'a> {
     /// Arguments derived from a parameter or a call's result (`Function::derived_args`).
     pub(super) derived_args: Vec<DerivedArg>,
     /// For each enclosing switch: the parameter it switches on and its case values.
-    switch_on: Vec<Option<(u32, Vec<Val>)>>,
+    switch_on: Vec<Option<(Subject, Vec<Val>)>>,
+    /// Parameters (bit set, first 64) a node may write through, as it is left: a call
+    /// passed the pointer (`modify(p)`, `&p->f`), an assignment to `p->f`. Tests of a
+    /// parameter's fields and fields passed on are kept only where no such node can
+    /// precede them (see `drop_clobbered_field_facts`).
+    clobbers: Vec<(u32, u64)>,
+    /// Locals with a brace initializer whose fields are followed (`parse::objects`).
+    pub(super) objects: super::objects::Objects<'a>,
     /// How many enclosing branches or loop bodies run under a condition other than a
     /// parameter test (`Call::conditional`).
     uncertain: u32,
@@ -182,6 +198,8 @@ impl<'a> CfgBuilder<'a> {
             const_args: Vec::new(),
             derived_args: Vec::new(),
             switch_on: Vec::new(),
+            clobbers: Vec::new(),
+            objects: Default::default(),
             uncertain: 0,
             context_locals: Vec::new(),
             context_local_nodes: Vec::new(),
@@ -358,6 +376,11 @@ impl<'a> CfgBuilder<'a> {
         }
     }
 
+    /// Parameters (bit set, first 64) assigned somewhere in the body.
+    pub(super) fn reassigned_params(&self) -> u64 {
+        self.reassigned_params
+    }
+
     /// Parameters assigned in the body say nothing at a later test: their
     /// `AssumeParam` facts become no-ops.
     pub(super) fn drop_reassigned_param_facts(&mut self) {
@@ -457,7 +480,12 @@ impl<'a> CfgBuilder<'a> {
                         },
                         None => NodeKind::Call(idx),
                     };
-                    cur = Some(self.append(cur, kind));
+                    let at = self.append(cur, kind);
+                    cur = Some(at);
+                    let written = self.params_written_by_call(node);
+                    if written != 0 {
+                        self.clobbers.push((at, written));
+                    }
                 } else if kind == "init_declarator"
                     && let (Some(name), Some(value)) = (
                         node.field("declarator")
@@ -467,6 +495,21 @@ impl<'a> CfgBuilder<'a> {
                 {
                     // After the value's calls are recorded: their indices are known.
                     self.note_context_local(name, value);
+                    if value.kind_str() == "initializer_list"
+                        && node
+                            .parent()
+                            .and_then(|d| d.field("type"))
+                            .is_some_and(|t| {
+                                t.kind_str() == "struct_specifier"
+                                    && text(t, self.src).trim_start().starts_with("struct")
+                            })
+                    {
+                        let mut init = Vec::new();
+                        let ok = self.object_init(value, "", &mut init, 0);
+                        let name_text = text(name, self.src).to_string();
+                        self.objects
+                            .declare(&name_text, name.start_byte(), ok.then_some(init));
+                    }
                     self.declare_local(name);
                     let write = LocalWrite::of("=", self.arg_const(value));
                     cur = self.set_local(cur, name, constant_truth(text(value, self.src)), write);
@@ -493,6 +536,33 @@ impl<'a> CfgBuilder<'a> {
                 continue;
             }
             stack.push((node, true, target));
+            if !self.objects_empty() {
+                self.note_object_use(node, kind);
+            }
+            // A copy of the pointer (`q = p`, `o->owner = p`) may be written through.
+            if let Some(c) = cur
+                && let Some(value) = match kind {
+                    "assignment_expression" => node.field("right"),
+                    "init_declarator" => node.field("value"),
+                    _ => None,
+                }
+            {
+                let aliased = self.params_in_pointer(value, true);
+                if aliased != 0 {
+                    self.clobbers.push((c, aliased));
+                }
+            }
+            if let Some(c) = cur
+                && let Some(written) = match kind {
+                    "assignment_expression" => node.field("left"),
+                    "update_expression" => node.field("argument"),
+                    _ => None,
+                }
+                .filter(|w| w.kind_str() != "identifier")
+                .and_then(|w| self.param_root(w))
+            {
+                self.clobbers.push((c, 1 << written));
+            }
             if kind == "update_expression"
                 && let Some(arg) = node
                     .field("argument")
@@ -528,9 +598,12 @@ impl<'a> CfgBuilder<'a> {
                         let reads_only =
                             matches!(name, "likely" | "unlikely") || self.knowledge.is_pure(name);
                         self.cursor.reset(args);
-                        for a in args.named_children(&mut self.cursor) {
+                        let args_list: Vec<Node> = args.named_children(&mut self.cursor).collect();
+                        for a in args_list {
                             if a.kind_str() == "identifier" && !reads_only {
-                                self.escaped_locals.insert(text(a, self.src).to_string());
+                                let name = text(a, self.src);
+                                self.escaped_locals.insert(name.to_string());
+                                self.objects.lose(name);
                             }
                         }
                         stack.push((args, false, None));
@@ -660,7 +733,7 @@ impl<'a> CfgBuilder<'a> {
         Some(text(first, self.src).trim().to_string())
     }
 
-    fn record_call(&mut self, node: Node, target: Option<Node>) -> u32 {
+    fn record_call(&mut self, node: Node<'a>, target: Option<Node>) -> u32 {
         let func = node.field("function");
         let args_node = node.field("arguments");
         let mut call = Call {
@@ -716,6 +789,15 @@ impl<'a> CfgBuilder<'a> {
         if !call.indirect && !self.knowledge.describes_api(&call.callee) {
             let idx = self.calls.len() as u32;
             for (i, a) in arg_nodes.iter().enumerate().take(u8::MAX as usize) {
+                if a.kind_str() == "pointer_expression"
+                    && a.child(0).is_some_and(|op| op.kind_str() == "&")
+                    && let Some(obj) = a.field("argument").filter(|x| x.kind_str() == "identifier")
+                {
+                    let name = text(obj, self.src);
+                    if self.objects.tracks(name) {
+                        self.objects.passed(name, idx, i, a.start_byte(), node);
+                    }
+                }
                 match self.arg_const(*a) {
                     None | Some(Val::Int(0)) => {}
                     // Known non-zero (an address, a string): the literal bit says it.
@@ -1074,6 +1156,9 @@ impl<'a> CfgBuilder<'a> {
             return None;
         }
         match self.derived(ret.named_child(0)?)? {
+            // A field read by a helper is read when the helper is called, not when
+            // its caller was entered.
+            (_, Some(Derive::Field(_))) => None,
             (DerivedFrom::Param(p), Some(d)) => Some((p, d)),
             _ => None,
         }
@@ -1088,6 +1173,10 @@ impl<'a> CfgBuilder<'a> {
         }
         let param = |p: usize| u8::try_from(p).ok().map(DerivedFrom::Param);
         match n.kind_str() {
+            "field_expression" => match self.subject_of(n)? {
+                (p, Some(path)) => Some((param(p)?, Some(Derive::Field(path)))),
+                _ => None,
+            },
             "call_expression" => {
                 let func = n.field("function")?;
                 if func.kind_str() != "identifier" {
@@ -1143,6 +1232,355 @@ impl<'a> CfgBuilder<'a> {
             }
         };
         (param as u32, idx as u32)
+    }
+
+    fn objects_empty(&self) -> bool {
+        !self.objects.any()
+    }
+
+    /// The entries of a struct's brace initializer, by field path (`a.b`); false when
+    /// one cannot be read (a positional entry other than a lone `0`, an array index).
+    fn object_init(
+        &self,
+        list: Node,
+        prefix: &str,
+        out: &mut Vec<(String, Src)>,
+        depth: usize,
+    ) -> bool {
+        if depth > 4 {
+            return false;
+        }
+        let mut cursor = list.walk();
+        let entries: Vec<Node> = list
+            .named_children(&mut cursor)
+            .filter(|c| c.kind_str() != "comment")
+            .collect();
+        if let [only] = entries.as_slice()
+            && only.kind_str() == "number_literal"
+            && text(*only, self.src).trim() == "0"
+        {
+            return true;
+        }
+        for e in entries {
+            if e.kind_str() != "initializer_pair" {
+                return false;
+            }
+            let mut path = prefix.to_string();
+            let mut cursor = e.walk();
+            for d in e.children_by_field_name("designator", &mut cursor) {
+                let Some(f) = (d.kind_str() == "field_designator")
+                    .then(|| d.named_child(0))
+                    .flatten()
+                else {
+                    return false;
+                };
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(text(f, self.src));
+            }
+            if path.len() == prefix.len() || out.len() >= 32 {
+                return false;
+            }
+            let Some(value) = e.field("value") else {
+                return false;
+            };
+            if value.kind_str() == "initializer_list" {
+                if !self.object_init(value, &path, out, depth + 1) {
+                    return false;
+                }
+                continue;
+            }
+            let src = self.field_src(value);
+            out.push((path, src));
+        }
+        true
+    }
+
+    /// A value stored into a field: a constant, a parameter, or derived from one.
+    fn field_src(&self, value: Node) -> Src {
+        if let Some(p) = self.param_of(value).filter(|&p| p < 64) {
+            return Src::Known(FieldVal::Param(p as u8));
+        }
+        if let Some(v) = self.arg_const(value) {
+            return Src::Known(FieldVal::Val(v));
+        }
+        match self.derived(value) {
+            Some((DerivedFrom::Param(p), Some(d))) if !matches!(d, Derive::Field(_)) => {
+                Src::Known(FieldVal::Derived(p, d))
+            }
+            _ => Src::Unknown,
+        }
+    }
+
+    /// A local object named by an lvalue: (name, field path up to the first array
+    /// index; whether the path is cut there). `None` for anything through a pointer.
+    fn object_path(&self, lvalue: Node) -> Option<(String, String, bool)> {
+        let mut fields: Vec<&str> = Vec::new();
+        let mut cut = false;
+        let mut n = lvalue;
+        for _ in 0..8 {
+            match n.kind_str() {
+                "identifier" => {
+                    let name = text(n, self.src);
+                    if !self.objects.tracks(name) {
+                        return None;
+                    }
+                    fields.reverse();
+                    return Some((name.to_string(), fields.join("."), cut));
+                }
+                "field_expression" => {
+                    if n.child(1).map(|o| o.kind_str()) != Some(".") {
+                        return None;
+                    }
+                    fields.push(text(n.field("field")?, self.src));
+                    n = n.field("argument")?;
+                }
+                "subscript_expression" => {
+                    // `x.a[i].b` writes somewhere in `x.a`.
+                    fields.clear();
+                    cut = true;
+                    n = n.field("argument")?;
+                }
+                "parenthesized_expression" => n = n.named_child(0)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Writes and addresses of followed local objects in one expression node.
+    fn note_object_use(&mut self, node: Node<'a>, kind: &str) {
+        match kind {
+            "assignment_expression" => {
+                let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
+                    return;
+                };
+                let Some((name, path, cut)) = self.object_path(l) else {
+                    return;
+                };
+                let op = node
+                    .field("operator")
+                    .map(|o| text(o, self.src))
+                    .unwrap_or("");
+                let op = if cut { "?" } else { op };
+                let value = if op == "=" {
+                    self.field_src(r)
+                } else {
+                    Src::Unknown
+                };
+                let or = (op == "|=").then(|| self.arg_const(r)).flatten();
+                self.objects.write(node, &name, path, op, value, or);
+            }
+            "update_expression" => {
+                if let Some((name, path, _)) =
+                    node.field("argument").and_then(|a| self.object_path(a))
+                {
+                    self.objects
+                        .write(node, &name, path, "?", Src::Unknown, None);
+                }
+            }
+            "pointer_expression" if node.child(0).is_some_and(|op| op.kind_str() == "&") => {
+                if let Some((name, path, _)) =
+                    node.field("argument").and_then(|a| self.object_path(a))
+                {
+                    self.objects.escape(&name, path, node.start_byte());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The parameter (first 64) an lvalue writes through (`p->f`, `p->a.b[i]`, `*p`).
+    fn param_root(&self, lvalue: Node) -> Option<usize> {
+        let mut n = lvalue;
+        for _ in 0..16 {
+            match n.kind_str() {
+                "identifier" => return self.param_of(n).filter(|&p| p < 64),
+                "field_expression" | "subscript_expression" | "pointer_expression" => {
+                    n = n.field("argument")?;
+                }
+                "parenthesized_expression" | "cast_expression" => {
+                    n = n.field("value").or_else(|| n.named_child(0))?;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Parameters (bit set, first 64) a call may write through: passed as they are
+    /// (`modify(p)`, `(void *)p`) or in any expression but a field's value (`p->len`).
+    fn params_written_by_call(&mut self, call: Node<'a>) -> u64 {
+        if self.param_names.is_empty() {
+            return 0;
+        }
+        let Some(args) = call.field("arguments") else {
+            return 0;
+        };
+        let mut mask = 0u64;
+        self.cursor.reset(args);
+        let args: Vec<Node> = args.named_children(&mut self.cursor).collect();
+        for a in args {
+            mask |= self.params_in_pointer(a, false);
+        }
+        mask
+    }
+
+    /// Parameters (bit set, first 64) whose pointer value an expression may carry:
+    /// the parameter itself (`p`, `(void *)p`), an address inside its object
+    /// (`&p->f`, `p + 1`); not a field's value (`p->len`), nor a constant. A stored
+    /// value (`stored`, the right side of an assignment) is also no pointer when it is
+    /// a comparison or a call's result (the call's arguments count at the call).
+    fn params_in_pointer(&self, value: Node, stored: bool) -> u64 {
+        if self.param_names.is_empty() {
+            return 0;
+        }
+        let mut n = value;
+        while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {
+            match n.field("value").or_else(|| n.named_child(0)) {
+                Some(inner) => n = inner,
+                None => break,
+            }
+        }
+        match n.kind_str() {
+            "identifier" => self.param_of(n).filter(|&p| p < 64).map_or(0, |p| 1 << p),
+            "field_expression" | "number_literal" | "string_literal" | "char_literal" | "true"
+            | "false" | "null" | "sizeof_expression" => 0,
+            "call_expression" if stored => 0,
+            "binary_expression"
+                if stored
+                    && matches!(
+                        n.field("operator").map(|o| o.kind_str()),
+                        Some("==" | "!=" | "<" | ">" | "<=" | ">=" | "&&" | "||")
+                    ) =>
+            {
+                0
+            }
+            _ => {
+                let t = &self.src[n.byte_range()];
+                let mut mask = 0u64;
+                for (p, name) in self.param_names.iter().enumerate().take(64) {
+                    if !name.is_empty() && has_token(t, name.as_bytes()) {
+                        mask |= 1 << p;
+                    }
+                }
+                mask
+            }
+        }
+    }
+
+    /// Tests of a parameter's fields, and fields passed on (`helper(cfg->mx)`), say
+    /// something of the object as the caller handed it over only where nothing can have
+    /// written it yet: those a write through the parameter (or a call given it) may
+    /// precede, on some path, are dropped.
+    pub(super) fn drop_clobbered_field_facts(&mut self) {
+        let field_test = |t: &Pred| matches!(t, Pred::Field(..));
+        let field_arg = |d: &DerivedArg| matches!(d.derive, Some(Derive::Field(_)));
+        let has_tests = self.nodes.iter().any(|n| {
+            matches!(n.kind, NodeKind::AssumeParam { test, .. }
+                if self.tests.get(test as usize).is_some_and(field_test))
+        });
+        if !has_tests && !self.derived_args.iter().any(field_arg) {
+            return;
+        }
+        let n = self.nodes.len();
+        let mut written_at = vec![0u64; n];
+        for &(node, mask) in &self.clobbers {
+            written_at[node as usize] |= mask;
+        }
+        // May-analysis: parameters written on some path before each node (entry state).
+        let mut before: Vec<Option<u64>> = vec![None; n];
+        before[ENTRY as usize] = Some(0);
+        let mut work: Vec<u32> = vec![ENTRY];
+        let mut visits = 0usize;
+        while let Some(id) = work.pop() {
+            visits += 1;
+            if visits > 64 * n + 64 {
+                // Not settled (cannot happen on a finite lattice): trust nothing.
+                before.iter_mut().for_each(|b| *b = Some(u64::MAX));
+                break;
+            }
+            let out = before[id as usize].unwrap_or(0) | written_at[id as usize];
+            for &succ in &self.nodes[id as usize].succs {
+                let old = before[succ as usize];
+                let new = old.unwrap_or(0) | out;
+                if old != Some(new) {
+                    before[succ as usize] = Some(new);
+                    work.push(succ);
+                }
+            }
+        }
+        let all = if self.truncated { u64::MAX } else { 0 };
+        let dirty = |node: usize, p: u32| -> bool {
+            p >= 64 || (before[node].unwrap_or(0) | all) & (1 << p) != 0
+        };
+        let mut call_node = vec![u32::MAX; self.calls.len()];
+        for (id, node) in self.nodes.iter_mut().enumerate() {
+            match node.kind {
+                NodeKind::Call(c) | NodeKind::Guard { call: c, .. } => {
+                    call_node[c as usize] = id as u32;
+                }
+                NodeKind::AssumeParam { param, test, .. }
+                    if self.tests.get(test as usize).is_some_and(field_test)
+                        && dirty(id, param) =>
+                {
+                    node.kind = NodeKind::Nop;
+                }
+                _ => {}
+            }
+        }
+        self.derived_args.retain(|d| match (&d.derive, &d.from) {
+            (Some(Derive::Field(_)), DerivedFrom::Param(p)) => {
+                let node = call_node[d.call as usize];
+                node != u32::MAX && !dirty(node as usize, u32::from(*p))
+            }
+            _ => true,
+        });
+    }
+
+    /// A test of a subject: of the parameter, or of its field.
+    fn subject_test(&mut self, subject: &Subject, pred: Pred) -> (u32, u32) {
+        match &subject.1 {
+            None => self.param_test(subject.0, pred),
+            Some(path) => self.param_test(subject.0, Pred::Field(path.clone(), Box::new(pred))),
+        }
+    }
+
+    /// What an expression tests: a parameter by name, or a field of the object a
+    /// pointer parameter points to (`p->flags`, `p->ncmd.s.cmd`: one arrow, then dots).
+    fn subject_of(&self, node: Node) -> Option<Subject> {
+        let mut n = node;
+        while n.kind_str() == "parenthesized_expression" {
+            n = n.named_child(0)?;
+        }
+        if n.kind_str() != "field_expression" {
+            return self.param_of(n).map(|p| (p, None));
+        }
+        let mut fields: Vec<&str> = Vec::new();
+        for _ in 0..MAX_FIELD_DEPTH {
+            if n.kind_str() != "field_expression" {
+                break;
+            }
+            let op = n.child(1).map(|o| o.kind_str()).unwrap_or("");
+            let field = n.field("field")?;
+            fields.push(text(field, self.src));
+            let inner = n.field("argument")?;
+            match (op, inner.kind_str()) {
+                ("->", "identifier") => {
+                    let p = self.param_of(inner)?;
+                    if p >= 64 {
+                        return None;
+                    }
+                    fields.reverse();
+                    let path = fields.join(".");
+                    return (path.len() < 80).then(|| (p, Some(path.into_boxed_str())));
+                }
+                (".", "field_expression") => n = inner,
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// The parameter an expression is, if it is one by name.
@@ -1240,6 +1678,7 @@ impl<'a> CfgBuilder<'a> {
             "if_statement" => self.if_statement(node, cur, d),
             "while_statement" => {
                 let head = self.append(cur, NodeKind::Nop);
+                self.objects.loops.push(node.start_byte());
                 let exit = self.new_node(NodeKind::Nop);
                 let cond = node.field("condition");
                 let after_cond = match cond {
@@ -1269,10 +1708,12 @@ impl<'a> CfgBuilder<'a> {
                 if let Some(be) = body_end {
                     self.edge(be, head);
                 }
+                self.objects.loops.pop();
                 Some(exit)
             }
             "do_statement" => {
                 let head = self.append(cur, NodeKind::Nop);
+                self.objects.loops.push(node.start_byte());
                 let exit = self.new_node(NodeKind::Nop);
                 let cont = self.new_node(NodeKind::Nop);
                 self.jumps.push((exit, Some(cont)));
@@ -1296,6 +1737,7 @@ impl<'a> CfgBuilder<'a> {
                 if let Some(fe) = self.assume(after, &f) {
                     self.edge(fe, exit);
                 }
+                self.objects.loops.pop();
                 Some(exit)
             }
             "for_statement" => {
@@ -1307,6 +1749,7 @@ impl<'a> CfgBuilder<'a> {
                 for init in inits {
                     c = self.expression(init, c);
                 }
+                self.objects.loops.push(node.start_byte());
                 let head = self.append(c, NodeKind::Nop);
                 let exit = self.new_node(NodeKind::Nop);
                 let cont = self.new_node(NodeKind::Nop);
@@ -1345,6 +1788,7 @@ impl<'a> CfgBuilder<'a> {
                 if let Some(u) = u {
                     self.edge(u, head);
                 }
+                self.objects.loops.pop();
                 Some(exit)
             }
             "switch_statement" => {
@@ -1360,8 +1804,8 @@ impl<'a> CfgBuilder<'a> {
                 // parameter equal to its value, `default:` with it equal to none.
                 let on = node
                     .field("condition")
-                    .and_then(|cn| self.param_of(cn))
-                    .map(|p| (p as u32, self.case_values(node)));
+                    .and_then(|cn| self.subject_of(cn))
+                    .map(|subject| (subject, self.case_values(node)));
                 self.switch_on.push(on.clone());
                 let unknown = u32::from(on.is_none());
                 self.uncertain += unknown;
@@ -1384,13 +1828,15 @@ impl<'a> CfgBuilder<'a> {
                 Some(exit)
             }
             "case_statement" => {
+                // A place control can jump to, like a label.
+                self.objects.label("", node.start_byte());
                 let label = self.append(cur, NodeKind::Nop);
                 if let Some(&dispatch) = self.switch_dispatch.last() {
                     let on = self.switch_on.last().cloned().flatten();
                     let value = node.field("value").and_then(|v| self.arg_const(v));
                     let entry = match (on, value) {
-                        (Some((param, _)), Some(v)) => {
-                            let (param, test) = self.param_test(param as usize, Pred::Eq(v));
+                        (Some((subject, _)), Some(v)) => {
+                            let (param, test) = self.subject_test(&subject, Pred::Eq(v));
                             let n = self.new_node(NodeKind::AssumeParam {
                                 param,
                                 test,
@@ -1450,6 +1896,10 @@ impl<'a> CfgBuilder<'a> {
                 None
             }
             "goto_statement" => {
+                if let Some(label) = node.field("label") {
+                    let l = text(label, self.src);
+                    self.objects.goto(l, node.start_byte());
+                }
                 if let (Some(c), Some(label)) = (cur, node.field("label")) {
                     let l = text(label, self.src).to_string();
                     self.gotos.push((c, l));
@@ -1460,6 +1910,7 @@ impl<'a> CfgBuilder<'a> {
                 let label_node = self.append(cur, NodeKind::Nop);
                 if let Some(l) = node.field("label") {
                     let name = text(l, self.src).to_string();
+                    self.objects.label(&name, node.start_byte());
                     self.labels.insert(name, label_node);
                 }
                 self.cursor.reset(node);
@@ -1679,15 +2130,15 @@ impl<'a> CfgBuilder<'a> {
     /// From `dispatch`, a chain of nodes where the switched-on parameter equals none of
     /// the case values (for `default:` and the no-match edge); `dispatch` itself when
     /// nothing is known. Long case lists are not expanded.
-    fn none_of_cases(&mut self, dispatch: u32, on: Option<&(u32, Vec<Val>)>) -> u32 {
+    fn none_of_cases(&mut self, dispatch: u32, on: Option<&(Subject, Vec<Val>)>) -> u32 {
         const MAX_CASES: usize = 16;
-        let Some((param, values)) = on.filter(|(_, v)| !v.is_empty() && v.len() <= MAX_CASES)
+        let Some((subject, values)) = on.filter(|(_, v)| !v.is_empty() && v.len() <= MAX_CASES)
         else {
             return dispatch;
         };
         let mut cur = dispatch;
         for v in values.clone() {
-            let (param, test) = self.param_test(*param as usize, Pred::Eq(v));
+            let (param, test) = self.subject_test(subject, Pred::Eq(v));
             let n = self.new_node(NodeKind::AssumeParam {
                 param,
                 test,
@@ -1833,7 +2284,7 @@ impl<'a> CfgBuilder<'a> {
                 };
                 let is_zero = |n: Node| matches!(text(n, self.src).trim(), "0" | "false" | "NULL");
                 // A parameter compared with a constant (either side): `mode == FOO`.
-                let compared = match (self.param_of(l), self.param_of(r)) {
+                let compared = match (self.subject_of(l), self.subject_of(r)) {
                     (Some(p), None) => self.arg_const(r).map(|v| (p, v, false)),
                     (None, Some(p)) => self.arg_const(l).map(|v| (p, v, true)),
                     _ => None,
@@ -1849,7 +2300,7 @@ impl<'a> CfgBuilder<'a> {
                         _ => comparison(op, swapped, v),
                     };
                     if let Some((pred, polarity)) = test {
-                        let (p, t) = self.param_test(p, pred);
+                        let (p, t) = self.subject_test(&p, pred);
                         let atom = Atom::Param(p, t);
                         return (vec![(atom, polarity)], vec![(atom, !polarity)]);
                     }
@@ -1897,6 +2348,14 @@ impl<'a> CfgBuilder<'a> {
                     (vec![(atom, true)], vec![(atom, false)])
                 }
                 None => self.context_local_facts(text(cond, self.src)),
+            },
+            "field_expression" => match self.subject_of(cond) {
+                Some(subject) => {
+                    let (p, t) = self.subject_test(&subject, Pred::NonZero);
+                    let atom = Atom::Param(p, t);
+                    (vec![(atom, true)], vec![(atom, false)])
+                }
+                None => Default::default(),
             },
             _ => Default::default(),
         }

@@ -409,6 +409,7 @@ fn function<'a>(
         builder.edge(end, EXIT);
     }
     builder.resolve_gotos();
+    builder.drop_clobbered_field_facts();
     builder.drop_reassigned_param_facts();
     builder.drop_rewritten_context_locals();
     builder.drop_escaped_locals();
@@ -422,6 +423,8 @@ fn function<'a>(
     };
     // Vectors grew by doubling; the facts live until the end of the run.
     let returns = builder.returned(body);
+    let objects =
+        std::mem::take(&mut builder.objects).finish(builder.reassigned_params(), builder.truncated);
     let mut calls = builder.calls;
     calls.shrink_to_fit();
     let mut const_args = std::mem::take(&mut builder.const_args);
@@ -438,15 +441,18 @@ fn function<'a>(
         name_span: span_of(name_node),
         extent: span_of(def),
         params,
-        values: (!const_args.is_empty() || !derived_args.is_empty() || returns.is_some()).then(
-            || {
-                Box::new(FunctionValues {
-                    const_args,
-                    derived_args,
-                    returns,
-                })
-            },
-        ),
+        values: (!const_args.is_empty()
+            || !derived_args.is_empty()
+            || returns.is_some()
+            || !objects.is_empty())
+        .then(|| {
+            Box::new(FunctionValues {
+                const_args,
+                derived_args,
+                returns,
+                objects,
+            })
+        }),
         arity,
         calls,
         cfg: Cfg {

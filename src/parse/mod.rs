@@ -2,6 +2,7 @@
 
 pub mod brackets;
 mod cfg;
+mod objects;
 pub use cfg::{UPDATED, WRITTEN_THROUGH_POINTER};
 pub mod decls;
 pub mod extract;

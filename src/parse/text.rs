@@ -112,3 +112,20 @@ pub fn closing_paren(after_open: &str) -> Option<usize> {
     }
     None
 }
+
+/// Whether `name` occurs in `hay` as a whole identifier (not inside a longer one,
+/// nor as a field name after `.` or `->`).
+pub fn has_token(hay: &[u8], name: &[u8]) -> bool {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    if name.is_empty() || hay.len() < name.len() {
+        return false;
+    }
+    (0..=hay.len() - name.len()).any(|i| {
+        &hay[i..i + name.len()] == name
+            && hay.get(i + name.len()).is_none_or(|&b| !ident(b))
+            && (i == 0 || {
+                let prev = hay[i - 1];
+                !ident(prev) && prev != b'.' && !(prev == b'>' && i >= 2 && hay[i - 2] == b'-')
+            })
+    })
+}
