@@ -37,7 +37,7 @@ measure() { # label, command...: prints wall seconds and peak RSS (MiB)
 
 cd "$KERNEL_SRC"
 FILES=$(find "$SUBDIR" -type f \( -name '*.c' -o -name '*.h' \) | wc -l)
-echo "tree: $KERNEL_SRC$SUBDIR  files: $FILES  jobs: $JOBS  gfplint: $($BIN --version)"
+echo "tree: ${KERNEL_SRC%/}/$SUBDIR  files: $FILES  jobs: $JOBS  gfplint: $($BIN --version)"
 set +e
 measure parse-floor "$FLOOR" -j "$JOBS" "$SUBDIR"
 cat /tmp/gfplint-bench.$$.out
