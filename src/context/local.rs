@@ -40,8 +40,13 @@ pub fn file_locks(
         .enumerate()
         .map(|(i, f)| (f.name.as_str(), i))
         .collect();
-    let run = |i: usize, effects: &HashMap<usize, LockEffect>| {
+    let run = |i: usize, effects: &HashMap<usize, LockEffect>, sleeping: &HashSet<usize>| {
         let f = &facts.functions[i];
+        let always_sleeps = |c: &Call| {
+            by_name
+                .get(c.callee.as_str())
+                .is_some_and(|j| *j != i && sleeping.contains(j))
+        };
         let wrapper = |c: &Call| -> Option<LockEffect> {
             match by_name.get(c.callee.as_str()) {
                 Some(&j) if j != i => effects.get(&j).cloned(),
@@ -50,14 +55,17 @@ pub fn file_locks(
             }
         };
         let init = initial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-        let mut states = lockstate::analyse(f, k, init, &wrapper);
+        let mut states = lockstate::analyse(f, k, init, &wrapper, &always_sleeps);
         for (kind, key) in released.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
             states.annotate_release(*kind, key);
         }
         states
     };
     let none = HashMap::new();
-    let mut locks: Vec<LockStates> = (0..facts.functions.len()).map(|i| run(i, &none)).collect();
+    let asleep = HashSet::default();
+    let mut locks: Vec<LockStates> = (0..facts.functions.len())
+        .map(|i| run(i, &none, &asleep))
+        .collect();
     // Whether function `i` calls a wrapper whose effect `changed` (gained, lost or
     // altered: a caller analysed with a wrapper's first, stale effect must be analysed
     // again when that effect goes away, or `lock; helper_and_unlock();` one level down
@@ -101,7 +109,43 @@ pub fn file_locks(
         effects = next;
         for (i, slot) in locks.iter_mut().enumerate() {
             if calls_changed(i, &changed, round == 0) {
-                *slot = run(i, &effects);
+                *slot = run(i, &effects, &asleep);
+            }
+        }
+    }
+    // Functions that sleep by themselves on every path and do nothing to their
+    // caller's sections (`mutex_lock(&list_mutex); …`): in their callers, a later call
+    // on every path is not where the context's bug is (one finding per path), as with
+    // a sleeping API. Two rounds: a caller may itself become one.
+    let mut sleeping: HashSet<usize> = HashSet::default();
+    for _ in 0..2 {
+        let next: HashSet<usize> = locks
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| {
+                let f = &facts.functions[*i];
+                let e = l.effect();
+                l.exits_after_sleep
+                    && e.is_empty()
+                    && e.drops.is_empty()
+                    && !f.conditional
+                    && !k.describes_api(&f.name)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if next == sleeping {
+            break;
+        }
+        sleeping = next;
+        for (i, slot) in locks.iter_mut().enumerate() {
+            let calls_one = facts.functions[i].calls.iter().any(|c| {
+                !c.indirect
+                    && by_name
+                        .get(c.callee.as_str())
+                        .is_some_and(|j| *j != i && sleeping.contains(j))
+            });
+            if calls_one {
+                *slot = run(i, &effects, &sleeping);
             }
         }
     }

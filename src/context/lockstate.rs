@@ -110,6 +110,11 @@ pub struct LockStates {
     /// Path facts at calls, when the function has any (most have none; kept boxed so
     /// the others pay one pointer).
     paths: Option<Box<PathFacts>>,
+    /// Every path from entry to exit passes a call that sleeps by itself, with no section
+    /// taken or released after it: callers in the same file count a call to it as a
+    /// sleeping call (`after_sleep`). Only read within the local stage.
+    #[serde(skip)]
+    pub exits_after_sleep: bool,
 }
 
 /// What holds on every path to some calls of a function.
@@ -323,6 +328,7 @@ pub fn analyse(
     knowledge: &Knowledge,
     initial: &[InitialSection],
     wrapper: &dyn Fn(&Call) -> Option<LockEffect>,
+    always_sleeps: &dyn Fn(&Call) -> bool,
 ) -> LockStates {
     let cfg = &function.cfg;
     let n = cfg.nodes.len();
@@ -511,6 +517,8 @@ pub fn analyse(
     unmatched.sort_unstable();
     let (guards, mut guard_sets) = param_guards(function);
     let held_guards = intern_held_guards(function, held_params, &mut guard_sets);
+    let (after_sleep, exits_after_sleep) =
+        after_sleep(function, knowledge, &effects, always_sleeps);
     held.shrink_to_fit();
     keys.shrink_to_fit();
     LockStates {
@@ -525,7 +533,7 @@ pub fn analyse(
             guards,
             guard_sets,
             context_guarded: context_guarded(function, knowledge),
-            after_sleep: after_sleep(function, knowledge, &effects),
+            after_sleep,
             held_guards,
         }))
         .filter(|p| {
@@ -534,6 +542,7 @@ pub fn analyse(
                 && p.after_sleep.is_empty()
                 && p.held_guards.is_empty())
         }),
+        exits_after_sleep,
     }
 }
 
@@ -595,24 +604,32 @@ fn release_in_unlocked_arguments(
 
 /// Calls reached on every path after a call that sleeps by itself, with no change of
 /// the atomic state in between (see `LockStates::after_sleep`).
-fn after_sleep(function: &Function, knowledge: &Knowledge, effects: &[Vec<Effect>]) -> Vec<u32> {
+/// Also whether the exit is reached only after such a call.
+fn after_sleep(
+    function: &Function,
+    knowledge: &Knowledge,
+    effects: &[Vec<Effect>],
+    always_sleeps: &dyn Fn(&Call) -> bool,
+) -> (Vec<u32>, bool) {
     let cfg = &function.cfg;
     // Calls that sleep whatever the context, as the knowledge says (not `vfree()`,
-    // which is fine in interrupt context, nor `__xa_store()`, which drops its lock).
+    // which is fine in interrupt context, nor `__xa_store()`, which drops its lock),
+    // and calls of same-file functions that always sleep that way.
     let sleeps = |call: u32| {
         let c = &function.calls[call as usize];
-        !knowledge.sleeps_outside_interrupt_only(&c.callee)
-            && knowledge
-                .call_allocator(c)
-                .is_none_or(|a| a.drops_lock_arg.is_none())
-            && super::sleep::own_sleep(knowledge, function, c).is_some()
+        always_sleeps(c)
+            || (!knowledge.sleeps_outside_interrupt_only(&c.callee)
+                && knowledge
+                    .call_allocator(c)
+                    .is_none_or(|a| a.drops_lock_arg.is_none())
+                && super::sleep::own_sleep(knowledge, function, c).is_some())
     };
     if !cfg
         .nodes
         .iter()
         .any(|n| matches!(n.kind, NodeKind::Call(c) if sleeps(c)))
     {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let states = forward(
         cfg,
@@ -630,7 +647,8 @@ fn after_sleep(function: &Function, knowledge: &Knowledge, effects: &[Vec<Effect
         |_, out| *out,
         |a, b| *a && *b,
     );
-    calls_where_true(cfg, &states)
+    let exits = states.get(EXIT as usize).copied().flatten() == Some(true);
+    (calls_where_true(cfg, &states), exits)
 }
 
 /// The calls at the nodes whose state is `Some(true)`, sorted, once each.

@@ -58,3 +58,65 @@ void fs1_flush_locked(struct fs1 *f)
 	fs1_flush(f);
 	spin_unlock(&f->lock);
 }
+
+/* A helper of the same file that sleeps by itself on every path (and leaves its
+ * caller's sections alone) counts as a sleeping call: the later calls of a function
+ * atomic because of its callers are that helper's finding. A helper that sleeps on
+ * some paths only does not count. */
+struct fs2 {
+	spinlock_t lock;
+	struct mutex list_mutex;
+	struct mutex m;
+	int enabled;
+};
+
+static void fs2_lock_all(struct fs2 *f)
+{
+	mutex_lock(&f->list_mutex); /* expect: atomic-sleeping-call */
+}
+
+static void fs2_lock_some(struct fs2 *f)
+{
+	if (f->enabled)
+		mutex_lock(&f->list_mutex); /* expect: atomic-sleeping-call */
+}
+
+static void fs2_apply(struct fs2 *f)
+{
+	mutex_lock(&f->m);
+	f->enabled = 1;
+	mutex_unlock(&f->m);
+}
+
+static void fs2_apply_pos(struct fs2 *f)
+{
+	mutex_lock(&f->m); /* expect: atomic-sleeping-call */
+	f->enabled = 1;
+	mutex_unlock(&f->m);
+}
+
+static void fs2_enable(struct fs2 *f)
+{
+	fs2_lock_all(f);
+	fs2_apply(f);
+}
+
+static void fs2_enable_pos(struct fs2 *f)
+{
+	fs2_lock_some(f);
+	fs2_apply_pos(f);
+}
+
+void fs2_power(struct fs2 *f)
+{
+	spin_lock(&f->lock);
+	fs2_enable(f);
+	spin_unlock(&f->lock);
+}
+
+void fs2_power_pos(struct fs2 *f)
+{
+	spin_lock(&f->lock);
+	fs2_enable_pos(f);
+	spin_unlock(&f->lock);
+}
