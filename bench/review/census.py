@@ -7,7 +7,8 @@ Every sheet pair below (a sample JSON and its sheets) gives a verdict to the fin
 reviewed, keyed by (file, line, lint); a later pair overrides an earlier one (sheets are
 listed oldest first, and later reviews recheck earlier ones). Prints, per lint, how many
 findings of OUTPUT are real / false / unsure / never judged, and the false ones per
-pattern. With every finding judged (the 6.1 `drivers sound net fs` run of the fifth
+pattern, and that findings superseded by an earlier sleep on their path
+(`superseded.md`) still have that earlier finding reported. With every finding judged (the 6.1 `drivers sound net fs` run of the fifth
 session was, for the atomic lints), this is the precision of the whole output, not an
 estimate from a sample. `--list false` prints the judged-false findings still reported.
 """
@@ -92,6 +93,31 @@ def main():
     if judged_n:
         print(f"real among judged: {total['real']}/{judged_n} = {100 * total['real'] / judged_n:.1f} %")
     print("false by pattern:", dict(patterns.most_common()))
+    if kind == "atomic":
+        present = {(d["file"], d["line"], d["lint"]) for d in diags}
+        gone, uncovered = 0, []
+        for old, cover in superseded():
+            if old in present:
+                continue
+            gone += 1
+            if cover not in present:
+                uncovered.append(old)
+        print(f"superseded real findings not reported: {gone}, covered by a reported first sleep: {gone - len(uncovered)}")
+        for f, line, lint in uncovered:
+            print(f"  LOST (its first sleep is not reported either): {f}:{line} {lint}")
+
+
+def superseded():
+    """(superseded, covering) keys from superseded.md's table."""
+    text = open(os.path.join(HERE, "superseded.md"), encoding="utf-8").read()
+    key = re.compile(r"([\w./+-]+):(\d+) ([\w-]+)")
+    for row in text.splitlines():
+        cells = [c.strip() for c in row.split("|")]
+        if len(cells) < 4:
+            continue
+        a, b = key.fullmatch(cells[1]), key.fullmatch(cells[2])
+        if a and b:
+            yield (a[1], int(a[2]), a[3]), (b[1], int(b[2]), b[3])
 
 
 if __name__ == "__main__":
