@@ -243,7 +243,7 @@ pub fn select(
     // A named file outside the context directory is checked too.
     let named: Vec<String> = paths
         .iter()
-        .filter(|p| selects(Path::new(p)))
+        .filter(|p| selects(Path::new(p)) && !walk.force_excluded(p))
         .cloned()
         .collect();
     let (extra, named_errors) = crate::walk::discover(&named, walk);

@@ -159,6 +159,11 @@ struct CheckArgs {
     /// default excludes (tools/, scripts/, Documentation/, usr/, *.mod.c).
     #[arg(long)]
     no_ignore: bool,
+    /// Skip a PATH named on the command line when the excludes match it (the default
+    /// ones or `default_exclude`), as a directory walk would; for pre-commit hooks,
+    /// which name every staged file. Exit 0 when every PATH is skipped.
+    #[arg(long, conflicts_with = "no_ignore")]
+    force_exclude: bool,
     /// Run only these lints (comma-separated; overrides the configuration).
     #[arg(long, value_name = "LINT", value_delimiter = ',')]
     select: Vec<String>,
@@ -698,6 +703,17 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     walk.respect_ignore = !args.no_ignore;
     if let Some(globs) = &config.default_exclude {
         walk.excludes = globs.clone();
+    }
+    walk.force_exclude = args.force_exclude;
+    if args.force_exclude && overlay.is_none() && args.paths.iter().all(|p| walk.force_excluded(p))
+    {
+        if !args.quiet {
+            let _ = writeln!(
+                stderr,
+                "gfplint: every named path is excluded (--force-exclude): nothing to check"
+            );
+        }
+        return ExitCode::SUCCESS;
     }
     let gfplint::discover::Selected {
         mut files,

@@ -37,6 +37,10 @@ pub struct WalkOptions {
     pub excludes: Vec<Glob>,
     /// The project root the excludes are relative to.
     pub root: PathBuf,
+    /// `--force-exclude`: a path named on the command line is skipped when the excludes
+    /// match it, as in a directory walk (a pre-commit hook names every staged file,
+    /// `tools/` and `scripts/` included; ruff has the same flag for the same reason).
+    pub force_exclude: bool,
 }
 
 impl WalkOptions {
@@ -48,7 +52,28 @@ impl WalkOptions {
                 .filter_map(|g| Glob::new(g).ok())
                 .collect(),
             root: root.to_path_buf(),
+            force_exclude: false,
         }
+    }
+
+    /// Whether `--force-exclude` skips the named `path`: it lies under the root and an
+    /// exclude matches its path relative to the root. A path that cannot be resolved is
+    /// not skipped (it is reported as missing where it is opened).
+    pub fn force_excluded(&self, path: &str) -> bool {
+        if !self.force_exclude || !self.respect_ignore {
+            return false;
+        }
+        let (Ok(abs), Ok(root)) = (
+            std::fs::canonicalize(path),
+            std::fs::canonicalize(&self.root),
+        ) else {
+            return false;
+        };
+        let Ok(rel) = abs.strip_prefix(&root) else {
+            return false;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        !rel.is_empty() && self.excludes.iter().any(|g| g.matches(&rel))
     }
 }
 
@@ -62,6 +87,9 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
     let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
     for start in roots {
         let path = Path::new(start);
+        if options.force_excluded(start) {
+            continue;
+        }
         match crate::discover::named_path(start, &mut errors) {
             Some(crate::discover::Named::File) => {
                 files.insert(start.clone());

@@ -465,6 +465,78 @@ fn pre_commit_hook_definition() {
     assert!(hooks.contains("language: rust"));
     assert!(hooks.contains(r"files: '\.[ch]$'"));
     assert!(hooks.contains("entry: gfplint check"));
+    // pre-commit names every staged file: the hook keeps tools/ and scripts/ out.
+    assert!(hooks.contains("--force-exclude"));
+}
+
+/// `--force-exclude`: named files under the excludes are skipped as a directory walk
+/// skips them; without it a named file is always checked.
+#[test]
+fn force_exclude_skips_named_files_under_the_excludes() {
+    let p = Project::new();
+    p.write("tools/perf/x.c", BUG);
+    p.write("scripts/y.c", BUG);
+    p.write("drivers/foo/main.c", BUG);
+    p.write("drivers/foo/gen/skip.c", BUG);
+    p.write(
+        "gfplint.toml",
+        "[files]\ndefault_exclude = [\"tools/\", \"scripts/\", \"drivers/foo/gen/\"]\n",
+    );
+    // Named, without the flag: checked (a named file is always checked).
+    let o = p.run(&["check", "--format", "gcc", "tools/perf/x.c"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).starts_with("tools/perf/x.c:4:"),
+        "{}",
+        stdout(&o)
+    );
+    // With it, every named file excluded: nothing to do, success, one note.
+    let o = p.run(&[
+        "check",
+        "--format",
+        "gcc",
+        "--force-exclude",
+        "tools/perf/x.c",
+        "scripts/y.c",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).contains("every named path is excluded"),
+        "{}",
+        stderr(&o)
+    );
+    let o = p.run(&["check", "-q", "--force-exclude", "tools/perf/x.c"]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    // A mix: the excluded ones are dropped, the others checked (pre-commit mode).
+    let o = p.run(&[
+        "check",
+        "--format",
+        "gcc",
+        "--force-exclude",
+        "tools/perf/x.c",
+        "drivers/foo/main.c",
+        "drivers/foo/gen/skip.c",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("drivers/foo/main.c:4:"), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    // A named directory under an exclude too; directories walk as before otherwise.
+    let o = p.run(&["check", "--format", "gcc", "--force-exclude", "tools"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = p.run(&[
+        "check",
+        "--format",
+        "gcc",
+        "--force-exclude",
+        "--no-context",
+        "drivers",
+    ]);
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    // --no-ignore walks everything: the two flags contradict each other.
+    let o = p.run(&["check", "--force-exclude", "--no-ignore", "drivers"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
