@@ -42,10 +42,12 @@ pub fn file_locks(
         .collect();
     let run = |i: usize, effects: &HashMap<usize, LockEffect>, sleeping: &HashSet<usize>| {
         let f = &facts.functions[i];
+        // The file's own definition, called with its argument count (another driver's
+        // function of the same name is not this one).
         let always_sleeps = |c: &Call| {
-            by_name
-                .get(c.callee.as_str())
-                .is_some_and(|j| *j != i && sleeping.contains(j))
+            by_name.get(c.callee.as_str()).is_some_and(|j| {
+                *j != i && sleeping.contains(j) && facts.functions[*j].arity == c.arg_count
+            })
         };
         let wrapper = |c: &Call| -> Option<LockEffect> {
             match by_name.get(c.callee.as_str()) {
@@ -140,9 +142,9 @@ pub fn file_locks(
         for (i, slot) in locks.iter_mut().enumerate() {
             let calls_one = facts.functions[i].calls.iter().any(|c| {
                 !c.indirect
-                    && by_name
-                        .get(c.callee.as_str())
-                        .is_some_and(|j| *j != i && sleeping.contains(j))
+                    && by_name.get(c.callee.as_str()).is_some_and(|j| {
+                        *j != i && sleeping.contains(j) && facts.functions[*j].arity == c.arg_count
+                    })
             });
             if calls_one {
                 *slot = run(i, &effects, &sleeping);
@@ -176,18 +178,20 @@ fn initial_sections(
     {
         return out;
     }
-    // Last component of every atomic lock taken in the file → its section kind.
-    let mut taken: HashMap<String, usize> = HashMap::new();
+    // Every atomic lock taken in the file, by its key, with its section kind.
+    let mut taken: Vec<(String, usize)> = Vec::new();
     for f in &file.functions {
         for c in &f.calls {
             if let Some(call) = k.lock_call(&c.callee)
                 && let LockOp::Acquire(kind) | LockOp::TryAcquire(kind) = call.op
                 && let Some(arg) = c.args().get(call.key_arg)
             {
-                taken.insert(last_component(&lockstate::lock_key(arg)).to_string(), kind);
+                taken.push((lockstate::lock_key(arg), kind));
             }
         }
     }
+    taken.sort_unstable();
+    taken.dedup();
     for (i, f) in file.functions.iter().enumerate() {
         let sections: Vec<InitialSection> = f
             .annotations
@@ -195,7 +199,7 @@ fn initial_sections(
             .filter(|a| a.kind == which)
             .filter_map(|a| {
                 let key = lockstate::lock_key(&a.lock);
-                let kind = *taken.get(last_component(&key))?;
+                let kind = annotated_kind(&key, &taken)?;
                 Some(InitialSection { kind, key })
             })
             .collect();
@@ -206,6 +210,33 @@ fn initial_sections(
     out
 }
 
-fn last_component(key: &str) -> &str {
-    key.rsplit(['.', '>']).next().unwrap_or(key)
+/// The section kind of the lock an annotation names: that of the locks the file takes
+/// under the same name, the same expression or one ending in the same two components
+/// (`hdev->lock` for `hcon->hdev->lock`). A bare field name says nothing: most structs
+/// call their lock `lock`, and `__must_hold()` annotates mutexes too (`hdev->lock` is
+/// one, while the same file read-locks `iso_sk_list.lock`). None when nothing matches
+/// or the matches disagree: unknown means no section.
+fn annotated_kind(key: &str, taken: &[(String, usize)]) -> Option<usize> {
+    let named = components(key);
+    let mut kinds = taken.iter().filter_map(|(t, kind)| {
+        let other = components(t);
+        let common = named
+            .iter()
+            .rev()
+            .zip(other.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let same = common == named.len() && common == other.len();
+        (same || common >= 2).then_some(*kind)
+    });
+    let first = kinds.next()?;
+    kinds.all(|k| k == first).then_some(first)
+}
+
+/// `a->b.c` → `["a", "b", "c"]`.
+fn components(key: &str) -> Vec<&str> {
+    key.split(['.', '>'])
+        .map(|c| c.trim_end_matches('-'))
+        .filter(|c| !c.is_empty())
+        .collect()
 }

@@ -504,7 +504,7 @@ pub fn analyse(
     }
     held.sort_by_key(|(c, _)| *c);
     held.dedup_by_key(|(c, _)| *c);
-    release_in_unlocked_arguments(function, knowledge, &keys, &mut held);
+    let run_unlocked = release_in_unlocked_arguments(function, knowledge, &keys, &mut held);
     held.retain(|(_, s)| !s.is_empty());
     let unreachable: Vec<u32> = (0..function.calls.len() as u32)
         .filter(|&c| !reachable[c as usize])
@@ -518,7 +518,7 @@ pub fn analyse(
     let (guards, mut guard_sets) = param_guards(function);
     let held_guards = intern_held_guards(function, held_params, &mut guard_sets);
     let (after_sleep, exits_after_sleep) =
-        after_sleep(function, knowledge, &effects, always_sleeps);
+        after_sleep(function, knowledge, &effects, always_sleeps, &run_unlocked);
     held.shrink_to_fit();
     keys.shrink_to_fit();
     LockStates {
@@ -549,12 +549,14 @@ pub fn analyse(
 /// Calls written in the argument a wait macro runs with a lock released
 /// (`wait_event_lock_irq_cmd(wq, cond, lock, flush(conf))`) do not hold that lock: it
 /// is taken out of their sections (or, spelled differently, the most recent keyed one).
+/// Returns those calls, sorted.
 fn release_in_unlocked_arguments(
     function: &Function,
     knowledge: &Knowledge,
     keys: &[String],
     held: &mut [(u32, State)],
-) {
+) -> Vec<u32> {
+    let mut unlocked = Vec::new();
     for outer in &function.calls {
         let args = outer.args();
         // (lock key, argument run without it, whether only that key may be released)
@@ -597,9 +599,13 @@ fn release_in_unlocked_arguments(
             };
             if let Some(pos) = pos {
                 state.remove(pos);
+                unlocked.push(*call);
             }
         }
     }
+    unlocked.sort_unstable();
+    unlocked.dedup();
+    unlocked
 }
 
 /// Calls reached on every path after a call that sleeps by itself, with no change of
@@ -610,13 +616,18 @@ fn after_sleep(
     knowledge: &Knowledge,
     effects: &[Vec<Effect>],
     always_sleeps: &dyn Fn(&Call) -> bool,
+    run_unlocked: &[u32],
 ) -> (Vec<u32>, bool) {
     let cfg = &function.cfg;
     // Calls that sleep whatever the context, as the knowledge says (not `vfree()`,
     // which is fine in interrupt context, nor `__xa_store()`, which drops its lock),
     // and calls of same-file functions that always sleep that way.
+    // A call a wait macro runs with the lock released sleeps in another atomic state.
     let sleeps = |call: u32| {
         let c = &function.calls[call as usize];
+        if run_unlocked.binary_search(&call).is_ok() {
+            return false;
+        }
         always_sleeps(c)
             || (!knowledge.sleeps_outside_interrupt_only(&c.callee)
                 && knowledge

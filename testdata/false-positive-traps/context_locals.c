@@ -72,6 +72,16 @@ static void cl_revoke(struct cl *c)
 	cl_irq_neg(c);
 	cl_rewritten_pos(c);
 	cl_wrong_branch_pos(c);
+	spin_unlock_irqrestore(&c->lock, flags);
+}
+
+/* Its own section: after cl_wrong_branch_pos(), which sleeps on every path, a later
+ * sleep would be that call's finding. */
+static void cl_revoke_other(struct cl *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
 	cl_other_local_pos(c);
 	spin_unlock_irqrestore(&c->lock, flags);
 }

@@ -53,7 +53,23 @@ void ub_freeze(struct ub *c)
 	c->pending++;
 	ub_wait_cmd(c, c->pending == c->queued, ub_flush_neg(c));
 	ub_held_cmd(c, c->pending == c->queued, ub_flush_held_pos(c));
+	spin_unlock_irq(&c->lock);
+}
+
+/* Each twin below is the first sleep on its path (a later one would be the earlier
+ * call's finding). */
+void ub_freeze_maybe(struct ub *c)
+{
+	spin_lock_irq(&c->lock);
+	ub_wait_cmd(c, c->pending == c->queued, ub_flush_neg(c));
 	ub_maybe_cmd(c, ub_flush_maybe_pos(c));
+	spin_unlock_irq(&c->lock);
+}
+
+void ub_freeze_outside(struct ub *c)
+{
+	spin_lock_irq(&c->lock);
+	ub_wait_cmd(c, c->pending == c->queued, ub_flush_neg(c));
 	ub_outside_pos(c);
 	spin_unlock_irq(&c->lock);
 }
