@@ -84,6 +84,14 @@ pub(super) struct CfgBuilder<'a> {
     param_names: Vec<String>,
     /// Bit set of parameters assigned somewhere in the body.
     reassigned_params: u64,
+    /// Parameters pointing to const (first 64): no write through them clobbers
+    /// what the function tested of their fields.
+    pub(super) read_only_params: u64,
+    /// Where they are assigned: (the CFG node the assignment follows, parameter bit);
+    /// an assignment in code the CFG does not reach counts everywhere
+    /// (`reassigned_anywhere`).
+    param_writes: Vec<(u32, u64)>,
+    reassigned_anywhere: u64,
     /// For reassigned parameters: the constants assigned, while every assignment is a
     /// plain `= constant` (`if (timeout < 0) sleep_ok = false;`); `None` once one is not.
     reassigned_values: Vec<(usize, Option<Vec<Val>>)>,
@@ -189,6 +197,9 @@ impl<'a> CfgBuilder<'a> {
             field_callbacks: Vec::new(),
             param_names,
             reassigned_params: 0,
+            read_only_params: 0,
+            param_writes: Vec::new(),
+            reassigned_anywhere: 0,
             reassigned_values: Vec::new(),
             cond_ids: HashMap::default(),
             cond_stack: Vec::new(),
@@ -381,22 +392,42 @@ impl<'a> CfgBuilder<'a> {
         self.reassigned_params
     }
 
-    /// Parameters assigned in the body say nothing at a later test: their
-    /// `AssumeParam` facts become no-ops.
+    /// A parameter the body assigns says nothing about the caller's value at a test
+    /// or a call that the assignment can precede on some path: those `AssumeParam`
+    /// facts become no-ops and those derived arguments are dropped. Tests before every
+    /// assignment stay (`if (flags & A) …; … flags &= ~B;` still tests the caller's A).
     pub(super) fn drop_reassigned_param_facts(&mut self) {
         if self.reassigned_params == 0 {
             return;
         }
-        // An argument derived from a parameter the body assigns is not derived from
-        // the caller's value.
+        let writes = std::mem::take(&mut self.param_writes);
+        let before = self.written_before(&writes);
+        let everywhere = if self.truncated {
+            u64::MAX
+        } else {
+            self.reassigned_anywhere
+        };
+        let dirty = |node: usize, p: u32| -> bool {
+            p >= 64 || (before[node] | everywhere) & (1 << p) != 0
+        };
+        let mut call_node = vec![u32::MAX; self.calls.len()];
+        for (id, node) in self.nodes.iter().enumerate() {
+            if let NodeKind::Call(c) | NodeKind::Guard { call: c, .. } = node.kind {
+                call_node[c as usize] = id as u32;
+            }
+        }
         let reassigned = self.reassigned_params;
         self.derived_args.retain(|d| match d.from {
-            DerivedFrom::Param(p) => p < 64 && reassigned & (1 << p) == 0,
+            DerivedFrom::Param(p) if p < 64 && reassigned & (1 << p) == 0 => true,
+            DerivedFrom::Param(p) => {
+                let node = call_node[d.call as usize];
+                node != u32::MAX && !dirty(node as usize, u32::from(p))
+            }
             DerivedFrom::Call(_) => true,
         });
-        for node in &mut self.nodes {
-            if let NodeKind::AssumeParam { param, test, holds } = node.kind
-                && (param >= 64 || self.reassigned_params & (1 << param) != 0)
+        for id in 0..self.nodes.len() {
+            if let NodeKind::AssumeParam { param, test, holds } = self.nodes[id].kind
+                && dirty(id, param)
             {
                 // Still a fact about the argument when no constant the body assigns
                 // could make the test come out this way: the branch is then only
@@ -414,10 +445,42 @@ impl<'a> CfgBuilder<'a> {
                     _ => false,
                 };
                 if !only_caller {
-                    node.kind = NodeKind::Nop;
+                    self.nodes[id].kind = NodeKind::Nop;
                 }
             }
         }
+    }
+
+    /// May-analysis over the CFG: for each node, the parameters (bit set) that one of
+    /// `writes` (node the write follows, bits) can have written on some path to it.
+    /// Nodes no path reaches get nothing; a dataflow that does not settle, everything.
+    fn written_before(&self, writes: &[(u32, u64)]) -> Vec<u64> {
+        let n = self.nodes.len();
+        let mut written_at = vec![0u64; n];
+        for &(node, mask) in writes {
+            written_at[node as usize] |= mask;
+        }
+        let mut before: Vec<Option<u64>> = vec![None; n];
+        before[ENTRY as usize] = Some(0);
+        let mut work: Vec<u32> = vec![ENTRY];
+        let mut visits = 0usize;
+        while let Some(id) = work.pop() {
+            visits += 1;
+            if visits > 64 * n + 64 {
+                // Not settled (cannot happen on a finite lattice): trust nothing.
+                return vec![u64::MAX; n];
+            }
+            let out = before[id as usize].unwrap_or(0) | written_at[id as usize];
+            for &succ in &self.nodes[id as usize].succs {
+                let old = before[succ as usize];
+                let new = old.unwrap_or(0) | out;
+                if old != Some(new) {
+                    before[succ as usize] = Some(new);
+                    work.push(succ);
+                }
+            }
+        }
+        before.into_iter().map(|b| b.unwrap_or(0)).collect()
     }
 
     pub(super) fn new_node(&mut self, kind: NodeKind) -> u32 {
@@ -568,7 +631,7 @@ impl<'a> CfgBuilder<'a> {
                     .field("argument")
                     .filter(|a| a.kind_str() == "identifier")
             {
-                self.note_param_assignment(arg, None);
+                self.note_param_assignment(arg, None, cur);
                 self.note_assignment(arg, None, UPDATED);
                 self.note_local_write(arg);
             }
@@ -622,7 +685,7 @@ impl<'a> CfgBuilder<'a> {
                         let rhs = self.plain_assigned(node);
                         let plain = rhs.is_some();
                         let value = rhs.and_then(|r| Val::parse(text(r, self.src)));
-                        self.note_param_assignment(l, value);
+                        self.note_param_assignment(l, value, cur);
                         match (plain, node.field("operator"), node.field("right")) {
                             // `n += k` is `n + (k)`: what `k` brings in still counts.
                             (false, Some(op), Some(r)) => {
@@ -672,13 +735,18 @@ impl<'a> CfgBuilder<'a> {
         cur
     }
 
-    /// Records an assignment to a parameter, with the constant assigned if it is one.
-    fn note_param_assignment(&mut self, target: Node, value: Option<Val>) {
+    /// Records an assignment to a parameter, made after CFG node `after`, with the
+    /// constant assigned if it is one.
+    fn note_param_assignment(&mut self, target: Node, value: Option<Val>, after: Option<u32>) {
         let name = text(target, self.src);
         if let Some(k) = self.param_names.iter().position(|p| p == name)
             && k < 64
         {
             self.reassigned_params |= 1 << k;
+            match after {
+                Some(node) => self.param_writes.push((node, 1 << k)),
+                None => self.reassigned_anywhere |= 1 << k,
+            }
             match self.reassigned_values.iter_mut().find(|(p, _)| *p == k) {
                 Some((_, values)) => match (values.as_mut(), value) {
                     (Some(vs), Some(v)) => vs.push(v),
@@ -1484,37 +1552,15 @@ impl<'a> CfgBuilder<'a> {
         if !has_tests && !self.derived_args.iter().any(field_arg) {
             return;
         }
-        let n = self.nodes.len();
-        let mut written_at = vec![0u64; n];
-        for &(node, mask) in &self.clobbers {
-            written_at[node as usize] |= mask;
-        }
-        // May-analysis: parameters written on some path before each node (entry state).
-        let mut before: Vec<Option<u64>> = vec![None; n];
-        before[ENTRY as usize] = Some(0);
-        let mut work: Vec<u32> = vec![ENTRY];
-        let mut visits = 0usize;
-        while let Some(id) = work.pop() {
-            visits += 1;
-            if visits > 64 * n + 64 {
-                // Not settled (cannot happen on a finite lattice): trust nothing.
-                before.iter_mut().for_each(|b| *b = Some(u64::MAX));
-                break;
-            }
-            let out = before[id as usize].unwrap_or(0) | written_at[id as usize];
-            for &succ in &self.nodes[id as usize].succs {
-                let old = before[succ as usize];
-                let new = old.unwrap_or(0) | out;
-                if old != Some(new) {
-                    before[succ as usize] = Some(new);
-                    work.push(succ);
-                }
-            }
-        }
+        let clobbers: Vec<(u32, u64)> = self
+            .clobbers
+            .iter()
+            .map(|&(node, mask)| (node, mask & !self.read_only_params))
+            .collect();
+        let before = self.written_before(&clobbers);
         let all = if self.truncated { u64::MAX } else { 0 };
-        let dirty = |node: usize, p: u32| -> bool {
-            p >= 64 || (before[node].unwrap_or(0) | all) & (1 << p) != 0
-        };
+        let dirty =
+            |node: usize, p: u32| -> bool { p >= 64 || (before[node] | all) & (1 << p) != 0 };
         let mut call_node = vec![u32::MAX; self.calls.len()];
         for (id, node) in self.nodes.iter_mut().enumerate() {
             match node.kind {

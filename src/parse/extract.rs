@@ -344,6 +344,8 @@ fn function<'a>(
     let mut params = Vec::new();
     // Every parameter's name, for the builder only (flag parameters in conditions).
     let mut param_names = Vec::new();
+    // Parameters pointing to const (`const struct foo *p`): never written through.
+    let mut read_only_params = 0u64;
     let mut atomic_signature = false;
     let mut variadic = false;
     let mut void_params = false;
@@ -363,6 +365,9 @@ fn function<'a>(
                     .map(|d| innermost_identifier(d, src))
                     .unwrap_or_default(),
             );
+            if param_names.len() <= 64 && points_to_const(p, src) {
+                read_only_params |= 1 << (param_names.len() - 1);
+            }
             // Only gfp_t parameters matter downstream; other types and names are not
             // kept (they would cost tens of MB on a whole drivers/ tree).
             let ty = p.field("type").map(|t| text(t, src)).unwrap_or_default();
@@ -393,6 +398,7 @@ fn function<'a>(
     };
     let mut builder = CfgBuilder::new(src, original, knowledge, &params, param_names, def);
     builder.brackets = brackets;
+    builder.read_only_params = read_only_params;
     if let Some(list) = fdecl.field("parameters") {
         let mut cursor = list.walk();
         for p in list.named_children(&mut cursor) {
@@ -475,4 +481,20 @@ pub(super) fn innermost_identifier(mut d: Node, src: &[u8]) -> String {
         }
     }
     String::new()
+}
+
+/// A parameter declared as a single pointer to const (`const struct foo *p`, `struct
+/// foo const *p`): the function cannot write the object through it (casting the
+/// qualifier away is not something kernel code does to its own parameters).
+fn points_to_const(param: Node, src: &[u8]) -> bool {
+    let mut cursor = param.walk();
+    let qualified = param
+        .children(&mut cursor)
+        .any(|c| c.kind_str() == "type_qualifier" && text(c, src).trim() == "const");
+    qualified
+        && param.field("declarator").is_some_and(|d| {
+            d.kind_str() == "pointer_declarator"
+                && d.field("declarator")
+                    .is_some_and(|inner| inner.kind_str() == "identifier")
+        })
 }
