@@ -16,6 +16,7 @@ int card_probe(struct ring_owner *o, int n)
 	slots = kcalloc(64, sizeof(struct rx_slot), GFP_KERNEL);
 	wrap = kzalloc(sizeof(*wrap), GFP_KERNEL);
 	o->rx_ring = kmalloc(RING_BYTES, GFP_KERNEL);
+	o->mhi_rx = kmalloc(RING_BYTES, GFP_KERNEL);
 
 	log = kzalloc(sizeof(*log), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	ref = kzalloc(sizeof(struct card_ref), GFP_KERNEL); /* expect: kmalloc-costly-order */

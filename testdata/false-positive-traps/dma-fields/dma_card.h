@@ -37,4 +37,5 @@ struct card_ref {
 struct ring_owner {
 	u8 *rx_ring;	/* handed to the device (dma_io.c) */
 	u8 *log_ring;	/* CPU only */
+	u8 *mhi_rx;	/* queued to an MHI channel (dma_io.c) */
 };

@@ -21,3 +21,8 @@ void ring_submit(struct ring_owner *o, struct urb *urb, struct usb_device *udev)
 {
 	usb_fill_bulk_urb(urb, udev, 0, o->rx_ring, RING_BYTES, NULL, o);
 }
+
+int ring_queue_mhi(struct ring_owner *o, struct mhi_device *mhi)
+{
+	return mhi_queue_buf(mhi, DMA_FROM_DEVICE, o->mhi_rx, RING_BYTES, MHI_EOT);
+}
