@@ -211,6 +211,23 @@ pub struct Selected {
     pub found: usize,
 }
 
+/// `path` made absolute against `cwd`, with `.` and `..` resolved by name (no system
+/// call: a `..` after a symbolic link may name another directory than the file
+/// system's, so callers confirm a match with the canonical path).
+pub fn lexical_absolute(cwd: &Path, path: &str) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in cwd.join(path).components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// The files to analyse for the named `paths`: with a pre-commit `context` directory,
 /// every selected file under it (a leading `./` removed), plus named files outside it,
 /// reporting only on the named files; else the files under `paths`. `selects` is the
@@ -247,17 +264,36 @@ pub fn select(
         .cloned()
         .collect();
     let (extra, named_errors) = crate::walk::discover(&named, walk);
-    // Canonical paths of the tree's files that are on a named file's inode (a `stat`
-    // per file of the tree, not a `realpath`).
-    let named_ids: std::collections::HashSet<(u64, u64)> = extra
-        .iter()
-        .filter_map(|f| crate::file_id(Path::new(f)))
-        .collect();
-    let known: std::collections::HashSet<std::path::PathBuf> = files
-        .iter()
-        .filter(|f| crate::file_id(Path::new(f)).is_some_and(|id| named_ids.contains(&id)))
-        .filter_map(|f| std::fs::canonicalize(f).ok())
-        .collect();
+    // Canonical paths of the tree's files that are named files. Found by name when
+    // every named file is spelt as the walk spells it (up to `./` and `..`, confirmed
+    // by the canonical path); else those on a named file's inode (a `stat` per file
+    // of the tree, not a `realpath`).
+    let canonical = |f: &str| std::fs::canonicalize(f).ok();
+    let by_name = std::env::current_dir().ok().and_then(|cwd| {
+        let tree: std::collections::HashSet<std::path::PathBuf> =
+            files.iter().map(|f| lexical_absolute(&cwd, f)).collect();
+        extra
+            .iter()
+            .map(|f| {
+                let lexical = lexical_absolute(&cwd, f);
+                tree.contains(&lexical)
+                    .then(|| canonical(f))
+                    .flatten()
+                    .filter(|c| canonical(&lexical.to_string_lossy()).as_ref() == Some(c))
+            })
+            .collect::<Option<std::collections::HashSet<_>>>()
+    });
+    let known = by_name.unwrap_or_else(|| {
+        let named_ids: std::collections::HashSet<(u64, u64)> = extra
+            .iter()
+            .filter_map(|f| crate::file_id(Path::new(f)))
+            .collect();
+        files
+            .iter()
+            .filter(|f| crate::file_id(Path::new(f)).is_some_and(|id| named_ids.contains(&id)))
+            .filter_map(|f| canonical(f))
+            .collect()
+    });
     for f in extra {
         if std::fs::canonicalize(&f).is_ok_and(|c| !known.contains(&c)) {
             files.push(f);
@@ -289,6 +325,20 @@ mod tests {
 
     fn s(p: std::path::PathBuf) -> String {
         p.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn lexical_paths() {
+        let cwd = Path::new("/repo/drivers");
+        assert_eq!(
+            lexical_absolute(cwd, "../drivers/./foo/../foo/a.c"),
+            Path::new("/repo/drivers/foo/a.c")
+        );
+        assert_eq!(lexical_absolute(cwd, "/abs/b.c"), Path::new("/abs/b.c"));
+        assert_eq!(
+            lexical_absolute(cwd, "./x.c"),
+            Path::new("/repo/drivers/x.c")
+        );
     }
 
     #[test]

@@ -745,6 +745,27 @@ fn reported_files<'p>(
 ) -> Option<HashMap<String, String>> {
     let wanted = report_only?;
     let canon = |p: &str| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
+    let paths: Vec<&str> = paths.collect();
+    // Most runs spell each wanted file as the walk does, up to `./` and `..`: found by
+    // name, confirmed by its canonical path, with no system call per file of the run.
+    if let Some(cwd) = std::env::current_dir().ok().filter(|_| !wanted.is_empty()) {
+        let by_name: HashMap<PathBuf, &String> = wanted
+            .iter()
+            .map(|w| (discover::lexical_absolute(&cwd, w), w))
+            .collect();
+        let mut out = HashMap::new();
+        for path in &paths {
+            if let Some(w) = by_name.get(&discover::lexical_absolute(&cwd, path))
+                && canon(path) == canon(w)
+                && !out.values().any(|s| s == *w)
+            {
+                out.insert(path.to_string(), (*w).clone());
+            }
+        }
+        if out.len() == wanted.len() {
+            return Some(out);
+        }
+    }
     let wanted: HashMap<PathBuf, &String> = wanted.iter().map(|p| (canon(p), p)).collect();
     // Only a path on the inode of a wanted file can have its canonical path: one `stat`
     // per file of the run instead of a `realpath` (pre-commit mode runs over a whole

@@ -151,11 +151,9 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
                             return ignore::WalkState::Continue;
                         };
                         match e.file_type() {
-                            Some(t) if t.is_file() => {
-                                use std::os::unix::fs::MetadataExt;
-                                let ino = e.metadata().map_or(0, |m| m.ino());
-                                f.regular.push((ino, p.to_string()));
-                            }
+                            // No `stat` here: a kernel tree has 60,000 files, and their
+                            // inodes only matter when a symbolic link is found.
+                            Some(t) if t.is_file() => f.regular.push(p.to_string()),
                             Some(t) if t.is_symlink() => f.symlinks.push(p.to_string()),
                             Some(t) => f.errors.push(FileError {
                                 path: p.to_string(),
@@ -177,17 +175,30 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
         });
         let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
         found.regular.sort();
-        files.extend(found.regular.iter().map(|(_, p)| p.clone()));
         errors.append(&mut found.errors);
         if !found.symlinks.is_empty() {
+            use std::os::unix::fs::MetadataExt;
             found.symlinks.sort();
+            let regular: Vec<(u64, String)> = found
+                .regular
+                .iter()
+                .map(|p| {
+                    (
+                        std::fs::symlink_metadata(p).map_or(0, |m| m.ino()),
+                        p.clone(),
+                    )
+                })
+                .collect();
+            files.extend(found.regular);
             crate::discover::follow_symlinks(
                 path,
                 &found.symlinks,
-                &found.regular,
+                &regular,
                 &mut files,
                 &mut errors,
             );
+        } else {
+            files.extend(found.regular);
         }
     }
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
@@ -196,7 +207,7 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
 
 #[derive(Default)]
 struct Found {
-    regular: Vec<(u64, String)>,
+    regular: Vec<String>,
     symlinks: Vec<String>,
     errors: Vec<FileError>,
 }
