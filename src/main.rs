@@ -659,7 +659,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
             .filter(|r| r.kind == gfplint::root::RootKind::Config)
             .map(|r| r.dir.join(gfplint::config::FILE_NAME))
     });
-    let config = match &config_path {
+    let mut config = match &config_path {
         Some(p) => match Config::load(p) {
             Ok(c) => c,
             Err(e) => {
@@ -691,6 +691,14 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         .as_deref()
         .map(from_cwd)
         .unwrap_or_else(|| ".".to_string());
+    // At a kernel tree's top, the kernel version is the tree's own (its Makefile's
+    // VERSION and PATCHLEVEL) unless the configuration names one: messages, the
+    // MAX_ORDER convention and built-in summaries follow the code being checked.
+    if config.target.kernel_version.is_none()
+        && let Some(dir) = &root_abs
+    {
+        config.target.kernel_version = gfplint::kbuild::tree_version(dir);
+    }
     // Pre-commit mode: files named, the repository around them for context.
     let context = gfplint::discover::precommit_context(
         &args.paths,

@@ -701,3 +701,33 @@ fn readme_configuration_example_loads() {
         "{out}"
     );
 }
+
+/// At a kernel tree's top, the target kernel version is the tree's (its Makefile),
+/// unless the configuration names one.
+#[test]
+fn kernel_version_from_the_tree() {
+    let p = Project::new();
+    p.write("Kconfig", "mainmenu \"Linux\"\n");
+    p.write("arch/x86/Kconfig", "config X86\n\tdef_bool y\n");
+    p.write(
+        "Makefile",
+        "# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n",
+    );
+    p.write(
+        "drivers/foo/foo.c",
+        "void *foo_table(void)\n{\n\treturn kvzalloc(65536, GFP_ATOMIC);\n}\n",
+    );
+    let o = p.run(&["check", "--format", "gcc", "drivers/foo"]);
+    assert!(
+        stdout(&o).contains("so on 6.12 it never falls back"),
+        "{}",
+        stdout(&o)
+    );
+    p.write("gfplint.toml", "[target]\nkernel_version = \"6.1\"\n");
+    let o = p.run(&["check", "--format", "gcc", "drivers/foo"]);
+    assert!(
+        stdout(&o).contains("so on 6.1 it never falls back"),
+        "{}",
+        stdout(&o)
+    );
+}

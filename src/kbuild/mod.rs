@@ -164,6 +164,25 @@ impl BuildFacts {
     }
 }
 
+/// `MAJOR.MINOR` of the kernel tree whose top is `dir`, from its Makefile's first
+/// lines (`VERSION = 6`, `PATCHLEVEL = 12`); None for any other directory.
+pub fn tree_version(dir: &Path) -> Option<String> {
+    if !dir.join("Kconfig").is_file() || !dir.join("arch").is_dir() {
+        return None;
+    }
+    let bytes = crate::bounded::read(&dir.join("Makefile"), 1 << 20).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let value = |key: &str| {
+        text.lines().take(20).find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == key)
+                .then(|| v.trim().parse::<u32>().ok())
+                .flatten()
+        })
+    };
+    Some(format!("{}.{}", value("VERSION")?, value("PATCHLEVEL")?))
+}
+
 /// The top of the kernel tree holding `path` (a directory with `Kconfig`, `Makefile`
 /// and `arch/`), memoised per directory.
 fn tree_root(path: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
@@ -506,6 +525,25 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tree_version_from_the_makefile() {
+        let dir = std::env::temp_dir().join(format!("gfplint-version-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("arch/x86")).unwrap();
+        std::fs::write(dir.join("Kconfig"), "mainmenu \"Linux\"\n").unwrap();
+        std::fs::write(
+            dir.join("Makefile"),
+            "# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 118\n",
+        )
+        .unwrap();
+        assert_eq!(super::tree_version(&dir).as_deref(), Some("6.12"));
+        std::fs::write(dir.join("Makefile"), "obj-y += foo.o\n").unwrap();
+        assert_eq!(super::tree_version(&dir), None);
+        std::fs::remove_dir_all(dir.join("arch")).unwrap();
+        assert_eq!(super::tree_version(&dir), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn regions() {
         let text = "#ifdef CONFIG_A\n#if defined(CONFIG_B) && IS_ENABLED(CONFIG_C)\nx\n#else\ny\n#endif\nz\n#endif\n";
