@@ -731,3 +731,27 @@ fn kernel_version_from_the_tree() {
         stdout(&o)
     );
 }
+
+/// The kvmalloc advice of `kmalloc-costly-order` fits device-managed memory too: there
+/// is no devm kvmalloc, so the help says how to get one.
+#[test]
+fn costly_order_help_for_device_managed_memory() {
+    let p = Project::new();
+    p.write(
+        "drivers/foo/foo.c",
+        "int foo_probe(struct device *dev)\n{\n\tvoid *a = devm_kzalloc(dev, 65536, GFP_KERNEL);\n\tvoid *b = kzalloc(65536, GFP_KERNEL);\n\treturn a && b;\n}\n",
+    );
+    let o = p.run(&["check", "--format", "json", "drivers/foo"]);
+    let out = stdout(&o);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let helps: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["lint"] == "kmalloc-costly-order")
+        .map(|d| d["help"].as_str().unwrap())
+        .collect();
+    assert_eq!(helps.len(), 2, "{out}");
+    assert!(helps[0].contains("devm_add_action_or_reset()"), "{out}");
+    assert!(helps[1].starts_with("use kvmalloc()/kvzalloc()"), "{out}");
+}

@@ -7,6 +7,7 @@ use crate::consteval::looks_like_type;
 use crate::decl_index::dir_of;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::Call;
+use crate::knowledge::MemoryKind;
 
 pub const INFO: LintInfo = LintInfo {
     name: "kmalloc-costly-order",
@@ -120,8 +121,19 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            help: Some("use kvmalloc()/kvzalloc() (freed with kvfree()), which falls back to vmalloc, unless the buffer must be physically contiguous (e.g. for DMA)".into()),
+            help: Some(help(cx, a).into()),
             ..cx.finding(&INFO, call)
         });
+    }
+}
+
+/// The fix: kvmalloc. Device-managed memory has no kvmalloc variant (no `devm_kvmalloc()`
+/// up to 6.12), so for it the fix is kvmalloc plus a devres action that frees it; and
+/// near a power of two the devres header alone may double the block.
+fn help(cx: &FunctionCx, a: &crate::knowledge::Allocator) -> &'static str {
+    if cx.knowledge.family(a.family).memory == MemoryKind::Devres {
+        "there is no device-managed kvmalloc: use kvmalloc()/kvzalloc() and free it with kvfree() from a devm_add_action_or_reset() action (or on remove), unless the buffer must be physically contiguous (e.g. for DMA); a size just under a power of two also stops the devres header from doubling the block"
+    } else {
+        "use kvmalloc()/kvzalloc() (freed with kvfree()), which falls back to vmalloc, unless the buffer must be physically contiguous (e.g. for DMA)"
     }
 }
