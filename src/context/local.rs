@@ -42,13 +42,7 @@ pub fn file_locks(
         .collect();
     let run = |i: usize, effects: &HashMap<usize, LockEffect>, sleeping: &HashSet<usize>| {
         let f = &facts.functions[i];
-        // The file's own definition, called with its argument count (another driver's
-        // function of the same name is not this one).
-        let always_sleeps = |c: &Call| {
-            by_name.get(c.callee.as_str()).is_some_and(|j| {
-                *j != i && sleeping.contains(j) && facts.functions[*j].arity == c.arg_count
-            })
-        };
+        let always_sleeps = |c: &Call| calls_sleeping_helper(facts, &by_name, sleeping, i, c);
         let wrapper = |c: &Call| -> Option<LockEffect> {
             match by_name.get(c.callee.as_str()) {
                 Some(&j) if j != i => effects.get(&j).cloned(),
@@ -140,12 +134,10 @@ pub fn file_locks(
         }
         sleeping = next;
         for (i, slot) in locks.iter_mut().enumerate() {
-            let calls_one = facts.functions[i].calls.iter().any(|c| {
-                !c.indirect
-                    && by_name.get(c.callee.as_str()).is_some_and(|j| {
-                        *j != i && sleeping.contains(j) && facts.functions[*j].arity == c.arg_count
-                    })
-            });
+            let calls_one = facts.functions[i]
+                .calls
+                .iter()
+                .any(|c| !c.indirect && calls_sleeping_helper(facts, &by_name, &sleeping, i, c));
             if calls_one {
                 *slot = run(i, &effects, &sleeping);
             }
@@ -165,6 +157,21 @@ pub fn drop_cfgs(facts: &mut FileFacts) {
 /// functions are entered with; with `__releases(x)`, sections they return without.
 /// Counted as atomic only when the same file takes a lock of that name with an atomic
 /// primitive (the annotations are also used for mutexes).
+/// Whether call `c` in function `caller` calls one of the file's own functions that
+/// sleep on every path (`sleeping`), with its argument count (another driver's function
+/// of the same name is not this one).
+fn calls_sleeping_helper(
+    facts: &FileFacts,
+    by_name: &HashMap<&str, usize>,
+    sleeping: &HashSet<usize>,
+    caller: usize,
+    c: &Call,
+) -> bool {
+    by_name.get(c.callee.as_str()).is_some_and(|&j| {
+        j != caller && sleeping.contains(&j) && facts.functions[j].arity == c.arg_count
+    })
+}
+
 fn initial_sections(
     file: &FileFacts,
     k: &Knowledge,
