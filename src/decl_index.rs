@@ -49,6 +49,8 @@ pub struct DeclIndex<'a> {
     structs: Vec<Table<'a, &'a StructDef>>,
     typedefs: Vec<Table<'a, &'a str>>,
     includes: Vec<Vec<u32>>,
+    /// Each file's `#include` lines (`Decls::include_lines`).
+    include_lines: Vec<&'a str>,
     /// Directory of the file → field key (see [`field_key`]) → what is stored.
     fields: FieldIndex<'a>,
     /// Directories with DMA handoff calls → the struct fields handed over, keyed by
@@ -300,6 +302,7 @@ impl<'a> DeclIndex<'a> {
             structs: Vec::new(),
             typedefs: Vec::new(),
             includes: Vec::new(),
+            include_lines: Vec::new(),
             fields: HashMap::default(),
             dma: HashMap::default(),
         }
@@ -468,11 +471,17 @@ impl<'a> DeclIndex<'a> {
             structs,
             typedefs,
             includes,
+            include_lines: files.iter().map(|f| &*f.decls.include_lines).collect(),
             fields,
             dma,
         };
         index.late_defines = index.read_dropped_defines(files, knowledge);
         index
+    }
+
+    /// File `file`'s `#include` lines (`Decls::include_lines`).
+    pub fn include_lines(&self, file: u32) -> &'a str {
+        self.include_lines.get(file as usize).copied().unwrap_or("")
     }
 
     /// The defines of register-map files (whose defines the parse stage did not keep)
@@ -706,8 +715,10 @@ impl<'p> FileEnv<'p> {
 
     fn header_define(&self, name: &str) -> Option<&str> {
         let (headers, file, path) = self.headers?;
-        let closure = self.closure.get_or_init(|| headers.closure(file, path));
-        crate::context::headers::lookup(closure, name)
+        let closure = self
+            .closure
+            .get_or_init(|| headers.closure(file, path, self.index.include_lines(file)));
+        headers.lookup(closure, name)
     }
 
     /// What the evaluations since the last call could not resolve first.

@@ -59,6 +59,9 @@ pub struct Decls {
     pub fn_macros: Vec<Box<str>>,
     /// `#include "x.h"` targets as written (system includes `<...>` are not kept).
     pub includes: Vec<String>,
+    /// Every `#include` of the raw file, `<…>` and `"…"`, for the kernel headers'
+    /// include closure (`context::headers::include_lines`).
+    pub include_lines: Box<str>,
     pub structs: Vec<StructDef>,
     /// `typedef <ty> name;`: (name, type text; `struct foo` for struct typedefs).
     pub typedefs: Vec<(String, String)>,

@@ -103,8 +103,12 @@ impl Constants {
 
 /// One header of the tree, read and scanned the first time a closure reaches it.
 pub struct Slot {
+    /// Its number in the run (`Graph::slots`).
+    id: u32,
     path: PathBuf,
     header: OnceLock<Option<Header>>,
+    /// Its constants are in `KernelHeaders::definers` (set under that lock).
+    indexed: std::sync::atomic::AtomicBool,
 }
 
 impl Slot {
@@ -119,8 +123,35 @@ impl Slot {
     }
 }
 
-/// A run file's include closure: its headers, breadth first, each read and scanned.
-pub type Closure = Arc<[Arc<Slot>]>;
+/// A run file's include closure: its headers (each read and scanned), by id.
+pub type Closure = Arc<ClosureSet>;
+
+/// The headers of a closure, sorted by id (a constant's definers are found through
+/// `KernelHeaders::definers`, then checked for membership here).
+#[derive(Default)]
+pub struct ClosureSet {
+    ids: Box<[u32]>,
+    slots: Box<[Arc<Slot>]>,
+}
+
+impl ClosureSet {
+    fn new(mut slots: Vec<Arc<Slot>>) -> ClosureSet {
+        slots.sort_unstable_by_key(|s| s.id);
+        ClosureSet {
+            ids: slots.iter().map(|s| s.id).collect(),
+            slots: slots.into_boxed_slice(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    fn get(&self, id: u32) -> Option<&Slot> {
+        let at = self.ids.binary_search(&id).ok()?;
+        Some(&self.slots[at])
+    }
+}
 
 /// The kernel tree's headers, shared by every thread of a run: each header is read and
 /// scanned once, each run file's closure walked once. Locks are held for map look-ups
@@ -129,6 +160,18 @@ pub type Closure = Arc<[Arc<Slot>]>;
 pub struct KernelHeaders {
     graph: Mutex<Graph>,
     closures: RwLock<HashMap<u32, Closure>>,
+    /// Which headers define (or give conflicting values to) a constant, by a hash of
+    /// its name: a look-up asks the few definers, not every header of a closure (a
+    /// closure holds up to ~1,000 headers; profiling a whole-tree run put a fifth of
+    /// the whole-program stage in walking them). A collision only adds a candidate,
+    /// which the name check in the header itself rejects. Every header of a closure is
+    /// in it before the closure is handed out.
+    definers: RwLock<HashMap<u64, Vec<u32>>>,
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 #[derive(Default)]
@@ -142,6 +185,8 @@ struct Graph {
     resolved: HashMap<(PathBuf, Option<PathBuf>, String), Option<u32>>,
     /// Each header's includes, resolved (the closure walk repeats for every file).
     edges: HashMap<u32, Arc<[u32]>>,
+    /// What each header reaches (`KernelHeaders::reach`).
+    reach: HashMap<u32, Arc<[u32]>>,
 }
 
 impl KernelHeaders {
@@ -151,8 +196,9 @@ impl KernelHeaders {
         self.graph.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The include closure of run file `file` at `path` (computed once).
-    pub fn closure(&self, file: u32, path: &str) -> Closure {
+    /// The include closure of run file `file` at `path`, whose `#include` lines are
+    /// `includes` ([`include_lines`]), computed once.
+    pub fn closure(&self, file: u32, path: &str, includes: &str) -> Closure {
         if let Some(c) = self
             .closures
             .read()
@@ -161,7 +207,8 @@ impl KernelHeaders {
         {
             return c.clone();
         }
-        let c = self.compute_closure(Path::new(path));
+        let c = self.compute_closure(Path::new(path), includes);
+        self.index(&c);
         // Another thread may have walked it meanwhile: the same headers.
         self.closures
             .write()
@@ -171,20 +218,102 @@ impl KernelHeaders {
             .clone()
     }
 
-    fn compute_closure(&self, path: &Path) -> Closure {
+    /// Puts the constants of `closure`'s headers that are not yet in `definers` there.
+    fn index(&self, closure: &ClosureSet) {
+        use std::sync::atomic::Ordering;
+        if closure
+            .slots
+            .iter()
+            .all(|s| s.indexed.load(Ordering::Acquire))
+        {
+            return;
+        }
+        let mut definers = self
+            .definers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        for slot in closure.slots.iter() {
+            if slot.indexed.load(Ordering::Acquire) {
+                continue;
+            }
+            if let Some(h) = slot.header() {
+                for c in h.constants.index.iter() {
+                    let ids = definers.entry(name_hash(h.constants.name(c))).or_default();
+                    if ids.last() != Some(&slot.id) {
+                        ids.push(slot.id);
+                    }
+                }
+            }
+            slot.indexed.store(true, Ordering::Release);
+        }
+    }
+
+    /// The value text of constant `name` in the headers of `closure`, when every
+    /// header that defines it agrees.
+    pub fn lookup<'c>(&self, closure: &'c ClosureSet, name: &str) -> Option<&'c str> {
+        let definers = self.definers.read().unwrap_or_else(PoisonError::into_inner);
+        let mut agreed: Option<&str> = None;
+        for &id in definers.get(&name_hash(name))? {
+            let Some(header) = closure.get(id).and_then(Slot::header) else {
+                continue;
+            };
+            match header.constants.get(name) {
+                None => {}
+                Some(None) => return None,
+                Some(Some(v)) => match agreed {
+                    Some(f) if f != v => return None,
+                    _ => agreed = Some(v),
+                },
+            }
+        }
+        agreed
+    }
+
+    fn compute_closure(&self, path: &Path, includes: &str) -> Closure {
         let Some(dir) = path.parent() else {
-            return Arc::new([]);
+            return Closure::default();
         };
         let Some(top) = self.top_of(dir) else {
-            return Arc::new([]);
+            return Closure::default();
         };
-        let Ok(bytes) = crate::bounded::read(path, MAX_HEADER_BYTES) else {
-            return Arc::new([]);
-        };
-        let first: Vec<u32> = includes_of(&bytes)
-            .into_iter()
-            .filter_map(|(angle, inc)| self.resolve_id(&top, dir, angle, inc))
+        let first: Vec<u32> = parse_include_lines(includes)
+            .filter_map(|(angle, inc)| self.resolve_id(&top, dir, angle, inc.to_string()))
             .collect();
+        // The union of what each included header reaches (each computed once per run,
+        // where walking every file's closure anew cost more than the rest of the
+        // whole-program stage's header work); breadth first from the file only when the
+        // union is over the bound, so that the bound cuts the same headers as always.
+        let mut members: Vec<u32> = Vec::new();
+        for &id in &first {
+            members.extend_from_slice(&self.reach(&top, id));
+        }
+        members.sort_unstable();
+        members.dedup();
+        if members.len() > MAX_HEADERS {
+            members = self.breadth_first(&top, first);
+        }
+        let graph = self.graph();
+        Arc::new(ClosureSet::new(
+            members
+                .iter()
+                .map(|&id| graph.slots[id as usize].clone())
+                .collect(),
+        ))
+    }
+
+    /// Every header that header `id` reaches through its includes, itself first
+    /// (computed once per run: a header's includes resolve the same way from every file
+    /// of the tree).
+    fn reach(&self, top: &Path, id: u32) -> Arc<[u32]> {
+        if let Some(r) = self.graph().reach.get(&id) {
+            return r.clone();
+        }
+        let r: Arc<[u32]> = self.breadth_first(top, vec![id]).into();
+        self.graph().reach.entry(id).or_insert(r).clone()
+    }
+
+    /// The headers reached from `first`, breadth first, up to `MAX_HEADERS`.
+    fn breadth_first(&self, top: &Path, first: Vec<u32>) -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();
         let mut seen: rustc_hash::FxHashSet<u32> = Default::default();
         let mut queue: std::collections::VecDeque<u32> = first.into_iter().collect();
@@ -196,16 +325,13 @@ impl KernelHeaders {
                 continue;
             }
             out.push(id);
-            for &next in self.edges_of(&top, id).iter() {
+            for &next in self.edges_of(top, id).iter() {
                 if !seen.contains(&next) {
                     queue.push_back(next);
                 }
             }
         }
-        let graph = self.graph();
-        out.iter()
-            .map(|&id| graph.slots[id as usize].clone())
-            .collect()
+        out
     }
 
     /// The headers header `id` includes, resolved (once).
@@ -260,32 +386,14 @@ impl Graph {
         }
         let id = self.slots.len() as u32;
         self.slots.push(Arc::new(Slot {
+            id,
             path: path.clone(),
             header: OnceLock::new(),
+            indexed: Default::default(),
         }));
         self.ids.insert(path, id);
         id
     }
-}
-
-/// The value text of constant `name` in the headers of `closure`, when every header
-/// that defines it agrees.
-pub fn lookup<'c>(closure: &'c [Arc<Slot>], name: &str) -> Option<&'c str> {
-    let mut agreed: Option<&str> = None;
-    for slot in closure {
-        let Some(header) = slot.header() else {
-            continue;
-        };
-        match header.constants.get(name) {
-            None => {}
-            Some(None) => return None,
-            Some(Some(v)) => match agreed {
-                Some(f) if f != v => return None,
-                _ => agreed = Some(v),
-            },
-        }
-    }
-    agreed
 }
 
 /// Where `#include <inc>` (or `"inc"`, first next to the including file) is.
@@ -303,6 +411,30 @@ fn resolve(top: &Path, from: &Path, angle: bool, inc: &str) -> Option<PathBuf> {
         .iter()
         .map(|d| top.join(d).join(inc))
         .find(|p| p.is_file())
+}
+
+/// A file's `#include` targets for its facts, one per line: `<` (the `<…>` form) or
+/// `"`, then the path as written. The include closure starts from these, so it needs
+/// no second read of the file.
+pub fn include_lines(bytes: &[u8]) -> Box<str> {
+    let mut out = String::new();
+    for (angle, path) in includes_of(bytes) {
+        if path.contains('\n') {
+            continue;
+        }
+        out.push(if angle { '<' } else { '"' });
+        out.push_str(&path);
+        out.push('\n');
+    }
+    out.into_boxed_str()
+}
+
+fn parse_include_lines(lines: &str) -> impl Iterator<Item = (bool, &str)> {
+    lines.lines().filter_map(|l| {
+        let angle = l.starts_with('<');
+        let path = l.strip_prefix('<').or_else(|| l.strip_prefix('"'))?;
+        Some((angle, path))
+    })
 }
 
 /// `#include <…>` and `#include "…"` lines of a file.

@@ -307,14 +307,15 @@ fn resolved_as(v: Val, k: i64) -> Val {
 /// A file's environment, then its kernel tree's headers.
 struct WithHeaders<'e> {
     file: &'e FileEnv<'e>,
-    closure: &'e [std::sync::Arc<headers::Slot>],
+    headers: &'e KernelHeaders,
+    closure: &'e headers::ClosureSet,
 }
 
 impl consteval::Env for WithHeaders<'_> {
     fn define(&self, name: &str) -> Option<&str> {
         self.file
             .define(name)
-            .or_else(|| headers::lookup(self.closure, name))
+            .or_else(|| self.headers.lookup(self.closure, name))
     }
     fn constant(&self, name: &str) -> Option<i128> {
         self.file.constant(name)
@@ -381,14 +382,16 @@ impl<'p> Resolver<'p> {
     fn value_from_headers(&mut self, file: u32, v: Val) -> Val {
         let program = self.program;
         let env = &self.envs[&file];
+        let facts = &program.files[file as usize];
         let closure = self
             .headers
-            .closure(file, &program.files[file as usize].path);
+            .closure(file, &facts.path, &facts.decls.include_lines);
         if closure.is_empty() {
             return v;
         }
         let chained = WithHeaders {
             file: env,
+            headers: self.headers,
             closure: &closure,
         };
         let mut eval = |n: &str| consteval::eval(n, &chained).and_then(|x| i64::try_from(x).ok());

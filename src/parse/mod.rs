@@ -167,6 +167,7 @@ pub fn facts_from_bytes_in(
     let mut facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
     classify_calls(&mut facts, knowledge);
     facts.suppressions = crate::suppress::scan(&original);
+    facts.decls.include_lines = crate::context::headers::include_lines(&original);
     facts.source_hash = source_hash(&original);
     Ok(facts)
 }
