@@ -689,6 +689,7 @@ pub fn check_files_with<T: Send>(
             options,
         );
         outcome.warnings = warnings;
+        lap("outcome stored");
         if let Some(c) = cache {
             outcome.cache_hits = c.hits.load(Ordering::Relaxed);
             outcome.cache_misses = c.misses.load(Ordering::Relaxed);
@@ -697,6 +698,7 @@ pub fn check_files_with<T: Send>(
             let reused = memo_hits.load(Ordering::Relaxed) > 0;
             outcome.warnings.extend(c.finish(files, reused));
         }
+        lap("cache finished");
         (outcome, Some(inspected))
     })
 }

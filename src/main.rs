@@ -797,6 +797,12 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         std::thread::spawn(move || progress_line(&progress, &done, total))
     });
     let mut outcome = gfplint::check_files(&files, errors, &options);
+    if std::env::var_os("GFPLINT_TIMINGS").is_some() {
+        eprintln!(
+            "gfplint: timing: returned to main at {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     done.store(true, Ordering::Relaxed);
     if let Some(t) = ticker {
         t.thread().unpark();
