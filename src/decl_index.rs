@@ -780,7 +780,9 @@ impl<'p> FileEnv<'p> {
         if let Some(t) = self.lookup(&self.index.typedefs, ty) {
             return self.size_align(t, ev);
         }
-        if let Some(&(size, align)) = self.knowledge.type_layouts.get(ty) {
+        if let Some(&(size, align)) =
+            crate::knowledge::type_layouts(self.target.kernel_version).get(ty)
+        {
             return Some((size, align));
         }
         if ty.starts_with("enum ") {
@@ -879,7 +881,7 @@ impl<'p> FileEnv<'p> {
                 }
             }
             let known = ty.ends_with('*')
-                || self.knowledge.type_layouts.contains_key(&ty)
+                || crate::knowledge::type_layouts(self.target.kernel_version).contains_key(&ty)
                 || self.knowledge.type_sizes.contains_key(&ty)
                 || ty.starts_with("enum ")
                 || self.lookup(&self.index.structs, &ty).is_some();

@@ -16,9 +16,38 @@ use crate::gfp::GfpSet;
 /// The embedded API description. Editing `lints/api.toml` and rebuilding is all it takes.
 pub const API_TOML: &str = include_str!("../lints/api.toml");
 /// Layouts of kernel types that drivers embed but do not define (`struct mutex`,
-/// `spinlock_t`), for the target configuration; generated from the compiler's BTF
-/// by `bench/gen-type-layouts.sh` (see the file's header).
-pub const TYPE_LAYOUTS_TOML: &str = include_str!("../lints/types-x86_64-6.1.toml");
+/// `spinlock_t`), per kernel version, for Debian's x86-64 configuration; generated
+/// from the compiler's BTF by `bench/gen-type-layouts.sh` (see each file's header).
+/// Ascending by version.
+pub const TYPE_LAYOUTS_TOML: [((u32, u32), &str, &str); 2] = [
+    (
+        (6, 1),
+        "lints/types-x86_64-6.1.toml",
+        include_str!("../lints/types-x86_64-6.1.toml"),
+    ),
+    (
+        (6, 12),
+        "lints/types-x86_64-6.12.toml",
+        include_str!("../lints/types-x86_64-6.12.toml"),
+    ),
+];
+
+/// (size, alignment) of the kernel's own types for a target kernel version: the table
+/// of the newest version not after it (the oldest table for older kernels). Parsed on
+/// first use; the embedded tables are checked by a test.
+pub fn type_layouts(version: (u32, u32)) -> &'static HashMap<String, (u64, u64)> {
+    static TABLES: [OnceLock<HashMap<String, (u64, u64)>>; 2] = [OnceLock::new(), OnceLock::new()];
+    let at = TYPE_LAYOUTS_TOML
+        .iter()
+        .rposition(|(v, _, _)| *v <= version)
+        .unwrap_or(0);
+    TABLES[at].get_or_init(|| {
+        let (_, name, text) = TYPE_LAYOUTS_TOML[at];
+        toml::from_str::<RawTypeLayouts>(text)
+            .unwrap_or_else(|e| panic!("embedded {name} is valid (checked by tests): {e}"))
+            .type_layouts
+    })
+}
 
 #[derive(Debug, Deserialize)]
 struct RawTypeLayouts {
@@ -510,8 +539,6 @@ pub struct Knowledge {
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
     pub type_sizes: HashMap<String, u64>,
-    /// (size, alignment) of kernel types for the target (`lints/types-*.toml`).
-    pub type_layouts: HashMap<String, (u64, u64)>,
     /// Every name the hot tables describe (allocators, lock operations, sleeping calls),
     /// sorted, with what they say: the API table calls are classified against once
     /// (`Call::api`). Derived from the tables after each `add`.
@@ -542,9 +569,6 @@ impl Knowledge {
         let mut k = Knowledge::default();
         k.add(&tables).map_err(|e| format!("lints/api.toml: {e}"))?;
         k.fingerprint = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
-        k.type_layouts = toml::from_str::<RawTypeLayouts>(TYPE_LAYOUTS_TOML)
-            .map_err(|e| format!("lints/types-x86_64-6.1.toml: {e}"))?
-            .type_layouts;
         Ok(k)
     }
 
@@ -1206,6 +1230,21 @@ mod tests {
         ));
         assert!(k.lock_op("spin_lock_init").is_none());
         assert!(k.allocator("vmalloc").unwrap().always_sleeps);
+    }
+
+    /// Each kernel version gets the compiler's layouts of its own build: the newest
+    /// table not after the target, the oldest one for older kernels.
+    #[test]
+    fn type_layouts_follow_the_target_version() {
+        let scsi_host = |v| type_layouts(v).get("struct Scsi_Host").copied();
+        assert_eq!(scsi_host((6, 1)), Some((2144, 8)));
+        assert_eq!(scsi_host((5, 15)), Some((2144, 8)));
+        assert_eq!(scsi_host((6, 11)), Some((2144, 8)));
+        assert_eq!(scsi_host((6, 12)), Some((2168, 8)));
+        assert_eq!(scsi_host((6, 13)), Some((2168, 8)));
+        for (version, _, _) in TYPE_LAYOUTS_TOML {
+            assert!(type_layouts(version).len() > 10_000);
+        }
     }
 
     /// Behaviour hangs on declared kinds and flags, not on how messages name things.
