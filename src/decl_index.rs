@@ -11,7 +11,7 @@ use std::cell::{Cell, OnceCell, RefCell};
 use rayon::prelude::*;
 
 use crate::consteval::{Env, Evaluator};
-use crate::context::headers::{Closure, KernelHeaders};
+use crate::context::headers::{Closure, HeaderType, KernelHeaders};
 use crate::facts::{Field, FileFacts, StructDef};
 use crate::gfp::{GfpSet, GfpValue, eval_flags};
 use crate::knowledge::{FamilyId, Knowledge};
@@ -721,6 +721,15 @@ impl<'p> FileEnv<'p> {
         headers.lookup(closure, name)
     }
 
+    /// The definition of type `ty` in the kernel tree's headers this file includes.
+    fn header_type(&self, ty: &str) -> Option<HeaderType<'_>> {
+        let (headers, file, path) = self.headers?;
+        let closure = self
+            .closure
+            .get_or_init(|| headers.closure(file, path, self.index.include_lines(file)));
+        headers.type_definition(closure, ty)
+    }
+
     /// What the evaluations since the last call could not resolve first.
     pub fn take_unresolved(&self) -> Option<String> {
         self.unresolved.borrow_mut().take()
@@ -785,20 +794,38 @@ impl<'p> FileEnv<'p> {
         {
             return Some((size, align));
         }
+        // A type of the kernel's headers that the compiler's table lacks (a module its
+        // build did not probe, a configuration Debian does not build): laid out from its
+        // definition, as a driver's own type is.
+        match self.header_type(ty) {
+            Some(HeaderType::Record(s)) => return self.struct_layout(s, ev),
+            Some(HeaderType::Typedef(t)) if t != ty => return self.size_align(t, ev),
+            _ => {}
+        }
         if ty.starts_with("enum ") {
             return Some((4, 4));
         }
-        // A type name defined as a macro (`#define PHYS_ADDR union large_integer`).
-        if !ty.contains(' ')
-            && let Some(v) = self.index_define(ty)
-            && v != ty
-            && crate::consteval::looks_like_type(v)
+        // A type name defined as a macro (`#define PHYS_ADDR union large_integer`), or a
+        // tag so defined (`#define radix_tree_root xarray`: `struct radix_tree_root`).
+        let (keyword, name) = match ty.split_once(' ') {
+            Some((k @ ("struct" | "union"), n)) if !n.contains(' ') => (Some(k), n),
+            _ => (None, ty),
+        };
+        if !name.contains(' ')
+            && let Some(v) = self.index_define(name).or_else(|| self.header_define(name))
+            && v != name
             && v.split_whitespace().all(|w| {
                 w.chars()
                     .all(|c| c.is_alphanumeric() || c == '_' || c == '*')
             })
         {
-            return self.size_align(v, ev);
+            match keyword {
+                None if crate::consteval::looks_like_type(v) => return self.size_align(v, ev),
+                Some(k) if !v.contains(' ') && !v.contains('*') => {
+                    return self.size_align(&format!("{k} {v}"), ev);
+                }
+                _ => {}
+            }
         }
         self.note_unresolved(|| format!("type {ty}"));
         None

@@ -545,6 +545,13 @@ fn debug_sizes(paths: &[String], kinds: DebugKinds, kconfig: Option<&Path>) -> E
             }
         }
     }
+    // Run at a kernel tree's top, as `check` is: that tree's version picks the type
+    // table and the MAX_ORDER convention.
+    if let Some(version) = gfplint::kbuild::tree_version(Path::new(".")) {
+        let kconfig = options.target.kconfig.take();
+        options.target = gfplint::target::Target::configured(None, None, Some(&version));
+        options.target.kconfig = kconfig;
+    }
     let walk = gfplint::walk::WalkOptions::new(Path::new("."));
     let (files, errors) = gfplint::walk::discover(paths, &walk);
     let target = options.target.clone();

@@ -1,4 +1,4 @@
-//! Constants of a kernel tree's own headers, for value dispatch.
+//! Constants and types of a kernel tree's own headers, for value dispatch and sizes.
 //!
 //! A run over `drivers/ net/` does not contain `include/`, yet the constants that
 //! decide a callee's branch often live there (`RTM_DELADDR` in a uapi enum,
@@ -10,8 +10,11 @@
 //! `arch/x86/include/` (the target is x86-64), and their `uapi/` and `generated/`
 //! directories. Object-like `#define`s and enumerators are read by a byte scan (no
 //! preprocessing: a name given different values in the closure, say under `#ifdef`
-//! branches, is unknown). Nothing is found outside a kernel tree, and the set of files
-//! in the run does not change what is found, so adding files never removes a finding.
+//! branches, is unknown). Types (`struct foo`, typedefs) that the compiler's table
+//! lacks are found the same way: candidates by a byte scan, then the defining header
+//! parsed once with the run's declaration collector (two definers in a closure:
+//! unknown). Nothing is found outside a kernel tree, and the set of files in the run
+//! does not change what is found, so adding files never removes a finding.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
@@ -40,6 +43,9 @@ struct Header {
     constants: Constants,
     /// (`<…>` form, path as written)
     includes: Vec<(bool, String)>,
+    /// Types it may define (`struct foo`, `union foo`, typedef names): a byte scan's
+    /// candidates, which the header's parse confirms (`Slot::declarations`).
+    types: Vec<Box<str>>,
 }
 
 /// A header's constants, packed: the texts in one allocation, the index sorted by name
@@ -107,6 +113,8 @@ pub struct Slot {
     id: u32,
     path: PathBuf,
     header: OnceLock<Option<Header>>,
+    /// Its declarations, parsed the first time a type it may define is looked up.
+    declarations: OnceLock<Option<crate::facts::Decls>>,
     /// Its constants are in `KernelHeaders::definers` (set under that lock).
     indexed: std::sync::atomic::AtomicBool,
 }
@@ -121,6 +129,24 @@ impl Slot {
             })
             .as_ref()
     }
+
+    fn declarations(&self) -> Option<&crate::facts::Decls> {
+        self.declarations
+            .get_or_init(|| {
+                crate::bounded::read(&self.path, MAX_HEADER_BYTES)
+                    .ok()
+                    .and_then(|b| crate::parse::declarations_from_bytes(&b))
+            })
+            .as_ref()
+    }
+}
+
+/// A type a kernel header defines: a struct or union with its members, or a typedef's
+/// type as written.
+#[derive(Clone, Copy)]
+pub enum HeaderType<'c> {
+    Record(&'c crate::facts::StructDef),
+    Typedef(&'c str),
 }
 
 /// A run file's include closure: its headers (each read and scanned), by id.
@@ -237,8 +263,9 @@ impl KernelHeaders {
                 continue;
             }
             if let Some(h) = slot.header() {
-                for c in h.constants.index.iter() {
-                    let ids = definers.entry(name_hash(h.constants.name(c))).or_default();
+                let names = h.constants.index.iter().map(|c| h.constants.name(c));
+                for name in names.chain(h.types.iter().map(|t| &**t)) {
+                    let ids = definers.entry(name_hash(name)).or_default();
                     if ids.last() != Some(&slot.id) {
                         ids.push(slot.id);
                     }
@@ -267,6 +294,50 @@ impl KernelHeaders {
             }
         }
         agreed
+    }
+
+    /// The definition of type `name` (`struct foo`, `union foo`, a typedef name) in the
+    /// headers of `closure`: a struct or union with its members, else a typedef; unknown
+    /// when two headers of the closure define it (architecture or configuration
+    /// variants the closure cannot tell apart).
+    pub fn type_definition<'c>(&self, closure: &'c ClosureSet, name: &str) -> Option<HeaderType<'c>> {
+        let candidates: Vec<u32> = self
+            .definers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&name_hash(name))?
+            .clone();
+        let mut found: Option<HeaderType<'c>> = None;
+        for id in candidates {
+            let Some(slot) = closure.get(id) else {
+                continue;
+            };
+            if !slot.header().is_some_and(|h| h.types.iter().any(|t| &**t == name)) {
+                continue;
+            }
+            let Some(decls) = slot.declarations() else {
+                continue;
+            };
+            let record = decls
+                .structs
+                .iter()
+                .find(|s| s.name == name && s.fields.is_some())
+                .map(HeaderType::Record);
+            let typedef = || {
+                decls
+                    .typedefs
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, t)| HeaderType::Typedef(t))
+            };
+            if let Some(t) = record.or_else(typedef) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(t);
+            }
+        }
+        found
     }
 
     fn compute_closure(&self, path: &Path, includes: &str) -> Closure {
@@ -389,6 +460,7 @@ impl Graph {
             id,
             path: path.clone(),
             header: OnceLock::new(),
+            declarations: OnceLock::new(),
             indexed: Default::default(),
         }));
         self.ids.insert(path, id);
@@ -490,7 +562,65 @@ fn scan_header(bytes: &[u8]) -> Header {
     Header {
         constants: Constants::new(constants.into_iter().collect()),
         includes: includes_of(bytes),
+        types: type_names(bytes),
     }
+}
+
+/// Names of the types a header may define, found on its raw bytes: `struct foo {`,
+/// `union foo {`, and the last word of a one-line `typedef … name;` or of a `} name;`
+/// closing a typedef'd body. Over-inclusive on purpose (a name in a comment, a
+/// variable after a struct body): only candidates for the parse to confirm.
+fn type_names(bytes: &[u8]) -> Vec<Box<str>> {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let ident = |from: usize| {
+        let len = bytes[from..].iter().take_while(|&&b| word(b)).count();
+        std::str::from_utf8(&bytes[from..from + len]).ok().filter(|s| !s.is_empty())
+    };
+    let skip_space = |mut i: usize| {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let mut out: Vec<Box<str>> = Vec::new();
+    for kw in ["struct", "union"] {
+        let finder = memchr::memmem::Finder::new(kw.as_bytes());
+        for at in finder.find_iter(bytes) {
+            let after = at + kw.len();
+            if at > 0 && word(bytes[at - 1]) || bytes.get(after).is_none_or(|&b| word(b)) {
+                continue;
+            }
+            let name_at = skip_space(after);
+            let Some(name) = ident(name_at) else {
+                continue;
+            };
+            if bytes.get(skip_space(name_at + name.len())) == Some(&b'{') {
+                out.push(format!("{kw} {name}").into_boxed_str());
+            }
+        }
+    }
+    for line in bytes.split(|&b| b == b'\n') {
+        let line = line.trim_ascii();
+        let typedef_line = line.starts_with(b"typedef") || line.starts_with(b"}");
+        if !typedef_line || !line.ends_with(b";") || line.contains(&b'(') {
+            continue;
+        }
+        let body = line[..line.len() - 1].trim_ascii_end();
+        let body = match body.iter().rposition(|&b| b == b'[') {
+            Some(at) if body.ends_with(b"]") => body[..at].trim_ascii_end(),
+            _ => body,
+        };
+        let len = body.iter().rev().take_while(|&&b| word(b)).count();
+        if let Ok(name) = std::str::from_utf8(&body[body.len() - len..])
+            && !name.is_empty()
+            && !name.as_bytes()[0].is_ascii_digit()
+        {
+            out.push(name.into());
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The `enum [tag] { … }` texts of a header (from `enum` to the closing brace), found
@@ -679,5 +809,16 @@ mod tests {
             includes_of(b"#include <linux/a.h>\n# include \"b.h\"\n").len(),
             2
         );
+    }
+
+    #[test]
+    fn type_name_candidates() {
+        let names = type_names(
+            b"struct a {\n\tint x;\n};\nstruct b;\nunion  c\n{\n};\ntypedef struct a a_t;\n\
+              typedef struct {\n\tint y;\n} d_t;\ntypedef u8 arr_t[4];\nstatic struct a inst = {\n\
+              typedef void (*fn_t)(int);\nstruct_group(e, {\n",
+        );
+        let names: Vec<&str> = names.iter().map(|n| &**n).collect();
+        assert_eq!(names, ["a_t", "arr_t", "d_t", "struct a", "union c"]);
     }
 }

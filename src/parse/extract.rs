@@ -91,6 +91,33 @@ pub fn extract(
     facts
 }
 
+/// The file-scope declarations of a header (structs, unions, typedefs, defines), in
+/// the order [`extract`] collects them, without its functions: what the size model
+/// reads from kernel headers that are not part of the run.
+pub fn declarations(tree: &Tree, src: &[u8], original: &[u8]) -> crate::facts::Decls {
+    let root = tree.root_node();
+    let mut facts = FileFacts::default();
+    facts.decls.pack_changes = super::decls::pack_changes(original);
+    let mut stack = vec![root];
+    let mut cursor = root.walk();
+    while let Some(node) = stack.pop() {
+        let start = stack.len();
+        cursor.reset(node);
+        for child in node.named_children(&mut cursor) {
+            if super::decls::wants(child.kind_str()) {
+                super::decls::collect(child, src, original, &mut facts);
+            }
+            if child.kind_str() != "function_definition" && may_contain_functions(child.kind_str())
+            {
+                stack.push(child);
+            }
+        }
+        stack[start..].reverse();
+    }
+    facts.decls.pack_changes = Vec::new();
+    facts.decls
+}
+
 fn may_contain_functions(kind: &str) -> bool {
     matches!(
         kind,

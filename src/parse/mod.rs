@@ -172,6 +172,19 @@ pub fn facts_from_bytes_in(
     Ok(facts)
 }
 
+/// The declarations of a header read outside the run (a kernel header that defines a
+/// type the run lacks): the same pre-processing and collector as a run file's, no
+/// functions, no knowledge. `None` when the parser gives up.
+pub fn declarations_from_bytes(original: &[u8]) -> Option<crate::facts::Decls> {
+    let mut rewritten = original.to_vec();
+    if rewritten.windows(3).any(|w| w == b"#if") {
+        crate::sparse::blank_inactive(&mut rewritten, &crate::sparse::Macros::default());
+    }
+    macros::prepass(&mut rewritten);
+    let tree = with_parser(|p| p.parse(&rewritten, None))?;
+    Some(extract::declarations(&tree, &rewritten, original))
+}
+
 /// Classifies every call of `facts` against the knowledge, once: its API row
 /// ([`crate::facts::Call::api`]) and, for an allocator with a fixed GFP position, the
 /// argument's bits when the knowledge's flags make it a constant

@@ -19,5 +19,14 @@ void *khc_alloc(void)
 	buf = kcalloc(4096, sizeof(struct khc_entry), GFP_KERNEL);
 	/* Defined twice with different values in the closure: unknown. */
 	buf = kcalloc(KHC_CONFLICT, 64, GFP_KERNEL);
+	/* Types of the tree's headers: 8 * 4,104 bytes = 32,832, order 4. */
+	buf = kcalloc(8, sizeof(struct khc_ring), GFP_KERNEL); /* expect: kmalloc-costly-order */
+	buf = kcalloc(8, sizeof(khc_ring_t), GFP_KERNEL); /* expect: kmalloc-costly-order */
+	buf = kcalloc(8, sizeof(struct khc_alias), GFP_KERNEL); /* expect: kmalloc-costly-order */
+	/* 7 * 4,104 = 28,728 bytes: order 3, not costly. */
+	buf = kcalloc(7, sizeof(struct khc_ring), GFP_KERNEL);
+	/* A configuration-dependent member, a type defined twice: unknown, silent. */
+	buf = kcalloc(1, sizeof(struct khc_debug), GFP_KERNEL);
+	buf = kcalloc(1, sizeof(struct khc_twice), GFP_KERNEL);
 	return buf;
 }
