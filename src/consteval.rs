@@ -28,6 +28,11 @@ pub trait Env {
     fn sizeof_type(&self, ty: &str, ev: &Evaluator) -> Option<u64>;
     /// `get_order()` of the target.
     fn page_shift(&self) -> u32;
+    /// The element count of a file-scope array visible here, as written (its dimension
+    /// or the number of its initializers).
+    fn array_length(&self, _name: &str) -> Option<&str> {
+        None
+    }
 }
 
 /// One evaluation: its environment, remaining budget and current depth.
@@ -470,6 +475,22 @@ impl<'t> Parser<'_, 't> {
             ("PAGE_ALIGN", 1) => {
                 let a = 1i128 << ev.env.page_shift();
                 checked(arg(0)?.checked_add(a - 1).map(|s| s / a * a))
+            }
+            // include/linux/bitops.h (64-bit longs, as the target's).
+            ("BITS_TO_LONGS" | "BITS_TO_U64", 1) => {
+                checked(arg(0)?.checked_add(63).map(|b| b / 64))
+            }
+            ("BITS_TO_U32", 1) => checked(arg(0)?.checked_add(31).map(|b| b / 32)),
+            ("BITS_TO_BYTES", 1) => checked(arg(0)?.checked_add(7).map(|b| b / 8)),
+            // A file-scope array's length, else `sizeof(x) / sizeof((x)[0])`.
+            ("ARRAY_SIZE", 1) => {
+                let x = args[0].trim();
+                if let Some(len) = ev.env.array_length(x) {
+                    return ev.eval_signed(len);
+                }
+                let all = ev.env.sizeof_type(x, ev)?;
+                let one = ev.env.sizeof_type(&format!("({x})[0]"), ev)?;
+                (one > 0 && all % one == 0).then(|| i128::from(all / one))
             }
             ("DIV_ROUND_UP", 2) => {
                 let (x, d) = (arg(0)?, arg(1)?);

@@ -42,6 +42,8 @@ pub enum FieldStore {
 }
 
 pub struct DeclIndex<'a> {
+    /// The run's files (for their file-scope arrays).
+    files: &'a [FileFacts],
     defines: Vec<Table<'a, &'a str>>,
     /// Defines of files with too many to keep in their facts (register maps), read
     /// again from the file for the names the program's allocation arguments use.
@@ -297,6 +299,7 @@ impl<'a> DeclIndex<'a> {
     /// An index that knows nothing (for passes that only resolve calls).
     pub fn empty() -> DeclIndex<'a> {
         DeclIndex {
+            files: &[],
             defines: Vec::new(),
             late_defines: HashMap::default(),
             structs: Vec::new(),
@@ -466,6 +469,7 @@ impl<'a> DeclIndex<'a> {
             }
         }
         let mut index = DeclIndex {
+            files,
             defines,
             late_defines: HashMap::default(),
             structs,
@@ -932,6 +936,33 @@ impl<'p> FileEnv<'p> {
         Some(all)
     }
 
+    /// The member a macro call declares (`DECLARE_BITMAP(map, 64)`), through the
+    /// knowledge's `member_macro` table.
+    fn expand_member(&self, call: &str) -> Option<Field> {
+        let open = call.find('(')?;
+        let name = call[..open].trim();
+        let Some(m) = self.knowledge.member_macros.get(name) else {
+            self.note_unresolved(|| format!("macro {name}"));
+            return None;
+        };
+        let inner = call[open + 1..].strip_suffix(')')?;
+        let mut args = Vec::new();
+        let (mut depth, mut from) = (0i32, 0);
+        for (i, c) in inner.char_indices() {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                ',' if depth == 0 => {
+                    args.push(&inner[from..i]);
+                    from = i + 1;
+                }
+                _ => {}
+            }
+        }
+        args.push(&inner[from..]);
+        crate::parse::decls::field_from_text(&format!("{};", m.expand(&args)?))
+    }
+
     /// (size, alignment) of a struct or union: the System V x86-64 rules: members in
     /// order at their alignment, bit-fields packed into units of their type without
     /// crossing one (`: 0` closes the unit), unions as large as their largest member,
@@ -957,6 +988,14 @@ impl<'p> FileEnv<'p> {
             if !self.conds_hold(&f.conds)? {
                 continue;
             }
+            let expanded;
+            let f = match &f.macro_call {
+                Some(call) => {
+                    expanded = self.expand_member(call)?;
+                    &expanded
+                }
+                None => f,
+            };
             let (mut fsize, natural) = if f.pointer {
                 (self.target.pointer_size, self.target.pointer_size)
             } else if let Some(inner) = &f.inner {
@@ -1319,6 +1358,13 @@ impl Env for CallEnv<'_, '_> {
     fn page_shift(&self) -> u32 {
         self.file.page_shift()
     }
+    fn array_length(&self, name: &str) -> Option<&str> {
+        // A local of that name hides the file's array.
+        if self.locals.iter().any(|(n, _)| n == name) {
+            return None;
+        }
+        self.file.array_length(name)
+    }
 }
 
 impl Env for FileEnv<'_> {
@@ -1360,6 +1406,16 @@ impl Env for FileEnv<'_> {
 
     fn page_shift(&self) -> u32 {
         self.target.page_shift
+    }
+
+    fn array_length(&self, name: &str) -> Option<&str> {
+        self.visible.iter().find_map(|&f| {
+            let arrays = &self.index.files.get(f as usize)?.decls.arrays;
+            arrays
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, len)| len.as_str())
+        })
     }
 }
 

@@ -65,6 +65,10 @@ pub struct Decls {
     pub structs: Vec<StructDef>,
     /// `typedef <ty> name;`: (name, type text; `struct foo` for struct typedefs).
     pub typedefs: Vec<(String, String)>,
+    /// File-scope arrays: (name, element count: the dimension as written, or the
+    /// number of initializers of `name[] = { … }`), for `ARRAY_SIZE(name)`.
+    #[serde(default)]
+    pub arrays: Vec<(String, String)>,
     /// `#pragma pack` changes of the file being parsed: (byte offset, packing in
     /// force after it). Only used while collecting.
     #[serde(skip)]
@@ -136,6 +140,10 @@ pub struct Field {
     /// Preprocessor conditions the field is under: (symbol, whether it must be
     /// defined), all of which must hold (`#ifdef CONFIG_X` … `#else`).
     pub conds: Vec<(String, bool)>,
+    /// A member declared by a macro (`DECLARE_BITMAP(map, 64)`), as written: the
+    /// layout expands it through the knowledge's `member_macro` table.
+    #[serde(default)]
+    pub macro_call: Option<String>,
 }
 
 /// A `/* gfplint: allow(lint, ...) reason */` comment.

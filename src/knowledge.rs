@@ -58,6 +58,46 @@ struct RawTypeLayouts {
 /// The one schema of API knowledge: `lints/api.toml`, and the `[knowledge]` table of
 /// `gfplint.toml`, which may use every table (see [`Knowledge::add`]). Every table is
 /// optional; maps are ordered, so the `Debug` text (part of the fingerprint) is stable.
+/// A macro that declares a struct member: `DECLARE_BITMAP(name, bits)` is the member
+/// `unsigned long name[BITS_TO_LONGS(bits)]` (`field`, with each parameter replaced by
+/// its argument's text, whole words only).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberMacro {
+    pub name: String,
+    pub params: Vec<String>,
+    pub field: String,
+}
+
+impl MemberMacro {
+    /// The member declaration `NAME(args…)` stands for (`None`: another argument
+    /// count).
+    pub fn expand(&self, args: &[&str]) -> Option<String> {
+        if args.len() != self.params.len() {
+            return None;
+        }
+        let mut out = String::new();
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            match self.params.iter().position(|p| p == word) {
+                Some(i) => out.push_str(args[i].trim()),
+                None => out.push_str(word),
+            }
+            word.clear();
+        };
+        for c in self.field.chars() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        Some(out)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KnowledgeTables {
@@ -74,6 +114,8 @@ pub struct KnowledgeTables {
     pub constants: BTreeMap<String, i64>,
     #[serde(default)]
     pub type_sizes: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub member_macro: Vec<MemberMacro>,
     #[serde(default)]
     pub entry: Vec<RawEntry>,
     #[serde(default)]
@@ -539,6 +581,8 @@ pub struct Knowledge {
     pub constants: HashMap<String, i64>,
     /// `sizeof` of configuration-independent types on a 64-bit target.
     pub type_sizes: HashMap<String, u64>,
+    /// Macros that declare a struct member (`DECLARE_BITMAP(name, bits)`), by name.
+    pub member_macros: HashMap<String, MemberMacro>,
     /// Every name the hot tables describe (allocators, lock operations, sleeping calls),
     /// sorted, with what they say: the API table calls are classified against once
     /// (`Call::api`). Derived from the tables after each `add`.
@@ -835,6 +879,9 @@ impl Knowledge {
             .extend(t.constants.iter().map(|(n, v)| (n.clone(), *v)));
         self.type_sizes
             .extend(t.type_sizes.iter().map(|(n, v)| (n.clone(), *v)));
+        for m in &t.member_macro {
+            self.member_macros.insert(m.name.clone(), m.clone());
+        }
         let names = |set: &mut FxHashSet<String>, names: &RawNames| {
             set.extend(names.names.iter().cloned());
         };

@@ -300,7 +300,11 @@ impl KernelHeaders {
     /// headers of `closure`: a struct or union with its members, else a typedef; unknown
     /// when two headers of the closure define it (architecture or configuration
     /// variants the closure cannot tell apart).
-    pub fn type_definition<'c>(&self, closure: &'c ClosureSet, name: &str) -> Option<HeaderType<'c>> {
+    pub fn type_definition<'c>(
+        &self,
+        closure: &'c ClosureSet,
+        name: &str,
+    ) -> Option<HeaderType<'c>> {
         let candidates: Vec<u32> = self
             .definers
             .read()
@@ -312,7 +316,10 @@ impl KernelHeaders {
             let Some(slot) = closure.get(id) else {
                 continue;
             };
-            if !slot.header().is_some_and(|h| h.types.iter().any(|t| &**t == name)) {
+            if !slot
+                .header()
+                .is_some_and(|h| h.types.iter().any(|t| &**t == name))
+            {
                 continue;
             }
             let Some(decls) = slot.declarations() else {
@@ -574,7 +581,9 @@ fn type_names(bytes: &[u8]) -> Vec<Box<str>> {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let ident = |from: usize| {
         let len = bytes[from..].iter().take_while(|&&b| word(b)).count();
-        std::str::from_utf8(&bytes[from..from + len]).ok().filter(|s| !s.is_empty())
+        std::str::from_utf8(&bytes[from..from + len])
+            .ok()
+            .filter(|s| !s.is_empty())
     };
     let skip_space = |mut i: usize| {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {

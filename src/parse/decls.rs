@@ -115,6 +115,12 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                     _ => {}
                 }
             }
+            let mut cursor = node.walk();
+            for decl in node.children_by_field_name("declarator", &mut cursor) {
+                if let Some(array) = array_length(decl, src, original) {
+                    facts.decls.arrays.push(array);
+                }
+            }
         }
         "type_definition" => {
             let Some(ty) = node.field("type") else {
@@ -642,8 +648,14 @@ fn members(
                 continue;
             }
             _ => {
-                *fields = None;
-                return;
+                let Some(field) = macro_member(&original[f.byte_range()], conds) else {
+                    *fields = None;
+                    return;
+                };
+                if let Some(v) = fields.as_mut() {
+                    v.push(field);
+                }
+                continue;
             }
         }
         let raw = &original[f.byte_range()];
@@ -657,7 +669,9 @@ fn members(
             .find(|c| c.kind_str() == "bitfield_clause")
             .and_then(|b| b.named_child(0))
             .map(|e| clean_text(&original[e.byte_range()], MAX_DEFINE_TEXT));
-        let inner = if ty.field("body").is_some() {
+        // An enum declared in place (`enum { IDLE, BUSY } state;`) is an enum member.
+        let enum_body = ty.kind_str() == "enum_specifier" && ty.field("body").is_some();
+        let inner = if ty.field("body").is_some() && !enum_body {
             let tag = ty.field("name").map(|n| {
                 let kw = if ty.kind_str() == "union_specifier" {
                     "union"
@@ -691,6 +705,7 @@ fn members(
         // A record declared in place is known by its tag, if it has one.
         let ty_text = match &inner {
             Some(def) => def.name.clone(),
+            None if enum_body => "enum <anonymous>".to_string(),
             None => clean_text(&src[ty.byte_range()], 80),
         };
         // Each declarator with its own width (`u32 a:1, b:31;`).
@@ -749,9 +764,14 @@ fn members(
             while start > 0 && src[start - 1].is_ascii_whitespace() {
                 start -= 1;
             }
-            match field_from_text(&clean_text(&original[start..f.end_byte()], 200)) {
-                Some(mut field) => {
+            let field = field_from_text(&clean_text(&original[start..f.end_byte()], 200))
+                .map(|mut field| {
                     field.conds = conds.to_vec();
+                    field
+                })
+                .or_else(|| macro_member(&original[f.byte_range()], conds));
+            match field {
+                Some(field) => {
                     if let Some(v) = fields.as_mut() {
                         v.push(field);
                     }
@@ -823,15 +843,86 @@ fn members(
 }
 
 /// `__le32 len;`, `__be16 vals[4];`: a one-declarator field read from its text.
-fn field_from_text(text: &str) -> Option<Field> {
-    let t = text.trim().strip_suffix(';')?.trim();
-    if t.contains([',', ':', '(', '*']) {
+/// `name[N]` or `name[] = { a, b, c }` at file scope: (name, `N` as written or the
+/// number of initializers; designated initializers leave it unknown).
+fn array_length(decl: Node, src: &[u8], original: &[u8]) -> Option<(String, String)> {
+    let (array, init) = match decl.kind_str() {
+        "init_declarator" => (decl.field("declarator")?, decl.field("value")),
+        "array_declarator" => (decl, None),
+        _ => return None,
+    };
+    if array.kind_str() != "array_declarator" {
         return None;
     }
+    let name = array.field("declarator")?;
+    if name.kind_str() != "identifier" {
+        return None;
+    }
+    let len = match (array.field("size"), init) {
+        (Some(size), _) => clean_text(&original[size.byte_range()], MAX_DEFINE_TEXT),
+        (None, Some(list)) if list.kind_str() == "initializer_list" => {
+            let mut cursor = list.walk();
+            let mut count = 0usize;
+            for item in list.named_children(&mut cursor) {
+                match item.kind_str() {
+                    "comment" => {}
+                    "initializer_pair" => return None,
+                    _ => count += 1,
+                }
+            }
+            count.to_string()
+        }
+        _ => return None,
+    };
+    Some((text(name, src).to_string(), len))
+}
+
+/// A member that is one macro call, `NAME(args…);` (`DECLARE_BITMAP(map, 64);`), kept
+/// as written for the layout to expand.
+fn macro_member(raw: &[u8], conds: &[(String, bool)]) -> Option<Field> {
+    let text = clean_text(raw, 200);
+    let t = text.trim().strip_suffix(';').unwrap_or(text.trim()).trim();
+    let open = t.find('(')?;
+    let name = t[..open].trim();
+    if name.is_empty()
+        || !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || !t.ends_with(')')
+    {
+        return None;
+    }
+    // The parenthesis opened after the name closes at the end.
+    let mut depth = 0i32;
+    for (i, c) in t.char_indices().skip(open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 && i + 1 != t.len() {
+                    return None;
+                }
+            }
+            ';' | '{' | '}' => return None,
+            _ => {}
+        }
+    }
+    Some(Field {
+        macro_call: Some(t.to_string()),
+        conds: conds.to_vec(),
+        ..Field::default()
+    })
+}
+
+/// `TYPE NAME[dims];` as a member (dimensions may hold any constant expression).
+pub fn field_from_text(text: &str) -> Option<Field> {
+    let t = text.trim().strip_suffix(';')?.trim();
     let (head, dims_text) = match t.find('[') {
         Some(i) => (&t[..i], &t[i..]),
         None => (t, ""),
     };
+    if head.contains([',', ':', '(', '*']) {
+        return None;
+    }
     let mut dims = Vec::new();
     let mut rest = dims_text;
     while let Some(r) = rest.strip_prefix('[') {
