@@ -19,7 +19,7 @@ use crate::target::Target;
 
 /// Include levels followed from a file, and most files visible from one.
 const MAX_INCLUDE_DEPTH: usize = 8;
-const MAX_VISIBLE_FILES: usize = 64;
+const MAX_VISIBLE_FILES: usize = 256;
 /// Largest register-map file read again for its defines.
 const MAX_REREAD_BYTES: u64 = 64 << 20;
 /// Nesting of struct-in-struct and typedef-to-typedef resolution.
@@ -249,6 +249,59 @@ fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Optio
     None
 }
 
+/// The run's headers by file name, for includes found through a driver's own `-I`
+/// directories, which its Makefile adds (`-I$(FULL_AMD_DISPLAY_PATH)/dc/inc`,
+/// `-I $(src)/include/nvkm`) and the walk up from the file does not reach.
+struct HeadersByName<'a> {
+    by_name: HashMap<&'a str, Vec<(String, u32)>>,
+}
+
+/// Path components a driver's include directories share with its files
+/// (`drivers/gpu/drm`): an include is looked for below them, never across subsystems.
+const SUBSYSTEM_DEPTH: usize = 3;
+
+impl<'a> HeadersByName<'a> {
+    fn new(files: &'a [FileFacts]) -> Self {
+        let mut by_name: HashMap<&'a str, Vec<(String, u32)>> = HashMap::default();
+        for (i, f) in files.iter().enumerate() {
+            if f.path.ends_with(".h") {
+                let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+                by_name
+                    .entry(name)
+                    .or_default()
+                    .push((normalize(&f.path), i as u32));
+            }
+        }
+        HeadersByName { by_name }
+    }
+
+    /// The one header of the run below the including file's subsystem whose path ends
+    /// with `inc` (none when several do: the `-I` order is not known).
+    fn resolve(&self, from: &str, inc: &str) -> Option<u32> {
+        if inc.contains("..") || inc.starts_with('/') {
+            return None;
+        }
+        let name = inc.rsplit('/').next()?;
+        let from = normalize(from);
+        let parts: Vec<&str> = from.split('/').collect();
+        if parts.len() <= SUBSYSTEM_DEPTH + 1 {
+            return None;
+        }
+        let subsystem = format!("{}/", parts[..SUBSYSTEM_DEPTH].join("/"));
+        let suffix = format!("/{}", normalize(inc));
+        let mut found = None;
+        for (path, id) in self.by_name.get(name)? {
+            if path.starts_with(&subsystem) && path.ends_with(&suffix) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(*id);
+            }
+        }
+        found
+    }
+}
+
 fn normalize(path: &str) -> String {
     join("", path.strip_prefix("./").unwrap_or(path))
 }
@@ -317,6 +370,7 @@ impl<'a> DeclIndex<'a> {
             .enumerate()
             .map(|(i, f)| (normalize(&f.path), i as u32))
             .collect();
+        let headers_by_name = HeadersByName::new(files);
         // Per file, in parallel: declaration tables, resolved includes, and the fields
         // that receive allocator results.
         type PerFile<'a> = (
@@ -349,8 +403,21 @@ impl<'a> DeclIndex<'a> {
                 let mut inc: Vec<u32> = d
                     .includes
                     .iter()
-                    .filter_map(|i| resolve_quoted(&by_path, dir, i))
+                    .filter_map(|i| {
+                        resolve_quoted(&by_path, dir, i)
+                            .or_else(|| headers_by_name.resolve(&f.path, i))
+                    })
                     .collect();
+                // `#include <core/object.h>` through a driver's `-I` directories
+                // (nouveau's `include/nvkm`): a kernel header otherwise, which the
+                // tree's headers answer (`context::headers`).
+                for line in d.include_lines.lines() {
+                    if let Some(i) = line.strip_prefix('<').filter(|i| i.contains('/'))
+                        && let Some(h) = headers_by_name.resolve(&f.path, i)
+                    {
+                        inc.push(h);
+                    }
+                }
                 inc.dedup();
                 let allocs = f
                     .functions
@@ -567,6 +634,8 @@ impl<'a> DeclIndex<'a> {
     /// The file itself, then the headers it includes, breadth first.
     pub fn visible(&self, file: u32) -> Vec<u32> {
         let mut out = vec![file];
+        let mut seen: HashSet<u32> = HashSet::default();
+        seen.insert(file);
         let mut level = vec![file];
         for _ in 0..MAX_INCLUDE_DEPTH {
             let mut next = Vec::new();
@@ -577,7 +646,7 @@ impl<'a> DeclIndex<'a> {
                     .map(Vec::as_slice)
                     .unwrap_or(&[])
                 {
-                    if out.len() < MAX_VISIBLE_FILES && !out.contains(&i) {
+                    if out.len() < MAX_VISIBLE_FILES && seen.insert(i) {
                         out.push(i);
                         next.push(i);
                     }
