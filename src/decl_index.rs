@@ -22,8 +22,9 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 const MAX_VISIBLE_FILES: usize = 256;
 /// Largest register-map file read again for its defines.
 const MAX_REREAD_BYTES: u64 = 64 << 20;
-/// Nesting of struct-in-struct and typedef-to-typedef resolution.
-const MAX_TYPE_DEPTH: u32 = 16;
+/// Nesting of struct-in-struct and typedef-to-typedef resolution (each struct level
+/// counts twice: its type, then its layout).
+const MAX_TYPE_DEPTH: u32 = 24;
 
 /// A name declared more than once in one file with different definitions
 /// (`#ifdef` alternatives) is ambiguous: `None`.
@@ -794,6 +795,17 @@ impl<'p> FileEnv<'p> {
         headers.lookup(closure, name)
     }
 
+    /// The declared type of a file-scope variable visible here.
+    fn file_variable(&self, name: &str) -> Option<&'p str> {
+        let files: &'p [FileFacts] = self.index.files;
+        self.visible.iter().find_map(|&f| {
+            let vars = &files.get(f as usize)?.decls.variables;
+            vars.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.as_str())
+        })
+    }
+
     /// The definition of type `ty` in the kernel tree's headers this file includes.
     fn header_type(&self, ty: &str) -> Option<HeaderType<'_>> {
         let (headers, file, path) = self.headers?;
@@ -841,6 +853,7 @@ impl<'p> FileEnv<'p> {
         let words: Vec<&str> = ty
             .split_whitespace()
             .filter(|w| !matches!(*w, "const" | "volatile" | "static" | "register"))
+            .map(|w| if w == "__signed__" { "signed" } else { w })
             .collect();
         let ty = words.join(" ");
         let ty = ty.trim();
@@ -1134,7 +1147,7 @@ impl<'p> FileEnv<'p> {
 
     /// The type of an expression (`*p`, `p->rx.ring[0]`, `arr[i]`) whose root is a
     /// variable declared with `root_type`.
-    fn expr_type(&self, expr: &str, locals: &[(String, String)]) -> Option<Ty<'p>> {
+    fn expr_type(&self, expr: &str, locals: &[(String, String)]) -> Option<Ty<'_>> {
         let toks = expr_tokens(expr)?;
         let mut pos = 0;
         let t = self.unary_type(&toks, &mut pos, locals, 0)?;
@@ -1147,7 +1160,7 @@ impl<'p> FileEnv<'p> {
         pos: &mut usize,
         locals: &[(String, String)],
         depth: u32,
-    ) -> Option<Ty<'p>> {
+    ) -> Option<Ty<'_>> {
         if depth > 32 {
             return None;
         }
@@ -1174,8 +1187,11 @@ impl<'p> FileEnv<'p> {
             }
             ETok::Ident(name) => {
                 *pos += 1;
-                let (_, declared) = locals.iter().rev().find(|(n, _)| n == name)?;
-                self.parse_type(declared)?
+                match locals.iter().rev().find(|(n, _)| n == name) {
+                    Some((_, declared)) => self.parse_type(declared)?,
+                    // A variable of the file (or of a header it includes).
+                    None => self.parse_type(self.file_variable(name)?)?,
+                }
             }
             _ => return None,
         };
@@ -1206,7 +1222,7 @@ impl<'p> FileEnv<'p> {
 
     /// A declared type text (`struct foo *`, `u32 []`, a typedef) as a [`Ty`]:
     /// typedefs resolved, pointers counted.
-    fn parse_type(&self, text: &str) -> Option<Ty<'p>> {
+    fn parse_type(&self, text: &str) -> Option<Ty<'_>> {
         let mut ptrs = 0u32;
         let mut dims = 0u32;
         let mut words = Vec::new();
@@ -1237,22 +1253,40 @@ impl<'p> FileEnv<'p> {
             if t.base.starts_with("struct ") || t.base.starts_with("union ") {
                 break;
             }
-            let Some(target) = self.lookup(&self.index.typedefs, &t.base) else {
-                break;
+            let target = match self.lookup(&self.index.typedefs, &t.base) {
+                Some(target) => target,
+                // A type the tables know (`ktime_t`, `u64`) is not followed into the
+                // headers' spelling of it (`__signed__ long long`).
+                None if self.knowledge.type_sizes.contains_key(&t.base)
+                    || crate::knowledge::type_layouts(self.target.kernel_version)
+                        .contains_key(&t.base) =>
+                {
+                    break;
+                }
+                None => match self.header_type(&t.base) {
+                    Some(HeaderType::Typedef(target)) if target != t.base => target,
+                    _ => break,
+                },
             };
             let inner = self.parse_type(target)?;
             t.base = inner.base;
             t.record = inner.record;
             t.ptrs += inner.ptrs;
         }
-        if t.record.is_none() && t.ptrs == 0 || t.record.is_none() {
-            t.record = self.lookup(&self.index.structs, &t.base);
+        if t.record.is_none() {
+            // A struct of the kernel's headers when the run does not define it.
+            t.record = self.lookup(&self.index.structs, &t.base).or_else(|| {
+                match self.header_type(&t.base) {
+                    Some(HeaderType::Record(s)) => Some(s),
+                    _ => None,
+                }
+            });
         }
         Some(t)
     }
 
     /// The type of member `name` of a struct value (also inside anonymous members).
-    fn member(&self, t: Ty<'p>, name: &str) -> Option<Ty<'p>> {
+    fn member<'s>(&'s self, t: Ty<'s>, name: &str) -> Option<Ty<'s>> {
         if t.ptrs != 0 || !t.dims.is_empty() {
             return None;
         }
@@ -1282,9 +1316,11 @@ impl<'p> FileEnv<'p> {
     fn ty_size(&self, t: &Ty, ev: &Evaluator) -> Option<u64> {
         let mut size = if t.ptrs > 0 {
             self.target.pointer_size
-        } else if let Some(r) = t.record {
+        } else if let Some(r) = t.record.filter(|_| t.base.is_empty()) {
+            // A struct declared in place has no name to look up.
             self.struct_layout(r, ev)?.0
         } else {
+            // By name, so the compiler's table wins over a header's definition.
             self.size_align(&t.base, ev)?.0
         };
         for d in &t.dims {
@@ -1307,7 +1343,9 @@ impl<'p> FileEnv<'p> {
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .next()
             .unwrap_or("");
-        if !root.is_empty() && locals.iter().any(|(n, _)| n == root) {
+        if !root.is_empty()
+            && (locals.iter().any(|(n, _)| n == root) || self.file_variable(root).is_some())
+        {
             let Some(t) = self.expr_type(text, locals) else {
                 self.note_unresolved(|| format!("expr {text}"));
                 return None;
@@ -1464,6 +1502,9 @@ impl Env for FileEnv<'_> {
             "KMALLOC_MAX_SIZE" => t.kmalloc_max_size,
             "KMALLOC_MAX_CACHE_SIZE" => t.kmalloc_max_cache_size(),
             "L1_CACHE_BYTES" | "SMP_CACHE_BYTES" => t.l1_cache_bytes,
+            "BITS_PER_LONG" => t.pointer_size * 8,
+            // `__alignof__(unsigned long long)` where the architecture sets none (x86).
+            "ARCH_KMALLOC_MINALIGN" => 8,
             _ => return self.knowledge.constants.get(name).map(|&v| i128::from(v)),
         };
         Some(i128::from(v))

@@ -69,6 +69,10 @@ pub struct Decls {
     /// number of initializers of `name[] = { … }`), for `ARRAY_SIZE(name)`.
     #[serde(default)]
     pub arrays: Vec<(String, String)>,
+    /// File-scope variables: (name, declared type: `struct foo *`, `u8 []`), for the
+    /// types of expressions such as `sizeof(*priv)` and `struct_size(data, hws, n)`.
+    #[serde(default)]
+    pub variables: Vec<(String, String)>,
     /// `#pragma pack` changes of the file being parsed: (byte offset, packing in
     /// force after it). Only used while collecting.
     #[serde(skip)]

@@ -555,7 +555,7 @@ fn scan_header(bytes: &[u8]) -> Header {
             })
             .or_insert(Some(value));
     };
-    for (name, value) in crate::parse::decls::scan_defines(bytes) {
+    for (name, value) in crate::parse::decls::scan_defines(&without_configured_defines(bytes)) {
         // `#define RTM_NEWADDR RTM_NEWADDR` (uapi enumerators announce themselves).
         if name != value.trim() {
             add(name, value);
@@ -571,6 +571,55 @@ fn scan_header(bytes: &[u8]) -> Header {
         includes: includes_of(bytes),
         types: type_names(bytes),
     }
+}
+
+/// The header with its `#define` lines blanked where an enclosing `#if`/`#ifdef`/
+/// `#ifndef` (or a branch of its chain) tests a `CONFIG_` symbol: those values hold
+/// for some configurations only (`#ifndef CONFIG_NR_CPUS` / `#define CONFIG_NR_CPUS
+/// 1` is a fallback the configuration overrides; `nr_cpu_ids` is a constant only
+/// when `NR_CPUS == 1`), so they are unknown rather than read as always true.
+fn without_configured_defines(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if memchr::memmem::find(bytes, b"CONFIG_").is_none() {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = bytes.to_vec();
+    // Per open conditional: whether its chain so far tests a `CONFIG_` symbol.
+    let mut stack: Vec<bool> = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        // One logical line (continuations joined).
+        let mut end = start;
+        while end < bytes.len() && !(bytes[end] == b'\n' && (end == 0 || bytes[end - 1] != b'\\')) {
+            end += 1;
+        }
+        let line = bytes[start..end].trim_ascii_start();
+        if let Some(rest) = line.strip_prefix(b"#") {
+            let rest = rest.trim_ascii_start();
+            let configured = memchr::memmem::find(rest, b"CONFIG_").is_some();
+            let word_end = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            match &rest[..word_end] {
+                b"if" | b"ifdef" | b"ifndef" => stack.push(configured),
+                b"elif" | b"elifdef" | b"elifndef" => {
+                    if let Some(top) = stack.last_mut() {
+                        *top |= configured;
+                    }
+                }
+                b"endif" => {
+                    stack.pop();
+                }
+                b"define" if stack.iter().any(|&c| c) => {
+                    for b in &mut out[start..end] {
+                        if *b != b'\n' {
+                            *b = b' ';
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        start = end + 1;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Names of the types a header may define, found on its raw bytes: `struct foo {`,
@@ -610,6 +659,19 @@ fn type_names(bytes: &[u8]) -> Vec<Box<str>> {
     }
     for line in bytes.split(|&b| b == b'\n') {
         let line = line.trim_ascii();
+        // `typedef int (*name_fn)(…`: a function pointer type.
+        if line.starts_with(b"typedef")
+            && let Some(at) = memchr::memmem::find(line, b"(*")
+        {
+            let rest = line[at + 2..].trim_ascii_start();
+            let len = rest.iter().take_while(|&&b| word(b)).count();
+            if len > 0
+                && let Ok(name) = std::str::from_utf8(&rest[..len])
+            {
+                out.push(name.into());
+            }
+            continue;
+        }
         let typedef_line = line.starts_with(b"typedef") || line.starts_with(b"}");
         if !typedef_line || !line.ends_with(b";") || line.contains(&b'(') {
             continue;
@@ -821,6 +883,22 @@ mod tests {
     }
 
     #[test]
+    fn configured_defines_are_unknown() {
+        let h = scan_header(
+            b"#ifndef _H\n#define _H\n#define ALWAYS 4\n#ifndef CONFIG_NR_CPUS\n\
+              #define CONFIG_NR_CPUS 1\n#endif\n#if NR_CPUS == 1 || defined(CONFIG_F)\n\
+              #define nr_ids 1U\n#else\n#define OTHER 2\n#endif\n#define AFTER 8\n#endif\n",
+        );
+        let get = |n: &str| h.constants.get(n).flatten().map(str::to_string);
+        assert_eq!(get("ALWAYS").as_deref(), Some("4"));
+        assert_eq!(get("AFTER").as_deref(), Some("8"));
+        assert_eq!(get("CONFIG_NR_CPUS"), None);
+        assert_eq!(get("nr_ids"), None);
+        assert_eq!(get("OTHER"), None);
+        assert_eq!(get("_H"), None);
+    }
+
+    #[test]
     fn type_name_candidates() {
         let names = type_names(
             b"struct a {\n\tint x;\n};\nstruct b;\nunion  c\n{\n};\ntypedef struct a a_t;\n\
@@ -828,6 +906,9 @@ mod tests {
               typedef void (*fn_t)(int);\nstruct_group(e, {\n",
         );
         let names: Vec<&str> = names.iter().map(|n| &**n).collect();
-        assert_eq!(names, ["a_t", "arr_t", "d_t", "struct a", "union c"]);
+        assert_eq!(
+            names,
+            ["a_t", "arr_t", "d_t", "fn_t", "struct a", "union c"]
+        );
     }
 }

@@ -116,9 +116,17 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 }
             }
             let mut cursor = node.walk();
+            let base = node
+                .field("type")
+                .map(|t| clean_text(&src[t.byte_range()], 80));
             for decl in node.children_by_field_name("declarator", &mut cursor) {
                 if let Some(array) = array_length(decl, src, original) {
                     facts.decls.arrays.push(array);
+                }
+                if let Some(base) = &base
+                    && let Some(var) = variable(decl, base, src)
+                {
+                    facts.decls.variables.push(var);
                 }
             }
         }
@@ -843,6 +851,38 @@ fn members(
 }
 
 /// `__le32 len;`, `__be16 vals[4];`: a one-declarator field read from its text.
+/// A file-scope variable's name and declared type (`static struct foo *p;` → `struct
+/// foo *`; arrays as `T []`); not functions (prototypes) or function pointers.
+fn variable(decl: Node, base: &str, src: &[u8]) -> Option<(String, String)> {
+    let mut d = match decl.kind_str() {
+        "init_declarator" => decl.field("declarator")?,
+        _ => decl,
+    };
+    let mut stars = 0usize;
+    let mut arrays = 0usize;
+    for _ in 0..16 {
+        match d.kind_str() {
+            "identifier" => {
+                let mut ty = base.to_string();
+                if stars > 0 {
+                    ty.push(' ');
+                    ty.push_str(&"*".repeat(stars));
+                }
+                for _ in 0..arrays {
+                    ty.push_str(" []");
+                }
+                return Some((text(d, src).to_string(), ty));
+            }
+            // A pointer inside the dimensions (`(*p)[4]`) is not followed.
+            "pointer_declarator" if arrays == 0 => stars += 1,
+            "array_declarator" => arrays += 1,
+            _ => return None,
+        }
+        d = d.field("declarator")?;
+    }
+    None
+}
+
 /// `name[N]` or `name[] = { a, b, c }` at file scope: (name, `N` as written or the
 /// number of initializers; designated initializers leave it unknown).
 fn array_length(decl: Node, src: &[u8], original: &[u8]) -> Option<(String, String)> {
