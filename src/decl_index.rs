@@ -372,6 +372,8 @@ impl<'a> DeclIndex<'a> {
             .map(|(i, f)| (normalize(&f.path), i as u32))
             .collect();
         let headers_by_name = HeadersByName::new(files);
+        // Only to tell a kernel include (`<linux/…>`) from a driver's own.
+        let kernel_headers = KernelHeaders::default();
         // Per file, in parallel: declaration tables, resolved includes, and the fields
         // that receive allocator results.
         type PerFile<'a> = (
@@ -415,6 +417,7 @@ impl<'a> DeclIndex<'a> {
                 for line in d.include_lines.lines() {
                     if let Some(i) = line.strip_prefix('<').filter(|i| i.contains('/'))
                         && let Some(h) = headers_by_name.resolve(&f.path, i)
+                        && !kernel_headers.is_kernel_header(std::path::Path::new(&f.path), i)
                     {
                         inc.push(h);
                     }
@@ -1344,7 +1347,8 @@ impl<'p> FileEnv<'p> {
             .next()
             .unwrap_or("");
         if !root.is_empty()
-            && (locals.iter().any(|(n, _)| n == root) || self.file_variable(root).is_some())
+            && (locals.iter().any(|(n, _)| n == root)
+                || !crate::consteval::looks_like_type(text) && self.file_variable(root).is_some())
         {
             let Some(t) = self.expr_type(text, locals) else {
                 self.note_unresolved(|| format!("expr {text}"));

@@ -441,6 +441,16 @@ impl KernelHeaders {
         *graph.resolved.entry(key).or_insert(r)
     }
 
+    /// Whether `#include <inc>` in the file at `path` names a header of its kernel
+    /// tree's include directories (which come before a driver's own `-I` ones).
+    pub fn is_kernel_header(&self, path: &Path, inc: &str) -> bool {
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        self.top_of(dir)
+            .is_some_and(|top| self.resolve_id(&top, dir, true, inc.to_string()).is_some())
+    }
+
     fn top_of(&self, dir: &Path) -> Option<PathBuf> {
         if let Some(t) = self.graph().tops.get(dir) {
             return t.clone();

@@ -862,7 +862,7 @@ fn variable(decl: Node, base: &str, src: &[u8]) -> Option<(String, String)> {
     let mut arrays = 0usize;
     for _ in 0..16 {
         match d.kind_str() {
-            "identifier" => {
+            "identifier" if !is_keyword(text(d, src)) => {
                 let mut ty = base.to_string();
                 if stars > 0 {
                     ty.push(' ');
@@ -881,6 +881,28 @@ fn variable(decl: Node, base: &str, src: &[u8]) -> Option<(String, String)> {
         d = d.field("declarator")?;
     }
     None
+}
+
+/// Words error recovery can leave where a declarator's name should be.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "struct"
+            | "union"
+            | "enum"
+            | "const"
+            | "volatile"
+            | "static"
+            | "unsigned"
+            | "signed"
+            | "int"
+            | "long"
+            | "short"
+            | "char"
+            | "void"
+            | "extern"
+            | "typedef"
+    )
 }
 
 /// `name[N]` or `name[] = { a, b, c }` at file scope: (name, `N` as written or the

@@ -1,8 +1,10 @@
 /* `#include "x.h"` that is not next to the file: looked for in the directories above
- * it (drivers add their top directory to the include path), not in siblings. */
+ * it (drivers add their top directory to the include path), else the one header of
+ * that name below the subsystem (a driver's own -I directory); two: unknown. */
 #include "incroot_ring.h"
 #include "incroot_side.h"
 #include "incroot_fixed.h"
+#include "incroot_dup.h"
 
 void *incroot_alloc(void)
 {
@@ -10,8 +12,10 @@ void *incroot_alloc(void)
 
 	/* 1024 rings of 64 bytes: 64 KiB, order 4. */
 	buf = kcalloc(1024, sizeof(struct incroot_ring), GFP_KERNEL); /* expect: kmalloc-costly-order */
-	/* The same size, but the header is in other/, which hw/ does not see: unknown. */
-	buf = kcalloc(1024, sizeof(struct incroot_side), GFP_KERNEL);
+	/* The same size, from the only incroot_side.h, in other/. */
+	buf = kcalloc(1024, sizeof(struct incroot_side), GFP_KERNEL); /* expect: kmalloc-costly-order */
+	/* Two incroot_dup.h (dup_a/, dup_b/): unknown. */
+	buf = kcalloc(1024, sizeof(struct incroot_dup), GFP_KERNEL);
 	/* In include/ above hw/: found. */
 	buf = kcalloc(1024, sizeof(struct incroot_fixed), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	return buf;

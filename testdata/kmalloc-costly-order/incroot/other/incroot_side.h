@@ -1,4 +1,4 @@
-/* In a sibling directory: not an include root of hw/, so not known there. */
+/* In a sibling directory: found as the only header of its name (a -I directory). */
 struct incroot_side {
 	u8 desc[64];
 };

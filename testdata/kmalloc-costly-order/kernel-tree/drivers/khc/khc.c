@@ -28,5 +28,9 @@ void *khc_alloc(void)
 	/* A configuration-dependent member, a type defined twice: unknown, silent. */
 	buf = kcalloc(1, sizeof(struct khc_debug), GFP_KERNEL);
 	buf = kcalloc(1, sizeof(struct khc_twice), GFP_KERNEL);
+	/* A count that depends on the configuration: unknown, silent. */
+	buf = vzalloc(khc_cpu_ids * 8);
+	/* Its unconditional twin: 8 bytes. */
+	buf = vzalloc(KHC_ONE * 8); /* expect: vmalloc-small */
 	return buf;
 }

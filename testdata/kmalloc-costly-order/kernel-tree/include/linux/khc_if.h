@@ -28,3 +28,11 @@ struct khc_debug {
 struct khc_twice {
 	u8 a[65536];
 };
+
+/* A fallback the configuration overrides (threads.h's `CONFIG_NR_CPUS 1`): a define
+ * under a CONFIG_ conditional holds for some configurations only, so it is unknown. */
+#ifndef CONFIG_KHC_CPUS
+#define CONFIG_KHC_CPUS 1
+#endif
+#define khc_cpu_ids ((unsigned int)CONFIG_KHC_CPUS)
+#define KHC_ONE 1

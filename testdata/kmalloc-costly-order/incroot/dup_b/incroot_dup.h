@@ -1,0 +1,4 @@
+/* The other header of this name (see dup_a/). */
+struct incroot_dup {
+	unsigned char bytes[8];
+};
