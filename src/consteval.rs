@@ -158,7 +158,7 @@ const TYPE_WORDS: &[&str] = &[
     "ushort", "uchar", "float", "double",
 ];
 
-fn is_type_word(w: &str) -> bool {
+pub fn is_type_word(w: &str) -> bool {
     TYPE_WORDS.contains(&w) || w.ends_with("_t")
 }
 

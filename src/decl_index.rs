@@ -1348,7 +1348,7 @@ impl<'p> FileEnv<'p> {
             .unwrap_or("");
         if !root.is_empty()
             && (locals.iter().any(|(n, _)| n == root)
-                || !crate::consteval::looks_like_type(text) && self.file_variable(root).is_some())
+                || !crate::consteval::is_type_word(root) && self.file_variable(root).is_some())
         {
             let Some(t) = self.expr_type(text, locals) else {
                 self.note_unresolved(|| format!("expr {text}"));
