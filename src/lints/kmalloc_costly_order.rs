@@ -121,7 +121,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             ),
             labels: Vec::new(),
             notes: Vec::new(),
-            help: Some(help(cx, a).into()),
+            help: Some(help(cx, call, a).into()),
             ..cx.finding(&INFO, call)
         });
     }
@@ -130,8 +130,18 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
 /// The fix: kvmalloc. Device-managed memory has no kvmalloc variant (no `devm_kvmalloc()`
 /// up to 6.12), so for it the fix is kvmalloc plus a devres action that frees it; and
 /// near a power of two the devres header alone may double the block.
-fn help(cx: &FunctionCx, a: &crate::knowledge::Allocator) -> &'static str {
-    if cx.knowledge.family(a.family).memory == MemoryKind::Devres {
+fn help(
+    cx: &FunctionCx,
+    call: &crate::facts::Call,
+    a: &crate::knowledge::Allocator,
+) -> &'static str {
+    // kvmalloc only falls back to vmalloc for flags that may sleep: for GFP_ATOMIC
+    // and GFP_NOWAIT it is kmalloc (see kvmalloc-nonblocking).
+    if let Some((set, _)) = alloc::flags(call, a)
+        && !set.contains(cx.knowledge.sleep_bit)
+    {
+        "these flags may not sleep, so kvmalloc() would not fall back to vmalloc either: allocate it ahead of time where sleeping is allowed (kvmalloc() there), or in smaller pieces"
+    } else if cx.knowledge.family(a.family).memory == MemoryKind::Devres {
         "there is no device-managed kvmalloc: use kvmalloc()/kvzalloc() and free it with kvfree() from a devm_add_action_or_reset() action (or on remove), unless the buffer must be physically contiguous (e.g. for DMA); a size just under a power of two also stops the devres header from doubling the block"
     } else {
         "use kvmalloc()/kvzalloc() (freed with kvfree()), which falls back to vmalloc, unless the buffer must be physically contiguous (e.g. for DMA)"

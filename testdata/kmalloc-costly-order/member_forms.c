@@ -53,3 +53,9 @@ void *member_forms(void)
 	p = kcalloc(1, sizeof(struct with_unknown), GFP_KERNEL);
 	return p;
 }
+
+/* Costly and atomic: the help points away from kvmalloc (checked by the snapshot). */
+void *atomic_costly(void)
+{
+	return kcalloc(8, sizeof(struct with_bitmap), GFP_ATOMIC); /* expect: kmalloc-costly-order */
+}
