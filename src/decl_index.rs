@@ -1045,7 +1045,28 @@ impl<'p> FileEnv<'p> {
             }
         }
         args.push(&inner[from..]);
-        crate::parse::decls::field_from_text(&format!("{};", m.expand(&args)?))
+        let text = m.expand(&args)?;
+        let decls: Vec<&str> = text
+            .split(';')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .collect();
+        if let [one] = decls[..] {
+            return crate::parse::decls::field_from_text(&format!("{one};"));
+        }
+        // Several declarations: the anonymous struct the macro declares
+        // (`DECLARE_KFIFO()`), padded as one.
+        let fields = decls
+            .iter()
+            .map(|d| crate::parse::decls::field_from_text(&format!("{d};")))
+            .collect::<Option<Vec<Field>>>()?;
+        Some(Field {
+            inner: Some(Box::new(StructDef {
+                fields: Some(fields),
+                ..StructDef::default()
+            })),
+            ..Field::default()
+        })
     }
 
     /// (size, alignment) of a struct or union: the System V x86-64 rules: members in

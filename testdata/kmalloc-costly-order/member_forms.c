@@ -54,8 +54,20 @@ void *member_forms(void)
 	return p;
 }
 
-/* Costly and atomic: the help points away from kvmalloc (checked by the snapshot). */
+/* Costly and atomic: the help points away from kvmalloc, which is kmalloc for these flags. */
 void *atomic_costly(void)
 {
 	return kcalloc(8, sizeof(struct with_bitmap), GFP_ATOMIC); /* expect: kmalloc-costly-order */
+}
+
+/* DECLARE_KFIFO(): a struct __kfifo (24 bytes) and its buffer, one anonymous struct;
+ * DECLARE_FLEX_ARRAY(): a flexible array. 24 + 4,096 = 4,120 bytes. */
+struct with_fifo {
+	DECLARE_KFIFO(fifo, u8, 4096);
+	DECLARE_FLEX_ARRAY(u32, tail);
+};
+
+void *fifo_costly(void)
+{
+	return kcalloc(8, sizeof(struct with_fifo), GFP_KERNEL); /* expect: kmalloc-costly-order */
 }
