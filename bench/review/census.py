@@ -45,6 +45,7 @@ SIZE = [
     ("census5-sample-size.json", ["census5-size-A.md", "census5-size-B.md"]),
     ("census5-sample-newsize.json", ["census5-newsize-A.md", "census5-newsize-B.md"]),
     ("s9-newsize-sample.json", ["s9-newsize.md"]),
+    ("s10-size-sample.json", ["s10-size.md"]),
 ]
 
 
