@@ -14,7 +14,9 @@ use crate::consteval::{Env, Evaluator};
 use crate::context::headers::{Closure, HeaderType, KernelHeaders};
 use crate::facts::{Field, FileFacts, StructDef};
 use crate::gfp::{GfpSet, GfpValue, eval_flags};
+use crate::knowledge::MemberMacro;
 use crate::knowledge::{FamilyId, Knowledge};
+use crate::parse::decls::MemberItem;
 use crate::target::Target;
 
 /// Include levels followed from a file, and most files visible from one.
@@ -25,6 +27,9 @@ const MAX_REREAD_BYTES: u64 = 64 << 20;
 /// Nesting of struct-in-struct and typedef-to-typedef resolution (each struct level
 /// counts twice: its type, then its layout).
 const MAX_TYPE_DEPTH: u32 = 24;
+/// Member-list macros calling member-list macros, and the members one may declare.
+const MAX_MEMBER_MACRO_DEPTH: u32 = 8;
+const MAX_MACRO_MEMBERS: usize = 4096;
 
 /// A name declared more than once in one file with different definitions
 /// (`#ifdef` alternatives) is ambiguous: `None`.
@@ -51,6 +56,8 @@ pub struct DeclIndex<'a> {
     late_defines: HashMap<u32, HashMap<String, Option<String>>>,
     structs: Vec<Table<'a, &'a StructDef>>,
     typedefs: Vec<Table<'a, &'a str>>,
+    /// Member-list macros by name (`Decls::member_templates`).
+    member_templates: Vec<Table<'a, &'a MemberMacro>>,
     includes: Vec<Vec<u32>>,
     /// Each file's `#include` lines (`Decls::include_lines`).
     include_lines: Vec<&'a str>,
@@ -358,6 +365,7 @@ impl<'a> DeclIndex<'a> {
             late_defines: HashMap::default(),
             structs: Vec::new(),
             typedefs: Vec::new(),
+            member_templates: Vec::new(),
             includes: Vec::new(),
             include_lines: Vec::new(),
             fields: HashMap::default(),
@@ -380,6 +388,7 @@ impl<'a> DeclIndex<'a> {
             Table<'a, &'a str>,
             Table<'a, &'a StructDef>,
             Table<'a, &'a str>,
+            Table<'a, &'a MemberMacro>,
             Vec<u32>,
             Vec<(String, FieldStore)>,
         );
@@ -401,6 +410,10 @@ impl<'a> DeclIndex<'a> {
                 let mut typedefs = Table::default();
                 for (name, ty) in &d.typedefs {
                     insert(&mut typedefs, name.as_str(), ty.as_str());
+                }
+                let mut templates = Table::default();
+                for m in &d.member_templates {
+                    insert(&mut templates, m.name.as_str(), m);
                 }
                 let dir = dir_of(&f.path);
                 let mut inc: Vec<u32> = d
@@ -436,7 +449,7 @@ impl<'a> DeclIndex<'a> {
                         ))
                     })
                     .collect();
-                (defs, structs, typedefs, inc, allocs)
+                (defs, structs, typedefs, templates, inc, allocs)
             })
             .collect();
         let mut defines = Vec::with_capacity(files.len());
@@ -444,10 +457,12 @@ impl<'a> DeclIndex<'a> {
         let mut typedefs = Vec::with_capacity(files.len());
         let mut includes = Vec::with_capacity(files.len());
         let mut fields = FieldIndex::default();
-        for (fi, (d, s, t, i, allocs)) in per_file.into_iter().enumerate() {
+        let mut member_templates = Vec::with_capacity(files.len());
+        for (fi, (d, s, t, m, i, allocs)) in per_file.into_iter().enumerate() {
             defines.push(d);
             structs.push(s);
             typedefs.push(t);
+            member_templates.push(m);
             includes.push(i);
             let dir = dir_of(&files[fi].path);
             for (key, store) in allocs {
@@ -545,6 +560,7 @@ impl<'a> DeclIndex<'a> {
             late_defines: HashMap::default(),
             structs,
             typedefs,
+            member_templates,
             includes,
             include_lines: files.iter().map(|f| &*f.decls.include_lines).collect(),
             fields,
@@ -1021,52 +1037,62 @@ impl<'p> FileEnv<'p> {
         Some(all)
     }
 
-    /// The member a macro call declares (`DECLARE_BITMAP(map, 64)`), through the
-    /// knowledge's `member_macro` table.
-    fn expand_member(&self, call: &str) -> Option<Field> {
+    /// The members `NAME(args…)` declares: through the knowledge's `member_macro`
+    /// table (one member, or the anonymous struct of several), else through a
+    /// member-list macro of the file's includes (`#define LIST(type) type A; type B;`,
+    /// which may call other such macros), spliced in as declared.
+    fn expand_member(&self, call: &str, depth: u32) -> Option<Vec<Field>> {
+        if depth > MAX_MEMBER_MACRO_DEPTH {
+            return None;
+        }
         let open = call.find('(')?;
         let name = call[..open].trim();
-        let Some(m) = self.knowledge.member_macros.get(name) else {
+        let inner = call[open + 1..].trim_end().strip_suffix(')')?;
+        let args = split_args(inner);
+        if let Some(m) = self.knowledge.member_macros.get(name) {
+            let text = m.expand(&args)?;
+            let decls: Vec<&str> = text
+                .split(';')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .collect();
+            if let [one] = decls[..] {
+                return Some(vec![crate::parse::decls::field_from_text(&format!(
+                    "{one};"
+                ))?]);
+            }
+            // Several declarations: the anonymous struct the macro declares
+            // (`DECLARE_KFIFO()`), padded as one.
+            let fields = decls
+                .iter()
+                .map(|d| crate::parse::decls::field_from_text(&format!("{d};")))
+                .collect::<Option<Vec<Field>>>()?;
+            return Some(vec![Field {
+                inner: Some(Box::new(StructDef {
+                    fields: Some(fields),
+                    ..StructDef::default()
+                })),
+                ..Field::default()
+            }]);
+        }
+        let Some(m) = self.lookup(&self.index.member_templates, name) else {
             self.note_unresolved(|| format!("macro {name}"));
             return None;
         };
-        let inner = call[open + 1..].strip_suffix(')')?;
-        let mut args = Vec::new();
-        let (mut depth, mut from) = (0i32, 0);
-        for (i, c) in inner.char_indices() {
-            match c {
-                '(' | '[' => depth += 1,
-                ')' | ']' => depth -= 1,
-                ',' if depth == 0 => {
-                    args.push(&inner[from..i]);
-                    from = i + 1;
+        let text = m.expand(&args)?;
+        let mut out = Vec::new();
+        for item in crate::parse::decls::member_list_items(&text)? {
+            match item {
+                MemberItem::Call(c) => out.extend(self.expand_member(c, depth + 1)?),
+                MemberItem::Declaration(d) => {
+                    out.push(crate::parse::decls::field_from_text(&format!("{d};"))?)
                 }
-                _ => {}
+            }
+            if out.len() > MAX_MACRO_MEMBERS {
+                return None;
             }
         }
-        args.push(&inner[from..]);
-        let text = m.expand(&args)?;
-        let decls: Vec<&str> = text
-            .split(';')
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .collect();
-        if let [one] = decls[..] {
-            return crate::parse::decls::field_from_text(&format!("{one};"));
-        }
-        // Several declarations: the anonymous struct the macro declares
-        // (`DECLARE_KFIFO()`), padded as one.
-        let fields = decls
-            .iter()
-            .map(|d| crate::parse::decls::field_from_text(&format!("{d};")))
-            .collect::<Option<Vec<Field>>>()?;
-        Some(Field {
-            inner: Some(Box::new(StructDef {
-                fields: Some(fields),
-                ..StructDef::default()
-            })),
-            ..Field::default()
-        })
+        Some(out)
     }
 
     /// (size, alignment) of a struct or union: the System V x86-64 rules: members in
@@ -1086,7 +1112,23 @@ impl<'p> FileEnv<'p> {
     }
 
     fn struct_layout_inner(&self, s: &StructDef, ev: &Evaluator) -> Option<(u64, u64)> {
-        let fields = s.fields.as_ref()?;
+        let mut fields: &[Field] = s.fields.as_ref()?;
+        // Members declared by macros, expanded in place.
+        let expanded;
+        if fields.iter().any(|f| f.macro_call.is_some()) {
+            let mut out = Vec::with_capacity(fields.len());
+            for f in fields {
+                match &f.macro_call {
+                    Some(call) if self.conds_hold(&f.conds)? => {
+                        out.extend(self.expand_member(call, 0)?)
+                    }
+                    Some(_) => {}
+                    None => out.push(f.clone()),
+                }
+            }
+            expanded = out;
+            fields = &expanded;
+        }
         // Offsets in bits: bit-fields share bytes.
         let mut bits: u64 = 0;
         let mut align: u64 = 1;
@@ -1094,14 +1136,6 @@ impl<'p> FileEnv<'p> {
             if !self.conds_hold(&f.conds)? {
                 continue;
             }
-            let expanded;
-            let f = match &f.macro_call {
-                Some(call) => {
-                    expanded = self.expand_member(call)?;
-                    &expanded
-                }
-                None => f,
-            };
             let (mut fsize, natural) = if f.pointer {
                 (self.target.pointer_size, self.target.pointer_size)
             } else if let Some(inner) = &f.inner {
@@ -1552,6 +1586,25 @@ impl Env for FileEnv<'_> {
                 .map(|(_, len)| len.as_str())
         })
     }
+}
+
+/// The arguments of a macro call's parenthesised text, split at top-level commas.
+fn split_args(inner: &str) -> Vec<&str> {
+    let mut args = Vec::new();
+    let (mut depth, mut from) = (0i32, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(&inner[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(&inner[from..]);
+    args
 }
 
 #[cfg(test)]

@@ -73,6 +73,11 @@ pub struct Decls {
     /// types of expressions such as `sizeof(*priv)` and `struct_size(data, hws, n)`.
     #[serde(default)]
     pub variables: Vec<(String, String)>,
+    /// Function-like macros whose body declares struct members (`#define
+    /// LIST(type) type A; type B;`, or calls of other such macros), for members a
+    /// file's own macros declare (amdgpu's `CLK_REG_FIELD_LIST(uint8_t)`).
+    #[serde(default)]
+    pub member_templates: Vec<crate::knowledge::MemberMacro>,
     /// `#pragma pack` changes of the file being parsed: (byte offset, packing in
     /// force after it). Only used while collecting.
     #[serde(skip)]

@@ -61,7 +61,7 @@ struct RawTypeLayouts {
 /// A macro that declares a struct member: `DECLARE_BITMAP(name, bits)` is the member
 /// `unsigned long name[BITS_TO_LONGS(bits)]` (`field`, with each parameter replaced by
 /// its argument's text, whole words only).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberMacro {
     pub name: String,

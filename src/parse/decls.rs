@@ -47,6 +47,12 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             if macro_name.bytes().any(|b| b.is_ascii_lowercase()) {
                 d.fn_macros.push(macro_name.into());
             }
+            // The body runs to the end of the directive: tree-sitter ends the value
+            // node at a comment inside it (`type ENABLE; /* … */\`).
+            let body = &original[value.start_byte()..directive_end(original, value.start_byte())];
+            if let Some(t) = member_template(macro_name, params, body, original) {
+                d.member_templates.push(t);
+            }
             let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
             let params = text(params, src);
             let uses_param = value
@@ -667,6 +673,16 @@ fn members(
             }
         }
         let raw = &original[f.byte_range()];
+        // A member-list macro call the pre-pass closed with `;` (`LIST(u8)` became
+        // `LIST  _;`): the original text is the call.
+        if raw.trim_ascii_end().ends_with(b")")
+            && let Some(field) = macro_member(raw, conds)
+        {
+            if let Some(v) = fields.as_mut() {
+                v.push(field);
+            }
+            continue;
+        }
         let Some(ty) = f.field("type") else {
             *fields = None;
             return;
@@ -972,6 +988,146 @@ fn macro_member(raw: &[u8], conds: &[(String, bool)]) -> Option<Field> {
         macro_call: Some(t.to_string()),
         conds: conds.to_vec(),
         ..Field::default()
+    })
+}
+
+/// Longest member-list macro body kept (amdgpu's register field lists run to a few
+/// kilobytes).
+const MAX_MEMBER_LIST_TEXT: usize = 16 << 10;
+
+/// The end of the preprocessor directive running through `from`: the first line end
+/// not escaped by a backslash.
+fn directive_end(src: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(nl) = src[i..].iter().position(|&c| c == b'\n') {
+        let end = i + nl;
+        let line = src[i..end].trim_ascii_end();
+        if !line.ends_with(b"\\") {
+            return end;
+        }
+        i = end + 1;
+    }
+    src.len()
+}
+
+/// What a member-list macro's body holds, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberItem<'a> {
+    /// `NAME(args…)` with no `;` after it: another member-list macro.
+    Call(&'a str),
+    /// `TYPE NAME[dims]` (its `;` removed), or `DECLARE_BITMAP(map, 64)` followed by `;`.
+    Declaration(&'a str),
+}
+
+/// The items of a member-list macro body (`type A; OTHER_LIST(type) type B;`), or
+/// `None` when the text is not a sequence of declarations and macro calls.
+pub fn member_list_items(text: &str) -> Option<Vec<MemberItem<'_>>> {
+    let b = text.as_bytes();
+    let mut items = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == b.len() {
+            break;
+        }
+        if !(b[i].is_ascii_alphabetic() || b[i] == b'_') {
+            return None;
+        }
+        let start = i;
+        let mut j = i;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+            j += 1;
+        }
+        let mut k = j;
+        while k < b.len() && b[k] == b' ' {
+            k += 1;
+        }
+        if b.get(k) == Some(&b'(') {
+            // A call: balanced parentheses.
+            let mut depth = 0i32;
+            let mut end = None;
+            for (x, &c) in b.iter().enumerate().skip(k) {
+                match c {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(x + 1);
+                            break;
+                        }
+                    }
+                    b';' => return None,
+                    _ => {}
+                }
+            }
+            let end = end?;
+            let mut after = end;
+            while after < b.len() && b[after] == b' ' {
+                after += 1;
+            }
+            if b.get(after) == Some(&b';') {
+                items.push(MemberItem::Declaration(&text[start..end]));
+                i = after + 1;
+            } else {
+                items.push(MemberItem::Call(&text[start..end]));
+                i = end;
+            }
+            continue;
+        }
+        let semi = start + text[start..].find(';')?;
+        let decl = text[start..semi].trim();
+        if decl.contains(['(', ')']) || decl.split_whitespace().count() < 2 {
+            return None;
+        }
+        items.push(MemberItem::Declaration(decl));
+        i = semi + 1;
+    }
+    (!items.is_empty()).then_some(items)
+}
+
+/// `#define NAME(params) body` as a member-list template, when the body is one: only
+/// declarations (`type A;`) and calls, no operators, literals or token pasting; a body
+/// of calls alone only for an upper-case name (`#define LIST_B(t) LIST_A(t)`), not a
+/// function-like wrapper.
+fn member_template(
+    name: &str,
+    params: Node,
+    raw: &[u8],
+    original: &[u8],
+) -> Option<crate::knowledge::MemberMacro> {
+    if raw.len() > MAX_MEMBER_LIST_TEXT
+        || raw.iter().any(|c| {
+            matches!(
+                c,
+                b'{' | b'}' | b'=' | b'#' | b'"' | b'\'' | b'?' | b'&' | b'|'
+            )
+        })
+    {
+        return None;
+    }
+    let body = clean_text(raw, MAX_MEMBER_LIST_TEXT);
+    let items = member_list_items(&body)?;
+    let declares = items
+        .iter()
+        .any(|i| matches!(i, MemberItem::Declaration(_)));
+    if !declares && name.bytes().any(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
+    let params: Vec<String> = clean_text(&original[params.byte_range()], 400)
+        .trim_matches(['(', ')'])
+        .split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if params.iter().any(|p| p == "...") {
+        return None;
+    }
+    Some(crate::knowledge::MemberMacro {
+        name: name.to_string(),
+        params,
+        field: body,
     })
 }
 

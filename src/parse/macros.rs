@@ -201,6 +201,11 @@ pub fn prepass(src: &mut [u8]) -> PrepassStats {
     let mut in_directive = false;
     // The last significant byte outside comments, to tell statement position.
     let mut last_sig: u8 = b';';
+    // The same outside directives, and whether each open brace is a struct or union
+    // body (`struct x {`, not a function or initializer): a member-list macro call.
+    let mut last_code_sig: u8 = b';';
+    let mut record_pending = false;
+    let mut braces: Vec<bool> = Vec::new();
     while i < n {
         let c = src[i];
         match c {
@@ -247,10 +252,45 @@ pub fn prepass(src: &mut [u8]) -> PrepassStats {
             _ => {}
         }
         at_line_start = false;
+        if !in_directive {
+            match c {
+                b'{' => braces.push(std::mem::take(&mut record_pending)),
+                b'}' => {
+                    braces.pop();
+                }
+                b';' | b'(' | b')' | b'=' | b',' => record_pending = false,
+                _ => {}
+            }
+        }
         if c.is_ascii_alphabetic() || c == b'_' {
             let start = i;
             while i < n && (src[i].is_ascii_alphanumeric() || src[i] == b'_') {
                 i += 1;
+            }
+            if !in_directive {
+                let word = &src[start..i];
+                if word == b"struct" || word == b"union" {
+                    record_pending = true;
+                } else if braces.last() == Some(&true)
+                    && matches!(last_code_sig, b';' | b'{' | b'}')
+                    && let Some(end) = member_list_call(src, i)
+                {
+                    // `CLK_REG_FIELD_LIST(uint8_t)` alone on its line in a struct body:
+                    // a macro that expands to member declarations, with no `;` after
+                    // it. tree-sitter reads it, and everything after it in the file, as
+                    // an error; `NAME       _;` parses as one member, whose original
+                    // text the extractor keeps as the call (`decls::macro_member`).
+                    let open = skip_space(src, i);
+                    src[open..end].fill(b' ');
+                    src[end - 2] = b'_';
+                    src[end - 1] = b';';
+                    stats.blanked += 1;
+                    last_sig = b';';
+                    last_code_sig = b';';
+                    i = end;
+                    continue;
+                }
+                last_code_sig = b'x';
             }
             match classify(&src[start..i]) {
                 Some(Rewrite::Blank) => {
@@ -300,9 +340,72 @@ pub fn prepass(src: &mut [u8]) -> PrepassStats {
             }
         }
         last_sig = c;
+        if !in_directive {
+            last_code_sig = c;
+        }
         i += 1;
     }
     stats
+}
+
+/// The end of a member-list macro call whose name ends at `name_end`: `(args)` on the
+/// name's line, arguments non-empty, then only blanks or a comment to the end of the
+/// line, and the next line starts another member (an identifier not starting with
+/// `__`, which could be an attribute of this one) or closes the body. `None` when the
+/// call is followed by `;` or anything else.
+fn member_list_call(src: &[u8], name_end: usize) -> Option<usize> {
+    let mut open = name_end;
+    while open < src.len() && matches!(src[open], b' ' | b'\t') {
+        open += 1;
+    }
+    if src.get(open) != Some(&b'(') {
+        return None;
+    }
+    let end = matching_paren(src, open)?;
+    if end - open < 3 || src[open..end].contains(&b'\n') {
+        return None;
+    }
+    let mut i = end;
+    while i < src.len() && matches!(src[i], b' ' | b'\t' | b'\r') {
+        i += 1;
+    }
+    if src[i..].starts_with(b"/*") {
+        let close = find(src, i + 2, b"*/")?;
+        if src[i..close].contains(&b'\n') {
+            return None;
+        }
+        i = close + 2;
+        while i < src.len() && matches!(src[i], b' ' | b'\t' | b'\r') {
+            i += 1;
+        }
+    } else if src[i..].starts_with(b"//") {
+        while i < src.len() && src[i] != b'\n' {
+            i += 1;
+        }
+    }
+    if src.get(i) != Some(&b'\n') {
+        return None;
+    }
+    // The next line's first significant byte (comments skipped).
+    loop {
+        i = skip_space(src, i);
+        if src[i..].starts_with(b"/*") {
+            i = find(src, i + 2, b"*/")? + 2;
+        } else if src[i..].starts_with(b"//") {
+            while i < src.len() && src[i] != b'\n' {
+                i += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    match src.get(i) {
+        Some(b'}' | b'#') => Some(end),
+        Some(&c) if (c.is_ascii_alphabetic() || c == b'_') && !src[i..].starts_with(b"__") => {
+            Some(end)
+        }
+        _ => None,
+    }
 }
 
 fn find(src: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
@@ -400,6 +503,27 @@ mod tests {
         prepass(&mut b);
         assert_eq!(b.len(), s.len());
         String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn member_list_calls_in_record_bodies_are_closed() {
+        assert_eq!(
+            run("struct s {\n\tLIST(u8)\n\tLIST2(u8, x) /* c */\n};\n"),
+            "struct s {\n\tLIST  _;\n\tLIST2     _; /* c */\n};\n"
+        );
+        // Not in a function body or an initializer, not before `;` or an attribute,
+        // not without arguments.
+        for (text, call) in [
+            ("void f(struct s *p) {\n\tLIST(u8)\n\tx();\n}\n", "LIST(u8)"),
+            ("struct s v = {\n\tLIST(u8)\n};\n", "LIST(u8)"),
+            ("struct s {\n\tDECLARE_BITMAP(m, 8);\n};\n", "(m, 8);"),
+            ("struct s {\n\tDECLARE_BITMAP(m, 8)\n\t;\n};\n", "(m, 8)"),
+            ("struct s {\n\tLIST(u8)\n\t__aligned(8);\n};\n", "LIST(u8)"),
+            ("struct s {\n\tLIST()\n};\n", "LIST()"),
+            ("#define X struct s {\\\n\tLIST(u8)\\\n};\n", "LIST(u8)"),
+        ] {
+            assert!(run(text).contains(call), "{text}");
+        }
     }
 
     #[test]
