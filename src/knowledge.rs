@@ -147,6 +147,8 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub sleeping: Vec<SleepingRow>,
     #[serde(default)]
+    pub setup_dependent: Vec<RawSetupDependent>,
+    #[serde(default)]
     pub context_guards: RawContextGuards,
     #[serde(default)]
     pub pure: RawNames,
@@ -241,6 +243,15 @@ pub struct EntryField {
 pub enum SleepingRow {
     Name(String),
     Group(RawSleeping),
+}
+
+/// A row of `setup_dependent`: calls whose sleeping depends on how their object was
+/// set up, with why.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSetupDependent {
+    pub reason: String,
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -429,6 +440,8 @@ pub struct Api {
     pub lock: Option<LockCall>,
     /// Why it sleeps (a non-allocating sleeping call).
     pub sleeping: Option<String>,
+    /// Why whether it sleeps depends on its object's setup (not followed).
+    pub setup_dependent: Option<String>,
 }
 
 /// A problem with one item of [`KnowledgeTables`]: the table (as named in
@@ -533,6 +546,8 @@ pub struct Knowledge {
     entries: HashMap<String, EntryRegistration>,
     entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
+    /// Calls whose sleeping depends on their object's setup, with why.
+    setup_dependent: HashMap<String, String>,
     noreturn: FxHashSet<String>,
     /// Lock operations whose lock an allocator with `drops_lock_arg` drops (xa_lock).
     dropped_by_allocation: FxHashSet<String>,
@@ -875,6 +890,19 @@ impl Knowledge {
                 self.sleeping.insert(n.clone(), reason.to_string());
             }
         }
+        for (index, row) in t.setup_dependent.iter().enumerate() {
+            for n in &row.names {
+                if !is_identifier(n) {
+                    return Err(err(
+                        "setup_dependent",
+                        index,
+                        Some("names"),
+                        format!("`{n}` is not a function name"),
+                    ));
+                }
+                self.setup_dependent.insert(n.clone(), row.reason.clone());
+            }
+        }
         self.constants
             .extend(t.constants.iter().map(|(n, v)| (n.clone(), *v)));
         self.type_sizes
@@ -968,6 +996,7 @@ impl Knowledge {
             .keys()
             .chain(self.lock_ops.keys())
             .chain(self.sleeping.keys())
+            .chain(self.setup_dependent.keys())
             .collect();
         self.apis = names
             .iter()
@@ -975,6 +1004,7 @@ impl Knowledge {
                 allocator: self.allocators.get(*n).cloned(),
                 lock: self.lock_ops.get(*n).copied(),
                 sleeping: self.sleeping.get(*n).cloned(),
+                setup_dependent: self.setup_dependent.get(*n).cloned(),
             })
             .collect();
         self.api_ids = names
@@ -1008,6 +1038,13 @@ impl Knowledge {
     /// Why a classified (non-allocating) call may sleep, if it does.
     pub fn call_sleeping(&self, call: &Call) -> Option<&str> {
         self.api_of(call).and_then(|a| a.sleeping.as_deref())
+    }
+
+    /// Whether a classified call is one whose sleeping depends on its object's setup
+    /// (a regmap's bus, a mailbox client's `tx_block`): its body is not followed.
+    pub fn call_setup_dependent(&self, call: &Call) -> bool {
+        self.api_of(call)
+            .is_some_and(|a| a.setup_dependent.is_some())
     }
 
     /// Whether a sleeping call is fine in interrupt context (it checks in_interrupt()).
@@ -1134,14 +1171,15 @@ impl Knowledge {
         self.dma_buffer_arg.get(callee).copied()
     }
 
-    /// Whether the knowledge says what calling `name` does (it allocates, sleeps or
-    /// is a lock primitive). Such knowledge outranks an in-tree body of that name: the
+    /// Whether the knowledge says what calling `name` does (it allocates, sleeps, is a
+    /// lock primitive, or sleeps depending on its object's setup). Such knowledge outranks an in-tree body of that name: the
     /// body of `cancel_work_sync()` releasing a pool lock it did not take must not make
     /// its callers lose their findings when the workqueue code is part of the run.
     pub fn describes_api(&self, name: &str) -> bool {
         self.lock_ops.contains_key(name)
             || self.sleeping.contains_key(name)
             || self.allocators.contains_key(name)
+            || self.setup_dependent.contains_key(name)
     }
 
     /// Whether any table of the knowledge names `name` (lock, sleeping call, allocator,

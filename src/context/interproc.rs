@@ -825,7 +825,9 @@ impl Analysis {
                                     && k.call_lock_op(c).is_none()
                             })
                             .filter(|(_, c)| {
-                                k.call_allocator(c).is_none() && k.call_sleeping(c).is_none()
+                                k.call_allocator(c).is_none()
+                                    && k.call_sleeping(c).is_none()
+                                    && !k.call_setup_dependent(c)
                             })
                             .filter_map(|(ci, c)| {
                                 let callee = program.resolve_call(fi as u32, c)?;
