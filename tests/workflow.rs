@@ -274,6 +274,36 @@ fields = ["on_event"]
     );
 }
 
+/// `[[knowledge.setup_dependent]]`: a project's own bus call whose sleeping depends on
+/// how the bus was set up is not followed, so its conditional sleep is no longer
+/// reported through a caller holding a spinlock.
+#[test]
+fn config_knowledge_setup_dependent_calls_are_not_followed() {
+    let p = Project::new();
+    p.write(
+        "drv/a.c",
+        "int foo_bus_xfer(struct foo_bus *bus, void *buf)\n{\n\tif (bus->sleeps)\n\t\tmsleep(1);\n\treturn 0;\n}\n\
+         void foo_poke(struct foo *f)\n{\n\tspin_lock(&f->lock);\n\tfoo_bus_xfer(f->bus, f->buf);\n\tspin_unlock(&f->lock);\n}\n",
+    );
+    let o = p.run(&["check", "--format", "gcc", "drv"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("drv/a.c:4:3: error:") && out.contains("[atomic-sleeping-call]"),
+        "followed without the table: {out}"
+    );
+    p.write(
+        "gfplint.toml",
+        r#"
+[[knowledge.setup_dependent]]
+reason = "sleeps only on buses set up as slow"
+names = ["foo_bus_xfer"]
+"#,
+    );
+    let o = p.run(&["check", "--format", "gcc", "drv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("drv/a.c:4:"), "{}", stdout(&o));
+}
+
 #[test]
 fn include_and_exclude_globs() {
     let p = Project::new();
