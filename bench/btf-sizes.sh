@@ -2,7 +2,7 @@
 # Compare gfplint's struct layouts with the compiler's, read from the BTF that
 # Debian's kernel image carries in vmlinux and in every module.
 #
-#   bench/btf-sizes.sh KERNEL_SRC [IMAGE_DIR]
+#   [GFPLINT=path/to/gfplint] bench/btf-sizes.sh KERNEL_SRC [IMAGE_DIR]
 #
 # IMAGE_DIR is `dpkg -x` of linux-image-6.1.0-N-amd64(-unsigned) (downloaded with
 # `apt-get download` into bench/work/image when not given). Needs pahole (dwarves).
@@ -43,9 +43,14 @@ if [[ ! -s "$BTF" ]]; then
   } | sort -u > "$BTF"
 fi
 
-cargo build --release --quiet --bin gfplint
+# GFPLINT=path/to/gfplint to measure a given binary instead of building this checkout.
+BIN=${GFPLINT:-}
+if [[ -z "$BIN" ]]; then
+  cargo build --release --quiet --bin gfplint
+  BIN=$ROOT/target/release/gfplint
+fi
 OURS=$WORK/gfplint-layouts.tsv
-(cd "$KERNEL_SRC" && "$ROOT"/target/release/gfplint debug-sizes --layouts --kconfig "$CONFIG" drivers) > "$OURS"
+(cd "$KERNEL_SRC" && "$BIN" debug-sizes --layouts --kconfig "$CONFIG" drivers) > "$OURS"
 
 python3 - "$OURS" "$BTF" "$WORK" <<'PY'
 import sys, collections

@@ -78,6 +78,11 @@ pub struct Decls {
     /// file's own macros declare (amdgpu's `CLK_REG_FIELD_LIST(uint8_t)`).
     #[serde(default)]
     pub member_templates: Vec<crate::knowledge::MemberMacro>,
+    /// Names of the file's function-like macros that are not member-list templates:
+    /// a template also defined otherwise (`#if BITS_PER_LONG == 64` alternatives) is
+    /// ambiguous. Only used while collecting.
+    #[serde(skip)]
+    pub other_fn_macros: Vec<Box<str>>,
     /// `#pragma pack` changes of the file being parsed: (byte offset, packing in
     /// force after it). Only used while collecting.
     #[serde(skip)]

@@ -7,6 +7,7 @@ use tree_sitter::Node;
 
 use super::text::{clean_text, contains, text};
 use crate::facts::{Define, Field, FileFacts, StructDef};
+use crate::knowledge::MemberMacro;
 
 /// A file with more object-like defines than this is a generated register map; its
 /// defines are dropped (6.1 `drivers/`: 188 files hold 3.5 M of the 4.4 M defines).
@@ -41,6 +42,15 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 node.field("value"),
                 node.field("parameters"),
             ) else {
+                // An empty body (`#define LOCK(name)`): another definition of a
+                // member-list macro makes it ambiguous.
+                if let Some(name) = node.field("name") {
+                    let name = text(name, src);
+                    for t in d.member_templates.iter_mut().filter(|t| t.name == name) {
+                        t.field.clear();
+                    }
+                    d.other_fn_macros.push(name.into());
+                }
                 return;
             };
             let macro_name = text(name, src);
@@ -50,8 +60,26 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             // The body runs to the end of the directive: tree-sitter ends the value
             // node at a comment inside it (`type ENABLE; /* … */\`).
             let body = &original[value.start_byte()..directive_end(original, value.start_byte())];
-            if let Some(t) = member_template(macro_name, params, body, original) {
-                d.member_templates.push(t);
+            // A name defined twice (`#if` alternatives) is a template only if both
+            // definitions are the same one.
+            match member_template(macro_name, params, body, original) {
+                Some(t) if d.other_fn_macros.iter().any(|n| **n == *macro_name) => {
+                    d.member_templates.push(MemberMacro {
+                        field: String::new(),
+                        ..t
+                    });
+                }
+                Some(t) => d.member_templates.push(t),
+                None => {
+                    for t in d
+                        .member_templates
+                        .iter_mut()
+                        .filter(|t| t.name == macro_name)
+                    {
+                        t.field.clear();
+                    }
+                    d.other_fn_macros.push(macro_name.into());
+                }
             }
             let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
             let params = text(params, src);
@@ -1091,12 +1119,7 @@ pub fn member_list_items(text: &str) -> Option<Vec<MemberItem<'_>>> {
 /// declarations (`type A;`) and calls, no operators, literals or token pasting; a body
 /// of calls alone only for an upper-case name (`#define LIST_B(t) LIST_A(t)`), not a
 /// function-like wrapper.
-fn member_template(
-    name: &str,
-    params: Node,
-    raw: &[u8],
-    original: &[u8],
-) -> Option<crate::knowledge::MemberMacro> {
+fn member_template(name: &str, params: Node, raw: &[u8], original: &[u8]) -> Option<MemberMacro> {
     if raw.len() > MAX_MEMBER_LIST_TEXT
         || raw.iter().any(|c| {
             matches!(
@@ -1124,7 +1147,7 @@ fn member_template(
     if params.iter().any(|p| p == "...") {
         return None;
     }
-    Some(crate::knowledge::MemberMacro {
+    Some(MemberMacro {
         name: name.to_string(),
         params,
         field: body,

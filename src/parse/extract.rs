@@ -88,6 +88,7 @@ pub fn extract(
         stack[start..].reverse();
     }
     facts.functions.shrink_to_fit();
+    facts.decls.other_fn_macros = Vec::new();
     facts
 }
 
@@ -115,6 +116,7 @@ pub fn declarations(tree: &Tree, src: &[u8], original: &[u8]) -> crate::facts::D
         stack[start..].reverse();
     }
     facts.decls.pack_changes = Vec::new();
+    facts.decls.other_fn_macros = Vec::new();
     facts.decls
 }
 

@@ -23,6 +23,7 @@ void *member_lists(void)
 	p = kmalloc(sizeof(struct ml_tail), GFP_KERNEL); /* exactly 32,768: order 3 */
 	p = kmalloc(sizeof(struct ml_unknown), GFP_KERNEL);
 	p = kmalloc(sizeof(struct ml_after), GFP_KERNEL); /* expect: kmalloc-costly-order */
+	p = kmalloc(sizeof(struct ml_either), GFP_KERNEL);
 	p = kmalloc(sizeof(struct ml_local), GFP_KERNEL); /* 16 + 32,752 = 32,768: order 3 */
 	p = kcalloc(2, sizeof(struct ml_local), GFP_KERNEL); /* expect: kmalloc-costly-order */
 	return p;

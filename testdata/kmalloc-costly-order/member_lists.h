@@ -41,3 +41,16 @@ struct ml_unknown {
 struct ml_after {
 	u8 buf[40000];
 };
+
+/* A list defined twice (`#if` alternatives, one empty): which one applies is not
+ * known here, so neither is the layout. */
+#if BITS_PER_LONG == 64
+#define ML_LOCK(name)
+#else
+#define ML_LOCK(name) spinlock_t name;
+#endif
+
+struct ml_either {
+	ML_LOCK(lock)
+	u8 buf[40000];
+};
