@@ -1247,8 +1247,18 @@ impl<'p> FileEnv<'p> {
                 *pos += 1;
                 match locals.iter().rev().find(|(n, _)| n == name) {
                     Some((_, declared)) => self.parse_type(declared)?,
-                    // A variable of the file (or of a header it includes).
-                    None => self.parse_type(self.file_variable(name)?)?,
+                    // A variable of the file (or of a header it includes); an
+                    // array's length as declared or counted from its initializer.
+                    None => {
+                        let mut t = self.parse_type(self.file_variable(name)?)?;
+                        if let [None] = t.dims[..]
+                            && let Some(n) = <Self as Env>::array_length(self, name)
+                                .and_then(|l| l.trim().parse::<u64>().ok())
+                        {
+                            t.dims[0] = Some(n);
+                        }
+                        t
+                    }
                 }
             }
             _ => return None,

@@ -150,9 +150,15 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 }
             }
             let mut cursor = node.walk();
-            let base = node
-                .field("type")
-                .map(|t| clean_text(&src[t.byte_range()], 80));
+            // A struct defined in the declaration is known by its tag
+            // (`static const struct info { … } infos[] = { … };`).
+            let base = node.field("type").map(|t| {
+                match (t.kind_str(), t.field("name"), t.field("body")) {
+                    ("struct_specifier", Some(n), Some(_)) => format!("struct {}", text(n, src)),
+                    ("union_specifier", Some(n), Some(_)) => format!("union {}", text(n, src)),
+                    _ => clean_text(&src[t.byte_range()], 80),
+                }
+            });
             for decl in node.children_by_field_name("declarator", &mut cursor) {
                 if let Some(array) = array_length(decl, src, original) {
                     facts.decls.arrays.push(array);
@@ -952,11 +958,15 @@ fn is_keyword(word: &str) -> bool {
 /// `name[N]` or `name[] = { a, b, c }` at file scope: (name, `N` as written or the
 /// number of initializers; designated initializers leave it unknown).
 fn array_length(decl: Node, src: &[u8], original: &[u8]) -> Option<(String, String)> {
-    let (array, init) = match decl.kind_str() {
+    let (mut array, init) = match decl.kind_str() {
         "init_declarator" => (decl.field("declarator")?, decl.field("value")),
-        "array_declarator" => (decl, None),
+        "array_declarator" | "pointer_declarator" => (decl, None),
         _ => return None,
     };
+    // An array of pointers (`const char * const names[] = { … }`).
+    while array.kind_str() == "pointer_declarator" {
+        array = array.field("declarator")?;
+    }
     if array.kind_str() != "array_declarator" {
         return None;
     }
