@@ -425,10 +425,11 @@ impl<'a> DeclIndex<'a> {
                     })
                     .collect();
                 // `#include <core/object.h>` through a driver's `-I` directories
-                // (nouveau's `include/nvkm`): a kernel header otherwise, which the
-                // tree's headers answer (`context::headers`).
+                // (nouveau's `include/nvkm`; cxl's `<cxlmem.h>`, qat's
+                // `<adf_accel_devices.h>`): a kernel header otherwise, which the tree's
+                // headers answer (`context::headers`).
                 for line in d.include_lines.lines() {
-                    if let Some(i) = line.strip_prefix('<').filter(|i| i.contains('/'))
+                    if let Some(i) = line.strip_prefix('<')
                         && let Some(h) = headers_by_name.resolve(&f.path, i)
                         && !kernel_headers.is_kernel_header(std::path::Path::new(&f.path), i)
                     {

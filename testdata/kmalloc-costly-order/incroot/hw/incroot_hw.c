@@ -5,6 +5,7 @@
 #include "incroot_side.h"
 #include "incroot_fixed.h"
 #include "incroot_dup.h"
+#include <incroot_angle.h>
 
 void *incroot_alloc(void)
 {
@@ -18,5 +19,8 @@ void *incroot_alloc(void)
 	buf = kcalloc(1024, sizeof(struct incroot_dup), GFP_KERNEL);
 	/* In include/ above hw/: found. */
 	buf = kcalloc(1024, sizeof(struct incroot_fixed), GFP_KERNEL); /* expect: kmalloc-costly-order */
+	/* `<…>` without a directory, through a -I directory: found. */
+	buf = kcalloc(1024, sizeof(struct incroot_angle), GFP_KERNEL); /* expect: kmalloc-costly-order */
+	buf = kcalloc(512, sizeof(struct incroot_angle), GFP_KERNEL);
 	return buf;
 }
