@@ -1049,7 +1049,7 @@ impl<'p> FileEnv<'p> {
         let open = call.find('(')?;
         let name = call[..open].trim();
         let inner = call[open + 1..].trim_end().strip_suffix(')')?;
-        let args = split_args(inner);
+        let args = crate::consteval::split_args(inner);
         if let Some(m) = self.knowledge.member_macros.get(name) {
             let text = m.expand(&args)?;
             let decls: Vec<&str> = text
@@ -1597,25 +1597,6 @@ impl Env for FileEnv<'_> {
                 .map(|(_, len)| len.as_str())
         })
     }
-}
-
-/// The arguments of a macro call's parenthesised text, split at top-level commas.
-fn split_args(inner: &str) -> Vec<&str> {
-    let mut args = Vec::new();
-    let (mut depth, mut from) = (0i32, 0);
-    for (i, c) in inner.char_indices() {
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth -= 1,
-            ',' if depth == 0 => {
-                args.push(&inner[from..i]);
-                from = i + 1;
-            }
-            _ => {}
-        }
-    }
-    args.push(&inner[from..]);
-    args
 }
 
 #[cfg(test)]
