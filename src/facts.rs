@@ -43,6 +43,12 @@ pub struct FileFacts {
     pub suppressions: Vec<Suppression>,
     /// File-level declarations the constant evaluator reads (see `parse::decls`).
     pub decls: Decls,
+    /// The functions' CFGs, encoded, from the parse stage until the files that call
+    /// another file's lock wrappers are locked again with those wrappers' effects
+    /// (`context::local::park_cfgs`): a few bytes per node instead of a second parse
+    /// of those files. Never cached, never part of the fingerprint.
+    #[serde(skip)]
+    pub parked_cfgs: Option<Box<[u8]>>,
 }
 
 /// Object-like macros, quoted includes, struct layouts and typedefs of one file.
@@ -722,7 +728,7 @@ impl Call {
 }
 
 /// A control-flow graph over a function body. Node 0 is the entry, node 1 the exit.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Cfg {
     pub nodes: Vec<CfgNode>,
     /// Parent of each lexical scope (block); scope 0 is outside the body.
@@ -734,7 +740,7 @@ pub struct Cfg {
 pub const ENTRY: u32 = 0;
 pub const EXIT: u32 = 1;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CfgNode {
     pub kind: NodeKind,
     pub succs: Vec<u32>,
@@ -745,7 +751,7 @@ pub struct CfgNode {
     pub cond: Option<(u32, bool)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NodeKind {
     /// A join point or placeholder.
     Nop,

@@ -348,7 +348,7 @@ fn cached_local(
         return Ok(facts_and_locks);
     }
     let locks =
-        relocked(path, digest, knowledge, extra, Some(cache), options).ok_or_else(|| {
+        relocked(path, None, digest, knowledge, extra, Some(cache), options).ok_or_else(|| {
             FileError {
                 path: path.to_string(),
                 message: report::sources::CHANGED.into(),
@@ -591,7 +591,15 @@ pub fn check_files_with<T: Send>(
                         .ok()
                         .filter(|(f, _)| f.source_hash == all_facts[fi].source_hash)
                         .map(|(_, l)| l),
-                    None => relocked(path, digests[fi], knowledge, &extra, cache.as_ref(), options),
+                    None => relocked(
+                        path,
+                        Some(&all_facts[fi]),
+                        digests[fi],
+                        knowledge,
+                        &extra,
+                        cache.as_ref(),
+                        options,
+                    ),
                 };
                 (fi, locks)
             })
@@ -606,6 +614,9 @@ pub fn check_files_with<T: Send>(
                     message: report::sources::CHANGED.into(),
                 }),
             }
+        }
+        for f in &mut all_facts {
+            f.parked_cfgs = None;
         }
         lap("cross-file lock wrappers");
         // Stage 3: whole-program index and context across functions (fixpoints).
@@ -1018,12 +1029,13 @@ fn first_pass(
     let digest = cache::content_digest(&bytes);
     let Some(cache) = cache else {
         return FirstPass::Done(
-            analyse_bytes(
+            analyse_bytes_keeping(
                 path,
                 bytes,
                 knowledge,
                 &HashMap::new(),
                 options.config.as_deref(),
+                true,
             ),
             digest,
             None,
@@ -1037,12 +1049,13 @@ fn first_pass(
         return FirstPass::Cached { key, digest };
     }
     cache.note_miss();
-    let result = analyse_bytes(
+    let result = analyse_bytes_keeping(
         path,
         bytes,
         knowledge,
         &HashMap::new(),
         options.config.as_deref(),
+        true,
     );
     let fingerprint = store_facts(cache, key, path, &result);
     FirstPass::Done(result, digest, fingerprint)
@@ -1069,12 +1082,13 @@ fn from_cache(
         Err(e) => return (Err(e), digest, None),
     };
     let digest = cache::content_digest(&bytes);
-    let result = analyse_bytes(
+    let result = analyse_bytes_keeping(
         path,
         bytes,
         knowledge,
         &HashMap::new(),
         options.config.as_deref(),
+        true,
     );
     let fingerprint = cache.and_then(|c| store_facts(c, c.file_key(digest), path, &result));
     (result, digest, fingerprint)
@@ -1104,6 +1118,7 @@ fn encode_local(
     let stripped = facts::FileFacts {
         path: String::new(),
         source_hash: 0,
+        parked_cfgs: None,
         ..facts.clone()
     };
     let body = postcard::to_stdvec(&(stripped, locks)).ok()?;
@@ -1197,10 +1212,12 @@ fn run_inputs(
 }
 
 /// The lock states of the file at `path` (whose bytes had `digest`) with `extra`
-/// wrappers from other files, from the cache or recomputed; `None` when the file
-/// cannot be read again or changed meanwhile.
+/// wrappers from other files: from the cache, else from the CFGs `parked` in its facts,
+/// else by analysing the file again; `None` when the file cannot be read again or
+/// changed meanwhile.
 fn relocked(
     path: &str,
+    parked: Option<&facts::FileFacts>,
     digest: u128,
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
@@ -1217,12 +1234,18 @@ fn relocked(
     {
         return Some(locks);
     }
-    let bytes = source_bytes(path, options).ok()?;
-    if cache::content_digest(&bytes) != digest {
-        return None;
-    }
-    let (_, locks) =
-        analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref()).ok()?;
+    let locks = match parked.and_then(|f| context::local::relock_parked(f, knowledge, extra)) {
+        Some(locks) => locks,
+        None => {
+            let bytes = source_bytes(path, options).ok()?;
+            if cache::content_digest(&bytes) != digest {
+                return None;
+            }
+            analyse_bytes(path, bytes, knowledge, extra, options.config.as_deref())
+                .ok()?
+                .1
+        }
+    };
     if let (Some(c), Some(key)) = (cache, key) {
         c.put(key, path, &locks);
     }
@@ -1247,9 +1270,26 @@ fn analyse_bytes(
     extra: &HashMap<String, context::lockstate::LockEffect>,
     config: Option<&sparse::Macros>,
 ) -> LocalResult {
+    analyse_bytes_keeping(path, bytes, knowledge, extra, config, false)
+}
+
+/// [`analyse_bytes`]; with `park`, the CFGs are kept encoded in the facts
+/// (`FileFacts::parked_cfgs`) for the cross-file lock-wrapper stage.
+fn analyse_bytes_keeping(
+    path: &str,
+    bytes: Vec<u8>,
+    knowledge: &Knowledge,
+    extra: &HashMap<String, context::lockstate::LockEffect>,
+    config: Option<&sparse::Macros>,
+    park: bool,
+) -> LocalResult {
     let mut facts = parse::facts_from_bytes_in(path, bytes, knowledge, config)?;
     let locks = context::local::file_locks(&facts, knowledge, extra);
-    context::local::drop_cfgs(&mut facts);
+    if park {
+        context::local::park_cfgs(&mut facts);
+    } else {
+        context::local::drop_cfgs(&mut facts);
+    }
     // What is kept for the whole run was allocated interleaved with what was just
     // freed (CFGs, intermediate strings); copying it packs it into fresh pages so the
     // allocator can return the old ones (-N MB peak on drivers/, see README).
