@@ -13,7 +13,7 @@ use crate::knowledge::MemberMacro;
 /// defines are dropped (6.1 `drivers/`: 188 files hold 3.5 M of the 4.4 M defines).
 pub const MAX_DEFINES_PER_FILE: usize = 2000;
 /// Longest define value kept.
-const MAX_DEFINE_TEXT: usize = 120;
+pub(super) const MAX_DEFINE_TEXT: usize = 120;
 
 /// Whether `collect` wants a top-level node of this kind.
 pub fn wants(kind: &str) -> bool {
@@ -335,7 +335,7 @@ fn always_set_bits(value: &str, params: &str) -> Option<String> {
 
 /// Whether a define's value is kept: short, no strings, blocks or statements, and
 /// possibly a constant expression.
-fn keep_define_value(value: &str) -> bool {
+pub(super) fn keep_define_value(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= MAX_DEFINE_TEXT
         && !value.contains(['"', '{', ';', '#', '[', '='])

@@ -7,6 +7,7 @@ pub use cfg::{UPDATED, WRITTEN_THROUGH_POINTER};
 pub mod decls;
 pub mod extract;
 pub mod macros;
+pub mod register_map;
 pub mod text;
 
 use std::cell::RefCell;
@@ -145,6 +146,27 @@ pub fn facts_from_bytes_in(
     knowledge: &crate::knowledge::Knowledge,
     config: Option<&crate::sparse::Macros>,
 ) -> Result<FileFacts, FileError> {
+    facts_with(path, bytes, knowledge, config, true)
+}
+
+/// [`facts_from_bytes`] always through tree-sitter, never [`register_map`]'s line
+/// scan: what the scan's facts are compared with.
+#[doc(hidden)]
+pub fn facts_from_bytes_parsed(
+    path: &str,
+    bytes: Vec<u8>,
+    knowledge: &crate::knowledge::Knowledge,
+) -> Result<FileFacts, FileError> {
+    facts_with(path, bytes, knowledge, None, false)
+}
+
+fn facts_with(
+    path: &str,
+    bytes: Vec<u8>,
+    knowledge: &crate::knowledge::Knowledge,
+    config: Option<&crate::sparse::Macros>,
+    scan_register_maps: bool,
+) -> Result<FileFacts, FileError> {
     validate_source(path, &bytes)?;
     let original = bytes;
     let mut rewritten = original.clone();
@@ -159,13 +181,22 @@ pub fn facts_from_bytes_in(
     if let Some(config) = config {
         crate::sparse::fold_config_tests(&mut rewritten, config);
     }
-    macros::prepass(&mut rewritten);
-    let tree = with_parser(|p| p.parse(&rewritten, None)).ok_or_else(|| FileError {
-        path: path.into(),
-        message: "parser gave up on this file".into(),
-    })?;
-    let mut facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
-    classify_calls(&mut facts, knowledge);
+    let scanned = scan_register_maps
+        .then(|| register_map::facts(path, &rewritten, &original))
+        .flatten();
+    let mut facts = match scanned {
+        Some(facts) => facts,
+        None => {
+            macros::prepass(&mut rewritten);
+            let tree = with_parser(|p| p.parse(&rewritten, None)).ok_or_else(|| FileError {
+                path: path.into(),
+                message: "parser gave up on this file".into(),
+            })?;
+            let mut facts = extract::extract(path, &tree, &rewritten, &original, knowledge);
+            classify_calls(&mut facts, knowledge);
+            facts
+        }
+    };
     facts.suppressions = crate::suppress::scan(&original);
     facts.decls.include_lines = crate::context::headers::include_lines(&original);
     facts.source_hash = source_hash(&original);
