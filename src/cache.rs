@@ -38,6 +38,9 @@ const SHARDS: &str = "shards";
 const RUNS: &str = "runs";
 const LAST: &str = "last";
 const STATS: &str = "files.idx";
+const BUILDS: &str = "kbuild";
+/// Stored Kconfig/Makefile models kept (the newest; one per list of files).
+const BUILDS_KEPT: usize = 8;
 /// Outcomes of whole runs kept (the newest; one per distinct set of inputs), and last
 /// outcomes per list of files and options (the early cutoff's; kept apart, so that a
 /// burst of runs over other lists, as `pre-commit run --all-files` makes, does not
@@ -234,6 +237,21 @@ impl Cache {
     /// cutoff of a run whose edits leave every file's facts as they were.
     pub fn last_run_key(&self, inputs: &[u8]) -> Key {
         self.key(b"last", content_digest(inputs), 0)
+    }
+
+    /// The key of the build facts (`kbuild`) of a run's files and configuration.
+    pub fn build_key(&self, inputs: &[u8]) -> Key {
+        self.key(b"kbuild", content_digest(inputs), 0)
+    }
+
+    /// The build facts stored under a [`Cache::build_key`].
+    pub fn get_build<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
+        self.get_record(BUILDS, key)
+    }
+
+    /// Stores build facts, keeping the newest [`BUILDS_KEPT`].
+    pub fn put_build<T: Serialize>(&self, key: Key, value: &T) {
+        self.put_record(BUILDS, BUILDS_KEPT, key, value);
     }
 
     /// Whether an entry is stored under `key` (not whether it is intact).

@@ -403,9 +403,25 @@ pub fn check_files_with<T: Send>(
             );
         }
     };
+    let mut cache_warnings = Vec::new();
+    let cache = options.cache_dir.as_deref().and_then(|dir| {
+        let root = options
+            .cache_root
+            .as_deref()
+            .or(options.root.as_deref())
+            .unwrap_or(Path::new("."));
+        // Facts made under a configuration are other facts.
+        let fingerprint = match &options.config {
+            Some(c) => knowledge.fingerprint() ^ c.fingerprint(),
+            None => knowledge.fingerprint(),
+        };
+        cache::Cache::open(dir, root, fingerprint)
+            .map_err(|w| cache_warnings.push(w))
+            .ok()
+    });
     // How each file is built (Makefiles and Kconfig of its kernel tree); with a
     // configuration, files no enabled symbol builds are not analysed.
-    let build = workspace_build_facts(files, options, workspace);
+    let build = workspace_build_facts(files, options, workspace, cache.as_ref());
     let enabled_files: Vec<String>;
     let files = if options.config.is_some() {
         enabled_files = files
@@ -429,30 +445,12 @@ pub fn check_files_with<T: Send>(
     pool.install(|| {
         // Stage 1, parallel: every file to facts and lock states; trees and CFGs are
         // dropped inside, so what crosses files is small.
-        let mut warnings = Vec::new();
+        let warnings = cache_warnings;
         // A workspace (the language server) reuses its own per-file results, kept in
         // memory between runs, and takes what is not in memory from the facts cache;
         // its runs skip the whole-run shortcuts (a stored outcome would skip
         // `inspect`, and buffers are not files).
         let memo_hits = AtomicUsize::new(0);
-        let cache = options
-            .cache_dir
-            .as_deref()
-            .and_then(|dir| {
-                let root = options
-                    .cache_root
-                    .as_deref()
-                    .or(options.root.as_deref())
-                    .unwrap_or(Path::new("."));
-                // Facts made under a configuration are other facts.
-                let fingerprint = match &options.config {
-                    Some(c) => knowledge.fingerprint() ^ c.fingerprint(),
-                    None => knowledge.fingerprint(),
-                };
-                cache::Cache::open(dir, root, fingerprint)
-                    .map_err(|w| warnings.push(w))
-                    .ok()
-            });
         let errors_before = errors.len();
         let first: Vec<FirstPass> = files
             .par_iter()
@@ -715,11 +713,12 @@ pub fn check_files_with<T: Send>(
 }
 
 /// The build facts of `files` (`kbuild`), reused from a workspace's last run over the
-/// same files and configuration.
+/// same files and configuration, or from the facts cache.
 fn workspace_build_facts(
     files: &[String],
     options: &Options,
     workspace: Option<&Workspace>,
+    cache: Option<&cache::Cache>,
 ) -> Arc<kbuild::BuildFacts> {
     let fresh = || {
         Arc::new(kbuild::BuildFacts::for_files(
@@ -728,7 +727,13 @@ fn workspace_build_facts(
         ))
     };
     let Some(w) = workspace else {
-        return fresh();
+        // A run from the command line: the model stored by an earlier run over the
+        // same files, while what it was read from is unchanged.
+        return Arc::new(kbuild::BuildFacts::for_files_cached(
+            files,
+            options.target.kconfig.as_deref(),
+            cache,
+        ));
     };
     let key = cache::content_digest(format!("{files:?}{:?}", options.target.kconfig).as_bytes());
     let Ok(mut last) = w.build.lock() else {

@@ -85,6 +85,9 @@ pub struct Kconfig {
     pub symbols: HashMap<String, Symbol>,
     /// Kconfig files read.
     pub files: usize,
+    /// What the model was read from (the `arch/` directory, every Kconfig file), as it
+    /// was before reading: a stored model is valid while all of it is unchanged.
+    pub probes: Vec<super::Probe>,
 }
 
 /// At most this many Kconfig files are read, and `source` is followed this deep.
@@ -104,6 +107,7 @@ impl Kconfig {
     /// following `source` statements.
     pub fn read(root: &Path) -> Kconfig {
         let mut k = Kconfig::default();
+        k.probes.push(super::Probe::of(&root.join("arch")));
         let arches = arch_names(root);
         let mut seen = HashSet::default();
         let mut starts = vec![PathBuf::from("Kconfig")];
@@ -130,6 +134,8 @@ impl Kconfig {
         if depth > MAX_SOURCE_DEPTH || seen.len() >= MAX_FILES || !seen.insert(rel.to_path_buf()) {
             return;
         }
+        // Stamped before it is read: a later edit makes the stored model stale.
+        self.probes.push(super::Probe::of(&root.join(rel)));
         let Some(text) = crate::bounded::read(&root.join(rel), crate::parse::MAX_FILE_BYTES)
             .ok()
             .and_then(|b| String::from_utf8(b).ok())

@@ -29,7 +29,7 @@ use kconfig::Kconfig;
 use makefile::{Cond, Goal};
 
 /// How one C file is built, as far as the tree's Kconfig and Makefiles say.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FileBuild {
     /// `CONFIG_` symbols (without the prefix) every way of building the file needs,
     /// with what their `depends on` require in turn; sorted.
@@ -43,6 +43,52 @@ pub struct FileBuild {
     pub max_order: Option<u32>,
     /// With a configuration: whether some way of building the file is enabled in it.
     pub enabled: Option<bool>,
+}
+
+/// A path the build facts were read from (or looked for), with its metadata then:
+/// length, modification time, inode and kind; `None` when it did not exist. A stored
+/// model is reused while every probe gives the same answer again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Probe {
+    path: PathBuf,
+    stamp: Option<(u64, i64, i64, u64, bool)>,
+}
+
+impl Probe {
+    pub fn of(path: &Path) -> Probe {
+        use std::os::unix::fs::MetadataExt;
+        Probe {
+            path: path.to_path_buf(),
+            stamp: std::fs::metadata(path)
+                .ok()
+                .map(|m| (m.len(), m.mtime(), m.mtime_nsec(), m.ino(), m.is_dir())),
+        }
+    }
+
+    /// Whether the path is still as it was.
+    fn holds(&self) -> bool {
+        Probe::of(&self.path) == *self
+    }
+
+    fn is_file(&self) -> bool {
+        self.stamp.is_some_and(|s| !s.4)
+    }
+
+    fn is_dir(&self) -> bool {
+        self.stamp.is_some_and(|s| s.4)
+    }
+}
+
+/// What [`BuildFacts::for_files_cached`] stores: the facts and what they were read
+/// from.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredBuild {
+    files: Vec<(String, FileBuild)>,
+    roots: Vec<(String, PathBuf)>,
+    tree_count: usize,
+    kconfig_files: usize,
+    makefiles: usize,
+    probes: Vec<Probe>,
 }
 
 /// The build facts of a run's files.
@@ -88,15 +134,73 @@ impl BuildFacts {
     /// The facts of `files` (C sources of kernel trees; others get none). `config`:
     /// the enabled symbols of a `.config` (`CONFIG_X`, `CONFIG_X_MODULE`).
     pub fn for_files(files: &[String], config: Option<&BTreeSet<String>>) -> BuildFacts {
+        Self::for_files_probed(files, config).0
+    }
+
+    /// [`BuildFacts::for_files`], from a stored model when every file and directory it
+    /// was read from is unchanged (`cache`: the facts cache, which keys it by the files
+    /// and configuration); else computed and stored.
+    pub fn for_files_cached(
+        files: &[String],
+        config: Option<&BTreeSet<String>>,
+        cache: Option<&crate::cache::Cache>,
+    ) -> BuildFacts {
+        let Some(cache) = cache else {
+            return Self::for_files(files, config);
+        };
+        // Paths are relative to the working directory, as the probes' are.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let key = cache.build_key(format!("{cwd:?}{files:?}{config:?}").as_bytes());
+        if let Some(stored) = cache.get_build::<StoredBuild>(key)
+            && stored.probes.iter().all(Probe::holds)
+        {
+            return BuildFacts {
+                files: stored.files.into_iter().collect(),
+                roots: stored.roots.into_iter().collect(),
+                trees: std::sync::Mutex::new(HashMap::default()),
+                tree_count: stored.tree_count,
+                kconfig_files: stored.kconfig_files,
+                makefiles: stored.makefiles,
+            };
+        }
+        let (out, probes) = Self::for_files_probed(files, config);
+        let mut stored = StoredBuild {
+            files: out
+                .files
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            roots: out
+                .roots
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            tree_count: out.tree_count,
+            kconfig_files: out.kconfig_files,
+            makefiles: out.makefiles,
+            probes,
+        };
+        stored.files.sort_by(|a, b| a.0.cmp(&b.0));
+        stored.roots.sort();
+        cache.put_build(key, &stored);
+        out
+    }
+
+    /// The facts, and every path they were read from or looked for.
+    fn for_files_probed(
+        files: &[String],
+        config: Option<&BTreeSet<String>>,
+    ) -> (BuildFacts, Vec<Probe>) {
         let mut out = BuildFacts::default();
         let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::default();
         let mut trees: HashMap<PathBuf, Tree> = HashMap::default();
+        let mut probes = Vec::new();
         for path in files {
             if !path.ends_with(".c") {
                 continue;
             }
             let p = Path::new(path);
-            let Some(root) = tree_root(p, &mut roots) else {
+            let Some(root) = tree_root(p, &mut roots, &mut probes) else {
                 continue;
             };
             let Ok(rel) = p.strip_prefix(&root) else {
@@ -109,12 +213,16 @@ impl BuildFacts {
             }
         }
         out.tree_count = trees.len();
-        for t in trees.values() {
+        for t in trees.values_mut() {
             out.kconfig_files += t.kconfig.as_ref().map_or(0, |k| k.files);
             out.makefiles += t.makefiles.len();
+            probes.append(&mut t.probes);
+            if let Some(k) = &mut t.kconfig {
+                probes.append(&mut k.probes);
+            }
         }
         out.trees = std::sync::Mutex::new(trees);
-        out
+        (out, probes)
     }
 
     /// The only architecture the code at `line` of `path` builds for: the file's, or
@@ -131,7 +239,10 @@ impl BuildFacts {
             return None;
         }
         let mut trees = self.trees.lock().ok()?;
-        let tree = trees.get_mut(root)?;
+        // A stored model has no trees: the one asked about is read again, once.
+        let tree = trees
+            .entry(root.clone())
+            .or_insert_with(|| Tree::new(root.clone()));
         let mut requires: BTreeSet<String> = self
             .files
             .get(path)
@@ -185,7 +296,11 @@ pub fn tree_version(dir: &Path) -> Option<String> {
 
 /// The top of the kernel tree holding `path` (a directory with `Kconfig`, `Makefile`
 /// and `arch/`), memoised per directory.
-fn tree_root(path: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+fn tree_root(
+    path: &Path,
+    memo: &mut HashMap<PathBuf, Option<PathBuf>>,
+    probes: &mut Vec<Probe>,
+) -> Option<PathBuf> {
     let mut visited = Vec::new();
     let mut dir = path.parent();
     let found = loop {
@@ -199,10 +314,12 @@ fn tree_root(path: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Optio
         } else {
             d
         };
-        if here.join("Kconfig").is_file()
-            && here.join("Makefile").is_file()
-            && here.join("arch").is_dir()
-        {
+        let mut probe = |name: &str| {
+            let p = Probe::of(&here.join(name));
+            probes.push(p.clone());
+            p
+        };
+        if probe("Kconfig").is_file() && probe("Makefile").is_file() && probe("arch").is_dir() {
             break Some(d.to_path_buf());
         }
         dir = d.parent();
@@ -301,6 +418,8 @@ struct Tree {
     makefiles: HashMap<PathBuf, Vec<Goal>>,
     ways: HashMap<(PathBuf, String), Vec<Way>>,
     closures: HashMap<String, BTreeSet<String>>,
+    /// The Makefiles read and looked for.
+    probes: Vec<Probe>,
 }
 
 impl Tree {
@@ -311,6 +430,7 @@ impl Tree {
             makefiles: HashMap::default(),
             ways: HashMap::default(),
             closures: HashMap::default(),
+            probes: Vec::new(),
         }
     }
 
@@ -367,12 +487,14 @@ impl Tree {
     /// The goals of a directory's `Kbuild` (else `Makefile`), read once.
     fn goals(&mut self, dir: &Path) -> &[Goal] {
         let root = &self.root;
+        let probes = &mut self.probes;
         self.makefiles.entry(dir.to_path_buf()).or_insert_with(|| {
             ["Kbuild", "Makefile"]
                 .iter()
                 .find_map(|name| {
-                    crate::bounded::read(&root.join(dir).join(name), crate::parse::MAX_FILE_BYTES)
-                        .ok()
+                    let path = root.join(dir).join(name);
+                    probes.push(Probe::of(&path));
+                    crate::bounded::read(&path, crate::parse::MAX_FILE_BYTES).ok()
                 })
                 .map(|b| makefile::parse(&String::from_utf8_lossy(&b)))
                 .unwrap_or_default()
@@ -525,6 +647,63 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
+    /// A copy of `testdata/kconfig` in a fresh directory.
+    fn kernel_tree(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("gfplint-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/kconfig");
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.unwrap();
+            let to = dir.join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn a_stored_model_is_used_until_what_it_was_read_from_changes() {
+        let tree = kernel_tree("kbuild-cache");
+        let cache_dir = tree.join(".gfplint-cache");
+        let cache = crate::cache::Cache::open(&cache_dir, &tree, 0).unwrap();
+        let main = tree.join("drivers/demo/demo_main.c").display().to_string();
+        let extra = tree.join("drivers/demo/demo_extra.c").display().to_string();
+        let files = [main.clone(), extra.clone()];
+        let fresh = super::BuildFacts::for_files(&files, None);
+        let first = super::BuildFacts::for_files_cached(&files, None, Some(&cache));
+        assert_eq!(first.digest(), fresh.digest());
+        assert_eq!(first.get(&main).unwrap().requires, ["DEMO"]);
+        // The second run reads no Kconfig or Makefile: its trees are empty.
+        let second = super::BuildFacts::for_files_cached(&files, None, Some(&cache));
+        assert_eq!(second.digest(), fresh.digest());
+        assert!(second.trees.lock().unwrap().is_empty());
+        // A question about an `#ifdef` region reads the tree again, lazily.
+        assert_eq!(second.arch_at(&main, 1), None);
+        // An edited Makefile (same length: the time or inode tells) is read again.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let makefile = tree.join("drivers/demo/Makefile");
+        let text = std::fs::read_to_string(&makefile).unwrap();
+        std::fs::write(&makefile, text.replace("CONFIG_DEMO)\t", "CONFIG_DEMX)\t")).unwrap();
+        let edited = super::BuildFacts::for_files_cached(&files, None, Some(&cache));
+        assert_eq!(edited.get(&main).unwrap().requires, ["DEMO", "DEMX"]);
+        assert_eq!(
+            edited.digest(),
+            super::BuildFacts::for_files(&files, None).digest()
+        );
+        // A Kbuild file that did not exist takes precedence over the Makefile.
+        std::fs::write(tree.join("drivers/demo/Kbuild"), "obj-y += demo_main.o\n").unwrap();
+        let kbuild = super::BuildFacts::for_files_cached(&files, None, Some(&cache));
+        assert_eq!(
+            kbuild.digest(),
+            super::BuildFacts::for_files(&files, None).digest()
+        );
+        assert_ne!(kbuild.digest(), edited.digest());
+        let _ = std::fs::remove_dir_all(&tree);
+    }
+
     #[test]
     fn tree_version_from_the_makefile() {
         let dir = std::env::temp_dir().join(format!("gfplint-version-{}", std::process::id()));
