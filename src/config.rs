@@ -334,8 +334,8 @@ impl Config {
         }
         let rel = relative_to(file, &self.root);
         let rel = rel.to_string_lossy().replace('\\', "/");
-        (self.include.is_empty() || self.include.iter().any(|g| g.matches(&rel)))
-            && !self.exclude.iter().any(|g| g.matches(&rel))
+        (self.include.is_empty() || Glob::any_matches(&self.include, &rel))
+            && !Glob::any_matches(&self.exclude, &rel)
     }
 }
 
@@ -483,11 +483,35 @@ impl Glob {
     /// Whether the relative path (with `/` separators) matches. A pattern matching a
     /// directory matches everything below it.
     pub fn matches(&self, path: &str) -> bool {
-        let normal: Vec<&str> = path
-            .split('/')
-            .filter(|c| !c.is_empty() && *c != ".")
-            .collect();
-        self.set.is_match(normal.join("/"))
+        Glob::any_matches(std::slice::from_ref(self), path)
+    }
+
+    /// Whether one of `globs` matches the relative path: [`Glob::matches`] with the
+    /// path normalised and split for matching once, not once per glob (the walk asks
+    /// this of every entry of a kernel tree).
+    pub fn any_matches(globs: &[Glob], path: &str) -> bool {
+        if globs.is_empty() {
+            return false;
+        }
+        let normal = |p: &str| {
+            !p.is_empty()
+                && !p.starts_with('/')
+                && !p.ends_with('/')
+                && p.split('/').all(|c| !c.is_empty() && c != ".")
+        };
+        let joined;
+        let path = if normal(path) {
+            path
+        } else {
+            joined = path
+                .split('/')
+                .filter(|c| !c.is_empty() && *c != ".")
+                .collect::<Vec<&str>>()
+                .join("/");
+            &joined
+        };
+        let candidate = globset::Candidate::new(path);
+        globs.iter().any(|g| g.set.is_match_candidate(&candidate))
     }
 }
 

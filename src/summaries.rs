@@ -727,7 +727,7 @@ pub fn summarize_tree(
         .into_iter()
         .filter(|f| {
             let rel = relative(root, f);
-            !globs.iter().any(|g| g.matches(&rel))
+            !crate::config::Glob::any_matches(&globs, &rel)
         })
         .collect();
     if files.is_empty() {

@@ -73,7 +73,7 @@ impl WalkOptions {
             return false;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        !rel.is_empty() && self.excludes.iter().any(|g| g.matches(&rel))
+        !rel.is_empty() && Glob::any_matches(&self.excludes, &rel)
     }
 }
 
@@ -105,7 +105,7 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
             let rel = abs.strip_prefix(&root).ok()?;
             Some(rel.to_string_lossy().replace('\\', "/"))
         };
-        let excluded = |rel: &str| options.excludes.iter().any(|g| g.matches(rel));
+        let excluded = |rel: &str| Glob::any_matches(&options.excludes, rel);
         let use_excludes = options.respect_ignore
             && relative(path).is_none_or(|rel| rel.is_empty() || !excluded(&rel));
         // Regular files (inode, path), symlinks to look at after the walk (as
@@ -130,7 +130,7 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
                     return true;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
-                rel.is_empty() || !excludes.iter().any(|g| g.matches(&rel))
+                rel.is_empty() || !Glob::any_matches(&excludes, &rel)
             });
         }
         builder.build_parallel().run(|| {
