@@ -51,7 +51,9 @@ pub struct FileBuild {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Probe {
     path: PathBuf,
-    stamp: Option<(u64, i64, i64, u64, bool)>,
+    /// (length, mtime seconds, mtime nanoseconds, inode, kind: 0 regular file, 1
+    /// directory, 2 anything else).
+    stamp: Option<(u64, i64, i64, u64, u8)>,
 }
 
 impl Probe {
@@ -59,9 +61,14 @@ impl Probe {
         use std::os::unix::fs::MetadataExt;
         Probe {
             path: path.to_path_buf(),
-            stamp: std::fs::metadata(path)
-                .ok()
-                .map(|m| (m.len(), m.mtime(), m.mtime_nsec(), m.ino(), m.is_dir())),
+            stamp: std::fs::metadata(path).ok().map(|m| {
+                let kind = match (m.is_file(), m.is_dir()) {
+                    (true, _) => 0,
+                    (_, true) => 1,
+                    _ => 2,
+                };
+                (m.len(), m.mtime(), m.mtime_nsec(), m.ino(), kind)
+            }),
         }
     }
 
@@ -71,11 +78,11 @@ impl Probe {
     }
 
     fn is_file(&self) -> bool {
-        self.stamp.is_some_and(|s| !s.4)
+        self.stamp.is_some_and(|s| s.4 == 0)
     }
 
     fn is_dir(&self) -> bool {
-        self.stamp.is_some_and(|s| s.4)
+        self.stamp.is_some_and(|s| s.4 == 1)
     }
 }
 
