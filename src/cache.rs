@@ -37,6 +37,8 @@ const PACK: &str = "facts.pack";
 const SHARDS: &str = "shards";
 const RUNS: &str = "runs";
 const LAST: &str = "last";
+/// Whole-program stores of full runs (`incremental::ProgramStore`), by last-run key.
+const PROGRAMS: &str = "program";
 const STATS: &str = "files.idx";
 const BUILDS: &str = "kbuild";
 /// Stored Kconfig/Makefile models kept (the newest; one per list of files).
@@ -70,7 +72,12 @@ fn engine() -> u128 {
         let mut h = Xxh3::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(&FORMAT.to_le_bytes());
-        if let Ok(bytes) = std::env::current_exe().and_then(std::fs::read) {
+        // A development aid: builds that differ only outside the per-file stages
+        // (the whole-program stage, the report) can share one cache when told to,
+        // instead of each re-parsing a kernel tree. The environment is trusted.
+        if let Some(key) = std::env::var_os("GFPLINT_DEV_ENGINE_KEY") {
+            h.update(key.as_encoded_bytes());
+        } else if let Ok(bytes) = std::env::current_exe().and_then(std::fs::read) {
             h.update(&bytes);
         }
         h.digest128()
@@ -285,6 +292,16 @@ impl Cache {
     /// Stores the last outcome over a list of files, keeping the newest [`LAST_KEPT`].
     pub fn put_last<T: Serialize>(&self, key: Key, value: &T) {
         self.put_record(LAST, LAST_KEPT, key, value);
+    }
+
+    /// The program store of the last full run over a list of files.
+    pub fn get_program<T: DeserializeOwned>(&self, key: Key) -> Option<T> {
+        self.get_record(PROGRAMS, key)
+    }
+
+    /// Stores the program store of a full run, keeping as many as last outcomes.
+    pub fn put_program<T: Serialize>(&self, key: Key, value: &T) {
+        self.put_record(PROGRAMS, LAST_KEPT, key, value);
     }
 
     fn get_record<T: DeserializeOwned>(&self, dir: &str, key: Key) -> Option<T> {

@@ -654,31 +654,15 @@ impl<'a> DeclIndex<'a> {
 
     /// The file itself, then the headers it includes, breadth first.
     pub fn visible(&self, file: u32) -> Vec<u32> {
-        let mut out = vec![file];
-        let mut seen: HashSet<u32> = HashSet::default();
-        seen.insert(file);
-        let mut level = vec![file];
-        for _ in 0..MAX_INCLUDE_DEPTH {
-            let mut next = Vec::new();
-            for f in level {
-                for &i in self
-                    .includes
-                    .get(f as usize)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[])
-                {
-                    if out.len() < MAX_VISIBLE_FILES && seen.insert(i) {
-                        out.push(i);
-                        next.push(i);
-                    }
-                }
-            }
-            if next.is_empty() {
-                break;
-            }
-            level = next;
-        }
-        out
+        visible_in(file, |f| self.includes_of(f))
+    }
+
+    /// The files `file`'s includes resolve to, in the order of its include lines.
+    pub fn includes_of(&self, file: u32) -> &[u32] {
+        self.includes
+            .get(file as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// What is stored into the field `key`, as seen from `file`: by the functions of
@@ -1597,6 +1581,31 @@ impl Env for FileEnv<'_> {
                 .map(|(_, len)| len.as_str())
         })
     }
+}
+
+/// The file itself, then the headers it includes (`includes`), breadth first, up to
+/// [`MAX_INCLUDE_DEPTH`] levels and [`MAX_VISIBLE_FILES`] files.
+pub fn visible_in<'i>(file: u32, includes: impl Fn(u32) -> &'i [u32]) -> Vec<u32> {
+    let mut out = vec![file];
+    let mut seen: HashSet<u32> = HashSet::default();
+    seen.insert(file);
+    let mut level = vec![file];
+    for _ in 0..MAX_INCLUDE_DEPTH {
+        let mut next = Vec::new();
+        for f in level {
+            for &i in includes(f) {
+                if out.len() < MAX_VISIBLE_FILES && seen.insert(i) {
+                    out.push(i);
+                    next.push(i);
+                }
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        level = next;
+    }
+    out
 }
 
 #[cfg(test)]

@@ -174,7 +174,7 @@ pub struct IrqHandlerShape {
 
 /// What kind of atomic callback a registration or field sets up (`kind` in
 /// `[[entry]]`); it decides the help a finding gets, never its message text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
     /// A hard-IRQ handler (`request_irq`).

@@ -20,6 +20,7 @@ pub mod discover;
 pub mod facts;
 pub mod fix;
 pub mod gfp;
+pub mod incremental;
 pub mod kbuild;
 pub mod knowledge;
 pub mod lints;
@@ -501,10 +502,17 @@ pub fn check_files_with<T: Send>(
         // Early cutoff: the files whose bytes changed since the last run over the same
         // files and options still have the facts they had then, so that run's outcome
         // is this one's (with the changed files' new source hashes).
+        let mut comparison = match (&cache, last_key) {
+            (Some(c), Some(last_key)) if workspace.is_none() && errors.len() == errors_before => {
+                compare_with_last(c, last_key, files, &first)
+            }
+            _ => None,
+        };
         if let (Some(c), Some(last_key), Some(run_key)) = (&cache, last_key, run_key)
-            && workspace.is_none()
-            && errors.len() == errors_before
-            && let Some((stored, table, changed)) = reuse_last_run(c, last_key, files, &first)
+            && comparison
+                .as_ref()
+                .is_some_and(|c| c.facts_changed.is_empty())
+            && let Some((stored, table, changed)) = comparison.take().and_then(reuse_last_run)
         {
             c.put_run(run_key, &stored);
             c.put_last(
@@ -526,6 +534,26 @@ pub fn check_files_with<T: Send>(
             outcome.warnings = warnings;
             outcome.cache_hits = hits;
             outcome.cache_misses = changed;
+            return (outcome, None);
+        }
+        // Pre-commit mode after a code edit: only the part of the program the edit can
+        // affect, from the last full run's store.
+        if options.report_only.is_some()
+            && std::env::var_os("GFPLINT_NO_SLICE").is_none()
+            && let (Some(c), Some(cmp), Some(last_key)) = (&cache, &comparison, last_key)
+            && let Some(mut outcome) =
+                sliced_run(files, &first, cmp, c, last_key, knowledge, &settings, options, &lap)
+                    .map_err(|why| lap(&format!("not sliced: {why}")))
+                    .ok()
+        {
+            let mut warnings = warnings;
+            if let Some(c) = cache {
+                outcome.cache_hits = files.len() - cmp.new_hashes.len();
+                outcome.cache_misses = cmp.new_hashes.len();
+                warnings.extend(c.finish(files, true));
+            }
+            outcome.warnings = warnings;
+            lap("sliced run finished");
             return (outcome, None);
         }
         let parsed: Vec<(LocalResult, u128, Option<u128>)> = first
@@ -565,7 +593,11 @@ pub fn check_files_with<T: Send>(
         lap("parse + facts + lock states");
         // Stage 2: lock wrappers defined in one file and called in another: those
         // callers' files are analysed again, knowing the wrappers' effects.
-        let redo = cross_file_wrappers(&all_facts, &locks, knowledge);
+        let (redo, effects) = cross_file_wrappers(&all_facts, &locks, knowledge);
+        let mut file_wrappers: Vec<Option<u128>> = vec![None; all_facts.len()];
+        for (fi, extra) in &redo {
+            file_wrappers[*fi] = Some(incremental::wrappers_digest(extra));
+        }
         if timings {
             let mut names: HashMap<&str, usize> = HashMap::new();
             for (_, extra) in &redo {
@@ -626,6 +658,7 @@ pub fn check_files_with<T: Send>(
             &settings.target,
             &settings.build,
             options.summaries.as_deref(),
+            None,
         );
         lap("whole-program context (summaries, fixpoints)");
         let inspected = inspect(&program, &analysis);
@@ -678,6 +711,10 @@ pub fn check_files_with<T: Send>(
             };
             c.put_run(key, &stored);
             if let (Some(last_key), Some(table)) = (last_key, table) {
+                c.put_program(
+                    last_key,
+                    &incremental::ProgramStore::build(&program, &analysis, file_wrappers, &effects),
+                );
                 c.put_last(
                     last_key,
                     &LastRun {
@@ -929,19 +966,49 @@ struct LastRun {
 /// files' new hashes, the new (digest, fingerprint) table and how many files changed.
 /// `None` (compute in full) when there is no such outcome, a file could not be read,
 /// or any changed file's facts differ.
-fn reuse_last_run(
+fn reuse_last_run(c: Comparison) -> Option<(StoredOutcome, FileTable, usize)> {
+    if !c.facts_changed.is_empty() {
+        return None;
+    }
+    let changed = c.new_hashes.len();
+    let mut outcome = c.last.outcome;
+    for (path, hash) in &mut outcome.source_hashes {
+        if let Some(&h) = c.new_hashes.get(path.as_str()) {
+            *hash = h;
+        }
+    }
+    Some((outcome, c.table, changed))
+}
+
+/// This run's files against the last run over the same files and options.
+struct Comparison<'f> {
+    last: LastRun,
+    /// This run's (digest, fingerprint) table.
+    table: FileTable,
+    /// Source hashes of the files whose bytes changed.
+    new_hashes: HashMap<&'f str, u64>,
+    /// Files (indices) whose facts changed.
+    facts_changed: Vec<u32>,
+}
+
+/// `None` when there is no last run over these files, or a file could not be read or
+/// has no fingerprint.
+fn compare_with_last<'f>(
     cache: &cache::Cache,
     last_key: cache::Key,
-    files: &[String],
+    files: &'f [String],
     first: &[FirstPass],
-) -> Option<(StoredOutcome, FileTable, usize)> {
+) -> Option<Comparison<'f>> {
     let last: LastRun = cache.get_last(last_key)?;
     if last.files.len() != files.len() {
         return None;
     }
     let mut new_hashes: HashMap<&str, u64> = HashMap::new();
     let mut table = Vec::with_capacity(files.len());
-    for ((path, pass), &(old_digest, old_fp)) in files.iter().zip(first).zip(&last.files) {
+    let mut facts_changed = Vec::new();
+    for (fi, ((path, pass), &(old_digest, old_fp))) in
+        files.iter().zip(first).zip(&last.files).enumerate()
+    {
         let (digest, source_hash, fp) = match pass {
             FirstPass::Cached { digest, .. } if *digest == old_digest => {
                 table.push((old_digest, old_fp));
@@ -958,22 +1025,283 @@ fn reuse_last_run(
             FirstPass::Done(..) => return None,
         };
         if fp != old_fp {
-            return None;
+            facts_changed.push(fi as u32);
         }
         if digest != old_digest {
             new_hashes.insert(path, source_hash);
         }
         table.push((digest, fp));
     }
-    let changed = new_hashes.len();
-    let mut outcome = last.outcome;
-    for (path, hash) in &mut outcome.source_hashes {
-        if let Some(&h) = new_hashes.get(path.as_str()) {
-            *hash = h;
-        }
-    }
-    Some((outcome, table, changed))
+    Some(Comparison {
+        last,
+        table,
+        new_hashes,
+        facts_changed,
+    })
 }
+
+/// Pre-commit mode after an edit that changes some files' facts: the whole-program
+/// stage over the slice of the program those edits can affect (`incremental`), the
+/// rest taken from the last full run over the same files. The same outcome as a full
+/// run (the lints run over the files whose findings can be reported). `None` when the
+/// edit cannot be sliced (a header, changed declarations seen elsewhere, a lock
+/// wrapper's effect, too large a slice) or something is missing: run in full.
+#[allow(clippy::too_many_arguments)]
+fn sliced_run(
+    files: &[String],
+    first: &[FirstPass],
+    cmp: &Comparison,
+    cache: &cache::Cache,
+    last_key: cache::Key,
+    knowledge: &Knowledge,
+    settings: &lints::AnalysisSettings,
+    options: &Options,
+    lap: &dyn Fn(&str),
+) -> Result<Outcome, String> {
+    let last = &cmp.last.outcome;
+    if !last.errors.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
+        return Err("file errors, or too many changed files".into());
+    }
+    let store: incremental::ProgramStore = cache.get_program(last_key).ok_or("no program store")?;
+    if store.file_count() != files.len() {
+        return Err("the program store is of other files".into());
+    }
+    let wanted = reported_files(
+        files.iter().map(String::as_str),
+        options.report_only.as_deref(),
+    )
+    .ok_or("no named files")?;
+    let named: Vec<u32> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| wanted.contains_key(p.as_str()))
+        .map(|(i, _)| i as u32)
+        .collect();
+    let local = |fi: u32| -> Option<(facts::FileFacts, Vec<context::LockStates>)> {
+        let path = &files[fi as usize];
+        match &first[fi as usize] {
+            FirstPass::Done(Ok((f, l)), ..) => Some((f.clone(), l.clone())),
+            FirstPass::Done(Err(_), ..) => None,
+            FirstPass::Cached { key, digest } => {
+                from_cache(path, *key, *digest, knowledge, Some(cache), options)
+                    .0
+                    .ok()
+            }
+        }
+    };
+    // The changed files: their new facts must keep what other files read of them.
+    let mut changed: Vec<(u32, facts::FileFacts, Vec<context::LockStates>)> = Vec::new();
+    let mut new_callees: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
+    let mut new_effects: rustc_hash::FxHashMap<
+        u32,
+        rustc_hash::FxHashMap<u32, context::lockstate::LockEffect>,
+    > = Default::default();
+    for &fi in &cmp.facts_changed {
+        let (facts, locks) = local(fi).ok_or("a changed file's facts")?;
+        let effects: rustc_hash::FxHashMap<u32, context::lockstate::LockEffect> =
+            wrapper_effects(&facts, &locks, knowledge)
+                .into_iter()
+                .collect();
+        if !store.keeps_interface(fi, &facts, &effects) {
+            return Err(format!(
+                "{} changes what other files see of it",
+                files[fi as usize]
+            ));
+        }
+        new_callees.insert(fi, store.callees_by_name(&facts));
+        new_effects.insert(fi, effects);
+        changed.push((fi, facts, locks));
+    }
+    let named_files: rustc_hash::FxHashSet<u32> = named.iter().copied().collect();
+    // Functions that atomic context reaches through a named file: their findings can
+    // point there. Found by running the slice, which then grows to make them exact,
+    // until no new one appears.
+    let mut reached: Vec<u32> = Vec::new();
+    let mut cached: rustc_hash::FxHashMap<u32, (facts::FileFacts, Vec<context::LockStates>)> =
+        changed.into_iter().map(|(fi, f, l)| (fi, (f, l))).collect();
+    for round in 0..=MAX_SLICE_ROUNDS {
+        let slice = store.slice(&cmp.facts_changed, &named, &reached, &new_callees);
+        lap(&format!(
+            "slice of {} changed files, round {round}: {} ancestors, {} functions reported, {} more callers, {} files loaded, {} linted",
+            cmp.facts_changed.len(),
+            slice.ancestors,
+            slice.reported,
+            slice.ring,
+            slice.loaded.len(),
+            slice.linted.len()
+        ));
+        if slice.loaded.len() > files.len() / MAX_SLICE_FRACTION {
+            return Err("the slice is too large".into());
+        }
+        // Facts and lock states of the loaded files (the changed ones as parsed; the
+        // others as the full run had them, re-locked with other files' wrappers).
+        let missing: Vec<u32> = slice
+            .loaded
+            .iter()
+            .copied()
+            .filter(|fi| !cached.contains_key(fi))
+            .collect();
+        let fresh = missing
+            .par_iter()
+            .map(|&fi| {
+                let (mut facts, mut locks) = local(fi)?;
+                if let Some(w) = store.wrappers_of(fi) {
+                    // A file with new bytes and the same facts (a comment edit) has the
+                    // same CFGs, so the entry of its last version holds.
+                    let path = &files[fi as usize];
+                    let (new, old) = (cmp.table[fi as usize].0, cmp.last.files[fi as usize].0);
+                    locks = cache
+                        .get(cache.wrapper_key(new, w), path)
+                        .or_else(|| cache.get(cache.wrapper_key(old, w), path))?;
+                }
+                facts.parked_cfgs = None;
+                Some((fi, (facts, locks)))
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or("a loaded file's facts or re-locked lock states are not cached")?;
+        cached.extend(fresh);
+        let loaded: Vec<(u32, facts::FileFacts, Vec<context::LockStates>)> = slice
+            .loaded
+            .iter()
+            .map(|fi| {
+                let (f, l) = &cached[fi];
+                (*fi, f.clone(), l.clone())
+            })
+            .collect();
+        lap("slice loaded");
+        let (mut cfiles, mut clocks, boundary, stand_ins) = store
+            .compact(files, loaded, store.directories_of(&cmp.facts_changed))
+            .ok_or("the slice's program")?;
+        // The changed files, locked again with other files' wrappers.
+        {
+            let program = program::Program::build_calls_only(&cfiles, knowledge);
+            let effect = |id: program::FunctionId| match stand_ins.get(&id) {
+                Some(&g) => store.wrapper_effect(g).cloned(),
+                None => match new_effects.get(&id.0) {
+                    Some(effects) => effects.get(&id.1).cloned(),
+                    None => store.wrapper_effect(store.global(id)).cloned(),
+                },
+            };
+            for &fi in &cmp.facts_changed {
+                let extra = wrappers_called(&program, fi, &cfiles[fi as usize], knowledge, effect);
+                if extra.is_empty() {
+                    continue;
+                }
+                clocks[fi as usize] = relocked(
+                    &files[fi as usize],
+                    Some(&cfiles[fi as usize]),
+                    cmp.table[fi as usize].0,
+                    knowledge,
+                    &extra,
+                    Some(cache),
+                    options,
+                )
+                .ok_or("a changed file could not be locked again")?;
+            }
+        }
+        for f in &mut cfiles {
+            f.parked_cfgs = None;
+        }
+        let program = program::Program::build(&cfiles, knowledge);
+        let analysis = context::Analysis::run(
+            &program,
+            clocks,
+            &settings.target,
+            &settings.build,
+            options.summaries.as_deref(),
+            Some(&boundary),
+        );
+        lap("slice: whole-program context");
+        let global = |id: program::FunctionId| match stand_ins.get(&id) {
+            Some(&g) => g,
+            None => store.global(id),
+        };
+        let known: rustc_hash::FxHashSet<u32> = reached.iter().copied().collect();
+        let mut more: Vec<u32> = analysis
+            .atomic
+            .keys()
+            .filter(|id| !named_files.contains(&id.0))
+            .filter(|id| analysis.reaches_through(**id, &named_files))
+            .map(|&id| global(id))
+            .filter(|g| !known.contains(g))
+            .collect();
+        if !more.is_empty() {
+            more.sort_unstable();
+            reached.extend(more);
+            continue;
+        }
+        let diagnostics: Vec<Diagnostic> = slice
+            .linted
+            .par_iter()
+            .flat_map_iter(|&fi| {
+                let facts = &cfiles[fi as usize];
+                let mut diags = check_file(&program, &analysis, fi as usize, facts, settings);
+                suppress::apply(facts, &mut diags);
+                settings.lints.apply(&mut diags);
+                diags
+            })
+            .collect();
+        lap("slice: lints");
+        // Counts and parse errors of the whole run: the last run's, with the changed
+        // files' own.
+        let mut parse_errors: Vec<ParseErrors> = last
+            .parse_errors
+            .iter()
+            .filter(|p| {
+                !cmp.facts_changed
+                    .iter()
+                    .any(|&fi| files[fi as usize] == p.path)
+            })
+            .cloned()
+            .collect();
+        let mut with_errors = last.files_with_parse_errors;
+        for &fi in &cmp.facts_changed {
+            let path = &files[fi as usize];
+            if last.parse_errors.iter().any(|p| p.path == *path) {
+                with_errors -= 1;
+            }
+            let f = &cfiles[fi as usize];
+            if let Some((line, column)) = f.first_parse_error {
+                parse_errors.push(ParseErrors {
+                    path: path.clone(),
+                    line,
+                    column,
+                    count: f.parse_errors,
+                });
+            }
+            if f.parse_errors > 0 {
+                with_errors += 1;
+            }
+        }
+        let by_path: HashMap<&str, u64> = slice
+            .loaded
+            .iter()
+            .map(|&fi| {
+                let f = &cfiles[fi as usize];
+                (f.path.as_str(), f.source_hash)
+            })
+            .collect();
+        let hashes = referenced_hashes(&diagnostics, &by_path);
+        return Ok(finish_outcome(
+            diagnostics,
+            hashes.into_iter().collect(),
+            files.iter().map(String::as_str),
+            Vec::new(),
+            (last.files_scanned, with_errors),
+            parse_errors,
+            &HashMap::new(),
+            options,
+        ));
+    }
+    Err("atomic context reaches too far through the named files".into())
+}
+
+/// At most this many files with changed facts are sliced (pre-commit mode).
+const MAX_SLICED_CHANGES: usize = 64;
+/// Rounds of growing a slice to what atomic context reaches through the named files.
+const MAX_SLICE_ROUNDS: usize = 4;
+/// A slice loading more than 1/this of the run's files is not worth it.
+const MAX_SLICE_FRACTION: usize = 4;
 
 /// The source hashes of the files `diagnostics` point into, sorted.
 fn referenced_hashes(
@@ -1229,11 +1557,7 @@ fn relocked(
     cache: Option<&cache::Cache>,
     options: &Options,
 ) -> Option<Vec<context::LockStates>> {
-    let key = cache.map(|c| {
-        let sorted: std::collections::BTreeMap<_, _> = extra.iter().collect();
-        let wrappers = cache::content_digest(&postcard::to_stdvec(&sorted).unwrap_or_default());
-        c.wrapper_key(digest, wrappers)
-    });
+    let key = cache.map(|c| c.wrapper_key(digest, incremental::wrappers_digest(extra)));
     if let (Some(c), Some(key)) = (cache, key)
         && let Some(locks) = c.get::<Vec<context::LockStates>>(key, path)
     {
@@ -1303,50 +1627,87 @@ fn analyse_bytes_keeping(
 }
 
 /// Files that call a lock wrapper defined in another file, with those wrappers' effects.
+/// The files that call a lock wrapper defined in another file, with those wrappers'
+/// effects; and every wrapper's effect as other files see it.
+type WrapperUse = (
+    Vec<(usize, HashMap<String, context::lockstate::LockEffect>)>,
+    rustc_hash::FxHashMap<program::FunctionId, context::lockstate::LockEffect>,
+);
+
+/// Files that call a lock wrapper defined in another file, with those wrappers' effects.
 fn cross_file_wrappers(
     all_facts: &[facts::FileFacts],
     locks: &[Vec<context::LockStates>],
     knowledge: &Knowledge,
-) -> Vec<(usize, HashMap<String, context::lockstate::LockEffect>)> {
+) -> WrapperUse {
     let program = program::Program::build_calls_only(all_facts, knowledge);
-    let mut effects = HashMap::new();
+    let mut effects = rustc_hash::FxHashMap::default();
     for (fi, file_locks) in locks.iter().enumerate() {
-        for (i, l) in file_locks.iter().enumerate() {
-            let f = &all_facts[fi].functions[i];
-            if knowledge.describes_api(&f.name) {
-                continue;
-            }
-            let e = match f.conditional {
-                true => l.effect().of_variant(),
-                false => l.effect(),
-            };
-            if !e.is_empty() {
-                effects.insert((fi as u32, i as u32), e);
-            }
+        for (i, e) in wrapper_effects(&all_facts[fi], file_locks, knowledge) {
+            effects.insert((fi as u32, i), e);
         }
     }
     if effects.is_empty() {
-        return Vec::new();
+        return (Vec::new(), effects);
     }
     let mut out = Vec::new();
     for (fi, file) in all_facts.iter().enumerate() {
-        let mut extra = HashMap::new();
-        for c in file.functions.iter().flat_map(|f| f.calls.iter()) {
-            if c.indirect || knowledge.call_lock_op(c).is_some() || extra.contains_key(&c.callee) {
-                continue;
-            }
-            if let Some(id) = program.resolve(fi as u32, &c.callee)
-                && id.0 as usize != fi
-                && let Some(e) = effects.get(&id)
-            {
-                extra.insert(c.callee.clone(), e.clone());
-            }
-        }
+        let extra = wrappers_called(&program, fi as u32, file, knowledge, |id| {
+            effects.get(&id).cloned()
+        });
         if !extra.is_empty() {
             out.push((fi, extra));
         }
     }
+    (out, effects)
+}
+
+/// A file's functions' effects on their callers' sections, as another file's lock
+/// states take them (by function index; only functions that have one).
+fn wrapper_effects(
+    file: &facts::FileFacts,
+    locks: &[context::LockStates],
+    knowledge: &Knowledge,
+) -> Vec<(u32, context::lockstate::LockEffect)> {
+    let mut out = Vec::new();
+    for (i, l) in locks.iter().enumerate() {
+        let f = &file.functions[i];
+        if knowledge.describes_api(&f.name) {
+            continue;
+        }
+        let e = match f.conditional {
+            true => l.effect().of_variant(),
+            false => l.effect(),
+        };
+        if !e.is_empty() {
+            out.push((i as u32, e));
+        }
+    }
     out
+}
+
+/// The lock wrappers of other files that `file` (index `fi`) calls, with their effects
+/// (`effect`: a function's effect, if it has one).
+fn wrappers_called(
+    program: &program::Program,
+    fi: u32,
+    file: &facts::FileFacts,
+    knowledge: &Knowledge,
+    effect: impl Fn(program::FunctionId) -> Option<context::lockstate::LockEffect>,
+) -> HashMap<String, context::lockstate::LockEffect> {
+    let mut extra = HashMap::new();
+    for c in file.functions.iter().flat_map(|f| f.calls.iter()) {
+        if c.indirect || knowledge.call_lock_op(c).is_some() || extra.contains_key(&c.callee) {
+            continue;
+        }
+        if let Some(id) = program.resolve(fi, &c.callee)
+            && id.0 != fi
+            && let Some(e) = effect(id)
+        {
+            extra.insert(c.callee.clone(), e);
+        }
+    }
+    extra
 }
 
 /// Runs the lints over one file's functions.
@@ -1416,6 +1777,7 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
             vec![locks],
             &settings.target,
             &settings.build,
+            None,
             None,
         );
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &settings);

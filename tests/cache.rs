@@ -547,6 +547,11 @@ fn cut_off(o: &Output) -> bool {
     stderr(o).contains("early cutoff")
 }
 
+/// Whether the run took the slice of the program an edit affects (pre-commit mode).
+fn sliced(o: &Output) -> bool {
+    stderr(o).contains("sliced run finished")
+}
+
 fn run_timed(p: &Project, args: &[&str]) -> Output {
     p.command(args)
         .env("GFPLINT_TIMINGS", "1")
@@ -666,6 +671,7 @@ fn precommit_code_edit_in_a_helper_changes_the_named_callers_finding() {
     std::fs::write(&helper, format!("\n{text}")).unwrap();
     let o = run_timed(&p, &named);
     assert!(!cut_off(&o), "{}", stderr(&o));
+    assert!(sliced(&o), "{}", stderr(&o));
     assert!(stdout(&o).contains("helper.c:6:"), "{}", stdout(&o));
     assert!(stdout(&o).contains("caller.c"), "{}", stdout(&o));
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
@@ -689,4 +695,64 @@ fn precommit_code_edit_in_a_helper_changes_the_named_callers_finding() {
     let o = run_timed(&p, &cached);
     assert!(stdout(&o).contains("helper.c:6:"), "{}", stdout(&o));
     assert_eq!(stdout(&o), stdout(&p.run(&plain)));
+}
+
+/// Pre-commit mode after code edits, file by file over the fixtures: the run over the
+/// slice of the program the edit affects gives what a run over everything gives; an
+/// edit of a header (other files read its declarations) is not sliced, and is right.
+#[test]
+fn sliced_precommit_runs_match_full_runs() {
+    let p = Project::new();
+    p.run(&["check", "--format", "json", "."]);
+    let dirs = [
+        "testdata/atomic-sleeping-gfp",
+        "testdata/atomic-context-callers",
+        "testdata/subset-invariance",
+        "testdata/false-positive-traps",
+    ];
+    let mut files: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| walk(&p.path(d)))
+        .filter(|f| f.extension().is_some_and(|e| e == "c"))
+        .collect();
+    files.sort();
+    let mut sliced_runs = 0;
+    for (i, file) in files.iter().enumerate().filter(|(i, _)| i % 5 == 0) {
+        let rel = file
+            .strip_prefix(&p.0)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let named = ["check", "--format", "json", rel.as_str()];
+        p.run(&named);
+        let text = std::fs::read_to_string(file).unwrap();
+        std::fs::write(file, format!("{}{text}", "\n".repeat(i % 3 + 1))).unwrap();
+        let o = run_timed(&p, &named);
+        sliced_runs += usize::from(sliced(&o));
+        let uncached = ["check", "--format", "json", "--no-cache", rel.as_str()];
+        assert_eq!(
+            stdout(&o),
+            stdout(&p.run(&uncached)),
+            "{rel}: {}",
+            stderr(&o)
+        );
+    }
+    assert!(sliced_runs > 0);
+    // A header with a function: other files read its declarations.
+    let header = p.path("testdata/atomic-context-callers/xf.h");
+    let rel = header
+        .strip_prefix(&p.0)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let named = ["check", "--format", "json", rel.as_str()];
+    p.run(&named);
+    let text = std::fs::read_to_string(&header).unwrap();
+    std::fs::write(&header, format!("\n{text}")).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(!sliced(&o), "{}", stderr(&o));
+    let uncached = ["check", "--format", "json", "--no-cache", rel.as_str()];
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }

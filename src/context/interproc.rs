@@ -594,7 +594,7 @@ pub enum SleepKind {
 }
 
 /// Why a function runs in atomic context.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AtomicReason {
     /// Registered as an atomic callback.
     Entry {
@@ -692,11 +692,29 @@ pub struct Analysis {
     /// Direct callers of each function (for "also called from process context").
     pub callers: HashMap<FunctionId, Vec<(FunctionId, u32)>>,
     pub lock_effects: HashMap<FunctionId, LockEffect>,
+    /// Functions whose every way to sleep is an allocation that drops a lock named
+    /// through a parameter (`sleeps_only_dropping`).
+    pub sleeps_dropping: HashMap<FunctionId, (u32, String)>,
     /// Functions atomic context reaches at any depth, whether or not they sleep
     /// (for needless-gfp-atomic: only functions outside it are process context).
     pub atomic_reachable: HashSet<FunctionId>,
     /// Constants of the kernel tree's headers, as far as the run has read them.
     pub headers: KernelHeaders,
+}
+
+/// What the functions of a run that stand for functions outside it do, as a full run
+/// over the whole program found (`incremental`): a run over a slice of the program
+/// takes them as given instead of computing them (their bodies are not loaded).
+#[derive(Debug, Default)]
+pub struct Boundary {
+    pub lock_effects: HashMap<FunctionId, LockEffect>,
+    pub gfp_sinks: GfpSinks,
+    pub may_sleep: MaySleep,
+    pub sleeps_dropping: HashMap<FunctionId, (u32, String)>,
+    /// Atomic callbacks registered by files whose registrations are not computed.
+    pub entries: Vec<(FunctionId, AtomicReason)>,
+    /// Files whose registrations are computed from their facts (all, when `None`).
+    pub registrations: Option<rustc_hash::FxHashSet<u32>>,
 }
 
 impl Analysis {
@@ -712,6 +730,7 @@ impl Analysis {
         target: &Target,
         build: &BuildFacts,
         summaries: Option<&Summaries>,
+        boundary: Option<&Boundary>,
     ) -> Analysis {
         let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
         let started = std::time::Instant::now();
@@ -730,10 +749,13 @@ impl Analysis {
             .enumerate()
             .flat_map(|(fi, f)| (0..f.functions.len()).map(move |i| (fi as u32, i as u32)))
             .collect();
-        let lock_effects = Self::lock_effects(program, &ids, &locks);
+        let mut lock_effects = Self::lock_effects(program, &ids, &locks);
+        if let Some(b) = boundary {
+            lock_effects.extend(b.lock_effects.iter().map(|(id, e)| (*id, e.clone())));
+        }
         let (edges, callers) = Self::call_graph(program, &ids, &locks);
         lap("lock effects, call graph");
-        let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers);
+        let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers, boundary);
         lap("gfp sinks");
         // The kernel tree's headers, read once for the run (the lints resolve names
         // through them too).
@@ -749,12 +771,24 @@ impl Analysis {
             &lock_effects,
             (target, summaries, build),
             &mut resolver,
+            boundary,
         );
         lap("sleep sites, may-sleep summaries");
-        let sleeps_dropping =
+        let mut sleeps_dropping =
             sleeps_only_dropping(program, &ids, &locks, &edges, &sites, &may_sleep);
         // Functions registered as atomic callbacks (computed once, for both phases).
-        let entries = entry_points(program);
+        let mut entries = entry_points(program);
+        if let Some(b) = boundary {
+            sleeps_dropping.extend(b.sleeps_dropping.iter().map(|(id, d)| (*id, d.clone())));
+            if let Some(files) = &b.registrations {
+                entries.retain(|(_, r)| match r {
+                    AtomicReason::Entry { file, .. } => files.contains(file),
+                    _ => true,
+                });
+            }
+            entries.extend(b.entries.iter().cloned());
+            entries.sort_by_cached_key(|(id, r)| (*id, format!("{r:?}")));
+        }
         let atomic = Self::atomic_reasons(
             program,
             &entries,
@@ -778,6 +812,7 @@ impl Analysis {
             atomic,
             callers,
             lock_effects,
+            sleeps_dropping,
             atomic_reachable,
             headers,
         }
@@ -856,11 +891,20 @@ impl Analysis {
         ids: &[FunctionId],
         locks: &[Vec<LockStates>],
         callers: &Callers,
+        boundary: Option<&Boundary>,
     ) -> GfpSinks {
         let k = program.knowledge;
         // 2. gfp sinks, bottom-up.
         let mut gfp_sinks: GfpSinks = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
+        if let Some(b) = boundary {
+            let mut given: Vec<_> = b.gfp_sinks.iter().collect();
+            given.sort_by_key(|(id, _)| **id);
+            for (id, sinks) in given {
+                gfp_sinks.insert(*id, sinks.clone());
+                queue.push_back(*id);
+            }
+        }
         for &id in ids {
             let f = program.function(id);
             if !f.params.iter().any(|p| p.ty.contains("gfp_t")) {
@@ -912,6 +956,7 @@ impl Analysis {
         lock_effects: &HashMap<FunctionId, LockEffect>,
         (target, summaries, build): (&Target, Option<&Summaries>, &BuildFacts),
         resolver: &mut Resolver,
+        boundary: Option<&Boundary>,
     ) -> (Vec<Vec<Vec<SleepSite>>>, MaySleep) {
         // 3. Sleep sites and may-sleep summaries.
         let headers = resolver.headers;
@@ -948,6 +993,15 @@ impl Analysis {
         let mut may_sleep: HashMap<FunctionId, Vec<Clause>> = HashMap::default();
         let mut queue: VecDeque<FunctionId> = VecDeque::new();
         let mut queued: HashSet<FunctionId> = HashSet::default();
+        if let Some(b) = boundary {
+            let mut given: Vec<_> = b.may_sleep.iter().collect();
+            given.sort_by_key(|(id, _)| **id);
+            for (id, clauses) in given {
+                may_sleep.insert(*id, clauses.clone());
+                queued.insert(*id);
+                queue.push_back(*id);
+            }
+        }
         for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for site in &sites[id.0 as usize][id.1 as usize] {
@@ -1203,6 +1257,32 @@ impl Analysis {
 
     pub fn reasons(&self, id: FunctionId) -> &[AtomicReason] {
         self.atomic.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether some atomic reason of `id` comes through a function of `files`, or from
+    /// a registration in one of them (a finding there can point into them).
+    pub fn reaches_through(&self, id: FunctionId, files: &HashSet<u32>) -> bool {
+        self.reasons(id).iter().any(|r| {
+            let mut seen = HashSet::default();
+            let mut r = r;
+            loop {
+                match r {
+                    AtomicReason::Entry { file, .. } => return files.contains(file),
+                    AtomicReason::CalledWithHeld { caller, .. } => {
+                        return files.contains(&caller.0);
+                    }
+                    AtomicReason::CalledFromAtomic { caller, via, .. } => {
+                        if files.contains(&caller.0) {
+                            return true;
+                        }
+                        match self.reasons(*caller).get(*via as usize) {
+                            Some(next) if seen.insert(*caller) => r = next,
+                            _ => return false,
+                        }
+                    }
+                }
+            }
+        })
     }
 
     /// Whether every link of the first chain from `id` is certain (no "some paths").
@@ -1537,7 +1617,7 @@ fn summarised_sleep(
 }
 
 /// Functions registered as atomic callbacks anywhere in the run.
-fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
+pub(crate) fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)> {
     let k = program.knowledge;
     // (function, reason, the timer/tasklet object it was set up on)
     let mut objects: Vec<(FunctionId, AtomicReason, Option<String>)> = Vec::new();

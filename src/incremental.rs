@@ -1,0 +1,705 @@
+//! The whole-program stage of a run over the same files as a stored full run, when a
+//! few files' facts changed (pre-commit mode, a code edit): what a full run leaves for
+//! such runs ([`ProgramStore`]: its call graph, registrations and include graph), and
+//! the part of the program an edit can affect ([`Slice`]).
+//!
+//! Which findings can change, and what they read (the reasons, `interproc`):
+//! * findings located in the changed files, and in the functions they reach within
+//!   the chain depth (a chain through a changed file is evidence there), or that the
+//!   changed files register as callbacks;
+//! * the may-sleep and gfp-sink summaries of every caller, at any distance, of a
+//!   changed function (bottom-up fixpoints): the ancestors;
+//! * the atomic reasons of those functions come from their callers within the chain
+//!   depth (top-down, breadth-first with at most `MAX_REASONS` per function, so the
+//!   reasons of depth `d` of a function depend on its callers within `d`), plus the
+//!   callers of those callers (the notes name process-context callers, and a holder's
+//!   callers decide whether its section can matter);
+//! * per directory: field stores, DMA hand-offs, callback objects (all files of a
+//!   directory that holds a function of the slice are in it);
+//! * declarations visible through includes (the headers those files see).
+//!
+//! Everything else is read from the store as the full run left it: a function outside
+//! the slice is not an ancestor of a changed function, so nothing it depends on changed.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use serde::{Deserialize, Serialize};
+
+use crate::context::interproc::{AtomicReason, Boundary, Clause, entry_points};
+use crate::context::lockstate::LockEffect;
+use crate::context::{Analysis, LockStates};
+use crate::facts::{FileFacts, Function};
+use crate::program::{FunctionId, Program};
+
+/// Edges from each item to others, compressed (compressed sparse rows).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Csr {
+    start: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Csr {
+    /// The lists as given (order kept: include order decides what is visible).
+    fn from_lists(lists: impl Iterator<Item = Vec<u32>>) -> Csr {
+        let mut csr = Csr {
+            start: vec![0],
+            items: Vec::new(),
+        };
+        for l in lists {
+            csr.items.extend(l);
+            csr.start.push(csr.items.len() as u32);
+        }
+        csr
+    }
+
+    pub fn of(&self, i: u32) -> &[u32] {
+        let (Some(&a), Some(&b)) = (self.start.get(i as usize), self.start.get(i as usize + 1))
+        else {
+            return &[];
+        };
+        &self.items[a as usize..b as usize]
+    }
+}
+
+/// A gfp sink as stored: (parameter, (function number, call index)).
+type StoredSink = (u32, (u32, u32));
+
+/// What a full run leaves for later runs over the same files. Functions are numbered
+/// over the run: files in run order, then functions in file order.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct ProgramStore {
+    /// Per file, the number of its first function; one more entry at the end.
+    fn_start: Vec<u32>,
+    /// Per function, its direct callers (resolved call edges).
+    callers: Csr,
+    /// Per function, the functions it calls.
+    callees: Csr,
+    /// Per file, the functions its registrations make atomic callbacks.
+    registered: Csr,
+    /// Per file, the files its quoted includes resolve to (`DeclIndex`).
+    includes: Csr,
+    /// Per file, a digest of its `#include` lines (an edit of them is not sliced).
+    include_digests: Vec<u64>,
+    /// Per file, its directory, as a number.
+    dirs: Vec<u32>,
+    /// Per function, its name.
+    names: Vec<Box<str>>,
+    /// Function numbers sorted by name.
+    by_name: Vec<u32>,
+    /// Per file, its functions without calls (postcard of `Vec<Function>`): what a
+    /// caller in a slice needs of a callee outside it.
+    signatures: Vec<Vec<u8>>,
+    /// Per file, the digest of the other files' lock wrappers it was locked again
+    /// with (`wrappers_digest`), if it was.
+    file_wrappers: Vec<Option<u128>>,
+    /// What each function does to its callers' sections as other files' lock states
+    /// see it (before re-locking), where it does something.
+    wrapper_effects: Vec<(u32, LockEffect)>,
+    /// The whole-program results per function (`Analysis`), sparse, sorted.
+    lock_effects: Vec<(u32, LockEffect)>,
+    gfp_sinks: Vec<(u32, Vec<StoredSink>)>,
+    may_sleep: Vec<(u32, Vec<Clause>)>,
+    sleeps_dropping: Vec<(u32, (u32, String))>,
+    /// Atomic callbacks: (function, its registration; `Entry::file` is the
+    /// registering file).
+    entries: Vec<(u32, AtomicReason)>,
+    /// Functions with a `gfp_t` parameter, sorted.
+    gfp_params: Vec<u32>,
+    /// Functions whose body returns a value derived from a parameter (callers'
+    /// argument values read their definition), sorted.
+    has_returns: Vec<u32>,
+}
+
+/// A slice's program: every file of the run (loaded, or with stand-ins for the
+/// functions loaded files may call), their lock states, what the stand-ins do, and
+/// each stand-in's function number.
+pub type Compact = (
+    Vec<FileFacts>,
+    Vec<Vec<LockStates>>,
+    Boundary,
+    HashMap<FunctionId, u32>,
+);
+
+/// The part of the program an edit of some files can affect, as files.
+#[derive(Debug, Default)]
+pub struct Slice {
+    /// Callers of changed functions, at any distance.
+    pub ancestors: usize,
+    /// Functions whose findings can change or point into the named files.
+    pub reported: usize,
+    /// Their callers within [`RING_DEPTH`] that are not already counted.
+    pub ring: usize,
+    /// Files whose facts are loaded (sorted): those holding the functions above, the
+    /// other files of their directories, definitions their callers' argument values
+    /// or gfp sinks name, and the headers all these see.
+    pub loaded: Vec<u32>,
+    /// Files holding reported functions: the lints run over these.
+    pub linted: Vec<u32>,
+}
+
+/// How far above a reported function callers are kept: the chain depth, plus the
+/// callers of a chain's first holder, plus one for the process-context callers the
+/// notes name.
+const RING_DEPTH: u32 = crate::context::interproc::MAX_CHAIN_DEPTH + 2;
+
+/// The digest of the lock wrappers a file is locked again with (the cache key's part).
+pub fn wrappers_digest(extra: &std::collections::HashMap<String, LockEffect>) -> u128 {
+    let sorted: std::collections::BTreeMap<_, _> = extra.iter().collect();
+    crate::cache::content_digest(&postcard::to_stdvec(&sorted).unwrap_or_default())
+}
+
+/// The digest of a file's `#include` lines.
+pub fn include_digest(f: &FileFacts) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(f.decls.include_lines.as_bytes())
+}
+
+/// A sparse per-function list, sorted by function.
+fn sparse<T>(mut m: Vec<(u32, T)>) -> Vec<(u32, T)> {
+    m.sort_by_key(|(id, _)| *id);
+    m
+}
+
+/// A function as a caller outside its file sees it: no calls, no body facts.
+fn signature(f: &Function) -> Function {
+    Function {
+        name: f.name.clone(),
+        is_static: f.is_static,
+        name_span: f.name_span,
+        extent: f.extent,
+        params: f.params.clone(),
+        values: f.returns().map(|r| {
+            Box::new(crate::facts::FunctionValues {
+                returns: Some(r.clone()),
+                ..Default::default()
+            })
+        }),
+        arity: f.arity,
+        atomic_signature: f.atomic_signature,
+        conditional: f.conditional,
+        annotations: f.annotations.clone(),
+        truncated: f.truncated,
+        ..Default::default()
+    }
+}
+
+impl ProgramStore {
+    /// `file_wrappers`: per file, the digest of the wrappers it was locked again with;
+    /// `wrapper_effects`: the lock-wrapper effects of the run's functions as the
+    /// cross-file stage saw them.
+    pub fn build(
+        program: &Program,
+        analysis: &Analysis,
+        file_wrappers: Vec<Option<u128>>,
+        wrapper_effects: &HashMap<FunctionId, LockEffect>,
+    ) -> ProgramStore {
+        let mut fn_start = Vec::with_capacity(program.files.len() + 1);
+        let mut n = 0u32;
+        for f in program.files {
+            fn_start.push(n);
+            n += f.functions.len() as u32;
+        }
+        fn_start.push(n);
+        let global = |id: FunctionId| fn_start[id.0 as usize] + id.1;
+        let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n as usize];
+        let mut callees: Vec<Vec<u32>> = vec![Vec::new(); n as usize];
+        for (callee, list) in &analysis.callers {
+            for (caller, _) in list {
+                callers[global(*callee) as usize].push(global(*caller));
+                callees[global(*caller) as usize].push(global(*callee));
+            }
+        }
+        let entries: Vec<(u32, AtomicReason)> = entry_points(program)
+            .into_iter()
+            .map(|(id, r)| (global(id), r))
+            .collect();
+        let mut registered: Vec<Vec<u32>> = vec![Vec::new(); program.files.len()];
+        for (f, r) in &entries {
+            if let AtomicReason::Entry { file, .. } = r {
+                registered[*file as usize].push(*f);
+            }
+        }
+        let includes = Csr::from_lists(
+            (0..program.files.len() as u32).map(|f| program.decls.includes_of(f).to_vec()),
+        );
+        let mut dir_ids: HashMap<&str, u32> = HashMap::default();
+        let dirs = program
+            .files
+            .iter()
+            .map(|f| {
+                let next = dir_ids.len() as u32;
+                *dir_ids
+                    .entry(crate::decl_index::dir_of(&f.path))
+                    .or_insert(next)
+            })
+            .collect();
+        let names: Vec<Box<str>> = program
+            .files
+            .iter()
+            .flat_map(|f| f.functions.iter().map(|g| g.name.as_str().into()))
+            .collect();
+        let mut by_name: Vec<u32> = (0..n).collect();
+        by_name.sort_by(|a, b| names[*a as usize].cmp(&names[*b as usize]).then(a.cmp(b)));
+        let signatures = program
+            .files
+            .iter()
+            .map(|f| {
+                let sigs: Vec<Function> = f.functions.iter().map(signature).collect();
+                postcard::to_stdvec(&sigs).unwrap_or_default()
+            })
+            .collect();
+        let sorted = |mut l: Vec<u32>| {
+            l.sort_unstable();
+            l.dedup();
+            l
+        };
+        ProgramStore {
+            callers: Csr::from_lists(callers.into_iter().map(sorted)),
+            callees: Csr::from_lists(callees.into_iter().map(sorted)),
+            registered: Csr::from_lists(registered.into_iter().map(sorted)),
+            includes,
+            include_digests: program.files.iter().map(include_digest).collect(),
+            dirs,
+            signatures,
+            file_wrappers,
+            wrapper_effects: sparse(
+                wrapper_effects
+                    .iter()
+                    .map(|(id, e)| (global(*id), e.clone()))
+                    .collect(),
+            ),
+            lock_effects: sparse(
+                analysis
+                    .lock_effects
+                    .iter()
+                    .map(|(id, e)| (global(*id), e.clone()))
+                    .collect(),
+            ),
+            gfp_sinks: sparse(
+                analysis
+                    .gfp_sinks
+                    .iter()
+                    .map(|(id, sinks)| {
+                        let sinks = sinks
+                            .iter()
+                            .map(|(p, (f, c))| (*p, (global(*f), *c)))
+                            .collect();
+                        (global(*id), sinks)
+                    })
+                    .collect(),
+            ),
+            may_sleep: sparse(
+                analysis
+                    .may_sleep
+                    .iter()
+                    .map(|(id, c)| (global(*id), c.clone()))
+                    .collect(),
+            ),
+            sleeps_dropping: sparse(
+                analysis
+                    .sleeps_dropping
+                    .iter()
+                    .map(|(id, d)| (global(*id), d.clone()))
+                    .collect(),
+            ),
+            entries,
+            gfp_params: sorted(
+                program
+                    .files
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(fi, f)| {
+                        f.functions
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, g)| !g.params.is_empty())
+                            .map(move |(i, _)| (fi as u32, i as u32))
+                    })
+                    .map(global)
+                    .collect(),
+            ),
+            has_returns: sorted(
+                program
+                    .files
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(fi, f)| {
+                        f.functions
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, g)| g.returns().is_some())
+                            .map(move |(i, _)| (fi as u32, i as u32))
+                    })
+                    .map(global)
+                    .collect(),
+            ),
+            names,
+            by_name,
+            fn_start,
+        }
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.dirs.len()
+    }
+
+    /// The digest of the other files' wrappers a file was locked again with.
+    pub fn wrappers_of(&self, file: u32) -> Option<u128> {
+        self.file_wrappers.get(file as usize).copied().flatten()
+    }
+
+    /// A function's effect on its callers' sections as other files see it.
+    pub fn wrapper_effect(&self, f: u32) -> Option<&LockEffect> {
+        Self::sparse(&self.wrapper_effects, f)
+    }
+
+    /// The number of a function of a loaded file.
+    pub fn global(&self, id: FunctionId) -> u32 {
+        self.fn_start[id.0 as usize] + id.1
+    }
+
+    /// The files of the directories of `files`.
+    pub fn directories_of(&self, files: &[u32]) -> HashSet<u32> {
+        let dirs: HashSet<u32> = files.iter().map(|&f| self.dirs[f as usize]).collect();
+        (0..self.dirs.len() as u32)
+            .filter(|&f| dirs.contains(&self.dirs[f as usize]))
+            .collect()
+    }
+
+    /// The file of a function of the numbering.
+    fn file_of(&self, f: u32) -> u32 {
+        (self.fn_start.partition_point(|&s| s <= f) - 1) as u32
+    }
+
+    fn functions_of(&self, file: u32) -> std::ops::Range<u32> {
+        self.fn_start[file as usize]..self.fn_start[file as usize + 1]
+    }
+
+    /// Whether a function has a `gfp_t` parameter (signatures keep only those).
+    fn takes_gfp(&self, f: u32) -> bool {
+        self.gfp_params.binary_search(&f).is_ok()
+    }
+
+    /// Every function of the run named `name`.
+    fn named(&self, name: &str) -> &[u32] {
+        let lo = self
+            .by_name
+            .partition_point(|&f| &*self.names[f as usize] < name);
+        let hi = self
+            .by_name
+            .partition_point(|&f| &*self.names[f as usize] <= name);
+        &self.by_name[lo..hi]
+    }
+
+    fn sparse<T>(list: &[(u32, T)], f: u32) -> Option<&T> {
+        list.binary_search_by_key(&f, |(id, _)| *id)
+            .ok()
+            .map(|i| &list[i].1)
+    }
+
+    /// Whether a file's new facts keep what other files of the run read of it: its
+    /// functions' names, linkage and arity, its include lines, and the effects of its
+    /// lock wrappers (`effects`: the new ones, by function index). Otherwise the edit
+    /// is not sliced (other files' call resolution, declarations or lock states would
+    /// change).
+    pub fn keeps_interface(
+        &self,
+        file: u32,
+        facts: &FileFacts,
+        effects: &HashMap<u32, LockEffect>,
+    ) -> bool {
+        let Ok(old) = postcard::from_bytes::<Vec<Function>>(&self.signatures[file as usize]) else {
+            return false;
+        };
+        let same_functions = old.len() == facts.functions.len()
+            && old
+                .iter()
+                .zip(&facts.functions)
+                .all(|(a, b)| a.name == b.name && a.is_static == b.is_static && a.arity == b.arity);
+        let start = self.fn_start[file as usize];
+        let same_effects = self
+            .functions_of(file)
+            .all(|f| Self::sparse(&self.wrapper_effects, f) == effects.get(&(f - start)));
+        same_functions
+            && same_effects
+            && include_digest(facts) == self.include_digests[file as usize]
+            && !facts.path.ends_with(".h")
+    }
+
+    /// The slice of the program that an edit can affect: `changed`, the files whose
+    /// facts changed; `named`, the files to report on; `new_callees`, per changed file,
+    /// the functions its new facts may call or register (by name).
+    pub fn slice(
+        &self,
+        changed: &[u32],
+        named: &[u32],
+        reached: &[u32],
+        new_callees: &HashMap<u32, Vec<u32>>,
+    ) -> Slice {
+        let changed_fns: Vec<u32> = changed.iter().flat_map(|&f| self.functions_of(f)).collect();
+        let changed_set: HashSet<u32> = changed.iter().copied().collect();
+        let callees = |f: u32, out: &mut Vec<u32>| {
+            let file = self.file_of(f);
+            match new_callees.get(&file) {
+                Some(list) if changed_set.contains(&file) => out.extend(list),
+                _ => out.extend(self.callees.of(f)),
+            }
+        };
+        // Every caller, at any distance, of a changed function: their summaries change.
+        let ancestors = reach(&changed_fns, u32::MAX, |f, out| {
+            out.extend(self.callers.of(f))
+        });
+        // The named functions, the functions `reached` from them (see `reached_from`),
+        // and their direct callees with a gfp parameter (a callee's finding that it
+        // ignores the parameter names its caller).
+        let mut reported: HashSet<u32> = named.iter().flat_map(|&f| self.functions_of(f)).collect();
+        reported.extend(&changed_fns);
+        reported.extend(reached);
+        let named_fns: Vec<u32> = reported.iter().copied().collect();
+        for f in named_fns {
+            let mut all = Vec::new();
+            callees(f, &mut all);
+            reported.extend(all.into_iter().filter(|&g| self.takes_gfp(g)));
+        }
+        let mut reported: Vec<u32> = reported.into_iter().collect();
+        reported.sort_unstable();
+        let ring = reach(&reported, RING_DEPTH, |f, out| {
+            out.extend(self.callers.of(f))
+        });
+        let full: HashSet<u32> = ring.union(&ancestors).copied().collect();
+        if std::env::var_os("GFPLINT_TIMINGS").is_some() {
+            let own: HashSet<u32> = full.iter().map(|&f| self.file_of(f)).collect();
+            eprintln!(
+                "gfplint: timing: slice: {} files hold its functions",
+                own.len()
+            );
+        }
+        // Whole directories where per-directory facts decide: the changed files'
+        // (their registrations decide which callback objects are ambiguous) and the
+        // linted files' (field stores and DMA hand-offs seen from them).
+        let mut linted: Vec<u32> = reported.iter().map(|&f| self.file_of(f)).collect();
+        linted.sort_unstable();
+        linted.dedup();
+        let dirs: HashSet<u32> = changed
+            .iter()
+            .chain(&linted)
+            .map(|&f| self.dirs[f as usize])
+            .collect();
+        let mut files: HashSet<u32> = (0..self.dirs.len() as u32)
+            .filter(|&f| dirs.contains(&self.dirs[f as usize]))
+            .collect();
+        files.extend(full.iter().map(|&f| self.file_of(f)));
+        // Definitions that callers' argument values read, and the allocations that
+        // gfp sinks name (a finding names them).
+        let mut more = Vec::new();
+        for &f in &full {
+            let mut all = Vec::new();
+            callees(f, &mut all);
+            for g in all {
+                if self.has_returns.binary_search(&g).is_ok() {
+                    more.push(self.file_of(g));
+                }
+                for (_, (sink, _)) in Self::sparse(&self.gfp_sinks, g).into_iter().flatten() {
+                    more.push(self.file_of(*sink));
+                }
+            }
+        }
+        if std::env::var_os("GFPLINT_TIMINGS").is_some() {
+            eprintln!(
+                "gfplint: timing: slice: {} files with the directories, {} more for callees",
+                files.len(),
+                more.len()
+            );
+        }
+        files.extend(more);
+        let mut headers: HashSet<u32> = HashSet::default();
+        for &f in &files {
+            headers.extend(self.visible(f));
+        }
+        files.extend(headers);
+        let mut loaded: Vec<u32> = files.into_iter().collect();
+        loaded.sort_unstable();
+        Slice {
+            ancestors: ancestors.len(),
+            reported: reported.len(),
+            ring: full.len() - reported.len(),
+            loaded,
+            linted,
+        }
+    }
+
+    /// The functions a changed file's new facts may call or register, by name (every
+    /// function of the run with that name).
+    pub fn callees_by_name(&self, facts: &FileFacts) -> Vec<u32> {
+        let mut names: HashSet<&str> = HashSet::default();
+        for c in facts
+            .functions
+            .iter()
+            .flat_map(|f| f.calls.iter())
+            .chain(&facts.file_calls)
+        {
+            names.insert(&c.callee);
+            for a in c.args() {
+                names.insert(a.trim_start_matches('&').trim());
+            }
+        }
+        for cb in &facts.field_callbacks {
+            names.insert(&cb.function);
+        }
+        let mut out: Vec<u32> = names
+            .into_iter()
+            .flat_map(|n| self.named(n).iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// `DeclIndex::visible`, over the stored include graph.
+    fn visible(&self, file: u32) -> Vec<u32> {
+        crate::decl_index::visible_in(file, |f| self.includes.of(f))
+    }
+
+    /// The program of a slice: `loaded` files (index, facts, lock states) as they are,
+    /// every other file of the run (`paths`) with only the signatures of the functions
+    /// the loaded files may call or register; and what those stand-ins do, from the
+    /// store. `None` when something the slice needs is not where it should be.
+    /// `registrations`: files whose registrations are taken from their facts (the
+    /// changed files' directories); the others' are the full run's.
+    pub fn compact(
+        &self,
+        paths: &[String],
+        loaded: Vec<(u32, FileFacts, Vec<LockStates>)>,
+        registrations: HashSet<u32>,
+    ) -> Option<Compact> {
+        if paths.len() != self.file_count() {
+            return None;
+        }
+        // Names the loaded files may call or register.
+        let mut wanted: HashSet<u32> = HashSet::default();
+        for (_, facts, _) in &loaded {
+            wanted.extend(self.callees_by_name(facts));
+        }
+        let mut files: Vec<Option<FileFacts>> = vec![None; paths.len()];
+        let mut locks: Vec<Vec<LockStates>> = vec![Vec::new(); paths.len()];
+        let loaded_files: HashSet<u32> = loaded.iter().map(|(fi, _, _)| *fi).collect();
+        for (fi, facts, l) in loaded {
+            if facts.functions.len() != l.len() {
+                return None;
+            }
+            locks[fi as usize] = l;
+            files[fi as usize] = Some(facts);
+        }
+        // Global number → compact id, for every function present.
+        let mut ids: HashMap<u32, FunctionId> = HashMap::default();
+        let mut stand_ins: Vec<u32> = Vec::new();
+        let mut by_file: HashMap<u32, Vec<u32>> = HashMap::default();
+        for g in wanted {
+            let file = self.file_of(g);
+            if files[file as usize].is_none() {
+                by_file.entry(file).or_default().push(g);
+            }
+        }
+        for (file, mut gs) in by_file {
+            gs.sort_unstable();
+            let sigs: Vec<Function> =
+                postcard::from_bytes(self.signatures.get(file as usize)?).ok()?;
+            let start = self.fn_start[file as usize];
+            let mut functions = Vec::with_capacity(gs.len());
+            for g in &gs {
+                functions.push(sigs.get((g - start) as usize)?.clone());
+                ids.insert(*g, (file, functions.len() as u32 - 1));
+                stand_ins.push(*g);
+            }
+            locks[file as usize] = vec![LockStates::default(); functions.len()];
+            files[file as usize] = Some(FileFacts {
+                path: paths[file as usize].clone(),
+                functions,
+                ..Default::default()
+            });
+        }
+        let files: Vec<FileFacts> = files
+            .into_iter()
+            .enumerate()
+            .map(|(fi, f)| {
+                f.unwrap_or_else(|| FileFacts {
+                    path: paths[fi].clone(),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        // Loaded files keep their function indices.
+        let compact = |g: u32, ids: &HashMap<u32, FunctionId>| -> Option<FunctionId> {
+            if let Some(id) = ids.get(&g) {
+                return Some(*id);
+            }
+            let file = self.file_of(g);
+            let i = g - self.fn_start[file as usize];
+            (loaded_files.contains(&file) && (i as usize) < files[file as usize].functions.len())
+                .then_some((file, i))
+        };
+        let mut boundary = Boundary::default();
+        for &g in &stand_ins {
+            let id = ids[&g];
+            if let Some(e) = Self::sparse(&self.lock_effects, g) {
+                boundary.lock_effects.insert(id, e.clone());
+            }
+            // A sink outside the slice belongs to a stand-in that no call of the
+            // slice's callers resolves to (stand-ins are chosen by name; the slice
+            // loads the sinks of its callers' callees).
+            if let Some(sinks) = Self::sparse(&self.gfp_sinks, g) {
+                let mapped: Vec<_> = sinks
+                    .iter()
+                    .filter_map(|(p, (f, c))| Some((*p, (compact(*f, &ids)?, *c))))
+                    .collect();
+                if !mapped.is_empty() {
+                    boundary.gfp_sinks.insert(id, mapped);
+                }
+            }
+            if let Some(c) = Self::sparse(&self.may_sleep, g) {
+                boundary.may_sleep.insert(id, c.clone());
+            }
+            if let Some(d) = Self::sparse(&self.sleeps_dropping, g) {
+                boundary.sleeps_dropping.insert(id, d.clone());
+            }
+        }
+        // The full run's registrations, but in the files whose own are computed, of
+        // functions that are present.
+        for (g, r) in &self.entries {
+            let AtomicReason::Entry { file, .. } = r else {
+                continue;
+            };
+            if registrations.contains(file) {
+                continue;
+            }
+            if let Some(id) = compact(*g, &ids) {
+                boundary.entries.push((id, r.clone()));
+            }
+        }
+        boundary.registrations = Some(registrations);
+        let stand_ins = ids.into_iter().map(|(g, id)| (id, g)).collect();
+        Some((files, locks, boundary, stand_ins))
+    }
+}
+
+/// Everything reachable from `roots` through `next` (which pushes a function's
+/// successors) within `depth` steps, roots included.
+fn reach(roots: &[u32], depth: u32, mut next: impl FnMut(u32, &mut Vec<u32>)) -> HashSet<u32> {
+    let mut seen: HashSet<u32> = roots.iter().copied().collect();
+    let mut level: Vec<u32> = seen.iter().copied().collect();
+    let mut d = 0;
+    let mut succ = Vec::new();
+    while !level.is_empty() && d < depth {
+        let mut more = Vec::new();
+        for f in level {
+            succ.clear();
+            next(f, &mut succ);
+            for &g in &succ {
+                if seen.insert(g) {
+                    more.push(g);
+                }
+            }
+        }
+        level = more;
+        d += 1;
+    }
+    seen
+}
