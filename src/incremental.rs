@@ -81,13 +81,16 @@ pub struct ProgramStore {
     include_digests: Vec<u64>,
     /// Per file, its directory, as a number.
     dirs: Vec<u32>,
-    /// Per function, its name.
-    names: Vec<Box<str>>,
+    /// The functions' names, one after another; `name_ends[f]` is where function
+    /// `f`'s ends.
+    names: String,
+    name_ends: Vec<u32>,
     /// Function numbers sorted by name.
     by_name: Vec<u32>,
-    /// Per file, its functions without calls (postcard of `Vec<Function>`): what a
-    /// caller in a slice needs of a callee outside it.
-    signatures: Vec<Vec<u8>>,
+    /// Per file, its functions' [`Signature`]s (postcard of a `Vec`), one after
+    /// another; `signature_ends[file]` is where the file's end.
+    signatures: Vec<u8>,
+    signature_ends: Vec<u32>,
     /// Per file, the digest of the other files' lock wrappers it was locked again
     /// with (`wrappers_digest`), if it was.
     file_wrappers: Vec<Option<u128>>,
@@ -158,26 +161,53 @@ fn sparse<T>(mut m: Vec<(u32, T)>) -> Vec<(u32, T)> {
     m
 }
 
-/// A function as a caller outside its file sees it: no calls, no body facts.
-fn signature(f: &Function) -> Function {
-    Function {
-        name: f.name.clone(),
-        is_static: f.is_static,
-        name_span: f.name_span,
-        extent: f.extent,
-        params: f.params.clone(),
-        values: f.returns().map(|r| {
-            Box::new(crate::facts::FunctionValues {
-                returns: Some(r.clone()),
-                ..Default::default()
-            })
-        }),
-        arity: f.arity,
-        atomic_signature: f.atomic_signature,
-        conditional: f.conditional,
-        annotations: f.annotations.clone(),
-        truncated: f.truncated,
-        ..Default::default()
+/// What a caller outside a function's file reads of it besides its name (the rest of
+/// a `Function` without its calls and body facts).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct Signature {
+    is_static: bool,
+    arity: u32,
+    params: Vec<crate::facts::Param>,
+    returns: Option<(u8, crate::values::Derive)>,
+    atomic_signature: bool,
+    conditional: bool,
+    annotations: Vec<crate::facts::Annotation>,
+    truncated: bool,
+}
+
+impl Signature {
+    fn of(f: &Function) -> Signature {
+        Signature {
+            is_static: f.is_static,
+            arity: f.arity,
+            params: f.params.clone(),
+            returns: f.returns().cloned(),
+            atomic_signature: f.atomic_signature,
+            conditional: f.conditional,
+            annotations: f.annotations.clone(),
+            truncated: f.truncated,
+        }
+    }
+
+    /// A stand-in for the function: no calls, no body facts.
+    fn function(self, name: &str) -> Function {
+        Function {
+            name: name.to_string(),
+            is_static: self.is_static,
+            params: self.params,
+            values: self.returns.map(|r| {
+                Box::new(crate::facts::FunctionValues {
+                    returns: Some(r),
+                    ..Default::default()
+                })
+            }),
+            arity: self.arity,
+            atomic_signature: self.atomic_signature,
+            conditional: self.conditional,
+            annotations: self.annotations,
+            truncated: self.truncated,
+            ..Default::default()
+        }
     }
 }
 
@@ -231,21 +261,25 @@ impl ProgramStore {
                     .or_insert(next)
             })
             .collect();
-        let names: Vec<Box<str>> = program
-            .files
-            .iter()
-            .flat_map(|f| f.functions.iter().map(|g| g.name.as_str().into()))
-            .collect();
+        let mut names = String::new();
+        let mut name_ends = Vec::with_capacity(n as usize);
+        for g in program.files.iter().flat_map(|f| &f.functions) {
+            names.push_str(&g.name);
+            name_ends.push(names.len() as u32);
+        }
+        let name = |f: u32| {
+            let start = if f == 0 { 0 } else { name_ends[f as usize - 1] };
+            &names[start as usize..name_ends[f as usize] as usize]
+        };
         let mut by_name: Vec<u32> = (0..n).collect();
-        by_name.sort_by(|a, b| names[*a as usize].cmp(&names[*b as usize]).then(a.cmp(b)));
-        let signatures = program
-            .files
-            .iter()
-            .map(|f| {
-                let sigs: Vec<Function> = f.functions.iter().map(signature).collect();
-                postcard::to_stdvec(&sigs).unwrap_or_default()
-            })
-            .collect();
+        by_name.sort_by(|a, b| name(*a).cmp(name(*b)).then(a.cmp(b)));
+        let mut signatures = Vec::new();
+        let mut signature_ends = Vec::with_capacity(program.files.len());
+        for f in program.files {
+            let sigs: Vec<Signature> = f.functions.iter().map(Signature::of).collect();
+            signatures.extend(postcard::to_stdvec(&sigs).unwrap_or_default());
+            signature_ends.push(signatures.len() as u32);
+        }
         let sorted = |mut l: Vec<u32>| {
             l.sort_unstable();
             l.dedup();
@@ -259,6 +293,7 @@ impl ProgramStore {
             include_digests: program.files.iter().map(include_digest).collect(),
             dirs,
             signatures,
+            signature_ends,
             file_wrappers,
             wrapper_effects: sparse(
                 wrapper_effects
@@ -332,6 +367,7 @@ impl ProgramStore {
                     .collect(),
             ),
             names,
+            name_ends,
             by_name,
             fn_start,
         }
@@ -378,14 +414,30 @@ impl ProgramStore {
         self.gfp_params.binary_search(&f).is_ok()
     }
 
+    fn name(&self, f: u32) -> &str {
+        let start = match f {
+            0 => 0,
+            _ => self.name_ends[f as usize - 1],
+        };
+        self.names
+            .get(start as usize..self.name_ends[f as usize] as usize)
+            .unwrap_or("")
+    }
+
+    /// A file's functions' signatures.
+    fn signatures_of(&self, file: u32) -> Option<Vec<Signature>> {
+        let end = *self.signature_ends.get(file as usize)? as usize;
+        let start = match file {
+            0 => 0,
+            _ => self.signature_ends[file as usize - 1] as usize,
+        };
+        postcard::from_bytes(self.signatures.get(start..end)?).ok()
+    }
+
     /// Every function of the run named `name`.
     fn named(&self, name: &str) -> &[u32] {
-        let lo = self
-            .by_name
-            .partition_point(|&f| &*self.names[f as usize] < name);
-        let hi = self
-            .by_name
-            .partition_point(|&f| &*self.names[f as usize] <= name);
+        let lo = self.by_name.partition_point(|&f| self.name(f) < name);
+        let hi = self.by_name.partition_point(|&f| self.name(f) <= name);
         &self.by_name[lo..hi]
     }
 
@@ -406,15 +458,18 @@ impl ProgramStore {
         facts: &FileFacts,
         effects: &HashMap<u32, LockEffect>,
     ) -> bool {
-        let Ok(old) = postcard::from_bytes::<Vec<Function>>(&self.signatures[file as usize]) else {
+        let Some(old) = self.signatures_of(file) else {
             return false;
         };
+        let start = self.fn_start[file as usize];
         let same_functions = old.len() == facts.functions.len()
             && old
                 .iter()
                 .zip(&facts.functions)
-                .all(|(a, b)| a.name == b.name && a.is_static == b.is_static && a.arity == b.arity);
-        let start = self.fn_start[file as usize];
+                .zip(start..)
+                .all(|((a, b), f)| {
+                    self.name(f) == b.name && a.is_static == b.is_static && a.arity == b.arity
+                });
         let same_effects = self
             .functions_of(file)
             .all(|f| Self::sparse(&self.wrapper_effects, f) == effects.get(&(f - start)));
@@ -474,13 +529,15 @@ impl ProgramStore {
         }
         // Whole directories where per-directory facts decide: the changed files'
         // (their registrations decide which callback objects are ambiguous) and the
-        // linted files' (field stores and DMA hand-offs seen from them).
+        // named files' (field stores and DMA hand-offs seen from them; other linted
+        // files can only give findings that point into named files, atomic context
+        // and gfp parameters, which read neither).
         let mut linted: Vec<u32> = reported.iter().map(|&f| self.file_of(f)).collect();
         linted.sort_unstable();
         linted.dedup();
         let dirs: HashSet<u32> = changed
             .iter()
-            .chain(&linted)
+            .chain(named)
             .map(|&f| self.dirs[f as usize])
             .collect();
         let mut files: HashSet<u32> = (0..self.dirs.len() as u32)
@@ -489,30 +546,39 @@ impl ProgramStore {
         files.extend(full.iter().map(|&f| self.file_of(f)));
         // Definitions that callers' argument values read, and the allocations that
         // gfp sinks name (a finding names them).
-        let mut more = Vec::new();
+        let mut returns: HashSet<u32> = HashSet::default();
+        let mut sinks: HashSet<u32> = HashSet::default();
         for &f in &full {
             let mut all = Vec::new();
             callees(f, &mut all);
             for g in all {
                 if self.has_returns.binary_search(&g).is_ok() {
-                    more.push(self.file_of(g));
+                    returns.insert(self.file_of(g));
                 }
                 for (_, (sink, _)) in Self::sparse(&self.gfp_sinks, g).into_iter().flatten() {
-                    more.push(self.file_of(*sink));
+                    sinks.insert(self.file_of(*sink));
                 }
             }
         }
         if std::env::var_os("GFPLINT_TIMINGS").is_some() {
             eprintln!(
-                "gfplint: timing: slice: {} files with the directories, {} more for callees",
+                "gfplint: timing: slice: {} files with the directories, {} for callees' returns, {} for gfp sinks",
                 files.len(),
-                more.len()
+                returns.difference(&files).count(),
+                sinks.difference(&files).count()
             );
         }
-        files.extend(more);
+        files.extend(returns);
+        files.extend(sinks);
         let mut headers: HashSet<u32> = HashSet::default();
         for &f in &files {
             headers.extend(self.visible(f));
+        }
+        if std::env::var_os("GFPLINT_TIMINGS").is_some() {
+            eprintln!(
+                "gfplint: timing: slice: {} more headers",
+                headers.difference(&files).count()
+            );
         }
         files.extend(headers);
         let mut loaded: Vec<u32> = files.into_iter().collect();
@@ -600,12 +666,15 @@ impl ProgramStore {
         }
         for (file, mut gs) in by_file {
             gs.sort_unstable();
-            let sigs: Vec<Function> =
-                postcard::from_bytes(self.signatures.get(file as usize)?).ok()?;
+            let sigs = self.signatures_of(file)?;
             let start = self.fn_start[file as usize];
             let mut functions = Vec::with_capacity(gs.len());
             for g in &gs {
-                functions.push(sigs.get((g - start) as usize)?.clone());
+                functions.push(
+                    sigs.get((g - start) as usize)?
+                        .clone()
+                        .function(self.name(*g)),
+                );
                 ids.insert(*g, (file, functions.len() as u32 - 1));
                 stand_ins.push(*g);
             }
