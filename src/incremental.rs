@@ -137,6 +137,13 @@ pub struct Slice {
     pub loaded: Vec<u32>,
     /// Files holding reported functions: the lints run over these.
     pub linted: Vec<u32>,
+    /// Loaded files of which only declarations are read (headers seen by the others,
+    /// holding none of the functions above): their functions stand in.
+    pub declarations_only: HashSet<u32>,
+    /// Functions whose summaries are computed (the others' are the full run's): the
+    /// callers of changed functions, and the functions of the linted files (whose sleep
+    /// sites the lints read).
+    pub computed: HashSet<u32>,
 }
 
 /// How far above a reported function callers are kept: the chain depth, plus the
@@ -549,6 +556,9 @@ impl ProgramStore {
         let mut returns: HashSet<u32> = HashSet::default();
         let mut sinks: HashSet<u32> = HashSet::default();
         for &f in &full {
+            for (_, (sink, _)) in Self::sparse(&self.gfp_sinks, f).into_iter().flatten() {
+                sinks.insert(self.file_of(*sink));
+            }
             let mut all = Vec::new();
             callees(f, &mut all);
             for g in all {
@@ -574,6 +584,7 @@ impl ProgramStore {
         for &f in &files {
             headers.extend(self.visible(f));
         }
+        let declarations_only: HashSet<u32> = headers.difference(&files).copied().collect();
         if std::env::var_os("GFPLINT_TIMINGS").is_some() {
             eprintln!(
                 "gfplint: timing: slice: {} more headers",
@@ -587,8 +598,14 @@ impl ProgramStore {
             ancestors: ancestors.len(),
             reported: reported.len(),
             ring: full.len() - reported.len(),
+            computed: ancestors
+                .iter()
+                .copied()
+                .chain(linted.iter().flat_map(|&f| self.functions_of(f)))
+                .collect(),
             loaded,
             linted,
+            declarations_only,
         }
     }
 
@@ -630,26 +647,48 @@ impl ProgramStore {
     /// store. `None` when something the slice needs is not where it should be.
     /// `registrations`: files whose registrations are taken from their facts (the
     /// changed files' directories); the others' are the full run's.
+    /// `declarations_only`: loaded files whose functions stand in.
     pub fn compact(
         &self,
         paths: &[String],
         loaded: Vec<(u32, FileFacts, Vec<LockStates>)>,
         registrations: HashSet<u32>,
+        declarations_only: &HashSet<u32>,
+        computed: &HashSet<u32>,
     ) -> Option<Compact> {
         if paths.len() != self.file_count() {
             return None;
         }
         // Names the loaded files may call or register.
         let mut wanted: HashSet<u32> = HashSet::default();
-        for (_, facts, _) in &loaded {
-            wanted.extend(self.callees_by_name(facts));
+        for (fi, facts, _) in &loaded {
+            if !declarations_only.contains(fi) {
+                wanted.extend(self.callees_by_name(facts));
+            }
         }
         let mut files: Vec<Option<FileFacts>> = vec![None; paths.len()];
         let mut locks: Vec<Vec<LockStates>> = vec![Vec::new(); paths.len()];
-        let loaded_files: HashSet<u32> = loaded.iter().map(|(fi, _, _)| *fi).collect();
+        let loaded_files: HashSet<u32> = loaded
+            .iter()
+            .map(|(fi, _, _)| *fi)
+            .filter(|fi| !declarations_only.contains(fi))
+            .collect();
+        let mut declarations: HashMap<u32, FileFacts> = HashMap::default();
         for (fi, facts, l) in loaded {
             if facts.functions.len() != l.len() {
                 return None;
+            }
+            if declarations_only.contains(&fi) {
+                declarations.insert(
+                    fi,
+                    FileFacts {
+                        functions: Vec::new(),
+                        file_calls: Vec::new(),
+                        field_callbacks: Vec::new(),
+                        ..facts
+                    },
+                );
+                continue;
             }
             locks[fi as usize] = l;
             files[fi as usize] = Some(facts);
@@ -663,6 +702,10 @@ impl ProgramStore {
             if files[file as usize].is_none() {
                 by_file.entry(file).or_default().push(g);
             }
+        }
+        for (fi, facts) in declarations {
+            by_file.entry(fi).or_default();
+            files[fi as usize] = Some(facts);
         }
         for (file, mut gs) in by_file {
             gs.sort_unstable();
@@ -679,11 +722,16 @@ impl ProgramStore {
                 stand_ins.push(*g);
             }
             locks[file as usize] = vec![LockStates::default(); functions.len()];
-            files[file as usize] = Some(FileFacts {
-                path: paths[file as usize].clone(),
-                functions,
-                ..Default::default()
-            });
+            match &mut files[file as usize] {
+                Some(declared) => declared.functions = functions,
+                None => {
+                    files[file as usize] = Some(FileFacts {
+                        path: paths[file as usize].clone(),
+                        functions,
+                        ..Default::default()
+                    });
+                }
+            }
         }
         let files: Vec<FileFacts> = files
             .into_iter()
@@ -706,9 +754,23 @@ impl ProgramStore {
                 .then_some((file, i))
         };
         let mut boundary = Boundary::default();
-        for &g in &stand_ins {
-            let id = ids[&g];
-            if let Some(e) = Self::sparse(&self.lock_effects, g) {
+        // Loaded functions that no change can affect keep the full run's summaries.
+        let mut given: Vec<(u32, FunctionId)> = Vec::new();
+        for &fi in &loaded_files {
+            let start = self.fn_start[fi as usize];
+            for i in 0..files[fi as usize].functions.len() as u32 {
+                if !computed.contains(&(start + i)) {
+                    given.push((start + i, (fi, i)));
+                }
+            }
+        }
+        given.extend(stand_ins.iter().map(|g| (*g, ids[g])));
+        for &(g, id) in &given {
+            boundary.given.insert(id);
+            // (A loaded function's lock effect comes from its lock states.)
+            if ids.contains_key(&g)
+                && let Some(e) = Self::sparse(&self.lock_effects, g)
+            {
                 boundary.lock_effects.insert(id, e.clone());
             }
             // A sink outside the slice belongs to a stand-in that no call of the

@@ -1119,6 +1119,7 @@ fn sliced_run(
     let mut reached: Vec<u32> = Vec::new();
     let mut cached: rustc_hash::FxHashMap<u32, (facts::FileFacts, Vec<context::LockStates>)> =
         changed.into_iter().map(|(fi, f, l)| (fi, (f, l))).collect();
+    let mut headers: Option<context::headers::KernelHeaders> = None;
     for round in 0..=MAX_SLICE_ROUNDS {
         let slice = store.slice(&cmp.facts_changed, &named, &reached, &new_callees);
         lap(&format!(
@@ -1163,15 +1164,24 @@ fn sliced_run(
         let loaded: Vec<(u32, facts::FileFacts, Vec<context::LockStates>)> = slice
             .loaded
             .iter()
-            .map(|fi| {
-                let (f, l) = &cached[fi];
-                (*fi, f.clone(), l.clone())
+            .filter_map(|fi| {
+                let (f, l) = cached.remove(fi)?;
+                Some((*fi, f, l))
             })
             .collect();
         lap("slice loaded");
         let (mut cfiles, mut clocks, boundary, stand_ins) = store
-            .compact(files, loaded, store.directories_of(&cmp.facts_changed))
+            .compact(
+                files,
+                loaded,
+                store.directories_of(&cmp.facts_changed),
+                &slice.declarations_only,
+                &slice.computed,
+            )
             .ok_or("the slice's program")?;
+        if let Ok(mut h) = boundary.headers.lock() {
+            *h = headers.take();
+        }
         // The changed files, locked again with other files' wrappers.
         {
             let program = program::Program::build_calls_only(&cfiles, knowledge);
@@ -1203,7 +1213,7 @@ fn sliced_run(
             f.parked_cfgs = None;
         }
         let program = program::Program::build(&cfiles, knowledge);
-        let analysis = context::Analysis::run(
+        let mut analysis = context::Analysis::run(
             &program,
             clocks,
             &settings.target,
@@ -1228,6 +1238,18 @@ fn sliced_run(
         if !more.is_empty() {
             more.sort_unstable();
             reached.extend(more);
+            headers = Some(std::mem::take(&mut analysis.headers));
+            // The next round starts from this one's files (not those read only for
+            // their declarations), without copies.
+            drop(program);
+            let mut locks = std::mem::take(&mut analysis.locks);
+            for &fi in &slice.loaded {
+                if !slice.declarations_only.contains(&fi) {
+                    let f = std::mem::take(&mut cfiles[fi as usize]);
+                    let l = std::mem::take(&mut locks[fi as usize]);
+                    cached.insert(fi, (f, l));
+                }
+            }
             continue;
         }
         let diagnostics: Vec<Diagnostic> = slice

@@ -705,7 +705,7 @@ pub struct Analysis {
 /// What the functions of a run that stand for functions outside it do, as a full run
 /// over the whole program found (`incremental`): a run over a slice of the program
 /// takes them as given instead of computing them (their bodies are not loaded).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Boundary {
     pub lock_effects: HashMap<FunctionId, LockEffect>,
     pub gfp_sinks: GfpSinks,
@@ -713,8 +713,15 @@ pub struct Boundary {
     pub sleeps_dropping: HashMap<FunctionId, (u32, String)>,
     /// Atomic callbacks registered by files whose registrations are not computed.
     pub entries: Vec<(FunctionId, AtomicReason)>,
+    /// Functions whose lock effect, gfp sinks, may-sleep clauses and lock-dropping
+    /// sleep are the ones above (absent there: none), not computed: the stand-ins, and
+    /// loaded functions that no change can affect. Their sleep sites are not computed.
+    pub given: rustc_hash::FxHashSet<FunctionId>,
     /// Files whose registrations are computed from their facts (all, when `None`).
     pub registrations: Option<rustc_hash::FxHashSet<u32>>,
+    /// The kernel tree's headers as an earlier run over the same files read them
+    /// (taken by the run).
+    pub headers: std::sync::Mutex<Option<KernelHeaders>>,
 }
 
 impl Analysis {
@@ -758,8 +765,10 @@ impl Analysis {
         let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers, boundary);
         lap("gfp sinks");
         // The kernel tree's headers, read once for the run (the lints resolve names
-        // through them too).
-        let headers = KernelHeaders::default();
+        // through them too); a slice's rounds share them.
+        let headers = boundary
+            .and_then(|b| b.headers.lock().ok()?.take())
+            .unwrap_or_default();
         // One resolver for the summaries and the reasons: it caches per-file tests.
         let mut resolver = Resolver::new(program, target, &headers).with_build(build);
         let (sites, may_sleep) = Self::sleep_summaries(
@@ -774,8 +783,16 @@ impl Analysis {
             boundary,
         );
         lap("sleep sites, may-sleep summaries");
+        let computed: Vec<FunctionId> = match boundary {
+            Some(b) => ids
+                .iter()
+                .copied()
+                .filter(|id| !b.given.contains(id))
+                .collect(),
+            None => ids.clone(),
+        };
         let mut sleeps_dropping =
-            sleeps_only_dropping(program, &ids, &locks, &edges, &sites, &may_sleep);
+            sleeps_only_dropping(program, &computed, &locks, &edges, &sites, &may_sleep);
         // Functions registered as atomic callbacks (computed once, for both phases).
         let mut entries = entry_points(program);
         if let Some(b) = boundary {
@@ -905,9 +922,10 @@ impl Analysis {
                 queue.push_back(*id);
             }
         }
+        let given = |id: &FunctionId| boundary.is_some_and(|b| b.given.contains(id));
         for &id in ids {
             let f = program.function(id);
-            if !f.params.iter().any(|p| p.ty.contains("gfp_t")) {
+            if !f.params.iter().any(|p| p.ty.contains("gfp_t")) || given(&id) {
                 continue;
             }
             let ls = &locks[id.0 as usize][id.1 as usize];
@@ -930,6 +948,9 @@ impl Analysis {
         while let Some(callee) = queue.pop_front() {
             let sinks = gfp_sinks.get(&callee).cloned().unwrap_or_default();
             for &(caller, call) in callers.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
+                if given(&caller) {
+                    continue;
+                }
                 let f = program.function(caller);
                 let c = &f.calls[call as usize];
                 for &(param, sink) in &sinks {
@@ -980,6 +1001,9 @@ impl Analysis {
                     .enumerate()
                     .map(|(i, f)| {
                         let id = (fi as u32, i as u32);
+                        if boundary.is_some_and(|b| b.given.contains(&id)) {
+                            return Vec::new();
+                        }
                         sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i])
                     })
                     .collect()
@@ -1021,7 +1045,9 @@ impl Analysis {
             let clauses = may_sleep.get(&callee).cloned().unwrap_or_default();
             for &(caller, call) in callers.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
                 let ls = &locks[caller.0 as usize][caller.1 as usize];
-                if !sleeps_through(ls, call, lock_effects.get(&callee)) {
+                if !sleeps_through(ls, call, lock_effects.get(&callee))
+                    || boundary.is_some_and(|b| b.given.contains(&caller))
+                {
                     continue;
                 }
                 let guards = resolver.tests(caller.0, ls.guards_at(call));
