@@ -96,12 +96,12 @@ pub struct ProgramStore {
     file_wrappers: Vec<Option<u128>>,
     /// What each function does to its callers' sections as other files' lock states
     /// see it (before re-locking), where it does something.
-    wrapper_effects: Vec<(u32, LockEffect)>,
+    wrapper_effects: Lazy<LockEffect>,
     /// The whole-program results per function (`Analysis`), sparse, sorted.
-    lock_effects: Vec<(u32, LockEffect)>,
-    gfp_sinks: Vec<(u32, Vec<StoredSink>)>,
-    may_sleep: Vec<(u32, Vec<Clause>)>,
-    sleeps_dropping: Vec<(u32, (u32, String))>,
+    lock_effects: Lazy<LockEffect>,
+    gfp_sinks: Lazy<Vec<StoredSink>>,
+    may_sleep: Lazy<Vec<Clause>>,
+    sleeps_dropping: Lazy<(u32, String)>,
     /// Atomic callbacks: (function, its registration; `Entry::file` is the
     /// registering file).
     entries: Vec<(u32, AtomicReason)>,
@@ -162,10 +162,45 @@ pub fn include_digest(f: &FileFacts) -> u64 {
     xxhash_rust::xxh3::xxh3_64(f.decls.include_lines.as_bytes())
 }
 
-/// A sparse per-function list, sorted by function.
-fn sparse<T>(mut m: Vec<(u32, T)>) -> Vec<(u32, T)> {
-    m.sort_by_key(|(id, _)| *id);
-    m
+/// Per-function values for some functions, each kept encoded (postcard) until asked
+/// for: a slice reads a few thousand of them, the store holds them for every function.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct Lazy<T> {
+    /// Functions that have a value, sorted.
+    ids: Vec<u32>,
+    /// Where each one's encoding ends in `bytes`.
+    ends: Vec<u32>,
+    bytes: Vec<u8>,
+    #[serde(skip)]
+    kind: std::marker::PhantomData<T>,
+}
+
+impl<T: Serialize + serde::de::DeserializeOwned> Lazy<T> {
+    fn new(mut m: Vec<(u32, T)>) -> Lazy<T> {
+        m.sort_by_key(|(id, _)| *id);
+        let mut lazy = Lazy {
+            ids: Vec::with_capacity(m.len()),
+            ends: Vec::with_capacity(m.len()),
+            bytes: Vec::new(),
+            kind: std::marker::PhantomData,
+        };
+        for (id, v) in m {
+            lazy.ids.push(id);
+            lazy.bytes
+                .extend(postcard::to_stdvec(&v).unwrap_or_default());
+            lazy.ends.push(lazy.bytes.len() as u32);
+        }
+        lazy
+    }
+
+    fn get(&self, f: u32) -> Option<T> {
+        let i = self.ids.binary_search(&f).ok()?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] as usize,
+        };
+        postcard::from_bytes(self.bytes.get(start..*self.ends.get(i)? as usize)?).ok()
+    }
 }
 
 /// What a caller outside a function's file reads of it besides its name (the rest of
@@ -302,20 +337,20 @@ impl ProgramStore {
             signatures,
             signature_ends,
             file_wrappers,
-            wrapper_effects: sparse(
+            wrapper_effects: Lazy::new(
                 wrapper_effects
                     .iter()
                     .map(|(id, e)| (global(*id), e.clone()))
                     .collect(),
             ),
-            lock_effects: sparse(
+            lock_effects: Lazy::new(
                 analysis
                     .lock_effects
                     .iter()
                     .map(|(id, e)| (global(*id), e.clone()))
                     .collect(),
             ),
-            gfp_sinks: sparse(
+            gfp_sinks: Lazy::new(
                 analysis
                     .gfp_sinks
                     .iter()
@@ -328,14 +363,14 @@ impl ProgramStore {
                     })
                     .collect(),
             ),
-            may_sleep: sparse(
+            may_sleep: Lazy::new(
                 analysis
                     .may_sleep
                     .iter()
                     .map(|(id, c)| (global(*id), c.clone()))
                     .collect(),
             ),
-            sleeps_dropping: sparse(
+            sleeps_dropping: Lazy::new(
                 analysis
                     .sleeps_dropping
                     .iter()
@@ -390,8 +425,8 @@ impl ProgramStore {
     }
 
     /// A function's effect on its callers' sections as other files see it.
-    pub fn wrapper_effect(&self, f: u32) -> Option<&LockEffect> {
-        Self::sparse(&self.wrapper_effects, f)
+    pub fn wrapper_effect(&self, f: u32) -> Option<LockEffect> {
+        self.wrapper_effects.get(f)
     }
 
     /// The number of a function of a loaded file.
@@ -448,12 +483,6 @@ impl ProgramStore {
         &self.by_name[lo..hi]
     }
 
-    fn sparse<T>(list: &[(u32, T)], f: u32) -> Option<&T> {
-        list.binary_search_by_key(&f, |(id, _)| *id)
-            .ok()
-            .map(|i| &list[i].1)
-    }
-
     /// Whether a file's new facts keep what other files of the run read of it: its
     /// functions' names, linkage and arity, its include lines, and the effects of its
     /// lock wrappers (`effects`: the new ones, by function index). Otherwise the edit
@@ -479,7 +508,7 @@ impl ProgramStore {
                 });
         let same_effects = self
             .functions_of(file)
-            .all(|f| Self::sparse(&self.wrapper_effects, f) == effects.get(&(f - start)));
+            .all(|f| self.wrapper_effects.get(f).as_ref() == effects.get(&(f - start)));
         same_functions
             && same_effects
             && include_digest(facts) == self.include_digests[file as usize]
@@ -556,8 +585,8 @@ impl ProgramStore {
         let mut returns: HashSet<u32> = HashSet::default();
         let mut sinks: HashSet<u32> = HashSet::default();
         for &f in &full {
-            for (_, (sink, _)) in Self::sparse(&self.gfp_sinks, f).into_iter().flatten() {
-                sinks.insert(self.file_of(*sink));
+            for (_, (sink, _)) in self.gfp_sinks.get(f).into_iter().flatten() {
+                sinks.insert(self.file_of(sink));
             }
             let mut all = Vec::new();
             callees(f, &mut all);
@@ -565,8 +594,8 @@ impl ProgramStore {
                 if self.has_returns.binary_search(&g).is_ok() {
                     returns.insert(self.file_of(g));
                 }
-                for (_, (sink, _)) in Self::sparse(&self.gfp_sinks, g).into_iter().flatten() {
-                    sinks.insert(self.file_of(*sink));
+                for (_, (sink, _)) in self.gfp_sinks.get(g).into_iter().flatten() {
+                    sinks.insert(self.file_of(sink));
                 }
             }
         }
@@ -769,14 +798,14 @@ impl ProgramStore {
             boundary.given.insert(id);
             // (A loaded function's lock effect comes from its lock states.)
             if ids.contains_key(&g)
-                && let Some(e) = Self::sparse(&self.lock_effects, g)
+                && let Some(e) = self.lock_effects.get(g)
             {
-                boundary.lock_effects.insert(id, e.clone());
+                boundary.lock_effects.insert(id, e);
             }
             // A sink outside the slice belongs to a stand-in that no call of the
             // slice's callers resolves to (stand-ins are chosen by name; the slice
             // loads the sinks of its callers' callees).
-            if let Some(sinks) = Self::sparse(&self.gfp_sinks, g) {
+            if let Some(sinks) = self.gfp_sinks.get(g) {
                 let mapped: Vec<_> = sinks
                     .iter()
                     .filter_map(|(p, (f, c))| Some((*p, (compact(*f, &ids)?, *c))))
@@ -785,11 +814,11 @@ impl ProgramStore {
                     boundary.gfp_sinks.insert(id, mapped);
                 }
             }
-            if let Some(c) = Self::sparse(&self.may_sleep, g) {
-                boundary.may_sleep.insert(id, c.clone());
+            if let Some(c) = self.may_sleep.get(g) {
+                boundary.may_sleep.insert(id, c);
             }
-            if let Some(d) = Self::sparse(&self.sleeps_dropping, g) {
-                boundary.sleeps_dropping.insert(id, d.clone());
+            if let Some(d) = self.sleeps_dropping.get(g) {
+                boundary.sleeps_dropping.insert(id, d);
             }
         }
         // The full run's registrations, but in the files whose own are computed, of

@@ -1066,6 +1066,7 @@ fn sliced_run(
     if store.file_count() != files.len() {
         return Err("the program store is of other files".into());
     }
+    lap("program store read");
     let wanted = reported_files(
         files.iter().map(String::as_str),
         options.report_only.as_deref(),
@@ -1186,10 +1187,10 @@ fn sliced_run(
         {
             let program = program::Program::build_calls_only(&cfiles, knowledge);
             let effect = |id: program::FunctionId| match stand_ins.get(&id) {
-                Some(&g) => store.wrapper_effect(g).cloned(),
+                Some(&g) => store.wrapper_effect(g),
                 None => match new_effects.get(&id.0) {
                     Some(effects) => effects.get(&id.1).cloned(),
-                    None => store.wrapper_effect(store.global(id)).cloned(),
+                    None => store.wrapper_effect(store.global(id)),
                 },
             };
             for &fi in &cmp.facts_changed {
