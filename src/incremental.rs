@@ -863,3 +863,37 @@ fn reach(roots: &[u32], depth: u32, mut next: impl FnMut(u32, &mut Vec<u32>)) ->
     }
     seen
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lazy_values_decode_on_demand() {
+        let lazy = Lazy::new(vec![
+            (7, (1u32, "b".to_string())),
+            (2, (0u32, "a".to_string())),
+        ]);
+        assert_eq!(lazy.get(2), Some((0, "a".to_string())));
+        assert_eq!(lazy.get(7), Some((1, "b".to_string())));
+        assert_eq!(lazy.get(3), None);
+        let bytes = postcard::to_stdvec(&lazy).unwrap();
+        let back: Lazy<(u32, String)> = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back.get(7), Some((1, "b".to_string())));
+    }
+
+    #[test]
+    fn reach_stops_at_the_depth() {
+        // 0 → 1 → 2 → 3, and 0 → 3.
+        let edges: Vec<Vec<u32>> = vec![vec![1, 3], vec![2], vec![3], vec![]];
+        let next = |f: u32, out: &mut Vec<u32>| out.extend(&edges[f as usize]);
+        let mut one: Vec<u32> = reach(&[0], 1, next).into_iter().collect();
+        one.sort_unstable();
+        assert_eq!(one, [0, 1, 3]);
+        let mut all: Vec<u32> = reach(&[0], u32::MAX, next).into_iter().collect();
+        all.sort_unstable();
+        assert_eq!(all, [0, 1, 2, 3]);
+        let none: Vec<u32> = reach(&[2], 0, next).into_iter().collect();
+        assert_eq!(none, [2]);
+    }
+}
