@@ -107,6 +107,9 @@ pub struct ProgramStore {
     entries: Vec<(u32, AtomicReason)>,
     /// Functions with a `gfp_t` parameter, sorted.
     gfp_params: Vec<u32>,
+    /// Functions atomic context reaches at any depth (`Analysis::atomic_reachable`),
+    /// sorted.
+    atomic_reachable: Vec<u32>,
     /// Functions whose body returns a value derived from a parameter (callers'
     /// argument values read their definition), sorted.
     has_returns: Vec<u32>,
@@ -378,6 +381,13 @@ impl ProgramStore {
                     .collect(),
             ),
             entries,
+            atomic_reachable: sorted(
+                analysis
+                    .atomic_reachable
+                    .iter()
+                    .map(|&id| global(id))
+                    .collect(),
+            ),
             gfp_params: sorted(
                 program
                     .files
@@ -636,6 +646,44 @@ impl ProgramStore {
             linted,
             declarations_only,
         }
+    }
+
+    /// Whether the full run found atomic context reaching function `f`.
+    pub fn was_atomic_reachable(&self, f: u32) -> bool {
+        self.atomic_reachable.binary_search(&f).is_ok()
+    }
+
+    /// Functions whose reachability from atomic context an edit of `changed` files can
+    /// change: everything below what their functions call (before and after the edit)
+    /// and the callbacks their directories register, at any depth (`new_callees`: what a changed file's new facts call or
+    /// register, by name).
+    pub fn below_changes(
+        &self,
+        changed: &[u32],
+        new_callees: &HashMap<u32, Vec<u32>>,
+    ) -> HashSet<u32> {
+        let changed_set: HashSet<u32> = changed.iter().copied().collect();
+        // What the edit can add or remove: the changed functions' calls, old and new
+        // (a call with a lock held starts atomic context), and registrations.
+        let mut roots: Vec<u32> = Vec::new();
+        for &file in changed {
+            for f in self.functions_of(file) {
+                roots.extend(self.callees.of(f));
+            }
+        }
+        for f in self.directories_of(changed) {
+            roots.extend(self.registered.of(f));
+            if let Some(list) = new_callees.get(&f) {
+                roots.extend(list);
+            }
+        }
+        reach(&roots, u32::MAX, |f, out| {
+            let file = self.file_of(f);
+            match new_callees.get(&file) {
+                Some(list) if changed_set.contains(&file) => out.extend(list),
+                _ => out.extend(self.callees.of(f)),
+            }
+        })
     }
 
     /// The functions a changed file's new facts may call or register, by name (every

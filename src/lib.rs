@@ -1253,6 +1253,33 @@ fn sliced_run(
             }
             continue;
         }
+        // `needless-gfp-atomic` asks whether atomic context reaches a function at any
+        // depth, beyond any slice: for the named files' functions that pass
+        // GFP_ATOMIC, the full run's answer holds unless an edit is above them; there,
+        // only a path the slice sees answers (else the whole stage runs).
+        let below = store.below_changes(&cmp.facts_changed, &new_callees);
+        for &fi in &named {
+            for (i, f) in cfiles[fi as usize].functions.iter().enumerate() {
+                let passes_atomic = f
+                    .calls
+                    .iter()
+                    .any(|c| c.args().iter().any(|a| a.contains("GFP_ATOMIC")));
+                if !passes_atomic {
+                    continue;
+                }
+                let id = (fi, i as u32);
+                let g = store.global(id);
+                if below.contains(&g) {
+                    if !analysis.atomic_reachable.contains(&id) {
+                        return Err(
+                            "atomic context may reach a named function through the edit".into()
+                        );
+                    }
+                } else if store.was_atomic_reachable(g) {
+                    analysis.atomic_reachable.insert(id);
+                }
+            }
+        }
         let diagnostics: Vec<Diagnostic> = slice
             .linted
             .par_iter()
