@@ -295,17 +295,18 @@ impl ProgramStore {
         let includes = Csr::from_lists(
             (0..program.files.len() as u32).map(|f| program.decls.includes_of(f).to_vec()),
         );
-        let mut dir_ids: HashMap<&str, u32> = HashMap::default();
-        let dirs = program
-            .files
-            .iter()
-            .map(|f| {
-                let next = dir_ids.len() as u32;
-                *dir_ids
-                    .entry(crate::decl_index::dir_of(&f.path))
-                    .or_insert(next)
-            })
-            .collect();
+        let dirs = program.directories().to_vec();
+        // The functions (numbers) for which `keep` holds, sorted.
+        let functions_where = |keep: fn(&Function) -> bool| -> Vec<u32> {
+            program
+                .files
+                .iter()
+                .flat_map(|f| &f.functions)
+                .zip(0u32..)
+                .filter(|(g, _)| keep(g))
+                .map(|(_, n)| n)
+                .collect()
+        };
         let mut names = String::new();
         let mut name_ends = Vec::with_capacity(n as usize);
         for g in program.files.iter().flat_map(|f| &f.functions) {
@@ -388,36 +389,8 @@ impl ProgramStore {
                     .map(|&id| global(id))
                     .collect(),
             ),
-            gfp_params: sorted(
-                program
-                    .files
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(fi, f)| {
-                        f.functions
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, g)| !g.params.is_empty())
-                            .map(move |(i, _)| (fi as u32, i as u32))
-                    })
-                    .map(global)
-                    .collect(),
-            ),
-            has_returns: sorted(
-                program
-                    .files
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(fi, f)| {
-                        f.functions
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, g)| g.returns().is_some())
-                            .map(move |(i, _)| (fi as u32, i as u32))
-                    })
-                    .map(global)
-                    .collect(),
-            ),
+            gfp_params: functions_where(|g| !g.params.is_empty()),
+            has_returns: functions_where(|g| g.returns().is_some()),
             names,
             name_ends,
             by_name,

@@ -137,6 +137,11 @@ impl<'a> Program<'a> {
         self.globals.contains_key(name) || self.statics.contains_key(&(file, name))
     }
 
+    /// Each file's directory, as a number (files of one directory share it).
+    pub fn directories(&self) -> &[u32] {
+        &self.dirs
+    }
+
     pub fn function(&self, id: FunctionId) -> &'a crate::facts::Function {
         &self.files[id.0 as usize].functions[id.1 as usize]
     }
