@@ -42,6 +42,15 @@ impl Project {
         self.0.join(rel)
     }
 
+    /// A path of the project as named from its root.
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.0)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+
     fn cache(&self) -> PathBuf {
         self.0.join(".gfplint-cache")
     }
@@ -718,12 +727,7 @@ fn sliced_precommit_runs_match_full_runs() {
     files.sort();
     let mut sliced_runs = 0;
     for (i, file) in files.iter().enumerate().filter(|(i, _)| i % 5 == 0) {
-        let rel = file
-            .strip_prefix(&p.0)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
+        let rel = p.relative(file);
         let named = ["check", "--format", "json", rel.as_str()];
         p.run(&named);
         let text = std::fs::read_to_string(file).unwrap();
@@ -741,12 +745,7 @@ fn sliced_precommit_runs_match_full_runs() {
     assert!(sliced_runs > 0);
     // A header with a function: other files read its declarations.
     let header = p.path("testdata/atomic-context-callers/xf.h");
-    let rel = header
-        .strip_prefix(&p.0)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let rel = p.relative(&header);
     let named = ["check", "--format", "json", rel.as_str()];
     p.run(&named);
     let text = std::fs::read_to_string(&header).unwrap();
