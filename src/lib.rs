@@ -74,9 +74,10 @@ pub struct Options {
     /// (the language server's workspace may lie below the project root whose cache
     /// `gfplint check` uses).
     pub cache_root: Option<PathBuf>,
-    /// Source text that replaces a file's contents on disk (`--stdin-filename`): the
-    /// file is read from here, whether or not it exists.
-    pub overlay: Option<Overlay>,
+    /// Source texts that replace files' contents on disk (`--stdin-filename`, the
+    /// language server's unsaved buffers): such a file is read from here, whether or
+    /// not it exists.
+    pub overlay: Vec<Overlay>,
     /// Kernel API summaries for callees the run does not define (`None`: none; the
     /// command line picks the built-in ones of the target's kernel version).
     pub summaries: Option<Arc<summaries::Summaries>>,
@@ -86,9 +87,18 @@ pub struct Options {
     /// decided, files no enabled symbol builds are skipped. Set with
     /// [`Options::set_kconfig`] (which also gives the target its symbols).
     pub config: Option<Arc<sparse::Macros>>,
+    /// In pre-commit mode, the caller's `inspect` needs the named files' whole-program
+    /// context (the language server's hover): the stage runs, over a slice where it
+    /// can, even where a stored outcome would give the findings.
+    pub needs_program: bool,
 }
 
 impl Options {
+    /// The overlay standing for `path`, if any.
+    pub fn overlay_of(&self, path: &str) -> Option<&Overlay> {
+        self.overlay.iter().find(|o| o.covers(path))
+    }
+
     /// What the analysis and the lints read of these options: the target and the lint
     /// policy (levels and lints enabled by name, decided once here).
     pub fn settings(&self) -> lints::AnalysisSettings {
@@ -485,76 +495,73 @@ pub fn check_files_with<T: Send>(
             .map(|c| c.last_run_key(&run_inputs(files, None, &errors, options, build_digest)));
         let all_cached = workspace.is_none()
             && first.iter().all(|f| matches!(f, FirstPass::Cached { .. }));
-        if let (Some(c), Some(key), true) = (&cache, run_key, all_cached)
-            && let Some(stored) = c.get_run::<StoredOutcome>(key)
-        {
-            let hits = files.len();
-            let mut warnings = warnings;
-            if let Some(c) = cache {
-                warnings.extend(c.finish(files, true));
+        let mut warnings = warnings;
+        let mut inspect = Some(inspect);
+        // A stored outcome, or (pre-commit mode after a code edit) a run over only the
+        // part of the program the edit can affect, from the last full run's store; a
+        // caller that needs the program (`needs_program`) gets one that way even when
+        // a stored outcome would do, so it tries the slice first.
+        let mut early: Option<(Outcome, Option<T>)> = None;
+        if let Some(c) = &cache {
+            let can_compare = workspace.is_none() && errors.len() == errors_before;
+            let mut compared: Option<Option<Comparison>> = None;
+            for stored_first in [!options.needs_program, options.needs_program] {
+                if stored_first {
+                    early = reuse_stored(
+                        c,
+                        (run_key, last_key),
+                        all_cached,
+                        (can_compare, &first, &mut compared),
+                        files,
+                        options,
+                        &lap,
+                    )
+                    .map(|o| (o, None));
+                } else {
+                    if compared.is_none() {
+                        compared = Some(
+                            last_key
+                                .filter(|_| can_compare)
+                                .and_then(|k| compare_with_last(c, k, files, &first)),
+                        );
+                    }
+                    if options.report_only.is_some()
+                        && std::env::var_os("GFPLINT_NO_SLICE").is_none()
+                        && let (Some(Some(cmp)), Some(last_key)) = (&compared, last_key)
+                    {
+                        early = sliced_run(
+                            files,
+                            &first,
+                            cmp,
+                            c,
+                            last_key,
+                            knowledge,
+                            &settings,
+                            options,
+                            &lap,
+                            &mut inspect,
+                        )
+                        .map_err(|why| lap(&format!("not sliced: {why}")))
+                        .ok()
+                        .map(|(mut outcome, inspected)| {
+                            outcome.cache_hits = files.len() - cmp.new_hashes.len();
+                            outcome.cache_misses = cmp.new_hashes.len();
+                            lap("sliced run finished");
+                            (outcome, inspected)
+                        });
+                    }
+                }
+                if early.is_some() {
+                    break;
+                }
             }
-            lap("outcome of an identical earlier run");
-            let mut outcome = stored.finish(files, options);
-            outcome.warnings = warnings;
-            outcome.cache_hits = hits;
-            return (outcome, None);
         }
-        // Early cutoff: the files whose bytes changed since the last run over the same
-        // files and options still have the facts they had then, so that run's outcome
-        // is this one's (with the changed files' new source hashes).
-        let mut comparison = match (&cache, last_key) {
-            (Some(c), Some(last_key)) if workspace.is_none() && errors.len() == errors_before => {
-                compare_with_last(c, last_key, files, &first)
-            }
-            _ => None,
-        };
-        if let (Some(c), Some(last_key), Some(run_key)) = (&cache, last_key, run_key)
-            && comparison
-                .as_ref()
-                .is_some_and(|c| c.facts_changed.is_empty())
-            && let Some((stored, table, changed)) = comparison.take().and_then(reuse_last_run)
-        {
-            c.put_run(run_key, &stored);
-            c.put_last(
-                last_key,
-                &LastRun {
-                    files: table,
-                    outcome: stored.clone(),
-                },
-            );
-            let mut warnings = warnings;
-            let hits = files.len() - changed;
+        if let Some((mut outcome, inspected)) = early {
             if let Some(c) = cache {
                 warnings.extend(c.finish(files, true));
             }
-            lap(&format!(
-                "early cutoff: the facts of the {changed} changed files are unchanged, the last outcome is reused"
-            ));
-            let mut outcome = stored.finish(files, options);
             outcome.warnings = warnings;
-            outcome.cache_hits = hits;
-            outcome.cache_misses = changed;
-            return (outcome, None);
-        }
-        // Pre-commit mode after a code edit: only the part of the program the edit can
-        // affect, from the last full run's store.
-        if options.report_only.is_some()
-            && std::env::var_os("GFPLINT_NO_SLICE").is_none()
-            && let (Some(c), Some(cmp), Some(last_key)) = (&cache, &comparison, last_key)
-            && let Some(mut outcome) =
-                sliced_run(files, &first, cmp, c, last_key, knowledge, &settings, options, &lap)
-                    .map_err(|why| lap(&format!("not sliced: {why}")))
-                    .ok()
-        {
-            let mut warnings = warnings;
-            if let Some(c) = cache {
-                outcome.cache_hits = files.len() - cmp.new_hashes.len();
-                outcome.cache_misses = cmp.new_hashes.len();
-                warnings.extend(c.finish(files, true));
-            }
-            outcome.warnings = warnings;
-            lap("sliced run finished");
-            return (outcome, None);
+            return (outcome, inspected);
         }
         let parsed: Vec<(LocalResult, u128, Option<u128>)> = first
             .into_par_iter()
@@ -661,7 +668,7 @@ pub fn check_files_with<T: Send>(
             None,
         );
         lap("whole-program context (summaries, fixpoints)");
-        let inspected = inspect(&program, &analysis);
+        let inspected = inspect.take().map(|f| f(&program, &analysis));
         // Stage 4, parallel: lints per function, then suppressions and levels per file.
         let diagnostics: Vec<Diagnostic> = all_facts
             .par_iter()
@@ -745,7 +752,7 @@ pub fn check_files_with<T: Send>(
             outcome.warnings.extend(c.finish(files, reused));
         }
         lap("cache finished");
-        (outcome, Some(inspected))
+        (outcome, inspected)
     })
 }
 
@@ -883,7 +890,7 @@ fn finish_outcome<'p>(
     }
     let hashes: HashMap<&str, u64> = hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
     let mut sources = report::sources::load_with(&diagnostics, &hashes, buffers, &mut errors);
-    if let Some(o) = &options.overlay {
+    for o in &options.overlay {
         // The in-memory text is what was analysed; on disk the file may differ or
         // not exist.
         let mut names: Vec<&String> = diagnostics
@@ -955,6 +962,58 @@ type FileTable = Vec<(u128, u128)>;
 struct LastRun {
     files: FileTable,
     outcome: StoredOutcome,
+}
+
+/// The findings of a stored outcome, where one holds for this run: that of an
+/// identical run (every file's bytes, the options: the run key, when `all_cached`),
+/// else the last run's over the same files when no changed file's facts changed (early
+/// cutoff, [`reuse_last_run`]; stored again under this run's key). `compare`: whether
+/// this run can be compared with the last, its first pass, and the comparison (made
+/// here when not yet).
+fn reuse_stored<'f>(
+    c: &cache::Cache,
+    (run_key, last_key): (Option<cache::Key>, Option<cache::Key>),
+    all_cached: bool,
+    (can_compare, first, compared): (bool, &[FirstPass], &mut Option<Option<Comparison<'f>>>),
+    files: &'f [String],
+    options: &Options,
+    lap: &dyn Fn(&str),
+) -> Option<Outcome> {
+    let run_key = run_key?;
+    if all_cached && let Some(stored) = c.get_run::<StoredOutcome>(run_key) {
+        lap("outcome of an identical earlier run");
+        let mut outcome = stored.finish(files, options);
+        outcome.cache_hits = files.len();
+        return Some(outcome);
+    }
+    let last_key = last_key?;
+    if compared.is_none() {
+        *compared = Some(if can_compare {
+            compare_with_last(c, last_key, files, first)
+        } else {
+            None
+        });
+    }
+    let cmp = compared.as_mut()?;
+    if !cmp.as_ref()?.facts_changed.is_empty() {
+        return None;
+    }
+    let (stored, table, changed) = cmp.take().and_then(reuse_last_run)?;
+    c.put_run(run_key, &stored);
+    c.put_last(
+        last_key,
+        &LastRun {
+            files: table,
+            outcome: stored.clone(),
+        },
+    );
+    lap(&format!(
+        "early cutoff: the facts of the {changed} changed files are unchanged, the last outcome is reused"
+    ));
+    let mut outcome = stored.finish(files, options);
+    outcome.cache_hits = files.len() - changed;
+    outcome.cache_misses = changed;
+    Some(outcome)
 }
 
 /// Early cutoff. The whole-program stage and the lints read nothing of a file but its
@@ -1046,8 +1105,10 @@ fn compare_with_last<'f>(
 /// run (the lints run over the files whose findings can be reported). `None` when the
 /// edit cannot be sliced (a header, changed declarations seen elsewhere, a lock
 /// wrapper's effect, too large a slice) or something is missing: run in full.
+/// With `options.needs_program`, `inspect` (taken) runs on the slice's program: the
+/// named files' functions are complete there.
 #[allow(clippy::too_many_arguments)]
-fn sliced_run(
+fn sliced_run<T>(
     files: &[String],
     first: &[FirstPass],
     cmp: &Comparison,
@@ -1057,7 +1118,8 @@ fn sliced_run(
     settings: &lints::AnalysisSettings,
     options: &Options,
     lap: &dyn Fn(&str),
-) -> Result<Outcome, String> {
+    inspect: &mut Option<impl FnOnce(&program::Program, &context::Analysis) -> T>,
+) -> Result<(Outcome, Option<T>), String> {
     let last = &cmp.last.outcome;
     if !last.errors.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
         return Err("file errors, or too many changed files".into());
@@ -1280,6 +1342,10 @@ fn sliced_run(
                 }
             }
         }
+        let inspected = match options.needs_program {
+            true => inspect.take().map(|f| f(&program, &analysis)),
+            false => None,
+        };
         let diagnostics: Vec<Diagnostic> = slice
             .linted
             .par_iter()
@@ -1332,7 +1398,7 @@ fn sliced_run(
             })
             .collect();
         let hashes = referenced_hashes(&diagnostics, &by_path);
-        return Ok(finish_outcome(
+        let outcome = finish_outcome(
             diagnostics,
             hashes.into_iter().collect(),
             files.iter().map(String::as_str),
@@ -1341,7 +1407,8 @@ fn sliced_run(
             parse_errors,
             &HashMap::new(),
             options,
-        ));
+        );
+        return Ok((outcome, inspected));
     }
     Err("atomic context reaches too far through the named files".into())
 }
@@ -1391,7 +1458,7 @@ fn first_pass(
     cache: Option<&cache::Cache>,
     options: &Options,
 ) -> FirstPass {
-    let overlaid = options.overlay.as_ref().is_some_and(|o| o.covers(path));
+    let overlaid = options.overlay_of(path).is_some();
     // A file whose metadata is as recorded is not even read (an overlaid one is not
     // read from disk at all).
     let meta = cache
@@ -1634,9 +1701,9 @@ fn relocked(
 /// A file's bytes: the overlay's text when it covers the file (`--stdin-filename`),
 /// else read from disk.
 fn source_bytes(path: &str, options: &Options) -> Result<Vec<u8>, FileError> {
-    match &options.overlay {
-        Some(o) if o.covers(path) => Ok(o.text.as_ref().clone()),
-        _ => parse::read_source(path),
+    match options.overlay_of(path) {
+        Some(o) => Ok(o.text.as_ref().clone()),
+        None => parse::read_source(path),
     }
 }
 

@@ -813,7 +813,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
                 .or_else(env_cache_dir)
                 .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
         }),
-        overlay,
+        overlay: overlay.into_iter().collect(),
         ..base_options
     };
     let show_progress = !args.quiet && stderr.is_terminal();

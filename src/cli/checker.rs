@@ -98,7 +98,7 @@ pub fn run(args: &[String]) -> ExitCode {
         let options = gfplint::Options {
             jobs: 1,
             report_only: Some(vec![file.clone()]),
-            overlay: Some(gfplint::Overlay::new(file, bytes)),
+            overlay: vec![gfplint::Overlay::new(file, bytes)],
             ..config.options(config.levels.clone())
         };
         let outcome = gfplint::check_files(&files, Vec::new(), &options);

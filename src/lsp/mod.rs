@@ -59,6 +59,8 @@ struct Job {
     open: HashSet<String>,
     /// Drop the per-file results first (the configuration changed).
     forget: bool,
+    /// Run as `gfplint check` does in pre-commit mode (see [`analysis_thread`]).
+    project: bool,
 }
 
 /// A finished run.
@@ -107,6 +109,9 @@ struct Server {
     /// with `GFPLINT_LSP_TIMINGS` set: logged on stderr).
     timings: bool,
     last_change: Instant,
+    /// Whether runs use the facts cache ([`Server::project_mode`]); `None`: not yet
+    /// decided for this configuration.
+    project: Option<bool>,
 }
 
 fn serve(connection: Connection) -> Result<(), String> {
@@ -211,6 +216,7 @@ fn serve(connection: Connection) -> Result<(), String> {
         shutdown: false,
         timings: std::env::var_os("GFPLINT_LSP_TIMINGS").is_some(),
         last_change: Instant::now(),
+        project: None,
     };
     server.load_config();
     server.discover();
@@ -226,24 +232,55 @@ fn serve(connection: Connection) -> Result<(), String> {
     result
 }
 
-/// The analysis thread: runs jobs one at a time, keeping per-file results.
+/// The analysis thread: runs jobs one at a time.
+///
+/// With a usable facts cache (`Job::project`), a job is the run `gfplint check` makes
+/// in pre-commit mode with the open files named and their buffers as an overlay: the
+/// stored outcome of the last whole run when nothing changed, else the whole-program
+/// stage over the slice of the program the edits can affect, from the last whole
+/// run's program store (`incremental`); the whole stage only where an edit cannot be
+/// sliced. Memory then holds one run's slice, not every file's facts. Without the
+/// cache, per-file results are kept in memory between runs (`Workspace`) and every
+/// run redoes the whole-program stage.
 fn analysis_thread(jobs: &Receiver<Job>, done: &Sender<Done>) {
     let mut workspace = crate::Workspace::default();
     while let Ok(job) = jobs.recv() {
         let started = Instant::now();
-        if job.forget {
+        if job.forget || job.project {
             workspace.forget();
         }
-        workspace.overlay = job.overlay;
-        workspace.retain(&job.files);
         let open = job.open;
-        let (outcome, hovers) = crate::check_files_with(
-            &job.files,
-            Vec::new(),
-            &job.options,
-            Some(&workspace),
-            |program, analysis| hover::collect(program, analysis, &open),
-        );
+        let (outcome, hovers) = if job.project {
+            let mut named: Vec<String> = open.iter().cloned().collect();
+            named.sort();
+            let options = crate::Options {
+                report_only: Some(named),
+                overlay: job
+                    .overlay
+                    .into_iter()
+                    .map(|(path, text)| crate::Overlay::new(&path, text.into_bytes()))
+                    .collect(),
+                needs_program: !open.is_empty(),
+                ..job.options
+            };
+            crate::check_files_with(
+                &job.files,
+                Vec::new(),
+                &options,
+                None,
+                |program, analysis| hover::collect(program, analysis, &open),
+            )
+        } else {
+            workspace.overlay = job.overlay;
+            workspace.retain(&job.files);
+            crate::check_files_with(
+                &job.files,
+                Vec::new(),
+                &job.options,
+                Some(&workspace),
+                |program, analysis| hover::collect(program, analysis, &open),
+            )
+        };
         let sent = done.send(Done {
             id: job.id,
             outcome,
@@ -342,9 +379,16 @@ impl Server {
         };
     }
 
-    /// The C files of the workspace that the configuration selects, and open ones.
+    /// The C files of the workspace that the configuration selects, and open ones: the
+    /// walk of `gfplint check` (ignore files, default excludes), so that a server at a
+    /// project's root and `gfplint check .` there share their stored runs.
     fn discover(&mut self) {
-        let (mut files, _errors) = crate::discover::discover(&[".".to_string()]);
+        let project = crate::root::find(&self.root).map_or_else(|| self.root.clone(), |r| r.dir);
+        let mut walk = crate::walk::WalkOptions::new(&project);
+        if let Some(globs) = &self.config.default_exclude {
+            walk.excludes = globs.clone();
+        }
+        let (mut files, _errors) = crate::walk::discover(&[".".to_string()], &walk);
         for f in &mut files {
             if let Some(rest) = f.strip_prefix("./") {
                 *f = rest.to_string();
@@ -384,12 +428,35 @@ impl Server {
         );
     }
 
+    /// Whether runs go through the facts cache as `gfplint check` does (see
+    /// [`analysis_thread`]): when its directory can be used. Decided once per
+    /// configuration.
+    fn project_mode(&mut self) -> bool {
+        if let Some(p) = self.project {
+            return p;
+        }
+        let usable = self
+            .options()
+            .cache_dir
+            .is_some_and(|dir| crate::cache::Cache::open(&dir, &self.root, 0).is_ok());
+        self.project = Some(usable);
+        usable
+    }
+
     /// The run's options from the configuration, as `gfplint check` builds them.
     fn options(&self) -> crate::Options {
-        let config = &self.config;
+        let mut config = self.config.clone();
+        let project = crate::root::find(&self.root).map(|r| r.dir);
+        // At a kernel tree's top, the tree's own version unless configured (as
+        // `gfplint check` does).
+        if config.target.kernel_version.is_none()
+            && let Some(dir) = &project
+        {
+            config.target.kernel_version = crate::kbuild::tree_version(dir);
+        }
+        let config = &config;
         // The project root above the workspace (as `gfplint check` finds it from a
         // file there) holds the cache.
-        let project = crate::root::find(&self.root).map(|r| r.dir);
         let cache_dir = match std::env::var_os("GFPLINT_CACHE_DIR").filter(|v| !v.is_empty()) {
             Some(dir) => PathBuf::from(dir),
             None => project
@@ -407,7 +474,7 @@ impl Server {
             // one `gfplint check` uses.
             cache_dir: Some(cache_dir),
             cache_root: project,
-            overlay: None,
+            overlay: Vec::new(),
             ..config.options(config.levels.clone())
         }
     }
@@ -452,6 +519,7 @@ impl Server {
             options: self.options(),
             open: self.docs.keys().cloned().collect(),
             forget: std::mem::take(&mut self.forget),
+            project: self.project_mode(),
         };
         self.progress.store(0, Ordering::Relaxed);
         if (first || job.forget) && self.work_done_progress {
@@ -686,6 +754,7 @@ impl Server {
     /// `gfplint.toml` changed: read it again, select files again, start afresh.
     fn reload(&mut self) {
         self.load_config();
+        self.project = None;
         self.discover();
         self.forget = true;
         self.changed(Duration::ZERO);
