@@ -6,7 +6,7 @@ usage: lsp_client.py GFPLINT ROOT FILE [EDITS]
 Starts the server on ROOT, times the initial workspace analysis (initialize to the
 end of `$/progress`), opens FILE (relative to ROOT), then EDITS times (default 10)
 alternately appends and removes a function that allocates with GFP_KERNEL under a
-spinlock, and times each didChange to the publishDiagnostics that reflects it (the
+spinlock (GFPLINT_BENCH_EDIT=body: a block doing so, inside the last function), and times each didChange to the publishDiagnostics that reflects it (the
 set of diagnostics changes on every edit, so each edit is published). Prints the
 server's peak and final RSS (VmHWM, VmRSS). Reads ROOT only; the server's facts
 cache goes where GFPLINT_CACHE_DIR says (bench/lsp.sh sets it).
@@ -16,6 +16,28 @@ import os
 import subprocess
 import sys
 import time
+
+# With GFPLINT_BENCH_EDIT=body, the block goes at the top of the file's last function
+# body instead (an edit inside a function, the usual kind while typing; a new function
+# changes the file's function list, which `gfplint check` does not slice).
+BODY_EDIT = """\t{
+\t\tstatic DEFINE_SPINLOCK(gfplint_bench_lock);
+\t\tspin_lock(&gfplint_bench_lock);
+\t\tkfree(kmalloc(64, GFP_KERNEL));
+\t\tspin_unlock(&gfplint_bench_lock);
+\t}
+"""
+
+
+def edited(text):
+    """The text with the bench's allocation under a spinlock added."""
+    if os.environ.get("GFPLINT_BENCH_EDIT") != "body":
+        return text + EDIT
+    lines = text.splitlines(keepends=True)
+    end = max(i for i, l in enumerate(lines) if l.rstrip("\n") == "}")
+    start = max(i for i in range(end) if lines[i].rstrip("\n") == "{")
+    return "".join(lines[:start + 1]) + BODY_EDIT + "".join(lines[start + 1:])
+
 
 EDIT = """
 static void gfplint_bench_probe(spinlock_t *l, void **p)
@@ -112,7 +134,7 @@ def main():
     cpu0 = s.cpu_ms()
     for i in range(edits):
         version = i + 2
-        new = text + EDIT if i % 2 == 0 else text
+        new = edited(text) if i % 2 == 0 else text
         want = base + 1 if i % 2 == 0 else base
         t0 = time.monotonic()
         s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},

@@ -21,9 +21,12 @@
 //! Everything else is read from the store as the full run left it: a function outside
 //! the slice is not an ancestor of a changed function, so nothing it depends on changed.
 
+use std::sync::{Arc, Mutex};
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
 
+use crate::context::headers::KernelHeaders;
 use crate::context::interproc::{AtomicReason, Boundary, Clause, entry_points};
 use crate::context::lockstate::LockEffect;
 use crate::context::{Analysis, LockStates};
@@ -113,6 +116,55 @@ pub struct ProgramStore {
     /// Functions whose body returns a value derived from a parameter (callers'
     /// argument values read their definition), sorted.
     has_returns: Vec<u32>,
+}
+
+/// What a long-lived process (the language server) keeps between runs over the same
+/// files, so that a run does not read it again: the last full run's program store, and
+/// the kernel headers a slice read. Each is kept with a key saying what it was made
+/// from; a run with another key reads afresh, so a stale one is never used.
+struct Memo {
+    program: Option<(u128, Arc<ProgramStore>)>,
+    headers: Option<(u128, KernelHeaders)>,
+}
+
+static MEMO: Mutex<Memo> = Mutex::new(Memo {
+    program: None,
+    headers: None,
+});
+
+fn memo() -> std::sync::MutexGuard<'static, Memo> {
+    MEMO.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The program store of `key` (the last run's key and its file table: a new full run
+/// over the same files stores another), kept from an earlier run or `read`.
+pub fn program_store(
+    key: u128,
+    read: impl FnOnce() -> Option<ProgramStore>,
+) -> Option<Arc<ProgramStore>> {
+    if let Some((k, store)) = &memo().program
+        && *k == key
+    {
+        return Some(store.clone());
+    }
+    let store = Arc::new(read()?);
+    memo().program = Some((key, store.clone()));
+    Some(store)
+}
+
+/// The kernel headers kept by an earlier run with the same `key` (the digests of the
+/// run's headers and where it runs), taken.
+pub fn take_headers(key: u128) -> Option<KernelHeaders> {
+    match memo().headers.take() {
+        Some((k, h)) if k == key => Some(h),
+        _ => None,
+    }
+}
+
+/// Keeps the kernel headers a run read, for the next run with the same `key`.
+pub fn keep_headers(key: u128, headers: KernelHeaders) {
+    memo().headers = Some((key, headers));
 }
 
 /// A slice's program: every file of the run (loaded, or with stand-ins for the

@@ -1124,7 +1124,16 @@ fn sliced_run<T>(
     if !last.errors.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
         return Err("file errors, or too many changed files".into());
     }
-    let store: incremental::ProgramStore = cache.get_program(last_key).ok_or("no program store")?;
+    // Kept between runs of one process: the key says which full run stored it.
+    let mut table = last_key.to_le_bytes().to_vec();
+    for (digest, fingerprint) in &cmp.last.files {
+        table.extend_from_slice(&digest.to_le_bytes());
+        table.extend_from_slice(&fingerprint.to_le_bytes());
+    }
+    let store = incremental::program_store(cache::content_digest(&table), || {
+        cache.get_program(last_key)
+    })
+    .ok_or("no program store")?;
     if store.file_count() != files.len() {
         return Err("the program store is of other files".into());
     }
@@ -1175,6 +1184,7 @@ fn sliced_run<T>(
         new_effects.insert(fi, effects);
         changed.push((fi, facts, locks));
     }
+    lap("changed files' interfaces checked");
     let named_files: rustc_hash::FxHashSet<u32> = named.iter().copied().collect();
     // Functions that atomic context reaches through a named file: their findings can
     // point there. Found by running the slice, which then grows to make them exact,
@@ -1182,12 +1192,31 @@ fn sliced_run<T>(
     let mut reached: Vec<u32> = Vec::new();
     let mut cached: rustc_hash::FxHashMap<u32, (facts::FileFacts, Vec<context::LockStates>)> =
         changed.into_iter().map(|(fi, f, l)| (fi, (f, l))).collect();
-    let mut headers: Option<context::headers::KernelHeaders> = None;
+    // The kernel headers an earlier run of this process read, while the run's headers
+    // and where it runs are the same.
+    let headers_key = {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut key = format!("{cwd:?}|{:?}", settings.target).into_bytes();
+        for (path, (digest, _)) in files.iter().zip(&cmp.table) {
+            if path.ends_with(".h") {
+                key.extend_from_slice(path.as_bytes());
+                key.extend_from_slice(&digest.to_le_bytes());
+            }
+        }
+        cache::content_digest(&key)
+    };
+    let mut headers = incremental::take_headers(headers_key);
     for round in 0..=MAX_SLICE_ROUNDS {
         let slice = store.slice(&cmp.facts_changed, &named, &reached, &new_callees);
         lap(&format!(
-            "slice of {} changed files, round {round}: {} ancestors, {} functions reported, {} more callers, {} files loaded, {} linted",
+            "slice of {} changed files ({}), round {round}: {} ancestors, {} functions reported, {} more callers, {} files loaded, {} linted",
             cmp.facts_changed.len(),
+            cmp.facts_changed
+                .iter()
+                .take(3)
+                .map(|&fi| files[fi as usize].as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             slice.ancestors,
             slice.reported,
             slice.ring,
@@ -1245,6 +1274,7 @@ fn sliced_run<T>(
         if let Ok(mut h) = boundary.headers.lock() {
             *h = headers.take();
         }
+        lap("slice: stand-ins");
         // The changed files, locked again with other files' wrappers.
         {
             let program = program::Program::build_calls_only(&cfiles, knowledge);
@@ -1275,7 +1305,9 @@ fn sliced_run<T>(
         for f in &mut cfiles {
             f.parked_cfgs = None;
         }
+        lap("slice: changed files locked again");
         let program = program::Program::build(&cfiles, knowledge);
+        lap("slice: program index");
         let mut analysis = context::Analysis::run(
             &program,
             clocks,
@@ -1398,6 +1430,7 @@ fn sliced_run<T>(
             })
             .collect();
         let hashes = referenced_hashes(&diagnostics, &by_path);
+        incremental::keep_headers(headers_key, std::mem::take(&mut analysis.headers));
         let outcome = finish_outcome(
             diagnostics,
             hashes.into_iter().collect(),
