@@ -110,9 +110,9 @@ pub struct ProgramStore {
     entries: Vec<(u32, AtomicReason)>,
     /// Functions with a `gfp_t` parameter, sorted.
     gfp_params: Vec<u32>,
-    /// Functions atomic context reaches at any depth (`Analysis::atomic_reachable`),
-    /// sorted.
-    atomic_reachable: Vec<u32>,
+    /// Calls made with a section held, as (caller, callee), sorted: atomic context
+    /// starts at the callee (with `entries`, the roots of `Analysis::atomic_reachable`).
+    held_calls: Vec<(u32, u32)>,
     /// Functions whose body returns a value derived from a parameter (callers'
     /// argument values read their definition), sorted.
     has_returns: Vec<u32>,
@@ -165,6 +165,18 @@ pub fn take_headers(key: u128) -> Option<KernelHeaders> {
 /// Keeps the kernel headers a run read, for the next run with the same `key`.
 pub fn keep_headers(key: u128, headers: KernelHeaders) {
     memo().headers = Some((key, headers));
+}
+
+/// What a slice's run found where an edit can change the roots and edges of atomic
+/// reachability ([`ProgramStore::atomic_reachable_after`]), by function number.
+#[derive(Debug, Default)]
+pub struct NewEdges {
+    /// Callbacks the registering files register.
+    pub entries: Vec<u32>,
+    /// Functions the changed functions call with a section held.
+    pub held: Vec<u32>,
+    /// Per changed function, what it calls.
+    pub callees: HashMap<u32, Vec<u32>>,
 }
 
 /// A slice's program: every file of the run (loaded, or with stand-ins for the
@@ -434,13 +446,22 @@ impl ProgramStore {
                     .collect(),
             ),
             entries,
-            atomic_reachable: sorted(
-                analysis
-                    .atomic_reachable
+            held_calls: {
+                let mut held: Vec<(u32, u32)> = analysis
+                    .callers
                     .iter()
-                    .map(|&id| global(id))
-                    .collect(),
-            ),
+                    .flat_map(|(callee, list)| {
+                        list.iter()
+                            .filter(|(caller, call)| {
+                                !analysis.locks_of(*caller).at_call(*call).is_empty()
+                            })
+                            .map(|(caller, _)| (global(*caller), global(*callee)))
+                    })
+                    .collect();
+                held.sort_unstable();
+                held.dedup();
+                held
+            },
             gfp_params: functions_where(|g| !g.params.is_empty()),
             has_returns: functions_where(|g| g.returns().is_some()),
             names,
@@ -619,7 +640,8 @@ impl ProgramStore {
         // gfp sinks name (a finding names them).
         let mut returns: HashSet<u32> = HashSet::default();
         let mut sinks: HashSet<u32> = HashSet::default();
-        for &f in &full {
+        let linted_fns: Vec<u32> = linted.iter().flat_map(|&f| self.functions_of(f)).collect();
+        for &f in full.iter().chain(&linted_fns) {
             for (_, (sink, _)) in self.gfp_sinks.get(f).into_iter().flatten() {
                 sinks.insert(self.file_of(sink));
             }
@@ -673,42 +695,49 @@ impl ProgramStore {
         }
     }
 
-    /// Whether the full run found atomic context reaching function `f`.
-    pub fn was_atomic_reachable(&self, f: u32) -> bool {
-        self.atomic_reachable.binary_search(&f).is_ok()
-    }
-
-    /// Functions whose reachability from atomic context an edit of `changed` files can
-    /// change: everything below what their functions call (before and after the edit)
-    /// and the callbacks their directories register, at any depth (`new_callees`: what a changed file's new facts call or
-    /// register, by name).
-    pub fn below_changes(
+    /// What atomic context reaches at any depth (`Analysis::atomic_reachable`, by
+    /// function number) after an edit: the full run's registrations, calls made with a
+    /// section held and call graph, with those of the `changed` functions and the
+    /// registrations of the `registering` files replaced by the slice's (`new`).
+    pub fn atomic_reachable_after(
         &self,
-        changed: &[u32],
-        new_callees: &HashMap<u32, Vec<u32>>,
-    ) -> HashSet<u32> {
-        let changed_set: HashSet<u32> = changed.iter().copied().collect();
-        // What the edit can add or remove: the changed functions' calls, old and new
-        // (a call with a lock held starts atomic context), and registrations.
-        let mut roots: Vec<u32> = Vec::new();
-        for &file in changed {
-            for f in self.functions_of(file) {
-                roots.extend(self.callees.of(f));
+        changed: &HashSet<u32>,
+        registering: &HashSet<u32>,
+        new: &NewEdges,
+    ) -> Vec<bool> {
+        let mut seen = vec![false; self.name_ends.len()];
+        let mut queue: Vec<u32> = Vec::new();
+        let mut push = |f: u32, queue: &mut Vec<u32>| {
+            if let Some(s) = seen.get_mut(f as usize)
+                && !*s
+            {
+                *s = true;
+                queue.push(f);
+            }
+        };
+        for (f, reason) in &self.entries {
+            if !matches!(reason, AtomicReason::Entry { file, .. } if registering.contains(file)) {
+                push(*f, &mut queue);
             }
         }
-        for f in self.directories_of(changed) {
-            roots.extend(self.registered.of(f));
-            if let Some(list) = new_callees.get(&f) {
-                roots.extend(list);
+        for &(caller, callee) in &self.held_calls {
+            if !changed.contains(&caller) {
+                push(callee, &mut queue);
             }
         }
-        reach(&roots, u32::MAX, |f, out| {
-            let file = self.file_of(f);
-            match new_callees.get(&file) {
-                Some(list) if changed_set.contains(&file) => out.extend(list),
-                _ => out.extend(self.callees.of(f)),
+        for &f in new.entries.iter().chain(&new.held) {
+            push(f, &mut queue);
+        }
+        while let Some(f) = queue.pop() {
+            let next = match changed.contains(&f) {
+                true => new.callees.get(&f).map_or(&[][..], Vec::as_slice),
+                false => self.callees.of(f),
+            };
+            for &g in next {
+                push(g, &mut queue);
             }
-        })
+        }
+        seen
     }
 
     /// The functions a changed file's new facts may call or register, by name (every

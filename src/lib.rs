@@ -1349,29 +1349,59 @@ fn sliced_run<T>(
         }
         // `needless-gfp-atomic` asks whether atomic context reaches a function at any
         // depth, beyond any slice: for the named files' functions that pass
-        // GFP_ATOMIC, the full run's answer holds unless an edit is above them; there,
-        // only a path the slice sees answers (else the whole stage runs).
-        let below = store.below_changes(&cmp.facts_changed, &new_callees);
-        for &fi in &named {
-            for (i, f) in cfiles[fi as usize].functions.iter().enumerate() {
-                let passes_atomic = f
-                    .calls
+        // GFP_ATOMIC, the full run's reachability with the slice's edges of the
+        // changed functions and registrations of their directories.
+        let passes_atomic: Vec<program::FunctionId> = named
+            .iter()
+            .flat_map(|&fi| {
+                cfiles[fi as usize]
+                    .functions
                     .iter()
-                    .any(|c| c.args().iter().any(|a| a.contains("GFP_ATOMIC")));
-                if !passes_atomic {
-                    continue;
-                }
-                let id = (fi, i as u32);
-                let g = store.global(id);
-                if below.contains(&g) {
-                    if !analysis.atomic_reachable.contains(&id) {
-                        return Err(
-                            "atomic context may reach a named function through the edit".into()
-                        );
+                    .enumerate()
+                    .filter(|(_, f)| {
+                        f.calls
+                            .iter()
+                            .any(|c| c.args().iter().any(|a| a.contains("GFP_ATOMIC")))
+                    })
+                    .map(move |(i, _)| (fi, i as u32))
+            })
+            .collect();
+        if !passes_atomic.is_empty() {
+            let changed_files: rustc_hash::FxHashSet<u32> =
+                cmp.facts_changed.iter().copied().collect();
+            let registering = store.directories_of(&cmp.facts_changed);
+            let mut new = incremental::NewEdges::default();
+            for (callee, list) in &analysis.callers {
+                for (caller, call) in list {
+                    if !changed_files.contains(&caller.0) {
+                        continue;
                     }
-                } else if store.was_atomic_reachable(g) {
-                    analysis.atomic_reachable.insert(id);
+                    let (g, c) = (global(*caller), global(*callee));
+                    new.callees.entry(g).or_default().push(c);
+                    if !analysis.locks_of(*caller).at_call(*call).is_empty() {
+                        new.held.push(c);
+                    }
                 }
+            }
+            for &fi in &cmp.facts_changed {
+                for i in 0..cfiles[fi as usize].functions.len() {
+                    new.callees.entry(global((fi, i as u32))).or_default();
+                }
+            }
+            new.entries = context::interproc::entry_points(&program)
+                .into_iter()
+                .filter(|(_, r)| {
+                    matches!(r, context::AtomicReason::Entry { file, .. } if registering.contains(file))
+                })
+                .map(|(id, _)| global(id))
+                .collect();
+            let changed_fns: rustc_hash::FxHashSet<u32> = new.callees.keys().copied().collect();
+            let reach = store.atomic_reachable_after(&changed_fns, &registering, &new);
+            for id in passes_atomic {
+                match reach.get(global(id) as usize) {
+                    Some(true) => analysis.atomic_reachable.insert(id),
+                    _ => analysis.atomic_reachable.remove(&id),
+                };
             }
         }
         let inspected = match options.needs_program {

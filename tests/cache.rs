@@ -755,3 +755,66 @@ fn sliced_precommit_runs_match_full_runs() {
     let uncached = ["check", "--format", "json", "--no-cache", rel.as_str()];
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
+
+/// `needless-gfp-atomic` reads reachability from atomic context at any depth: an edit
+/// of an unnamed file that takes a lock around a call chain changes the verdict on a
+/// named file's GFP_ATOMIC allocation two calls below, and a sliced run says so.
+#[test]
+fn precommit_edit_above_a_named_gfp_atomic_allocation() {
+    let p = Project::new();
+    let dir = p.path("reach");
+    std::fs::create_dir_all(&dir).unwrap();
+    let top = |locked: bool| {
+        let (lock, unlock) = match locked {
+            true => ("\tspin_lock(&lock);\n", "\tspin_unlock(&lock);\n"),
+            false => ("", ""),
+        };
+        format!(
+            "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock);\nvoid mid(void);\n\
+             void top(void)\n{{\n{lock}\tmid();\n{unlock}}}\n"
+        )
+    };
+    std::fs::write(dir.join("top.c"), top(false)).unwrap();
+    std::fs::write(
+        dir.join("mid.c"),
+        "void alloc_atomic(void);\nvoid mid(void)\n{\n\talloc_atomic();\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("alloc.c"),
+        "#include <linux/slab.h>\nvoid *p;\nvoid alloc_atomic(void)\n{\n\tp = kmalloc(8, GFP_ATOMIC);\n}\n",
+    )
+    .unwrap();
+    let named = [
+        "check",
+        "--format",
+        "gcc",
+        "-W",
+        "needless-gfp-atomic",
+        "reach/alloc.c",
+    ];
+    let mut uncached = named.to_vec();
+    uncached.push("--no-cache");
+    let before = p.run(&named);
+    assert!(
+        stdout(&before).contains("needless-gfp-atomic"),
+        "{}",
+        stdout(&before)
+    );
+    for (locked, fires) in [(true, false), (false, true)] {
+        let text = top(locked);
+        // A line more above the function each time: every span moves.
+        let old = std::fs::read_to_string(dir.join("top.c")).unwrap();
+        let lines = old.lines().take_while(|l| l.is_empty()).count() + 1;
+        std::fs::write(dir.join("top.c"), format!("{}{text}", "\n".repeat(lines))).unwrap();
+        let o = run_timed(&p, &named);
+        assert!(sliced(&o), "{}", stderr(&o));
+        assert_eq!(
+            stdout(&o).contains("needless-gfp-atomic"),
+            fires,
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    }
+}
