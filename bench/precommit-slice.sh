@@ -6,11 +6,15 @@
 # (sliced when it can be) and the same run with GFPLINT_NO_SLICE=1 (the whole-program
 # stage over everything), compare the outputs, restore the file.
 # Usage: bench/precommit-slice.sh TREE N [SEED] [FINDINGS]
+# GFPLINT_BENCH_EDIT=body: the edit is bench/lsp_client.py's instead (a block that
+# takes a spinlock and allocates, inside the file's last function; blank lines where
+# the file has no function of that shape).
 # Prints one line per file (sliced or not, wall s, peak MiB, findings, identical) and
 # a summary. The cache must be warm (a full pre-commit run first, done here).
 set -euo pipefail
 tree=$1; n=$2; seed=${3:-1}; findings=${4:-}
-bin=${GFPLINT:-$(cd "$(dirname "$0")/.." && pwd)/target/release/gfplint}
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=${GFPLINT:-$here/target/release/gfplint}
 out=$(mktemp -d)
 cd "$tree"
 pick=$(python3 - "$n" "$seed" "$findings" <<'PY'
@@ -38,7 +42,22 @@ first=$(echo "$pick" | head -1)
 i=0; same=0; sliced=0; total=0
 while read -r f; do
   i=$((i + 1)); total=$((total + 1))
-  for _ in $(seq $((i % 7 + 1))); do sed -i '1i\\' "$f"; done
+  if [[ "${GFPLINT_BENCH_EDIT:-}" == body ]]; then
+    # bench/lsp_client.py's edit: a block taking a spinlock and allocating with
+    # GFP_KERNEL at the top of the file's last function (new calls, a new section).
+    EDITED="$f" python3 - "$here/bench/lsp_client.py" <<'PY' ||
+import os, sys
+exec(open(sys.argv[1]).read().split("class Server")[0])
+path = os.environ["EDITED"]
+with open(path) as f:
+    text = f.read()
+with open(path, "w") as f:
+    f.write(edited(text))
+PY
+      for _ in $(seq $((i % 7 + 1))); do sed -i '1i\\' "$f"; done
+  else
+    for _ in $(seq $((i % 7 + 1))); do sed -i '1i\\' "$f"; done
+  fi
   GFPLINT_TIMINGS=1 /usr/bin/time -f "%e %M" "$bin" check --format gcc "$f" >"$out/s.gcc" 2>"$out/s.err" || true
   GFPLINT_NO_SLICE=1 "$bin" check --format gcc "$f" >"$out/r.gcc" 2>/dev/null || true
   git checkout -q -- "$f"

@@ -191,6 +191,19 @@ impl Cache {
         })
     }
 
+    /// Keeps the digest index's entry of a file this run reads from elsewhere (an
+    /// editor buffer): it still describes the file on disk, and a run that changes no
+    /// entry does not rewrite the index.
+    pub fn keep_recorded(&self, path: &str) {
+        let rel = self.relative(path);
+        if let Some(old) = self.stats.get(&rel) {
+            self.new_stats
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((rel, *old));
+        }
+    }
+
     /// Records the digest of the file at `path`, read with metadata `meta`. A file
     /// modified in the last seconds is not recorded: a later change within the same
     /// timestamp tick would go unseen (git's "racily clean" entries).

@@ -119,52 +119,76 @@ pub struct ProgramStore {
 }
 
 /// What a long-lived process (the language server) keeps between runs over the same
-/// files, so that a run does not read it again: the last full run's program store, and
-/// the kernel headers a slice read. Each is kept with a key saying what it was made
-/// from; a run with another key reads afresh, so a stale one is never used.
-struct Memo {
-    program: Option<(u128, Arc<ProgramStore>)>,
-    headers: Option<(u128, KernelHeaders)>,
+/// files, so that a run does not read it again (`Options::session`): the kernel build
+/// model, the last full run's program store, and the kernel headers a slice read.
+/// Each is kept with a key saying what it was made from; a run with another key reads
+/// afresh, so a stale one is never used (the build model's key is the file list and
+/// configuration: a Kconfig or Makefile edited during a session is seen once the file
+/// list changes, or at the next start, as in a `Workspace`).
+#[derive(Default)]
+pub struct Session {
+    build: Mutex<Option<(u128, Arc<crate::kbuild::BuildFacts>)>>,
+    program: Mutex<Option<(u128, Arc<ProgramStore>)>>,
+    headers: Mutex<Option<(u128, KernelHeaders)>>,
 }
 
-static MEMO: Mutex<Memo> = Mutex::new(Memo {
-    program: None,
-    headers: None,
-});
-
-fn memo() -> std::sync::MutexGuard<'static, Memo> {
-    MEMO.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// The program store of `key` (the last run's key and its file table: a new full run
-/// over the same files stores another), kept from an earlier run or `read`.
-pub fn program_store(
-    key: u128,
-    read: impl FnOnce() -> Option<ProgramStore>,
-) -> Option<Arc<ProgramStore>> {
-    if let Some((k, store)) = &memo().program
-        && *k == key
-    {
-        return Some(store.clone());
-    }
-    let store = Arc::new(read()?);
-    memo().program = Some((key, store.clone()));
-    Some(store)
-}
-
-/// The kernel headers kept by an earlier run with the same `key` (the digests of the
-/// run's headers and where it runs), taken.
-pub fn take_headers(key: u128) -> Option<KernelHeaders> {
-    match memo().headers.take() {
-        Some((k, h)) if k == key => Some(h),
-        _ => None,
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Session")
     }
 }
 
-/// Keeps the kernel headers a run read, for the next run with the same `key`.
-pub fn keep_headers(key: u128, headers: KernelHeaders) {
-    memo().headers = Some((key, headers));
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Session {
+    /// The build model of `key`, kept from an earlier run or `read`.
+    pub fn build(
+        &self,
+        key: u128,
+        read: impl FnOnce() -> crate::kbuild::BuildFacts,
+    ) -> Arc<crate::kbuild::BuildFacts> {
+        if let Some((k, b)) = &*locked(&self.build)
+            && *k == key
+        {
+            return b.clone();
+        }
+        let b = Arc::new(read());
+        *locked(&self.build) = Some((key, b.clone()));
+        b
+    }
+
+    /// The program store of `key` (the last run's key and its file table: a new full
+    /// run over the same files stores another), kept from an earlier run or `read`.
+    pub fn program_store(
+        &self,
+        key: u128,
+        read: impl FnOnce() -> Option<ProgramStore>,
+    ) -> Option<Arc<ProgramStore>> {
+        if let Some((k, store)) = &*locked(&self.program)
+            && *k == key
+        {
+            return Some(store.clone());
+        }
+        let store = Arc::new(read()?);
+        *locked(&self.program) = Some((key, store.clone()));
+        Some(store)
+    }
+
+    /// The kernel headers kept by an earlier run with the same `key` (the digests of
+    /// the run's headers and where it runs), taken.
+    pub fn take_headers(&self, key: u128) -> Option<KernelHeaders> {
+        match locked(&self.headers).take() {
+            Some((k, h)) if k == key => Some(h),
+            _ => None,
+        }
+    }
+
+    /// Keeps the kernel headers a run read, for the next run with the same `key`.
+    pub fn keep_headers(&self, key: u128, headers: KernelHeaders) {
+        *locked(&self.headers) = Some((key, headers));
+    }
 }
 
 /// What a slice's run found where an edit can change the roots and edges of atomic

@@ -91,6 +91,9 @@ pub struct Options {
     /// context (the language server's hover): the stage runs, over a slice where it
     /// can, even where a stored outcome would give the findings.
     pub needs_program: bool,
+    /// What a long-lived caller keeps between runs (the language server): the build
+    /// model, the last full run's program store, the kernel headers a slice read.
+    pub session: Option<Arc<incremental::Session>>,
 }
 
 impl Options {
@@ -560,6 +563,7 @@ pub fn check_files_with<T: Send>(
             if let Some(c) = cache {
                 warnings.extend(c.finish(files, true));
             }
+            lap("cache finished");
             outcome.warnings = warnings;
             return (outcome, inspected);
         }
@@ -770,16 +774,19 @@ fn workspace_build_facts(
             options.target.kconfig.as_deref(),
         ))
     };
+    let key = || cache::content_digest(format!("{files:?}{:?}", options.target.kconfig).as_bytes());
     let Some(w) = workspace else {
         // A run from the command line: the model stored by an earlier run over the
-        // same files, while what it was read from is unchanged.
-        return Arc::new(kbuild::BuildFacts::for_files_cached(
-            files,
-            options.target.kconfig.as_deref(),
-            cache,
-        ));
+        // same files, while what it was read from is unchanged; a session keeps it.
+        let stored = || {
+            kbuild::BuildFacts::for_files_cached(files, options.target.kconfig.as_deref(), cache)
+        };
+        return match &options.session {
+            Some(session) => session.build(key(), stored),
+            None => Arc::new(stored()),
+        };
     };
-    let key = cache::content_digest(format!("{files:?}{:?}", options.target.kconfig).as_bytes());
+    let key = key();
     let Ok(mut last) = w.build.lock() else {
         return fresh();
     };
@@ -1130,9 +1137,11 @@ fn sliced_run<T>(
         table.extend_from_slice(&digest.to_le_bytes());
         table.extend_from_slice(&fingerprint.to_le_bytes());
     }
-    let store = incremental::program_store(cache::content_digest(&table), || {
-        cache.get_program(last_key)
-    })
+    let key = cache::content_digest(&table);
+    let store = match &options.session {
+        Some(session) => session.program_store(key, || cache.get_program(last_key)),
+        None => cache.get_program(last_key).map(Arc::new),
+    }
     .ok_or("no program store")?;
     if store.file_count() != files.len() {
         return Err("the program store is of other files".into());
@@ -1205,7 +1214,10 @@ fn sliced_run<T>(
         }
         cache::content_digest(&key)
     };
-    let mut headers = incremental::take_headers(headers_key);
+    let mut headers = options
+        .session
+        .as_ref()
+        .and_then(|s| s.take_headers(headers_key));
     for round in 0..=MAX_SLICE_ROUNDS {
         let slice = store.slice(&cmp.facts_changed, &named, &reached, &new_callees);
         lap(&format!(
@@ -1460,7 +1472,9 @@ fn sliced_run<T>(
             })
             .collect();
         let hashes = referenced_hashes(&diagnostics, &by_path);
-        incremental::keep_headers(headers_key, std::mem::take(&mut analysis.headers));
+        if let Some(session) = &options.session {
+            session.keep_headers(headers_key, std::mem::take(&mut analysis.headers));
+        }
         let outcome = finish_outcome(
             diagnostics,
             hashes.into_iter().collect(),
@@ -1527,6 +1541,9 @@ fn first_pass(
     let meta = cache
         .filter(|_| !overlaid)
         .and_then(|_| std::fs::metadata(path).ok());
+    if let (Some(c), true) = (cache, overlaid) {
+        c.keep_recorded(path);
+    }
     if let (Some(c), Some(m)) = (cache, &meta)
         && let Some(digest) = c.known_digest(path, m)
     {

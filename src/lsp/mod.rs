@@ -244,10 +244,14 @@ fn serve(connection: Connection) -> Result<(), String> {
 /// run redoes the whole-program stage.
 fn analysis_thread(jobs: &Receiver<Job>, done: &Sender<Done>) {
     let mut workspace = crate::Workspace::default();
+    let mut session = Arc::new(crate::incremental::Session::default());
     while let Ok(job) = jobs.recv() {
         let started = Instant::now();
         if job.forget || job.project {
             workspace.forget();
+        }
+        if job.forget {
+            session = Arc::default();
         }
         let open = job.open;
         let (outcome, hovers) = if job.project {
@@ -261,6 +265,7 @@ fn analysis_thread(jobs: &Receiver<Job>, done: &Sender<Done>) {
                     .map(|(path, text)| crate::Overlay::new(&path, text.into_bytes()))
                     .collect(),
                 needs_program: !open.is_empty(),
+                session: Some(session.clone()),
                 ..job.options
             };
             crate::check_files_with(
