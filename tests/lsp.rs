@@ -648,3 +648,54 @@ fn the_workspace_analysis_shares_the_facts_cache_with_check() {
     assert!(log.contains("facts cache: 2 reused, 0 parsed"), "{log}");
     let _ = std::fs::remove_dir_all(&project);
 }
+
+/// With a facts cache, a run after an edit is `gfplint check`'s pre-commit run over
+/// the open files: the whole-program stage runs over the slice of the program the
+/// edit can affect, not over every file, and the result is the same as `gfplint check`
+/// of the edited text.
+#[test]
+fn an_edit_is_analysed_over_a_slice_of_the_program() {
+    let root = temp_dir("slice");
+    std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+    // A slice loads whole directories: the driver's, beside twelve others.
+    std::fs::create_dir_all(root.join("drv")).expect("mkdir");
+    let caller = root.join("drv/caller.c");
+    std::fs::write(&caller, CALLER_CLEAN).expect("write");
+    std::fs::write(root.join("drv/helper.c"), HELPER_QUIET).expect("write");
+    for i in 0..12 {
+        std::fs::create_dir_all(root.join(format!("other{i}"))).expect("mkdir");
+        std::fs::write(
+            root.join(format!("other{i}/x.c")),
+            format!("void other{i}(void)\n{{\n}}\n"),
+        )
+        .expect("write");
+    }
+    let mut c = Client::start_with_env(&root, &[("GFPLINT_TIMINGS", "1")]);
+    c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": uri(&root), "capabilities": { "window": { "workDoneProgress": true } } }),
+    );
+    c.notify("initialized", json!({}));
+    c.wait_for("progress end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri(&caller), "languageId": "c", "version": 1, "text": CALLER_CLEAN } }),
+    );
+    c.diagnostics_for(&caller, "the clean file's diagnostics", |_| true);
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri(&caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
+    );
+    let d = c.diagnostics_for(&caller, "the allocation's diagnostic", |d| !d.is_empty());
+    assert_eq!(codes(&d), ["atomic-sleeping-gfp@6"], "{d:?}");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let out = c.child.wait_with_output().expect("exit");
+    assert!(out.status.success());
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("sliced run finished"), "{log}");
+    assert!(!log.contains("not sliced"), "{log}");
+    let _ = std::fs::remove_dir_all(&root);
+}
