@@ -6,9 +6,9 @@
 # (sliced when it can be) and the same run with GFPLINT_NO_SLICE=1 (the whole-program
 # stage over everything), compare the outputs, restore the file.
 # Usage: bench/precommit-slice.sh TREE N [SEED] [FINDINGS]
-# GFPLINT_BENCH_EDIT=body: the edit is bench/lsp_client.py's instead (a block that
-# takes a spinlock and allocates, inside the file's last function; blank lines where
-# the file has no function of that shape).
+# GFPLINT_BENCH_EDIT=body or function: the edit is bench/lsp_client.py's instead (a
+# block that takes a spinlock and allocates, inside the file's last function; or a
+# static function doing so, appended; blank lines where that fails).
 # Prints one line per file (sliced or not, wall s, peak MiB, findings, identical) and
 # a summary. The cache must be warm (a full pre-commit run first, done here).
 set -euo pipefail
@@ -42,9 +42,10 @@ first=$(echo "$pick" | head -1)
 i=0; same=0; sliced=0; total=0
 while read -r f; do
   i=$((i + 1)); total=$((total + 1))
-  if [[ "${GFPLINT_BENCH_EDIT:-}" == body ]]; then
+  if [[ "${GFPLINT_BENCH_EDIT:-}" == body || "${GFPLINT_BENCH_EDIT:-}" == function ]]; then
     # bench/lsp_client.py's edit: a block taking a spinlock and allocating with
-    # GFP_KERNEL at the top of the file's last function (new calls, a new section).
+    # GFP_KERNEL at the top of the file's last function (new calls, a new section), or
+    # a static function doing so appended to the file.
     EDITED="$f" python3 - "$here/bench/lsp_client.py" <<'PY' ||
 import os, sys
 exec(open(sys.argv[1]).read().split("class Server")[0])

@@ -191,6 +191,53 @@ impl Session {
     }
 }
 
+/// How a changed file's functions map to its functions in the full run: by name and
+/// linkage, in order (a static function added, removed or renamed has no counterpart).
+#[derive(Debug, Clone, Default)]
+pub struct Renumbering {
+    /// Per old function (index in the file), its index in the new facts.
+    pub old_to_new: Vec<Option<u32>>,
+    /// Per new function, its old index.
+    pub new_to_old: Vec<Option<u32>>,
+}
+
+impl Renumbering {
+    fn by_name<'a>(
+        old: impl Iterator<Item = (&'a str, bool)>,
+        new: impl Iterator<Item = (&'a str, bool)>,
+    ) -> Renumbering {
+        let old: Vec<(&str, bool)> = old.collect();
+        let new: Vec<(&str, bool)> = new.collect();
+        let mut r = Renumbering {
+            old_to_new: vec![None; old.len()],
+            new_to_old: vec![None; new.len()],
+        };
+        // The k-th function of a name and linkage maps to the k-th one (variants of one
+        // function under `#ifdef` share a name).
+        let mut unused: HashMap<(&str, bool), std::collections::VecDeque<u32>> = HashMap::default();
+        for (i, key) in old.iter().enumerate() {
+            unused.entry(*key).or_default().push_back(i as u32);
+        }
+        for (i, key) in new.iter().enumerate() {
+            if let Some(o) = unused.get_mut(key).and_then(|q| q.pop_front()) {
+                r.old_to_new[o as usize] = Some(i as u32);
+                r.new_to_old[i] = Some(o);
+            }
+        }
+        r
+    }
+
+    /// Whether every function keeps its place.
+    pub fn is_identity(&self) -> bool {
+        self.old_to_new.len() == self.new_to_old.len()
+            && self
+                .new_to_old
+                .iter()
+                .enumerate()
+                .all(|(i, o)| *o == Some(i as u32))
+    }
+}
+
 /// What a slice's run found where an edit can change the roots and edges of atomic
 /// reachability ([`ProgramStore::atomic_reachable_after`]), by function number.
 #[derive(Debug, Default)]
@@ -201,6 +248,8 @@ pub struct NewEdges {
     pub held: Vec<u32>,
     /// Per changed function, what it calls.
     pub callees: HashMap<u32, Vec<u32>>,
+    /// Functions new in changed files (numbered from the full run's function count).
+    pub fresh: u32,
 }
 
 /// A slice's program: every file of the run (loaded, or with stand-ins for the
@@ -499,6 +548,16 @@ impl ProgramStore {
         self.dirs.len()
     }
 
+    /// How many functions the full run had.
+    pub fn function_count(&self) -> u32 {
+        self.name_ends.len() as u32
+    }
+
+    /// The numbers of a file's functions in the full run.
+    pub fn functions_in(&self, file: u32) -> std::ops::Range<u32> {
+        self.functions_of(file)
+    }
+
     /// The digest of the other files' wrappers a file was locked again with.
     pub fn wrappers_of(&self, file: u32) -> Option<u128> {
         self.file_wrappers.get(file as usize).copied().flatten()
@@ -563,36 +622,62 @@ impl ProgramStore {
         &self.by_name[lo..hi]
     }
 
-    /// Whether a file's new facts keep what other files of the run read of it: its
-    /// functions' names, linkage and arity, its include lines, and the effects of its
-    /// lock wrappers (`effects`: the new ones, by function index). Otherwise the edit
-    /// is not sliced (other files' call resolution, declarations or lock states would
-    /// change).
+    /// Whether a file's new facts keep what other files of the run read of it: the
+    /// names, arity and order of its functions with external linkage, its include lines,
+    /// and the effects of its lock wrappers with external linkage (`effects`: the new
+    /// ones, by function index). Otherwise the edit is not sliced (other files' call
+    /// resolution, declarations or lock states would change). Static functions may come
+    /// and go: only the file sees them. `Some`: how its functions map to the old ones.
     pub fn keeps_interface(
         &self,
         file: u32,
         facts: &FileFacts,
         effects: &HashMap<u32, LockEffect>,
-    ) -> bool {
-        let Some(old) = self.signatures_of(file) else {
-            return false;
-        };
+    ) -> Option<Renumbering> {
+        let old = self.signatures_of(file)?;
+        if include_digest(facts) != self.include_digests[file as usize]
+            || facts.path.ends_with(".h")
+        {
+            return None;
+        }
         let start = self.fn_start[file as usize];
-        let same_functions = old.len() == facts.functions.len()
-            && old
+        let old_names: Vec<&str> = (0..old.len() as u32)
+            .map(|i| self.name(start + i))
+            .collect();
+        let renumbering = Renumbering::by_name(
+            old.iter().zip(&old_names).map(|(s, n)| (*n, s.is_static)),
+            facts
+                .functions
                 .iter()
-                .zip(&facts.functions)
-                .zip(start..)
-                .all(|((a, b), f)| {
-                    self.name(f) == b.name && a.is_static == b.is_static && a.arity == b.arity
-                });
-        let same_effects = self
-            .functions_of(file)
-            .all(|f| self.wrapper_effects.get(f).as_ref() == effects.get(&(f - start)));
-        same_functions
-            && same_effects
-            && include_digest(facts) == self.include_digests[file as usize]
-            && !facts.path.ends_with(".h")
+                .map(|f| (f.name.as_str(), f.is_static)),
+        );
+        let exported = |names: &[&str],
+                        statics: &mut dyn Iterator<Item = bool>,
+                        arity: &mut dyn Iterator<Item = u32>| {
+            names
+                .iter()
+                .zip(statics.zip(arity))
+                .filter(|(_, (is_static, _))| !is_static)
+                .map(|(n, (_, a))| (n.to_string(), a))
+                .collect::<Vec<_>>()
+        };
+        let new_names: Vec<&str> = facts.functions.iter().map(|f| f.name.as_str()).collect();
+        let same_exported = exported(
+            &old_names,
+            &mut old.iter().map(|s| s.is_static),
+            &mut old.iter().map(|s| s.arity),
+        ) == exported(
+            &new_names,
+            &mut facts.functions.iter().map(|f| f.is_static),
+            &mut facts.functions.iter().map(|f| f.arity),
+        );
+        let same_effects = (0..old.len() as u32)
+            .filter(|&i| !old[i as usize].is_static)
+            .all(|i| {
+                let new = renumbering.old_to_new[i as usize].and_then(|n| effects.get(&n));
+                self.wrapper_effects.get(start + i).as_ref() == new
+            });
+        (same_exported && same_effects).then_some(renumbering)
     }
 
     /// The slice of the program that an edit can affect: `changed`, the files whose
@@ -729,7 +814,7 @@ impl ProgramStore {
         registering: &HashSet<u32>,
         new: &NewEdges,
     ) -> Vec<bool> {
-        let mut seen = vec![false; self.name_ends.len()];
+        let mut seen = vec![false; self.name_ends.len() + new.fresh as usize];
         let mut queue: Vec<u32> = Vec::new();
         let mut push = |f: u32, queue: &mut Vec<u32>| {
             if let Some(s) = seen.get_mut(f as usize)
@@ -753,7 +838,7 @@ impl ProgramStore {
             push(f, &mut queue);
         }
         while let Some(f) = queue.pop() {
-            let next = match changed.contains(&f) {
+            let next = match changed.contains(&f) || f >= self.function_count() {
                 true => new.callees.get(&f).map_or(&[][..], Vec::as_slice),
                 false => self.callees.of(f),
             };
@@ -803,6 +888,7 @@ impl ProgramStore {
     /// `registrations`: files whose registrations are taken from their facts (the
     /// changed files' directories); the others' are the full run's.
     /// `declarations_only`: loaded files whose functions stand in.
+    #[allow(clippy::too_many_arguments)]
     pub fn compact(
         &self,
         paths: &[String],
@@ -810,6 +896,7 @@ impl ProgramStore {
         registrations: HashSet<u32>,
         declarations_only: &HashSet<u32>,
         computed: &HashSet<u32>,
+        renumbered: &HashMap<u32, Renumbering>,
     ) -> Option<Compact> {
         if paths.len() != self.file_count() {
             return None;
@@ -904,14 +991,20 @@ impl ProgramStore {
                 return Some(*id);
             }
             let file = self.file_of(g);
-            let i = g - self.fn_start[file as usize];
+            let mut i = g - self.fn_start[file as usize];
+            if let Some(r) = renumbered.get(&file) {
+                i = (*r.old_to_new.get(i as usize)?)?;
+            }
             (loaded_files.contains(&file) && (i as usize) < files[file as usize].functions.len())
                 .then_some((file, i))
         };
         let mut boundary = Boundary::default();
         // Loaded functions that no change can affect keep the full run's summaries.
         let mut given: Vec<(u32, FunctionId)> = Vec::new();
-        for &fi in &loaded_files {
+        for &fi in loaded_files
+            .iter()
+            .filter(|fi| !renumbered.contains_key(fi))
+        {
             let start = self.fn_start[fi as usize];
             for i in 0..files[fi as usize].functions.len() as u32 {
                 if !computed.contains(&(start + i)) {

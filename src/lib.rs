@@ -1173,6 +1173,9 @@ fn sliced_run<T>(
     // The changed files: their new facts must keep what other files read of them.
     let mut changed: Vec<(u32, facts::FileFacts, Vec<context::LockStates>)> = Vec::new();
     let mut new_callees: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
+    // Changed files whose static functions came or went: their functions' numbers in
+    // the store are by name.
+    let mut renumbered: rustc_hash::FxHashMap<u32, incremental::Renumbering> = Default::default();
     let mut new_effects: rustc_hash::FxHashMap<
         u32,
         rustc_hash::FxHashMap<u32, context::lockstate::LockEffect>,
@@ -1183,17 +1186,32 @@ fn sliced_run<T>(
             wrapper_effects(&facts, &locks, knowledge)
                 .into_iter()
                 .collect();
-        if !store.keeps_interface(fi, &facts, &effects) {
+        let Some(r) = store.keeps_interface(fi, &facts, &effects) else {
             return Err(format!(
                 "{} changes what other files see of it",
                 files[fi as usize]
             ));
+        };
+        if !r.is_identity() {
+            renumbered.insert(fi, r);
         }
         new_callees.insert(fi, store.callees_by_name(&facts));
         new_effects.insert(fi, effects);
         changed.push((fi, facts, locks));
     }
     lap("changed files' interfaces checked");
+    let changed_files: rustc_hash::FxHashSet<u32> = cmp.facts_changed.iter().copied().collect();
+    let new_numbers: rustc_hash::FxHashMap<program::FunctionId, u32> = renumbered
+        .iter()
+        .flat_map(|(&fi, r)| {
+            r.new_to_old
+                .iter()
+                .enumerate()
+                .filter(|(_, old)| old.is_none())
+                .map(move |(i, _)| (fi, i as u32))
+        })
+        .zip(store.function_count()..)
+        .collect();
     let named_files: rustc_hash::FxHashSet<u32> = named.iter().copied().collect();
     // Functions that atomic context reaches through a named file: their findings can
     // point there. Found by running the slice, which then grows to make them exact,
@@ -1281,6 +1299,7 @@ fn sliced_run<T>(
                 store.directories_of(&cmp.facts_changed),
                 &slice.declarations_only,
                 &slice.computed,
+                &renumbered,
             )
             .ok_or("the slice's program")?;
         if let Ok(mut h) = boundary.headers.lock() {
@@ -1329,15 +1348,23 @@ fn sliced_run<T>(
             Some(&boundary),
         );
         lap("slice: whole-program context");
+        // Function numbers: the full run's, by name in renumbered files; a function
+        // new there gets a number after the full run's.
         let global = |id: program::FunctionId| match stand_ins.get(&id) {
             Some(&g) => g,
-            None => store.global(id),
+            None => match renumbered.get(&id.0) {
+                Some(r) => match r.new_to_old.get(id.1 as usize).copied().flatten() {
+                    Some(old) => store.global((id.0, old)),
+                    None => new_numbers.get(&id).copied().unwrap_or(u32::MAX),
+                },
+                None => store.global(id),
+            },
         };
         let known: rustc_hash::FxHashSet<u32> = reached.iter().copied().collect();
         let mut more: Vec<u32> = analysis
             .atomic
             .keys()
-            .filter(|id| !named_files.contains(&id.0))
+            .filter(|id| !named_files.contains(&id.0) && !changed_files.contains(&id.0))
             .filter(|id| analysis.reaches_through(**id, &named_files))
             .map(|&id| global(id))
             .filter(|g| !known.contains(g))
@@ -1379,8 +1406,6 @@ fn sliced_run<T>(
             })
             .collect();
         if !passes_atomic.is_empty() {
-            let changed_files: rustc_hash::FxHashSet<u32> =
-                cmp.facts_changed.iter().copied().collect();
             let registering = store.directories_of(&cmp.facts_changed);
             let mut new = incremental::NewEdges::default();
             for (callee, list) in &analysis.callers {
@@ -1395,11 +1420,17 @@ fn sliced_run<T>(
                     }
                 }
             }
+            // Every function of a changed file, old (maybe gone) or new, has the edges
+            // found here.
             for &fi in &cmp.facts_changed {
                 for i in 0..cfiles[fi as usize].functions.len() {
                     new.callees.entry(global((fi, i as u32))).or_default();
                 }
+                for g in store.functions_in(fi) {
+                    new.callees.entry(g).or_default();
+                }
             }
+            new.fresh = new_numbers.len() as u32;
             new.entries = context::interproc::entry_points(&program)
                 .into_iter()
                 .filter(|(_, r)| {

@@ -818,3 +818,33 @@ fn precommit_edit_above_a_named_gfp_atomic_allocation() {
         assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
     }
 }
+
+/// A static function added to or removed from a changed file keeps the edit sliced
+/// (only that file sees it; its other functions are matched by name).
+#[test]
+fn precommit_edit_adding_and_removing_a_static_function_is_sliced() {
+    let p = Project::new();
+    two_files(&p, "\tudelay(1);\n");
+    let named = ["check", "--format", "gcc", "prop/caller.c"];
+    let uncached = ["check", "--format", "gcc", "--no-cache", "prop/caller.c"];
+    p.run(&named);
+    let helper = p.path("prop/helper.c");
+    let with_static = "#include <linux/delay.h>\n\
+         static void nap(void)\n{\n\tmsleep(1);\n}\n\
+         void helper(void)\n{\n\tnap();\n}\n";
+    std::fs::write(&helper, with_static).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("helper.c:4:"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    // Renamed, then gone again: the first version's text with a line more.
+    std::fs::write(&helper, with_static.replace("nap", "doze")).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    two_files(&p, "\n\tudelay(1);\n");
+    let o = run_timed(&p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("helper.c"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+}
