@@ -507,12 +507,13 @@ pub fn check_files_with<T: Send>(
         let mut early: Option<(Outcome, Option<T>)> = None;
         if let Some(c) = &cache {
             let can_compare = workspace.is_none() && errors.len() == errors_before;
+            let alt_key = dotted_last_key(c, files, &errors, options, &settings.build);
             let mut compared: Option<Option<Comparison>> = None;
             for stored_first in [!options.needs_program, options.needs_program] {
                 if stored_first {
                     early = reuse_stored(
                         c,
-                        (run_key, last_key),
+                        (run_key, last_key, alt_key),
                         all_cached,
                         (can_compare, &first, &mut compared),
                         files,
@@ -525,19 +526,18 @@ pub fn check_files_with<T: Send>(
                         compared = Some(
                             last_key
                                 .filter(|_| can_compare)
-                                .and_then(|k| compare_with_last(c, k, files, &first)),
+                                .and_then(|k| compare_with_any_last(c, (k, alt_key), files, &first)),
                         );
                     }
                     if options.report_only.is_some()
                         && std::env::var_os("GFPLINT_NO_SLICE").is_none()
-                        && let (Some(Some(cmp)), Some(last_key)) = (&compared, last_key)
+                        && let Some(Some(cmp)) = &compared
                     {
                         early = sliced_run(
                             files,
                             &first,
                             cmp,
                             c,
-                            last_key,
                             knowledge,
                             &settings,
                             options,
@@ -979,7 +979,7 @@ struct LastRun {
 /// here when not yet).
 fn reuse_stored<'f>(
     c: &cache::Cache,
-    (run_key, last_key): (Option<cache::Key>, Option<cache::Key>),
+    (run_key, last_key, alt_key): (Option<cache::Key>, Option<cache::Key>, Option<cache::Key>),
     all_cached: bool,
     (can_compare, first, compared): (bool, &[FirstPass], &mut Option<Option<Comparison<'f>>>),
     files: &'f [String],
@@ -996,13 +996,13 @@ fn reuse_stored<'f>(
     let last_key = last_key?;
     if compared.is_none() {
         *compared = Some(if can_compare {
-            compare_with_last(c, last_key, files, first)
+            compare_with_any_last(c, (last_key, alt_key), files, first)
         } else {
             None
         });
     }
     let cmp = compared.as_mut()?;
-    if !cmp.as_ref()?.facts_changed.is_empty() {
+    if !cmp.as_ref()?.facts_changed.is_empty() || cmp.as_ref()?.spelt_differently {
         return None;
     }
     let (stored, table, changed) = cmp.take().and_then(reuse_last_run)?;
@@ -1055,6 +1055,12 @@ struct Comparison<'f> {
     new_hashes: HashMap<&'f str, u64>,
     /// Files (indices) whose facts changed.
     facts_changed: Vec<u32>,
+    /// The key the last run is stored under.
+    key: cache::Key,
+    /// The last run spelt the files `./x.c` (`gfplint check .`) where this run spells
+    /// them `x.c` (pre-commit mode): its findings are not this run's as they are, but
+    /// its program store serves a slice.
+    spelt_differently: bool,
 }
 
 /// `None` when there is no last run over these files, or a file could not be read or
@@ -1103,7 +1109,43 @@ fn compare_with_last<'f>(
         table,
         new_hashes,
         facts_changed,
+        key: last_key,
+        spelt_differently: false,
     })
+}
+
+/// [`compare_with_last`], else (pre-commit mode: `alt_key`) with the last run of
+/// `gfplint check .` over the same files spelt `./x.c`.
+fn compare_with_any_last<'f>(
+    cache: &cache::Cache,
+    (last_key, alt_key): (cache::Key, Option<cache::Key>),
+    files: &'f [String],
+    first: &[FirstPass],
+) -> Option<Comparison<'f>> {
+    compare_with_last(cache, last_key, files, first).or_else(|| {
+        let mut cmp = compare_with_last(cache, alt_key?, files, first)?;
+        cmp.spelt_differently = true;
+        Some(cmp)
+    })
+}
+
+/// The last-run key of `gfplint check .` over the same files, for a pre-commit run
+/// (files spelt `x.c`; that run spells them `./x.c`).
+fn dotted_last_key(
+    cache: &cache::Cache,
+    files: &[String],
+    errors: &[FileError],
+    options: &Options,
+    build: &kbuild::BuildFacts,
+) -> Option<cache::Key> {
+    options.report_only.as_ref()?;
+    let plain = |f: &String| !f.starts_with('/') && !f.starts_with("./") && !f.starts_with("../");
+    if !files.iter().all(plain) {
+        return None;
+    }
+    let dotted: Vec<String> = files.iter().map(|f| format!("./{f}")).collect();
+    let build_digest = build.digest_prefixed("./");
+    Some(cache.last_run_key(&run_inputs(&dotted, None, errors, options, build_digest)))
 }
 
 /// Pre-commit mode after an edit that changes some files' facts: the whole-program
@@ -1120,7 +1162,6 @@ fn sliced_run<T>(
     first: &[FirstPass],
     cmp: &Comparison,
     cache: &cache::Cache,
-    last_key: cache::Key,
     knowledge: &Knowledge,
     settings: &lints::AnalysisSettings,
     options: &Options,
@@ -1132,6 +1173,7 @@ fn sliced_run<T>(
         return Err("file errors, or too many changed files".into());
     }
     // Kept between runs of one process: the key says which full run stored it.
+    let last_key = cmp.key;
     let mut table = last_key.to_le_bytes().to_vec();
     for (digest, fingerprint) in &cmp.last.files {
         table.extend_from_slice(&digest.to_le_bytes());
@@ -1472,8 +1514,21 @@ fn sliced_run<T>(
         lap("slice: lints");
         // Counts and parse errors of the whole run: the last run's, with the changed
         // files' own.
-        let mut parse_errors: Vec<ParseErrors> = last
+        // (Spelt as this run spells its files.)
+        let last_parse_errors: Vec<ParseErrors> = last
             .parse_errors
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                if cmp.spelt_differently
+                    && let Some(rest) = p.path.strip_prefix("./")
+                {
+                    p.path = rest.to_string();
+                }
+                p
+            })
+            .collect();
+        let mut parse_errors: Vec<ParseErrors> = last_parse_errors
             .iter()
             .filter(|p| {
                 !cmp.facts_changed
@@ -1485,7 +1540,7 @@ fn sliced_run<T>(
         let mut with_errors = last.files_with_parse_errors;
         for &fi in &cmp.facts_changed {
             let path = &files[fi as usize];
-            if last.parse_errors.iter().any(|p| p.path == *path) {
+            if last_parse_errors.iter().any(|p| p.path == *path) {
                 with_errors -= 1;
             }
             let f = &cfiles[fi as usize];

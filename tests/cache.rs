@@ -848,3 +848,31 @@ fn precommit_edit_adding_and_removing_a_static_function_is_sliced() {
     assert!(!stdout(&o).contains("helper.c"), "{}", stdout(&o));
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
+
+/// `gfplint check .` spells the files `./x.c`, the hook's run `x.c`: the hook's first
+/// code-edit run after a `check .` slices from that run's program store (its findings
+/// are respelt, not reused as they are).
+#[test]
+fn precommit_after_check_dot_slices_from_its_store() {
+    let p = Project::new();
+    two_files(&p, "\tudelay(1);\n");
+    p.run(&["check", "--format", "gcc", "."]);
+    two_files(&p, "\tudelay(1);\n\tmsleep(1);\n");
+    let helper = p.path("prop/helper.c");
+    let text = std::fs::read_to_string(&helper).unwrap();
+    std::fs::write(&helper, format!("\n{text}")).unwrap();
+    let named = ["check", "--format", "gcc", "prop/caller.c"];
+    let o = run_timed(&p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("prop/helper.c:6:"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("./prop"), "{}", stdout(&o));
+    let uncached = ["check", "--format", "gcc", "--no-cache", "prop/caller.c"];
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    // Nothing changed since `check .` in another file: no stored outcome of this
+    // spelling, still a slice, not the whole stage.
+    let other = ["check", "--format", "gcc", "prop/helper.c"];
+    let o = run_timed(&p, &other);
+    assert!(sliced(&o), "{}", stderr(&o));
+    let uncached = ["check", "--format", "gcc", "--no-cache", "prop/helper.c"];
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+}

@@ -276,8 +276,18 @@ impl BuildFacts {
 
     /// The facts in path order, for a run's identity (the outcome cache).
     pub fn digest(&self) -> u128 {
-        let mut rows: Vec<_> = self.files.iter().collect();
-        rows.sort_by(|a, b| a.0.cmp(b.0));
+        self.digest_prefixed("")
+    }
+
+    /// The digest of the same facts with every path spelt with `prefix` in front (the
+    /// same files as `gfplint check .` spells them: `./x.c`).
+    pub fn digest_prefixed(&self, prefix: &str) -> u128 {
+        let mut rows: Vec<(String, &FileBuild)> = self
+            .files
+            .iter()
+            .map(|(path, build)| (format!("{prefix}{path}"), build))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
         crate::cache::content_digest(format!("{rows:?}").as_bytes())
     }
 }
