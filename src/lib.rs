@@ -522,13 +522,7 @@ pub fn check_files_with<T: Send>(
                     )
                     .map(|o| (o, None));
                 } else {
-                    if compared.is_none() {
-                        compared = Some(
-                            last_key
-                                .filter(|_| can_compare)
-                                .and_then(|k| compare_with_any_last(c, (k, alt_key), files, &first)),
-                        );
-                    }
+                    compare_once(&mut compared, c, (last_key, alt_key), can_compare, files, &first);
                     if options.report_only.is_some()
                         && std::env::var_os("GFPLINT_NO_SLICE").is_none()
                         && let Some(Some(cmp)) = &compared
@@ -994,13 +988,14 @@ fn reuse_stored<'f>(
         return Some(outcome);
     }
     let last_key = last_key?;
-    if compared.is_none() {
-        *compared = Some(if can_compare {
-            compare_with_any_last(c, (last_key, alt_key), files, first)
-        } else {
-            None
-        });
-    }
+    compare_once(
+        compared,
+        c,
+        (Some(last_key), alt_key),
+        can_compare,
+        files,
+        first,
+    );
     let cmp = compared.as_mut()?;
     if !cmp.as_ref()?.facts_changed.is_empty() || cmp.as_ref()?.spelt_differently {
         return None;
@@ -1112,6 +1107,25 @@ fn compare_with_last<'f>(
         key: last_key,
         spelt_differently: false,
     })
+}
+
+/// The comparison with the last run (`compare_with_any_last`), made once per run:
+/// `compared` holds it from the first call on.
+fn compare_once<'f>(
+    compared: &mut Option<Option<Comparison<'f>>>,
+    c: &cache::Cache,
+    (last_key, alt_key): (Option<cache::Key>, Option<cache::Key>),
+    can_compare: bool,
+    files: &'f [String],
+    first: &[FirstPass],
+) {
+    if compared.is_none() {
+        *compared = Some(
+            last_key
+                .filter(|_| can_compare)
+                .and_then(|k| compare_with_any_last(c, (k, alt_key), files, first)),
+        );
+    }
 }
 
 /// [`compare_with_last`], else (pre-commit mode: `alt_key`) with the last run of
