@@ -1245,7 +1245,7 @@ fn sliced_run<T>(
         let Some(r) = store.keeps_interface(fi, &facts, &effects) else {
             return Err(format!(
                 "{} changes what other files see of it",
-                files[fi as usize]
+                report::escape::text(&files[fi as usize])
             ));
         };
         if !r.is_identity() {
@@ -1301,7 +1301,7 @@ fn sliced_run<T>(
             cmp.facts_changed
                 .iter()
                 .take(3)
-                .map(|&fi| files[fi as usize].as_str())
+                .map(|&fi| report::escape::text(&files[fi as usize]))
                 .collect::<Vec<_>>()
                 .join(", "),
             slice.ancestors,
