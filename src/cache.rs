@@ -932,6 +932,18 @@ fn encode_entry(key: Key, path: &str, payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A digest of a list of paths and a configuration text, without building one string
+/// of them (a kernel tree's file list is megabytes: the language server asks per run).
+pub fn list_digest(paths: &[String], tail: &str) -> u128 {
+    let mut h = Xxh3::new();
+    for p in paths {
+        h.update(p.as_bytes());
+        h.update(&[0]);
+    }
+    h.update(tail.as_bytes());
+    h.digest128()
+}
+
 fn entry_checksum(key: Key, path: &[u8], payload: &[u8]) -> u64 {
     let mut h = Xxh3::new();
     h.update(&key.to_le_bytes());

@@ -433,6 +433,7 @@ pub fn check_files_with<T: Send>(
             .map_err(|w| cache_warnings.push(w))
             .ok()
     });
+    lap("cache opened");
     // How each file is built (Makefiles and Kconfig of its kernel tree); with a
     // configuration, files no enabled symbol builds are not analysed.
     let build = workspace_build_facts(files, options, workspace, cache.as_ref());
@@ -507,13 +508,13 @@ pub fn check_files_with<T: Send>(
         let mut early: Option<(Outcome, Option<T>)> = None;
         if let Some(c) = &cache {
             let can_compare = workspace.is_none() && errors.len() == errors_before;
-            let alt_key = dotted_last_key(c, files, &errors, options, &settings.build);
+            let alt_key = || dotted_last_key(c, files, &errors, options, &settings.build);
             let mut compared: Option<Option<Comparison>> = None;
             for stored_first in [!options.needs_program, options.needs_program] {
                 if stored_first {
                     early = reuse_stored(
                         c,
-                        (run_key, last_key, alt_key),
+                        (run_key, last_key, &alt_key),
                         all_cached,
                         (can_compare, &first, &mut compared),
                         files,
@@ -522,7 +523,7 @@ pub fn check_files_with<T: Send>(
                     )
                     .map(|o| (o, None));
                 } else {
-                    compare_once(&mut compared, c, (last_key, alt_key), can_compare, files, &first);
+                    compare_once(&mut compared, c, (last_key, &alt_key), can_compare, files, &first);
                     if options.report_only.is_some()
                         && std::env::var_os("GFPLINT_NO_SLICE").is_none()
                         && let Some(Some(cmp)) = &compared
@@ -768,7 +769,7 @@ fn workspace_build_facts(
             options.target.kconfig.as_deref(),
         ))
     };
-    let key = || cache::content_digest(format!("{files:?}{:?}", options.target.kconfig).as_bytes());
+    let key = || cache::list_digest(files, &format!("{:?}", options.target.kconfig));
     let Some(w) = workspace else {
         // A run from the command line: the model stored by an earlier run over the
         // same files, while what it was read from is unchanged; a session keeps it.
@@ -973,7 +974,11 @@ struct LastRun {
 /// here when not yet).
 fn reuse_stored<'f>(
     c: &cache::Cache,
-    (run_key, last_key, alt_key): (Option<cache::Key>, Option<cache::Key>, Option<cache::Key>),
+    (run_key, last_key, alt_key): (
+        Option<cache::Key>,
+        Option<cache::Key>,
+        &dyn Fn() -> Option<cache::Key>,
+    ),
     all_cached: bool,
     (can_compare, first, compared): (bool, &[FirstPass], &mut Option<Option<Comparison<'f>>>),
     files: &'f [String],
@@ -1114,7 +1119,7 @@ fn compare_with_last<'f>(
 fn compare_once<'f>(
     compared: &mut Option<Option<Comparison<'f>>>,
     c: &cache::Cache,
-    (last_key, alt_key): (Option<cache::Key>, Option<cache::Key>),
+    (last_key, alt_key): (Option<cache::Key>, &dyn Fn() -> Option<cache::Key>),
     can_compare: bool,
     files: &'f [String],
     first: &[FirstPass],
@@ -1128,16 +1133,16 @@ fn compare_once<'f>(
     }
 }
 
-/// [`compare_with_last`], else (pre-commit mode: `alt_key`) with the last run of
-/// `gfplint check .` over the same files spelt `./x.c`.
+/// [`compare_with_last`], else (pre-commit mode: `alt_key` gives the key) with the
+/// last run of `gfplint check .` over the same files spelt `./x.c`.
 fn compare_with_any_last<'f>(
     cache: &cache::Cache,
-    (last_key, alt_key): (cache::Key, Option<cache::Key>),
+    (last_key, alt_key): (cache::Key, &dyn Fn() -> Option<cache::Key>),
     files: &'f [String],
     first: &[FirstPass],
 ) -> Option<Comparison<'f>> {
     compare_with_last(cache, last_key, files, first).or_else(|| {
-        let mut cmp = compare_with_last(cache, alt_key?, files, first)?;
+        let mut cmp = compare_with_last(cache, alt_key()?, files, first)?;
         cmp.spelt_differently = true;
         Some(cmp)
     })

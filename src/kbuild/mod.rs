@@ -110,6 +110,9 @@ pub struct BuildFacts {
     pub tree_count: usize,
     pub kconfig_files: usize,
     pub makefiles: usize,
+    /// `digest_prefixed` by prefix, once computed (a long-lived caller keeps the
+    /// facts between runs and asks each run).
+    digests: std::sync::Mutex<HashMap<String, u128>>,
 }
 
 /// A row of `lints/arch-pages.toml`.
@@ -168,6 +171,7 @@ impl BuildFacts {
                 tree_count: stored.tree_count,
                 kconfig_files: stored.kconfig_files,
                 makefiles: stored.makefiles,
+                digests: Default::default(),
             };
         }
         let (out, probes) = Self::for_files_probed(files, config);
@@ -282,6 +286,16 @@ impl BuildFacts {
     /// The digest of the same facts with every path spelt with `prefix` in front (the
     /// same files as `gfplint check .` spells them: `./x.c`).
     pub fn digest_prefixed(&self, prefix: &str) -> u128 {
+        let mut digests = self
+            .digests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *digests
+            .entry(prefix.to_string())
+            .or_insert_with(|| self.compute_digest(prefix))
+    }
+
+    fn compute_digest(&self, prefix: &str) -> u128 {
         let mut rows: Vec<(String, &FileBuild)> = self
             .files
             .iter()
