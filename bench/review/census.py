@@ -66,12 +66,22 @@ def judged(pairs):
                     continue  # a section of another sample sharing the sheet
                 v = re.search(r"verdict:\s*(\w+)", sec)
                 p = re.search(r"pattern:\s*([^;(\n]*)", sec)
-                out[(f["file"], f["line"], f["lint"])] = (
+                verdict = (
                     v.group(1) if v else "?",
                     p.group(1).strip() if p else "-",
                     f"{sheet} #{m.group(1)}",
                 )
+                out[(f["file"], f["line"], f["lint"])] = verdict
+                out[moved_key(f)] = verdict
     return out
+
+
+def moved_key(finding):
+    """The key a finding keeps when a stable update moves its line: file, lint, function
+    and the first name the message quotes (the sleeping call or allocator). Used only
+    when the (file, line, lint) key misses and no other finding of the output shares it."""
+    m = re.search(r"`([^`]+)`", finding.get("message", ""))
+    return (finding["file"], finding["lint"], finding.get("function"), m.group(1) if m else None)
 
 
 def main():
@@ -95,8 +105,14 @@ def main():
     diags = [d for d in diags if d["lint"].startswith("atomic-") == (kind == "atomic")]
     per_lint = collections.defaultdict(collections.Counter)
     patterns = collections.Counter()
+    moved_keys = collections.Counter(moved_key(d) for d in diags)
+    moved = 0
     for d in diags:
         v, pattern, where = verdicts.get((d["file"], d["line"], d["lint"]), ("unjudged", "-", ""))
+        if v == "unjudged" and moved_keys[moved_key(d)] == 1 and moved_key(d) in verdicts:
+            v, pattern, where = verdicts[moved_key(d)]
+            where += " (moved)"
+            moved += 1
         per_lint[d["lint"]][v] += 1
         if v == "false":
             patterns[pattern] += 1
@@ -113,6 +129,8 @@ def main():
     if judged_n:
         print(f"real among judged: {total['real']}/{judged_n} = {100 * total['real'] / judged_n:.1f} %")
     print("false by pattern:", dict(patterns.most_common()))
+    if moved:
+        print(f"judged through a moved line (same file, lint, function, first quoted name): {moved}")
     if kind == "atomic" and tree != "6.12":
         present = {(d["file"], d["line"], d["lint"]) for d in diags}
         gone, uncovered = 0, []

@@ -20,6 +20,7 @@ use crate::knowledge::{GuardOp, Knowledge};
 use crate::values::{Derive, Pred, Val};
 
 mod local_consts;
+mod local_fields;
 use local_consts::LocalWrite;
 
 /// What `Call::operand_values` holds for a write whose value is not an expression:
@@ -46,6 +47,9 @@ enum Atom {
     /// gfp & __GFP_DIRECT_RECLAIM;` … `if (can_wait)`): (parameter, test, index into
     /// the builder's `context_locals`).
     LocalParam(u32, u32, u32),
+    /// What the condition says of a local pointer's field (`msg->cmd == A`): an index
+    /// into the builder's `local_field_facts`.
+    LocalField(u32),
 }
 
 /// The conditions under which a branch is taken: (atom, value).
@@ -76,6 +80,11 @@ pub(super) struct CfgBuilder<'a> {
     pub(super) truncated: bool,
     /// Maps a call expression's byte range to its index in `calls`, for conditions.
     call_at: HashMap<(usize, usize), u32>,
+    /// The function's byte range in `src`.
+    body: (usize, usize),
+    /// Locals that are a parameter under another name (`struct msg *m = hdr;`, never
+    /// assigned again, address never taken): (local, parameter).
+    param_aliases: Vec<(String, usize)>,
     /// Reused for child iteration (creating a cursor allocates).
     cursor: tree_sitter::TreeCursor<'a>,
     /// `x->complete = foo_done;` and the like, found in expressions.
@@ -151,6 +160,20 @@ pub(super) struct CfgBuilder<'a> {
     local_args: Vec<(u32, u8, String)>,
     /// Locals passed by name to any call: (call, name).
     by_name_args: Vec<(u32, String)>,
+    /// What branch conditions say of local pointers' fields (`local_fields`).
+    local_field_facts: Vec<local_fields::FieldFact>,
+    /// The nodes where they hold: (node, index into `local_field_facts`).
+    local_field_nodes: Vec<(u32, u32)>,
+    /// Nodes that may change the object a local points to, or the local: (node, name).
+    local_pointer_writes: Vec<(u32, String)>,
+    /// Locals copied into another pointer, or written where the CFG cannot place it:
+    /// what is known of their objects is not followed.
+    copied_locals: HashSet<String>,
+    /// Locals copied into another local: (copy, original); what writes through the
+    /// copy also changes the original's object.
+    local_copies: Vec<(String, String)>,
+    /// Locals passed by name to program functions: (call, argument, name).
+    local_pointer_args: Vec<(u32, u8, String)>,
 }
 
 /// A local that holds the result of context queries.
@@ -193,6 +216,8 @@ impl<'a> CfgBuilder<'a> {
             switch_dispatch: Vec::new(),
             truncated: false,
             call_at: HashMap::default(),
+            body: (root.start_byte(), root.end_byte()),
+            param_aliases: Vec::new(),
             cursor: root.walk(),
             field_callbacks: Vec::new(),
             param_names,
@@ -223,6 +248,12 @@ impl<'a> CfgBuilder<'a> {
             local_value_writes: Vec::new(),
             local_args: Vec::new(),
             by_name_args: Vec::new(),
+            local_field_facts: Vec::new(),
+            local_field_nodes: Vec::new(),
+            local_pointer_writes: Vec::new(),
+            copied_locals: HashSet::default(),
+            local_copies: Vec::new(),
+            local_pointer_args: Vec::new(),
         }
     }
 
@@ -272,6 +303,7 @@ impl<'a> CfgBuilder<'a> {
     ) -> Option<u32> {
         let name = text(name, self.src);
         if cur.is_none() || !self.declared.iter().any(|(n, _)| n == name) || name.len() >= 120 {
+            self.copied_locals.insert(name.to_string());
             return cur;
         }
         let next = self.cond_ids.len() as u32;
@@ -281,6 +313,7 @@ impl<'a> CfgBuilder<'a> {
         }
         let node = self.append(cur, NodeKind::SetLocal { cond, value });
         self.local_value_writes.push((node, cond, write));
+        self.local_pointer_writes.push((node, name.to_string()));
         Some(node)
     }
 
@@ -549,6 +582,7 @@ impl<'a> CfgBuilder<'a> {
                     if written != 0 {
                         self.clobbers.push((at, written));
                     }
+                    self.note_local_pointers_passed(node, at);
                 } else if kind == "init_declarator"
                     && let (Some(name), Some(value)) = (
                         node.field("declarator")
@@ -602,7 +636,10 @@ impl<'a> CfgBuilder<'a> {
             if !self.objects_empty() {
                 self.note_object_use(node, kind);
             }
-            // A copy of the pointer (`q = p`, `o->owner = p`) may be written through.
+            // A copy of the pointer (`q = p`, `o->owner = p`) may be written through,
+            // unless the copy is the parameter under another name.
+            let alias = matches!(kind, "init_declarator" | "assignment_expression")
+                && self.note_param_alias(node);
             if let Some(c) = cur
                 && let Some(value) = match kind {
                     "assignment_expression" => node.field("right"),
@@ -611,9 +648,25 @@ impl<'a> CfgBuilder<'a> {
                 }
             {
                 let aliased = self.params_in_pointer(value, true);
-                if aliased != 0 {
+                if aliased != 0 && !alias {
                     self.clobbers.push((c, aliased));
                 }
+                let mut copied = Vec::new();
+                self.local_pointers_in(value, &mut copied);
+                if !copied.is_empty() {
+                    self.note_local_copies(node, copied);
+                }
+            }
+            if let Some(c) = cur
+                && let Some(root) = match kind {
+                    "assignment_expression" => node.field("left"),
+                    "update_expression" => node.field("argument"),
+                    _ => None,
+                }
+                .filter(|w| w.kind_str() != "identifier")
+                .and_then(|w| self.local_root(w))
+            {
+                self.local_pointer_writes.push((c, root));
             }
             if let Some(c) = cur
                 && let Some(written) = match kind {
@@ -1639,7 +1692,12 @@ impl<'a> CfgBuilder<'a> {
             return None;
         }
         let name = text(n, self.src);
-        self.param_names.iter().position(|p| p == name)
+        self.param_names.iter().position(|p| p == name).or_else(|| {
+            self.param_aliases
+                .iter()
+                .find(|(a, _)| a == name)
+                .map(|&(_, p)| p)
+        })
     }
 
     /// Whether later stages read this call's arguments. Keeping them for every call of
@@ -2214,8 +2272,12 @@ impl<'a> CfgBuilder<'a> {
                     test,
                     holds: truth,
                 },
+                Atom::LocalField(_) => NodeKind::Nop,
             };
             c = self.append(Some(c), kind);
+            if let Atom::LocalField(fact) = atom {
+                self.local_field_nodes.push((c, fact));
+            }
             if let Atom::LocalCall(_, local) | Atom::LocalParam(_, _, local) = atom {
                 self.context_local_nodes.push((c, local));
             }
@@ -2234,6 +2296,13 @@ impl<'a> CfgBuilder<'a> {
         if let Some((id, polarity)) = self.simple_condition(cond) {
             t.push((Atom::Cond(id), polarity));
             f.push((Atom::Cond(id), !polarity));
+        }
+        let (lt, lf) = self.local_field_conditions(cond, 0);
+        for (facts, out) in [(lt, &mut t), (lf, &mut f)] {
+            for fact in facts {
+                out.push((Atom::LocalField(self.local_field_facts.len() as u32), true));
+                self.local_field_facts.push(fact);
+            }
         }
         (t, f)
     }
@@ -2438,7 +2507,12 @@ impl CfgBuilder<'_> {
 fn only_parameter_tests(t: &Facts, f: &Facts) -> bool {
     let atoms = || t.iter().chain(f.iter()).map(|(a, _)| a);
     atoms().any(|a| matches!(a, Atom::Param(..) | Atom::LocalParam(..)))
-        && atoms().all(|a| matches!(a, Atom::Param(..) | Atom::LocalParam(..) | Atom::Cond(_)))
+        && atoms().all(|a| {
+            matches!(
+                a,
+                Atom::Param(..) | Atom::LocalParam(..) | Atom::Cond(_) | Atom::LocalField(_)
+            )
+        })
 }
 
 /// Whether a call is an operand that runs only sometimes: a branch of `?:`, or the

@@ -458,8 +458,17 @@ fn function<'a>(
     };
     // Vectors grew by doubling; the facts live until the end of the run.
     let returns = builder.returned(body);
-    let objects =
+    let field_args = builder.local_field_args();
+    let mut objects =
         std::mem::take(&mut builder.objects).finish(builder.reassigned_params(), builder.truncated);
+    if !field_args.is_empty() {
+        for a in field_args {
+            if !objects.iter().any(|o| o.call == a.call && o.arg == a.arg) {
+                objects.push(a);
+            }
+        }
+        objects.sort_by_key(|o| (o.call, o.arg));
+    }
     let mut calls = builder.calls;
     calls.shrink_to_fit();
     let mut const_args = std::mem::take(&mut builder.const_args);

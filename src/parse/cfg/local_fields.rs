@@ -1,0 +1,518 @@
+//! What a caller's branch conditions say of the fields of a local pointer it passes
+//! on: `if (msg->cmd == A || msg->cmd == B) dispatch(dev, msg);` hands `dispatch` an
+//! object whose `cmd` is A or B, as a brace initializer would (`parse::objects`), so a
+//! callee that sleeps only for another command is not followed from there.
+//!
+//! A forward must-dataflow over the body's CFG, after it is built: a condition on
+//! `local->path` against constants (`==`, `!=`, a `||` of equalities) gives the values
+//! the field may have on the branch; a node that may change the object forgets what
+//! is known of it: an assignment through the local (`msg->cmd = x`), the local passed
+//! to a call that is not a pure query (`modify(msg)`, `&msg->hdr`), the local itself
+//! written. Locals whose address is taken, that are declared twice or copied into
+//! another pointer (which could then be written through) are never followed.
+
+use rustc_hash::FxHashMap as HashMap;
+use tree_sitter::Node;
+
+use super::{CfgBuilder, MAX_FIELD_DEPTH, text};
+use crate::facts::{ENTRY, FieldVal, NodeKind, ObjectArg};
+use crate::parse::FastNode;
+use crate::values::Val;
+
+/// `var->path` has one of `values` (sorted, deduplicated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FieldFact {
+    var: String,
+    path: Box<str>,
+    values: Vec<Val>,
+}
+
+/// Facts when a condition is true, and when it is false.
+pub(super) type FieldFacts = (Vec<FieldFact>, Vec<FieldFact>);
+
+/// More values than this and a fact is not worth keeping.
+const MAX_VALUES: usize = 16;
+
+impl<'a> CfgBuilder<'a> {
+    /// `local->a.b` (one arrow, then dots) of a local declared in the body: (local,
+    /// path).
+    fn local_field(&self, node: Node) -> Option<(String, Box<str>)> {
+        let mut n = node;
+        while n.kind_str() == "parenthesized_expression" {
+            n = n.named_child(0)?;
+        }
+        let mut fields: Vec<&str> = Vec::new();
+        for _ in 0..MAX_FIELD_DEPTH {
+            if n.kind_str() != "field_expression" {
+                return None;
+            }
+            let op = n.child(1).map(|o| o.kind_str()).unwrap_or("");
+            fields.push(text(n.field("field")?, self.src));
+            let inner = n.field("argument")?;
+            match (op, inner.kind_str()) {
+                ("->", "identifier") => {
+                    let var = text(inner, self.src);
+                    if !self.is_local(var) {
+                        return None;
+                    }
+                    fields.reverse();
+                    let path = fields.join(".");
+                    return (path.len() < 80).then(|| (var.to_string(), path.into()));
+                }
+                (".", "field_expression") => n = inner,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// What a branch condition says of local pointers' fields, when it is true and
+    /// when it is false.
+    pub(super) fn local_field_conditions(&self, cond: Node, depth: usize) -> FieldFacts {
+        if depth > 16 {
+            return Default::default();
+        }
+        match cond.kind_str() {
+            "parenthesized_expression" => match cond.named_child(0) {
+                Some(inner) => self.local_field_conditions(inner, depth + 1),
+                None => Default::default(),
+            },
+            "unary_expression" if cond.child(0).is_some_and(|op| op.kind_str() == "!") => {
+                match cond.field("argument") {
+                    Some(arg) => {
+                        let (t, f) = self.local_field_conditions(arg, depth + 1);
+                        (f, t)
+                    }
+                    None => Default::default(),
+                }
+            }
+            "call_expression" => {
+                let callee = cond.field("function").map(|f| text(f, self.src));
+                match (
+                    callee,
+                    cond.field("arguments").and_then(|a| a.named_child(0)),
+                ) {
+                    (Some("likely" | "unlikely"), Some(arg)) => {
+                        self.local_field_conditions(arg, depth + 1)
+                    }
+                    _ => Default::default(),
+                }
+            }
+            "binary_expression" => {
+                let op = cond.field("operator").map(|o| o.kind_str()).unwrap_or("");
+                let (Some(l), Some(r)) = (cond.field("left"), cond.field("right")) else {
+                    return Default::default();
+                };
+                if matches!(op, "==" | "!=") {
+                    let compared = match (self.local_field(l), self.local_field(r)) {
+                        (Some(f), None) => self.arg_const(r).map(|v| (f, v)),
+                        (None, Some(f)) => self.arg_const(l).map(|v| (f, v)),
+                        _ => None,
+                    };
+                    let Some(((var, path), value)) = compared else {
+                        return Default::default();
+                    };
+                    let fact = vec![FieldFact {
+                        var,
+                        path,
+                        values: vec![value],
+                    }];
+                    return if op == "==" {
+                        (fact, Vec::new())
+                    } else {
+                        (Vec::new(), fact)
+                    };
+                }
+                let (lt, lf) = self.local_field_conditions(l, depth + 1);
+                let (rt, rf) = self.local_field_conditions(r, depth + 1);
+                match op {
+                    "&&" => ([lt, rt].concat(), Vec::new()),
+                    "||" => (either(&lt, &rt).into_iter().collect(), [lf, rf].concat()),
+                    _ => Default::default(),
+                }
+            }
+            _ => Default::default(),
+        }
+    }
+
+    /// The local pointers an expression may carry (`p`, `(void *)p`, `&p->f`, `p +
+    /// 1`): a call given one may write the object.
+    pub(super) fn local_pointers_in(&self, value: Node, out: &mut Vec<String>) {
+        let mut n = value;
+        // Below `&`: the address of a field or element is inside the object.
+        let mut address = false;
+        for _ in 0..MAX_FIELD_DEPTH * 2 {
+            match n.kind_str() {
+                "parenthesized_expression" | "cast_expression" => {
+                    match n.field("value").or_else(|| n.named_child(0)) {
+                        Some(inner) => n = inner,
+                        None => return,
+                    }
+                }
+                "pointer_expression" if n.child(0).is_some_and(|op| op.kind_str() == "&") => {
+                    address = true;
+                    match n.field("argument") {
+                        Some(inner) => n = inner,
+                        None => return,
+                    }
+                }
+                "field_expression" | "subscript_expression" if address => {
+                    match n.field("argument") {
+                        Some(inner) => n = inner,
+                        None => return,
+                    }
+                }
+                "binary_expression"
+                    if matches!(n.field("operator").map(|o| o.kind_str()), Some("+" | "-")) =>
+                {
+                    match n.field("left") {
+                        Some(inner) => n = inner,
+                        None => return,
+                    }
+                }
+                "identifier" => {
+                    let name = text(n, self.src);
+                    if self.is_local(name) {
+                        out.push(name.to_string());
+                    }
+                    return;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Notes the locals a call at `node` may write the objects of: those it is given
+    /// a pointer into, unless it only reads (a pure query: `test_bit(N, &m->flags)`).
+    pub(super) fn note_local_pointers_passed(&mut self, call: Node, node: u32) {
+        let callee = call
+            .field("function")
+            .map(|f| text(f, self.src))
+            .unwrap_or("");
+        if self.knowledge.is_pure(callee) {
+            return;
+        }
+        let Some(args) = call.field("arguments") else {
+            return;
+        };
+        let program_function = call
+            .field("function")
+            .is_some_and(|f| f.kind_str() == "identifier")
+            && !self.knowledge.describes_api(callee);
+        let NodeKind::Call(idx) = self.nodes[node as usize].kind else {
+            return;
+        };
+        let mut found = Vec::new();
+        let mut cursor = args.walk();
+        for (i, a) in args
+            .named_children(&mut cursor)
+            .enumerate()
+            .take(u8::MAX as usize)
+        {
+            if program_function && a.kind_str() == "identifier" && self.is_local(text(a, self.src))
+            {
+                self.local_pointer_args
+                    .push((idx, i as u8, text(a, self.src).to_string()));
+            }
+            self.local_pointers_in(a, &mut found);
+        }
+        for name in found {
+            self.local_pointer_writes.push((node, name));
+        }
+    }
+
+    /// Notes the copies an assignment or declaration makes of local pointers
+    /// `copied`: into a local (`q = m`, `T *q = (T *)m`), followed as a second name of
+    /// the object; anywhere else (`o->owner = m`), the object is no longer followed.
+    pub(super) fn note_local_copies(&mut self, node: Node, copied: Vec<String>) {
+        let mut target = match node.kind_str() {
+            "init_declarator" => node.field("declarator"),
+            _ => node.field("left"),
+        };
+        while let Some(t) = target.filter(|t| t.kind_str() == "pointer_declarator") {
+            target = t.field("declarator");
+        }
+        let target = target
+            .filter(|t| t.kind_str() == "identifier")
+            .map(|t| text(t, self.src))
+            .filter(|t| node.kind_str() == "init_declarator" || self.is_local(t));
+        for var in copied {
+            match target {
+                Some(t) => self.local_copies.push((t.to_string(), var)),
+                None => {
+                    self.copied_locals.insert(var);
+                }
+            }
+        }
+    }
+
+    /// Notes `T *x = p;` (or `= (T *)p`, or `x = p;` of a pointer declared without a
+    /// value) of a parameter `p` as an alias of `p` when
+    /// nothing else in the function writes `x` or takes its address: then `x->f` is
+    /// `p->f` for the tests the function makes (`struct msg *m = hdr; switch
+    /// (m->cmd)`), and writes through `x` are writes through `p`.
+    pub(super) fn note_param_alias(&mut self, decl: Node) -> bool {
+        let (name, value) = match decl.kind_str() {
+            "init_declarator" => {
+                let declarator = decl.field("declarator");
+                let Some(d) = declarator.filter(|d| d.kind_str() == "pointer_declarator") else {
+                    return false;
+                };
+                (d.field("declarator"), decl.field("value"))
+            }
+            // `m = hdr;` of a pointer declared without a value.
+            _ if decl
+                .field("operator")
+                .is_some_and(|o| text(o, self.src) == "=") =>
+            {
+                let left = decl.field("left").filter(|l| {
+                    let n = text(*l, self.src);
+                    self.is_local(n)
+                        && self
+                            .declared
+                            .iter()
+                            .rev()
+                            .find(|(d, _)| d == n)
+                            .is_some_and(|(_, t)| t.ends_with('*'))
+                });
+                (left, decl.field("right"))
+            }
+            _ => return false,
+        };
+        let (Some(name), Some(value)) = (name.filter(|n| n.kind_str() == "identifier"), value)
+        else {
+            return false;
+        };
+        let mut v = value;
+        while matches!(v.kind_str(), "parenthesized_expression" | "cast_expression") {
+            match v.field("value").or_else(|| v.named_child(0)) {
+                Some(inner) => v = inner,
+                None => return false,
+            }
+        }
+        let name = text(name, self.src);
+        let Some(p) = self.param_of(v).filter(|&p| p < 64) else {
+            return false;
+        };
+        if self.param_names.iter().any(|q| q == name)
+            || self.param_aliases.iter().any(|(a, _)| a == name)
+            || writes_of(&self.src[self.body.0..self.body.1], name.as_bytes()) != 1
+        {
+            return false;
+        }
+        self.param_aliases.push((name.to_string(), p));
+        true
+    }
+
+    /// A name declared in the body so far (not a parameter).
+    fn is_local(&self, name: &str) -> bool {
+        !self.param_names.iter().any(|p| p == name) && self.declared.iter().any(|(d, _)| d == name)
+    }
+
+    /// The local an lvalue writes through (`m->cmd`, `*m`, `m[2]`).
+    pub(super) fn local_root(&self, lvalue: Node) -> Option<String> {
+        let mut n = lvalue;
+        for _ in 0..MAX_FIELD_DEPTH * 2 {
+            match n.kind_str() {
+                "identifier" => {
+                    let name = text(n, self.src);
+                    return self.is_local(name).then(|| name.to_string());
+                }
+                "field_expression" | "subscript_expression" | "pointer_expression" => {
+                    n = n.field("argument")?;
+                }
+                "parenthesized_expression" | "cast_expression" => {
+                    n = n.field("value").or_else(|| n.named_child(0))?;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Adds what the conditions say of the fields of local pointers passed to program
+    /// functions to the calls' object arguments (`FunctionValues::objects`).
+    pub(in crate::parse) fn local_field_args(&mut self) -> Vec<ObjectArg> {
+        if self.local_field_nodes.is_empty() || self.truncated {
+            return Vec::new();
+        }
+        let followed =
+            |var: &str| !self.untracked_locals.contains(var) && !self.copied_locals.contains(var);
+        let wanted: Vec<&(u32, u8, String)> = self
+            .local_pointer_args
+            .iter()
+            .filter(|(_, _, name)| followed(name))
+            .collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut gens: HashMap<u32, Vec<FieldFact>> = HashMap::default();
+        for (node, fact) in &self.local_field_nodes {
+            if followed(&self.local_field_facts[*fact as usize].var) {
+                gens.entry(*node)
+                    .or_default()
+                    .push(self.local_field_facts[*fact as usize].clone());
+            }
+        }
+        // A write through a copy is a write through every name it copies.
+        let mut names_of: HashMap<&str, Vec<&str>> = HashMap::default();
+        for (copy, var) in &self.local_copies {
+            names_of.entry(copy).or_default().push(var);
+        }
+        let mut kills: HashMap<u32, Vec<&str>> = HashMap::default();
+        for (node, var) in &self.local_pointer_writes {
+            let killed = kills.entry(*node).or_default();
+            let mut todo = vec![var.as_str()];
+            while let Some(v) = todo.pop() {
+                if killed.contains(&v) || killed.len() > 64 {
+                    continue;
+                }
+                killed.push(v);
+                todo.extend(names_of.get(v).map(Vec::as_slice).unwrap_or(&[]));
+            }
+        }
+        // Facts on entry to each node (`None`: not reached yet).
+        let mut input: Vec<Option<Vec<FieldFact>>> = vec![None; self.nodes.len()];
+        input[ENTRY as usize] = Some(Vec::new());
+        let mut work = vec![ENTRY];
+        let mut visits = 0usize;
+        while let Some(node) = work.pop() {
+            visits += 1;
+            if visits > 64 * self.nodes.len() + 64 {
+                return Vec::new();
+            }
+            let Some(mut state) = input[node as usize].clone() else {
+                continue;
+            };
+            // A condition's facts hold from its node on; a write recorded at a node
+            // happens as the node is left (after the condition it follows).
+            for g in gens.get(&node).map(Vec::as_slice).unwrap_or(&[]) {
+                match state
+                    .iter_mut()
+                    .find(|f| f.var == g.var && f.path == g.path)
+                {
+                    Some(f) => f.values.retain(|v| g.values.contains(v)),
+                    None => state.push(g.clone()),
+                }
+            }
+            if let Some(vars) = kills.get(&node) {
+                state.retain(|f| !vars.contains(&f.var.as_str()));
+            }
+            for &succ in &self.nodes[node as usize].succs {
+                let changed = match &mut input[succ as usize] {
+                    slot @ None => {
+                        *slot = Some(state.clone());
+                        true
+                    }
+                    Some(old) => {
+                        let before = old.clone();
+                        old.retain_mut(|f| {
+                            let Some(s) = state.iter().find(|s| s.var == f.var && s.path == f.path)
+                            else {
+                                return false;
+                            };
+                            for v in &s.values {
+                                if !f.values.contains(v) {
+                                    f.values.push(v.clone());
+                                }
+                            }
+                            f.values.sort();
+                            f.values.len() <= MAX_VALUES
+                        });
+                        *old != before
+                    }
+                };
+                if changed {
+                    work.push(succ);
+                }
+            }
+        }
+        let mut call_nodes: HashMap<u32, u32> = HashMap::default();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if let NodeKind::Call(c) = n.kind {
+                call_nodes.insert(c, i as u32);
+            }
+        }
+        let mut out = Vec::new();
+        for (call, arg, name) in wanted {
+            let Some(state) = call_nodes
+                .get(call)
+                .and_then(|&n| input[n as usize].as_ref())
+            else {
+                continue;
+            };
+            let fields: Vec<(Box<str>, Vec<FieldVal>)> = state
+                .iter()
+                .filter(|f| f.var == *name)
+                .map(|f| {
+                    let vals = f.values.iter().cloned().map(FieldVal::Val).collect();
+                    (f.path.clone(), vals)
+                })
+                .collect();
+            if !fields.is_empty() {
+                out.push(ObjectArg {
+                    call: *call,
+                    arg: *arg,
+                    fields,
+                    zero_rest: false,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// `x->f == A || x->f == B`: the field has one of both sides' values.
+fn either(left: &[FieldFact], right: &[FieldFact]) -> Option<FieldFact> {
+    let ([l], [r]) = (left, right) else {
+        return None;
+    };
+    if l.var != r.var || l.path != r.path {
+        return None;
+    }
+    let mut values = [l.values.clone(), r.values.clone()].concat();
+    values.sort();
+    values.dedup();
+    (values.len() <= MAX_VALUES).then(|| FieldFact {
+        var: l.var.clone(),
+        path: l.path.clone(),
+        values,
+    })
+}
+
+/// How many times `body` may write `name` or take its address: `name =` (not `==`),
+/// compound assignments, `++`/`--` on either side, `&name`.
+fn writes_of(body: &[u8], name: &[u8]) -> usize {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut count = 0;
+    let mut i = 0;
+    while i + name.len() <= body.len() {
+        if &body[i..i + name.len()] != name
+            || (i > 0 && ident(body[i - 1]))
+            || body.get(i + name.len()).is_some_and(|&b| ident(b))
+        {
+            i += 1;
+            continue;
+        }
+        let before = body[..i].iter().rev().find(|b| !b.is_ascii_whitespace());
+        let mut j = i + name.len();
+        while body.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
+            j += 1;
+        }
+        let after = &body[j..body.len().min(j + 3)];
+        let assigns = match after {
+            [b'=', b'=', ..] => false,
+            [b'=', ..] | [b'+', b'+', ..] | [b'-', b'-', ..] => true,
+            [b'<', b'<', b'='] | [b'>', b'>', b'='] => true,
+            [op, b'=', ..] => b"+-*/%&|^".contains(op),
+            _ => false,
+        };
+        let prefix = |p: &[u8]| body[..i].trim_ascii_end().ends_with(p);
+        let address = before == Some(&b'&') && !prefix(b"&&");
+        if assigns || address || prefix(b"++") || prefix(b"--") {
+            count += 1;
+        }
+        i += name.len();
+    }
+    count
+}
