@@ -28,6 +28,8 @@ ATOMIC = [
     ("census5-sample-atomic.json", ["census5-A.md", "census5-B.md"]),
     ("census5-sample-sum.json", ["census5-sum.md"]),
     ("s5-new-sample.json", ["s5-new.md"]),
+    # Not random: sites whose claim changed since an earlier sheet judged them.
+    ("s14-rejudged-sample.json", ["s14-rejudged.md"]),
 ]
 # Linux 6.12 (Debian linux-source-6.12, 6.12.118): a fresh tree, reviewed once, for the
 # precision on code the 6.1 work was not tuned on (`--tree 6.12`).
