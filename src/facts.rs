@@ -240,6 +240,36 @@ pub struct Function {
     /// Whether part of the body could not be analysed flow-sensitively (nesting deeper
     /// than the builder's limit); calls there are kept in source order.
     pub truncated: bool,
+    /// What the body itself may write through its pointer parameters, for callers
+    /// that test the object after giving it (`FunctionValues::soft_passes`).
+    pub writes: ParamWrites,
+}
+
+/// What a function may write through its parameters (first 64 each).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamWrites {
+    /// Anything in the object: an assignment through `*p` or `p[i]`, a copy of the
+    /// pointer, the parameter reassigned, the pointer given to an API or a macro.
+    pub any: u64,
+    /// Given as it is to a program function: whatever that one writes (not followed
+    /// further: such a parameter counts as written for the function's callers).
+    pub passed: u64,
+    /// One top-level member only (`p->stats.n = 0`, `spin_lock(&p->lock)`):
+    /// (parameter, member).
+    pub members: Vec<(u8, Box<str>)>,
+}
+
+impl ParamWrites {
+    /// Whether the function may change member `member` (top-level) of the object its
+    /// parameter `param` points to.
+    pub fn may_write(&self, param: u32, member: &str) -> bool {
+        param >= 64
+            || (self.any | self.passed) & (1 << param) != 0
+            || self
+                .members
+                .iter()
+                .any(|(p, m)| u32::from(*p) == param && **m == *member)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -268,7 +298,27 @@ pub struct FunctionValues {
     /// Arguments that are the address of a local struct with a brace initializer,
     /// with what its fields may hold at the call (`parse::objects`), sorted by call.
     pub objects: Vec<ObjectArg>,
+    /// Calls given a parameter as it is, to a program function (parameter, call,
+    /// argument), when a test of the parameter's fields (or a field passed on) after
+    /// such a call was kept as an [`unwritten_path`]: it holds if none of these
+    /// callees writes that member through that argument.
+    pub soft_passes: Vec<(u8, u32, u8)>,
 }
+
+/// Marks a field path (`Pred::Field`, `Derive::Field`) whose test or value holds as
+/// the function was entered only if the program functions given the parameter before
+/// it do not write that member (`FunctionValues::soft_passes`); the whole-program
+/// stage checks that and unmarks or drops it, so later stages never see the mark.
+pub fn unwritten_path(path: &str) -> Box<str> {
+    format!("{UNWRITTEN_MARK}{path}").into_boxed_str()
+}
+
+/// The path of a marked field path ([`unwritten_path`]).
+pub fn strip_unwritten(path: &str) -> Option<&str> {
+    path.strip_prefix(UNWRITTEN_MARK)
+}
+
+const UNWRITTEN_MARK: char = '?';
 
 /// Argument `arg` of call `call` is `&local`, a struct whose fields are known in part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

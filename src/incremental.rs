@@ -355,6 +355,7 @@ struct Signature {
     conditional: bool,
     annotations: Vec<crate::facts::Annotation>,
     truncated: bool,
+    writes: crate::facts::ParamWrites,
 }
 
 impl Signature {
@@ -368,6 +369,7 @@ impl Signature {
             conditional: f.conditional,
             annotations: f.annotations.clone(),
             truncated: f.truncated,
+            writes: f.writes.clone(),
         }
     }
 
@@ -388,6 +390,7 @@ impl Signature {
             conditional: self.conditional,
             annotations: self.annotations,
             truncated: self.truncated,
+            writes: self.writes,
             ..Default::default()
         }
     }

@@ -253,6 +253,13 @@ impl Test {
         if self.param != other.param {
             return false;
         }
+        // A field test kept across calls given the parameter holds only if those
+        // callees leave the field alone, which the whole-program stage decides: until
+        // then it contradicts nothing (`facts::unwritten_path`).
+        let unsure = |p: &Pred| matches!(p, Pred::Field(path, _) if crate::facts::strip_unwritten(path).is_some());
+        if unsure(&self.pred) || unsure(&other.pred) {
+            return false;
+        }
         if self.pred == other.pred {
             return self.holds != other.holds;
         }

@@ -234,7 +234,7 @@ fn callers_allow(
     }
     sites.iter().any(|&(caller, call)| {
         let ls = &locks[caller.0 as usize][caller.1 as usize];
-        let at_call = resolver.tests(caller.0, ls.guards_at(call));
+        let at_call = resolver.tests(caller, ls.guards_at(call));
         let passed = resolver.callee_bindings(caller, call, &at_call, &none);
         needs.iter().any(|need| consistent(need, &passed))
     })
@@ -435,15 +435,47 @@ impl<'p> Resolver<'p> {
         d.map_val(&mut |v| self.value(file, v.clone()))
     }
 
-    /// `guards` of a function of `file`, with names resolved there.
-    pub fn tests(&mut self, file: u32, guards: &[Test]) -> Vec<Test> {
+    /// `guards` of function `f`, with names resolved in its file. A test of a field
+    /// kept across calls given the parameter (`facts::unwritten_path`) is kept, as a
+    /// plain field test, only when none of those callees writes that member.
+    pub fn tests(&mut self, f: FunctionId, guards: &[Test]) -> Vec<Test> {
         guards
             .iter()
-            .map(|t| {
-                let pred = t.pred.map_val(&mut |v| self.value(file, v.clone()));
-                Test { pred, ..t.clone() }
+            .filter_map(|t| {
+                let t = match &t.pred {
+                    Pred::Field(path, inner) => match crate::facts::strip_unwritten(path) {
+                        Some(plain) if self.unwritten(f, t.param, plain) => Test {
+                            pred: Pred::Field(plain.into(), inner.clone()),
+                            ..t.clone()
+                        },
+                        Some(_) => return None,
+                        None => t.clone(),
+                    },
+                    _ => t.clone(),
+                };
+                let pred = t.pred.map_val(&mut |v| self.value(f.0, v.clone()));
+                Some(Test { pred, ..t })
             })
             .collect()
+    }
+
+    /// Whether the program functions `f` gives its parameter `param` to, as it is
+    /// (`FunctionValues::soft_passes`), leave the top-level member of `path` as it
+    /// was. A callee the run does not define may write anything.
+    fn unwritten(&self, f: FunctionId, param: u32, path: &str) -> bool {
+        let program = self.program;
+        let func = program.function(f);
+        let member = path.split('.').next().unwrap_or(path);
+        let passes = func.values.as_ref().map_or(&[][..], |v| &v.soft_passes[..]);
+        passes
+            .iter()
+            .filter(|(p, _, _)| u32::from(*p) == param)
+            .all(|&(_, call, arg)| {
+                func.calls
+                    .get(call as usize)
+                    .and_then(|c| program.resolve_call(f.0, c))
+                    .is_some_and(|g| !program.function(g).writes.may_write(u32::from(arg), member))
+            })
     }
 
     /// What argument `arg` of call `call` in `caller` is, given the caller's
@@ -508,7 +540,17 @@ impl<'p> Resolver<'p> {
         // (value it derives from, derivation, file the derivation's names are in)
         let (from, derive, file) = match (&d.from, &d.derive) {
             (DerivedFrom::Param(q), Some(derive)) => {
-                (ArgIs::Param(u32::from(*q)), derive.clone(), caller.0)
+                let derive = match derive {
+                    Derive::Field(path) => match crate::facts::strip_unwritten(path) {
+                        Some(plain) if self.unwritten(caller, u32::from(*q), plain) => {
+                            Derive::Field(plain.into())
+                        }
+                        Some(_) => return ArgIs::Unknown,
+                        None => derive.clone(),
+                    },
+                    _ => derive.clone(),
+                };
+                (ArgIs::Param(u32::from(*q)), derive, caller.0)
             }
             (DerivedFrom::Call(inner), None) if through_calls => {
                 let inner_call = &f.calls[*inner as usize];
@@ -1032,7 +1074,7 @@ impl Analysis {
                 if !ls.at_call(site.call).is_empty() {
                     continue;
                 }
-                let mut guards = resolver.tests(id.0, ls.guards_at(site.call));
+                let mut guards = resolver.tests(id, ls.guards_at(site.call));
                 guards.extend_from_slice(&site.when);
                 if add_clause(&mut may_sleep, id, guards) && queued.insert(id) {
                     queue.push_back(id);
@@ -1050,7 +1092,7 @@ impl Analysis {
                 {
                     continue;
                 }
-                let guards = resolver.tests(caller.0, ls.guards_at(call));
+                let guards = resolver.tests(caller, ls.guards_at(call));
                 let mut changed = false;
                 for clause in &clauses {
                     let mut arg = |p: u32| resolver.arg(caller, call, p, &none);
@@ -1194,7 +1236,7 @@ impl Analysis {
                 };
                 // What the paths holding the section tested (`if (mode == FOO)
                 // spin_lock(&l); helper(mode);` enters `helper` atomic with FOO only).
-                let guards = resolver.tests(id.0, &ls.held_guards_at(e.call));
+                let guards = resolver.tests(id, &ls.held_guards_at(e.call));
                 if (!registered.contains(&id)
                     && !callers_allow(id, e, &guards, may_sleep, callers, locks, resolver))
                     || !fields_allow(may_sleep, resolver, id, e, &none)
@@ -1222,7 +1264,7 @@ impl Analysis {
                 }
                 // The call itself must be reachable with the caller's values
                 // (`if (mode == FOO_WAIT) helper();` is not, when mode is FOO_POLL).
-                let guards = resolver.tests(caller.0, ls.guards_at(e.call));
+                let guards = resolver.tests(caller, ls.guards_at(e.call));
                 if !consistent(&guards, &bindings)
                     || !fields_allow(may_sleep, resolver, caller, e, &bindings)
                 {

@@ -95,7 +95,7 @@ impl<'a> FunctionCx<'a> {
             &self.settings.target,
             &self.analysis.headers,
         );
-        resolver.tests(self.id.0, guards)
+        resolver.tests(self.id, guards)
     }
 
     /// Reports a sleep site if it is in atomic context. `what` says what sleeps

@@ -127,6 +127,15 @@ pub(super) struct CfgBuilder<'a> {
     /// parameter's fields and fields passed on are kept only where no such node can
     /// precede them (see `drop_clobbered_field_facts`).
     clobbers: Vec<(u32, u64)>,
+    /// Writes into one top-level member of a parameter's object (`p->n = 0`,
+    /// `spin_lock(&p->lock)`): (node, parameter, member).
+    member_clobbers: Vec<(u32, u8, Box<str>)>,
+    /// Calls given a parameter as it is, to a program function: (node, parameter,
+    /// call, argument). What the callee writes is known only to the whole-program
+    /// stage (`FunctionValues::soft_passes`).
+    soft_clobbers: Vec<(u32, u8, u32, u8)>,
+    /// The soft clobbers field facts were kept across (`FunctionValues::soft_passes`).
+    pub(super) soft_passes: Vec<(u8, u32, u8)>,
     /// Locals with a brace initializer whose fields are followed (`parse::objects`).
     pub(super) objects: super::objects::Objects<'a>,
     /// How many enclosing branches or loop bodies run under a condition other than a
@@ -235,6 +244,9 @@ impl<'a> CfgBuilder<'a> {
             derived_args: Vec::new(),
             switch_on: Vec::new(),
             clobbers: Vec::new(),
+            member_clobbers: Vec::new(),
+            soft_clobbers: Vec::new(),
+            soft_passes: Vec::new(),
             objects: Default::default(),
             uncertain: 0,
             context_locals: Vec::new(),
@@ -578,10 +590,7 @@ impl<'a> CfgBuilder<'a> {
                     };
                     let at = self.append(cur, kind);
                     cur = Some(at);
-                    let written = self.params_written_by_call(node);
-                    if written != 0 {
-                        self.clobbers.push((at, written));
-                    }
+                    self.note_params_given(node, at, idx);
                     self.note_local_pointers_passed(node, at);
                 } else if kind == "init_declarator"
                     && let (Some(name), Some(value)) = (
@@ -669,15 +678,15 @@ impl<'a> CfgBuilder<'a> {
                 self.local_pointer_writes.push((c, root));
             }
             if let Some(c) = cur
-                && let Some(written) = match kind {
+                && let Some((written, member)) = match kind {
                     "assignment_expression" => node.field("left"),
                     "update_expression" => node.field("argument"),
                     _ => None,
                 }
                 .filter(|w| w.kind_str() != "identifier")
-                .and_then(|w| self.param_root(w))
+                .and_then(|w| self.param_member(w))
             {
-                self.clobbers.push((c, 1 << written));
+                self.note_param_write(c, written, member);
             }
             if kind == "update_expression"
                 && let Some(arg) = node
@@ -1512,13 +1521,89 @@ impl<'a> CfgBuilder<'a> {
         }
     }
 
-    /// The parameter (first 64) an lvalue writes through (`p->f`, `p->a.b[i]`, `*p`).
-    fn param_root(&self, lvalue: Node) -> Option<usize> {
+    /// Notes what a call at `node` (call `idx`) may write through the parameters it
+    /// is given: a parameter as it is, to a program function, is the callee's business
+    /// (`soft_clobbers`); the address of a member (`&p->lock`) writes that member only;
+    /// any other expression carrying the pointer (`(void *)p` to an API, `p + 1`)
+    /// writes anything. A pure query writes nothing.
+    fn note_params_given(&mut self, call: Node<'a>, node: u32, idx: u32) {
+        if self.param_names.is_empty() {
+            return;
+        }
+        let Some(args) = call.field("arguments") else {
+            return;
+        };
+        let callee = call.field("function");
+        let name = callee.map(|f| text(f, self.src)).unwrap_or("");
+        if self.knowledge.is_pure(name) {
+            return;
+        }
+        let program_function = callee.is_some_and(|f| f.kind_str() == "identifier")
+            && !self.knowledge.describes_api(name);
+        self.cursor.reset(args);
+        let args: Vec<Node> = args.named_children(&mut self.cursor).collect();
+        for (i, a) in args.into_iter().enumerate() {
+            let mut n = a;
+            while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {
+                match n.field("value").or_else(|| n.named_child(0)) {
+                    Some(inner) => n = inner,
+                    None => break,
+                }
+            }
+            if let Some(p) = self.param_of(n).filter(|&p| p < 64) {
+                if program_function && i < u8::MAX as usize {
+                    self.soft_clobbers.push((node, p as u8, idx, i as u8));
+                } else {
+                    self.clobbers.push((node, 1 << p));
+                }
+                continue;
+            }
+            if n.kind_str() == "pointer_expression"
+                && n.child(0).is_some_and(|op| op.kind_str() == "&")
+                && let Some((p, member)) = n.field("argument").and_then(|t| self.param_member(t))
+            {
+                self.note_param_write(node, p, member);
+                continue;
+            }
+            let mask = self.params_in_pointer(a, false);
+            if mask != 0 {
+                self.clobbers.push((node, mask));
+            }
+        }
+    }
+
+    /// A write at `node` through parameter `p`: into one member, or anywhere.
+    fn note_param_write(&mut self, node: u32, p: usize, member: Option<Box<str>>) {
+        match member {
+            Some(m) => self.member_clobbers.push((node, p as u8, m)),
+            None => self.clobbers.push((node, 1 << p)),
+        }
+    }
+
+    /// The parameter an lvalue writes through, and the top-level member it writes when
+    /// that is all it can reach (`p->stats.n`, `p->buf[i]`: `stats`, `buf`; `*p`,
+    /// `p[2]`: anything).
+    fn param_member(&self, lvalue: Node) -> Option<(usize, Option<Box<str>>)> {
         let mut n = lvalue;
+        // The member of the last arrow seen on the way down, while it is the
+        // parameter's own arrow.
+        let mut member: Option<Box<str>> = None;
         for _ in 0..16 {
             match n.kind_str() {
-                "identifier" => return self.param_of(n).filter(|&p| p < 64),
-                "field_expression" | "subscript_expression" | "pointer_expression" => {
+                "identifier" => return self.param_of(n).filter(|&p| p < 64).map(|p| (p, member)),
+                "field_expression" => {
+                    let arrow = n.child(1).is_some_and(|o| o.kind_str() == "->");
+                    let inner = n.field("argument")?;
+                    member = match (arrow, inner.kind_str()) {
+                        (true, "identifier") => n.field("field").map(|f| text(f, self.src).into()),
+                        // `p->a->b = x` writes into what `p->a` points to; `p->a.b`
+                        // is member `a` either way.
+                        _ => member,
+                    };
+                    n = inner;
+                }
+                "subscript_expression" | "pointer_expression" => {
+                    member = None;
                     n = n.field("argument")?;
                 }
                 "parenthesized_expression" | "cast_expression" => {
@@ -1528,24 +1613,6 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         None
-    }
-
-    /// Parameters (bit set, first 64) a call may write through: passed as they are
-    /// (`modify(p)`, `(void *)p`) or in any expression but a field's value (`p->len`).
-    fn params_written_by_call(&mut self, call: Node<'a>) -> u64 {
-        if self.param_names.is_empty() {
-            return 0;
-        }
-        let Some(args) = call.field("arguments") else {
-            return 0;
-        };
-        let mut mask = 0u64;
-        self.cursor.reset(args);
-        let args: Vec<Node> = args.named_children(&mut self.cursor).collect();
-        for a in args {
-            mask |= self.params_in_pointer(a, false);
-        }
-        mask
     }
 
     /// Parameters (bit set, first 64) whose pointer value an expression may carry:
@@ -1605,37 +1672,144 @@ impl<'a> CfgBuilder<'a> {
         if !has_tests && !self.derived_args.iter().any(field_arg) {
             return;
         }
-        let clobbers: Vec<(u32, u64)> = self
-            .clobbers
-            .iter()
-            .map(|&(node, mask)| (node, mask & !self.read_only_params))
+        let read_only = self.read_only_params;
+        let masked = |v: Vec<(u32, u64)>| -> Vec<(u32, u64)> {
+            v.into_iter()
+                .map(|(node, mask)| (node, mask & !read_only))
+                .collect()
+        };
+        let before = self.written_before(&masked(self.clobbers.clone()));
+        // Writes into one member, per member (a few; the rest count as anything).
+        const MAX_MEMBERS: usize = 16;
+        let mut members: Vec<(Box<str>, Vec<(u32, u64)>)> = Vec::new();
+        let mut overflow: Vec<(u32, u64)> = Vec::new();
+        for (node, p, m) in &self.member_clobbers {
+            match members.iter().position(|(x, _)| x == m) {
+                Some(i) => members[i].1.push((*node, 1 << p)),
+                None if members.len() < MAX_MEMBERS => {
+                    members.push((m.clone(), vec![(*node, 1 << p)]))
+                }
+                None => overflow.push((*node, 1 << p)),
+            }
+        }
+        let overflow_before = self.written_before(&masked(overflow));
+        let member_before: Vec<(Box<str>, Vec<u64>)> = members
+            .into_iter()
+            .map(|(m, v)| (m, self.written_before(&masked(v))))
             .collect();
-        let before = self.written_before(&clobbers);
+        let soft: Vec<(u32, u64)> = self
+            .soft_clobbers
+            .iter()
+            .map(|&(node, p, _, _)| (node, 1 << p))
+            .collect();
+        let soft_before = self.written_before(&masked(soft));
         let all = if self.truncated { u64::MAX } else { 0 };
-        let dirty =
-            |node: usize, p: u32| -> bool { p >= 64 || (before[node] | all) & (1 << p) != 0 };
+        // Whether a write may precede `node` that reaches field `path` of parameter `p`
+        // (`Some(true)`: certainly, through the function's own code; `Some(false)`:
+        // only through program functions given the parameter; `None`: no write).
+        let dirty = |node: usize, p: u32, path: &str| -> Option<bool> {
+            if p >= 64 {
+                return Some(true);
+            }
+            let bit = 1u64 << p;
+            let top = path.split('.').next().unwrap_or(path);
+            let member = member_before
+                .iter()
+                .find(|(m, _)| **m == *top)
+                .is_some_and(|(_, b)| b[node] & bit != 0);
+            if member || (before[node] | overflow_before[node] | all) & bit != 0 {
+                Some(true)
+            } else if soft_before[node] & bit != 0 {
+                Some(false)
+            } else {
+                None
+            }
+        };
         let mut call_node = vec![u32::MAX; self.calls.len()];
+        let mut marked: Vec<(usize, u32, Pred)> = Vec::new();
         for (id, node) in self.nodes.iter_mut().enumerate() {
             match node.kind {
                 NodeKind::Call(c) | NodeKind::Guard { call: c, .. } => {
                     call_node[c as usize] = id as u32;
                 }
-                NodeKind::AssumeParam { param, test, .. }
-                    if self.tests.get(test as usize).is_some_and(field_test)
-                        && dirty(id, param) =>
-                {
-                    node.kind = NodeKind::Nop;
+                NodeKind::AssumeParam { param, test, .. } => {
+                    let Some(Pred::Field(path, inner)) = self.tests.get(test as usize) else {
+                        continue;
+                    };
+                    match dirty(id, param, path) {
+                        Some(true) => node.kind = NodeKind::Nop,
+                        Some(false) => marked.push((
+                            id,
+                            param,
+                            Pred::Field(crate::facts::unwritten_path(path), inner.clone()),
+                        )),
+                        None => {}
+                    }
                 }
                 _ => {}
             }
         }
-        self.derived_args.retain(|d| match (&d.derive, &d.from) {
-            (Some(Derive::Field(_)), DerivedFrom::Param(p)) => {
+        let mut soft_used: Vec<u8> = Vec::new();
+        for (id, param, pred) in marked {
+            let (_, test) = self.param_test(param as usize, pred);
+            if let NodeKind::AssumeParam { test: t, .. } = &mut self.nodes[id].kind {
+                *t = test;
+            }
+            soft_used.push(param as u8);
+        }
+        let mut derived = std::mem::take(&mut self.derived_args);
+        derived.retain_mut(|d| match (&d.derive, &d.from) {
+            (Some(Derive::Field(path)), DerivedFrom::Param(p)) => {
                 let node = call_node[d.call as usize];
-                node != u32::MAX && !dirty(node as usize, u32::from(*p))
+                if node == u32::MAX {
+                    return false;
+                }
+                match dirty(node as usize, u32::from(*p), path) {
+                    Some(true) => false,
+                    Some(false) => {
+                        soft_used.push(*p);
+                        d.derive = Some(Derive::Field(crate::facts::unwritten_path(path)));
+                        true
+                    }
+                    None => true,
+                }
             }
             _ => true,
         });
+        self.derived_args = derived;
+        for &(_, p, call, arg) in &self.soft_clobbers {
+            if soft_used.contains(&p) && !self.soft_passes.contains(&(p, call, arg)) {
+                self.soft_passes.push((p, call, arg));
+            }
+        }
+        self.soft_passes.sort();
+    }
+
+    /// What the function may write through its parameters itself, for its callers
+    /// (`Function::writes`).
+    pub(super) fn param_writes(&self) -> crate::facts::ParamWrites {
+        let ro = self.read_only_params;
+        let mut any = self.clobbers.iter().fold(0, |m, (_, w)| m | w) | self.reassigned_params;
+        if self.truncated {
+            any = u64::MAX;
+        }
+        let passed = self
+            .soft_clobbers
+            .iter()
+            .fold(0u64, |m, (_, p, _, _)| m | (1 << p));
+        let mut members: Vec<(u8, Box<str>)> = self
+            .member_clobbers
+            .iter()
+            .filter(|(_, p, _)| (ro | any) & (1 << p) == 0)
+            .map(|(_, p, m)| (*p, m.clone()))
+            .collect();
+        members.sort();
+        members.dedup();
+        crate::facts::ParamWrites {
+            any: any & !ro,
+            passed: passed & !ro,
+            members,
+        }
     }
 
     /// A test of a subject: of the parameter, or of its field.

@@ -459,6 +459,7 @@ fn function<'a>(
     // Vectors grew by doubling; the facts live until the end of the run.
     let returns = builder.returned(body);
     let field_args = builder.local_field_args();
+    let writes = builder.param_writes();
     let mut objects =
         std::mem::take(&mut builder.objects).finish(builder.reassigned_params(), builder.truncated);
     if !field_args.is_empty() {
@@ -488,13 +489,15 @@ fn function<'a>(
         values: (!const_args.is_empty()
             || !derived_args.is_empty()
             || returns.is_some()
-            || !objects.is_empty())
+            || !objects.is_empty()
+            || !builder.soft_passes.is_empty())
         .then(|| {
             Box::new(FunctionValues {
                 const_args,
                 derived_args,
                 returns,
                 objects,
+                soft_passes: std::mem::take(&mut builder.soft_passes),
             })
         }),
         arity,
@@ -505,6 +508,7 @@ fn function<'a>(
             tests: builder.tests,
         },
         truncated: builder.truncated,
+        writes,
     })
 }
 
