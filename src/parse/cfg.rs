@@ -1681,7 +1681,9 @@ impl<'a> CfgBuilder<'a> {
         let before = self.written_before(&masked(self.clobbers.clone()));
         // Writes into one member, per member (a few; the rest count as anything).
         const MAX_MEMBERS: usize = 16;
-        let mut members: Vec<(Box<str>, Vec<(u32, u64)>)> = Vec::new();
+        // (member, the writes into it: node and parameter bit)
+        type MemberWrites = (Box<str>, Vec<(u32, u64)>);
+        let mut members: Vec<MemberWrites> = Vec::new();
         let mut overflow: Vec<(u32, u64)> = Vec::new();
         for (node, p, m) in &self.member_clobbers {
             match members.iter().position(|(x, _)| x == m) {
