@@ -299,23 +299,26 @@ pub struct FunctionValues {
     /// with what its fields may hold at the call (`parse::objects`), sorted by call.
     pub objects: Vec<ObjectArg>,
     /// Calls given a parameter as it is, to a program function (parameter, call,
-    /// argument), when a test of the parameter's fields (or a field passed on) after
-    /// such a call was kept as an [`unwritten_path`]: it holds if none of these
-    /// callees writes that member through that argument.
+    /// argument), in order, when a test of a parameter's fields (or a field passed on)
+    /// after some of them was kept as an [`unwritten_path`] naming them.
     pub soft_passes: Vec<(u8, u32, u8)>,
 }
 
 /// Marks a field path (`Pred::Field`, `Derive::Field`) whose test or value holds as
 /// the function was entered only if the program functions given the parameter before
-/// it do not write that member (`FunctionValues::soft_passes`); the whole-program
-/// stage checks that and unmarks or drops it, so later stages never see the mark.
-pub fn unwritten_path(path: &str) -> Box<str> {
-    format!("{UNWRITTEN_MARK}{path}").into_boxed_str()
+/// it (`passes`: bit k for `FunctionValues::soft_passes[k]`) do not write that member;
+/// the whole-program stage checks that and unmarks or drops it, so later stages never
+/// see the mark.
+pub fn unwritten_path(path: &str, passes: u64) -> Box<str> {
+    format!("{UNWRITTEN_MARK}{passes:x}{UNWRITTEN_MARK}{path}").into_boxed_str()
 }
 
-/// The path of a marked field path ([`unwritten_path`]).
-pub fn strip_unwritten(path: &str) -> Option<&str> {
-    path.strip_prefix(UNWRITTEN_MARK)
+/// The passes and the path of a marked field path ([`unwritten_path`]).
+pub fn strip_unwritten(path: &str) -> Option<(u64, &str)> {
+    let (passes, path) = path
+        .strip_prefix(UNWRITTEN_MARK)?
+        .split_once(UNWRITTEN_MARK)?;
+    Some((u64::from_str_radix(passes, 16).ok()?, path))
 }
 
 const UNWRITTEN_MARK: char = '?';

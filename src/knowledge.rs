@@ -153,6 +153,8 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub pure: RawNames,
     #[serde(default)]
+    pub object_fill: RawNames,
+    #[serde(default)]
     pub irq_handler_shape: Option<IrqHandlerShape>,
     #[serde(default)]
     pub unlocked_argument: BTreeMap<String, [usize; 2]>,
@@ -574,6 +576,9 @@ pub struct Knowledge {
     context_guards: HashMap<String, bool>,
     /// Functions without side effects whose result depends only on their arguments.
     pure: FxHashSet<String>,
+    /// `memset()`-like: fill the object their first argument points to with the
+    /// byte their second argument is.
+    object_fill: FxHashSet<String>,
     /// Wait macros that run one argument with another argument's lock released:
     /// name → (lock argument, argument run unlocked).
     unlocked_argument: HashMap<String, [usize; 2]>,
@@ -923,6 +928,7 @@ impl Knowledge {
         names(&mut self.small_vmalloc_exempt, &t.small_vmalloc_exempt);
         names(&mut self.zeroing_allocators, &t.zeroing_allocators);
         names(&mut self.pure, &t.pure);
+        names(&mut self.object_fill, &t.object_fill);
         self.unlocked_argument
             .extend(t.unlocked_argument.iter().map(|(n, a)| (n.clone(), *a)));
         self.callback_param_types
@@ -1084,6 +1090,12 @@ impl Knowledge {
         self.pure.contains(callee)
     }
 
+    /// Whether a call fills the object its first argument points to with the byte its
+    /// second argument is (`memset(&cmd, 0, sizeof(cmd))`).
+    pub fn fills_object(&self, callee: &str) -> bool {
+        self.object_fill.contains(callee)
+    }
+
     /// Whether a call never returns (`panic`, `BUG`): the path ends there.
     /// Whether the lock this operation takes is one that allocators with a
     /// `drops_lock_arg` release around a blocking allocation (`xa_lock_irq()`).
@@ -1193,6 +1205,7 @@ impl Knowledge {
             || self.non_allocating.contains(name)
             || self.context_guards.contains_key(name)
             || self.pure.contains(name)
+            || self.object_fill.contains(name)
             || self.noreturn.contains(name)
             || self.memory_family.contains_key(name)
     }

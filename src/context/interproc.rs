@@ -444,7 +444,7 @@ impl<'p> Resolver<'p> {
             .filter_map(|t| {
                 let t = match &t.pred {
                     Pred::Field(path, inner) => match crate::facts::strip_unwritten(path) {
-                        Some(plain) if self.unwritten(f, t.param, plain) => Test {
+                        Some((passes, plain)) if self.unwritten(f, passes, plain) => Test {
                             pred: Pred::Field(plain.into(), inner.clone()),
                             ..t.clone()
                         },
@@ -459,23 +459,23 @@ impl<'p> Resolver<'p> {
             .collect()
     }
 
-    /// Whether the program functions `f` gives its parameter `param` to, as it is
-    /// (`FunctionValues::soft_passes`), leave the top-level member of `path` as it
-    /// was. A callee the run does not define may write anything.
-    fn unwritten(&self, f: FunctionId, param: u32, path: &str) -> bool {
+    /// Whether the program functions `f` gives a parameter to, as it is, at the calls
+    /// `passes` names (`FunctionValues::soft_passes`), leave the top-level member of
+    /// `path` as it was. A callee the run does not define may write anything.
+    fn unwritten(&self, f: FunctionId, passes: u64, path: &str) -> bool {
         let program = self.program;
         let func = program.function(f);
         let member = path.split('.').next().unwrap_or(path);
-        let passes = func.values.as_ref().map_or(&[][..], |v| &v.soft_passes[..]);
-        passes
-            .iter()
-            .filter(|(p, _, _)| u32::from(*p) == param)
-            .all(|&(_, call, arg)| {
-                func.calls
-                    .get(call as usize)
-                    .and_then(|c| program.resolve_call(f.0, c))
-                    .is_some_and(|g| !program.function(g).writes.may_write(u32::from(arg), member))
-            })
+        let all = func.values.as_ref().map_or(&[][..], |v| &v.soft_passes[..]);
+        (0..64).filter(|k| passes & (1u64 << k) != 0).all(|k| {
+            let Some(&(_, call, arg)) = all.get(k) else {
+                return false;
+            };
+            func.calls
+                .get(call as usize)
+                .and_then(|c| program.resolve_call(f.0, c))
+                .is_some_and(|g| !program.function(g).writes.may_write(u32::from(arg), member))
+        })
     }
 
     /// What argument `arg` of call `call` in `caller` is, given the caller's
@@ -542,7 +542,7 @@ impl<'p> Resolver<'p> {
             (DerivedFrom::Param(q), Some(derive)) => {
                 let derive = match derive {
                     Derive::Field(path) => match crate::facts::strip_unwritten(path) {
-                        Some(plain) if self.unwritten(caller, u32::from(*q), plain) => {
+                        Some((passes, plain)) if self.unwritten(caller, passes, plain) => {
                             Derive::Field(plain.into())
                         }
                         Some(_) => return ArgIs::Unknown,

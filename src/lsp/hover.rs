@@ -272,7 +272,7 @@ fn test_text(t: &Test) -> String {
                 pred: (**inner).clone(),
                 holds,
             });
-            let path = crate::facts::strip_unwritten(path).unwrap_or(path);
+            let path = crate::facts::strip_unwritten(path).map_or(&**path, |(_, p)| p);
             of_field.replacen(&p, &format!("{p}->{path}"), 1)
         }
     }

@@ -916,6 +916,20 @@ impl<'a> CfgBuilder<'a> {
         // Known values of arguments, for callees that test their parameters (a program
         // function: APIs the knowledge describes are never looked into).
         self.note_local_args(&call, &arg_nodes);
+        // `memset(&x, 0, sizeof(x))` of a local struct: from here, as `x = { }`.
+        if self.knowledge.fills_object(&call.callee)
+            && let [target, fill, ..] = arg_nodes.as_slice()
+            && target.kind_str() == "pointer_expression"
+            && target.child(0).is_some_and(|op| op.kind_str() == "&")
+            && let Some(obj) = target
+                .field("argument")
+                .filter(|x| x.kind_str() == "identifier")
+            && self.is_object_local(text(obj, self.src))
+            && self.arg_const(*fill) == Some(Val::Int(0))
+        {
+            self.objects
+                .declare(text(obj, self.src), target.start_byte(), Some(Vec::new()));
+        }
         if !call.indirect && !self.knowledge.describes_api(&call.callee) {
             let idx = self.calls.len() as u32;
             for (i, a) in arg_nodes.iter().enumerate().take(u8::MAX as usize) {
@@ -1678,7 +1692,6 @@ impl<'a> CfgBuilder<'a> {
                 .map(|(node, mask)| (node, mask & !read_only))
                 .collect()
         };
-        let before = self.written_before(&masked(self.clobbers.clone()));
         // Writes into one member, per member (a few; the rest count as anything).
         const MAX_MEMBERS: usize = 16;
         // (member, the writes into it: node and parameter bit)
@@ -1699,19 +1712,36 @@ impl<'a> CfgBuilder<'a> {
             .into_iter()
             .map(|(m, v)| (m, self.written_before(&masked(v))))
             .collect();
+        // Calls given a parameter as it is, each with its own bit (the first 64; any
+        // further one writes anything).
+        let mut hard = masked(self.clobbers.clone());
+        for &(node, p, _, _) in self.soft_clobbers.iter().skip(64) {
+            hard.push((node, (1u64 << p) & !read_only));
+        }
+        let before = self.written_before(&hard);
         let soft: Vec<(u32, u64)> = self
             .soft_clobbers
             .iter()
-            .map(|&(node, p, _, _)| (node, 1 << p))
+            .take(64)
+            .enumerate()
+            .filter(|(_, (_, p, _, _))| read_only & (1 << p) == 0)
+            .map(|(k, &(node, _, _, _))| (node, 1u64 << k))
             .collect();
-        let soft_before = self.written_before(&masked(soft));
+        let soft_before = self.written_before(&soft);
+        // The soft clobbers of each parameter (bit set by their index).
+        let mut soft_by_param = [0u64; 64];
+        for (k, &(_, p, _, _)) in self.soft_clobbers.iter().take(64).enumerate() {
+            soft_by_param[p as usize] |= 1 << k;
+        }
+        let soft_of = |p: u32| soft_by_param[p as usize];
         let all = if self.truncated { u64::MAX } else { 0 };
         // Whether a write may precede `node` that reaches field `path` of parameter `p`
-        // (`Some(true)`: certainly, through the function's own code; `Some(false)`:
-        // only through program functions given the parameter; `None`: no write).
-        let dirty = |node: usize, p: u32, path: &str| -> Option<bool> {
+        // (`Some(0)`: certainly, through the function's own code; `Some(passes)`: only
+        // through the program functions given the parameter at these soft clobbers;
+        // `None`: no write).
+        let dirty = |node: usize, p: u32, path: &str| -> Option<u64> {
             if p >= 64 {
-                return Some(true);
+                return Some(0);
             }
             let bit = 1u64 << p;
             let top = path.split('.').next().unwrap_or(path);
@@ -1719,10 +1749,11 @@ impl<'a> CfgBuilder<'a> {
                 .iter()
                 .find(|(m, _)| **m == *top)
                 .is_some_and(|(_, b)| b[node] & bit != 0);
+            let passes = soft_before[node] & soft_of(p);
             if member || (before[node] | overflow_before[node] | all) & bit != 0 {
-                Some(true)
-            } else if soft_before[node] & bit != 0 {
-                Some(false)
+                Some(0)
+            } else if passes != 0 {
+                Some(passes)
             } else {
                 None
             }
@@ -1739,11 +1770,11 @@ impl<'a> CfgBuilder<'a> {
                         continue;
                     };
                     match dirty(id, param, path) {
-                        Some(true) => node.kind = NodeKind::Nop,
-                        Some(false) => marked.push((
+                        Some(0) => node.kind = NodeKind::Nop,
+                        Some(passes) => marked.push((
                             id,
                             param,
-                            Pred::Field(crate::facts::unwritten_path(path), inner.clone()),
+                            Pred::Field(crate::facts::unwritten_path(path, passes), inner.clone()),
                         )),
                         None => {}
                     }
@@ -1751,13 +1782,12 @@ impl<'a> CfgBuilder<'a> {
                 _ => {}
             }
         }
-        let mut soft_used: Vec<u8> = Vec::new();
+        let mut any_marked = !marked.is_empty();
         for (id, param, pred) in marked {
             let (_, test) = self.param_test(param as usize, pred);
             if let NodeKind::AssumeParam { test: t, .. } = &mut self.nodes[id].kind {
                 *t = test;
             }
-            soft_used.push(param as u8);
         }
         let mut derived = std::mem::take(&mut self.derived_args);
         derived.retain_mut(|d| match (&d.derive, &d.from) {
@@ -1767,10 +1797,10 @@ impl<'a> CfgBuilder<'a> {
                     return false;
                 }
                 match dirty(node as usize, u32::from(*p), path) {
-                    Some(true) => false,
-                    Some(false) => {
-                        soft_used.push(*p);
-                        d.derive = Some(Derive::Field(crate::facts::unwritten_path(path)));
+                    Some(0) => false,
+                    Some(passes) => {
+                        any_marked = true;
+                        d.derive = Some(Derive::Field(crate::facts::unwritten_path(path, passes)));
                         true
                     }
                     None => true,
@@ -1779,12 +1809,14 @@ impl<'a> CfgBuilder<'a> {
             _ => true,
         });
         self.derived_args = derived;
-        for &(_, p, call, arg) in &self.soft_clobbers {
-            if soft_used.contains(&p) && !self.soft_passes.contains(&(p, call, arg)) {
-                self.soft_passes.push((p, call, arg));
-            }
+        if any_marked {
+            self.soft_passes = self
+                .soft_clobbers
+                .iter()
+                .take(64)
+                .map(|&(_, p, call, arg)| (p, call, arg))
+                .collect();
         }
-        self.soft_passes.sort();
     }
 
     /// What the function may write through its parameters itself, for its callers

@@ -304,6 +304,17 @@ impl<'a> CfgBuilder<'a> {
         true
     }
 
+    /// A struct object declared in the body (`struct cmd c;`), not a pointer or array.
+    pub(super) fn is_object_local(&self, name: &str) -> bool {
+        self.is_local(name)
+            && self
+                .declared
+                .iter()
+                .rev()
+                .find(|(d, _)| d == name)
+                .is_some_and(|(_, t)| t.starts_with("struct ") && !t.contains(['*', '[', '?']))
+    }
+
     /// A name declared in the body so far (not a parameter).
     fn is_local(&self, name: &str) -> bool {
         !self.param_names.iter().any(|p| p == name) && self.declared.iter().any(|(d, _)| d == name)
