@@ -1692,13 +1692,32 @@ impl<'a> CfgBuilder<'a> {
                 .map(|(node, mask)| (node, mask & !read_only))
                 .collect()
         };
-        // Writes into one member, per member (a few; the rest count as anything).
-        const MAX_MEMBERS: usize = 16;
+        // Writes into one member, for the members the facts read (a few; writes into
+        // further ones count as writing anything); writes into other members cannot
+        // change a fact.
+        const MAX_MEMBERS: usize = 8;
+        let top = |path: &str| path.split('.').next().unwrap_or(path).to_string();
+        let mut read: Vec<String> = Vec::new();
+        for t in &self.tests {
+            if let Pred::Field(path, _) = t {
+                read.push(top(path));
+            }
+        }
+        for d in &self.derived_args {
+            if let Some(Derive::Field(path)) = &d.derive {
+                read.push(top(path));
+            }
+        }
+        read.sort();
+        read.dedup();
         // (member, the writes into it: node and parameter bit)
         type MemberWrites = (Box<str>, Vec<(u32, u64)>);
         let mut members: Vec<MemberWrites> = Vec::new();
         let mut overflow: Vec<(u32, u64)> = Vec::new();
         for (node, p, m) in &self.member_clobbers {
+            if read.binary_search_by(|r| r.as_str().cmp(m)).is_err() {
+                continue;
+            }
             match members.iter().position(|(x, _)| x == m) {
                 Some(i) => members[i].1.push((*node, 1 << p)),
                 None if members.len() < MAX_MEMBERS => {
@@ -1707,7 +1726,11 @@ impl<'a> CfgBuilder<'a> {
                 None => overflow.push((*node, 1 << p)),
             }
         }
-        let overflow_before = self.written_before(&masked(overflow));
+        let overflow_before = if overflow.is_empty() {
+            vec![0; self.nodes.len()]
+        } else {
+            self.written_before(&masked(overflow))
+        };
         let member_before: Vec<(Box<str>, Vec<u64>)> = members
             .into_iter()
             .map(|(m, v)| (m, self.written_before(&masked(v))))
@@ -1727,7 +1750,11 @@ impl<'a> CfgBuilder<'a> {
             .filter(|(_, (_, p, _, _))| read_only & (1 << p) == 0)
             .map(|(k, &(node, _, _, _))| (node, 1u64 << k))
             .collect();
-        let soft_before = self.written_before(&soft);
+        let soft_before = if soft.is_empty() {
+            vec![0; self.nodes.len()]
+        } else {
+            self.written_before(&soft)
+        };
         // The soft clobbers of each parameter (bit set by their index).
         let mut soft_by_param = [0u64; 64];
         for (k, &(_, p, _, _)) in self.soft_clobbers.iter().take(64).enumerate() {
