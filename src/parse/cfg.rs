@@ -173,7 +173,8 @@ pub(super) struct CfgBuilder<'a> {
     local_field_facts: Vec<local_fields::FieldFact>,
     /// The nodes where they hold: (node, index into `local_field_facts`).
     local_field_nodes: Vec<(u32, u32)>,
-    /// Nodes that may change the object a local points to, or the local: (node, name).
+    /// Nodes that may change the object a local points to: (node, name). Writes of
+    /// the local itself are its `SetLocal` nodes (`local_value_writes`).
     local_pointer_writes: Vec<(u32, String)>,
     /// Locals copied into another pointer, or written where the CFG cannot place it:
     /// what is known of their objects is not followed.
@@ -325,7 +326,6 @@ impl<'a> CfgBuilder<'a> {
         }
         let node = self.append(cur, NodeKind::SetLocal { cond, value });
         self.local_value_writes.push((node, cond, write));
-        self.local_pointer_writes.push((node, name.to_string()));
         Some(node)
     }
 
@@ -590,8 +590,7 @@ impl<'a> CfgBuilder<'a> {
                     };
                     let at = self.append(cur, kind);
                     cur = Some(at);
-                    self.note_params_given(node, at, idx);
-                    self.note_local_pointers_passed(node, at);
+                    self.note_pointers_given(node, at, idx);
                 } else if kind == "init_declarator"
                     && let (Some(name), Some(value)) = (
                         node.field("declarator")
@@ -1535,15 +1534,13 @@ impl<'a> CfgBuilder<'a> {
         }
     }
 
-    /// Notes what a call at `node` (call `idx`) may write through the parameters it
-    /// is given: a parameter as it is, to a program function, is the callee's business
-    /// (`soft_clobbers`); the address of a member (`&p->lock`) writes that member only;
-    /// any other expression carrying the pointer (`(void *)p` to an API, `p + 1`)
-    /// writes anything. A pure query writes nothing.
-    fn note_params_given(&mut self, call: Node<'a>, node: u32, idx: u32) {
-        if self.param_names.is_empty() {
-            return;
-        }
+    /// Notes what a call at `node` (call `idx`) may write through the pointers it is
+    /// given. Parameters: one given as it is, to a program function, is the callee's
+    /// business (`soft_clobbers`); the address of a member (`&p->lock`) writes that
+    /// member only; any other expression carrying the pointer (`(void *)p` to an API,
+    /// `p + 1`) writes anything. Locals: see `note_local_pointers_given`. A pure query
+    /// writes nothing.
+    fn note_pointers_given(&mut self, call: Node<'a>, node: u32, idx: u32) {
         let Some(args) = call.field("arguments") else {
             return;
         };
@@ -1556,6 +1553,10 @@ impl<'a> CfgBuilder<'a> {
             && !self.knowledge.describes_api(name);
         self.cursor.reset(args);
         let args: Vec<Node> = args.named_children(&mut self.cursor).collect();
+        self.note_local_pointers_given(&args, node, idx, program_function);
+        if self.param_names.is_empty() {
+            return;
+        }
         for (i, a) in args.into_iter().enumerate() {
             let mut n = a;
             while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {

@@ -182,39 +182,24 @@ impl<'a> CfgBuilder<'a> {
         }
     }
 
-    /// Notes the locals a call at `node` may write the objects of: those it is given
-    /// a pointer into, unless it only reads (a pure query: `test_bit(N, &m->flags)`).
-    pub(super) fn note_local_pointers_passed(&mut self, call: Node, node: u32) {
-        let callee = call
-            .field("function")
-            .map(|f| text(f, self.src))
-            .unwrap_or("");
-        if self.knowledge.is_pure(callee) {
-            return;
-        }
-        let Some(args) = call.field("arguments") else {
-            return;
-        };
-        let program_function = call
-            .field("function")
-            .is_some_and(|f| f.kind_str() == "identifier")
-            && !self.knowledge.describes_api(callee);
-        let NodeKind::Call(idx) = self.nodes[node as usize].kind else {
-            return;
-        };
+    /// Notes the locals a call at `node` (call `idx`, not a pure query: see
+    /// `note_pointers_given`) may write the objects of: those it is given a pointer
+    /// into; and the locals it is given as they are, when it is a program function.
+    pub(super) fn note_local_pointers_given(
+        &mut self,
+        args: &[Node],
+        node: u32,
+        idx: u32,
+        program_function: bool,
+    ) {
         let mut found = Vec::new();
-        let mut cursor = args.walk();
-        for (i, a) in args
-            .named_children(&mut cursor)
-            .enumerate()
-            .take(u8::MAX as usize)
-        {
-            if program_function && a.kind_str() == "identifier" && self.is_local(text(a, self.src))
+        for (i, a) in args.iter().enumerate().take(u8::MAX as usize) {
+            if program_function && a.kind_str() == "identifier" && self.is_local(text(*a, self.src))
             {
                 self.local_pointer_args
-                    .push((idx, i as u8, text(a, self.src).to_string()));
+                    .push((idx, i as u8, text(*a, self.src).to_string()));
             }
-            self.local_pointers_in(a, &mut found);
+            self.local_pointers_in(*a, &mut found);
         }
         for name in found {
             self.local_pointer_writes.push((node, name));
@@ -370,8 +355,20 @@ impl<'a> CfgBuilder<'a> {
         for (copy, var) in &self.local_copies {
             names_of.entry(copy).or_default().push(var);
         }
+        // The locals themselves written (`SetLocal` nodes, by the id of their name).
+        let mut var_of_cond: HashMap<u32, &str> = HashMap::default();
+        for f in &self.local_field_facts {
+            if let Some(&cond) = self.cond_ids.get(&f.var) {
+                var_of_cond.insert(cond, &f.var);
+            }
+        }
+        let set_locals = self
+            .local_value_writes
+            .iter()
+            .filter_map(|(node, cond, _)| var_of_cond.get(cond).map(|v| (*node, v.to_string())));
+        let writes: Vec<(u32, String)> = set_locals.collect();
         let mut kills: HashMap<u32, Vec<&str>> = HashMap::default();
-        for (node, var) in &self.local_pointer_writes {
+        for (node, var) in self.local_pointer_writes.iter().chain(&writes) {
             let killed = kills.entry(*node).or_default();
             let mut todo = vec![var.as_str()];
             while let Some(v) = todo.pop() {
