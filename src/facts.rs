@@ -84,6 +84,11 @@ pub struct Decls {
     /// file's own macros declare (amdgpu's `CLK_REG_FIELD_LIST(uint8_t)`).
     #[serde(default)]
     pub member_templates: Vec<crate::knowledge::MemberMacro>,
+    /// Function-like macros and the parameters (bit set, first 64) they only read
+    /// fields through (`#define foo_dbg(db, msg...) dev_dbg(db->dev, msg)`): a call
+    /// given a pointer there writes nothing through it.
+    #[serde(default)]
+    pub reading_macros: Vec<(Box<str>, u64)>,
     /// Names of the file's function-like macros that are not member-list templates:
     /// a template also defined otherwise (`#if BITS_PER_LONG == 64` alternatives) is
     /// ambiguous. Only used while collecting.
@@ -257,6 +262,9 @@ pub struct ParamWrites {
     /// One top-level member only (`p->stats.n = 0`, `spin_lock(&p->lock)`):
     /// (parameter, member).
     pub members: Vec<(u8, Box<str>)>,
+    /// The calls of `passed`: (parameter, with `PRIVATE_PASS` when its private struct
+    /// was given; call; argument), for following the writes further.
+    pub passes: Vec<(u8, u32, u8)>,
 }
 
 impl ParamWrites {
@@ -323,6 +331,16 @@ pub fn strip_unwritten(path: &str) -> Option<(u64, &str)> {
 
 const UNWRITTEN_MARK: char = '?';
 
+/// In `FunctionValues::soft_passes`, a parameter index with this bit set: the call was
+/// given the driver's private struct of the parameter's object (`helper(db)` after `db
+/// = netdev_priv(dev)`), whose fields are the parameter's under a prefix
+/// (`values::Derive::Within`).
+pub const PRIVATE_PASS: u8 = 0x80;
+
+/// Ends the prefix of a private struct's fields seen as its parameter's
+/// (`netdev_priv()/in_timeout`): a top-level member of its own.
+pub const PRIVATE_MARK: &str = "()/";
+
 /// Argument `arg` of call `call` is `&local`, a struct whose fields are known in part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectArg {
@@ -344,6 +362,9 @@ pub enum FieldVal {
     Param(u8),
     /// Computed from the calling function's parameter.
     Derived(u8, crate::values::Derive),
+    /// Unknown, with the bits of this constant mask set (`test_bit(NR, &p->flags)`
+    /// held: `1UL << (NR)`).
+    Has(crate::values::Val),
 }
 
 /// Whether a write or initializer of field path `a` may change field path `b` (paths

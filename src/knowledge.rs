@@ -155,6 +155,10 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub object_fill: RawNames,
     #[serde(default)]
+    pub private_area: RawNames,
+    #[serde(default)]
+    pub bit_test: RawNames,
+    #[serde(default)]
     pub irq_handler_shape: Option<IrqHandlerShape>,
     #[serde(default)]
     pub unlocked_argument: BTreeMap<String, [usize; 2]>,
@@ -579,6 +583,11 @@ pub struct Knowledge {
     /// `memset()`-like: fill the object their first argument points to with the
     /// byte their second argument is.
     object_fill: FxHashSet<String>,
+    /// `netdev_priv()`-like: the driver's private struct of the object their argument
+    /// points to, at a fixed place.
+    private_area: FxHashSet<String>,
+    /// `test_bit()`-like: (bit number, address of the word).
+    bit_test: FxHashSet<String>,
     /// Wait macros that run one argument with another argument's lock released:
     /// name → (lock argument, argument run unlocked).
     unlocked_argument: HashMap<String, [usize; 2]>,
@@ -929,6 +938,8 @@ impl Knowledge {
         names(&mut self.zeroing_allocators, &t.zeroing_allocators);
         names(&mut self.pure, &t.pure);
         names(&mut self.object_fill, &t.object_fill);
+        names(&mut self.private_area, &t.private_area);
+        names(&mut self.bit_test, &t.bit_test);
         self.unlocked_argument
             .extend(t.unlocked_argument.iter().map(|(n, a)| (n.clone(), *a)));
         self.callback_param_types
@@ -1096,6 +1107,17 @@ impl Knowledge {
         self.object_fill.contains(callee)
     }
 
+    /// Whether a call gives the driver's private struct of the object its argument
+    /// points to (`netdev_priv(dev)`).
+    pub fn is_private_area(&self, callee: &str) -> bool {
+        self.private_area.contains(callee)
+    }
+
+    /// Whether a call tests bit `arg 0` of the word `arg 1` points to (`test_bit`).
+    pub fn is_bit_test(&self, callee: &str) -> bool {
+        self.bit_test.contains(callee)
+    }
+
     /// Whether a call never returns (`panic`, `BUG`): the path ends there.
     /// Whether the lock this operation takes is one that allocators with a
     /// `drops_lock_arg` release around a blocking allocation (`xa_lock_irq()`).
@@ -1206,6 +1228,8 @@ impl Knowledge {
             || self.context_guards.contains_key(name)
             || self.pure.contains(name)
             || self.object_fill.contains(name)
+            || self.private_area.contains(name)
+            || self.bit_test.contains(name)
             || self.noreturn.contains(name)
             || self.memory_family.contains_key(name)
     }

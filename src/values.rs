@@ -49,6 +49,18 @@ pub enum Derive {
     /// `p->path` (path written without the arrow: `fc_mx`, `ncmd.s.cmd`): a field of
     /// the object `p` points to, read where no write through `p` can precede it.
     Field(Box<str>),
+    /// The driver's private struct of the object `p` points to (`netdev_priv(p)`,
+    /// kept in a local): its field `f` is `p`'s field `prefix` + `f`
+    /// (`netdev_priv()/in_timeout`). `written`: the members (with the prefix) the
+    /// caller may have written before the call; a test of one says nothing of `p` as the
+    /// caller was entered. `passes`: the calls given `p` or the struct before the call
+    /// (bits of `FunctionValues::soft_passes`), whose writes the whole-program stage
+    /// adds to `written`.
+    Within {
+        prefix: Box<str>,
+        written: Vec<Box<str>>,
+        passes: u64,
+    },
 }
 
 /// A callee's test on a derived argument, seen as a test on the value it derives from.
@@ -349,6 +361,7 @@ impl Derive {
             Derive::And(v) => Derive::And(f(v)),
             Derive::Or(v) => Derive::Or(f(v)),
             Derive::Field(path) => Derive::Field(path.clone()),
+            Derive::Within { .. } => self.clone(),
         }
     }
 
@@ -372,6 +385,25 @@ impl Derive {
         use Val::*;
         let plain = self.map_val(&mut Val::plain);
         let pred = &pred.map_val(&mut Val::plain);
+        if let Derive::Within {
+            prefix, written, ..
+        } = &plain
+        {
+            // Only the fields of the struct are the caller's (the pointer itself is
+            // not a value of `p`).
+            let Pred::Field(path, inner) = pred else {
+                return Lifted::Unknown;
+            };
+            if crate::facts::strip_unwritten(path).is_some() {
+                return Lifted::Unknown;
+            }
+            let full = format!("{prefix}{path}");
+            let top = full.split('.').next().unwrap_or(&full);
+            if written.iter().any(|w| **w == *top) {
+                return Lifted::Unknown;
+            }
+            return Lifted::Test(Pred::Field(full.into(), inner.clone()), holds);
+        }
         if let Derive::Field(path) = &plain {
             // A field of a field (`p->a->b`) is another object: not followed.
             return match pred {
@@ -431,7 +463,7 @@ impl Derive {
                     _ => Lifted::Unknown,
                 }
             }
-            Derive::Field(_) => Lifted::Unknown,
+            Derive::Field(_) | Derive::Within { .. } => Lifted::Unknown,
         }
     }
 }

@@ -96,6 +96,21 @@ pub enum ArgIs {
     Unknown,
 }
 
+/// What calls may write of an object: these top-level members, and (`own`) every
+/// member that is not a private struct's (`facts::PRIVATE_PASS`).
+#[derive(Default)]
+struct Written {
+    members: Vec<Box<str>>,
+    own: bool,
+}
+
+impl Written {
+    fn covers(&self, member: &str) -> bool {
+        (self.own && !member.contains(crate::facts::PRIVATE_MARK))
+            || self.members.iter().any(|m| **m == *member)
+    }
+}
+
 /// What a callee's fields of a local object passed by address can be, with values
 /// and derivations resolved in the caller's file.
 pub struct ObjectFields {
@@ -103,6 +118,9 @@ pub struct ObjectFields {
     pub fields: Vec<(Box<str>, Vec<ArgIs>)>,
     /// Fields no entry overlaps are zero (a brace initializer).
     pub zero_rest: bool,
+    /// The object is the caller's parameter's (what its tests said of some fields at
+    /// the call): a test of anything else is a test of that parameter.
+    pub base: Option<Box<ArgIs>>,
 }
 
 impl ObjectFields {
@@ -152,11 +170,17 @@ fn lift_test(arg: &ArgIs, t: &Test) -> Result<Option<Test>, ()> {
         },
         ArgIs::Object(obj) => {
             let Pred::Field(path, inner) = &t.pred else {
+                if let Some(base) = &obj.base {
+                    return lift_test(base, t);
+                }
                 // The address of an object is non-zero.
                 return lift_test(&ArgIs::Value(Val::NonZero), t);
             };
             let Some(values) = obj.values(path) else {
-                return Ok(None);
+                return match &obj.base {
+                    Some(base) => lift_test(base, t),
+                    None => Ok(None),
+                };
             };
             let inner = Test {
                 param: t.param,
@@ -459,23 +483,107 @@ impl<'p> Resolver<'p> {
             .collect()
     }
 
-    /// Whether the program functions `f` gives a parameter to, as it is, at the calls
-    /// `passes` names (`FunctionValues::soft_passes`), leave the top-level member of
-    /// `path` as it was. A callee the run does not define may write anything.
+    /// Whether the program functions `f` gives a parameter (or its private struct)
+    /// to, as it is, at the calls `passes` names (`FunctionValues::soft_passes`), leave
+    /// the top-level member of `path` as it was, following what they give it to in
+    /// turn. A callee the run does not define may write anything, except the fields of
+    /// a driver's private struct, which the kernel's own functions do not know.
     fn unwritten(&self, f: FunctionId, passes: u64, path: &str) -> bool {
         let program = self.program;
         let func = program.function(f);
         let member = path.split('.').next().unwrap_or(path);
         let all = func.values.as_ref().map_or(&[][..], |v| &v.soft_passes[..]);
         (0..64).filter(|k| passes & (1u64 << k) != 0).all(|k| {
-            let Some(&(_, call, arg)) = all.get(k) else {
+            let Some(&(p, call, arg)) = all.get(k) else {
                 return false;
             };
-            func.calls
-                .get(call as usize)
-                .and_then(|c| program.resolve_call(f.0, c))
-                .is_some_and(|g| !program.function(g).writes.may_write(u32::from(arg), member))
+            self.pass_writes(f, p, call, arg, 0)
+                .is_some_and(|w| !w.covers(member))
         })
+    }
+
+    /// What a call of `f` given its parameter (`p`; with `PRIVATE_PASS`, the
+    /// parameter's private struct) as argument `arg` may write of the parameter's
+    /// object, in `f`'s terms (private members with their prefix). `None`: anything.
+    fn pass_writes(&self, f: FunctionId, p: u8, call: u32, arg: u8, depth: u32) -> Option<Written> {
+        let program = self.program;
+        let func = program.function(f);
+        let c = func.calls.get(call as usize)?;
+        // The private struct's fields are the parameter's under this prefix.
+        let prefix: Option<Box<str>> = if p & crate::facts::PRIVATE_PASS != 0 {
+            match func.derived_arg(call, u32::from(arg)).map(|d| &d.derive) {
+                Some(Some(Derive::Within { prefix, .. })) => Some(prefix.clone()),
+                _ => return None,
+            }
+        } else {
+            None
+        };
+        let Some(g) = program.resolve_call(f.0, c) else {
+            // A macro of the file that only reads fields through the argument.
+            let decls = &program.files[f.0 as usize].decls;
+            if arg < 64
+                && decls
+                    .reading_macros
+                    .iter()
+                    .any(|(name, mask)| **name == *c.callee && mask & (1 << arg) != 0)
+            {
+                return Some(Written::default());
+            }
+            // Elsewhere in the kernel: the object's own members, not its private struct.
+            return prefix.is_none().then(|| Written {
+                members: Vec::new(),
+                own: true,
+            });
+        };
+        let mut w = self.members_written(g, u32::from(arg), depth + 1)?;
+        if let Some(prefix) = prefix {
+            if w.own {
+                return None;
+            }
+            for m in &mut w.members {
+                *m = format!("{prefix}{m}").into();
+            }
+        }
+        Some(w)
+    }
+
+    /// The members of the object `g`'s parameter `param` points to that `g` may
+    /// write, itself or through the calls it gives the pointer to (a few deep).
+    fn members_written(&self, g: FunctionId, param: u32, depth: u32) -> Option<Written> {
+        const MAX_DEPTH: u32 = 4;
+        if param >= 64 || depth > MAX_DEPTH {
+            return None;
+        }
+        let w = &self.program.function(g).writes;
+        let bit = 1u64 << param;
+        if w.any & bit != 0 {
+            return None;
+        }
+        let mut out = Written {
+            members: w
+                .members
+                .iter()
+                .filter(|(p, _)| u32::from(*p) == param)
+                .map(|(_, m)| m.clone())
+                .collect(),
+            own: false,
+        };
+        if w.passed & bit != 0 {
+            let mut found = false;
+            for &(p, call, arg) in &w.passes {
+                if u32::from(p & !crate::facts::PRIVATE_PASS) != param {
+                    continue;
+                }
+                found = true;
+                let more = self.pass_writes(g, p, call, arg, depth)?;
+                out.own |= more.own;
+                out.members.extend(more.members);
+            }
+            if !found {
+                return None;
+            }
+        }
+        Some(out)
     }
 
     /// What argument `arg` of call `call` in `caller` is, given the caller's
@@ -501,6 +609,12 @@ impl<'p> Resolver<'p> {
         if let Some(obj) = f.object_arg(call, arg) {
             let mut fields = Vec::with_capacity(obj.fields.len());
             for (path, vals) in &obj.fields {
+                // Known before calls given the object: only if they leave it alone.
+                let path = match crate::facts::strip_unwritten(path) {
+                    Some((passes, plain)) if self.unwritten(caller, passes, plain) => plain.into(),
+                    Some(_) => continue,
+                    None => path.clone(),
+                };
                 let mut out = Vec::with_capacity(vals.len());
                 for v in vals {
                     out.push(match v {
@@ -516,13 +630,24 @@ impl<'p> Resolver<'p> {
                                 None => ArgIs::Derived(u32::from(*q), d),
                             }
                         }
+                        FieldVal::Has(mask) => match self.value(caller.0, mask.clone()).int_of() {
+                            Some(m) if m != 0 => ArgIs::Value(Val::HasBits(m)),
+                            _ => ArgIs::Unknown,
+                        },
                     });
                 }
-                fields.push((path.clone(), out));
+                fields.push((path, out));
             }
+            let base = c.param_at(arg).map(|q| {
+                Box::new(match bound(q) {
+                    Some(v) => ArgIs::Value(v.clone()),
+                    None => ArgIs::Param(q),
+                })
+            });
             return ArgIs::Object(ObjectFields {
                 fields,
                 zero_rest: obj.zero_rest,
+                base,
             });
         }
         if let Some(v) = f.arg_value(call, arg) {
@@ -548,6 +673,30 @@ impl<'p> Resolver<'p> {
                         Some(_) => return ArgIs::Unknown,
                         None => derive.clone(),
                     },
+                    // What the calls given the struct or its parameter before this
+                    // one may write of it joins what the caller wrote.
+                    Derive::Within {
+                        prefix,
+                        written,
+                        passes,
+                    } => {
+                        let mut written = written.clone();
+                        let all = f.values.as_ref().map_or(&[][..], |v| &v.soft_passes[..]);
+                        for k in (0..64).filter(|k| passes & (1u64 << k) != 0) {
+                            let Some(&(p, call, arg)) = all.get(k) else {
+                                return ArgIs::Unknown;
+                            };
+                            let Some(w) = self.pass_writes(caller, p, call, arg, 0) else {
+                                return ArgIs::Unknown;
+                            };
+                            written.extend(w.members);
+                        }
+                        Derive::Within {
+                            prefix: prefix.clone(),
+                            written,
+                            passes: 0,
+                        }
+                    }
                     _ => derive.clone(),
                 };
                 (ArgIs::Param(u32::from(*q)), derive, caller.0)
@@ -1821,6 +1970,7 @@ mod tests {
                     vec![ArgIs::Param(2), ArgIs::Derived(2, Derive::Or(Val::Int(2)))],
                 )],
                 zero_rest: true,
+                base: None,
             })
         };
         let lifted = lift_clause(&sync_path, &mut |_| object()).unwrap();
@@ -1837,6 +1987,7 @@ mod tests {
             ArgIs::Object(ObjectFields {
                 fields: vec![("flags".into(), vec![ArgIs::Value(Val::Int(1))])],
                 zero_rest: true,
+                base: None,
             })
         };
         assert!(lift_clause(&sync_path, &mut { constant }).is_none());
@@ -1847,6 +1998,7 @@ mod tests {
             ArgIs::Object(ObjectFields {
                 fields: vec![("table".into(), vec![ArgIs::Value(Val::Int(1))])],
                 zero_rest: true,
+                base: None,
             })
         };
         assert!(lift_clause(&given, &mut { unnamed }).is_none());
@@ -1855,6 +2007,7 @@ mod tests {
             ArgIs::Object(ObjectFields {
                 fields: vec![("u.y".into(), vec![ArgIs::Value(Val::Int(1))])],
                 zero_rest: true,
+                base: None,
             })
         };
         assert_eq!(lift_clause(&nested, &mut { overlapping }), Some(Vec::new()));
@@ -1866,6 +2019,7 @@ mod tests {
                     vec![ArgIs::Param(2), ArgIs::Value(Val::Int(0))],
                 )],
                 zero_rest: true,
+                base: None,
             })
         };
         assert_eq!(lift_clause(&sync_path, &mut { either }), Some(Vec::new()));

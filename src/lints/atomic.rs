@@ -73,12 +73,32 @@ impl<'a> FunctionCx<'a> {
         // `FOO_POLL` where the call is under `case FOO_WAIT:`, is not a problem for it).
         let mut guards = self.resolved_guards(call);
         guards.extend_from_slice(when);
+        // Tests of fields say something of a path only through what its caller
+        // handed over (`helper(dev)` after `priv->in_timeout = 1`).
+        let field_guards: Vec<crate::values::Test> = guards
+            .iter()
+            .filter(|t| matches!(t.pred, crate::values::Pred::Field(..)))
+            .cloned()
+            .collect();
+        let mut resolver = crate::context::interproc::Resolver::new(
+            self.program,
+            &self.settings.target,
+            &self.analysis.headers,
+        );
         let reasons: Vec<AtomicReason> = self
             .analysis
             .reasons(self.id)
             .iter()
             .filter(|r| !interrupt_ok || self.chain_root_is_lock(r))
             .filter(|r| crate::context::interproc::consistent(&guards, &r.bindings().to_vec()))
+            .filter(|r| {
+                let Some((caller, at)) = r.caller().filter(|_| !field_guards.is_empty()) else {
+                    return true;
+                };
+                let none = crate::context::interproc::Bindings::new();
+                let mut arg = |p: u32| resolver.arg(caller, at, p, &none);
+                crate::context::interproc::lift_clause(&field_guards, &mut arg).is_some()
+            })
             .cloned()
             .collect();
         (!reasons.is_empty()).then_some(Evidence::Callers(reasons))

@@ -85,6 +85,13 @@ pub(super) struct CfgBuilder<'a> {
     /// Locals that are a parameter under another name (`struct msg *m = hdr;`, never
     /// assigned again, address never taken): (local, parameter).
     param_aliases: Vec<(String, usize)>,
+    /// Locals holding the driver's private struct of a parameter's object (`struct
+    /// board_info *db = netdev_priv(dev);`, never assigned again): (local, parameter,
+    /// path prefix of the struct's fields seen as the parameter's: `netdev_priv()/`).
+    private_aliases: Vec<(String, usize, Box<str>)>,
+    /// Field facts of the caller's own variables at calls (`local_fields`): the
+    /// assignments `v->f = CONST`, (node they follow, fact).
+    local_field_assigns: Vec<(u32, local_fields::FieldFact)>,
     /// Reused for child iteration (creating a cursor allocates).
     cursor: tree_sitter::TreeCursor<'a>,
     /// `x->complete = foo_done;` and the like, found in expressions.
@@ -228,6 +235,8 @@ impl<'a> CfgBuilder<'a> {
             call_at: HashMap::default(),
             body: (root.start_byte(), root.end_byte()),
             param_aliases: Vec::new(),
+            private_aliases: Vec::new(),
+            local_field_assigns: Vec::new(),
             cursor: root.walk(),
             field_callbacks: Vec::new(),
             param_names,
@@ -637,6 +646,12 @@ impl<'a> CfgBuilder<'a> {
                         .filter(|a| a.kind_str() == "identifier")
                 {
                     cur = self.set_local(cur, arg, None, LocalWrite::Unknown);
+                } else if kind == "assignment_expression"
+                    && node
+                        .field("left")
+                        .is_some_and(|l| l.kind_str() == "field_expression")
+                {
+                    cur = self.note_field_assignment(cur, node);
                 }
                 continue;
             }
@@ -687,6 +702,7 @@ impl<'a> CfgBuilder<'a> {
             {
                 self.note_param_write(c, written, member);
             }
+
             if kind == "update_expression"
                 && let Some(arg) = node
                     .field("argument")
@@ -1301,7 +1317,7 @@ impl<'a> CfgBuilder<'a> {
         match self.derived(ret.named_child(0)?)? {
             // A field read by a helper is read when the helper is called, not when
             // its caller was entered.
-            (_, Some(Derive::Field(_))) => None,
+            (_, Some(Derive::Field(_) | Derive::Within { .. })) => None,
             (DerivedFrom::Param(p), Some(d)) => Some((p, d)),
             _ => None,
         }
@@ -1316,6 +1332,18 @@ impl<'a> CfgBuilder<'a> {
         }
         let param = |p: usize| u8::try_from(p).ok().map(DerivedFrom::Param);
         match n.kind_str() {
+            // The private struct handed on (`helper(db)`).
+            "identifier" => {
+                let (p, prefix) = self.private_alias(n)?;
+                Some((
+                    param(p)?,
+                    Some(Derive::Within {
+                        prefix: prefix.into(),
+                        written: Vec::new(),
+                        passes: 0,
+                    }),
+                ))
+            }
             "field_expression" => match self.subject_of(n)? {
                 (p, Some(path)) => Some((param(p)?, Some(Derive::Field(path)))),
                 _ => None,
@@ -1449,7 +1477,9 @@ impl<'a> CfgBuilder<'a> {
             return Src::Known(FieldVal::Val(v));
         }
         match self.derived(value) {
-            Some((DerivedFrom::Param(p), Some(d))) if !matches!(d, Derive::Field(_)) => {
+            Some((DerivedFrom::Param(p), Some(d)))
+                if !matches!(d, Derive::Field(_) | Derive::Within { .. }) =>
+            {
                 Src::Known(FieldVal::Derived(p, d))
             }
             _ => Src::Unknown,
@@ -1546,7 +1576,7 @@ impl<'a> CfgBuilder<'a> {
         };
         let callee = call.field("function");
         let name = callee.map(|f| text(f, self.src)).unwrap_or("");
-        if self.knowledge.is_pure(name) {
+        if self.knowledge.is_pure(name) || self.knowledge.is_private_area(name) {
             return;
         }
         let program_function = callee.is_some_and(|f| f.kind_str() == "identifier")
@@ -1568,6 +1598,21 @@ impl<'a> CfgBuilder<'a> {
             if let Some(p) = self.param_of(n).filter(|&p| p < 64) {
                 if program_function && i < u8::MAX as usize {
                     self.soft_clobbers.push((node, p as u8, idx, i as u8));
+                } else {
+                    self.clobbers.push((node, 1 << p));
+                }
+                continue;
+            }
+            // The private struct given as it is: its fields are the callee's
+            // parameter's own (`PRIVATE_PASS`).
+            if let Some((p, _)) = self.private_alias(n).filter(|&(p, _)| p < 64) {
+                if program_function && i < u8::MAX as usize {
+                    self.soft_clobbers.push((
+                        node,
+                        p as u8 | crate::facts::PRIVATE_PASS,
+                        idx,
+                        i as u8,
+                    ));
                 } else {
                     self.clobbers.push((node, 1 << p));
                 }
@@ -1605,7 +1650,14 @@ impl<'a> CfgBuilder<'a> {
         let mut member: Option<Box<str>> = None;
         for _ in 0..16 {
             match n.kind_str() {
-                "identifier" => return self.param_of(n).filter(|&p| p < 64).map(|p| (p, member)),
+                "identifier" => {
+                    if let Some((p, prefix)) = self.private_alias(n) {
+                        // A write of the whole struct (`*db = x`) may reach any field.
+                        return (p < 64)
+                            .then(|| (p, member.map(|m| format!("{prefix}{m}").into())));
+                    }
+                    return self.param_of(n).filter(|&p| p < 64).map(|p| (p, member));
+                }
                 "field_expression" => {
                     let arrow = n.child(1).is_some_and(|o| o.kind_str() == "->");
                     let inner = n.field("argument")?;
@@ -1647,10 +1699,22 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         match n.kind_str() {
-            "identifier" => self.param_of(n).filter(|&p| p < 64).map_or(0, |p| 1 << p),
+            "identifier" => self
+                .param_of(n)
+                .or_else(|| self.private_alias(n).map(|(p, _)| p))
+                .filter(|&p| p < 64)
+                .map_or(0, |p| 1 << p),
             "field_expression" | "number_literal" | "string_literal" | "char_literal" | "true"
             | "false" | "null" | "sizeof_expression" => 0,
             "call_expression" if stored => 0,
+            // Pointer arithmetic carries its pointer operand (`p + 1`), not a field
+            // read (`p->base + off`).
+            "binary_expression"
+                if matches!(n.field("operator").map(|o| o.kind_str()), Some("+" | "-")) =>
+            {
+                let side = |f: &str| n.field(f).map_or(0, |x| self.params_in_pointer(x, stored));
+                side("left") | side("right")
+            }
             "binary_expression"
                 if stored
                     && matches!(
@@ -1668,6 +1732,11 @@ impl<'a> CfgBuilder<'a> {
                         mask |= 1 << p;
                     }
                 }
+                for (name, p, _) in &self.private_aliases {
+                    if *p < 64 && has_token(t, name.as_bytes()) {
+                        mask |= 1 << p;
+                    }
+                }
                 mask
             }
         }
@@ -1679,7 +1748,8 @@ impl<'a> CfgBuilder<'a> {
     /// precede, on some path, are dropped.
     pub(super) fn drop_clobbered_field_facts(&mut self) {
         let field_test = |t: &Pred| matches!(t, Pred::Field(..));
-        let field_arg = |d: &DerivedArg| matches!(d.derive, Some(Derive::Field(_)));
+        let field_arg =
+            |d: &DerivedArg| matches!(d.derive, Some(Derive::Field(_) | Derive::Within { .. }));
         let has_tests = self.nodes.iter().any(|n| {
             matches!(n.kind, NodeKind::AssumeParam { test, .. }
                 if self.tests.get(test as usize).is_some_and(field_test))
@@ -1740,7 +1810,7 @@ impl<'a> CfgBuilder<'a> {
         // further one writes anything).
         let mut hard = masked(self.clobbers.clone());
         for &(node, p, _, _) in self.soft_clobbers.iter().skip(64) {
-            hard.push((node, (1u64 << p) & !read_only));
+            hard.push((node, param_bit(p) & !read_only));
         }
         let before = self.written_before(&hard);
         let soft: Vec<(u32, u64)> = self
@@ -1748,7 +1818,7 @@ impl<'a> CfgBuilder<'a> {
             .iter()
             .take(64)
             .enumerate()
-            .filter(|(_, (_, p, _, _))| read_only & (1 << p) == 0)
+            .filter(|(_, (_, p, _, _))| read_only & param_bit(*p) == 0)
             .map(|(k, &(node, _, _, _))| (node, 1u64 << k))
             .collect();
         let soft_before = if soft.is_empty() {
@@ -1759,7 +1829,7 @@ impl<'a> CfgBuilder<'a> {
         // The soft clobbers of each parameter (bit set by their index).
         let mut soft_by_param = [0u64; 64];
         for (k, &(_, p, _, _)) in self.soft_clobbers.iter().take(64).enumerate() {
-            soft_by_param[p as usize] |= 1 << k;
+            soft_by_param[(p & !crate::facts::PRIVATE_PASS) as usize] |= 1 << k;
         }
         let soft_of = |p: u32| soft_by_param[p as usize];
         let all = if self.truncated { u64::MAX } else { 0 };
@@ -1817,8 +1887,59 @@ impl<'a> CfgBuilder<'a> {
                 *t = test;
             }
         }
+        // Private structs handed on (`helper(db)`): the members of theirs written
+        // before each such call (a few; more and the argument says nothing).
+        const MAX_PRIVATE_MEMBERS: usize = 16;
+        let mut private_members: Vec<MemberWrites> = Vec::new();
+        let mut private_overflow = false;
+        if self
+            .derived_args
+            .iter()
+            .any(|d| matches!(d.derive, Some(Derive::Within { .. })))
+        {
+            for (node, p, m) in &self.member_clobbers {
+                if !m.contains(crate::facts::PRIVATE_MARK) {
+                    continue;
+                }
+                match private_members.iter().position(|(x, _)| x == m) {
+                    Some(i) => private_members[i].1.push((*node, 1 << p)),
+                    None if private_members.len() < MAX_PRIVATE_MEMBERS => {
+                        private_members.push((m.clone(), vec![(*node, 1 << p)]))
+                    }
+                    None => private_overflow = true,
+                }
+            }
+        }
+        let private_before: Vec<(Box<str>, Vec<u64>)> = private_members
+            .into_iter()
+            .map(|(m, v)| (m, self.written_before(&masked(v))))
+            .collect();
         let mut derived = std::mem::take(&mut self.derived_args);
         derived.retain_mut(|d| match (&d.derive, &d.from) {
+            (Some(Derive::Within { prefix, .. }), DerivedFrom::Param(p)) => {
+                let node = call_node[d.call as usize];
+                let bit = 1u64 << p;
+                if node == u32::MAX
+                    || private_overflow
+                    || *p >= 64
+                    || (before[node as usize] | all) & bit != 0
+                {
+                    return false;
+                }
+                let written = private_before
+                    .iter()
+                    .filter(|(m, b)| m.starts_with(&**prefix) && b[node as usize] & bit != 0)
+                    .map(|(m, _)| m.clone())
+                    .collect();
+                let passes = soft_before[node as usize] & soft_of(u32::from(*p));
+                any_marked |= passes != 0;
+                d.derive = Some(Derive::Within {
+                    prefix: prefix.clone(),
+                    written,
+                    passes,
+                });
+                true
+            }
             (Some(Derive::Field(path)), DerivedFrom::Param(p)) => {
                 let node = call_node[d.call as usize];
                 if node == u32::MAX {
@@ -1858,7 +1979,22 @@ impl<'a> CfgBuilder<'a> {
         let passed = self
             .soft_clobbers
             .iter()
-            .fold(0u64, |m, (_, p, _, _)| m | (1 << p));
+            .fold(0u64, |m, (_, p, _, _)| m | param_bit(*p));
+        // The calls themselves, for callers that follow them (a few; with more, the
+        // parameter counts as written anywhere).
+        const MAX_PASSES: usize = 32;
+        if self.soft_clobbers.len() > MAX_PASSES {
+            any |= self.soft_clobbers[MAX_PASSES..]
+                .iter()
+                .fold(0u64, |m, (_, p, _, _)| m | param_bit(*p));
+        }
+        let passes: Vec<(u8, u32, u8)> = self
+            .soft_clobbers
+            .iter()
+            .take(MAX_PASSES)
+            .filter(|(_, p, _, _)| (ro | any) & param_bit(*p) == 0)
+            .map(|&(_, p, call, arg)| (p, call, arg))
+            .collect();
         let mut members: Vec<(u8, Box<str>)> = self
             .member_clobbers
             .iter()
@@ -1871,6 +2007,7 @@ impl<'a> CfgBuilder<'a> {
             any: any & !ro,
             passed: passed & !ro,
             members,
+            passes,
         }
     }
 
@@ -1903,12 +2040,18 @@ impl<'a> CfgBuilder<'a> {
             let inner = n.field("argument")?;
             match (op, inner.kind_str()) {
                 ("->", "identifier") => {
-                    let p = self.param_of(inner)?;
+                    let (p, prefix) = match self.param_of(inner) {
+                        Some(p) => (p, ""),
+                        None => {
+                            let (p, prefix) = self.private_alias(inner)?;
+                            (p, prefix)
+                        }
+                    };
                     if p >= 64 {
                         return None;
                     }
                     fields.reverse();
-                    let path = fields.join(".");
+                    let path = format!("{prefix}{}", fields.join("."));
                     return (path.len() < 80).then(|| (p, Some(path.into_boxed_str())));
                 }
                 (".", "field_expression") => n = inner,
@@ -1934,6 +2077,19 @@ impl<'a> CfgBuilder<'a> {
                 .find(|(a, _)| a == name)
                 .map(|&(_, p)| p)
         })
+    }
+
+    /// The parameter whose object's private struct a local holds (`db` after `db =
+    /// netdev_priv(dev)`), and the prefix its fields take as the parameter's.
+    pub(super) fn private_alias(&self, node: Node) -> Option<(usize, &str)> {
+        if node.kind_str() != "identifier" {
+            return None;
+        }
+        let name = text(node, self.src);
+        self.private_aliases
+            .iter()
+            .find(|(a, _, _)| a == name)
+            .map(|(_, p, prefix)| (*p, &**prefix))
     }
 
     /// Whether later stages read this call's arguments. Keeping them for every call of
@@ -2680,13 +2836,22 @@ impl<'a> CfgBuilder<'a> {
                 {
                     return self.condition_facts(arg, depth + 1);
                 }
-                match self.call_at.get(&(cond.start_byte(), cond.end_byte())) {
+                let (mut t, mut f) = match self.call_at.get(&(cond.start_byte(), cond.end_byte())) {
                     Some(&idx) => (
                         vec![(Atom::Call(idx), true)],
                         vec![(Atom::Call(idx), false)],
                     ),
                     None => Default::default(),
+                };
+                // `test_bit(NR, &p->flags)`: a test of the field's bits.
+                if self.knowledge.is_bit_test(callee)
+                    && let Some((subject, mask)) = self.bit_test(cond)
+                {
+                    let (p, test) = self.subject_test(&subject, Pred::Bits(mask));
+                    t.push((Atom::Param(p, test), true));
+                    f.push((Atom::Param(p, test), false));
                 }
+                (t, f)
             }
             "identifier" => match self
                 .param_names
@@ -2714,6 +2879,38 @@ impl<'a> CfgBuilder<'a> {
 }
 
 impl CfgBuilder<'_> {
+    /// The bit mask a `test_bit(NR, &v->path)` call tests (`1UL << (NR)`, for the
+    /// resolver), and the word it tests: a parameter's field, or (`bit_test_field`) a
+    /// local's.
+    fn bit_test_parts<'n>(&self, call: Node<'n>) -> Option<(Val, Node<'n>)> {
+        let args = call.field("arguments")?;
+        let (nr, word) = (args.named_child(0)?, args.named_child(1)?);
+        if args.named_child(2).is_some() {
+            return None;
+        }
+        let mask = match self.arg_const(nr)? {
+            Val::Int(n) if (0..63).contains(&n) => Val::Int(1 << n),
+            Val::Name(name) => Val::Expr(format!("1UL << ({name})").into()),
+            Val::Expr(e) => Val::Expr(format!("1UL << ({e})").into()),
+            _ => return None,
+        };
+        let mut w = word;
+        while w.kind_str() == "parenthesized_expression" {
+            w = w.named_child(0)?;
+        }
+        if w.kind_str() == "pointer_expression" && w.child(0).is_some_and(|o| o.kind_str() == "&") {
+            w = w.field("argument")?;
+        }
+        (w.kind_str() == "field_expression").then_some((mask, w))
+    }
+
+    /// `test_bit(NR, &p->flags)` of a parameter's field: (subject, mask).
+    fn bit_test(&self, call: Node) -> Option<(Subject, Val)> {
+        let (mask, word) = self.bit_test_parts(call)?;
+        let subject = self.subject_of(word)?;
+        subject.1.is_some().then_some((subject, mask))
+    }
+
     /// `p == A || p == B` (each side holding exactly that): `p` is one of the values.
     fn one_of(&mut self, left: &Facts, right: &Facts) -> Option<(Atom, bool)> {
         const MAX_VALUES: usize = 16;
@@ -2749,6 +2946,11 @@ fn only_parameter_tests(t: &Facts, f: &Facts) -> bool {
                 Atom::Param(..) | Atom::LocalParam(..) | Atom::Cond(_) | Atom::LocalField(_)
             )
         })
+}
+
+/// The bit of the parameter a soft clobber names (see `facts::PRIVATE_PASS`).
+fn param_bit(p: u8) -> u64 {
+    1 << (p & !crate::facts::PRIVATE_PASS)
 }
 
 /// Whether a call is an operand that runs only sometimes: a branch of `?:`, or the

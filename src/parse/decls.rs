@@ -81,6 +81,11 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                     d.other_fn_macros.push(macro_name.into());
                 }
             }
+            let reading =
+                field_reading_params(text(params, src), std::str::from_utf8(body).unwrap_or(""));
+            if reading != 0 {
+                d.reading_macros.push((macro_name.into(), reading));
+            }
             let value = clean_text(&original[value.byte_range()], MAX_DEFINE_TEXT + 1);
             let params = text(params, src);
             let uses_param = value
@@ -409,6 +414,18 @@ fn struct_def(
     original: &[u8],
     facts: &mut FileFacts,
 ) {
+    // `#define AF_RESET 3` next to the member it names (`long flags;`): a define of
+    // the file like any other.
+    if let Some(body) = node.field("body") {
+        let mut cursor = body.walk();
+        let defines: Vec<Node> = body
+            .named_children(&mut cursor)
+            .filter(|c| matches!(c.kind_str(), "preproc_def" | "preproc_function_def"))
+            .collect();
+        for d in defines {
+            collect(d, src, original, facts);
+        }
+    }
     let is_union = node.kind_str() == "union_specifier";
     let name = match (node.field("name"), alias) {
         (Some(n), _) => format!(
@@ -1260,9 +1277,80 @@ fn maybe_constant(value: &str) -> bool {
     true
 }
 
+/// The parameters (bit set, first 64) of a function-like macro that its body uses only
+/// to read a field through (`db->dev`, not followed by an assignment; never alone,
+/// never with `&`, `#` or `++`/`--` before it).
+fn field_reading_params(params: &str, body: &str) -> u64 {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let names = params.trim().trim_start_matches('(').trim_end_matches(')');
+    let mut mask = 0u64;
+    for (i, name) in names.split(',').map(str::trim).enumerate().take(64) {
+        if name.is_empty() || !name.bytes().all(ident) {
+            continue;
+        }
+        let b = body.as_bytes();
+        let mut reads = 0;
+        let mut ok = true;
+        let mut at = 0;
+        while let Some(found) = body[at..].find(name) {
+            let start = at + found;
+            let end = start + name.len();
+            at = end;
+            if (start > 0 && ident(b[start - 1])) || b.get(end).is_some_and(|&c| ident(c)) {
+                continue;
+            }
+            let before = body[..start].trim_end();
+            let after = body[end..].trim_start();
+            let Some(rest) = after.strip_prefix("->") else {
+                ok = false;
+                break;
+            };
+            let rest = rest.trim_start();
+            let field_len = rest.bytes().take_while(|&c| ident(c)).count();
+            let tail = rest[field_len..].trim_start();
+            let assigns = tail.starts_with("++")
+                || tail.starts_with("--")
+                || (tail.starts_with('=') && !tail.starts_with("=="))
+                || ["+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="]
+                    .iter()
+                    .any(|op| tail.starts_with(op));
+            let taken = (before.ends_with('&') && !before.ends_with("&&"))
+                || before.ends_with('#')
+                || before.ends_with("++")
+                || before.ends_with("--");
+            if field_len == 0 || assigns || taken || tail.starts_with('.') || tail.starts_with('[')
+            {
+                ok = false;
+                break;
+            }
+            reads += 1;
+        }
+        if ok && reads > 0 {
+            mask |= 1 << i;
+        }
+    }
+    mask
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn macros_reading_fields_through_a_parameter() {
+        let body = "do { if ((lev) < debug) dev_dbg(db->dev, msg); } while (0)";
+        assert_eq!(field_reading_params("(db, lev, ...)", body), 1);
+        // Written through, taken by address, passed on as it is, or cast first.
+        assert_eq!(field_reading_params("(db)", "((db)->in_timeout = 0)"), 0);
+        assert_eq!(field_reading_params("(db)", "(db->in_timeout = 0)"), 0);
+        assert_eq!(field_reading_params("(db)", "db->count++"), 0);
+        assert_eq!(field_reading_params("(db)", "lock(&db->lock)"), 0);
+        assert_eq!(field_reading_params("(db)", "helper(db)"), 0);
+        assert_eq!(
+            field_reading_params("(a, reg)", "readl(a->regs + (reg))"),
+            1
+        );
+    }
 
     #[test]
     fn macro_always_set_bits() {

@@ -192,6 +192,41 @@ pub struct PrepassStats {
     pub loops: u32,
 }
 
+/// In `#define NAME(a, args...)` after `define` (at `at`): GNU's named variadic
+/// parameter, which tree-sitter reads as an error (and the definition with it), becomes
+/// a plain `...` (`a,     ...`). Returns 1 if it rewrote one.
+fn named_variadic(src: &mut [u8], at: usize) -> u32 {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = skip_space(src, at);
+    while i < src.len() && ident(src[i]) {
+        i += 1;
+    }
+    // The parameter list opens right after the name.
+    if i >= src.len() || src[i] != b'(' {
+        return 0;
+    }
+    let Some(close) = src[i..]
+        .iter()
+        .position(|&b| b == b')' || b == b'\n')
+        .map(|p| i + p)
+        .filter(|&c| src[c] == b')')
+    else {
+        return 0;
+    };
+    let Some(dots) = find(&src[..close], i, b"...") else {
+        return 0;
+    };
+    let mut name = dots;
+    while name > i + 1 && ident(src[name - 1]) {
+        name -= 1;
+    }
+    if name == dots {
+        return 0;
+    }
+    src[name..dots].fill(b' ');
+    1
+}
+
 /// Rewrites `src` in place (same length), returning what was done.
 pub fn prepass(src: &mut [u8]) -> PrepassStats {
     let mut stats = PrepassStats::default();
@@ -293,6 +328,12 @@ pub fn prepass(src: &mut [u8]) -> PrepassStats {
                     continue;
                 }
                 last_code_sig = b'x';
+            }
+            if in_directive
+                && &src[start..i] == b"define"
+                && src[..start].trim_ascii_end().ends_with(b"#")
+            {
+                stats.blanked += named_variadic(src, i);
             }
             match classify(&src[start..i]) {
                 Some(Rewrite::Blank) => {
@@ -499,6 +540,17 @@ fn ends_with_word(src: &[u8], end: usize, word: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_variadic_parameters_become_plain() {
+        let mut src = b"#define dbg(db, lev, msg...) dev_dbg(db->dev, msg)\n".to_vec();
+        prepass(&mut src);
+        assert_eq!(&src[..28], b"#define dbg(db, lev,    ...)");
+        let mut plain = b"#define dbg(db, ...) f(db)\n#define X (a...)\n".to_vec();
+        let before = plain.clone();
+        prepass(&mut plain);
+        assert_eq!(plain, before);
+    }
 
     fn run(s: &str) -> String {
         let mut b = s.as_bytes().to_vec();

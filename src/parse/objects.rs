@@ -299,7 +299,7 @@ fn field_values(
         };
         let from = match v {
             FieldVal::Param(p) | FieldVal::Derived(p, _) => Some(*p),
-            FieldVal::Val(_) => None,
+            FieldVal::Val(_) | FieldVal::Has(_) => None,
         };
         match from {
             Some(p) if p >= 64 || reassigned & (1 << p) != 0 => None,
@@ -349,7 +349,7 @@ fn field_values(
                             }
                             // The same bits again change nothing.
                             FieldVal::Derived(_, Derive::Or(b)) if b == bits => Some(v.clone()),
-                            FieldVal::Derived(..) => None,
+                            FieldVal::Derived(..) | FieldVal::Has(_) => None,
                         })
                         .collect::<Option<_>>()?;
                     for v in ored {

@@ -19,12 +19,23 @@ use crate::facts::{ENTRY, FieldVal, NodeKind, ObjectArg};
 use crate::parse::FastNode;
 use crate::values::Val;
 
-/// `var->path` has one of `values` (sorted, deduplicated).
+/// `var->path` has one of `values` (sorted, deduplicated); or, for a bit fact
+/// (`test_bit()` held), every bit of each mask in `values`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct FieldFact {
     var: String,
     path: Box<str>,
     values: Vec<Val>,
+    bits: bool,
+    /// Calls given the object before the fact's node that may have changed it, known
+    /// to the whole-program stage only (bits of `soft_clobbers`' first 64).
+    passes: u64,
+}
+
+impl FieldFact {
+    fn same(&self, other: &FieldFact) -> bool {
+        self.var == other.var && self.path == other.path && self.bits == other.bits
+    }
 }
 
 /// Facts when a condition is true, and when it is false.
@@ -52,7 +63,7 @@ impl<'a> CfgBuilder<'a> {
             match (op, inner.kind_str()) {
                 ("->", "identifier") => {
                     let var = text(inner, self.src);
-                    if !self.is_local(var) {
+                    if !self.is_fact_var(var) {
                         return None;
                     }
                     fields.reverse();
@@ -95,6 +106,25 @@ impl<'a> CfgBuilder<'a> {
                     (Some("likely" | "unlikely"), Some(arg)) => {
                         self.local_field_conditions(arg, depth + 1)
                     }
+                    // `test_bit(NR, &v->flags)` held: the bit is set.
+                    (Some(name), Some(_)) if self.knowledge.is_bit_test(name) => {
+                        let Some((mask, word)) = self.bit_test_parts(cond) else {
+                            return Default::default();
+                        };
+                        match self.local_field(word) {
+                            Some((var, path)) => (
+                                vec![FieldFact {
+                                    var,
+                                    path,
+                                    values: vec![mask],
+                                    bits: true,
+                                    passes: 0,
+                                }],
+                                Vec::new(),
+                            ),
+                            None => Default::default(),
+                        }
+                    }
                     _ => Default::default(),
                 }
             }
@@ -116,6 +146,8 @@ impl<'a> CfgBuilder<'a> {
                         var,
                         path,
                         values: vec![value],
+                        bits: false,
+                        passes: 0,
                     }];
                     return if op == "==" {
                         (fact, Vec::new())
@@ -276,6 +308,9 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         let name = text(name, self.src);
+        if v.kind_str() == "call_expression" {
+            return self.note_private_alias(name, v);
+        }
         let Some(p) = self.param_of(v).filter(|&p| p < 64) else {
             return false;
         };
@@ -289,6 +324,41 @@ impl<'a> CfgBuilder<'a> {
         true
     }
 
+    /// Notes `T *x = netdev_priv(p);` (`[private_area]`) of a parameter `p` when
+    /// nothing else writes `x` or takes its address: `x->f` is then `p`'s field
+    /// `netdev_priv()/f`, in tests, writes and what callees given `x` test.
+    fn note_private_alias(&mut self, name: &str, call: Node) -> bool {
+        let func = call
+            .field("function")
+            .filter(|f| f.kind_str() == "identifier");
+        let Some(func) = func.map(|f| text(f, self.src)) else {
+            return false;
+        };
+        if !self.knowledge.is_private_area(func) {
+            return false;
+        }
+        let args = call.field("arguments");
+        let (Some(arg), None) = (
+            args.and_then(|a| a.named_child(0)),
+            args.and_then(|a| a.named_child(1)),
+        ) else {
+            return false;
+        };
+        let Some(p) = self.param_of(arg).filter(|&p| p < 64) else {
+            return false;
+        };
+        if self.param_names.iter().any(|q| q == name)
+            || self.private_aliases.iter().any(|(a, _, _)| a == name)
+            || writes_of(&self.src[self.body.0..self.body.1], name.as_bytes()) != 1
+        {
+            return false;
+        }
+        let prefix = format!("{func}{}", crate::facts::PRIVATE_MARK);
+        self.private_aliases
+            .push((name.to_string(), p, prefix.into()));
+        true
+    }
+
     /// A struct object declared in the body (`struct cmd c;`), not a pointer or array.
     pub(super) fn is_object_local(&self, name: &str) -> bool {
         self.is_local(name)
@@ -298,6 +368,56 @@ impl<'a> CfgBuilder<'a> {
                 .rev()
                 .find(|(d, _)| d == name)
                 .is_some_and(|(_, t)| t.starts_with("struct ") && !t.contains(['*', '[', '?']))
+    }
+
+    /// A local, or a parameter (by its own name) never assigned: a variable whose
+    /// object's fields the facts follow.
+    fn is_fact_var(&self, name: &str) -> bool {
+        self.is_local(name)
+            || self
+                .param_names
+                .iter()
+                .position(|p| p == name)
+                .is_some_and(|p| p < 64 && self.reassigned_params & (1 << p) == 0)
+    }
+
+    /// Notes `v->path = CONST` (a plain assignment) after `cur`, on a node of its own
+    /// (a branch's first statement would otherwise share the branch node): from
+    /// there the field has that value. Returns where control continues.
+    pub(super) fn note_field_assignment(
+        &mut self,
+        cur: Option<u32>,
+        assignment: Node,
+    ) -> Option<u32> {
+        cur?;
+        if assignment
+            .field("operator")
+            .is_none_or(|o| text(o, self.src) != "=")
+        {
+            return cur;
+        }
+        let (Some(left), Some(right)) = (assignment.field("left"), assignment.field("right"))
+        else {
+            return cur;
+        };
+        let Some((var, path)) = self.local_field(left) else {
+            return cur;
+        };
+        let Some(value) = self.arg_const(right) else {
+            return cur;
+        };
+        let node = self.append(cur, NodeKind::Nop);
+        self.local_field_assigns.push((
+            node,
+            FieldFact {
+                var,
+                path,
+                values: vec![value],
+                bits: false,
+                passes: 0,
+            },
+        ));
+        Some(node)
     }
 
     /// A name declared in the body so far (not a parameter).
@@ -326,28 +446,70 @@ impl<'a> CfgBuilder<'a> {
         None
     }
 
-    /// Adds what the conditions say of the fields of local pointers passed to program
-    /// functions to the calls' object arguments (`FunctionValues::objects`).
+    /// Adds what the conditions and plain assignments say of the fields of the
+    /// function's variables (locals, parameters, private structs: `netdev_priv()/`)
+    /// to the calls given them (`FunctionValues::objects`).
     pub(in crate::parse) fn local_field_args(&mut self) -> Vec<ObjectArg> {
-        if self.local_field_nodes.is_empty() || self.truncated {
+        if (self.local_field_nodes.is_empty() && self.local_field_assigns.is_empty())
+            || self.truncated
+        {
             return Vec::new();
         }
-        let followed =
-            |var: &str| !self.untracked_locals.contains(var) && !self.copied_locals.contains(var);
-        let wanted: Vec<&(u32, u8, String)> = self
+        let reassigned = self.reassigned_params;
+        let param_index = |var: &str| {
+            self.param_names
+                .iter()
+                .position(|p| p == var)
+                .filter(|&p| p < 64 && reassigned & (1 << p) == 0)
+        };
+        let followed = |var: &str| {
+            !self.untracked_locals.contains(var)
+                && !self.copied_locals.contains(var)
+                && (self.is_local(var) || param_index(var).is_some())
+        };
+        // Calls given a variable: locals to program functions, and parameters as
+        // they are (`soft_clobbers`: then the private structs of theirs too).
+        let mut wanted: Vec<(u32, u8, &str)> = self
             .local_pointer_args
             .iter()
             .filter(|(_, _, name)| followed(name))
+            .map(|(call, arg, name)| (*call, *arg, name.as_str()))
             .collect();
+        for &(_, p, call, arg) in &self.soft_clobbers {
+            if p & crate::facts::PRIVATE_PASS == 0
+                && let Some(name) = self.param_names.get(usize::from(p))
+                && followed(name)
+            {
+                wanted.push((call, arg, name.as_str()));
+            }
+        }
         if wanted.is_empty() {
             return Vec::new();
         }
+        // The parameter a variable is, or whose private struct it holds (with the
+        // prefix of its fields).
+        let base_of = |var: &str| -> Option<(usize, &str)> {
+            if let Some(p) = param_index(var) {
+                return Some((p, ""));
+            }
+            self.private_aliases
+                .iter()
+                .find(|(a, _, _)| a == var)
+                .filter(|(_, p, _)| *p < 64 && reassigned & (1 << p) == 0)
+                .map(|(_, p, prefix)| (*p, &**prefix))
+        };
         let mut gens: HashMap<u32, Vec<FieldFact>> = HashMap::default();
         for (node, fact) in &self.local_field_nodes {
             if followed(&self.local_field_facts[*fact as usize].var) {
                 gens.entry(*node)
                     .or_default()
                     .push(self.local_field_facts[*fact as usize].clone());
+            }
+        }
+        let mut assigns: HashMap<u32, Vec<FieldFact>> = HashMap::default();
+        for (node, fact) in &self.local_field_assigns {
+            if followed(&fact.var) {
+                assigns.entry(*node).or_default().push(fact.clone());
             }
         }
         // A write through a copy is a write through every name it copies.
@@ -357,7 +519,11 @@ impl<'a> CfgBuilder<'a> {
         }
         // The locals themselves written (`SetLocal` nodes, by the id of their name).
         let mut var_of_cond: HashMap<u32, &str> = HashMap::default();
-        for f in &self.local_field_facts {
+        for f in self
+            .local_field_facts
+            .iter()
+            .chain(self.local_field_assigns.iter().map(|(_, f)| f))
+        {
             if let Some(&cond) = self.cond_ids.get(&f.var) {
                 var_of_cond.insert(cond, &f.var);
             }
@@ -379,6 +545,33 @@ impl<'a> CfgBuilder<'a> {
                 todo.extend(names_of.get(v).map(Vec::as_slice).unwrap_or(&[]));
             }
         }
+        // Writes through parameters: anywhere (bit set), into one member (with the
+        // private prefix when through the struct), or by a program function given
+        // the parameter or its struct (soft, marked by the call's bit; from the 65th
+        // on, anywhere).
+        let mut param_kills: HashMap<u32, u64> = HashMap::default();
+        for &(node, mask) in &self.clobbers {
+            *param_kills.entry(node).or_default() |= mask;
+        }
+        let mut member_kills: HashMap<u32, Vec<(usize, &str)>> = HashMap::default();
+        for (node, p, m) in &self.member_clobbers {
+            member_kills
+                .entry(*node)
+                .or_default()
+                .push((usize::from(*p), m));
+        }
+        // (call's bit, parameter, whether only the private struct was given)
+        let mut soft: HashMap<u32, Vec<(u64, usize, bool)>> = HashMap::default();
+        for (k, &(node, p, _, _)) in self.soft_clobbers.iter().enumerate() {
+            let private = p & crate::facts::PRIVATE_PASS != 0;
+            let p = usize::from(p & !crate::facts::PRIVATE_PASS);
+            if k < 64 {
+                soft.entry(node).or_default().push((1 << k, p, private));
+            } else {
+                *param_kills.entry(node).or_default() |= 1 << p;
+            }
+        }
+        let top = |path: &str| path.split('.').next().unwrap_or(path).to_string();
         // Facts on entry to each node (`None`: not reached yet).
         let mut input: Vec<Option<Vec<FieldFact>>> = vec![None; self.nodes.len()];
         input[ENTRY as usize] = Some(Vec::new());
@@ -393,18 +586,41 @@ impl<'a> CfgBuilder<'a> {
                 continue;
             };
             // A condition's facts hold from its node on; a write recorded at a node
-            // happens as the node is left (after the condition it follows).
+            // happens as the node is left (after the condition it follows), and an
+            // assignment's own fact after that.
             for g in gens.get(&node).map(Vec::as_slice).unwrap_or(&[]) {
-                match state
-                    .iter_mut()
-                    .find(|f| f.var == g.var && f.path == g.path)
-                {
-                    Some(f) => f.values.retain(|v| g.values.contains(v)),
-                    None => state.push(g.clone()),
-                }
+                add_fact(&mut state, g);
             }
             if let Some(vars) = kills.get(&node) {
                 state.retain(|f| !vars.contains(&f.var.as_str()));
+            }
+            let killed = param_kills.get(&node).copied().unwrap_or(0);
+            let members = member_kills.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            let passes = soft.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if killed != 0 || !members.is_empty() || !passes.is_empty() {
+                state.retain_mut(|f| {
+                    let Some((p, prefix)) = base_of(&f.var) else {
+                        return true;
+                    };
+                    if killed & (1 << p) != 0 {
+                        return false;
+                    }
+                    let member = format!("{prefix}{}", top(&f.path));
+                    if members.iter().any(|(q, m)| *q == p && **m == member) {
+                        return false;
+                    }
+                    for &(bit, q, private) in passes {
+                        // The struct given reaches its own fields only.
+                        if q == p && (!private || !prefix.is_empty()) {
+                            f.passes |= bit;
+                        }
+                    }
+                    true
+                });
+            }
+            for a in assigns.get(&node).map(Vec::as_slice).unwrap_or(&[]) {
+                state.retain(|f| !(f.var == a.var && f.path == a.path));
+                state.push(a.clone());
             }
             for &succ in &self.nodes[node as usize].succs {
                 let changed = match &mut input[succ as usize] {
@@ -415,10 +631,15 @@ impl<'a> CfgBuilder<'a> {
                     Some(old) => {
                         let before = old.clone();
                         old.retain_mut(|f| {
-                            let Some(s) = state.iter().find(|s| s.var == f.var && s.path == f.path)
-                            else {
+                            let Some(s) = state.iter().find(|s| s.same(f)) else {
                                 return false;
                             };
+                            f.passes |= s.passes;
+                            if f.bits {
+                                // Bits held on both ways in.
+                                f.values.retain(|v| s.values.contains(v));
+                                return !f.values.is_empty();
+                            }
                             for v in &s.values {
                                 if !f.values.contains(v) {
                                     f.values.push(v.clone());
@@ -441,32 +662,88 @@ impl<'a> CfgBuilder<'a> {
                 call_nodes.insert(c, i as u32);
             }
         }
-        let mut out = Vec::new();
+        let mut out: Vec<ObjectArg> = Vec::new();
+        let mut marked = false;
         for (call, arg, name) in wanted {
             let Some(state) = call_nodes
-                .get(call)
+                .get(&call)
                 .and_then(|&n| input[n as usize].as_ref())
             else {
                 continue;
             };
-            let fields: Vec<(Box<str>, Vec<FieldVal>)> = state
-                .iter()
-                .filter(|f| f.var == *name)
-                .map(|f| {
-                    let vals = f.values.iter().cloned().map(FieldVal::Val).collect();
-                    (f.path.clone(), vals)
-                })
-                .collect();
-            if !fields.is_empty() {
+            // A parameter given: its own facts, and its private struct's.
+            let given = param_index(name);
+            let mut fields: Vec<(Box<str>, Vec<FieldVal>)> = Vec::new();
+            for f in state {
+                let path: Box<str> = if f.var == name {
+                    f.path.clone()
+                } else {
+                    match (given, base_of(&f.var)) {
+                        (Some(p), Some((q, prefix))) if p == q && !prefix.is_empty() => {
+                            format!("{prefix}{}", f.path).into()
+                        }
+                        _ => continue,
+                    }
+                };
+                let path = if f.passes != 0 {
+                    marked = true;
+                    crate::facts::unwritten_path(&path, f.passes)
+                } else {
+                    path
+                };
+                let vals: Vec<FieldVal> = if f.bits {
+                    f.values
+                        .iter()
+                        .take(1)
+                        .cloned()
+                        .map(FieldVal::Has)
+                        .collect()
+                } else {
+                    f.values.iter().cloned().map(FieldVal::Val).collect()
+                };
+                // A value fact says more than a bit fact of the same field.
+                match fields.iter().position(|(p, _)| *p == path) {
+                    Some(i) if !f.bits => fields[i].1 = vals,
+                    Some(_) => {}
+                    None => fields.push((path, vals)),
+                }
+            }
+            if !fields.is_empty() && !out.iter().any(|o| o.call == call && o.arg == arg) {
                 out.push(ObjectArg {
-                    call: *call,
-                    arg: *arg,
+                    call,
+                    arg,
                     fields,
                     zero_rest: false,
                 });
             }
         }
+        if marked && self.soft_passes.is_empty() {
+            self.soft_passes = self
+                .soft_clobbers
+                .iter()
+                .take(64)
+                .map(|&(_, p, call, arg)| (p, call, arg))
+                .collect();
+        }
         out
+    }
+}
+
+/// Adds a fact that holds at a node to the state: a value fact narrows the values
+/// known; a bit fact adds its masks.
+fn add_fact(state: &mut Vec<FieldFact>, g: &FieldFact) {
+    match state.iter_mut().find(|f| f.same(g)) {
+        // What holds now is all that is sure.
+        Some(f) if f.passes != 0 => *f = g.clone(),
+        Some(f) if f.bits => {
+            for v in &g.values {
+                if !f.values.contains(v) {
+                    f.values.push(v.clone());
+                }
+            }
+        }
+        Some(f) => f.values.retain(|v| g.values.contains(v)),
+        None => state.push(g.clone()),
     }
 }
 
@@ -475,7 +752,7 @@ fn either(left: &[FieldFact], right: &[FieldFact]) -> Option<FieldFact> {
     let ([l], [r]) = (left, right) else {
         return None;
     };
-    if l.var != r.var || l.path != r.path {
+    if !l.same(r) || l.bits {
         return None;
     }
     let mut values = [l.values.clone(), r.values.clone()].concat();
@@ -485,6 +762,8 @@ fn either(left: &[FieldFact], right: &[FieldFact]) -> Option<FieldFact> {
         var: l.var.clone(),
         path: l.path.clone(),
         values,
+        bits: false,
+        passes: 0,
     })
 }
 
@@ -516,7 +795,9 @@ fn writes_of(body: &[u8], name: &[u8]) -> usize {
             _ => false,
         };
         let prefix = |p: &[u8]| body[..i].trim_ascii_end().ends_with(p);
-        let address = before == Some(&b'&') && !prefix(b"&&");
+        // `&x->f`, `&x[1]` take the address of what `x` points to, not of `x`.
+        let member = after.starts_with(b"->") || after.starts_with(b"[") || after.starts_with(b".");
+        let address = before == Some(&b'&') && !prefix(b"&&") && !member;
         if assigns || address || prefix(b"++") || prefix(b"--") {
             count += 1;
         }
