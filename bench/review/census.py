@@ -50,6 +50,8 @@ SIZE = [
     ("census5-sample-newsize.json", ["census5-newsize-A.md", "census5-newsize-B.md"]),
     ("s9-newsize-sample.json", ["s9-newsize.md"]),
     ("s10-size-sample.json", ["s10-size.md"]),
+    # Not random: every size finding the fifteenth session's changes added.
+    ("s15-new-sample.json", ["s15-new.md"]),
 ]
 
 
