@@ -76,14 +76,19 @@ def judged(pairs):
                     f"{sheet} #{m.group(1)}",
                 )
                 out[(f["file"], f["line"], f["lint"])] = verdict
-                out[moved_key(f)] = verdict
+                out[moved_key(f)] = verdict + (f["line"],)
     return out
+
+
+MOVED_LINES = 30
 
 
 def moved_key(finding):
     """The key a finding keeps when a stable update moves its line: file, lint, function
     and the first name the message quotes (the sleeping call or allocator). Used only
-    when the (file, line, lint) key misses and no other finding of the output shares it."""
+    when the (file, line, lint) key misses, no other finding of the output shares it,
+    the judged line is not reported any more, and the lines are at most `MOVED_LINES`
+    apart (another site of the same call in the same function is not a moved one)."""
     m = re.search(r"`([^`]+)`", finding.get("message", ""))
     return (finding["file"], finding["lint"], finding.get("function"), m.group(1) if m else None)
 
@@ -110,11 +115,19 @@ def main():
     per_lint = collections.defaultdict(collections.Counter)
     patterns = collections.Counter()
     moved_keys = collections.Counter(moved_key(d) for d in diags)
+    reported = {(d["file"], d["line"], d["lint"]) for d in diags}
     moved = 0
     for d in diags:
         v, pattern, where = verdicts.get((d["file"], d["line"], d["lint"]), ("unjudged", "-", ""))
-        if v == "unjudged" and moved_keys[moved_key(d)] == 1 and moved_key(d) in verdicts:
-            v, pattern, where = verdicts[moved_key(d)]
+        old = verdicts.get(moved_key(d))
+        if (
+            v == "unjudged"
+            and moved_keys[moved_key(d)] == 1
+            and old is not None
+            and abs(old[3] - d["line"]) <= MOVED_LINES
+            and (d["file"], old[3], d["lint"]) not in reported
+        ):
+            v, pattern, where = old[:3]
             where += " (moved)"
             moved += 1
         per_lint[d["lint"]][v] += 1
