@@ -670,8 +670,13 @@ impl<'a> CfgBuilder<'a> {
                     _ => None,
                 }
             {
+                // A pointer to one member (`info = &req->info`): later writes through
+                // it reach that member only.
+                let member = self.address_of_member(value);
                 let aliased = self.params_in_pointer(value, true);
-                if aliased != 0 && !alias {
+                if let Some((p, m)) = member.filter(|_| !alias) {
+                    self.note_param_write(c, p, Some(m));
+                } else if aliased != 0 && !alias {
                     self.clobbers.push((c, aliased));
                 }
                 let mut copied = Vec::new();
@@ -1629,6 +1634,22 @@ impl<'a> CfgBuilder<'a> {
             if mask != 0 {
                 self.clobbers.push((node, mask));
             }
+        }
+    }
+
+    /// `&p->member…` (through casts and parentheses) of a parameter (or its private
+    /// struct): the parameter and the top-level member.
+    fn address_of_member(&self, value: Node) -> Option<(usize, Box<str>)> {
+        let mut n = value;
+        while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {
+            n = n.field("value").or_else(|| n.named_child(0))?;
+        }
+        if n.kind_str() != "pointer_expression" || n.child(0)?.kind_str() != "&" {
+            return None;
+        }
+        match self.param_member(n.field("argument")?)? {
+            (p, Some(m)) => Some((p, m)),
+            _ => None,
         }
     }
 

@@ -41,3 +41,27 @@ struct mx_route *mx_local_alloc(struct mx_dev *dev, gfp_t gfp)
 	write_unlock_bh(&dev->lock);
 	return rt;
 }
+
+/* A pointer to one member (`info = &req->info`) writes that member only: the
+ * request's `waiting`, 0 in the caller's initializer, still decides the wait. */
+struct mp_info { int cmd; int len; };
+struct mp_req { struct mp_info info; int waiting; };
+struct mp_dev { spinlock_t lock; };
+
+static void mp_run(struct mp_req *req)
+{
+	struct mp_info *info = &req->info;
+
+	info->cmd = 3;
+	if (req->waiting)
+		msleep(1);
+}
+
+void mp_submit(struct mp_dev *dev)
+{
+	struct mp_req req = { .waiting = 0 };
+
+	spin_lock(&dev->lock);
+	mp_run(&req);
+	spin_unlock(&dev->lock);
+}

@@ -50,3 +50,25 @@ void nx_alloc(struct nx_dev *dev)
 	nx_create2(&cfg);
 	write_unlock_bh(&dev->lock);
 }
+
+/* Twin: the pointer kept is to `waiting` itself. */
+struct mq_req { int cmd; int waiting; };
+struct mq_dev { spinlock_t lock; };
+
+static void mq_run(struct mq_req *req)
+{
+	int *w = &req->waiting;
+
+	*w = 1;
+	if (req->waiting)
+		msleep(1); /* expect: atomic-sleeping-call */
+}
+
+void mq_submit(struct mq_dev *dev)
+{
+	struct mq_req req = { .waiting = 0 };
+
+	spin_lock(&dev->lock);
+	mq_run(&req);
+	spin_unlock(&dev->lock);
+}
