@@ -108,6 +108,12 @@ def main():
     t0 = time.monotonic()
     s.request("initialize", {"processId": None, "rootUri": "file://" + root,
                              "capabilities": {"window": {"workDoneProgress": True},
+                                              # As VS Code and Neovim do: the client
+                                              # watches files for the server
+                                              # (GFPLINT_BENCH_WATCH=0: not).
+                                              "workspace": {"didChangeWatchedFiles": {
+                                                  "dynamicRegistration": os.environ.get(
+                                                      "GFPLINT_BENCH_WATCH", "1") != "0"}},
                                               "general": {"positionEncodings": ["utf-8"]}}})
     s.notify("initialized", {})
     while True:

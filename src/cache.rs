@@ -107,6 +107,8 @@ pub struct Cache {
     new_stats: Mutex<Vec<(String, FileStat)>>,
     started: std::time::SystemTime,
     cwd: PathBuf,
+    /// The working directory is the root.
+    cwd_is_root: bool,
     /// Where a run without a pack (a cold cache) appends its entries: one file instead
     /// of tens of thousands of shards, turned into the pack at the end.
     segment: Mutex<Option<Segment>>,
@@ -138,6 +140,7 @@ impl Cache {
             )
         };
         std::fs::create_dir_all(dir.join(SHARDS)).map_err(unusable)?;
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         for (name, text) in [("CACHEDIR.TAG", TAG), (".gitignore", "*\n")] {
             let p = dir.join(name);
             if !p.exists() {
@@ -161,7 +164,8 @@ impl Cache {
             stats,
             new_stats: Mutex::new(Vec::new()),
             started: std::time::SystemTime::now(),
-            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+            cwd: cwd.clone(),
+            cwd_is_root: normal(&cwd) == absolute_normal(root),
             dir: dir.to_path_buf(),
             root: absolute_normal(root),
             knowledge: knowledge_fingerprint,
@@ -178,10 +182,13 @@ impl Cache {
 
     /// The digest of the file at `path` recorded by an earlier run, when its metadata
     /// `meta` is what it was then.
-    pub fn known_digest(&self, path: &str, meta: &std::fs::Metadata) -> Option<u128> {
+    pub fn known_digest(&self, path: &str, stat: &FileStat) -> Option<u128> {
         let rel = self.relative(path);
         let old = self.stats.get(&rel)?;
-        let now = FileStat::of(meta, old.digest);
+        let now = FileStat {
+            digest: old.digest,
+            ..*stat
+        };
         (now == *old).then(|| {
             self.new_stats
                 .lock()
@@ -204,16 +211,22 @@ impl Cache {
         }
     }
 
-    /// Records the digest of the file at `path`, read with metadata `meta`. A file
+    /// Records the digest of the file at `path`, read with `stat` `stat`. A file
     /// modified in the last seconds is not recorded: a later change within the same
     /// timestamp tick would go unseen (git's "racily clean" entries).
-    pub fn record_digest(&self, path: &str, meta: &std::fs::Metadata, digest: u128) {
-        let recent = match meta.modified() {
-            Ok(m) => self
+    pub fn record_digest(&self, path: &str, stat: &FileStat, digest: u128) {
+        let modified = u64::try_from(stat.mtime.0).ok().and_then(|secs| {
+            std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
+                secs,
+                u32::try_from(stat.mtime.1).unwrap_or(0),
+            ))
+        });
+        let recent = match modified {
+            Some(m) => self
                 .started
                 .duration_since(m)
                 .map_or(true, |age| age.as_secs() < 2),
-            Err(_) => true,
+            None => true,
         };
         if recent {
             return;
@@ -222,7 +235,7 @@ impl Cache {
         self.new_stats
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push((rel, FileStat::of(meta, digest)));
+            .push((rel, FileStat { digest, ..*stat }));
     }
 
     /// The key of a file's own result (facts and lock states with same-file wrappers).
@@ -518,6 +531,17 @@ impl Cache {
     /// `path` (as reached from the current directory) relative to the project root;
     /// empty when it is outside the root.
     fn relative(&self, path: &str) -> String {
+        // The usual case, a plain relative path under a working directory that is the
+        // root: itself (without a path per file to build and take apart).
+        let plain = !path.is_empty()
+            && !path.starts_with('/')
+            && !path.ends_with('/')
+            && path
+                .split('/')
+                .all(|c| !c.is_empty() && c != "." && c != "..");
+        if plain && self.cwd_is_root {
+            return path.to_string();
+        }
         normal(&self.cwd.join(path))
             .strip_prefix(&self.root)
             .ok()
@@ -795,9 +819,9 @@ struct Segment {
 /// The fixed key of the digest index (its entry's checksum guards it like any other).
 const STATS_KEY: Key = u128::from_le_bytes(*b"gfplint filestat");
 
-/// What a file's digest was recorded with.
+/// What a file's digest was recorded with (its `stat`, and the digest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-struct FileStat {
+pub struct FileStat {
     size: u64,
     mtime: (i64, i64),
     ctime: (i64, i64),
@@ -806,6 +830,11 @@ struct FileStat {
 }
 
 impl FileStat {
+    /// A file's `stat` now (the digest is not known yet: 0).
+    pub fn now(meta: &std::fs::Metadata) -> FileStat {
+        FileStat::of(meta, 0)
+    }
+
     fn of(meta: &std::fs::Metadata, digest: u128) -> FileStat {
         use std::os::unix::fs::MetadataExt;
         FileStat {

@@ -130,6 +130,10 @@ pub struct Session {
     build: Mutex<Option<(u128, Arc<crate::kbuild::BuildFacts>)>>,
     program: Mutex<Option<(u128, Arc<ProgramStore>)>>,
     headers: Mutex<Option<(u128, KernelHeaders)>>,
+    /// Each file's `stat` as the last run saw it, for runs told that nothing changed
+    /// on disk since (`Options::trust_stats`: the editor's file watcher reported
+    /// nothing).
+    stats: Mutex<Arc<HashMap<String, crate::cache::FileStat>>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -143,6 +147,21 @@ fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Session {
+    /// The `stat`s the last run saw.
+    pub fn stats(&self) -> Arc<HashMap<String, crate::cache::FileStat>> {
+        locked(&self.stats).clone()
+    }
+
+    /// Keeps the `stat`s a run saw: all of them (`whole`), or these over the last.
+    pub fn keep_stats(&self, seen: Vec<(String, crate::cache::FileStat)>, whole: bool) {
+        let mut stats = locked(&self.stats);
+        if whole {
+            *stats = Arc::new(seen.into_iter().collect());
+        } else if !seen.is_empty() {
+            Arc::make_mut(&mut stats).extend(seen);
+        }
+    }
+
     /// The build model of `key`, kept from an earlier run or `read`.
     pub fn build(
         &self,

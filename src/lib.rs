@@ -94,6 +94,9 @@ pub struct Options {
     /// What a long-lived caller keeps between runs (the language server): the build
     /// model, the last full run's program store, the kernel headers a slice read.
     pub session: Option<Arc<incremental::Session>>,
+    /// Nothing changed on disk since the session's last run but the open buffers (the
+    /// editor's file watcher said so): the files' `stat`s are the ones it saw.
+    pub trust_stats: bool,
 }
 
 impl Options {
@@ -467,6 +470,17 @@ pub fn check_files_with<T: Send>(
         // `inspect`, and buffers are not files).
         let memo_hits = AtomicUsize::new(0);
         let errors_before = errors.len();
+        // The `stat`s the session's last run saw, when they still hold; the ones taken
+        // now, for the next run.
+        let stats = StatMemo {
+            known: options
+                .session
+                .as_ref()
+                .filter(|_| options.trust_stats && cache.is_some())
+                .map(|s| s.stats()),
+            seen: std::sync::Mutex::new(Vec::new()),
+            record: options.session.is_some() && cache.is_some(),
+        };
         let first: Vec<FirstPass> = files
             .par_iter()
             .map(|path| {
@@ -480,7 +494,7 @@ pub fn check_files_with<T: Send>(
                         }
                         FirstPass::Done(result, 0, None)
                     }
-                    None => first_pass(path, knowledge, cache.as_ref(), options),
+                    None => first_pass(path, knowledge, cache.as_ref(), options, &stats),
                 };
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
@@ -488,6 +502,15 @@ pub fn check_files_with<T: Send>(
                 r
             })
             .collect();
+        if let Some(session) = &options.session
+            && cache.is_some()
+        {
+            let seen = stats
+                .seen
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            session.keep_stats(seen, stats.known.is_none());
+        }
         lap("read, hash, parse what is not cached");
         // The outcome of a run with the same inputs (every file's bytes, the options),
         // when every file's facts are cached.
@@ -1643,18 +1666,42 @@ enum FirstPass {
 /// Reads and hashes a file; analyses it now unless the cache holds its facts (the
 /// bytes are then dropped: loading waits until it is known whether the whole run's
 /// outcome is cached).
+/// The `stat`s a long-lived caller's last run saw (`Options::trust_stats`), and those
+/// this run takes.
+struct StatMemo {
+    known: Option<Arc<rustc_hash::FxHashMap<String, cache::FileStat>>>,
+    seen: std::sync::Mutex<Vec<(String, cache::FileStat)>>,
+    /// Whether to keep the `stat`s taken (only a session uses them).
+    record: bool,
+}
+
+impl StatMemo {
+    fn stat(&self, path: &str) -> Option<cache::FileStat> {
+        if let Some(s) = self.known.as_ref().and_then(|k| k.get(path)) {
+            return Some(*s);
+        }
+        let s = cache::FileStat::now(&std::fs::metadata(path).ok()?);
+        if self.record {
+            self.seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((path.to_string(), s));
+        }
+        Some(s)
+    }
+}
+
 fn first_pass(
     path: &str,
     knowledge: &Knowledge,
     cache: Option<&cache::Cache>,
     options: &Options,
+    stats: &StatMemo,
 ) -> FirstPass {
     let overlaid = options.overlay_of(path).is_some();
     // A file whose metadata is as recorded is not even read (an overlaid one is not
     // read from disk at all).
-    let meta = cache
-        .filter(|_| !overlaid)
-        .and_then(|_| std::fs::metadata(path).ok());
+    let meta = cache.filter(|_| !overlaid).and_then(|_| stats.stat(path));
     if let (Some(c), true) = (cache, overlaid) {
         c.keep_recorded(path);
     }

@@ -699,3 +699,63 @@ fn an_edit_is_analysed_over_a_slice_of_the_program() {
     assert!(!log.contains("not sliced"), "{log}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// With the client's file watcher registered, a run after an edit does not `stat` the
+/// workspace's files again: what changed on disk is what the client reports. A file
+/// changed behind the client's back is seen once the client reports it.
+#[test]
+fn runs_trust_the_file_watcher_for_files_on_disk() {
+    let root = temp_dir("watch");
+    std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+    std::fs::create_dir_all(root.join("drv")).expect("mkdir");
+    let caller = root.join("drv/caller.c");
+    let helper = root.join("drv/helper.c");
+    std::fs::write(&caller, CALLER_CLEAN).expect("write");
+    std::fs::write(&helper, HELPER_QUIET).expect("write");
+    // Files modified within the last seconds are read every run ("racily clean").
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let mut c = Client::start(&root);
+    c.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&root),
+            "capabilities": {
+                "window": { "workDoneProgress": true },
+                "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } }
+            }
+        }),
+    );
+    c.notify("initialized", json!({}));
+    c.wait_for("progress end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri(&caller), "languageId": "c", "version": 1, "text": CALLER_CLEAN } }),
+    );
+    c.diagnostics_for(&caller, "the clean file's diagnostics", |_| true);
+    // The helper starts sleeping on disk; the client says nothing of it.
+    std::fs::write(&helper, HELPER_SLEEPS).expect("write");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri(&caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
+    );
+    let d = c.diagnostics_for(&caller, "the allocation's diagnostic", |d| !d.is_empty());
+    assert_eq!(codes(&d), ["atomic-sleeping-gfp@6"], "{d:?}");
+    // Reported: the next run looks at the files again.
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&helper), "type": 2 }] }),
+    );
+    let d = c.diagnostics_for(&caller, "the helper's chain", |d| d.len() == 2);
+    assert_eq!(
+        codes(&d),
+        ["atomic-sleeping-call@13", "atomic-sleeping-gfp@6"],
+        "{d:?}"
+    );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().expect("exit").success());
+    let _ = std::fs::remove_dir_all(&root);
+}

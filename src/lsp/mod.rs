@@ -35,8 +35,10 @@ use serde_json::json;
 use crate::config::Config;
 use convert::Encoding;
 
-/// How long after the last keystroke a buffer is analysed.
-pub const DEBOUNCE: Duration = Duration::from_millis(150);
+/// How long after the last keystroke a buffer is analysed: long enough to take a
+/// burst of keystrokes as one edit, short beside a run (a run that its inputs outdate
+/// is not published; the next one is).
+pub const DEBOUNCE: Duration = Duration::from_millis(60);
 /// How often `$/progress` reports are sent during a long run.
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 const PROGRESS_TOKEN: &str = "gfplint/analysis";
@@ -61,6 +63,8 @@ struct Job {
     forget: bool,
     /// Run as `gfplint check` does in pre-commit mode (see [`analysis_thread`]).
     project: bool,
+    /// Nothing changed on disk since the last run (`Options::trust_stats`).
+    trust_stats: bool,
 }
 
 /// A finished run.
@@ -112,6 +116,11 @@ struct Server {
     /// Whether runs use the facts cache ([`Server::project_mode`]); `None`: not yet
     /// decided for this configuration.
     project: Option<bool>,
+    /// The client reports file changes (watchers registered).
+    watching: bool,
+    /// Files may have changed on disk since the last run started (a watched-file
+    /// event, a buffer closed, the first run): the next run looks at every file.
+    disk_changed: bool,
 }
 
 fn serve(connection: Connection) -> Result<(), String> {
@@ -217,6 +226,8 @@ fn serve(connection: Connection) -> Result<(), String> {
         timings: std::env::var_os("GFPLINT_LSP_TIMINGS").is_some(),
         last_change: Instant::now(),
         project: None,
+        watching: watch_registration,
+        disk_changed: true,
     };
     server.load_config();
     server.discover();
@@ -266,6 +277,7 @@ fn analysis_thread(jobs: &Receiver<Job>, done: &Sender<Done>) {
                     .collect(),
                 needs_program: !open.is_empty(),
                 session: Some(session.clone()),
+                trust_stats: job.trust_stats,
                 ..job.options
             };
             crate::check_files_with(
@@ -525,6 +537,7 @@ impl Server {
             open: self.docs.keys().cloned().collect(),
             forget: std::mem::take(&mut self.forget),
             project: self.project_mode(),
+            trust_stats: self.watching && !std::mem::take(&mut self.disk_changed),
         };
         self.progress.store(0, Ordering::Relaxed);
         if (first || job.forget) && self.work_done_progress {
@@ -718,6 +731,7 @@ impl Server {
                     return;
                 };
                 if self.docs.remove(&path).is_some() {
+                    self.disk_changed = true;
                     self.published.remove(&path);
                     self.hovers.remove(&path);
                     self.notify(
@@ -740,6 +754,7 @@ impl Server {
                 let config_changed = p.changes.iter().any(|c| {
                     convert::path_of(&c.uri).is_some_and(|p| p.ends_with(crate::config::FILE_NAME))
                 });
+                self.disk_changed = true;
                 if config_changed {
                     self.reload();
                 } else {
@@ -758,6 +773,7 @@ impl Server {
 
     /// `gfplint.toml` changed: read it again, select files again, start afresh.
     fn reload(&mut self) {
+        self.disk_changed = true;
         self.load_config();
         self.project = None;
         self.discover();
