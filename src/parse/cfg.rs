@@ -1729,12 +1729,38 @@ impl<'a> CfgBuilder<'a> {
             | "false" | "null" | "sizeof_expression" => 0,
             "call_expression" if stored => 0,
             // Pointer arithmetic carries its pointer operand (`p + 1`), not a field
-            // read (`p->base + off`).
+            // read (`p->base + off`): the operands, walked with a bounded worklist (a
+            // long sum is a deep tree).
             "binary_expression"
                 if matches!(n.field("operator").map(|o| o.kind_str()), Some("+" | "-")) =>
             {
-                let side = |f: &str| n.field(f).map_or(0, |x| self.params_in_pointer(x, stored));
-                side("left") | side("right")
+                const MAX_OPERANDS: usize = 16;
+                let mut mask = 0u64;
+                let mut todo = vec![n];
+                let mut seen = 0;
+                while let Some(mut x) = todo.pop() {
+                    seen += 1;
+                    if seen > MAX_OPERANDS {
+                        return self.params_in_text(n);
+                    }
+                    while matches!(x.kind_str(), "parenthesized_expression" | "cast_expression") {
+                        match x.field("value").or_else(|| x.named_child(0)) {
+                            Some(inner) => x = inner,
+                            None => break,
+                        }
+                    }
+                    let sum = x.kind_str() == "binary_expression"
+                        && matches!(x.field("operator").map(|o| o.kind_str()), Some("+" | "-"));
+                    match (sum, x.field("left"), x.field("right")) {
+                        (true, Some(l), Some(r)) => {
+                            todo.push(l);
+                            todo.push(r);
+                        }
+                        (true, ..) => return self.params_in_text(n),
+                        _ => mask |= self.params_in_pointer(x, stored),
+                    }
+                }
+                mask
             }
             "binary_expression"
                 if stored
@@ -1745,22 +1771,25 @@ impl<'a> CfgBuilder<'a> {
             {
                 0
             }
-            _ => {
-                let t = &self.src[n.byte_range()];
-                let mut mask = 0u64;
-                for (p, name) in self.param_names.iter().enumerate().take(64) {
-                    if !name.is_empty() && has_token(t, name.as_bytes()) {
-                        mask |= 1 << p;
-                    }
-                }
-                for (name, p, _) in &self.private_aliases {
-                    if *p < 64 && has_token(t, name.as_bytes()) {
-                        mask |= 1 << p;
-                    }
-                }
-                mask
+            _ => self.params_in_text(n),
+        }
+    }
+
+    /// The parameters (and private structs' parameters) an expression's text names.
+    fn params_in_text(&self, n: Node) -> u64 {
+        let t = &self.src[n.byte_range()];
+        let mut mask = 0u64;
+        for (p, name) in self.param_names.iter().enumerate().take(64) {
+            if !name.is_empty() && has_token(t, name.as_bytes()) {
+                mask |= 1 << p;
             }
         }
+        for (name, p, _) in &self.private_aliases {
+            if *p < 64 && has_token(t, name.as_bytes()) {
+                mask |= 1 << p;
+            }
+        }
+        mask
     }
 
     /// Tests of a parameter's fields, and fields passed on (`helper(cfg->mx)`), say
