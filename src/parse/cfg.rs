@@ -2009,6 +2009,14 @@ impl<'a> CfgBuilder<'a> {
         });
         self.derived_args = derived;
         if any_marked {
+            self.keep_soft_passes();
+        }
+    }
+
+    /// Keeps the calls marked facts name (`FunctionValues::soft_passes`: the first 64
+    /// soft clobbers, whose bits the marks use).
+    pub(super) fn keep_soft_passes(&mut self) {
+        if self.soft_passes.is_empty() {
             self.soft_passes = self
                 .soft_clobbers
                 .iter()

@@ -717,13 +717,8 @@ impl<'a> CfgBuilder<'a> {
                 });
             }
         }
-        if marked && self.soft_passes.is_empty() {
-            self.soft_passes = self
-                .soft_clobbers
-                .iter()
-                .take(64)
-                .map(|&(_, p, call, arg)| (p, call, arg))
-                .collect();
+        if marked {
+            self.keep_soft_passes();
         }
         out
     }
