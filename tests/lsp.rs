@@ -29,6 +29,28 @@ impl Client {
         Client::start_with_env(root, &[])
     }
 
+    /// `initialize` at `root` with these client capabilities, `initialized`, and the
+    /// end of the first workspace analysis.
+    fn initialized(&mut self, root: &Path, capabilities: Value) {
+        self.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": uri(root), "capabilities": capabilities }),
+        );
+        self.notify("initialized", json!({}));
+        self.wait_for("progress end", |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+        });
+    }
+
+    /// Opens `path` with `text` and waits for its first diagnostics.
+    fn open(&mut self, path: &Path, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(path), "languageId": "c", "version": 1, "text": text } }),
+        );
+        self.diagnostics_for(path, "the opened file's diagnostics", |_| true)
+    }
+
     fn start_with_env(root: &Path, env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gfplint"))
             .arg("lsp")
@@ -671,19 +693,8 @@ fn an_edit_is_analysed_over_a_slice_of_the_program() {
         .expect("write");
     }
     let mut c = Client::start_with_env(&root, &[("GFPLINT_TIMINGS", "1")]);
-    c.request(
-        "initialize",
-        json!({ "processId": null, "rootUri": uri(&root), "capabilities": { "window": { "workDoneProgress": true } } }),
-    );
-    c.notify("initialized", json!({}));
-    c.wait_for("progress end", |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    });
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri(&caller), "languageId": "c", "version": 1, "text": CALLER_CLEAN } }),
-    );
-    c.diagnostics_for(&caller, "the clean file's diagnostics", |_| true);
+    c.initialized(&root, json!({ "window": { "workDoneProgress": true } }));
+    c.open(&caller, CALLER_CLEAN);
     c.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": uri(&caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
@@ -715,26 +726,14 @@ fn runs_trust_the_file_watcher_for_files_on_disk() {
     // Files modified within the last seconds are read every run ("racily clean").
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let mut c = Client::start(&root);
-    c.request(
-        "initialize",
+    c.initialized(
+        &root,
         json!({
-            "processId": null,
-            "rootUri": uri(&root),
-            "capabilities": {
-                "window": { "workDoneProgress": true },
-                "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } }
-            }
+            "window": { "workDoneProgress": true },
+            "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } }
         }),
     );
-    c.notify("initialized", json!({}));
-    c.wait_for("progress end", |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    });
-    c.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri(&caller), "languageId": "c", "version": 1, "text": CALLER_CLEAN } }),
-    );
-    c.diagnostics_for(&caller, "the clean file's diagnostics", |_| true);
+    c.open(&caller, CALLER_CLEAN);
     // The helper starts sleeping on disk; the client says nothing of it.
     std::fs::write(&helper, HELPER_SLEEPS).expect("write");
     c.notify(
