@@ -704,12 +704,16 @@ impl ProgramStore {
 
     /// The slice of the program that an edit can affect: `changed`, the files whose
     /// facts changed; `named`, the files to report on; `new_callees`, per changed file,
-    /// the functions its new facts may call or register (by name).
+    /// the functions its new facts may call or register (by name); `reached`, functions
+    /// whose findings may point into the named files (their callers are loaded too, so
+    /// that their atomic reasons are exact); `passed`, functions that atomic context only
+    /// passes through on its way from the named files (loaded, callers not needed).
     pub fn slice(
         &self,
         changed: &[u32],
         named: &[u32],
         reached: &[u32],
+        passed: &[u32],
         new_callees: &HashMap<u32, Vec<u32>>,
     ) -> Slice {
         let changed_fns: Vec<u32> = changed.iter().flat_map(|&f| self.functions_of(f)).collect();
@@ -766,13 +770,13 @@ impl ProgramStore {
         let mut files: HashSet<u32> = (0..self.dirs.len() as u32)
             .filter(|&f| dirs.contains(&self.dirs[f as usize]))
             .collect();
-        files.extend(full.iter().map(|&f| self.file_of(f)));
+        files.extend(full.iter().chain(passed).map(|&f| self.file_of(f)));
         // Definitions that callers' argument values read, and the allocations that
         // gfp sinks name (a finding names them).
         let mut returns: HashSet<u32> = HashSet::default();
         let mut sinks: HashSet<u32> = HashSet::default();
         let linted_fns: Vec<u32> = linted.iter().flat_map(|&f| self.functions_of(f)).collect();
-        for &f in full.iter().chain(&linted_fns) {
+        for &f in full.iter().chain(&linted_fns).chain(passed) {
             for (_, (sink, _)) in self.gfp_sinks.get(f).into_iter().flatten() {
                 sinks.insert(self.file_of(sink));
             }
@@ -815,10 +819,13 @@ impl ProgramStore {
             ancestors: ancestors.len(),
             reported: reported.len(),
             ring: full.len() - reported.len(),
+            // (A function passed through has its sleep sites computed: whether it
+            // has a finding is asked of it.)
             computed: ancestors
                 .iter()
                 .copied()
                 .chain(linted.iter().flat_map(|&f| self.functions_of(f)))
+                .chain(passed.iter().copied())
                 .collect(),
             loaded,
             linted,

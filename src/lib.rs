@@ -1301,6 +1301,8 @@ fn sliced_run<T>(
     // point there. Found by running the slice, which then grows to make them exact,
     // until no new one appears.
     let mut reached: Vec<u32> = Vec::new();
+    // Functions it only passes through: no finding of theirs points there (see below).
+    let mut passed: Vec<u32> = Vec::new();
     let mut cached: rustc_hash::FxHashMap<u32, (facts::FileFacts, Vec<context::LockStates>)> =
         changed.into_iter().map(|(fi, f, l)| (fi, (f, l))).collect();
     // The kernel headers an earlier run of this process read, while the run's headers
@@ -1322,9 +1324,9 @@ fn sliced_run<T>(
         .and_then(|s| s.take_headers(headers_key));
     let mut loaded_in_rounds = 0;
     for round in 0..=MAX_SLICE_ROUNDS {
-        let slice = store.slice(&cmp.facts_changed, &named, &reached, &new_callees);
+        let slice = store.slice(&cmp.facts_changed, &named, &reached, &passed, &new_callees);
         lap(&format!(
-            "slice of {} changed files ({}), round {round}: {} ancestors, {} functions reported, {} more callers, {} files loaded, {} linted",
+            "slice of {} changed files ({}), round {round}: {} ancestors, {} functions reported, {} more callers, {} passed through, {} files loaded, {} linted",
             cmp.facts_changed.len(),
             cmp.facts_changed
                 .iter()
@@ -1335,6 +1337,7 @@ fn sliced_run<T>(
             slice.ancestors,
             slice.reported,
             slice.ring,
+            passed.len(),
             slice.loaded.len(),
             slice.linted.len()
         ));
@@ -1451,16 +1454,52 @@ fn sliced_run<T>(
                 None => store.global(id),
             },
         };
+        // A reached function needs the callers that make its atomic reasons exact (a
+        // ring of thousands for a core function such as `consume_skb()`) only if one of
+        // its findings can point into a named file. Reasons through the named files are
+        // all in this slice once every function they pass is loaded; with fewer of them
+        // than a function keeps (`MAX_REASONS`), none cut off, the whole run's other
+        // reasons can add findings with evidence elsewhere only, which pre-commit mode
+        // does not report. So a loaded function with fewer reasons and no finding that
+        // names a named file is only passed through; a stand-in is loaded to tell.
         let known: rustc_hash::FxHashSet<u32> = reached.iter().copied().collect();
-        let mut more: Vec<u32> = analysis
-            .atomic
-            .keys()
-            .filter(|id| !named_files.contains(&id.0) && !changed_files.contains(&id.0))
-            .filter(|id| analysis.reaches_through(**id, &named_files))
-            .map(|&id| global(id))
-            .filter(|g| !known.contains(g))
+        // (As the facts spell them, which the findings' labels use.)
+        let named_paths: HashSet<&str> = named
+            .iter()
+            .map(|&fi| cfiles[fi as usize].path.as_str())
             .collect();
-        if !more.is_empty() {
+        let mut more: Vec<u32> = Vec::new();
+        let mut through: Vec<u32> = Vec::new();
+        for &id in analysis.atomic.keys() {
+            if named_files.contains(&id.0)
+                || changed_files.contains(&id.0)
+                || !analysis.reaches_through(id, &named_files)
+            {
+                continue;
+            }
+            let g = global(id);
+            if known.contains(&g) {
+                continue;
+            }
+            let passes = !stand_ins.contains_key(&id)
+                && analysis.reasons(id).len() < context::interproc::MAX_REASONS
+                && !check_functions(&program, &analysis, &cfiles[id.0 as usize], settings, [id])
+                    .iter()
+                    .any(|d| {
+                        d.labels
+                            .iter()
+                            .any(|l| named_paths.contains(l.file.as_str()))
+                    });
+            if passes || stand_ins.contains_key(&id) {
+                through.push(g);
+            } else {
+                more.push(g);
+            }
+        }
+        through.sort_unstable();
+        let grown = through.iter().any(|g| passed.binary_search(g).is_err());
+        passed = through;
+        if !more.is_empty() || grown {
             more.sort_unstable();
             reached.extend(more);
             headers = Some(std::mem::take(&mut analysis.headers));
@@ -2076,10 +2115,10 @@ pub fn check_file(
     facts: &facts::FileFacts,
     settings: &lints::AnalysisSettings,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let ids = (0..facts.functions.len() as u32).map(|i| (file_index as u32, i));
+    let mut out = check_functions(program, analysis, facts, settings, ids);
     // A file built for one architecture only is checked with its page size.
-    let own = settings.for_file(&facts.path);
-    let page_note = own.as_ref().and_then(|o| {
+    let page_note = settings.for_file(&facts.path).and_then(|o| {
         let b = settings.build.get(&facts.path)?;
         Some(format!(
             "page size {} KiB: this file builds only for {} (it needs {}), where that is the default (a configuration may choose another)",
@@ -2088,9 +2127,28 @@ pub fn check_file(
             b.requires.join(", ")
         ))
     });
+    if let Some(note) = page_note {
+        for d in out.iter_mut().filter(|d| lints::uses_page_size(d.lint)) {
+            d.notes.push(note.clone());
+        }
+    }
+    out
+}
+
+/// Runs the lints over some functions (`ids`) of one file (`facts`), with the file's
+/// own target where it builds for one architecture only.
+fn check_functions(
+    program: &program::Program,
+    analysis: &context::Analysis,
+    facts: &facts::FileFacts,
+    settings: &lints::AnalysisSettings,
+    ids: impl IntoIterator<Item = program::FunctionId>,
+) -> Vec<Diagnostic> {
+    let own = settings.for_file(&facts.path);
     let settings = own.as_ref().unwrap_or(settings);
-    for (function_index, function) in facts.functions.iter().enumerate() {
-        let id = (file_index as u32, function_index as u32);
+    let mut out = Vec::new();
+    for id in ids {
+        let function = &facts.functions[id.1 as usize];
         let cx = lints::FunctionCx {
             program,
             analysis,
@@ -2102,11 +2160,6 @@ pub fn check_file(
             settings,
         };
         lints::check_function(&cx, &mut out);
-    }
-    if let Some(note) = page_note {
-        for d in out.iter_mut().filter(|d| lints::uses_page_size(d.lint)) {
-            d.notes.push(note.clone());
-        }
     }
     out
 }

@@ -756,6 +756,59 @@ fn sliced_precommit_runs_match_full_runs() {
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
 
+/// Atomic context from a named file passes through a function of another directory
+/// that has no finding of its own (`pass()`: its other callers need not be loaded)
+/// to one that sleeps (`deep()`), and into one that sleeps itself (`own()`, also
+/// called under another lock elsewhere): a sliced run reports both, as a full one.
+#[test]
+fn precommit_slice_passes_through_functions_without_findings_there() {
+    let p = Project::new();
+    for (path, text) in [
+        (
+            "drv/named.c",
+            "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock);\nvoid pass(void);\n\
+             void own(void);\nvoid named(void)\n{\n\tspin_lock(&lock);\n\tpass();\n\town();\n\
+             \tspin_unlock(&lock);\n}\n",
+        ),
+        (
+            "core/pass.c",
+            "void deep(void);\nvoid pass(void)\n{\n\tdeep();\n}\n\
+             void first(void)\n{\n\tpass();\n}\nvoid second(void)\n{\n\tfirst();\n}\n",
+        ),
+        (
+            "core/deep.c",
+            "#include <linux/delay.h>\nvoid deep(void)\n{\n\tmsleep(1);\n}\n",
+        ),
+        (
+            "core/own.c",
+            "#include <linux/mutex.h>\nstatic DEFINE_MUTEX(m);\nvoid own(void)\n{\n\t\
+             mutex_lock(&m);\n\tmutex_unlock(&m);\n}\n",
+        ),
+        (
+            "other/locked.c",
+            "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(other);\nvoid own(void);\n\
+             void elsewhere(void)\n{\n\tspin_lock(&other);\n\town();\n\tspin_unlock(&other);\n}\n",
+        ),
+    ] {
+        let path = p.path(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    p.run(&["check", "--format", "json", "."]);
+    let named = ["check", "--format", "gcc", "drv/named.c"];
+    let uncached = ["check", "--format", "gcc", "--no-cache", "drv/named.c"];
+    p.run(&named);
+    let file = p.path("drv/named.c");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("\n{text}")).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    assert!(stderr(&o).contains(", 1 passed through,"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("core/deep.c:4:"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("core/own.c:5:"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+}
+
 /// `needless-gfp-atomic` reads reachability from atomic context at any depth: an edit
 /// of an unnamed file that takes a lock around a call chain changes the verdict on a
 /// named file's GFP_ATOMIC allocation two calls below, and a sliced run says so.
