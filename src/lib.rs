@@ -1470,6 +1470,7 @@ fn sliced_run<T>(
             .collect();
         let mut more: Vec<u32> = Vec::new();
         let mut through: Vec<u32> = Vec::new();
+        let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
         for &id in analysis.atomic.keys() {
             if named_files.contains(&id.0)
                 || changed_files.contains(&id.0)
@@ -1493,6 +1494,14 @@ fn sliced_run<T>(
             if passes || stand_ins.contains_key(&id) {
                 through.push(g);
             } else {
+                if timings {
+                    eprintln!(
+                        "gfplint: timing: slice: `{}` ({}, {} reasons) needs its callers",
+                        report::escape::text(&program.function(id).name),
+                        report::escape::text(&cfiles[id.0 as usize].path),
+                        analysis.reasons(id).len()
+                    );
+                }
                 more.push(g);
             }
         }
