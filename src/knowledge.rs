@@ -121,6 +121,8 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub noreturn: RawNames,
     #[serde(default)]
+    pub never_sleeps: RawNames,
+    #[serde(default)]
     pub dropped_by_allocation: RawNames,
     #[serde(default)]
     pub callback_param_types: RawNames,
@@ -555,6 +557,8 @@ pub struct Knowledge {
     /// Calls whose sleeping depends on their object's setup, with why.
     setup_dependent: HashMap<String, String>,
     noreturn: FxHashSet<String>,
+    /// Functions callable in any context: their in-tree bodies are not taken to sleep.
+    never_sleeps: FxHashSet<String>,
     /// Lock operations whose lock an allocator with `drops_lock_arg` drops (xa_lock).
     dropped_by_allocation: FxHashSet<String>,
     /// Calls that link an object into a collection (list, hash table, tree, queue).
@@ -928,6 +932,7 @@ impl Knowledge {
             set.extend(names.names.iter().cloned());
         };
         names(&mut self.noreturn, &t.noreturn);
+        names(&mut self.never_sleeps, &t.never_sleeps);
         names(&mut self.dropped_by_allocation, &t.dropped_by_allocation);
         names(&mut self.collection_insert, &t.collection_insert);
         names(&mut self.dma_handoff, &t.dma_handoff);
@@ -1129,6 +1134,13 @@ impl Knowledge {
         self.noreturn.contains(callee)
     }
 
+    /// Whether a function never sleeps, whatever its in-tree body seems to do
+    /// (`kfree()`: a destructor or debug hook the run resolves inside it does not
+    /// make it sleep).
+    pub fn never_sleeps(&self, name: &str) -> bool {
+        self.never_sleeps.contains(name)
+    }
+
     /// Whether a call links its argument into a collection (`list_add_tail`).
     pub fn is_collection_insert(&self, callee: &str) -> bool {
         self.collection_insert.contains(callee)
@@ -1231,6 +1243,7 @@ impl Knowledge {
             || self.private_area.contains(name)
             || self.bit_test.contains(name)
             || self.noreturn.contains(name)
+            || self.never_sleeps.contains(name)
             || self.memory_family.contains_key(name)
     }
 

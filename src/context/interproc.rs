@@ -1217,10 +1217,12 @@ impl Analysis {
                 queue.push_back(*id);
             }
         }
+        // What the knowledge says never sleeps does not, whatever its body seems to do.
+        let never = |id: FunctionId| program.knowledge.never_sleeps(&program.function(id).name);
         for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
             for site in &sites[id.0 as usize][id.1 as usize] {
-                if !ls.at_call(site.call).is_empty() {
+                if !ls.at_call(site.call).is_empty() || never(id) {
                     continue;
                 }
                 let mut guards = resolver.tests(id, ls.guards_at(site.call));
@@ -1238,6 +1240,7 @@ impl Analysis {
                 let ls = &locks[caller.0 as usize][caller.1 as usize];
                 if !sleeps_through(ls, call, lock_effects.get(&callee))
                     || boundary.is_some_and(|b| b.given.contains(&caller))
+                    || never(caller)
                 {
                     continue;
                 }

@@ -126,6 +126,7 @@ pub fn file_locks(
                     && e.drops.is_empty()
                     && !f.conditional
                     && !k.describes_api(&f.name)
+                    && !k.never_sleeps(&f.name)
             })
             .map(|(i, _)| i)
             .collect();
