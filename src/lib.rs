@@ -1482,8 +1482,16 @@ fn sliced_run<T>(
             if known.contains(&g) {
                 continue;
             }
+            // (A gfp sink in a named file would label a finding here whatever the
+            // chain: such a function keeps its callers.)
             let passes = !stand_ins.contains_key(&id)
                 && analysis.reasons(id).len() < context::interproc::MAX_REASONS
+                && !analysis.sites_of(id).iter().any(|s| match &s.kind {
+                    context::interproc::SleepKind::PassesGfp { callee, sink, .. } => {
+                        named_files.contains(&callee.0) || named_files.contains(&sink.0.0)
+                    }
+                    context::interproc::SleepKind::Own(_) => false,
+                })
                 && !check_functions(&program, &analysis, &cfiles[id.0 as usize], settings, [id])
                     .iter()
                     .any(|d| {
