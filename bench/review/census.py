@@ -30,6 +30,8 @@ ATOMIC = [
     ("s5-new-sample.json", ["s5-new.md"]),
     # Not random: sites whose claim changed since an earlier sheet judged them.
     ("s14-rejudged-sample.json", ["s14-rejudged.md"]),
+    # Not random: a site whose 6.12 twin the sixteenth session's review judged false.
+    ("s16-rejudged-sample.json", ["s16-rejudged.md"]),
 ]
 # Linux 6.12 (Debian linux-source-6.12, 6.12.118): a fresh tree, reviewed once, for the
 # precision on code the 6.1 work was not tuned on (`--tree 6.12`).
@@ -37,6 +39,11 @@ ATOMIC_612 = [
     ("s7-612-sample-atomic.json", ["s7-612-atomic-A.md", "s7-612-atomic-B.md"]),
     # Not random: the six atomic findings `setup_dependent` removed on 6.12 (all false).
     ("s10-612-removed-sample.json", ["s10-612-removed.md"]),
+    # A second random sample (seed 1612) of the atomic findings the sixteenth session's
+    # 6.12 run reported that no sheet above had judged: with the first, 100 judged.
+    ("s16-612-sample-atomic.json", [
+        "s16-612-atomic-A.md", "s16-612-atomic-B.md", "s16-612-atomic-C.md", "s16-612-atomic-D.md",
+    ]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),
