@@ -33,6 +33,10 @@ pub enum Val {
     /// A string literal in code built into the kernel image only (`crate::kbuild`):
     /// it lies in the image's `.rodata`, which `is_kernel_rodata()` recognises.
     RodataStr,
+    /// A string literal whose characters are known (no escape sequence), in code that
+    /// may be a module: as [`Val::Str`], and its characters for [`Pred::HasChar`].
+    /// (Last variant: the summary files' encoding of the others is unchanged.)
+    Text(Box<str>),
 }
 
 /// An argument computed from one value (a parameter of the caller, or what a helper
@@ -97,6 +101,11 @@ pub enum Pred {
     /// through `p`, or a call `p` is passed to, are not recorded). Last variant: the
     /// summary files' encoding of the others is unchanged.
     Field(Box<str>, Box<Pred>),
+    /// The string `p` points to has the character `c`: what `switch (*cur)` tests in
+    /// a loop that walks a cursor over it (`for (cur = fmt; *cur; cur++)`), which
+    /// takes every character of the string in turn. Only a test that holds says
+    /// anything (a character that is not `c` says nothing of the others).
+    HasChar(i64),
 }
 
 /// A test on parameter `param` that came out `holds`.
@@ -171,7 +180,7 @@ impl Pred {
         let (int, name) = (Val::int_of, Val::name_of);
         match self {
             Pred::NonZero => match v {
-                NonZero | Str | RodataStr => Some(true),
+                NonZero | Str | RodataStr | Text(_) => Some(true),
                 HasBits(m) if *m != 0 => Some(true),
                 _ => int(v).map(|n| n != 0),
             },
@@ -183,7 +192,7 @@ impl Pred {
                     return Some(x == y);
                 }
                 match (int(a), v) {
-                    (Some(0), NonZero | Str | RodataStr) => Some(false),
+                    (Some(0), NonZero | Str | RodataStr | Text(_)) => Some(false),
                     (Some(x), HasBits(m)) if x & m != *m => Some(false),
                     _ => None,
                 }
@@ -224,6 +233,12 @@ impl Pred {
             },
             // A pointer's value says nothing about the fields it points to.
             Pred::Field(..) => None,
+            // Decided only as "absent": a test that holds is then impossible, and one
+            // that does not hold is always possible.
+            Pred::HasChar(c) => match v {
+                Text(t) => (!t.bytes().any(|b| i64::from(b) == *c)).then_some(false),
+                _ => None,
+            },
         }
     }
 }
@@ -270,6 +285,10 @@ impl Test {
         // then it contradicts nothing (`facts::unwritten_path`).
         let unsure = |p: &Pred| matches!(p, Pred::Field(path, _) if crate::facts::strip_unwritten(path).is_some());
         if unsure(&self.pred) || unsure(&other.pred) {
+            return false;
+        }
+        // Two characters of one string are not one value.
+        if matches!(self.pred, Pred::HasChar(_)) || matches!(other.pred, Pred::HasChar(_)) {
             return false;
         }
         if self.pred == other.pred {
@@ -349,6 +368,7 @@ impl Pred {
             Pred::In(vs) => Pred::In(vs.iter().map(&mut *f).collect()),
             Pred::KernelRodata => Pred::KernelRodata,
             Pred::Field(path, inner) => Pred::Field(path.clone(), Box::new(inner.map_val(f))),
+            Pred::HasChar(c) => Pred::HasChar(*c),
         }
     }
 }
@@ -602,5 +622,26 @@ mod tests {
         assert_eq!(Pred::Eq(Val::Int(1)).eval(&Val::Name("X".into())), None);
         let mut r = |n: &str| (n == "EIO").then_some(5);
         assert_eq!(resolve_name("-EIO", &mut r), Some(-5));
+    }
+
+    /// A character test decides only "absent": a format without `s` never takes the
+    /// `case 's':` branch; one with it may, and other characters say nothing.
+    #[test]
+    fn characters_of_a_string() {
+        let fmt = Val::Text("dbw".into());
+        let s = Test {
+            param: 0,
+            pred: Pred::HasChar(i64::from(b's')),
+            holds: true,
+        };
+        assert_eq!(s.eval(&fmt), Some(false));
+        assert_eq!(s.eval(&Val::Text("bs".into())), None);
+        assert_eq!(s.eval(&Val::Str), None);
+        let not_s = Test { holds: false, ..s.clone() };
+        assert_eq!(not_s.eval(&fmt), Some(true));
+        assert_eq!(not_s.eval(&Val::Text("s".into())), None);
+        // One character of a string being `s` and another not: no contradiction.
+        assert!(!s.contradicts(&not_s));
+        assert_eq!(Pred::NonZero.eval(&fmt), Some(true));
     }
 }

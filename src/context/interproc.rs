@@ -372,7 +372,7 @@ impl<'p> Resolver<'p> {
     }
 
     fn value(&mut self, file: u32, v: Val) -> Val {
-        if v == Val::Str && self.builtin_only(file) {
+        if matches!(v, Val::Str | Val::Text(_)) && self.builtin_only(file) {
             return Val::RodataStr;
         }
         if !matches!(v, Val::Name(_) | Val::Expr(_)) {

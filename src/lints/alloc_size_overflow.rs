@@ -285,7 +285,9 @@ impl<'c, 'k> Provenance<'c, 'k> {
                         }
                     }
                 }
-                Val::NonZero | Val::HasBits(_) | Val::Str | Val::RodataStr => return None,
+                Val::NonZero | Val::HasBits(_) | Val::Str | Val::RodataStr | Val::Text(_) => {
+                    return None;
+                }
             };
             bits = bits.max(Some(crate::bits::bits_of(value)));
         }

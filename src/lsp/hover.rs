@@ -247,6 +247,7 @@ fn test_text(t: &Test) -> String {
         Val::Const(n, _) => n.to_string(),
         Val::Str => "a string literal".to_string(),
         Val::RodataStr => "a string literal of built-in code".to_string(),
+        Val::Text(t) => format!("\"{t}\""),
     };
     match (&t.pred, t.holds) {
         (Pred::NonZero, true) => format!("{p} is non-zero"),
@@ -266,6 +267,13 @@ fn test_text(t: &Test) -> String {
         }
         (Pred::KernelRodata, true) => format!("{p} is in the kernel's .rodata"),
         (Pred::KernelRodata, false) => format!("{p} is not in the kernel's .rodata"),
+        (Pred::HasChar(c), holds) => {
+            let c = u8::try_from(*c).map_or_else(|_| c.to_string(), |b| format!("'{}'", b as char));
+            match holds {
+                true => format!("the string {p} points to has {c}"),
+                false => format!("a character of the string {p} points to is not {c}"),
+            }
+        }
         (Pred::Field(path, inner), holds) => {
             let of_field = test_text(&Test {
                 param: t.param,

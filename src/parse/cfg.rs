@@ -58,6 +58,9 @@ type Facts = Vec<(Atom, bool)>;
 /// What a condition tests: a parameter (by position) and, for a field of the object it
 /// points to, the field's path (`flags`, `ncmd.s.cmd`).
 type Subject = (usize, Option<Box<str>>);
+/// The subject "a character of the string the parameter points to" (no field path
+/// is spelt so).
+const CURSOR: &str = "*";
 
 /// Longest field chain followed (`p->a.b.c.d`).
 const MAX_FIELD_DEPTH: usize = 5;
@@ -85,6 +88,10 @@ pub(super) struct CfgBuilder<'a> {
     /// Locals that are a parameter under another name (`struct msg *m = hdr;`, never
     /// assigned again, address never taken): (local, parameter).
     param_aliases: Vec<(String, usize)>,
+    /// Locals that walk a parameter's string (`for (cur = fmt; *cur; cur++)`: one
+    /// assignment of the parameter, otherwise only `++`): (local, parameter). A
+    /// `switch (*cur)` case tests a character of the string ([`Pred::HasChar`]).
+    param_cursors: Vec<(String, usize)>,
     /// Locals holding the driver's private struct of a parameter's object (`struct
     /// board_info *db = netdev_priv(dev);`, never assigned again): (local, parameter,
     /// path prefix of the struct's fields seen as the parameter's: `netdev_priv()/`).
@@ -235,6 +242,7 @@ impl<'a> CfgBuilder<'a> {
             call_at: HashMap::default(),
             body: (root.start_byte(), root.end_byte()),
             param_aliases: Vec::new(),
+            param_cursors: Vec::new(),
             private_aliases: Vec::new(),
             local_field_assigns: Vec::new(),
             cursor: root.walk(),
@@ -1279,7 +1287,19 @@ impl<'a> CfgBuilder<'a> {
     fn arg_const(&self, node: Node) -> Option<Val> {
         match node.kind_str() {
             "number_literal" | "true" | "false" | "null" => Val::parse(text(node, self.src)),
-            "string_literal" | "concatenated_string" => Some(Val::Str),
+            "string_literal" => {
+                // Its characters, when none is an escape sequence.
+                let t = text(node, self.src);
+                let inner = t.strip_prefix('"').and_then(|x| x.strip_suffix('"'));
+                Some(match inner {
+                    Some(chars) if !chars.contains(['\\', '"']) && chars.len() <= 16 => {
+                        Val::Text(chars.into())
+                    }
+                    _ => Val::Str,
+                })
+            }
+            "concatenated_string" => Some(Val::Str),
+            "char_literal" => char_value(text(node, self.src)).map(Val::Int),
             "pointer_expression" if node.child(0).is_some_and(|op| op.kind_str() == "&") => {
                 Some(Val::NonZero)
             }
@@ -2073,6 +2093,15 @@ impl<'a> CfgBuilder<'a> {
     fn subject_test(&mut self, subject: &Subject, pred: Pred) -> (u32, u32) {
         match &subject.1 {
             None => self.param_test(subject.0, pred),
+            // A character of the string a cursor walks (`cursor_of`).
+            Some(path) if &**path == CURSOR => {
+                let pred = match pred {
+                    Pred::Eq(Val::Int(c)) => Pred::HasChar(c),
+                    // (Only `case` values, which are characters here, are tested.)
+                    other => Pred::Field(path.clone(), Box::new(other)),
+                };
+                self.param_test(subject.0, pred)
+            }
             Some(path) => self.param_test(subject.0, Pred::Field(path.clone(), Box::new(pred))),
         }
     }
@@ -2117,6 +2146,26 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         None
+    }
+
+    /// `*cur` of a local cursor over a parameter's string (`param_cursors`), as the
+    /// subject [`CURSOR`] of that parameter.
+    fn cursor_of(&self, node: Node) -> Option<Subject> {
+        let mut n = node;
+        while n.kind_str() == "parenthesized_expression" {
+            n = n.named_child(0)?;
+        }
+        if n.kind_str() != "pointer_expression" || n.child(0)?.kind_str() != "*" {
+            return None;
+        }
+        let arg = n
+            .field("argument")
+            .filter(|a| a.kind_str() == "identifier")?;
+        let name = text(arg, self.src);
+        self.param_cursors
+            .iter()
+            .find(|(c, _)| c == name)
+            .map(|&(_, p)| (p, Some(CURSOR.into())))
     }
 
     /// The parameter an expression is, if it is one by name.
@@ -2358,7 +2407,7 @@ impl<'a> CfgBuilder<'a> {
                 // parameter equal to its value, `default:` with it equal to none.
                 let on = node
                     .field("condition")
-                    .and_then(|cn| self.subject_of(cn))
+                    .and_then(|cn| self.subject_of(cn).or_else(|| self.cursor_of(cn)))
                     .map(|subject| (subject, self.case_values(node)));
                 self.switch_on.push(on.clone());
                 let unknown = u32::from(on.is_none());
@@ -2690,6 +2739,10 @@ impl<'a> CfgBuilder<'a> {
         else {
             return dispatch;
         };
+        // A character that matches no case says nothing of the string's others.
+        if subject.1.as_deref() == Some(CURSOR) {
+            return dispatch;
+        }
         let mut cur = dispatch;
         for v in values.clone() {
             let (param, test) = self.subject_test(subject, Pred::Eq(v));
@@ -3105,6 +3158,24 @@ fn flatten_comma<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
             out.push(n);
             return;
         }
+    }
+}
+
+/// The value of a character literal (`'b'`, `'\n'`), when it is a plain one.
+fn char_value(literal: &str) -> Option<i64> {
+    let inner = literal.strip_prefix('\'')?.strip_suffix('\'')?;
+    let b = inner.as_bytes();
+    match b {
+        [c] if c.is_ascii() && *c != b'\\' => Some(i64::from(*c)),
+        [b'\\', e] => Some(match e {
+            b'n' => 10,
+            b't' => 9,
+            b'r' => 13,
+            b'0' => 0,
+            b'\\' | b'\'' | b'"' => i64::from(*e),
+            _ => return None,
+        }),
+        _ => None,
     }
 }
 

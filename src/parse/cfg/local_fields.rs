@@ -314,10 +314,22 @@ impl<'a> CfgBuilder<'a> {
         let Some(p) = self.param_of(v).filter(|&p| p < 64) else {
             return false;
         };
+        let body = &self.src[self.body.0..self.body.1];
         if self.param_names.iter().any(|q| q == name)
             || self.param_aliases.iter().any(|(a, _)| a == name)
-            || writes_of(&self.src[self.body.0..self.body.1], name.as_bytes()) != 1
         {
+            return false;
+        }
+        let writes = writes_of(body, name.as_bytes());
+        if writes != 1 {
+            // Assigned once from the parameter, else only stepped forward: a cursor
+            // over what the parameter points to.
+            if writes > 1
+                && writes == 1 + increments_of(body, name.as_bytes())
+                && !self.param_cursors.iter().any(|(c, _)| c == name)
+            {
+                self.param_cursors.push((name.to_string(), p));
+            }
             return false;
         }
         self.param_aliases.push((name.to_string(), p));
@@ -760,6 +772,28 @@ fn either(left: &[FieldFact], right: &[FieldFact]) -> Option<FieldFact> {
         bits: false,
         passes: 0,
     })
+}
+
+/// How many times `body` steps `name` forward by one (`name++`, `++name`).
+fn increments_of(body: &[u8], name: &[u8]) -> usize {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut count = 0;
+    let mut i = 0;
+    while i + name.len() <= body.len() {
+        if &body[i..i + name.len()] != name
+            || (i > 0 && ident(body[i - 1]))
+            || body.get(i + name.len()).is_some_and(|&b| ident(b))
+        {
+            i += 1;
+            continue;
+        }
+        let after = body[i + name.len()..].trim_ascii_start();
+        if after.starts_with(b"++") || body[..i].trim_ascii_end().ends_with(b"++") {
+            count += 1;
+        }
+        i += name.len();
+    }
+    count
 }
 
 /// How many times `body` may write `name` or take its address: `name =` (not `==`),
