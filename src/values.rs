@@ -637,7 +637,10 @@ mod tests {
         assert_eq!(s.eval(&fmt), Some(false));
         assert_eq!(s.eval(&Val::Text("bs".into())), None);
         assert_eq!(s.eval(&Val::Str), None);
-        let not_s = Test { holds: false, ..s.clone() };
+        let not_s = Test {
+            holds: false,
+            ..s.clone()
+        };
         assert_eq!(not_s.eval(&fmt), Some(true));
         assert_eq!(not_s.eval(&Val::Text("s".into())), None);
         // One character of a string being `s` and another not: no contradiction.

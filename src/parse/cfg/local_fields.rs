@@ -774,42 +774,42 @@ fn either(left: &[FieldFact], right: &[FieldFact]) -> Option<FieldFact> {
     })
 }
 
+/// Where `name` occurs in `body` as a whole identifier (byte offsets).
+fn occurrences<'b>(body: &'b [u8], name: &'b [u8]) -> impl Iterator<Item = usize> + 'b {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i + name.len() <= body.len() {
+            let at = i;
+            if &body[at..at + name.len()] != name
+                || (at > 0 && ident(body[at - 1]))
+                || body.get(at + name.len()).is_some_and(|&b| ident(b))
+            {
+                i += 1;
+                continue;
+            }
+            i += name.len();
+            return Some(at);
+        }
+        None
+    })
+}
+
 /// How many times `body` steps `name` forward by one (`name++`, `++name`).
 fn increments_of(body: &[u8], name: &[u8]) -> usize {
-    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut count = 0;
-    let mut i = 0;
-    while i + name.len() <= body.len() {
-        if &body[i..i + name.len()] != name
-            || (i > 0 && ident(body[i - 1]))
-            || body.get(i + name.len()).is_some_and(|&b| ident(b))
-        {
-            i += 1;
-            continue;
-        }
-        let after = body[i + name.len()..].trim_ascii_start();
-        if after.starts_with(b"++") || body[..i].trim_ascii_end().ends_with(b"++") {
-            count += 1;
-        }
-        i += name.len();
-    }
-    count
+    occurrences(body, name)
+        .filter(|&i| {
+            body[i + name.len()..].trim_ascii_start().starts_with(b"++")
+                || body[..i].trim_ascii_end().ends_with(b"++")
+        })
+        .count()
 }
 
 /// How many times `body` may write `name` or take its address: `name =` (not `==`),
 /// compound assignments, `++`/`--` on either side, `&name`.
 fn writes_of(body: &[u8], name: &[u8]) -> usize {
-    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut count = 0;
-    let mut i = 0;
-    while i + name.len() <= body.len() {
-        if &body[i..i + name.len()] != name
-            || (i > 0 && ident(body[i - 1]))
-            || body.get(i + name.len()).is_some_and(|&b| ident(b))
-        {
-            i += 1;
-            continue;
-        }
+    for i in occurrences(body, name) {
         let before = body[..i].iter().rev().find(|b| !b.is_ascii_whitespace());
         let mut j = i + name.len();
         while body.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
@@ -830,7 +830,6 @@ fn writes_of(body: &[u8], name: &[u8]) -> usize {
         if assigns || address || prefix(b"++") || prefix(b"--") {
             count += 1;
         }
-        i += name.len();
     }
     count
 }
