@@ -1471,6 +1471,12 @@ fn sliced_run<T>(
         let mut more: Vec<u32> = Vec::new();
         let mut through: Vec<u32> = Vec::new();
         let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
+        // For a function that keeps as many reasons as it may, the slice's reasons are
+        // not all the whole run's: what every chain from the named files could bring
+        // it, uncapped, decides instead (computed once, when needed).
+        let mut from_named: Option<
+            rustc_hash::FxHashMap<program::FunctionId, Vec<context::interproc::Bindings>>,
+        > = None;
         for &id in analysis.atomic.keys() {
             if named_files.contains(&id.0)
                 || changed_files.contains(&id.0)
@@ -1484,8 +1490,15 @@ fn sliced_run<T>(
             }
             // (A gfp sink in a named file would label a finding here whatever the
             // chain: such a function keeps its callers.)
+            let capped = analysis.reasons(id).len() >= context::interproc::MAX_REASONS;
             let passes = !stand_ins.contains_key(&id)
-                && analysis.reasons(id).len() < context::interproc::MAX_REASONS
+                && (!capped || {
+                    let reach = from_named.get_or_insert_with(|| {
+                        analysis.reach_from_files(&program, &settings.target, &named_files)
+                    });
+                    let values = reach.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+                    !analysis.may_report_with(&program, &settings.target, id, values)
+                })
                 && !analysis.sites_of(id).iter().any(|s| match &s.kind {
                     context::interproc::SleepKind::PassesGfp { callee, sink, .. } => {
                         named_files.contains(&callee.0) || named_files.contains(&sink.0.0)

@@ -809,6 +809,74 @@ fn precommit_slice_passes_through_functions_without_findings_there() {
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
 
+/// A function that keeps as many atomic reasons as it may (`hub()`, called with five
+/// locks held) is passed through when no chain from the named file can reach a sleep:
+/// `named()` passes `hub(0)`, and `deep()` sleeps only for a non-zero `wait`. When it
+/// passes `hub(1)`, `deep()` needs its callers, and the sliced run still equals a full one.
+#[test]
+fn precommit_slice_passes_through_capped_functions_no_named_chain_can_make_sleep() {
+    let p = Project::new();
+    let named = |wait: u32| {
+        format!(
+            "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(l);\nvoid hub(int wait);\n\
+             void named(void)\n{{\n\tspin_lock(&l);\n\thub({wait});\n\tspin_unlock(&l);\n}}\n"
+        )
+    };
+    let mut files = vec![
+        ("drv/named.c".to_string(), named(0)),
+        (
+            "core/hub.c".to_string(),
+            "void deep(int wait);\nvoid hub(int wait)\n{\n\tdeep(wait);\n}\n".to_string(),
+        ),
+        (
+            "core/deep.c".to_string(),
+            "#include <linux/delay.h>\nvoid deep(int wait)\n{\n\tif (wait)\n\t\tmsleep(1);\n}\n"
+                .to_string(),
+        ),
+    ];
+    for i in 1..=5 {
+        files.push((
+            format!("drv/other{i}.c"),
+            format!(
+                "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(l{i});\nvoid hub(int wait);\n\
+                 void other{i}(void)\n{{\n\tspin_lock(&l{i});\n\thub(1);\n\tspin_unlock(&l{i});\n}}\n"
+            ),
+        ));
+    }
+    for (path, text) in &files {
+        let path = p.path(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    p.run(&["check", "--format", "json", "."]);
+    let args = ["check", "--format", "gcc", "drv/named.c"];
+    let uncached = ["check", "--format", "gcc", "--no-cache", "drv/named.c"];
+    p.run(&args);
+    for (wait, passed) in [(0, true), (1, false)] {
+        let old = std::fs::read_to_string(p.path("drv/named.c")).unwrap();
+        let blank = old.lines().take_while(|l| l.is_empty()).count() + 1;
+        std::fs::write(
+            p.path("drv/named.c"),
+            format!("{}{}", "\n".repeat(blank), named(wait)),
+        )
+        .unwrap();
+        let o = run_timed(&p, &args);
+        assert!(sliced(&o), "{}", stderr(&o));
+        assert_eq!(
+            stderr(&o).contains("`deep` (core/deep.c, "),
+            !passed,
+            "{}",
+            stderr(&o)
+        );
+        assert!(
+            !stderr(&o).contains("`hub` (core/hub.c, "),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    }
+}
+
 /// `needless-gfp-atomic` reads reachability from atomic context at any depth: an edit
 /// of an unnamed file that takes a lock around a call chain changes the verdict on a
 /// named file's GFP_ATOMIC allocation two calls below, and a sliced run says so.

@@ -1467,6 +1467,160 @@ impl Analysis {
         atomic_reachable
     }
 
+    /// Every set of parameter values with which atomic context may enter a function
+    /// through a chain from the functions of `files` (their own reasons, the calls
+    /// they make with a section held, the callbacks they register), without the
+    /// per-function cap of [`MAX_REASONS`] and without the held-call filters: a
+    /// superset of the values of every such reason a whole run keeps, for asking
+    /// whether a function's findings could name one of `files` (slices).
+    pub fn reach_from_files(
+        &self,
+        program: &Program,
+        target: &Target,
+        files: &HashSet<u32>,
+    ) -> HashMap<FunctionId, Vec<Bindings>> {
+        let mut resolver = Resolver::new(program, target, &self.headers);
+        let mut edges: HashMap<FunctionId, Vec<Edge>> = HashMap::default();
+        for (callee, list) in &self.callers {
+            for &(caller, call) in list {
+                edges.entry(caller).or_default().push(Edge {
+                    call,
+                    callee: *callee,
+                });
+            }
+        }
+        for list in edges.values_mut() {
+            list.sort_by_key(|e| (e.call, e.callee));
+        }
+        let depth_of = |id: FunctionId, at: usize| -> u32 {
+            let (mut id, mut at, mut d) = (id, at, 0u32);
+            while let Some(AtomicReason::CalledFromAtomic { caller, via, .. }) =
+                self.atomic.get(&id).and_then(|r| r.get(at))
+            {
+                d += 1;
+                (id, at) = (*caller, *via as usize);
+                if d > MAX_CHAIN_DEPTH + 1 {
+                    break;
+                }
+            }
+            match self.atomic.get(&id).and_then(|r| r.get(at)) {
+                Some(AtomicReason::CalledWithHeld { .. }) => d + 1,
+                _ => d,
+            }
+        };
+        let mut reach: HashMap<FunctionId, Vec<Bindings>> = HashMap::default();
+        // (function, values, depth, the chain starts in a hard-IRQ or softirq callback)
+        let mut queue: VecDeque<(FunctionId, Bindings, u32, bool)> = VecDeque::new();
+        let none = Bindings::new();
+        let irq_entry = |r: &AtomicReason| {
+            let mut r = r;
+            let mut seen = 0;
+            loop {
+                match r {
+                    AtomicReason::Entry { kind, .. } => {
+                        return matches!(
+                            kind,
+                            crate::knowledge::EntryKind::IrqHandler
+                                | crate::knowledge::EntryKind::Softirq
+                        );
+                    }
+                    AtomicReason::CalledWithHeld { .. } => return false,
+                    AtomicReason::CalledFromAtomic { caller, via, .. } => {
+                        match self.atomic.get(caller).and_then(|x| x.get(*via as usize)) {
+                            Some(next) if seen < 8 => r = next,
+                            _ => return true,
+                        }
+                    }
+                }
+                seen += 1;
+            }
+        };
+        for (id, reasons) in &self.atomic {
+            for (at, r) in reasons.iter().enumerate() {
+                let from_files = files.contains(&id.0)
+                    || matches!(r, AtomicReason::Entry { file, .. } if files.contains(file));
+                if from_files {
+                    queue.push_back((*id, r.bindings().to_vec(), depth_of(*id, at), irq_entry(r)));
+                }
+            }
+        }
+        for (id, _) in entry_points(program) {
+            if files.contains(&id.0) {
+                queue.push_back((id, Bindings::new(), 0, true));
+            }
+        }
+        for (&caller, list) in &edges {
+            if !files.contains(&caller.0) {
+                continue;
+            }
+            let ls = &self.locks[caller.0 as usize][caller.1 as usize];
+            for e in list {
+                if ls.at_call(e.call).is_empty() || ls.after_sleep(e.call) {
+                    continue;
+                }
+                let guards = resolver.tests(caller, ls.guards_at(e.call));
+                let values = resolver.callee_bindings(caller, e.call, &guards, &none);
+                queue.push_back((e.callee, values, 1, false));
+            }
+        }
+        while let Some((id, values, depth, irq)) = queue.pop_front() {
+            let Some(clauses) = self.may_sleep.get(&id) else {
+                continue;
+            };
+            if depth > MAX_CHAIN_DEPTH
+                || !clauses.iter().any(|c| consistent(c, &values))
+                || (!irq
+                    && self
+                        .lock_effects
+                        .get(&id)
+                        .is_some_and(|e| !e.releases.is_empty() || !e.drops.is_empty()))
+            {
+                continue;
+            }
+            let known = reach.entry(id).or_default();
+            if known.contains(&values) {
+                continue;
+            }
+            known.push(values.clone());
+            let ls = &self.locks[id.0 as usize][id.1 as usize];
+            for e in edges.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+                if !ls.at_call(e.call).is_empty() || ls.after_sleep(e.call) {
+                    continue;
+                }
+                let guards = resolver.tests(id, ls.guards_at(e.call));
+                if !consistent(&guards, &values)
+                    || !fields_allow(&self.may_sleep, &mut resolver, id, e, &values)
+                {
+                    continue;
+                }
+                let next = resolver.callee_bindings(id, e.call, &guards, &values);
+                queue.push_back((e.callee, next, depth + 1, irq));
+            }
+        }
+        reach
+    }
+
+    /// Whether some sleep site of `id` can be reached with one of `values` (what a
+    /// finding there needs of its atomic reasons: `lints::atomic`).
+    pub fn may_report_with(
+        &self,
+        program: &Program,
+        target: &Target,
+        id: FunctionId,
+        values: &[Bindings],
+    ) -> bool {
+        if values.is_empty() {
+            return false;
+        }
+        let mut resolver = Resolver::new(program, target, &self.headers);
+        let ls = self.locks_of(id);
+        self.sites_of(id).iter().any(|site| {
+            let mut guards = resolver.tests(id, ls.guards_at(site.call));
+            guards.extend_from_slice(&site.when);
+            values.iter().any(|v| consistent(&guards, v))
+        })
+    }
+
     pub fn locks_of(&self, id: FunctionId) -> &LockStates {
         &self.locks[id.0 as usize][id.1 as usize]
     }
