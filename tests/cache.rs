@@ -756,6 +756,15 @@ fn sliced_precommit_runs_match_full_runs() {
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
 
+/// Writes `(path, text)` pairs under the project, creating their directories.
+fn write_files<P: AsRef<str>, T: AsRef<str>>(p: &Project, files: impl IntoIterator<Item = (P, T)>) {
+    for (path, text) in files {
+        let path = p.path(path.as_ref());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text.as_ref()).unwrap();
+    }
+}
+
 /// Atomic context from a named file passes through a function of another directory
 /// that has no finding of its own (`pass()`: its other callers need not be loaded)
 /// to one that sleeps (`deep()`), and into one that sleeps itself (`own()`, also
@@ -763,37 +772,36 @@ fn sliced_precommit_runs_match_full_runs() {
 #[test]
 fn precommit_slice_passes_through_functions_without_findings_there() {
     let p = Project::new();
-    for (path, text) in [
-        (
-            "drv/named.c",
-            "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock);\nvoid pass(void);\n\
+    write_files(
+        &p,
+        [
+            (
+                "drv/named.c",
+                "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock);\nvoid pass(void);\n\
              void own(void);\nvoid named(void)\n{\n\tspin_lock(&lock);\n\tpass();\n\town();\n\
              \tspin_unlock(&lock);\n}\n",
-        ),
-        (
-            "core/pass.c",
-            "void deep(void);\nvoid pass(void)\n{\n\tdeep();\n}\n\
+            ),
+            (
+                "core/pass.c",
+                "void deep(void);\nvoid pass(void)\n{\n\tdeep();\n}\n\
              void first(void)\n{\n\tpass();\n}\nvoid second(void)\n{\n\tfirst();\n}\n",
-        ),
-        (
-            "core/deep.c",
-            "#include <linux/delay.h>\nvoid deep(void)\n{\n\tmsleep(1);\n}\n",
-        ),
-        (
-            "core/own.c",
-            "#include <linux/mutex.h>\nstatic DEFINE_MUTEX(m);\nvoid own(void)\n{\n\t\
+            ),
+            (
+                "core/deep.c",
+                "#include <linux/delay.h>\nvoid deep(void)\n{\n\tmsleep(1);\n}\n",
+            ),
+            (
+                "core/own.c",
+                "#include <linux/mutex.h>\nstatic DEFINE_MUTEX(m);\nvoid own(void)\n{\n\t\
              mutex_lock(&m);\n\tmutex_unlock(&m);\n}\n",
-        ),
-        (
-            "other/locked.c",
-            "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(other);\nvoid own(void);\n\
+            ),
+            (
+                "other/locked.c",
+                "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(other);\nvoid own(void);\n\
              void elsewhere(void)\n{\n\tspin_lock(&other);\n\town();\n\tspin_unlock(&other);\n}\n",
-        ),
-    ] {
-        let path = p.path(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+            ),
+        ],
+    );
     p.run(&["check", "--format", "json", "."]);
     let named = ["check", "--format", "gcc", "drv/named.c"];
     let uncached = ["check", "--format", "gcc", "--no-cache", "drv/named.c"];
@@ -843,11 +851,7 @@ fn precommit_slice_passes_through_capped_functions_no_named_chain_can_make_sleep
             ),
         ));
     }
-    for (path, text) in &files {
-        let path = p.path(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    write_files(&p, files);
     p.run(&["check", "--format", "json", "."]);
     let args = ["check", "--format", "gcc", "drv/named.c"];
     let uncached = ["check", "--format", "gcc", "--no-cache", "drv/named.c"];
