@@ -352,6 +352,10 @@ impl<T: Serialize + serde::de::DeserializeOwned> Lazy<T> {
         lazy
     }
 
+    fn contains(&self, f: u32) -> bool {
+        self.ids.binary_search(&f).is_ok()
+    }
+
     fn get(&self, f: u32) -> Option<T> {
         let i = self.ids.binary_search(&f).ok()?;
         let start = match i {
@@ -735,17 +739,31 @@ impl ProgramStore {
         let mut reported: HashSet<u32> = named.iter().flat_map(|&f| self.functions_of(f)).collect();
         reported.extend(&changed_fns);
         reported.extend(reached);
-        let named_fns: Vec<u32> = reported.iter().copied().collect();
-        for f in named_fns {
+        // (Such a finding, `gfp-param-ignored`, reads only the callee's direct callers:
+        // the first that passes flags that cannot sleep. Its atomic reasons matter
+        // only where they come through a named file, which the rounds see to.)
+        let mut reasons_from_callers: Vec<u32> = reported.iter().copied().collect();
+        reasons_from_callers.sort_unstable();
+        let mut gfp_callees: Vec<u32> = Vec::new();
+        for &f in &reasons_from_callers {
             let mut all = Vec::new();
             callees(f, &mut all);
-            reported.extend(all.into_iter().filter(|&g| self.takes_gfp(g)));
+            gfp_callees.extend(
+                all.into_iter()
+                    .filter(|&g| self.takes_gfp(g) && !reported.contains(&g)),
+            );
         }
+        gfp_callees.sort_unstable();
+        gfp_callees.dedup();
+        reported.extend(&gfp_callees);
         let mut reported: Vec<u32> = reported.into_iter().collect();
         reported.sort_unstable();
-        let ring = reach(&reported, RING_DEPTH, |f, out| {
+        let mut ring = reach(&reasons_from_callers, RING_DEPTH, |f, out| {
             out.extend(self.callers.of(f))
         });
+        ring.extend(reach(&gfp_callees, 1, |f, out| {
+            out.extend(self.callers.of(f))
+        }));
         let full: HashSet<u32> = ring.union(&ancestors).copied().collect();
         if std::env::var_os("GFPLINT_TIMINGS").is_some() {
             let own: HashSet<u32> = full.iter().map(|&f| self.file_of(f)).collect();
@@ -831,6 +849,40 @@ impl ProgramStore {
             linted,
             declarations_only,
         }
+    }
+
+    /// The functions that atomic context may reach through the `named` files, within
+    /// the chain depth, as the full run's call graph and may-sleep summaries say (a
+    /// reason only enters a function that may sleep): loaded with the first round of a
+    /// slice, they are what the rounds would otherwise find one call deeper each. The
+    /// changed files' functions call what their new facts name (`new_callees`).
+    pub fn through_candidates(
+        &self,
+        changed: &[u32],
+        named: &[u32],
+        new_callees: &HashMap<u32, Vec<u32>>,
+    ) -> Vec<u32> {
+        let changed: HashSet<u32> = changed.iter().copied().collect();
+        let roots: Vec<u32> = named.iter().flat_map(|&f| self.functions_of(f)).collect();
+        let own: HashSet<u32> = roots.iter().copied().collect();
+        let seen = reach(
+            &roots,
+            crate::context::interproc::MAX_CHAIN_DEPTH,
+            |f, out| {
+                let file = self.file_of(f);
+                let all = match new_callees.get(&file) {
+                    Some(list) if changed.contains(&file) => list.as_slice(),
+                    _ => self.callees.of(f),
+                };
+                out.extend(all.iter().filter(|&&g| self.may_sleep.contains(g)));
+            },
+        );
+        let mut out: Vec<u32> = seen
+            .into_iter()
+            .filter(|f| !own.contains(f) && !changed.contains(&self.file_of(*f)))
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// What atomic context reaches at any depth (`Analysis::atomic_reachable`, by

@@ -881,6 +881,117 @@ fn precommit_slice_passes_through_capped_functions_no_named_chain_can_make_sleep
     }
 }
 
+/// Atomic context from a named file reaches a sleep three calls deep, each call in
+/// another directory: the functions it may pass are loaded with the first round of the
+/// slice (from the full run's call graph and may-sleep summaries), not one call deeper
+/// per round (four rounds before).
+#[test]
+fn precommit_slice_loads_what_atomic_context_may_reach_in_its_first_round() {
+    let p = Project::new();
+    write_files(
+        &p,
+        [
+            (
+                "drv/named.c",
+                "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock);\nvoid one(void);\n\
+                 void named(void)\n{\n\tspin_lock(&lock);\n\tone();\n\tspin_unlock(&lock);\n}\n",
+            ),
+            (
+                "a/one.c",
+                "void two(void);\nvoid one(void)\n{\n\ttwo();\n}\n",
+            ),
+            (
+                "b/two.c",
+                "void three(void);\nvoid two(void)\n{\n\tthree();\n}\n",
+            ),
+            (
+                "c/three.c",
+                "#include <linux/delay.h>\nvoid three(void)\n{\n\tmsleep(1);\n}\n",
+            ),
+        ],
+    );
+    p.run(&["check", "--format", "json", "."]);
+    let named = ["check", "--format", "gcc", "drv/named.c"];
+    p.run(&named);
+    let file = p.path("drv/named.c");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("\n{text}")).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 functions atomic context may reach through the named files"),
+        "{}",
+        stderr(&o)
+    );
+    // (A second round loads the callers of `three()`, whose finding names the named
+    // file.)
+    assert!(stderr(&o).contains("round 1:"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("round 2:"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("c/three.c:4:"), "{}", stdout(&o));
+    let uncached = ["check", "--format", "gcc", "--no-cache", "drv/named.c"];
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+}
+
+/// A named file's callee with a `gfp_t` parameter is reported on (`gfp-param-ignored`
+/// names its first caller passing flags that cannot sleep), which needs its direct
+/// callers, not the callers of those: the chain of callers above `caller1()` is not
+/// loaded, and the finding still names the named file's call.
+#[test]
+fn precommit_slice_loads_only_the_direct_callers_of_a_named_files_gfp_callee() {
+    let p = Project::new();
+    let mut files = vec![
+        (
+            "drv/named.c".to_string(),
+            "#include <linux/gfp.h>\nvoid *helper(int n, gfp_t gfp);\n\
+             void *named(void)\n{\n\treturn helper(8, GFP_ATOMIC);\n}\n"
+                .to_string(),
+        ),
+        (
+            "lib/helper.c".to_string(),
+            "#include <linux/slab.h>\nvoid *helper(int n, gfp_t gfp)\n{\n\t\
+             return kmalloc(n, GFP_KERNEL);\n}\n"
+                .to_string(),
+        ),
+        (
+            "up/caller1.c".to_string(),
+            "#include <linux/gfp.h>\nvoid *helper(int n, gfp_t gfp);\n\
+             void *caller1(void)\n{\n\treturn helper(16, GFP_KERNEL);\n}\n"
+                .to_string(),
+        ),
+    ];
+    for i in 2..=4 {
+        files.push((
+            format!("up{i}/caller{i}.c"),
+            format!(
+                "void *caller{}(void);\nvoid *caller{i}(void)\n{{\n\treturn caller{}();\n}}\n",
+                i - 1,
+                i - 1
+            ),
+        ));
+    }
+    write_files(&p, files);
+    p.run(&["check", "--format", "json", "."]);
+    let named = ["check", "--format", "gcc", "drv/named.c"];
+    p.run(&named);
+    let file = p.path("drv/named.c");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("\n{text}")).unwrap();
+    let o = run_timed(&p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("functions reported, 1 more callers,"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("lib/helper.c:4:") && stdout(&o).contains("gfp-param-ignored"),
+        "{}",
+        stdout(&o)
+    );
+    let uncached = ["check", "--format", "gcc", "--no-cache", "drv/named.c"];
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+}
+
 /// `needless-gfp-atomic` reads reachability from atomic context at any depth: an edit
 /// of an unnamed file that takes a lock around a call chain changes the verdict on a
 /// named file's GFP_ATOMIC allocation two calls below, and a sliced run says so.
