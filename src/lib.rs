@@ -840,9 +840,13 @@ fn reported_files<'p>(
             .iter()
             .map(|w| (discover::lexical_absolute(&cwd, w), w))
             .collect();
+        // (Only a path ending with a wanted file's name is made absolute.)
+        let last = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+        let names: HashSet<String> = wanted.iter().map(|w| last(w)).collect();
         let mut out = HashMap::new();
         for path in &paths {
-            if let Some(w) = by_name.get(&discover::lexical_absolute(&cwd, path))
+            if names.contains(path.rsplit('/').next().unwrap_or(path))
+                && let Some(w) = by_name.get(&discover::lexical_absolute(&cwd, path))
                 && canon(path) == canon(w)
                 && !out.values().any(|s| s == *w)
             {
