@@ -227,8 +227,12 @@ const MAX_INCLUDE_ROOT_LEVELS: usize = 3;
 /// to the include path (`-I $(src)/..`, amdgpu's `dc/`, hns3's `hns3/`), so
 /// `#include "dce/dce_opp.h"` in `dc/dce120/` is `dc/dce/dce_opp.h`. Failing those,
 /// the `include/` directory of the file's directory or of one above it, as far.
-fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Option<u32> {
-    if let Some(&f) = by_path.get(&normalize(&join(dir, inc))) {
+fn resolve_quoted(
+    by_path: &HashMap<std::borrow::Cow<'_, str>, u32>,
+    dir: &str,
+    inc: &str,
+) -> Option<u32> {
+    if let Some(&f) = by_path.get(normalize(&join(dir, inc)).as_ref()) {
         return Some(f);
     }
     let mut up = dir;
@@ -237,7 +241,7 @@ fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Optio
         if up.split('/').filter(|p| !p.is_empty() && *p != ".").count() < 3 {
             break;
         }
-        if let Some(&f) = by_path.get(&normalize(&join(up, inc))) {
+        if let Some(&f) = by_path.get(normalize(&join(up, inc)).as_ref()) {
             return Some(f);
         }
     }
@@ -249,7 +253,7 @@ fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Optio
         if up.split('/').filter(|p| !p.is_empty() && *p != ".").count() < 3 {
             return None;
         }
-        if let Some(&f) = by_path.get(&normalize(&join(&join(up, "include"), inc))) {
+        if let Some(&f) = by_path.get(normalize(&join(&join(up, "include"), inc)).as_ref()) {
             return Some(f);
         }
         up = dir_of(up);
@@ -261,7 +265,7 @@ fn resolve_quoted(by_path: &HashMap<String, u32>, dir: &str, inc: &str) -> Optio
 /// directories, which its Makefile adds (`-I$(FULL_AMD_DISPLAY_PATH)/dc/inc`,
 /// `-I $(src)/include/nvkm`) and the walk up from the file does not reach.
 struct HeadersByName<'a> {
-    by_name: HashMap<&'a str, Vec<(String, u32)>>,
+    by_name: HashMap<&'a str, Vec<(std::borrow::Cow<'a, str>, u32)>>,
 }
 
 /// Path components a driver's include directories share with its files
@@ -270,7 +274,7 @@ const SUBSYSTEM_DEPTH: usize = 3;
 
 impl<'a> HeadersByName<'a> {
     fn new(files: &'a [FileFacts]) -> Self {
-        let mut by_name: HashMap<&'a str, Vec<(String, u32)>> = HashMap::default();
+        let mut by_name: HashMap<&'a str, Vec<(std::borrow::Cow<'a, str>, u32)>> = HashMap::default();
         for (i, f) in files.iter().enumerate() {
             if f.path.ends_with(".h") {
                 let name = f.path.rsplit('/').next().unwrap_or(&f.path);
@@ -310,8 +314,19 @@ impl<'a> HeadersByName<'a> {
     }
 }
 
-fn normalize(path: &str) -> String {
-    join("", path.strip_prefix("./").unwrap_or(path))
+fn normalize(path: &str) -> std::borrow::Cow<'_, str> {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    // Most paths are already normal (`drivers/net/x.c`): borrowed, no allocation (a
+    // slice's program indexes every path of the run).
+    let normal = !path.is_empty()
+        && path
+            .split('/')
+            .enumerate()
+            .all(|(i, c)| (c.is_empty() && i == 0) || (!c.is_empty() && c != "." && c != ".."));
+    match normal {
+        true => std::borrow::Cow::Borrowed(path),
+        false => std::borrow::Cow::Owned(join("", path)),
+    }
 }
 
 /// The key of a struct field written or freed: the expression as written, without
@@ -374,7 +389,7 @@ impl<'a> DeclIndex<'a> {
     }
 
     pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> DeclIndex<'a> {
-        let by_path: HashMap<String, u32> = files
+        let by_path: HashMap<std::borrow::Cow<'a, str>, u32> = files
             .par_iter()
             .enumerate()
             .map(|(i, f)| (normalize(&f.path), i as u32))

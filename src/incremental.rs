@@ -989,7 +989,15 @@ impl ProgramStore {
                 wanted.extend(self.callees_by_name(facts));
             }
         }
-        let mut files: Vec<Option<FileFacts>> = vec![None; paths.len()];
+        // (Every file of the run has an entry, by number: absent ones are empty.)
+        let mut files: Vec<FileFacts> = paths
+            .iter()
+            .map(|p| FileFacts {
+                path: p.clone(),
+                ..Default::default()
+            })
+            .collect();
+        let mut present = vec![false; paths.len()];
         let mut locks: Vec<Vec<LockStates>> = vec![Vec::new(); paths.len()];
         let loaded_files: HashSet<u32> = loaded
             .iter()
@@ -1014,7 +1022,8 @@ impl ProgramStore {
                 continue;
             }
             locks[fi as usize] = l;
-            files[fi as usize] = Some(facts);
+            files[fi as usize] = facts;
+            present[fi as usize] = true;
         }
         // Global number → compact id, for every function present.
         let mut ids: HashMap<u32, FunctionId> = HashMap::default();
@@ -1022,13 +1031,13 @@ impl ProgramStore {
         let mut by_file: HashMap<u32, Vec<u32>> = HashMap::default();
         for g in wanted {
             let file = self.file_of(g);
-            if files[file as usize].is_none() {
+            if !present[file as usize] {
                 by_file.entry(file).or_default().push(g);
             }
         }
         for (fi, facts) in declarations {
             by_file.entry(fi).or_default();
-            files[fi as usize] = Some(facts);
+            files[fi as usize] = facts;
         }
         for (file, mut gs) in by_file {
             gs.sort_unstable();
@@ -1045,27 +1054,8 @@ impl ProgramStore {
                 stand_ins.push(*g);
             }
             locks[file as usize] = vec![LockStates::default(); functions.len()];
-            match &mut files[file as usize] {
-                Some(declared) => declared.functions = functions,
-                None => {
-                    files[file as usize] = Some(FileFacts {
-                        path: paths[file as usize].clone(),
-                        functions,
-                        ..Default::default()
-                    });
-                }
-            }
+            files[file as usize].functions = functions;
         }
-        let files: Vec<FileFacts> = files
-            .into_iter()
-            .enumerate()
-            .map(|(fi, f)| {
-                f.unwrap_or_else(|| FileFacts {
-                    path: paths[fi].clone(),
-                    ..Default::default()
-                })
-            })
-            .collect();
         // Loaded files keep their function indices.
         let compact = |g: u32, ids: &HashMap<u32, FunctionId>| -> Option<FunctionId> {
             if let Some(id) = ids.get(&g) {
