@@ -644,8 +644,12 @@ impl ProgramStore {
     /// Every function of the run named `name`.
     fn named(&self, name: &str) -> &[u32] {
         let lo = self.by_name.partition_point(|&f| self.name(f) < name);
-        let hi = self.by_name.partition_point(|&f| self.name(f) <= name);
-        &self.by_name[lo..hi]
+        // (Most names are one function's: a step forward, not a second search.)
+        let len = self.by_name[lo..]
+            .iter()
+            .take_while(|&&f| self.name(f) == name)
+            .count();
+        &self.by_name[lo..lo + len]
     }
 
     /// Whether a file's new facts keep what other files of the run read of it: the
