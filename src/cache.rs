@@ -198,6 +198,29 @@ impl Cache {
         })
     }
 
+    /// The cache's identity for what a session keeps of its entries (its directory,
+    /// the engine and the knowledge its keys are made with).
+    pub fn identity(&self) -> u128 {
+        let mut key = self.dir.to_string_lossy().as_bytes().to_vec();
+        key.extend_from_slice(&self.file_key(0).to_le_bytes());
+        content_digest(&key)
+    }
+
+    /// The digest index entry `known_digest` would keep for `path` with `stat`
+    /// recorded for `digest` (a session keeps it for its next runs).
+    pub fn recorded(&self, path: &str, stat: &FileStat, digest: u128) -> (String, FileStat) {
+        (self.relative(path), FileStat { digest, ..*stat })
+    }
+
+    /// Keeps the digest index entries of files a session's earlier run recorded and
+    /// whose `stat` it still holds (as `known_digest` would have, one by one).
+    pub fn keep_known(&self, entries: impl Iterator<Item = (String, FileStat)>) {
+        self.new_stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(entries);
+    }
+
     /// Keeps the digest index's entry of a file this run reads from elsewhere (an
     /// editor buffer): it still describes the file on disk, and a run that changes no
     /// entry does not rewrite the index.
@@ -215,6 +238,19 @@ impl Cache {
     /// modified in the last seconds is not recorded: a later change within the same
     /// timestamp tick would go unseen (git's "racily clean" entries).
     pub fn record_digest(&self, path: &str, stat: &FileStat, digest: u128) {
+        if self.recent(stat) {
+            return;
+        }
+        let rel = self.relative(path);
+        self.new_stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((rel, FileStat { digest, ..*stat }));
+    }
+
+    /// Whether a file with this `stat` was modified in the last seconds (see
+    /// [`Cache::record_digest`]).
+    pub fn recent(&self, stat: &FileStat) -> bool {
         let modified = u64::try_from(stat.mtime.0).ok().and_then(|secs| {
             std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
                 secs,
@@ -228,14 +264,7 @@ impl Cache {
                 .map_or(true, |age| age.as_secs() < 2),
             None => true,
         };
-        if recent {
-            return;
-        }
-        let rel = self.relative(path);
-        self.new_stats
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push((rel, FileStat { digest, ..*stat }));
+        recent
     }
 
     /// The key of a file's own result (facts and lock states with same-file wrappers).

@@ -274,7 +274,8 @@ const SUBSYSTEM_DEPTH: usize = 3;
 
 impl<'a> HeadersByName<'a> {
     fn new(files: &'a [FileFacts]) -> Self {
-        let mut by_name: HashMap<&'a str, Vec<(std::borrow::Cow<'a, str>, u32)>> = HashMap::default();
+        let mut by_name: HashMap<&'a str, Vec<(std::borrow::Cow<'a, str>, u32)>> =
+            HashMap::default();
         for (i, f) in files.iter().enumerate() {
             if f.path.ends_with(".h") {
                 let name = f.path.rsplit('/').next().unwrap_or(&f.path);

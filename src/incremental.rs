@@ -134,6 +134,21 @@ pub struct Session {
     /// on disk since (`Options::trust_stats`: the editor's file watcher reported
     /// nothing).
     stats: Mutex<Arc<HashMap<String, crate::cache::FileStat>>>,
+    /// Per file, what the first pass of a run found in the facts cache (`Known`),
+    /// with the cache's identity (its directory, engine and knowledge): while the
+    /// file's `stat` is the one kept, a trusted run takes it as it is.
+    known: Mutex<Option<(u128, Arc<HashMap<String, Known>>)>>,
+}
+
+/// A file's cache entry as a session's earlier run found it: its `stat` then (as
+/// [`Session::stats`] keeps it), content digest, facts key, and its digest index
+/// entry (path relative to the cache's root, `stat` with the digest).
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub stat: crate::cache::FileStat,
+    pub digest: u128,
+    pub key: crate::cache::Key,
+    pub recorded: (String, crate::cache::FileStat),
 }
 
 impl std::fmt::Debug for Session {
@@ -160,6 +175,19 @@ impl Session {
         } else if !seen.is_empty() {
             Arc::make_mut(&mut stats).extend(seen);
         }
+    }
+
+    /// The files' cache entries an earlier run with the cache `identity` found.
+    pub fn known(&self, identity: u128) -> Option<Arc<HashMap<String, Known>>> {
+        match &*locked(&self.known) {
+            Some((i, known)) if *i == identity => Some(known.clone()),
+            _ => None,
+        }
+    }
+
+    /// Keeps the files' cache entries a run found.
+    pub fn keep_known(&self, identity: u128, known: HashMap<String, Known>) {
+        *locked(&self.known) = Some((identity, Arc::new(known)));
     }
 
     /// The build model of `key`, kept from an earlier run or `read`.

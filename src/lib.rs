@@ -481,9 +481,31 @@ pub fn check_files_with<T: Send>(
             seen: std::sync::Mutex::new(Vec::new()),
             record: options.session.is_some() && cache.is_some(),
         };
-        let first: Vec<FirstPass> = files
+        // A session's trusted run takes what its earlier runs found in the cache for
+        // files whose `stat` it still holds (not asking the cache again per file).
+        let known = match (&options.session, &cache, &stats.known) {
+            (Some(session), Some(c), Some(_)) if workspace.is_none() => {
+                session.known(c.identity())
+            }
+            _ => None,
+        };
+        let first: Vec<(FirstPass, bool)> = files
             .par_iter()
             .map(|path| {
+                if let (Some(known), Some(stats)) = (&known, &stats.known)
+                    && let Some(k) = known.get(path)
+                    && stats.get(path) == Some(&k.stat)
+                    && options.overlay_of(path).is_none()
+                {
+                    if let Some(p) = &options.progress {
+                        p.fetch_add(1, Ordering::Relaxed);
+                    }
+                    let cached = FirstPass::Cached {
+                        key: k.key,
+                        digest: k.digest,
+                    };
+                    return (cached, true);
+                }
                 let r = match workspace {
                     // No digest: it only keys the cache, which a workspace does not use.
                     Some(w) => {
@@ -499,9 +521,19 @@ pub fn check_files_with<T: Send>(
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
                 }
-                r
+                (r, false)
             })
             .collect();
+        let (first, from_known): (Vec<FirstPass>, Vec<bool>) = first.into_iter().unzip();
+        if let (Some(c), Some(known)) = (&cache, &known) {
+            c.keep_known(
+                files
+                    .iter()
+                    .zip(&from_known)
+                    .filter(|(_, hit)| **hit)
+                    .filter_map(|(path, _)| known.get(path).map(|k| k.recorded.clone())),
+            );
+        }
         if let Some(session) = &options.session
             && cache.is_some()
         {
@@ -510,6 +542,40 @@ pub fn check_files_with<T: Send>(
                 .into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             session.keep_stats(seen, stats.known.is_none());
+            // What the next trusted run may take as it is: every file found in the
+            // cache whose `stat` is kept and not recent (as the digest index).
+            if let Some(c) = &cache
+                && workspace.is_none()
+                && (known.is_none()
+                    || files.iter().zip(&first).zip(&from_known).any(|((path, f), hit)| {
+                        !hit && matches!(f, FirstPass::Cached { .. })
+                            && options.overlay_of(path).is_none()
+                    }))
+            {
+                let kept = session.stats();
+                let entries = files
+                    .iter()
+                    .zip(&first)
+                    .filter_map(|(path, f)| {
+                        let FirstPass::Cached { key, digest } = f else {
+                            return None;
+                        };
+                        // (An editor buffer's entry is not the file's on disk.)
+                        if options.overlay_of(path).is_some() {
+                            return None;
+                        }
+                        let stat = kept.get(path).filter(|s| !c.recent(s))?;
+                        let known = incremental::Known {
+                            stat: *stat,
+                            digest: *digest,
+                            key: *key,
+                            recorded: c.recorded(path, stat, *digest),
+                        };
+                        Some((path.clone(), known))
+                    })
+                    .collect();
+                session.keep_known(c.identity(), entries);
+            }
         }
         lap("read, hash, parse what is not cached");
         // The outcome of a run with the same inputs (every file's bytes, the options),
