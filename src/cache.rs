@@ -257,14 +257,13 @@ impl Cache {
                 u32::try_from(stat.mtime.1).unwrap_or(0),
             ))
         });
-        let recent = match modified {
+        match modified {
             Some(m) => self
                 .started
                 .duration_since(m)
                 .map_or(true, |age| age.as_secs() < 2),
             None => true,
-        };
-        recent
+        }
     }
 
     /// The key of a file's own result (facts and lock states with same-file wrappers).

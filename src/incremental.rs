@@ -137,8 +137,11 @@ pub struct Session {
     /// Per file, what the first pass of a run found in the facts cache (`Known`),
     /// with the cache's identity (its directory, engine and knowledge): while the
     /// file's `stat` is the one kept, a trusted run takes it as it is.
-    known: Mutex<Option<(u128, Arc<HashMap<String, Known>>)>>,
+    known: Mutex<Option<(u128, KnownFiles)>>,
 }
+
+/// The files' cache entries a session's earlier run found, by path.
+pub type KnownFiles = Arc<HashMap<String, Known>>;
 
 /// A file's cache entry as a session's earlier run found it: its `stat` then (as
 /// [`Session::stats`] keeps it), content digest, facts key, and its digest index
@@ -178,7 +181,7 @@ impl Session {
     }
 
     /// The files' cache entries an earlier run with the cache `identity` found.
-    pub fn known(&self, identity: u128) -> Option<Arc<HashMap<String, Known>>> {
+    pub fn known(&self, identity: u128) -> Option<KnownFiles> {
         match &*locked(&self.known) {
             Some((i, known)) if *i == identity => Some(known.clone()),
             _ => None,
