@@ -408,9 +408,25 @@ impl<'a> DeclIndex<'a> {
             Vec<u32>,
             Vec<(String, FieldStore)>,
         );
-        let per_file: Vec<PerFile<'a>> = files
+        // (A slice's program has an entry for every file of the run, most of them
+        // empty: their tables are empty, made without the per-file work.)
+        let present: Vec<u32> = (0..files.len() as u32)
+            .filter(|&i| {
+                let f = &files[i as usize];
+                let d = &f.decls;
+                !f.functions.is_empty()
+                    || !d.defines.is_empty()
+                    || !d.structs.is_empty()
+                    || !d.typedefs.is_empty()
+                    || !d.member_templates.is_empty()
+                    || !d.includes.is_empty()
+                    || !d.include_lines.is_empty()
+            })
+            .collect();
+        let per_file: Vec<(u32, PerFile<'a>)> = present
             .par_iter()
-            .map(|f| {
+            .map(|&fi| {
+                let f = &files[fi as usize];
                 let d = &f.decls;
                 let mut defs = Table::default();
                 for def in &d.defines {
@@ -466,21 +482,24 @@ impl<'a> DeclIndex<'a> {
                         ))
                     })
                     .collect();
-                (defs, structs, typedefs, templates, inc, allocs)
+                (fi, (defs, structs, typedefs, templates, inc, allocs))
             })
             .collect();
-        let mut defines = Vec::with_capacity(files.len());
-        let mut structs = Vec::with_capacity(files.len());
-        let mut typedefs = Vec::with_capacity(files.len());
-        let mut includes = Vec::with_capacity(files.len());
+        let n = files.len();
+        let mut defines: Vec<Table<'a, &'a str>> = (0..n).map(|_| Table::default()).collect();
+        let mut structs: Vec<Table<'a, &'a StructDef>> = (0..n).map(|_| Table::default()).collect();
+        let mut typedefs: Vec<Table<'a, &'a str>> = (0..n).map(|_| Table::default()).collect();
+        let mut includes: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut fields = FieldIndex::default();
-        let mut member_templates = Vec::with_capacity(files.len());
-        for (fi, (d, s, t, m, i, allocs)) in per_file.into_iter().enumerate() {
-            defines.push(d);
-            structs.push(s);
-            typedefs.push(t);
-            member_templates.push(m);
-            includes.push(i);
+        let mut member_templates: Vec<Table<'a, &'a MemberMacro>> =
+            (0..n).map(|_| Table::default()).collect();
+        for (fi, (d, s, t, m, i, allocs)) in per_file {
+            let fi = fi as usize;
+            defines[fi] = d;
+            structs[fi] = s;
+            typedefs[fi] = t;
+            member_templates[fi] = m;
+            includes[fi] = i;
             let dir = dir_of(&files[fi].path);
             for (key, store) in allocs {
                 merge(
@@ -491,10 +510,17 @@ impl<'a> DeclIndex<'a> {
             }
         }
         // Struct fields handed to a device for DMA, by directory.
-        let handoffs: Vec<Vec<String>> = files
+        let with_functions: Vec<u32> = present
+            .iter()
+            .copied()
+            .filter(|&fi| !files[fi as usize].functions.is_empty())
+            .collect();
+        let handoffs: Vec<(u32, Vec<String>)> = with_functions
             .par_iter()
-            .map(|f| {
-                f.functions
+            .map(|&fi| {
+                let f = &files[fi as usize];
+                let keys = f
+                    .functions
                     .iter()
                     .flat_map(|func| &func.calls)
                     .filter(|c| !c.indirect && knowledge.is_dma_handoff(&c.callee))
@@ -508,25 +534,28 @@ impl<'a> DeclIndex<'a> {
                         });
                         keys.unwrap_or_default()
                     })
-                    .collect()
+                    .collect();
+                (fi, keys)
             })
             .collect();
         let mut dma: HashMap<&str, HashSet<String>> = HashMap::default();
-        for (fi, keys) in handoffs.into_iter().enumerate() {
+        for (fi, keys) in handoffs {
             if keys.is_empty() {
                 continue;
             }
-            let set = dma.entry(dir_of(&files[fi].path)).or_default();
+            let set = dma.entry(dir_of(&files[fi as usize].path)).or_default();
             set.extend(keys.into_iter().filter(|k| !k.is_empty()));
         }
         // Allocations stored into those fields through a local (`ring = kzalloc(…);
         // … bp->ring = ring;`, a fallback published after setup) count as stores of
         // their family: with another family's, the field is `Mixed`. They only
         // qualify fields that direct stores already name.
-        let through_locals: Vec<Vec<(String, FieldStore)>> = files
+        let through_locals: Vec<(u32, Vec<(String, FieldStore)>)> = with_functions
             .par_iter()
-            .map(|f| {
-                f.functions
+            .map(|&fi| {
+                let f = &files[fi as usize];
+                let stores = f
+                    .functions
                     .iter()
                     .flat_map(|func| &func.calls)
                     .filter(|c| !c.indirect && !c.also_stored_to().is_empty())
@@ -536,11 +565,12 @@ impl<'a> DeclIndex<'a> {
                             Some((field_key_typed(to, Some(ty))?, FieldStore::Family(a.family)))
                         })
                     })
-                    .collect()
+                    .collect();
+                (fi, stores)
             })
             .collect();
-        for (fi, stores) in through_locals.into_iter().enumerate() {
-            let dir = dir_of(&files[fi].path);
+        for (fi, stores) in through_locals {
+            let dir = dir_of(&files[fi as usize].path);
             for (key, store) in stores {
                 if let Some(v) = fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
                     merge(v, fi as u32, store);
@@ -548,23 +578,26 @@ impl<'a> DeclIndex<'a> {
             }
         }
         // Other call results stored into those fields make them unknown (`Mixed`).
-        let others: Vec<Vec<String>> = files
+        let others: Vec<(u32, Vec<String>)> = with_functions
             .par_iter()
-            .map(|f| {
+            .map(|&fi| {
+                let f = &files[fi as usize];
                 let Some(known) = fields.get(dir_of(&f.path)) else {
-                    return Vec::new();
+                    return (fi, Vec::new());
                 };
-                f.functions
+                let keys = f
+                    .functions
                     .iter()
                     .flat_map(|func| &func.calls)
                     .filter(|c| c.indirect || knowledge.call_allocator(c).is_none())
                     .filter_map(|c| field_key_typed(c.assigned_to()?, c.field_base_type()))
                     .filter(|k| known.contains_key(k))
-                    .collect()
+                    .collect();
+                (fi, keys)
             })
             .collect();
-        for (fi, keys) in others.into_iter().enumerate() {
-            let dir = dir_of(&files[fi].path);
+        for (fi, keys) in others {
+            let dir = dir_of(&files[fi as usize].path);
             for key in keys {
                 if let Some(v) = fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
                     merge(v, fi as u32, FieldStore::Mixed);
