@@ -573,7 +573,7 @@ impl<'a> DeclIndex<'a> {
             let dir = dir_of(&files[fi as usize].path);
             for (key, store) in stores {
                 if let Some(v) = fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
-                    merge(v, fi as u32, store);
+                    merge(v, fi, store);
                 }
             }
         }
@@ -600,7 +600,7 @@ impl<'a> DeclIndex<'a> {
             let dir = dir_of(&files[fi as usize].path);
             for key in keys {
                 if let Some(v) = fields.get_mut(dir).and_then(|m| m.get_mut(&key)) {
-                    merge(v, fi as u32, FieldStore::Mixed);
+                    merge(v, fi, FieldStore::Mixed);
                 }
             }
         }
