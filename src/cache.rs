@@ -103,8 +103,12 @@ pub struct Cache {
     /// Files' digests by root-relative path and the metadata they were read with (git's
     /// index idea): a file whose metadata is unchanged is not read again. Local only:
     /// the digest, not the metadata, is in every key.
-    stats: FxHashMap<String, FileStat>,
+    /// The digest index (`files.idx`), read when first asked (a language server's
+    /// trusted runs take most entries from their session instead).
+    stats: std::sync::OnceLock<FxHashMap<String, FileStat>>,
     new_stats: Mutex<Vec<(String, FileStat)>>,
+    /// Entries a session found equal to the index and still holds (`keep_known`).
+    known_stats: Mutex<Vec<(String, FileStat)>>,
     started: std::time::SystemTime,
     cwd: PathBuf,
     /// The working directory is the root.
@@ -152,17 +156,10 @@ impl Cache {
         File::create(&probe).map_err(unusable)?;
         let _ = std::fs::remove_file(&probe);
         let pack = Pack::open(&dir.join(PACK));
-        let stats = std::fs::read(dir.join(STATS))
-            .ok()
-            .and_then(|bytes| {
-                let payload = check_entry(&bytes, STATS_KEY)?.1;
-                postcard::from_bytes::<Vec<(String, FileStat)>>(payload).ok()
-            })
-            .map(|v| v.into_iter().collect())
-            .unwrap_or_default();
         Ok(Cache {
-            stats,
+            stats: std::sync::OnceLock::new(),
             new_stats: Mutex::new(Vec::new()),
+            known_stats: Mutex::new(Vec::new()),
             started: std::time::SystemTime::now(),
             cwd: cwd.clone(),
             cwd_is_root: normal(&cwd) == absolute_normal(root),
@@ -180,11 +177,25 @@ impl Cache {
         })
     }
 
+    /// The digest index, read on first use.
+    fn stats(&self) -> &FxHashMap<String, FileStat> {
+        self.stats.get_or_init(|| {
+            std::fs::read(self.dir.join(STATS))
+                .ok()
+                .and_then(|bytes| {
+                    let payload = check_entry(&bytes, STATS_KEY)?.1;
+                    postcard::from_bytes::<Vec<(String, FileStat)>>(payload).ok()
+                })
+                .map(|v| v.into_iter().collect())
+                .unwrap_or_default()
+        })
+    }
+
     /// The digest of the file at `path` recorded by an earlier run, when its metadata
     /// `meta` is what it was then.
     pub fn known_digest(&self, path: &str, stat: &FileStat) -> Option<u128> {
         let rel = self.relative(path);
-        let old = self.stats.get(&rel)?;
+        let old = self.stats().get(&rel)?;
         let now = FileStat {
             digest: old.digest,
             ..*stat
@@ -215,7 +226,7 @@ impl Cache {
     /// Keeps the digest index entries of files a session's earlier run recorded and
     /// whose `stat` it still holds (as `known_digest` would have, one by one).
     pub fn keep_known(&self, entries: impl Iterator<Item = (String, FileStat)>) {
-        self.new_stats
+        self.known_stats
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .extend(entries);
@@ -226,7 +237,7 @@ impl Cache {
     /// entry does not rewrite the index.
     pub fn keep_recorded(&self, path: &str) {
         let rel = self.relative(path);
-        if let Some(old) = self.stats.get(&rel) {
+        if let Some(old) = self.stats().get(&rel) {
             self.new_stats
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -684,14 +695,22 @@ impl Cache {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        let unchanged =
-            new.len() == files.len() && new.iter().all(|(p, s)| self.stats.get(p) == Some(s));
+        let known = std::mem::take(
+            &mut *self
+                .known_stats
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let unchanged = new.len() + known.len() == files.len()
+            && new.iter().all(|(p, s)| self.stats().get(p) == Some(s));
         if unchanged {
             return;
         }
+        let mut new = new;
+        new.extend(known);
         let in_run: FxHashSet<String> = files.iter().map(|f| self.relative(f)).collect();
         let mut all: Vec<(String, FileStat)> = self
-            .stats
+            .stats()
             .iter()
             .filter(|(p, _)| !in_run.contains(*p) && self.root.join(p).is_file())
             .map(|(p, s)| (p.clone(), *s))

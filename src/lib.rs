@@ -506,6 +506,12 @@ pub fn check_files_with<T: Send>(
                     };
                     return (cached, true);
                 }
+                // (An open buffer's file keeps its digest index entry as the session
+                // found it on disk.)
+                let recorded = known
+                    .as_ref()
+                    .and_then(|k| k.get(path))
+                    .map(|k| &k.recorded);
                 let r = match workspace {
                     // No digest: it only keys the cache, which a workspace does not use.
                     Some(w) => {
@@ -516,7 +522,7 @@ pub fn check_files_with<T: Send>(
                         }
                         FirstPass::Done(result, 0, None)
                     }
-                    None => first_pass(path, knowledge, cache.as_ref(), options, &stats),
+                    None => first_pass(path, knowledge, cache.as_ref(), options, &stats, recorded),
                 };
                 if let Some(p) = &options.progress {
                     p.fetch_add(1, Ordering::Relaxed);
@@ -560,9 +566,11 @@ pub fn check_files_with<T: Send>(
                         let FirstPass::Cached { key, digest } = f else {
                             return None;
                         };
-                        // (An editor buffer's entry is not the file's on disk.)
+                        // (An editor buffer's entry is not the file's on disk: the
+                        // file's as an earlier run found it is kept.)
                         if options.overlay_of(path).is_some() {
-                            return None;
+                            let earlier = known.as_ref()?.get(path)?;
+                            return Some((path.clone(), earlier.clone()));
                         }
                         let stat = kept.get(path).filter(|s| !c.recent(s))?;
                         let known = incremental::Known {
@@ -1846,13 +1854,17 @@ fn first_pass(
     cache: Option<&cache::Cache>,
     options: &Options,
     stats: &StatMemo,
+    recorded: Option<&(String, cache::FileStat)>,
 ) -> FirstPass {
     let overlaid = options.overlay_of(path).is_some();
     // A file whose metadata is as recorded is not even read (an overlaid one is not
     // read from disk at all).
     let meta = cache.filter(|_| !overlaid).and_then(|_| stats.stat(path));
     if let (Some(c), true) = (cache, overlaid) {
-        c.keep_recorded(path);
+        match recorded {
+            Some(r) => c.keep_known(std::iter::once(r.clone())),
+            None => c.keep_recorded(path),
+        }
     }
     if let (Some(c), Some(m)) = (cache, &meta)
         && let Some(digest) = c.known_digest(path, m)
