@@ -296,13 +296,19 @@ impl BuildFacts {
     }
 
     fn compute_digest(&self, prefix: &str) -> u128 {
-        let mut rows: Vec<(String, &FileBuild)> = self
-            .files
-            .iter()
-            .map(|(path, build)| (format!("{prefix}{path}"), build))
-            .collect();
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
-        crate::cache::content_digest(format!("{rows:?}").as_bytes())
+        use std::hash::Hash;
+        // (Hashed field by field: formatting 28,000 rows as text cost 20 ms a run.)
+        let mut rows: Vec<(&String, &FileBuild)> = self.files.iter().collect();
+        rows.sort_by(|a, b| a.0.cmp(b.0));
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (path, build) in rows {
+            // (The path as spelt with the prefix: `./x.c` hashes the same either way.)
+            h.update(prefix.as_bytes());
+            h.update(path.as_bytes());
+            h.update(&[0xff]);
+            build.hash(&mut h);
+        }
+        h.digest128()
     }
 }
 
