@@ -765,6 +765,20 @@ fn write_files<P: AsRef<str>, T: AsRef<str>>(p: &Project, files: impl IntoIterat
     }
 }
 
+/// After a whole run and a pre-commit run naming `file`, a blank line atop `file` (a
+/// code edit): the pre-commit run again, with timings, which must be sliced.
+fn sliced_after_a_blank_line_atop(p: &Project, file: &str) -> Output {
+    p.run(&["check", "--format", "json", "."]);
+    let named = ["check", "--format", "gcc", file];
+    p.run(&named);
+    let path = p.path(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("\n{text}")).unwrap();
+    let o = run_timed(p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    o
+}
+
 /// Atomic context from a named file passes through a function of another directory
 /// that has no finding of its own (`pass()`: its other callers need not be loaded)
 /// to one that sleeps (`deep()`), and into one that sleeps itself (`own()`, also
@@ -802,15 +816,8 @@ fn precommit_slice_passes_through_functions_without_findings_there() {
             ),
         ],
     );
-    p.run(&["check", "--format", "json", "."]);
-    let named = ["check", "--format", "gcc", "drv/named.c"];
     let uncached = ["check", "--format", "gcc", "--no-cache", "drv/named.c"];
-    p.run(&named);
-    let file = p.path("drv/named.c");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, format!("\n{text}")).unwrap();
-    let o = run_timed(&p, &named);
-    assert!(sliced(&o), "{}", stderr(&o));
+    let o = sliced_after_a_blank_line_atop(&p, "drv/named.c");
     assert!(stderr(&o).contains(", 1 passed through,"), "{}", stderr(&o));
     assert!(stdout(&o).contains("core/deep.c:4:"), "{}", stdout(&o));
     assert!(stdout(&o).contains("core/own.c:5:"), "{}", stdout(&o));
@@ -910,14 +917,7 @@ fn precommit_slice_loads_what_atomic_context_may_reach_in_its_first_round() {
             ),
         ],
     );
-    p.run(&["check", "--format", "json", "."]);
-    let named = ["check", "--format", "gcc", "drv/named.c"];
-    p.run(&named);
-    let file = p.path("drv/named.c");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, format!("\n{text}")).unwrap();
-    let o = run_timed(&p, &named);
-    assert!(sliced(&o), "{}", stderr(&o));
+    let o = sliced_after_a_blank_line_atop(&p, "drv/named.c");
     assert!(
         stderr(&o).contains("3 functions atomic context may reach through the named files"),
         "{}",
@@ -970,14 +970,7 @@ fn precommit_slice_loads_only_the_direct_callers_of_a_named_files_gfp_callee() {
         ));
     }
     write_files(&p, files);
-    p.run(&["check", "--format", "json", "."]);
-    let named = ["check", "--format", "gcc", "drv/named.c"];
-    p.run(&named);
-    let file = p.path("drv/named.c");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, format!("\n{text}")).unwrap();
-    let o = run_timed(&p, &named);
-    assert!(sliced(&o), "{}", stderr(&o));
+    let o = sliced_after_a_blank_line_atop(&p, "drv/named.c");
     assert!(
         stderr(&o).contains("functions reported, 1 more callers,"),
         "{}",
