@@ -891,7 +891,7 @@ fn precommit_slice_passes_through_capped_functions_no_named_chain_can_make_sleep
 /// Atomic context from a named file reaches a sleep three calls deep, each call in
 /// another directory: the functions it may pass are loaded with the first round of the
 /// slice (from the full run's call graph and may-sleep summaries), not one call deeper
-/// per round (four rounds before).
+/// per round (five rounds before: 0 to 4).
 #[test]
 fn precommit_slice_loads_what_atomic_context_may_reach_in_its_first_round() {
     let p = Project::new();
