@@ -35,8 +35,14 @@ pub enum Val {
     RodataStr,
     /// A string literal whose characters are known (no escape sequence), in code that
     /// may be a module: as [`Val::Str`], and its characters for [`Pred::HasChar`].
-    /// (Last variant: the summary files' encoding of the others is unchanged.)
     Text(Box<str>),
+    /// A pointer to an object whose fields `path` (without the arrow: `sk_state`,
+    /// `ncmd.s.cmd`) each hold one of the listed values, as its caller's conditions and
+    /// stores left them at the call (`if (sk->sk_state == TCP_FIN_WAIT2) reset(sk);`):
+    /// what an atomic path's bindings say of a parameter's object, so a test of those
+    /// fields inside the function decides its branches. Non-zero. Never in a summary.
+    /// (Last variant: the summary files' encoding of the others is unchanged.)
+    Fields(Vec<(Box<str>, Vec<Val>)>),
 }
 
 /// An argument computed from one value (a parameter of the caller, or what a helper
@@ -180,7 +186,7 @@ impl Pred {
         let (int, name) = (Val::int_of, Val::name_of);
         match self {
             Pred::NonZero => match v {
-                NonZero | Str | RodataStr | Text(_) => Some(true),
+                NonZero | Str | RodataStr | Text(_) | Fields(_) => Some(true),
                 HasBits(m) if *m != 0 => Some(true),
                 _ => int(v).map(|n| n != 0),
             },
@@ -192,7 +198,7 @@ impl Pred {
                     return Some(x == y);
                 }
                 match (int(a), v) {
-                    (Some(0), NonZero | Str | RodataStr | Text(_)) => Some(false),
+                    (Some(0), NonZero | Str | RodataStr | Text(_) | Fields(_)) => Some(false),
                     (Some(x), HasBits(m)) if x & m != *m => Some(false),
                     _ => None,
                 }
@@ -231,8 +237,34 @@ impl Pred {
                 RodataStr => Some(true),
                 _ => None,
             },
-            // A pointer's value says nothing about the fields it points to.
-            Pred::Field(..) => None,
+            // A pointer's value says nothing about the fields it points to; an object's
+            // known fields decide a test of one of them when every value they may hold
+            // decides it the same way.
+            Pred::Field(path, inner) => match v {
+                Fields(known) => {
+                    if crate::facts::strip_unwritten(path).is_some() {
+                        return None;
+                    }
+                    let mut found = None;
+                    for (p, vals) in known {
+                        if **p == **path {
+                            found = Some(vals);
+                        } else if crate::facts::paths_overlap(p, path) {
+                            return None;
+                        }
+                    }
+                    let mut outcome = None;
+                    for x in found? {
+                        let r = inner.eval(x)?;
+                        if outcome.is_some_and(|o| o != r) {
+                            return None;
+                        }
+                        outcome = Some(r);
+                    }
+                    outcome
+                }
+                _ => None,
+            },
             // Decided only as "absent": a test that holds is then impossible, and one
             // that does not hold is always possible.
             Pred::HasChar(c) => match v {

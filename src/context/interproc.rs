@@ -124,6 +124,26 @@ pub struct ObjectFields {
 }
 
 impl ObjectFields {
+    /// The fields whose every possible value is known, as a binding's value.
+    fn known_fields(&self) -> Option<Val> {
+        let fields: Vec<(Box<str>, Vec<Val>)> = self
+            .fields
+            .iter()
+            .filter(|(_, vals)| !vals.is_empty())
+            .filter_map(|(path, vals)| {
+                let vals = vals
+                    .iter()
+                    .map(|v| match v {
+                        ArgIs::Value(v) if !matches!(v, Val::Fields(_)) => Some(v.clone()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<Val>>>()?;
+                Some((path.clone(), vals))
+            })
+            .collect();
+        (!fields.is_empty()).then_some(Val::Fields(fields))
+    }
+
     /// The values field `path` may have (`None`: unknown).
     fn values(&self, path: &str) -> Option<&[ArgIs]> {
         let mut found = None;
@@ -298,11 +318,13 @@ pub fn consistent(guards: &[Test], bindings: &Bindings) -> bool {
     })
 }
 
-/// Values a function's parameters have, as fixed by `guards` (`mode == FOO` held).
+/// Values a function's parameters have, as fixed by `guards` (`mode == FOO` held,
+/// `if (skb)`: non-zero).
 fn fixed_by(guards: &[Test]) -> impl Iterator<Item = (u32, Val)> + '_ {
     guards.iter().filter_map(|t| match (&t.pred, t.holds) {
         (Pred::Eq(v), true) => Some((t.param, v.clone())),
         (Pred::NonZero, false) => Some((t.param, Val::Int(0))),
+        (Pred::NonZero, true) => Some((t.param, Val::NonZero)),
         _ => None,
     })
 }
@@ -605,7 +627,16 @@ impl<'p> Resolver<'p> {
         let program = self.program;
         let f = program.function(caller);
         let c = &f.calls[call as usize];
-        let bound = |q: u32| bindings.iter().find(|(p, _)| *p == q).map(|(_, v)| v);
+        // (What a binding says of a parameter's object holds as the function was
+        // entered, not at a later call: only the caller's own facts at the call, the
+        // object argument below, say what the callee is given.)
+        let bound = |q: u32| {
+            bindings
+                .iter()
+                .find(|(p, _)| *p == q)
+                .map(|(_, v)| v)
+                .filter(|v| !matches!(v, Val::Fields(_)))
+        };
         if let Some(obj) = f.object_arg(call, arg) {
             let mut fields = Vec::with_capacity(obj.fields.len());
             for (path, vals) in &obj.fields {
@@ -750,8 +781,14 @@ impl<'p> Resolver<'p> {
             .min(32);
         let mut out = Bindings::new();
         for a in 0..n {
-            if let ArgIs::Value(v) = self.arg(caller, call, a, &known) {
-                out.push((a, v));
+            match self.arg(caller, call, a, &known) {
+                ArgIs::Value(v) => out.push((a, v)),
+                ArgIs::Object(obj) => {
+                    if let Some(v) = obj.known_fields() {
+                        out.push((a, v));
+                    }
+                }
+                _ => {}
             }
         }
         out

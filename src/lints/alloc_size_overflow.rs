@@ -285,7 +285,12 @@ impl<'c, 'k> Provenance<'c, 'k> {
                         }
                     }
                 }
-                Val::NonZero | Val::HasBits(_) | Val::Str | Val::RodataStr | Val::Text(_) => {
+                Val::NonZero
+                | Val::HasBits(_)
+                | Val::Str
+                | Val::RodataStr
+                | Val::Text(_)
+                | Val::Fields(_) => {
                     return None;
                 }
             };

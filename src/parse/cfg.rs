@@ -610,8 +610,7 @@ impl<'a> CfgBuilder<'a> {
                     self.note_pointers_given(node, at, idx);
                 } else if kind == "init_declarator"
                     && let (Some(name), Some(value)) = (
-                        node.field("declarator")
-                            .filter(|d| d.kind_str() == "identifier"),
+                        node.field("declarator").and_then(declared_name),
                         node.field("value"),
                     )
                 {
@@ -2270,7 +2269,7 @@ impl<'a> CfgBuilder<'a> {
                 self.cursor.reset(node);
                 let plain: Vec<Node> = node
                     .children_by_field_name("declarator", &mut self.cursor)
-                    .filter(|d| d.kind_str() == "identifier")
+                    .filter_map(declared_name)
                     .collect();
                 for name in plain {
                     self.declare_local(name);
@@ -3228,4 +3227,18 @@ fn constant_condition(text: &str) -> Option<bool> {
         _ if t.starts_with("1||") && !t.contains("&&") => Some(true),
         _ => None,
     }
+}
+
+/// The name a declarator declares as a scalar or a pointer (`n`, `*skb`, `**pp`); not
+/// an array's or a function pointer's.
+fn declared_name(declarator: Node) -> Option<Node> {
+    let mut d = declarator;
+    for _ in 0..4 {
+        match d.kind_str() {
+            "identifier" => return Some(d),
+            "pointer_declarator" => d = d.field("declarator")?,
+            _ => return None,
+        }
+    }
+    None
 }

@@ -23,6 +23,8 @@ pub(super) enum LocalWrite {
     Or(Val),
     /// Anything else (`x = f()`, `x++`, `x += n`, a plain declaration).
     Unknown,
+    /// Not written, but tested non-zero on this edge.
+    Tested,
 }
 
 impl LocalWrite {
@@ -39,6 +41,8 @@ impl LocalWrite {
     fn apply(&self, before: &Option<Val>) -> Option<Val> {
         match (self, before) {
             (LocalWrite::Set(v), _) => Some(v.clone()),
+            (LocalWrite::Tested, Some(v)) => Some(v.clone()),
+            (LocalWrite::Tested, None) => Some(Val::NonZero),
             (LocalWrite::Or(v), Some(Val::Int(0))) => Some(v.clone()),
             (LocalWrite::Or(v), Some(old)) => Some(Val::Expr(
                 format!("({}) | ({})", text_of(old)?, text_of(v)?).into(),
@@ -105,6 +109,19 @@ impl CfgBuilder<'_> {
                     .entry(node)
                     .or_default()
                     .push((s, LocalWrite::Unknown));
+            }
+        }
+        // A branch on the local's bare name (`if (skb)`, `if (!buf)`): non-zero on one
+        // edge, zero on the other (what an earlier write made it stays, when known).
+        for (i, n) in self.nodes.iter().enumerate() {
+            if let NodeKind::AssumeCond { cond, truth } = n.kind
+                && let Some(s) = slot(cond)
+            {
+                let write = match truth {
+                    true => LocalWrite::Tested,
+                    false => LocalWrite::Set(Val::Int(0)),
+                };
+                effects.entry(i as u32).or_default().push((s, write));
             }
         }
         // Values on entry to each node (`None`: not reached yet).
