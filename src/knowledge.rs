@@ -167,6 +167,12 @@ pub struct KnowledgeTables {
     /// DMA handoff calls → the argument holding the buffer handed to the device.
     #[serde(default)]
     pub dma_buffer_arg: BTreeMap<String, usize>,
+    /// Calls → the pointer arguments they only read through.
+    #[serde(default)]
+    pub read_only_args: BTreeMap<String, Vec<usize>>,
+    /// Calls → the first argument from which on they only read every argument.
+    #[serde(default)]
+    pub read_only_from: BTreeMap<String, usize>,
 }
 
 /// The knowledge a configuration adds: the same schema as the built-in tables.
@@ -567,6 +573,9 @@ pub struct Knowledge {
     dma_handoff: FxHashSet<String>,
     /// Of those, the argument that is the buffer (`sdio_readsb(func, buf, …)`: 1).
     dma_buffer_arg: HashMap<String, usize>,
+    /// Kernel functions that only read through some of their pointer arguments
+    /// (`memcpy()`'s source): bit i for argument i (first 64).
+    read_only_args: HashMap<String, u64>,
     /// Memory families (`[[family]]`, and names used elsewhere declared as `other`).
     families: Vec<Family>,
     family_ids: HashMap<String, FamilyId>,
@@ -939,6 +948,17 @@ impl Knowledge {
         self.dma_handoff.extend(t.dma_buffer_arg.keys().cloned());
         self.dma_buffer_arg
             .extend(t.dma_buffer_arg.iter().map(|(n, a)| (n.clone(), *a)));
+        for (name, args) in &t.read_only_args {
+            let mask = args
+                .iter()
+                .filter(|&&a| a < 64)
+                .fold(0u64, |m, &a| m | 1 << a);
+            *self.read_only_args.entry(name.clone()).or_default() |= mask;
+        }
+        for (name, &from) in &t.read_only_from {
+            let mask = u64::MAX.checked_shl(from as u32).unwrap_or(0);
+            *self.read_only_args.entry(name.clone()).or_default() |= mask;
+        }
         names(&mut self.small_vmalloc_exempt, &t.small_vmalloc_exempt);
         names(&mut self.zeroing_allocators, &t.zeroing_allocators);
         names(&mut self.pure, &t.pure);
@@ -1213,6 +1233,16 @@ impl Knowledge {
     }
 
     /// The argument of a DMA handoff call that holds the buffer, when the knowledge says.
+    /// Whether `callee` only reads through its argument `arg` (`memcpy()`'s source):
+    /// handing it a pointer leaves the object as it was.
+    pub fn reads_only_through(&self, callee: &str, arg: usize) -> bool {
+        arg < 64
+            && self
+                .read_only_args
+                .get(callee)
+                .is_some_and(|m| m & (1 << arg) != 0)
+    }
+
     pub fn dma_buffer_arg(&self, callee: &str) -> Option<usize> {
         self.dma_buffer_arg.get(callee).copied()
     }

@@ -1607,11 +1607,14 @@ impl<'a> CfgBuilder<'a> {
             && !self.knowledge.describes_api(name);
         self.cursor.reset(args);
         let args: Vec<Node> = args.named_children(&mut self.cursor).collect();
-        self.note_local_pointers_given(&args, node, idx, program_function);
+        self.note_local_pointers_given(&args, node, idx, program_function, name);
         if self.param_names.is_empty() {
             return;
         }
         for (i, a) in args.into_iter().enumerate() {
+            if self.knowledge.reads_only_through(name, i) {
+                continue;
+            }
             let mut n = a;
             while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {
                 match n.field("value").or_else(|| n.named_child(0)) {

@@ -223,9 +223,13 @@ impl<'a> CfgBuilder<'a> {
         node: u32,
         idx: u32,
         program_function: bool,
+        callee: &str,
     ) {
         let mut found = Vec::new();
         for (i, a) in args.iter().enumerate().take(u8::MAX as usize) {
+            if self.knowledge.reads_only_through(callee, i) {
+                continue;
+            }
             if program_function && a.kind_str() == "identifier" && self.is_local(text(*a, self.src))
             {
                 self.local_pointer_args
