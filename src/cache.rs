@@ -370,40 +370,16 @@ impl Cache {
     }
 
     fn get_record<T: DeserializeOwned>(&self, dir: &str, key: Key) -> Option<T> {
-        let bytes = std::fs::read(self.record_path(dir, key)).ok()?;
-        postcard::from_bytes(check_entry(&bytes, key)?.1).ok()
+        read_record(&self.dir, dir, key)
     }
 
     fn put_record<T: Serialize>(&self, dir: &str, kept: usize, key: Key, value: &T) {
         if !self.writable.load(Ordering::Relaxed) {
             return;
         }
-        let Ok(payload) = postcard::to_stdvec(value) else {
-            return;
-        };
-        let path = self.record_path(dir, key);
-        let written = std::fs::create_dir_all(self.dir.join(dir))
-            .and_then(|()| write_atomically(&path, &encode_entry(key, "", &payload)));
-        if let Err(e) = written {
+        if let Err(e) = write_record(&self.dir, dir, kept, key, value) {
             self.stop_writing(&e);
-            return;
         }
-        let Ok(entries) = std::fs::read_dir(self.dir.join(dir)) else {
-            return;
-        };
-        let mut runs: Vec<(std::time::SystemTime, PathBuf)> = entries
-            .flatten()
-            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-            .collect();
-        runs.sort();
-        let excess = runs.len().saturating_sub(kept);
-        for (_, old) in runs.into_iter().take(excess) {
-            let _ = std::fs::remove_file(old);
-        }
-    }
-
-    fn record_path(&self, dir: &str, key: Key) -> PathBuf {
-        self.dir.join(dir).join(format!("{key:032x}"))
     }
 
     /// The value stored under `key` for the file at `path`, if present and intact.
@@ -1096,6 +1072,52 @@ fn temp_name(path: &Path) -> PathBuf {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ))
+}
+
+/// A record stored under `key` in the subdirectory `sub` of the cache directory `dir`
+/// (a run's outcome, build facts, a walk), if present and intact.
+pub fn read_record<T: DeserializeOwned>(dir: &Path, sub: &str, key: Key) -> Option<T> {
+    let bytes = std::fs::read(dir.join(sub).join(format!("{key:032x}"))).ok()?;
+    postcard::from_bytes(check_entry(&bytes, key)?.1).ok()
+}
+
+/// Stores a record (checksummed, temp file + rename), keeping the newest `kept` of
+/// `sub`.
+pub fn write_record<T: Serialize>(
+    dir: &Path,
+    sub: &str,
+    kept: usize,
+    key: Key,
+    value: &T,
+) -> std::io::Result<()> {
+    let payload = postcard::to_stdvec(value).map_err(std::io::Error::other)?;
+    let path = dir.join(sub).join(format!("{key:032x}"));
+    std::fs::create_dir_all(dir.join(sub))?;
+    write_atomically(&path, &encode_entry(key, "", &payload))?;
+    let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+        return Ok(());
+    };
+    let mut records: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    records.sort();
+    let excess = records.len().saturating_sub(kept);
+    for (_, old) in records.into_iter().take(excess) {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(())
+}
+
+/// Removes the record stored under `key` in `sub`, if any.
+pub fn remove_record(dir: &Path, sub: &str, key: Key) {
+    let _ = std::fs::remove_file(dir.join(sub).join(format!("{key:032x}")));
+}
+
+/// Whether `dir` is a gfplint cache directory (it holds gfplint's `CACHEDIR.TAG`).
+pub fn is_cache_dir(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("CACHEDIR.TAG"))
+        .is_ok_and(|t| t.contains("created by gfplint"))
 }
 
 /// Writes `bytes` to a temp file beside `path` and renames it into place, so readers

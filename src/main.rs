@@ -740,6 +740,13 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         walk.excludes = globs.clone();
     }
     walk.force_exclude = args.force_exclude;
+    let cache_dir = (!args.no_cache).then(|| {
+        args.cache_dir
+            .clone()
+            .or_else(env_cache_dir)
+            .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
+    });
+    walk.memo = cache_dir.clone();
     if args.force_exclude && overlay.is_none() && args.paths.iter().all(|p| walk.force_excluded(p))
     {
         if !args.quiet {
@@ -758,6 +765,13 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
     } = gfplint::discover::select(&args.paths, context.as_deref(), &walk, |f| {
         config.selects(f)
     });
+    if std::env::var_os("GFPLINT_TIMINGS").is_some() {
+        eprintln!(
+            "gfplint: timing: {} files found at {:.2} s",
+            files.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     if let Some(o) = &overlay {
         // The stdin file needs no file on disk.
         errors.retain(|e| e.path != o.path);
@@ -807,12 +821,7 @@ fn check(mut args: CheckArgs, selection: cli::Selection) -> ExitCode {
         report_only,
         root: Some(PathBuf::from(&root)),
         progress: Some(progress.clone()),
-        cache_dir: (!args.no_cache).then(|| {
-            args.cache_dir
-                .clone()
-                .or_else(env_cache_dir)
-                .unwrap_or_else(|| Path::new(&root).join(gfplint::cache::DIR_NAME))
-        }),
+        cache_dir,
         overlay: overlay.into_iter().collect(),
         ..base_options
     };

@@ -10,8 +10,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::config::Glob;
 use crate::discover::is_c_source;
+use crate::kbuild::Probe;
 use crate::parse::FileError;
 
 /// Excluded by default, relative to the project root: userspace programs and build
@@ -41,6 +44,9 @@ pub struct WalkOptions {
     /// match it, as in a directory walk (a pre-commit hook names every staged file,
     /// `tools/` and `scripts/` included; ruff has the same flag for the same reason).
     pub force_exclude: bool,
+    /// The facts cache directory, where a directory's walk is kept with what it read
+    /// (`None`: `--no-cache`, or no cache yet).
+    pub memo: Option<PathBuf>,
 }
 
 impl WalkOptions {
@@ -53,6 +59,7 @@ impl WalkOptions {
                 .collect(),
             root: root.to_path_buf(),
             force_exclude: false,
+            memo: None,
         }
     }
 
@@ -111,6 +118,28 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
         // Regular files (inode, path), symlinks to look at after the walk (as
         // `discover` does: followed once when they point to a regular file inside the
         // root), and problems.
+        let memo = options
+            .memo
+            .as_deref()
+            .filter(|dir| crate::cache::is_cache_dir(dir))
+            .map(|dir| {
+                (
+                    dir,
+                    memo_key(start, &start_abs, &root, options, use_excludes),
+                )
+            });
+        if let Some((dir, key)) = memo
+            && let Some(m) = crate::cache::read_record::<Memo>(dir, MEMOS, key)
+        {
+            if m.probes.par_iter().all(Probe::holds) {
+                files.extend(m.files);
+                errors.extend(m.errors);
+                continue;
+            }
+            // (Not trusted again should the times come back.)
+            crate::cache::remove_record(dir, MEMOS, key);
+        }
+        let walk_started = std::time::SystemTime::now();
         let found: Mutex<Found> = Mutex::default();
         let mut builder = ignore::WalkBuilder::new(path);
         builder
@@ -137,8 +166,16 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
             let found = &found;
             Box::new(move |entry| {
                 match entry {
-                    Ok(e) if e.file_type().is_none_or(|t| t.is_dir()) || !is_c_source(e.path()) => {
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {
+                        // Taken before the walk reads the directory and its ignore
+                        // files: a change after this changes what it holds.
+                        if memo.is_some() {
+                            let probes = directory_probes(e.path());
+                            let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
+                            f.probes.extend(probes);
+                        }
                     }
+                    Ok(e) if e.file_type().is_none() || !is_c_source(e.path()) => {}
                     Ok(e) => {
                         let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
                         // Paths are strings from here on; a lossy one would not open
@@ -175,10 +212,11 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
         });
         let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
         found.regular.sort();
-        errors.append(&mut found.errors);
-        if !found.symlinks.is_empty() {
+        let mut start_errors = std::mem::take(&mut found.errors);
+        let mut start_files: BTreeSet<String> = BTreeSet::new();
+        let symlinks = std::mem::take(&mut found.symlinks);
+        if !symlinks.is_empty() {
             use std::os::unix::fs::MetadataExt;
-            found.symlinks.sort();
             let regular: Vec<(u64, String)> = found
                 .regular
                 .iter()
@@ -189,17 +227,38 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
                     )
                 })
                 .collect();
-            files.extend(found.regular);
+            start_files.extend(std::mem::take(&mut found.regular));
+            let mut sorted = symlinks.clone();
+            sorted.sort();
             crate::discover::follow_symlinks(
                 path,
-                &found.symlinks,
+                &sorted,
                 &regular,
-                &mut files,
-                &mut errors,
+                &mut start_files,
+                &mut start_errors,
             );
         } else {
-            files.extend(found.regular);
+            start_files.extend(std::mem::take(&mut found.regular));
         }
+        // Kept for the next run when nothing it read changed in the last seconds (a
+        // change in the same clock tick would keep the same time). A symbolic link's
+        // probe is its target's.
+        if let Some((dir, key)) = memo {
+            let mut probes = std::mem::take(&mut found.probes);
+            probes.extend(symlinks.iter().map(|l| Probe::of(Path::new(l))));
+            probes.extend(outside_probes(&start_abs));
+            let settled = walk_started - std::time::Duration::from_secs(2);
+            if !probes.iter().any(|p| p.modified_since(settled)) {
+                let memo = Memo {
+                    files: start_files.iter().cloned().collect(),
+                    errors: start_errors.clone(),
+                    probes,
+                };
+                let _ = crate::cache::write_record(dir, MEMOS, MEMOS_KEPT, key, &memo);
+            }
+        }
+        files.extend(start_files);
+        errors.append(&mut start_errors);
     }
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     (files.into_iter().collect(), errors)
@@ -210,6 +269,86 @@ struct Found {
     regular: Vec<String>,
     symlinks: Vec<String>,
     errors: Vec<FileError>,
+    /// Directories walked and their ignore files, as they were before being read.
+    probes: Vec<Probe>,
+}
+
+/// A directory's walk as an earlier run found it, with everything it depended on: each
+/// directory walked (a file added, removed or renamed changes its time), the ignore
+/// files in it and above it, git's exclude files and configuration.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Memo {
+    files: Vec<String>,
+    errors: Vec<FileError>,
+    probes: Vec<Probe>,
+}
+
+/// Where walks are kept in the cache directory, and how many.
+const MEMOS: &str = "walks";
+const MEMOS_KEPT: usize = 8;
+
+/// A walk's key: where it starts and how (the options, the environment git's global
+/// ignore file is found through).
+fn memo_key(
+    start: &str,
+    start_abs: &Path,
+    root: &Path,
+    options: &WalkOptions,
+    use_excludes: bool,
+) -> crate::cache::Key {
+    let env = |name: &str| std::env::var_os(name).unwrap_or_default();
+    let text = format!(
+        "walk 1|{start}|{start_abs:?}|{root:?}|{:?}|{}|{use_excludes}|{:?}|{:?}|{:?}",
+        std::env::current_dir().unwrap_or_default(),
+        options.respect_ignore,
+        options.excludes,
+        env("HOME"),
+        env("XDG_CONFIG_HOME"),
+    );
+    crate::cache::content_digest(text.as_bytes())
+}
+
+/// A walked directory, its ignore files, and a repository's own in it.
+fn directory_probes(dir: &Path) -> Vec<Probe> {
+    let mut probes = vec![Probe::of(dir)];
+    probes.extend(ignore_probes(dir));
+    probes
+}
+
+/// A directory's ignore files, and a repository's own in it.
+fn ignore_probes(dir: &Path) -> Vec<Probe> {
+    let mut probes = vec![
+        Probe::of(&dir.join(".gitignore")),
+        Probe::of(&dir.join(".ignore")),
+    ];
+    let git = dir.join(".git");
+    if git.exists() {
+        probes.push(Probe::of(&git.join("info/exclude")));
+        probes.push(Probe::of(&git.join("config")));
+    }
+    probes
+}
+
+/// What the walk reads outside the directories it walks: the ignore files and
+/// repositories of the directories above the start (ignore files apply from there),
+/// git's global ignore file and the configuration that can name another one.
+fn outside_probes(start_abs: &Path) -> Vec<Probe> {
+    let mut probes = Vec::new();
+    for dir in start_abs.ancestors().skip(1) {
+        probes.extend(ignore_probes(dir));
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    if let Some(c) = config {
+        probes.push(Probe::of(&c.join("git/ignore")));
+        probes.push(Probe::of(&c.join("git/config")));
+    }
+    if let Some(h) = home {
+        probes.push(Probe::of(&h.join(".gitconfig")));
+    }
+    probes
 }
 
 fn walk_error(err: &ignore::Error, start: &str) -> FileError {
@@ -282,6 +421,66 @@ mod tests {
         };
         let (files, _) = discover(std::slice::from_ref(&d), &all);
         assert_eq!(files.len(), 7);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Sets a path's modification time (a directory's too) to a fixed one in the past.
+    fn age(path: &Path, secs: u64) {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        std::fs::File::open(path).unwrap().set_modified(t).unwrap();
+    }
+
+    #[test]
+    fn a_walk_is_kept_while_what_it_read_holds() {
+        let dir = std::env::temp_dir().join(format!("gfplint-walk-memo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cache = dir.join(".gfplint-cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        std::fs::write(cache.join("CACHEDIR.TAG"), "x created by gfplint\n").unwrap();
+        for f in ["a/x.c", "b/y.c"] {
+            let p = dir.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "int x;\n").unwrap();
+        }
+        std::fs::write(dir.join(".gitignore"), "\n").unwrap();
+        let settle = |secs: u64| {
+            for p in ["", "a", "b", ".gitignore"] {
+                age(&dir.join(p), secs);
+            }
+        };
+        settle(1_600_000_000);
+        let d = dir.to_str().unwrap().to_string();
+        let mut options = WalkOptions::new(&dir);
+        options.memo = Some(cache.clone());
+        let walk = || {
+            let (files, errors) = discover(std::slice::from_ref(&d), &options);
+            assert!(errors.is_empty(), "{errors:?}");
+            files
+                .iter()
+                .map(|f| f.strip_prefix(&format!("{d}/")).unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(walk(), ["a/x.c", "b/y.c"]);
+        assert_eq!(std::fs::read_dir(cache.join(MEMOS)).unwrap().count(), 1);
+        // The kept walk answers while every directory keeps its time: a file slipped in
+        // with the directory's time restored is not seen (what shows the walk was not
+        // made again)...
+        std::fs::write(dir.join("a/hidden_from_memo.c"), "int y;\n").unwrap();
+        age(&dir.join("a"), 1_600_000_000);
+        assert_eq!(walk(), ["a/x.c", "b/y.c"]);
+        // ...and a file added the usual way changes the directory's time: walked again.
+        std::fs::write(dir.join("b/z.c"), "int z;\n").unwrap();
+        assert_eq!(walk(), ["a/hidden_from_memo.c", "a/x.c", "b/y.c", "b/z.c"]);
+        // An ignore file edited in place (the directory keeps its time).
+        settle(1_700_000_000);
+        assert_eq!(walk().len(), 4);
+        std::fs::write(dir.join(".gitignore"), "z.c\n").unwrap();
+        assert_eq!(walk(), ["a/hidden_from_memo.c", "a/x.c", "b/y.c"]);
+        // Walks changed within the last seconds are not kept.
+        std::fs::remove_dir_all(cache.join(MEMOS)).unwrap();
+        std::fs::write(dir.join("b/w.c"), "int w;\n").unwrap();
+        assert_eq!(walk().len(), 4);
+        assert!(!cache.join(MEMOS).exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -72,8 +72,20 @@ impl Probe {
         }
     }
 
+    /// Whether it was modified at or after `since` (an mtime in the same clock tick as
+    /// a later change would not tell the two apart).
+    pub fn modified_since(&self, since: std::time::SystemTime) -> bool {
+        let Some((_, secs, nanos, ..)) = self.stamp else {
+            return false;
+        };
+        let (Ok(secs), Ok(nanos)) = (u64::try_from(secs), u32::try_from(nanos)) else {
+            return true;
+        };
+        std::time::UNIX_EPOCH + std::time::Duration::new(secs, nanos) >= since
+    }
+
     /// Whether the path is still as it was.
-    fn holds(&self) -> bool {
+    pub fn holds(&self) -> bool {
         Probe::of(&self.path) == *self
     }
 
