@@ -115,9 +115,6 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
         let excluded = |rel: &str| Glob::any_matches(&options.excludes, rel);
         let use_excludes = options.respect_ignore
             && relative(path).is_none_or(|rel| rel.is_empty() || !excluded(&rel));
-        // Regular files (inode, path), symlinks to look at after the walk (as
-        // `discover` does: followed once when they point to a regular file inside the
-        // root), and problems.
         let memo = options
             .memo
             .as_deref()
@@ -128,159 +125,351 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
                     memo_key(start, &start_abs, &root, options, use_excludes),
                 )
             });
-        if let Some((dir, key)) = memo
-            && let Some(m) = crate::cache::read_record::<Memo>(dir, MEMOS, key)
-        {
-            if m.probes.par_iter().all(Probe::holds) {
-                files.extend(m.files);
-                errors.extend(m.errors);
-                continue;
-            }
-            // (Not trusted again should the times come back.)
-            crate::cache::remove_record(dir, MEMOS, key);
-        }
+        let walker = Walker {
+            respect_ignore: options.respect_ignore,
+            filter: use_excludes.then(|| ExcludeFilter {
+                start: path.to_path_buf(),
+                start_abs: start_abs.clone(),
+                root: root.clone(),
+                excludes: options.excludes.clone(),
+            }),
+            probes: memo.is_some(),
+        };
         let walk_started = std::time::SystemTime::now();
-        let found: Mutex<Found> = Mutex::default();
-        let mut builder = ignore::WalkBuilder::new(path);
-        builder
-            .standard_filters(options.respect_ignore)
-            .require_git(false)
-            .follow_links(false);
-        if use_excludes {
-            let excludes = options.excludes.clone();
-            let root = root.clone();
-            let (path, start_abs) = (path.to_path_buf(), start_abs.clone());
-            builder.filter_entry(move |e| {
-                let Ok(below) = e.path().strip_prefix(&path) else {
-                    return true;
-                };
-                let abs = start_abs.join(below);
-                let Ok(rel) = abs.strip_prefix(&root) else {
-                    return true;
-                };
-                let rel = rel.to_string_lossy().replace('\\', "/");
-                rel.is_empty() || !Glob::any_matches(&excludes, &rel)
-            });
-        }
-        builder.build_parallel().run(|| {
-            let found = &found;
-            Box::new(move |entry| {
-                match entry {
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_dir()) => {
-                        // Taken before the walk reads the directory and its ignore
-                        // files: a change after this changes what it holds.
-                        if memo.is_some() {
-                            let probes = directory_probes(e.path());
-                            let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
-                            f.probes.extend(probes);
-                        }
-                    }
-                    Ok(e) if e.file_type().is_none() || !is_c_source(e.path()) => {}
-                    Ok(e) => {
-                        let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
-                        // Paths are strings from here on; a lossy one would not open
-                        // again and be reported as missing.
-                        let Some(p) = e.path().to_str() else {
-                            f.errors.push(FileError {
-                                path: e.path().to_string_lossy().into_owned(),
-                                message: "file name is not valid UTF-8, skipped".into(),
-                            });
-                            return ignore::WalkState::Continue;
-                        };
-                        match e.file_type() {
-                            // No `stat` here: a kernel tree has 60,000 files, and their
-                            // inodes only matter when a symbolic link is found.
-                            Some(t) if t.is_file() => f.regular.push(p.to_string()),
-                            Some(t) if t.is_symlink() => f.symlinks.push(p.to_string()),
-                            Some(t) => f.errors.push(FileError {
-                                path: p.to_string(),
-                                message: format!(
-                                    "{}, not a regular file; skipped",
-                                    crate::bounded::describe(t)
-                                ),
-                            }),
-                            None => {}
-                        }
-                    }
-                    Err(err) => {
-                        let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
-                        f.errors.push(walk_error(&err, start));
+        // The walk an earlier run kept, brought up to date where directories changed;
+        // else a walk of the whole tree.
+        let kept = memo.and_then(|(dir, key)| {
+            let m = crate::cache::read_record::<Memo>(dir, MEMOS, key)?;
+            let refreshed = m.refresh(&walker);
+            if refreshed.is_none() {
+                // (Not trusted again should the times come back.)
+                crate::cache::remove_record(dir, MEMOS, key);
+            }
+            refreshed
+        });
+        let (tree, walk_errors, changed) = match kept {
+            Some((tree, changed)) => (tree, Vec::new(), changed),
+            None => {
+                let (tree, errors) = walker.walk(path, None);
+                (tree, errors, true)
+            }
+        };
+        // Regular files (inode, path), and symbolic links followed once when they
+        // point to a regular file inside the root (as `discover` does). No `stat` per
+        // file unless the tree has such links (kernel trees do: dt-bindings headers);
+        // a kept walk keeps the inodes.
+        let mut tree = tree;
+        if tree.values().any(|d| !d.symlinks.is_empty()) {
+            use std::os::unix::fs::MetadataExt;
+            tree.par_iter_mut().for_each(|(_, d)| {
+                for (p, ino) in &mut d.files {
+                    if *ino == 0 {
+                        *ino = std::fs::symlink_metadata(p.as_str()).map_or(0, |m| m.ino());
                     }
                 }
-                ignore::WalkState::Continue
-            })
-        });
-        let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
-        found.regular.sort();
-        let mut start_errors = std::mem::take(&mut found.errors);
+            });
+        }
+        let mut start_errors = Vec::new();
         let mut start_files: BTreeSet<String> = BTreeSet::new();
-        let symlinks = std::mem::take(&mut found.symlinks);
+        let mut symlinks: Vec<String> = Vec::new();
+        let mut regular: Vec<(u64, String)> = Vec::new();
+        for d in tree.values() {
+            regular.extend(d.files.iter().map(|(p, ino)| (*ino, p.clone())));
+            symlinks.extend(d.symlinks.iter().cloned());
+        }
+        start_files.extend(regular.iter().map(|(_, p)| p.clone()));
         if !symlinks.is_empty() {
-            use std::os::unix::fs::MetadataExt;
-            let regular: Vec<(u64, String)> = found
-                .regular
-                .iter()
-                .map(|p| {
-                    (
-                        std::fs::symlink_metadata(p).map_or(0, |m| m.ino()),
-                        p.clone(),
-                    )
-                })
-                .collect();
-            start_files.extend(std::mem::take(&mut found.regular));
-            let mut sorted = symlinks.clone();
-            sorted.sort();
+            symlinks.sort();
             crate::discover::follow_symlinks(
                 path,
-                &sorted,
+                &symlinks,
                 &regular,
                 &mut start_files,
                 &mut start_errors,
             );
-        } else {
-            start_files.extend(std::mem::take(&mut found.regular));
         }
-        // Kept for the next run when nothing it read changed in the last seconds (a
-        // change in the same clock tick would keep the same time). A symbolic link's
-        // probe is its target's.
-        if let Some((dir, key)) = memo {
-            let mut probes = std::mem::take(&mut found.probes);
-            probes.extend(symlinks.iter().map(|l| Probe::of(Path::new(l))));
-            probes.extend(outside_probes(&start_abs));
+        // Kept for the next run when the walk made no error and nothing it read
+        // changed in the last seconds (a change in the same clock tick would keep the
+        // same time).
+        if let Some((dir, key)) = memo
+            && changed
+            && walk_errors.is_empty()
+        {
+            let outside = outside_probes(&start_abs);
             let settled = walk_started - std::time::Duration::from_secs(2);
-            if !probes.iter().any(|p| p.modified_since(settled)) {
+            let recent = |p: &Probe| p.modified_since(settled);
+            let settled_all = !outside.iter().any(recent)
+                && !tree
+                    .values()
+                    .any(|d| recent(&d.probe) || d.ignores.iter().any(recent));
+            if settled_all {
                 let memo = Memo {
-                    files: start_files.iter().cloned().collect(),
-                    errors: start_errors.clone(),
-                    probes,
+                    dirs: tree,
+                    outside,
                 };
                 let _ = crate::cache::write_record(dir, MEMOS, MEMOS_KEPT, key, &memo);
             }
         }
         files.extend(start_files);
+        errors.extend(walk_errors);
         errors.append(&mut start_errors);
     }
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     (files.into_iter().collect(), errors)
 }
 
-#[derive(Default)]
-struct Found {
-    regular: Vec<String>,
+/// One directory of a walk: what it held, and what it was as it was read.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DirMemo {
+    /// The directory before it was read (a file added, removed or renamed in it
+    /// changes its time).
+    probe: Probe,
+    /// Its ignore files (and a repository's exclude file and configuration).
+    ignores: Vec<Probe>,
+    /// The C files in it, with their inodes (for symbolic links to them).
+    files: Vec<(String, u64)>,
+    /// The symbolic links to C files in it, followed after the walk.
     symlinks: Vec<String>,
-    errors: Vec<FileError>,
-    /// Directories walked and their ignore files, as they were before being read.
-    probes: Vec<Probe>,
+    /// The directories in it that the walk entered.
+    subdirs: Vec<String>,
 }
 
-/// A directory's walk as an earlier run found it, with everything it depended on: each
-/// directory walked (a file added, removed or renamed changes its time), the ignore
-/// files in it and above it, git's exclude files and configuration.
+impl DirMemo {
+    fn empty() -> DirMemo {
+        DirMemo {
+            probe: Probe::absent(),
+            ignores: Vec::new(),
+            files: Vec::new(),
+            symlinks: Vec::new(),
+            subdirs: Vec::new(),
+        }
+    }
+}
+
+/// A walk as directories, by path.
+type Tree = std::collections::BTreeMap<String, DirMemo>;
+
+/// A directory's walk as an earlier run found it, with everything it depended on.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Memo {
-    files: Vec<String>,
-    errors: Vec<FileError>,
-    probes: Vec<Probe>,
+    dirs: Tree,
+    /// The ignore files above the start, git's global ignore file and configuration.
+    outside: Vec<Probe>,
+}
+
+/// At most this many changed directories are listed again; more, and the tree is
+/// walked again.
+const MAX_RELISTED: usize = 256;
+
+impl Memo {
+    /// The kept walk with the directories that changed since listed again (and the
+    /// directories new in them walked): `None` when an ignore file changed (its rules
+    /// reach the whole subtree), too many directories did, or listing one failed; with
+    /// whether anything changed.
+    fn refresh(self, walker: &Walker) -> Option<(Tree, bool)> {
+        if !self.outside.par_iter().all(Probe::holds) {
+            return None;
+        }
+        let stale: Vec<(&String, bool)> = self
+            .dirs
+            .par_iter()
+            .filter_map(|(path, d)| {
+                let ignores = d.ignores.iter().all(Probe::holds);
+                (!ignores || !d.probe.holds()).then_some((path, ignores))
+            })
+            .collect();
+        if stale.is_empty() {
+            return Some((self.dirs, false));
+        }
+        if stale.len() > MAX_RELISTED || stale.iter().any(|(_, ignores)| !ignores) {
+            return None;
+        }
+        let stale: Vec<String> = stale.into_iter().map(|(p, _)| p.clone()).collect();
+        let mut dirs = self.dirs;
+        for path in stale {
+            let Some(old) = dirs.remove(&path) else {
+                continue; // (inside a subtree removed before)
+            };
+            let (mut listed, errors) = walker.walk(Path::new(&path), Some(1));
+            if !errors.is_empty() {
+                return None;
+            }
+            let Some(new) = listed.remove(&path) else {
+                // Gone: its subtree with it.
+                remove_subtree(&mut dirs, &old.subdirs);
+                continue;
+            };
+            let gone: Vec<String> = old
+                .subdirs
+                .iter()
+                .filter(|s| !new.subdirs.contains(s))
+                .cloned()
+                .collect();
+            remove_subtree(&mut dirs, &gone);
+            for sub in &new.subdirs {
+                if !old.subdirs.contains(sub) {
+                    let (tree, errors) = walker.walk(Path::new(sub), None);
+                    if !errors.is_empty() {
+                        return None;
+                    }
+                    dirs.extend(tree);
+                }
+            }
+            dirs.insert(path, new);
+        }
+        Some((dirs, true))
+    }
+}
+
+/// Removes these directories and everything below them.
+fn remove_subtree(dirs: &mut Tree, roots: &[String]) {
+    let mut queue: Vec<String> = roots.to_vec();
+    while let Some(p) = queue.pop() {
+        if let Some(d) = dirs.remove(&p) {
+            queue.extend(d.subdirs);
+        }
+    }
+}
+
+/// The excludes, matched against paths relative to the project root.
+#[derive(Clone)]
+struct ExcludeFilter {
+    start: PathBuf,
+    start_abs: PathBuf,
+    root: PathBuf,
+    excludes: Vec<Glob>,
+}
+
+impl ExcludeFilter {
+    fn keeps(&self, path: &Path) -> bool {
+        let Ok(below) = path.strip_prefix(&self.start) else {
+            return true;
+        };
+        let abs = self.start_abs.join(below);
+        let Ok(rel) = abs.strip_prefix(&self.root) else {
+            return true;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        rel.is_empty() || !Glob::any_matches(&self.excludes, &rel)
+    }
+}
+
+/// How directories are walked (the `ignore` crate, directories read in parallel).
+struct Walker {
+    respect_ignore: bool,
+    filter: Option<ExcludeFilter>,
+    /// Whether to take each directory's probes (for a kept walk).
+    probes: bool,
+}
+
+impl Walker {
+    /// The directories under `top` (with `max_depth` 1: `top` alone, listed) with
+    /// their C files, symbolic links and subdirectories; and problems.
+    fn walk(&self, top: &Path, max_depth: Option<usize>) -> (Tree, Vec<FileError>) {
+        let found: Mutex<(Tree, Vec<FileError>)> = Mutex::default();
+        let mut builder = ignore::WalkBuilder::new(top);
+        builder
+            .standard_filters(self.respect_ignore)
+            .require_git(false)
+            .follow_links(false)
+            .max_depth(max_depth);
+        if let Some(f) = self.filter.clone() {
+            builder.filter_entry(move |e| f.keeps(e.path()));
+        }
+        let start = top.to_string_lossy().into_owned();
+        builder.build_parallel().run(|| {
+            let (found, start) = (&found, &start);
+            Box::new(move |entry| {
+                // A directory's probes are taken before the walk reads it and its
+                // ignore files (a change after this changes what they say), outside
+                // the lock.
+                let probes = match &entry {
+                    Ok(e)
+                        if self.probes
+                            && e.file_type().is_some_and(|t| t.is_dir())
+                            && (max_depth.is_none() || e.depth() == 0) =>
+                    {
+                        Some((Probe::of(e.path()), ignore_probes(e.path())))
+                    }
+                    _ => None,
+                };
+                let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
+                match entry {
+                    Ok(e) => self.entry(&e, max_depth, probes, &mut f),
+                    Err(err) => f.1.push(walk_error(&err, start)),
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        found.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Notes one entry of the walk.
+    fn entry(
+        &self,
+        e: &ignore::DirEntry,
+        max_depth: Option<usize>,
+        probes: Option<(Probe, Vec<Probe>)>,
+        (tree, errors): &mut (Tree, Vec<FileError>),
+    ) {
+        let Some(t) = e.file_type() else {
+            return;
+        };
+        if !t.is_dir() && !is_c_source(e.path()) {
+            return;
+        }
+        // Paths are strings from here on; a lossy one would not open again and be
+        // reported as missing.
+        let Some(p) = e.path().to_str() else {
+            errors.push(FileError {
+                path: e.path().to_string_lossy().into_owned(),
+                message: "file name is not valid UTF-8, skipped".into(),
+            });
+            return;
+        };
+        let at_top = e.depth() == 0;
+        let parent = e.path().parent().and_then(Path::to_str);
+        fn in_parent<'t>(tree: &'t mut Tree, parent: Option<&str>) -> Option<&'t mut DirMemo> {
+            Some(
+                tree.entry(parent?.to_string())
+                    .or_insert_with(DirMemo::empty),
+            )
+        }
+        if t.is_dir() {
+            if !at_top && let Some(d) = in_parent(tree, parent) {
+                d.subdirs.push(p.to_string());
+            }
+            if max_depth.is_none() || at_top {
+                let d = tree.entry(p.to_string()).or_insert_with(DirMemo::empty);
+                if let Some((probe, ignores)) = probes {
+                    d.probe = probe;
+                    d.ignores = ignores;
+                }
+            }
+            return;
+        }
+        if at_top {
+            return;
+        }
+        if t.is_file() {
+            // (The inode is read after the walk, when some symbolic link needs it.)
+            if let Some(d) = in_parent(tree, parent) {
+                d.files.push((p.to_string(), 0));
+            }
+        } else if t.is_symlink() {
+            if let Some(d) = in_parent(tree, parent) {
+                d.symlinks.push(p.to_string());
+            }
+        } else {
+            errors.push(FileError {
+                path: p.to_string(),
+                message: format!(
+                    "{}, not a regular file; skipped",
+                    crate::bounded::describe(t)
+                ),
+            });
+        }
+    }
 }
 
 /// Where walks are kept in the cache directory, and how many.
@@ -306,13 +495,6 @@ fn memo_key(
         env("XDG_CONFIG_HOME"),
     );
     crate::cache::content_digest(text.as_bytes())
-}
-
-/// A walked directory, its ignore files, and a repository's own in it.
-fn directory_probes(dir: &Path) -> Vec<Probe> {
-    let mut probes = vec![Probe::of(dir)];
-    probes.extend(ignore_probes(dir));
-    probes
 }
 
 /// A directory's ignore files, and a repository's own in it.
@@ -468,9 +650,16 @@ mod tests {
         std::fs::write(dir.join("a/hidden_from_memo.c"), "int y;\n").unwrap();
         age(&dir.join("a"), 1_600_000_000);
         assert_eq!(walk(), ["a/x.c", "b/y.c"]);
-        // ...and a file added the usual way changes the directory's time: walked again.
+        // ...and a file added the usual way changes the directory's time: that
+        // directory is listed again (only that one).
         std::fs::write(dir.join("b/z.c"), "int z;\n").unwrap();
-        assert_eq!(walk(), ["a/hidden_from_memo.c", "a/x.c", "b/y.c", "b/z.c"]);
+        assert_eq!(walk(), ["a/x.c", "b/y.c", "b/z.c"]);
+        // A new directory is walked; a removed one leaves with its files.
+        std::fs::create_dir_all(dir.join("b/sub/deeper")).unwrap();
+        std::fs::write(dir.join("b/sub/deeper/s.c"), "int s;\n").unwrap();
+        assert_eq!(walk(), ["a/x.c", "b/sub/deeper/s.c", "b/y.c", "b/z.c"]);
+        std::fs::remove_dir_all(dir.join("b/sub")).unwrap();
+        assert_eq!(walk(), ["a/x.c", "b/y.c", "b/z.c"]);
         // An ignore file edited in place (the directory keeps its time).
         settle(1_700_000_000);
         assert_eq!(walk().len(), 4);

@@ -72,6 +72,14 @@ impl Probe {
         }
     }
 
+    /// A probe that holds for nothing (a placeholder until one is taken).
+    pub fn absent() -> Probe {
+        Probe {
+            path: PathBuf::new(),
+            stamp: None,
+        }
+    }
+
     /// Whether it was modified at or after `since` (an mtime in the same clock tick as
     /// a later change would not tell the two apart).
     pub fn modified_since(&self, since: std::time::SystemTime) -> bool {
