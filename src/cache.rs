@@ -10,6 +10,8 @@
 //!   (temp file + rename), so a run that changes a few files writes a few small files.
 //!   A run that starts without a pack (a cold cache) appends its entries to one temp
 //!   segment file instead, which becomes the pack at its end.
+//! * `runs/`, `last/`, `program/`, `kbuild/`, `walks/`: records (`read_record`,
+//!   `write_record`), each one checksummed file, the newest few of each kind kept.
 //! * `CACHEDIR.TAG` and a `.gitignore` of `*`.
 //!
 //! An entry is `magic, format, key, path length, payload length, checksum, path,
