@@ -195,7 +195,7 @@ pub fn discover(roots: &[String], options: &WalkOptions) -> (Vec<String>, Vec<Fi
             && changed
             && walk_errors.is_empty()
         {
-            let outside = outside_probes(&start_abs);
+            let outside = outside_probes(path, &start_abs);
             let settled = walk_started - std::time::Duration::from_secs(2);
             let recent = |p: &Probe| p.modified_since(settled);
             let settled_all = !outside.iter().any(recent)
@@ -512,12 +512,15 @@ fn ignore_probes(dir: &Path) -> Vec<Probe> {
 }
 
 /// What the walk reads outside the directories it walks: the ignore files and
-/// repositories of the directories above the start (ignore files apply from there),
-/// git's global ignore file and the configuration that can name another one.
-fn outside_probes(start_abs: &Path) -> Vec<Probe> {
+/// repositories of the directories above the start (ignore files apply from there;
+/// named through `..` from the start, so the cache holds no absolute path of the
+/// project), git's global ignore file and the configuration that can name another one.
+fn outside_probes(start: &Path, start_abs: &Path) -> Vec<Probe> {
     let mut probes = Vec::new();
-    for dir in start_abs.ancestors().skip(1) {
-        probes.extend(ignore_probes(dir));
+    let mut dir = start.to_path_buf();
+    for _ in start_abs.ancestors().skip(1) {
+        dir.push("..");
+        probes.extend(ignore_probes(&dir));
     }
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let config = std::env::var_os("XDG_CONFIG_HOME")
