@@ -405,6 +405,9 @@ impl Server {
         if let Some(globs) = &self.config.default_exclude {
             walk.excludes = globs.clone();
         }
+        // (The walk kept in the facts cache: a file created or deleted lists its
+        // directory again, not the tree.)
+        walk.memo = self.options().cache_dir;
         let (mut files, _errors) = crate::walk::discover(&[".".to_string()], &walk);
         for f in &mut files {
             if let Some(rest) = f.strip_prefix("./") {
