@@ -401,7 +401,14 @@ impl Walker {
                 ignore::WalkState::Continue
             })
         });
-        found.into_inner().unwrap_or_else(|p| p.into_inner())
+        // (In path order, whatever the walk's threads did.)
+        let (mut tree, errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        for d in tree.values_mut() {
+            d.files.sort();
+            d.symlinks.sort();
+            d.subdirs.sort();
+        }
+        (tree, errors)
     }
 
     /// Notes one entry of the walk.
