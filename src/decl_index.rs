@@ -660,42 +660,49 @@ impl<'a> DeclIndex<'a> {
             }
         }
         needed.sort_unstable();
-        let texts: Vec<(u32, Vec<(String, String)>)> = needed
-            .par_iter()
-            .filter_map(|&g| {
-                let path = std::path::Path::new(&files[g as usize].path);
-                let bytes = crate::bounded::read(path, MAX_REREAD_BYTES).ok()?;
-                Some((g, crate::parse::decls::scan_defines(&bytes)))
-            })
-            .collect();
         // Names the values of kept defines mention are wanted too (a few rounds).
-        let mut seen: HashSet<String> = HashSet::default();
+        // Each round scans the files again for the names it adds, rather than keeping
+        // every define of every register map between rounds (amdgpu's alone are
+        // millions: 350 MiB at the peak).
+        let mut new_names = wanted.clone();
         for _ in 0..4 {
+            let found: Vec<(u32, Vec<(String, String)>)> = needed
+                .par_iter()
+                .filter_map(|&g| {
+                    let path = std::path::Path::new(&files[g as usize].path);
+                    let bytes = crate::bounded::read(path, MAX_REREAD_BYTES).ok()?;
+                    let defs = crate::parse::decls::scan_defines_named(&bytes, |name| {
+                        new_names.contains(name)
+                    });
+                    Some((g, defs))
+                })
+                .collect();
             let mut more: Vec<String> = Vec::new();
-            for (g, defs) in &texts {
-                let table = out.entry(*g).or_default();
-                for (name, value) in defs {
-                    if !wanted.contains(name) {
-                        continue;
-                    }
-                    if seen.insert(format!("{g}:{name}")) {
+            for (g, defs) in found {
+                let table = out.entry(g).or_default();
+                // A name defined twice in a file: the first definition's names.
+                let mut seen: HashSet<&str> = HashSet::default();
+                for (name, value) in &defs {
+                    if seen.insert(name) {
                         more.extend(macro_names(value).map(str::to_string));
                     }
+                }
+                for (name, value) in defs {
                     table
-                        .entry(name.clone())
+                        .entry(name)
                         .and_modify(|old| {
-                            if old.as_deref() != Some(value) {
+                            if old.as_deref() != Some(&value) {
                                 *old = None;
                             }
                         })
-                        .or_insert_with(|| Some(value.clone()));
+                        .or_insert(Some(value));
                 }
             }
-            let before = wanted.len();
-            wanted.extend(more);
-            if wanted.len() == before {
+            new_names = more.into_iter().filter(|n| !wanted.contains(n)).collect();
+            if new_names.is_empty() {
                 break;
             }
+            wanted.extend(new_names.iter().cloned());
         }
         out.retain(|_, t| !t.is_empty());
         out

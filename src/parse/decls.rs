@@ -230,6 +230,12 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
 /// The object-like `#define`s of a file's text, by a line scan (for files whose
 /// defines the parse stage did not keep), with the same filter as `collect`.
 pub fn scan_defines(bytes: &[u8]) -> Vec<(String, String)> {
+    scan_defines_named(bytes, |_| true)
+}
+
+/// [`scan_defines`] for the names `wanted` accepts only: a register map's other
+/// defines (hundreds of thousands of them) are never copied out of its text.
+pub fn scan_defines_named(bytes: &[u8], wanted: impl Fn(&str) -> bool) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -258,10 +264,14 @@ pub fn scan_defines(bytes: &[u8]) -> Vec<(String, String)> {
         if n == 0 || rest.get(n) == Some(&b'(') {
             continue;
         }
-        let name = String::from_utf8_lossy(&rest[..n]).into_owned();
+        // The name is ASCII letters, digits and underscores only.
+        let name = std::str::from_utf8(&rest[..n]).unwrap_or_default();
+        if !wanted(name) {
+            continue;
+        }
         let value = clean_text(&rest[n..], MAX_DEFINE_TEXT + 1);
         if keep_define_value(&value) {
-            out.push((name, value));
+            out.push((name.to_string(), value));
         }
     }
     out
