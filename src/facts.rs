@@ -412,7 +412,7 @@ pub struct ConstArg {
 pub struct Call {
     /// The called function's name; for calls through a pointer, the field or
     /// expression text (`ops->xmit`) with `indirect` set.
-    pub callee: String,
+    pub callee: crate::name::Name,
     pub indirect: bool,
     /// Inside a branch, loop body or conditional operand whose condition is not
     /// (only) a test of the function's parameters: the call may not run on the normal

@@ -25,6 +25,7 @@ pub mod kbuild;
 pub mod knowledge;
 pub mod lints;
 pub mod lsp;
+pub mod name;
 pub mod parse;
 pub mod program;
 pub mod report;
@@ -2216,14 +2217,17 @@ fn wrappers_called(
 ) -> HashMap<String, context::lockstate::LockEffect> {
     let mut extra = HashMap::new();
     for c in file.functions.iter().flat_map(|f| f.calls.iter()) {
-        if c.indirect || knowledge.call_lock_op(c).is_some() || extra.contains_key(&c.callee) {
+        if c.indirect
+            || knowledge.call_lock_op(c).is_some()
+            || extra.contains_key(c.callee.as_str())
+        {
             continue;
         }
         if let Some(id) = program.resolve(fi, &c.callee)
             && id.0 != fi
             && let Some(e) = effect(id)
         {
-            extra.insert(c.callee.clone(), e);
+            extra.insert(c.callee.to_string(), e);
         }
     }
     extra

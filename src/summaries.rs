@@ -634,7 +634,7 @@ fn sleep_chain(
                     SleepKind::PassesGfp { flags, .. } => format!("allocates with `{flags}`"),
                 };
                 let mut links = vec![Link {
-                    callee: c.callee.clone(),
+                    callee: c.callee.to_string(),
                     file: relative(root, &program.file(fid).path),
                     line: c.span.line,
                 }];

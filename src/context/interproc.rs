@@ -2083,7 +2083,7 @@ pub(crate) fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)>
             if !entry.initialised_by.is_empty() {
                 let object = lockstate::lock_key(&cb.object);
                 let initialised = file.functions.iter().flat_map(|f| f.calls.iter()).any(|c| {
-                    entry.initialised_by.contains(&c.callee)
+                    entry.initialised_by.iter().any(|n| c.callee == *n)
                         && c.args()
                             .first()
                             .is_some_and(|a| lockstate::lock_key(a) == object)

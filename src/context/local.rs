@@ -47,7 +47,7 @@ pub fn file_locks(
             match by_name.get(c.callee.as_str()) {
                 Some(&j) if j != i => effects.get(&j).cloned(),
                 Some(_) => None,
-                None => extra.get(&c.callee).cloned(),
+                None => extra.get(c.callee.as_str()).cloned(),
             }
         };
         let init = initial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
@@ -72,7 +72,7 @@ pub fn file_locks(
                 && k.call_lock_op(c).is_none()
                 && match by_name.get(c.callee.as_str()) {
                     Some(j) => *j != i && changed.contains(j),
-                    None => first && extra.contains_key(&c.callee),
+                    None => first && extra.contains_key(c.callee.as_str()),
                 }
         })
     };

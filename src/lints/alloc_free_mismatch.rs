@@ -130,7 +130,7 @@ fn rename_fix(cx: &FunctionCx, call: &crate::facts::Call, origin: &Origin) -> Op
     let to = family.free_help().strip_suffix("()")?;
     let single = to.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     (single && cx.knowledge.free_ptr_arg(to) == 0).then(|| crate::diagnostic::Fix::RenameCallee {
-        from: call.callee.clone(),
+        from: call.callee.to_string(),
         to: to.to_string(),
     })
 }

@@ -37,7 +37,7 @@ pub fn array_fix(cx: &FunctionCx, call: &Call, p: &Product) -> Option<crate::dia
         .as_deref()?;
     let size_arg = alloc::allocator(cx, call)?.size_arg?;
     (p.operands.len() == 2).then(|| crate::diagnostic::Fix::ArrayCall {
-        from: call.callee.clone(),
+        from: call.callee.to_string(),
         to: to.to_string(),
         size_arg,
     })

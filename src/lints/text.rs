@@ -7,7 +7,7 @@ pub fn call_text(call: &Call) -> String {
     let name = match call.guard_class() {
         Some(class) if call.callee == "guard" => format!("guard({class})"),
         Some(class) => return format!("{}({class}, {})", call.callee, call.args().join(", ")),
-        None => call.callee.clone(),
+        None => call.callee.to_string(),
     };
     let args = call.args().join(", ");
     format!("{name}({})", short(&args))

@@ -928,13 +928,13 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         match func {
-            Some(f) if f.kind_str() == "identifier" => call.callee = text(f, self.src).to_string(),
+            Some(f) if f.kind_str() == "identifier" => call.callee = text(f, self.src).into(),
             Some(f) => {
                 if let Some(class) = self.guard_call_class(f) {
                     call.callee = "guard".into();
                     call.set_guard_class(class);
                 } else {
-                    call.callee = clean_text(&self.original[f.byte_range()], 80);
+                    call.callee = clean_text(&self.original[f.byte_range()], 80).into();
                     call.indirect = true;
                 }
             }

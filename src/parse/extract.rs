@@ -268,7 +268,7 @@ fn file_scope_registration(
     let mut span = span_of(node);
     span.start = (node.start_byte() + head.find(name).unwrap_or(0)) as u32;
     let mut call = Call {
-        callee: name.to_string(),
+        callee: name.into(),
         arg_count: args.len() as u32,
         span,
         ..Call::default()
