@@ -13,7 +13,7 @@ use rustc_hash::FxHashSet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An interned, immutable text; compares, hashes and orders as its text.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Name(&'static str);
 
 /// Shards of the interner, so the parse stage's threads rarely wait on each other.
@@ -46,12 +46,6 @@ impl Name {
 
     pub fn as_str(&self) -> &'static str {
         self.0
-    }
-}
-
-impl Default for Name {
-    fn default() -> Name {
-        Name("")
     }
 }
 
