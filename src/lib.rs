@@ -521,7 +521,7 @@ pub fn check_files_with<T: Send>(
                         if memo {
                             memo_hits.fetch_add(1, Ordering::Relaxed);
                         }
-                        FirstPass::Done(result, 0, None)
+                        FirstPass::Done(Box::new(result), 0, None)
                     }
                     None => first_pass(path, knowledge, cache.as_ref(), options, &stats, recorded),
                 };
@@ -664,7 +664,7 @@ pub fn check_files_with<T: Send>(
             .into_par_iter()
             .zip(files.par_iter())
             .map(|(f, path)| match f {
-                FirstPass::Done(r, digest, fingerprint) => (r, digest, fingerprint),
+                FirstPass::Done(r, digest, fingerprint) => (*r, digest, fingerprint),
                 FirstPass::Cached { key, digest } => {
                     from_cache(path, key, digest, knowledge, cache.as_ref(), options)
                 }
@@ -1195,7 +1195,10 @@ fn compare_with_last<'f>(
                 })?;
                 (*digest, source_hash, fp)
             }
-            FirstPass::Done(Ok((facts, _)), digest, Some(fp)) => (*digest, facts.source_hash, *fp),
+            FirstPass::Done(r, digest, Some(fp)) => match &**r {
+                Ok((facts, _)) => (*digest, facts.source_hash, *fp),
+                Err(_) => return None,
+            },
             FirstPass::Done(..) => return None,
         };
         if fp != old_fp {
@@ -1324,8 +1327,7 @@ fn sliced_run<T>(
     let local = |fi: u32| -> Option<(facts::FileFacts, Vec<context::LockStates>)> {
         let path = &files[fi as usize];
         match &first[fi as usize] {
-            FirstPass::Done(Ok((f, l)), ..) => Some((f.clone(), l.clone())),
-            FirstPass::Done(Err(_), ..) => None,
+            FirstPass::Done(r, ..) => r.as_ref().as_ref().ok().cloned(),
             FirstPass::Cached { key, digest } => {
                 from_cache(path, *key, *digest, knowledge, Some(cache), options)
                     .0
@@ -1818,7 +1820,8 @@ enum FirstPass {
     },
     /// The result, the file's content digest, and its facts fingerprint (see
     /// [`encode_local`]; known when the result went to the cache).
-    Done(LocalResult, u128, Option<u128>),
+    /// (Boxed: most of a run's files are `Cached`, a few words each.)
+    Done(Box<LocalResult>, u128, Option<u128>),
 }
 
 /// Reads and hashes a file; analyses it now unless the cache holds its facts (the
@@ -1877,19 +1880,19 @@ fn first_pass(
     }
     let bytes = match source_bytes(path, options) {
         Ok(b) => b,
-        Err(e) => return FirstPass::Done(Err(e), 0, None),
+        Err(e) => return FirstPass::Done(Box::new(Err(e)), 0, None),
     };
     let digest = cache::content_digest(&bytes);
     let Some(cache) = cache else {
         return FirstPass::Done(
-            analyse_bytes_keeping(
+            Box::new(analyse_bytes_keeping(
                 path,
                 bytes,
                 knowledge,
                 &HashMap::new(),
                 options.config.as_deref(),
                 true,
-            ),
+            )),
             digest,
             None,
         );
@@ -1911,7 +1914,7 @@ fn first_pass(
         true,
     );
     let fingerprint = store_facts(cache, key, path, &result);
-    FirstPass::Done(result, digest, fingerprint)
+    FirstPass::Done(Box::new(result), digest, fingerprint)
 }
 
 /// A file's facts and lock states from the cache; when the entry turns out damaged,
