@@ -14,14 +14,19 @@ fn main() {
             t[0] = f.functions.len();
             for func in &f.functions {
                 t[1] += func.calls.len();
-                t[2] += func.cfg.nodes.len();
+                t[2] += func.cfg().nodes.len();
                 t[3] += func.calls.iter().filter(|c| !c.args().is_empty()).count();
                 t[4] += func
                     .calls
                     .iter()
                     .map(|c| c.callee.len() + c.args().iter().map(String::len).sum::<usize>())
                     .sum::<usize>();
-                t[5] += func.cfg.nodes.iter().map(|n| n.succs.len()).sum::<usize>();
+                t[5] += func
+                    .cfg()
+                    .nodes
+                    .iter()
+                    .map(|n| n.succs.len())
+                    .sum::<usize>();
             }
             t
         })

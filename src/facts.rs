@@ -232,9 +232,11 @@ pub struct Function {
     pub arity: u32,
 
     pub calls: Vec<Call>,
-    /// Not cached: CFGs are dropped after the local stage, before facts are stored.
+    /// Not cached: CFGs are dropped after the local stage, before facts are stored
+    /// (boxed: the hundreds of thousands of functions of a run keep one pointer
+    /// instead of three empty vectors). See [`Function::cfg`].
     #[serde(skip)]
-    pub cfg: Cfg,
+    pub cfg: Option<Box<Cfg>>,
     /// Its parameters make it an atomic-style callback (`struct timer_list *`, or
     /// `(int irq, void *dev)`), wherever it is registered.
     pub atomic_signature: bool,
@@ -847,6 +849,20 @@ pub enum NodeKind {
     /// address is never taken and that are never passed to a call or macro by name,
     /// so no other write can change them.
     SetLocal { cond: u32, value: Option<bool> },
+}
+
+/// What a function's CFG is once dropped.
+static NO_CFG: Cfg = Cfg {
+    nodes: Vec::new(),
+    scope_parents: Vec::new(),
+    tests: Vec::new(),
+};
+
+impl Function {
+    /// Its CFG (empty after the local stage).
+    pub fn cfg(&self) -> &Cfg {
+        self.cfg.as_deref().unwrap_or(&NO_CFG)
+    }
 }
 
 impl Cfg {

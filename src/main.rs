@@ -244,6 +244,40 @@ fn tree_sitter_in_mimalloc() {
     }
 }
 
+/// mimalloc's defaults commit its 1 GiB arenas eagerly and return freed pages to the
+/// system 10 ms late: on a pre-commit run (whole-program facts read, a slice analysed,
+/// the process gone after a second) that cost 0.6 to 1.2 s of system time in page
+/// faults and 60 to 90 MB of peak RSS on the 6.12 tree, and on a `drivers/net` run 10 %
+/// of the peak, for the same user time (measured with `MIMALLOC_ARENA_EAGER_COMMIT=0
+/// MIMALLOC_PURGE_DELAY=0`, which set the same options; given in the environment, they
+/// win). Set before the first allocation, which creates the first arena: from the
+/// executable's initialisers (after mimalloc's own, before the Rust runtime's).
+#[cfg(all(feature = "mimalloc", target_os = "linux"))]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static TUNE_MIMALLOC: extern "C" fn() = {
+    extern "C" fn tune_mimalloc() {
+        unsafe extern "C" {
+            fn getenv(name: *const std::ffi::c_char) -> *const std::ffi::c_char;
+        }
+        const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+        const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+        for (option, env) in [
+            (ARENA_EAGER_COMMIT, c"MIMALLOC_ARENA_EAGER_COMMIT"),
+            (PURGE_DELAY, c"MIMALLOC_PURGE_DELAY"),
+        ] {
+            // SAFETY: `getenv` reads the environment without allocating (nothing else
+            // runs yet); `mi_option_set` sets a process-wide option.
+            unsafe {
+                if getenv(env.as_ptr()).is_null() {
+                    libmimalloc_sys::mi_option_set(option, 0);
+                }
+            }
+        }
+    }
+    tune_mimalloc
+};
+
 fn main() -> ExitCode {
     #[cfg(feature = "mimalloc")]
     tree_sitter_in_mimalloc();

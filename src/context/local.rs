@@ -150,7 +150,7 @@ pub fn file_locks(
 /// Frees the CFGs of a file once its lock states are computed.
 pub fn drop_cfgs(facts: &mut FileFacts) {
     for f in &mut facts.functions {
-        f.cfg = Default::default();
+        f.cfg = None;
     }
 }
 
@@ -161,7 +161,7 @@ pub fn park_cfgs(facts: &mut FileFacts) {
     let cfgs: Vec<Cfg> = facts
         .functions
         .iter_mut()
-        .map(|f| std::mem::take(&mut f.cfg))
+        .map(|f| f.cfg.take().map(|c| *c).unwrap_or_default())
         .collect();
     facts.parked_cfgs = postcard::to_stdvec(&cfgs)
         .ok()
@@ -192,7 +192,7 @@ pub fn relock_parked(
         ..facts.clone()
     };
     for (f, cfg) in restored.functions.iter_mut().zip(cfgs) {
-        f.cfg = cfg;
+        f.cfg = Some(Box::new(cfg));
     }
     Some(file_locks(&restored, k, extra))
 }
@@ -309,7 +309,7 @@ mod tests {
             .to_vec();
         let mut facts = crate::parse::facts_from_bytes("a.c", src.clone(), k).unwrap();
         park_cfgs(&mut facts);
-        assert!(facts.functions.iter().all(|f| f.cfg.nodes.is_empty()));
+        assert!(facts.functions.iter().all(|f| f.cfg.is_none()));
         let releases = LockEffect {
             releases: vec![(0, "d->lock".to_string())],
             ..LockEffect::default()

@@ -330,7 +330,7 @@ pub fn analyse(
     wrapper: &dyn Fn(&Call) -> Option<LockEffect>,
     always_sleeps: &dyn Fn(&Call) -> bool,
 ) -> LockStates {
-    let cfg = &function.cfg;
+    let cfg = function.cfg();
     let n = cfg.nodes.len();
     let mut keys: Vec<String> = Vec::new();
     let mut key_ids: HashMap<String, u32> = HashMap::default();
@@ -618,7 +618,7 @@ fn after_sleep(
     always_sleeps: &dyn Fn(&Call) -> bool,
     run_unlocked: &[u32],
 ) -> (Vec<u32>, bool) {
-    let cfg = &function.cfg;
+    let cfg = function.cfg();
     // Calls that sleep whatever the context, as the knowledge says (not `vfree()`,
     // which is fine in interrupt context, nor `__xa_store()`, which drops its lock),
     // and calls of same-file functions that always sleep that way.
@@ -680,7 +680,7 @@ fn calls_where_true(cfg: &crate::facts::Cfg, states: &[Option<bool>]) -> Vec<u32
 
 /// Calls that every path reaches through the "may sleep" branch of a context query.
 fn context_guarded(function: &Function, knowledge: &Knowledge) -> Vec<u32> {
-    let cfg = &function.cfg;
+    let cfg = function.cfg();
     let sleepable_edge = |kind: NodeKind| match kind {
         NodeKind::Assume { call, truth } => function
             .calls
@@ -710,7 +710,7 @@ const MAX_GUARDS: usize = 16;
 type Guards = (Vec<(u32, u32)>, Vec<Vec<Test>>);
 
 fn param_guards(function: &Function) -> Guards {
-    let cfg = &function.cfg;
+    let cfg = function.cfg();
     if !cfg
         .nodes
         .iter()
@@ -1192,7 +1192,7 @@ fn intern_held_guards(
 ) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     for (node, facts) in held_params {
-        let call = match function.cfg.nodes[node as usize].kind {
+        let call = match function.cfg().nodes[node as usize].kind {
             NodeKind::Call(c) | NodeKind::Guard { call: c, .. } => c,
             _ => continue,
         };

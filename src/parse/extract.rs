@@ -502,11 +502,11 @@ fn function<'a>(
         }),
         arity,
         calls,
-        cfg: Cfg {
+        cfg: Some(Box::new(Cfg {
             nodes: builder.nodes,
             scope_parents: builder.scope_parents,
             tests: builder.tests,
-        },
+        })),
         truncated: builder.truncated,
         writes,
     })
