@@ -384,17 +384,17 @@ fn main() -> ExitCode {
             }
             print_out(&text).unwrap_or(ExitCode::SUCCESS)
         }
-        Command::Lsp => match {
+        Command::Lsp => {
             #[cfg(all(feature = "mimalloc", target_os = "linux"))]
             server_purge_delay();
-            gfplint::lsp::run()
-        } {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("gfplint: error: lsp: {}", escape::text(&e));
-                ExitCode::from(1)
+            match gfplint::lsp::run() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("gfplint: error: lsp: {}", escape::text(&e));
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
         Command::Clean { path, cache_dir } => {
             let dir = cache_dir
                 .or_else(env_cache_dir)
