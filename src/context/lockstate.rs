@@ -87,8 +87,24 @@ impl LockEffect {
     }
 }
 
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+/// A function's lock states. Most functions take no lock and hold nothing at any call:
+/// theirs are one of two plain values, kept without an allocation (hundreds of
+/// thousands of functions in a `drivers/` run); the rest are boxed. Reads go through
+/// [`LockData`] (`Deref`); the cache's encoding is `LockData`'s.
+#[derive(Debug, Default, Clone)]
 pub struct LockStates {
+    data: Option<Box<LockData>>,
+    /// Without `data`: whether the function returns (`at_exit` is an empty state) or
+    /// never does (`None`).
+    returns: bool,
+    /// Every path from entry to exit passes a call that sleeps by itself, with no section
+    /// taken or released after it: callers in the same file count a call to it as a
+    /// sleeping call (`after_sleep`). Only read within the local stage.
+    pub exits_after_sleep: bool,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct LockData {
     /// Non-empty sets of sections held just before a call, by call index (sorted).
     held: Vec<(u32, State)>,
     /// Calls on no path from the entry (sorted; usually none, so no allocation).
@@ -110,11 +126,89 @@ pub struct LockStates {
     /// Path facts at calls, when the function has any (most have none; kept boxed so
     /// the others pay one pointer).
     paths: Option<Box<PathFacts>>,
-    /// Every path from entry to exit passes a call that sleeps by itself, with no section
-    /// taken or released after it: callers in the same file count a call to it as a
-    /// sleeping call (`after_sleep`). Only read within the local stage.
-    #[serde(skip)]
-    pub exits_after_sleep: bool,
+}
+
+/// The plain lock states of a function that returns, and of one that never does.
+static PLAIN_RETURNS: LockData = LockData::plain(Some(Vec::new()));
+static PLAIN_NO_RETURN: LockData = LockData::plain(None);
+
+impl LockData {
+    const fn plain(at_exit: Option<State>) -> LockData {
+        LockData {
+            held: Vec::new(),
+            unreachable: Vec::new(),
+            at_exit,
+            released_unmatched: Vec::new(),
+            acquired_any: Vec::new(),
+            annotated_releases: Vec::new(),
+            keys: Vec::new(),
+            paths: None,
+        }
+    }
+
+    /// `Some(returns)` when this is one of the two plain values.
+    fn plain_returns(&self) -> Option<bool> {
+        let empty = self.held.is_empty()
+            && self.unreachable.is_empty()
+            && self.released_unmatched.is_empty()
+            && self.acquired_any.is_empty()
+            && self.annotated_releases.is_empty()
+            && self.keys.is_empty()
+            && self.paths.is_none();
+        match &self.at_exit {
+            _ if !empty => None,
+            None => Some(false),
+            Some(exit) => exit.is_empty().then_some(true),
+        }
+    }
+}
+
+impl LockStates {
+    pub fn new(data: LockData, exits_after_sleep: bool) -> LockStates {
+        match data.plain_returns() {
+            Some(returns) => LockStates {
+                data: None,
+                returns,
+                exits_after_sleep,
+            },
+            None => LockStates {
+                data: Some(Box::new(data)),
+                returns: false,
+                exits_after_sleep,
+            },
+        }
+    }
+
+    fn data_mut(&mut self) -> &mut LockData {
+        let plain = match self.returns {
+            true => &PLAIN_RETURNS,
+            false => &PLAIN_NO_RETURN,
+        };
+        self.data.get_or_insert_with(|| Box::new(plain.clone()))
+    }
+}
+
+impl std::ops::Deref for LockStates {
+    type Target = LockData;
+    fn deref(&self) -> &LockData {
+        match (&self.data, self.returns) {
+            (Some(d), _) => d,
+            (None, true) => &PLAIN_RETURNS,
+            (None, false) => &PLAIN_NO_RETURN,
+        }
+    }
+}
+
+impl Serialize for LockStates {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for LockStates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<LockStates, D::Error> {
+        LockData::deserialize(d).map(|data| LockStates::new(data, false))
+    }
 }
 
 /// What holds on every path to some calls of a function.
@@ -213,18 +307,19 @@ impl LockStates {
     /// operation pointer: `fiq->ops->wake_pending_and_unlock(fiq)`), unless its body
     /// already says what it does with a section of that kind.
     pub fn annotate_release(&mut self, kind: SectionKindId, key: &str) {
-        self.annotated_releases.push(kind);
-        if self.released_unmatched.iter().any(|(k, _)| *k == kind) {
+        let this = self.data_mut();
+        this.annotated_releases.push(kind);
+        if this.released_unmatched.iter().any(|(k, _)| *k == kind) {
             return;
         }
-        let id = match self.keys.iter().position(|k| k == key) {
+        let id = match this.keys.iter().position(|k| k == key) {
             Some(i) => i as u32 + 1,
             None => {
-                self.keys.push(key.to_string());
-                self.keys.len() as u32
+                this.keys.push(key.to_string());
+                this.keys.len() as u32
             }
         };
-        self.released_unmatched.push((kind, id));
+        this.released_unmatched.push((kind, id));
     }
 
     /// The wrapper effect of this function: what it leaves held or releases.
@@ -391,11 +486,12 @@ pub fn analyse(
     acquired_any.dedup();
     let mut unmatched: FxHashSet<(SectionKindId, u32)> = FxHashSet::default();
     if n == 0 {
-        return LockStates {
+        let data = LockData {
             unreachable: (0..function.calls.len() as u32).collect(),
             keys,
-            ..LockStates::default()
+            ..LockData::default()
         };
+        return LockStates::new(data, false);
     }
     // Conditions on locals whose every write is a `SetLocal` node.
     let mut tracked: Vec<u32> = cfg
@@ -521,7 +617,7 @@ pub fn analyse(
         after_sleep(function, knowledge, &effects, always_sleeps, &run_unlocked);
     held.shrink_to_fit();
     keys.shrink_to_fit();
-    LockStates {
+    let data = LockData {
         held,
         unreachable,
         at_exit,
@@ -542,8 +638,8 @@ pub fn analyse(
                 && p.after_sleep.is_empty()
                 && p.held_guards.is_empty())
         }),
-        exits_after_sleep,
-    }
+    };
+    LockStates::new(data, exits_after_sleep)
 }
 
 /// Calls written in the argument a wait macro runs with a lock released
