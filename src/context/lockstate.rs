@@ -1439,4 +1439,25 @@ mod tests {
         assert_eq!(lock_key("& priv -> lock"), "priv->lock");
         assert_eq!(lock_key("(a)->b"), "(a)->b");
     }
+
+    #[test]
+    fn plain_lock_states_take_no_allocation_and_encode_as_their_data() {
+        for at_exit in [Some(Vec::new()), None] {
+            let data = LockData::plain(at_exit.clone());
+            let states = LockStates::new(data.clone(), false);
+            assert!(states.data.is_none());
+            assert_eq!(states.at_exit, at_exit);
+            let bytes = postcard::to_stdvec(&states).unwrap();
+            assert_eq!(bytes, postcard::to_stdvec(&data).unwrap());
+            let back: LockStates = postcard::from_bytes(&bytes).unwrap();
+            assert!(back.data.is_none() && back.at_exit == at_exit);
+        }
+        let mut released = LockStates::new(LockData::plain(Some(Vec::new())), false);
+        released.annotate_release(SectionKindId::default(), "d->lock");
+        assert!(released.data.is_some());
+        assert_eq!(released.keys, ["d->lock"]);
+        let bytes = postcard::to_stdvec(&released).unwrap();
+        let back: LockStates = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back.released_unmatched, released.released_unmatched);
+    }
 }
