@@ -20,6 +20,8 @@ pub mod discover;
 pub mod facts;
 pub mod fix;
 pub mod gfp;
+#[cfg(feature = "heap-count")]
+pub mod heap_count;
 pub mod incremental;
 pub mod kbuild;
 pub mod knowledge;
@@ -2024,8 +2026,12 @@ pub(crate) fn memory_now() -> String {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             .map_or(0, |kib| kib / 1024)
     };
+    #[cfg(feature = "heap-count")]
+    let live = heap_count::report();
+    #[cfg(not(feature = "heap-count"))]
+    let live = String::new();
     format!(
-        " (resident {} MiB, peak {} MiB)",
+        "{live} (resident {} MiB, peak {} MiB)",
         field("VmRSS:"),
         field("VmHWM:")
     )

@@ -19,6 +19,10 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[cfg(all(feature = "heap-count", not(feature = "mimalloc")))]
+#[global_allocator]
+static GLOBAL: gfplint::heap_count::Counting = gfplint::heap_count::Counting;
+
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 mod cli;
