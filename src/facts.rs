@@ -421,7 +421,9 @@ pub struct Call {
     /// path. Kernel summaries keep only chains of unconditional calls (an early error
     /// return before a call does not make it conditional).
     pub conditional: bool,
-    pub arg_count: u32,
+    /// (`u16`, saturating: with the flags beside it a call takes 72 bytes, not 80;
+    /// millions of calls are kept for a run.)
+    pub arg_count: u16,
     pub span: Span,
     /// Arguments (index < 32) that are literal zero (`0`, `false`, `NULL`), and that
     /// are literal non-zero (`true`, `1`): callees that test a flag parameter
@@ -878,5 +880,28 @@ impl Cfg {
             }
             s = self.scope_parents[s as usize];
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A run keeps millions of calls and hundreds of thousands of functions and lock
+    /// states: their sizes are part of the memory budget (README, *Benchmark*).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn kept_facts_stay_small() {
+        use std::mem::size_of;
+        assert!(
+            size_of::<super::Call>() <= 72,
+            "{}",
+            size_of::<super::Call>()
+        );
+        assert!(
+            size_of::<super::Function>() <= 264,
+            "{}",
+            size_of::<super::Function>()
+        );
+        let states = size_of::<crate::context::LockStates>();
+        assert!(states <= 16, "{states}");
     }
 }

@@ -127,7 +127,7 @@ impl<'a> Program<'a> {
     pub fn resolve_call(&self, file: u32, call: &crate::facts::Call) -> Option<FunctionId> {
         let id = self.resolve(file, &call.callee)?;
         let arity = self.function(id).arity;
-        (arity == u32::MAX || arity == call.arg_count).then_some(id)
+        (arity == u32::MAX || arity == u32::from(call.arg_count)).then_some(id)
     }
 
     /// Whether the run defines a function `name` visible from `file` (even one that

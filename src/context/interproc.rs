@@ -776,9 +776,7 @@ impl<'p> Resolver<'p> {
                 known.push((p, v));
             }
         }
-        let n = self.program.function(caller).calls[call as usize]
-            .arg_count
-            .min(32);
+        let n = u32::from(self.program.function(caller).calls[call as usize].arg_count).min(32);
         let mut out = Bindings::new();
         for a in 0..n {
             match self.arg(caller, call, a, &known) {
@@ -1977,7 +1975,7 @@ fn summarised_sleep(
         return None;
     }
     let s = ctx.summaries?.get(&c.callee)?;
-    if s.sleeps.is_empty() || (s.arity != u32::MAX && s.arity != c.arg_count) {
+    if s.sleeps.is_empty() || (s.arity != u32::MAX && s.arity != u32::from(c.arg_count)) {
         return None;
     }
     // Called inside only sections the API leaves to sleep (`cond_resched_rcu()` in an

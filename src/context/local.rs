@@ -212,7 +212,7 @@ fn calls_sleeping_helper(
     c: &Call,
 ) -> bool {
     by_name.get(c.callee.as_str()).is_some_and(|&j| {
-        j != caller && sleeping.contains(&j) && facts.functions[j].arity == c.arg_count
+        j != caller && sleeping.contains(&j) && facts.functions[j].arity == u32::from(c.arg_count)
     })
 }
 

@@ -906,7 +906,7 @@ impl<'a> CfgBuilder<'a> {
                 .filter(|n| n.kind_str() != "comment")
                 .collect();
         }
-        call.arg_count = arg_nodes.len() as u32;
+        call.arg_count = u16::try_from(arg_nodes.len()).unwrap_or(u16::MAX);
         for (i, a) in arg_nodes.iter().enumerate().take(32) {
             match a.kind_str() {
                 "false" | "null" => call.zero_args |= 1 << i,
@@ -1381,7 +1381,8 @@ impl<'a> CfgBuilder<'a> {
                 // Only a call of a program function handed a parameter or a constant
                 // can return something known (most nested calls are neither).
                 let inner = &self.calls[idx as usize];
-                let fed = (0..inner.arg_count.min(32)).any(|a| inner.param_at(a).is_some())
+                let fed = (0..u32::from(inner.arg_count).min(32))
+                    .any(|a| inner.param_at(a).is_some())
                     || inner.zero_args != 0
                     || inner.nonzero_args != 0
                     || self.const_args.iter().rev().any(|c| c.call == idx);
@@ -2693,7 +2694,7 @@ impl<'a> CfgBuilder<'a> {
         };
         let mut call = Call {
             callee: callee.into(),
-            arg_count: args.len() as u32 + 1,
+            arg_count: u16::try_from(args.len() + 1).unwrap_or(u16::MAX),
             span: header_span(node, cond),
             ..Call::default()
         };

@@ -269,7 +269,7 @@ fn file_scope_registration(
     span.start = (node.start_byte() + head.find(name).unwrap_or(0)) as u32;
     let mut call = Call {
         callee: name.into(),
-        arg_count: args.len() as u32,
+        arg_count: u16::try_from(args.len()).unwrap_or(u16::MAX),
         span,
         ..Call::default()
     };
