@@ -215,7 +215,7 @@ pub struct Annotation {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Function {
-    pub name: String,
+    pub name: crate::name::Name,
     pub is_static: bool,
     /// Where the function's name is.
     pub name_span: Span,
@@ -897,7 +897,7 @@ mod tests {
             size_of::<super::Call>()
         );
         assert!(
-            size_of::<super::Function>() <= 264,
+            size_of::<super::Function>() <= 256,
             "{}",
             size_of::<super::Function>()
         );

@@ -430,7 +430,7 @@ impl Signature {
     /// A stand-in for the function: no calls, no body facts.
     fn function(self, name: &str) -> Function {
         Function {
-            name: name.to_string(),
+            name: name.into(),
             is_static: self.is_static,
             params: self.params,
             values: self.returns.map(|r| {

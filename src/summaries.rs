@@ -428,7 +428,8 @@ pub fn derive(
                 is_api_header(&rel)
             } else {
                 !f.is_static
-                    && (linkage.exported.contains(&f.name) || linkage.declared.contains(&f.name))
+                    && (linkage.exported.contains(f.name.as_str())
+                        || linkage.declared.contains(f.name.as_str()))
             };
             if external {
                 by_name
@@ -492,7 +493,7 @@ fn summarise(program: &Program, analysis: &Analysis, root: &Path, id: FunctionId
     let f = program.function(id);
     let file = relative(root, &program.file(id).path);
     let mut s = ApiSummary {
-        name: f.name.clone(),
+        name: f.name.to_string(),
         file,
         line: f.name_span.line,
         arity: f.arity,
@@ -642,7 +643,7 @@ fn sleep_chain(
                 while let Some(&(caller, call)) = parent.get(&at) {
                     let cf = program.function(caller);
                     links.push(Link {
-                        callee: program.function(at).name.clone(),
+                        callee: program.function(at).name.to_string(),
                         file: relative(root, &program.file(caller).path),
                         line: cf.calls[call as usize].span.line,
                     });

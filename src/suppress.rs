@@ -315,7 +315,7 @@ pub fn apply(facts: &FileFacts, diagnostics: &mut Vec<Diagnostic>) {
     for (i, s) in facts.suppressions.iter().enumerate() {
         let function = index
             .containing(s.span.line)
-            .map(|f| facts.functions[f].name.clone())
+            .map(|f| facts.functions[f].name)
             .unwrap_or_default();
         let mut push = |lint: &'static str, message: String, help: &str| {
             diagnostics.push(Diagnostic {
@@ -323,7 +323,7 @@ pub fn apply(facts: &FileFacts, diagnostics: &mut Vec<Diagnostic>) {
                 severity: Severity::Error,
                 file: facts.path.clone(),
                 span: s.span,
-                function: function.clone(),
+                function: function.to_string(),
                 message,
                 labels: Vec::new(),
                 notes: Vec::new(),

@@ -153,7 +153,7 @@ impl<'a> FunctionCx<'a> {
             },
             file: self.file.path.clone(),
             span: call.span,
-            function: self.function.name.clone(),
+            function: self.function.name.to_string(),
             message,
             labels,
             notes,
@@ -386,7 +386,7 @@ impl<'a> FunctionCx<'a> {
     fn call_site(&self, caller: FunctionId, call: u32) -> (String, String, crate::facts::Span) {
         let f = self.program.function(caller);
         (
-            f.name.clone(),
+            f.name.to_string(),
             self.program.file(caller).path.clone(),
             f.calls[call as usize].span,
         )

@@ -54,7 +54,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
             severity: INFO.severity,
             file: cx.file.path.clone(),
             span: call.span,
-            function: f.name.clone(),
+            function: f.name.to_string(),
             message: format!(
                 "`{}()` takes `gfp_t {}` from its callers but `{}()` here uses hard-coded `{}`, which may sleep even when a caller passed GFP_ATOMIC",
                 f.name,

@@ -138,7 +138,7 @@ impl<'a> FunctionCx<'a> {
             severity: info.severity,
             file: self.file.path.clone(),
             span: call.span,
-            function: self.function.name.clone(),
+            function: self.function.name.to_string(),
             message: String::new(),
             labels: Vec::new(),
             notes: Vec::new(),

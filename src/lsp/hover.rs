@@ -89,7 +89,7 @@ fn site(program: &Program, caller: FunctionId, call: u32) -> (String, String) {
     let f = program.function(caller);
     let line = f.calls.get(call as usize).map_or(0, |c| c.span.line);
     (
-        f.name.clone(),
+        f.name.to_string(),
         format!("{}:{line}", program.file(caller).path),
     )
 }

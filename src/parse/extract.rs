@@ -481,7 +481,7 @@ fn function<'a>(
         atomic_signature,
         conditional: false,
         annotations,
-        name,
+        name: name.into(),
         is_static,
         name_span: span_of(name_node),
         extent: span_of(def),
