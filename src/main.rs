@@ -256,6 +256,13 @@ fn tree_sitter_in_mimalloc() {
 /// MIMALLOC_PURGE_DELAY=0`, which set the same options; given in the environment, they
 /// win). Set before the first allocation, which creates the first arena: from the
 /// executable's initialisers (after mimalloc's own, before the Rust runtime's).
+/// mimalloc's `mi_option_arena_eager_commit` and `mi_option_purge_delay` (positions in
+/// its `mi_option_e`; the crate names only some options).
+#[cfg(all(feature = "mimalloc", target_os = "linux"))]
+const MI_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+#[cfg(all(feature = "mimalloc", target_os = "linux"))]
+const MI_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 #[cfg(all(feature = "mimalloc", target_os = "linux"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
@@ -264,11 +271,9 @@ static TUNE_MIMALLOC: extern "C" fn() = {
         unsafe extern "C" {
             fn getenv(name: *const std::ffi::c_char) -> *const std::ffi::c_char;
         }
-        const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-        const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
         for (option, env) in [
-            (ARENA_EAGER_COMMIT, c"MIMALLOC_ARENA_EAGER_COMMIT"),
-            (PURGE_DELAY, c"MIMALLOC_PURGE_DELAY"),
+            (MI_ARENA_EAGER_COMMIT, c"MIMALLOC_ARENA_EAGER_COMMIT"),
+            (MI_PURGE_DELAY, c"MIMALLOC_PURGE_DELAY"),
         ] {
             // SAFETY: `getenv` reads the environment without allocating (nothing else
             // runs yet); `mi_option_set` sets a process-wide option.
@@ -288,10 +293,9 @@ static TUNE_MIMALLOC: extern "C" fn() = {
 /// delay (10 ms) unless the environment says otherwise.
 #[cfg(all(feature = "mimalloc", target_os = "linux"))]
 fn server_purge_delay() {
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets a process-wide option; mimalloc reads options atomically.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 10) };
+        unsafe { libmimalloc_sys::mi_option_set(MI_PURGE_DELAY, 10) };
     }
 }
 
