@@ -156,7 +156,7 @@ def main():
         times.append((time.monotonic() - t0) * 1000)
     cpu = (s.cpu_ms() - cpu0) / edits
     times.sort()
-    print(f"didChange -> publishDiagnostics over {edits} edits (includes the 150 ms debounce): "
+    print(f"didChange -> publishDiagnostics over {edits} edits (an edit after a pause: no debounce): "
           f"min {times[0]:.0f} ms, median {times[len(times) // 2]:.0f} ms, max {times[-1]:.0f} ms; "
           f"server CPU {cpu:.0f} ms per edit (all threads)")
     print(f"server RSS: {s.status('VmRSS')} MiB, peak {s.status('VmHWM')} MiB")

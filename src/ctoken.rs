@@ -142,6 +142,15 @@ impl<'t> Iterator for Lexer<'t> {
     }
 }
 
+/// Whether `text` is a C identifier (`foo_done`; not `0x10`, `p->f`, `&x`).
+pub fn is_identifier(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 /// Every token of `text` (comments read as code), or `None` at a lexing error.
 pub fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
     Lexer::new(text).collect::<Result<_, _>>().ok()

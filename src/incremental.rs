@@ -90,6 +90,10 @@ pub struct ProgramStore {
     name_ends: Vec<u32>,
     /// Function numbers sorted by name.
     by_name: Vec<u32>,
+    /// Runs of `by_name` by a hash of their name, made on first use: a slice looks
+    /// up tens of thousands of names among hundreds of thousands.
+    #[serde(skip)]
+    name_runs: std::sync::OnceLock<HashMap<u32, u32>>,
     /// Per file, its functions' [`Signature`]s (postcard of a `Vec`), one after
     /// another; `signature_ends[file]` is where the file's end.
     signatures: Vec<u8>,
@@ -534,6 +538,7 @@ impl ProgramStore {
             dirs,
             signatures,
             signature_ends,
+            name_runs: Default::default(),
             file_wrappers,
             wrapper_effects: Lazy::new(
                 wrapper_effects
@@ -674,13 +679,34 @@ impl ProgramStore {
 
     /// Every function of the run named `name`.
     fn named(&self, name: &str) -> &[u32] {
-        let lo = self.by_name.partition_point(|&f| self.name(f) < name);
-        // (Most names are one function's: a step forward, not a second search.)
-        let len = self.by_name[lo..]
-            .iter()
-            .take_while(|&&f| self.name(f) == name)
-            .count();
-        &self.by_name[lo..lo + len]
+        let runs = self.name_runs.get_or_init(|| {
+            let mut runs: HashMap<u32, u32> = HashMap::default();
+            let mut i = 0;
+            while i < self.by_name.len() {
+                let name = self.name(self.by_name[i]);
+                let len = self.by_name[i..]
+                    .iter()
+                    .take_while(|&&f| self.name(f) == name)
+                    .count();
+                // (On a hash collision the first name keeps the entry; the other is
+                // found by the search below.)
+                runs.entry(name_hash(name)).or_insert(i as u32);
+                i += len;
+            }
+            runs
+        });
+        let run_at = |lo: usize| {
+            let len = self.by_name[lo..]
+                .iter()
+                .take_while(|&&f| self.name(f) == name)
+                .count();
+            &self.by_name[lo..lo + len]
+        };
+        match runs.get(&name_hash(name)) {
+            None => &[],
+            Some(&lo) if self.name(self.by_name[lo as usize]) == name => run_at(lo as usize),
+            Some(_) => run_at(self.by_name.partition_point(|&f| self.name(f) < name)),
+        }
     }
 
     /// Whether a file's new facts keep what other files of the run read of it: the
@@ -968,20 +994,32 @@ impl ProgramStore {
     /// The functions a changed file's new facts may call or register, by name (every
     /// function of the run with that name).
     pub fn callees_by_name(&self, facts: &FileFacts) -> Vec<u32> {
+        self.callees_of_files(std::iter::once(facts))
+    }
+
+    /// `callees_by_name` of several files at once: each name is looked up once (a
+    /// slice's files call the same kernel APIs over and over).
+    fn callees_of_files<'a>(&self, files: impl Iterator<Item = &'a FileFacts>) -> Vec<u32> {
         let mut names: HashSet<&str> = HashSet::default();
-        for c in facts
-            .functions
-            .iter()
-            .flat_map(|f| f.calls.iter())
-            .chain(&facts.file_calls)
-        {
-            names.insert(&c.callee);
-            for a in c.args() {
-                names.insert(a.trim_start_matches('&').trim());
+        for facts in files {
+            for c in facts
+                .functions
+                .iter()
+                .flat_map(|f| f.calls.iter())
+                .chain(&facts.file_calls)
+            {
+                names.insert(&c.callee);
+                // (Only an identifier can name a function: `foo_done`, `&foo_ops`.)
+                for a in c.args() {
+                    let a = a.trim_start_matches('&').trim();
+                    if crate::ctoken::is_identifier(a) {
+                        names.insert(a);
+                    }
+                }
             }
-        }
-        for cb in &facts.field_callbacks {
-            names.insert(&cb.function);
+            for cb in &facts.field_callbacks {
+                names.insert(&cb.function);
+            }
         }
         let mut out: Vec<u32> = names
             .into_iter()
@@ -1018,12 +1056,12 @@ impl ProgramStore {
             return None;
         }
         // Names the loaded files may call or register.
-        let mut wanted: HashSet<u32> = HashSet::default();
-        for (fi, facts, _) in &loaded {
-            if !declarations_only.contains(fi) {
-                wanted.extend(self.callees_by_name(facts));
-            }
-        }
+        let wanted = self.callees_of_files(
+            loaded
+                .iter()
+                .filter(|(fi, _, _)| !declarations_only.contains(fi))
+                .map(|(_, facts, _)| facts),
+        );
         // (Every file of the run has an entry, by number: absent ones are empty.)
         let mut files: Vec<FileFacts> = paths
             .iter()
@@ -1163,6 +1201,12 @@ impl ProgramStore {
         let stand_ins = ids.into_iter().map(|(g, id)| (id, g)).collect();
         Some((files, locks, boundary, stand_ins))
     }
+}
+
+/// (32 bits: a collision costs a search, and the index half the memory.)
+fn name_hash(name: &str) -> u32 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name) as u32
 }
 
 /// Everything reachable from `roots` through `next` (which pushes a function's

@@ -903,7 +903,7 @@ impl Knowledge {
                 ),
             };
             for n in names {
-                if !is_identifier(n) {
+                if !crate::ctoken::is_identifier(n) {
                     return Err(err(
                         "sleeping",
                         index,
@@ -919,7 +919,7 @@ impl Knowledge {
         }
         for (index, row) in t.setup_dependent.iter().enumerate() {
             for n in &row.names {
-                if !is_identifier(n) {
+                if !crate::ctoken::is_identifier(n) {
                     return Err(err(
                         "setup_dependent",
                         index,
@@ -1316,13 +1316,6 @@ impl Knowledge {
 
 /// The family of allocators whose row names none: not judged by the memory lints.
 const DEFAULT_FAMILY: &str = "other";
-
-/// Whether a name is a C identifier (a function name in a table).
-fn is_identifier(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with(|c: char| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
 
 /// Splits `name:N` into the name and argument index N (`default` without a suffix).
 fn name_and_arg(entry: &str, default: usize) -> Result<(String, usize), String> {

@@ -12,8 +12,9 @@
 //! only the edited buffers again and redoes the whole-program stages. Files not yet
 //! in memory come from the facts cache of `gfplint check` (`.gfplint-cache/` at the
 //! project root above the workspace, or `GFPLINT_CACHE_DIR`), so the first analysis of a tree checked before
-//! decodes facts instead of parsing. Edits are
-//! debounced; a run whose inputs changed meanwhile is not published (the next one is).
+//! decodes facts instead of parsing. An edit after a pause is analysed at once, the
+//! rest of a burst of edits once it ends (`DEBOUNCE`); a run whose inputs changed
+//! meanwhile is not published (the next one is).
 
 pub mod actions;
 pub mod convert;
@@ -35,9 +36,10 @@ use serde_json::json;
 use crate::config::Config;
 use convert::Encoding;
 
-/// How long after the last keystroke a buffer is analysed: long enough to take a
-/// burst of keystrokes as one edit, short beside a run (a run that its inputs outdate
-/// is not published; the next one is).
+/// How long after the last keystroke a buffer is analysed when keystrokes come in a
+/// burst: long enough to take the burst as one edit, short beside a run (a run that its
+/// inputs outdate is not published; the next one is). An edit after a pause, with the
+/// analysis thread idle, is analysed at once.
 pub const DEBOUNCE: Duration = Duration::from_millis(60);
 /// How often `$/progress` reports are sent during a long run.
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
@@ -510,6 +512,12 @@ impl Server {
     }
 
     fn changed(&mut self, delay: Duration) {
+        // The first edit after a pause is analysed at once (the analysis thread is
+        // idle); the edits of a burst that follow wait for the burst to end, and a run
+        // they outdate is not published.
+        let idle =
+            self.running.is_none() && self.due.is_none() && self.last_change.elapsed() >= delay;
+        let delay = if idle { Duration::ZERO } else { delay };
         self.generation += 1;
         self.last_change = Instant::now();
         let due = Instant::now() + delay;

@@ -360,10 +360,7 @@ pub(super) fn keep_define_value(value: &str) -> bool {
 /// A define whose value is one name is an alias (`#define radix_tree_root xarray`, a
 /// struct tag; `#define FOO_SIZE bar_size`): kept, the evaluators resolve it further.
 fn is_identifier(value: &str) -> bool {
-    let v = value.trim();
-    !v.is_empty()
-        && !v.starts_with(|c: char| c.is_ascii_digit())
-        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    crate::ctoken::is_identifier(value.trim())
 }
 
 /// The constants of an enum body, as defines: an explicit value as written, an
