@@ -142,6 +142,10 @@ pub struct Session {
     /// with the cache's identity (its directory, engine and knowledge): while the
     /// file's `stat` is the one kept, a trusted run takes it as it is.
     known: Mutex<Option<(u128, KnownFiles)>>,
+    /// The files the last slice read for their declarations only (headers: functions
+    /// dropped), by path, with the facts key they were decoded from: lent to the next
+    /// slice, which need not decode them again.
+    declarations: Mutex<HashMap<String, (crate::cache::Key, FileFacts)>>,
 }
 
 /// The files' cache entries a session's earlier run found, by path.
@@ -242,6 +246,14 @@ impl Session {
     /// Keeps the kernel headers a run read, for the next run with the same `key`.
     pub fn keep_headers(&self, key: u128, headers: KernelHeaders) {
         *locked(&self.headers) = Some((key, headers));
+    }
+
+    pub fn take_declarations(&self) -> HashMap<String, (crate::cache::Key, FileFacts)> {
+        std::mem::take(&mut *locked(&self.declarations))
+    }
+
+    pub fn keep_declarations(&self, files: HashMap<String, (crate::cache::Key, FileFacts)>) {
+        *locked(&self.declarations) = files;
     }
 }
 

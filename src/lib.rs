@@ -816,7 +816,13 @@ pub fn check_files_with<T: Send>(
                 parse_errors: parse_errors.clone(),
             };
             c.put_run(key, &stored);
-            if let (Some(last_key), Some(table)) = (last_key, table) {
+            // The last run is what later runs slice against: a state of unsaved buffers
+            // would make every later run treat those files as edited.
+            let on_disk = options
+                .overlay
+                .iter()
+                .all(|o| std::fs::read(&o.path).is_ok_and(|disk| disk == *o.text));
+            if let (Some(last_key), Some(table), true) = (last_key, table, on_disk) {
                 c.put_program(
                     last_key,
                     &incremental::ProgramStore::build(&program, &analysis, file_wrappers, &effects),
@@ -1406,6 +1412,11 @@ fn sliced_run<T>(
         .as_ref()
         .and_then(|s| s.take_headers(headers_key));
     let mut loaded_in_rounds = 0;
+    let mut lent = options
+        .session
+        .as_ref()
+        .map(|s| s.take_declarations())
+        .unwrap_or_default();
     // What atomic context may reach through the named files, loaded from the first
     // round (the rounds then only add the callers some of them need).
     passed = store.through_candidates(&cmp.facts_changed, &named, &new_callees);
@@ -1442,12 +1453,26 @@ fn sliced_run<T>(
         }
         // Facts and lock states of the loaded files (the changed ones as parsed; the
         // others as the full run had them, re-locked with other files' wrappers).
-        let missing: Vec<u32> = slice
+        let mut missing: Vec<u32> = slice
             .loaded
             .iter()
             .copied()
             .filter(|fi| !cached.contains_key(fi))
             .collect();
+        // Headers read for their declarations only, as an earlier slice of this
+        // session left them (the same facts key: the same facts).
+        missing.retain(|&fi| {
+            let path = &files[fi as usize];
+            let lendable = slice.declarations_only.contains(&fi)
+                && matches!(
+                    (&first[fi as usize], lent.get(path)),
+                    (FirstPass::Cached { key, .. }, Some((k, _))) if k == key
+                );
+            if lendable && let Some((_, facts)) = lent.remove(path) {
+                cached.insert(fi, (facts, Vec::new()));
+            }
+            !lendable
+        });
         let fresh = missing
             .par_iter()
             .map(|&fi| {
@@ -1774,6 +1799,18 @@ fn sliced_run<T>(
         }
         // Freeing the slice's program is not the reader's wait.
         drop(program);
+        if let Some(session) = &options.session {
+            let mut kept = rustc_hash::FxHashMap::default();
+            for &fi in &slice.declarations_only {
+                if let FirstPass::Cached { key, .. } = &first[fi as usize] {
+                    let mut facts = std::mem::take(&mut cfiles[fi as usize]);
+                    // (Its functions here are the slice's stand-ins.)
+                    facts.functions = Vec::new();
+                    kept.insert(facts.path.clone(), (*key, facts));
+                }
+            }
+            session.keep_declarations(kept);
+        }
         drop_later((cfiles, analysis, boundary, stand_ins, cached));
         let outcome = finish_outcome(
             diagnostics,
