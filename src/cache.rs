@@ -65,6 +65,18 @@ const TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 
 pub type Key = u128;
 
+/// Lists a session's known digest index entries from a run's files.
+pub type KnownEntries = Box<dyn FnOnce(&[String]) -> Vec<(String, FileStat)> + Send>;
+
+/// The digest index entries a session found equal to the index and still holds.
+#[derive(Default)]
+struct KnownStats {
+    /// How many `lister` gives.
+    count: usize,
+    lister: Option<KnownEntries>,
+    listed: Vec<(String, FileStat)>,
+}
+
 /// Identifies the analysis code: the version, the cache format and the executable's
 /// bytes. Development builds share a version number, and a cache outliving a change
 /// in extraction would silently give old facts, so the binary itself is part of it.
@@ -109,8 +121,10 @@ pub struct Cache {
     /// trusted runs take most entries from their session instead).
     stats: std::sync::OnceLock<FxHashMap<String, FileStat>>,
     new_stats: Mutex<Vec<(String, FileStat)>>,
-    /// Entries a session found equal to the index and still holds (`keep_known`).
-    known_stats: Mutex<Vec<(String, FileStat)>>,
+    /// Entries a session found equal to the index and still holds (`keep_known`): how
+    /// many, and how to list them from the run's files (only done when the index is
+    /// written: most runs of a session change no entry).
+    known_stats: Mutex<KnownStats>,
     started: std::time::SystemTime,
     cwd: PathBuf,
     /// The working directory is the root.
@@ -161,7 +175,7 @@ impl Cache {
         Ok(Cache {
             stats: std::sync::OnceLock::new(),
             new_stats: Mutex::new(Vec::new()),
-            known_stats: Mutex::new(Vec::new()),
+            known_stats: Mutex::new(KnownStats::default()),
             started: std::time::SystemTime::now(),
             cwd: cwd.clone(),
             cwd_is_root: normal(&cwd) == absolute_normal(root),
@@ -227,11 +241,23 @@ impl Cache {
 
     /// Keeps the digest index entries of files a session's earlier run recorded and
     /// whose `stat` it still holds (as `known_digest` would have, one by one).
-    pub fn keep_known(&self, entries: impl Iterator<Item = (String, FileStat)>) {
+    /// `count` entries, listed by `entries` from the run's files when needed.
+    pub fn keep_known(&self, count: usize, entries: KnownEntries) {
+        let mut known = self
+            .known_stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        known.count = count;
+        known.lister = Some(entries);
+    }
+
+    /// One such entry (an editor buffer's file, as an earlier run found it on disk).
+    pub fn keep_known_entry(&self, entry: (String, FileStat)) {
         self.known_stats
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend(entries);
+            .listed
+            .push(entry);
     }
 
     /// Keeps the digest index's entry of a file this run reads from elsewhere (an
@@ -679,13 +705,16 @@ impl Cache {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        let unchanged = new.len() + known.len() == files.len()
+        let unchanged = new.len() + known.count + known.listed.len() == files.len()
             && new.iter().all(|(p, s)| self.stats().get(p) == Some(s));
         if unchanged {
             return;
         }
         let mut new = new;
-        new.extend(known);
+        new.extend(known.listed);
+        if let Some(list) = known.lister {
+            new.extend(list(files));
+        }
         let in_run: FxHashSet<String> = files.iter().map(|f| self.relative(f)).collect();
         let mut all: Vec<(String, FileStat)> = self
             .stats()

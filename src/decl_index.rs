@@ -268,6 +268,38 @@ struct HeadersByName<'a> {
     by_name: HashMap<&'a str, Vec<(std::borrow::Cow<'a, str>, u32)>>,
 }
 
+/// The files of the run `f`'s includes name: quoted ones, and `<…>` ones that resolve
+/// through a driver's `-I` directories.
+fn resolved_includes(
+    f: &FileFacts,
+    by_path: &HashMap<std::borrow::Cow<'_, str>, u32>,
+    headers_by_name: &HeadersByName,
+    kernel_headers: &KernelHeaders,
+) -> Vec<u32> {
+    let d = &f.decls;
+    let dir = dir_of(&f.path);
+    let mut inc: Vec<u32> = d
+        .includes
+        .iter()
+        .filter_map(|i| {
+            resolve_quoted(by_path, dir, i).or_else(|| headers_by_name.resolve(&f.path, i))
+        })
+        .collect();
+    // `#include <core/object.h>` through a driver's `-I` directories (nouveau's
+    // `include/nvkm`; cxl's `<cxlmem.h>`, qat's `<adf_accel_devices.h>`): a kernel
+    // header otherwise, which the tree's headers answer (`context::headers`).
+    for line in d.include_lines.lines() {
+        if let Some(i) = line.strip_prefix('<')
+            && let Some(h) = headers_by_name.resolve(&f.path, i)
+            && !kernel_headers.is_kernel_header(std::path::Path::new(&f.path), i)
+        {
+            inc.push(h);
+        }
+    }
+    inc.dedup();
+    inc
+}
+
 /// Path components a driver's include directories share with its files
 /// (`drivers/gpu/drm`): an include is looked for below them, never across subsystems.
 const SUBSYSTEM_DEPTH: usize = 3;
@@ -390,12 +422,25 @@ impl<'a> DeclIndex<'a> {
     }
 
     pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> DeclIndex<'a> {
-        let by_path: HashMap<std::borrow::Cow<'a, str>, u32> = files
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| (normalize(&f.path), i as u32))
-            .collect();
-        let headers_by_name = HeadersByName::new(files);
+        DeclIndex::build_with(files, knowledge, None)
+    }
+
+    /// `known_includes`: each file's resolved quoted includes, as an earlier index over
+    /// the same paths found them (a slice's program: its files' include lines are the
+    /// full run's), instead of resolving them again against every path of the run.
+    pub fn build_with(
+        files: &'a [FileFacts],
+        knowledge: &'a Knowledge,
+        known_includes: Option<&(dyn Fn(u32) -> Vec<u32> + Sync)>,
+    ) -> DeclIndex<'a> {
+        let resolver = known_includes.is_none().then(|| {
+            let by_path: HashMap<std::borrow::Cow<'a, str>, u32> = files
+                .par_iter()
+                .enumerate()
+                .map(|(i, f)| (normalize(&f.path), i as u32))
+                .collect();
+            (by_path, HeadersByName::new(files))
+        });
         // Only to tell a kernel include (`<linux/…>`) from a driver's own.
         let kernel_headers = KernelHeaders::default();
         // Per file, in parallel: declaration tables, resolved includes, and the fields
@@ -447,28 +492,13 @@ impl<'a> DeclIndex<'a> {
                 for m in &d.member_templates {
                     insert(&mut templates, m.name.as_str(), m);
                 }
-                let dir = dir_of(&f.path);
-                let mut inc: Vec<u32> = d
-                    .includes
-                    .iter()
-                    .filter_map(|i| {
-                        resolve_quoted(&by_path, dir, i)
-                            .or_else(|| headers_by_name.resolve(&f.path, i))
-                    })
-                    .collect();
-                // `#include <core/object.h>` through a driver's `-I` directories
-                // (nouveau's `include/nvkm`; cxl's `<cxlmem.h>`, qat's
-                // `<adf_accel_devices.h>`): a kernel header otherwise, which the tree's
-                // headers answer (`context::headers`).
-                for line in d.include_lines.lines() {
-                    if let Some(i) = line.strip_prefix('<')
-                        && let Some(h) = headers_by_name.resolve(&f.path, i)
-                        && !kernel_headers.is_kernel_header(std::path::Path::new(&f.path), i)
-                    {
-                        inc.push(h);
+                let inc = match (&resolver, known_includes) {
+                    (Some((by_path, headers_by_name)), _) => {
+                        resolved_includes(f, by_path, headers_by_name, &kernel_headers)
                     }
-                }
-                inc.dedup();
+                    (None, Some(known)) => known(fi),
+                    (None, None) => Vec::new(),
+                };
                 let allocs = f
                     .functions
                     .iter()

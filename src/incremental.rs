@@ -1042,6 +1042,11 @@ impl ProgramStore {
         out
     }
 
+    /// The files a file's includes resolve to, in the full run (`DeclIndex`).
+    pub fn includes_of(&self, file: u32) -> &[u32] {
+        self.includes.of(file)
+    }
+
     /// `DeclIndex::visible`, over the stored include graph.
     fn visible(&self, file: u32) -> Vec<u32> {
         crate::decl_index::visible_in(file, |f| self.includes.of(f))

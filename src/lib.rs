@@ -535,12 +535,18 @@ pub fn check_files_with<T: Send>(
             .collect();
         let (first, from_known): (Vec<FirstPass>, Vec<bool>) = first.into_iter().unzip();
         if let (Some(c), Some(known)) = (&cache, &known) {
+            let count = from_known.iter().filter(|hit| **hit).count();
+            let (known, hits) = (known.clone(), from_known.clone());
             c.keep_known(
-                files
-                    .iter()
-                    .zip(&from_known)
-                    .filter(|(_, hit)| **hit)
-                    .filter_map(|(path, _)| known.get(path).map(|k| k.recorded.clone())),
+                count,
+                Box::new(move |files: &[String]| {
+                    files
+                        .iter()
+                        .zip(&hits)
+                        .filter(|(_, hit)| **hit)
+                        .filter_map(|(path, _)| known.get(path).map(|k| k.recorded.clone()))
+                        .collect()
+                }),
             );
         }
         if let Some(session) = &options.session
@@ -1546,7 +1552,10 @@ fn sliced_run<T>(
             f.parked_cfgs = None;
         }
         lap("slice: changed files locked again");
-        let program = program::Program::build(&cfiles, knowledge);
+        // (The slice's files include what they did in the full run: an edit of a
+        // changed file's include lines is not sliced.)
+        let includes = |fi: u32| store.includes_of(fi).to_vec();
+        let program = program::Program::build_with_includes(&cfiles, knowledge, Some(&includes));
         lap("slice: program index");
         let mut analysis = context::Analysis::run(
             &program,
@@ -1915,7 +1924,7 @@ fn first_pass(
     let meta = cache.filter(|_| !overlaid).and_then(|_| stats.stat(path));
     if let (Some(c), true) = (cache, overlaid) {
         match recorded {
-            Some(r) => c.keep_known(std::iter::once(r.clone())),
+            Some(r) => c.keep_known_entry(r.clone()),
             None => c.keep_recorded(path),
         }
     }

@@ -30,8 +30,17 @@ pub struct Program<'a> {
 
 impl<'a> Program<'a> {
     pub fn build(files: &'a [FileFacts], knowledge: &'a Knowledge) -> Program<'a> {
+        Program::build_with_includes(files, knowledge, None)
+    }
+
+    /// `build`, with each file's resolved includes given (`DeclIndex::build_with`).
+    pub fn build_with_includes(
+        files: &'a [FileFacts],
+        knowledge: &'a Knowledge,
+        known_includes: Option<&(dyn Fn(u32) -> Vec<u32> + Sync)>,
+    ) -> Program<'a> {
         let mut program = Program::build_calls_only(files, knowledge);
-        program.decls = crate::decl_index::DeclIndex::build(files, knowledge);
+        program.decls = crate::decl_index::DeclIndex::build_with(files, knowledge, known_includes);
         program
     }
 
