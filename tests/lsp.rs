@@ -758,3 +758,49 @@ fn runs_trust_the_file_watcher_for_files_on_disk() {
     assert!(c.child.wait().expect("exit").success());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A whole-program run over an unsaved buffer is not kept as the last run that later
+/// runs slice against: `gfplint check` of another file's edit afterwards sees only that
+/// file changed, not the buffer's file (whose text on disk is the last run's).
+#[test]
+fn unsaved_buffers_are_not_the_last_run() {
+    let root = temp_dir("unsaved");
+    std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+    std::fs::create_dir_all(root.join("drv")).expect("mkdir");
+    let caller = root.join("drv/caller.c");
+    let helper = root.join("drv/helper.c");
+    std::fs::write(&caller, CALLER_CLEAN).expect("write");
+    std::fs::write(&helper, HELPER_QUIET).expect("write");
+    let check = |file: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_gfplint"))
+            .args(["check", "--format", "gcc", file])
+            .current_dir(&root)
+            .env_remove("GFPLINT_CACHE_DIR")
+            .env("GFPLINT_TIMINGS", "1")
+            .output()
+            .expect("check runs");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    check("drv/caller.c");
+    // The server runs the whole program over the edited buffer (no slice).
+    let mut c = Client::start_with_env(&root, &[("GFPLINT_NO_SLICE", "1")]);
+    c.initialized(&root, json!({ "window": { "workDoneProgress": true } }));
+    c.open(&caller, CALLER_CLEAN);
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri(&caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
+    );
+    let d = c.diagnostics_for(&caller, "the allocation's diagnostic", |d| !d.is_empty());
+    assert_eq!(codes(&d), ["atomic-sleeping-gfp@6"], "{d:?}");
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().expect("exit").success());
+    // A code edit of the helper on disk: the slice is of the helper alone.
+    std::fs::write(&helper, format!("\n{HELPER_QUIET}")).expect("write");
+    let log = check("drv/helper.c");
+    assert!(
+        log.contains("slice of 1 changed files (drv/helper.c)"),
+        "{log}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
