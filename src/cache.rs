@@ -602,6 +602,13 @@ impl Cache {
     /// `reused`: the run reused a stored outcome and loaded no facts, so it cannot tell
     /// live entries from dead ones; only the digest index is updated.
     pub fn finish(self, files: &[String], reused: bool) -> Option<String> {
+        let warning = self.finish_writes(files, reused);
+        // (Its indexes hold an entry per file of the run: freeing them is no one's wait.)
+        crate::drop_later(self);
+        warning
+    }
+
+    fn finish_writes(&self, files: &[String], reused: bool) -> Option<String> {
         let warning = self
             .warning
             .lock()

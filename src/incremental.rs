@@ -90,8 +90,9 @@ pub struct ProgramStore {
     name_ends: Vec<u32>,
     /// Function numbers sorted by name.
     by_name: Vec<u32>,
-    /// Runs of `by_name` by a hash of their name, made on first use: a slice looks
-    /// up tens of thousands of names among hundreds of thousands.
+    /// Runs of `by_name` by a hash of their name, made by `index_names` for a
+    /// session's slices, which look up tens of thousands of names among hundreds of
+    /// thousands, edit after edit.
     #[serde(skip)]
     name_runs: std::sync::OnceLock<HashMap<u32, u32>>,
     /// Per file, its functions' [`Signature`]s (postcard of a `Vec`), one after
@@ -229,7 +230,10 @@ impl Session {
         {
             return Some(store.clone());
         }
-        let store = Arc::new(read()?);
+        let store = read()?;
+        // (Made once for the session's many slices; a one-off run searches instead.)
+        store.index_names();
+        let store = Arc::new(store);
         *locked(&self.program) = Some((key, store.clone()));
         Some(store)
     }
@@ -689,9 +693,9 @@ impl ProgramStore {
         postcard::from_bytes(self.signatures.get(start..end)?).ok()
     }
 
-    /// Every function of the run named `name`.
-    fn named(&self, name: &str) -> &[u32] {
-        let runs = self.name_runs.get_or_init(|| {
+    /// Indexes the names (`name_runs`), unless done already.
+    pub fn index_names(&self) {
+        self.name_runs.get_or_init(|| {
             let mut runs: HashMap<u32, u32> = HashMap::default();
             let mut i = 0;
             while i < self.by_name.len() {
@@ -701,12 +705,16 @@ impl ProgramStore {
                     .take_while(|&&f| self.name(f) == name)
                     .count();
                 // (On a hash collision the first name keeps the entry; the other is
-                // found by the search below.)
+                // found by a search.)
                 runs.entry(name_hash(name)).or_insert(i as u32);
                 i += len;
             }
             runs
         });
+    }
+
+    /// Every function of the run named `name`.
+    fn named(&self, name: &str) -> &[u32] {
         let run_at = |lo: usize| {
             let len = self.by_name[lo..]
                 .iter()
@@ -714,10 +722,12 @@ impl ProgramStore {
                 .count();
             &self.by_name[lo..lo + len]
         };
-        match runs.get(&name_hash(name)) {
-            None => &[],
-            Some(&lo) if self.name(self.by_name[lo as usize]) == name => run_at(lo as usize),
-            Some(_) => run_at(self.by_name.partition_point(|&f| self.name(f) < name)),
+        let search = || run_at(self.by_name.partition_point(|&f| self.name(f) < name));
+        match self.name_runs.get().map(|runs| runs.get(&name_hash(name))) {
+            None => search(),
+            Some(None) => &[],
+            Some(Some(&lo)) if self.name(self.by_name[lo as usize]) == name => run_at(lo as usize),
+            Some(Some(_)) => search(),
         }
     }
 

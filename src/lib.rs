@@ -659,8 +659,14 @@ pub fn check_files_with<T: Send>(
                     break;
                 }
             }
+            if early.is_some()
+                && let Some(Some(cmp)) = compared
+            {
+                drop_later(cmp.last);
+            }
         }
         if let Some((mut outcome, inspected)) = early {
+            drop_later(first);
             if let Some(c) = cache {
                 warnings.extend(c.finish(files, true));
             }
@@ -1808,6 +1814,7 @@ fn sliced_run<T>(
         }
         // Freeing the slice's program is not the reader's wait.
         drop(program);
+        drop_later(store);
         if let Some(session) = &options.session {
             let mut kept = rustc_hash::FxHashMap::default();
             for &fi in &slice.declarations_only {
@@ -1838,7 +1845,7 @@ fn sliced_run<T>(
 
 /// Drops `value` on another thread: freeing a program of tens of thousands of files
 /// takes tens of milliseconds that a waiting reader (an editor, a hook) need not wait.
-fn drop_later<T: Send + 'static>(value: T) {
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
     // (When no thread can be made, the closure and `value` are dropped here.)
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
