@@ -648,8 +648,11 @@ pub fn check_files_with<T: Send>(
                         .map_err(|why| lap(&format!("not sliced: {why}")))
                         .ok()
                         .map(|(mut outcome, inspected)| {
-                            outcome.cache_hits = files.len() - cmp.new_hashes.len();
-                            outcome.cache_misses = cmp.new_hashes.len();
+                            // (Files whose bytes are new to the last run mostly
+                            // come from the cache too: only misses were parsed.)
+                            let parsed = c.misses.load(Ordering::Relaxed);
+                            outcome.cache_hits = files.len() - parsed;
+                            outcome.cache_misses = parsed;
                             lap("sliced run finished");
                             (outcome, inspected)
                         });
