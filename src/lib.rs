@@ -629,7 +629,15 @@ pub fn check_files_with<T: Send>(
                     )
                     .map(|o| (o, None));
                 } else {
-                    compare_once(&mut compared, c, (last_key, &alt_key), can_compare, files, &first);
+                    compare_once(
+                        &mut compared,
+                        c,
+                        (last_key, &alt_key),
+                        can_compare,
+                        files,
+                        &first,
+                        options,
+                    );
                     if options.report_only.is_some()
                         && std::env::var_os("GFPLINT_NO_SLICE").is_none()
                         && let Some(Some(cmp)) = &compared
@@ -1125,6 +1133,7 @@ fn reuse_stored<'f>(
         can_compare,
         files,
         first,
+        options,
     );
     let cmp = compared.as_mut()?;
     if !cmp.as_ref()?.facts_changed.is_empty() || cmp.as_ref()?.spelt_differently {
@@ -1251,12 +1260,15 @@ fn compare_once<'f>(
     can_compare: bool,
     files: &'f [String],
     first: &[FirstPass],
+    options: &Options,
 ) {
+    // (A run that names no files compares with its own last run only.)
+    let named = options.report_only.as_ref().map_or(usize::MAX, Vec::len);
     if compared.is_none() {
         *compared = Some(
             last_key
                 .filter(|_| can_compare)
-                .and_then(|k| compare_with_any_last(c, (k, alt_key), files, first)),
+                .and_then(|k| compare_with_any_last(c, (k, alt_key), files, first, named)),
         );
     }
 }
@@ -1268,12 +1280,26 @@ fn compare_with_any_last<'f>(
     (last_key, alt_key): (cache::Key, &dyn Fn() -> Option<cache::Key>),
     files: &'f [String],
     first: &[FirstPass],
+    named: usize,
 ) -> Option<Comparison<'f>> {
-    compare_with_last(cache, last_key, files, first).or_else(|| {
+    let alt = || {
         let mut cmp = compare_with_last(cache, alt_key()?, files, first)?;
         cmp.spelt_differently = true;
         Some(cmp)
-    })
+    };
+    let Some(own) = compare_with_last(cache, last_key, files, first) else {
+        return alt();
+    };
+    // More changed files than named ones: the own last run may be of a state since
+    // reverted (a whole run over an edit undone later); a `gfplint check .` run made
+    // since may be closer, and a slice against it smaller.
+    if own.facts_changed.len() > named
+        && let Some(other) = alt()
+        && other.facts_changed.len() < own.facts_changed.len()
+    {
+        return Some(other);
+    }
+    Some(own)
 }
 
 /// The last-run key of `gfplint check .` over the same files, for a pre-commit run

@@ -1105,3 +1105,44 @@ fn precommit_after_check_dot_slices_from_its_store() {
     let uncached = ["check", "--format", "gcc", "--no-cache", "prop/helper.c"];
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
+
+/// A pre-commit run slices against the stored last run closest to the files on disk: a
+/// whole run over an edit since reverted (its own last run) leaves that file changed,
+/// while a `gfplint check .` made after the revert does not.
+#[test]
+fn a_slice_is_against_the_closest_last_run() {
+    let p = Project::new();
+    let a = "void a_sleep(void)\n{\n\tmsleep(1);\n}\n";
+    let b = "void b_quiet(void)\n{\n}\n";
+    for (dir, text) in [("drv_a/a.c", a), ("drv_b/b.c", b)] {
+        std::fs::create_dir_all(p.path(dir).parent().unwrap()).unwrap();
+        std::fs::write(p.path(dir), text).unwrap();
+    }
+    p.run(&["check", "--format", "gcc", "drv_a/a.c"]);
+    // A whole run over an edit of b.c, then the edit undone.
+    std::fs::write(p.path("drv_b/b.c"), format!("\n{b}")).unwrap();
+    let o = p
+        .command(&["check", "--format", "gcc", "drv_b/b.c"])
+        .env("GFPLINT_NO_SLICE", "1")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("analysed for context"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(p.path("drv_b/b.c"), b).unwrap();
+    p.run(&["check", "--format", "gcc", "."]);
+    // A code edit of a.c: the slice is of a.c alone.
+    std::fs::write(p.path("drv_a/a.c"), format!("\n{a}")).unwrap();
+    let o = p
+        .command(&["check", "--format", "gcc", "drv_a/a.c"])
+        .env("GFPLINT_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("slice of 1 changed files (drv_a/a.c)"),
+        "{}",
+        stderr(&o)
+    );
+}
