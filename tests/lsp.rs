@@ -25,6 +25,19 @@ fn uri(path: &Path) -> String {
 }
 
 impl Client {
+    /// Changes the open caller's buffer (`CALLER_CLEAN`, version 1) to allocate under
+    /// its lock (`CALLER_ALLOC`) and waits for that finding's diagnostic; the caller's
+    /// diagnostics.
+    fn edit_caller_to_allocate(&mut self, caller: &Path) -> Vec<Value> {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri(caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
+        );
+        let d = self.diagnostics_for(caller, "the allocation's diagnostic", |d| !d.is_empty());
+        assert_eq!(codes(&d), ["atomic-sleeping-gfp@6"], "{d:?}");
+        d
+    }
+
     fn start(root: &Path) -> Client {
         Client::start_with_env(root, &[])
     }
@@ -342,12 +355,7 @@ fn live_diagnostics_cross_file_code_actions_and_shutdown() {
     assert!(d.is_empty(), "{d:?}");
 
     // An allocation under the spinlock, typed but not saved.
-    c.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri(&caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
-    );
-    let d = c.diagnostics_for(&caller, "the allocation's diagnostic", |d| !d.is_empty());
-    assert_eq!(codes(&d), ["atomic-sleeping-gfp@6"], "{d:?}");
+    let d = c.edit_caller_to_allocate(&caller);
     let alloc = &d[0];
     assert_eq!(alloc["source"], "gfplint");
     assert_eq!(alloc["severity"], 1);
@@ -695,12 +703,7 @@ fn an_edit_is_analysed_over_a_slice_of_the_program() {
     let mut c = Client::start_with_env(&root, &[("GFPLINT_TIMINGS", "1")]);
     c.initialized(&root, json!({ "window": { "workDoneProgress": true } }));
     c.open(&caller, CALLER_CLEAN);
-    c.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri(&caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
-    );
-    let d = c.diagnostics_for(&caller, "the allocation's diagnostic", |d| !d.is_empty());
-    assert_eq!(codes(&d), ["atomic-sleeping-gfp@6"], "{d:?}");
+    c.edit_caller_to_allocate(&caller);
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     let out = c.child.wait_with_output().expect("exit");
@@ -736,12 +739,7 @@ fn runs_trust_the_file_watcher_for_files_on_disk() {
     c.open(&caller, CALLER_CLEAN);
     // The helper starts sleeping on disk; the client says nothing of it.
     std::fs::write(&helper, HELPER_SLEEPS).expect("write");
-    c.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri(&caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
-    );
-    let d = c.diagnostics_for(&caller, "the allocation's diagnostic", |d| !d.is_empty());
-    assert_eq!(codes(&d), ["atomic-sleeping-gfp@6"], "{d:?}");
+    c.edit_caller_to_allocate(&caller);
     // Reported: the next run looks at the files again.
     c.notify(
         "workspace/didChangeWatchedFiles",
@@ -786,12 +784,7 @@ fn unsaved_buffers_are_not_the_last_run() {
     let mut c = Client::start_with_env(&root, &[("GFPLINT_NO_SLICE", "1")]);
     c.initialized(&root, json!({ "window": { "workDoneProgress": true } }));
     c.open(&caller, CALLER_CLEAN);
-    c.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri(&caller), "version": 2 }, "contentChanges": [{ "text": CALLER_ALLOC }] }),
-    );
-    let d = c.diagnostics_for(&caller, "the allocation's diagnostic", |d| !d.is_empty());
-    assert_eq!(codes(&d), ["atomic-sleeping-gfp@6"], "{d:?}");
+    c.edit_caller_to_allocate(&caller);
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     assert!(c.child.wait().expect("exit").success());
