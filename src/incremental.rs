@@ -33,10 +33,46 @@ use crate::context::{Analysis, LockStates};
 use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
+/// The program store's layout (first field of its encoding).
+const STORE_FORMAT: u64 = 0x6766_706c_7374_0002;
+
+fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let format = u64::deserialize(d)?;
+    if format != STORE_FORMAT {
+        return Err(serde::de::Error::custom("another program store layout"));
+    }
+    Ok(format)
+}
+
+/// Arrays of `u32` encoded as their little-endian bytes: the store's call graph and
+/// name tables hold millions of them, which a run decodes as one copy instead of
+/// varint by varint (90 ms of each pre-commit run on a whole kernel tree).
+mod le_u32s {
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u32], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+        let bytes: serde_bytes::ByteBuf = serde::Deserialize::deserialize(d)?;
+        if !bytes.len().is_multiple_of(4) {
+            return Err(serde::de::Error::custom("a u32 array of odd length"));
+        }
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+}
+
 /// Edges from each item to others, compressed (compressed sparse rows).
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Csr {
+    #[serde(with = "le_u32s")]
     start: Vec<u32>,
+    #[serde(with = "le_u32s")]
     items: Vec<u32>,
 }
 
@@ -70,7 +106,12 @@ type StoredSink = (u32, (u32, u32));
 /// over the run: files in run order, then functions in file order.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ProgramStore {
+    /// [`STORE_FORMAT`]: a store of another layout (an older binary sharing a
+    /// development engine key) fails to decode rather than decoding as garbage.
+    #[serde(deserialize_with = "store_format")]
+    format: u64,
     /// Per file, the number of its first function; one more entry at the end.
+    #[serde(with = "le_u32s")]
     fn_start: Vec<u32>,
     /// Per function, its direct callers (resolved call edges).
     callers: Csr,
@@ -83,12 +124,15 @@ pub struct ProgramStore {
     /// Per file, a digest of its `#include` lines (an edit of them is not sliced).
     include_digests: Vec<u64>,
     /// Per file, its directory, as a number.
+    #[serde(with = "le_u32s")]
     dirs: Vec<u32>,
     /// The functions' names, one after another; `name_ends[f]` is where function
     /// `f`'s ends.
     names: String,
+    #[serde(with = "le_u32s")]
     name_ends: Vec<u32>,
     /// Function numbers sorted by name.
+    #[serde(with = "le_u32s")]
     by_name: Vec<u32>,
     /// Runs of `by_name` by a hash of their name, made by `index_names` for a
     /// session's slices, which look up tens of thousands of names among hundreds of
@@ -97,7 +141,9 @@ pub struct ProgramStore {
     name_runs: std::sync::OnceLock<HashMap<u32, u32>>,
     /// Per file, its functions' [`Signature`]s (postcard of a `Vec`), one after
     /// another; `signature_ends[file]` is where the file's end.
+    #[serde(with = "serde_bytes")]
     signatures: Vec<u8>,
+    #[serde(with = "le_u32s")]
     signature_ends: Vec<u32>,
     /// Per file, the digest of the other files' lock wrappers it was locked again
     /// with (`wrappers_digest`), if it was.
@@ -114,12 +160,14 @@ pub struct ProgramStore {
     /// registering file).
     entries: Vec<(u32, AtomicReason)>,
     /// Functions with a `gfp_t` parameter, sorted.
+    #[serde(with = "le_u32s")]
     gfp_params: Vec<u32>,
     /// Calls made with a section held, as (caller, callee), sorted: atomic context
     /// starts at the callee (with `entries`, the roots of `Analysis::atomic_reachable`).
     held_calls: Vec<(u32, u32)>,
     /// Functions whose body returns a value derived from a parameter (callers'
     /// argument values read their definition), sorted.
+    #[serde(with = "le_u32s")]
     has_returns: Vec<u32>,
 }
 
@@ -377,9 +425,12 @@ pub fn include_digest(f: &FileFacts) -> u64 {
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct Lazy<T> {
     /// Functions that have a value, sorted.
+    #[serde(with = "le_u32s")]
     ids: Vec<u32>,
     /// Where each one's encoding ends in `bytes`.
+    #[serde(with = "le_u32s")]
     ends: Vec<u32>,
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
     #[serde(skip)]
     kind: std::marker::PhantomData<T>,
@@ -546,6 +597,7 @@ impl ProgramStore {
             l
         };
         ProgramStore {
+            format: STORE_FORMAT,
             callers: Csr::from_lists(callers.into_iter().map(sorted)),
             callees: Csr::from_lists(callees.into_iter().map(sorted)),
             registered: Csr::from_lists(registered.into_iter().map(sorted)),
