@@ -43,6 +43,9 @@ const LAST: &str = "last";
 const PROGRAMS: &str = "program";
 const STATS: &str = "files.idx";
 const BUILDS: &str = "kbuild";
+/// Per-file records of files read outside the facts entries (`FileRecords`).
+const FILE_RECORDS: &str = "records";
+const FILE_RECORDS_KEPT: usize = 4;
 /// Stored Kconfig/Makefile models kept (the newest; one per list of files).
 const BUILDS_KEPT: usize = 8;
 /// Outcomes of whole runs kept (the newest; one per distinct set of inputs), and last
@@ -290,18 +293,54 @@ impl Cache {
     /// Whether a file with this `stat` was modified in the last seconds (see
     /// [`Cache::record_digest`]).
     pub fn recent(&self, stat: &FileStat) -> bool {
-        let modified = u64::try_from(stat.mtime.0).ok().and_then(|secs| {
-            std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
-                secs,
-                u32::try_from(stat.mtime.1).unwrap_or(0),
-            ))
-        });
-        match modified {
-            Some(m) => self
-                .started
-                .duration_since(m)
-                .map_or(true, |age| age.as_secs() < 2),
-            None => true,
+        stat.modified_near(self.started)
+    }
+
+    /// The `stat` of files a run read besides its own (the kernel headers), for a
+    /// stored outcome to be reused only while they hold ([`Cache::manifest_holds`]):
+    /// paths relative to the root inside it. `None` when one cannot be read: such a run
+    /// is not stored. (A file modified twice within one timestamp tick, to the same
+    /// size, would go unseen; unlike the digest index, whose entries skip reading a
+    /// file, a recent file is not refused: right after a checkout every header is.)
+    pub fn manifest<'p>(
+        &self,
+        paths: impl Iterator<Item = &'p Path>,
+    ) -> Option<Vec<(String, FileStat)>> {
+        let mut out: Vec<(String, FileStat)> = paths
+            .map(|p| {
+                let abs = absolute_normal(p);
+                let stat = FileStat::now(&std::fs::metadata(&abs).ok()?);
+                let name = match abs.strip_prefix(&self.root) {
+                    Ok(rel) => rel.to_str()?.to_string(),
+                    Err(_) => abs.to_str()?.to_string(),
+                };
+                Some((name, stat))
+            })
+            .collect::<Option<_>>()?;
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(out)
+    }
+
+    /// Whether every file of a [`Cache::manifest`] still has its `stat`.
+    pub fn manifest_holds(&self, manifest: &[(String, FileStat)]) -> bool {
+        manifest.iter().all(|(name, stat)| {
+            std::fs::metadata(self.root.join(name)).is_ok_and(|m| FileStat::now(&m) == *stat)
+        })
+    }
+
+    /// The [`FileRecords`] of kind `kind` (their key holds the engine and knowledge:
+    /// what makes a record is the binary's business).
+    pub fn file_records(&self, kind: &[u8]) -> FileRecords {
+        FileRecords {
+            dir: self.dir.clone(),
+            key: self.key(b"records", content_digest(kind), 0),
+            root: self.root.clone(),
+            started: self.started,
+            kept: std::sync::OnceLock::new(),
+            valid: Mutex::new(FxHashSet::default()),
+            made: Mutex::new(FxHashMap::default()),
+            added: AtomicUsize::new(0),
+            writable: self.writable.load(Ordering::Relaxed),
         }
     }
 
@@ -896,6 +935,22 @@ impl FileStat {
         FileStat::of(meta, 0)
     }
 
+    /// Modified within two seconds of `time` (or at an unknown time): a later change
+    /// within the same timestamp tick would leave the `stat` as it is (git's "racily
+    /// clean" entries), so nothing is recorded against it.
+    fn modified_near(&self, time: std::time::SystemTime) -> bool {
+        let modified = u64::try_from(self.mtime.0).ok().and_then(|secs| {
+            std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
+                secs,
+                u32::try_from(self.mtime.1).unwrap_or(0),
+            ))
+        });
+        match modified {
+            Some(m) => time.duration_since(m).map_or(true, |age| age.as_secs() < 2),
+            None => true,
+        }
+    }
+
     fn of(meta: &std::fs::Metadata, digest: u128) -> FileStat {
         use std::os::unix::fs::MetadataExt;
         FileStat {
@@ -905,6 +960,118 @@ impl FileStat {
             inode: (meta.dev(), meta.ino()),
             digest,
         }
+    }
+}
+
+/// Something derived from a file's bytes alone, kept between runs by the file's path
+/// under the project root and its `stat` (as the digest index keeps digests): what a
+/// run needs of files it reads besides its own (the kernel headers' constants), which
+/// it need not read and derive again while the `stat` holds. One record per kind
+/// (`records/`), read whole on first use, written (temp file + rename) by
+/// [`FileRecords::save`] when the run derived something new: the records the run used
+/// or made, and the others whose file still has its `stat`. Outside the root: nothing
+/// kept.
+pub struct FileRecords {
+    dir: PathBuf,
+    key: Key,
+    root: PathBuf,
+    started: std::time::SystemTime,
+    kept: std::sync::OnceLock<FxHashMap<String, StoredRecord>>,
+    /// Paths whose kept record this process found valid.
+    valid: Mutex<FxHashSet<String>>,
+    /// Records this process made, by root-relative path.
+    made: Mutex<FxHashMap<String, StoredRecord>>,
+    /// How many of `made` are new since the last save.
+    added: AtomicUsize,
+    writable: bool,
+}
+
+#[derive(Clone, Serialize, serde::Deserialize)]
+struct StoredRecord {
+    stat: FileStat,
+    #[serde(with = "serde_bytes")]
+    bytes: Vec<u8>,
+}
+
+impl FileRecords {
+    fn kept(&self) -> &FxHashMap<String, StoredRecord> {
+        self.kept.get_or_init(|| {
+            read_record::<Vec<(String, StoredRecord)>>(&self.dir, FILE_RECORDS, self.key)
+                .map(|v| v.into_iter().collect())
+                .unwrap_or_default()
+        })
+    }
+
+    /// The file's root-relative path and its `stat` now.
+    fn locate(&self, path: &Path) -> Option<(String, FileStat)> {
+        let rel = absolute_normal(path)
+            .strip_prefix(&self.root)
+            .ok()?
+            .to_str()?
+            .to_string();
+        let stat = FileStat::now(&std::fs::metadata(path).ok()?);
+        Some((rel, stat))
+    }
+
+    /// The record kept for the file at `path`, while its `stat` is the recorded one.
+    pub fn get(&self, path: &Path) -> Option<Vec<u8>> {
+        let (rel, stat) = self.locate(path)?;
+        let bytes = self
+            .kept()
+            .get(&rel)
+            .filter(|r| r.stat == stat)?
+            .bytes
+            .clone();
+        self.valid
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel);
+        Some(bytes)
+    }
+
+    /// Keeps `bytes`, derived from the file at `path` as it is now (not when the file
+    /// changed in the last seconds).
+    pub fn put(&self, path: &Path, bytes: Vec<u8>) {
+        let Some((rel, stat)) = self.locate(path) else {
+            return;
+        };
+        if stat.modified_near(self.started) {
+            return;
+        }
+        self.made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel, StoredRecord { stat, bytes });
+        self.added.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Writes the records when this process made new ones since the last save (a
+    /// failure leaves the old record: a cache is never required).
+    pub fn save(&self) {
+        if !self.writable || self.added.swap(0, Ordering::Relaxed) == 0 {
+            return;
+        }
+        let valid = self
+            .valid
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let made = self
+            .made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut all: Vec<(&String, &StoredRecord)> = self
+            .kept()
+            .iter()
+            .filter(|(p, r)| {
+                !made.contains_key(*p)
+                    && (valid.contains(*p)
+                        || std::fs::metadata(self.root.join(p))
+                            .is_ok_and(|m| FileStat::now(&m) == r.stat))
+            })
+            .collect();
+        all.extend(made.iter());
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let _ = write_record(&self.dir, FILE_RECORDS, FILE_RECORDS_KEPT, self.key, &all);
     }
 }
 

@@ -786,7 +786,7 @@ pub fn check_files_with<T: Send>(
             locks,
             &settings.target,
             &settings.build,
-            options.summaries.as_deref(),
+            (options.summaries.as_deref(), kernel_headers(cache.as_ref())),
             None,
         );
         lap("whole-program context (summaries, fixpoints)");
@@ -804,6 +804,7 @@ pub fn check_files_with<T: Send>(
             })
             .collect();
         lap("lints");
+        analysis.headers.save_records();
         let errors_unchanged = errors.len() == errors_before;
         let by_path: HashMap<&str, u64> = all_facts
             .iter()
@@ -829,7 +830,13 @@ pub fn check_files_with<T: Send>(
         // Stored before the pre-commit filter: runs over the same files that report on
         // other named files (pre-commit's successive invocations) reuse it too. A file
         // that could not be read (a transient error) makes the run unrepeatable.
-        if let (Some(c), Some(key), true, None) = (&cache, run_key, errors_unchanged, workspace) {
+        let manifest = cache.as_ref().and_then(|c| {
+            let read = analysis.headers.read_paths();
+            c.manifest(read.iter().map(PathBuf::as_path))
+        });
+        if let (Some(c), Some(key), true, None, Some(headers)) =
+            (&cache, run_key, errors_unchanged, workspace, manifest)
+        {
             let stored = StoredOutcome {
                 source_hashes: hashes.clone(),
                 diagnostics: diagnostics.clone(),
@@ -837,6 +844,7 @@ pub fn check_files_with<T: Send>(
                 files_scanned: counts.0,
                 files_with_parse_errors: counts.1,
                 parse_errors: parse_errors.clone(),
+                headers,
             };
             c.put_run(key, &stored);
             // The last run is what later runs slice against: a state of unsaved buffers
@@ -1070,6 +1078,9 @@ struct StoredOutcome {
     files_scanned: usize,
     files_with_parse_errors: usize,
     parse_errors: Vec<ParseErrors>,
+    /// The kernel headers the run read, outside its files or not (`Cache::manifest`):
+    /// the outcome holds while they are unchanged.
+    headers: Vec<(String, cache::FileStat)>,
 }
 
 impl StoredOutcome {
@@ -1119,7 +1130,10 @@ fn reuse_stored<'f>(
     lap: &dyn Fn(&str),
 ) -> Option<Outcome> {
     let run_key = run_key?;
-    if all_cached && let Some(stored) = c.get_run::<StoredOutcome>(run_key) {
+    if all_cached
+        && let Some(stored) = c.get_run::<StoredOutcome>(run_key)
+        && c.manifest_holds(&stored.headers)
+    {
         lap("outcome of an identical earlier run");
         let mut outcome = stored.finish(files, options);
         outcome.cache_hits = files.len();
@@ -1206,7 +1220,9 @@ fn compare_with_last<'f>(
     first: &[FirstPass],
 ) -> Option<Comparison<'f>> {
     let last: LastRun = cache.get_last(last_key)?;
-    if last.files.len() != files.len() {
+    // (What it read of the kernel headers changed: its outcome and program store are
+    // not this tree's.)
+    if last.files.len() != files.len() || !cache.manifest_holds(&last.outcome.headers) {
         return None;
     }
     let mut new_hashes: HashMap<&str, u64> = HashMap::new();
@@ -1552,9 +1568,6 @@ fn sliced_run<T>(
                 &renumbered,
             )
             .ok_or("the slice's program")?;
-        if let Ok(mut h) = boundary.headers.lock() {
-            *h = headers.take();
-        }
         lap("slice: stand-ins");
         // The changed files, locked again with other files' wrappers.
         {
@@ -1597,7 +1610,12 @@ fn sliced_run<T>(
             clocks,
             &settings.target,
             &settings.build,
-            options.summaries.as_deref(),
+            (
+                options.summaries.as_deref(),
+                headers
+                    .take()
+                    .unwrap_or_else(|| kernel_headers(Some(cache))),
+            ),
             Some(&boundary),
         );
         lap("slice: whole-program context");
@@ -1838,6 +1856,7 @@ fn sliced_run<T>(
             })
             .collect();
         let hashes = referenced_hashes(&diagnostics, &by_path);
+        analysis.headers.save_records();
         if let Some(session) = &options.session {
             session.keep_headers(headers_key, std::mem::take(&mut analysis.headers));
         }
@@ -2211,6 +2230,17 @@ fn source_bytes(path: &str, options: &Options) -> Result<Vec<u8>, FileError> {
     }
 }
 
+/// The kernel tree's headers for a run: with a facts cache, their scans are kept there
+/// between runs.
+fn kernel_headers(cache: Option<&cache::Cache>) -> context::headers::KernelHeaders {
+    match cache {
+        Some(c) => {
+            context::headers::KernelHeaders::with_records(c.file_records(b"kernel header scans"))
+        }
+        None => Default::default(),
+    }
+}
+
 /// Parse, extract facts, compute lock states (with `extra` wrappers from other files),
 /// and drop the CFGs.
 fn analyse_bytes(
@@ -2415,7 +2445,7 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
             vec![locks],
             &settings.target,
             &settings.build,
-            None,
+            (None, Default::default()),
             None,
         );
         let mut diagnostics = check_file(&program, &analysis, 0, &files[0], &settings);

@@ -1146,3 +1146,76 @@ fn a_slice_is_against_the_closest_last_run() {
         stderr(&o)
     );
 }
+
+/// A kernel tree's header outside the checked directory, read for a constant.
+fn kernel_tree_with_header(p: &Project, bytes: &str) {
+    for (path, text) in [
+        ("Kbuild", ""),
+        ("include/linux/foo.h", bytes),
+        (
+            "drivers/x/x.c",
+            "#include <linux/foo.h>\nvoid *x_alloc(void)\n{\n\treturn kmalloc(FOO_BYTES, GFP_KERNEL);\n}\n",
+        ),
+    ] {
+        let file = p.path(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, text).unwrap();
+        // Old enough to be recorded with its metadata.
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        let f = std::fs::File::options().write(true).open(&file).unwrap();
+        f.set_modified(old).unwrap();
+    }
+}
+
+#[test]
+fn an_edited_kernel_header_outside_the_run_is_seen() {
+    let p = Project::new();
+    let check = ["check", "--format", "gcc", "drivers/x"];
+    kernel_tree_with_header(&p, "#define FOO_BYTES (1 << 20)\n");
+    let cold = p.run(&check);
+    assert!(
+        stdout(&cold).contains("kmalloc-costly-order"),
+        "{}",
+        stdout(&cold)
+    );
+    // The header's scan is kept, and the outcome reused while the header holds.
+    let records = std::fs::read_dir(p.cache().join("records"))
+        .unwrap()
+        .count();
+    assert_eq!(records, 1);
+    let warm = p.run(&check);
+    assert_eq!(stdout(&warm), stdout(&cold));
+    assert_eq!(cache_counts(&warm).1, 0, "{}", stderr(&warm));
+    // The header changes; the driver does not.
+    kernel_tree_with_header(&p, "#define FOO_BYTES 64\n");
+    let edited = p.run(&check);
+    assert!(
+        !stdout(&edited).contains("kmalloc-costly-order"),
+        "{}",
+        stdout(&edited)
+    );
+    let mut no_cache = check.to_vec();
+    no_cache.insert(1, "--no-cache");
+    assert_eq!(stdout(&edited), stdout(&p.run(&no_cache)));
+}
+
+#[test]
+fn a_damaged_header_scan_record_is_not_trusted() {
+    let p = Project::new();
+    let check = ["check", "--format", "gcc", "drivers/x"];
+    kernel_tree_with_header(&p, "#define FOO_BYTES (1 << 20)\n");
+    let cold = p.run(&check);
+    for e in std::fs::read_dir(p.cache().join("records")).unwrap() {
+        let path = e.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let n = bytes.len();
+        bytes[n - 3] ^= 0x5a;
+        std::fs::write(&path, bytes).unwrap();
+    }
+    // No stored outcome: the whole stage reads the headers again.
+    for dir in ["runs", "last", "program"] {
+        let _ = std::fs::remove_dir_all(p.cache().join(dir));
+    }
+    let o = p.run(&check);
+    assert_eq!(stdout(&o), stdout(&cold), "{}", stderr(&o));
+}

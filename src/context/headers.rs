@@ -19,6 +19,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock};
 
+use crate::cache::FileRecords;
+
 use rustc_hash::FxHashMap as HashMap;
 
 /// Headers read per file of the run (its include closure is cut there, breadth first).
@@ -39,6 +41,7 @@ const INCLUDE_DIRS: [&str; 6] = [
 ];
 
 /// A header's constants and includes.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Header {
     constants: Constants,
     /// (`<…>` form, path as written)
@@ -51,12 +54,14 @@ struct Header {
 /// A header's constants, packed: the texts in one allocation, the index sorted by name
 /// (the closures of a `drivers/` run reach ~8,000 headers and ~500,000 constants, all
 /// kept for the run).
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Constants {
     /// Each constant's name, then its value text, one after another.
     text: Box<str>,
     index: Box<[ConstantAt]>,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct ConstantAt {
     start: u32,
     name_len: u32,
@@ -117,15 +122,28 @@ pub struct Slot {
     declarations: OnceLock<Option<crate::facts::Decls>>,
     /// Its constants are in `KernelHeaders::definers` (set under that lock).
     indexed: std::sync::atomic::AtomicBool,
+    /// Where scans outlive the run (`KernelHeaders::with_records`).
+    records: Option<Arc<FileRecords>>,
 }
 
 impl Slot {
     fn header(&self) -> Option<&Header> {
         self.header
             .get_or_init(|| {
-                crate::bounded::read(&self.path, MAX_HEADER_BYTES)
-                    .ok()
-                    .map(|b| scan_header(&b))
+                let records = self.records.as_deref();
+                if let Some(h) = records
+                    .and_then(|r| r.get(&self.path))
+                    .and_then(|b| postcard::from_bytes::<Header>(&b).ok())
+                {
+                    return Some(h);
+                }
+                let header = scan_header(&crate::bounded::read(&self.path, MAX_HEADER_BYTES).ok()?);
+                if let Some(r) = records
+                    && let Ok(bytes) = postcard::to_stdvec(&header)
+                {
+                    r.put(&self.path, bytes);
+                }
+                Some(header)
             })
             .as_ref()
     }
@@ -244,9 +262,37 @@ struct Graph {
     edges: HashMap<u32, Arc<[u32]>>,
     /// What each header reaches (`KernelHeaders::reach`).
     reach: HashMap<u32, Arc<[u32]>>,
+    /// See `KernelHeaders::with_records`.
+    records: Option<Arc<FileRecords>>,
 }
 
 impl KernelHeaders {
+    /// Headers whose scans are kept in the facts cache between runs: a header whose
+    /// `stat` is the one its scan was recorded with is not read and scanned again
+    /// (a pre-commit run on a whole kernel tree reads about 2,000).
+    pub fn with_records(records: FileRecords) -> KernelHeaders {
+        let headers = KernelHeaders::default();
+        headers.graph().records = Some(Arc::new(records));
+        headers
+    }
+
+    /// The headers read so far (for their constants or their types).
+    pub fn read_paths(&self) -> Vec<PathBuf> {
+        self.graph()
+            .slots
+            .iter()
+            .filter(|s| s.header.get().is_some() || s.declarations.get().is_some())
+            .map(|s| s.path.clone())
+            .collect()
+    }
+
+    /// Writes the scans this run made to the cache (see [`FileRecords::save`]).
+    pub fn save_records(&self) {
+        if let Some(r) = self.graph().records.clone() {
+            r.save();
+        }
+    }
+
     /// The maps only ever gain entries, so a thread that panicked holding the lock left
     /// them usable.
     fn graph(&self) -> MutexGuard<'_, Graph> {
@@ -507,6 +553,7 @@ impl Graph {
             header: OnceLock::new(),
             declarations: OnceLock::new(),
             indexed: Default::default(),
+            records: self.records.clone(),
         }));
         self.ids.insert(path, id);
         id

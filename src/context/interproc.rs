@@ -945,9 +945,6 @@ pub struct Boundary {
     pub given: rustc_hash::FxHashSet<FunctionId>,
     /// Files whose registrations are computed from their facts (all, when `None`).
     pub registrations: Option<rustc_hash::FxHashSet<u32>>,
-    /// The kernel tree's headers as an earlier run over the same files read them
-    /// (taken by the run).
-    pub headers: std::sync::Mutex<Option<KernelHeaders>>,
 }
 
 impl Analysis {
@@ -956,13 +953,15 @@ impl Analysis {
     /// The phases, each a function below: lock effects and the call graph; gfp sinks
     /// (bottom-up); sleep sites and may-sleep summaries (bottom-up); atomic reasons
     /// (top-down from entry points and held sections); what atomic context reaches.
-    /// `summaries`: kernel API summaries for callees the run does not define.
+    /// `summaries`: kernel API summaries for callees the run does not define;
+    /// `headers`: the kernel tree's headers, read once for the run (the lints resolve
+    /// names through them too; a slice's rounds share them).
     pub fn run(
         program: &Program,
         locks: Vec<Vec<LockStates>>,
         target: &Target,
         build: &BuildFacts,
-        summaries: Option<&Summaries>,
+        (summaries, headers): (Option<&Summaries>, KernelHeaders),
         boundary: Option<&Boundary>,
     ) -> Analysis {
         let timings = std::env::var_os("GFPLINT_TIMINGS").is_some();
@@ -990,11 +989,6 @@ impl Analysis {
         lap("lock effects, call graph");
         let gfp_sinks = Self::gfp_sinks(program, &ids, &locks, &callers, boundary);
         lap("gfp sinks");
-        // The kernel tree's headers, read once for the run (the lints resolve names
-        // through them too); a slice's rounds share them.
-        let headers = boundary
-            .and_then(|b| b.headers.lock().ok()?.take())
-            .unwrap_or_default();
         // One resolver for the summaries and the reasons: it caches per-file tests.
         let mut resolver = Resolver::new(program, target, &headers).with_build(build);
         let (sites, may_sleep) = Self::sleep_summaries(
