@@ -296,19 +296,30 @@ impl Cache {
         stat.modified_near(self.started)
     }
 
-    /// The `stat` of files a run read besides its own (the kernel headers), for a
-    /// stored outcome to be reused only while they hold ([`Cache::manifest_holds`]):
-    /// paths relative to the root inside it. `None` when one cannot be read: such a run
-    /// is not stored. (A file modified twice within one timestamp tick, to the same
+    /// The `stat` of files a run read besides its own `files` (the kernel headers
+    /// outside the run: the run's own are in its key), for a stored outcome to be
+    /// reused only while they hold ([`Cache::manifest_holds`]): paths relative to the
+    /// root inside it. `None` when one cannot be read: such a run is not stored. (A file modified twice within one timestamp tick, to the same
     /// size, would go unseen; unlike the digest index, whose entries skip reading a
     /// file, a recent file is not refused: right after a checkout every header is.)
     pub fn manifest<'p>(
         &self,
         paths: impl Iterator<Item = &'p Path>,
+        files: &[String],
     ) -> Option<Vec<(String, FileStat)>> {
+        let paths: Vec<&Path> = paths.collect();
+        if paths.is_empty() {
+            return Some(Vec::new());
+        }
+        let in_run: FxHashSet<String> = files.iter().map(|f| self.relative(f)).collect();
         let mut out: Vec<(String, FileStat)> = paths
-            .map(|p| {
+            .into_iter()
+            .filter_map(|p| {
                 let abs = absolute_normal(p);
+                let rel = abs.strip_prefix(&self.root).ok().and_then(Path::to_str);
+                (!rel.is_some_and(|r| in_run.contains(r))).then_some(abs)
+            })
+            .map(|abs| {
                 let stat = FileStat::now(&std::fs::metadata(&abs).ok()?);
                 let name = match abs.strip_prefix(&self.root) {
                     Ok(rel) => rel.to_str()?.to_string(),
@@ -966,40 +977,87 @@ impl FileStat {
 /// Something derived from a file's bytes alone, kept between runs by the file's path
 /// under the project root and its `stat` (as the digest index keeps digests): what a
 /// run needs of files it reads besides its own (the kernel headers' constants), which
-/// it need not read and derive again while the `stat` holds. One record per kind
-/// (`records/`), read whole on first use, written (temp file + rename) by
-/// [`FileRecords::save`] when the run derived something new: the records the run used
-/// or made, and the others whose file still has its `stat`. Outside the root: nothing
-/// kept.
+/// it need not read and derive again while the `stat` holds. One file per kind
+/// (`records/`): an index (path, `stat`, where the bytes are, their checksum) read on
+/// first use, then each record read where it is asked for; written (temp file +
+/// rename) by [`FileRecords::save`] when the run derived something new: the records
+/// the run used or made, and the others whose file still has its `stat`. Outside the
+/// root: nothing kept. A damaged index or record is not used.
 pub struct FileRecords {
     dir: PathBuf,
     key: Key,
     root: PathBuf,
     started: std::time::SystemTime,
-    kept: std::sync::OnceLock<FxHashMap<String, StoredRecord>>,
+    kept: std::sync::OnceLock<Option<KeptRecords>>,
     /// Paths whose kept record this process found valid.
     valid: Mutex<FxHashSet<String>>,
     /// Records this process made, by root-relative path.
-    made: Mutex<FxHashMap<String, StoredRecord>>,
+    made: Mutex<FxHashMap<String, (FileStat, Vec<u8>)>>,
     /// How many of `made` are new since the last save.
     added: AtomicUsize,
     writable: bool,
 }
 
-#[derive(Clone, Serialize, serde::Deserialize)]
-struct StoredRecord {
-    stat: FileStat,
-    #[serde(with = "serde_bytes")]
-    bytes: Vec<u8>,
+/// A records file as read: its index, and the file for the records themselves.
+struct KeptRecords {
+    file: File,
+    /// Where the records start in the file.
+    base: u64,
+    index: FxHashMap<String, RecordAt>,
 }
 
+#[derive(Clone, Copy, Serialize, serde::Deserialize)]
+struct RecordAt {
+    stat: FileStat,
+    offset: u64,
+    len: u32,
+    checksum: u64,
+}
+
+const RECORDS_MAGIC: &[u8; 8] = b"GFPLREC1";
+/// Magic, key, index length, index checksum.
+const RECORDS_HEADER: usize = 8 + 16 + 8 + 8;
+
 impl FileRecords {
-    fn kept(&self) -> &FxHashMap<String, StoredRecord> {
-        self.kept.get_or_init(|| {
-            read_record::<Vec<(String, StoredRecord)>>(&self.dir, FILE_RECORDS, self.key)
-                .map(|v| v.into_iter().collect())
-                .unwrap_or_default()
-        })
+    fn path(&self) -> PathBuf {
+        self.dir
+            .join(FILE_RECORDS)
+            .join(format!("{:032x}", self.key))
+    }
+
+    fn kept(&self) -> Option<&KeptRecords> {
+        self.kept
+            .get_or_init(|| {
+                let file = File::open(self.path()).ok()?;
+                let mut head = [0u8; RECORDS_HEADER];
+                file.read_exact_at(&mut head, 0).ok()?;
+                let field =
+                    |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().unwrap_or_default());
+                if &head[..8] != RECORDS_MAGIC || head[8..24] != self.key.to_le_bytes() {
+                    return None;
+                }
+                let len = usize::try_from(field(24)).ok().filter(|&l| l < 1 << 30)?;
+                let mut index = vec![0u8; len];
+                file.read_exact_at(&mut index, RECORDS_HEADER as u64).ok()?;
+                if xxh3_64(&index) != field(32) {
+                    return None;
+                }
+                let index: Vec<(String, RecordAt)> = postcard::from_bytes(&index).ok()?;
+                Some(KeptRecords {
+                    file,
+                    base: (RECORDS_HEADER + len) as u64,
+                    index: index.into_iter().collect(),
+                })
+            })
+            .as_ref()
+    }
+
+    fn read(kept: &KeptRecords, at: &RecordAt) -> Option<Vec<u8>> {
+        let mut bytes = vec![0u8; at.len as usize];
+        kept.file
+            .read_exact_at(&mut bytes, kept.base + at.offset)
+            .ok()?;
+        (xxh3_64(&bytes) == at.checksum).then_some(bytes)
     }
 
     /// The file's root-relative path and its `stat` now.
@@ -1015,13 +1073,10 @@ impl FileRecords {
 
     /// The record kept for the file at `path`, while its `stat` is the recorded one.
     pub fn get(&self, path: &Path) -> Option<Vec<u8>> {
+        let kept = self.kept()?;
         let (rel, stat) = self.locate(path)?;
-        let bytes = self
-            .kept()
-            .get(&rel)
-            .filter(|r| r.stat == stat)?
-            .bytes
-            .clone();
+        let at = kept.index.get(&rel).filter(|r| r.stat == stat)?;
+        let bytes = Self::read(kept, at)?;
         self.valid
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -1041,12 +1096,12 @@ impl FileRecords {
         self.made
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(rel, StoredRecord { stat, bytes });
+            .insert(rel, (stat, bytes));
         self.added.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Writes the records when this process made new ones since the last save (a
-    /// failure leaves the old record: a cache is never required).
+    /// failure leaves the old file: a cache is never required).
     pub fn save(&self) {
         if !self.writable || self.added.swap(0, Ordering::Relaxed) == 0 {
             return;
@@ -1059,19 +1114,58 @@ impl FileRecords {
             .made
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut all: Vec<(&String, &StoredRecord)> = self
-            .kept()
+        let mut all: Vec<(&str, FileStat, std::borrow::Cow<'_, [u8]>)> = Vec::new();
+        if let Some(kept) = self.kept() {
+            for (p, at) in &kept.index {
+                let holds = valid.contains(p)
+                    || std::fs::metadata(self.root.join(p))
+                        .is_ok_and(|m| FileStat::now(&m) == at.stat);
+                if !made.contains_key(p)
+                    && holds
+                    && let Some(bytes) = Self::read(kept, at)
+                {
+                    all.push((p, at.stat, bytes.into()));
+                }
+            }
+        }
+        all.extend(
+            made.iter()
+                .map(|(p, (stat, b))| (p.as_str(), *stat, b[..].into())),
+        );
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut offset = 0u64;
+        let index: Vec<(&str, RecordAt)> = all
             .iter()
-            .filter(|(p, r)| {
-                !made.contains_key(*p)
-                    && (valid.contains(*p)
-                        || std::fs::metadata(self.root.join(p))
-                            .is_ok_and(|m| FileStat::now(&m) == r.stat))
+            .map(|(p, stat, b)| {
+                let at = RecordAt {
+                    stat: *stat,
+                    offset,
+                    len: b.len() as u32,
+                    checksum: xxh3_64(b),
+                };
+                offset += b.len() as u64;
+                (*p, at)
             })
             .collect();
-        all.extend(made.iter());
-        all.sort_by(|a, b| a.0.cmp(b.0));
-        let _ = write_record(&self.dir, FILE_RECORDS, FILE_RECORDS_KEPT, self.key, &all);
+        let Ok(index) = postcard::to_stdvec(&index) else {
+            return;
+        };
+        let mut out = Vec::with_capacity(RECORDS_HEADER + index.len() + offset as usize);
+        out.extend_from_slice(RECORDS_MAGIC);
+        out.extend_from_slice(&self.key.to_le_bytes());
+        out.extend_from_slice(&(index.len() as u64).to_le_bytes());
+        out.extend_from_slice(&xxh3_64(&index).to_le_bytes());
+        out.extend_from_slice(&index);
+        for (_, _, b) in &all {
+            out.extend_from_slice(b);
+        }
+        let dir = self.dir.join(FILE_RECORDS);
+        if std::fs::create_dir_all(&dir)
+            .and_then(|()| write_atomically(&self.path(), &out))
+            .is_ok()
+        {
+            keep_newest(&dir, FILE_RECORDS_KEPT);
+        }
     }
 }
 
@@ -1299,8 +1393,14 @@ pub fn write_record<T: Serialize>(
     let path = dir.join(sub).join(format!("{key:032x}"));
     std::fs::create_dir_all(dir.join(sub))?;
     write_atomically(&path, &encode_entry(key, "", &payload))?;
-    let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
-        return Ok(());
+    keep_newest(&dir.join(sub), kept);
+    Ok(())
+}
+
+/// Removes all but the newest `kept` files of `dir`.
+fn keep_newest(dir: &Path, kept: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
     };
     let mut records: Vec<(std::time::SystemTime, PathBuf)> = entries
         .flatten()
@@ -1311,7 +1411,6 @@ pub fn write_record<T: Serialize>(
     for (_, old) in records.into_iter().take(excess) {
         let _ = std::fs::remove_file(old);
     }
-    Ok(())
 }
 
 /// Removes the record stored under `key` in `sub`, if any.

@@ -832,7 +832,7 @@ pub fn check_files_with<T: Send>(
         // that could not be read (a transient error) makes the run unrepeatable.
         let manifest = cache.as_ref().and_then(|c| {
             let read = analysis.headers.read_paths();
-            c.manifest(read.iter().map(PathBuf::as_path))
+            c.manifest(read.iter().map(PathBuf::as_path), files)
         });
         if let (Some(c), Some(key), true, None, Some(headers)) =
             (&cache, run_key, errors_unchanged, workspace, manifest)
