@@ -42,7 +42,7 @@ pub struct FileFacts {
     /// `gfplint: allow(...)` comments (see `crate::suppress`).
     pub suppressions: Vec<Suppression>,
     /// File-level declarations the constant evaluator reads (see `parse::decls`).
-    pub decls: Decls,
+    pub decls: Box<Decls>,
     /// The functions' CFGs, encoded, from the parse stage until the files that call
     /// another file's lock wrappers are locked again with those wrappers' effects
     /// (`context::local::park_cfgs`): a few bytes per node instead of a second parse

@@ -117,7 +117,7 @@ pub fn declarations(tree: &Tree, src: &[u8], original: &[u8]) -> crate::facts::D
     }
     facts.decls.pack_changes = Vec::new();
     facts.decls.other_fn_macros = Vec::new();
-    facts.decls
+    *facts.decls
 }
 
 fn may_contain_functions(kind: &str) -> bool {
