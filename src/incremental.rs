@@ -34,7 +34,7 @@ use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
 /// The program store's layout (first field of its encoding).
-const STORE_FORMAT: u64 = 0x6766_706c_7374_0002;
+const STORE_FORMAT: u64 = 0x6766_706c_7374_0003;
 
 fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let format = u64::deserialize(d)?;
@@ -134,9 +134,14 @@ pub struct ProgramStore {
     /// Function numbers sorted by name.
     #[serde(with = "le_u32s")]
     by_name: Vec<u32>,
+    /// Per distinct name, (hash of the name, where its run starts in `by_name`),
+    /// flattened, sorted: a slice looks up tens of thousands of names among hundreds of
+    /// thousands, and a search by integer is a fraction of one by name (the names
+    /// themselves are touched once per look-up, to confirm).
+    #[serde(with = "le_u32s")]
+    name_hashes: Vec<u32>,
     /// Runs of `by_name` by a hash of their name, made by `index_names` for a
-    /// session's slices, which look up tens of thousands of names among hundreds of
-    /// thousands, edit after edit.
+    /// session's slices, edit after edit.
     #[serde(skip)]
     name_runs: std::sync::OnceLock<HashMap<u32, u32>>,
     /// Per file, its functions' [`Signature`]s (postcard of a `Vec`), one after
@@ -584,6 +589,14 @@ impl ProgramStore {
         };
         let mut by_name: Vec<u32> = (0..n).collect();
         by_name.sort_by(|a, b| name(*a).cmp(name(*b)).then(a.cmp(b)));
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        for (i, &f) in by_name.iter().enumerate() {
+            if i == 0 || name(by_name[i - 1]) != name(f) {
+                runs.push((name_hash(name(f)), i as u32));
+            }
+        }
+        runs.sort_unstable();
+        let name_hashes: Vec<u32> = runs.into_iter().flat_map(|(h, lo)| [h, lo]).collect();
         let mut signatures = Vec::new();
         let mut signature_ends = Vec::with_capacity(program.files.len());
         for f in program.files {
@@ -606,6 +619,7 @@ impl ProgramStore {
             dirs,
             signatures,
             signature_ends,
+            name_hashes,
             name_runs: Default::default(),
             file_wrappers,
             wrapper_effects: Lazy::new(
@@ -775,7 +789,18 @@ impl ProgramStore {
             &self.by_name[lo..lo + len]
         };
         let search = || run_at(self.by_name.partition_point(|&f| self.name(f) < name));
+        let by_hash = || {
+            let hash = name_hash(name);
+            let (pairs, _) = self.name_hashes.as_chunks::<2>();
+            pairs[pairs.partition_point(|p| p[0] < hash)..]
+                .iter()
+                .take_while(|p| p[0] == hash)
+                .map(|p| p[1] as usize)
+                .find(|&lo| self.by_name.get(lo).is_some_and(|&f| self.name(f) == name))
+                .map_or(&[][..], run_at)
+        };
         match self.name_runs.get().map(|runs| runs.get(&name_hash(name))) {
+            None if !self.name_hashes.is_empty() => by_hash(),
             None => search(),
             Some(None) => &[],
             Some(Some(&lo)) if self.name(self.by_name[lo as usize]) == name => run_at(lo as usize),
