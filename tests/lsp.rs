@@ -206,6 +206,19 @@ fn temp_dir(name: &str) -> PathBuf {
     std::fs::canonicalize(&dir).expect("canonical")
 }
 
+/// A project (a `.git` marker) with the driver `drv/`: `caller.c` clean and `helper.c`
+/// quiet. Returns (root, caller, helper).
+fn driver_project(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let root = temp_dir(name);
+    std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+    std::fs::create_dir_all(root.join("drv")).expect("mkdir");
+    let caller = root.join("drv/caller.c");
+    let helper = root.join("drv/helper.c");
+    std::fs::write(&caller, CALLER_CLEAN).expect("write");
+    std::fs::write(&helper, HELPER_QUIET).expect("write");
+    (root, caller, helper)
+}
+
 // Two functions: an allocation under the lock in one, the call of the helper under
 // the lock in the other (in one section, a later sleep is the earlier one's finding).
 const CALLER_CLEAN: &str = "struct dev { spinlock_t lock; void *buf; };
@@ -685,13 +698,8 @@ fn the_workspace_analysis_shares_the_facts_cache_with_check() {
 /// of the edited text.
 #[test]
 fn an_edit_is_analysed_over_a_slice_of_the_program() {
-    let root = temp_dir("slice");
-    std::fs::create_dir_all(root.join(".git")).expect("mkdir");
     // A slice loads whole directories: the driver's, beside twelve others.
-    std::fs::create_dir_all(root.join("drv")).expect("mkdir");
-    let caller = root.join("drv/caller.c");
-    std::fs::write(&caller, CALLER_CLEAN).expect("write");
-    std::fs::write(root.join("drv/helper.c"), HELPER_QUIET).expect("write");
+    let (root, caller, _) = driver_project("slice");
     for i in 0..12 {
         std::fs::create_dir_all(root.join(format!("other{i}"))).expect("mkdir");
         std::fs::write(
@@ -719,13 +727,7 @@ fn an_edit_is_analysed_over_a_slice_of_the_program() {
 /// changed behind the client's back is seen once the client reports it.
 #[test]
 fn runs_trust_the_file_watcher_for_files_on_disk() {
-    let root = temp_dir("watch");
-    std::fs::create_dir_all(root.join(".git")).expect("mkdir");
-    std::fs::create_dir_all(root.join("drv")).expect("mkdir");
-    let caller = root.join("drv/caller.c");
-    let helper = root.join("drv/helper.c");
-    std::fs::write(&caller, CALLER_CLEAN).expect("write");
-    std::fs::write(&helper, HELPER_QUIET).expect("write");
+    let (root, caller, helper) = driver_project("watch");
     // Files modified within the last seconds are read every run ("racily clean").
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let mut c = Client::start(&root);
@@ -762,13 +764,7 @@ fn runs_trust_the_file_watcher_for_files_on_disk() {
 /// file changed, not the buffer's file (whose text on disk is the last run's).
 #[test]
 fn unsaved_buffers_are_not_the_last_run() {
-    let root = temp_dir("unsaved");
-    std::fs::create_dir_all(root.join(".git")).expect("mkdir");
-    std::fs::create_dir_all(root.join("drv")).expect("mkdir");
-    let caller = root.join("drv/caller.c");
-    let helper = root.join("drv/helper.c");
-    std::fs::write(&caller, CALLER_CLEAN).expect("write");
-    std::fs::write(&helper, HELPER_QUIET).expect("write");
+    let (root, caller, helper) = driver_project("unsaved");
     let check = |file: &str| {
         let out = Command::new(env!("CARGO_BIN_EXE_gfplint"))
             .args(["check", "--format", "gcc", file])
