@@ -1254,9 +1254,13 @@ impl Analysis {
                 if !ls.at_call(site.call).is_empty() || never(id) {
                     continue;
                 }
-                let mut guards = resolver.tests(id, ls.guards_at(site.call));
-                guards.extend_from_slice(&site.when);
-                if add_clause(&mut may_sleep, id, guards) && queued.insert(id) {
+                let mut changed = false;
+                for alternative in ls.guard_alternatives_at(site.call) {
+                    let mut guards = resolver.tests(id, alternative);
+                    guards.extend_from_slice(&site.when);
+                    changed |= add_clause(&mut may_sleep, id, guards);
+                }
+                if changed && queued.insert(id) {
                     queue.push_back(id);
                 }
             }
@@ -1273,13 +1277,20 @@ impl Analysis {
                 {
                     continue;
                 }
-                let guards = resolver.tests(caller, ls.guards_at(call));
+                let alternatives: Vec<Clause> = ls
+                    .guard_alternatives_at(call)
+                    .into_iter()
+                    .map(|a| resolver.tests(caller, a))
+                    .collect();
                 let mut changed = false;
                 for clause in &clauses {
                     let mut arg = |p: u32| resolver.arg(caller, call, p, &none);
-                    if let Some(mut lifted) = lift_clause(clause, &mut arg) {
-                        lifted.extend_from_slice(&guards);
-                        changed |= add_clause(&mut may_sleep, caller, lifted);
+                    if let Some(lifted) = lift_clause(clause, &mut arg) {
+                        for guards in &alternatives {
+                            let mut lifted = lifted.clone();
+                            lifted.extend_from_slice(guards);
+                            changed |= add_clause(&mut may_sleep, caller, lifted);
+                        }
                     }
                 }
                 if changed && queued.insert(caller) {
@@ -1446,9 +1457,11 @@ impl Analysis {
                 // The call itself must be reachable with the caller's values
                 // (`if (mode == FOO_WAIT) helper();` is not, when mode is FOO_POLL).
                 let guards = resolver.tests(caller, ls.guards_at(e.call));
-                if !consistent(&guards, &bindings)
-                    || !fields_allow(may_sleep, resolver, caller, e, &bindings)
-                {
+                let reachable = ls
+                    .guard_alternatives_at(e.call)
+                    .into_iter()
+                    .any(|a| consistent(&resolver.tests(caller, a), &bindings));
+                if !reachable || !fields_allow(may_sleep, resolver, caller, e, &bindings) {
                     continue;
                 }
                 let r = AtomicReason::CalledFromAtomic {
@@ -1644,9 +1657,11 @@ impl Analysis {
         let mut resolver = Resolver::new(program, target, &self.headers);
         let ls = self.locks_of(id);
         self.sites_of(id).iter().any(|site| {
-            let mut guards = resolver.tests(id, ls.guards_at(site.call));
-            guards.extend_from_slice(&site.when);
-            values.iter().any(|v| consistent(&guards, v))
+            ls.guard_alternatives_at(site.call).into_iter().any(|a| {
+                let mut guards = resolver.tests(id, a);
+                guards.extend_from_slice(&site.when);
+                values.iter().any(|v| consistent(&guards, v))
+            })
         })
     }
 

@@ -232,6 +232,15 @@ struct PathFacts {
     /// `guard_sets`), sorted by call.
     #[serde(default)]
     held_guards: Vec<(u32, u32)>,
+    /// Where the paths to a call tested differently, each group's tests (at least
+    /// two), as (call, index into `guard_alternative_sets`), sorted by call: the call is reached
+    /// only when one of them comes out as recorded.
+    #[serde(default)]
+    guard_alternatives: Vec<(u32, u32)>,
+    /// The distinct lists of groups `guard_alternatives` refers to (indices into
+    /// `guard_sets`).
+    #[serde(default)]
+    guard_alternative_sets: Vec<Vec<u32>>,
 }
 
 impl LockStates {
@@ -264,6 +273,23 @@ impl LockStates {
             Ok(i) => &p.guard_sets[p.guards[i].1 as usize],
             Err(_) => &[],
         }
+    }
+
+    /// What the paths to `call` tested about the function's parameters, per group of
+    /// paths that tested differently: the call is reached only when the tests of one
+    /// group come out as recorded. One group (`guards_at`) where all paths agree.
+    pub fn guard_alternatives_at(&self, call: u32) -> Vec<&[Test]> {
+        if let Some(p) = &self.paths
+            && let Ok(i) = p
+                .guard_alternatives
+                .binary_search_by_key(&call, |(c, _)| *c)
+        {
+            return p.guard_alternative_sets[p.guard_alternatives[i].1 as usize]
+                .iter()
+                .map(|&s| p.guard_sets[s as usize].as_slice())
+                .collect();
+        }
+        vec![self.guards_at(call)]
     }
 
     /// What every path to `call` that holds a section there has tested about the
@@ -611,7 +637,12 @@ pub fn analyse(
     });
     let mut unmatched: Vec<(SectionKindId, u32)> = unmatched.into_iter().collect();
     unmatched.sort_unstable();
-    let (guards, mut guard_sets) = param_guards(function);
+    let Guards {
+        guards,
+        sets: mut guard_sets,
+        alternatives: guard_alternatives,
+        alternative_sets: guard_alternative_sets,
+    } = param_guards(function, knowledge);
     let held_guards = intern_held_guards(function, held_params, &mut guard_sets);
     let (after_sleep, exits_after_sleep) =
         after_sleep(function, knowledge, &effects, always_sleeps, &run_unlocked);
@@ -631,9 +662,12 @@ pub fn analyse(
             context_guarded: context_guarded(function, knowledge),
             after_sleep,
             held_guards,
+            guard_alternatives,
+            guard_alternative_sets,
         }))
         .filter(|p| {
             !(p.guards.is_empty()
+                && p.guard_alternatives.is_empty()
                 && p.context_guarded.is_empty()
                 && p.after_sleep.is_empty()
                 && p.held_guards.is_empty())
@@ -801,61 +835,143 @@ fn context_guarded(function: &Function, knowledge: &Knowledge) -> Vec<u32> {
 /// Most parameter tests remembered on a path (a long `switch` default adds one per case).
 const MAX_GUARDS: usize = 16;
 
-/// Must-facts about parameters at each call: what every path to it tested
-/// (`if (!sync) return;` makes `sync` non-zero below).
-type Guards = (Vec<(u32, u32)>, Vec<Vec<Test>>);
+/// Most alternatives kept for a call's parameter facts (one per group of paths that
+/// tested differently); more collapse into what all of them share.
+const MAX_ALTERNATIVES: usize = 4;
 
-fn param_guards(function: &Function) -> Guards {
+/// Must-facts about parameters at each call: what every path to it tested
+/// (`if (!sync) return;` makes `sync` non-zero below), and, where paths tested
+/// differently, each group's own tests: after `if (a == 0) { if (b == B) return; }`
+/// the paths below tested `a != 0`, or `a == 0` and `b != B` (nothing is common to
+/// both, but a caller passing `a = 0, b = B` reaches neither).
+struct Guards {
+    guards: Vec<(u32, u32)>,
+    sets: Vec<Vec<Test>>,
+    /// (call, index into `alternative_sets`): the tests of each group of paths.
+    alternatives: Vec<(u32, u32)>,
+    /// The distinct lists of groups (indices into `sets`, at least two) `alternatives`
+    /// refers to (calls in one block share one).
+    alternative_sets: Vec<Vec<u32>>,
+}
+
+/// A disjunction of conjunctions of parameter tests: the facts of each group of paths
+/// to a point, none implied by another (sorted, each sorted).
+type Alternatives = Vec<Vec<Test>>;
+
+/// `a` or `b`, keeping only the weakest conjunctions (a subset of another implies it),
+/// at most `MAX_ALTERNATIVES`, else their common tests.
+fn join_alternatives(a: &Alternatives, b: &Alternatives) -> Alternatives {
+    let mut out: Alternatives = Vec::with_capacity(a.len() + b.len());
+    for c in a.iter().chain(b) {
+        if out.iter().any(|o| o.iter().all(|t| c.contains(t))) {
+            continue;
+        }
+        out.retain(|o| !c.iter().all(|t| o.contains(t)));
+        out.push(c.clone());
+    }
+    if out.len() > MAX_ALTERNATIVES {
+        out = vec![common_tests(&out)];
+    }
+    out.sort();
+    out
+}
+
+/// The tests every alternative has.
+fn common_tests(alternatives: &[Vec<Test>]) -> Vec<Test> {
+    let mut common = alternatives.first().cloned().unwrap_or_default();
+    for a in &alternatives[1.min(alternatives.len())..] {
+        common.retain(|t| a.contains(t));
+    }
+    common
+}
+
+fn param_guards(function: &Function, knowledge: &Knowledge) -> Guards {
     let cfg = function.cfg();
+    let mut out = Guards {
+        guards: Vec::new(),
+        sets: Vec::new(),
+        alternatives: Vec::new(),
+        alternative_sets: Vec::new(),
+    };
     if !cfg
         .nodes
         .iter()
         .any(|n| matches!(n.kind, NodeKind::AssumeParam { .. }))
     {
-        return Default::default();
+        return out;
     }
-    let states = forward(
+    let (states, converged) = forward_until_fixpoint(
         cfg,
-        Vec::new(),
-        |id, mut out: Vec<Test>| {
+        vec![Vec::new()],
+        |id, mut state: Alternatives| {
             if let NodeKind::AssumeParam { param, test, holds } = cfg.nodes[id as usize].kind
                 && let Some(pred) = cfg.tests.get(test as usize)
             {
-                out.retain(|t| !(t.param == param && t.pred == *pred));
-                if out.len() < MAX_GUARDS {
-                    out.push(Test {
-                        param,
-                        pred: pred.clone(),
-                        holds,
-                    });
-                    out.sort();
+                for facts in &mut state {
+                    facts.retain(|t| !(t.param == param && t.pred == *pred));
+                    if facts.len() < MAX_GUARDS {
+                        facts.push(Test {
+                            param,
+                            pred: pred.clone(),
+                            holds,
+                        });
+                        facts.sort();
+                    }
                 }
+                // Adding one test to each keeps them distinct, but may make one
+                // imply another.
+                state = join_alternatives(&state, &Vec::new());
             }
-            out
+            state
         },
         |_, out| out.clone(),
-        // Must-facts: what holds on every incoming path.
-        |old, new| old.iter().filter(|f| new.contains(f)).cloned().collect(),
+        join_alternatives,
     );
-    let mut sets: Vec<Vec<Test>> = Vec::new();
-    let mut ids: HashMap<&[Test], u32> = HashMap::default();
-    let mut out: Vec<(u32, u32)> = Vec::new();
+    let mut ids: HashMap<Vec<Test>, u32> = HashMap::default();
+    let mut intern = |facts: &[Test], sets: &mut Vec<Vec<Test>>| {
+        *ids.entry(facts.to_vec()).or_insert_with(|| {
+            sets.push(facts.to_vec());
+            (sets.len() - 1) as u32
+        })
+    };
     for (id, node) in cfg.nodes.iter().enumerate() {
-        if let (NodeKind::Call(c), Some(facts)) = (node.kind, &states[id])
-            && !facts.is_empty()
-        {
-            let set = *ids.entry(facts.as_slice()).or_insert_with(|| {
-                sets.push(facts.clone());
-                (sets.len() - 1) as u32
-            });
-            out.push((c, set));
+        let (NodeKind::Call(c), Some(state)) = (node.kind, &states[id]) else {
+            continue;
+        };
+        let common = common_tests(state);
+        if !common.is_empty() {
+            let set = intern(&common, &mut out.sets);
+            out.guards.push((c, set));
+        }
+        // Groups are only trusted from a fixpoint (a cut-short analysis may not have
+        // seen every path's tests).
+        // Only where a finding can depend on them: calls of the program's functions
+        // (or unknown ones) and of APIs that may sleep.
+        let call = &function.calls[c as usize];
+        let may_matter = call.api.is_none()
+            || knowledge.call_sleeping(call).is_some()
+            || knowledge.call_allocator(call).is_some();
+        if converged && state.len() > 1 && may_matter {
+            let sets: Vec<u32> = state.iter().map(|f| intern(f, &mut out.sets)).collect();
+            let list = match out.alternative_sets.iter().position(|l| *l == sets) {
+                Some(i) => i,
+                None => {
+                    out.alternative_sets.push(sets);
+                    out.alternative_sets.len() - 1
+                }
+            };
+            out.alternatives.push((c, list as u32));
         }
     }
-    out.sort();
-    out.dedup_by_key(|(c, _)| *c);
-    out.shrink_to_fit();
-    sets.shrink_to_fit();
-    (out, sets)
+    out.guards.sort();
+    out.guards.dedup_by_key(|(c, _)| *c);
+    out.guards.shrink_to_fit();
+    out.alternatives.sort();
+    out.alternatives.dedup_by_key(|(c, _)| *c);
+    out.alternatives.shrink_to_fit();
+    out.alternative_sets.shrink_to_fit();
+    out.sets.shrink_to_fit();
+    out
 }
 
 #[derive(Debug, Clone)]
@@ -1431,6 +1547,40 @@ fn join(a: &State, b: &State) -> State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::values::Pred;
+
+    fn test(param: u32, holds: bool) -> Test {
+        Test {
+            param,
+            pred: Pred::NonZero,
+            holds,
+        }
+    }
+
+    #[test]
+    fn alternatives_keep_the_weakest_groups_and_collapse_past_the_cap() {
+        // `a` alone implies nothing about `b`: {a} covers {a, b}.
+        let joined = join_alternatives(
+            &vec![vec![test(0, true)]],
+            &vec![vec![test(0, true), test(1, true)]],
+        );
+        assert_eq!(joined, vec![vec![test(0, true)]]);
+        // Two groups that tested differently stay apart.
+        let joined = join_alternatives(
+            &vec![vec![test(0, false)]],
+            &vec![vec![test(0, true), test(1, false)]],
+        );
+        assert_eq!(joined.len(), 2);
+        assert!(common_tests(&joined).is_empty());
+        // Past the cap, only what every group tested is kept.
+        let many: Alternatives = (1..=MAX_ALTERNATIVES as u32 + 1)
+            .map(|p| vec![test(0, true), test(p, true)])
+            .collect();
+        assert_eq!(
+            join_alternatives(&many, &Vec::new()),
+            vec![vec![test(0, true)]]
+        );
+    }
 
     #[test]
     fn lock_keys_normalise() {

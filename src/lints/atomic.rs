@@ -71,14 +71,15 @@ impl<'a> FunctionCx<'a> {
         // Only the atomic paths whose parameter values allow this call to be reached
         // (a caller passing `false` for the `may_sleep` flag tested above it, or
         // `FOO_POLL` where the call is under `case FOO_WAIT:`, is not a problem for it).
-        let mut guards = self.resolved_guards(call);
-        guards.extend_from_slice(when);
-        // Tests of fields say something of a path only through what its caller
-        // handed over (`helper(dev)` after `priv->in_timeout = 1`).
-        let field_guards: Vec<crate::values::Test> = guards
-            .iter()
-            .filter(|t| matches!(t.pred, crate::values::Pred::Field(..)))
-            .cloned()
+        // Where the paths to the call tested differently, a reason counts when the
+        // tests of one group of paths allow it.
+        let alternatives: Vec<Vec<crate::values::Test>> = self
+            .resolved_guard_alternatives(call)
+            .into_iter()
+            .map(|mut guards| {
+                guards.extend_from_slice(when);
+                guards
+            })
             .collect();
         let mut resolver = crate::context::interproc::Resolver::new(
             self.program,
@@ -90,32 +91,58 @@ impl<'a> FunctionCx<'a> {
             .reasons(self.id)
             .iter()
             .filter(|r| !interrupt_ok || self.chain_root_is_lock(r))
-            .filter(|r| crate::context::interproc::consistent(&guards, &r.bindings().to_vec()))
             .filter(|r| {
-                let Some((caller, at)) = r.caller().filter(|_| !field_guards.is_empty()) else {
-                    return true;
-                };
-                let none = crate::context::interproc::Bindings::new();
-                let mut arg = |p: u32| resolver.arg(caller, at, p, &none);
-                crate::context::interproc::lift_clause(&field_guards, &mut arg).is_some()
+                alternatives
+                    .iter()
+                    .any(|guards| self.reason_allows(r, guards, &mut resolver))
             })
             .cloned()
             .collect();
         (!reasons.is_empty()).then_some(Evidence::Callers(reasons))
     }
 
-    /// The parameter tests on every path to `call`, names resolved in this file.
-    fn resolved_guards(&self, call: u32) -> Vec<crate::values::Test> {
-        let guards = self.locks.guards_at(call);
-        if guards.is_empty() {
-            return Vec::new();
+    /// The parameter tests on the paths to `call`, per group of paths that tested
+    /// differently (one group where all agree), names resolved in this file.
+    fn resolved_guard_alternatives(&self, call: u32) -> Vec<Vec<crate::values::Test>> {
+        let alternatives = self.locks.guard_alternatives_at(call);
+        if alternatives.iter().all(|a| a.is_empty()) {
+            return vec![Vec::new()];
         }
         let mut resolver = crate::context::interproc::Resolver::new(
             self.program,
             &self.settings.target,
             &self.analysis.headers,
         );
-        resolver.tests(self.id, guards)
+        alternatives
+            .into_iter()
+            .map(|a| resolver.tests(self.id, a))
+            .collect()
+    }
+
+    /// Whether atomic reason `r` can reach the call with parameter tests `guards`: its
+    /// bindings agree with them, and tests of fields (which say something of a path
+    /// only through what its caller handed over: `helper(dev)` after
+    /// `priv->in_timeout = 1`) hold for what the caller passes.
+    fn reason_allows(
+        &self,
+        r: &AtomicReason,
+        guards: &[crate::values::Test],
+        resolver: &mut crate::context::interproc::Resolver,
+    ) -> bool {
+        if !crate::context::interproc::consistent(guards, &r.bindings().to_vec()) {
+            return false;
+        }
+        let field_guards: Vec<crate::values::Test> = guards
+            .iter()
+            .filter(|t| matches!(t.pred, crate::values::Pred::Field(..)))
+            .cloned()
+            .collect();
+        let Some((caller, at)) = r.caller().filter(|_| !field_guards.is_empty()) else {
+            return true;
+        };
+        let none = crate::context::interproc::Bindings::new();
+        let mut arg = |p: u32| resolver.arg(caller, at, p, &none);
+        crate::context::interproc::lift_clause(&field_guards, &mut arg).is_some()
     }
 
     /// Reports a sleep site if it is in atomic context. `what` says what sleeps
