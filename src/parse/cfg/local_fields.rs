@@ -215,11 +215,7 @@ impl<'a> CfgBuilder<'a> {
     /// 1`), each with the top-level member of its object the expression points into
     /// when it is one (`&p->f.g`: `f`): a call given one may write the object (that
     /// member).
-    pub(super) fn local_pointers_in(
-        &self,
-        value: Node,
-        out: &mut Vec<(String, Option<Box<str>>)>,
-    ) {
+    pub(super) fn local_pointers_in(&self, value: Node, out: &mut Vec<(String, Option<Box<str>>)>) {
         let mut n = value;
         // Below `&`: the address of a field or element is inside the object.
         let mut address = false;
@@ -522,10 +518,7 @@ impl<'a> CfgBuilder<'a> {
         if v.kind_str() != "call_expression" || !self.is_local(var) {
             return;
         }
-        let Some(callee) = v
-            .field("function")
-            .filter(|f| f.kind_str() == "identifier")
-        else {
+        let Some(callee) = v.field("function").filter(|f| f.kind_str() == "identifier") else {
             return;
         };
         if self.knowledge.names_api(text(callee, self.src)) {
@@ -962,7 +955,11 @@ impl<'a> CfgBuilder<'a> {
                 _ => false,
             };
         }
-        for &n in self.foreign_writes.iter().chain(self.return_nodes.iter().map(|(n, _)| n)) {
+        for &n in self
+            .foreign_writes
+            .iter()
+            .chain(self.return_nodes.iter().map(|(n, _)| n))
+        {
             if let Some(w) = wanted.get_mut(n as usize) {
                 *w = true;
             }
