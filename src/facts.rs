@@ -312,6 +312,13 @@ pub struct FunctionValues {
     /// argument), in order, when a test of a parameter's fields (or a field passed on)
     /// after some of them was kept as an [`unwritten_path`] naming them.
     pub soft_passes: Vec<(u8, u32, u8)>,
+    /// What the object the function returns holds, on every path that returns one (a
+    /// local it stored into: `req->waiting = wait; return req;`; paths returning NULL
+    /// return no object): (field path, the values it may have, one of them), in terms
+    /// of the function's own parameters and constants. A caller handing the object on
+    /// sees these fields through [`ObjectArg::stored_by`].
+    #[serde(default)]
+    pub returned_stores: Vec<(Box<str>, Vec<FieldVal>)>,
 }
 
 /// Marks a field path (`Pred::Field`, `Derive::Field`) whose test or value holds as
@@ -354,6 +361,23 @@ pub struct ObjectArg {
     /// Fields no entry overlaps are zero (C zero-fills what a brace initializer does
     /// not name).
     pub zero_rest: bool,
+    /// The object came back from an earlier call of the function (`req = get(pool,
+    /// wait)`): the fields that callee stored into it are known too (boxed: most
+    /// objects have none).
+    #[serde(default)]
+    pub stored_by: Option<Box<StoredBy>>,
+}
+
+/// An object a call returned, seen at a later call: the fields its callee stored into
+/// what it returns on every path ([`FunctionValues::returned_stores`]) hold, but for
+/// the top-level members written since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredBy {
+    /// The call that returned the object (a call of the same function).
+    pub call: u32,
+    /// Top-level members the caller (or a call given a pointer into the object) may
+    /// have written since.
+    pub written: Vec<Box<str>>,
 }
 
 /// A value a field of a local object may have.
@@ -780,6 +804,13 @@ impl Function {
             .iter()
             .take_while(|c| c.call == call)
             .find(|c| u32::from(c.arg) == arg)
+    }
+
+    /// What the object the function returns holds (`FunctionValues::returned_stores`).
+    pub fn returned_stores(&self) -> &[(Box<str>, Vec<FieldVal>)] {
+        self.values
+            .as_ref()
+            .map_or(&[][..], |v| &v.returned_stores[..])
     }
 
     /// What the function returns of one of its parameters, when its body is that.

@@ -170,8 +170,8 @@ pub struct ProgramStore {
     /// Calls made with a section held, as (caller, callee), sorted: atomic context
     /// starts at the callee (with `entries`, the roots of `Analysis::atomic_reachable`).
     held_calls: Vec<(u32, u32)>,
-    /// Functions whose body returns a value derived from a parameter (callers'
-    /// argument values read their definition), sorted.
+    /// Functions whose body returns a value derived from a parameter, or an object
+    /// holding stores of one (callers' argument values read their definition), sorted.
     #[serde(with = "le_u32s")]
     has_returns: Vec<u32>,
 }
@@ -680,7 +680,9 @@ impl ProgramStore {
                 held
             },
             gfp_params: functions_where(|g| !g.params.is_empty()),
-            has_returns: functions_where(|g| g.returns().is_some()),
+            has_returns: functions_where(|g| {
+                g.returns().is_some() || !g.returned_stores().is_empty()
+            }),
             names,
             name_ends,
             by_name,

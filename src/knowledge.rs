@@ -1235,6 +1235,13 @@ impl Knowledge {
     /// The argument of a DMA handoff call that holds the buffer, when the knowledge says.
     /// Whether `callee` only reads through its argument `arg` (`memcpy()`'s source):
     /// handing it a pointer leaves the object as it was.
+    /// Whether a call can change nothing a caller's object holds: a pure query, or a
+    /// function that only reads through every argument (a message: `[read_only_from]`
+    /// from the first).
+    pub fn changes_nothing(&self, callee: &str) -> bool {
+        self.is_pure(callee) || self.read_only_args.get(callee) == Some(&u64::MAX)
+    }
+
     pub fn reads_only_through(&self, callee: &str, arg: usize) -> bool {
         arg < 64
             && self

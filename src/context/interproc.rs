@@ -669,6 +669,9 @@ impl<'p> Resolver<'p> {
                 }
                 fields.push((path, out));
             }
+            if let Some(stored) = &obj.stored_by {
+                self.stored_fields(caller, stored, bindings, &mut fields);
+            }
             let base = c.param_at(arg).map(|q| {
                 Box::new(match bound(q) {
                     Some(v) => ArgIs::Value(v.clone()),
@@ -757,6 +760,58 @@ impl<'p> Resolver<'p> {
             },
             ArgIs::Value(v) => derive.apply(&v).map_or(ArgIs::Unknown, ArgIs::Value),
             _ => ArgIs::Unknown,
+        }
+    }
+
+    /// Adds to `fields` (an object argument's, in `caller`) what the callee of the call
+    /// that returned the object stored into it (`ObjectArg::stored_by`), in the
+    /// caller's terms: a parameter of the callee is the argument the call gave it.
+    /// Members written since, and fields the caller's own facts already say, are left
+    /// out.
+    fn stored_fields(
+        &mut self,
+        caller: FunctionId,
+        stored: &crate::facts::StoredBy,
+        bindings: &Bindings,
+        fields: &mut Vec<(Box<str>, Vec<ArgIs>)>,
+    ) {
+        let program = self.program;
+        let f = program.function(caller);
+        let Some(returning) = f.calls.get(stored.call as usize) else {
+            return;
+        };
+        let Some(g) = program.resolve_call(caller.0, returning) else {
+            return;
+        };
+        let top = |path: &str| path.split('.').next().unwrap_or(path).to_string();
+        for (path, vals) in program.function(g).returned_stores() {
+            let member = top(path);
+            if stored.written.iter().any(|w| **w == *member)
+                || fields
+                    .iter()
+                    .any(|(p, _)| p == path || crate::facts::paths_overlap(p, path))
+            {
+                continue;
+            }
+            let mut out = Vec::with_capacity(vals.len());
+            for v in vals {
+                out.push(match v {
+                    FieldVal::Val(v) => ArgIs::Value(self.value(g.0, v.clone())),
+                    FieldVal::Param(k) => {
+                        match self.arg_in(caller, stored.call, u32::from(*k), bindings, false) {
+                            a @ (ArgIs::Value(_) | ArgIs::Param(_) | ArgIs::Derived(..)) => a,
+                            _ => ArgIs::Unknown,
+                        }
+                    }
+                    FieldVal::Has(mask) => match self.value(g.0, mask.clone()).int_of() {
+                        Some(m) if m != 0 => ArgIs::Value(Val::HasBits(m)),
+                        _ => ArgIs::Unknown,
+                    },
+                    // Not made for returned objects.
+                    FieldVal::Derived(..) => ArgIs::Unknown,
+                });
+            }
+            fields.push((path.clone(), out));
         }
     }
 

@@ -187,15 +187,32 @@ pub(super) struct CfgBuilder<'a> {
     local_field_facts: Vec<local_fields::FieldFact>,
     /// The nodes where they hold: (node, index into `local_field_facts`).
     local_field_nodes: Vec<(u32, u32)>,
-    /// Nodes that may change the object a local points to: (node, name). Writes of
-    /// the local itself are its `SetLocal` nodes (`local_value_writes`).
-    local_pointer_writes: Vec<(u32, String)>,
+    /// Nodes that may change the object a local points to: (node, name, the one
+    /// top-level member written when that is all, `None`: anything). Writes of the
+    /// local itself are its `SetLocal` nodes (`local_value_writes`).
+    local_pointer_writes: Vec<(u32, String, Option<Box<str>>)>,
+    /// Where a local pointer (or one into its object) is stored outside the locals
+    /// (`o->owner = m`, `c->scratch = (uintptr_t)m`): from there on, code reaching the
+    /// object through that copy may change it (`local_fields`).
+    local_escapes: Vec<(u32, String)>,
+    /// Nodes writing through something other than a local's own pointer (`p->f = x`
+    /// of a parameter or a global, `m->next->f = x`): they may reach an escaped
+    /// object.
+    foreign_writes: Vec<u32>,
+    /// The `return` statements' nodes, with the local each returns (`None`: NULL or
+    /// 0, no object); `returns_other`: one returns something else.
+    return_nodes: Vec<(u32, Option<String>)>,
+    returns_other: bool,
+    /// What the object the function returns holds (`FunctionValues::returned_stores`),
+    /// once `local_field_args` has run.
+    pub(super) returned_stores: Vec<(Box<str>, Vec<FieldVal>)>,
     /// Locals copied into another pointer, or written where the CFG cannot place it:
     /// what is known of their objects is not followed.
     copied_locals: HashSet<String>,
-    /// Locals copied into another local: (copy, original); what writes through the
-    /// copy also changes the original's object.
-    local_copies: Vec<(String, String)>,
+    /// Locals copied into another local: (copy, original, the top-level member of the
+    /// original's object the copy points into: `info = &req->info`); what writes
+    /// through the copy also changes the original's object (that member only).
+    local_copies: Vec<(String, String, Option<Box<str>>)>,
     /// Locals passed by name to program functions: (call, argument, name).
     local_pointer_args: Vec<(u32, u8, String)>,
 }
@@ -281,6 +298,11 @@ impl<'a> CfgBuilder<'a> {
             local_field_facts: Vec::new(),
             local_field_nodes: Vec::new(),
             local_pointer_writes: Vec::new(),
+            local_escapes: Vec::new(),
+            foreign_writes: Vec::new(),
+            return_nodes: Vec::new(),
+            returns_other: false,
+            returned_stores: Vec::new(),
             copied_locals: HashSet::default(),
             local_copies: Vec::new(),
             local_pointer_args: Vec::new(),
@@ -633,7 +655,11 @@ impl<'a> CfgBuilder<'a> {
                     }
                     self.declare_local(name);
                     let write = LocalWrite::of("=", self.arg_const(value));
+                    let before = cur;
                     cur = self.set_local(cur, name, constant_truth(text(value, self.src)), write);
+                    if cur != before {
+                        self.note_returned_object(cur, name, value);
+                    }
                 } else if kind == "assignment_expression"
                     && let Some(l) = node.field("left").filter(|l| l.kind_str() == "identifier")
                 {
@@ -646,7 +672,13 @@ impl<'a> CfgBuilder<'a> {
                         }
                         _ => LocalWrite::Unknown,
                     };
+                    let before = cur;
                     cur = self.set_local(cur, l, value, write);
+                    if cur != before
+                        && let Some(r) = self.plain_assigned(node)
+                    {
+                        self.note_returned_object(cur, l, r);
+                    }
                 } else if kind == "update_expression"
                     && let Some(arg) = node
                         .field("argument")
@@ -689,19 +721,26 @@ impl<'a> CfgBuilder<'a> {
                 let mut copied = Vec::new();
                 self.local_pointers_in(value, &mut copied);
                 if !copied.is_empty() {
-                    self.note_local_copies(node, copied);
+                    self.note_local_copies(node, c, copied);
                 }
             }
             if let Some(c) = cur
-                && let Some(root) = match kind {
+                && let Some(lvalue) = match kind {
                     "assignment_expression" => node.field("left"),
                     "update_expression" => node.field("argument"),
                     _ => None,
                 }
                 .filter(|w| w.kind_str() != "identifier")
-                .and_then(|w| self.local_root(w))
             {
-                self.local_pointer_writes.push((c, root));
+                match self.local_member(lvalue) {
+                    Some((root, member, derefs)) => {
+                        if derefs > 1 {
+                            self.foreign_writes.push(c);
+                        }
+                        self.local_pointer_writes.push((c, root, member));
+                    }
+                    None => self.foreign_writes.push(c),
+                }
             }
             if let Some(c) = cur
                 && let Some((written, member)) = match kind {
@@ -2498,6 +2537,7 @@ impl<'a> CfgBuilder<'a> {
                     let r = self.append(Some(c), NodeKind::Nop);
                     self.scope = saved;
                     self.edge(r, EXIT);
+                    self.note_return(r, node.named_child(0));
                 }
                 None
             }

@@ -490,7 +490,8 @@ fn function<'a>(
             || !derived_args.is_empty()
             || returns.is_some()
             || !objects.is_empty()
-            || !builder.soft_passes.is_empty())
+            || !builder.soft_passes.is_empty()
+            || !builder.returned_stores.is_empty())
         .then(|| {
             Box::new(FunctionValues {
                 const_args,
@@ -498,6 +499,7 @@ fn function<'a>(
                 returns,
                 objects,
                 soft_passes: std::mem::take(&mut builder.soft_passes),
+                returned_stores: std::mem::take(&mut builder.returned_stores),
             })
         }),
         arity,

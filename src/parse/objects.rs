@@ -241,6 +241,7 @@ impl<'a> Objects<'a> {
                 arg: p.arg,
                 fields,
                 zero_rest: true,
+                stored_by: None,
             });
         }
         out.sort_by_key(|o| (o.call, o.arg));

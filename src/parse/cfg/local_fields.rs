@@ -30,11 +30,64 @@ pub(super) struct FieldFact {
     /// Calls given the object before the fact's node that may have changed it, known
     /// to the whole-program stage only (bits of `soft_clobbers`' first 64).
     passes: u64,
+    /// The field holds the function's parameter `k` as it was entered (`req->wait =
+    /// wait`), instead of one of `values`.
+    param: Option<u8>,
+    /// With an empty `path`: the object is what call `.0` returned, holding what its
+    /// callee stored into it but for the top-level members `.1` written since
+    /// (`facts::StoredBy`).
+    returned: Option<(u32, Vec<Box<str>>)>,
 }
 
 impl FieldFact {
     fn same(&self, other: &FieldFact) -> bool {
         self.var == other.var && self.path == other.path && self.bits == other.bits
+    }
+
+    /// A fact of `var`'s field `path`: it has one of `values`.
+    fn values(var: String, path: Box<str>, values: Vec<Val>) -> FieldFact {
+        FieldFact {
+            var,
+            path,
+            values,
+            bits: false,
+            passes: 0,
+            param: None,
+            returned: None,
+        }
+    }
+
+    /// Joins what another way into a node says of the same field (`same`): false when
+    /// nothing is known any more.
+    fn join(&mut self, other: &FieldFact) -> bool {
+        self.passes |= other.passes;
+        if self.param != other.param {
+            return false;
+        }
+        match (&mut self.returned, &other.returned) {
+            (None, None) => {}
+            (Some((call, written)), Some((other_call, other_written))) if call == other_call => {
+                for m in other_written {
+                    if !written.contains(m) {
+                        written.push(m.clone());
+                    }
+                }
+                return written.len() <= MAX_VALUES;
+            }
+            _ => return false,
+        }
+        if self.bits {
+            // Bits held on both ways in.
+            self.values.retain(|v| other.values.contains(v));
+            return !self.values.is_empty();
+        }
+        for v in &other.values {
+            if !self.values.contains(v) {
+                self.values.push(v.clone());
+            }
+        }
+        self.values.sort();
+        self.values.len() <= MAX_VALUES
     }
 }
 
@@ -114,11 +167,8 @@ impl<'a> CfgBuilder<'a> {
                         match self.local_field(word) {
                             Some((var, path)) => (
                                 vec![FieldFact {
-                                    var,
-                                    path,
-                                    values: vec![mask],
                                     bits: true,
-                                    passes: 0,
+                                    ..FieldFact::values(var, path, vec![mask])
                                 }],
                                 Vec::new(),
                             ),
@@ -142,13 +192,7 @@ impl<'a> CfgBuilder<'a> {
                     let Some(((var, path), value)) = compared else {
                         return Default::default();
                     };
-                    let fact = vec![FieldFact {
-                        var,
-                        path,
-                        values: vec![value],
-                        bits: false,
-                        passes: 0,
-                    }];
+                    let fact = vec![FieldFact::values(var, path, vec![value])];
                     return if op == "==" {
                         (fact, Vec::new())
                     } else {
@@ -168,11 +212,15 @@ impl<'a> CfgBuilder<'a> {
     }
 
     /// The local pointers an expression may carry (`p`, `(void *)p`, `&p->f`, `p +
-    /// 1`): a call given one may write the object.
-    pub(super) fn local_pointers_in(&self, value: Node, out: &mut Vec<String>) {
+    /// 1`), each with the top-level member of its object the expression points into
+    /// when it is one (`&p->f.g`: `f`): a call given one may write the object (that
+    /// member).
+    pub(super) fn local_pointers_in(&self, value: Node, out: &mut Vec<(String, Option<Box<str>>)>) {
         let mut n = value;
         // Below `&`: the address of a field or element is inside the object.
         let mut address = false;
+        // The member of the last arrow seen below `&`, while it is the local's own.
+        let mut member: Option<Box<str>> = None;
         for _ in 0..MAX_FIELD_DEPTH * 2 {
             match n.kind_str() {
                 "parenthesized_expression" | "cast_expression" => {
@@ -189,14 +237,27 @@ impl<'a> CfgBuilder<'a> {
                     }
                 }
                 "field_expression" | "subscript_expression" if address => {
-                    match n.field("argument") {
-                        Some(inner) => n = inner,
-                        None => return,
-                    }
+                    let arrow = n.kind_str() == "field_expression"
+                        && n.child(1).is_some_and(|o| o.kind_str() == "->");
+                    let Some(inner) = n.field("argument") else {
+                        return;
+                    };
+                    member = match (n.kind_str(), arrow, inner.kind_str()) {
+                        ("field_expression", true, "identifier") => {
+                            n.field("field").map(|f| text(f, self.src).into())
+                        }
+                        // `&p->a->b` points into what `p->a` points to: member `a`
+                        // either way (as for parameters: `param_member`).
+                        ("field_expression", _, _) => member,
+                        // `&p[1]`: anywhere.
+                        _ => None,
+                    };
+                    n = inner;
                 }
                 "binary_expression"
                     if matches!(n.field("operator").map(|o| o.kind_str()), Some("+" | "-")) =>
                 {
+                    member = None;
                     match n.field("left") {
                         Some(inner) => n = inner,
                         None => return,
@@ -205,7 +266,7 @@ impl<'a> CfgBuilder<'a> {
                 "identifier" => {
                     let name = text(n, self.src);
                     if self.is_local(name) {
-                        out.push(name.to_string());
+                        out.push((name.to_string(), member));
                     }
                     return;
                 }
@@ -237,15 +298,21 @@ impl<'a> CfgBuilder<'a> {
             }
             self.local_pointers_in(*a, &mut found);
         }
-        for name in found {
-            self.local_pointer_writes.push((node, name));
+        for (name, member) in found {
+            self.local_pointer_writes.push((node, name, member));
         }
     }
 
-    /// Notes the copies an assignment or declaration makes of local pointers
-    /// `copied`: into a local (`q = m`, `T *q = (T *)m`), followed as a second name of
-    /// the object; anywhere else (`o->owner = m`), the object is no longer followed.
-    pub(super) fn note_local_copies(&mut self, node: Node, copied: Vec<String>) {
+    /// Notes the copies an assignment or declaration at CFG node `at` makes of local
+    /// pointers `copied`: into a local (`q = m`, `T *q = (T *)m`, `info =
+    /// &m->info`), followed as a second name of the object (or of one member);
+    /// anywhere else (`o->owner = m`), the object escapes there.
+    pub(super) fn note_local_copies(
+        &mut self,
+        node: Node,
+        at: u32,
+        copied: Vec<(String, Option<Box<str>>)>,
+    ) {
         let mut target = match node.kind_str() {
             "init_declarator" => node.field("declarator"),
             _ => node.field("left"),
@@ -257,12 +324,10 @@ impl<'a> CfgBuilder<'a> {
             .filter(|t| t.kind_str() == "identifier")
             .map(|t| text(t, self.src))
             .filter(|t| node.kind_str() == "init_declarator" || self.is_local(t));
-        for var in copied {
+        for (var, member) in copied {
             match target {
-                Some(t) => self.local_copies.push((t.to_string(), var)),
-                None => {
-                    self.copied_locals.insert(var);
-                }
+                Some(t) => self.local_copies.push((t.to_string(), var, member)),
+                None => self.local_escapes.push((at, var)),
             }
         }
     }
@@ -397,9 +462,10 @@ impl<'a> CfgBuilder<'a> {
                 .is_some_and(|p| p < 64 && self.reassigned_params & (1 << p) == 0)
     }
 
-    /// Notes `v->path = CONST` (a plain assignment) after `cur`, on a node of its own
-    /// (a branch's first statement would otherwise share the branch node): from
-    /// there the field has that value. Returns where control continues.
+    /// Notes `v->path = CONST` (a plain assignment; or `= p` of a parameter `p`) after
+    /// `cur`, on a node of its own (a branch's first statement would otherwise share
+    /// the branch node): from there the field has that value. Returns where control
+    /// continues.
     pub(super) fn note_field_assignment(
         &mut self,
         cur: Option<u32>,
@@ -419,21 +485,77 @@ impl<'a> CfgBuilder<'a> {
         let Some((var, path)) = self.local_field(left) else {
             return cur;
         };
-        let Some(value) = self.arg_const(right) else {
-            return cur;
+        let fact = match self.arg_const(right) {
+            Some(value) => FieldFact::values(var, path, vec![value]),
+            None => match self.param_of(right).and_then(|p| u8::try_from(p).ok()) {
+                Some(p) if p < 64 => FieldFact {
+                    param: Some(p),
+                    ..FieldFact::values(var, path, Vec::new())
+                },
+                _ => return cur,
+            },
         };
         let node = self.append(cur, NodeKind::Nop);
+        self.local_field_assigns.push((node, fact));
+        Some(node)
+    }
+
+    /// Notes `v = call(…)` of a local at its `SetLocal` node `at`: from there `v`
+    /// points to what the call returned, with what its callee stored there
+    /// (`facts::StoredBy`). Calls of APIs the knowledge names are not followed.
+    pub(super) fn note_returned_object(&mut self, at: Option<u32>, name: Node, value: Node) {
+        let Some(at) = at else {
+            return;
+        };
+        let mut v = value;
+        while matches!(v.kind_str(), "parenthesized_expression" | "cast_expression") {
+            match v.field("value").or_else(|| v.named_child(0)) {
+                Some(inner) => v = inner,
+                None => return,
+            }
+        }
+        let var = text(name, self.src);
+        if v.kind_str() != "call_expression" || !self.is_local(var) {
+            return;
+        }
+        let Some(callee) = v.field("function").filter(|f| f.kind_str() == "identifier") else {
+            return;
+        };
+        if self.knowledge.names_api(text(callee, self.src)) {
+            return;
+        }
+        let Some(&call) = self.call_at.get(&(v.start_byte(), v.end_byte())) else {
+            return;
+        };
         self.local_field_assigns.push((
-            node,
+            at,
             FieldFact {
-                var,
-                path,
-                values: vec![value],
-                bits: false,
-                passes: 0,
+                returned: Some((call, Vec::new())),
+                ..FieldFact::values(var.to_string(), "".into(), Vec::new())
             },
         ));
-        Some(node)
+    }
+
+    /// Notes the `return` statement whose node is `at`, returning `value`.
+    pub(in crate::parse) fn note_return(&mut self, at: u32, value: Option<Node>) {
+        let mut v = value;
+        while let Some(n) =
+            v.filter(|n| matches!(n.kind_str(), "parenthesized_expression" | "cast_expression"))
+        {
+            v = n.field("value").or_else(|| n.named_child(0));
+        }
+        let returned = match v {
+            Some(n) if matches!(n.kind_str(), "null" | "false") => None,
+            Some(n) if n.kind_str() == "number_literal" && text(n, self.src) == "0" => None,
+            Some(n) if n.kind_str() == "identifier" && self.is_local(text(n, self.src)) => {
+                Some(text(n, self.src).to_string())
+            }
+            _ => {
+                self.returns_other = true;
+                return;
+            }
+        };
+        self.return_nodes.push((at, returned));
     }
 
     /// A name declared in the body so far (not a parameter).
@@ -441,16 +563,36 @@ impl<'a> CfgBuilder<'a> {
         !self.param_names.iter().any(|p| p == name) && self.declared.iter().any(|(d, _)| d == name)
     }
 
-    /// The local an lvalue writes through (`m->cmd`, `*m`, `m[2]`).
-    pub(super) fn local_root(&self, lvalue: Node) -> Option<String> {
+    /// The local an lvalue writes through (`m->cmd`, `*m`, `m[2]`), the top-level
+    /// member written when that is all it can reach (`m->stats.n`: `stats`; `*m`,
+    /// `m[2]`: anything), and how many pointers the lvalue goes through (`m->a->b`:
+    /// two).
+    pub(super) fn local_member(&self, lvalue: Node) -> Option<(String, Option<Box<str>>, u32)> {
         let mut n = lvalue;
+        let mut member: Option<Box<str>> = None;
+        let mut derefs = 0;
         for _ in 0..MAX_FIELD_DEPTH * 2 {
             match n.kind_str() {
                 "identifier" => {
                     let name = text(n, self.src);
-                    return self.is_local(name).then(|| name.to_string());
+                    return self
+                        .is_local(name)
+                        .then(|| (name.to_string(), member, derefs));
                 }
-                "field_expression" | "subscript_expression" | "pointer_expression" => {
+                "field_expression" => {
+                    let arrow = n.child(1).is_some_and(|o| o.kind_str() == "->");
+                    let inner = n.field("argument")?;
+                    if arrow {
+                        derefs += 1;
+                        if inner.kind_str() == "identifier" {
+                            member = n.field("field").map(|f| text(f, self.src).into());
+                        }
+                    }
+                    n = inner;
+                }
+                "subscript_expression" | "pointer_expression" => {
+                    derefs += 1;
+                    member = None;
                     n = n.field("argument")?;
                 }
                 "parenthesized_expression" | "cast_expression" => {
@@ -470,6 +612,13 @@ impl<'a> CfgBuilder<'a> {
             || self.truncated
         {
             return Vec::new();
+        }
+        // Objects escaping more often than this are not followed at all.
+        const MAX_ESCAPES: usize = 32;
+        if self.local_escapes.len() > MAX_ESCAPES {
+            for (_, var) in std::mem::take(&mut self.local_escapes) {
+                self.copied_locals.insert(var);
+            }
         }
         let reassigned = self.reassigned_params;
         let param_index = |var: &str| {
@@ -499,7 +648,17 @@ impl<'a> CfgBuilder<'a> {
                 wanted.push((call, arg, name.as_str()));
             }
         }
-        if wanted.is_empty() {
+        // The locals returned, for `returned_stores`.
+        let returned_locals: Vec<(u32, &str)> = if self.returns_other {
+            Vec::new()
+        } else {
+            self.return_nodes
+                .iter()
+                .filter_map(|(node, var)| var.as_deref().map(|v| (*node, v)))
+                .filter(|(_, v)| followed(v))
+                .collect()
+        };
+        if wanted.is_empty() && returned_locals.is_empty() {
             return Vec::new();
         }
         // The parameter a variable is, or whose private struct it holds (with the
@@ -524,14 +683,20 @@ impl<'a> CfgBuilder<'a> {
         }
         let mut assigns: HashMap<u32, Vec<FieldFact>> = HashMap::default();
         for (node, fact) in &self.local_field_assigns {
-            if followed(&fact.var) {
+            // A parameter's value stored: as it was entered only if never assigned.
+            let stored_param_kept = fact.param.is_none_or(|p| reassigned & (1 << p) == 0);
+            if followed(&fact.var) && stored_param_kept {
                 assigns.entry(*node).or_default().push(fact.clone());
             }
         }
-        // A write through a copy is a write through every name it copies.
-        let mut names_of: HashMap<&str, Vec<&str>> = HashMap::default();
-        for (copy, var) in &self.local_copies {
-            names_of.entry(copy).or_default().push(var);
+        // A write through a copy is a write through every name it copies (into the
+        // member the copy points into, when it points into one).
+        let mut names_of: HashMap<&str, Vec<(&str, Option<&str>)>> = HashMap::default();
+        for (copy, var, member) in &self.local_copies {
+            names_of
+                .entry(copy)
+                .or_default()
+                .push((var, member.as_deref()));
         }
         // The locals themselves written (`SetLocal` nodes, by the id of their name).
         let mut var_of_cond: HashMap<u32, &str> = HashMap::default();
@@ -548,17 +713,32 @@ impl<'a> CfgBuilder<'a> {
             .local_value_writes
             .iter()
             .filter_map(|(node, cond, _)| var_of_cond.get(cond).map(|v| (*node, v.to_string())));
-        let writes: Vec<(u32, String)> = set_locals.collect();
-        let mut kills: HashMap<u32, Vec<&str>> = HashMap::default();
-        for (node, var) in self.local_pointer_writes.iter().chain(&writes) {
+        let mut writes: Vec<(u32, String, Option<Box<str>>)> =
+            set_locals.map(|(node, var)| (node, var, None)).collect();
+        // An escaped object may be changed by any call or write through another
+        // pointer reachable from its escape (`escaped_at`: (node, local)).
+        let escaped_at = self.escape_reach(&names_of);
+        for (node, var) in &escaped_at {
+            // (Returns are there for `returned_stores`, not as writes.)
+            let returns = matches!(self.nodes[*node as usize].kind, NodeKind::Nop)
+                && !self.foreign_writes.contains(node);
+            if !returns {
+                writes.push((*node, var.to_string(), None));
+            }
+        }
+        // (local, top-level member: `None` for all of the object)
+        let mut kills: HashMap<u32, Vec<(&str, Option<&str>)>> = HashMap::default();
+        for (node, var, member) in self.local_pointer_writes.iter().chain(&writes) {
             let killed = kills.entry(*node).or_default();
-            let mut todo = vec![var.as_str()];
-            while let Some(v) = todo.pop() {
-                if killed.contains(&v) || killed.len() > 64 {
+            let mut todo = vec![(var.as_str(), member.as_deref())];
+            while let Some((v, m)) = todo.pop() {
+                if killed.contains(&(v, m)) || killed.len() > 64 {
                     continue;
                 }
-                killed.push(v);
-                todo.extend(names_of.get(v).map(Vec::as_slice).unwrap_or(&[]));
+                killed.push((v, m));
+                for &(original, into) in names_of.get(v).map(Vec::as_slice).unwrap_or(&[]) {
+                    todo.push((original, into.or(m)));
+                }
             }
         }
         // Writes through parameters: anywhere (bit set), into one member (with the
@@ -608,7 +788,29 @@ impl<'a> CfgBuilder<'a> {
                 add_fact(&mut state, g);
             }
             if let Some(vars) = kills.get(&node) {
-                state.retain(|f| !vars.contains(&f.var.as_str()));
+                state.retain_mut(|f| {
+                    for &(v, m) in vars {
+                        if v != f.var {
+                            continue;
+                        }
+                        let Some(m) = m else {
+                            return false;
+                        };
+                        match &mut f.returned {
+                            Some((_, written)) => {
+                                if !written.iter().any(|w| **w == *m) {
+                                    written.push(m.into());
+                                }
+                                if written.len() > MAX_VALUES {
+                                    return false;
+                                }
+                            }
+                            None if top(&f.path) == m => return false,
+                            None => {}
+                        }
+                    }
+                    true
+                });
             }
             let killed = param_kills.get(&node).copied().unwrap_or(0);
             let members = member_kills.get(&node).map(Vec::as_slice).unwrap_or(&[]);
@@ -646,23 +848,9 @@ impl<'a> CfgBuilder<'a> {
                     }
                     Some(old) => {
                         let before = old.clone();
-                        old.retain_mut(|f| {
-                            let Some(s) = state.iter().find(|s| s.same(f)) else {
-                                return false;
-                            };
-                            f.passes |= s.passes;
-                            if f.bits {
-                                // Bits held on both ways in.
-                                f.values.retain(|v| s.values.contains(v));
-                                return !f.values.is_empty();
-                            }
-                            for v in &s.values {
-                                if !f.values.contains(v) {
-                                    f.values.push(v.clone());
-                                }
-                            }
-                            f.values.sort();
-                            f.values.len() <= MAX_VALUES
+                        old.retain_mut(|f| match state.iter().find(|s| s.same(f)) {
+                            Some(s) => f.join(s),
+                            None => false,
                         });
                         *old != before
                     }
@@ -690,7 +878,17 @@ impl<'a> CfgBuilder<'a> {
             // A parameter given: its own facts, and its private struct's.
             let given = param_index(name);
             let mut fields: Vec<(Box<str>, Vec<FieldVal>)> = Vec::new();
+            let mut stored_by = None;
             for f in state {
+                if let Some((from, written)) = &f.returned {
+                    if f.var == name {
+                        stored_by = Some(Box::new(crate::facts::StoredBy {
+                            call: *from,
+                            written: written.clone(),
+                        }));
+                    }
+                    continue;
+                }
                 let path: Box<str> = if f.var == name {
                     f.path.clone()
                 } else {
@@ -707,16 +905,7 @@ impl<'a> CfgBuilder<'a> {
                 } else {
                     path
                 };
-                let vals: Vec<FieldVal> = if f.bits {
-                    f.values
-                        .iter()
-                        .take(1)
-                        .cloned()
-                        .map(FieldVal::Has)
-                        .collect()
-                } else {
-                    f.values.iter().cloned().map(FieldVal::Val).collect()
-                };
+                let vals = f.field_values();
                 // A value fact says more than a bit fact of the same field.
                 match fields.iter().position(|(p, _)| *p == path) {
                     Some(i) if !f.bits => fields[i].1 = vals,
@@ -724,20 +913,165 @@ impl<'a> CfgBuilder<'a> {
                     None => fields.push((path, vals)),
                 }
             }
-            if !fields.is_empty() && !out.iter().any(|o| o.call == call && o.arg == arg) {
+            if (!fields.is_empty() || stored_by.is_some())
+                && !out.iter().any(|o| o.call == call && o.arg == arg)
+            {
                 out.push(ObjectArg {
                     call,
                     arg,
                     fields,
                     zero_rest: false,
+                    stored_by,
                 });
             }
         }
+        let stores = returned_stores(&returned_locals, &input, &escaped_at);
+        self.returned_stores = stores;
         if marked {
             self.keep_soft_passes();
         }
         out
     }
+
+    /// The nodes each escaping local's object may be reached from elsewhere at:
+    /// those reachable from where it (or a copy of it) escapes that may change it (a
+    /// call, a write through another pointer) or return it. (node, local), sorted.
+    fn escape_reach<'s>(
+        &'s self,
+        names_of: &HashMap<&'s str, Vec<(&'s str, Option<&'s str>)>>,
+    ) -> Vec<(u32, &'s str)> {
+        let mut out: Vec<(u32, &str)> = Vec::new();
+        if self.local_escapes.is_empty() {
+            return out;
+        }
+        let mut wanted = vec![false; self.nodes.len()];
+        for (i, n) in self.nodes.iter().enumerate() {
+            wanted[i] = match n.kind {
+                NodeKind::Call(c) => self
+                    .calls
+                    .get(c as usize)
+                    .is_none_or(|c| c.indirect || !self.knowledge.changes_nothing(&c.callee)),
+                NodeKind::Guard { .. } => true,
+                _ => false,
+            };
+        }
+        for &n in self
+            .foreign_writes
+            .iter()
+            .chain(self.return_nodes.iter().map(|(n, _)| n))
+        {
+            if let Some(w) = wanted.get_mut(n as usize) {
+                *w = true;
+            }
+        }
+        for (at, var) in &self.local_escapes {
+            // The copy escaping takes the objects it copies with it.
+            let mut vars = vec![var.as_str()];
+            let mut i = 0;
+            while i < vars.len() && vars.len() < 16 {
+                for &(original, _) in names_of.get(vars[i]).map(Vec::as_slice).unwrap_or(&[]) {
+                    if !vars.contains(&original) {
+                        vars.push(original);
+                    }
+                }
+                i += 1;
+            }
+            let mut seen = vec![false; self.nodes.len()];
+            let mut todo: Vec<u32> = self
+                .nodes
+                .get(*at as usize)
+                .map_or(&[][..], |n| &n.succs[..])
+                .to_vec();
+            while let Some(n) = todo.pop() {
+                if std::mem::replace(&mut seen[n as usize], true) {
+                    continue;
+                }
+                if wanted[n as usize] {
+                    for v in &vars {
+                        out.push((n, v));
+                    }
+                }
+                todo.extend(&self.nodes[n as usize].succs);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl FieldFact {
+    /// The values the fact says the field may have, as a call's object argument
+    /// gives them.
+    fn field_values(&self) -> Vec<FieldVal> {
+        if let Some(p) = self.param {
+            return vec![FieldVal::Param(p)];
+        }
+        if self.bits {
+            self.values
+                .iter()
+                .take(1)
+                .cloned()
+                .map(FieldVal::Has)
+                .collect()
+        } else {
+            self.values.iter().cloned().map(FieldVal::Val).collect()
+        }
+    }
+}
+
+/// What the object the function returns holds (`FunctionValues::returned_stores`):
+/// the fields known of the returned local at every `return` of one (`returned`:
+/// (node, local)) where nothing else can reach it (`escaped_at`), each with the values
+/// any of them says it may have.
+fn returned_stores(
+    returned: &[(u32, &str)],
+    input: &[Option<Vec<FieldFact>>],
+    escaped_at: &[(u32, &str)],
+) -> Vec<(Box<str>, Vec<FieldVal>)> {
+    let mut out: Option<Vec<(Box<str>, Vec<FieldVal>)>> = None;
+    for &(node, var) in returned {
+        if escaped_at.binary_search(&(node, var)).is_ok() {
+            return Vec::new();
+        }
+        // A return never reached returns nothing.
+        let Some(state) = input.get(node as usize).and_then(Option::as_ref) else {
+            continue;
+        };
+        let mut here: Vec<(Box<str>, Vec<FieldVal>)> = Vec::new();
+        for f in state {
+            if f.var != var || f.passes != 0 || f.returned.is_some() || f.path.is_empty() {
+                continue;
+            }
+            let vals = f.field_values();
+            match here.iter().position(|(p, _)| *p == f.path) {
+                Some(i) if !f.bits => here[i].1 = vals,
+                Some(_) => {}
+                None => here.push((f.path.clone(), vals)),
+            }
+        }
+        out = Some(match out {
+            None => here,
+            Some(mut known) => {
+                known.retain_mut(|(path, vals)| {
+                    let Some((_, more)) = here.iter().find(|(p, _)| p == path) else {
+                        return false;
+                    };
+                    for v in more {
+                        if !vals.contains(v) {
+                            vals.push(v.clone());
+                        }
+                    }
+                    vals.len() <= MAX_VALUES
+                });
+                known
+            }
+        });
+    }
+    let mut out = out.unwrap_or_default();
+    out.retain(|(_, vals)| !vals.is_empty());
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// Adds a fact that holds at a node to the state: a value fact narrows the values
@@ -769,13 +1103,8 @@ fn either(left: &[FieldFact], right: &[FieldFact]) -> Option<FieldFact> {
     let mut values = [l.values.clone(), r.values.clone()].concat();
     values.sort();
     values.dedup();
-    (values.len() <= MAX_VALUES).then(|| FieldFact {
-        var: l.var.clone(),
-        path: l.path.clone(),
-        values,
-        bits: false,
-        passes: 0,
-    })
+    (values.len() <= MAX_VALUES && l.param.is_none() && r.param.is_none())
+        .then(|| FieldFact::values(l.var.clone(), l.path.clone(), values))
 }
 
 /// Where `name` occurs in `body` as a whole identifier (byte offsets).
