@@ -1050,14 +1050,14 @@ impl<'p> FileEnv<'p> {
         members
             .iter()
             .filter(|f| !f.pointer)
-            .any(|f| match &f.inner {
+            .any(|f| match f.inner() {
                 // An anonymous member's fields are the enclosing struct's.
                 Some(inner) if f.name.is_empty() => {
                     self.struct_holds_dma_field(fields, name, inner, depth)
                 }
                 _ => {
                     fields.contains(&dma_field_key(name, &f.name))
-                        || f.inner.is_none() && self.holds_dma_field(fields, &f.ty, depth + 1)
+                        || f.inner().is_none() && self.holds_dma_field(fields, &f.ty, depth + 1)
                 }
             })
     }
@@ -1069,7 +1069,7 @@ impl<'p> FileEnv<'p> {
             return;
         };
         for f in fields {
-            if let Some(inner) = &f.inner {
+            if let Some(inner) = f.inner() {
                 self.missing_types(inner, out);
                 continue;
             }
@@ -1138,13 +1138,17 @@ impl<'p> FileEnv<'p> {
                 .iter()
                 .map(|d| crate::parse::decls::field_from_text(&format!("{d};")))
                 .collect::<Option<Vec<Field>>>()?;
-            return Some(vec![Field {
-                inner: Some(Box::new(StructDef {
-                    fields: Some(fields),
-                    ..StructDef::default()
-                })),
-                ..Field::default()
-            }]);
+            return Some(vec![Field::new(
+                String::new(),
+                String::new(),
+                crate::facts::FieldRare {
+                    inner: Some(Box::new(StructDef {
+                        fields: Some(fields),
+                        ..StructDef::default()
+                    })),
+                    ..Default::default()
+                },
+            )]);
         }
         let Some(m) = self.lookup(&self.index.member_templates, name) else {
             self.note_unresolved(|| format!("macro {name}"));
@@ -1186,11 +1190,11 @@ impl<'p> FileEnv<'p> {
         let mut fields: &[Field] = s.fields.as_ref()?;
         // Members declared by macros, expanded in place.
         let expanded;
-        if fields.iter().any(|f| f.macro_call.is_some()) {
+        if fields.iter().any(|f| f.macro_call().is_some()) {
             let mut out = Vec::with_capacity(fields.len());
             for f in fields {
-                match &f.macro_call {
-                    Some(call) if self.conds_hold(&f.conds)? => {
+                match f.macro_call() {
+                    Some(call) if self.conds_hold(f.conds())? => {
                         out.extend(self.expand_member(call, 0)?)
                     }
                     Some(_) => {}
@@ -1204,12 +1208,12 @@ impl<'p> FileEnv<'p> {
         let mut bits: u64 = 0;
         let mut align: u64 = 1;
         for f in fields {
-            if !self.conds_hold(&f.conds)? {
+            if !self.conds_hold(f.conds())? {
                 continue;
             }
             let (mut fsize, natural) = if f.pointer {
                 (self.target.pointer_size, self.target.pointer_size)
-            } else if let Some(inner) = &f.inner {
+            } else if let Some(inner) = f.inner() {
                 self.struct_layout(inner, ev)?
             } else {
                 self.size_align(&f.ty, ev)?
@@ -1219,14 +1223,14 @@ impl<'p> FileEnv<'p> {
             if let Some(p) = s.pack {
                 falign = falign.min(p);
             }
-            if let Some(a) = &f.align {
+            if let Some(a) = f.align() {
                 let a = ev.eval(a)?;
                 if !a.is_power_of_two() {
                     return None;
                 }
                 falign = falign.max(a);
             }
-            if let Some(w) = &f.bits {
+            if let Some(w) = f.bits() {
                 let w = ev.eval(w)?;
                 let unit = fsize.checked_mul(8)?;
                 if w > unit || unit == 0 {
@@ -1251,7 +1255,7 @@ impl<'p> FileEnv<'p> {
                 }
                 continue;
             }
-            for dim in &f.dims {
+            for dim in f.dims() {
                 fsize = fsize.checked_mul(ev.eval(dim)?)?;
             }
             align = align.max(falign);
@@ -1431,7 +1435,7 @@ impl<'p> FileEnv<'p> {
         }
         let record = t.record?;
         let f = find_member(record.fields.as_ref()?, name, 0)?;
-        let mut ty = match &f.inner {
+        let mut ty = match f.inner() {
             Some(inner) => Ty {
                 base: String::new(),
                 record: Some(inner),
@@ -1442,10 +1446,10 @@ impl<'p> FileEnv<'p> {
         };
         if f.pointer {
             ty.ptrs += u32::from(f.pointers.max(1));
-            ty.record = ty.record.filter(|_| f.inner.is_none()).or(ty.record);
+            ty.record = ty.record.filter(|_| f.inner().is_none()).or(ty.record);
         }
         let ev = Evaluator::new(self);
-        let mut dims: Vec<Option<u64>> = f.dims.iter().map(|d| ev.eval(d)).collect();
+        let mut dims: Vec<Option<u64>> = f.dims().iter().map(|d| ev.eval(d)).collect();
         dims.extend(ty.dims);
         ty.dims = dims;
         Some(ty)
@@ -1528,7 +1532,7 @@ fn find_member<'f>(fields: &'f [Field], name: &str, depth: u32) -> Option<&'f Fi
             return Some(f);
         }
         if f.name.is_empty()
-            && let Some(inner) = &f.inner
+            && let Some(inner) = f.inner()
             && let Some(found) = find_member(inner.fields.as_ref()?, name, depth + 1)
         {
             return Some(found);

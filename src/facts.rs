@@ -126,7 +126,7 @@ impl Define {
 }
 
 /// A struct or union definition.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StructDef {
     /// `struct foo`, `union foo`, or the typedef name of an anonymous struct.
     pub name: String,
@@ -142,7 +142,11 @@ pub struct StructDef {
     pub fields: Option<Vec<Field>>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// A struct member as the layout reads it. What most members lack (dimensions, a
+/// bit-field width, an alignment, an inner record, conditions, a member macro) is in
+/// one optional box: a `drivers/` run keeps about half a million members, one in six
+/// with any of those.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// The field's name (empty for an anonymous struct or union member).
     pub name: String,
@@ -152,14 +156,20 @@ pub struct Field {
     pub pointer: bool,
     /// Levels of pointer (`u8 **p`: 2).
     pub pointers: u8,
+    /// `__packed` on the member: alignment 1.
+    pub packed: bool,
+    rare: Option<Box<FieldRare>>,
+}
+
+/// The parts of a [`Field`] most members lack.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldRare {
     /// Array dimensions as written, outermost first (`[]` is "0").
     pub dims: Vec<String>,
     /// Bit-field width expression (`u32 flag : 1`).
     pub bits: Option<String>,
     /// `__aligned(n)` on the member: the alignment expression.
     pub align: Option<String>,
-    /// `__packed` on the member: alignment 1.
-    pub packed: bool,
     /// The body of a struct or union declared in place (`union { ... } u;`).
     pub inner: Option<Box<StructDef>>,
     /// Preprocessor conditions the field is under: (symbol, whether it must be
@@ -167,8 +177,71 @@ pub struct Field {
     pub conds: Vec<(String, bool)>,
     /// A member declared by a macro (`DECLARE_BITMAP(map, 64)`), as written: the
     /// layout expands it through the knowledge's `member_macro` table.
-    #[serde(default)]
     pub macro_call: Option<String>,
+}
+
+static NO_RARE: FieldRare = FieldRare {
+    dims: Vec::new(),
+    bits: None,
+    align: None,
+    inner: None,
+    conds: Vec::new(),
+    macro_call: None,
+};
+
+impl Field {
+    /// A member from its parts (the box only when one of `rare` is set).
+    pub fn new(name: String, ty: String, rare: FieldRare) -> Field {
+        let mut f = Field {
+            name,
+            ty,
+            ..Field::default()
+        };
+        f.set_rare(rare);
+        f
+    }
+
+    fn rare(&self) -> &FieldRare {
+        self.rare.as_deref().unwrap_or(&NO_RARE)
+    }
+
+    /// The rare parts, to change (see [`Field::set_rare`] to drop an empty box).
+    pub fn rare_mut(&mut self) -> &mut FieldRare {
+        self.rare.get_or_insert_with(Default::default)
+    }
+
+    /// Replaces the rare parts, keeping no box when all are empty.
+    pub fn set_rare(&mut self, rare: FieldRare) {
+        self.rare = (rare != NO_RARE).then(|| Box::new(rare));
+    }
+
+    pub fn dims(&self) -> &[String] {
+        &self.rare().dims
+    }
+
+    pub fn bits(&self) -> Option<&str> {
+        self.rare().bits.as_deref()
+    }
+
+    pub fn align(&self) -> Option<&str> {
+        self.rare().align.as_deref()
+    }
+
+    pub fn inner(&self) -> Option<&StructDef> {
+        self.rare().inner.as_deref()
+    }
+
+    pub fn inner_mut(&mut self) -> Option<&mut StructDef> {
+        self.rare.as_mut().and_then(|r| r.inner.as_deref_mut())
+    }
+
+    pub fn conds(&self) -> &[(String, bool)] {
+        &self.rare().conds
+    }
+
+    pub fn macro_call(&self) -> Option<&str> {
+        self.rare().macro_call.as_deref()
+    }
 }
 
 /// A `/* gfplint: allow(lint, ...) reason */` comment.
@@ -303,8 +376,9 @@ pub struct FunctionValues {
     /// call.
     pub derived_args: Vec<DerivedArg>,
     /// The body is `return <derived from parameter>;` (`return flags & FOO_NOWAIT;`):
-    /// (parameter, derivation).
-    pub returns: Option<(u8, crate::values::Derive)>,
+    /// (parameter, derivation). Boxed: a couple of hundred functions of a `drivers/`
+    /// run have one, a quarter of a million have values.
+    pub returns: Option<Box<(u8, crate::values::Derive)>>,
     /// Arguments that are the address of a local struct with a brace initializer,
     /// with what its fields may hold at the call (`parse::objects`), sorted by call.
     pub objects: Vec<ObjectArg>,
@@ -815,7 +889,7 @@ impl Function {
 
     /// What the function returns of one of its parameters, when its body is that.
     pub fn returns(&self) -> Option<&(u8, crate::values::Derive)> {
-        self.values.as_ref().and_then(|v| v.returns.as_ref())
+        self.values.as_ref().and_then(|v| v.returns.as_deref())
     }
 }
 
@@ -923,9 +997,15 @@ mod tests {
     fn kept_facts_stay_small() {
         use std::mem::size_of;
         assert!(
-            size_of::<super::Call>() <= 72,
+            size_of::<super::Call>() <= 64,
             "{}",
             size_of::<super::Call>()
+        );
+        // About half a million struct members on a `drivers/` run.
+        assert!(
+            size_of::<super::Field>() <= 64,
+            "{}",
+            size_of::<super::Field>()
         );
         assert!(
             size_of::<super::Function>() <= 256,

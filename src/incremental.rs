@@ -511,7 +511,7 @@ impl Signature {
             params: self.params,
             values: self.returns.map(|r| {
                 Box::new(crate::facts::FunctionValues {
-                    returns: Some(r),
+                    returns: Some(Box::new(r)),
                     ..Default::default()
                 })
             }),

@@ -13,14 +13,26 @@ use rustc_hash::FxHashSet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An interned, immutable text; compares, hashes and orders as its text.
-#[derive(Clone, Copy, Default)]
-pub struct Name(&'static str);
+///
+/// One pointer (to the interned `&str`), not the text's pointer and length: a call
+/// keeps its callee's name, and a whole-tree run keeps millions of calls.
+#[derive(Clone, Copy)]
+pub struct Name(&'static &'static str);
+
+/// The empty name (not interned).
+static EMPTY: &str = "";
+
+impl Default for Name {
+    fn default() -> Name {
+        Name(&EMPTY)
+    }
+}
 
 /// Shards of the interner, so the parse stage's threads rarely wait on each other.
 const SHARDS: usize = 16;
 
-fn shards() -> &'static [Mutex<FxHashSet<&'static str>>; SHARDS] {
-    static TABLE: OnceLock<[Mutex<FxHashSet<&'static str>>; SHARDS]> = OnceLock::new();
+fn shards() -> &'static [Mutex<FxHashSet<Name>>; SHARDS] {
+    static TABLE: OnceLock<[Mutex<FxHashSet<Name>>; SHARDS]> = OnceLock::new();
     TABLE.get_or_init(|| std::array::from_fn(|_| Mutex::new(FxHashSet::default())))
 }
 
@@ -28,7 +40,7 @@ impl Name {
     /// The interned copy of `text`.
     pub fn new(text: &str) -> Name {
         if text.is_empty() {
-            return Name("");
+            return Name::default();
         }
         let mut h = rustc_hash::FxHasher::default();
         text.hash(&mut h);
@@ -37,11 +49,12 @@ impl Name {
         // set itself is still a valid set of leaked texts.
         let mut set = shard.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(&known) = set.get(text) {
-            return Name(known);
+            return known;
         }
         let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
-        set.insert(leaked);
-        Name(leaked)
+        let name = Name(Box::leak(Box::new(leaked)));
+        set.insert(name);
+        name
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -70,7 +83,7 @@ impl Borrow<str> for Name {
 
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
-        std::ptr::eq(self.0, other.0) || self.0 == other.0
+        std::ptr::eq(self.0, other.0) || *self.0 == *other.0
     }
 }
 
@@ -78,43 +91,43 @@ impl Eq for Name {}
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        self.0 == other.as_str()
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Name> for str {
     fn eq(&self, other: &Name) -> bool {
-        self == other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Name> for String {
     fn eq(&self, other: &Name) -> bool {
-        self.as_str() == other.0
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Name> for &str {
     fn eq(&self, other: &Name) -> bool {
-        *self == other.0
+        *self == other.as_str()
     }
 }
 
 impl Hash for Name {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.hash(state)
+        self.as_str().hash(state)
     }
 }
 
@@ -126,19 +139,19 @@ impl PartialOrd for Name {
 
 impl Ord for Name {
     fn cmp(&self, other: &Name) -> std::cmp::Ordering {
-        self.0.cmp(other.0)
+        self.as_str().cmp(other.as_str())
     }
 }
 
 impl std::fmt::Display for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl std::fmt::Debug for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -157,7 +170,7 @@ impl From<String> for Name {
 /// Serialised as its text: the cache's encoding is that of a `String`.
 impl Serialize for Name {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.0)
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -170,30 +170,51 @@ pub enum HeaderType<'c> {
 /// A run file's include closure: its headers (each read and scanned), by id.
 pub type Closure = Arc<ClosureSet>;
 
-/// The headers of a closure, sorted by id (a constant's definers are found through
-/// `KernelHeaders::definers`, then checked for membership here).
+/// The headers of a closure: the union of what each header the file includes reaches
+/// (a constant's definers are found through `KernelHeaders::definers`, then checked
+/// for membership here). The parts are shared: a closure as one sorted list of its own
+/// cost 12 bytes per header per file, ~65 MB over a `drivers/` run (8,000 closures of
+/// ~640 headers), where the shared parts take a twentieth of the members.
 #[derive(Default)]
 pub struct ClosureSet {
+    parts: Box<[Arc<Reach>]>,
+}
+
+/// Headers, sorted by id, with their slots.
+#[derive(Default)]
+struct Reach {
     ids: Box<[u32]>,
     slots: Box<[Arc<Slot>]>,
 }
 
-impl ClosureSet {
-    fn new(mut slots: Vec<Arc<Slot>>) -> ClosureSet {
+impl Reach {
+    fn new(mut slots: Vec<Arc<Slot>>) -> Reach {
         slots.sort_unstable_by_key(|s| s.id);
-        ClosureSet {
+        slots.dedup_by_key(|s| s.id);
+        Reach {
             ids: slots.iter().map(|s| s.id).collect(),
             slots: slots.into_boxed_slice(),
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
-    }
-
     fn get(&self, id: u32) -> Option<&Slot> {
         let at = self.ids.binary_search(&id).ok()?;
         Some(&self.slots[at])
+    }
+}
+
+impl ClosureSet {
+    pub fn is_empty(&self) -> bool {
+        self.parts.iter().all(|p| p.ids.is_empty())
+    }
+
+    fn get(&self, id: u32) -> Option<&Slot> {
+        self.parts.iter().find_map(|p| p.get(id))
+    }
+
+    /// Its headers (one listed more than once when several parts reach it).
+    fn slots(&self) -> impl Iterator<Item = &Arc<Slot>> {
+        self.parts.iter().flat_map(|p| p.slots.iter())
     }
 }
 
@@ -261,7 +282,7 @@ struct Graph {
     /// Each header's includes, resolved (the closure walk repeats for every file).
     edges: HashMap<u32, Arc<[u32]>>,
     /// What each header reaches (`KernelHeaders::reach`).
-    reach: HashMap<u32, Arc<[u32]>>,
+    reach: HashMap<u32, Arc<Reach>>,
     /// See `KernelHeaders::with_records`.
     records: Option<Arc<FileRecords>>,
 }
@@ -324,18 +345,14 @@ impl KernelHeaders {
     /// Puts the constants of `closure`'s headers that are not yet in `definers` there.
     fn index(&self, closure: &ClosureSet) {
         use std::sync::atomic::Ordering;
-        if closure
-            .slots
-            .iter()
-            .all(|s| s.indexed.load(Ordering::Acquire))
-        {
+        if closure.slots().all(|s| s.indexed.load(Ordering::Acquire)) {
             return;
         }
         let mut definers = self
             .definers
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        for slot in closure.slots.iter() {
+        for slot in closure.slots() {
             if slot.indexed.load(Ordering::Acquire) {
                 continue;
             }
@@ -435,32 +452,43 @@ impl KernelHeaders {
         // where walking every file's closure anew cost more than the rest of the
         // whole-program stage's header work); breadth first from the file only when the
         // union is over the bound, so that the bound cuts the same headers as always.
-        let mut members: Vec<u32> = Vec::new();
-        for &id in &first {
-            members.extend_from_slice(&self.reach(&top, id));
-        }
+        let mut roots = first.clone();
+        roots.sort_unstable();
+        roots.dedup();
+        let parts: Vec<Arc<Reach>> = roots.iter().map(|&id| self.reach(&top, id)).collect();
+        let mut members: Vec<u32> = parts.iter().flat_map(|p| p.ids.iter().copied()).collect();
         members.sort_unstable();
         members.dedup();
         if members.len() > MAX_HEADERS {
-            members = self.breadth_first(&top, first);
+            let members = self.breadth_first(&top, first);
+            return Arc::new(ClosureSet {
+                parts: Box::new([Arc::new(self.reach_of(&members))]),
+            });
         }
+        Arc::new(ClosureSet {
+            parts: parts.into_boxed_slice(),
+        })
+    }
+
+    /// The headers `members`, with their slots.
+    fn reach_of(&self, members: &[u32]) -> Reach {
         let graph = self.graph();
-        Arc::new(ClosureSet::new(
+        Reach::new(
             members
                 .iter()
                 .map(|&id| graph.slots[id as usize].clone())
                 .collect(),
-        ))
+        )
     }
 
     /// Every header that header `id` reaches through its includes, itself first
     /// (computed once per run: a header's includes resolve the same way from every file
     /// of the tree).
-    fn reach(&self, top: &Path, id: u32) -> Arc<[u32]> {
+    fn reach(&self, top: &Path, id: u32) -> Arc<Reach> {
         if let Some(r) = self.graph().reach.get(&id) {
             return r.clone();
         }
-        let r: Arc<[u32]> = self.breadth_first(top, vec![id]).into();
+        let r = Arc::new(self.reach_of(&self.breadth_first(top, vec![id])));
         self.graph().reach.entry(id).or_insert(r).clone()
     }
 

@@ -6,7 +6,7 @@ use super::FastNode;
 use tree_sitter::Node;
 
 use super::text::{clean_text, contains, text};
-use crate::facts::{Define, Field, FileFacts, StructDef};
+use crate::facts::{Define, Field, FieldRare, FileFacts, StructDef};
 use crate::knowledge::MemberMacro;
 
 /// A file with more object-like defines than this is a generated register map; its
@@ -466,7 +466,7 @@ fn struct_def(
 fn set_pack(def: &mut StructDef, pack: Option<u64>) {
     def.pack = pack;
     for f in def.fields.iter_mut().flatten() {
-        if let Some(inner) = f.inner.as_mut() {
+        if let Some(inner) = f.inner_mut() {
             set_pack(inner, pack);
         }
     }
@@ -818,24 +818,31 @@ fn members(
             if let Some(inner) = inner {
                 // An anonymous struct/union member: its fields are the outer's.
                 if let Some(v) = fields.as_mut() {
-                    v.push(Field {
-                        inner: Some(inner),
-                        align,
-                        conds: conds.to_vec(),
-                        ..Field::default()
-                    });
+                    v.push(Field::new(
+                        String::new(),
+                        String::new(),
+                        FieldRare {
+                            inner: Some(inner),
+                            align,
+                            conds: conds.to_vec(),
+                            ..FieldRare::default()
+                        },
+                    ));
                 }
                 continue;
             }
             if bits.is_some() && !ty_text.is_empty() {
                 // `u32 : 3;` padding bits.
                 if let Some(v) = fields.as_mut() {
-                    v.push(Field {
-                        ty: ty_text,
-                        bits,
-                        conds: conds.to_vec(),
-                        ..Field::default()
-                    });
+                    v.push(Field::new(
+                        String::new(),
+                        ty_text,
+                        FieldRare {
+                            bits,
+                            conds: conds.to_vec(),
+                            ..FieldRare::default()
+                        },
+                    ));
                 }
                 continue;
             }
@@ -848,7 +855,9 @@ fn members(
             }
             let field = field_from_text(&clean_text(&original[start..f.end_byte()], 200))
                 .map(|mut field| {
-                    field.conds = conds.to_vec();
+                    if !conds.is_empty() {
+                        field.rare_mut().conds = conds.to_vec();
+                    }
                     field
                 })
                 .or_else(|| macro_member(&original[f.byte_range()], conds));
@@ -867,14 +876,14 @@ fn members(
         }
         let _ = raw;
         for (decl, width) in decls.into_iter().zip(widths) {
-            let mut field = Field {
-                ty: ty_text.clone(),
+            let mut field = Field::new(String::new(), ty_text.clone(), FieldRare::default());
+            field.packed = member_packed;
+            let mut rare = FieldRare {
                 bits: width,
                 align: align.clone(),
-                packed: member_packed,
                 inner: inner.clone(),
                 conds: conds.to_vec(),
-                ..Field::default()
+                ..FieldRare::default()
             };
             let mut d = decl;
             for _ in 0..16 {
@@ -885,12 +894,12 @@ fn members(
                     }
                     // A pointer outside the dimensions is an array of pointers; inside
                     // them (`(*p)[4]`), a pointer to an array.
-                    "pointer_declarator" if field.dims.is_empty() => {
+                    "pointer_declarator" if rare.dims.is_empty() => {
                         field.pointer = true;
                         field.pointers = field.pointers.saturating_add(1);
                     }
                     "pointer_declarator" | "function_declarator" => {
-                        field.dims.clear();
+                        rare.dims.clear();
                         field.pointer = true;
                         field.pointers = 1;
                         if let Some(n) = identifier_in(d, src) {
@@ -903,7 +912,7 @@ fn members(
                             .field("size")
                             .map(|s| clean_text(&original[s.byte_range()], MAX_DEFINE_TEXT))
                             .unwrap_or_else(|| "0".into());
-                        field.dims.push(dim);
+                        rare.dims.push(dim);
                     }
                     _ => {}
                 }
@@ -913,10 +922,11 @@ fn members(
                 }
             }
             // `int a[2][3]` nests the outer dimension outermost in the tree.
-            field.dims.reverse();
+            rare.dims.reverse();
             if field.pointer {
-                field.inner = None;
+                rare.inner = None;
             }
+            field.set_rare(rare);
             if let Some(v) = fields.as_mut() {
                 v.push(field);
             }
@@ -1046,11 +1056,15 @@ fn macro_member(raw: &[u8], conds: &[(String, bool)]) -> Option<Field> {
             _ => {}
         }
     }
-    Some(Field {
-        macro_call: Some(t.to_string()),
-        conds: conds.to_vec(),
-        ..Field::default()
-    })
+    Some(Field::new(
+        String::new(),
+        String::new(),
+        FieldRare {
+            macro_call: Some(t.to_string()),
+            conds: conds.to_vec(),
+            ..FieldRare::default()
+        },
+    ))
 }
 
 /// Longest member-list macro body kept (amdgpu's register field lists run to a few
@@ -1218,12 +1232,14 @@ pub fn field_from_text(text: &str) -> Option<Field> {
     if ty.is_empty() {
         return None;
     }
-    Some(Field {
-        name: name.to_string(),
-        ty: ty.join(" "),
-        dims,
-        ..Field::default()
-    })
+    Some(Field::new(
+        name.to_string(),
+        ty.join(" "),
+        FieldRare {
+            dims,
+            ..FieldRare::default()
+        },
+    ))
 }
 
 /// Whether a macro body may be a constant expression: every lower-case word is `sizeof`,
@@ -1420,7 +1436,7 @@ mod tests {
     #[test]
     fn fields_from_text() {
         let f = field_from_text("__le32 vals[4][2];").unwrap();
-        assert_eq!((f.ty.as_str(), f.dims.len()), ("__le32", 2));
+        assert_eq!((f.ty.as_str(), f.dims().len()), ("__le32", 2));
         assert!(field_from_text("u32 a : 3;").is_none());
         assert!(field_from_text("void (*fn)(void);").is_none());
     }

@@ -496,7 +496,7 @@ fn function<'a>(
             Box::new(FunctionValues {
                 const_args,
                 derived_args,
-                returns,
+                returns: returns.map(Box::new),
                 objects,
                 soft_passes: std::mem::take(&mut builder.soft_passes),
                 returned_stores: std::mem::take(&mut builder.returned_stores),
