@@ -1790,11 +1790,12 @@ impl<'a> CfgBuilder<'a> {
             "field_expression" | "number_literal" | "string_literal" | "char_literal" | "true"
             | "false" | "null" | "sizeof_expression" => 0,
             "call_expression" if stored => 0,
-            // Pointer arithmetic carries its pointer operand (`p + 1`), not a field
-            // read (`p->base + off`): the operands, walked with a bounded worklist (a
-            // long sum is a deep tree).
+            // Pointer arithmetic carries its pointer operand (`p + 1`, `(long)p & ~3`),
+            // not a field read (`p->base + off`, `p->count * 8`): the operands, walked
+            // with a bounded worklist (a long sum is a deep tree).
             "binary_expression"
-                if matches!(n.field("operator").map(|o| o.kind_str()), Some("+" | "-")) =>
+                if n.field("operator")
+                    .is_some_and(|o| arithmetic(o.kind_str())) =>
             {
                 const MAX_OPERANDS: usize = 16;
                 let mut mask = 0u64;
@@ -1812,7 +1813,8 @@ impl<'a> CfgBuilder<'a> {
                         }
                     }
                     let sum = x.kind_str() == "binary_expression"
-                        && matches!(x.field("operator").map(|o| o.kind_str()), Some("+" | "-"));
+                        && x.field("operator")
+                            .is_some_and(|o| arithmetic(o.kind_str()));
                     match (sum, x.field("left"), x.field("right")) {
                         (true, Some(l), Some(r)) => {
                             todo.push(l);
@@ -3285,4 +3287,13 @@ fn declared_name(declarator: Node) -> Option<Node> {
         }
     }
     None
+}
+
+/// A binary operator whose result carries a pointer only as one of its operands does
+/// (pointer arithmetic, or an address cast to an integer and masked, shifted, scaled).
+fn arithmetic(op: &str) -> bool {
+    matches!(
+        op,
+        "+" | "-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>"
+    )
 }
