@@ -650,8 +650,13 @@ impl<'a> CfgBuilder<'a> {
                         let mut init = Vec::new();
                         let ok = self.object_init(value, "", &mut init, 0);
                         let name_text = text(name, self.src).to_string();
-                        self.objects
-                            .declare(&name_text, name.start_byte(), ok.then_some(init));
+                        let ty = self.object_type(&name_text);
+                        self.objects.declare(
+                            &name_text,
+                            &ty,
+                            name.start_byte(),
+                            ok.then_some(init),
+                        );
                     }
                     self.declare_local(name);
                     let write = LocalWrite::of("=", self.arg_const(value));
@@ -993,8 +998,10 @@ impl<'a> CfgBuilder<'a> {
             && self.is_object_local(text(obj, self.src))
             && self.arg_const(*fill) == Some(Val::Int(0))
         {
+            let name = text(obj, self.src);
+            let ty = self.object_type(name);
             self.objects
-                .declare(text(obj, self.src), target.start_byte(), Some(Vec::new()));
+                .declare(name, &ty, target.start_byte(), Some(Vec::new()));
         }
         if !call.indirect && !self.knowledge.describes_api(&call.callee) {
             let idx = self.calls.len() as u32;
@@ -1189,6 +1196,22 @@ impl<'a> CfgBuilder<'a> {
                 call.push_lock_through_arg(i, key);
             }
         }
+    }
+
+    /// The declared type of local object `name` when it is a struct or union as such
+    /// (`struct cmd`), else empty.
+    fn object_type(&self, name: &str) -> String {
+        self.declared
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+            .filter(|t| {
+                (t.starts_with("struct ") || t.starts_with("union "))
+                    && !t.contains(['*', '[', '?'])
+            })
+            .unwrap_or("")
+            .to_string()
     }
 
     /// Records the names a declaration (or parameter declaration) introduces, with
