@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::consteval::{Env, Evaluator};
 use crate::context::headers::{Closure, HeaderType, KernelHeaders};
-use crate::facts::{Field, FileFacts, StructDef};
+use crate::facts::{Field, FileFacts, Overlap, StructDef};
 use crate::gfp::{GfpSet, GfpValue, eval_flags};
 use crate::knowledge::MemberMacro;
 use crate::knowledge::{FamilyId, Knowledge};
@@ -1276,6 +1276,216 @@ impl<'p> FileEnv<'p> {
         }
         let bytes = bits.div_ceil(8);
         Some((bytes.checked_next_multiple_of(align)?, align))
+    }
+
+    /// How a write of field path `w` of an object of type `ty` (as declared: `struct
+    /// cmd`) may change field path `q`: paths diverging below a struct are disjoint,
+    /// below a union they overlap (a member as large as the union, written as a whole,
+    /// spans it). A path through a member not read, not known or declared more than
+    /// once (`#ifdef` variants) on the way: overlapping.
+    pub fn field_overlap(&self, ty: &str, w: &str, q: &str) -> Overlap {
+        if w == q {
+            return Overlap::Same;
+        }
+        if crate::facts::path_contains(w, q) || crate::facts::path_contains(q, w) {
+            return Overlap::Overlaps;
+        }
+        self.typed_overlap(ty, w, q).unwrap_or(Overlap::Overlaps)
+    }
+
+    fn typed_overlap(&self, ty: &str, w: &str, q: &str) -> Option<Overlap> {
+        let mut record = self.plain_record(ty)?;
+        let ws: Vec<&str> = w.split('.').collect();
+        let qs: Vec<&str> = q.split('.').collect();
+        let k = ws.iter().zip(&qs).take_while(|(a, b)| a == b).count();
+        if k >= ws.len().min(qs.len()) {
+            return None;
+        }
+        for name in &ws[..k] {
+            let chains = self.member_chains(record, name)?;
+            let [chain] = &chains[..] else {
+                return None;
+            };
+            record = self.field_record(chain.last()?)?;
+        }
+        let a = self.member_chains(record, ws[k])?;
+        let b = self.member_chains(record, qs[k])?;
+        let ev = Evaluator::new(self);
+        let mut found: Option<Overlap> = None;
+        for ca in &a {
+            for cb in &b {
+                // The innermost record holding both: `record`, or an anonymous member.
+                let j = ca
+                    .iter()
+                    .zip(cb)
+                    .take_while(|(x, y)| std::ptr::eq(**x, **y))
+                    .count();
+                if j >= ca.len().min(cb.len()) {
+                    return None;
+                }
+                let holder = match j {
+                    0 => record,
+                    _ => ca[j - 1].inner.as_deref()?,
+                };
+                let r = if !holder.is_union {
+                    Overlap::Disjoint
+                } else if ca.len() == j + 1
+                    && ws.len() == k + 1
+                    && self.spans(ca[j], holder, &ev) == Some(true)
+                {
+                    Overlap::Spans
+                } else {
+                    Overlap::Overlaps
+                };
+                // Declarations disagreeing (`#ifdef` variants): not known.
+                found = match found {
+                    Some(f) if f != r => return None,
+                    _ => Some(r),
+                };
+            }
+        }
+        found
+    }
+
+    /// Whether member `f` of union `holder`, written as a whole, covers all of it.
+    fn spans(&self, f: &Field, holder: &StructDef, ev: &Evaluator) -> Option<bool> {
+        if f.bits.is_some() || !f.dims.is_empty() || f.macro_call.is_some() {
+            return Some(false);
+        }
+        let size = if f.pointer {
+            self.target.pointer_size
+        } else if let Some(inner) = &f.inner {
+            self.struct_layout(inner, ev)?.0
+        } else {
+            self.size_align(&f.ty, ev)?.0
+        };
+        Some(size == self.struct_layout(holder, ev)?.0)
+    }
+
+    /// The field paths below top-level member `member` of an object of type `ty` (its
+    /// scalars, pointers, arrays and bit-fields, through nested structs and unions;
+    /// anonymous members' names as C promotes them), at most `max` (`None`: more, or
+    /// a member not read).
+    pub fn member_paths(&self, ty: &str, member: &str, max: usize) -> Option<Vec<String>> {
+        let record = self.plain_record(ty)?;
+        let chains = self.member_chains(record, member)?;
+        if chains.is_empty() {
+            return None;
+        }
+        let mut out = Vec::new();
+        for chain in &chains {
+            self.leaf_paths(chain.last()?, member.to_string(), &mut out, 0, max)?;
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
+    fn leaf_paths(
+        &self,
+        f: &Field,
+        path: String,
+        out: &mut Vec<String>,
+        depth: u32,
+        max: usize,
+    ) -> Option<()> {
+        match self.field_record(f) {
+            None => out.push(path),
+            Some(r) => self.record_paths(r, &path, out, depth + 1, max)?,
+        }
+        (out.len() <= max).then_some(())
+    }
+
+    fn record_paths(
+        &self,
+        r: &StructDef,
+        prefix: &str,
+        out: &mut Vec<String>,
+        depth: u32,
+        max: usize,
+    ) -> Option<()> {
+        if depth > MAX_TYPE_DEPTH {
+            return None;
+        }
+        for g in r.fields.as_ref()? {
+            if g.macro_call.is_some() {
+                return None;
+            }
+            if self.conds_hold(&g.conds) == Some(false) {
+                continue;
+            }
+            if g.name.is_empty() {
+                if let Some(inner) = &g.inner {
+                    self.record_paths(inner, prefix, out, depth + 1, max)?;
+                }
+                continue;
+            }
+            self.leaf_paths(g, format!("{prefix}.{}", g.name), out, depth, max)?;
+        }
+        Some(())
+    }
+
+    /// The struct or union an object of type `ty` is (not a pointer or an array).
+    fn plain_record(&self, ty: &str) -> Option<&StructDef> {
+        let t = self.parse_type(ty)?;
+        if t.ptrs != 0 || !t.dims.is_empty() {
+            return None;
+        }
+        t.record
+    }
+
+    /// The struct or union member `f` holds in place (`None`: something else, or a
+    /// type not known).
+    fn field_record<'s>(&'s self, f: &'s Field) -> Option<&'s StructDef> {
+        if f.pointer || !f.dims.is_empty() || f.bits.is_some() || f.macro_call.is_some() {
+            return None;
+        }
+        if let Some(inner) = &f.inner {
+            return Some(inner);
+        }
+        self.plain_record(&f.ty)
+    }
+
+    /// Where member `name` of `record` is declared: the anonymous members it lies in,
+    /// then itself; once per declaration whose preprocessor conditions may hold
+    /// (`None`: a member declared by a macro, which may be it).
+    fn member_chains<'s>(&self, record: &'s StructDef, name: &str) -> Option<Vec<Vec<&'s Field>>> {
+        let mut out = Vec::new();
+        self.chains_in(record, name, &mut Vec::new(), &mut out, 0)?;
+        Some(out)
+    }
+
+    fn chains_in<'s>(
+        &self,
+        record: &'s StructDef,
+        name: &str,
+        path: &mut Vec<&'s Field>,
+        out: &mut Vec<Vec<&'s Field>>,
+        depth: u32,
+    ) -> Option<()> {
+        if depth > MAX_TYPE_DEPTH {
+            return None;
+        }
+        for f in record.fields.as_ref()? {
+            if f.macro_call.is_some() {
+                return None;
+            }
+            if self.conds_hold(&f.conds) == Some(false) {
+                continue;
+            }
+            if f.name == name {
+                let mut chain = path.clone();
+                chain.push(f);
+                out.push(chain);
+            } else if f.name.is_empty()
+                && let Some(inner) = &f.inner
+            {
+                path.push(f);
+                self.chains_in(inner, name, path, out, depth + 1)?;
+                path.pop();
+            }
+        }
+        Some(())
     }
 
     /// The type of an expression (`*p`, `p->rx.ring[0]`, `arr[i]`) whose root is a

@@ -440,6 +440,205 @@ pub struct ObjectArg {
     /// objects have none).
     #[serde(default)]
     pub stored_by: Option<Box<StoredBy>>,
+    /// What the caller did to the object, kept when two of its paths share a
+    /// top-level member without one containing the other (`cmd.s.op`, `cmd.s.group`,
+    /// `cmd.raw`): `fields` then take them as overlapping (the member may be a union),
+    /// and the whole-program stage, which can read the object's type, decides
+    /// (boxed: most objects have none).
+    #[serde(default)]
+    pub history: Option<Box<ObjectHistory>>,
+}
+
+/// What a function did to a local object before a call given its address, in terms
+/// its field values can be computed from once it is known which paths overlap
+/// ([`ObjectHistory::values`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectHistory {
+    /// The object's declared type as written (`struct cmd`).
+    pub ty: Box<str>,
+    /// The initializer's entries (path, value; `None`: unknown), the rest zero.
+    pub init: Vec<(Box<str>, Option<FieldVal>)>,
+    /// The writes that may run before the call, in source order.
+    pub writes: Vec<ObjectWrite>,
+    /// Paths whose address was taken before the call.
+    pub escapes: Vec<Box<str>>,
+}
+
+/// A write of a local object's field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectWrite {
+    pub path: Box<str>,
+    pub op: WriteOp,
+    /// Every path to the call runs it.
+    pub sure: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WriteOp {
+    /// `= value` (`None`: a value not known).
+    Set(Option<FieldVal>),
+    /// `|= constant`.
+    Or(crate::values::Val),
+    Unknown,
+}
+
+/// How a write of one field path may change another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// Different memory.
+    Disjoint,
+    /// The same path.
+    Same,
+    /// The written path is a member as large as the union holding both: writing 0
+    /// to it makes the other 0.
+    Spans,
+    /// It may change it in ways not known.
+    Overlaps,
+}
+
+/// [`Overlap`] as far as the paths' names tell ([`paths_overlap`]).
+pub fn name_overlap(w: &str, q: &str) -> Overlap {
+    if w == q {
+        Overlap::Same
+    } else if paths_overlap(w, q) {
+        Overlap::Overlaps
+    } else {
+        Overlap::Disjoint
+    }
+}
+
+/// Whether one field path contains the other (or is it).
+pub fn path_contains(outer: &str, inner: &str) -> bool {
+    outer.is_empty()
+        || inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// Values a field may hold, at most.
+pub const MAX_FIELD_VALUES: usize = 4;
+
+impl ObjectHistory {
+    /// The values field path `q` may hold at the call (`None`: unknown), with `overlap`
+    /// telling how a write of one path reaches another. A field holds its initial
+    /// value or a value written to it before the call (`|= F` adds `| F`); the last
+    /// plain write every path runs (or a zero written over the whole union holding it)
+    /// replaces what came before it. An address taken of an overlapping path (by
+    /// name: a pointer into a member may reach its neighbours) makes it unknown.
+    pub fn values(
+        &self,
+        q: &str,
+        overlap: &mut dyn FnMut(&str, &str) -> Overlap,
+    ) -> Option<Vec<FieldVal>> {
+        use crate::values::{Derive, Val};
+        if self
+            .escapes
+            .iter()
+            .any(|e| **e == *q || paths_overlap(e, q))
+        {
+            return None;
+        }
+        let zero = FieldVal::Val(Val::Int(0));
+        // What a write does to `q`: `Some(Some(op))` acts as `op` on it, `Some(None)`
+        // leaves it alone, `None` makes it unknown.
+        let mut effect = |w: &ObjectWrite| -> Option<Option<WriteOp>> {
+            match overlap(&w.path, q) {
+                Overlap::Disjoint => Some(None),
+                Overlap::Same => Some(Some(w.op.clone())),
+                Overlap::Spans if w.op == WriteOp::Set(Some(zero.clone())) => {
+                    Some(Some(w.op.clone()))
+                }
+                Overlap::Spans | Overlap::Overlaps => None,
+            }
+        };
+        let effects: Vec<(Option<Option<WriteOp>>, bool)> =
+            self.writes.iter().map(|w| (effect(w), w.sure)).collect();
+        let mut values: Vec<FieldVal> = Vec::new();
+        // The last plain write every path runs replaces what came before it.
+        let last_sure = effects
+            .iter()
+            .rposition(|(e, sure)| *sure && matches!(e, Some(Some(WriteOp::Set(_)))));
+        if last_sure.is_none() {
+            match self.init.iter().find(|(p, _)| **p == *q) {
+                Some((_, v)) => values.push(v.clone()?),
+                None => {
+                    for (p, v) in &self.init {
+                        match overlap(p, q) {
+                            Overlap::Disjoint | Overlap::Same => {}
+                            Overlap::Spans if v.as_ref() == Some(&zero) => {}
+                            Overlap::Spans | Overlap::Overlaps => return None,
+                        }
+                    }
+                    values.push(zero.clone());
+                }
+            }
+        }
+        // Any of the writes after it may have run, in source order (no loop repeats
+        // them).
+        for (e, _) in &effects[last_sure.unwrap_or(0)..] {
+            match e.as_ref()? {
+                None => continue,
+                Some(WriteOp::Set(v)) => {
+                    let v = v.clone()?;
+                    if !values.contains(&v) {
+                        values.push(v);
+                    }
+                }
+                Some(WriteOp::Or(bits)) => {
+                    let ored: Vec<FieldVal> = values
+                        .iter()
+                        .map(|v| match v {
+                            FieldVal::Param(p) => {
+                                Some(FieldVal::Derived(*p, Derive::Or(bits.clone())))
+                            }
+                            FieldVal::Val(x) => {
+                                Derive::Or(bits.clone()).apply(x).map(FieldVal::Val)
+                            }
+                            // The same bits again change nothing.
+                            FieldVal::Derived(_, Derive::Or(b)) if b == bits => Some(v.clone()),
+                            FieldVal::Derived(..) | FieldVal::Has(_) => None,
+                        })
+                        .collect::<Option<_>>()?;
+                    for v in ored {
+                        if !values.contains(&v) {
+                            values.push(v);
+                        }
+                    }
+                }
+                Some(WriteOp::Unknown) => return None,
+            }
+            if values.len() > MAX_FIELD_VALUES {
+                return None;
+            }
+        }
+        Some(values)
+    }
+
+    /// The top-level members where two paths written or initialized (not one inside
+    /// the other) may or may not overlap, depending on the type: what only the type
+    /// can decide. Members with an address taken are left out (unknown either way).
+    pub fn undecided_members(&self) -> Vec<&str> {
+        let top = |p: &str| p.split('.').next().unwrap_or("").to_string();
+        let paths: Vec<&str> = self
+            .init
+            .iter()
+            .map(|(p, _)| &**p)
+            .chain(self.writes.iter().map(|w| &*w.path))
+            .collect();
+        let mut out: Vec<&str> = Vec::new();
+        for (i, a) in paths.iter().enumerate() {
+            for b in &paths[i + 1..] {
+                if paths_overlap(a, b) && !path_contains(a, b) && !path_contains(b, a) {
+                    let m = a.split('.').next().unwrap_or("");
+                    if !out.contains(&m) && !self.escapes.iter().any(|e| top(e) == m) {
+                        out.push(m);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
 }
 
 /// An object a call returned, seen at a later call: the fields its callee stored into
@@ -990,6 +1189,57 @@ impl Cfg {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::values::Val;
+
+    /// `memset(&c, 0, …); c.w.raw = 0; c.w.f.op = 5; c.w.f.n = n;`, with `w` a union
+    /// of `raw` (as large as it) and a struct `f`.
+    #[test]
+    fn object_history_with_the_type_read() {
+        let set = |path: &str, v: Option<FieldVal>| ObjectWrite {
+            path: path.into(),
+            op: WriteOp::Set(v),
+            sure: true,
+        };
+        let h = ObjectHistory {
+            ty: "struct c".into(),
+            init: Vec::new(),
+            writes: vec![
+                set("w.raw", Some(FieldVal::Val(Val::Int(0)))),
+                set("w.f.op", Some(FieldVal::Val(Val::Int(5)))),
+                set("w.f.n", None),
+            ],
+            escapes: Vec::new(),
+        };
+        assert_eq!(h.undecided_members(), vec!["w"]);
+        // By the names, every path below `w` overlaps the others.
+        assert_eq!(h.values("w.f.group", &mut name_overlap), None);
+        assert_eq!(h.values("w.f.op", &mut name_overlap), None);
+        let mut typed = |a: &str, b: &str| match (a, b) {
+            _ if a == b => Overlap::Same,
+            ("w.raw", _) => Overlap::Spans,
+            (_, "w.raw") => Overlap::Overlaps,
+            _ => Overlap::Disjoint,
+        };
+        let zero = Some(vec![FieldVal::Val(Val::Int(0))]);
+        assert_eq!(h.values("w.f.group", &mut typed), zero);
+        assert_eq!(
+            h.values("w.f.op", &mut typed),
+            Some(vec![FieldVal::Val(Val::Int(5))])
+        );
+        assert_eq!(h.values("w.f.n", &mut typed), None);
+        assert_eq!(h.values("w.raw", &mut typed), None);
+        // A value other than zero over the union: unknown.
+        let mut other = h.clone();
+        other.writes[0] = set("w.raw", Some(FieldVal::Val(Val::Int(1))));
+        assert_eq!(other.values("w.f.group", &mut typed), None);
+        // An address taken in the member: unknown, and not the type's to decide.
+        let mut escaped = h.clone();
+        escaped.escapes.push("w".into());
+        assert!(escaped.undecided_members().is_empty());
+        assert_eq!(escaped.values("w.f.group", &mut typed), None);
+    }
+
     /// A run keeps millions of calls and hundreds of thousands of functions and lock
     /// states: their sizes are part of the memory budget (README, *Benchmark*).
     #[test]

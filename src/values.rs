@@ -41,8 +41,11 @@ pub enum Val {
     /// stores left them at the call (`if (sk->sk_state == TCP_FIN_WAIT2) reset(sk);`):
     /// what an atomic path's bindings say of a parameter's object, so a test of those
     /// fields inside the function decides its branches. Non-zero. Never in a summary.
+    /// The second list: top-level members whose every field path is listed, each with
+    /// what overlaps it taken into account (the object's type read: a path of theirs
+    /// not listed is unknown, and listed paths are not taken as overlapping).
     /// (Last variant: the summary files' encoding of the others is unchanged.)
-    Fields(Vec<(Box<str>, Vec<Val>)>),
+    Fields(Vec<(Box<str>, Vec<Val>)>, Vec<Box<str>>),
 }
 
 /// An argument computed from one value (a parameter of the caller, or what a helper
@@ -186,7 +189,7 @@ impl Pred {
         let (int, name) = (Val::int_of, Val::name_of);
         match self {
             Pred::NonZero => match v {
-                NonZero | Str | RodataStr | Text(_) | Fields(_) => Some(true),
+                NonZero | Str | RodataStr | Text(_) | Fields(..) => Some(true),
                 HasBits(m) if *m != 0 => Some(true),
                 _ => int(v).map(|n| n != 0),
             },
@@ -198,7 +201,7 @@ impl Pred {
                     return Some(x == y);
                 }
                 match (int(a), v) {
-                    (Some(0), NonZero | Str | RodataStr | Text(_) | Fields(_)) => Some(false),
+                    (Some(0), NonZero | Str | RodataStr | Text(_) | Fields(..)) => Some(false),
                     (Some(x), HasBits(m)) if x & m != *m => Some(false),
                     _ => None,
                 }
@@ -241,15 +244,17 @@ impl Pred {
             // known fields decide a test of one of them when every value they may hold
             // decides it the same way.
             Pred::Field(path, inner) => match v {
-                Fields(known) => {
+                Fields(known, exact) => {
                     if crate::facts::strip_unwritten(path).is_some() {
                         return None;
                     }
+                    let member = path.split('.').next().unwrap_or(path);
+                    let exact = exact.iter().any(|m| **m == *member);
                     let mut found = None;
                     for (p, vals) in known {
                         if **p == **path {
                             found = Some(vals);
-                        } else if crate::facts::paths_overlap(p, path) {
+                        } else if !exact && crate::facts::paths_overlap(p, path) {
                             return None;
                         }
                     }

@@ -121,6 +121,10 @@ pub struct ObjectFields {
     /// The object is the caller's parameter's (what its tests said of some fields at
     /// the call): a test of anything else is a test of that parameter.
     pub base: Option<Box<ArgIs>>,
+    /// Top-level members whose field paths are all in `fields`, each with what
+    /// overlaps it taken into account (the object's type read): a path of theirs
+    /// not there is unknown.
+    pub exact: Vec<Box<str>>,
 }
 
 impl ObjectFields {
@@ -134,18 +138,25 @@ impl ObjectFields {
                 let vals = vals
                     .iter()
                     .map(|v| match v {
-                        ArgIs::Value(v) if !matches!(v, Val::Fields(_)) => Some(v.clone()),
+                        ArgIs::Value(v) if !matches!(v, Val::Fields(..)) => Some(v.clone()),
                         _ => None,
                     })
                     .collect::<Option<Vec<Val>>>()?;
                 Some((path.clone(), vals))
             })
             .collect();
-        (!fields.is_empty()).then_some(Val::Fields(fields))
+        (!fields.is_empty()).then(|| Val::Fields(fields, self.exact.clone()))
     }
 
     /// The values field `path` may have (`None`: unknown).
     fn values(&self, path: &str) -> Option<&[ArgIs]> {
+        let member = path.split('.').next().unwrap_or(path);
+        if self.exact.iter().any(|m| **m == *member) {
+            return match self.fields.iter().find(|(p, _)| **p == *path) {
+                Some((_, vals)) if !vals.is_empty() => Some(vals),
+                _ => None,
+            };
+        }
         let mut found = None;
         for (p, vals) in &self.fields {
             if **p == *path {
@@ -340,7 +351,15 @@ pub struct Resolver<'p> {
     headers: &'p KernelHeaders,
     /// Names (and expressions) resolved through the headers, per file.
     from_headers: HashMap<(u32, Val), Val>,
+    /// Per file, the environment reading types, also from the kernel tree's headers.
+    type_envs: HashMap<u32, FileEnv<'p>>,
+    /// Object arguments' fields with their type read, by (function, call, argument).
+    typed: HashMap<(u32, u32, u32, u32), Option<TypedFields>>,
 }
+
+/// An object argument's fields with its type read, and the top-level members they
+/// cover exactly ([`ObjectFields::exact`]).
+type TypedFields = (Vec<(Box<str>, Vec<FieldVal>)>, Vec<Box<str>>);
 
 /// A name's resolved value keeps the name (see `Val::Const`); an expression is its value.
 fn resolved_as(v: Val, k: i64) -> Val {
@@ -384,6 +403,8 @@ impl<'p> Resolver<'p> {
             envs: HashMap::default(),
             headers,
             from_headers: HashMap::default(),
+            type_envs: HashMap::default(),
+            typed: HashMap::default(),
         }
     }
 
@@ -635,11 +656,19 @@ impl<'p> Resolver<'p> {
                 .iter()
                 .find(|(p, _)| *p == q)
                 .map(|(_, v)| v)
-                .filter(|v| !matches!(v, Val::Fields(_)))
+                .filter(|v| !matches!(v, Val::Fields(..)))
         };
         if let Some(obj) = f.object_arg(call, arg) {
-            let mut fields = Vec::with_capacity(obj.fields.len());
-            for (path, vals) in &obj.fields {
+            let typed = obj
+                .history
+                .as_ref()
+                .and_then(|h| self.typed_fields(caller, call, arg, obj, h));
+            let (known, exact) = match &typed {
+                Some((known, exact)) => (known.as_slice(), exact.clone()),
+                None => (obj.fields.as_slice(), Vec::new()),
+            };
+            let mut fields = Vec::with_capacity(known.len());
+            for (path, vals) in known {
                 // Known before calls given the object: only if they leave it alone.
                 let path = match crate::facts::strip_unwritten(path) {
                     Some((passes, plain)) if self.unwritten(caller, passes, plain) => plain.into(),
@@ -682,6 +711,7 @@ impl<'p> Resolver<'p> {
                 fields,
                 zero_rest: obj.zero_rest,
                 base,
+                exact,
             });
         }
         if let Some(v) = f.arg_value(call, arg) {
@@ -761,6 +791,68 @@ impl<'p> Resolver<'p> {
             ArgIs::Value(v) => derive.apply(&v).map_or(ArgIs::Unknown, ArgIs::Value),
             _ => ArgIs::Unknown,
         }
+    }
+
+    /// The fields of object argument `obj` (argument `arg` of call `call` in
+    /// `caller`) with its type read: the paths of each top-level member its names
+    /// cannot tell apart (`ObjectHistory::undecided_members`) computed again with
+    /// their real overlap, every path of the member listed (those members returned
+    /// as exact). `None`: a type or member not known, so the names' answer stands.
+    fn typed_fields(
+        &mut self,
+        caller: FunctionId,
+        call: u32,
+        arg: u32,
+        obj: &crate::facts::ObjectArg,
+        history: &crate::facts::ObjectHistory,
+    ) -> Option<TypedFields> {
+        // Paths per object at most (a member is a few scalars or bit-fields).
+        const MAX_TYPED_PATHS: usize = 64;
+        let key = (caller.0, caller.1, call, arg);
+        if let Some(known) = self.typed.get(&key) {
+            return known.clone();
+        }
+        let program = self.program;
+        let (target, headers) = (self.target, self.headers);
+        let file = caller.0;
+        let env = self.type_envs.entry(file).or_insert_with(|| {
+            FileEnv::new(&program.decls, program.knowledge, target, file).with_headers(
+                headers,
+                file,
+                &program.files[file as usize].path,
+            )
+        });
+        let members = history.undecided_members();
+        let top = |p: &str| p.split('.').next().unwrap_or(p).to_string();
+        let computed = (|| {
+            let mut fields: Vec<(Box<str>, Vec<FieldVal>)> = obj
+                .fields
+                .iter()
+                .filter(|(p, _)| !members.contains(&top(p).as_str()))
+                .cloned()
+                .collect();
+            let mut overlap = |w: &str, q: &str| env.field_overlap(&history.ty, w, q);
+            let mut count = 0;
+            for &m in &members {
+                let mut paths = env.member_paths(&history.ty, m, MAX_TYPED_PATHS)?;
+                for (p, _) in &obj.fields {
+                    if top(p) == m && !paths.iter().any(|q| **q == **p) {
+                        paths.push(p.to_string());
+                    }
+                }
+                count += paths.len();
+                if count > MAX_TYPED_PATHS {
+                    return None;
+                }
+                for q in paths {
+                    let vals = history.values(&q, &mut overlap).unwrap_or_default();
+                    fields.push((q.into(), vals));
+                }
+            }
+            Some((fields, members.iter().map(|&m| Box::from(m)).collect()))
+        })();
+        self.typed.insert(key, computed.clone());
+        computed
     }
 
     /// Adds to `fields` (an object argument's, in `caller`) what the callee of the call
@@ -2227,6 +2319,7 @@ mod tests {
                 )],
                 zero_rest: true,
                 base: None,
+                exact: Vec::new(),
             })
         };
         let lifted = lift_clause(&sync_path, &mut |_| object()).unwrap();
@@ -2244,6 +2337,7 @@ mod tests {
                 fields: vec![("flags".into(), vec![ArgIs::Value(Val::Int(1))])],
                 zero_rest: true,
                 base: None,
+                exact: Vec::new(),
             })
         };
         assert!(lift_clause(&sync_path, &mut { constant }).is_none());
@@ -2255,6 +2349,7 @@ mod tests {
                 fields: vec![("table".into(), vec![ArgIs::Value(Val::Int(1))])],
                 zero_rest: true,
                 base: None,
+                exact: Vec::new(),
             })
         };
         assert!(lift_clause(&given, &mut { unnamed }).is_none());
@@ -2264,6 +2359,7 @@ mod tests {
                 fields: vec![("u.y".into(), vec![ArgIs::Value(Val::Int(1))])],
                 zero_rest: true,
                 base: None,
+                exact: Vec::new(),
             })
         };
         assert_eq!(lift_clause(&nested, &mut { overlapping }), Some(Vec::new()));
@@ -2276,6 +2372,7 @@ mod tests {
                 )],
                 zero_rest: true,
                 base: None,
+                exact: Vec::new(),
             })
         };
         assert_eq!(lift_clause(&sync_path, &mut { either }), Some(Vec::new()));

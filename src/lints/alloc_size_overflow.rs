@@ -290,7 +290,7 @@ impl<'c, 'k> Provenance<'c, 'k> {
                 | Val::Str
                 | Val::RodataStr
                 | Val::Text(_)
-                | Val::Fields(_) => {
+                | Val::Fields(..) => {
                     return None;
                 }
             };

@@ -248,7 +248,7 @@ fn test_text(t: &Test) -> String {
         Val::Str => "a string literal".to_string(),
         Val::RodataStr => "a string literal of built-in code".to_string(),
         Val::Text(t) => format!("\"{t}\""),
-        Val::Fields(_) => "an object with some fields known".to_string(),
+        Val::Fields(..) => "an object with some fields known".to_string(),
     };
     match (&t.pred, t.holds) {
         (Pred::NonZero, true) => format!("{p} is non-zero"),

@@ -650,8 +650,13 @@ impl<'a> CfgBuilder<'a> {
                         let mut init = Vec::new();
                         let ok = self.object_init(value, "", &mut init, 0);
                         let name_text = text(name, self.src).to_string();
-                        self.objects
-                            .declare(&name_text, name.start_byte(), ok.then_some(init));
+                        let ty = self.object_type(&name_text);
+                        self.objects.declare(
+                            &name_text,
+                            &ty,
+                            name.start_byte(),
+                            ok.then_some(init),
+                        );
                     }
                     self.declare_local(name);
                     let write = LocalWrite::of("=", self.arg_const(value));
@@ -993,8 +998,10 @@ impl<'a> CfgBuilder<'a> {
             && self.is_object_local(text(obj, self.src))
             && self.arg_const(*fill) == Some(Val::Int(0))
         {
+            let name = text(obj, self.src);
+            let ty = self.object_type(name);
             self.objects
-                .declare(text(obj, self.src), target.start_byte(), Some(Vec::new()));
+                .declare(name, &ty, target.start_byte(), Some(Vec::new()));
         }
         if !call.indirect && !self.knowledge.describes_api(&call.callee) {
             let idx = self.calls.len() as u32;
@@ -1189,6 +1196,22 @@ impl<'a> CfgBuilder<'a> {
                 call.push_lock_through_arg(i, key);
             }
         }
+    }
+
+    /// The declared type of local object `name` when it is a struct or union as such
+    /// (`struct cmd`), else empty.
+    fn object_type(&self, name: &str) -> String {
+        self.declared
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+            .filter(|t| {
+                (t.starts_with("struct ") || t.starts_with("union "))
+                    && !t.contains(['*', '[', '?'])
+            })
+            .unwrap_or("")
+            .to_string()
     }
 
     /// Records the names a declaration (or parameter declaration) introduces, with
@@ -1790,11 +1813,12 @@ impl<'a> CfgBuilder<'a> {
             "field_expression" | "number_literal" | "string_literal" | "char_literal" | "true"
             | "false" | "null" | "sizeof_expression" => 0,
             "call_expression" if stored => 0,
-            // Pointer arithmetic carries its pointer operand (`p + 1`), not a field
-            // read (`p->base + off`): the operands, walked with a bounded worklist (a
-            // long sum is a deep tree).
+            // Pointer arithmetic carries its pointer operand (`p + 1`, `(long)p & ~3`),
+            // not a field read (`p->base + off`, `p->count * 8`): the operands, walked
+            // with a bounded worklist (a long sum is a deep tree).
             "binary_expression"
-                if matches!(n.field("operator").map(|o| o.kind_str()), Some("+" | "-")) =>
+                if n.field("operator")
+                    .is_some_and(|o| arithmetic(o.kind_str())) =>
             {
                 const MAX_OPERANDS: usize = 16;
                 let mut mask = 0u64;
@@ -1812,7 +1836,8 @@ impl<'a> CfgBuilder<'a> {
                         }
                     }
                     let sum = x.kind_str() == "binary_expression"
-                        && matches!(x.field("operator").map(|o| o.kind_str()), Some("+" | "-"));
+                        && x.field("operator")
+                            .is_some_and(|o| arithmetic(o.kind_str()));
                     match (sum, x.field("left"), x.field("right")) {
                         (true, Some(l), Some(r)) => {
                             todo.push(l);
@@ -3285,4 +3310,13 @@ fn declared_name(declarator: Node) -> Option<Node> {
         }
     }
     None
+}
+
+/// A binary operator whose result carries a pointer only as one of its operands does
+/// (pointer arithmetic, or an address cast to an integer and masked, shifted, scaled).
+fn arithmetic(op: &str) -> bool {
+    matches!(
+        op,
+        "+" | "-" | "*" | "/" | "%" | "&" | "|" | "^" | "<<" | ">>"
+    )
 }

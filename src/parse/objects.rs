@@ -10,16 +10,18 @@
 //! call is outside of, no label in between) replaces what came before it. A field
 //! the function may change otherwise before the call (a write to an overlapping
 //! path, its address taken, the whole object passed to another call) is unknown.
+//! Paths overlap here as their names tell (one top-level member may be a union); where
+//! that leaves two written paths undecided, the object's `ObjectHistory` goes with the
+//! facts, and the whole-program stage computes those fields again with the type read.
 
 use tree_sitter::Node;
 
 use super::FastNode;
-use crate::facts::{FieldVal, ObjectArg, paths_overlap};
-use crate::values::{Derive, Val};
+use crate::facts::{FieldVal, ObjectArg, ObjectHistory, ObjectWrite, WriteOp};
+use crate::values::Val;
 
-/// Most field paths followed per object at a call, and values per field.
+/// Most field paths followed per object at a call.
 const MAX_PATHS: usize = 16;
-const MAX_VALUES: usize = 4;
 
 /// A field's value as the builder reads an expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,8 @@ enum Write {
 #[derive(Debug)]
 struct Local<'a> {
     name: String,
+    /// The declared type as written (`struct cmd`; empty: not known).
+    ty: String,
     declared_at: usize,
     init: Vec<(String, Src)>,
     /// (path, what is written, the assignment).
@@ -87,9 +91,16 @@ impl<'a> Objects<'a> {
         self.find(name).is_some()
     }
 
-    /// `struct T name = { … }` at byte `at`, with the initializer's entries (`None`:
-    /// an entry that cannot be read, so the object is not followed).
-    pub(super) fn declare(&mut self, name: &str, at: usize, init: Option<Vec<(String, Src)>>) {
+    /// `struct T name = { … }` (`ty`: `struct T`, as written) at byte `at`, with the
+    /// initializer's entries (`None`: an entry that cannot be read, so the object is
+    /// not followed).
+    pub(super) fn declare(
+        &mut self,
+        name: &str,
+        ty: &str,
+        at: usize,
+        init: Option<Vec<(String, Src)>>,
+    ) {
         match self.find(name) {
             Some(i) => {
                 if self.locals[i].declared_at != at {
@@ -98,6 +109,7 @@ impl<'a> Objects<'a> {
             }
             None => self.locals.push(Local {
                 name: name.to_string(),
+                ty: ty.split_whitespace().collect::<Vec<_>>().join(" "),
                 declared_at: at,
                 lost: init.is_none(),
                 init: init.unwrap_or_default(),
@@ -228,20 +240,26 @@ impl<'a> Objects<'a> {
             if paths.len() > MAX_PATHS {
                 continue;
             }
+            let history = history(l, &writes, &escapes, reassigned);
             let fields = paths
                 .iter()
                 .map(|q| {
-                    let values =
-                        field_values(l, &writes, q, &escapes, reassigned).unwrap_or_default();
+                    let values = history
+                        .values(q, &mut crate::facts::name_overlap)
+                        .unwrap_or_default();
                     (Box::from(*q), values)
                 })
                 .collect();
+            // Paths the names cannot tell apart: the type may (a union or not).
+            let history = (!history.ty.is_empty() && !history.undecided_members().is_empty())
+                .then(|| Box::new(history));
             out.push(ObjectArg {
                 call: p.call,
                 arg: p.arg,
                 fields,
                 zero_rest: true,
                 stored_by: None,
+                history,
             });
         }
         out.sort_by_key(|o| (o.call, o.arg));
@@ -283,17 +301,15 @@ impl<'a> Objects<'a> {
     }
 }
 
-/// The values field `q` of local `l` may hold at a call (`None`: unknown).
-fn field_values(
+/// What local `l` went through before a call: its initializer, the `writes` before the
+/// call (with whether every path runs them) and the `escapes`; values from parameters
+/// the body assigns (`reassigned`, bit set) are unknown.
+fn history(
     l: &Local,
     writes: &[(&str, &Write, bool)],
-    q: &str,
     escapes: &[&str],
     reassigned: u64,
-) -> Option<Vec<FieldVal>> {
-    if escapes.iter().any(|e| *e == q || paths_overlap(e, q)) {
-        return None;
-    }
+) -> ObjectHistory {
     let known = |s: &Src| -> Option<FieldVal> {
         let Src::Known(v) = s else {
             return None;
@@ -307,64 +323,25 @@ fn field_values(
             _ => Some(v.clone()),
         }
     };
-    let mut values: Vec<FieldVal> = Vec::new();
-    // The last plain write every path runs replaces what came before it.
-    let last_sure = writes
-        .iter()
-        .rposition(|(path, w, sure)| *sure && *path == q && matches!(w, Write::Set(_)));
-    if last_sure.is_none() {
-        match l.init.iter().find(|(p, _)| p == q) {
-            Some((_, s)) => values.push(known(s)?),
-            None if l.init.iter().any(|(p, _)| paths_overlap(p, q)) => return None,
-            None => values.push(FieldVal::Val(Val::Int(0))),
-        }
+    ObjectHistory {
+        ty: l.ty.as_str().into(),
+        init: l
+            .init
+            .iter()
+            .map(|(p, s)| (p.as_str().into(), known(s)))
+            .collect(),
+        writes: writes
+            .iter()
+            .map(|&(path, w, sure)| ObjectWrite {
+                path: path.into(),
+                op: match w {
+                    Write::Set(s) => WriteOp::Set(known(s)),
+                    Write::Or(v) => WriteOp::Or(v.clone()),
+                    Write::Unknown => WriteOp::Unknown,
+                },
+                sure,
+            })
+            .collect(),
+        escapes: escapes.iter().map(|&e| e.into()).collect(),
     }
-    let writes = &writes[last_sure.unwrap_or(0)..];
-    // Every write may have run, in any order (loops): until nothing is added.
-    // Any of the writes after it may have run, in source order (no loop repeats
-    // them).
-    {
-        for &(path, w, _) in writes {
-            if path != q {
-                if paths_overlap(path, q) {
-                    return None;
-                }
-                continue;
-            }
-            match w {
-                Write::Set(s) => {
-                    let v = known(s)?;
-                    if !values.contains(&v) {
-                        values.push(v);
-                    }
-                }
-                Write::Or(bits) => {
-                    let ored: Vec<FieldVal> = values
-                        .iter()
-                        .map(|v| match v {
-                            FieldVal::Param(p) => {
-                                Some(FieldVal::Derived(*p, Derive::Or(bits.clone())))
-                            }
-                            FieldVal::Val(x) => {
-                                Derive::Or(bits.clone()).apply(x).map(FieldVal::Val)
-                            }
-                            // The same bits again change nothing.
-                            FieldVal::Derived(_, Derive::Or(b)) if b == bits => Some(v.clone()),
-                            FieldVal::Derived(..) | FieldVal::Has(_) => None,
-                        })
-                        .collect::<Option<_>>()?;
-                    for v in ored {
-                        if !values.contains(&v) {
-                            values.push(v);
-                        }
-                    }
-                }
-                Write::Unknown => return None,
-            }
-            if values.len() > MAX_VALUES {
-                return None;
-            }
-        }
-    }
-    Some(values)
 }

@@ -922,6 +922,7 @@ impl<'a> CfgBuilder<'a> {
                     fields,
                     zero_rest: false,
                     stored_by,
+                    history: None,
                 });
             }
         }
