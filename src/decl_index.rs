@@ -1325,7 +1325,7 @@ impl<'p> FileEnv<'p> {
                 }
                 let holder = match j {
                     0 => record,
-                    _ => ca[j - 1].inner.as_deref()?,
+                    _ => ca[j - 1].inner()?,
                 };
                 let r = if !holder.is_union {
                     Overlap::Disjoint
@@ -1349,12 +1349,12 @@ impl<'p> FileEnv<'p> {
 
     /// Whether member `f` of union `holder`, written as a whole, covers all of it.
     fn spans(&self, f: &Field, holder: &StructDef, ev: &Evaluator) -> Option<bool> {
-        if f.bits.is_some() || !f.dims.is_empty() || f.macro_call.is_some() {
+        if f.bits().is_some() || !f.dims().is_empty() || f.macro_call().is_some() {
             return Some(false);
         }
         let size = if f.pointer {
             self.target.pointer_size
-        } else if let Some(inner) = &f.inner {
+        } else if let Some(inner) = f.inner() {
             self.struct_layout(inner, ev)?.0
         } else {
             self.size_align(&f.ty, ev)?.0
@@ -1408,14 +1408,14 @@ impl<'p> FileEnv<'p> {
             return None;
         }
         for g in r.fields.as_ref()? {
-            if g.macro_call.is_some() {
+            if g.macro_call().is_some() {
                 return None;
             }
-            if self.conds_hold(&g.conds) == Some(false) {
+            if self.conds_hold(g.conds()) == Some(false) {
                 continue;
             }
             if g.name.is_empty() {
-                if let Some(inner) = &g.inner {
+                if let Some(inner) = g.inner() {
                     self.record_paths(inner, prefix, out, depth + 1, max)?;
                 }
                 continue;
@@ -1437,10 +1437,10 @@ impl<'p> FileEnv<'p> {
     /// The struct or union member `f` holds in place (`None`: something else, or a
     /// type not known).
     fn field_record<'s>(&'s self, f: &'s Field) -> Option<&'s StructDef> {
-        if f.pointer || !f.dims.is_empty() || f.bits.is_some() || f.macro_call.is_some() {
+        if f.pointer || !f.dims().is_empty() || f.bits().is_some() || f.macro_call().is_some() {
             return None;
         }
-        if let Some(inner) = &f.inner {
+        if let Some(inner) = f.inner() {
             return Some(inner);
         }
         self.plain_record(&f.ty)
@@ -1467,10 +1467,10 @@ impl<'p> FileEnv<'p> {
             return None;
         }
         for f in record.fields.as_ref()? {
-            if f.macro_call.is_some() {
+            if f.macro_call().is_some() {
                 return None;
             }
-            if self.conds_hold(&f.conds) == Some(false) {
+            if self.conds_hold(f.conds()) == Some(false) {
                 continue;
             }
             if f.name == name {
@@ -1478,7 +1478,7 @@ impl<'p> FileEnv<'p> {
                 chain.push(f);
                 out.push(chain);
             } else if f.name.is_empty()
-                && let Some(inner) = &f.inner
+                && let Some(inner) = f.inner()
             {
                 path.push(f);
                 self.chains_in(inner, name, path, out, depth + 1)?;
