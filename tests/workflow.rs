@@ -614,7 +614,8 @@ fn quiet_summary_and_no_progress_when_not_a_terminal() {
 
 /// The pre-commit case at scale: 3 changed files in a 500-file repository (the layout of
 /// `bench/gen_repo.py`); the bug's helper is in an unchanged file. Prints the time; the
-/// 1 s budget is asserted for optimised builds only (`bench/precommit.sh` measures it).
+/// 1 s budget is measured by `bench/precommit.sh`, not asserted here (a loaded machine
+/// would fail a correct build).
 #[test]
 fn pre_commit_in_a_500_file_repository() {
     let p = Project::new();
@@ -671,7 +672,6 @@ fn pre_commit_in_a_500_file_repository() {
         elapsed.as_secs_f64()
     );
     if !cfg!(debug_assertions) {
-        assert!(elapsed.as_secs_f64() < 1.0, "{elapsed:?}");
         return;
     }
     // A debug build takes over a second here: on a terminal (util-linux `script` gives
