@@ -8,6 +8,12 @@
 //! A baseline file (`--write-baseline`) lists the fingerprints of the current findings;
 //! `--baseline` then reports only findings not in it (counted: two identical findings
 //! with one baselined report one).
+//!
+//! In the pipeline (stage *baseline*, `src/baseline.rs`): after sorting: a fingerprint
+//! per finding (FNV-1a of lint, root-relative file, function, whitespace-free
+//! expression text from `Outcome::sources`, plus an occurrence number; no line
+//! numbers); `--write-baseline` writes them (sorted JSON, temp file + rename),
+//! `--baseline` removes known ones (as a multiset)
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -20,6 +20,25 @@
 //! xxh3-128 of the engine (version and binary), the knowledge fingerprint and the
 //! file's bytes; the path inside an entry is relative to the project root and is used
 //! only to decide which entries to keep.
+//!
+//! In the pipeline (stage *cache*, `src/cache.rs`): around the parse and local stages:
+//! a file whose xxh3-128 digest (with the engine and knowledge fingerprint) is cached
+//! is not parsed; its facts and lock states (CFGs already dropped) are decoded from
+//! `facts.pack` (index + checksummed postcard entries, positioned reads) or a shard;
+//! new entries go to shards (or, on a cold cache, one segment that becomes the pack).
+//! Files re-locked with other files' wrappers are keyed by digest + wrappers' digest.
+//! Unchanged files (digest index `files.idx`, read when first asked: size, mtime,
+//! ctime, inode) are not read; a run whose files and options are unchanged reuses its
+//! outcome (`runs/`), which lists the kernel headers outside the run it read, with
+//! their `stat` (`Cache::manifest`: reused, or sliced from, only while they hold).
+//! `FileRecords` (`records/`): what a run derives from files outside its own (kernel
+//! header scans), by root-relative path and `stat`, an index then positioned
+//! checksummed reads. Early cutoff: each entry's facts fingerprint (facts and lock
+//! states without path and source hash) is kept per file with the last outcome over the
+//! same file list and options; when every changed file keeps its fingerprint, that
+//! outcome is reused (new source hashes), else the whole-program stage runs from the
+//! facts of every file (it is not incremental) Writes: temp + rename; pack rewrites one
+//! at a time, pruning entries of edited and deleted files
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

@@ -1,6 +1,13 @@
 //! `gfplint.toml`: per-lint levels, include/exclude globs, a project's own API knowledge
 //! and the target parameters. Found by walking up from the checked path, or given with
 //! `--config`. Every error names the file, the line and the key.
+//!
+//! In the pipeline (stage *config*, `src/config.rs`): `gfplint.toml` (nearest above the
+//! first PATH, or `--config`): lint levels, include/exclude globs, the target, and
+//! `[knowledge]`: the same `KnowledgeTables` schema as `lints/api.toml`, added by the
+//! same `Knowledge::add` (its item-indexed errors are mapped back to toml spans); the
+//! run's `Knowledge` travels in `Options` to every stage. Errors carry file, line,
+//! column and dotted key
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -9,6 +9,24 @@
 //! Never panics: arithmetic is checked (overflow is unknown), recursion is capped by
 //! [`MAX_DEPTH`] (parentheses, macro expansion, helper arguments) and the work of one
 //! evaluation by [`MAX_STEPS`] (macros that expand exponentially).
+//!
+//! In the pipeline (stage *sizes*, `src/consteval.rs`, `src/decl_index.rs`,
+//! `src/target.rs`): size and order arguments evaluated as constants (`ctoken.rs`: the
+//! one lexer of the size, GFP, operand-type and `#if` evaluators): defines and
+//! enumerators through includes (quoted ones also from the directories above; register
+//! maps' defines re-read by name; names the run lacks from the kernel tree's headers,
+//! the run's `KernelHeaders`), `sizeof` of types and of expressions typed from the
+//! caller's declarations (`*p`, `p->f[0]`), struct layouts (SysV x86-64: bit-fields,
+//! packing, alignment attributes, `#ifdef` members by target/config), kernel types from
+//! `lints/types-x86_64-{6.1,6.12}.toml` (BTF-generated: vmlinux and module-only types;
+//! `knowledge::type_layouts` picks by target version), else from their definitions in
+//! the tree's headers (`KernelHeaders::type_definition`); includes through drivers'
+//! `-I` directories (the one run header below the subsystem ending with the include);
+//! members declared by macros (`member_macro` rows, and the file's own member-list
+//! `#define`s, `Decls::member_templates`, spliced in; the pre-pass closes such a call
+//! with `;` so it parses); file-scope variables and arrays typed (`Decls::variables`,
+//! `arrays`); against the target's page size, orders, kmalloc classes, devres header.
+//! `gfplint debug-sizes` (hidden) prints them
 
 use std::cell::Cell;
 

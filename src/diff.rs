@@ -4,6 +4,11 @@
 //! (format-patch output), so only `+` lines count as changed, and a deletion marks the
 //! line after it (removing an unlock changes what the next line runs under); a hunk
 //! that only deletes (`+N,0` in `-U0` output) marks the lines on both sides.
+//!
+//! In the pipeline (stage *diff, fix*, `src/diff.rs`, `src/fix.rs`): `--diff
+//! REV`/`--diff -`: changed lines of a unified patch; keeps findings whose span or a
+//! label is on one. `--fix`/`--diff-output`: the `Diagnostic::fix` rewrites, checked
+//! against the text, written via temp file + rename
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,36 @@
 //!
 //! Facts are small and owned. No tree-sitter node crosses this boundary, so a file's
 //! tree is dropped as soon as its facts are extracted, and facts (not trees) cross files.
+//!
+//! In the pipeline (stage *facts*, `src/facts.rs`, `src/parse/decls.rs`,
+//! `src/name.rs`): small owned data: functions, their calls (callee, an interned
+//! `Name`: one copy per distinct text for the process; its `api` row, literal/parameter
+//! arguments (a string literal's characters, for a callee's cursor over its string
+//! parameter: `switch (*cur)` tests `Pred::HasChar`), locals holding a constant on
+//! every path to the call (`parse/cfg/local_consts.rs`), `&local` structs with what
+//! their fields may hold at the call (`parse/objects.rs`, `memset()` as an empty
+//! initializer; paths sharing a top-level member overlap by name, and where two such
+//! were written the object's history (`ObjectHistory`: declared type, initializer,
+//! writes, escapes) is kept for the whole-program stage, which reads the type
+//! (`FileEnv::field_overlap`: disjoint below a struct, overlapping below a union, a
+//! zero over a union-sized member zeroes it) and lists every path of that member
+//! (`ObjectFields::exact`)), locals, parameters and `netdev_priv()` structs (fields
+//! under a `netdev_priv()/` prefix) with what the caller's conditions, `test_bit()`s
+//! and stores of constants and parameters say of their fields
+//! (`parse/cfg/local_fields.rs`; marked when a program function given the object may
+//! change them; writes per top-level member; a local stored elsewhere forgotten at
+//! later calls; a local holding a call's result: `ObjectArg::stored_by`, what that
+//! callee's `returned_stores` say it stored into the object it returns), kept argument
+//! texts, spans), what the body may write through its parameters (`Function::writes`,
+//! per top-level member, and the calls it hands them to, which the whole-program stage
+//! follows a few deep; file macros that only read fields through an argument:
+//! `Decls::reading_macros`), a CFG per body (calls, assumptions on branch edges:
+//! trylock results, flag parameters and their fields `p->f.g` where no write through
+//! `p` precedes (a write reaches one member when it can; a call given `p` as it is only
+//! marks the test, which the whole-program stage keeps if that callee does not write
+//! the member), simple conditions, context queries also through a local; guards with
+//! their lexical scope), callback registrations, and file declarations (defines,
+//! includes, structs)
 
 use serde::{Deserialize, Serialize};
 

@@ -20,6 +20,26 @@
 //!
 //! Everything else is read from the store as the full run left it: a function outside
 //! the slice is not an ancestor of a changed function, so nothing it depends on changed.
+//!
+//! In the pipeline (stage *incremental*, `src/incremental.rs`): pre-commit mode when
+//! files' facts changed since the last full run over the same files: that run's
+//! `ProgramStore` (call graph, per-function lock effects, gfp sinks, may-sleep clauses,
+//! registrations, include graph, signatures; `program/` in the cache) gives the *slice*
+//! the edit can affect: callers of changed functions at any distance, the named
+//! functions and what atomic context reaches through them (the first round loads what
+//! the stored call graph and may-sleep summaries say it may reach,
+//! `through_candidates`; grown by the slice's own run; one whose sleep sites no chain
+//! from the named files can reach (uncapped: `reach_from_files`) and no finding naming
+//! a named file is only passed through: loaded, without callers), their callers within
+//! the chain depth + 2 (a named file's gfp callees: direct callers only), whole
+//! directories of changed and named files, definitions and sinks their calls read, the
+//! headers all these see. Other functions are stand-ins (signatures) carrying the full
+//! run's results (`interproc::Boundary`); the slice's declaration index takes the
+//! stored include graph; the lints run over the files of reported functions;
+//! `needless-gfp-atomic`'s any-depth reachability is recomputed over the stored call
+//! graph, registrations and held calls with the slice's edges for the changed
+//! functions. Headers, changed exported functions/includes/lock-wrapper effects, a
+//! slice over half the files: the full stage
 
 use std::sync::{Arc, Mutex};
 

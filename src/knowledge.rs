@@ -3,6 +3,20 @@
 //! This is the only place that knows names of kernel functions and flags; every other
 //! stage asks it questions ("is this call a lock release?", "what does this flag set
 //! contain?"). Keeping it data lets users extend it without touching analysis code.
+//!
+//! In the pipeline (stage *knowledge*, `src/knowledge.rs` + `lints/api.toml`): every
+//! kernel API name and flag, as data, embedded in the binary. Typed API model: `derive`
+//! gathers every name the hot tables describe into one sorted API table (`Api`:
+//! allocator, lock operation, sleeping reason); `parse::classify_calls` stamps each
+//! `Call` with its `ApiId` once, at the end of extraction, and with its parsed GFP
+//! argument (an allocator's constant flags, `Call::gfp_flags`; other texts are
+//! evaluated where read); later stages ask
+//! `call_allocator(c)`/`call_lock_op(c)`/`call_sleeping(c)`/`call_setup_dependent(c)`
+//! (a call whose sleeping depends on its object's setup: no call edge); entry kinds,
+//! section flags and callback shapes are declared columns (`EntryKind`, `in_interrupt`,
+//! `ambiguous_per_object`, `irq_handler_shape`); memory families are `[[family]]` rows
+//! (`FamilyId` → `Family`: `MemoryKind`, `kmalloc_classes`, its free), and lints
+//! compare ids and ask columns
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::collections::BTreeMap;

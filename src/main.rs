@@ -1,6 +1,14 @@
 //! The command line. Parses arguments, runs the library, prints, sets the exit status:
 //! 0 no error finding, 1 an error finding (a `deny` lint) remains, 2 usage or
 //! configuration error, or nothing could be checked.
+//!
+//! In the pipeline (stage *cli*, `src/main.rs`, `src/cli/`): clap; finds the project
+//! root (`src/root.rs`: `gfplint.toml`, else `.git`, else a kernel tree's top; stops at
+//! the first, at `GIT_CEILING_DIRECTORIES` and `$HOME`), the config and the cache
+//! directory, picks pre-commit (context) mode (`--force-exclude`: named paths the
+//! excludes match are skipped), progress line, baseline files; `cli/`: lint selection
+//! flags over the config levels, summary, statistics, colour; exit status 0 (no error
+//! finding) / 1 (an error finding) / 2 (usage, config, missing path)
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 use std::io::{IsTerminal, Write};

@@ -2,6 +2,11 @@
 //!
 //! Built once, after all files are parsed and before any lint runs; read-only after.
 //! Cross-file questions ("which function is `foo` called from here?") go through it.
+//!
+//! In the pipeline (stage *program*, `src/program.rs`, `src/decl_index.rs`): whole-run
+//! index built once: call resolution by name (file-static, then unique global, else the
+//! one in the caller's directory; matching parameter count; header statics are global),
+//! and declarations visible through `#include` for the size evaluator
 
 use rustc_hash::FxHashMap as HashMap;
 

@@ -11,6 +11,13 @@
 //! macros, `#define`s of the file itself above the condition, and `CONFIG_` names once an
 //! autoconf.h was read (an absent `CONFIG_` option is off). Anything else leaves the
 //! conditional as it is (both branches analysed, as without a configuration).
+//!
+//! In the pipeline (stage *checker mode*, `src/sparse.rs`, `src/cli/checker.rs`): `make
+//! C=1 CHECK=gfplint`: compiler arguments → macros (`-D`, forced includes → autoconf.h)
+//! → inactive conditional branches blanked (same offsets) → the file, as an `Overlay`,
+//! with its quoted headers as context. `--kconfig` uses the same blanking in the parse
+//! stage (`Macros::from_dotconfig`, `fold_config_tests` for `IS_ENABLED()` in code; the
+//! config's fingerprint joins the cache key)
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

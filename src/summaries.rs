@@ -10,6 +10,16 @@
 //! File: `MAGIC` | format version (u32 LE) | xxh3-64 of the payload (u64 LE) | payload,
 //! the payload being raw deflate (miniz_oxide) of the postcard encoding of
 //! [`SummaryFile`]. Anything else is refused with a clear error.
+//!
+//! In the pipeline (stage *summaries*, `src/summaries.rs`): `gfplint summarize TREE`:
+//! the stages above over a whole kernel tree (`Options::analysis_only`), then per
+//! externally visible function its may-sleep clauses with the shortest chain of
+//! unconditional calls (`Call::conditional`), gfp sinks, lock effects and frees,
+//! written versioned + checksummed (postcard, deflate). Built-in 6.1/6.12 files picked
+//! by the target with `--summaries builtin` (off by default); `interproc::sleep_sites`
+//! makes a call to a summarised callee the run does not define and `api.toml` does not
+//! name a sleep site (`SleepSite::when`: its lifted parameter tests; `note`: the kernel
+//! chain)
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;

@@ -6,6 +6,13 @@
 //! definition's first line, covers the whole function. The parse stage records the
 //! comments (`scan`, only when the file contains `gfplint:`); after the lints, `apply`
 //! drops the findings they cover and reports unused and malformed suppressions.
+//!
+//! In the pipeline (stage *suppressions, levels*, `src/suppress.rs`,
+//! `src/lints/policy.rs`): per file after its lints: suppressions drop covered findings
+//! (line, next line, or whole function via `Function.extent`) and report
+//! unused/malformed ones; then the `LintPolicy`: `allow` drops, `warn` demotes. In
+//! pre-commit mode (`Options.report_only`) only findings located in, or with evidence
+//! in, the named files are kept
 
 use std::collections::HashMap;
 

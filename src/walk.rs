@@ -5,6 +5,16 @@
 //! kernel tree that are not kernel code (userspace `tools/`, `scripts/`, `usr/`,
 //! `Documentation/`, generated `*.mod.c`). Output is sorted and deduplicated, so the
 //! order does not depend on the walk's threads.
+//!
+//! In the pipeline (stage *discover*, `src/walk.rs`, `src/discover.rs`): `.c`/`.h`
+//! under the given paths, sorted, deduplicated; in-tree symlinks to regular files
+//! followed once; special files, other symlinks and problems become `FileError`s. The
+//! CLI walks with `walk.rs` (the `ignore` crate: .gitignore, hidden dirs, kernel
+//! default excludes; the walk is kept in the cache per directory with each directory's
+//! and ignore file's `stat`, and only directories whose time changed are listed again);
+//! `discover.rs` is the plain walk of the library API and the pre-commit selection
+//! (`precommit_context`, `select`: the named files to report on, the project around
+//! them as context)
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,24 @@
 //! facts are extracted: lock states of every function, with the lock wrappers defined
 //! in the same file (and, on a second visit, wrappers from other files by name). After
 //! it, the file's CFGs are dropped: the whole-program stages need only lock states.
+//!
+//! In the pipeline (stage *local context*, `src/context/local.rs`, `lockstate.rs`):
+//! still in the parallel parse stage: forward dataflow over each CFG with same-file
+//! lock wrappers (a variant under `#ifdef CONFIG_` counts for what it releases only),
+//! `__must_hold` and `__releases` → sections held before each call (certain / some
+//! paths), parameter tests at each call (and those of the paths holding a section: what
+//! a callee entered atomic is known to get), and each function's lock effect (acquires;
+//! `maybe_acquires`, sections taken on some paths only, which a later release matches
+//! as a drop; releases; drops). Calls after a sleep on every path (a sleeping API, or a
+//! same-file helper of matching arity that sleeps on every path; not a call a wait
+//! macro runs unlocked) are `after_sleep`: one finding per path. Where a section can be
+//! held, paths are grouped by the sections they hold (≤ 4 groups, then merged), each
+//! group with its parameter tests and the truth values of locals whose every write is
+//! seen (`SetLocal`: killed by any other assignment); a group contradicted by a later
+//! test is dropped (`unmap = true` where the lock is released, `if (unmap) iounmap()`);
+//! then the CFGs are dropped. Files calling wrappers defined elsewhere are locked again
+//! with those effects, from their CFGs kept encoded until then (`park_cfgs`,
+//! `FileFacts::parked_cfgs`; a cached file's from the cache, else parsed again)
 
 use std::collections::{HashMap, HashSet};
 

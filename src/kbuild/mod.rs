@@ -16,6 +16,21 @@
 //!
 //! Unknown (no tree, a file no Makefile names, syntax not understood) gives no facts,
 //! and the analysis behaves as without this stage.
+//!
+//! In the pipeline (stage *kbuild*, `src/kbuild/`): before parsing, for files in a
+//! kernel tree (`Kconfig`, `Makefile`, `arch/`): `makefile.rs` reads goal lists
+//! (`obj-$(CONFIG_X)`, composites, `ifdef`), `kconfig.rs` symbol types and `depends on`
+//! (with enclosing `if`/`menu`, through `source`); `mod.rs` gives per file `FileBuild`:
+//! required symbols (closed over `depends on`), the one architecture (page size from
+//! `lints/arch-pages.toml`: `AnalysisSettings::for_file` gives that file's lints their
+//! target), built in only (string literals in `.rodata`: `Val::RodataStr`), enabled
+//! under `--kconfig` (else skipped); `arch_at` answers for `#ifdef` regions
+//! (`no_sleep_arches`). Unknown: no facts. In `AnalysisSettings::build`; its digest
+//! keys the run cache. Stored in the facts cache (`kbuild/`, keyed by the working
+//! directory, file list and configuration) with a `Probe` (length, mtime, inode, kind,
+//! or absent) of every Kconfig file, Makefile/Kbuild and directory it read or looked
+//! for; reused while all probes hold (trees for `arch_at` are then read again on
+//! demand)
 
 pub mod kconfig;
 pub mod makefile;

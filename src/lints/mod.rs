@@ -1,5 +1,16 @@
 //! Lints: one file each, a small unit that reads facts and context and returns
 //! diagnostics. The registry below is the one list of lints; its names are public.
+//!
+//! In the pipeline (stage *lints*, `src/lints/`): `mod.rs`: registry and `FunctionCx`;
+//! `atomic.rs`: the atomic lints' shared report engine (evidence, chain, help);
+//! `alloc.rs`: the size lints' evaluated requests and freed pointers; `text.rs`: how
+//! calls read in messages; `policy.rs`: `LintPolicy` (which lints run, at which level:
+//! decided once per run from config levels and lints enabled by name) and
+//! `AnalysisSettings` (target + policy: all a lint sees of the run); one file per lint:
+//! `INFO` (name, severity, summary, doc from `lints/<name>.md`, `check`); one
+//! `registry!` line per lint in `lints/mod.rs` declares the module and its place in
+//! `LINTS`, which `check_function`, `gfplint lints`, SARIF rules and the conventions
+//! test (doc sections, fixtures, README row) all read
 
 pub mod alloc;
 pub mod atomic;

@@ -15,6 +15,20 @@
 //! decodes facts instead of parsing. An edit after a pause is analysed at once, the
 //! rest of a burst of edits once it ends (`DEBOUNCE`); a run whose inputs changed
 //! meanwhile is not published (the next one is).
+//!
+//! In the pipeline (stage *lsp*, `src/lsp/`): `gfplint lsp` (lsp-server, lsp-types):
+//! the protocol loop on the main thread, one analysis thread. With a usable facts cache
+//! each run is `check_files_with` in pre-commit mode (open files named, buffers as
+//! `Options::overlay`, `needs_program` for the hover's `inspect`): stored outcomes,
+//! else a slice (`incremental`), with an `incremental::Session` keeping the build
+//! model, program store (with a hash index of its names), kernel headers, the headers a
+//! slice read for declarations only (lent to the next slice), the files' `stat`s and
+//! the cache entries found for them between runs; an edit after a pause runs at once,
+//! the rest of a burst after `DEBOUNCE` (trusted while the client's file watcher
+//! reports nothing: `Options::trust_stats`); without one, a `Workspace` keeps per-file
+//! results in memory and every run is the whole stage. `convert.rs` maps diagnostics
+//! (labels → related information, evidence in other open files), `actions.rs` quick
+//! fixes, `hover.rs` function context
 
 pub mod actions;
 pub mod convert;

@@ -1,4 +1,16 @@
 //! Parsing: bytes → macro pre-pass → tree-sitter tree → facts (one walk), tree dropped.
+//!
+//! In the pipeline (stage *parse*, `src/parse/`): per file, in parallel (rayon): read
+//! (`bounded.rs`: regular files only, non-blocking, size-capped; also config and
+//! baseline), hash, validate (binary, UTF-8, size) → conditionals the file decides
+//! itself blanked (`#if 0`, `#ifndef X` after `#define X`; `sparse.rs`) → `macros.rs`
+//! pre-pass (and `brackets.rs`: file-local macros that run an argument with a lock
+//! released) → tree-sitter-c (generated register maps, defines and comments only, are
+//! recognised by a line scan instead: `register_map.rs`, the facts the parser would
+//! give) → `extract.rs`: one walk of the tree gives `FileFacts` (function bodies go to
+//! `cfg.rs`, the CFG builder; file-scope declarations to `decls.rs`; both share
+//! `text.rs`); the tree is dropped here. `suppress::scan` records `gfplint: allow(…)` /
+//! `allow-file(…)` comments (a byte search; nothing when the file has no `gfplint:`)
 
 pub mod brackets;
 mod cfg;

@@ -1,4 +1,12 @@
 //! Printers. They know nothing about analysis: they take sorted diagnostics and render.
+//!
+//! In the pipeline (stage *report*, `src/report/`): `sources.rs`: files with findings
+//! read again, kept only if their hash is the parsed one (else named); `human`
+//! (codespan-reporting over per-diagnostic excerpts), `gcc`, `json`, `sarif` (rules
+//! from the registry, related locations from labels, fingerprints as
+//! `partialFingerprints`), `github` (workflow commands), `gitlab` (Code Quality),
+//! `checkstyle`; input-derived text in line formats goes through `escape.rs`; printers
+//! do no analysis
 
 pub mod checkstyle;
 pub mod escape;
