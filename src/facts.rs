@@ -1117,6 +1117,13 @@ pub struct Cfg {
     pub scope_parents: Vec<u32>,
     /// What `AssumeParam` nodes test, by index.
     pub tests: Vec<crate::values::Pred>,
+    /// `AssumeParam` nodes (sorted) that hold only if no call in `conditional_calls`
+    /// writes a local handed to it by name, i.e. if none of them is a macro: only the
+    /// whole-program stage knows (`parse::cfg::param_copies`).
+    #[serde(default)]
+    pub conditional: Vec<u32>,
+    #[serde(default)]
+    pub conditional_calls: Vec<u32>,
 }
 
 pub const ENTRY: u32 = 0;
@@ -1162,6 +1169,8 @@ static NO_CFG: Cfg = Cfg {
     nodes: Vec::new(),
     scope_parents: Vec::new(),
     tests: Vec::new(),
+    conditional: Vec::new(),
+    conditional_calls: Vec::new(),
 };
 
 impl Function {
