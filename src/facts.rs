@@ -29,9 +29,14 @@
 //! trylock results, flag parameters and their fields `p->f.g` where no write through
 //! `p` precedes (a write reaches one member when it can; a call given `p` as it is only
 //! marks the test, which the whole-program stage keeps if that callee does not write
-//! the member), simple conditions, context queries also through a local; guards with
-//! their lexical scope), callback registrations, and file declarations (defines,
-//! includes, structs)
+//! the member), simple conditions, context queries also through a local, tests of a
+//! local that copies a parameter on some paths as the parameter's where every path
+//! agrees (`parse/cfg/param_copies.rs`: `if (p || g) c = g; else c = lookup;` then `if
+//! (!c)` says `g == 0`; a test that holds only if the calls given the local by name are
+//! functions, not macros writing it, is `Cfg::conditional`: it drops no group of paths
+//! in the local stage, and the whole-program stage keeps it only where each such call
+//! resolves to a program function, `Analysis::run`); guards with their lexical scope),
+//! callback registrations, and file declarations (defines, includes, structs)
 
 use serde::{Deserialize, Serialize};
 
@@ -1147,6 +1152,13 @@ pub struct Cfg {
     pub scope_parents: Vec<u32>,
     /// What `AssumeParam` nodes test, by index.
     pub tests: Vec<crate::values::Pred>,
+    /// `AssumeParam` nodes (sorted) that hold only if no call in `conditional_calls`
+    /// writes a local handed to it by name, i.e. if none of them is a macro: only the
+    /// whole-program stage knows (`parse::cfg::param_copies`).
+    #[serde(default)]
+    pub conditional: Vec<u32>,
+    #[serde(default)]
+    pub conditional_calls: Vec<u32>,
 }
 
 pub const ENTRY: u32 = 0;
@@ -1192,6 +1204,8 @@ static NO_CFG: Cfg = Cfg {
     nodes: Vec::new(),
     scope_parents: Vec::new(),
     tests: Vec::new(),
+    conditional: Vec::new(),
+    conditional_calls: Vec::new(),
 };
 
 impl Function {

@@ -144,6 +144,15 @@ impl<'a> Program<'a> {
         (arity == u32::MAX || arity == u32::from(call.arg_count)).then_some(id)
     }
 
+    /// Whether `call` in `file` certainly calls a function, not a function-like macro:
+    /// it resolves to one of the program's (direct, parameter count matching) and no
+    /// macro of its name is visible from `file`.
+    pub fn calls_function(&self, file: u32, call: &crate::facts::Call) -> bool {
+        !call.indirect
+            && self.resolve_call(file, call).is_some()
+            && !self.sees_function_macro(file, &call.callee)
+    }
+
     /// Whether the run defines a function `name` visible from `file` (even one that
     /// does not resolve: ambiguous, or of another arity). Such a name is the checked
     /// code's own, never a kernel summary's.

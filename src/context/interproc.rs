@@ -1105,7 +1105,7 @@ impl Analysis {
     /// names through them too; a slice's rounds share them).
     pub fn run(
         program: &Program,
-        locks: Vec<Vec<LockStates>>,
+        mut locks: Vec<Vec<LockStates>>,
         target: &Target,
         build: &BuildFacts,
         (summaries, headers): (Option<&Summaries>, KernelHeaders),
@@ -1128,6 +1128,7 @@ impl Analysis {
             .enumerate()
             .flat_map(|(fi, f)| (0..f.functions.len()).map(move |i| (fi as u32, i as u32)))
             .collect();
+        keep_conditional_tests_of_functions(program, &mut locks);
         let mut lock_effects = Self::lock_effects(program, &ids, &locks);
         if let Some(b) = boundary {
             lock_effects.extend(b.lock_effects.iter().map(|(id, e)| (*id, e.clone())));
@@ -2291,6 +2292,33 @@ pub(crate) fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)>
     // stable either way.)
     out.sort_by_cached_key(|(id, r)| (*id, format!("{r:?}")));
     out
+}
+
+/// Parameter facts that hold only if calls given a local by name cannot write it
+/// (`LockStates::conditional_calls`): kept where each such call resolves to a function
+/// of the program (a function cannot write its caller's variable), else dropped (the
+/// callee may be a macro, `do_div(n, d)`, or is unknown).
+fn keep_conditional_tests_of_functions(program: &Program, locks: &mut [Vec<LockStates>]) {
+    for (fi, file) in locks.iter_mut().enumerate() {
+        for (i, ls) in file.iter_mut().enumerate() {
+            if ls.conditional_calls().is_empty() {
+                continue;
+            }
+            let Some(function) = program.files.get(fi).and_then(|f| f.functions.get(i)) else {
+                ls.drop_conditional_tests();
+                continue;
+            };
+            let all_functions = ls.conditional_calls().iter().all(|&c| {
+                function
+                    .calls
+                    .get(c as usize)
+                    .is_some_and(|call| program.calls_function(fi as u32, call))
+            });
+            if !all_functions {
+                ls.drop_conditional_tests();
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -241,6 +241,19 @@ struct PathFacts {
     /// `guard_sets`).
     #[serde(default)]
     guard_alternative_sets: Vec<Vec<u32>>,
+    /// Tests among the above that hold only if some calls (given a
+    /// local by name) are functions, not macros that may write it (`Cfg::conditional`):
+    /// the whole-program stage drops them unless they are (`drop_conditional_tests`).
+    /// (Boxed: rare, and every function with path facts keeps the field.)
+    #[serde(default)]
+    conditional: Option<Box<Conditional>>,
+}
+
+/// `PathFacts::conditional`: tests, and the calls they rest on.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct Conditional {
+    tests: Vec<Test>,
+    calls: Vec<u32>,
 }
 
 impl LockStates {
@@ -307,6 +320,32 @@ impl LockStates {
             out.sort();
         }
         out
+    }
+
+    /// Calls that must be functions for some of the parameter facts to hold (see
+    /// `PathFacts::conditional`).
+    pub fn conditional_calls(&self) -> &[u32] {
+        match self.paths.as_ref().and_then(|p| p.conditional.as_ref()) {
+            Some(c) => &c.calls,
+            None => &[],
+        }
+    }
+
+    /// Forgets the parameter facts that hold only if `conditional_calls` are
+    /// functions: every set of tests loses them (a weaker fact, still true).
+    pub fn drop_conditional_tests(&mut self) {
+        if self.conditional_calls().is_empty() {
+            return;
+        }
+        let Some(p) = self.data_mut().paths.as_mut() else {
+            return;
+        };
+        let Some(c) = p.conditional.take() else {
+            return;
+        };
+        for set in &mut p.guard_sets {
+            set.retain(|t| !c.tests.contains(t));
+        }
     }
 
     /// Whether every path to `call` goes through an earlier call that sleeps, in the
@@ -644,6 +683,26 @@ pub fn analyse(
         alternative_sets: guard_alternative_sets,
     } = param_guards(function, knowledge);
     let held_guards = intern_held_guards(function, held_params, &mut guard_sets);
+    let mut conditional_tests: Vec<Test> = cfg
+        .conditional
+        .iter()
+        .filter_map(|&n| match cfg.nodes.get(n as usize)?.kind {
+            NodeKind::AssumeParam { param, test, holds } => Some(Test {
+                param,
+                pred: cfg.tests.get(test as usize)?.clone(),
+                holds,
+            }),
+            _ => None,
+        })
+        .collect();
+    conditional_tests.sort();
+    conditional_tests.dedup();
+    let conditional = (!conditional_tests.is_empty()).then(|| {
+        Box::new(Conditional {
+            tests: conditional_tests,
+            calls: cfg.conditional_calls.clone(),
+        })
+    });
     let (after_sleep, exits_after_sleep) =
         after_sleep(function, knowledge, &effects, always_sleeps, &run_unlocked);
     held.shrink_to_fit();
@@ -664,6 +723,7 @@ pub fn analyse(
             held_guards,
             guard_alternatives,
             guard_alternative_sets,
+            conditional,
         }))
         .filter(|p| {
             !(p.guards.is_empty()
@@ -1343,7 +1403,10 @@ fn path_transfer(
         }
     }
     match node.kind {
-        NodeKind::AssumeParam { param, test, holds } => {
+        // A test that may not hold (`Cfg::conditional`) drops no group of paths.
+        NodeKind::AssumeParam { param, test, holds }
+            if cfg.conditional.binary_search(&id).is_err() =>
+        {
             if let Some(pred) = cfg.tests.get(test as usize) {
                 let t = Test {
                     param,

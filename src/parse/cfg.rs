@@ -21,6 +21,7 @@ use crate::values::{Derive, Pred, Val};
 
 mod local_consts;
 mod local_fields;
+mod param_copies;
 use local_consts::LocalWrite;
 
 /// What `Call::operand_values` holds for a write whose value is not an expression:
@@ -130,6 +131,9 @@ pub(super) struct CfgBuilder<'a> {
     assignments: Vec<(String, String)>,
     /// What `AssumeParam` nodes test (`Cfg::tests`).
     pub(super) tests: Vec<Pred>,
+    /// `Cfg::conditional`, `Cfg::conditional_calls` (`param_copies`).
+    pub(super) conditional_tests: Vec<u32>,
+    pub(super) conditional_calls: Vec<u32>,
     /// Constant arguments of the calls (`Function::const_args`).
     pub(super) const_args: Vec<ConstArg>,
     /// Arguments derived from a parameter or a call's result (`Function::derived_args`).
@@ -275,6 +279,8 @@ impl<'a> CfgBuilder<'a> {
             declared: Vec::new(),
             assignments: Vec::new(),
             tests: Vec::new(),
+            conditional_tests: Vec::new(),
+            conditional_calls: Vec::new(),
             const_args: Vec::new(),
             derived_args: Vec::new(),
             switch_on: Vec::new(),
@@ -659,7 +665,12 @@ impl<'a> CfgBuilder<'a> {
                         );
                     }
                     self.declare_local(name);
-                    let write = LocalWrite::of("=", self.arg_const(value));
+                    let write = match LocalWrite::of("=", self.arg_const(value)) {
+                        LocalWrite::Unknown => self
+                            .param_copy(name, value)
+                            .map_or(LocalWrite::Unknown, LocalWrite::Copy),
+                        write => write,
+                    };
                     let before = cur;
                     cur = self.set_local(cur, name, constant_truth(text(value, self.src)), write);
                     if cur != before {
@@ -673,7 +684,12 @@ impl<'a> CfgBuilder<'a> {
                         .and_then(|r| constant_truth(text(r, self.src)));
                     let write = match (node.field("operator"), node.field("right")) {
                         (Some(op), Some(r)) => {
-                            LocalWrite::of(text(op, self.src), self.arg_const(r))
+                            match LocalWrite::of(text(op, self.src), self.arg_const(r)) {
+                                LocalWrite::Unknown if text(op, self.src) == "=" => self
+                                    .param_copy(l, r)
+                                    .map_or(LocalWrite::Unknown, LocalWrite::Copy),
+                                write => write,
+                            }
                         }
                         _ => LocalWrite::Unknown,
                     };

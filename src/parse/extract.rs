@@ -448,6 +448,7 @@ fn function<'a>(
     builder.drop_reassigned_param_facts();
     builder.drop_rewritten_context_locals();
     builder.drop_escaped_locals();
+    builder.param_copy_tests();
     builder.local_constant_args();
     field_callbacks.append(&mut builder.field_callbacks);
     let head = &original[def.start_byte()..body.start_byte()];
@@ -508,6 +509,8 @@ fn function<'a>(
             nodes: builder.nodes,
             scope_parents: builder.scope_parents,
             tests: builder.tests,
+            conditional: builder.conditional_tests,
+            conditional_calls: builder.conditional_calls,
         })),
         truncated: builder.truncated,
         writes,

@@ -23,6 +23,9 @@ pub(super) enum LocalWrite {
     Or(Val),
     /// Anything else (`x = f()`, `x++`, `x += n`, a plain declaration).
     Unknown,
+    /// `x = p` of parameter `p` (`CfgBuilder::param_copy`): not a constant here, but
+    /// what tests of `x` say of `p` (`param_copies`).
+    Copy(u8),
     /// Not written, but tested non-zero on this edge.
     Tested,
 }
