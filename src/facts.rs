@@ -1117,6 +1117,25 @@ pub struct Cfg {
     pub scope_parents: Vec<u32>,
     /// What `AssumeParam` nodes test, by index.
     pub tests: Vec<crate::values::Pred>,
+    /// Locals that take a call's whole result (`ret = helper(…);`): (the `SetLocal`
+    /// node of that write, the call). A helper that returns non-zero only with its
+    /// caller's lock released (`LockEffect::releases_unless_zero`) leaves that lock
+    /// released where the local then tests non-zero.
+    #[serde(default)]
+    pub results: Vec<(u32, u32)>,
+    /// The `return` statements whose value is known to be zero or is a local, by
+    /// their node (the others return something unknown).
+    #[serde(default)]
+    pub returns: Vec<(u32, Returned)>,
+}
+
+/// What a `return` statement returns, where it matters to callers testing the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Returned {
+    /// `0`, `false` or `NULL`.
+    Zero,
+    /// A local (or parameter) of the body, by the condition id of its name.
+    Local(u32),
 }
 
 pub const ENTRY: u32 = 0;
@@ -1162,6 +1181,8 @@ static NO_CFG: Cfg = Cfg {
     nodes: Vec::new(),
     scope_parents: Vec::new(),
     tests: Vec::new(),
+    results: Vec::new(),
+    returns: Vec::new(),
 };
 
 impl Function {

@@ -508,6 +508,8 @@ fn function<'a>(
             nodes: builder.nodes,
             scope_parents: builder.scope_parents,
             tests: builder.tests,
+            results: builder.call_results,
+            returns: builder.return_values,
         })),
         truncated: builder.truncated,
         writes,
