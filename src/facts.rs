@@ -1159,6 +1159,25 @@ pub struct Cfg {
     pub conditional: Vec<u32>,
     #[serde(default)]
     pub conditional_calls: Vec<u32>,
+    /// Locals that take a call's whole result (`ret = helper(…);`): (the `SetLocal`
+    /// node of that write, the call). A helper that returns non-zero only with its
+    /// caller's lock released (`LockEffect::releases_unless_zero`) leaves that lock
+    /// released where the local then tests non-zero.
+    #[serde(default)]
+    pub results: Vec<(u32, u32)>,
+    /// The `return` statements whose value is known to be zero or is a local, by
+    /// their node (the others return something unknown).
+    #[serde(default)]
+    pub returns: Vec<(u32, Returned)>,
+}
+
+/// What a `return` statement returns, where it matters to callers testing the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Returned {
+    /// `0`, `false` or `NULL`.
+    Zero,
+    /// A local (or parameter) of the body, by the condition id of its name.
+    Local(u32),
 }
 
 pub const ENTRY: u32 = 0;
@@ -1206,6 +1225,8 @@ static NO_CFG: Cfg = Cfg {
     tests: Vec::new(),
     conditional: Vec::new(),
     conditional_calls: Vec::new(),
+    results: Vec::new(),
+    returns: Vec::new(),
 };
 
 impl Function {

@@ -10,16 +10,21 @@
 //! paths), parameter tests at each call (and those of the paths holding a section: what
 //! a callee entered atomic is known to get), and each function's lock effect (acquires;
 //! `maybe_acquires`, sections taken on some paths only, which a later release matches
-//! as a drop; releases; drops). Calls after a sleep on every path (a sleeping API, or a
-//! same-file helper of matching arity that sleeps on every path; not a call a wait
-//! macro runs unlocked) are `after_sleep`: one finding per path. Where a section can be
-//! held, paths are grouped by the sections they hold (≤ 4 groups, then merged), each
-//! group with its parameter tests and the truth values of locals whose every write is
-//! seen (`SetLocal`: killed by any other assignment); a group contradicted by a later
-//! test is dropped (`unmap = true` where the lock is released, `if (unmap) iounmap()`);
-//! then the CFGs are dropped. Files calling wrappers defined elsewhere are locked again
-//! with those effects, from their CFGs kept encoded until then (`park_cfgs`,
-//! `FileFacts::parked_cfgs`; a cached file's from the cache, else parsed again)
+//! as a drop; releases; drops; a helper that releases a lock it did not take is also
+//! run entered with it held (`seeded_exits`): released on every way out, though taken
+//! again in between, it is a release; released on every return that may be non-zero, it
+//! `releases_unless_zero`, and a caller storing its result in a local (`Cfg::results`)
+//! loses the lock where the local tests non-zero (`Held::released_if`)). Calls after a
+//! sleep on every path (a sleeping API, or a same-file helper of matching arity that
+//! sleeps on every path; not a call a wait macro runs unlocked) are `after_sleep`: one
+//! finding per path. Where a section can be held, paths are grouped by the sections
+//! they hold (≤ 4 groups, then merged), each group with its parameter tests and the
+//! truth values of locals whose every write is seen (`SetLocal`: killed by any other
+//! assignment); a group contradicted by a later test is dropped (`unmap = true` where
+//! the lock is released, `if (unmap) iounmap()`); then the CFGs are dropped. Files
+//! calling wrappers defined elsewhere are locked again with those effects, from their
+//! CFGs kept encoded until then (`park_cfgs`, `FileFacts::parked_cfgs`; a cached file's
+//! from the cache, else parsed again)
 
 use std::collections::{HashMap, HashSet};
 

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-use crate::facts::{Call, ENTRY, EXIT, Function, NodeKind};
+use crate::facts::{Call, ENTRY, EXIT, Function, NodeKind, Returned};
 use crate::knowledge::{GuardOp, Knowledge, LockOp, SectionKindId};
 use crate::values::Test;
 
@@ -30,6 +30,12 @@ pub struct Held {
     /// later edge where that condition is false, a section held on some paths only is
     /// known not to be held (the classic `if (c) lock; ...; if (c) unlock;`).
     pub cond: Option<(u32, bool)>,
+    /// Released where the local with this condition id has this truth value
+    /// (`ret = helper(…); if (ret) …`, with a helper that returns non-zero only after
+    /// releasing it: `LockEffect::releases_unless_zero`). Any other write of the local
+    /// forgets it. Only the dataflow reads it.
+    #[serde(skip)]
+    pub released_if: Option<(u32, bool)>,
 }
 
 /// `Held::site` of a section held on entry because of a `__must_hold()` annotation.
@@ -41,6 +47,10 @@ pub const ANNOTATION_SITE: u32 = u32::MAX;
 /// matching unlock wrapper then releases what its caller took, not what the caller's
 /// caller took (`enqueue_to_backlog()` is no release wrapper, nor is `netif_rx()`).
 pub const MAYBE_SITE: u32 = u32::MAX - 1;
+
+/// `Held::site` of the caller's section a function is assumed to be entered with, to
+/// see on which of its paths it returns without it (`seeded_exit`).
+const SEED_SITE: u32 = u32::MAX - 2;
 
 pub type State = Vec<Held>;
 
@@ -64,12 +74,21 @@ pub struct LockEffect {
     /// unlock–sleep–relock idiom): no net effect, but code in between is not atomic
     /// because of the caller's section.
     pub drops: Vec<(SectionKindId, String)>,
+    /// Sections of its caller it returns without whenever it returns non-zero: every
+    /// return that may still hold one returns 0 (`if (busy) { spin_unlock(&h->lock);
+    /// return -EAGAIN; } … return 0;` with `h->lock` held). A caller that stores the
+    /// result in a local and tests it (`ret = helper(h); if (ret) goto next;`) no
+    /// longer holds the section where the local is non-zero.
+    pub releases_unless_zero: Vec<(SectionKindId, String)>,
 }
 
 impl LockEffect {
     /// Whether calling the function changes its caller's sections (drops do not).
     pub fn is_empty(&self) -> bool {
-        self.acquires.is_empty() && self.maybe_acquires.is_empty() && self.releases.is_empty()
+        self.acquires.is_empty()
+            && self.maybe_acquires.is_empty()
+            && self.releases.is_empty()
+            && self.releases_unless_zero.is_empty()
     }
 
     /// The effect of one configuration's variant of a wrapper (defined under `#ifdef
@@ -121,6 +140,10 @@ pub struct LockData {
     /// Kinds of the sections its `__releases()` annotations say it returns without.
     #[serde(default)]
     annotated_releases: Vec<SectionKindId>,
+    /// Sections it releases that, entered with them held, it returns without on every
+    /// path (true), or on every path that returns non-zero (false): see `seeded_exit`.
+    #[serde(default)]
+    seeded_exits: Vec<(SectionKindId, u32, bool)>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
     /// Path facts at calls, when the function has any (most have none; kept boxed so
@@ -141,6 +164,7 @@ impl LockData {
             released_unmatched: Vec::new(),
             acquired_any: Vec::new(),
             annotated_releases: Vec::new(),
+            seeded_exits: Vec::new(),
             keys: Vec::new(),
             paths: None,
         }
@@ -153,6 +177,7 @@ impl LockData {
             && self.released_unmatched.is_empty()
             && self.acquired_any.is_empty()
             && self.annotated_releases.is_empty()
+            && self.seeded_exits.is_empty()
             && self.keys.is_empty()
             && self.paths.is_none();
         match &self.at_exit {
@@ -425,10 +450,25 @@ impl LockStates {
             // at a release wrapper's callers: real chains were lost on the 6.1 tree.
             let annotated = self.annotated_releases.contains(&kind);
             let taken_again = self.acquired_any.binary_search(&(kind, key)).is_ok();
-            if !annotated && (held_at_exit || taken_again) {
+            // Entered with it held, it returns without it on every path: taken again
+            // only to release it once more (`spin_unlock(&h->lock); spin_lock(&q->lock);
+            // spin_lock(&h->lock); …; spin_unlock(&h->lock);` on every way out).
+            let released_everywhere = self.seeded_exits.contains(&(kind, key, true));
+            if !annotated && (held_at_exit || taken_again) && !released_everywhere {
                 effect.drops.push((kind, text));
             } else {
                 effect.releases.push((kind, text));
+            }
+        }
+        for &(kind, key, everywhere) in &self.seeded_exits {
+            let text = self.key_text(key).to_string();
+            if !everywhere
+                && !effect
+                    .releases
+                    .iter()
+                    .any(|(k, t)| *k == kind && *t == text)
+            {
+                effect.releases_unless_zero.push((kind, text));
             }
         }
         effect
@@ -507,7 +547,7 @@ pub fn analyse(
         id
     };
     // Pre-compute each node's effect so the fixpoint loop does no string work.
-    let effects: Vec<Vec<Effect>> = cfg
+    let mut effects: Vec<Vec<Effect>> = cfg
         .nodes
         .iter()
         .map(|node| {
@@ -521,6 +561,7 @@ pub fn analyse(
             effects
         })
         .collect();
+    tested_result_effects(function, knowledge, wrapper, &mut effects, &mut intern);
     let entry_state: State = initial
         .iter()
         .map(|s| Held {
@@ -530,6 +571,7 @@ pub fn analyse(
             certain: true,
             guard_scope: None,
             cond: None,
+            released_if: None,
         })
         .collect();
 
@@ -632,7 +674,7 @@ pub fn analyse(
         } else {
             let states = forward(
                 cfg,
-                entry_state,
+                entry_state.clone(),
                 |id, entry| {
                     let node = &cfg.nodes[id as usize];
                     let mut out = enter_scope(entry, node.scope, cfg);
@@ -676,6 +718,7 @@ pub fn analyse(
     });
     let mut unmatched: Vec<(SectionKindId, u32)> = unmatched.into_iter().collect();
     unmatched.sort_unstable();
+    let seeded_exits = seeded_exits(cfg, &effects, &entry_state, &unmatched, at_exit.as_ref());
     let Guards {
         guards,
         sets: mut guard_sets,
@@ -714,6 +757,7 @@ pub fn analyse(
         released_unmatched: unmatched,
         acquired_any,
         annotated_releases: Vec::new(),
+        seeded_exits,
         keys,
         paths: Some(Box::new(PathFacts {
             guards,
@@ -734,6 +778,196 @@ pub fn analyse(
         }),
     };
     LockStates::new(data, exits_after_sleep)
+}
+
+/// `ret = helper(…)` where the helper returns non-zero only without a section of its
+/// caller (`LockEffect::releases_unless_zero`): the write of `ret` marks that section
+/// released where `ret` then tests non-zero, and every write of such a local forgets
+/// what an earlier one said.
+fn tested_result_effects(
+    function: &Function,
+    knowledge: &Knowledge,
+    wrapper: &dyn Fn(&Call) -> Option<LockEffect>,
+    effects: &mut [Vec<Effect>],
+    intern: &mut impl FnMut(String) -> u32,
+) {
+    let cfg = function.cfg();
+    let mut tested: Vec<u32> = Vec::new();
+    for &(node, call) in &cfg.results {
+        let (Some(NodeKind::SetLocal { cond, .. }), Some(c)) = (
+            cfg.nodes.get(node as usize).map(|n| n.kind),
+            function.calls.get(call as usize),
+        ) else {
+            continue;
+        };
+        if c.indirect || knowledge.call_lock_op(c).is_some() {
+            continue;
+        }
+        let Some(effect) = wrapper(c) else {
+            continue;
+        };
+        for (kind, key) in effect.releases_unless_zero {
+            let key = intern(key);
+            effects[node as usize].push(Effect::ReleaseIfNonZero { kind, key, cond });
+            tested.push(cond);
+        }
+    }
+    if tested.is_empty() {
+        return;
+    }
+    for (id, node) in cfg.nodes.iter().enumerate() {
+        if let NodeKind::SetLocal { cond, .. } = node.kind
+            && tested.contains(&cond)
+        {
+            effects[id].insert(0, Effect::Forget { cond });
+        }
+    }
+}
+
+/// For each keyed section this function releases and either did not take first or
+/// may return holding (`spin_unlock(&h->lock); return -EAGAIN;` next to a loop that
+/// takes it again and `return 0;`): entered with it held, as its callers call it,
+/// whether it returns without it on every path (true) or on every path that returns
+/// non-zero (false). Sorted; sections with neither are left out.
+fn seeded_exits(
+    cfg: &crate::facts::Cfg,
+    effects: &[Vec<Effect>],
+    entry: &State,
+    unmatched: &[(SectionKindId, u32)],
+    at_exit: Option<&State>,
+) -> Vec<(SectionKindId, u32, bool)> {
+    let mut candidates: Vec<(SectionKindId, u32)> = effects
+        .iter()
+        .flatten()
+        .filter_map(|e| match *e {
+            Effect::Release { kind, key } if key != 0 => Some((kind, key)),
+            _ => None,
+        })
+        .filter(|c| {
+            unmatched.binary_search(c).is_ok()
+                || at_exit.is_some_and(|x| x.iter().any(|h| (h.kind, h.key) == *c))
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    // Only a section that is the one of its kind the function releases without having
+    // taken it: with two (`iput_final()` releases `inode->i_lock`, and a
+    // `wb->list_lock` through a wrapper whose configuration variants hide where it is
+    // taken), a caller matches the second release with whatever section of that kind
+    // it holds, and a helper that now gave back the first would leave that release
+    // unmatched, making its callers (`iput()`) release wrappers.
+    let alone =
+        |kind: SectionKindId, key: u32| !unmatched.iter().any(|&(k, kk)| k == kind && kk != key);
+    candidates
+        .into_iter()
+        .filter(|&(kind, key)| alone(kind, key))
+        .filter_map(|(kind, key)| {
+            seeded_exit(cfg, effects, entry, kind, key).map(|everywhere| (kind, key, everywhere))
+        })
+        .collect()
+}
+
+/// `seeded_exits` for one section. `None` when the assumption is unclear: the section
+/// is taken again while (possibly) held, or a release spelled differently would end
+/// another section of its kind, or the analysis did not settle.
+fn seeded_exit(
+    cfg: &crate::facts::Cfg,
+    effects: &[Vec<Effect>],
+    entry: &State,
+    kind: SectionKindId,
+    key: u32,
+) -> Option<bool> {
+    if entry.iter().any(|h| h.kind == kind && h.key == key) {
+        return None;
+    }
+    let mut start = entry.clone();
+    start.push(Held {
+        kind,
+        key,
+        site: SEED_SITE,
+        certain: true,
+        guard_scope: None,
+        cond: None,
+        released_if: None,
+    });
+    let mut unclear = false;
+    let mut ignored = FxHashSet::default();
+    let mut run = |id: u32, state: State, unclear: &mut bool| {
+        let mut out = enter_scope(state, cfg.nodes[id as usize].scope, cfg);
+        for effect in &effects[id as usize] {
+            let same = |h: &Held| h.kind == kind && h.key == key;
+            match *effect {
+                // Taken (or possibly taken, by a wrapper that takes it in some
+                // configurations) while held: not a function entered with it held.
+                Effect::Acquire {
+                    kind: k, key: kk, ..
+                } if k == kind && kk == key && out.iter().any(same) => {
+                    *unclear = true;
+                }
+                Effect::Release { kind: k, key: kk }
+                | Effect::ReleaseIfNonZero {
+                    kind: k, key: kk, ..
+                } if k == kind
+                    && !out.iter().any(|h| h.kind == k && h.key == kk)
+                    && out
+                        .iter()
+                        .rposition(|h| h.kind == k)
+                        .is_some_and(|p| !same(&out[p])) =>
+                {
+                    *unclear = true;
+                }
+                _ => {}
+            }
+            out = transfer(out, effect, &mut ignored);
+        }
+        out
+    };
+    let (states, done) = forward_until_fixpoint(
+        cfg,
+        start,
+        |id, state| run(id, state, &mut unclear),
+        |succ, out| enter_scope(out.clone(), cfg.nodes[succ as usize].scope, cfg),
+        join,
+    );
+    if !done || unclear {
+        return None;
+    }
+    let of_kind = |s: &State| s.iter().any(|h| h.kind == kind);
+    if !of_kind(states.get(EXIT as usize)?.as_ref()?) {
+        return Some(true);
+    }
+    // Every way out that may still hold a section of that kind returns 0, or returns a
+    // local that is non-zero only where that section was released.
+    for (id, node) in cfg.nodes.iter().enumerate() {
+        if !node.succs.contains(&EXIT) {
+            continue;
+        }
+        let Some(state) = states[id].clone() else {
+            continue;
+        };
+        let out = run(id as u32, state, &mut unclear);
+        let held: Vec<&Held> = out.iter().filter(|h| h.kind == kind).collect();
+        if held.is_empty() {
+            continue;
+        }
+        let returned = cfg
+            .returns
+            .iter()
+            .find(|(n, _)| *n == id as u32)
+            .map(|(_, r)| *r);
+        let zero = match returned {
+            Some(Returned::Zero) => true,
+            Some(Returned::Local(c)) => held.iter().all(|h| h.released_if == Some((c, true))),
+            None => false,
+        };
+        if !zero {
+            return None;
+        }
+    }
+    (!unclear).then_some(false)
 }
 
 /// Calls written in the argument a wait macro runs with a lock released
@@ -837,10 +1071,14 @@ fn after_sleep(
         false,
         |id, after| {
             let node = &cfg.nodes[id as usize];
-            if effects[id as usize]
-                .iter()
-                .any(|e| matches!(e, Effect::Acquire { .. } | Effect::Release { .. }))
-            {
+            if effects[id as usize].iter().any(|e| {
+                matches!(
+                    e,
+                    Effect::Acquire { .. }
+                        | Effect::Release { .. }
+                        | Effect::ReleaseIfNonZero { .. }
+                )
+            }) {
                 return false;
             }
             after || matches!(node.kind, NodeKind::Call(c) if sleeps(c))
@@ -1051,6 +1289,17 @@ enum Effect {
     Release {
         kind: SectionKindId,
         key: u32,
+    },
+    /// `ret = helper(…)` with a helper that returns non-zero only after releasing this
+    /// section: it is released where the local `cond` is non-zero (`Held::released_if`).
+    ReleaseIfNonZero {
+        kind: SectionKindId,
+        key: u32,
+        cond: u32,
+    },
+    /// The local `cond` is written: what its value said about sections is forgotten.
+    Forget {
+        cond: u32,
     },
 }
 
@@ -1387,6 +1636,7 @@ fn path_transfer(
             for s in &mut states {
                 s.held.retain(|h| {
                     !(h.cond == Some((cond, !truth)) && gone.contains(&(h.kind, h.key)))
+                        && h.released_if != Some((cond, truth))
                 });
             }
             continue;
@@ -1525,6 +1775,7 @@ fn apply(
                         certain: true,
                         guard_scope,
                         cond,
+                        released_if: None,
                     };
                 } else {
                     // Re-taking a held section (nesting counts for preempt/rcu): keep the first site.
@@ -1538,12 +1789,33 @@ fn apply(
                     certain: site != MAYBE_SITE,
                     guard_scope,
                     cond,
+                    released_if: None,
                 });
             }
         }
         Effect::AssumeCond { cond, truth } => {
             // Taken only where `cond` had the other value: not held on this edge.
             state.retain(|h| h.certain || h.cond != Some((cond, !truth)));
+            state.retain(|h| h.released_if != Some((cond, truth)));
+        }
+        Effect::ReleaseIfNonZero { kind, key, cond } => {
+            // The section the helper releases: as for a release, the same lock spelled
+            // differently is the most recent section of that kind. Held by no one here,
+            // the helper's result says nothing this function tracks.
+            let pos = state
+                .iter()
+                .position(|h| h.kind == kind && h.key == key)
+                .or_else(|| state.iter().rposition(|h| h.kind == kind));
+            if let Some(pos) = pos {
+                state[pos].released_if = Some((cond, true));
+            }
+        }
+        Effect::Forget { cond } => {
+            for h in &mut state {
+                if h.released_if.is_some_and(|(c, _)| c == cond) {
+                    h.released_if = None;
+                }
+            }
         }
         Effect::Release { kind, key } => {
             if let Some(pos) = state.iter().position(|h| h.kind == kind && h.key == key) {
@@ -1587,6 +1859,10 @@ fn join(a: &State, b: &State) -> State {
                 m.certain = h.certain && other.certain;
                 if m.cond != other.cond {
                     m.cond = None;
+                }
+                // Released by a tested result only if it is so on both paths.
+                if h.released_if != other.released_if {
+                    m.released_if = None;
                 }
                 out.push(m);
             }

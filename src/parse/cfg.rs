@@ -14,7 +14,7 @@ use super::objects::Src;
 use super::text::{clean_text, contains, has_token, span_of, text};
 use crate::facts::{
     Call, CfgNode, ConstArg, DerivedArg, DerivedFrom, ENTRY, EXIT, FieldCallback, FieldVal,
-    NodeKind, Param, Span,
+    NodeKind, Param, Returned, Span,
 };
 use crate::knowledge::{GuardOp, Knowledge};
 use crate::values::{Derive, Pred, Val};
@@ -207,6 +207,10 @@ pub(super) struct CfgBuilder<'a> {
     /// 0, no object); `returns_other`: one returns something else.
     return_nodes: Vec<(u32, Option<String>)>,
     returns_other: bool,
+    /// `Cfg::results`: (the `SetLocal` node of `x = call(…)`, the call).
+    pub(super) call_results: Vec<(u32, u32)>,
+    /// `Cfg::returns`: the `return` nodes whose value is zero or a local.
+    pub(super) return_values: Vec<(u32, crate::facts::Returned)>,
     /// What the object the function returns holds (`FunctionValues::returned_stores`),
     /// once `local_field_args` has run.
     pub(super) returned_stores: Vec<(Box<str>, Vec<FieldVal>)>,
@@ -308,6 +312,8 @@ impl<'a> CfgBuilder<'a> {
             foreign_writes: Vec::new(),
             return_nodes: Vec::new(),
             returns_other: false,
+            call_results: Vec::new(),
+            return_values: Vec::new(),
             returned_stores: Vec::new(),
             copied_locals: HashSet::default(),
             local_copies: Vec::new(),
@@ -372,6 +378,54 @@ impl<'a> CfgBuilder<'a> {
         let node = self.append(cur, NodeKind::SetLocal { cond, value });
         self.local_value_writes.push((node, cond, write));
         Some(node)
+    }
+
+    /// Notes that the `SetLocal` node `at` stores `value`, when that is a call's whole
+    /// result (`ret = helper(…)`, also in parentheses): `Cfg::results`.
+    fn note_call_result(&mut self, at: Option<u32>, value: Node) {
+        let mut v = value;
+        while v.kind_str() == "parenthesized_expression"
+            && let Some(inner) = v.named_child(0)
+        {
+            v = inner;
+        }
+        if v.kind_str() != "call_expression" {
+            return;
+        }
+        if let (Some(at), Some(&call)) = (at, self.call_at.get(&(v.start_byte(), v.end_byte())))
+            && matches!(self.nodes[at as usize].kind, NodeKind::SetLocal { .. })
+        {
+            self.call_results.push((at, call));
+        }
+    }
+
+    /// Notes what the `return` node `at` returns when that is zero or a local of the
+    /// body (`Cfg::returns`).
+    fn note_return_value(&mut self, at: u32, value: Option<Node>) {
+        let mut v = value;
+        while let Some(n) =
+            v.filter(|n| matches!(n.kind_str(), "parenthesized_expression" | "cast_expression"))
+        {
+            v = n.field("value").or_else(|| n.named_child(0));
+        }
+        let Some(v) = v else {
+            return;
+        };
+        let returned = match v.kind_str() {
+            "null" | "false" => Returned::Zero,
+            "number_literal" if constant_truth(text(v, self.src)) == Some(false) => Returned::Zero,
+            "identifier" => {
+                let name = text(v, self.src);
+                match self.cond_ids.get(name) {
+                    Some(&cond) if self.declared.iter().any(|(n, _)| n == name) => {
+                        Returned::Local(cond)
+                    }
+                    _ => return,
+                }
+            }
+            _ => return,
+        };
+        self.return_values.push((at, returned));
     }
 
     /// Notes a declaration of local `name` (a second one makes its tests ambiguous).
@@ -675,6 +729,7 @@ impl<'a> CfgBuilder<'a> {
                     cur = self.set_local(cur, name, constant_truth(text(value, self.src)), write);
                     if cur != before {
                         self.note_returned_object(cur, name, value);
+                        self.note_call_result(cur, value);
                     }
                 } else if kind == "assignment_expression"
                     && let Some(l) = node.field("left").filter(|l| l.kind_str() == "identifier")
@@ -699,6 +754,7 @@ impl<'a> CfgBuilder<'a> {
                         && let Some(r) = self.plain_assigned(node)
                     {
                         self.note_returned_object(cur, l, r);
+                        self.note_call_result(cur, r);
                     }
                 } else if kind == "update_expression"
                     && let Some(arg) = node
@@ -2579,6 +2635,7 @@ impl<'a> CfgBuilder<'a> {
                     self.scope = saved;
                     self.edge(r, EXIT);
                     self.note_return(r, node.named_child(0));
+                    self.note_return_value(r, node.named_child(0));
                 }
                 None
             }

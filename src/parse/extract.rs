@@ -511,6 +511,8 @@ fn function<'a>(
             tests: builder.tests,
             conditional: builder.conditional_tests,
             conditional_calls: builder.conditional_calls,
+            results: builder.call_results,
+            returns: builder.return_values,
         })),
         truncated: builder.truncated,
         writes,
