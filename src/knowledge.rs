@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::facts::{ApiId, Call};
-use crate::gfp::GfpSet;
+use crate::gfp::{GfpSet, GfpValue};
 
 /// The embedded API description. Editing `lints/api.toml` and rebuilding is all it takes.
 pub const API_TOML: &str = include_str!("../lints/api.toml");
@@ -289,6 +289,10 @@ pub struct RawGfp {
     /// bits (or none) choose a memory zone, not whether the allocation may sleep.
     #[serde(default)]
     pub zone_mask: Option<String>,
+    /// The flag that asks for zeroed memory (`__GFP_ZERO`): an allocation passed it
+    /// returns an object whose every member is zero.
+    #[serde(default)]
+    pub zero_flag: Option<String>,
     #[serde(default)]
     pub composite: BTreeMap<String, String>,
     #[serde(default)]
@@ -615,6 +619,8 @@ pub struct Knowledge {
     pub sleep_bit: GfpSet,
     /// The zone modifier bits (`[gfp] zone_mask`).
     pub zone_mask: GfpSet,
+    /// The bit that asks for zeroed memory (`[gfp] zero_flag`; empty: none known).
+    pub zero_flag: GfpSet,
     non_allocating: FxHashSet<String>,
     allocators: HashMap<String, Allocator>,
     frees: HashMap<String, Vec<FamilyId>>,
@@ -716,6 +722,14 @@ impl Knowledge {
                     gfp_err(
                         "zone_mask",
                         format!("gfp.zone_mask `{name}` is not a known flag"),
+                    )
+                })?;
+            }
+            if let Some(name) = &g.zero_flag {
+                self.zero_flag = *self.gfp_flags.get(name).ok_or_else(|| {
+                    gfp_err(
+                        "zero_flag",
+                        format!("gfp.zero_flag `{name}` is not a known flag"),
                     )
                 })?;
             }
@@ -1225,6 +1239,34 @@ impl Knowledge {
     /// Whether an allocator returns zeroed memory (`vzalloc`).
     pub fn is_zeroing(&self, callee: &str) -> bool {
         self.zeroing_allocators.contains(callee)
+    }
+
+    /// Whether a call with these argument texts returns zeroed memory: a zeroing
+    /// allocator, or an allocator given GFP flags that must hold the zeroing bit
+    /// (`GFP_KERNEL | __GFP_ZERO`).
+    pub fn allocates_zeroed(&self, callee: &str, args: &[&str]) -> bool {
+        if self.is_zeroing(callee) {
+            return true;
+        }
+        let Some(a) = self.allocator(callee) else {
+            return false;
+        };
+        if self.zero_flag.0 == 0 {
+            return false;
+        }
+        let zeroes = |text: &&str| match crate::gfp::eval_flags(text, &|id| self.gfp_flag(id)) {
+            GfpValue::Known(set) => set.contains(self.zero_flag),
+            GfpValue::Partial { must, .. } => must.contains(self.zero_flag),
+            _ => false,
+        };
+        match a.gfp_arg {
+            GfpArg::At(i) => args.get(i).is_some_and(zeroes),
+            GfpArg::ByValue => args
+                .iter()
+                .filter(|t| crate::gfp::mentions_gfp_flag(t))
+                .any(zeroes),
+            GfpArg::None => false,
+        }
     }
 
     /// Whether a call hands a buffer to a device for DMA (`usb_fill_bulk_urb`).

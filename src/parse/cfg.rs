@@ -21,6 +21,7 @@ use crate::values::{Derive, Pred, Val};
 
 mod local_consts;
 mod local_fields;
+mod zeroed;
 use local_consts::LocalWrite;
 
 /// What `Call::operand_values` holds for a write whose value is not an expression:
@@ -215,6 +216,20 @@ pub(super) struct CfgBuilder<'a> {
     local_copies: Vec<(String, String, Option<Box<str>>)>,
     /// Locals passed by name to program functions: (call, argument, name).
     local_pointer_args: Vec<(u32, u8, String)>,
+    /// Where a local is assigned a zeroing allocation's result: (its `SetLocal` node,
+    /// name) (`zeroed`).
+    zeroed_allocs: Vec<(u32, String)>,
+    /// Nodes that may change the object a local points to, with the top-level member
+    /// written when it is one (`None`: any): (node, name, member).
+    member_writes: Vec<(u32, String, Option<Box<str>>)>,
+    /// Nodes after which a local's object may be reached under another name: copied
+    /// (`q = m`, `o->owner = m`) or given to a call (which may keep or return it)
+    /// (`zeroed`; wider than `local_escapes`, which a copy into a local is not).
+    handed_on: Vec<(u32, String)>,
+    /// Nodes that write through a pointer, whatever it points to (`p->f = …`, `*q = …`).
+    pointer_write_nodes: Vec<u32>,
+    /// Locals written where the CFG cannot place the write.
+    unplaced_locals: HashSet<String>,
 }
 
 /// A local that holds the result of context queries.
@@ -306,6 +321,11 @@ impl<'a> CfgBuilder<'a> {
             copied_locals: HashSet::default(),
             local_copies: Vec::new(),
             local_pointer_args: Vec::new(),
+            zeroed_allocs: Vec::new(),
+            member_writes: Vec::new(),
+            handed_on: Vec::new(),
+            pointer_write_nodes: Vec::new(),
+            unplaced_locals: HashSet::default(),
         }
     }
 
@@ -356,6 +376,7 @@ impl<'a> CfgBuilder<'a> {
         let name = text(name, self.src);
         if cur.is_none() || !self.declared.iter().any(|(n, _)| n == name) || name.len() >= 120 {
             self.copied_locals.insert(name.to_string());
+            self.unplaced_locals.insert(name.to_string());
             return cur;
         }
         let next = self.cond_ids.len() as u32;
@@ -366,6 +387,23 @@ impl<'a> CfgBuilder<'a> {
         let node = self.append(cur, NodeKind::SetLocal { cond, value });
         self.local_value_writes.push((node, cond, write));
         Some(node)
+    }
+
+    /// Notes `name = value` when `value` is a zeroing allocation and the write got its
+    /// own `SetLocal` node (`before` → `after`).
+    fn note_zeroed_allocation(
+        &mut self,
+        before: Option<u32>,
+        after: Option<u32>,
+        name: Node,
+        value: Node,
+    ) {
+        if let Some(node) = after.filter(|&a| Some(a) != before)
+            && self.zeroing_allocation(value)
+        {
+            self.zeroed_allocs
+                .push((node, text(name, self.src).to_string()));
+        }
     }
 
     /// Notes a declaration of local `name` (a second one makes its tests ambiguous).
@@ -665,6 +703,7 @@ impl<'a> CfgBuilder<'a> {
                     if cur != before {
                         self.note_returned_object(cur, name, value);
                     }
+                    self.note_zeroed_allocation(before, cur, name, value);
                 } else if kind == "assignment_expression"
                     && let Some(l) = node.field("left").filter(|l| l.kind_str() == "identifier")
                 {
@@ -679,10 +718,11 @@ impl<'a> CfgBuilder<'a> {
                     };
                     let before = cur;
                     cur = self.set_local(cur, l, value, write);
-                    if cur != before
-                        && let Some(r) = self.plain_assigned(node)
-                    {
-                        self.note_returned_object(cur, l, r);
+                    if let Some(r) = self.plain_assigned(node) {
+                        if cur != before {
+                            self.note_returned_object(cur, l, r);
+                        }
+                        self.note_zeroed_allocation(before, cur, l, r);
                     }
                 } else if kind == "update_expression"
                     && let Some(arg) = node
@@ -726,8 +766,20 @@ impl<'a> CfgBuilder<'a> {
                 let mut copied = Vec::new();
                 self.local_pointers_in(value, &mut copied);
                 if !copied.is_empty() {
+                    for (var, _) in &copied {
+                        self.handed_on.push((c, var.clone()));
+                    }
                     self.note_local_copies(node, c, copied);
                 }
+            }
+            if let Some(c) = cur
+                && matches!(kind, "assignment_expression" | "update_expression")
+                && node
+                    .field("left")
+                    .or_else(|| node.field("argument"))
+                    .is_some_and(|w| w.kind_str() != "identifier")
+            {
+                self.pointer_write_nodes.push(c);
             }
             if let Some(c) = cur
                 && let Some(lvalue) = match kind {
@@ -742,6 +794,7 @@ impl<'a> CfgBuilder<'a> {
                         if derefs > 1 {
                             self.foreign_writes.push(c);
                         }
+                        self.member_writes.push((c, root.clone(), member.clone()));
                         self.local_pointer_writes.push((c, root, member));
                     }
                     None => self.foreign_writes.push(c),

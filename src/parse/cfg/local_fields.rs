@@ -299,6 +299,8 @@ impl<'a> CfgBuilder<'a> {
             self.local_pointers_in(*a, &mut found);
         }
         for (name, member) in found {
+            self.member_writes.push((node, name.clone(), None));
+            self.handed_on.push((node, name.clone()));
             self.local_pointer_writes.push((node, name, member));
         }
     }
@@ -559,7 +561,7 @@ impl<'a> CfgBuilder<'a> {
     }
 
     /// A name declared in the body so far (not a parameter).
-    fn is_local(&self, name: &str) -> bool {
+    pub(super) fn is_local(&self, name: &str) -> bool {
         !self.param_names.iter().any(|p| p == name) && self.declared.iter().any(|(d, _)| d == name)
     }
 
