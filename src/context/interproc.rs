@@ -929,7 +929,15 @@ impl<'p> Resolver<'p> {
             match self.arg(caller, call, a, &known) {
                 ArgIs::Value(v) => out.push((a, v)),
                 ArgIs::Object(obj) => {
-                    if let Some(v) = obj.known_fields() {
+                    // With no field fully known, still what the pointer is: a local
+                    // object's address is non-zero (`p->id = id; start(p)` after
+                    // `if (!p) goto out;`), a parameter's is the parameter's value.
+                    let v = obj.known_fields().or_else(|| match obj.base.as_deref() {
+                        None => Some(Val::NonZero),
+                        Some(ArgIs::Value(v)) => Some(v.clone()),
+                        Some(_) => None,
+                    });
+                    if let Some(v) = v {
                         out.push((a, v));
                     }
                 }
