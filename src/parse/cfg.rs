@@ -406,6 +406,29 @@ impl<'a> CfgBuilder<'a> {
         }
     }
 
+    /// The names an iterator macro the pre-pass made a `while` is given
+    /// (`list_for_each_entry(pos, head, member)`) may be assigned by it, out of sight:
+    /// their values and the objects they point to are not followed.
+    fn note_iterator_arguments(&mut self, cond: Node) {
+        let mut todo = vec![cond];
+        while let Some(n) = todo.pop() {
+            match n.kind_str() {
+                "parenthesized_expression" | "comma_expression" => {
+                    let mut cursor = n.walk();
+                    todo.extend(n.named_children(&mut cursor));
+                }
+                "identifier" => {
+                    let name = text(n, self.src).to_string();
+                    self.escaped_locals.insert(name.clone());
+                    self.untracked_locals.insert(name.clone());
+                    self.copied_locals.insert(name.clone());
+                    self.unplaced_locals.insert(name);
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Notes a declaration of local `name` (a second one makes its tests ambiguous).
     fn declare_local(&mut self, name: Node) {
         let text = text(name, self.src).to_string();
@@ -2404,6 +2427,11 @@ impl<'a> CfgBuilder<'a> {
                 self.objects.loops.push(node.start_byte());
                 let exit = self.new_node(NodeKind::Nop);
                 let cond = node.field("condition");
+                if let Some(c) = cond
+                    && !self.original[node.start_byte()..].starts_with(b"while")
+                {
+                    self.note_iterator_arguments(c);
+                }
                 let after_cond = match cond {
                     Some(c) => self.expression(c, Some(head)),
                     None => Some(head),

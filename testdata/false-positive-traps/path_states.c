@@ -301,3 +301,19 @@ void ps_made_caller_pos(struct ps *d)
 	spin_unlock(&d->lock);
 	kfree(o);
 }
+
+/* Twin of the tracked locals: an iterator macro assigns its cursor out of sight, so
+ * the NULL the cursor was set to says nothing after the loop. */
+void ps_iter_pos(struct ps *d, struct list_head *head)
+{
+	struct ps *p = NULL;
+
+	spin_lock(&d->lock);
+	list_for_each_entry(p, head, state) {
+		if (p->state)
+			break;
+	}
+	if (p)
+		msleep(1); /* expect: atomic-sleeping-call */
+	spin_unlock(&d->lock);
+}

@@ -84,6 +84,24 @@ int zf_plain(struct zf_ctx **out, struct zf_peer *peer)
 	return 0;
 }
 
+/* Zeroed, but the pointer now names another object an iterator macro walked to. */
+int zf_iterated(struct zf_ctx **out, struct zf_peer *peer, struct list_head *head)
+{
+	struct zf_ctx *c = kzalloc(sizeof(*c), GFP_ATOMIC);
+
+	if (!c)
+		return -ENOMEM;
+	if (!peer)
+		c->wq = alloc_ordered_workqueue("zf", 0);
+	list_for_each_entry(c, head, flags) {
+		if (c->flags)
+			break;
+	}
+	if (c->wq)
+		destroy_workqueue(c->wq); /* expect: atomic-sleeping-call */
+	return 0;
+}
+
 /* Each called with the lock held and a peer just allocated and checked. */
 void zf_written_caller(struct zf_net *net)
 {
@@ -129,6 +147,18 @@ void zf_plain_caller(struct zf_net *net)
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
 	if (p)
 		zf_plain(&p->ctx, p);
+	spin_unlock_bh(&net->lock);
+	kfree(p);
+}
+
+void zf_iterated_caller(struct zf_net *net, struct list_head *head)
+{
+	struct zf_peer *p;
+
+	spin_lock_bh(&net->lock);
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (p)
+		zf_iterated(&p->ctx, p, head);
 	spin_unlock_bh(&net->lock);
 	kfree(p);
 }
