@@ -420,6 +420,17 @@ const UNWRITTEN_MARK: char = '?';
 /// (`values::Derive::Within`).
 pub const PRIVATE_PASS: u8 = 0x80;
 
+/// In `FunctionValues::soft_passes`, a parameter index with this bit set: the call was
+/// given the parameter's object as another type (`helper(tp)` after `tp = tcp_sk(sk)`,
+/// `[same_object]`), whose members have other names: any write the callee makes
+/// through it may reach any member.
+pub const VIEW_PASS: u8 = 0x40;
+
+/// The parameter index of a soft pass, without its `PRIVATE_PASS`/`VIEW_PASS` bits.
+pub fn pass_param(p: u8) -> u8 {
+    p & !(PRIVATE_PASS | VIEW_PASS)
+}
+
 /// Ends the prefix of a private struct's fields seen as its parameter's
 /// (`netdev_priv()/in_timeout`): a top-level member of its own.
 pub const PRIVATE_MARK: &str = "()/";

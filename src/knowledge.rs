@@ -159,6 +159,8 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub private_area: RawNames,
     #[serde(default)]
+    pub same_object: RawNames,
+    #[serde(default)]
     pub bit_test: RawNames,
     #[serde(default)]
     pub irq_handler_shape: Option<IrqHandlerShape>,
@@ -603,6 +605,8 @@ pub struct Knowledge {
     /// `netdev_priv()`-like: the driver's private struct of the object their argument
     /// points to, at a fixed place.
     private_area: FxHashSet<String>,
+    /// `tcp_sk()`-like: their argument pointer, as another type of the same object.
+    same_object: FxHashSet<String>,
     /// `test_bit()`-like: (bit number, address of the word).
     bit_test: FxHashSet<String>,
     /// Wait macros that run one argument with another argument's lock released:
@@ -978,6 +982,7 @@ impl Knowledge {
         names(&mut self.pure, &t.pure);
         names(&mut self.object_fill, &t.object_fill);
         names(&mut self.private_area, &t.private_area);
+        names(&mut self.same_object, &t.same_object);
         names(&mut self.bit_test, &t.bit_test);
         self.unlocked_argument
             .extend(t.unlocked_argument.iter().map(|(n, a)| (n.clone(), *a)));
@@ -1152,6 +1157,13 @@ impl Knowledge {
         self.private_area.contains(callee)
     }
 
+    /// Whether a call returns its (one) argument pointer as another type of the same
+    /// object (`tcp_sk(sk)`: a `container_of()` of the struct's first member). The
+    /// call writes nothing; what is done through its result is done to the argument.
+    pub fn is_same_object(&self, callee: &str) -> bool {
+        self.same_object.contains(callee)
+    }
+
     /// Whether a call tests bit `arg 0` of the word `arg 1` points to (`test_bit`).
     pub fn is_bit_test(&self, callee: &str) -> bool {
         self.bit_test.contains(callee)
@@ -1320,6 +1332,7 @@ impl Knowledge {
             || self.pure.contains(name)
             || self.object_fill.contains(name)
             || self.private_area.contains(name)
+            || self.same_object.contains(name)
             || self.bit_test.contains(name)
             || self.noreturn.contains(name)
             || self.never_sleeps.contains(name)

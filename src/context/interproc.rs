@@ -546,8 +546,9 @@ impl<'p> Resolver<'p> {
     }
 
     /// What a call of `f` given its parameter (`p`; with `PRIVATE_PASS`, the
-    /// parameter's private struct) as argument `arg` may write of the parameter's
-    /// object, in `f`'s terms (private members with their prefix). `None`: anything.
+    /// parameter's private struct; with `VIEW_PASS`, its object as another type) as
+    /// argument `arg` may write of the parameter's object, in `f`'s terms (private
+    /// members with their prefix). `None`: anything.
     fn pass_writes(&self, f: FunctionId, p: u8, call: u32, arg: u8, depth: u32) -> Option<Written> {
         let program = self.program;
         let func = program.function(f);
@@ -579,6 +580,11 @@ impl<'p> Resolver<'p> {
             });
         };
         let mut w = self.members_written(g, u32::from(arg), depth + 1)?;
+        // Through another type of the object: a write of any of its members may be
+        // a write of any of the parameter's.
+        if p & crate::facts::VIEW_PASS != 0 && (w.own || !w.members.is_empty()) {
+            return None;
+        }
         if let Some(prefix) = prefix {
             if w.own {
                 return None;
@@ -614,7 +620,7 @@ impl<'p> Resolver<'p> {
         if w.passed & bit != 0 {
             let mut found = false;
             for &(p, call, arg) in &w.passes {
-                if u32::from(p & !crate::facts::PRIVATE_PASS) != param {
+                if u32::from(crate::facts::pass_param(p)) != param {
                     continue;
                 }
                 found = true;

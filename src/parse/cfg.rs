@@ -97,6 +97,10 @@ pub(super) struct CfgBuilder<'a> {
     /// board_info *db = netdev_priv(dev);`, never assigned again): (local, parameter,
     /// path prefix of the struct's fields seen as the parameter's: `netdev_priv()/`).
     private_aliases: Vec<(String, usize, Box<str>)>,
+    /// Locals holding a parameter's object as another type (`struct tcp_sock *tp =
+    /// tcp_sk(sk);`, `[same_object]`, never assigned again): (local, parameter). A
+    /// write through one, or one given away, may reach any member of the parameter's.
+    view_aliases: Vec<(String, usize)>,
     /// Field facts of the caller's own variables at calls (`local_fields`): the
     /// assignments `v->f = CONST`, (node they follow, fact).
     local_field_assigns: Vec<(u32, local_fields::FieldFact)>,
@@ -276,6 +280,7 @@ impl<'a> CfgBuilder<'a> {
             param_aliases: Vec::new(),
             param_cursors: Vec::new(),
             private_aliases: Vec::new(),
+            view_aliases: Vec::new(),
             local_field_assigns: Vec::new(),
             cursor: root.walk(),
             field_callbacks: Vec::new(),
@@ -834,6 +839,32 @@ impl<'a> CfgBuilder<'a> {
             {
                 self.note_param_write(c, written, member);
             }
+            // A macro used as an lvalue (`PAGE_OF(sk) = NULL`) writes whatever the
+            // object it names holds: anywhere in the objects of its arguments.
+            if let Some(c) = cur
+                && let Some(call) = match kind {
+                    "assignment_expression" => node.field("left"),
+                    "update_expression" => node.field("argument"),
+                    _ => None,
+                }
+                .and_then(|w| self.lvalue_macro(w))
+            {
+                let mask = self.params_in_text(call);
+                if mask != 0 {
+                    self.clobbers.push((c, mask));
+                }
+                let mut locals = Vec::new();
+                if let Some(args) = call.field("arguments") {
+                    let mut cursor = args.walk();
+                    for a in args.named_children(&mut cursor) {
+                        self.local_pointers_in(a, &mut locals);
+                    }
+                }
+                for (name, _) in locals {
+                    self.member_writes.push((c, name.clone(), None));
+                    self.local_pointer_writes.push((c, name, None));
+                }
+            }
 
             if kind == "update_expression"
                 && let Some(arg) = node
@@ -867,8 +898,9 @@ impl<'a> CfgBuilder<'a> {
                         // A name passed as it is may be a macro's output (`get_user(x, p)`),
                         // unless the callee only reads it (`likely(x)`, a pure query).
                         let name = func.map(|f| text(f, self.src)).unwrap_or("");
-                        let reads_only =
-                            matches!(name, "likely" | "unlikely") || self.knowledge.is_pure(name);
+                        let reads_only = matches!(name, "likely" | "unlikely")
+                            || self.knowledge.is_pure(name)
+                            || self.knowledge.is_same_object(name);
                         self.cursor.reset(args);
                         let args_list: Vec<Node> = args.named_children(&mut self.cursor).collect();
                         for a in args_list {
@@ -1196,7 +1228,8 @@ impl<'a> CfgBuilder<'a> {
     fn note_local_args(&mut self, call: &Call, args: &[Node]) {
         let idx = self.calls.len() as u32;
         let program_function = !call.indirect && !self.knowledge.describes_api(&call.callee);
-        let reads_only = self.knowledge.is_pure(&call.callee);
+        let reads_only =
+            self.knowledge.is_pure(&call.callee) || self.knowledge.is_same_object(&call.callee);
         for (i, a) in args.iter().enumerate().take(u8::MAX as usize) {
             if a.kind_str() != "identifier" {
                 continue;
@@ -1739,7 +1772,10 @@ impl<'a> CfgBuilder<'a> {
         };
         let callee = call.field("function");
         let name = callee.map(|f| text(f, self.src)).unwrap_or("");
-        if self.knowledge.is_pure(name) || self.knowledge.is_private_area(name) {
+        if self.knowledge.is_pure(name)
+            || self.knowledge.is_private_area(name)
+            || self.knowledge.is_same_object(name)
+        {
             return;
         }
         let program_function = callee.is_some_and(|f| f.kind_str() == "identifier")
@@ -1784,6 +1820,25 @@ impl<'a> CfgBuilder<'a> {
                 }
                 continue;
             }
+            // The object as another type (`tp`, `tcp_sk(sk)`): what the callee writes
+            // through it may be any member (`VIEW_PASS`).
+            if let Some(p) = self
+                .view_alias(n)
+                .or_else(|| self.same_object_arg(n).and_then(|arg| self.param_of(arg)))
+                .filter(|&p| p < 64)
+            {
+                if program_function && i < u8::MAX as usize {
+                    self.soft_clobbers.push((
+                        node,
+                        p as u8 | crate::facts::VIEW_PASS,
+                        idx,
+                        i as u8,
+                    ));
+                } else {
+                    self.clobbers.push((node, 1 << p));
+                }
+                continue;
+            }
             if n.kind_str() == "pointer_expression"
                 && n.child(0).is_some_and(|op| op.kind_str() == "&")
                 && let Some((p, member)) = n.field("argument").and_then(|t| self.param_member(t))
@@ -1791,8 +1846,16 @@ impl<'a> CfgBuilder<'a> {
                 self.note_param_write(node, p, member);
                 continue;
             }
+            // A pointer computed from the parameter (`p + 1`, what a call given it
+            // returns): a program function that writes nothing through its argument
+            // leaves the object alone; any write it makes may be anywhere in it.
             let mask = self.params_in_pointer(a, false);
-            if mask != 0 {
+            if mask != 0 && program_function && i < u8::MAX as usize {
+                for p in (0..64u8).filter(|p| mask & (1 << p) != 0) {
+                    self.soft_clobbers
+                        .push((node, p | crate::facts::VIEW_PASS, idx, i as u8));
+                }
+            } else if mask != 0 {
                 self.clobbers.push((node, mask));
             }
         }
@@ -1838,7 +1901,15 @@ impl<'a> CfgBuilder<'a> {
                         return (p < 64)
                             .then(|| (p, member.map(|m| format!("{prefix}{m}").into())));
                     }
+                    // Through another type of the object: its members have other names.
+                    if let Some(p) = self.view_alias(n) {
+                        return (p < 64).then_some((p, None));
+                    }
                     return self.param_of(n).filter(|&p| p < 64).map(|p| (p, member));
+                }
+                "call_expression" => {
+                    member = None;
+                    n = self.same_object_arg(n)?;
                 }
                 "field_expression" => {
                     let arrow = n.child(1).is_some_and(|o| o.kind_str() == "->");
@@ -1870,25 +1941,57 @@ impl<'a> CfgBuilder<'a> {
     /// value (`stored`, the right side of an assignment) is also no pointer when it is
     /// a comparison or a call's result (the call's arguments count at the call).
     fn params_in_pointer(&self, value: Node, stored: bool) -> u64 {
+        self.params_in_pointer_at(value, stored, 0)
+    }
+
+    fn params_in_pointer_at(&self, value: Node, stored: bool, depth: u32) -> u64 {
+        /// Nested calls and operators followed before the text decides.
+        const MAX_DEPTH: u32 = 8;
         if self.param_names.is_empty() {
             return 0;
         }
         let mut n = value;
-        while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {
-            match n.field("value").or_else(|| n.named_child(0)) {
-                Some(inner) => n = inner,
-                None => break,
+        loop {
+            match n.kind_str() {
+                "parenthesized_expression" | "cast_expression" => {
+                    match n.field("value").or_else(|| n.named_child(0)) {
+                        Some(inner) => n = inner,
+                        None => break,
+                    }
+                }
+                // `tcp_sk(sk)` is `sk` as another type.
+                "call_expression" => match self.same_object_arg(n) {
+                    Some(arg) => n = arg,
+                    None => break,
+                },
+                _ => break,
             }
+        }
+        if depth > MAX_DEPTH {
+            return self.params_in_text(n);
         }
         match n.kind_str() {
             "identifier" => self
                 .param_of(n)
                 .or_else(|| self.private_alias(n).map(|(p, _)| p))
+                .or_else(|| self.view_alias(n))
                 .filter(|&p| p < 64)
                 .map_or(0, |p| 1 << p),
             "field_expression" | "number_literal" | "string_literal" | "char_literal" | "true"
             | "false" | "null" | "sizeof_expression" => 0,
             "call_expression" if stored => 0,
+            // A call's result carries only what it was given (`f(p->state)` returns
+            // no pointer into `p`'s object; `f(p)` may return `p`).
+            "call_expression" => {
+                let Some(args) = n.field("arguments") else {
+                    return self.params_in_text(n);
+                };
+                let mut cursor = args.walk();
+                let args: Vec<Node> = args.named_children(&mut cursor).collect();
+                args.into_iter().fold(0, |m, a| {
+                    m | self.params_in_pointer_at(a, stored, depth + 1)
+                })
+            }
             // Pointer arithmetic carries its pointer operand (`p + 1`, `(long)p & ~3`),
             // not a field read (`p->base + off`, `p->count * 8`): the operands, walked
             // with a bounded worklist (a long sum is a deep tree).
@@ -1920,11 +2023,24 @@ impl<'a> CfgBuilder<'a> {
                             todo.push(r);
                         }
                         (true, ..) => return self.params_in_text(n),
-                        _ => mask |= self.params_in_pointer(x, stored),
+                        _ => mask |= self.params_in_pointer_at(x, stored, depth + 1),
                     }
                 }
                 mask
             }
+            // Not arithmetic (a comparison, `&&`): the operands, which may still be the
+            // pointer; a field read in one is a value.
+            "binary_expression" if !stored => {
+                let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
+                    return self.params_in_text(n);
+                };
+                self.params_in_pointer_at(l, stored, depth + 1)
+                    | self.params_in_pointer_at(r, stored, depth + 1)
+            }
+            "unary_expression" if !stored => match n.field("argument") {
+                Some(a) => self.params_in_pointer_at(a, stored, depth + 1),
+                None => self.params_in_text(n),
+            },
             "binary_expression"
                 if stored
                     && matches!(
@@ -2042,7 +2158,7 @@ impl<'a> CfgBuilder<'a> {
         // The soft clobbers of each parameter (bit set by their index).
         let mut soft_by_param = [0u64; 64];
         for (k, &(_, p, _, _)) in self.soft_clobbers.iter().take(64).enumerate() {
-            soft_by_param[(p & !crate::facts::PRIVATE_PASS) as usize] |= 1 << k;
+            soft_by_param[crate::facts::pass_param(p) as usize] |= 1 << k;
         }
         let soft_of = |p: u32| soft_by_param[p as usize];
         let all = if self.truncated { u64::MAX } else { 0 };
@@ -2327,6 +2443,66 @@ impl<'a> CfgBuilder<'a> {
                 .find(|(a, _)| a == name)
                 .map(|&(_, p)| p)
         })
+    }
+
+    /// The call an lvalue is written through when it is not a view of an object
+    /// (`PAGE_OF(sk) = x`, `MACRO(p)->f = x`): a macro whose expansion is the object
+    /// written.
+    fn lvalue_macro<'t>(&self, lvalue: Node<'t>) -> Option<Node<'t>> {
+        let mut n = lvalue;
+        for _ in 0..16 {
+            match n.kind_str() {
+                "field_expression" | "subscript_expression" | "pointer_expression" => {
+                    n = n.field("argument")?;
+                }
+                "parenthesized_expression" | "cast_expression" => {
+                    n = n.field("value").or_else(|| n.named_child(0))?;
+                }
+                "call_expression" => {
+                    return match self.same_object_arg(n) {
+                        Some(arg) => {
+                            n = arg;
+                            continue;
+                        }
+                        None => Some(n),
+                    };
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The argument of a call that returns it as another type of the same object
+    /// (`tcp_sk(sk)`: `sk`; `[same_object]`).
+    pub(super) fn same_object_arg<'t>(&self, call: Node<'t>) -> Option<Node<'t>> {
+        if call.kind_str() != "call_expression" {
+            return None;
+        }
+        let func = call
+            .field("function")
+            .filter(|f| f.kind_str() == "identifier")?;
+        if !self.knowledge.is_same_object(text(func, self.src)) {
+            return None;
+        }
+        let args = call.field("arguments")?;
+        match (args.named_child(0), args.named_child(1)) {
+            (Some(arg), None) => Some(arg),
+            _ => None,
+        }
+    }
+
+    /// The parameter whose object a local holds as another type (`tp` after `tp =
+    /// tcp_sk(sk)`).
+    pub(super) fn view_alias(&self, node: Node) -> Option<usize> {
+        if node.kind_str() != "identifier" {
+            return None;
+        }
+        let name = text(node, self.src);
+        self.view_aliases
+            .iter()
+            .find(|(a, _)| a == name)
+            .map(|&(_, p)| p)
     }
 
     /// The parameter whose object's private struct a local holds (`db` after `db =
@@ -3210,7 +3386,7 @@ fn only_parameter_tests(t: &Facts, f: &Facts) -> bool {
 
 /// The bit of the parameter a soft clobber names (see `facts::PRIVATE_PASS`).
 fn param_bit(p: u8) -> u64 {
-    1 << (p & !crate::facts::PRIVATE_PASS)
+    1 << crate::facts::pass_param(p)
 }
 
 /// Whether a call is an operand that runs only sometimes: a branch of `?:`, or the
