@@ -125,6 +125,10 @@ pub struct ObjectFields {
     /// overlaps it taken into account (the object's type read): a path of theirs
     /// not there is unknown.
     pub exact: Vec<Box<str>>,
+    /// The caller's own facts of some field hold on every path to the call (the
+    /// pointer was dereferenced on each, or is a local struct's address): not NULL,
+    /// unlike a local that only holds a call's result (`stored_by`).
+    pub non_null: bool,
 }
 
 impl ObjectFields {
@@ -718,6 +722,7 @@ impl<'p> Resolver<'p> {
                 zero_rest: obj.zero_rest,
                 base,
                 exact,
+                non_null: !obj.fields.is_empty(),
             });
         }
         if let Some(v) = f.arg_value(call, arg) {
@@ -936,10 +941,11 @@ impl<'p> Resolver<'p> {
                 ArgIs::Value(v) => out.push((a, v)),
                 ArgIs::Object(obj) => {
                     // With no field fully known, still what the pointer is: a local
-                    // object's address is non-zero (`p->id = id; start(p)` after
-                    // `if (!p) goto out;`), a parameter's is the parameter's value.
+                    // the caller dereferenced is non-zero (`p->id = id; start(p)`), a
+                    // parameter's object the parameter's value.
                     let v = obj.known_fields().or_else(|| match obj.base.as_deref() {
-                        None => Some(Val::NonZero),
+                        None if obj.non_null => Some(Val::NonZero),
+                        None => None,
                         Some(ArgIs::Value(v)) => Some(v.clone()),
                         Some(_) => None,
                     });
@@ -2334,6 +2340,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         let lifted = lift_clause(&sync_path, &mut |_| object()).unwrap();
@@ -2352,6 +2359,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         assert!(lift_clause(&sync_path, &mut { constant }).is_none());
@@ -2364,6 +2372,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         assert!(lift_clause(&given, &mut { unnamed }).is_none());
@@ -2374,6 +2383,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         assert_eq!(lift_clause(&nested, &mut { overlapping }), Some(Vec::new()));
@@ -2387,6 +2397,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         assert_eq!(lift_clause(&sync_path, &mut { either }), Some(Vec::new()));
