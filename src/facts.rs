@@ -27,16 +27,23 @@
 //! follows a few deep; file macros that only read fields through an argument:
 //! `Decls::reading_macros`), a CFG per body (calls, assumptions on branch edges:
 //! trylock results, flag parameters and their fields `p->f.g` where no write through
-//! `p` precedes (a write reaches one member when it can; a call given `p` as it is only
-//! marks the test, which the whole-program stage keeps if that callee does not write
-//! the member), simple conditions, context queries also through a local, tests of a
-//! local that copies a parameter on some paths as the parameter's where every path
-//! agrees (`parse/cfg/param_copies.rs`: `if (p || g) c = g; else c = lookup;` then `if
-//! (!c)` says `g == 0`; a test that holds only if the calls given the local by name are
-//! functions, not macros writing it, is `Cfg::conditional`: it drops no group of paths
-//! in the local stage, and the whole-program stage keeps it only where each such call
-//! resolves to a program function, `Analysis::run`); guards with their lexical scope),
-//! callback registrations, and file declarations (defines, includes, structs)
+//! `p` precedes (a write reaches one member when it can; a macro used as an lvalue,
+//! `PAGE_OF(p) = x`, any; a call given `p` as it is only marks the test, which the
+//! whole-program stage keeps if that callee does not write the member; given `p` as
+//! another type, `tcp_sk(p)` (`[same_object]`: the view itself writes nothing) or a
+//! pointer computed from it, if the callee writes nothing through it:
+//! `facts::VIEW_PASS`), simple conditions, context queries also through a local;
+//! `SetLocal` writes of locals, and of the members tested of an object a zeroing
+//! allocation just returned (`parse/cfg/zeroed.rs`: zero until written through the
+//! local, given to a call, or, once copied or given away, any call or write through a
+//! pointer), tests of a local that copies a parameter on some paths as the parameter's
+//! where every path agrees (`parse/cfg/param_copies.rs`: `if (p || g) c = g; else c =
+//! lookup;` then `if (!c)` says `g == 0`; a test that holds only if the calls given the
+//! local by name are functions, not macros writing it, is `Cfg::conditional`: it drops
+//! no group of paths in the local stage, and the whole-program stage keeps it only
+//! where each such call resolves to a program function, `Analysis::run`); guards with
+//! their lexical scope), callback registrations, and file declarations (defines,
+//! includes, structs)
 
 use serde::{Deserialize, Serialize};
 
@@ -454,6 +461,17 @@ const UNWRITTEN_MARK: char = '?';
 /// = netdev_priv(dev)`), whose fields are the parameter's under a prefix
 /// (`values::Derive::Within`).
 pub const PRIVATE_PASS: u8 = 0x80;
+
+/// In `FunctionValues::soft_passes`, a parameter index with this bit set: the call was
+/// given the parameter's object as another type (`helper(tp)` after `tp = tcp_sk(sk)`,
+/// `[same_object]`), whose members have other names: any write the callee makes
+/// through it may reach any member.
+pub const VIEW_PASS: u8 = 0x40;
+
+/// The parameter index of a soft pass, without its `PRIVATE_PASS`/`VIEW_PASS` bits.
+pub fn pass_param(p: u8) -> u8 {
+    p & !(PRIVATE_PASS | VIEW_PASS)
+}
 
 /// Ends the prefix of a private struct's fields seen as its parameter's
 /// (`netdev_priv()/in_timeout`): a top-level member of its own.

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::facts::{ApiId, Call};
-use crate::gfp::GfpSet;
+use crate::gfp::{GfpSet, GfpValue};
 
 /// The embedded API description. Editing `lints/api.toml` and rebuilding is all it takes.
 pub const API_TOML: &str = include_str!("../lints/api.toml");
@@ -173,6 +173,8 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub private_area: RawNames,
     #[serde(default)]
+    pub same_object: RawNames,
+    #[serde(default)]
     pub bit_test: RawNames,
     #[serde(default)]
     pub irq_handler_shape: Option<IrqHandlerShape>,
@@ -303,6 +305,10 @@ pub struct RawGfp {
     /// bits (or none) choose a memory zone, not whether the allocation may sleep.
     #[serde(default)]
     pub zone_mask: Option<String>,
+    /// The flag that asks for zeroed memory (`__GFP_ZERO`): an allocation passed it
+    /// returns an object whose every member is zero.
+    #[serde(default)]
+    pub zero_flag: Option<String>,
     #[serde(default)]
     pub composite: BTreeMap<String, String>,
     #[serde(default)]
@@ -613,6 +619,8 @@ pub struct Knowledge {
     /// `netdev_priv()`-like: the driver's private struct of the object their argument
     /// points to, at a fixed place.
     private_area: FxHashSet<String>,
+    /// `tcp_sk()`-like: their argument pointer, as another type of the same object.
+    same_object: FxHashSet<String>,
     /// `test_bit()`-like: (bit number, address of the word).
     bit_test: FxHashSet<String>,
     /// Wait macros that run one argument with another argument's lock released:
@@ -629,6 +637,8 @@ pub struct Knowledge {
     pub sleep_bit: GfpSet,
     /// The zone modifier bits (`[gfp] zone_mask`).
     pub zone_mask: GfpSet,
+    /// The bit that asks for zeroed memory (`[gfp] zero_flag`; empty: none known).
+    pub zero_flag: GfpSet,
     non_allocating: FxHashSet<String>,
     allocators: HashMap<String, Allocator>,
     frees: HashMap<String, Vec<FamilyId>>,
@@ -730,6 +740,14 @@ impl Knowledge {
                     gfp_err(
                         "zone_mask",
                         format!("gfp.zone_mask `{name}` is not a known flag"),
+                    )
+                })?;
+            }
+            if let Some(name) = &g.zero_flag {
+                self.zero_flag = *self.gfp_flags.get(name).ok_or_else(|| {
+                    gfp_err(
+                        "zero_flag",
+                        format!("gfp.zero_flag `{name}` is not a known flag"),
                     )
                 })?;
             }
@@ -978,6 +996,7 @@ impl Knowledge {
         names(&mut self.pure, &t.pure);
         names(&mut self.object_fill, &t.object_fill);
         names(&mut self.private_area, &t.private_area);
+        names(&mut self.same_object, &t.same_object);
         names(&mut self.bit_test, &t.bit_test);
         self.unlocked_argument
             .extend(t.unlocked_argument.iter().map(|(n, a)| (n.clone(), *a)));
@@ -1152,6 +1171,13 @@ impl Knowledge {
         self.private_area.contains(callee)
     }
 
+    /// Whether a call returns its (one) argument pointer as another type of the same
+    /// object (`tcp_sk(sk)`: a `container_of()` of the struct's first member). The
+    /// call writes nothing; what is done through its result is done to the argument.
+    pub fn is_same_object(&self, callee: &str) -> bool {
+        self.same_object.contains(callee)
+    }
+
     /// Whether a call tests bit `arg 0` of the word `arg 1` points to (`test_bit`).
     pub fn is_bit_test(&self, callee: &str) -> bool {
         self.bit_test.contains(callee)
@@ -1241,6 +1267,34 @@ impl Knowledge {
         self.zeroing_allocators.contains(callee)
     }
 
+    /// Whether a call with these argument texts returns zeroed memory: a zeroing
+    /// allocator, or an allocator given GFP flags that must hold the zeroing bit
+    /// (`GFP_KERNEL | __GFP_ZERO`).
+    pub fn allocates_zeroed(&self, callee: &str, args: &[&str]) -> bool {
+        if self.is_zeroing(callee) {
+            return true;
+        }
+        let Some(a) = self.allocator(callee) else {
+            return false;
+        };
+        if self.zero_flag.0 == 0 {
+            return false;
+        }
+        let zeroes = |text: &&str| match crate::gfp::eval_flags(text, &|id| self.gfp_flag(id)) {
+            GfpValue::Known(set) => set.contains(self.zero_flag),
+            GfpValue::Partial { must, .. } => must.contains(self.zero_flag),
+            _ => false,
+        };
+        match a.gfp_arg {
+            GfpArg::At(i) => args.get(i).is_some_and(zeroes),
+            GfpArg::ByValue => args
+                .iter()
+                .filter(|t| crate::gfp::mentions_gfp_flag(t))
+                .any(zeroes),
+            GfpArg::None => false,
+        }
+    }
+
     /// Whether a call hands a buffer to a device for DMA (`usb_fill_bulk_urb`).
     pub fn is_dma_handoff(&self, callee: &str) -> bool {
         self.dma_handoff.contains(callee)
@@ -1292,6 +1346,7 @@ impl Knowledge {
             || self.pure.contains(name)
             || self.object_fill.contains(name)
             || self.private_area.contains(name)
+            || self.same_object.contains(name)
             || self.bit_test.contains(name)
             || self.noreturn.contains(name)
             || self.never_sleeps.contains(name)

@@ -125,6 +125,10 @@ pub struct ObjectFields {
     /// overlaps it taken into account (the object's type read): a path of theirs
     /// not there is unknown.
     pub exact: Vec<Box<str>>,
+    /// The caller's own facts of some field hold on every path to the call (the
+    /// pointer was dereferenced on each, or is a local struct's address): not NULL,
+    /// unlike a local that only holds a call's result (`stored_by`).
+    pub non_null: bool,
 }
 
 impl ObjectFields {
@@ -546,8 +550,9 @@ impl<'p> Resolver<'p> {
     }
 
     /// What a call of `f` given its parameter (`p`; with `PRIVATE_PASS`, the
-    /// parameter's private struct) as argument `arg` may write of the parameter's
-    /// object, in `f`'s terms (private members with their prefix). `None`: anything.
+    /// parameter's private struct; with `VIEW_PASS`, its object as another type) as
+    /// argument `arg` may write of the parameter's object, in `f`'s terms (private
+    /// members with their prefix). `None`: anything.
     fn pass_writes(&self, f: FunctionId, p: u8, call: u32, arg: u8, depth: u32) -> Option<Written> {
         let program = self.program;
         let func = program.function(f);
@@ -579,6 +584,11 @@ impl<'p> Resolver<'p> {
             });
         };
         let mut w = self.members_written(g, u32::from(arg), depth + 1)?;
+        // Through another type of the object: a write of any of its members may be
+        // a write of any of the parameter's.
+        if p & crate::facts::VIEW_PASS != 0 && (w.own || !w.members.is_empty()) {
+            return None;
+        }
         if let Some(prefix) = prefix {
             if w.own {
                 return None;
@@ -614,7 +624,7 @@ impl<'p> Resolver<'p> {
         if w.passed & bit != 0 {
             let mut found = false;
             for &(p, call, arg) in &w.passes {
-                if u32::from(p & !crate::facts::PRIVATE_PASS) != param {
+                if u32::from(crate::facts::pass_param(p)) != param {
                     continue;
                 }
                 found = true;
@@ -712,6 +722,7 @@ impl<'p> Resolver<'p> {
                 zero_rest: obj.zero_rest,
                 base,
                 exact,
+                non_null: !obj.fields.is_empty(),
             });
         }
         if let Some(v) = f.arg_value(call, arg) {
@@ -929,7 +940,16 @@ impl<'p> Resolver<'p> {
             match self.arg(caller, call, a, &known) {
                 ArgIs::Value(v) => out.push((a, v)),
                 ArgIs::Object(obj) => {
-                    if let Some(v) = obj.known_fields() {
+                    // With no field fully known, still what the pointer is: a local
+                    // the caller dereferenced is non-zero (`p->id = id; start(p)`), a
+                    // parameter's object the parameter's value.
+                    let v = obj.known_fields().or_else(|| match obj.base.as_deref() {
+                        None if obj.non_null => Some(Val::NonZero),
+                        None => None,
+                        Some(ArgIs::Value(v)) => Some(v.clone()),
+                        Some(_) => None,
+                    });
+                    if let Some(v) = v {
                         out.push((a, v));
                     }
                 }
@@ -2348,6 +2368,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         let lifted = lift_clause(&sync_path, &mut |_| object()).unwrap();
@@ -2366,6 +2387,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         assert!(lift_clause(&sync_path, &mut { constant }).is_none());
@@ -2378,6 +2400,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         assert!(lift_clause(&given, &mut { unnamed }).is_none());
@@ -2388,6 +2411,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         assert_eq!(lift_clause(&nested, &mut { overlapping }), Some(Vec::new()));
@@ -2401,6 +2425,7 @@ mod tests {
                 zero_rest: true,
                 base: None,
                 exact: Vec::new(),
+                non_null: false,
             })
         };
         assert_eq!(lift_clause(&sync_path, &mut { either }), Some(Vec::new()));

@@ -21,10 +21,13 @@
 //! they hold (≤ 4 groups, then merged), each group with its parameter tests and the
 //! truth values of locals whose every write is seen (`SetLocal`: killed by any other
 //! assignment); a group contradicted by a later test is dropped (`unmap = true` where
-//! the lock is released, `if (unmap) iounmap()`); then the CFGs are dropped. Files
-//! calling wrappers defined elsewhere are locked again with those effects, from their
-//! CFGs kept encoded until then (`park_cfgs`, `FileFacts::parked_cfgs`; a cached file's
-//! from the cache, else parsed again)
+//! the lock is released, `if (unmap) iounmap()`). The parameter tests at each call are
+//! also taken over paths grouped by those locals' truth values (≤ 4 groups), and what
+//! all feasible groups tested joins the call's tests and each of its alternatives, so
+//! `if (!peer) made = true; … if (made) sleep();` sleeps only with `peer` NULL; then
+//! the CFGs are dropped. Files calling wrappers defined elsewhere are locked again with
+//! those effects, from their CFGs kept encoded until then (`park_cfgs`,
+//! `FileFacts::parked_cfgs`; a cached file's from the cache, else parsed again)
 
 use std::collections::{HashMap, HashSet};
 

@@ -724,7 +724,7 @@ pub fn analyse(
         sets: mut guard_sets,
         alternatives: guard_alternatives,
         alternative_sets: guard_alternative_sets,
-    } = param_guards(function, knowledge);
+    } = param_guards(function, knowledge, &tracked);
     let held_guards = intern_held_guards(function, held_params, &mut guard_sets);
     let mut conditional_tests: Vec<Test> = cfg
         .conditional
@@ -1183,7 +1183,27 @@ fn common_tests(alternatives: &[Vec<Test>]) -> Vec<Test> {
     common
 }
 
-fn param_guards(function: &Function, knowledge: &Knowledge) -> Guards {
+/// `extra` added to each alternative; one contradicting a test of `extra` describes no
+/// feasible path and goes.
+fn add_to_each(alternatives: &Alternatives, extra: &[Test]) -> Alternatives {
+    let with: Alternatives = alternatives
+        .iter()
+        .filter(|a| !a.iter().any(|t| extra.iter().any(|x| x.contradicts(t))))
+        .map(|a| {
+            let mut a = a.clone();
+            for t in extra {
+                if !a.contains(t) {
+                    a.push(t.clone());
+                }
+            }
+            a.sort();
+            a
+        })
+        .collect();
+    join_alternatives(&with, &Vec::new())
+}
+
+fn param_guards(function: &Function, knowledge: &Knowledge, tracked: &[u32]) -> Guards {
     let cfg = function.cfg();
     let mut out = Guards {
         guards: Vec::new(),
@@ -1198,6 +1218,7 @@ fn param_guards(function: &Function, knowledge: &Knowledge) -> Guards {
     {
         return out;
     }
+    let grouped = guards_by_local_paths(cfg, tracked);
     let (states, converged) = forward_until_fixpoint(
         cfg,
         vec![Vec::new()],
@@ -1236,6 +1257,16 @@ fn param_guards(function: &Function, knowledge: &Knowledge) -> Guards {
         let (NodeKind::Call(c), Some(state)) = (node.kind, &states[id]) else {
             continue;
         };
+        // What the feasible paths (told apart by tracked locals) all tested holds in
+        // every group of paths too.
+        let with_locals = grouped
+            .as_ref()
+            .and_then(|g| g[id].as_ref())
+            .and_then(LocalPaths::common_params)
+            .filter(|extra| !extra.is_empty())
+            .map(|extra| add_to_each(state, &extra))
+            .filter(|s| !s.is_empty());
+        let state = with_locals.as_ref().unwrap_or(state);
         let common = common_tests(state);
         if !common.is_empty() {
             let set = intern(&common, &mut out.sets);
@@ -1270,6 +1301,178 @@ fn param_guards(function: &Function, knowledge: &Knowledge) -> Guards {
     out.alternative_sets.shrink_to_fit();
     out.sets.shrink_to_fit();
     out
+}
+
+/// A group of paths to a point with the same truth values of tracked locals, and the
+/// parameter tests common to them.
+#[derive(Debug, Clone, PartialEq)]
+struct LocalPath {
+    params: Vec<Test>,
+    /// Truth values of tracked locals (by condition id, sorted).
+    locals: Vec<(u32, bool)>,
+}
+
+/// The paths to a point grouped by what they know of tracked locals, or merged into
+/// one group once there are too many (`merged`, which then stays).
+#[derive(Debug, Clone, PartialEq)]
+struct LocalPaths {
+    groups: Vec<LocalPath>,
+    merged: bool,
+}
+
+impl LocalPaths {
+    fn add(&mut self, g: LocalPath) {
+        let merged = self.merged;
+        let meet = |a: &LocalPath, b: &LocalPath| LocalPath {
+            params: a
+                .params
+                .iter()
+                .filter(|t| b.params.contains(t))
+                .cloned()
+                .collect(),
+            locals: a
+                .locals
+                .iter()
+                .filter(|l| b.locals.contains(l))
+                .copied()
+                .collect(),
+        };
+        match self
+            .groups
+            .iter()
+            .position(|x| merged || x.locals == g.locals)
+        {
+            Some(i) => self.groups[i] = meet(&self.groups[i], &g),
+            None => self.groups.push(g),
+        }
+        if self.groups.len() > MAX_PATHS {
+            self.merged = true;
+            let groups = std::mem::take(&mut self.groups);
+            self.groups = groups
+                .into_iter()
+                .reduce(|a, b| meet(&a, &b))
+                .into_iter()
+                .collect();
+        }
+    }
+
+    /// The tests every group made (`None` when no path is feasible: nothing to add).
+    fn common_params(&self) -> Option<Vec<Test>> {
+        let (first, rest) = self.groups.split_first()?;
+        Some(
+            first
+                .params
+                .iter()
+                .filter(|t| rest.iter().all(|g| g.params.contains(t)))
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
+/// Parameter tests at each node, over the paths the truth values of tracked locals
+/// leave feasible: `if (!node) made = true; … if (made) sleep();` reaches the sleep
+/// only with `node` NULL, which the all-paths must-analysis cannot tell. `None` when
+/// no tracked local is tested, or the dataflow does not settle.
+fn guards_by_local_paths(
+    cfg: &crate::facts::Cfg,
+    tracked: &[u32],
+) -> Option<Vec<Option<LocalPaths>>> {
+    // Only locals a branch tests can tell paths apart.
+    let mut tested: Vec<u32> = cfg
+        .nodes
+        .iter()
+        .filter_map(|n| match n.kind {
+            NodeKind::AssumeCond { cond, .. } if tracked.binary_search(&cond).is_ok() => Some(cond),
+            _ => None,
+        })
+        .collect();
+    if tested.is_empty() {
+        return None;
+    }
+    tested.sort_unstable();
+    tested.dedup();
+    let entry = LocalPaths {
+        groups: vec![LocalPath {
+            params: Vec::new(),
+            locals: Vec::new(),
+        }],
+        merged: false,
+    };
+    let (states, done) = forward_until_fixpoint(
+        cfg,
+        entry,
+        |id, paths: LocalPaths| {
+            let LocalPaths { mut groups, merged } = paths;
+            match cfg.nodes[id as usize].kind {
+                NodeKind::AssumeParam { param, test, holds } => {
+                    if let Some(pred) = cfg.tests.get(test as usize) {
+                        let t = Test {
+                            param,
+                            pred: pred.clone(),
+                            holds,
+                        };
+                        groups.retain_mut(|g| {
+                            if g.params.iter().any(|x| x.contradicts(&t)) {
+                                return false;
+                            }
+                            g.params.retain(|x| !(x.param == param && x.pred == t.pred));
+                            if g.params.len() < MAX_GUARDS {
+                                g.params.push(t.clone());
+                                g.params.sort();
+                            }
+                            true
+                        });
+                    }
+                }
+                NodeKind::AssumeCond { cond, truth } if tested.binary_search(&cond).is_ok() => {
+                    groups.retain_mut(|g| match g.locals.binary_search_by_key(&cond, |l| l.0) {
+                        Ok(i) => g.locals[i].1 == truth,
+                        Err(i) => {
+                            g.locals.insert(i, (cond, truth));
+                            true
+                        }
+                    });
+                }
+                NodeKind::SetLocal { cond, value } if tested.binary_search(&cond).is_ok() => {
+                    for g in &mut groups {
+                        match (g.locals.binary_search_by_key(&cond, |l| l.0), value) {
+                            (Ok(i), Some(v)) => g.locals[i].1 = v,
+                            (Ok(i), None) => {
+                                g.locals.remove(i);
+                            }
+                            (Err(i), Some(v)) => g.locals.insert(i, (cond, v)),
+                            (Err(_), None) => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let mut out = LocalPaths {
+                groups: Vec::with_capacity(groups.len()),
+                merged,
+            };
+            for g in groups {
+                out.add(g);
+            }
+            out
+        },
+        |_, out| out.clone(),
+        |a, b| {
+            let mut out = a.clone();
+            if b.merged && !out.merged {
+                out.merged = true;
+                for g in std::mem::take(&mut out.groups) {
+                    out.add(g);
+                }
+            }
+            for g in &b.groups {
+                out.add(g.clone());
+            }
+            out
+        },
+    );
+    done.then_some(states)
 }
 
 #[derive(Debug, Clone)]

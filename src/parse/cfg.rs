@@ -22,6 +22,7 @@ use crate::values::{Derive, Pred, Val};
 mod local_consts;
 mod local_fields;
 mod param_copies;
+mod zeroed;
 use local_consts::LocalWrite;
 
 /// What `Call::operand_values` holds for a write whose value is not an expression:
@@ -97,6 +98,10 @@ pub(super) struct CfgBuilder<'a> {
     /// board_info *db = netdev_priv(dev);`, never assigned again): (local, parameter,
     /// path prefix of the struct's fields seen as the parameter's: `netdev_priv()/`).
     private_aliases: Vec<(String, usize, Box<str>)>,
+    /// Locals holding a parameter's object as another type (`struct tcp_sock *tp =
+    /// tcp_sk(sk);`, `[same_object]`, never assigned again): (local, parameter). A
+    /// write through one, or one given away, may reach any member of the parameter's.
+    view_aliases: Vec<(String, usize)>,
     /// Field facts of the caller's own variables at calls (`local_fields`): the
     /// assignments `v->f = CONST`, (node they follow, fact).
     local_field_assigns: Vec<(u32, local_fields::FieldFact)>,
@@ -223,6 +228,20 @@ pub(super) struct CfgBuilder<'a> {
     local_copies: Vec<(String, String, Option<Box<str>>)>,
     /// Locals passed by name to program functions: (call, argument, name).
     local_pointer_args: Vec<(u32, u8, String)>,
+    /// Where a local is assigned a zeroing allocation's result: (its `SetLocal` node,
+    /// name) (`zeroed`).
+    zeroed_allocs: Vec<(u32, String)>,
+    /// Nodes that may change the object a local points to, with the top-level member
+    /// written when it is one (`None`: any): (node, name, member).
+    member_writes: Vec<(u32, String, Option<Box<str>>)>,
+    /// Nodes after which a local's object may be reached under another name: copied
+    /// (`q = m`, `o->owner = m`) or given to a call (which may keep or return it)
+    /// (`zeroed`; wider than `local_escapes`, which a copy into a local is not).
+    handed_on: Vec<(u32, String)>,
+    /// Nodes that write through a pointer, whatever it points to (`p->f = …`, `*q = …`).
+    pointer_write_nodes: Vec<u32>,
+    /// Locals written where the CFG cannot place the write.
+    unplaced_locals: HashSet<String>,
 }
 
 /// A local that holds the result of context queries.
@@ -269,6 +288,7 @@ impl<'a> CfgBuilder<'a> {
             param_aliases: Vec::new(),
             param_cursors: Vec::new(),
             private_aliases: Vec::new(),
+            view_aliases: Vec::new(),
             local_field_assigns: Vec::new(),
             cursor: root.walk(),
             field_callbacks: Vec::new(),
@@ -318,6 +338,11 @@ impl<'a> CfgBuilder<'a> {
             copied_locals: HashSet::default(),
             local_copies: Vec::new(),
             local_pointer_args: Vec::new(),
+            zeroed_allocs: Vec::new(),
+            member_writes: Vec::new(),
+            handed_on: Vec::new(),
+            pointer_write_nodes: Vec::new(),
+            unplaced_locals: HashSet::default(),
         }
     }
 
@@ -368,6 +393,7 @@ impl<'a> CfgBuilder<'a> {
         let name = text(name, self.src);
         if cur.is_none() || !self.declared.iter().any(|(n, _)| n == name) || name.len() >= 120 {
             self.copied_locals.insert(name.to_string());
+            self.unplaced_locals.insert(name.to_string());
             return cur;
         }
         let next = self.cond_ids.len() as u32;
@@ -426,6 +452,46 @@ impl<'a> CfgBuilder<'a> {
             _ => return,
         };
         self.return_values.push((at, returned));
+    }
+
+    /// Notes `name = value` when `value` is a zeroing allocation and the write got its
+    /// own `SetLocal` node (`before` → `after`).
+    fn note_zeroed_allocation(
+        &mut self,
+        before: Option<u32>,
+        after: Option<u32>,
+        name: Node,
+        value: Node,
+    ) {
+        if let Some(node) = after.filter(|&a| Some(a) != before)
+            && self.zeroing_allocation(value)
+        {
+            self.zeroed_allocs
+                .push((node, text(name, self.src).to_string()));
+        }
+    }
+
+    /// The names an iterator macro the pre-pass made a `while` is given
+    /// (`list_for_each_entry(pos, head, member)`) may be assigned by it, out of sight:
+    /// their values and the objects they point to are not followed.
+    fn note_iterator_arguments(&mut self, cond: Node) {
+        let mut todo = vec![cond];
+        while let Some(n) = todo.pop() {
+            match n.kind_str() {
+                "parenthesized_expression" | "comma_expression" => {
+                    let mut cursor = n.walk();
+                    todo.extend(n.named_children(&mut cursor));
+                }
+                "identifier" => {
+                    let name = text(n, self.src).to_string();
+                    self.escaped_locals.insert(name.clone());
+                    self.untracked_locals.insert(name.clone());
+                    self.copied_locals.insert(name.clone());
+                    self.unplaced_locals.insert(name);
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Notes a declaration of local `name` (a second one makes its tests ambiguous).
@@ -731,6 +797,7 @@ impl<'a> CfgBuilder<'a> {
                         self.note_returned_object(cur, name, value);
                         self.note_call_result(cur, value);
                     }
+                    self.note_zeroed_allocation(before, cur, name, value);
                 } else if kind == "assignment_expression"
                     && let Some(l) = node.field("left").filter(|l| l.kind_str() == "identifier")
                 {
@@ -750,11 +817,12 @@ impl<'a> CfgBuilder<'a> {
                     };
                     let before = cur;
                     cur = self.set_local(cur, l, value, write);
-                    if cur != before
-                        && let Some(r) = self.plain_assigned(node)
-                    {
-                        self.note_returned_object(cur, l, r);
-                        self.note_call_result(cur, r);
+                    if let Some(r) = self.plain_assigned(node) {
+                        if cur != before {
+                            self.note_returned_object(cur, l, r);
+                            self.note_call_result(cur, r);
+                        }
+                        self.note_zeroed_allocation(before, cur, l, r);
                     }
                 } else if kind == "update_expression"
                     && let Some(arg) = node
@@ -798,8 +866,20 @@ impl<'a> CfgBuilder<'a> {
                 let mut copied = Vec::new();
                 self.local_pointers_in(value, &mut copied);
                 if !copied.is_empty() {
+                    for (var, _) in &copied {
+                        self.handed_on.push((c, var.clone()));
+                    }
                     self.note_local_copies(node, c, copied);
                 }
+            }
+            if let Some(c) = cur
+                && matches!(kind, "assignment_expression" | "update_expression")
+                && node
+                    .field("left")
+                    .or_else(|| node.field("argument"))
+                    .is_some_and(|w| w.kind_str() != "identifier")
+            {
+                self.pointer_write_nodes.push(c);
             }
             if let Some(c) = cur
                 && let Some(lvalue) = match kind {
@@ -814,6 +894,7 @@ impl<'a> CfgBuilder<'a> {
                         if derefs > 1 {
                             self.foreign_writes.push(c);
                         }
+                        self.member_writes.push((c, root.clone(), member.clone()));
                         self.local_pointer_writes.push((c, root, member));
                     }
                     None => self.foreign_writes.push(c),
@@ -829,6 +910,32 @@ impl<'a> CfgBuilder<'a> {
                 .and_then(|w| self.param_member(w))
             {
                 self.note_param_write(c, written, member);
+            }
+            // A macro used as an lvalue (`PAGE_OF(sk) = NULL`) writes whatever the
+            // object it names holds: anywhere in the objects of its arguments.
+            if let Some(c) = cur
+                && let Some(call) = match kind {
+                    "assignment_expression" => node.field("left"),
+                    "update_expression" => node.field("argument"),
+                    _ => None,
+                }
+                .and_then(|w| self.lvalue_macro(w))
+            {
+                let mask = self.params_in_text(call);
+                if mask != 0 {
+                    self.clobbers.push((c, mask));
+                }
+                let mut locals = Vec::new();
+                if let Some(args) = call.field("arguments") {
+                    let mut cursor = args.walk();
+                    for a in args.named_children(&mut cursor) {
+                        self.local_pointers_in(a, &mut locals);
+                    }
+                }
+                for (name, _) in locals {
+                    self.member_writes.push((c, name.clone(), None));
+                    self.local_pointer_writes.push((c, name, None));
+                }
             }
 
             if kind == "update_expression"
@@ -863,8 +970,9 @@ impl<'a> CfgBuilder<'a> {
                         // A name passed as it is may be a macro's output (`get_user(x, p)`),
                         // unless the callee only reads it (`likely(x)`, a pure query).
                         let name = func.map(|f| text(f, self.src)).unwrap_or("");
-                        let reads_only =
-                            matches!(name, "likely" | "unlikely") || self.knowledge.is_pure(name);
+                        let reads_only = matches!(name, "likely" | "unlikely")
+                            || self.knowledge.is_pure(name)
+                            || self.knowledge.is_same_object(name);
                         self.cursor.reset(args);
                         let args_list: Vec<Node> = args.named_children(&mut self.cursor).collect();
                         for a in args_list {
@@ -1192,7 +1300,8 @@ impl<'a> CfgBuilder<'a> {
     fn note_local_args(&mut self, call: &Call, args: &[Node]) {
         let idx = self.calls.len() as u32;
         let program_function = !call.indirect && !self.knowledge.describes_api(&call.callee);
-        let reads_only = self.knowledge.is_pure(&call.callee);
+        let reads_only =
+            self.knowledge.is_pure(&call.callee) || self.knowledge.is_same_object(&call.callee);
         for (i, a) in args.iter().enumerate().take(u8::MAX as usize) {
             if a.kind_str() != "identifier" {
                 continue;
@@ -1735,7 +1844,10 @@ impl<'a> CfgBuilder<'a> {
         };
         let callee = call.field("function");
         let name = callee.map(|f| text(f, self.src)).unwrap_or("");
-        if self.knowledge.is_pure(name) || self.knowledge.is_private_area(name) {
+        if self.knowledge.is_pure(name)
+            || self.knowledge.is_private_area(name)
+            || self.knowledge.is_same_object(name)
+        {
             return;
         }
         let program_function = callee.is_some_and(|f| f.kind_str() == "identifier")
@@ -1780,6 +1892,25 @@ impl<'a> CfgBuilder<'a> {
                 }
                 continue;
             }
+            // The object as another type (`tp`, `tcp_sk(sk)`): what the callee writes
+            // through it may be any member (`VIEW_PASS`).
+            if let Some(p) = self
+                .view_alias(n)
+                .or_else(|| self.same_object_arg(n).and_then(|arg| self.param_of(arg)))
+                .filter(|&p| p < 64)
+            {
+                if program_function && i < u8::MAX as usize {
+                    self.soft_clobbers.push((
+                        node,
+                        p as u8 | crate::facts::VIEW_PASS,
+                        idx,
+                        i as u8,
+                    ));
+                } else {
+                    self.clobbers.push((node, 1 << p));
+                }
+                continue;
+            }
             if n.kind_str() == "pointer_expression"
                 && n.child(0).is_some_and(|op| op.kind_str() == "&")
                 && let Some((p, member)) = n.field("argument").and_then(|t| self.param_member(t))
@@ -1787,8 +1918,16 @@ impl<'a> CfgBuilder<'a> {
                 self.note_param_write(node, p, member);
                 continue;
             }
+            // A pointer computed from the parameter (`p + 1`, what a call given it
+            // returns): a program function that writes nothing through its argument
+            // leaves the object alone; any write it makes may be anywhere in it.
             let mask = self.params_in_pointer(a, false);
-            if mask != 0 {
+            if mask != 0 && program_function && i < u8::MAX as usize {
+                for p in (0..64u8).filter(|p| mask & (1 << p) != 0) {
+                    self.soft_clobbers
+                        .push((node, p | crate::facts::VIEW_PASS, idx, i as u8));
+                }
+            } else if mask != 0 {
                 self.clobbers.push((node, mask));
             }
         }
@@ -1834,7 +1973,15 @@ impl<'a> CfgBuilder<'a> {
                         return (p < 64)
                             .then(|| (p, member.map(|m| format!("{prefix}{m}").into())));
                     }
+                    // Through another type of the object: its members have other names.
+                    if let Some(p) = self.view_alias(n) {
+                        return (p < 64).then_some((p, None));
+                    }
                     return self.param_of(n).filter(|&p| p < 64).map(|p| (p, member));
+                }
+                "call_expression" => {
+                    member = None;
+                    n = self.same_object_arg(n)?;
                 }
                 "field_expression" => {
                     let arrow = n.child(1).is_some_and(|o| o.kind_str() == "->");
@@ -1866,25 +2013,57 @@ impl<'a> CfgBuilder<'a> {
     /// value (`stored`, the right side of an assignment) is also no pointer when it is
     /// a comparison or a call's result (the call's arguments count at the call).
     fn params_in_pointer(&self, value: Node, stored: bool) -> u64 {
+        self.params_in_pointer_at(value, stored, 0)
+    }
+
+    fn params_in_pointer_at(&self, value: Node, stored: bool, depth: u32) -> u64 {
+        /// Nested calls and operators followed before the text decides.
+        const MAX_DEPTH: u32 = 8;
         if self.param_names.is_empty() {
             return 0;
         }
         let mut n = value;
-        while matches!(n.kind_str(), "parenthesized_expression" | "cast_expression") {
-            match n.field("value").or_else(|| n.named_child(0)) {
-                Some(inner) => n = inner,
-                None => break,
+        loop {
+            match n.kind_str() {
+                "parenthesized_expression" | "cast_expression" => {
+                    match n.field("value").or_else(|| n.named_child(0)) {
+                        Some(inner) => n = inner,
+                        None => break,
+                    }
+                }
+                // `tcp_sk(sk)` is `sk` as another type.
+                "call_expression" => match self.same_object_arg(n) {
+                    Some(arg) => n = arg,
+                    None => break,
+                },
+                _ => break,
             }
+        }
+        if depth > MAX_DEPTH {
+            return self.params_in_text(n);
         }
         match n.kind_str() {
             "identifier" => self
                 .param_of(n)
                 .or_else(|| self.private_alias(n).map(|(p, _)| p))
+                .or_else(|| self.view_alias(n))
                 .filter(|&p| p < 64)
                 .map_or(0, |p| 1 << p),
             "field_expression" | "number_literal" | "string_literal" | "char_literal" | "true"
             | "false" | "null" | "sizeof_expression" => 0,
             "call_expression" if stored => 0,
+            // A call's result carries only what it was given (`f(p->state)` returns
+            // no pointer into `p`'s object; `f(p)` may return `p`).
+            "call_expression" => {
+                let Some(args) = n.field("arguments") else {
+                    return self.params_in_text(n);
+                };
+                let mut cursor = args.walk();
+                let args: Vec<Node> = args.named_children(&mut cursor).collect();
+                args.into_iter().fold(0, |m, a| {
+                    m | self.params_in_pointer_at(a, stored, depth + 1)
+                })
+            }
             // Pointer arithmetic carries its pointer operand (`p + 1`, `(long)p & ~3`),
             // not a field read (`p->base + off`, `p->count * 8`): the operands, walked
             // with a bounded worklist (a long sum is a deep tree).
@@ -1916,11 +2095,24 @@ impl<'a> CfgBuilder<'a> {
                             todo.push(r);
                         }
                         (true, ..) => return self.params_in_text(n),
-                        _ => mask |= self.params_in_pointer(x, stored),
+                        _ => mask |= self.params_in_pointer_at(x, stored, depth + 1),
                     }
                 }
                 mask
             }
+            // Not arithmetic (a comparison, `&&`): the operands, which may still be the
+            // pointer; a field read in one is a value.
+            "binary_expression" if !stored => {
+                let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
+                    return self.params_in_text(n);
+                };
+                self.params_in_pointer_at(l, stored, depth + 1)
+                    | self.params_in_pointer_at(r, stored, depth + 1)
+            }
+            "unary_expression" if !stored => match n.field("argument") {
+                Some(a) => self.params_in_pointer_at(a, stored, depth + 1),
+                None => self.params_in_text(n),
+            },
             "binary_expression"
                 if stored
                     && matches!(
@@ -2038,7 +2230,7 @@ impl<'a> CfgBuilder<'a> {
         // The soft clobbers of each parameter (bit set by their index).
         let mut soft_by_param = [0u64; 64];
         for (k, &(_, p, _, _)) in self.soft_clobbers.iter().take(64).enumerate() {
-            soft_by_param[(p & !crate::facts::PRIVATE_PASS) as usize] |= 1 << k;
+            soft_by_param[crate::facts::pass_param(p) as usize] |= 1 << k;
         }
         let soft_of = |p: u32| soft_by_param[p as usize];
         let all = if self.truncated { u64::MAX } else { 0 };
@@ -2325,6 +2517,66 @@ impl<'a> CfgBuilder<'a> {
         })
     }
 
+    /// The call an lvalue is written through when it is not a view of an object
+    /// (`PAGE_OF(sk) = x`, `MACRO(p)->f = x`): a macro whose expansion is the object
+    /// written.
+    fn lvalue_macro<'t>(&self, lvalue: Node<'t>) -> Option<Node<'t>> {
+        let mut n = lvalue;
+        for _ in 0..16 {
+            match n.kind_str() {
+                "field_expression" | "subscript_expression" | "pointer_expression" => {
+                    n = n.field("argument")?;
+                }
+                "parenthesized_expression" | "cast_expression" => {
+                    n = n.field("value").or_else(|| n.named_child(0))?;
+                }
+                "call_expression" => {
+                    return match self.same_object_arg(n) {
+                        Some(arg) => {
+                            n = arg;
+                            continue;
+                        }
+                        None => Some(n),
+                    };
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The argument of a call that returns it as another type of the same object
+    /// (`tcp_sk(sk)`: `sk`; `[same_object]`).
+    pub(super) fn same_object_arg<'t>(&self, call: Node<'t>) -> Option<Node<'t>> {
+        if call.kind_str() != "call_expression" {
+            return None;
+        }
+        let func = call
+            .field("function")
+            .filter(|f| f.kind_str() == "identifier")?;
+        if !self.knowledge.is_same_object(text(func, self.src)) {
+            return None;
+        }
+        let args = call.field("arguments")?;
+        match (args.named_child(0), args.named_child(1)) {
+            (Some(arg), None) => Some(arg),
+            _ => None,
+        }
+    }
+
+    /// The parameter whose object a local holds as another type (`tp` after `tp =
+    /// tcp_sk(sk)`).
+    pub(super) fn view_alias(&self, node: Node) -> Option<usize> {
+        if node.kind_str() != "identifier" {
+            return None;
+        }
+        let name = text(node, self.src);
+        self.view_aliases
+            .iter()
+            .find(|(a, _)| a == name)
+            .map(|&(_, p)| p)
+    }
+
     /// The parameter whose object's private struct a local holds (`db` after `db =
     /// netdev_priv(dev)`), and the prefix its fields take as the parameter's.
     pub(super) fn private_alias(&self, node: Node) -> Option<(usize, &str)> {
@@ -2423,6 +2675,11 @@ impl<'a> CfgBuilder<'a> {
                 self.objects.loops.push(node.start_byte());
                 let exit = self.new_node(NodeKind::Nop);
                 let cond = node.field("condition");
+                if let Some(c) = cond
+                    && !self.original[node.start_byte()..].starts_with(b"while")
+                {
+                    self.note_iterator_arguments(c);
+                }
                 let after_cond = match cond {
                     Some(c) => self.expression(c, Some(head)),
                     None => Some(head),
@@ -3202,7 +3459,7 @@ fn only_parameter_tests(t: &Facts, f: &Facts) -> bool {
 
 /// The bit of the parameter a soft clobber names (see `facts::PRIVATE_PASS`).
 fn param_bit(p: u8) -> u64 {
-    1 << (p & !crate::facts::PRIVATE_PASS)
+    1 << crate::facts::pass_param(p)
 }
 
 /// Whether a call is an operand that runs only sometimes: a branch of `?:`, or the

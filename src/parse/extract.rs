@@ -449,6 +449,7 @@ fn function<'a>(
     builder.drop_rewritten_context_locals();
     builder.drop_escaped_locals();
     builder.param_copy_tests();
+    builder.track_zeroed_members();
     builder.local_constant_args();
     field_callbacks.append(&mut builder.field_callbacks);
     let head = &original[def.start_byte()..body.start_byte()];

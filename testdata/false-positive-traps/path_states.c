@@ -250,3 +250,70 @@ void ps_field_cond_pos(struct ps *d, int mode)
 	if (d->state)
 		spin_unlock(&d->lock);
 }
+
+/* A local set on one side of a parameter test, in a function that takes no lock:
+ * the later branch on it reaches the sleep only on that side's paths, with `other`
+ * NULL, which the caller holding the lock rules out (it passes an object it has just
+ * allocated and checked). */
+static void ps_made_neg(struct ps *d, struct ps *other)
+{
+	bool made = false;
+
+	if (!other)
+		made = true;
+	if (made)
+		msleep(1);
+}
+
+void ps_made_caller_neg(struct ps *d)
+{
+	struct ps *o;
+
+	spin_lock(&d->lock);
+	o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	if (o)
+		ps_made_neg(d, o);
+	spin_unlock(&d->lock);
+	kfree(o);
+}
+
+/* Twin: the local is set on both sides of the test. */
+static void ps_made_pos(struct ps *d, struct ps *other)
+{
+	bool made = false;
+
+	if (!other)
+		made = true;
+	else
+		made = ps_choose(d);
+	if (made)
+		msleep(1); /* expect: atomic-sleeping-call */
+}
+
+void ps_made_caller_pos(struct ps *d)
+{
+	struct ps *o;
+
+	spin_lock(&d->lock);
+	o = kzalloc(sizeof(*o), GFP_ATOMIC);
+	if (o)
+		ps_made_pos(d, o);
+	spin_unlock(&d->lock);
+	kfree(o);
+}
+
+/* Twin of the tracked locals: an iterator macro assigns its cursor out of sight, so
+ * the NULL the cursor was set to says nothing after the loop. */
+void ps_iter_pos(struct ps *d, struct list_head *head)
+{
+	struct ps *p = NULL;
+
+	spin_lock(&d->lock);
+	list_for_each_entry(p, head, state) {
+		if (p->state)
+			break;
+	}
+	if (p)
+		msleep(1); /* expect: atomic-sleeping-call */
+	spin_unlock(&d->lock);
+}

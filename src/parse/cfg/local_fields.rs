@@ -229,6 +229,11 @@ impl<'a> CfgBuilder<'a> {
                         None => return,
                     }
                 }
+                // `tcp_sk(m)` is `m` as another type.
+                "call_expression" => match self.same_object_arg(n) {
+                    Some(inner) => n = inner,
+                    None => return,
+                },
                 "pointer_expression" if n.child(0).is_some_and(|op| op.kind_str() == "&") => {
                     address = true;
                     match n.field("argument") {
@@ -299,6 +304,8 @@ impl<'a> CfgBuilder<'a> {
             self.local_pointers_in(*a, &mut found);
         }
         for (name, member) in found {
+            self.member_writes.push((node, name.clone(), None));
+            self.handed_on.push((node, name.clone()));
             self.local_pointer_writes.push((node, name, member));
         }
     }
@@ -407,7 +414,9 @@ impl<'a> CfgBuilder<'a> {
 
     /// Notes `T *x = netdev_priv(p);` (`[private_area]`) of a parameter `p` when
     /// nothing else writes `x` or takes its address: `x->f` is then `p`'s field
-    /// `netdev_priv()/f`, in tests, writes and what callees given `x` test.
+    /// `netdev_priv()/f`, in tests, writes and what callees given `x` test. And `T *x =
+    /// tcp_sk(p);` (`[same_object]`): `x` is `p` as another type, whose writes (and
+    /// calls given it) may reach any of `p`'s members.
     fn note_private_alias(&mut self, name: &str, call: Node) -> bool {
         let func = call
             .field("function")
@@ -415,6 +424,20 @@ impl<'a> CfgBuilder<'a> {
         let Some(func) = func.map(|f| text(f, self.src)) else {
             return false;
         };
+        if let Some(arg) = self.same_object_arg(call) {
+            let Some(p) = self.param_of(arg).filter(|&p| p < 64) else {
+                return false;
+            };
+            if self.param_names.iter().any(|q| q == name)
+                || self.view_aliases.iter().any(|(a, _)| a == name)
+                || self.private_aliases.iter().any(|(a, _, _)| a == name)
+                || writes_of(&self.src[self.body.0..self.body.1], name.as_bytes()) != 1
+            {
+                return false;
+            }
+            self.view_aliases.push((name.to_string(), p));
+            return true;
+        }
         if !self.knowledge.is_private_area(func) {
             return false;
         }
@@ -559,7 +582,7 @@ impl<'a> CfgBuilder<'a> {
     }
 
     /// A name declared in the body so far (not a parameter).
-    fn is_local(&self, name: &str) -> bool {
+    pub(super) fn is_local(&self, name: &str) -> bool {
         !self.param_names.iter().any(|p| p == name) && self.declared.iter().any(|(d, _)| d == name)
     }
 
@@ -598,6 +621,7 @@ impl<'a> CfgBuilder<'a> {
                 "parenthesized_expression" | "cast_expression" => {
                     n = n.field("value").or_else(|| n.named_child(0))?;
                 }
+                "call_expression" => n = self.same_object_arg(n)?,
                 _ => return None,
             }
         }
@@ -641,7 +665,7 @@ impl<'a> CfgBuilder<'a> {
             .map(|(call, arg, name)| (*call, *arg, name.as_str()))
             .collect();
         for &(_, p, call, arg) in &self.soft_clobbers {
-            if p & crate::facts::PRIVATE_PASS == 0
+            if p & (crate::facts::PRIVATE_PASS | crate::facts::VIEW_PASS) == 0
                 && let Some(name) = self.param_names.get(usize::from(p))
                 && followed(name)
             {
@@ -760,7 +784,7 @@ impl<'a> CfgBuilder<'a> {
         let mut soft: HashMap<u32, Vec<(u64, usize, bool)>> = HashMap::default();
         for (k, &(node, p, _, _)) in self.soft_clobbers.iter().enumerate() {
             let private = p & crate::facts::PRIVATE_PASS != 0;
-            let p = usize::from(p & !crate::facts::PRIVATE_PASS);
+            let p = usize::from(crate::facts::pass_param(p));
             if k < 64 {
                 soft.entry(node).or_default().push((1 << k, p, private));
             } else {
