@@ -145,7 +145,12 @@ impl ObjectFields {
                 Some((path.clone(), vals))
             })
             .collect();
-        (!fields.is_empty()).then(|| Val::Fields(fields, self.exact.clone()))
+        (!fields.is_empty()).then(|| {
+            Val::Fields(Box::new(crate::values::KnownFields(
+                fields,
+                self.exact.clone(),
+            )))
+        })
     }
 
     /// The values field `path` may have (`None`: unknown).
