@@ -758,11 +758,30 @@ impl ApiId {
     }
 }
 
+/// What some calls have: most of those only kept argument texts, an assignment target
+/// or forwarded parameters; the rest (allocator and lock details) is boxed again.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct CallExtra {
     args: Vec<String>,
-    guard_class: Option<String>,
     assigned_to: Option<String>,
+    /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
+    /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
+    /// that decides whether the callee sleeps is often the last.
+    more_param_args: Vec<(u8, u8)>,
+    /// The GFP argument's bits, when the knowledge's flags alone make it a constant
+    /// (`GFP_KERNEL | __GFP_ZERO`), for allocators with a fixed GFP position: the
+    /// parsed form `parse::classify_calls` stores, so later stages do not lex the text
+    /// again. `None`: no such argument, or not a constant of known flags (a `gfp_t`
+    /// parameter, a file's macro), whose text is evaluated where it is read.
+    gfp_flags: Option<GfpSet>,
+    rare: Option<Box<CallRare>>,
+}
+
+/// The parts of [`CallExtra`] only allocator calls, guards, lock-dropping calls and
+/// file-local unlocking macros have (a `drivers/` run keeps ~2.5 million calls).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct CallRare {
+    guard_class: Option<String>,
     /// Inside a loop body of its function (allocator calls only).
     in_loop: bool,
     /// Declared types of the identifiers in a product size argument (allocator calls
@@ -785,16 +804,6 @@ pub(crate) struct CallExtra {
     /// then stored into in the function (`bp->ring = ring;`), with the declared type
     /// of each access's base variable.
     also_stored_to: Vec<(String, String)>,
-    /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
-    /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
-    /// that decides whether the callee sleeps is often the last.
-    more_param_args: Vec<(u8, u8)>,
-    /// The GFP argument's bits, when the knowledge's flags alone make it a constant
-    /// (`GFP_KERNEL | __GFP_ZERO`), for allocators with a fixed GFP position: the
-    /// parsed form `parse::classify_calls` stores, so later stages do not lex the text
-    /// again. `None`: no such argument, or not a constant of known flags (a `gfp_t`
-    /// parameter, a file's macro), whose text is evaluated where it is read.
-    gfp_flags: Option<GfpSet>,
     /// For a call of a file-local macro that runs an argument with a lock released
     /// (`parse::brackets`): (the lock's key at this call, that argument).
     unlocked_run: Option<(String, u8)>,
@@ -816,7 +825,7 @@ impl Call {
 
     /// For `guard(class)(args)` and `scoped_guard(class, args)`: the guard class.
     pub fn guard_class(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| e.guard_class.as_deref())
+        self.rare().and_then(|e| e.guard_class.as_deref())
     }
 
     /// The left-hand side this call's result is assigned to (`priv->ring`, `buf`),
@@ -827,20 +836,18 @@ impl Call {
 
     /// Whether the call is inside a loop body (kept for allocator calls).
     pub fn in_loop(&self) -> bool {
-        self.extra.as_ref().is_some_and(|e| e.in_loop)
+        self.rare().is_some_and(|e| e.in_loop)
     }
 
     /// The declared types of the identifiers of the size arguments (name, type).
     pub fn operand_types(&self) -> &[(String, String)] {
-        self.extra
-            .as_ref()
-            .map_or(&[], |e| e.operand_types.as_slice())
+        self.rare().map_or(&[], |e| e.operand_types.as_slice())
     }
 
     /// The declared type of identifier `name` of a size argument, if it was declared
     /// in the calling function (kept for allocator calls).
     pub fn operand_type(&self, name: &str) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| {
+        self.rare().and_then(|e| {
             e.operand_types
                 .iter()
                 .find(|(n, _)| n == name)
@@ -851,8 +858,8 @@ impl Call {
     /// The values assigned to identifier `name` of a size argument before the call
     /// (kept for allocator calls); empty for a parameter that is never assigned.
     pub fn operand_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> {
-        self.extra
-            .iter()
+        self.rare()
+            .into_iter()
             .flat_map(|e| e.operand_values.iter())
             .filter(move |(n, _)| n == name)
             .map(|(_, v)| v.as_str())
@@ -860,14 +867,14 @@ impl Call {
 
     pub fn set_operand_values(&mut self, values: Vec<(String, String)>) {
         if !values.is_empty() {
-            self.extra_mut().operand_values = values;
+            self.rare_mut().operand_values = values;
         }
     }
 
     /// The position of identifier `name` among the function's parameters, when a size
     /// argument's value comes from it (kept for allocator calls).
     pub fn operand_param(&self, name: &str) -> Option<u32> {
-        self.extra.as_ref().and_then(|e| {
+        self.rare().and_then(|e| {
             e.operand_params
                 .iter()
                 .find(|(n, _)| n == name)
@@ -875,55 +882,49 @@ impl Call {
         })
     }
 
-    /// See `CallExtra::field_base_type`.
+    /// See `CallRare::field_base_type`.
     pub fn field_base_type(&self) -> Option<&str> {
-        self.extra
-            .as_ref()
-            .and_then(|e| e.field_base_type.as_deref())
+        self.rare().and_then(|e| e.field_base_type.as_deref())
     }
 
     pub fn set_field_base_type(&mut self, ty: String) {
-        self.extra_mut().field_base_type = Some(ty);
+        self.rare_mut().field_base_type = Some(ty);
     }
 
-    /// See `CallExtra::also_stored_to`.
+    /// See `CallRare::also_stored_to`.
     pub fn also_stored_to(&self) -> &[(String, String)] {
-        self.extra
-            .as_ref()
-            .map_or(&[], |e| e.also_stored_to.as_slice())
+        self.rare().map_or(&[], |e| e.also_stored_to.as_slice())
     }
 
     pub fn push_also_stored_to(&mut self, field: String, base_type: String) {
-        let extra = self.extra_mut();
+        let extra = self.rare_mut();
         if extra.also_stored_to.len() < 4 {
             extra.also_stored_to.push((field, base_type));
         }
     }
 
-    /// See `CallExtra::dma_buffer_base_type`.
+    /// See `CallRare::dma_buffer_base_type`.
     pub fn dma_buffer_base_type(&self) -> Option<&str> {
-        self.extra
-            .as_ref()
-            .and_then(|e| e.dma_buffer_base_type.as_deref())
+        self.rare().and_then(|e| e.dma_buffer_base_type.as_deref())
     }
 
     pub fn set_dma_buffer_base_type(&mut self, ty: String) {
-        self.extra_mut().dma_buffer_base_type = Some(ty);
+        self.rare_mut().dma_buffer_base_type = Some(ty);
     }
 
     pub fn set_operand_params(&mut self, params: Vec<(String, u8)>) {
         if !params.is_empty() {
-            self.extra_mut().operand_params = params;
+            self.rare_mut().operand_params = params;
         }
     }
 
     pub fn set_in_loop(&mut self) {
-        self.extra_mut().in_loop = true;
+        self.rare_mut().in_loop = true;
     }
 
     pub fn set_operand_types(&mut self, types: Vec<(String, String)>) {
         if !types.is_empty() {
-            self.extra_mut().operand_types = types;
+            self.rare_mut().operand_types = types;
         }
     }
 
@@ -964,41 +965,46 @@ impl Call {
         self.extra.get_or_insert_with(Default::default)
     }
 
+    fn rare(&self) -> Option<&CallRare> {
+        self.extra.as_ref().and_then(|e| e.rare.as_deref())
+    }
+
+    fn rare_mut(&mut self) -> &mut CallRare {
+        self.extra_mut().rare.get_or_insert_with(Default::default)
+    }
+
     pub fn set_args(&mut self, args: Vec<String>) {
         if !args.is_empty() {
             self.extra_mut().args = args;
         }
     }
 
-    /// See `CallExtra::unlocked_run`.
+    /// See `CallRare::unlocked_run`.
     pub fn unlocked_run(&self) -> Option<(&str, usize)> {
-        self.extra
-            .as_ref()
+        self.rare()
             .and_then(|e| e.unlocked_run.as_ref())
             .map(|(l, a)| (l.as_str(), usize::from(*a)))
     }
 
     pub fn set_unlocked_run(&mut self, lock: String, arg: usize) {
         if let Ok(arg) = u8::try_from(arg) {
-            self.extra_mut().unlocked_run = Some((lock, arg));
+            self.rare_mut().unlocked_run = Some((lock, arg));
         }
     }
 
-    /// See `CallExtra::lock_through_arg`.
+    /// See `CallRare::lock_through_arg`.
     pub fn lock_through_arg(&self) -> &[(u8, String)] {
-        self.extra
-            .as_ref()
-            .map_or(&[], |e| e.lock_through_arg.as_slice())
+        self.rare().map_or(&[], |e| e.lock_through_arg.as_slice())
     }
 
     pub fn push_lock_through_arg(&mut self, arg: usize, rest: String) {
         if let Ok(arg) = u8::try_from(arg) {
-            self.extra_mut().lock_through_arg.push((arg, rest));
+            self.rare_mut().lock_through_arg.push((arg, rest));
         }
     }
 
     pub fn set_guard_class(&mut self, class: String) {
-        self.extra_mut().guard_class = Some(class);
+        self.rare_mut().guard_class = Some(class);
     }
 
     pub fn set_assigned_to(&mut self, target: String) {
