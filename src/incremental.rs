@@ -499,7 +499,7 @@ impl Signature {
             conditional: f.conditional,
             annotations: f.annotations.clone(),
             truncated: f.truncated,
-            writes: f.writes.clone(),
+            writes: f.writes().clone(),
         }
     }
 
@@ -520,7 +520,7 @@ impl Signature {
             conditional: self.conditional,
             annotations: self.annotations,
             truncated: self.truncated,
-            writes: self.writes,
+            writes: self.writes.boxed(),
             ..Default::default()
         }
     }

@@ -602,7 +602,7 @@ impl<'p> Resolver<'p> {
         if param >= 64 || depth > MAX_DEPTH {
             return None;
         }
-        let w = &self.program.function(g).writes;
+        let w = self.program.function(g).writes();
         let bit = 1u64 << param;
         if w.any & bit != 0 {
             return None;

@@ -510,7 +510,7 @@ fn function<'a>(
             tests: builder.tests,
         })),
         truncated: builder.truncated,
-        writes,
+        writes: writes.boxed(),
     })
 }
 
