@@ -1271,6 +1271,10 @@ impl Analysis {
                 callers.entry(e.callee).or_default().push((id, e.call));
             }
         }
+        // Kept for the run (about a million edges on `drivers/`): no room to grow.
+        for c in callers.values_mut() {
+            c.shrink_to_fit();
+        }
         (edges, callers)
     }
 
@@ -1376,7 +1380,10 @@ impl Analysis {
                         if boundary.is_some_and(|b| b.given.contains(&id)) {
                             return Vec::new();
                         }
-                        sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i])
+                        // Kept for the lints: no room to grow.
+                        let mut sites = sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i]);
+                        sites.shrink_to_fit();
+                        sites
                     })
                     .collect()
             })
