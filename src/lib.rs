@@ -873,7 +873,7 @@ pub fn check_files_with<T: Send>(
         drop(analysis);
         for f in &mut all_facts {
             f.functions = Vec::new();
-            f.decls = Box::default();
+            *f.decls = facts::Decls::default();
         }
         let mut outcome = finish_outcome(
             diagnostics,
