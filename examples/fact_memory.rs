@@ -93,7 +93,7 @@ fn main() {
             }
             let empty = ParamWrites::default();
             for func in &f.functions {
-                if func.writes == empty {
+                if *func.writes() == empty {
                     add("writes.empty", 1);
                 }
                 if func.params.is_empty() {

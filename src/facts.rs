@@ -116,11 +116,13 @@ pub struct Decls {
     /// File-scope arrays: (name, element count: the dimension as written, or the
     /// number of initializers of `name[] = { … }`), for `ARRAY_SIZE(name)`.
     #[serde(default)]
-    pub arrays: Vec<(String, String)>,
+    pub arrays: Vec<(crate::name::Name, crate::name::Name)>,
     /// File-scope variables: (name, declared type: `struct foo *`, `u8 []`), for the
     /// types of expressions such as `sizeof(*priv)` and `struct_size(data, hws, n)`.
+    /// (Both interned, as arrays': a few repeated texts over ~400,000 entries of a
+    /// `drivers/` run.)
     #[serde(default)]
-    pub variables: Vec<(String, String)>,
+    pub variables: Vec<(crate::name::Name, crate::name::Name)>,
     /// Function-like macros whose body declares struct members (`#define
     /// LIST(type) type A; type B;`, or calls of other such macros), for members a
     /// file's own macros declare (amdgpu's `CLK_REG_FIELD_LIST(uint8_t)`).
@@ -190,10 +192,11 @@ pub struct StructDef {
 /// with any of those.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Field {
-    /// The field's name (empty for an anonymous struct or union member).
-    pub name: String,
+    /// The field's name (empty for an anonymous struct or union member). Names and
+    /// types interned: a few thousand distinct texts (`u32`, `lock`) over the members.
+    pub name: crate::name::Name,
     /// The declared type as written (`u32`, `struct list_head`).
-    pub ty: String,
+    pub ty: crate::name::Name,
     /// Declared as a pointer (`*p`, function pointers).
     pub pointer: bool,
     /// Levels of pointer (`u8 **p`: 2).
@@ -235,8 +238,8 @@ impl Field {
     /// A member from its parts (the box only when one of `rare` is set).
     pub fn new(name: String, ty: String, rare: FieldRare) -> Field {
         let mut f = Field {
-            name,
-            ty,
+            name: name.into(),
+            ty: ty.into(),
             ..Field::default()
         };
         f.set_rare(rare);
@@ -363,8 +366,10 @@ pub struct Function {
     /// than the builder's limit); calls there are kept in source order.
     pub truncated: bool,
     /// What the body itself may write through its pointer parameters, for callers
-    /// that test the object after giving it (`FunctionValues::soft_passes`).
-    pub writes: ParamWrites,
+    /// that test the object after giving it (`FunctionValues::soft_passes`). Boxed,
+    /// `None` when it writes nothing (see [`Function::writes`]): 8 bytes instead of 64
+    /// in each of the ~400,000 functions of a `drivers/` run.
+    pub writes: Option<Box<ParamWrites>>,
 }
 
 /// What a function may write through its parameters (first 64 each).
@@ -384,7 +389,19 @@ pub struct ParamWrites {
     pub passes: Vec<(u8, u32, u8)>,
 }
 
+static NO_WRITES: ParamWrites = ParamWrites {
+    any: 0,
+    passed: 0,
+    members: Vec::new(),
+    passes: Vec::new(),
+};
+
 impl ParamWrites {
+    /// Boxed, or `None` when it says nothing (as `Function::writes` keeps it).
+    pub fn boxed(self) -> Option<Box<ParamWrites>> {
+        (self != NO_WRITES).then(|| Box::new(self))
+    }
+
     /// Whether the function may change member `member` (top-level) of the object its
     /// parameter `param` points to.
     pub fn may_write(&self, param: u32, member: &str) -> bool {
@@ -406,35 +423,37 @@ pub struct Param {
     pub ty: String,
 }
 
-/// What a function's parameters and its calls' arguments are known to be.
+/// What a function's parameters and its calls' arguments are known to be (slices, not
+/// vectors: 88 bytes, not 128, for each of the ~280,000 functions of a `drivers/` run
+/// that have values).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionValues {
     /// Arguments of calls to functions (not known APIs) with a known value other than
     /// zero or "non-zero" (`3`, `FOO_SYNC`, `-EIO`), sorted by call. Kept per function,
     /// not per call: most calls have none.
-    pub const_args: Vec<ConstArg>,
+    pub const_args: Box<[ConstArg]>,
     /// Arguments computed from one parameter of the function, or from what a call
     /// returns (`wait_ms > 0`, `flags & FOO_NOWAIT`, `helper_nowait(flags)`), sorted by
     /// call.
-    pub derived_args: Vec<DerivedArg>,
+    pub derived_args: Box<[DerivedArg]>,
     /// The body is `return <derived from parameter>;` (`return flags & FOO_NOWAIT;`):
     /// (parameter, derivation). Boxed: a couple of hundred functions of a `drivers/`
     /// run have one, a quarter of a million have values.
     pub returns: Option<Box<(u8, crate::values::Derive)>>,
     /// Arguments that are the address of a local struct with a brace initializer,
     /// with what its fields may hold at the call (`parse::objects`), sorted by call.
-    pub objects: Vec<ObjectArg>,
+    pub objects: Box<[ObjectArg]>,
     /// Calls given a parameter as it is, to a program function (parameter, call,
     /// argument), in order, when a test of a parameter's fields (or a field passed on)
     /// after some of them was kept as an [`unwritten_path`] naming them.
-    pub soft_passes: Vec<(u8, u32, u8)>,
+    pub soft_passes: Box<[(u8, u32, u8)]>,
     /// What the object the function returns holds, on every path that returns one (a
     /// local it stored into: `req->waiting = wait; return req;`; paths returning NULL
     /// return no object): (field path, the values it may have, one of them), in terms
     /// of the function's own parameters and constants. A caller handing the object on
     /// sees these fields through [`ObjectArg::stored_by`].
     #[serde(default)]
-    pub returned_stores: Vec<(Box<str>, Vec<FieldVal>)>,
+    pub returned_stores: Box<[(Box<str>, Vec<FieldVal>)]>,
 }
 
 /// Marks a field path (`Pred::Field`, `Derive::Field`) whose test or value holds as
@@ -811,11 +830,30 @@ impl ApiId {
     }
 }
 
+/// What some calls have: most of those only kept argument texts, an assignment target
+/// or forwarded parameters; the rest (allocator and lock details) is boxed again.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct CallExtra {
     args: Vec<String>,
-    guard_class: Option<String>,
     assigned_to: Option<String>,
+    /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
+    /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
+    /// that decides whether the callee sleeps is often the last.
+    more_param_args: Vec<(u8, u8)>,
+    /// The GFP argument's bits, when the knowledge's flags alone make it a constant
+    /// (`GFP_KERNEL | __GFP_ZERO`), for allocators with a fixed GFP position: the
+    /// parsed form `parse::classify_calls` stores, so later stages do not lex the text
+    /// again. `None`: no such argument, or not a constant of known flags (a `gfp_t`
+    /// parameter, a file's macro), whose text is evaluated where it is read.
+    gfp_flags: Option<GfpSet>,
+    rare: Option<Box<CallRare>>,
+}
+
+/// The parts of [`CallExtra`] only allocator calls, guards, lock-dropping calls and
+/// file-local unlocking macros have (a `drivers/` run keeps ~2.5 million calls).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct CallRare {
+    guard_class: Option<String>,
     /// Inside a loop body of its function (allocator calls only).
     in_loop: bool,
     /// Declared types of the identifiers in a product size argument (allocator calls
@@ -838,16 +876,6 @@ pub(crate) struct CallExtra {
     /// then stored into in the function (`bp->ring = ring;`), with the declared type
     /// of each access's base variable.
     also_stored_to: Vec<(String, String)>,
-    /// Forwarded parameters past the four `param_args` holds: wrappers pass on six or
-    /// seven (`t4_wr_mbox_meat(adap, mbox, cmd, size, rpl, sleep_ok)`), and the flag
-    /// that decides whether the callee sleeps is often the last.
-    more_param_args: Vec<(u8, u8)>,
-    /// The GFP argument's bits, when the knowledge's flags alone make it a constant
-    /// (`GFP_KERNEL | __GFP_ZERO`), for allocators with a fixed GFP position: the
-    /// parsed form `parse::classify_calls` stores, so later stages do not lex the text
-    /// again. `None`: no such argument, or not a constant of known flags (a `gfp_t`
-    /// parameter, a file's macro), whose text is evaluated where it is read.
-    gfp_flags: Option<GfpSet>,
     /// For a call of a file-local macro that runs an argument with a lock released
     /// (`parse::brackets`): (the lock's key at this call, that argument).
     unlocked_run: Option<(String, u8)>,
@@ -869,7 +897,7 @@ impl Call {
 
     /// For `guard(class)(args)` and `scoped_guard(class, args)`: the guard class.
     pub fn guard_class(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| e.guard_class.as_deref())
+        self.rare().and_then(|e| e.guard_class.as_deref())
     }
 
     /// The left-hand side this call's result is assigned to (`priv->ring`, `buf`),
@@ -880,20 +908,18 @@ impl Call {
 
     /// Whether the call is inside a loop body (kept for allocator calls).
     pub fn in_loop(&self) -> bool {
-        self.extra.as_ref().is_some_and(|e| e.in_loop)
+        self.rare().is_some_and(|e| e.in_loop)
     }
 
     /// The declared types of the identifiers of the size arguments (name, type).
     pub fn operand_types(&self) -> &[(String, String)] {
-        self.extra
-            .as_ref()
-            .map_or(&[], |e| e.operand_types.as_slice())
+        self.rare().map_or(&[], |e| e.operand_types.as_slice())
     }
 
     /// The declared type of identifier `name` of a size argument, if it was declared
     /// in the calling function (kept for allocator calls).
     pub fn operand_type(&self, name: &str) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| {
+        self.rare().and_then(|e| {
             e.operand_types
                 .iter()
                 .find(|(n, _)| n == name)
@@ -904,8 +930,8 @@ impl Call {
     /// The values assigned to identifier `name` of a size argument before the call
     /// (kept for allocator calls); empty for a parameter that is never assigned.
     pub fn operand_values<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> {
-        self.extra
-            .iter()
+        self.rare()
+            .into_iter()
             .flat_map(|e| e.operand_values.iter())
             .filter(move |(n, _)| n == name)
             .map(|(_, v)| v.as_str())
@@ -913,14 +939,14 @@ impl Call {
 
     pub fn set_operand_values(&mut self, values: Vec<(String, String)>) {
         if !values.is_empty() {
-            self.extra_mut().operand_values = values;
+            self.rare_mut().operand_values = values;
         }
     }
 
     /// The position of identifier `name` among the function's parameters, when a size
     /// argument's value comes from it (kept for allocator calls).
     pub fn operand_param(&self, name: &str) -> Option<u32> {
-        self.extra.as_ref().and_then(|e| {
+        self.rare().and_then(|e| {
             e.operand_params
                 .iter()
                 .find(|(n, _)| n == name)
@@ -928,55 +954,49 @@ impl Call {
         })
     }
 
-    /// See `CallExtra::field_base_type`.
+    /// See `CallRare::field_base_type`.
     pub fn field_base_type(&self) -> Option<&str> {
-        self.extra
-            .as_ref()
-            .and_then(|e| e.field_base_type.as_deref())
+        self.rare().and_then(|e| e.field_base_type.as_deref())
     }
 
     pub fn set_field_base_type(&mut self, ty: String) {
-        self.extra_mut().field_base_type = Some(ty);
+        self.rare_mut().field_base_type = Some(ty);
     }
 
-    /// See `CallExtra::also_stored_to`.
+    /// See `CallRare::also_stored_to`.
     pub fn also_stored_to(&self) -> &[(String, String)] {
-        self.extra
-            .as_ref()
-            .map_or(&[], |e| e.also_stored_to.as_slice())
+        self.rare().map_or(&[], |e| e.also_stored_to.as_slice())
     }
 
     pub fn push_also_stored_to(&mut self, field: String, base_type: String) {
-        let extra = self.extra_mut();
+        let extra = self.rare_mut();
         if extra.also_stored_to.len() < 4 {
             extra.also_stored_to.push((field, base_type));
         }
     }
 
-    /// See `CallExtra::dma_buffer_base_type`.
+    /// See `CallRare::dma_buffer_base_type`.
     pub fn dma_buffer_base_type(&self) -> Option<&str> {
-        self.extra
-            .as_ref()
-            .and_then(|e| e.dma_buffer_base_type.as_deref())
+        self.rare().and_then(|e| e.dma_buffer_base_type.as_deref())
     }
 
     pub fn set_dma_buffer_base_type(&mut self, ty: String) {
-        self.extra_mut().dma_buffer_base_type = Some(ty);
+        self.rare_mut().dma_buffer_base_type = Some(ty);
     }
 
     pub fn set_operand_params(&mut self, params: Vec<(String, u8)>) {
         if !params.is_empty() {
-            self.extra_mut().operand_params = params;
+            self.rare_mut().operand_params = params;
         }
     }
 
     pub fn set_in_loop(&mut self) {
-        self.extra_mut().in_loop = true;
+        self.rare_mut().in_loop = true;
     }
 
     pub fn set_operand_types(&mut self, types: Vec<(String, String)>) {
         if !types.is_empty() {
-            self.extra_mut().operand_types = types;
+            self.rare_mut().operand_types = types;
         }
     }
 
@@ -1017,41 +1037,46 @@ impl Call {
         self.extra.get_or_insert_with(Default::default)
     }
 
+    fn rare(&self) -> Option<&CallRare> {
+        self.extra.as_ref().and_then(|e| e.rare.as_deref())
+    }
+
+    fn rare_mut(&mut self) -> &mut CallRare {
+        self.extra_mut().rare.get_or_insert_with(Default::default)
+    }
+
     pub fn set_args(&mut self, args: Vec<String>) {
         if !args.is_empty() {
             self.extra_mut().args = args;
         }
     }
 
-    /// See `CallExtra::unlocked_run`.
+    /// See `CallRare::unlocked_run`.
     pub fn unlocked_run(&self) -> Option<(&str, usize)> {
-        self.extra
-            .as_ref()
+        self.rare()
             .and_then(|e| e.unlocked_run.as_ref())
             .map(|(l, a)| (l.as_str(), usize::from(*a)))
     }
 
     pub fn set_unlocked_run(&mut self, lock: String, arg: usize) {
         if let Ok(arg) = u8::try_from(arg) {
-            self.extra_mut().unlocked_run = Some((lock, arg));
+            self.rare_mut().unlocked_run = Some((lock, arg));
         }
     }
 
-    /// See `CallExtra::lock_through_arg`.
+    /// See `CallRare::lock_through_arg`.
     pub fn lock_through_arg(&self) -> &[(u8, String)] {
-        self.extra
-            .as_ref()
-            .map_or(&[], |e| e.lock_through_arg.as_slice())
+        self.rare().map_or(&[], |e| e.lock_through_arg.as_slice())
     }
 
     pub fn push_lock_through_arg(&mut self, arg: usize, rest: String) {
         if let Ok(arg) = u8::try_from(arg) {
-            self.extra_mut().lock_through_arg.push((arg, rest));
+            self.rare_mut().lock_through_arg.push((arg, rest));
         }
     }
 
     pub fn set_guard_class(&mut self, class: String) {
-        self.extra_mut().guard_class = Some(class);
+        self.rare_mut().guard_class = Some(class);
     }
 
     pub fn set_assigned_to(&mut self, target: String) {
@@ -1094,6 +1119,11 @@ impl ParamArgs {
 }
 
 impl Function {
+    /// What the body may write through its parameters.
+    pub fn writes(&self) -> &ParamWrites {
+        self.writes.as_deref().unwrap_or(&NO_WRITES)
+    }
+
     /// The value of argument `arg` of call `call`, when it is a literal or a constant.
     pub fn arg_value(&self, call: u32, arg: u32) -> Option<crate::values::Val> {
         let consts = self.values.as_ref().map_or(&[][..], |v| &v.const_args[..]);
@@ -1341,10 +1371,18 @@ mod tests {
             size_of::<super::Field>()
         );
         assert!(
-            size_of::<super::Function>() <= 256,
+            size_of::<super::Function>() <= 160,
             "{}",
             size_of::<super::Function>()
         );
+        // About 280,000 functions with values, 1.2 million constant arguments.
+        let values = size_of::<super::FunctionValues>();
+        assert!(values <= 88, "{values}");
+        let val = size_of::<crate::values::Val>();
+        assert!(val <= 24, "{val}");
+        // One in some tens of calls has the box; most only argument texts.
+        let extra = size_of::<super::CallExtra>();
+        assert!(extra <= 96, "{extra}");
         let states = size_of::<crate::context::LockStates>();
         assert!(states <= 16, "{states}");
     }

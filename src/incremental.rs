@@ -519,7 +519,7 @@ impl Signature {
             conditional: f.conditional,
             annotations: f.annotations.clone(),
             truncated: f.truncated,
-            writes: f.writes.clone(),
+            writes: f.writes().clone(),
         }
     }
 
@@ -540,7 +540,7 @@ impl Signature {
             conditional: self.conditional,
             annotations: self.annotations,
             truncated: self.truncated,
-            writes: self.writes,
+            writes: self.writes.boxed(),
             ..Default::default()
         }
     }

@@ -16,17 +16,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Val {
     Int(i64),
-    Name(Box<str>),
+    /// (Names and expressions interned: one copy per distinct text, and a value is 24
+    /// bytes; a `drivers/` run keeps over a million constant arguments.)
+    Name(crate::name::Name),
     NonZero,
     /// A constant expression not yet evaluated (`FOO_REMOVE | FOO_NOWAIT`): unknown
     /// until the resolver evaluates it in its file (never compared by its text).
-    Expr(Box<str>),
+    Expr(crate::name::Name),
     /// Unknown, but with at least these bits set (`flags | FOO_NOWAIT`).
     HasBits(i64),
     /// A constant's name with its resolved value: compared by value with values, and
     /// by name with names the resolver could not evaluate (so resolving a name on one
     /// side only never makes a decided comparison unknown).
-    Const(Box<str>, i64),
+    Const(crate::name::Name, i64),
     /// A string literal (non-zero), in code that may be a module or whose build is
     /// unknown.
     Str,
@@ -44,9 +46,16 @@ pub enum Val {
     /// The second list: top-level members whose every field path is listed, each with
     /// what overlaps it taken into account (the object's type read: a path of theirs
     /// not listed is unknown, and listed paths are not taken as overlapping).
-    /// (Last variant: the summary files' encoding of the others is unchanged.)
-    Fields(Vec<(Box<str>, Vec<Val>)>, Vec<Box<str>>),
+    /// (Last variant: the summary files' encoding of the others is unchanged. Boxed:
+    /// a value is 32 bytes, not 48, in the millions of constant arguments and tests a
+    /// run keeps; the encoding is the same.)
+    Fields(Box<KnownFields>),
 }
+
+/// The fields of [`Val::Fields`]: (path, the values it may hold), and the top-level
+/// members whose every field path is listed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct KnownFields(pub Vec<(Box<str>, Vec<Val>)>, pub Vec<Box<str>>);
 
 /// An argument computed from one value (a parameter of the caller, or what a helper
 /// returns of its own parameter): a callee's test on the argument is a test on that
@@ -152,7 +161,7 @@ impl Val {
         }
         looks_constant(name).then(|| {
             Val::Name(if neg {
-                format!("-{name}").into_boxed_str()
+                format!("-{name}").into()
             } else {
                 name.into()
             })
@@ -244,7 +253,8 @@ impl Pred {
             // known fields decide a test of one of them when every value they may hold
             // decides it the same way.
             Pred::Field(path, inner) => match v {
-                Fields(known, exact) => {
+                Fields(fields) => {
+                    let KnownFields(known, exact) = &**fields;
                     if crate::facts::strip_unwritten(path).is_some() {
                         return None;
                     }
@@ -292,7 +302,7 @@ impl Val {
     /// The constant's name, when it is one.
     fn name_of(&self) -> Option<&str> {
         match self {
-            Val::Name(n) | Val::Const(n, _) => Some(n),
+            Val::Name(n) | Val::Const(n, _) => Some(n.as_str()),
             _ => None,
         }
     }

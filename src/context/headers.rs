@@ -118,7 +118,8 @@ pub struct Slot {
     id: u32,
     path: PathBuf,
     header: OnceLock<Option<Header>>,
-    /// Its declarations, parsed the first time a type it may define is looked up.
+    /// Its structs and typedefs, parsed the first time a type it may define is looked
+    /// up.
     declarations: OnceLock<Option<crate::facts::Decls>>,
     /// Its constants are in `KernelHeaders::definers` (set under that lock).
     indexed: std::sync::atomic::AtomicBool,
@@ -151,9 +152,16 @@ impl Slot {
     fn declarations(&self) -> Option<&crate::facts::Decls> {
         self.declarations
             .get_or_init(|| {
+                // Only its types are read (`type_definition`): its defines, variables
+                // and the rest would stay for the run unread.
                 crate::bounded::read(&self.path, MAX_HEADER_BYTES)
                     .ok()
                     .and_then(|b| crate::parse::declarations_from_bytes(&b))
+                    .map(|d| crate::facts::Decls {
+                        structs: d.structs,
+                        typedefs: d.typedefs,
+                        ..Default::default()
+                    })
             })
             .as_ref()
     }

@@ -149,7 +149,12 @@ impl ObjectFields {
                 Some((path.clone(), vals))
             })
             .collect();
-        (!fields.is_empty()).then(|| Val::Fields(fields, self.exact.clone()))
+        (!fields.is_empty()).then(|| {
+            Val::Fields(Box::new(crate::values::KnownFields(
+                fields,
+                self.exact.clone(),
+            )))
+        })
     }
 
     /// The values field `path` may have (`None`: unknown).
@@ -607,7 +612,7 @@ impl<'p> Resolver<'p> {
         if param >= 64 || depth > MAX_DEPTH {
             return None;
         }
-        let w = &self.program.function(g).writes;
+        let w = self.program.function(g).writes();
         let bit = 1u64 << param;
         if w.any & bit != 0 {
             return None;
@@ -1287,6 +1292,10 @@ impl Analysis {
                 callers.entry(e.callee).or_default().push((id, e.call));
             }
         }
+        // Kept for the run (about a million edges on `drivers/`): no room to grow.
+        for c in callers.values_mut() {
+            c.shrink_to_fit();
+        }
         (edges, callers)
     }
 
@@ -1392,7 +1401,10 @@ impl Analysis {
                         if boundary.is_some_and(|b| b.given.contains(&id)) {
                             return Vec::new();
                         }
-                        sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i])
+                        // Kept for the lints: no room to grow.
+                        let mut sites = sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i]);
+                        sites.shrink_to_fit();
+                        sites
                     })
                     .collect()
             })

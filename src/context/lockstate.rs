@@ -236,36 +236,37 @@ impl<'de> Deserialize<'de> for LockStates {
     }
 }
 
-/// What holds on every path to some calls of a function.
+/// What holds on every path to some calls of a function (slices, not vectors: about
+/// 125,000 functions of a `drivers/` run have path facts).
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct PathFacts {
     /// Parameter facts known at calls (sorted by call; only non-empty ones): tests on
     /// the function's parameters that came out the same way on every path to the call.
-    guards: Vec<(u32, u32)>,
+    guards: Box<[(u32, u32)]>,
     /// The distinct sets of tests `guards` refers to (calls in one block share one).
-    guard_sets: Vec<Vec<Test>>,
+    guard_sets: Box<[Box<[Test]>]>,
     /// Calls reached only on branches where a context query said sleeping is allowed
     /// (`if (!in_interrupt())`), sorted.
-    context_guarded: Vec<u32>,
+    context_guarded: Box<[u32]>,
     /// Calls that every path reaches after a call that sleeps by itself (`msleep()`,
     /// `mutex_lock()`, a `GFP_KERNEL` allocation), with no atomic section taken or
     /// released in between: any finding there is already the earlier call's. Sorted.
-    after_sleep: Vec<u32>,
+    after_sleep: Box<[u32]>,
     /// Parameter facts on the paths to a call that hold a section there, where they
     /// say more than `guards` (`if (mode == FOO) spin_lock(&l); helper(mode);`:
     /// `helper` is atomic only with `mode == FOO`), as (call, index into
     /// `guard_sets`), sorted by call.
     #[serde(default)]
-    held_guards: Vec<(u32, u32)>,
+    held_guards: Box<[(u32, u32)]>,
     /// Where the paths to a call tested differently, each group's tests (at least
     /// two), as (call, index into `guard_alternative_sets`), sorted by call: the call is reached
     /// only when one of them comes out as recorded.
     #[serde(default)]
-    guard_alternatives: Vec<(u32, u32)>,
+    guard_alternatives: Box<[(u32, u32)]>,
     /// The distinct lists of groups `guard_alternatives` refers to (indices into
     /// `guard_sets`).
     #[serde(default)]
-    guard_alternative_sets: Vec<Vec<u32>>,
+    guard_alternative_sets: Box<[Box<[u32]>]>,
     /// Tests among the above that hold only if some calls (given a
     /// local by name) are functions, not macros that may write it (`Cfg::conditional`):
     /// the whole-program stage drops them unless they are (`drop_conditional_tests`).
@@ -308,7 +309,7 @@ impl LockStates {
             return &[];
         };
         match p.guards.binary_search_by_key(&call, |(c, _)| *c) {
-            Ok(i) => &p.guard_sets[p.guards[i].1 as usize],
+            Ok(i) => &p.guard_sets[p.guards[i].1 as usize][..],
             Err(_) => &[],
         }
     }
@@ -324,7 +325,7 @@ impl LockStates {
         {
             return p.guard_alternative_sets[p.guard_alternatives[i].1 as usize]
                 .iter()
-                .map(|&s| p.guard_sets[s as usize].as_slice())
+                .map(|&s| &p.guard_sets[s as usize][..])
                 .collect();
         }
         vec![self.guards_at(call)]
@@ -337,7 +338,7 @@ impl LockStates {
         if let Some(p) = &self.paths
             && let Ok(i) = p.held_guards.binary_search_by_key(&call, |(c, _)| *c)
         {
-            for t in &p.guard_sets[p.held_guards[i].1 as usize] {
+            for t in p.guard_sets[p.held_guards[i].1 as usize].iter() {
                 if !out.contains(t) {
                     out.push(t.clone());
                 }
@@ -368,8 +369,10 @@ impl LockStates {
         let Some(c) = p.conditional.take() else {
             return;
         };
-        for set in &mut p.guard_sets {
-            set.retain(|t| !c.tests.contains(t));
+        for set in p.guard_sets.iter_mut() {
+            if set.iter().any(|t| c.tests.contains(t)) {
+                *set = set.iter().filter(|t| !c.tests.contains(t)).cloned().collect();
+            }
         }
     }
 
@@ -760,13 +763,16 @@ pub fn analyse(
         seeded_exits,
         keys,
         paths: Some(Box::new(PathFacts {
-            guards,
-            guard_sets,
-            context_guarded: context_guarded(function, knowledge),
-            after_sleep,
-            held_guards,
-            guard_alternatives,
-            guard_alternative_sets,
+            guards: guards.into(),
+            guard_sets: guard_sets.into_iter().map(Vec::into_boxed_slice).collect(),
+            context_guarded: context_guarded(function, knowledge).into(),
+            after_sleep: after_sleep.into(),
+            held_guards: held_guards.into(),
+            guard_alternatives: guard_alternatives.into(),
+            guard_alternative_sets: guard_alternative_sets
+                .into_iter()
+                .map(Vec::into_boxed_slice)
+                .collect(),
             conditional,
         }))
         .filter(|p| {

@@ -1567,7 +1567,7 @@ impl<'a> CfgBuilder<'a> {
         let t = clean_text(&self.src[node.byte_range()], MAX_ARG_TEXT);
         let named = t.bytes().any(|b| b.is_ascii_alphabetic() || b == b'_');
         (named && t.len() < MAX_ARG_TEXT && crate::consteval::is_syntactic_constant(&t))
-            .then(|| Val::Expr(t.into_boxed_str()))
+            .then(|| Val::Expr(t.into()))
     }
 
     /// For a body that is only `return <derived from a parameter>;` (`return flags &

@@ -166,12 +166,12 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             });
             for decl in node.children_by_field_name("declarator", &mut cursor) {
                 if let Some(array) = array_length(decl, src, original) {
-                    facts.decls.arrays.push(array);
+                    facts.decls.arrays.push((array.0.into(), array.1.into()));
                 }
                 if let Some(base) = &base
                     && let Some(var) = variable(decl, base, src)
                 {
-                    facts.decls.variables.push(var);
+                    facts.decls.variables.push((var.0.into(), var.1.into()));
                 }
             }
         }
@@ -889,7 +889,7 @@ fn members(
             for _ in 0..16 {
                 match d.kind_str() {
                     "field_identifier" | "identifier" => {
-                        field.name = text(d, src).to_string();
+                        field.name = text(d, src).into();
                         break;
                     }
                     // A pointer outside the dimensions is an array of pointers; inside
@@ -903,7 +903,7 @@ fn members(
                         field.pointer = true;
                         field.pointers = 1;
                         if let Some(n) = identifier_in(d, src) {
-                            field.name = n;
+                            field.name = n.into();
                         }
                         break;
                     }

@@ -496,12 +496,12 @@ fn function<'a>(
             || !builder.returned_stores.is_empty())
         .then(|| {
             Box::new(FunctionValues {
-                const_args,
-                derived_args,
+                const_args: const_args.into_boxed_slice(),
+                derived_args: derived_args.into_boxed_slice(),
                 returns: returns.map(Box::new),
-                objects,
-                soft_passes: std::mem::take(&mut builder.soft_passes),
-                returned_stores: std::mem::take(&mut builder.returned_stores),
+                objects: objects.into_boxed_slice(),
+                soft_passes: std::mem::take(&mut builder.soft_passes).into_boxed_slice(),
+                returned_stores: std::mem::take(&mut builder.returned_stores).into_boxed_slice(),
             })
         }),
         arity,
@@ -516,7 +516,7 @@ fn function<'a>(
             returns: builder.return_values,
         })),
         truncated: builder.truncated,
-        writes,
+        writes: writes.boxed(),
     })
 }
 
