@@ -371,7 +371,11 @@ impl LockStates {
         };
         for set in p.guard_sets.iter_mut() {
             if set.iter().any(|t| c.tests.contains(t)) {
-                *set = set.iter().filter(|t| !c.tests.contains(t)).cloned().collect();
+                *set = set
+                    .iter()
+                    .filter(|t| !c.tests.contains(t))
+                    .cloned()
+                    .collect();
             }
         }
     }
