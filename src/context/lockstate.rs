@@ -1415,24 +1415,17 @@ fn guards_by_local_paths(
         |id, paths: LocalPaths| {
             let LocalPaths { mut groups, merged } = paths;
             match cfg.nodes[id as usize].kind {
-                NodeKind::AssumeParam { param, test, holds } => {
+                // A test that may not hold (`Cfg::conditional`) drops no group of paths.
+                NodeKind::AssumeParam { param, test, holds }
+                    if cfg.conditional.binary_search(&id).is_err() =>
+                {
                     if let Some(pred) = cfg.tests.get(test as usize) {
                         let t = Test {
                             param,
                             pred: pred.clone(),
                             holds,
                         };
-                        groups.retain_mut(|g| {
-                            if g.params.iter().any(|x| x.contradicts(&t)) {
-                                return false;
-                            }
-                            g.params.retain(|x| !(x.param == param && x.pred == t.pred));
-                            if g.params.len() < MAX_GUARDS {
-                                g.params.push(t.clone());
-                                g.params.sort();
-                            }
-                            true
-                        });
+                        groups.retain_mut(|g| assume_param_test(&mut g.params, &t));
                     }
                 }
                 NodeKind::AssumeCond { cond, truth } if tested.binary_search(&cond).is_ok() => {
@@ -1876,17 +1869,7 @@ fn path_transfer(
                     pred: pred.clone(),
                     holds,
                 };
-                states.retain_mut(|s| {
-                    if s.params.iter().any(|x| x.contradicts(&t)) {
-                        return false;
-                    }
-                    s.params.retain(|x| !(x.param == param && x.pred == t.pred));
-                    if s.params.len() < MAX_GUARDS {
-                        s.params.push(t.clone());
-                        s.params.sort();
-                    }
-                    true
-                });
+                states.retain_mut(|s| assume_param_test(&mut s.params, &t));
             }
         }
         NodeKind::AssumeCond { cond, truth } if tracked.binary_search(&cond).is_ok() => {
@@ -2094,6 +2077,21 @@ fn join(a: &State, b: &State) -> State {
         }
     }
     out
+}
+
+/// A group of paths passing a test of a parameter: false when the group's own tests
+/// contradict it (no such path), else the test replaces any earlier one of the same
+/// parameter and predicate (kept while the group has room for it).
+fn assume_param_test(params: &mut Vec<Test>, t: &Test) -> bool {
+    if params.iter().any(|x| x.contradicts(t)) {
+        return false;
+    }
+    params.retain(|x| !(x.param == t.param && x.pred == t.pred));
+    if params.len() < MAX_GUARDS {
+        params.push(t.clone());
+        params.sort();
+    }
+    true
 }
 
 #[cfg(test)]
