@@ -1429,24 +1429,11 @@ fn guards_by_local_paths(
                     }
                 }
                 NodeKind::AssumeCond { cond, truth } if tested.binary_search(&cond).is_ok() => {
-                    groups.retain_mut(|g| match g.locals.binary_search_by_key(&cond, |l| l.0) {
-                        Ok(i) => g.locals[i].1 == truth,
-                        Err(i) => {
-                            g.locals.insert(i, (cond, truth));
-                            true
-                        }
-                    });
+                    groups.retain_mut(|g| assume_local_truth(&mut g.locals, cond, truth));
                 }
                 NodeKind::SetLocal { cond, value } if tested.binary_search(&cond).is_ok() => {
                     for g in &mut groups {
-                        match (g.locals.binary_search_by_key(&cond, |l| l.0), value) {
-                            (Ok(i), Some(v)) => g.locals[i].1 = v,
-                            (Ok(i), None) => {
-                                g.locals.remove(i);
-                            }
-                            (Err(i), Some(v)) => g.locals.insert(i, (cond, v)),
-                            (Err(_), None) => {}
-                        }
+                        set_local_truth(&mut g.locals, cond, value);
                     }
                 }
                 _ => {}
@@ -1873,24 +1860,11 @@ fn path_transfer(
             }
         }
         NodeKind::AssumeCond { cond, truth } if tracked.binary_search(&cond).is_ok() => {
-            states.retain_mut(|s| match s.locals.binary_search_by_key(&cond, |l| l.0) {
-                Ok(i) => s.locals[i].1 == truth,
-                Err(i) => {
-                    s.locals.insert(i, (cond, truth));
-                    true
-                }
-            });
+            states.retain_mut(|s| assume_local_truth(&mut s.locals, cond, truth));
         }
         NodeKind::SetLocal { cond, value } => {
             for s in &mut states {
-                match (s.locals.binary_search_by_key(&cond, |l| l.0), value) {
-                    (Ok(i), Some(v)) => s.locals[i].1 = v,
-                    (Ok(i), None) => {
-                        s.locals.remove(i);
-                    }
-                    (Err(i), Some(v)) => s.locals.insert(i, (cond, v)),
-                    (Err(_), None) => {}
-                }
+                set_local_truth(&mut s.locals, cond, value);
             }
         }
         _ => {}
@@ -2077,6 +2051,30 @@ fn join(a: &State, b: &State) -> State {
         }
     }
     out
+}
+
+/// A group of paths passing a branch on a tracked local (`locals` sorted by condition
+/// id): false when the group knows the local to have the other truth value.
+fn assume_local_truth(locals: &mut Vec<(u32, bool)>, cond: u32, truth: bool) -> bool {
+    match locals.binary_search_by_key(&cond, |l| l.0) {
+        Ok(i) => locals[i].1 == truth,
+        Err(i) => {
+            locals.insert(i, (cond, truth));
+            true
+        }
+    }
+}
+
+/// A write of a tracked local: its truth value is `value`, or unknown (`None`).
+fn set_local_truth(locals: &mut Vec<(u32, bool)>, cond: u32, value: Option<bool>) {
+    match (locals.binary_search_by_key(&cond, |l| l.0), value) {
+        (Ok(i), Some(v)) => locals[i].1 = v,
+        (Ok(i), None) => {
+            locals.remove(i);
+        }
+        (Err(i), Some(v)) => locals.insert(i, (cond, v)),
+        (Err(_), None) => {}
+    }
 }
 
 /// A group of paths passing a test of a parameter: false when the group's own tests
