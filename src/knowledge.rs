@@ -135,6 +135,13 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub noreturn: RawNames,
     #[serde(default)]
+    pub assertions: RawNames,
+    #[serde(default)]
+    pub list_empty_tests: RawNames,
+    /// List iterator macros → the argument that is the list's head.
+    #[serde(default)]
+    pub list_iterators: BTreeMap<String, usize>,
+    #[serde(default)]
     pub never_sleeps: RawNames,
     #[serde(default)]
     pub dropped_by_allocation: RawNames,
@@ -583,6 +590,12 @@ pub struct Knowledge {
     /// Calls whose sleeping depends on their object's setup, with why.
     setup_dependent: HashMap<String, String>,
     noreturn: FxHashSet<String>,
+    /// `WARN_ON()`-like: their condition is a bug the kernel warns about.
+    assertions: FxHashSet<String>,
+    /// `list_empty()`-like: whether the list their argument heads is empty.
+    list_empty_tests: FxHashSet<String>,
+    /// `list_for_each_entry()`-like: name → the argument that heads the list walked.
+    list_iterators: HashMap<String, usize>,
     /// Functions callable in any context: their in-tree bodies are not taken to sleep.
     never_sleeps: FxHashSet<String>,
     /// Lock operations whose lock an allocator with `drops_lock_arg` drops (xa_lock).
@@ -973,6 +986,10 @@ impl Knowledge {
             set.extend(names.names.iter().cloned());
         };
         names(&mut self.noreturn, &t.noreturn);
+        names(&mut self.assertions, &t.assertions);
+        names(&mut self.list_empty_tests, &t.list_empty_tests);
+        self.list_iterators
+            .extend(t.list_iterators.iter().map(|(n, a)| (n.clone(), *a)));
         names(&mut self.never_sleeps, &t.never_sleeps);
         names(&mut self.dropped_by_allocation, &t.dropped_by_allocation);
         names(&mut self.collection_insert, &t.collection_insert);
@@ -1192,6 +1209,21 @@ impl Knowledge {
 
     pub fn is_noreturn(&self, callee: &str) -> bool {
         self.noreturn.contains(callee)
+    }
+
+    /// Whether `callee` asserts its condition is false (`WARN_ON(c)`).
+    pub fn is_assertion(&self, callee: &str) -> bool {
+        self.assertions.contains(callee)
+    }
+
+    /// Whether `callee` tests a list for emptiness (`list_empty(head)`).
+    pub fn is_list_empty_test(&self, callee: &str) -> bool {
+        self.list_empty_tests.contains(callee)
+    }
+
+    /// The argument of iterator macro `name` that heads the list it walks.
+    pub fn list_iterator_head(&self, name: &str) -> Option<usize> {
+        self.list_iterators.get(name).copied()
     }
 
     /// Whether a function never sleeps, whatever its in-tree body seems to do

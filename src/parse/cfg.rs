@@ -164,6 +164,9 @@ pub(super) struct CfgBuilder<'a> {
     /// How many enclosing branches or loop bodies run under a condition other than a
     /// parameter test (`Call::conditional`).
     uncertain: u32,
+    /// The next loop built is over a list the code has just asserted empty: its body
+    /// is unreachable (`items`).
+    loop_never_entered: bool,
     /// Locals initialised from context queries (`bool ok = !in_atomic() &&
     /// !irqs_disabled();`), by name: what the queries returned when the local is true,
     /// and when it is false.
@@ -314,6 +317,7 @@ impl<'a> CfgBuilder<'a> {
             soft_passes: Vec::new(),
             objects: Default::default(),
             uncertain: 0,
+            loop_never_entered: false,
             context_locals: Vec::new(),
             context_local_nodes: Vec::new(),
             brackets: &[],
@@ -2671,6 +2675,7 @@ impl<'a> CfgBuilder<'a> {
             }
             "if_statement" => self.if_statement(node, cur, d),
             "while_statement" => {
+                let never_entered = std::mem::take(&mut self.loop_never_entered);
                 let head = self.append(cur, NodeKind::Nop);
                 self.objects.loops.push(node.start_byte());
                 let exit = self.new_node(NodeKind::Nop);
@@ -2685,7 +2690,11 @@ impl<'a> CfgBuilder<'a> {
                     None => Some(head),
                 };
                 let (t, f) = self.branch_facts(cond);
-                let body_entry = self.assume(after_cond, &t);
+                let body_entry = if never_entered {
+                    None
+                } else {
+                    self.assume(after_cond, &t)
+                };
                 let false_edge = self.assume(after_cond, &f);
                 if let Some(fe) = false_edge {
                     self.edge(fe, exit);
@@ -2981,10 +2990,22 @@ impl<'a> CfgBuilder<'a> {
     /// `;` followed by a block" shape (an iterator macro the pre-pass does not know)
     /// and treats the block as that macro's loop body.
     fn items(&mut self, items: &[Node<'a>], mut cur: Option<u32>, depth: usize) -> Option<u32> {
+        // The head of a list the previous statements asserted empty
+        // (`WARN_ON(!list_empty(&d->clients));`, then only lock calls): a loop over it
+        // never runs its body.
+        let mut asserted_empty: Option<String> = None;
         let mut i = 0;
         while i < items.len() {
             let item = items[i];
             let next = items.get(i + 1);
+            if let Some(head) = self.asserted_empty_list(item) {
+                asserted_empty = Some(head);
+            } else if asserted_empty.is_some() && self.iterated_list(item) == asserted_empty {
+                self.loop_never_entered = true;
+                asserted_empty = None;
+            } else if !self.is_lock_call(item) {
+                asserted_empty = None;
+            }
             if item.kind_str() == "expression_statement"
                 && next.is_some_and(|n| n.kind_str() == "compound_statement")
                 && missing_semicolon(item)
@@ -3009,6 +3030,88 @@ impl<'a> CfgBuilder<'a> {
             i += 1;
         }
         cur
+    }
+
+    /// `WARN_ON(!list_empty(head));` (an assertion of the knowledge over a negated
+    /// emptiness test): the head's text, without white space.
+    fn asserted_empty_list(&self, item: Node) -> Option<String> {
+        let call = item
+            .named_child(0)
+            .filter(|_| item.kind_str() == "expression_statement")?;
+        let negated = self.sole_argument_of(call, |k, name| k.is_assertion(name))?;
+        if negated.kind_str() != "unary_expression"
+            || negated.field("operator").map(|o| text(o, self.src)) != Some("!")
+        {
+            return None;
+        }
+        let test = negated.field("argument")?;
+        let test = match test.kind_str() {
+            "parenthesized_expression" => test.named_child(0)?,
+            _ => test,
+        };
+        let head = self.sole_argument_of(test, |k, name| k.is_list_empty_test(name))?;
+        Some(without_space(&self.original[head.byte_range()]))
+    }
+
+    /// The only argument of `call` when its callee is one `is` accepts.
+    fn sole_argument_of(
+        &self,
+        call: Node<'a>,
+        is: impl Fn(&Knowledge, &str) -> bool,
+    ) -> Option<Node<'a>> {
+        if call.kind_str() != "call_expression" {
+            return None;
+        }
+        let callee = call.field("function")?;
+        if !is(self.knowledge, text(callee, self.src)) {
+            return None;
+        }
+        let args = call.field("arguments")?;
+        match (args.named_child(0), args.named_child(1)) {
+            (Some(arg), None) => Some(arg),
+            _ => None,
+        }
+    }
+
+    /// For a loop the pre-pass made of a list iterator macro from the list's start
+    /// (`list_for_each_entry(pos, head, member)`): the head's text, without white space.
+    fn iterated_list(&self, item: Node) -> Option<String> {
+        if item.kind_str() != "while_statement" {
+            return None;
+        }
+        let start = item.start_byte();
+        let name_len = self.original[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let name = std::str::from_utf8(&self.original[start..start + name_len]).ok()?;
+        let index = self.knowledge.list_iterator_head(name)?;
+        let mut args = Vec::new();
+        let mut todo = vec![item.field("condition")?];
+        while let Some(n) = todo.pop() {
+            match n.kind_str() {
+                "parenthesized_expression" => todo.extend(n.named_child(0)),
+                "comma_expression" => {
+                    // Nested to the right: `a, (b, (c, d))`; visit left first.
+                    todo.extend(n.field("right"));
+                    todo.extend(n.field("left"));
+                }
+                _ => args.push(n),
+            }
+        }
+        let head = args.get(index)?;
+        Some(without_space(&self.original[head.byte_range()]))
+    }
+
+    /// `spin_lock_irqsave(&d->lock, flags);`: a statement that only takes or releases
+    /// a lock (it changes no list).
+    fn is_lock_call(&self, item: Node) -> bool {
+        item.kind_str() == "expression_statement"
+            && item
+                .named_child(0)
+                .filter(|c| c.kind_str() == "call_expression")
+                .and_then(|c| c.field("function"))
+                .is_some_and(|f| self.knowledge.lock_op(text(f, self.src)).is_some())
     }
 
     fn if_statement(&mut self, node: Node<'a>, cur: Option<u32>, depth: usize) -> Option<u32> {
@@ -3584,6 +3687,14 @@ fn has_default(switch: Node) -> bool {
     let mut cursor = body.walk();
     body.named_children(&mut cursor)
         .any(|c| c.kind_str() == "case_statement" && c.field("value").is_none())
+}
+
+/// Source text with its white space left out, for comparing expressions.
+fn without_space(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 fn missing_semicolon(stmt: Node) -> bool {

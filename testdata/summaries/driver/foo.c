@@ -5,6 +5,7 @@ struct foo {
 	spinlock_t lock;
 	struct regulator *vdd;
 	void *buf;
+	struct pci_dev *pdev;
 };
 
 /* The summarised API is reached through a driver helper: the finding is at the
@@ -35,6 +36,7 @@ void foo_reset(struct foo *f)
 	mini_run_ops(f->vdd);
 	mini_wait_if_allowed(f->vdd);
 	mini_driver_helper(f->vdd);
+	pcim_iomap_table(f->pdev);
 	kfree(f->buf);
 	mini_get_sync(f->vdd); /* expect: atomic-sleeping-call */
 	msleep(1); /* expect: atomic-sleeping-call */
