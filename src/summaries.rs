@@ -234,7 +234,8 @@ pub enum Choice {
     /// The built-in summaries of the target's kernel version (none for other versions).
     Builtin,
     /// No summaries: the default until reviewed findings through them are as
-    /// precise as the rest (README, "Kernel API summaries": 28 of 40 real).
+    /// precise as the rest (README, "Kernel API summaries": on `drivers/` 39 of 43 real,
+    /// with `fs/`, `net/` and `sound/` 44 of 56).
     #[default]
     None,
     File(std::path::PathBuf),
