@@ -185,6 +185,11 @@ impl Defines {
         self.index.is_empty()
     }
 
+    /// What it holds on the heap (for memory work: `examples/fact_memory.rs`).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.index.capacity() * std::mem::size_of::<DefineAt>()
+    }
+
     /// Sorts the defines by name for look-ups, one entry per name: a name defined more
     /// than once with different values (`#ifdef` alternatives) is ambiguous.
     pub fn seal(&mut self) {

@@ -265,8 +265,11 @@ impl ClosureSet {
 /// look-ups reach it through a closure's ids without a lock and hand out references
 /// into it: chunks of slots allocated as ids grow, never moved.
 struct SlotTable {
-    chunks: Box<[OnceLock<Box<[OnceLock<Slot>]>>]>,
+    chunks: Box<[OnceLock<Chunk>]>,
 }
+
+/// `SLOTS_PER_CHUNK` slots, each set once.
+type Chunk = Box<[OnceLock<Slot>]>;
 
 const SLOTS_PER_CHUNK: usize = 1024;
 /// At most `MAX_CHUNKS * SLOTS_PER_CHUNK` headers in a run (about a million: a whole
