@@ -56,13 +56,7 @@ fn main() {
             add("suppr(ser)", ser(&f.suppressions));
             let d = &f.decls;
             add("defines", d.defines.len());
-            add(
-                "def.bytes",
-                d.defines
-                    .iter()
-                    .map(|x| 16 + 8 + s(x.name()) + x.value().len())
-                    .sum(),
-            );
+            add("def.bytes", d.defines.heap_bytes());
             add("structs", d.structs.len());
             add("structs(ser)", ser(&d.structs));
             let nf: usize = d

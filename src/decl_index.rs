@@ -32,7 +32,8 @@ const MAX_MEMBER_MACRO_DEPTH: u32 = 8;
 const MAX_MACRO_MEMBERS: usize = 4096;
 
 /// One file's declarations of one kind by name, sorted (a hash map per file held about
-/// twice its entries' size: ~60 MB of a 6.1 `drivers/` run's index, ~800,000 defines).
+/// twice its entries' size). Defines are looked up in the facts themselves
+/// (`facts::Defines`, sorted when parsed).
 /// A name declared more than once in one file with different definitions (`#ifdef`
 /// alternatives) is ambiguous: `None`.
 struct Table<'a, T>(Box<[(&'a str, Option<T>)]>);
@@ -85,7 +86,6 @@ pub enum FieldStore {
 pub struct DeclIndex<'a> {
     /// The run's files (for their file-scope arrays).
     files: &'a [FileFacts],
-    defines: Vec<Table<'a, &'a str>>,
     /// Defines of files with too many to keep in their facts (register maps), read
     /// again from the file for the names the program's allocation arguments use.
     late_defines: HashMap<u32, HashMap<String, Option<String>>>,
@@ -434,7 +434,6 @@ impl<'a> DeclIndex<'a> {
     pub fn empty() -> DeclIndex<'a> {
         DeclIndex {
             files: &[],
-            defines: Vec::new(),
             late_defines: HashMap::default(),
             structs: Vec::new(),
             typedefs: Vec::new(),
@@ -471,7 +470,6 @@ impl<'a> DeclIndex<'a> {
         // Per file, in parallel: declaration tables, resolved includes, and the fields
         // that receive allocator results.
         type PerFile<'a> = (
-            Table<'a, &'a str>,
             Table<'a, &'a StructDef>,
             Table<'a, &'a str>,
             Table<'a, &'a MemberMacro>,
@@ -498,13 +496,6 @@ impl<'a> DeclIndex<'a> {
             .map(|&fi| {
                 let f = &files[fi as usize];
                 let d = &f.decls;
-                let defs = Table::new(
-                    d.defines
-                        .iter()
-                        .map(|def| (def.name(), def.value()))
-                        .collect(),
-                    |a, b| a != b,
-                );
                 // Two structs of one name: neither.
                 let structs = Table::new(
                     d.structs.iter().map(|s| (s.name.as_str(), s)).collect(),
@@ -544,20 +535,18 @@ impl<'a> DeclIndex<'a> {
                         ))
                     })
                     .collect();
-                (fi, (defs, structs, typedefs, templates, inc, allocs))
+                (fi, (structs, typedefs, templates, inc, allocs))
             })
             .collect();
         let n = files.len();
-        let mut defines: Vec<Table<'a, &'a str>> = (0..n).map(|_| Table::default()).collect();
         let mut structs: Vec<Table<'a, &'a StructDef>> = (0..n).map(|_| Table::default()).collect();
         let mut typedefs: Vec<Table<'a, &'a str>> = (0..n).map(|_| Table::default()).collect();
         let mut includes: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut fields = FieldIndex::default();
         let mut member_templates: Vec<Table<'a, &'a MemberMacro>> =
             (0..n).map(|_| Table::default()).collect();
-        for (fi, (d, s, t, m, i, allocs)) in per_file {
+        for (fi, (s, t, m, i, allocs)) in per_file {
             let fi = fi as usize;
-            defines[fi] = d;
             structs[fi] = s;
             typedefs[fi] = t;
             member_templates[fi] = m;
@@ -668,7 +657,6 @@ impl<'a> DeclIndex<'a> {
         }
         let mut index = DeclIndex {
             files,
-            defines,
             late_defines: HashMap::default(),
             structs,
             typedefs,
@@ -680,6 +668,12 @@ impl<'a> DeclIndex<'a> {
         };
         index.late_defines = index.read_dropped_defines(files, knowledge);
         index
+    }
+
+    /// File `file`'s define `name`: `Some(None)` when ambiguous.
+    fn define_of(&self, file: u32, name: &str) -> Option<Option<&'a str>> {
+        let files: &'a [FileFacts] = self.files;
+        files.get(file as usize)?.decls.defines.get(name)
     }
 
     /// File `file`'s `#include` lines (`Decls::include_lines`).
@@ -838,8 +832,8 @@ impl DeclIndex<'_> {
             return None;
         }
         let value = visible.iter().find_map(|&f| {
-            if let Some(v) = self.defines.get(f as usize).and_then(|t| t.get(name)) {
-                return Some(*v);
+            if let Some(v) = self.define_of(f, name) {
+                return Some(v);
             }
             self.late_defines
                 .get(&f)
@@ -902,8 +896,8 @@ impl<'p> FileEnv<'p> {
     /// A define of the run visible from the file (no kernel headers, no note).
     fn index_define(&self, name: &str) -> Option<&'p str> {
         for &f in &self.visible {
-            if let Some(v) = self.index.defines.get(f as usize).and_then(|t| t.get(name)) {
-                return *v;
+            if let Some(v) = self.index.define_of(f, name) {
+                return v;
             }
         }
         None
@@ -1863,8 +1857,8 @@ impl Env for CallEnv<'_, '_> {
 impl Env for FileEnv<'_> {
     fn define(&self, name: &str) -> Option<&str> {
         for &f in &self.visible {
-            if let Some(v) = self.index.defines.get(f as usize).and_then(|t| t.get(name)) {
-                return *v;
+            if let Some(v) = self.index.define_of(f, name) {
+                return v;
             }
             if let Some(v) = self.index.late_defines.get(&f).and_then(|t| t.get(name)) {
                 return v.as_deref();

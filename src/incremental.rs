@@ -566,10 +566,10 @@ impl ProgramStore {
         let global = |id: FunctionId| fn_start[id.0 as usize] + id.1;
         let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n as usize];
         let mut callees: Vec<Vec<u32>> = vec![Vec::new(); n as usize];
-        for (callee, list) in &analysis.callers {
+        for (callee, list) in analysis.callers.iter() {
             for (caller, _) in list {
-                callers[global(*callee) as usize].push(global(*caller));
-                callees[global(*caller) as usize].push(global(*callee));
+                callers[global(callee) as usize].push(global(*caller));
+                callees[global(*caller) as usize].push(global(callee));
             }
         }
         let entries: Vec<(u32, AtomicReason)> = entry_points(program)
@@ -692,7 +692,7 @@ impl ProgramStore {
                             .filter(|(caller, call)| {
                                 !analysis.locks_of(*caller).at_call(*call).is_empty()
                             })
-                            .map(|(caller, _)| (global(*caller), global(*callee)))
+                            .map(move |(caller, _)| (global(*caller), global(callee)))
                     })
                     .collect();
                 held.sort_unstable();

@@ -1766,12 +1766,12 @@ fn sliced_run<T>(
         if !passes_atomic.is_empty() {
             let registering = store.directories_of(&cmp.facts_changed);
             let mut new = incremental::NewEdges::default();
-            for (callee, list) in &analysis.callers {
+            for (callee, list) in analysis.callers.iter() {
                 for (caller, call) in list {
                     if !changed_files.contains(&caller.0) {
                         continue;
                     }
-                    let (g, c) = (global(*caller), global(*callee));
+                    let (g, c) = (global(*caller), global(callee));
                     new.callees.entry(g).or_default().push(c);
                     if !analysis.locks_of(*caller).at_call(*call).is_empty() {
                         new.held.push(c);

@@ -114,13 +114,13 @@ impl Constants {
 
 /// One header of the tree, read and scanned the first time a closure reaches it.
 pub struct Slot {
-    /// Its number in the run (`Graph::slots`).
+    /// Its number in the run (`KernelHeaders::slots`).
     id: u32,
     path: PathBuf,
     header: OnceLock<Option<Header>>,
     /// Its structs and typedefs, parsed the first time a type it may define is looked
-    /// up.
-    declarations: OnceLock<Option<crate::facts::Decls>>,
+    /// up (boxed: few headers are parsed, and the table holds a slot per header).
+    declarations: OnceLock<Option<Box<crate::facts::Decls>>>,
     /// Its constants are in `KernelHeaders::definers` (set under that lock).
     indexed: std::sync::atomic::AtomicBool,
     /// Where scans outlive the run (`KernelHeaders::with_records`).
@@ -157,13 +157,15 @@ impl Slot {
                 crate::bounded::read(&self.path, MAX_HEADER_BYTES)
                     .ok()
                     .and_then(|b| crate::parse::declarations_from_bytes(&b))
-                    .map(|d| crate::facts::Decls {
-                        structs: d.structs,
-                        typedefs: d.typedefs,
-                        ..Default::default()
+                    .map(|d| {
+                        Box::new(crate::facts::Decls {
+                            structs: d.structs,
+                            typedefs: d.typedefs,
+                            ..Default::default()
+                        })
                     })
             })
-            .as_ref()
+            .as_deref()
     }
 }
 
@@ -188,41 +190,114 @@ pub struct ClosureSet {
     parts: Box<[Arc<Reach>]>,
 }
 
-/// Headers, sorted by id, with their slots.
+/// A set of headers by id, a bit each: ~9,400 headers of a `drivers/` run fit in
+/// 1.2 KB, where their ids alone took 4 bytes each in ~6,700 sets of ~330 (and a
+/// pointer to each one's slot 8 more: 26 MB in all). The slots are in
+/// `KernelHeaders::slots`.
 #[derive(Default)]
 struct Reach {
-    ids: Box<[u32]>,
-    slots: Box<[Arc<Slot>]>,
+    bits: Box<[u64]>,
 }
 
 impl Reach {
-    fn new(mut slots: Vec<Arc<Slot>>) -> Reach {
-        slots.sort_unstable_by_key(|s| s.id);
-        slots.dedup_by_key(|s| s.id);
+    fn new(ids: &[u32]) -> Reach {
+        let words = ids.iter().max().map_or(0, |&m| m as usize / 64 + 1);
+        let mut bits = vec![0u64; words];
+        for &id in ids {
+            bits[id as usize / 64] |= 1 << (id % 64);
+        }
         Reach {
-            ids: slots.iter().map(|s| s.id).collect(),
-            slots: slots.into_boxed_slice(),
+            bits: bits.into_boxed_slice(),
         }
     }
 
-    fn get(&self, id: u32) -> Option<&Slot> {
-        let at = self.ids.binary_search(&id).ok()?;
-        Some(&self.slots[at])
+    fn contains(&self, id: u32) -> bool {
+        self.bits
+            .get(id as usize / 64)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+
+    /// Its headers, by increasing id.
+    fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.bits.iter().enumerate().flat_map(|(i, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    i as u32 * 64 + bit
+                })
+            })
+        })
     }
 }
 
 impl ClosureSet {
     pub fn is_empty(&self) -> bool {
-        self.parts.iter().all(|p| p.ids.is_empty())
+        self.parts.iter().all(|p| p.bits.iter().all(|&w| w == 0))
     }
 
+    fn contains(&self, id: u32) -> bool {
+        self.parts.iter().any(|p| p.contains(id))
+    }
+
+    /// Its headers' ids (one listed more than once when several parts reach it).
+    fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.parts.iter().flat_map(|p| p.ids())
+    }
+
+    /// How many headers it has.
+    fn len(&self) -> usize {
+        let words = self.parts.iter().map(|p| p.bits.len()).max().unwrap_or(0);
+        (0..words)
+            .map(|i| {
+                let union = self
+                    .parts
+                    .iter()
+                    .fold(0u64, |u, p| u | p.bits.get(i).copied().unwrap_or(0));
+                union.count_ones() as usize
+            })
+            .sum()
+    }
+}
+
+/// The run's headers by id. A slot, once put, stays where it is for the run, so
+/// look-ups reach it through a closure's ids without a lock and hand out references
+/// into it: chunks of slots allocated as ids grow, never moved.
+struct SlotTable {
+    chunks: Box<[OnceLock<Chunk>]>,
+}
+
+/// `SLOTS_PER_CHUNK` slots, each set once.
+type Chunk = Box<[OnceLock<Slot>]>;
+
+const SLOTS_PER_CHUNK: usize = 1024;
+/// At most `MAX_CHUNKS * SLOTS_PER_CHUNK` headers in a run (about a million: a whole
+/// kernel tree has ~25,000 `.h` files); an include past that is not followed (unknown).
+const MAX_CHUNKS: usize = 1024;
+
+impl Default for SlotTable {
+    fn default() -> Self {
+        SlotTable {
+            chunks: (0..MAX_CHUNKS).map(|_| OnceLock::new()).collect(),
+        }
+    }
+}
+
+impl SlotTable {
     fn get(&self, id: u32) -> Option<&Slot> {
-        self.parts.iter().find_map(|p| p.get(id))
+        let chunk = self.chunks.get(id as usize / SLOTS_PER_CHUNK)?.get()?;
+        chunk[id as usize % SLOTS_PER_CHUNK].get()
     }
 
-    /// Its headers (one listed more than once when several parts reach it).
-    fn slots(&self) -> impl Iterator<Item = &Arc<Slot>> {
-        self.parts.iter().flat_map(|p| p.slots.iter())
+    /// Puts `slot` at its id; false when the table is full.
+    fn put(&self, slot: Slot) -> bool {
+        let id = slot.id as usize;
+        let Some(chunk) = self.chunks.get(id / SLOTS_PER_CHUNK) else {
+            return false;
+        };
+        let chunk = chunk.get_or_init(|| (0..SLOTS_PER_CHUNK).map(|_| OnceLock::new()).collect());
+        chunk[id % SLOTS_PER_CHUNK].set(slot).is_ok()
     }
 }
 
@@ -232,6 +307,8 @@ impl ClosureSet {
 #[derive(Default)]
 pub struct KernelHeaders {
     graph: Mutex<Graph>,
+    /// Every header met, by id (`Graph::ids`).
+    slots: SlotTable,
     closures: RwLock<HashMap<u32, Closure>>,
     /// Which headers define (or give conflicting values to) a constant, by a hash of
     /// its name: a look-up asks the few definers, not every header of a closure (a
@@ -244,15 +321,16 @@ pub struct KernelHeaders {
 
 /// Header ids by a hash of the names they define, in the order they were indexed: the
 /// first in a map of its own (half a million names on a `drivers/` run, nearly all
-/// defined by one header), the others beside it.
+/// defined by one header), the others beside it. A 32-bit hash halves the first map
+/// (8 MB on that run) and adds a few candidates by collisions.
 #[derive(Default)]
 struct Definers {
-    first: HashMap<u64, u32>,
-    more: HashMap<u64, Vec<u32>>,
+    first: HashMap<u32, u32>,
+    more: HashMap<u32, Vec<u32>>,
 }
 
 impl Definers {
-    fn push(&mut self, hash: u64, id: u32) {
+    fn push(&mut self, hash: u32, id: u32) {
         match self.first.entry(hash) {
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(id);
@@ -266,16 +344,18 @@ impl Definers {
         }
     }
 
-    fn of(&self, hash: u64) -> Option<impl Iterator<Item = u32> + '_> {
+    fn of(&self, hash: u32) -> Option<impl Iterator<Item = u32> + '_> {
         let first = *self.first.get(&hash)?;
         let more = self.more.get(&hash).map(Vec::as_slice).unwrap_or(&[]);
         Some(std::iter::once(first).chain(more.iter().copied()))
     }
 }
 
-fn name_hash(name: &str) -> u64 {
+fn name_hash(name: &str) -> u32 {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(name)
+    let hash = rustc_hash::FxBuildHasher.hash_one(name);
+    // Both halves: the low bits alone of this hash spread short names poorly.
+    (hash ^ (hash >> 32)) as u32
 }
 
 #[derive(Default)]
@@ -283,7 +363,6 @@ struct Graph {
     /// Top of the kernel tree for a directory (`None`: not in one).
     tops: HashMap<PathBuf, Option<PathBuf>>,
     ids: HashMap<PathBuf, u32>,
-    slots: Vec<Arc<Slot>>,
     /// Where an include leads: (top of the tree, directory of the including file for
     /// the `"…"` form, as written) → header id.
     resolved: HashMap<(PathBuf, Option<PathBuf>, String), Option<u32>>,
@@ -307,9 +386,9 @@ impl KernelHeaders {
 
     /// The headers read so far (for their constants or their types).
     pub fn read_paths(&self) -> Vec<PathBuf> {
-        self.graph()
-            .slots
-            .iter()
+        let count = self.graph().ids.len() as u32;
+        (0..count)
+            .filter_map(|id| self.slots.get(id))
             .filter(|s| s.header.get().is_some() || s.declarations.get().is_some())
             .map(|s| s.path.clone())
             .collect()
@@ -353,14 +432,15 @@ impl KernelHeaders {
     /// Puts the constants of `closure`'s headers that are not yet in `definers` there.
     fn index(&self, closure: &ClosureSet) {
         use std::sync::atomic::Ordering;
-        if closure.slots().all(|s| s.indexed.load(Ordering::Acquire)) {
+        let slots = || closure.ids().filter_map(|id| self.slots.get(id));
+        if slots().all(|s| s.indexed.load(Ordering::Acquire)) {
             return;
         }
         let mut definers = self
             .definers
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        for slot in closure.slots() {
+        for slot in slots() {
             if slot.indexed.load(Ordering::Acquire) {
                 continue;
             }
@@ -376,11 +456,14 @@ impl KernelHeaders {
 
     /// The value text of constant `name` in the headers of `closure`, when every
     /// header that defines it agrees.
-    pub fn lookup<'c>(&self, closure: &'c ClosureSet, name: &str) -> Option<&'c str> {
+    pub fn lookup<'h>(&'h self, closure: &ClosureSet, name: &str) -> Option<&'h str> {
         let definers = self.definers.read().unwrap_or_else(PoisonError::into_inner);
         let mut agreed: Option<&str> = None;
         for id in definers.of(name_hash(name))? {
-            let Some(header) = closure.get(id).and_then(Slot::header) else {
+            if !closure.contains(id) {
+                continue;
+            }
+            let Some(header) = self.slots.get(id).and_then(Slot::header) else {
                 continue;
             };
             match header.constants.get(name) {
@@ -399,20 +482,20 @@ impl KernelHeaders {
     /// headers of `closure`: a struct or union with its members, else a typedef; unknown
     /// when two headers of the closure define it (architecture or configuration
     /// variants the closure cannot tell apart).
-    pub fn type_definition<'c>(
-        &self,
-        closure: &'c ClosureSet,
+    pub fn type_definition<'h>(
+        &'h self,
+        closure: &ClosureSet,
         name: &str,
-    ) -> Option<HeaderType<'c>> {
+    ) -> Option<HeaderType<'h>> {
         let candidates: Vec<u32> = self
             .definers
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .of(name_hash(name))?
             .collect();
-        let mut found: Option<HeaderType<'c>> = None;
+        let mut found: Option<HeaderType<'h>> = None;
         for id in candidates {
-            let Some(slot) = closure.get(id) else {
+            let Some(slot) = self.slots.get(id).filter(|_| closure.contains(id)) else {
                 continue;
             };
             if !slot
@@ -464,29 +547,16 @@ impl KernelHeaders {
         roots.sort_unstable();
         roots.dedup();
         let parts: Vec<Arc<Reach>> = roots.iter().map(|&id| self.reach(&top, id)).collect();
-        let mut members: Vec<u32> = parts.iter().flat_map(|p| p.ids.iter().copied()).collect();
-        members.sort_unstable();
-        members.dedup();
-        if members.len() > MAX_HEADERS {
+        let closure = ClosureSet {
+            parts: parts.into_boxed_slice(),
+        };
+        if closure.len() > MAX_HEADERS {
             let members = self.breadth_first(&top, first);
             return Arc::new(ClosureSet {
-                parts: Box::new([Arc::new(self.reach_of(&members))]),
+                parts: Box::new([Arc::new(Reach::new(&members))]),
             });
         }
-        Arc::new(ClosureSet {
-            parts: parts.into_boxed_slice(),
-        })
-    }
-
-    /// The headers `members`, with their slots.
-    fn reach_of(&self, members: &[u32]) -> Reach {
-        let graph = self.graph();
-        Reach::new(
-            members
-                .iter()
-                .map(|&id| graph.slots[id as usize].clone())
-                .collect(),
-        )
+        Arc::new(closure)
     }
 
     /// Every header that header `id` reaches through its includes, itself first
@@ -496,7 +566,7 @@ impl KernelHeaders {
         if let Some(r) = self.graph().reach.get(&id) {
             return r.clone();
         }
-        let r = Arc::new(self.reach_of(&self.breadth_first(top, vec![id])));
+        let r = Arc::new(Reach::new(&self.breadth_first(top, vec![id])));
         self.graph().reach.entry(id).or_insert(r).clone()
     }
 
@@ -524,12 +594,11 @@ impl KernelHeaders {
 
     /// The headers header `id` includes, resolved (once).
     fn edges_of(&self, top: &Path, id: u32) -> Arc<[u32]> {
-        let slot = {
-            let graph = self.graph();
-            if let Some(e) = graph.edges.get(&id) {
-                return e.clone();
-            }
-            graph.slots[id as usize].clone()
+        if let Some(e) = self.graph().edges.get(&id) {
+            return e.clone();
+        }
+        let Some(slot) = self.slots.get(id) else {
+            return Arc::new([]);
         };
         let dir = slot.path.parent().unwrap_or(Path::new(""));
         let includes = slot.header().map_or(&[][..], |h| &h.includes[..]);
@@ -547,7 +616,7 @@ impl KernelHeaders {
         }
         let path = resolve(top, from, angle, &key.2);
         let mut graph = self.graph();
-        let r = path.map(|p| graph.id(p));
+        let r = path.and_then(|p| graph.id(p, &self.slots));
         *graph.resolved.entry(key).or_insert(r)
     }
 
@@ -577,22 +646,26 @@ impl KernelHeaders {
 }
 
 impl Graph {
-    /// The id of the header at `path` (not read yet).
-    fn id(&mut self, path: PathBuf) -> u32 {
+    /// The id of the header at `path` (not read yet), its slot put in `slots`; `None`
+    /// when the table is full.
+    fn id(&mut self, path: PathBuf, slots: &SlotTable) -> Option<u32> {
         if let Some(&id) = self.ids.get(&path) {
-            return id;
+            return Some(id);
         }
-        let id = self.slots.len() as u32;
-        self.slots.push(Arc::new(Slot {
+        let id = self.ids.len() as u32;
+        let slot = Slot {
             id,
             path: path.clone(),
             header: OnceLock::new(),
             declarations: OnceLock::new(),
             indexed: Default::default(),
             records: self.records.clone(),
-        }));
+        };
+        if !slots.put(slot) {
+            return None;
+        }
         self.ids.insert(path, id);
-        id
+        Some(id)
     }
 }
 

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use super::headers::{self, KernelHeaders};
 use super::lockstate::{self, LockEffect, LockStates};
+use super::per_function::PerFunction;
 use super::sleep::{
     FlagUse, OwnSleep, flag_use_of_text, flag_use_of_text_in, gfp_argument, own_sleep_in,
 };
@@ -279,9 +280,10 @@ fn callers_allow(
     locks: &[Vec<LockStates>],
     resolver: &mut Resolver,
 ) -> bool {
-    let Some(sites) = callers.get(&holder).filter(|c| !c.is_empty()) else {
+    let sites = callers.of(holder);
+    if sites.is_empty() {
         return true;
-    };
+    }
     let none = Bindings::new();
     let mut needs: Vec<Clause> = Vec::new();
     for clause in may_sleep.get(&e.callee).map(Vec::as_slice).unwrap_or(&[]) {
@@ -1063,9 +1065,9 @@ impl AtomicReason {
 }
 
 /// Direct callers of each function: (caller, call index).
-type Callers = HashMap<FunctionId, Vec<(FunctionId, u32)>>;
-/// Call edges per function ([file][function]) and direct callers.
-type CallGraph = (Vec<Vec<Vec<Edge>>>, Callers);
+pub type Callers = PerFunction<(FunctionId, u32)>;
+/// Call edges per function and direct callers.
+type CallGraph = (PerFunction<Edge>, Callers);
 /// May-sleep summaries: clauses over parameter tests, per function.
 type MaySleep = HashMap<FunctionId, Vec<Clause>>;
 
@@ -1080,7 +1082,7 @@ pub struct Analysis {
     /// [file][function]
     pub locks: Vec<Vec<LockStates>>,
     /// Sleep sites by function, reachable ones only.
-    pub sites: Vec<Vec<Vec<SleepSite>>>,
+    pub sites: PerFunction<SleepSite>,
     /// Functions that may sleep outside their own atomic sections, and under which
     /// parameter tests (clauses; an empty clause means unconditionally).
     pub may_sleep: HashMap<FunctionId, Vec<Clause>>,
@@ -1088,7 +1090,7 @@ pub struct Analysis {
     pub gfp_sinks: GfpSinks,
     pub atomic: HashMap<FunctionId, Vec<AtomicReason>>,
     /// Direct callers of each function (for "also called from process context").
-    pub callers: HashMap<FunctionId, Vec<(FunctionId, u32)>>,
+    pub callers: Callers,
     pub lock_effects: HashMap<FunctionId, LockEffect>,
     /// Functions whose every way to sleep is an allocation that drops a lock named
     /// through a parameter (`sleeps_only_dropping`).
@@ -1286,16 +1288,12 @@ impl Analysis {
                     .collect()
             })
             .collect();
-        let mut callers: HashMap<FunctionId, Vec<(FunctionId, u32)>> = HashMap::default();
-        for &id in ids {
-            for e in &edges[id.0 as usize][id.1 as usize] {
-                callers.entry(e.callee).or_default().push((id, e.call));
-            }
-        }
-        // Kept for the run (about a million edges on `drivers/`): no room to grow.
-        for c in callers.values_mut() {
-            c.shrink_to_fit();
-        }
+        let edges = PerFunction::from_file_lists(program, edges);
+        // Kept for the run (about a million edges on `drivers/`).
+        let callers = PerFunction::from_pairs(program, || {
+            ids.iter()
+                .flat_map(|&id| edges.of(id).iter().map(move |e| (e.callee, (id, e.call))))
+        });
         (edges, callers)
     }
 
@@ -1344,7 +1342,7 @@ impl Analysis {
         }
         while let Some(callee) = queue.pop_front() {
             let sinks = gfp_sinks.get(&callee).cloned().unwrap_or_default();
-            for &(caller, call) in callers.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
+            for &(caller, call) in callers.of(callee) {
                 if given(&caller) {
                     continue;
                 }
@@ -1375,7 +1373,7 @@ impl Analysis {
         (target, summaries, build): (&Target, Option<&Summaries>, &BuildFacts),
         resolver: &mut Resolver,
         boundary: Option<&Boundary>,
-    ) -> (Vec<Vec<Vec<SleepSite>>>, MaySleep) {
+    ) -> (PerFunction<SleepSite>, MaySleep) {
         // 3. Sleep sites and may-sleep summaries.
         let headers = resolver.headers;
         let sites: Vec<Vec<Vec<SleepSite>>> = program
@@ -1401,14 +1399,13 @@ impl Analysis {
                         if boundary.is_some_and(|b| b.given.contains(&id)) {
                             return Vec::new();
                         }
-                        // Kept for the lints: no room to grow.
-                        let mut sites = sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i]);
-                        sites.shrink_to_fit();
-                        sites
+                        sleep_sites(&ctx, &mut resolver, id, f, &locks[fi][i])
                     })
                     .collect()
             })
             .collect();
+        // Kept for the lints.
+        let sites = PerFunction::from_file_lists(program, sites);
         // May-sleep summaries as clauses over parameter tests: the function sleeps
         // when, for some clause, every test of it comes out as recorded. An empty
         // clause is "always". A caller passing a value that contradicts every clause
@@ -1430,7 +1427,7 @@ impl Analysis {
         let never = |id: FunctionId| program.knowledge.never_sleeps(&program.function(id).name);
         for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
-            for site in &sites[id.0 as usize][id.1 as usize] {
+            for site in sites.of(id) {
                 if !ls.at_call(site.call).is_empty() || never(id) {
                     continue;
                 }
@@ -1449,7 +1446,7 @@ impl Analysis {
         while let Some(callee) = queue.pop_front() {
             queued.remove(&callee);
             let clauses = may_sleep.get(&callee).cloned().unwrap_or_default();
-            for &(caller, call) in callers.get(&callee).map(Vec::as_slice).unwrap_or(&[]) {
+            for &(caller, call) in callers.of(callee) {
                 let ls = &locks[caller.0 as usize][caller.1 as usize];
                 if !sleeps_through(ls, call, lock_effects.get(&callee))
                     || boundary.is_some_and(|b| b.given.contains(&caller))
@@ -1488,7 +1485,7 @@ impl Analysis {
         entries: &[(FunctionId, AtomicReason)],
         ids: &[FunctionId],
         locks: &[Vec<LockStates>],
-        edges: &[Vec<Vec<Edge>>],
+        edges: &PerFunction<Edge>,
         may_sleep: &MaySleep,
         lock_effects: &HashMap<FunctionId, LockEffect>,
         sleeps_dropping: &HashMap<FunctionId, (u32, String)>,
@@ -1556,7 +1553,7 @@ impl Analysis {
         }
         for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
-            for e in &edges[id.0 as usize][id.1 as usize] {
+            for e in edges.of(id) {
                 let held = ls.at_call(e.call);
                 // After an earlier sleeping call in the same section, the finding is
                 // that call's (one finding per path).
@@ -1630,7 +1627,7 @@ impl Analysis {
             let ls = &locks[caller.0 as usize][caller.1 as usize];
             let d = depth + 1;
             let bindings = atomic[&caller][via].bindings().to_vec();
-            for e in &edges[caller.0 as usize][caller.1 as usize] {
+            for e in edges.of(caller) {
                 if !ls.at_call(e.call).is_empty() || ls.after_sleep(e.call) {
                     continue;
                 }
@@ -1661,7 +1658,7 @@ impl Analysis {
         entries: &[(FunctionId, AtomicReason)],
         ids: &[FunctionId],
         locks: &[Vec<LockStates>],
-        edges: &[Vec<Vec<Edge>>],
+        edges: &PerFunction<Edge>,
     ) -> HashSet<FunctionId> {
         // Everything atomic context reaches, at any depth (breadth-first over edges).
         let mut atomic_reachable: HashSet<FunctionId> = HashSet::default();
@@ -1673,14 +1670,14 @@ impl Analysis {
         }
         for &id in ids {
             let ls = &locks[id.0 as usize][id.1 as usize];
-            for e in &edges[id.0 as usize][id.1 as usize] {
+            for e in edges.of(id) {
                 if !ls.at_call(e.call).is_empty() && atomic_reachable.insert(e.callee) {
                     queue.push_back(e.callee);
                 }
             }
         }
         while let Some(f) = queue.pop_front() {
-            for e in &edges[f.0 as usize][f.1 as usize] {
+            for e in edges.of(f) {
                 if atomic_reachable.insert(e.callee) {
                     queue.push_back(e.callee);
                 }
@@ -1703,12 +1700,9 @@ impl Analysis {
     ) -> HashMap<FunctionId, Vec<Bindings>> {
         let mut resolver = Resolver::new(program, target, &self.headers);
         let mut edges: HashMap<FunctionId, Vec<Edge>> = HashMap::default();
-        for (callee, list) in &self.callers {
+        for (callee, list) in self.callers.iter() {
             for &(caller, call) in list {
-                edges.entry(caller).or_default().push(Edge {
-                    call,
-                    callee: *callee,
-                });
+                edges.entry(caller).or_default().push(Edge { call, callee });
             }
         }
         for list in edges.values_mut() {
@@ -1850,7 +1844,7 @@ impl Analysis {
     }
 
     pub fn sites_of(&self, id: FunctionId) -> &[SleepSite] {
-        &self.sites[id.0 as usize][id.1 as usize]
+        self.sites.of(id)
     }
 
     pub fn reasons(&self, id: FunctionId) -> &[AtomicReason] {
@@ -1915,8 +1909,8 @@ fn sleeps_only_dropping(
     program: &Program,
     ids: &[FunctionId],
     locks: &[Vec<LockStates>],
-    edges: &[Vec<Vec<Edge>>],
-    sites: &[Vec<Vec<SleepSite>>],
+    edges: &PerFunction<Edge>,
+    sites: &PerFunction<SleepSite>,
     may_sleep: &MaySleep,
 ) -> HashMap<FunctionId, (u32, String)> {
     let k = program.knowledge;
@@ -1928,14 +1922,15 @@ fn sleeps_only_dropping(
         let f = program.function(id);
         let ls = &locks[id.0 as usize][id.1 as usize];
         // Its callees must not sleep at all.
-        if edges[id.0 as usize][id.1 as usize]
+        if edges
+            .of(id)
             .iter()
             .any(|e| may_sleep.contains_key(&e.callee))
         {
             continue;
         }
         let mut lock: Option<(u32, String)> = None;
-        for site in &sites[id.0 as usize][id.1 as usize] {
+        for site in sites.of(id) {
             if !ls.at_call(site.call).is_empty() {
                 continue;
             }

@@ -262,7 +262,7 @@ impl<'c, 'k> Provenance<'c, 'k> {
     /// The largest value the run's callers pass as parameter `param`, when every
     /// caller passes a constant (`nand_readid_op(chip, 0, id, 8)`).
     fn callers_bound(&self, param: u32) -> Option<u32> {
-        let callers = self.cx.analysis.callers.get(&self.cx.id)?;
+        let callers = self.cx.analysis.callers.of(self.cx.id);
         let mut bits = None;
         for &(caller, at) in callers {
             let f = self.cx.program.function(caller);

@@ -292,9 +292,7 @@ impl<'a> FunctionCx<'a> {
         let process: Vec<String> = self
             .analysis
             .callers
-            .get(&self.id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+            .of(self.id)
             .iter()
             .filter(|c| !atomic_callers.contains(c) && self.analysis.reasons(c.0).is_empty())
             .filter(|(caller, call)| self.analysis.locks_of(*caller).at_call(*call).is_empty())

@@ -74,7 +74,7 @@ pub fn check(cx: &FunctionCx, out: &mut Vec<Diagnostic>) {
 /// A direct caller that passes flags that cannot sleep for parameter `param`.
 fn non_sleeping_caller(cx: &FunctionCx, param: u32) -> Option<Label> {
     let k = cx.knowledge;
-    let callers = cx.analysis.callers.get(&cx.id)?;
+    let callers = cx.analysis.callers.of(cx.id);
     callers.iter().find_map(|&(caller, call)| {
         let g = cx.program.function(caller);
         let c = &g.calls[call as usize];

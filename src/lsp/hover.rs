@@ -150,7 +150,7 @@ pub fn describe(program: &Program, analysis: &Analysis, id: FunctionId) -> Strin
             }
         }
     }
-    for &(caller, call) in analysis.callers.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+    for &(caller, call) in analysis.callers.of(id) {
         if seen_calls.contains(&(caller, call)) {
             continue;
         }

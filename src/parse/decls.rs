@@ -6,7 +6,7 @@ use super::FastNode;
 use tree_sitter::Node;
 
 use super::text::{clean_text, contains, text};
-use crate::facts::{Define, Field, FieldRare, FileFacts, StructDef};
+use crate::facts::{Field, FieldRare, FileFacts, StructDef};
 use crate::knowledge::MemberMacro;
 
 /// A file with more object-like defines than this is a generated register map; its
@@ -97,8 +97,7 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                             .any(|p| p == w)
                 });
             if value.contains("GFP_") && !uses_param && keep_define_value(&value) {
-                d.defines
-                    .push(Define::new(&format!("{}()", text(name, src)), &value));
+                d.defines.push(&format!("{}()", text(name, src)), &value);
             }
             // `#define MAKE_FLAGS(len) (FIELD_PREP(M, len) | FOO_NB)`: the bits it always
             // sets, whatever its arguments, kept as `MAKE_FLAGS(|)` for value dispatch.
@@ -109,8 +108,7 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
             if let Some(bits) = always_set_bits(&full, params)
                 && keep_define_value(&bits)
             {
-                d.defines
-                    .push(Define::new(&format!("{}(|)", text(name, src)), &bits));
+                d.defines.push(&format!("{}(|)", text(name, src)), &bits);
             }
         }
         "preproc_def" => {
@@ -125,11 +123,11 @@ pub fn collect(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
                 return;
             }
             if d.defines.len() >= MAX_DEFINES_PER_FILE {
-                d.defines = Vec::new();
+                d.defines = Default::default();
                 d.defines_dropped = true;
                 return;
             }
-            d.defines.push(Define::new(text(name, src), &value));
+            d.defines.push(text(name, src), &value);
         }
         "preproc_include" => {
             if let Some(path) = node
@@ -392,10 +390,7 @@ fn enumerators(node: Node, src: &[u8], original: &[u8], facts: &mut FileFacts) {
         if base.len() > MAX_DEFINE_TEXT || !maybe_constant(&base) {
             continue;
         }
-        facts
-            .decls
-            .defines
-            .push(Define::new(text(name, src), &value));
+        facts.decls.defines.push(text(name, src), &value);
     }
 }
 
@@ -1402,8 +1397,19 @@ mod tests {
         assert!(maybe_constant("((u32)BIT(3))"));
         assert!(!maybe_constant("readl(base + 4)"));
         assert!(!maybe_constant("(priv->len)"));
-        let d = Define::new("RING", "(256 * 4)");
-        assert_eq!((d.name(), d.value()), ("RING", "(256 * 4)"));
+        let mut d = crate::facts::Defines::default();
+        d.push("RING", "(256 * 4)");
+        d.push("MODE", "1");
+        d.push("ALT", "2");
+        d.push("MODE", "3");
+        d.push("ALT", "2");
+        d.seal();
+        assert_eq!(d.get("RING"), Some(Some("(256 * 4)")));
+        // Two values (`#ifdef` alternatives): ambiguous; the same value twice: that value.
+        assert_eq!(d.get("MODE"), Some(None));
+        assert_eq!(d.get("ALT"), Some(Some("2")));
+        assert_eq!(d.get("RINGS"), None);
+        assert_eq!(d.len(), 3);
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub fn extract(
     }
     facts.functions.shrink_to_fit();
     facts.decls.other_fn_macros = Vec::new();
+    facts.decls.defines.seal();
     facts
 }
 
@@ -117,6 +118,7 @@ pub fn declarations(tree: &Tree, src: &[u8], original: &[u8]) -> crate::facts::D
     }
     facts.decls.pack_changes = Vec::new();
     facts.decls.other_fn_macros = Vec::new();
+    facts.decls.defines.seal();
     *facts.decls
 }
 
