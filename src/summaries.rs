@@ -1,7 +1,8 @@
 //! Kernel API summaries: what each function with external linkage of a kernel tree does
 //! (may sleep, under which parameter tests, through which chain; which `gfp_t`
 //! parameters reach an allocator; locks taken or released through a parameter; frees
-//! of a parameter), derived by the engine itself over the whole tree (`gfplint
+//! of a parameter; the family of the memory it returns, for allocator wrappers),
+//! derived by the engine itself over the whole tree (`gfplint
 //! summarize`). A run over a driver then knows the kernel's own APIs beyond
 //! `lints/api.toml`: a callee that is not defined in the run but is summarised sleeps
 //! under its summary's conditions, with the chain inside the kernel as evidence.
