@@ -15,8 +15,11 @@
 //! In the pipeline (stage *summaries*, `src/summaries.rs`): `gfplint summarize TREE`:
 //! the stages above over a whole kernel tree (`Options::analysis_only`), then per
 //! externally visible function its may-sleep clauses with the shortest chain of
-//! unconditional calls (`Call::conditional`), gfp sinks, lock effects and frees,
-//! written versioned + checksummed (postcard, deflate). Built-in 6.1/6.12 files picked
+//! unconditional calls (`Call::conditional`), gfp sinks, lock effects and frees, and
+//! allocator wrappers (`returns`; parameter names and `return`s read again from each
+//! candidate's text, `parse::shape`), written versioned + checksummed (postcard,
+//! deflate). At check time the wrappers join the knowledge before extraction
+//! (`Knowledge::with_summarised_wrappers`). Built-in 6.1/6.12 files picked
 //! by the target with `--summaries builtin` (off by default); `interproc::sleep_sites`
 //! makes a call to a summarised callee the run does not define and `api.toml` does not
 //! name a sleep site (`SleepSite::when`: its lifted parameter tests; `note`: the kernel
