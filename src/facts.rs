@@ -943,6 +943,10 @@ pub(crate) struct CallRare {
     guard_class: Option<String>,
     /// Inside a loop body of its function (allocator calls only).
     in_loop: bool,
+    /// The local this call's result is stored into is also given other values in the
+    /// function (`data = fw->data;`, `data = helper();`): its memory's family is not
+    /// this call's alone.
+    target_mixed: bool,
     /// Declared types of the identifiers in a product size argument (allocator calls
     /// only): (name, type as written, `*` for pointers).
     operand_types: Vec<(String, String)>,
@@ -1075,6 +1079,15 @@ impl Call {
         if !params.is_empty() {
             self.rare_mut().operand_params = params;
         }
+    }
+
+    pub fn set_target_mixed(&mut self) {
+        self.rare_mut().target_mixed = true;
+    }
+
+    /// See `CallRare::target_mixed`.
+    pub fn target_mixed(&self) -> bool {
+        self.rare().is_some_and(|e| e.target_mixed)
     }
 
     pub fn set_in_loop(&mut self) {

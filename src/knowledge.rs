@@ -137,6 +137,8 @@ pub struct KnowledgeTables {
     #[serde(default)]
     pub assertions: RawNames,
     #[serde(default)]
+    pub error_pointers: RawNames,
+    #[serde(default)]
     pub list_empty_tests: RawNames,
     /// List iterator macros → the argument that is the list's head.
     #[serde(default)]
@@ -592,6 +594,8 @@ pub struct Knowledge {
     noreturn: FxHashSet<String>,
     /// `WARN_ON()`-like: their condition is a bug the kernel warns about.
     assertions: FxHashSet<String>,
+    /// `ERR_PTR()`-like: an error code as a pointer, no memory.
+    error_pointers: FxHashSet<String>,
     /// `list_empty()`-like: whether the list their argument heads is empty.
     list_empty_tests: FxHashSet<String>,
     /// `list_for_each_entry()`-like: name → the argument that heads the list walked.
@@ -609,6 +613,16 @@ pub struct Knowledge {
     /// Kernel functions that only read through some of their pointer arguments
     /// (`memcpy()`'s source): bit i for argument i (first 64).
     read_only_args: HashMap<String, u64>,
+    /// Allocator wrappers that kernel summaries describe (`returns`: the family of the
+    /// memory a function returns), for names no table of this knowledge names. Kept
+    /// apart from `memory_family`: a name here is still looked up in the summaries for
+    /// whether it sleeps, as a name of `lints/api.toml` is not.
+    summarised_families: HashMap<String, FamilyId>,
+    /// Free wrappers that kernel summaries describe: the families a function frees and
+    /// the parameter it frees them through.
+    summarised_frees: HashMap<String, (Vec<FamilyId>, usize)>,
+    /// Where the summaries found each of those wrappers (`mm/util.c:42 in Linux 6.1.…`).
+    summarised_places: HashMap<String, String>,
     /// Memory families (`[[family]]`, and names used elsewhere declared as `other`).
     families: Vec<Family>,
     family_ids: HashMap<String, FamilyId>,
@@ -987,6 +1001,7 @@ impl Knowledge {
         };
         names(&mut self.noreturn, &t.noreturn);
         names(&mut self.assertions, &t.assertions);
+        names(&mut self.error_pointers, &t.error_pointers);
         names(&mut self.list_empty_tests, &t.list_empty_tests);
         self.list_iterators
             .extend(t.list_iterators.iter().map(|(n, a)| (n.clone(), *a)));
@@ -1216,6 +1231,11 @@ impl Knowledge {
         self.assertions.contains(callee)
     }
 
+    /// Whether `callee` makes an error code a pointer (`ERR_PTR(-ENOMEM)`).
+    pub fn is_error_pointer(&self, callee: &str) -> bool {
+        self.error_pointers.contains(callee)
+    }
+
     /// Whether `callee` tests a list for emptiness (`list_empty(head)`).
     pub fn is_list_empty_test(&self, callee: &str) -> bool {
         self.list_empty_tests.contains(callee)
@@ -1240,7 +1260,55 @@ impl Knowledge {
 
     /// The allocator family of the memory a non-allocator returns (`memdup_user`).
     pub fn memory_family(&self, callee: &str) -> Option<FamilyId> {
-        self.memory_family.get(callee).copied()
+        self.memory_family
+            .get(callee)
+            .or_else(|| self.summarised_families.get(callee))
+            .copied()
+    }
+
+    /// Where the kernel summaries found `name`, when it is an allocator or free wrapper
+    /// known only through them.
+    pub fn summarised_wrapper(&self, name: &str) -> Option<&str> {
+        self.summarised_places.get(name).map(String::as_str)
+    }
+
+    /// This knowledge with the allocator and free wrappers kernel summaries describe,
+    /// for names none of its tables names (what `lints/api.toml` says wins). Extraction
+    /// reads them (a wrapper's call keeps its arguments and result), so the
+    /// fingerprint follows the summaries.
+    pub fn with_summarised_wrappers(&self, summaries: &crate::summaries::Summaries) -> Knowledge {
+        let mut k = self.clone();
+        for s in summaries.iter() {
+            if self.names_api(&s.name) || self.allocators.contains_key(&s.name) {
+                continue;
+            }
+            let place = format!("{}:{} in {}", s.file, s.line, summaries.tree);
+            if let Some(id) = s.returns.as_ref().and_then(|f| self.family_ids.get(f)) {
+                k.summarised_families.insert(s.name.clone(), *id);
+                k.summarised_places.insert(s.name.clone(), place.clone());
+            }
+            // One freed parameter per name (the first a summary lists).
+            if let Some(free) = s.frees.first() {
+                let families: Vec<FamilyId> = free
+                    .families
+                    .iter()
+                    .filter_map(|f| self.family_ids.get(f).copied())
+                    .collect();
+                if !families.is_empty() {
+                    k.summarised_frees
+                        .insert(s.name.clone(), (families, free.param as usize));
+                    k.summarised_places.insert(s.name.clone(), place);
+                }
+            }
+        }
+        if k.summarised_families.len() != self.summarised_families.len()
+            || k.summarised_frees.len() != self.summarised_frees.len()
+        {
+            let mut digest = self.fingerprint.to_le_bytes().to_vec();
+            digest.extend_from_slice(&summaries.checksum.to_le_bytes());
+            k.fingerprint = xxhash_rust::xxh3::xxh3_64(&digest);
+        }
+        k
     }
 
     /// A family's row. Ids come from this knowledge's tables, so the index is valid;
@@ -1413,12 +1481,19 @@ impl Knowledge {
 
     /// Which argument of a free function is the pointer freed.
     pub fn free_ptr_arg(&self, callee: &str) -> usize {
-        self.free_ptr_args.get(callee).copied().unwrap_or(0)
+        self.free_ptr_args
+            .get(callee)
+            .copied()
+            .or_else(|| self.summarised_frees.get(callee).map(|(_, arg)| *arg))
+            .unwrap_or(0)
     }
 
     /// Families of memory a free function releases, if it is one.
     pub fn free_families(&self, callee: &str) -> Option<&[FamilyId]> {
-        self.frees.get(callee).map(Vec::as_slice)
+        self.frees
+            .get(callee)
+            .or_else(|| self.summarised_frees.get(callee).map(|(f, _)| f))
+            .map(Vec::as_slice)
     }
 }
 

@@ -393,6 +393,16 @@ pub fn check_files_with<T: Send>(
         Some(k) => k,
         None => Knowledge::builtin(),
     };
+    // Allocator and free wrappers from the summaries join the knowledge before
+    // extraction, which keeps their calls' arguments and results.
+    let with_wrappers;
+    let knowledge: &Knowledge = match options.summaries.as_deref() {
+        Some(s) => {
+            with_wrappers = knowledge.with_summarised_wrappers(s);
+            &with_wrappers
+        }
+        None => knowledge,
+    };
     let mut settings = options.settings();
     // More workers than files is waste, and `-j 100000` spent minutes creating threads.
     let jobs = options.jobs.min(files.len().max(1));

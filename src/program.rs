@@ -172,4 +172,12 @@ impl<'a> Program<'a> {
     pub fn file(&self, id: FunctionId) -> &'a FileFacts {
         &self.files[id.0 as usize]
     }
+
+    /// Every function of the run, file by file.
+    pub fn function_ids(&self) -> impl Iterator<Item = FunctionId> + '_ {
+        self.files
+            .iter()
+            .enumerate()
+            .flat_map(|(fi, f)| (0..f.functions.len() as u32).map(move |i| (fi as u32, i)))
+    }
 }

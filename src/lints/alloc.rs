@@ -210,6 +210,8 @@ impl<'k> Tracker<'k> {
                 continue;
             };
             let fam = match allocator(cx, call) {
+                // The local also holds other values: its family is not this call's alone.
+                _ if call.target_mixed() => None,
                 Some(a) => Some(a.family),
                 None if !call.indirect => cx.knowledge.memory_family(&call.callee),
                 None => None,

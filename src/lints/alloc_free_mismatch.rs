@@ -88,13 +88,40 @@ fn diagnostic(
             family.name
         ),
         labels,
-        notes: Vec::new(),
+        notes: wrapper_notes(cx, call, origin),
         help: Some(format!("free it with {}", family.free_help())),
         // kvfree() frees both halves of kvmalloc memory and takes the same argument; the
         // other families' right free depends on more than the name (order, cache).
         fix: rename_fix(cx, call, origin),
         ..cx.finding(&INFO, call)
     }
+}
+
+/// Where the kernel summaries say what a wrapper on either side does: the allocation's
+/// and the free's callee, when one is known only through them.
+fn wrapper_notes(cx: &FunctionCx, free: &crate::facts::Call, origin: &Origin) -> Vec<String> {
+    let k = cx.knowledge;
+    let mut notes = Vec::new();
+    if let Some(alloc) = origin.call
+        && let Some(place) = k.summarised_wrapper(&alloc.callee)
+    {
+        notes.push(format!(
+            "`{}()` returns {} memory (kernel summary: {place})",
+            alloc.callee,
+            k.family(origin.family).name
+        ));
+    }
+    if let Some(place) = k.summarised_wrapper(&free.callee)
+        && let Some(families) = k.free_families(&free.callee)
+    {
+        let names: Vec<&str> = families.iter().map(|&f| k.family(f).name.as_str()).collect();
+        notes.push(format!(
+            "`{}()` frees {} memory (kernel summary: {place})",
+            free.callee,
+            names.join(", ")
+        ));
+    }
+    notes
 }
 
 /// " allocated by `vzalloc()` at line 12" / " stored in field `ring` by `vzalloc()`".

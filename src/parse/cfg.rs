@@ -164,6 +164,10 @@ pub(super) struct CfgBuilder<'a> {
     /// How many enclosing branches or loop bodies run under a condition other than a
     /// parameter test (`Call::conditional`).
     uncertain: u32,
+    /// Locals given a value other than a known allocation's result or a null pointer
+    /// (`data = fw->data;`, `data = helper();`): the family of what they point to is
+    /// not an allocator call's alone (`mark_mixed_targets`).
+    opaque_stores: Vec<String>,
     /// The next loop built is over a list the code has just asserted empty: its body
     /// is unreachable (`items`).
     loop_never_entered: bool,
@@ -318,6 +322,7 @@ impl<'a> CfgBuilder<'a> {
             objects: Default::default(),
             uncertain: 0,
             loop_never_entered: false,
+            opaque_stores: Vec::new(),
             context_locals: Vec::new(),
             context_local_nodes: Vec::new(),
             brackets: &[],
@@ -999,6 +1004,10 @@ impl<'a> CfgBuilder<'a> {
                     self.field_callback(node, left);
                     self.note_field_store_of_allocation(node, left);
                     if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
+                        let stored = node.field("right").filter(|_| {
+                            node.field("operator").map(|o| text(o, self.src)) == Some("=")
+                        });
+                        self.note_store(l, stored);
                         let rhs = self.plain_assigned(node);
                         let plain = rhs.is_some();
                         let value = rhs.and_then(|r| Val::parse(text(r, self.src)));
@@ -1029,6 +1038,7 @@ impl<'a> CfgBuilder<'a> {
                     let decl = node.field("declarator");
                     if let Some(d) = decl.filter(|d| d.kind_str() == "identifier") {
                         self.note_assignment(d, node.field("value"), UPDATED);
+                        self.note_store(d, node.field("value"));
                     }
                     if let Some(v) = node.field("value") {
                         stack.push((v, false, decl));
@@ -1050,6 +1060,50 @@ impl<'a> CfgBuilder<'a> {
             }
         }
         cur
+    }
+
+    /// Notes a value stored into local `target` (`None`: a compound assignment) that is
+    /// not a known allocation's result or a null pointer (`opaque_stores`).
+    fn note_store(&mut self, target: Node, value: Option<Node>) {
+        let mut v = value;
+        while let Some(n) = v {
+            match n.kind_str() {
+                "parenthesized_expression" => v = n.named_child(0),
+                "cast_expression" => v = n.field("value"),
+                _ => break,
+            }
+        }
+        let known = v.is_some_and(|n| match n.kind_str() {
+            "null" => true,
+            "number_literal" => text(n, self.src).trim() == "0",
+            "identifier" => text(n, self.src) == "NULL",
+            "call_expression" => n.field("function").is_some_and(|f| {
+                let callee = text(f, self.src);
+                self.knowledge.allocator(callee).is_some()
+                    || self.knowledge.memory_family(callee).is_some()
+            }),
+            _ => false,
+        });
+        let name = text(target, self.src);
+        if !known && !self.opaque_stores.iter().any(|s| s == name) {
+            self.opaque_stores.push(name.to_string());
+        }
+    }
+
+    /// Calls whose result goes into a local that is also given other values
+    /// (`Call::target_mixed`).
+    pub(super) fn mark_mixed_targets(&mut self) {
+        if self.opaque_stores.is_empty() {
+            return;
+        }
+        for call in &mut self.calls {
+            if call
+                .assigned_to()
+                .is_some_and(|t| self.opaque_stores.iter().any(|s| s == t))
+            {
+                call.set_target_mixed();
+            }
+        }
     }
 
     /// Records an assignment to a parameter, made after CFG node `after`, with the

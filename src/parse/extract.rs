@@ -453,6 +453,7 @@ fn function<'a>(
     builder.param_copy_tests();
     builder.track_zeroed_members();
     builder.local_constant_args();
+    builder.mark_mixed_targets();
     field_callbacks.append(&mut builder.field_callbacks);
     let head = &original[def.start_byte()..body.start_byte()];
     let annotations = if head.contains(&b'_') {

@@ -20,6 +20,7 @@ pub mod decls;
 pub mod extract;
 pub mod macros;
 pub mod register_map;
+pub mod shape;
 pub mod text;
 
 use std::cell::RefCell;

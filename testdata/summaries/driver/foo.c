@@ -50,3 +50,20 @@ void foo_lock_paths(struct foo *f)
 	mini_lock_always(f->vdd); /* expect: atomic-sleeping-call */
 	spin_unlock(&f->lock);
 }
+
+/* Memory from the kernel's allocator wrappers, freed by the wrong family's free, and
+ * the kernel's free wrapper given the wrong family's memory. */
+void foo_buffers(struct foo *f, unsigned long n)
+{
+	void *a = mini_vbuf_checked(n);
+	void *b = mini_any_buf(n);
+	void *c = mini_inner_buf(n);
+	void *d = kmalloc(n, GFP_KERNEL);
+	void *e = mini_vbuf(n);
+
+	kfree(a); /* expect: alloc-free-mismatch */
+	kfree(b);
+	kfree(c);
+	mini_vbuf_free(d); /* expect: alloc-free-mismatch */
+	mini_vbuf_free(e);
+}

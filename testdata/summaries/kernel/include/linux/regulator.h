@@ -11,3 +11,8 @@ void mini_driver_helper(struct regulator *r);
 int mini_get_sync(struct regulator *r);
 void mini_lock_if_busy(struct regulator *r);
 void mini_lock_always(struct regulator *r);
+void *mini_vbuf(unsigned long n);
+void *mini_vbuf_checked(unsigned long n);
+void *mini_any_buf(unsigned long n);
+void *mini_inner_buf(unsigned long n);
+void mini_vbuf_free(const void *buf);
