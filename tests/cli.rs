@@ -430,6 +430,23 @@ fn summaries_from_a_tree_reach_a_driver() {
         ),
         "{out}"
     );
+    // Facts through parameters and allocator wrappers (`show-summaries` prints JSON
+    // lines): these were empty while parameter names were not read back.
+    let o = gfplint(&[
+        "show-summaries",
+        &file,
+        "mini_lock_dev",
+        "mini_vbuf_free",
+        "mini_vbuf_checked",
+    ]);
+    let shown = String::from_utf8(o.stdout).unwrap();
+    for fact in [
+        r#""locks":[{"acquires":true,"kind":"spinlock","param":0}]"#,
+        r#""frees":[{"param":0,"families":["vmalloc"]}]"#,
+        r#""returns":"vmalloc""#,
+    ] {
+        assert!(shown.contains(fact), "{fact} not in {shown}");
+    }
     let o = gfplint(&[
         "check",
         "--no-cache",

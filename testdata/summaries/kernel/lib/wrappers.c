@@ -45,3 +45,10 @@ void mini_vbuf_free(const void *buf)
 		vfree((void *)buf);
 }
 EXPORT_SYMBOL(mini_vbuf_free);
+
+/* Returns holding its parameter's lock: a lock fact through parameter 0. */
+void mini_lock_dev(struct mini_dev *d)
+{
+	spin_lock(&d->slock);
+}
+EXPORT_SYMBOL(mini_lock_dev);
