@@ -661,31 +661,20 @@ impl Wrappers {
         let k = program.knowledge;
         let mut shapes: HashMap<FunctionId, Option<crate::parse::shape::Shape>> =
             HashMap::default();
-        let mut texts = SourceTexts::default();
-        let mut shape_of =
-            |id: FunctionId,
-             shapes: &mut HashMap<FunctionId, Option<crate::parse::shape::Shape>>| {
-                shapes.entry(id).or_insert_with(|| {
-                    let f = program.function(id);
-                    let text = texts.slice(&program.file(id).path, f.extent.start, f.extent.end)?;
-                    crate::parse::shape::shape_of(&text, &|n| k.is_error_pointer(n))
-                });
-            };
         // Parameter names where a lock key or a freed pointer may be a parameter.
-        for &id in external.values().flatten() {
-            let f = program.function(id);
+        let named = external.values().flatten().copied().filter(|id| {
             let locks = analysis
                 .lock_effects
-                .get(&id)
+                .get(id)
                 .is_some_and(|e| !e.is_empty() || !e.drops.is_empty());
-            let frees = f
-                .calls
-                .iter()
-                .any(|c| !c.indirect && k.free_families(&c.callee).is_some());
-            if locks || frees {
-                shape_of(id, &mut shapes);
-            }
-        }
+            locks
+                || program
+                    .function(*id)
+                    .calls
+                    .iter()
+                    .any(|c| !c.indirect && k.free_families(&c.callee).is_some())
+        });
+        read_shapes(program, named, false, &mut shapes);
         // Allocator wrappers, level by level.
         let mut families: HashMap<FunctionId, crate::knowledge::FamilyId> = HashMap::default();
         let direct = |c: &crate::facts::Call| {
@@ -704,12 +693,12 @@ impl Wrappers {
             })
             .collect();
         for _ in 0..MAX_CHAIN {
+            read_shapes(program, candidates.iter().copied(), true, &mut shapes);
             let mut added = Vec::new();
             for &id in &candidates {
                 if families.contains_key(&id) {
                     continue;
                 }
-                shape_of(id, &mut shapes);
                 let Some(Some(returned)) = shapes
                     .get(&id)
                     .map(|s| s.as_ref().and_then(|s| s.returned_calls.as_ref()))
@@ -757,24 +746,46 @@ impl Wrappers {
     }
 }
 
-/// Source files read for [`Wrappers`], one at a time (functions come file by file).
-#[derive(Default)]
-struct SourceTexts {
-    path: String,
-    bytes: Option<Vec<u8>>,
-}
-
-impl SourceTexts {
-    fn slice(&mut self, path: &str, start: u32, end: u32) -> Option<Vec<u8>> {
-        if self.path != path {
-            self.path = path.to_string();
-            self.bytes = std::fs::read(path).ok();
-        }
-        self.bytes
-            .as_ref()?
-            .get(start as usize..end as usize)
-            .map(<[u8]>::to_vec)
+/// Reads the shapes of the functions `ids` that `shapes` lacks, in parallel, each file
+/// once. With `pointers_only` (allocator wrappers), a function whose declared return
+/// type has no `*` is not parsed (it returns no memory).
+fn read_shapes(
+    program: &Program,
+    ids: impl Iterator<Item = FunctionId>,
+    pointers_only: bool,
+    shapes: &mut HashMap<FunctionId, Option<crate::parse::shape::Shape>>,
+) {
+    use rayon::prelude::*;
+    let k = program.knowledge;
+    let mut by_file: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for id in ids.filter(|id| !shapes.contains_key(id)) {
+        by_file.entry(id.0).or_default().push(id.1);
     }
+    let groups: Vec<(u32, Vec<u32>)> = by_file.into_iter().collect();
+    let read: Vec<Vec<(FunctionId, Option<crate::parse::shape::Shape>)>> = groups
+        .par_iter()
+        .map(|(file, functions)| {
+            let bytes = std::fs::read(&program.files[*file as usize].path).ok();
+            functions
+                .iter()
+                .map(|&i| {
+                    let id = (*file, i);
+                    let f = program.function(id);
+                    let text = bytes
+                        .as_deref()
+                        .and_then(|b| b.get(f.extent.start as usize..f.extent.end as usize));
+                    let head = bytes
+                        .as_deref()
+                        .and_then(|b| b.get(f.extent.start as usize..f.name_span.start as usize));
+                    let shape = text
+                        .filter(|_| !pointers_only || head.is_some_and(|h| h.contains(&b'*')))
+                        .and_then(|t| crate::parse::shape::shape_of(t, &|n| k.is_error_pointer(n)));
+                    (id, shape)
+                })
+                .collect()
+        })
+        .collect();
+    shapes.extend(read.into_iter().flatten());
 }
 
 /// The shortest chain of calls (outside the functions' own atomic sections) from `id`
