@@ -556,13 +556,8 @@ impl ProgramStore {
         file_wrappers: Vec<Option<u128>>,
         wrapper_effects: &HashMap<FunctionId, LockEffect>,
     ) -> ProgramStore {
-        let mut fn_start = Vec::with_capacity(program.files.len() + 1);
-        let mut n = 0u32;
-        for f in program.files {
-            fn_start.push(n);
-            n += f.functions.len() as u32;
-        }
-        fn_start.push(n);
+        let fn_start = program.first_function_numbers();
+        let n = fn_start[fn_start.len() - 1];
         let global = |id: FunctionId| fn_start[id.0 as usize] + id.1;
         let mut callers: Vec<Vec<u32>> = vec![Vec::new(); n as usize];
         let mut callees: Vec<Vec<u32>> = vec![Vec::new(); n as usize];

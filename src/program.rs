@@ -173,6 +173,19 @@ impl<'a> Program<'a> {
         &self.files[id.0 as usize]
     }
 
+    /// Per file, the number of its first function over the run (files in run order,
+    /// functions in file order); one more entry at the end: the run's function count.
+    pub fn first_function_numbers(&self) -> Vec<u32> {
+        let mut first = Vec::with_capacity(self.files.len() + 1);
+        let mut n = 0u32;
+        for f in self.files {
+            first.push(n);
+            n += f.functions.len() as u32;
+        }
+        first.push(n);
+        first
+    }
+
     /// Every function of the run, file by file.
     pub fn function_ids(&self) -> impl Iterator<Item = FunctionId> + '_ {
         self.files

@@ -32,14 +32,7 @@ impl<T> Default for PerFunction<T> {
 
 /// Per file, the number of its first function over the run; one more entry at the end.
 fn first_functions(program: &Program) -> Box<[u32]> {
-    let mut first = Vec::with_capacity(program.files.len() + 1);
-    let mut n = 0u32;
-    for f in program.files {
-        first.push(n);
-        n += f.functions.len() as u32;
-    }
-    first.push(n);
-    first.into_boxed_slice()
+    program.first_function_numbers().into_boxed_slice()
 }
 
 impl<T> PerFunction<T> {
