@@ -1415,16 +1415,8 @@ fn guards_by_local_paths(
         |id, paths: LocalPaths| {
             let LocalPaths { mut groups, merged } = paths;
             match cfg.nodes[id as usize].kind {
-                // A test that may not hold (`Cfg::conditional`) drops no group of paths.
-                NodeKind::AssumeParam { param, test, holds }
-                    if cfg.conditional.binary_search(&id).is_err() =>
-                {
-                    if let Some(pred) = cfg.tests.get(test as usize) {
-                        let t = Test {
-                            param,
-                            pred: pred.clone(),
-                            holds,
-                        };
+                NodeKind::AssumeParam { param, test, holds } => {
+                    if let Some(t) = certain_param_test(cfg, id, param, test, holds) {
                         groups.retain_mut(|g| assume_param_test(&mut g.params, &t));
                     }
                 }
@@ -1846,16 +1838,8 @@ fn path_transfer(
         }
     }
     match node.kind {
-        // A test that may not hold (`Cfg::conditional`) drops no group of paths.
-        NodeKind::AssumeParam { param, test, holds }
-            if cfg.conditional.binary_search(&id).is_err() =>
-        {
-            if let Some(pred) = cfg.tests.get(test as usize) {
-                let t = Test {
-                    param,
-                    pred: pred.clone(),
-                    holds,
-                };
+        NodeKind::AssumeParam { param, test, holds } => {
+            if let Some(t) = certain_param_test(cfg, id, param, test, holds) {
                 states.retain_mut(|s| assume_param_test(&mut s.params, &t));
             }
         }
@@ -2075,6 +2059,25 @@ fn set_local_truth(locals: &mut Vec<(u32, bool)>, cond: u32, value: Option<bool>
         (Err(i), Some(v)) => locals.insert(i, (cond, v)),
         (Err(_), None) => {}
     }
+}
+
+/// The parameter test an `AssumeParam` node makes, unless it may not hold
+/// (`Cfg::conditional`: it then drops no group of paths).
+fn certain_param_test(
+    cfg: &crate::facts::Cfg,
+    id: u32,
+    param: u32,
+    test: u32,
+    holds: bool,
+) -> Option<Test> {
+    if cfg.conditional.binary_search(&id).is_ok() {
+        return None;
+    }
+    Some(Test {
+        param,
+        pred: cfg.tests.get(test as usize)?.clone(),
+        holds,
+    })
 }
 
 /// A group of paths passing a test of a parameter: false when the group's own tests
