@@ -350,30 +350,37 @@ fn cached_local(
     let bytes = source_bytes(path, options)?;
     let digest = cache::content_digest(&bytes);
     let key = cache.file_key(digest);
-    let facts_and_locks = match cache.get_with(key, path, |payload| decode_local(path, payload)) {
-        Some((facts, locks, _)) => (facts, locks),
-        None => {
-            let result = analyse_bytes(
-                path,
-                bytes,
-                knowledge,
-                &HashMap::new(),
-                options.config.as_deref(),
-            );
-            store_facts(cache, key, path, &result);
-            result?
-        }
-    };
+    let (facts_and_locks, fingerprint) =
+        match cache.get_with(key, path, |payload| decode_local(path, payload)) {
+            Some((facts, locks, fingerprint)) => ((facts, locks), Some(fingerprint)),
+            None => {
+                let result = analyse_bytes(
+                    path,
+                    bytes,
+                    knowledge,
+                    &HashMap::new(),
+                    options.config.as_deref(),
+                );
+                let fingerprint = store_facts(cache, key, path, &result);
+                (result?, fingerprint)
+            }
+        };
     if extra.is_empty() {
         return Ok(facts_and_locks);
     }
-    let locks =
-        relocked(path, None, digest, knowledge, extra, Some(cache), options).ok_or_else(|| {
-            FileError {
-                path: path.to_string(),
-                message: report::sources::CHANGED.into(),
-            }
-        })?;
+    let locks = relocked(
+        path,
+        None,
+        (digest, fingerprint),
+        knowledge,
+        extra,
+        Some(cache),
+        options,
+    )
+    .ok_or_else(|| FileError {
+        path: path.to_string(),
+        message: report::sources::CHANGED.into(),
+    })?;
     Ok((facts_and_locks.0, locks))
 }
 
@@ -717,7 +724,7 @@ pub fn check_files_with<T: Send>(
                 (Ok((f, l)), fingerprint) => {
                     all_facts.push(f);
                     locks.push(l);
-                    digests.push(digest);
+                    digests.push((digest, fingerprint));
                     match (&mut table, fingerprint) {
                         (Some(t), Some(fp)) => t.push((digest, fp)),
                         _ => table = None,
@@ -1553,13 +1560,11 @@ fn sliced_run<T>(
             .map(|&fi| {
                 let (mut facts, mut locks) = local(fi)?;
                 if let Some(w) = store.wrappers_of(fi) {
-                    // A file with new bytes and the same facts (a comment edit) has the
-                    // same CFGs, so the entry of its last version holds.
+                    // (Keyed by the facts fingerprint: the entry the full run stored
+                    // holds for this version, whatever comment edits came since.)
                     let path = &files[fi as usize];
-                    let (new, old) = (cmp.table[fi as usize].0, cmp.last.files[fi as usize].0);
-                    locks = cache
-                        .get(cache.wrapper_key(new, w), path)
-                        .or_else(|| cache.get(cache.wrapper_key(old, w), path))?;
+                    let fingerprint = cmp.table[fi as usize].1;
+                    locks = cache.get(cache.wrapper_key(fingerprint, w), path)?;
                 }
                 facts.parked_cfgs = None;
                 Some((fi, (facts, locks)))
@@ -1605,7 +1610,7 @@ fn sliced_run<T>(
                 clocks[fi as usize] = relocked(
                     &files[fi as usize],
                     Some(&cfiles[fi as usize]),
-                    cmp.table[fi as usize].0,
+                    (cmp.table[fi as usize].0, Some(cmp.table[fi as usize].1)),
                     knowledge,
                     &extra,
                     Some(cache),
@@ -2202,20 +2207,26 @@ fn run_inputs(
     out
 }
 
-/// The lock states of the file at `path` (whose bytes had `digest`) with `extra`
-/// wrappers from other files: from the cache, else from the CFGs `parked` in its facts,
-/// else by analysing the file again; `None` when the file cannot be read again or
-/// changed meanwhile.
+/// The lock states of the file at `path` (whose bytes had `digest`, and its facts
+/// `fingerprint`) with `extra` wrappers from other files: from the cache, else from the
+/// CFGs `parked` in its facts, else by analysing the file again; `None` when the file
+/// cannot be read again or changed meanwhile.
+///
+/// Cached under the facts fingerprint, not the bytes: versions of a file with the same
+/// facts (comment edits, which the early cutoff passes over) share the entry, so a
+/// slice after any number of them still finds it.
 fn relocked(
     path: &str,
     parked: Option<&facts::FileFacts>,
-    digest: u128,
+    (digest, fingerprint): (u128, Option<u128>),
     knowledge: &Knowledge,
     extra: &HashMap<String, context::lockstate::LockEffect>,
     cache: Option<&cache::Cache>,
     options: &Options,
 ) -> Option<Vec<context::LockStates>> {
-    let key = cache.map(|c| c.wrapper_key(digest, incremental::wrappers_digest(extra)));
+    let key = cache
+        .zip(fingerprint)
+        .map(|(c, fp)| c.wrapper_key(fp, incremental::wrappers_digest(extra)));
     if let (Some(c), Some(key)) = (cache, key)
         && let Some(locks) = c.get::<Vec<context::LockStates>>(key, path)
     {

@@ -1219,3 +1219,54 @@ fn a_damaged_header_scan_record_is_not_trusted() {
     let o = p.run(&check);
     assert_eq!(stdout(&o), stdout(&cold), "{}", stderr(&o));
 }
+
+/// The caller's file takes its lock through a wrapper defined in another file (its
+/// lock states are the full run's, locked again with that wrapper): comment edits of
+/// it, each passed over by the early cutoff, keep its re-locked states found, so a
+/// later code edit elsewhere is still sliced (it used to run the whole stage every
+/// third edit: the entry was keyed by the bytes the full run had seen).
+#[test]
+fn precommit_slice_after_comment_edits_of_a_file_locked_through_a_wrapper() {
+    let p = Project::new();
+    write_files(
+        &p,
+        [
+            (
+                "wrap/lockw.c",
+                "#include <linux/spinlock.h>\nstruct dev { spinlock_t lock; };\n\
+                 void dev_lock(struct dev *d)\n{\n\tspin_lock(&d->lock);\n}\n\
+                 void dev_unlock(struct dev *d)\n{\n\tspin_unlock(&d->lock);\n}\n",
+            ),
+            (
+                "wrap/caller.c",
+                "struct dev;\nvoid dev_lock(struct dev *d);\nvoid dev_unlock(struct dev *d);\n\
+                 void helper(void);\nvoid caller(struct dev *d)\n{\n\tdev_lock(d);\n\thelper();\n\
+                 \tdev_unlock(d);\n}\n",
+            ),
+            (
+                "wrap/helper.c",
+                "#include <linux/delay.h>\nvoid helper(void)\n{\n\tudelay(1);\n}\n",
+            ),
+        ],
+    );
+    let named = ["check", "--format", "gcc", "wrap/caller.c"];
+    let uncached = ["check", "--format", "gcc", "--no-cache", "wrap/caller.c"];
+    p.run(&named);
+    let caller = p.path("wrap/caller.c");
+    let text = std::fs::read_to_string(&caller).unwrap();
+    for comment in ["/* one */\n", "/* two */\n", "/* three */\n"] {
+        std::fs::write(&caller, format!("{text}{comment}")).unwrap();
+        let o = run_timed(&p, &named);
+        assert!(cut_off(&o), "{}", stderr(&o));
+    }
+    // The helper starts sleeping, a line lower.
+    std::fs::write(
+        p.path("wrap/helper.c"),
+        "#include <linux/delay.h>\n\nvoid helper(void)\n{\n\tmsleep(1);\n}\n",
+    )
+    .unwrap();
+    let o = run_timed(&p, &named);
+    assert!(sliced(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("helper.c:5:"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+}
