@@ -69,6 +69,9 @@ pub struct FileFacts {
     /// Hash of the bytes analysed (`parse::source_hash`): the report stage shows and
     /// fingerprints a file only if it still has these bytes.
     pub source_hash: u64,
+    /// `parse::layout::layout_free_digest` of the bytes: versions with the same one
+    /// differ only in where things are (lines, comments, indentation).
+    pub layout_free_digest: u64,
     pub functions: Vec<Function>,
     /// Number of ERROR and MISSING nodes tree-sitter produced (after the macro pre-pass).
     pub parse_errors: u32,

@@ -54,7 +54,7 @@ use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
 /// The program store's layout (first field of its encoding).
-const STORE_FORMAT: u64 = 0x6766_706c_7374_0003;
+const STORE_FORMAT: u64 = 0x6766_706c_7374_0004;
 
 fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let format = u64::deserialize(d)?;
@@ -143,6 +143,9 @@ pub struct ProgramStore {
     includes: Csr,
     /// Per file, a digest of its `#include` lines (an edit of them is not sliced).
     include_digests: Vec<u64>,
+    /// Per file, its `FileFacts::layout_free_digest` (an edit that keeps it only moved
+    /// code: `lib.rs`, `moved_run`).
+    layout_free_digests: Vec<u64>,
     /// Per file, its directory, as a number.
     #[serde(with = "le_u32s")]
     dirs: Vec<u32>,
@@ -631,6 +634,7 @@ impl ProgramStore {
             registered: Csr::from_lists(registered.into_iter().map(sorted)),
             includes,
             include_digests: program.files.iter().map(include_digest).collect(),
+            layout_free_digests: program.files.iter().map(|f| f.layout_free_digest).collect(),
             dirs,
             signatures,
             signature_ends,
@@ -717,6 +721,12 @@ impl ProgramStore {
     /// The numbers of a file's functions in the full run.
     pub fn functions_in(&self, file: u32) -> std::ops::Range<u32> {
         self.functions_of(file)
+    }
+
+    /// Whether a file's new facts are of a version that only moves code from the one
+    /// the full run had (the same layout-free digest).
+    pub fn only_moved(&self, file: u32, layout_free_digest: u64) -> bool {
+        self.layout_free_digests.get(file as usize) == Some(&layout_free_digest)
     }
 
     /// The digest of the other files' wrappers a file was locked again with.

@@ -655,6 +655,24 @@ pub fn check_files_with<T: Send>(
                         &first,
                         options,
                     );
+                    if options.report_only.is_none()
+                        && !options.needs_program
+                        && std::env::var_os("GFPLINT_NO_SLICE").is_none()
+                        && let Some(Some(cmp)) = &compared
+                    {
+                        early = moved_run(
+                            files, &first, cmp, c, knowledge, &settings, options, &lap, run_key,
+                        )
+                        .map_err(|why| lap(&format!("not a moved-code run: {why}")))
+                        .ok()
+                        .map(|mut outcome| {
+                            let parsed = c.misses.load(Ordering::Relaxed);
+                            outcome.cache_hits = files.len() - parsed;
+                            outcome.cache_misses = parsed;
+                            lap("moved-code run finished");
+                            (outcome, None)
+                        });
+                    }
                     if options.report_only.is_some()
                         && std::env::var_os("GFPLINT_NO_SLICE").is_none()
                         && let Some(Some(cmp)) = &compared
@@ -1382,10 +1400,193 @@ fn sliced_run<T>(
     lap: &dyn Fn(&str),
     inspect: &mut Option<impl FnOnce(&program::Program, &context::Analysis) -> T>,
 ) -> Result<(Outcome, Option<T>), String> {
+    let wanted = reported_files(
+        files.iter().map(String::as_str),
+        options.report_only.as_deref(),
+    )
+    .ok_or("no named files")?;
+    let named: Vec<u32> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| wanted.contains_key(p.as_str()))
+        .map(|(i, _)| i as u32)
+        .collect();
+    let store = program_store(cmp, cache, files, options)?;
+    lap("program store read");
+    let found = slice_findings(
+        files, first, cmp, cache, knowledge, settings, options, lap, inspect, &store, &named,
+    )?;
+    drop_later(store);
+    let by_path: HashMap<&str, u64> = found.hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
+    let hashes = referenced_hashes(&found.diagnostics, &by_path);
+    let outcome = finish_outcome(
+        found.diagnostics,
+        hashes.into_iter().collect(),
+        files.iter().map(String::as_str),
+        Vec::new(),
+        found.counts,
+        found.parse_errors,
+        &HashMap::new(),
+        options,
+    );
+    Ok((outcome, found.inspected))
+}
+
+/// A whole run (no files named) after edits that only moved code in some `.c` files:
+/// each changed file keeps the layout-free digest the last full run saw (lines inserted
+/// or removed, comments, indentation: `parse::layout`). Every later stage then sees the
+/// same facts up to positions in those files, so the last full run's findings hold
+/// except where they show such positions. The findings that name a moved file (as
+/// their place, evidence, chain or note) are computed again, over a slice of the
+/// program where their files are named (exact there, as in pre-commit mode); the
+/// others are the last run's as they are. `Err` (run in full) when a changed file's
+/// code changed (or it is a header), or the slice cannot be made.
+#[allow(clippy::too_many_arguments)]
+fn moved_run(
+    files: &[String],
+    first: &[FirstPass],
+    cmp: &Comparison,
+    cache: &cache::Cache,
+    knowledge: &Knowledge,
+    settings: &lints::AnalysisSettings,
+    options: &Options,
+    lap: &dyn Fn(&str),
+    run_key: Option<cache::Key>,
+) -> Result<Outcome, String> {
     let last = &cmp.last.outcome;
-    if !last.errors.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
-        return Err("file errors, or too many changed files".into());
+    if cmp.facts_changed.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
+        return Err("no changed file, or too many".into());
     }
+    if cmp.spelt_differently || !last.errors.is_empty() {
+        return Err("the last run is not of these files as spelt, or had file errors".into());
+    }
+    let store = program_store(cmp, cache, files, options)?;
+    for &fi in &cmp.facts_changed {
+        let path = &files[fi as usize];
+        let digest = match &first[fi as usize] {
+            FirstPass::Done(r, ..) => r.as_ref().as_ref().ok().map(|(f, _)| f.layout_free_digest),
+            FirstPass::Cached { key, digest } => {
+                from_cache(path, *key, *digest, knowledge, Some(cache), options)
+                    .0
+                    .ok()
+                    .map(|(f, _)| f.layout_free_digest)
+            }
+        };
+        let moved = digest.is_some_and(|d| store.only_moved(fi, d));
+        if !path.ends_with(".c") || !moved {
+            return Err(format!(
+                "{} changed more than where its code is",
+                report::escape::text(path)
+            ));
+        }
+    }
+    // The files whose findings are computed again: the moved ones, and those of the
+    // last run's findings that name one (a path in a finding's text is where it shows
+    // a position; matched without the line, which may be anything).
+    let moved: Vec<&str> = cmp
+        .facts_changed
+        .iter()
+        .map(|&fi| files[fi as usize].as_str())
+        .collect();
+    let names_moved = |d: &Diagnostic| {
+        moved.iter().any(|p| {
+            d.file == *p
+                || d.labels.iter().any(|l| l.file == *p)
+                || d.message.contains(p)
+                || d.notes.iter().any(|n| n.contains(p))
+                || d.help.as_deref().is_some_and(|h| h.contains(p))
+        })
+    };
+    let index: HashMap<&str, u32> = files
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i as u32))
+        .collect();
+    let mut named: Vec<u32> = cmp.facts_changed.clone();
+    for d in last.diagnostics.iter().filter(|d| names_moved(d)) {
+        named.push(
+            *index
+                .get(d.file.as_str())
+                .ok_or("a finding in a file not of the run")?,
+        );
+    }
+    named.sort_unstable();
+    named.dedup();
+    lap(&format!(
+        "moved code in {} files; {} files whose findings are computed again",
+        moved.len(),
+        named.len()
+    ));
+    let found = slice_findings(
+        files,
+        first,
+        cmp,
+        cache,
+        knowledge,
+        settings,
+        options,
+        lap,
+        &mut None::<fn(&program::Program, &context::Analysis)>,
+        &store,
+        &named,
+    )?;
+    drop_later(store);
+    let named_paths: HashSet<&str> = named.iter().map(|&i| files[i as usize].as_str()).collect();
+    let mut diagnostics: Vec<Diagnostic> = last
+        .diagnostics
+        .iter()
+        .filter(|d| !named_paths.contains(d.file.as_str()))
+        .cloned()
+        .collect();
+    diagnostics.extend(
+        found
+            .diagnostics
+            .into_iter()
+            .filter(|d| named_paths.contains(d.file.as_str())),
+    );
+    let mut by_path: HashMap<&str, u64> = last
+        .source_hashes
+        .iter()
+        .map(|(p, h)| (p.as_str(), *h))
+        .collect();
+    by_path.extend(found.hashes.iter().map(|(p, h)| (p.as_str(), *h)));
+    let hashes = referenced_hashes(&diagnostics, &by_path);
+    // An identical run later takes this outcome as it is; the last full run stays what
+    // later edits are compared with.
+    if let Some(key) = run_key {
+        cache.put_run(
+            key,
+            &StoredOutcome {
+                source_hashes: hashes.clone(),
+                diagnostics: diagnostics.clone(),
+                errors: Vec::new(),
+                files_scanned: found.counts.0,
+                files_with_parse_errors: found.counts.1,
+                parse_errors: found.parse_errors.clone(),
+                headers: last.headers.clone(),
+            },
+        );
+    }
+    Ok(finish_outcome(
+        diagnostics,
+        hashes.into_iter().collect(),
+        files.iter().map(String::as_str),
+        Vec::new(),
+        found.counts,
+        found.parse_errors,
+        &HashMap::new(),
+        options,
+    ))
+}
+
+/// The last full run's program store (a session keeps it between runs), when it is of
+/// these files.
+fn program_store(
+    cmp: &Comparison,
+    cache: &cache::Cache,
+    files: &[String],
+    options: &Options,
+) -> Result<Arc<incremental::ProgramStore>, String> {
     // Kept between runs of one process: the key says which full run stored it.
     let last_key = cmp.key;
     let mut table = last_key.to_le_bytes().to_vec();
@@ -1402,18 +1603,42 @@ fn sliced_run<T>(
     if store.file_count() != files.len() {
         return Err("the program store is of other files".into());
     }
-    lap("program store read");
-    let wanted = reported_files(
-        files.iter().map(String::as_str),
-        options.report_only.as_deref(),
-    )
-    .ok_or("no named files")?;
-    let named: Vec<u32> = files
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| wanted.contains_key(p.as_str()))
-        .map(|(i, _)| i as u32)
-        .collect();
+    Ok(store)
+}
+
+/// What the lints found over a slice: every finding of its linted files (the exact ones
+/// are those in or pointing into the named files), the source hashes of its loaded
+/// files, and the run's counts and parse errors (the last run's, with the changed
+/// files' own).
+struct SliceFindings<T> {
+    diagnostics: Vec<Diagnostic>,
+    hashes: HashMap<String, u64>,
+    counts: (usize, usize),
+    parse_errors: Vec<ParseErrors>,
+    inspected: Option<T>,
+}
+
+/// The whole-program stage and the lints over the slice of the program that the
+/// changed files (`cmp.facts_changed`) can affect, made exact for the findings in or
+/// pointing into the `named` files.
+#[allow(clippy::too_many_arguments)]
+fn slice_findings<T>(
+    files: &[String],
+    first: &[FirstPass],
+    cmp: &Comparison,
+    cache: &cache::Cache,
+    knowledge: &Knowledge,
+    settings: &lints::AnalysisSettings,
+    options: &Options,
+    lap: &dyn Fn(&str),
+    inspect: &mut Option<impl FnOnce(&program::Program, &context::Analysis) -> T>,
+    store: &incremental::ProgramStore,
+    named: &[u32],
+) -> Result<SliceFindings<T>, String> {
+    let last = &cmp.last.outcome;
+    if !last.errors.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
+        return Err("file errors, or too many changed files".into());
+    }
     let local = |fi: u32| -> Option<(facts::FileFacts, Vec<context::LockStates>)> {
         let path = &files[fi as usize];
         match &first[fi as usize] {
@@ -1501,13 +1726,13 @@ fn sliced_run<T>(
         .unwrap_or_default();
     // What atomic context may reach through the named files, loaded from the first
     // round (the rounds then only add the callers some of them need).
-    passed = store.through_candidates(&cmp.facts_changed, &named, &new_callees);
+    passed = store.through_candidates(&cmp.facts_changed, named, &new_callees);
     lap(&format!(
         "{} functions atomic context may reach through the named files",
         passed.len()
     ));
     for round in 0..=MAX_SLICE_ROUNDS {
-        let slice = store.slice(&cmp.facts_changed, &named, &reached, &passed, &new_callees);
+        let slice = store.slice(&cmp.facts_changed, named, &reached, &passed, &new_callees);
         lap(&format!(
             "slice of {} changed files ({}), round {round}: {} ancestors, {} functions reported, {} more callers, {} passed through, {} files loaded, {} linted",
             cmp.facts_changed.len(),
@@ -1870,22 +2095,20 @@ fn sliced_run<T>(
                 with_errors += 1;
             }
         }
-        let by_path: HashMap<&str, u64> = slice
+        let hashes: HashMap<String, u64> = slice
             .loaded
             .iter()
             .map(|&fi| {
                 let f = &cfiles[fi as usize];
-                (f.path.as_str(), f.source_hash)
+                (f.path.clone(), f.source_hash)
             })
             .collect();
-        let hashes = referenced_hashes(&diagnostics, &by_path);
         analysis.headers.save_records();
         if let Some(session) = &options.session {
             session.keep_headers(headers_key, std::mem::take(&mut analysis.headers));
         }
         // Freeing the slice's program is not the reader's wait.
         drop(program);
-        drop_later(store);
         if let Some(session) = &options.session {
             let mut kept = rustc_hash::FxHashMap::default();
             for &fi in &slice.declarations_only {
@@ -1899,17 +2122,13 @@ fn sliced_run<T>(
             session.keep_declarations(kept);
         }
         drop_later((cfiles, analysis, boundary, stand_ins, cached));
-        let outcome = finish_outcome(
+        return Ok(SliceFindings {
             diagnostics,
-            hashes.into_iter().collect(),
-            files.iter().map(String::as_str),
-            Vec::new(),
-            (last.files_scanned, with_errors),
+            hashes,
+            counts: (last.files_scanned, with_errors),
             parse_errors,
-            &HashMap::new(),
-            options,
-        );
-        return Ok((outcome, inspected));
+            inspected,
+        });
     }
     Err("atomic context reaches too far through the named files".into())
 }

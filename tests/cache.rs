@@ -1270,3 +1270,89 @@ fn precommit_slice_after_comment_edits_of_a_file_locked_through_a_wrapper() {
     assert!(stdout(&o).contains("helper.c:5:"), "{}", stdout(&o));
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
+
+/// Whether the whole run took the last full run's findings, with those naming files
+/// whose code only moved computed again.
+fn moved(o: &Output) -> bool {
+    stderr(o).contains("moved-code run finished")
+}
+
+/// A whole run after lines are inserted atop files, file by file over the fixtures (the
+/// code only moves): the last full run's findings, with the ones that name the moved
+/// file computed again, are what a run without the cache finds. Then an edit of what
+/// the code does is computed in full, and right.
+#[test]
+fn whole_runs_after_code_only_moved_match_full_runs() {
+    let p = Project::new();
+    p.run(&JSON);
+    let dirs = [
+        "testdata/atomic-sleeping-gfp",
+        "testdata/atomic-context-callers",
+        "testdata/subset-invariance",
+        "testdata/false-positive-traps",
+        "testdata/alloc-free-mismatch",
+        "testdata/needless-gfp-atomic",
+        "testdata/suppressions",
+    ];
+    let mut files: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| walk(&p.path(d)))
+        .filter(|f| f.extension().is_some_and(|e| e == "c"))
+        .collect();
+    files.sort();
+    let mut moved_runs = 0;
+    for (i, file) in files.iter().enumerate().filter(|(i, _)| i % 4 == 0) {
+        let text = std::fs::read_to_string(file).unwrap();
+        // Blank lines and a comment atop, or indentation and a comment line inside.
+        let edited = match i % 2 {
+            0 => format!("{}/* moved */\n{text}", "\n".repeat(i % 3 + 1)),
+            _ => text.replacen("\n\t", "\n\t/* two\n\t   lines */\n\t  ", 1),
+        };
+        std::fs::write(file, edited).unwrap();
+        let o = run_timed(&p, &JSON);
+        moved_runs += usize::from(moved(&o));
+        assert_eq!(
+            stdout(&o),
+            json_no_cache(&p),
+            "{}: {}",
+            p.relative(file),
+            stderr(&o)
+        );
+        // The same run again: its outcome as stored.
+        assert_eq!(stdout(&p.run(&JSON)), stdout(&o));
+    }
+    assert!(moved_runs > 5, "{moved_runs}");
+    // What a function does changes: no moved-code run, and still right.
+    let file = &files[0];
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::write(file, format!("{text}\nvoid gfplint_added(void)\n{{\n}}\n")).unwrap();
+    let o = run_timed(&p, &JSON);
+    assert!(!moved(&o), "{}", stderr(&o));
+    assert_eq!(stdout(&o), json_no_cache(&p));
+}
+
+/// The finding is in the helper's file, its evidence (the lock) in the caller's: lines
+/// inserted atop the caller move that evidence, and the whole run shows it where it now
+/// is, without running the whole stage again.
+#[test]
+fn whole_run_after_moving_a_callers_code_shows_its_lock_where_it_now_is() {
+    let p = Project::new();
+    two_files(&p, "\tmsleep(1);\n");
+    // (Over the whole project: a slice of most of a run's files is not made.)
+    let args = ["check", "--format", "gcc", "."];
+    let uncached = ["check", "--format", "gcc", "--no-cache", "."];
+    let before = p.run(&args);
+    assert!(
+        stdout(&before).contains("caller.c:7 "),
+        "{}",
+        stdout(&before)
+    );
+    let caller = p.path("prop/caller.c");
+    let text = std::fs::read_to_string(&caller).unwrap();
+    std::fs::write(&caller, format!("/*\n * Two lines more.\n */\n{text}")).unwrap();
+    let o = run_timed(&p, &args);
+    assert!(moved(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("caller.c:10 "), "{}", stdout(&o));
+    assert!(stdout(&o).contains("(taken at line 9)"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+}

@@ -18,6 +18,7 @@ mod objects;
 pub use cfg::{UPDATED, WRITTEN_THROUGH_POINTER};
 pub mod decls;
 pub mod extract;
+pub mod layout;
 pub mod macros;
 pub mod register_map;
 pub mod shape;
@@ -213,6 +214,7 @@ fn facts_with(
     facts.suppressions = crate::suppress::scan(&original);
     facts.decls.include_lines = crate::context::headers::include_lines(&original);
     facts.source_hash = source_hash(&original);
+    facts.layout_free_digest = layout::layout_free_digest(&original);
     Ok(facts)
 }
 
