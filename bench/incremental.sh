@@ -58,7 +58,11 @@ echo "/* gfplint bench edit */" >>"$edited"
 row "warm full run after editing one .c (a comment)" warm_edit "$bin" check --format gcc .
 restore
 sed -i '1i\\' "$edited"
-row "warm full run after a code edit in one .c (spans move)" warm_code env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
+row "warm full run after a code edit in one .c (spans move: a moved-code run)" warm_code env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
+restore
+# What the code says changes (a file-scope variable added): the whole stage.
+echo "int gfplint_bench_body_edit;" >>"$edited"
+row "warm full run after a body edit in one .c (the whole stage)" warm_body env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
 restore
 # The hook's run at the previous commit (pre-commit mode names files relative to the
 # root, `check .` spells them `./…`: each keeps its own last outcome).
@@ -109,9 +113,9 @@ echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cache size on disk: $(du -sh .gfplint-cache | cut -f1) ($(find .gfplint-cache -type f | wc -l) files)"
 echo "summary lines:"
-for n in nocache cold warm warm_edit warm_code precommit0 precommit precommit2 precommit_code; do echo "  $n: $(tail -n1 "$out/$n.err")"; done
+for n in nocache cold warm warm_edit warm_code warm_body precommit0 precommit precommit2 precommit_code; do echo "  $n: $(tail -n1 "$out/$n.err")"; done
 # Where the time and memory of the runs that need the whole-program stage go.
-for n in warm_code precommit_code; do
+for n in warm_code warm_body precommit_code; do
   echo "stages of $n (GFPLINT_TIMINGS):"
   grep 'timing:' "$out/$n.err" | grep -v 'most used' | sed 's/^gfplint: timing: /  /'
 done

@@ -1549,6 +1549,9 @@ fn moved_run(
         .iter()
         .map(|(p, h)| (p.as_str(), *h))
         .collect();
+    // (Files with new bytes and the same facts, a comment edit, keep their findings
+    // and show their new text.)
+    by_path.extend(cmp.new_hashes.iter().map(|(p, h)| (*p, *h)));
     by_path.extend(found.hashes.iter().map(|(p, h)| (p.as_str(), *h)));
     let hashes = referenced_hashes(&diagnostics, &by_path);
     // An identical run later takes this outcome as it is; the last full run stays what

@@ -1355,4 +1355,23 @@ fn whole_run_after_moving_a_callers_code_shows_its_lock_where_it_now_is() {
     assert!(stdout(&o).contains("caller.c:10 "), "{}", stdout(&o));
     assert!(stdout(&o).contains("(taken at line 9)"), "{}", stdout(&o));
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    // The helper gets a comment at its end (new bytes, the same facts), the caller
+    // moves a line further: the helper's finding is shown from its new text.
+    let helper = p.path("prop/helper.c");
+    let helper_text = std::fs::read_to_string(&helper).unwrap();
+    std::fs::write(&helper, format!("{helper_text}/* the end */\n")).unwrap();
+    // (And a file whose findings name no moved file: they are the last run's.)
+    let flow = p.path("testdata/atomic-sleeping-gfp/flow.c");
+    let flow_text = std::fs::read_to_string(&flow).unwrap();
+    std::fs::write(&flow, format!("{flow_text}/* the end */\n")).unwrap();
+    std::fs::write(&caller, format!("/*\n * Three\n * lines.\n */\n{text}")).unwrap();
+    let o = run_timed(&p, &args);
+    assert!(moved(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("caller.c:11 "), "{}", stdout(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    assert!(
+        !stderr(&o).contains("changed while it was being checked"),
+        "{}",
+        stderr(&o)
+    );
 }

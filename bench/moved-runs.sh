@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Whole runs after edits that only move code, on a kernel tree that is a git
+# repository: for each of N files (random tracked .c files, plus files the last
+# run's findings point into, from FINDINGS, a `check --format json .` output of the
+# same tree), insert blank lines and a comment at its top, or a two-line comment
+# inside (the code moves, what it says does not), run `gfplint check --format gcc .`
+# (a moved-code run when it can be: the last full run's findings, those naming the
+# file computed again), then the same run with GFPLINT_NO_SLICE=1 and a cache of its
+# own (the whole-program stage over everything, from cached facts: the moved-code
+# run's stored outcome is not in that cache), compare the outputs, restore the file.
+# Usage: bench/moved-runs.sh TREE N [SEED] [FINDINGS]
+# Prints one line per file (moved-code run or not, wall s, peak MiB; whole stage wall
+# s; findings; identical) and a summary. The cache must be warm (done here).
+set -euo pipefail
+tree=$1; n=$2; seed=${3:-1}; findings=${4:-}
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=${GFPLINT:-$here/target/release/gfplint}
+out=$(mktemp -d)
+cd "$tree"
+pick=$(python3 - "$n" "$seed" "$findings" <<'PY'
+import json, random, re, subprocess, sys
+n, seed, findings = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+files = [f for f in subprocess.run(["git", "ls-files", "*.c"], capture_output=True, text=True).stdout.split()
+         if not f.startswith(("tools/", "scripts/", "Documentation/", "samples/", "usr/"))]
+rng = random.Random(seed)
+chosen = rng.sample(files, n)
+if findings:
+    pointed = set()
+    for d in json.load(open(findings))["diagnostics"]:
+        pointed.add(d["file"].removeprefix("./"))
+        for note in d["notes"]:
+            m = re.match(r"(\S+?):\d+:\d+: ", note)
+            if m:
+                pointed.add(m.group(1).removeprefix("./"))
+    pointed = sorted(p for p in pointed if p.endswith(".c"))
+    chosen += rng.sample(pointed, min(n, len(pointed)))
+print("\n".join(chosen))
+PY
+)
+ref=${GFPLINT_BENCH_REF_CACHE:-$out/ref-cache}
+"$bin" check --format gcc . >/dev/null 2>&1 || true
+GFPLINT_NO_SLICE=1 "$bin" check --cache-dir "$ref" --format gcc . >/dev/null 2>&1 || true
+i=0; same=0; moved=0; total=0
+while read -r f; do
+  i=$((i + 1)); total=$((total + 1))
+  if (( i % 2 )); then
+    for _ in $(seq $((i % 5 + 1))); do sed -i '1i\\' "$f"; done
+    sed -i '1i/* gfplint bench: the code below moves */' "$f"
+  else
+    # A comment of two lines after the first line that starts a statement.
+    python3 - "$f" <<'PY'
+import sys
+path = sys.argv[1]
+lines = open(path, encoding="latin-1").read().split("\n")
+for k, l in enumerate(lines):
+    if l.startswith("\t") and l.rstrip().endswith(";") and not l.lstrip().startswith(("*", "/", "#")):
+        lines.insert(k + 1, "\t/* gfplint bench:\n\t   the code below moves */")
+        break
+else:
+    lines.insert(0, "/* gfplint bench */\n")
+open(path, "w", encoding="latin-1").write("\n".join(lines))
+PY
+  fi
+  GFPLINT_TIMINGS=1 /usr/bin/time -f "%e %M" "$bin" check --format gcc . >"$out/a" 2>"$out/a.err" || true
+  GFPLINT_NO_SLICE=1 /usr/bin/time -f "%e %M" "$bin" check --cache-dir "$ref" --format gcc . >"$out/b" 2>"$out/b.err" || true
+  m=no; grep -q "moved-code run finished" "$out/a.err" && { m=yes; moved=$((moved + 1)); }
+  read -r wall rss < <(tail -1 "$out/a.err")
+  read -r bwall _ < <(tail -1 "$out/b.err")
+  ident=no; cmp -s "$out/a" "$out/b" && { ident=yes; same=$((same + 1)); }
+  why=$(grep -o "not a moved-code run: .*done at" "$out/a.err" | sed 's/ done at$//' | head -1 || true)
+  printf '%s\tmoved=%s\t%ss\t%dMiB\twhole stage %ss\t%d findings\tidentical=%s\t%s\n' \
+    "$f" "$m" "$wall" $((rss / 1024)) "$bwall" "$(grep -c ': \(error\|warning\): ' "$out/a" || true)" "$ident" "$why"
+  git checkout -q -- "$f"
+done <<<"$pick"
+echo "moved-code runs: $moved of $total; identical to the whole stage: $same of $total"
+[[ -n "${GFPLINT_BENCH_REF_CACHE:-}" ]] || rm -rf "$ref"
+rm -rf "$out"
