@@ -1193,18 +1193,28 @@ fn reuse_stored<'f>(
         options,
     );
     let cmp = compared.as_mut()?;
-    if !cmp.as_ref()?.facts_changed.is_empty() || cmp.as_ref()?.spelt_differently {
+    if !cmp.as_ref()?.facts_changed.is_empty() {
         return None;
+    }
+    // The last run of `gfplint check .` over the same files (pre-commit mode's first
+    // run after it): its outcome, spelt as this run spells the files. (Not stored as
+    // this run's last: later edits slice from that run's program store.)
+    let respelt = cmp.as_ref().is_some_and(|c| c.spelt_differently);
+    if let Some(c) = cmp.as_mut().filter(|c| c.spelt_differently) {
+        c.last.outcome = respelt_undotted(&c.last.outcome, files)?;
+        lap("the last `check .` outcome, spelt as named");
     }
     let (stored, table, changed) = cmp.take().and_then(reuse_last_run)?;
     c.put_run(run_key, &stored);
-    c.put_last(
-        last_key,
-        &LastRun {
-            files: table,
-            outcome: stored.clone(),
-        },
-    );
+    if !respelt {
+        c.put_last(
+            last_key,
+            &LastRun {
+                files: table,
+                outcome: stored.clone(),
+            },
+        );
+    }
     lap(&format!(
         "early cutoff: the facts of the {changed} changed files are unchanged, the last outcome is reused"
     ));
@@ -1212,6 +1222,81 @@ fn reuse_stored<'f>(
     outcome.cache_hits = files.len() - changed;
     outcome.cache_misses = changed;
     Some(outcome)
+}
+
+/// A stored outcome of `gfplint check .` (files spelt `./x.c`) as a run over the same
+/// files spelt `x.c` (pre-commit mode) has it: nothing of the analysis depends on the
+/// spelling but the paths it shows (findings' places and labels, and paths of the run
+/// in their text: a chain's `at ./x.c:12`). `None` when a path is not of that form.
+fn respelt_undotted(outcome: &StoredOutcome, files: &[String]) -> Option<StoredOutcome> {
+    let run: HashSet<&str> = files.iter().map(String::as_str).collect();
+    let path = |p: &str| -> Option<String> {
+        let rest = p.strip_prefix("./")?;
+        run.contains(rest).then(|| rest.to_string())
+    };
+    // `./x.c` in text, where `x.c` is a file of the run and `./` starts a word.
+    let text = |t: &str| -> String {
+        let mut out = String::with_capacity(t.len());
+        let mut rest = t;
+        while let Some(at) = rest.find("./") {
+            let (before, from) = rest.split_at(at);
+            out.push_str(before);
+            let starts_word = out
+                .chars()
+                .last()
+                .is_none_or(|c| !(c.is_alphanumeric() || "._/-".contains(c)));
+            let end = from[2..]
+                .find(|c: char| !(c.is_alphanumeric() || "._/-+,".contains(c)))
+                .map_or(from.len(), |e| e + 2);
+            let candidate = from[2..end].trim_end_matches([',', '.']);
+            if starts_word && run.contains(candidate) {
+                out.push_str(candidate);
+                rest = &from[2 + candidate.len()..];
+            } else {
+                out.push_str("./");
+                rest = &from[2..];
+            }
+        }
+        out.push_str(rest);
+        out
+    };
+    if !outcome.errors.is_empty() {
+        return None;
+    }
+    let mut diagnostics = Vec::with_capacity(outcome.diagnostics.len());
+    for d in &outcome.diagnostics {
+        let mut d = d.clone();
+        d.file = path(&d.file)?;
+        for l in &mut d.labels {
+            l.file = path(&l.file)?;
+            l.message = text(&l.message);
+        }
+        d.message = text(&d.message);
+        d.notes = d.notes.iter().map(|n| text(n)).collect();
+        d.help = d.help.as_deref().map(text);
+        diagnostics.push(d);
+    }
+    let mut parse_errors = Vec::with_capacity(outcome.parse_errors.len());
+    for p in &outcome.parse_errors {
+        parse_errors.push(ParseErrors {
+            path: path(&p.path)?,
+            ..p.clone()
+        });
+    }
+    let source_hashes = outcome
+        .source_hashes
+        .iter()
+        .map(|(p, h)| Some((path(p)?, *h)))
+        .collect::<Option<Vec<_>>>()?;
+    Some(StoredOutcome {
+        source_hashes,
+        diagnostics,
+        errors: Vec::new(),
+        files_scanned: outcome.files_scanned,
+        files_with_parse_errors: outcome.files_with_parse_errors,
+        parse_errors,
+        headers: outcome.headers.clone(),
+    })
 }
 
 /// Early cutoff. The whole-program stage and the lints read nothing of a file but its

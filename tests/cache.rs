@@ -1375,3 +1375,38 @@ fn whole_run_after_moving_a_callers_code_shows_its_lock_where_it_now_is() {
         stderr(&o)
     );
 }
+
+/// Pre-commit mode right after `gfplint check .` over the same files, nothing changed:
+/// that run's outcome, spelt as pre-commit mode spells the files (`x.c`, not `./x.c`,
+/// in places, labels and chains), is this run's, and is stored for identical runs: the
+/// next invocations naming other files (as `pre-commit run --all-files` makes) take it.
+#[test]
+fn precommit_after_check_dot_takes_its_outcome_spelt_as_named() {
+    let p = Project::new();
+    two_files(&p, "\tmsleep(1);\n");
+    p.run(&["check", "--format", "json", "."]);
+    for (i, named) in [
+        &["prop/helper.c"][..],
+        &["prop/caller.c", "testdata/atomic-sleeping-gfp/flow.c"][..],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend(named);
+        let o = run_timed(&p, &args);
+        // (The second takes the first's whole outcome: the same inputs but the names.)
+        let expected = if i == 0 {
+            "spelt as named"
+        } else {
+            "outcome of an identical earlier run"
+        };
+        assert!(stderr(&o).contains(expected), "{}", stderr(&o));
+        assert!(!sliced(&o), "{}", stderr(&o));
+        assert!(stdout(&o).contains("\"prop/caller.c:7"), "{}", stdout(&o));
+        assert!(!stdout(&o).contains("./prop"), "{}", stdout(&o));
+        let mut uncached = args.clone();
+        uncached.insert(1, "--no-cache");
+        assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    }
+}
