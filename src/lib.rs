@@ -2803,3 +2803,70 @@ pub fn check_source(path: &str, bytes: Vec<u8>) -> Result<Vec<Diagnostic>, FileE
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic(file: &str, label: &str, message: &str) -> Diagnostic {
+        Diagnostic {
+            lint: lints::atomic_sleeping_call::INFO.name,
+            severity: diagnostic::Severity::Error,
+            file: file.into(),
+            span: facts::Span::default(),
+            function: "f".into(),
+            message: message.into(),
+            labels: vec![diagnostic::Label {
+                file: label.into(),
+                span: facts::Span::default(),
+                message: "taken here".into(),
+            }],
+            notes: vec![format!(
+                "also: `g()` at {label}:3, not ../{label} or x./{label}"
+            )],
+            help: None,
+            fingerprint: String::new(),
+            fix: None,
+        }
+    }
+
+    fn outcome(diagnostics: Vec<Diagnostic>) -> StoredOutcome {
+        StoredOutcome {
+            source_hashes: vec![("./a/x.c".into(), 1)],
+            diagnostics,
+            errors: Vec::new(),
+            files_scanned: 2,
+            files_with_parse_errors: 0,
+            parse_errors: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_dotted_outcome_is_respelt_only_where_it_names_files_of_the_run() {
+        let files = ["a/x.c".to_string(), "b/y.c".to_string()];
+        let dotted = outcome(vec![diagnostic(
+            "./a/x.c",
+            "./b/y.c",
+            "`g()` is called from `h()` at ./b/y.c:7, (see ./b/y.c, ./c/z.c:1)",
+        )]);
+        let r = respelt_undotted(&dotted, &files).unwrap();
+        let d = &r.diagnostics[0];
+        assert_eq!(
+            (d.file.as_str(), d.labels[0].file.as_str()),
+            ("a/x.c", "b/y.c")
+        );
+        assert_eq!(
+            d.message,
+            "`g()` is called from `h()` at b/y.c:7, (see b/y.c, ./c/z.c:1)"
+        );
+        assert_eq!(
+            d.notes[0],
+            "also: `g()` at b/y.c:3, not .././b/y.c or x././b/y.c"
+        );
+        assert_eq!(r.source_hashes, vec![("a/x.c".to_string(), 1)]);
+        // A place outside the run's files: not respelt, not reused.
+        let outside = outcome(vec![diagnostic("./c/z.c", "./b/y.c", "m")]);
+        assert!(respelt_undotted(&outside, &files).is_none());
+    }
+}
