@@ -21,6 +21,11 @@
 //! Everything else is read from the store as the full run left it: a function outside
 //! the slice is not an ancestor of a changed function, so nothing it depends on changed.
 //!
+//! A whole run after edits that only move code (each changed `.c` file keeps its
+//! layout-free digest, [`ProgramStore::only_moved`]) takes the same slices, naming the
+//! files whose last findings show positions in the moved files (`lib.rs`, `moved_run`):
+//! the rest of the program computes the same results up to those positions.
+//!
 //! In the pipeline (stage *incremental*, `src/incremental.rs`): pre-commit mode when
 //! files' facts changed since the last full run over the same files: that run's
 //! `ProgramStore` (call graph, per-function lock effects, gfp sinks, may-sleep clauses,
