@@ -655,50 +655,44 @@ pub fn check_files_with<T: Send>(
                         &first,
                         options,
                     );
-                    if options.report_only.is_none()
-                        && !options.needs_program
-                        && std::env::var_os("GFPLINT_NO_SLICE").is_none()
+                    if std::env::var_os("GFPLINT_NO_SLICE").is_none()
                         && let Some(Some(cmp)) = &compared
                     {
-                        early = moved_run(
-                            files, &first, cmp, c, knowledge, &settings, options, &lap, run_key,
-                        )
-                        .map_err(|why| lap(&format!("not a moved-code run: {why}")))
-                        .ok()
-                        .map(|mut outcome| {
-                            let parsed = c.misses.load(Ordering::Relaxed);
-                            outcome.cache_hits = files.len() - parsed;
-                            outcome.cache_misses = parsed;
-                            lap("moved-code run finished");
-                            (outcome, None)
-                        });
-                    }
-                    if options.report_only.is_some()
-                        && std::env::var_os("GFPLINT_NO_SLICE").is_none()
-                        && let Some(Some(cmp)) = &compared
-                    {
-                        early = sliced_run(
+                        let inputs = SliceInputs {
                             files,
-                            &first,
+                            first: &first,
                             cmp,
-                            c,
+                            cache: c,
                             knowledge,
-                            &settings,
+                            settings: &settings,
                             options,
-                            &lap,
-                            &mut inspect,
-                        )
-                        .map_err(|why| lap(&format!("not sliced: {why}")))
-                        .ok()
-                        .map(|(mut outcome, inspected)| {
-                            // (Files whose bytes are new to the last run mostly
-                            // come from the cache too: only misses were parsed.)
+                            lap: &lap,
+                        };
+                        // (Files whose bytes are new to the last run mostly come from
+                        // the cache too: only misses were parsed.)
+                        let counted = |mut outcome: Outcome| {
                             let parsed = c.misses.load(Ordering::Relaxed);
                             outcome.cache_hits = files.len() - parsed;
                             outcome.cache_misses = parsed;
-                            lap("sliced run finished");
-                            (outcome, inspected)
-                        });
+                            outcome
+                        };
+                        if options.report_only.is_some() {
+                            early = sliced_run(inputs, &mut inspect)
+                                .map_err(|why| lap(&format!("not sliced: {why}")))
+                                .ok()
+                                .map(|(outcome, inspected)| {
+                                    lap("sliced run finished");
+                                    (counted(outcome), inspected)
+                                });
+                        } else if !options.needs_program {
+                            early = moved_run(inputs, run_key)
+                                .map_err(|why| lap(&format!("not a moved-code run: {why}")))
+                                .ok()
+                                .map(|outcome| {
+                                    lap("moved-code run finished");
+                                    (counted(outcome), None)
+                                });
+                        }
                     }
                 }
                 if early.is_some() {
@@ -1473,18 +1467,18 @@ fn dotted_last_key(
 /// wrapper's effect, too large a slice) or something is missing: run in full.
 /// With `options.needs_program`, `inspect` (taken) runs on the slice's program: the
 /// named files' functions are complete there.
-#[allow(clippy::too_many_arguments)]
 fn sliced_run<T>(
-    files: &[String],
-    first: &[FirstPass],
-    cmp: &Comparison,
-    cache: &cache::Cache,
-    knowledge: &Knowledge,
-    settings: &lints::AnalysisSettings,
-    options: &Options,
-    lap: &dyn Fn(&str),
+    inputs: SliceInputs,
     inspect: &mut Option<impl FnOnce(&program::Program, &context::Analysis) -> T>,
 ) -> Result<(Outcome, Option<T>), String> {
+    let SliceInputs {
+        files,
+        cmp,
+        cache,
+        options,
+        lap,
+        ..
+    } = inputs;
     let wanted = reported_files(
         files.iter().map(String::as_str),
         options.report_only.as_deref(),
@@ -1498,9 +1492,7 @@ fn sliced_run<T>(
         .collect();
     let store = program_store(cmp, cache, files, options)?;
     lap("program store read");
-    let found = slice_findings(
-        files, first, cmp, cache, knowledge, settings, options, lap, inspect, &store, &named,
-    )?;
+    let found = slice_findings(inputs, inspect, &store, &named)?;
     drop_later(store);
     let by_path: HashMap<&str, u64> = found.hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
     let hashes = referenced_hashes(&found.diagnostics, &by_path);
@@ -1526,18 +1518,17 @@ fn sliced_run<T>(
 /// program where their files are named (exact there, as in pre-commit mode); the
 /// others are the last run's as they are. `Err` (run in full) when a changed file's
 /// code changed (or it is a header), or the slice cannot be made.
-#[allow(clippy::too_many_arguments)]
-fn moved_run(
-    files: &[String],
-    first: &[FirstPass],
-    cmp: &Comparison,
-    cache: &cache::Cache,
-    knowledge: &Knowledge,
-    settings: &lints::AnalysisSettings,
-    options: &Options,
-    lap: &dyn Fn(&str),
-    run_key: Option<cache::Key>,
-) -> Result<Outcome, String> {
+fn moved_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcome, String> {
+    let SliceInputs {
+        files,
+        first,
+        cmp,
+        cache,
+        knowledge,
+        options,
+        lap,
+        ..
+    } = inputs;
     let last = &cmp.last.outcome;
     if cmp.facts_changed.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
         return Err("no changed file, or too many".into());
@@ -1603,14 +1594,7 @@ fn moved_run(
         named.len()
     ));
     let found = slice_findings(
-        files,
-        first,
-        cmp,
-        cache,
-        knowledge,
-        settings,
-        options,
-        lap,
+        inputs,
         &mut None::<fn(&program::Program, &context::Analysis)>,
         &store,
         &named,
@@ -1694,6 +1678,20 @@ fn program_store(
     Ok(store)
 }
 
+/// What a run over a slice of the program reads: this run's files and their first pass,
+/// its comparison with the last full run, the cache, the knowledge and settings.
+#[derive(Clone, Copy)]
+struct SliceInputs<'a, 'f> {
+    files: &'a [String],
+    first: &'a [FirstPass],
+    cmp: &'a Comparison<'f>,
+    cache: &'a cache::Cache,
+    knowledge: &'a Knowledge,
+    settings: &'a lints::AnalysisSettings,
+    options: &'a Options,
+    lap: &'a dyn Fn(&str),
+}
+
 /// What the lints found over a slice: every finding of its linted files (the exact ones
 /// are those in or pointing into the named files), the source hashes of its loaded
 /// files, and the run's counts and parse errors (the last run's, with the changed
@@ -1709,20 +1707,22 @@ struct SliceFindings<T> {
 /// The whole-program stage and the lints over the slice of the program that the
 /// changed files (`cmp.facts_changed`) can affect, made exact for the findings in or
 /// pointing into the `named` files.
-#[allow(clippy::too_many_arguments)]
 fn slice_findings<T>(
-    files: &[String],
-    first: &[FirstPass],
-    cmp: &Comparison,
-    cache: &cache::Cache,
-    knowledge: &Knowledge,
-    settings: &lints::AnalysisSettings,
-    options: &Options,
-    lap: &dyn Fn(&str),
+    inputs: SliceInputs,
     inspect: &mut Option<impl FnOnce(&program::Program, &context::Analysis) -> T>,
     store: &incremental::ProgramStore,
     named: &[u32],
 ) -> Result<SliceFindings<T>, String> {
+    let SliceInputs {
+        files,
+        first,
+        cmp,
+        cache,
+        knowledge,
+        settings,
+        options,
+        lap,
+    } = inputs;
     let last = &cmp.last.outcome;
     if !last.errors.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
         return Err("file errors, or too many changed files".into());

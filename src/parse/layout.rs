@@ -58,14 +58,7 @@ fn layout_free(bytes: &[u8]) -> Vec<u8> {
             }
             b'#' if line_start => {
                 // The logical line, splices included, as it is.
-                let mut end = i;
-                while end < bytes.len() && bytes[end] != b'\n' {
-                    if bytes[end] == b'\\' && bytes.get(end + 1) == Some(&b'\n') {
-                        end += 1;
-                        line += 1;
-                    }
-                    end += 1;
-                }
+                let end = logical_line_end(bytes, i, &mut line);
                 emit(&mut out, &mut blank, &bytes[i..end]);
                 blank = Blank::Break;
                 i = end;
@@ -86,16 +79,8 @@ fn layout_free(bytes: &[u8]) -> Vec<u8> {
             }
             b'/' if next == Some(b'/') => {
                 // To the line's end; a splice continues the comment.
-                let mut end = i;
-                while end < bytes.len() && bytes[end] != b'\n' {
-                    if bytes[end] == b'\\' && bytes.get(end + 1) == Some(&b'\n') {
-                        end += 1;
-                        line += 1;
-                    }
-                    end += 1;
-                }
+                i = logical_line_end(bytes, i, &mut line);
                 blank = blank.max(Blank::Space);
-                i = end;
             }
             b'"' | b'\'' => {
                 // To the closing quote, or the line's end (an unterminated literal, as
@@ -137,6 +122,20 @@ fn layout_free(bytes: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Where the logical line from `start` ends (at its line break, or the end): a
+/// backslash before a line break splices the next line on, counted in `line`.
+fn logical_line_end(bytes: &[u8], start: usize, line: &mut u32) -> usize {
+    let mut end = start;
+    while end < bytes.len() && bytes[end] != b'\n' {
+        if bytes[end] == b'\\' && bytes.get(end + 1) == Some(&b'\n') {
+            end += 1;
+            *line += 1;
+        }
+        end += 1;
+    }
+    end
 }
 
 #[cfg(test)]
