@@ -17,25 +17,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${GFPLINT:-$here/target/release/gfplint}
 out=$(mktemp -d)
 cd "$tree"
-pick=$(python3 - "$n" "$seed" "$findings" <<'PY'
-import json, random, re, subprocess, sys
-n, seed, findings = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-files = [f for f in subprocess.run(["git", "ls-files", "*.c"], capture_output=True, text=True).stdout.split()
-         if not f.startswith(("tools/", "scripts/", "Documentation/", "samples/", "usr/"))]
-rng = random.Random(seed)
-chosen = rng.sample(files, n)
-if findings:
-    pointed = set()
-    for d in json.load(open(findings))["diagnostics"]:
-        pointed.add(d["file"].removeprefix("./"))
-        for note in d["notes"]:
-            m = re.match(r"(\S+?):\d+:\d+: ", note)
-            if m:
-                pointed.add(m.group(1).removeprefix("./"))
-    pointed = sorted(p for p in pointed if p.endswith(".c"))
-    chosen += rng.sample(pointed, min(n, len(pointed)))
-print("\n".join(chosen))
-PY
+pick=$(python3 "$here/bench/pick_files.py" "$n" "$seed" "$findings")
 )
 ref=${GFPLINT_BENCH_REF_CACHE:-$out/ref-cache}
 "$bin" check --format gcc . >/dev/null 2>&1 || true
