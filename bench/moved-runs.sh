@@ -18,7 +18,6 @@ bin=${GFPLINT:-$here/target/release/gfplint}
 out=$(mktemp -d)
 cd "$tree"
 pick=$(python3 "$here/bench/pick_files.py" "$n" "$seed" "$findings")
-)
 ref=${GFPLINT_BENCH_REF_CACHE:-$out/ref-cache}
 "$bin" check --format gcc . >/dev/null 2>&1 || true
 GFPLINT_NO_SLICE=1 "$bin" check --cache-dir "$ref" --format gcc . >/dev/null 2>&1 || true

@@ -18,7 +18,6 @@ bin=${GFPLINT:-$here/target/release/gfplint}
 out=$(mktemp -d)
 cd "$tree"
 pick=$(python3 "$here/bench/pick_files.py" "$n" "$seed" "$findings")
-)
 first=$(echo "$pick" | head -1)
 "$bin" check --format gcc "$first" >/dev/null 2>&1 || true
 i=0; same=0; sliced=0; total=0
