@@ -72,6 +72,11 @@ pub struct FileFacts {
     /// `parse::layout::layout_free_digest` of the bytes: versions with the same one
     /// differ only in where things are (lines, comments, indentation).
     pub layout_free_digest: u64,
+    /// `parse::layout::function_digests` of the bytes: the text outside the functions,
+    /// and each function's (by index), without layout; a whole run after an edit of
+    /// some functions' bodies follows what those functions do (`lib.rs`, `edited_run`).
+    pub outside_functions_digest: u64,
+    pub function_digests: Vec<u64>,
     pub functions: Vec<Function>,
     /// Number of ERROR and MISSING nodes tree-sitter produced (after the macro pre-pass).
     pub parse_errors: u32,

@@ -59,7 +59,7 @@ use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
 /// The program store's layout (first field of its encoding).
-const STORE_FORMAT: u64 = 0x6766_706c_7374_0004;
+const STORE_FORMAT: u64 = 0x6766_706c_7374_0005;
 
 fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let format = u64::deserialize(d)?;
@@ -88,6 +88,27 @@ mod le_u32s {
         Ok(bytes
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+}
+
+/// Arrays of `u64` encoded as their little-endian bytes (as `le_u32s`).
+mod le_u64s {
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        let bytes: serde_bytes::ByteBuf = serde::Deserialize::deserialize(d)?;
+        if !bytes.len().is_multiple_of(8) {
+            return Err(serde::de::Error::custom("a u64 array of odd length"));
+        }
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
             .collect())
     }
 }
@@ -121,6 +142,23 @@ impl Csr {
             return &[];
         };
         &self.items[a as usize..b as usize]
+    }
+}
+
+/// The functions an edit changed, with their callers in their files
+/// (`ProgramStore::edited_functions`).
+#[derive(Debug, Default, Clone)]
+pub struct EditedFunctions {
+    /// As the full run numbers them.
+    pub old: Vec<u32>,
+    /// As the new facts have them: (file, function index).
+    pub new: Vec<(u32, u32)>,
+}
+
+impl EditedFunctions {
+    pub fn extend(&mut self, other: EditedFunctions) {
+        self.old.extend(other.old);
+        self.new.extend(other.new);
     }
 }
 
@@ -202,6 +240,16 @@ pub struct ProgramStore {
     /// holding stores of one (callers' argument values read their definition), sorted.
     #[serde(with = "le_u32s")]
     has_returns: Vec<u32>,
+    /// Per function, `FileFacts::function_digests` (its text without layout).
+    #[serde(with = "le_u64s")]
+    function_digests: Vec<u64>,
+    /// Per file, `FileFacts::outside_functions_digest`.
+    #[serde(with = "le_u64s")]
+    outside_digests: Vec<u64>,
+    /// Functions with atomic reasons and how many (at most `MAX_REASONS`), sorted: a
+    /// whole run after an edit asks whether one the edit reaches kept as many as it
+    /// may (`lib.rs`, `edited_run`).
+    reason_counts: Vec<(u32, u8)>,
 }
 
 /// What a long-lived process (the language server) keeps between runs over the same
@@ -640,6 +688,23 @@ impl ProgramStore {
             includes,
             include_digests: program.files.iter().map(include_digest).collect(),
             layout_free_digests: program.files.iter().map(|f| f.layout_free_digest).collect(),
+            function_digests: program
+                .files
+                .iter()
+                .flat_map(|f| {
+                    (0..f.functions.len()).map(|i| {
+                        f.function_digests
+                            .get(i)
+                            .copied()
+                            .unwrap_or(crate::parse::layout::VOLATILE)
+                    })
+                })
+                .collect(),
+            outside_digests: program
+                .files
+                .iter()
+                .map(|f| f.outside_functions_digest)
+                .collect(),
             dirs,
             signatures,
             signature_ends,
@@ -707,11 +772,221 @@ impl ProgramStore {
             has_returns: functions_where(|g| {
                 g.returns().is_some() || !g.returned_stores().is_empty()
             }),
+            reason_counts: {
+                let mut counts: Vec<(u32, u8)> = analysis
+                    .atomic
+                    .iter()
+                    .filter(|(_, r)| !r.is_empty())
+                    .map(|(id, r)| (global(*id), r.len().min(u8::MAX as usize) as u8))
+                    .collect();
+                counts.sort_unstable();
+                counts
+            },
             names,
             name_ends,
             by_name,
             fn_start,
         }
+    }
+
+    /// How many atomic reasons function `f` had in the full run.
+    pub fn reason_count(&self, f: u32) -> usize {
+        match self.reason_counts.binary_search_by_key(&f, |&(g, _)| g) {
+            Ok(i) => self.reason_counts[i].1 as usize,
+            Err(_) => 0,
+        }
+    }
+
+    /// Whether function `f`'s body returns a value its callers' argument values read.
+    pub fn returns_read_by_callers(&self, f: u32) -> bool {
+        self.has_returns.binary_search(&f).is_ok()
+    }
+
+    /// The functions of a changed file whose code an edit changed (a function's text
+    /// without layout: `FileFacts::function_digests`), and the callers in the file of
+    /// those that now read otherwise to them (signature: parameters, returned values,
+    /// writes through parameters; effect on their callers' sections; gone or new), as
+    /// the full run numbers them and as the new facts do (`effects`: the new facts'
+    /// effects on callers' sections, by function index); `Err`
+    /// when the text outside the functions changed (declarations, macros, initialisers:
+    /// anything may follow), a changed function has a preprocessor line or a
+    /// `__LINE__`, or one that callers in other files call now reads otherwise to them
+    /// (its signature: parameters, returned values, writes through parameters).
+    pub fn edited_functions(
+        &self,
+        file: u32,
+        facts: &FileFacts,
+        effects: &HashMap<u32, LockEffect>,
+    ) -> Result<EditedFunctions, String> {
+        if self.outside_digests.get(file as usize) != Some(&facts.outside_functions_digest) {
+            return Err("the text outside its functions changed".into());
+        }
+        let old = self.signatures_of(file).ok_or("no signatures")?;
+        let start = self.fn_start[file as usize];
+        let renumbering = Renumbering::by_name(
+            old.iter()
+                .enumerate()
+                .map(|(i, s)| (self.name(start + i as u32), s.is_static)),
+            facts
+                .functions
+                .iter()
+                .map(|f| (f.name.as_str(), f.is_static)),
+        );
+        let volatile = |d: u64| d & crate::parse::layout::VOLATILE != 0;
+        let mut changed_new: Vec<u32> = Vec::new();
+        // Edited functions that read otherwise to their callers: their callers in the
+        // file are edited too, in effect.
+        let mut read_otherwise: Vec<u32> = Vec::new();
+        for (i, f) in facts.functions.iter().enumerate() {
+            let digest = facts
+                .function_digests
+                .get(i)
+                .copied()
+                .unwrap_or(crate::parse::layout::VOLATILE);
+            let same = renumbering.new_to_old[i]
+                .is_some_and(|o| self.function_digests.get((start + o) as usize) == Some(&digest));
+            if same {
+                continue;
+            }
+            let old_digest = renumbering.new_to_old[i]
+                .and_then(|o| self.function_digests.get((start + o) as usize).copied());
+            if volatile(digest) || old_digest.is_some_and(volatile) {
+                return Err(format!(
+                    "`{}()` has a preprocessor line or `__LINE__`",
+                    crate::report::escape::text(&f.name)
+                ));
+            }
+            match renumbering.new_to_old[i] {
+                Some(o) => {
+                    let g = start + o;
+                    let otherwise = postcard::to_stdvec(&Signature::of(f)).ok()
+                        != postcard::to_stdvec(&old[o as usize]).ok()
+                        || self.wrapper_effects.get(g).as_ref() != effects.get(&(i as u32));
+                    if otherwise {
+                        if self.callers.of(g).iter().any(|&c| self.file_of(c) != file) {
+                            return Err(format!(
+                                "`{}()` reads otherwise to its callers in other files",
+                                crate::report::escape::text(&f.name)
+                            ));
+                        }
+                        read_otherwise.push(i as u32);
+                    }
+                }
+                None => read_otherwise.push(i as u32),
+            }
+            changed_new.push(i as u32);
+        }
+        let mut changed_old: Vec<u32> = (0..old.len() as u32)
+            .filter(|&o| match renumbering.old_to_new[o as usize] {
+                None => true,
+                Some(n) => changed_new.contains(&n),
+            })
+            .map(|o| start + o)
+            .collect();
+        // Their callers in the file, at any distance, by the new facts' calls and the
+        // full run's call graph.
+        let mut index_of: HashMap<&str, Vec<u32>> = HashMap::default();
+        for (i, f) in facts.functions.iter().enumerate() {
+            index_of.entry(f.name.as_str()).or_default().push(i as u32);
+        }
+        let mut callers_in_file: Vec<Vec<u32>> = vec![Vec::new(); facts.functions.len()];
+        for (i, f) in facts.functions.iter().enumerate() {
+            for c in &f.calls {
+                for &callee in index_of.get(c.callee.as_str()).into_iter().flatten() {
+                    callers_in_file[callee as usize].push(i as u32);
+                }
+            }
+        }
+        let mut seen: HashSet<u32> = changed_new.iter().copied().collect();
+        let mut queue: Vec<u32> = read_otherwise;
+        for &g in changed_old
+            .iter()
+            .filter(|&&g| renumbering.old_to_new[(g - start) as usize].is_none())
+        {
+            for &c in self.callers.of(g) {
+                if self.file_of(c) == file
+                    && let Some(n) = renumbering.old_to_new[(c - start) as usize]
+                    && seen.insert(n)
+                {
+                    queue.push(n);
+                }
+            }
+        }
+        // (A caller reached is edited in effect; it reads otherwise to its own callers
+        // only if its effect on their sections does: its text is the same.)
+        while let Some(f) = queue.pop() {
+            for &c in &callers_in_file[f as usize] {
+                if !seen.insert(c) {
+                    continue;
+                }
+                let Some(o) = renumbering.new_to_old[c as usize] else {
+                    continue;
+                };
+                let g = start + o;
+                if self.wrapper_effects.get(g).as_ref() != effects.get(&c) {
+                    if self.callers.of(g).iter().any(|&x| self.file_of(x) != file) {
+                        return Err(format!(
+                            "`{}()` acts otherwise on the sections of its callers in other files",
+                            crate::report::escape::text(&facts.functions[c as usize].name)
+                        ));
+                    }
+                    queue.push(c);
+                }
+            }
+        }
+        let mut new: Vec<u32> = seen.into_iter().collect();
+        new.sort_unstable();
+        for &n in &new {
+            if let Some(o) = renumbering.new_to_old[n as usize] {
+                changed_old.push(start + o);
+            }
+        }
+        changed_old.sort_unstable();
+        changed_old.dedup();
+        Ok(EditedFunctions {
+            old: changed_old,
+            new: new.into_iter().map(|n| (file, n)).collect(),
+        })
+    }
+
+    /// The full run's callees of function `f` called with a section held.
+    pub fn held_callees_of(&self, f: u32) -> Vec<u32> {
+        let lo = self.held_calls.partition_point(|&(c, _)| c < f);
+        self.held_calls[lo..]
+            .iter()
+            .take_while(|&&(c, _)| c == f)
+            .map(|&(_, callee)| callee)
+            .collect()
+    }
+
+    /// The atomic callbacks of the full run, with their registrations.
+    pub fn entries(&self) -> &[(u32, AtomicReason)] {
+        &self.entries
+    }
+
+    /// The full run's direct callers of function `f`.
+    pub fn callers_of(&self, f: u32) -> &[u32] {
+        self.callers.of(f)
+    }
+
+    /// The full run's direct callees of function `f`.
+    pub fn callees_of(&self, f: u32) -> &[u32] {
+        self.callees.of(f)
+    }
+
+    /// The file holding function `f`.
+    pub fn file_of_function(&self, f: u32) -> u32 {
+        self.file_of(f)
+    }
+
+    /// The name of function `f`.
+    pub fn function_name(&self, f: u32) -> &str {
+        self.name(f)
+    }
+
+    /// Function `f`'s may-sleep clauses in the full run (`None`: it may not sleep).
+    pub fn stored_may_sleep(&self, f: u32) -> Option<Vec<Clause>> {
+        self.may_sleep.get(f)
     }
 
     pub fn file_count(&self) -> usize {
@@ -1075,6 +1350,59 @@ impl ProgramStore {
             .collect();
         out.sort_unstable();
         out
+    }
+
+    /// Where atomic context that starts at or passes `roots` may go within the chain
+    /// depth (a reason only enters a function that may sleep): the roots and what they
+    /// reach by the full run's call graph and by `new_edges` (the changed files'
+    /// functions' calls now, to functions that may sleep); without the `changed` files'
+    /// own functions.
+    pub fn reach_from(
+        &self,
+        roots: &[u32],
+        changed: &[u32],
+        new_edges: &HashMap<u32, Vec<u32>>,
+    ) -> Vec<u32> {
+        let changed: HashSet<u32> = changed.iter().copied().collect();
+        let seen = reach(
+            roots,
+            crate::context::interproc::MAX_CHAIN_DEPTH,
+            |f, out| {
+                if let Some(list) = new_edges.get(&f) {
+                    out.extend(list);
+                }
+                if f < self.function_count() {
+                    out.extend(
+                        self.callees
+                            .of(f)
+                            .iter()
+                            .filter(|&&g| self.may_sleep.contains(g)),
+                    );
+                }
+            },
+        );
+        let mut out: Vec<u32> = seen
+            .into_iter()
+            .filter(|&f| f < self.function_count() && !changed.contains(&self.file_of(f)))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// The full run's callees of `functions` called with a section held, and the
+    /// functions the `files` registered as atomic callbacks: where atomic context
+    /// started because of them.
+    pub fn atomic_starts(&self, functions: &HashSet<u32>, files: &HashSet<u32>) -> Vec<u32> {
+        let held = self
+            .held_calls
+            .iter()
+            .filter(|(caller, _)| functions.contains(caller))
+            .map(|&(_, callee)| callee);
+        let registered = self.entries.iter().filter_map(|(f, r)| match r {
+            AtomicReason::Entry { file, .. } if files.contains(file) => Some(*f),
+            _ => None,
+        });
+        held.chain(registered).collect()
     }
 
     /// What atomic context reaches at any depth (`Analysis::atomic_reachable`, by

@@ -687,11 +687,16 @@ pub fn check_files_with<T: Send>(
                         } else if !options.needs_program {
                             early = moved_run(inputs, run_key)
                                 .map_err(|why| lap(&format!("not a moved-code run: {why}")))
+                                .inspect(|_| lap("moved-code run finished"))
+                                .or_else(|_| {
+                                    edited_run(inputs, run_key)
+                                        .map_err(|why| {
+                                            lap(&format!("not an edited-code run: {why}"))
+                                        })
+                                        .inspect(|_| lap("edited-code run finished"))
+                                })
                                 .ok()
-                                .map(|outcome| {
-                                    lap("moved-code run finished");
-                                    (counted(outcome), None)
-                                });
+                                .map(|outcome| (counted(outcome), None));
                         }
                     }
                 }
@@ -1492,7 +1497,7 @@ fn sliced_run<T>(
         .collect();
     let store = program_store(cmp, cache, files, options)?;
     lap("program store read");
-    let found = slice_findings(inputs, inspect, &store, &named)?;
+    let found = slice_findings(inputs, inspect, &store, &named, None)?;
     drop_later(store);
     let by_path: HashMap<&str, u64> = found.hashes.iter().map(|(p, h)| (p.as_str(), *h)).collect();
     let hashes = referenced_hashes(&found.diagnostics, &by_path);
@@ -1564,15 +1569,7 @@ fn moved_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcome
         .iter()
         .map(|&fi| files[fi as usize].as_str())
         .collect();
-    let names_moved = |d: &Diagnostic| {
-        moved.iter().any(|p| {
-            d.file == *p
-                || d.labels.iter().any(|l| l.file == *p)
-                || d.message.contains(p)
-                || d.notes.iter().any(|n| n.contains(p))
-                || d.help.as_deref().is_some_and(|h| h.contains(p))
-        })
-    };
+    let names_moved = |d: &Diagnostic| names_any(d, &moved);
     let index: HashMap<&str, u32> = files
         .iter()
         .enumerate()
@@ -1598,8 +1595,237 @@ fn moved_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcome
         &mut None::<fn(&program::Program, &context::Analysis)>,
         &store,
         &named,
+        None,
     )?;
     drop_later(store);
+    Ok(last_with_slice(inputs, run_key, &named, found))
+}
+
+/// Whether a finding names one of `paths`: as its place or a label's, or in its text
+/// (where it shows a position; matched without the line, which may be anything).
+fn names_any(d: &Diagnostic, paths: &[&str]) -> bool {
+    paths.iter().any(|p| {
+        d.file == *p
+            || d.labels.iter().any(|l| l.file == *p)
+            || d.message.contains(p)
+            || d.notes.iter().any(|n| n.contains(p))
+            || d.help.as_deref().is_some_and(|h| h.contains(p))
+    })
+}
+
+/// A whole run (no files named) after edits of what some functions of `.c` files do
+/// (a body edit: `ProgramStore::edited_functions`, the text outside the functions
+/// unchanged). Atomic context, may-sleep and gfp-sink summaries change only along the
+/// call graph from the edited functions, so the findings that can change are those
+/// that name a changed file (place, chain, label, note), before or after the edit;
+/// those in the changed files' directories (per-directory facts); and those of the
+/// functions the edited ones call (their notes name process-context callers,
+/// `gfp-param-ignored` a caller). They are computed over a slice where their files are
+/// named (exact there, as in pre-commit mode), grown while it finds findings in other
+/// files that name a changed one; every other finding is the last full run's. `Err`
+/// (run in full) where that does not hold:
+/// * a function the edit reaches within the chain depth, or whose may-sleep summary it
+///   changes, keeps as many atomic reasons as it may (`MAX_REASONS`): a reason the edit
+///   adds or removes there decides which others it keeps, and those go further than
+///   any chain through the changed files;
+/// * text outside the functions changed, an edited function has a preprocessor line,
+///   or one called from other files reads otherwise to them (its signature);
+/// * a lint that reads more than this runs (`alloc-size-overflow` reads every caller's
+///   arguments, `needless-gfp-atomic` reachability at any depth);
+/// * anything a slice refuses (a header, a changed interface, too large a slice).
+fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcome, String> {
+    let SliceInputs {
+        files,
+        first,
+        cmp,
+        cache,
+        knowledge,
+        settings,
+        options,
+        lap,
+    } = inputs;
+    let last = &cmp.last.outcome;
+    if cmp.facts_changed.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
+        return Err("no changed file, or too many".into());
+    }
+    if cmp.spelt_differently || !last.errors.is_empty() {
+        return Err("the last run is not of these files as spelt, or had file errors".into());
+    }
+    for info in [
+        &lints::alloc_size_overflow::INFO,
+        &lints::needless_gfp_atomic::INFO,
+    ] {
+        if settings.lints.runs(info) {
+            return Err(format!("`{}` runs", info.name));
+        }
+    }
+    if let Some(fi) = cmp
+        .facts_changed
+        .iter()
+        .find(|&&fi| !files[fi as usize].ends_with(".c"))
+    {
+        return Err(format!(
+            "{} is not a .c file",
+            report::escape::text(&files[*fi as usize])
+        ));
+    }
+    let store = program_store(cmp, cache, files, options)?;
+    let changed: HashSet<u32> = cmp.facts_changed.iter().copied().collect();
+    // The edited functions, as the full run had them and as they are.
+    let mut edited = incremental::EditedFunctions::default();
+    for &fi in &cmp.facts_changed {
+        let path = &files[fi as usize];
+        let (facts, locks) = match &first[fi as usize] {
+            FirstPass::Done(r, ..) => r.as_ref().as_ref().ok().cloned(),
+            FirstPass::Cached { key, digest } => {
+                from_cache(path, *key, *digest, knowledge, Some(cache), options)
+                    .0
+                    .ok()
+            }
+        }
+        .ok_or("a changed file's facts")?;
+        let effects: rustc_hash::FxHashMap<u32, context::lockstate::LockEffect> =
+            wrapper_effects(&facts, &locks, knowledge)
+                .into_iter()
+                .collect();
+        let these = store
+            .edited_functions(fi, &facts, &effects)
+            .map_err(|why| format!("{}: {why}", report::escape::text(path)))?;
+        lap(&format!(
+            "{}: {} functions edited or calling edited ones",
+            report::escape::text(path),
+            these.new.len()
+        ));
+        edited.extend(these);
+    }
+    let changed_paths: Vec<&str> = cmp
+        .facts_changed
+        .iter()
+        .map(|&fi| files[fi as usize].as_str())
+        .collect();
+    let index: HashMap<&str, u32> = files
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i as u32))
+        .collect();
+    let file_index = |d: &Diagnostic| -> Result<u32, String> {
+        index
+            .get(d.file.as_str())
+            .copied()
+            .ok_or_else(|| "a finding in a file not of the run".to_string())
+    };
+    // Named: the changed files' `.c` files' directories and the files of the last
+    // findings that name a changed file; then those of findings in the edited
+    // functions' callees whose notes may change (after a round: the slice tells).
+    let function_key = |g: u32| (store.file_of_function(g), store.function_name(g));
+    let mut named: rustc_hash::FxHashSet<u32> = store
+        .directories_of(&cmp.facts_changed)
+        .into_iter()
+        .filter(|&fi| files[fi as usize].ends_with(".c"))
+        .collect();
+    for d in &last.diagnostics {
+        let fi = file_index(d)?;
+        if names_any(d, &changed_paths) {
+            named.insert(fi);
+        }
+    }
+    for round in 0..MAX_SLICE_ROUNDS {
+        let mut list: Vec<u32> = named.iter().copied().collect();
+        list.sort_unstable();
+        lap(&format!(
+            "edited code in {} files; {} files whose findings are computed again (round {round}: {})",
+            changed.len(),
+            list.len(),
+            list.iter()
+                .take(12)
+                .map(|&fi| report::escape::text(&files[fi as usize]))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        let found = slice_findings(
+            inputs,
+            &mut None::<fn(&program::Program, &context::Analysis)>,
+            &store,
+            &list,
+            Some(&edited),
+        )?;
+        let audit = found.audit.as_ref().ok_or("no audit of the slice")?;
+        lap(&format!(
+            "{} functions atomic context may reach through the edit, {} whose may-sleep summary changed",
+            audit.reach.len(),
+            audit.may_sleep_changed.len()
+        ));
+        let count = |g: u32| audit.reason_counts.get(&g).copied().unwrap_or(0);
+        let max = context::interproc::MAX_REASONS;
+        for &g in &audit.reach {
+            // (Outside the named files a slice's reasons are those through them only.)
+            let kept = match named.contains(&store.file_of_function(g)) {
+                true => store.reason_count(g).max(count(g)),
+                false => store.reason_count(g) + count(g),
+            };
+            if kept >= max {
+                return Err(format!(
+                    "`{}()`, reached through the edit, keeps as many atomic reasons as it may",
+                    report::escape::text(store.function_name(g))
+                ));
+            }
+        }
+        for &g in &audit.may_sleep_changed {
+            if g < store.function_count() && (store.reason_count(g).max(count(g)) >= max) {
+                return Err(format!(
+                    "`{}()` may sleep otherwise after the edit and keeps as many atomic reasons as it may",
+                    report::escape::text(store.function_name(g))
+                ));
+            }
+        }
+        // Findings elsewhere that now name a changed file, and the last findings in
+        // callees whose notes may change: their files are computed again, exactly.
+        let mut more = false;
+        let noted: HashSet<(u32, &str)> = audit
+            .note_callees
+            .iter()
+            .filter(|&&g| g < store.function_count())
+            .map(|&g| function_key(g))
+            .collect();
+        for d in &last.diagnostics {
+            let fi = file_index(d)?;
+            if !named.contains(&fi) && noted.contains(&(fi, d.function.as_str())) {
+                named.insert(fi);
+                more = true;
+            }
+        }
+        for d in &found.diagnostics {
+            let fi = file_index(d)?;
+            if !named.contains(&fi) && names_any(d, &changed_paths) {
+                named.insert(fi);
+                more = true;
+            }
+        }
+        if !more {
+            drop_later(store);
+            return Ok(last_with_slice(inputs, run_key, &list, found));
+        }
+    }
+    Err("findings naming the edited files keep appearing in other files".into())
+}
+
+/// The last full run's findings outside the `named` files with the slice's findings
+/// in them (exact there), stored for an identical later run under `run_key`; the last
+/// full run stays what later edits are compared with.
+fn last_with_slice<T>(
+    inputs: SliceInputs,
+    run_key: Option<cache::Key>,
+    named: &[u32],
+    found: SliceFindings<T>,
+) -> Outcome {
+    let SliceInputs {
+        files,
+        cmp,
+        cache,
+        options,
+        ..
+    } = inputs;
+    let last = &cmp.last.outcome;
     let named_paths: HashSet<&str> = named.iter().map(|&i| files[i as usize].as_str()).collect();
     let mut diagnostics: Vec<Diagnostic> = last
         .diagnostics
@@ -1639,7 +1865,7 @@ fn moved_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcome
             },
         );
     }
-    Ok(finish_outcome(
+    finish_outcome(
         diagnostics,
         hashes.into_iter().collect(),
         files.iter().map(String::as_str),
@@ -1648,7 +1874,7 @@ fn moved_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcome
         found.parse_errors,
         &HashMap::new(),
         options,
-    ))
+    )
 }
 
 /// The last full run's program store (a session keeps it between runs), when it is of
@@ -1702,6 +1928,26 @@ struct SliceFindings<T> {
     counts: (usize, usize),
     parse_errors: Vec<ParseErrors>,
     inspected: Option<T>,
+    /// What a whole run after an edit asks of the slice (`edited_run`), when asked.
+    audit: Option<SliceAudit>,
+}
+
+/// What the atomic reasons of a slice say about the rest of the program, by the full
+/// run's function numbers (`edited_run`).
+#[derive(Default)]
+struct SliceAudit {
+    /// How many atomic reasons each function of the slice with any has.
+    reason_counts: HashMap<u32, usize>,
+    /// Functions outside the changed files that atomic context may reach through
+    /// them within the chain depth, by the full run's call graph or the new one.
+    reach: Vec<u32>,
+    /// Functions outside the changed files whose may-sleep clauses differ from the
+    /// full run's.
+    may_sleep_changed: Vec<u32>,
+    /// Callees of the edited functions whose findings' notes on process-context
+    /// callers may change: called or no longer, with a section held or not, or by an
+    /// edited function that gained or lost its atomic reasons.
+    note_callees: Vec<u32>,
 }
 
 /// The whole-program stage and the lints over the slice of the program that the
@@ -1712,6 +1958,7 @@ fn slice_findings<T>(
     inspect: &mut Option<impl FnOnce(&program::Program, &context::Analysis) -> T>,
     store: &incremental::ProgramStore,
     named: &[u32],
+    audit: Option<&incremental::EditedFunctions>,
 ) -> Result<SliceFindings<T>, String> {
     let SliceInputs {
         files,
@@ -2191,6 +2438,143 @@ fn slice_findings<T>(
                 (f.path.clone(), f.source_hash)
             })
             .collect();
+        let audit = audit.map(|edited| {
+            let mut out = SliceAudit::default();
+            for (id, reasons) in &analysis.atomic {
+                if !reasons.is_empty() {
+                    out.reason_counts.insert(global(*id), reasons.len());
+                }
+            }
+            // Where atomic context starts or passes because of the edited functions,
+            // before or after the edit: those with reasons, the callees of their calls
+            // made with a section held, the callbacks registered differently.
+            let old_functions: rustc_hash::FxHashSet<u32> = edited.old.iter().copied().collect();
+            let new_functions: rustc_hash::FxHashSet<program::FunctionId> =
+                edited.new.iter().copied().collect();
+            let mut roots: Vec<u32> = old_functions
+                .iter()
+                .copied()
+                .filter(|&g| store.reason_count(g) > 0)
+                .collect();
+            roots.extend(store.atomic_starts(&old_functions, &Default::default()));
+            for id in &new_functions {
+                if !analysis.reasons(*id).is_empty() {
+                    roots.push(global(*id));
+                }
+            }
+            for (callee, list) in analysis.callers.iter() {
+                if list.iter().any(|(caller, call)| {
+                    new_functions.contains(caller)
+                        && !analysis.locks_of(*caller).at_call(*call).is_empty()
+                }) {
+                    roots.push(global(callee));
+                }
+            }
+            // (Registrations of the changed files' directories: which callback
+            // objects are ambiguous is decided per directory.)
+            let registering = store.directories_of(&cmp.facts_changed);
+            let registered = |g: u32, r: &context::AtomicReason| match r {
+                context::AtomicReason::Entry {
+                    context,
+                    kind,
+                    registrar,
+                    file,
+                    ..
+                } if registering.contains(file) => {
+                    Some(format!("{g} {context} {kind:?} {registrar}"))
+                }
+                _ => None,
+            };
+            let old_entries: HashSet<String> = store
+                .entries()
+                .iter()
+                .filter_map(|(g, r)| registered(*g, r))
+                .collect();
+            let new_entries: HashSet<String> = context::interproc::entry_points(&program)
+                .into_iter()
+                .filter_map(|(id, r)| registered(global(id), &r))
+                .collect();
+            for e in old_entries.symmetric_difference(&new_entries) {
+                if let Some(g) = e.split(' ').next().and_then(|g| g.parse().ok()) {
+                    roots.push(g);
+                }
+            }
+            roots.retain(|&g| g != u32::MAX);
+            roots.sort_unstable();
+            roots.dedup();
+            let mut new_edges: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
+            for (callee, list) in analysis.callers.iter() {
+                if !analysis.may_sleep.contains_key(&callee) {
+                    continue;
+                }
+                for (caller, _) in list {
+                    if changed_files.contains(&caller.0) {
+                        new_edges
+                            .entry(global(*caller))
+                            .or_default()
+                            .push(global(callee));
+                    }
+                }
+            }
+            out.reach = store.reach_from(&roots, &cmp.facts_changed, &new_edges);
+            // Calls of the edited functions, (caller, callee, with a section held),
+            // before and after.
+            let mut before: HashSet<(u32, u32, bool)> = HashSet::default();
+            for &g in &old_functions {
+                let held = store.held_callees_of(g);
+                for &c in store.callees_of(g) {
+                    before.insert((g, c, held.contains(&c)));
+                }
+            }
+            let mut after: HashSet<(u32, u32, bool)> = HashSet::default();
+            for (callee, list) in analysis.callers.iter() {
+                for (caller, call) in list {
+                    if new_functions.contains(caller) {
+                        let held = !analysis.locks_of(*caller).at_call(*call).is_empty();
+                        after.insert((global(*caller), global(callee), held));
+                    }
+                }
+            }
+            let mut turned: HashSet<u32> = HashSet::default();
+            for id in &new_functions {
+                let g = global(*id);
+                let had = store.reason_count(g) > 0;
+                if had == analysis.reasons(*id).is_empty() {
+                    turned.insert(g);
+                }
+            }
+            let mut note_callees: Vec<u32> = before
+                .symmetric_difference(&after)
+                .map(|&(_, c, _)| c)
+                .chain(
+                    before
+                        .iter()
+                        .chain(&after)
+                        .filter(|(f, _, _)| turned.contains(f))
+                        .map(|&(_, c, _)| c),
+                )
+                .filter(|&c| c != u32::MAX)
+                .collect();
+            note_callees.sort_unstable();
+            note_callees.dedup();
+            out.note_callees = note_callees;
+            for &fi in &slice.loaded {
+                if changed_files.contains(&fi) || slice.declarations_only.contains(&fi) {
+                    continue;
+                }
+                for i in 0..cfiles[fi as usize].functions.len() {
+                    let id = (fi, i as u32);
+                    if stand_ins.contains_key(&id) {
+                        continue;
+                    }
+                    let g = global(id);
+                    if analysis.may_sleep.get(&id) != store.stored_may_sleep(g).as_ref() {
+                        out.may_sleep_changed.push(g);
+                    }
+                }
+            }
+            out
+        });
         analysis.headers.save_records();
         if let Some(session) = &options.session {
             session.keep_headers(headers_key, std::mem::take(&mut analysis.headers));
@@ -2216,6 +2600,7 @@ fn slice_findings<T>(
             counts: (last.files_scanned, with_errors),
             parse_errors,
             inspected,
+            audit,
         });
     }
     Err("atomic context reaches too far through the named files".into())

@@ -1331,6 +1331,192 @@ fn whole_runs_after_code_only_moved_match_full_runs() {
     assert_eq!(stdout(&o), json_no_cache(&p));
 }
 
+fn edited(o: &Output) -> bool {
+    stderr(o).contains("edited-code run finished")
+}
+
+/// Edits of what the code does (a sleep added, a lock left held, an allocation's flags
+/// changed, a function added), file after file over the fixtures, each a whole run: the
+/// last full run's findings, with the ones the edit can change computed again over a
+/// slice, are what a run without the cache finds.
+#[test]
+fn whole_runs_after_body_edits_match_full_runs() {
+    let p = Project::new();
+    p.run(&JSON);
+    let dirs = [
+        "testdata/atomic-sleeping-gfp",
+        "testdata/atomic-context-callers",
+        "testdata/subset-invariance",
+        "testdata/false-positive-traps",
+        "testdata/atomic-sleeping-alloc",
+        "testdata/suppressions",
+    ];
+    let mut files: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| walk(&p.path(d)))
+        .filter(|f| f.extension().is_some_and(|e| e == "c"))
+        .collect();
+    files.sort();
+    let mut edited_runs = 0;
+    let mut runs = 0;
+    for (i, file) in files.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let sleep_first = || text.replacen("\n{\n", "\n{\n\tmsleep(1);\n", 1);
+        let edit = match (i / 3) % 4 {
+            // A lock no longer released: what follows it is atomic.
+            0 => match text.lines().find(|l| l.contains("spin_unlock")) {
+                Some(line) => text.replacen(&format!("{line}\n"), "", 1),
+                None => sleep_first(),
+            },
+            // An allocation that may now sleep.
+            1 if text.contains("GFP_ATOMIC") => text.replacen("GFP_ATOMIC", "GFP_KERNEL", 1),
+            2 => format!("{text}\nvoid gfplint_added_{i}(void)\n{{\n\tmsleep(1);\n}}\n"),
+            _ => sleep_first(),
+        };
+        if edit == text {
+            continue;
+        }
+        std::fs::write(file, edit).unwrap();
+        let o = run_timed(&p, &JSON);
+        runs += 1;
+        edited_runs += usize::from(edited(&o));
+        assert_eq!(
+            stdout(&o),
+            json_no_cache(&p),
+            "{}: {}",
+            p.relative(file),
+            stderr(&o)
+        );
+        // The same run again: its outcome as stored.
+        assert_eq!(stdout(&p.run(&JSON)), stdout(&o));
+    }
+    assert!(runs > 10, "{runs}");
+    assert!(edited_runs * 2 > runs, "{edited_runs} of {runs}");
+}
+
+/// Writes `files` (path, text) into the project.
+fn write_all(p: &Project, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = p.path(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+const SLEEPER: &str = "#include <linux/delay.h>\nvoid helper(void)\n{\n\tmsleep(1);\n}\n";
+
+/// A caller in one directory, a sleeping helper in another, that the caller does not
+/// call at first (so no finding of the helper's names the caller's file). Edits of the
+/// caller's body: a call from process context (the helper's finding gains a note on it:
+/// the slice computes the helper's file again, as a callee whose notes may change); a
+/// call under a lock (a second chain into the helper's file); the lock kept, the call
+/// gone; a call under the lock of a function in a third directory that calls the
+/// helper (a chain into the helper's file that the slice finds, whose file is then
+/// computed again). Each is a whole run over
+/// the last full run's findings and a slice, each what a run without the cache finds.
+#[test]
+fn whole_runs_after_body_edits_follow_chains_and_notes_into_other_directories() {
+    let p = Project::new();
+    let caller = |body: &str| {
+        format!(
+            "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock);\nvoid helper(void);\nvoid caller(void)\n{{\n{body}}}\n"
+        )
+    };
+    write_all(
+        &p,
+        &[
+            ("hp/helper.c", SLEEPER),
+            (
+                "md/mid.c",
+                "void helper(void);\nvoid mid(void)\n{\n\thelper();\n}\n",
+            ),
+            ("lk/caller.c", &caller("\tudelay(1);\n")),
+            (
+                "at/atomic.c",
+                "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(other);\nvoid helper(void);\nvoid holder(void)\n{\n\tspin_lock(&other);\n\thelper();\n\tspin_unlock(&other);\n}\n",
+            ),
+        ],
+    );
+    let args = ["check", "--format", "json", "."];
+    let uncached = ["check", "--format", "json", "--no-cache", "."];
+    let before = p.run(&args);
+    assert!(
+        !stdout(&before).contains("lk/caller.c"),
+        "{}",
+        stdout(&before)
+    );
+    let steps = [
+        (
+            "\thelper();\n",
+            "also called from process context by `caller()`",
+        ),
+        (
+            "\tspin_lock(&lock);\n\thelper();\n\tspin_unlock(&lock);\n",
+            "`helper()` is called from `caller()` at ./lk/caller.c:7",
+        ),
+        (
+            "\tspin_lock(&lock);\n\tudelay(2);\n\tspin_unlock(&lock);\n",
+            "",
+        ),
+        // Through a function in a third directory: the helper's file holds no function
+        // the caller calls.
+        (
+            "\tspin_lock(&lock);\n\tvoid mid(void);\n\tmid();\n\tspin_unlock(&lock);\n",
+            "`mid()` is called from `caller()` at ./lk/caller.c:8",
+        ),
+    ];
+    for (body, shown) in steps {
+        write_all(&p, &[("lk/caller.c", &caller(body))]);
+        let o = run_timed(&p, &args);
+        assert!(edited(&o), "{body}: {}", stderr(&o));
+        assert!(stdout(&o).contains(shown), "{body}: {}", stdout(&o));
+        assert_eq!(stdout(&o), stdout(&p.run(&uncached)), "{body}");
+    }
+}
+
+/// A function the edit reaches that keeps as many atomic reasons as it may: which of
+/// them it keeps can change beyond any chain through the edited file, so the whole
+/// stage runs (and is right).
+#[test]
+fn whole_run_after_a_body_edit_reaching_a_function_with_all_its_reasons_runs_in_full() {
+    let p = Project::new();
+    let mut files: Vec<(String, String)> = vec![("hp/helper.c".into(), SLEEPER.into())];
+    for i in 0..6 {
+        files.push((
+            format!("l{i}/holder.c"),
+            format!(
+                "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock{i});\nvoid helper(void);\nvoid holder{i}(void)\n{{\n\tspin_lock(&lock{i});\n\thelper();\n\tspin_unlock(&lock{i});\n}}\n"
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_all(&p, &refs);
+    let args = ["check", "--format", "json", "."];
+    p.run(&args);
+    let (path, text) = &files[1];
+    write_all(
+        &p,
+        &[(
+            path,
+            &text.replace("\thelper();\n", "\thelper();\n\thelper();\n"),
+        )],
+    );
+    let o = run_timed(&p, &args);
+    assert!(!edited(&o), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("keeps as many atomic reasons as it may"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        stdout(&o),
+        stdout(&p.run(&["check", "--format", "json", "--no-cache", "."]))
+    );
+}
+
 /// The finding is in the helper's file, its evidence (the lock) in the caller's: lines
 /// inserted atop the caller move that evidence, and the whole run shows it where it now
 /// is, without running the whole stage again.

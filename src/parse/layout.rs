@@ -16,6 +16,49 @@ pub fn layout_free_digest(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(&layout_free(bytes))
 }
 
+/// The top bit of a function's digest: its text has a preprocessor line or a
+/// `__LINE__` (an edit there can change what later text means, or a value by where
+/// it is: `lib.rs`, `edited_run`, treats the whole file as changed).
+pub const VOLATILE: u64 = 1 << 63;
+
+/// Per function (its byte extent, from its first token to its closing brace), the
+/// layout-free digest of its text, and one digest of all the text outside them (with
+/// a mark where each function is): two versions of a file with the same outside digest
+/// differ, for the parse, only inside the functions whose digests differ.
+pub fn function_digests(bytes: &[u8], extents: &[(usize, usize)]) -> (u64, Vec<u64>) {
+    let mut order: Vec<usize> = (0..extents.len()).collect();
+    order.sort_by_key(|&i| extents[i]);
+    let mut digests = vec![VOLATILE; extents.len()];
+    let mut outside = Vec::new();
+    let mut at = 0usize;
+    let starts_line = |from: usize| bytes[..from].iter().filter(|&&b| b == b'\n').count() + 1;
+    for i in order {
+        let (start, end) = extents[i];
+        if start < at || end > bytes.len() || start > end {
+            // (Overlapping or out of range: left volatile.)
+            continue;
+        }
+        outside.extend(layout_free(&bytes[at..start]));
+        if bytes[at..start].windows(8).any(|w| w == b"__LINE__") {
+            outside.extend(format!("@{}", starts_line(at)).as_bytes());
+        }
+        outside.push(0);
+        let text = &bytes[start..end];
+        let volatile = text.windows(8).any(|w| w == b"__LINE__")
+            || text
+                .split(|&b| b == b'\n')
+                .any(|l| l.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'#'));
+        let h = xxhash_rust::xxh3::xxh3_64(&layout_free(text)) >> 1;
+        digests[i] = if volatile { h | VOLATILE } else { h };
+        at = end;
+    }
+    outside.extend(layout_free(&bytes[at..]));
+    if bytes[at..].windows(8).any(|w| w == b"__LINE__") {
+        outside.extend(format!("@{}", starts_line(at)).as_bytes());
+    }
+    (xxhash_rust::xxh3::xxh3_64(&outside), digests)
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Blank {
     None,

@@ -215,6 +215,13 @@ fn facts_with(
     facts.decls.include_lines = crate::context::headers::include_lines(&original);
     facts.source_hash = source_hash(&original);
     facts.layout_free_digest = layout::layout_free_digest(&original);
+    let extents: Vec<(usize, usize)> = facts
+        .functions
+        .iter()
+        .map(|f| (f.extent.start as usize, f.extent.end as usize))
+        .collect();
+    (facts.outside_functions_digest, facts.function_digests) =
+        layout::function_digests(&original, &extents);
     Ok(facts)
 }
 
