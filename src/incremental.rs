@@ -153,12 +153,16 @@ pub struct EditedFunctions {
     pub old: Vec<u32>,
     /// As the new facts have them: (file, function index).
     pub new: Vec<(u32, u32)>,
+    /// Functions of other files that call an edited function that reads otherwise to
+    /// them now (its signature): what they pass on may change.
+    pub external: Vec<u32>,
 }
 
 impl EditedFunctions {
     pub fn extend(&mut self, other: EditedFunctions) {
         self.old.extend(other.old);
         self.new.extend(other.new);
+        self.external.extend(other.external);
     }
 }
 
@@ -807,11 +811,10 @@ impl ProgramStore {
     /// those that now read otherwise to them (signature: parameters, returned values,
     /// writes through parameters; effect on their callers' sections; gone or new), as
     /// the full run numbers them and as the new facts do (`effects`: the new facts'
-    /// effects on callers' sections, by function index); `Err`
-    /// when the text outside the functions changed (declarations, macros, initialisers:
-    /// anything may follow), a changed function has a preprocessor line or a
-    /// `__LINE__`, or one that callers in other files call now reads otherwise to them
-    /// (its signature: parameters, returned values, writes through parameters).
+    /// effects on callers' sections, by function index), and in `external` the callers
+    /// in other files of those that read otherwise. `Err` when the text outside the
+    /// functions changed (declarations, macros, initialisers: anything may follow) or
+    /// an edited function has a directive that outlasts it or a `__LINE__`.
     pub fn edited_functions(
         &self,
         file: u32,
@@ -837,6 +840,8 @@ impl ProgramStore {
         // Edited functions that read otherwise to their callers: their callers in the
         // file are edited too, in effect.
         let mut read_otherwise: Vec<u32> = Vec::new();
+        // Their callers in other files (by the full run's call graph).
+        let mut external: Vec<u32> = Vec::new();
         for (i, f) in facts.functions.iter().enumerate() {
             let digest = facts
                 .function_digests
@@ -852,7 +857,7 @@ impl ProgramStore {
                 .and_then(|o| self.function_digests.get((start + o) as usize).copied());
             if volatile(digest) || old_digest.is_some_and(volatile) {
                 return Err(format!(
-                    "`{}()` has a preprocessor line or `__LINE__`",
+                    "`{}()` has a `#define`, `#undef`, `#include`, `#line` or `__LINE__`",
                     crate::report::escape::text(&f.name)
                 ));
             }
@@ -863,12 +868,12 @@ impl ProgramStore {
                         != postcard::to_stdvec(&old[o as usize]).ok()
                         || self.wrapper_effects.get(g).as_ref() != effects.get(&(i as u32));
                     if otherwise {
-                        if self.callers.of(g).iter().any(|&c| self.file_of(c) != file) {
-                            return Err(format!(
-                                "`{}()` reads otherwise to its callers in other files",
-                                crate::report::escape::text(&f.name)
-                            ));
-                        }
+                        external.extend(
+                            self.callers
+                                .of(g)
+                                .iter()
+                                .filter(|&&c| self.file_of(c) != file),
+                        );
                         read_otherwise.push(i as u32);
                     }
                 }
@@ -898,7 +903,13 @@ impl ProgramStore {
             }
         }
         let mut seen: HashSet<u32> = changed_new.iter().copied().collect();
-        let mut queue: Vec<u32> = read_otherwise;
+        // (Function, how many calls from an edited one.) Every edited function's
+        // callers within two calls: whether a same-file helper sleeps on every path is
+        // read by its callers' lock states, in two rounds (`context::local`); further
+        // callers of those that read otherwise.
+        let mut queue: std::collections::VecDeque<(u32, u32)> =
+            changed_new.iter().map(|&f| (f, 0)).collect();
+        queue.extend(read_otherwise.iter().map(|&f| (f, 0)));
         for &g in changed_old
             .iter()
             .filter(|&&g| renumbering.old_to_new[(g - start) as usize].is_none())
@@ -908,29 +919,34 @@ impl ProgramStore {
                     && let Some(n) = renumbering.old_to_new[(c - start) as usize]
                     && seen.insert(n)
                 {
-                    queue.push(n);
+                    queue.push_back((n, 1));
                 }
             }
         }
-        // (A caller reached is edited in effect; it reads otherwise to its own callers
-        // only if its effect on their sections does: its text is the same.)
-        while let Some(f) = queue.pop() {
+        // (A caller reached is edited in effect; beyond two calls it reads otherwise to
+        // its own callers only if its effect on their sections does: its text is the
+        // same.)
+        let mut expanded: HashSet<u32> = HashSet::default();
+        // (Breadth-first: a function is expanded at its least depth.)
+        while let Some((f, depth)) = queue.pop_front() {
+            if !expanded.insert(f) {
+                continue;
+            }
             for &c in &callers_in_file[f as usize] {
-                if !seen.insert(c) {
-                    continue;
-                }
+                seen.insert(c);
                 let Some(o) = renumbering.new_to_old[c as usize] else {
                     continue;
                 };
                 let g = start + o;
-                if self.wrapper_effects.get(g).as_ref() != effects.get(&c) {
-                    if self.callers.of(g).iter().any(|&x| self.file_of(x) != file) {
-                        return Err(format!(
-                            "`{}()` acts otherwise on the sections of its callers in other files",
-                            crate::report::escape::text(&facts.functions[c as usize].name)
-                        ));
-                    }
-                    queue.push(c);
+                let effect_changed = self.wrapper_effects.get(g).as_ref() != effects.get(&c);
+                if effect_changed && self.callers.of(g).iter().any(|&x| self.file_of(x) != file) {
+                    return Err(format!(
+                        "`{}()` acts otherwise on the sections of its callers in other files",
+                        crate::report::escape::text(&facts.functions[c as usize].name)
+                    ));
+                }
+                if effect_changed || depth < 1 {
+                    queue.push_back((c, depth + 1));
                 }
             }
         }
@@ -943,9 +959,12 @@ impl ProgramStore {
         }
         changed_old.sort_unstable();
         changed_old.dedup();
+        external.sort_unstable();
+        external.dedup();
         Ok(EditedFunctions {
             old: changed_old,
             new: new.into_iter().map(|n| (file, n)).collect(),
+            external,
         })
     }
 
@@ -984,6 +1003,11 @@ impl ProgramStore {
         self.name(f)
     }
 
+    /// Function `f`'s gfp sinks in the full run: (parameter, (function, call)).
+    pub fn stored_gfp_sinks(&self, f: u32) -> Vec<(u32, (u32, u32))> {
+        self.gfp_sinks.get(f).unwrap_or_default()
+    }
+
     /// Function `f`'s may-sleep clauses in the full run (`None`: it may not sleep).
     pub fn stored_may_sleep(&self, f: u32) -> Option<Vec<Clause>> {
         self.may_sleep.get(f)
@@ -1020,6 +1044,12 @@ impl ProgramStore {
     }
 
     /// The number of a function of a loaded file.
+    /// The (file, index in the file) of function `f` of the numbering.
+    pub fn function_id(&self, f: u32) -> FunctionId {
+        let file = self.file_of(f);
+        (file, f - self.fn_start[file as usize])
+    }
+
     pub fn global(&self, id: FunctionId) -> u32 {
         self.fn_start[id.0 as usize] + id.1
     }

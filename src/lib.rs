@@ -1698,8 +1698,24 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
         ));
         edited.extend(these);
     }
-    let changed_paths: Vec<&str> = cmp
-        .facts_changed
+    // Functions of other files that call an edited one that reads otherwise to them:
+    // edited in effect (what they pass on may change), their files affected.
+    edited.external.sort_unstable();
+    edited.external.dedup();
+    let mut affected: Vec<u32> = cmp.facts_changed.clone();
+    for &g in &edited.external {
+        let (fi, i) = store.function_id(g);
+        if !changed.contains(&fi) {
+            edited.old.push(g);
+            edited.new.push((fi, i));
+            affected.push(fi);
+        }
+    }
+    affected.sort_unstable();
+    affected.dedup();
+    // (Findings naming one of these may change: the changed files, and those of the
+    // functions edited in effect.)
+    let changed_paths: Vec<&str> = affected
         .iter()
         .map(|&fi| files[fi as usize].as_str())
         .collect();
@@ -1722,6 +1738,7 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
         .directories_of(&cmp.facts_changed)
         .into_iter()
         .filter(|&fi| files[fi as usize].ends_with(".c"))
+        .chain(affected.iter().copied())
         .collect();
     for d in &last.diagnostics {
         let fi = file_index(d)?;
@@ -1791,6 +1808,12 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
             let fi = file_index(d)?;
             if !named.contains(&fi) && noted.contains(&(fi, d.function.as_str())) {
                 named.insert(fi);
+                more = true;
+            }
+        }
+        // (A call passing flags that may sleep to a function whose sinks changed.)
+        for &g in &audit.sink_callers {
+            if g < store.function_count() && named.insert(store.file_of_function(g)) {
                 more = true;
             }
         }
@@ -1944,6 +1967,9 @@ struct SliceAudit {
     /// Functions outside the changed files whose may-sleep clauses differ from the
     /// full run's.
     may_sleep_changed: Vec<u32>,
+    /// Direct callers of functions whose gfp sinks differ from the full run's (their
+    /// calls passing flags that may sleep are findings that name the sinks).
+    sink_callers: Vec<u32>,
     /// Callees of the edited functions whose findings' notes on process-context
     /// callers may change: called or no longer, with a section held or not, or by an
     /// edited function that gained or lost its atomic reasons.
@@ -2559,7 +2585,7 @@ fn slice_findings<T>(
             note_callees.dedup();
             out.note_callees = note_callees;
             for &fi in &slice.loaded {
-                if changed_files.contains(&fi) || slice.declarations_only.contains(&fi) {
+                if slice.declarations_only.contains(&fi) {
                     continue;
                 }
                 for i in 0..cfiles[fi as usize].functions.len() {
@@ -2568,8 +2594,30 @@ fn slice_findings<T>(
                         continue;
                     }
                     let g = global(id);
-                    if analysis.may_sleep.get(&id) != store.stored_may_sleep(g).as_ref() {
+                    if !changed_files.contains(&fi)
+                        && analysis.may_sleep.get(&id) != store.stored_may_sleep(g).as_ref()
+                    {
                         out.may_sleep_changed.push(g);
+                    }
+                    let mut sinks: Vec<(u32, (u32, u32))> = analysis
+                        .gfp_sinks
+                        .get(&id)
+                        .into_iter()
+                        .flatten()
+                        .map(|&(p, (f, c))| (p, (global(f), c)))
+                        .collect();
+                    let mut stored = store.stored_gfp_sinks(g);
+                    sinks.sort_unstable();
+                    stored.sort_unstable();
+                    if sinks != stored {
+                        out.sink_callers.extend(store.callers_of(g));
+                        out.sink_callers.extend(
+                            analysis
+                                .callers
+                                .of(id)
+                                .iter()
+                                .map(|&(caller, _)| global(caller)),
+                        );
                     }
                 }
             }

@@ -1474,6 +1474,45 @@ fn whole_runs_after_body_edits_follow_chains_and_notes_into_other_directories() 
     }
 }
 
+/// An exported function's body edit that changes what its callers in other files
+/// read of it (here: its `gfp_t` parameter now reaches an allocation, and is handed to
+/// an API): those callers are edited in effect, and a caller two directories away that
+/// passes GFP_KERNEL under a lock gets a finding; a whole run over a slice, as a run
+/// without the cache finds.
+#[test]
+fn whole_run_after_a_body_edit_read_otherwise_by_callers_in_other_directories() {
+    let p = Project::new();
+    let f = |body: &str| {
+        format!(
+            "#include <linux/slab.h>\nstatic void *p;\nvoid f(int n, gfp_t gfp)\n{{\n{body}}}\n"
+        )
+    };
+    write_all(
+        &p,
+        &[
+            ("fa/f.c", &f("\tp = (void *)0;\n")),
+            (
+                "gb/g.c",
+                "#include <linux/slab.h>\nvoid f(int n, gfp_t gfp);\nvoid g(gfp_t gfp)\n{\n\tf(10, gfp);\n}\n",
+            ),
+            (
+                "hc/h.c",
+                "#include <linux/spinlock.h>\n#include <linux/slab.h>\nstatic DEFINE_SPINLOCK(lock);\nvoid g(gfp_t gfp);\nvoid h(void)\n{\n\tspin_lock(&lock);\n\tg(GFP_KERNEL);\n\tspin_unlock(&lock);\n}\n",
+            ),
+        ],
+    );
+    let args = ["check", "--format", "json", "."];
+    assert!(!stdout(&p.run(&args)).contains("hc/h.c"));
+    write_all(&p, &[("fa/f.c", &f("\tp = kmalloc(n, gfp);\n"))]);
+    let o = run_timed(&p, &args);
+    assert!(edited(&o), "{}", stderr(&o));
+    assert!(stdout(&o).contains("hc/h.c"), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        stdout(&p.run(&["check", "--format", "json", "--no-cache", "."]))
+    );
+}
+
 /// A function the edit reaches that keeps as many atomic reasons as it may: which of
 /// them it keeps can change beyond any chain through the edited file, so the whole
 /// stage runs (and is right).

@@ -16,9 +16,10 @@ pub fn layout_free_digest(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(&layout_free(bytes))
 }
 
-/// The top bit of a function's digest: its text has a preprocessor line or a
-/// `__LINE__` (an edit there can change what later text means, or a value by where
-/// it is: `lib.rs`, `edited_run`, treats the whole file as changed).
+/// The top bit of a function's digest: its text has a directive that outlasts it
+/// (`#define`, `#undef`, `#include`, `#line`) or a `__LINE__` (an edit there can change
+/// what later text means, or a value by where it is: `lib.rs`, `edited_run`, then runs
+/// the whole stage).
 pub const VOLATILE: u64 = 1 << 63;
 
 /// Per function (its byte extent, from its first token to its closing brace), the
@@ -45,9 +46,7 @@ pub fn function_digests(bytes: &[u8], extents: &[(usize, usize)]) -> (u64, Vec<u
         outside.push(0);
         let text = &bytes[start..end];
         let volatile = text.windows(8).any(|w| w == b"__LINE__")
-            || text
-                .split(|&b| b == b'\n')
-                .any(|l| l.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'#'));
+            || text.split(|&b| b == b'\n').any(defines_for_later_text);
         let h = xxhash_rust::xxh3::xxh3_64(&layout_free(text)) >> 1;
         digests[i] = if volatile { h | VOLATILE } else { h };
         at = end;
@@ -57,6 +56,20 @@ pub fn function_digests(bytes: &[u8], extents: &[(usize, usize)]) -> (u64, Vec<u
         outside.extend(format!("@{}", starts_line(at)).as_bytes());
     }
     (xxhash_rust::xxh3::xxh3_64(&outside), digests)
+}
+
+/// Whether a line is a directive whose effect outlasts the function it is in
+/// (`#define`, `#undef`, `#include`, `#line`); a conditional (`#if` … `#endif`) only
+/// chooses the function's own text, which its digest covers.
+fn defines_for_later_text(line: &[u8]) -> bool {
+    let rest = line.trim_ascii_start();
+    let Some(directive) = rest.strip_prefix(b"#") else {
+        return false;
+    };
+    let directive = directive.trim_ascii_start();
+    [&b"define"[..], b"undef", b"include", b"line"]
+        .iter()
+        .any(|d| directive.starts_with(d))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
