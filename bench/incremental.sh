@@ -97,11 +97,25 @@ else
   row "simulated pre-commit --all-files: 17 invocations (warm)" allfiles \
     xargs -a "$out/all.txt" -n "$per" "$bin" check --format gcc --force-exclude
 fi
-# What the code says changes (a file-scope variable added): the whole stage. (Last of
-# the warm rows: the whole stage stores its outcome as the last full run, which the
-# rows above would then slice against once the edit is undone.)
+# What a function does changes (a sleep added at the start of one's body): an
+# edited-code run (the last full run's findings, those the edit can change computed
+# over a slice). `bench/moved-runs.sh` with EDIT=body compares such runs with the
+# whole stage.
+python3 - "$edited" <<'PY'
+import sys
+path = sys.argv[1]
+lines = open(path, encoding="latin-1").read().split("\n")
+starts = [k for k, l in enumerate(lines) if l == "{" and k > 0 and lines[k - 1].rstrip().endswith(")")]
+lines.insert(starts[len(starts) // 2] + 1, "\tmsleep(1); /* gfplint bench: a body edit */")
+open(path, "w", encoding="latin-1").write("\n".join(lines))
+PY
+row "warm full run after a body edit in one .c (an edited-code run)" warm_body env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
+restore
+# A file-scope variable added: the whole stage. (Last of the warm rows: the whole
+# stage stores its outcome as the last full run, which the rows above would then slice
+# against once the edit is undone.)
 echo "int gfplint_bench_body_edit;" >>"$edited"
-row "warm full run after a body edit in one .c (the whole stage)" warm_body env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
+row "warm full run after a declaration added in one .c (the whole stage)" warm_decl env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
 restore
 row "cold full run, --no-cache (reference)" nocache "$bin" check --format gcc --no-cache .
 # The reference for the pre-commit rows (a cold run of its own), with the 3 files edited;
@@ -115,9 +129,9 @@ echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cache size on disk: $(du -sh .gfplint-cache | cut -f1) ($(find .gfplint-cache -type f | wc -l) files)"
 echo "summary lines:"
-for n in nocache cold warm warm_edit warm_code warm_body precommit0 precommit precommit2 precommit_code; do echo "  $n: $(tail -n1 "$out/$n.err")"; done
+for n in nocache cold warm warm_edit warm_code warm_body warm_decl precommit0 precommit precommit2 precommit_code; do echo "  $n: $(tail -n1 "$out/$n.err")"; done
 # Where the time and memory of the runs that need the whole-program stage go.
-for n in warm_code warm_body precommit_code; do
+for n in warm_code warm_body warm_decl precommit_code; do
   echo "stages of $n (GFPLINT_TIMINGS):"
   grep 'timing:' "$out/$n.err" | grep -v 'most used' | sed 's/^gfplint: timing: /  /'
 done

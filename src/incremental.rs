@@ -59,7 +59,7 @@ use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
 /// The program store's layout (first field of its encoding).
-const STORE_FORMAT: u64 = 0x6766_706c_7374_0005;
+const STORE_FORMAT: u64 = 0x6766_706c_7374_0006;
 
 fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let format = u64::deserialize(d)?;
@@ -143,6 +143,34 @@ impl Csr {
         };
         &self.items[a as usize..b as usize]
     }
+}
+
+/// How many calls deep a reason is (from where atomic context started: 0 at an entry
+/// point or the callee of a call made with a section held) and the functions on its
+/// chain (the holder, and the callers it passes).
+fn chain_of(analysis: &Analysis, reason: &AtomicReason) -> (u8, Vec<FunctionId>) {
+    let mut depth = 0u8;
+    let mut on = Vec::new();
+    let mut r = reason;
+    loop {
+        match r {
+            AtomicReason::Entry { .. } => break,
+            AtomicReason::CalledWithHeld { caller, .. } => {
+                on.push(*caller);
+                break;
+            }
+            AtomicReason::CalledFromAtomic { caller, via, .. } => {
+                on.push(*caller);
+                depth = depth.saturating_add(1);
+                let bounded = on.len() <= crate::context::interproc::MAX_CHAIN_DEPTH as usize + 1;
+                match analysis.reasons(*caller).get(*via as usize) {
+                    Some(next) if bounded => r = next,
+                    _ => break,
+                }
+            }
+        }
+    }
+    (depth, on)
 }
 
 /// The functions an edit changed, with their callers in their files
@@ -254,6 +282,11 @@ pub struct ProgramStore {
     /// whole run after an edit asks whether one the edit reaches kept as many as it
     /// may (`lib.rs`, `edited_run`).
     reason_counts: Vec<(u32, u8)>,
+    /// For each function that kept as many atomic reasons as it may: the deepest of
+    /// them (calls from where atomic context started) and the functions on their
+    /// chains, sorted. An edit that brings such a function a reason only deeper than
+    /// these, through none of these functions, leaves its reasons as they were.
+    capped_chains: Vec<(u32, u8, Vec<u32>)>,
 }
 
 /// What a long-lived process (the language server) keeps between runs over the same
@@ -776,6 +809,27 @@ impl ProgramStore {
             has_returns: functions_where(|g| {
                 g.returns().is_some() || !g.returned_stores().is_empty()
             }),
+            capped_chains: {
+                let mut capped: Vec<(u32, u8, Vec<u32>)> = analysis
+                    .atomic
+                    .iter()
+                    .filter(|(_, r)| r.len() >= crate::context::interproc::MAX_REASONS)
+                    .map(|(id, reasons)| {
+                        let mut deepest = 0u8;
+                        let mut on: Vec<u32> = Vec::new();
+                        for r in reasons {
+                            let (depth, chain) = chain_of(analysis, r);
+                            deepest = deepest.max(depth);
+                            on.extend(chain.into_iter().map(&global));
+                        }
+                        on.sort_unstable();
+                        on.dedup();
+                        (global(*id), deepest, on)
+                    })
+                    .collect();
+                capped.sort_unstable();
+                capped
+            },
             reason_counts: {
                 let mut counts: Vec<(u32, u8)> = analysis
                     .atomic
@@ -791,6 +845,17 @@ impl ProgramStore {
             by_name,
             fn_start,
         }
+    }
+
+    /// For a function that kept as many atomic reasons as it may in the full run: the
+    /// deepest of them and the functions on their chains.
+    pub fn capped_chains(&self, f: u32) -> Option<(u32, &[u32])> {
+        let i = self
+            .capped_chains
+            .binary_search_by_key(&f, |(g, _, _)| *g)
+            .ok()?;
+        let (_, depth, on) = &self.capped_chains[i];
+        Some((u32::from(*depth), on))
     }
 
     /// How many atomic reasons function `f` had in the full run.
@@ -1392,28 +1457,33 @@ impl ProgramStore {
         roots: &[u32],
         changed: &[u32],
         new_edges: &HashMap<u32, Vec<u32>>,
-    ) -> Vec<u32> {
+    ) -> Vec<(u32, u32)> {
         let changed: HashSet<u32> = changed.iter().copied().collect();
-        let seen = reach(
-            roots,
-            crate::context::interproc::MAX_CHAIN_DEPTH,
-            |f, out| {
-                if let Some(list) = new_edges.get(&f) {
-                    out.extend(list);
+        // (Breadth-first: each function with its least distance from a root.)
+        let mut distance: HashMap<u32, u32> = roots.iter().map(|&r| (r, 0)).collect();
+        let mut level: Vec<u32> = distance.keys().copied().collect();
+        let mut d = 0;
+        while !level.is_empty() && d < crate::context::interproc::MAX_CHAIN_DEPTH {
+            d += 1;
+            let mut next = Vec::new();
+            for f in level {
+                let new = new_edges.get(&f).into_iter().flatten().copied();
+                let old: &[u32] = match f < self.function_count() {
+                    true => self.callees.of(f),
+                    false => &[],
+                };
+                for g in new.chain(old.iter().copied().filter(|&g| self.may_sleep.contains(g))) {
+                    if let std::collections::hash_map::Entry::Vacant(e) = distance.entry(g) {
+                        e.insert(d);
+                        next.push(g);
+                    }
                 }
-                if f < self.function_count() {
-                    out.extend(
-                        self.callees
-                            .of(f)
-                            .iter()
-                            .filter(|&&g| self.may_sleep.contains(g)),
-                    );
-                }
-            },
-        );
-        let mut out: Vec<u32> = seen
+            }
+            level = next;
+        }
+        let mut out: Vec<(u32, u32)> = distance
             .into_iter()
-            .filter(|&f| f < self.function_count() && !changed.contains(&self.file_of(f)))
+            .filter(|&(f, _)| f < self.function_count() && !changed.contains(&self.file_of(f)))
             .collect();
         out.sort_unstable();
         out

@@ -1774,7 +1774,24 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
         ));
         let count = |g: u32| audit.reason_counts.get(&g).copied().unwrap_or(0);
         let max = context::interproc::MAX_REASONS;
-        for &g in &audit.reach {
+        let edited_or_resummarised: HashSet<u32> = edited
+            .old
+            .iter()
+            .chain(&audit.may_sleep_changed)
+            .copied()
+            .collect();
+        for &(g, distance) in &audit.reach {
+            // A function that kept all its reasons keeps the same ones when no chain of
+            // theirs passes an edited function (or one whose may-sleep summary
+            // changed) and what the edit brings is deeper than all of them: it comes
+            // later, breadth-first, and is not kept. (Their callers' reasons keep
+            // their order the same way.)
+            if let Some((deepest, on)) = store.capped_chains(g)
+                && distance > deepest
+                && !on.iter().any(|f| edited_or_resummarised.contains(f))
+            {
+                continue;
+            }
             // (Outside the named files a slice's reasons are those through them only.)
             let kept = match named.contains(&store.file_of_function(g)) {
                 true => store.reason_count(g).max(count(g)),
@@ -1798,6 +1815,7 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
         // Findings elsewhere that now name a changed file, and the last findings in
         // callees whose notes may change: their files are computed again, exactly.
         let mut more = false;
+        let mut why: Vec<String> = Vec::new();
         let noted: HashSet<(u32, &str)> = audit
             .note_callees
             .iter()
@@ -1808,12 +1826,17 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
             let fi = file_index(d)?;
             if !named.contains(&fi) && noted.contains(&(fi, d.function.as_str())) {
                 named.insert(fi);
+                why.push(format!("{} (notes)", report::escape::text(&d.file)));
                 more = true;
             }
         }
         // (A call passing flags that may sleep to a function whose sinks changed.)
         for &g in &audit.sink_callers {
             if g < store.function_count() && named.insert(store.file_of_function(g)) {
+                why.push(format!(
+                    "{} (gfp sinks)",
+                    report::escape::text(&files[store.file_of_function(g) as usize])
+                ));
                 more = true;
             }
         }
@@ -1821,8 +1844,20 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
             let fi = file_index(d)?;
             if !named.contains(&fi) && names_any(d, &changed_paths) {
                 named.insert(fi);
+                why.push(format!(
+                    "{} (names an edited file)",
+                    report::escape::text(&d.file)
+                ));
                 more = true;
             }
+        }
+        if more {
+            why.truncate(6);
+            lap(&format!(
+                "round {round} names {} more files: {}",
+                named.len() - list.len(),
+                why.join(", ")
+            ));
         }
         if !more {
             drop_later(store);
@@ -1962,8 +1997,9 @@ struct SliceAudit {
     /// How many atomic reasons each function of the slice with any has.
     reason_counts: HashMap<u32, usize>,
     /// Functions outside the changed files that atomic context may reach through
-    /// them within the chain depth, by the full run's call graph or the new one.
-    reach: Vec<u32>,
+    /// the edit within the chain depth, by the full run's call graph or the new one,
+    /// each with its least distance (in calls) from where the edit starts or passes it.
+    reach: Vec<(u32, u32)>,
     /// Functions outside the changed files whose may-sleep clauses differ from the
     /// full run's.
     may_sleep_changed: Vec<u32>,
@@ -2590,25 +2626,53 @@ fn slice_findings<T>(
                 }
                 for i in 0..cfiles[fi as usize].functions.len() {
                     let id = (fi, i as u32);
-                    if stand_ins.contains_key(&id) {
+                    // (Only what the slice computed: stand-ins and loaded functions no
+                    // change can affect carry the full run's results.)
+                    if stand_ins.contains_key(&id) || boundary.given.contains(&id) {
                         continue;
                     }
                     let g = global(id);
+                    // (As sets of sets of tests: the order clauses were found in is
+                    // the slice's.)
+                    let normal = |clauses: Option<&Vec<context::interproc::Clause>>| {
+                        let mut all: Vec<context::interproc::Clause> = clauses
+                            .into_iter()
+                            .flatten()
+                            .map(|c| {
+                                let mut c = c.clone();
+                                c.sort_unstable();
+                                c
+                            })
+                            .collect();
+                        all.sort_unstable();
+                        all.dedup();
+                        all
+                    };
                     if !changed_files.contains(&fi)
-                        && analysis.may_sleep.get(&id) != store.stored_may_sleep(g).as_ref()
+                        && normal(analysis.may_sleep.get(&id))
+                            != normal(store.stored_may_sleep(g).as_ref())
                     {
                         out.may_sleep_changed.push(g);
                     }
-                    let mut sinks: Vec<(u32, (u32, u32))> = analysis
+                    // (Which parameter reaches an allocation in which function: a
+                    // finding at a caller shows where that allocation is, so one that
+                    // moved within an edited function names a changed file anyway.)
+                    let mut sinks: Vec<(u32, u32)> = analysis
                         .gfp_sinks
                         .get(&id)
                         .into_iter()
                         .flatten()
-                        .map(|&(p, (f, c))| (p, (global(f), c)))
+                        .map(|&(p, (f, _))| (p, global(f)))
                         .collect();
-                    let mut stored = store.stored_gfp_sinks(g);
+                    let mut stored: Vec<(u32, u32)> = store
+                        .stored_gfp_sinks(g)
+                        .into_iter()
+                        .map(|(p, (f, _))| (p, f))
+                        .collect();
                     sinks.sort_unstable();
+                    sinks.dedup();
                     stored.sort_unstable();
+                    stored.dedup();
                     if sinks != stored {
                         out.sink_callers.extend(store.callers_of(g));
                         out.sink_callers.extend(
