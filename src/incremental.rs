@@ -148,7 +148,7 @@ impl Csr {
 /// How many calls deep a reason is (from where atomic context started: 0 at an entry
 /// point or the callee of a call made with a section held) and the functions on its
 /// chain (the holder, and the callers it passes).
-fn chain_of(analysis: &Analysis, reason: &AtomicReason) -> (u8, Vec<FunctionId>) {
+pub fn chain_of(analysis: &Analysis, reason: &AtomicReason) -> (u8, Vec<FunctionId>) {
     let mut depth = 0u8;
     let mut on = Vec::new();
     let mut r = reason;

@@ -1787,10 +1787,17 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
             // later, breadth-first, and is not kept. (Their callers' reasons keep
             // their order the same way.)
             if let Some((deepest, on)) = store.capped_chains(g)
-                && distance > deepest
                 && !on.iter().any(|f| edited_or_resummarised.contains(f))
             {
-                continue;
+                // (What the edit brings: its least depth as the slice found it, where the
+                // slice kept every reason it found; else at least the distance.)
+                let brought = match audit.through_edit.get(&g) {
+                    Some(&(n, least)) if n < max => least,
+                    _ => distance,
+                };
+                if brought > deepest {
+                    continue;
+                }
             }
             // (Outside the named files a slice's reasons are those through them only.)
             let kept = match named.contains(&store.file_of_function(g)) {
@@ -2003,6 +2010,10 @@ struct SliceAudit {
     /// Functions outside the changed files whose may-sleep clauses differ from the
     /// full run's.
     may_sleep_changed: Vec<u32>,
+    /// For functions of the slice that the edit reaches: how many atomic reasons the
+    /// slice gave them, and the least depth of those whose chain passes an edited
+    /// function (`u32::MAX`: none does).
+    through_edit: HashMap<u32, (usize, u32)>,
     /// Direct callers of functions whose gfp sinks differ from the full run's (their
     /// calls passing flags that may sleep are findings that name the sinks).
     sink_callers: Vec<u32>,
@@ -2556,9 +2567,13 @@ fn slice_findings<T>(
                 .into_iter()
                 .filter_map(|(id, r)| registered(global(id), &r))
                 .collect();
+            // (Where a reason through the edit starts: an edited function, or a
+            // callback registered otherwise.)
+            let mut marks: HashSet<u32> = new_functions.iter().map(|&id| global(id)).collect();
             for e in old_entries.symmetric_difference(&new_entries) {
                 if let Some(g) = e.split(' ').next().and_then(|g| g.parse().ok()) {
                     roots.push(g);
+                    marks.insert(g);
                 }
             }
             roots.retain(|&g| g != u32::MAX);
@@ -2579,6 +2594,23 @@ fn slice_findings<T>(
                 }
             }
             out.reach = store.reach_from(&roots, &cmp.facts_changed, &new_edges);
+            let reached: HashSet<u32> = out.reach.iter().map(|&(g, _)| g).collect();
+            for (id, reasons) in &analysis.atomic {
+                let g = global(*id);
+                if !reached.contains(&g) || stand_ins.contains_key(id) {
+                    continue;
+                }
+                let least = reasons
+                    .iter()
+                    .filter_map(|r| {
+                        let (depth, on) = incremental::chain_of(&analysis, r);
+                        (marks.contains(&g) || on.iter().any(|f| marks.contains(&global(*f))))
+                            .then_some(u32::from(depth))
+                    })
+                    .min()
+                    .unwrap_or(u32::MAX);
+                out.through_edit.insert(g, (reasons.len(), least));
+            }
             // Calls of the edited functions, (caller, callee, with a section held),
             // before and after.
             let mut before: HashSet<(u32, u32, bool)> = HashSet::default();
