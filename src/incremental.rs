@@ -866,11 +866,6 @@ impl ProgramStore {
         }
     }
 
-    /// Whether function `f`'s body returns a value its callers' argument values read.
-    pub fn returns_read_by_callers(&self, f: u32) -> bool {
-        self.has_returns.binary_search(&f).is_ok()
-    }
-
     /// The functions of a changed file whose code an edit changed (a function's text
     /// without layout: `FileFacts::function_digests`), and the callers in the file of
     /// those that now read otherwise to them (signature: parameters, returned values,

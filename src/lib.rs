@@ -1526,33 +1526,18 @@ fn sliced_run<T>(
 fn moved_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcome, String> {
     let SliceInputs {
         files,
-        first,
         cmp,
         cache,
-        knowledge,
         options,
         lap,
         ..
     } = inputs;
     let last = &cmp.last.outcome;
-    if cmp.facts_changed.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
-        return Err("no changed file, or too many".into());
-    }
-    if cmp.spelt_differently || !last.errors.is_empty() {
-        return Err("the last run is not of these files as spelt, or had file errors".into());
-    }
+    inputs.whole_run_from_last()?;
     let store = program_store(cmp, cache, files, options)?;
     for &fi in &cmp.facts_changed {
         let path = &files[fi as usize];
-        let digest = match &first[fi as usize] {
-            FirstPass::Done(r, ..) => r.as_ref().as_ref().ok().map(|(f, _)| f.layout_free_digest),
-            FirstPass::Cached { key, digest } => {
-                from_cache(path, *key, *digest, knowledge, Some(cache), options)
-                    .0
-                    .ok()
-                    .map(|(f, _)| f.layout_free_digest)
-            }
-        };
+        let digest = inputs.local(fi).map(|(f, _)| f.layout_free_digest);
         let moved = digest.is_some_and(|d| store.only_moved(fi, d));
         if !path.ends_with(".c") || !moved {
             return Err(format!(
@@ -1615,12 +1600,13 @@ fn names_any(d: &Diagnostic, paths: &[&str]) -> bool {
 
 /// A whole run (no files named) after edits of what some functions of `.c` files do
 /// (a body edit: `ProgramStore::edited_functions`, the text outside the functions
-/// unchanged). Atomic context, may-sleep and gfp-sink summaries change only along the
+/// unchanged; callers in other files of one whose signature changed are edited in
+/// effect). Atomic context, may-sleep and gfp-sink summaries change only along the
 /// call graph from the edited functions, so the findings that can change are those
-/// that name a changed file (place, chain, label, note), before or after the edit;
-/// those in the changed files' directories (per-directory facts); and those of the
-/// functions the edited ones call (their notes name process-context callers,
-/// `gfp-param-ignored` a caller). They are computed over a slice where their files are
+/// that name an affected file (place, chain, label, note), before or after the edit;
+/// those in the changed files' directories (per-directory facts); those of callees
+/// whose notes on process-context callers may change; those of callers of functions
+/// whose gfp sinks changed. They are computed over a slice where their files are
 /// named (exact there, as in pre-commit mode), grown while it finds findings in other
 /// files that name a changed one; every other finding is the last full run's. `Err`
 /// (run in full) where that does not hold:
@@ -1628,29 +1614,24 @@ fn names_any(d: &Diagnostic, paths: &[&str]) -> bool {
 ///   changes, keeps as many atomic reasons as it may (`MAX_REASONS`): a reason the edit
 ///   adds or removes there decides which others it keeps, and those go further than
 ///   any chain through the changed files;
-/// * text outside the functions changed, an edited function has a preprocessor line,
-///   or one called from other files reads otherwise to them (its signature);
+/// * text outside the functions changed, or an edited function has a directive that
+///   outlasts it (`#define`, `#undef`, `#include`, `#line`) or a `__LINE__`;
 /// * a lint that reads more than this runs (`alloc-size-overflow` reads every caller's
 ///   arguments, `needless-gfp-atomic` reachability at any depth);
 /// * anything a slice refuses (a header, a changed interface, too large a slice).
 fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcome, String> {
     let SliceInputs {
         files,
-        first,
         cmp,
         cache,
         knowledge,
         settings,
         options,
         lap,
+        ..
     } = inputs;
     let last = &cmp.last.outcome;
-    if cmp.facts_changed.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
-        return Err("no changed file, or too many".into());
-    }
-    if cmp.spelt_differently || !last.errors.is_empty() {
-        return Err("the last run is not of these files as spelt, or had file errors".into());
-    }
+    inputs.whole_run_from_last()?;
     for info in [
         &lints::alloc_size_overflow::INFO,
         &lints::needless_gfp_atomic::INFO,
@@ -1675,15 +1656,7 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
     let mut edited = incremental::EditedFunctions::default();
     for &fi in &cmp.facts_changed {
         let path = &files[fi as usize];
-        let (facts, locks) = match &first[fi as usize] {
-            FirstPass::Done(r, ..) => r.as_ref().as_ref().ok().cloned(),
-            FirstPass::Cached { key, digest } => {
-                from_cache(path, *key, *digest, knowledge, Some(cache), options)
-                    .0
-                    .ok()
-            }
-        }
-        .ok_or("a changed file's facts")?;
+        let (facts, locks) = inputs.local(fi).ok_or("a changed file's facts")?;
         let effects: rustc_hash::FxHashMap<u32, context::lockstate::LockEffect> =
             wrapper_effects(&facts, &locks, knowledge)
                 .into_iter()
@@ -1983,6 +1956,53 @@ struct SliceInputs<'a, 'f> {
     lap: &'a dyn Fn(&str),
 }
 
+/// File `fi`'s facts and lock states: as this run parsed them, or from the cache.
+fn local_result(
+    files: &[String],
+    first: &[FirstPass],
+    knowledge: &Knowledge,
+    cache: &cache::Cache,
+    options: &Options,
+    fi: u32,
+) -> Option<(facts::FileFacts, Vec<context::LockStates>)> {
+    let path = &files[fi as usize];
+    match &first[fi as usize] {
+        FirstPass::Done(r, ..) => r.as_ref().as_ref().ok().cloned(),
+        FirstPass::Cached { key, digest } => {
+            from_cache(path, *key, *digest, knowledge, Some(cache), options)
+                .0
+                .ok()
+        }
+    }
+}
+
+impl SliceInputs<'_, '_> {
+    /// A file's facts and lock states (`local_result`).
+    fn local(&self, fi: u32) -> Option<(facts::FileFacts, Vec<context::LockStates>)> {
+        local_result(
+            self.files,
+            self.first,
+            self.knowledge,
+            self.cache,
+            self.options,
+            fi,
+        )
+    }
+
+    /// Why a whole run cannot start from the last full run's findings, if it cannot:
+    /// no changed file or too many, files spelt otherwise, file errors.
+    fn whole_run_from_last(&self) -> Result<(), String> {
+        let cmp = self.cmp;
+        if cmp.facts_changed.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
+            return Err("no changed file, or too many".into());
+        }
+        if cmp.spelt_differently || !cmp.last.outcome.errors.is_empty() {
+            return Err("the last run is not of these files as spelt, or had file errors".into());
+        }
+        Ok(())
+    }
+}
+
 /// What the lints found over a slice: every finding of its linted files (the exact ones
 /// are those in or pointing into the named files), the source hashes of its loaded
 /// files, and the run's counts and parse errors (the last run's, with the changed
@@ -2047,17 +2067,7 @@ fn slice_findings<T>(
     if !last.errors.is_empty() || cmp.facts_changed.len() > MAX_SLICED_CHANGES {
         return Err("file errors, or too many changed files".into());
     }
-    let local = |fi: u32| -> Option<(facts::FileFacts, Vec<context::LockStates>)> {
-        let path = &files[fi as usize];
-        match &first[fi as usize] {
-            FirstPass::Done(r, ..) => r.as_ref().as_ref().ok().cloned(),
-            FirstPass::Cached { key, digest } => {
-                from_cache(path, *key, *digest, knowledge, Some(cache), options)
-                    .0
-                    .ok()
-            }
-        }
-    };
+    let local = |fi: u32| local_result(files, first, knowledge, cache, options, fi);
     // The changed files: their new facts must keep what other files read of them.
     let mut changed: Vec<(u32, facts::FileFacts, Vec<context::LockStates>)> = Vec::new();
     let mut new_callees: rustc_hash::FxHashMap<u32, Vec<u32>> = Default::default();
@@ -2535,14 +2545,30 @@ fn slice_findings<T>(
                     roots.push(global(*id));
                 }
             }
-            for (callee, list) in analysis.callers.iter() {
-                if list.iter().any(|(caller, call)| {
-                    new_functions.contains(caller)
-                        && !analysis.locks_of(*caller).at_call(*call).is_empty()
-                }) {
-                    roots.push(global(callee));
+            // Calls of the edited functions, (caller, callee, with a section held),
+            // before and after.
+            let mut before: HashSet<(u32, u32, bool)> = HashSet::default();
+            for &g in &old_functions {
+                let held = store.held_callees_of(g);
+                for &c in store.callees_of(g) {
+                    before.insert((g, c, held.contains(&c)));
                 }
             }
+            let mut after: HashSet<(u32, u32, bool)> = HashSet::default();
+            for (callee, list) in analysis.callers.iter() {
+                for (caller, call) in list {
+                    if new_functions.contains(caller) {
+                        let held = !analysis.locks_of(*caller).at_call(*call).is_empty();
+                        after.insert((global(*caller), global(callee), held));
+                    }
+                }
+            }
+            roots.extend(
+                after
+                    .iter()
+                    .filter(|(_, _, held)| *held)
+                    .map(|&(_, c, _)| c),
+            );
             // (Registrations of the changed files' directories: which callback
             // objects are ambiguous is decided per directory.)
             let registering = store.directories_of(&cmp.facts_changed);
@@ -2554,27 +2580,25 @@ fn slice_findings<T>(
                     file,
                     ..
                 } if registering.contains(file) => {
-                    Some(format!("{g} {context} {kind:?} {registrar}"))
+                    Some((g, format!("{context} {kind:?} {registrar}")))
                 }
                 _ => None,
             };
-            let old_entries: HashSet<String> = store
+            let old_entries: HashSet<(u32, String)> = store
                 .entries()
                 .iter()
                 .filter_map(|(g, r)| registered(*g, r))
                 .collect();
-            let new_entries: HashSet<String> = context::interproc::entry_points(&program)
+            let new_entries: HashSet<(u32, String)> = context::interproc::entry_points(&program)
                 .into_iter()
                 .filter_map(|(id, r)| registered(global(id), &r))
                 .collect();
             // (Where a reason through the edit starts: an edited function, or a
             // callback registered otherwise.)
             let mut marks: HashSet<u32> = new_functions.iter().map(|&id| global(id)).collect();
-            for e in old_entries.symmetric_difference(&new_entries) {
-                if let Some(g) = e.split(' ').next().and_then(|g| g.parse().ok()) {
-                    roots.push(g);
-                    marks.insert(g);
-                }
+            for &(g, _) in old_entries.symmetric_difference(&new_entries) {
+                roots.push(g);
+                marks.insert(g);
             }
             roots.retain(|&g| g != u32::MAX);
             roots.sort_unstable();
@@ -2611,24 +2635,6 @@ fn slice_findings<T>(
                     .unwrap_or(u32::MAX);
                 out.through_edit.insert(g, (reasons.len(), least));
             }
-            // Calls of the edited functions, (caller, callee, with a section held),
-            // before and after.
-            let mut before: HashSet<(u32, u32, bool)> = HashSet::default();
-            for &g in &old_functions {
-                let held = store.held_callees_of(g);
-                for &c in store.callees_of(g) {
-                    before.insert((g, c, held.contains(&c)));
-                }
-            }
-            let mut after: HashSet<(u32, u32, bool)> = HashSet::default();
-            for (callee, list) in analysis.callers.iter() {
-                for (caller, call) in list {
-                    if new_functions.contains(caller) {
-                        let held = !analysis.locks_of(*caller).at_call(*call).is_empty();
-                        after.insert((global(*caller), global(callee), held));
-                    }
-                }
-            }
             let mut turned: HashSet<u32> = HashSet::default();
             for id in &new_functions {
                 let g = global(*id);
@@ -2652,6 +2658,22 @@ fn slice_findings<T>(
             note_callees.sort_unstable();
             note_callees.dedup();
             out.note_callees = note_callees;
+            // (May-sleep clauses as sets of sets of tests: the order they were found
+            // in is the slice's.)
+            let normal = |clauses: Option<&Vec<context::interproc::Clause>>| {
+                let mut all: Vec<context::interproc::Clause> = clauses
+                    .into_iter()
+                    .flatten()
+                    .map(|c| {
+                        let mut c = c.clone();
+                        c.sort_unstable();
+                        c
+                    })
+                    .collect();
+                all.sort_unstable();
+                all.dedup();
+                all
+            };
             for &fi in &slice.loaded {
                 if slice.declarations_only.contains(&fi) {
                     continue;
@@ -2664,22 +2686,6 @@ fn slice_findings<T>(
                         continue;
                     }
                     let g = global(id);
-                    // (As sets of sets of tests: the order clauses were found in is
-                    // the slice's.)
-                    let normal = |clauses: Option<&Vec<context::interproc::Clause>>| {
-                        let mut all: Vec<context::interproc::Clause> = clauses
-                            .into_iter()
-                            .flatten()
-                            .map(|c| {
-                                let mut c = c.clone();
-                                c.sort_unstable();
-                                c
-                            })
-                            .collect();
-                        all.sort_unstable();
-                        all.dedup();
-                        all
-                    };
                     if !changed_files.contains(&fi)
                         && normal(analysis.may_sleep.get(&id))
                             != normal(store.stored_may_sleep(g).as_ref())

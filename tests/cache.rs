@@ -719,12 +719,7 @@ fn sliced_precommit_runs_match_full_runs() {
         "testdata/subset-invariance",
         "testdata/false-positive-traps",
     ];
-    let mut files: Vec<PathBuf> = dirs
-        .iter()
-        .flat_map(|d| walk(&p.path(d)))
-        .filter(|f| f.extension().is_some_and(|e| e == "c"))
-        .collect();
-    files.sort();
+    let files = c_files(&p, &dirs);
     let mut sliced_runs = 0;
     for (i, file) in files.iter().enumerate().filter(|(i, _)| i % 5 == 0) {
         let rel = p.relative(file);
@@ -1273,6 +1268,17 @@ fn precommit_slice_after_comment_edits_of_a_file_locked_through_a_wrapper() {
 
 /// Whether the whole run took the last full run's findings, with those naming files
 /// whose code only moved computed again.
+/// The `.c` files under the project's `dirs`, sorted.
+fn c_files(p: &Project, dirs: &[&str]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|d| walk(&p.path(d)))
+        .filter(|f| f.extension().is_some_and(|e| e == "c"))
+        .collect();
+    files.sort();
+    files
+}
+
 fn moved(o: &Output) -> bool {
     stderr(o).contains("moved-code run finished")
 }
@@ -1294,12 +1300,7 @@ fn whole_runs_after_code_only_moved_match_full_runs() {
         "testdata/needless-gfp-atomic",
         "testdata/suppressions",
     ];
-    let mut files: Vec<PathBuf> = dirs
-        .iter()
-        .flat_map(|d| walk(&p.path(d)))
-        .filter(|f| f.extension().is_some_and(|e| e == "c"))
-        .collect();
-    files.sort();
+    let files = c_files(&p, &dirs);
     let mut moved_runs = 0;
     for (i, file) in files.iter().enumerate().filter(|(i, _)| i % 4 == 0) {
         let text = std::fs::read_to_string(file).unwrap();
@@ -1351,12 +1352,7 @@ fn whole_runs_after_body_edits_match_full_runs() {
         "testdata/atomic-sleeping-alloc",
         "testdata/suppressions",
     ];
-    let mut files: Vec<PathBuf> = dirs
-        .iter()
-        .flat_map(|d| walk(&p.path(d)))
-        .filter(|f| f.extension().is_some_and(|e| e == "c"))
-        .collect();
-    files.sort();
+    let files = c_files(&p, &dirs);
     let mut edited_runs = 0;
     let mut runs = 0;
     for (i, file) in files.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
