@@ -59,7 +59,7 @@ use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
 /// The program store's layout (first field of its encoding).
-const STORE_FORMAT: u64 = 0x6766_706c_7374_0006;
+const STORE_FORMAT: u64 = 0x6766_706c_7374_0007;
 
 fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let format = u64::deserialize(d)?;
@@ -143,6 +143,40 @@ impl Csr {
         };
         &self.items[a as usize..b as usize]
     }
+}
+
+/// Which path into a function an atomic reason is, as a whole run after an edit
+/// compares the full run's reasons with a slice's (`lib.rs`, `edited_run`): the last
+/// hop (caller by the full run's numbers, call index, the callee's known values) and
+/// what atomic context it carries, without lines (a changed file's lines move).
+pub fn reason_key(global: impl Fn(FunctionId) -> u32, reason: &AtomicReason) -> u64 {
+    let text = match reason {
+        AtomicReason::Entry {
+            context,
+            kind,
+            registrar,
+            file,
+            ..
+        } => format!("entry {context} {kind:?} {registrar} {file}"),
+        AtomicReason::CalledWithHeld {
+            caller,
+            call,
+            section,
+            certain,
+            bindings,
+            ..
+        } => format!(
+            "held {} {call} {section} {certain} {bindings:?}",
+            global(*caller)
+        ),
+        AtomicReason::CalledFromAtomic {
+            caller,
+            call,
+            bindings,
+            ..
+        } => format!("from {} {call} {bindings:?}", global(*caller)),
+    };
+    crate::cache::content_digest(text.as_bytes()) as u64
 }
 
 /// How many calls deep a reason is (from where atomic context started: 0 at an entry
@@ -287,6 +321,9 @@ pub struct ProgramStore {
     /// chains, sorted. An edit that brings such a function a reason only deeper than
     /// these, through none of these functions, leaves its reasons as they were.
     capped_chains: Vec<(u32, u8, Vec<u32>)>,
+    /// For each function with atomic reasons, theirs as [`reason_key`]s, sorted by
+    /// function: what a slice finds again is not a reason more.
+    reason_keys: Vec<(u32, Vec<u64>)>,
 }
 
 /// What a long-lived process (the language server) keeps between runs over the same
@@ -830,6 +867,19 @@ impl ProgramStore {
                 capped.sort_unstable();
                 capped
             },
+            reason_keys: {
+                let mut keys: Vec<(u32, Vec<u64>)> = analysis
+                    .atomic
+                    .iter()
+                    .filter(|(_, r)| !r.is_empty())
+                    .map(|(id, reasons)| {
+                        let keys = reasons.iter().map(|r| reason_key(global, r)).collect();
+                        (global(*id), keys)
+                    })
+                    .collect();
+                keys.sort_unstable();
+                keys
+            },
             reason_counts: {
                 let mut counts: Vec<(u32, u8)> = analysis
                     .atomic
@@ -856,6 +906,14 @@ impl ProgramStore {
             .ok()?;
         let (_, depth, on) = &self.capped_chains[i];
         Some((u32::from(*depth), on))
+    }
+
+    /// Function `f`'s atomic reasons in the full run, as [`reason_key`]s.
+    pub fn reason_keys(&self, f: u32) -> &[u64] {
+        match self.reason_keys.binary_search_by_key(&f, |(g, _)| *g) {
+            Ok(i) => &self.reason_keys[i].1,
+            Err(_) => &[],
+        }
     }
 
     /// How many atomic reasons function `f` had in the full run.

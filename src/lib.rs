@@ -1772,10 +1772,22 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
                     continue;
                 }
             }
-            // (Outside the named files a slice's reasons are those through them only.)
-            let kept = match named.contains(&store.file_of_function(g)) {
-                true => store.reason_count(g).max(count(g)),
-                false => store.reason_count(g) + count(g),
+            // (Outside the named files a slice's reasons are those through them only.
+            // The full run's reasons there stay, and those through the edit that the
+            // slice finds and that are not among them come in addition: a path that
+            // passes no edited function was there before, kept or cut upstream by a
+            // function that keeps its reasons. One the edit removes still counts: a
+            // path the full run kept in its place may take it.)
+            let kept = match (
+                named.contains(&store.file_of_function(g)),
+                audit.edit_reason_keys.get(&g),
+            ) {
+                (true, _) => store.reason_count(g).max(count(g)),
+                (false, Some(keys)) => {
+                    let had = store.reason_keys(g);
+                    had.len() + keys.iter().filter(|k| !had.contains(k)).count()
+                }
+                (false, None) => store.reason_count(g) + count(g),
             };
             if kept >= max {
                 return Err(format!(
@@ -2034,6 +2046,9 @@ struct SliceAudit {
     /// slice gave them, and the least depth of those whose chain passes an edited
     /// function (`u32::MAX`: none does).
     through_edit: HashMap<u32, (usize, u32)>,
+    /// For the same functions: those of their atomic reasons in the slice whose chain
+    /// passes an edited function, as `incremental::reason_key`s.
+    edit_reason_keys: HashMap<u32, Vec<u64>>,
     /// Direct callers of functions whose gfp sinks differ from the full run's (their
     /// calls passing flags that may sleep are findings that name the sinks).
     sink_callers: Vec<u32>,
@@ -2624,16 +2639,23 @@ fn slice_findings<T>(
                 if !reached.contains(&g) || stand_ins.contains_key(id) {
                     continue;
                 }
-                let least = reasons
+                let through: Vec<(u32, &context::AtomicReason)> = reasons
                     .iter()
                     .filter_map(|r| {
                         let (depth, on) = incremental::chain_of(&analysis, r);
                         (marks.contains(&g) || on.iter().any(|f| marks.contains(&global(*f))))
-                            .then_some(u32::from(depth))
+                            .then_some((u32::from(depth), r))
                     })
-                    .min()
-                    .unwrap_or(u32::MAX);
+                    .collect();
+                let least = through.iter().map(|(d, _)| *d).min().unwrap_or(u32::MAX);
                 out.through_edit.insert(g, (reasons.len(), least));
+                out.edit_reason_keys.insert(
+                    g,
+                    through
+                        .iter()
+                        .map(|(_, r)| incremental::reason_key(global, r))
+                        .collect(),
+                );
             }
             let mut turned: HashSet<u32> = HashSet::default();
             for id in &new_functions {

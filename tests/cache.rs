@@ -1552,6 +1552,68 @@ fn whole_run_after_a_body_edit_reaching_a_function_with_all_its_reasons_runs_in_
     );
 }
 
+/// A function in its own directory (`mid()`, calling a sleeping helper in another)
+/// called under three callers' locks: three atomic reasons, one fewer than a function
+/// keeps, and no finding of its own (its file is not computed again). An edit of one
+/// caller that leaves its locked call as it was: the slice finds that reason again,
+/// which is not one more, so the run is an edited-code run. The twin: a call inserted
+/// before the locked one makes it another path into `mid()` (the slice cannot tell
+/// whether the old one stays in its place), so `mid()` may keep all it may and the
+/// whole stage runs.
+#[test]
+fn whole_run_after_a_body_edit_finding_a_reason_again_is_not_one_more() {
+    let p = Project::new();
+    let mut files: Vec<(String, String)> = vec![
+        ("hp/helper.c".into(), SLEEPER.into()),
+        (
+            "md/mid.c".into(),
+            "void helper(void);\nvoid mid(void)\n{\n\thelper();\n}\n".into(),
+        ),
+    ];
+    for i in 0..3 {
+        files.push((
+            format!("l{i}/holder.c"),
+            format!(
+                "#include <linux/spinlock.h>\n#include <linux/delay.h>\nstatic DEFINE_SPINLOCK(lock{i});\nvoid mid(void);\nvoid holder{i}(void)\n{{\n\tspin_lock(&lock{i});\n\tmid();\n\tspin_unlock(&lock{i});\n}}\n"
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_all(&p, &refs);
+    let args = ["check", "--format", "json", "."];
+    let uncached = ["check", "--format", "json", "--no-cache", "."];
+    p.run(&args);
+    let (path, text) = &files[2];
+    let after = text.replace(
+        "\tspin_unlock(&lock0);\n",
+        "\tspin_unlock(&lock0);\n\tudelay(1);\n",
+    );
+    assert_ne!(&after, text);
+    write_all(&p, &[(path, &after)]);
+    let o = run_timed(&p, &args);
+    assert!(edited(&o), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    // (Back to the full run's text, then the twin.)
+    write_all(&p, &[(path, text)]);
+    p.run(&args);
+    let before = text.replace(
+        "\tspin_lock(&lock0);\n",
+        "\tudelay(1);\n\tspin_lock(&lock0);\n",
+    );
+    write_all(&p, &[(path, &before)]);
+    let o = run_timed(&p, &args);
+    assert!(!edited(&o), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("keeps as many atomic reasons as it may"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+}
+
 /// The finding is in the helper's file, its evidence (the lock) in the caller's: lines
 /// inserted atop the caller move that evidence, and the whole run shows it where it now
 /// is, without running the whole stage again.
