@@ -930,18 +930,23 @@ impl ProgramStore {
     /// writes through parameters; effect on their callers' sections; gone or new), as
     /// the full run numbers them and as the new facts do (`effects`: the new facts'
     /// effects on callers' sections, by function index), and in `external` the callers
-    /// in other files of those that read otherwise. `Err` when the text outside the
-    /// functions changed (declarations, macros, initialisers: anything may follow) or
-    /// an edited function has a directive that outlasts it or a `__LINE__`.
+    /// in other files of those that read otherwise. When the text outside the
+    /// functions changed (declarations, macros, initialisers), every function of the
+    /// file is edited. `Err` when an edited function has a directive that outlasts it
+    /// or a `__LINE__`.
     pub fn edited_functions(
         &self,
         file: u32,
         facts: &FileFacts,
         effects: &HashMap<u32, LockEffect>,
     ) -> Result<EditedFunctions, String> {
-        if self.outside_digests.get(file as usize) != Some(&facts.outside_functions_digest) {
-            return Err("the text outside its functions changed".into());
-        }
+        // Text outside the functions (declarations, macros, initialisers, prototypes'
+        // annotations) may change what any function of the file does without changing
+        // its text: then every function of the file is edited. What other files read
+        // of it (its interface, include lines) the slice checks; its registrations are
+        // compared there.
+        let outside_changed =
+            self.outside_digests.get(file as usize) != Some(&facts.outside_functions_digest);
         let old = self.signatures_of(file).ok_or("no signatures")?;
         let start = self.fn_start[file as usize];
         let renumbering = Renumbering::by_name(
@@ -966,8 +971,10 @@ impl ProgramStore {
                 .get(i)
                 .copied()
                 .unwrap_or(crate::parse::layout::VOLATILE);
-            let same = renumbering.new_to_old[i]
-                .is_some_and(|o| self.function_digests.get((start + o) as usize) == Some(&digest));
+            let same = !outside_changed
+                && renumbering.new_to_old[i].is_some_and(|o| {
+                    self.function_digests.get((start + o) as usize) == Some(&digest)
+                });
             if same {
                 continue;
             }

@@ -1599,9 +1599,9 @@ fn names_any(d: &Diagnostic, paths: &[&str]) -> bool {
 }
 
 /// A whole run (no files named) after edits of what some functions of `.c` files do
-/// (a body edit: `ProgramStore::edited_functions`, the text outside the functions
-/// unchanged; callers in other files of one whose signature changed are edited in
-/// effect). Atomic context, may-sleep and gfp-sink summaries change only along the
+/// (a body edit: `ProgramStore::edited_functions`; after an edit outside the
+/// functions, every function of the file; callers in other files of one whose
+/// signature changed are edited in effect). Atomic context, may-sleep and gfp-sink summaries change only along the
 /// call graph from the edited functions, so the findings that can change are those
 /// that name an affected file (place, chain, label, note), before or after the edit;
 /// those in the changed files' directories (per-directory facts); those of callees
@@ -1614,8 +1614,8 @@ fn names_any(d: &Diagnostic, paths: &[&str]) -> bool {
 ///   changes, keeps as many atomic reasons as it may (`MAX_REASONS`): a reason the edit
 ///   adds or removes there decides which others it keeps, and those go further than
 ///   any chain through the changed files;
-/// * text outside the functions changed, or an edited function has a directive that
-///   outlasts it (`#define`, `#undef`, `#include`, `#line`) or a `__LINE__`;
+/// * an edited function has a directive that outlasts it (`#define`, `#undef`,
+///   `#include`, `#line`) or a `__LINE__`;
 /// * a lint that reads more than this runs (`alloc-size-overflow` reads every caller's
 ///   arguments, `needless-gfp-atomic` reachability at any depth);
 /// * anything a slice refuses (a header, a changed interface, too large a slice).

@@ -1390,6 +1390,134 @@ fn whole_runs_after_body_edits_match_full_runs() {
     assert!(edited_runs * 2 > runs, "{edited_runs} of {runs}");
 }
 
+/// Edits outside the functions, file after file over the fixtures, each a whole run
+/// compared with a run without the cache: a file-scope variable added, a prototype
+/// added, a macro that turns every `GFP_ATOMIC` of the file into `GFP_KERNEL` (the
+/// functions' text is the same, what they do is not), a member of a callback table's
+/// initialiser removed (a registration gone).
+#[test]
+fn whole_runs_after_edits_outside_functions_match_full_runs() {
+    let p = Project::new();
+    p.run(&JSON);
+    let dirs = [
+        "testdata/atomic-sleeping-gfp",
+        "testdata/atomic-context-callers",
+        "testdata/false-positive-traps",
+        "testdata/atomic-sleeping-alloc",
+    ];
+    let files = c_files(&p, &dirs);
+    let mut edited_runs = 0;
+    let mut runs = 0;
+    let initialiser = regex_lite_member();
+    for (i, file) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(file).unwrap();
+        let edit = match i % 4 {
+            0 => format!("{text}\nint gfplint_added_{i};\n"),
+            1 if text.contains("GFP_ATOMIC") => {
+                // (After the includes: the headers would define it again.)
+                let at = text.rfind("#include").map_or(0, |k| {
+                    k + text[k..].find('\n').map_or(text.len() - k, |n| n + 1)
+                });
+                format!(
+                    "{}#undef GFP_ATOMIC\n#define GFP_ATOMIC GFP_KERNEL\n{}",
+                    &text[..at],
+                    &text[at..]
+                )
+            }
+            2 => match text.lines().find(|l| initialiser(l)) {
+                Some(line) => text.replacen(&format!("{line}\n"), "", 1),
+                None => format!("void gfplint_proto_{i}(void);\n{text}"),
+            },
+            _ => format!("void gfplint_proto_{i}(void);\n{text}"),
+        };
+        if edit == text {
+            continue;
+        }
+        std::fs::write(file, &edit).unwrap();
+        let o = run_timed(&p, &JSON);
+        runs += 1;
+        edited_runs += usize::from(edited(&o));
+        assert_eq!(
+            stdout(&o),
+            json_no_cache(&p),
+            "{}: {}",
+            p.relative(file),
+            stderr(&o)
+        );
+        std::fs::write(file, &text).unwrap();
+        let o = run_timed(&p, &JSON);
+        assert_eq!(
+            stdout(&o),
+            json_no_cache(&p),
+            "{} restored: {}",
+            p.relative(file),
+            stderr(&o)
+        );
+    }
+    assert!(runs > 10, "{runs}");
+    assert!(edited_runs * 2 > runs, "{edited_runs} of {runs}");
+}
+
+/// A macro defined outside the functions decides what a function whose text stays the
+/// same does (`#if USE_HELPER` in its body): the edit reaches the helper through it,
+/// which keeps all its reasons, so the whole stage runs (had the edit changed no
+/// function, it would have reached nothing).
+#[test]
+fn whole_run_after_a_macro_edit_reaches_what_its_users_call() {
+    let p = Project::new();
+    let mut files: Vec<(String, String)> = vec![("hp/helper.c".into(), SLEEPER.into())];
+    for i in 0..6 {
+        files.push((
+            format!("l{i}/holder.c"),
+            format!(
+                "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock{i});\nvoid helper(void);\n#define USE_HELPER {}\nvoid holder{i}(void)\n{{\n\tspin_lock(&lock{i});\n#if USE_HELPER\n\thelper();\n#endif\n\tspin_unlock(&lock{i});\n}}\n",
+                u8::from(i > 0)
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_all(&p, &refs);
+    let args = ["check", "--format", "json", "."];
+    p.run(&args);
+    let (path, text) = &files[1];
+    let after = text.replace("#define USE_HELPER 0", "#define USE_HELPER 1");
+    assert_ne!(&after, text);
+    write_all(&p, &[(path, &after)]);
+    let o = run_timed(&p, &args);
+    assert!(!edited(&o), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("keeps as many atomic reasons as it may"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        stdout(&o),
+        stdout(&p.run(&["check", "--format", "json", "--no-cache", "."]))
+    );
+}
+
+/// A line of a callback table's initialiser: `\t.member = function,`.
+fn regex_lite_member() -> impl Fn(&str) -> bool {
+    |l: &str| {
+        let Some(rest) = l.strip_prefix('\t').and_then(|r| r.strip_prefix('.')) else {
+            return false;
+        };
+        let Some((member, value)) = rest.split_once('=') else {
+            return false;
+        };
+        let ident =
+            |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        ident(member.trim())
+            && value
+                .trim()
+                .strip_suffix(',')
+                .is_some_and(|v| ident(v.trim()))
+    }
+}
+
 /// Writes `files` (path, text) into the project.
 fn write_all(p: &Project, files: &[(&str, &str)]) {
     for (path, text) in files {
