@@ -931,22 +931,15 @@ impl ProgramStore {
     /// the full run numbers them and as the new facts do (`effects`: the new facts'
     /// effects on callers' sections, by function index), and in `external` the callers
     /// in other files of those that read otherwise. When the text outside the
-    /// functions changed (declarations, macros, initialisers), every function of the
-    /// file is edited. `Err` when an edited function has a directive that outlasts it
-    /// or a `__LINE__`.
+    /// functions changed (declarations, macros, initialisers), or an edited function
+    /// has a directive that outlasts it or a `__LINE__`, every function of the file is
+    /// edited.
     pub fn edited_functions(
         &self,
         file: u32,
         facts: &FileFacts,
         effects: &HashMap<u32, LockEffect>,
     ) -> Result<EditedFunctions, String> {
-        // Text outside the functions (declarations, macros, initialisers, prototypes'
-        // annotations) may change what any function of the file does without changing
-        // its text: then every function of the file is edited. What other files read
-        // of it (its interface, include lines) the slice checks; its registrations are
-        // compared there.
-        let outside_changed =
-            self.outside_digests.get(file as usize) != Some(&facts.outside_functions_digest);
         let old = self.signatures_of(file).ok_or("no signatures")?;
         let start = self.fn_start[file as usize];
         let renumbering = Renumbering::by_name(
@@ -958,7 +951,35 @@ impl ProgramStore {
                 .iter()
                 .map(|f| (f.name.as_str(), f.is_static)),
         );
-        let volatile = |d: u64| d & crate::parse::layout::VOLATILE != 0;
+        use crate::parse::layout::VOLATILE;
+        let volatile = |d: u64| d & VOLATILE != 0;
+        let old_digest = |o: u32| {
+            self.function_digests
+                .get((start + o) as usize)
+                .copied()
+                .unwrap_or(VOLATILE)
+        };
+        let new_digest = |i: usize| facts.function_digests.get(i).copied().unwrap_or(VOLATILE);
+        // (A digest without a hash is of text the digests could not delimit: unknown.)
+        let text_changed = |i: usize| match renumbering.new_to_old[i] {
+            Some(o) => new_digest(i) != old_digest(o) || new_digest(i) == VOLATILE,
+            None => true,
+        };
+        // Text outside the functions (declarations, macros, initialisers, prototypes'
+        // annotations) may change what any function of the file does without changing
+        // its text, and so may an edited function's directive that outlasts it
+        // (`#define`, `#undef`, `#include`, `#line`) or a `__LINE__`: then every
+        // function of the file is edited. What other files read of it (its interface,
+        // include lines) the slice checks; its registrations are compared there.
+        let whole_file = self.outside_digests.get(file as usize)
+            != Some(&facts.outside_functions_digest)
+            || (0..facts.functions.len()).any(|i| {
+                text_changed(i)
+                    && (volatile(new_digest(i))
+                        || renumbering.new_to_old[i].is_some_and(|o| volatile(old_digest(o))))
+            })
+            || (0..old.len() as u32)
+                .any(|o| renumbering.old_to_new[o as usize].is_none() && volatile(old_digest(o)));
         let mut changed_new: Vec<u32> = Vec::new();
         // Edited functions that read otherwise to their callers: their callers in the
         // file are edited too, in effect.
@@ -966,25 +987,8 @@ impl ProgramStore {
         // Their callers in other files (by the full run's call graph).
         let mut external: Vec<u32> = Vec::new();
         for (i, f) in facts.functions.iter().enumerate() {
-            let digest = facts
-                .function_digests
-                .get(i)
-                .copied()
-                .unwrap_or(crate::parse::layout::VOLATILE);
-            let same = !outside_changed
-                && renumbering.new_to_old[i].is_some_and(|o| {
-                    self.function_digests.get((start + o) as usize) == Some(&digest)
-                });
-            if same {
+            if !whole_file && !text_changed(i) {
                 continue;
-            }
-            let old_digest = renumbering.new_to_old[i]
-                .and_then(|o| self.function_digests.get((start + o) as usize).copied());
-            if volatile(digest) || old_digest.is_some_and(volatile) {
-                return Err(format!(
-                    "`{}()` has a `#define`, `#undef`, `#include`, `#line` or `__LINE__`",
-                    crate::report::escape::text(&f.name)
-                ));
             }
             match renumbering.new_to_old[i] {
                 Some(o) => {
