@@ -59,7 +59,7 @@ use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
 /// The program store's layout (first field of its encoding).
-const STORE_FORMAT: u64 = 0x6766_706c_7374_0007;
+const STORE_FORMAT: u64 = 0x6766_706c_7374_0008;
 
 fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let format = u64::deserialize(d)?;
@@ -177,6 +177,41 @@ pub fn reason_key(global: impl Fn(FunctionId) -> u32, reason: &AtomicReason) -> 
         } => format!("from {} {call} {bindings:?}", global(*caller)),
     };
     crate::cache::content_digest(text.as_bytes()) as u64
+}
+
+/// One of the reasons a function that kept as many as it may had in the full run
+/// (`ProgramStore::capped_chains`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CappedReason {
+    pub chain: u64,
+    pub depth: u8,
+    pub on: Vec<u32>,
+}
+
+/// The whole path of an atomic reason, from where atomic context starts: the
+/// [`reason_key`]s of its hops. Two reasons with the same digest take the same place
+/// among a function's reasons, breadth-first (the same depth, and the same order
+/// against every other path that is there before and after an edit).
+pub fn chain_digest(
+    analysis: &Analysis,
+    global: impl Fn(FunctionId) -> u32 + Copy,
+    reason: &AtomicReason,
+) -> u64 {
+    let mut text: Vec<u8> = Vec::new();
+    let mut r = reason;
+    for _ in 0..=crate::context::interproc::MAX_CHAIN_DEPTH + 1 {
+        text.extend_from_slice(&reason_key(global, r).to_le_bytes());
+        match r {
+            AtomicReason::CalledFromAtomic { caller, via, .. } => {
+                match analysis.reasons(*caller).get(*via as usize) {
+                    Some(next) => r = next,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    crate::cache::content_digest(&text) as u64
 }
 
 /// How many calls deep a reason is (from where atomic context started: 0 at an entry
@@ -316,11 +351,13 @@ pub struct ProgramStore {
     /// whole run after an edit asks whether one the edit reaches kept as many as it
     /// may (`lib.rs`, `edited_run`).
     reason_counts: Vec<(u32, u8)>,
-    /// For each function that kept as many atomic reasons as it may: the deepest of
-    /// them (calls from where atomic context started) and the functions on their
-    /// chains, sorted. An edit that brings such a function a reason only deeper than
-    /// these, through none of these functions, leaves its reasons as they were.
-    capped_chains: Vec<(u32, u8, Vec<u32>)>,
+    /// For each function that kept as many atomic reasons as it may, sorted, and for
+    /// each of those reasons: its [`chain_digest`], its depth (calls from where atomic
+    /// context started) and the functions on its chain, sorted. An edit that brings
+    /// such a function reasons only deeper than these, and through which each of
+    /// these that passes an edited function is found again as it was, leaves its
+    /// reasons as they were (`lib.rs`, `edited_run`).
+    capped_chains: Vec<(u32, Vec<CappedReason>)>,
     /// For each function with atomic reasons, theirs as [`reason_key`]s, sorted by
     /// function: what a slice finds again is not a reason more.
     reason_keys: Vec<(u32, Vec<u64>)>,
@@ -847,24 +884,29 @@ impl ProgramStore {
                 g.returns().is_some() || !g.returned_stores().is_empty()
             }),
             capped_chains: {
-                let mut capped: Vec<(u32, u8, Vec<u32>)> = analysis
+                let mut capped: Vec<(u32, Vec<CappedReason>)> = analysis
                     .atomic
                     .iter()
                     .filter(|(_, r)| r.len() >= crate::context::interproc::MAX_REASONS)
                     .map(|(id, reasons)| {
-                        let mut deepest = 0u8;
-                        let mut on: Vec<u32> = Vec::new();
-                        for r in reasons {
-                            let (depth, chain) = chain_of(analysis, r);
-                            deepest = deepest.max(depth);
-                            on.extend(chain.into_iter().map(&global));
-                        }
-                        on.sort_unstable();
-                        on.dedup();
-                        (global(*id), deepest, on)
+                        let kept = reasons
+                            .iter()
+                            .map(|r| {
+                                let (depth, chain) = chain_of(analysis, r);
+                                let mut on: Vec<u32> = chain.into_iter().map(global).collect();
+                                on.sort_unstable();
+                                on.dedup();
+                                CappedReason {
+                                    chain: chain_digest(analysis, global, r),
+                                    depth,
+                                    on,
+                                }
+                            })
+                            .collect();
+                        (global(*id), kept)
                     })
                     .collect();
-                capped.sort_unstable();
+                capped.sort_unstable_by_key(|(g, _)| *g);
                 capped
             },
             reason_keys: {
@@ -897,15 +939,14 @@ impl ProgramStore {
         }
     }
 
-    /// For a function that kept as many atomic reasons as it may in the full run: the
-    /// deepest of them and the functions on their chains.
-    pub fn capped_chains(&self, f: u32) -> Option<(u32, &[u32])> {
+    /// For a function that kept as many atomic reasons as it may in the full run:
+    /// those reasons.
+    pub fn capped_chains(&self, f: u32) -> Option<&[CappedReason]> {
         let i = self
             .capped_chains
-            .binary_search_by_key(&f, |(g, _, _)| *g)
+            .binary_search_by_key(&f, |(g, _)| *g)
             .ok()?;
-        let (_, depth, on) = &self.capped_chains[i];
-        Some((u32::from(*depth), on))
+        Some(&self.capped_chains[i].1)
     }
 
     /// Function `f`'s atomic reasons in the full run, as [`reason_key`]s.

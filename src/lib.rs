@@ -1747,53 +1747,58 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
         ));
         let count = |g: u32| audit.reason_counts.get(&g).copied().unwrap_or(0);
         let max = context::interproc::MAX_REASONS;
+        // (Where a path into a function may differ after the edit.)
         let edited_or_resummarised: HashSet<u32> = edited
             .old
             .iter()
             .chain(&audit.may_sleep_changed)
+            .chain(&audit.registered_otherwise)
             .copied()
             .collect();
-        for &(g, distance) in &audit.reach {
-            // A function that kept all its reasons keeps the same ones when no chain of
-            // theirs passes an edited function (or one whose may-sleep summary
-            // changed) and what the edit brings is deeper than all of them: it comes
-            // later, breadth-first, and is not kept. (Their callers' reasons keep
-            // their order the same way.)
-            if let Some((deepest, on)) = store.capped_chains(g)
-                && !on.iter().any(|f| edited_or_resummarised.contains(f))
-            {
-                // (What the edit brings: its least depth as the slice found it, where the
-                // slice kept every reason it found; else at least the distance.)
-                let brought = match audit.through_edit.get(&g) {
-                    Some(&(n, least)) if n < max => least,
-                    _ => distance,
+        let distance_of: HashMap<u32, u32> = audit.reach.iter().copied().collect();
+        let mut keeps_reasons: HashMap<u32, bool> = HashMap::new();
+        for &(g, _) in &audit.reach {
+            keeps_capped_reasons(
+                g,
+                &store,
+                audit,
+                &distance_of,
+                &edited_or_resummarised,
+                &mut keeps_reasons,
+            );
+        }
+        for &(g, _) in &audit.reach {
+            if !keeps_reasons.get(&g).copied().unwrap_or(false) {
+                // (Outside the named files a slice's reasons are those through them
+                // only. The full run's reasons there stay, and those through the edit
+                // that the slice finds and that are not among them come in addition: a
+                // path that passes no edited function was there before, kept or cut
+                // upstream by a function that keeps its reasons. One the edit removes
+                // still counts: a path the full run kept in its place may take it.)
+                let kept = match (
+                    named.contains(&store.file_of_function(g)),
+                    audit.edit_reasons.get(&g),
+                ) {
+                    (true, _) => store.reason_count(g).max(count(g)),
+                    (false, Some(through)) => {
+                        let had = store.reason_keys(g);
+                        had.len()
+                            + through
+                                .iter()
+                                .filter(|p| {
+                                    !had.contains(&p.key)
+                                        && !cut_upstream(p, &store, &keeps_reasons)
+                                })
+                                .count()
+                    }
+                    (false, None) => store.reason_count(g) + count(g),
                 };
-                if brought > deepest {
-                    continue;
+                if kept >= max {
+                    return Err(format!(
+                        "`{}()`, reached through the edit, keeps as many atomic reasons as it may",
+                        report::escape::text(store.function_name(g))
+                    ));
                 }
-            }
-            // (Outside the named files a slice's reasons are those through them only.
-            // The full run's reasons there stay, and those through the edit that the
-            // slice finds and that are not among them come in addition: a path that
-            // passes no edited function was there before, kept or cut upstream by a
-            // function that keeps its reasons. One the edit removes still counts: a
-            // path the full run kept in its place may take it.)
-            let kept = match (
-                named.contains(&store.file_of_function(g)),
-                audit.edit_reason_keys.get(&g),
-            ) {
-                (true, _) => store.reason_count(g).max(count(g)),
-                (false, Some(keys)) => {
-                    let had = store.reason_keys(g);
-                    had.len() + keys.iter().filter(|k| !had.contains(k)).count()
-                }
-                (false, None) => store.reason_count(g) + count(g),
-            };
-            if kept >= max {
-                return Err(format!(
-                    "`{}()`, reached through the edit, keeps as many atomic reasons as it may",
-                    report::escape::text(store.function_name(g))
-                ));
             }
         }
         for &g in &audit.may_sleep_changed {
@@ -1857,6 +1862,88 @@ fn edited_run(inputs: SliceInputs, run_key: Option<cache::Key>) -> Result<Outcom
         }
     }
     Err("findings naming the edited files keep appearing in other files".into())
+}
+
+/// Whether function `g` kept as many atomic reasons as it may in the full run and
+/// keeps the same after the edit (memoised in `keeps`): each of them whose chain
+/// passes an edited function (or one whose may-sleep summary changed, or a callback
+/// registered otherwise: `edited`) is found again by the slice with the same chain,
+/// and every other path the edit brings is deeper than all of them. Breadth-first,
+/// paths that are there before and after keep their order, and what comes later is
+/// not kept. A path the slice finds that a function up its chain which keeps its
+/// reasons did not keep is not one the edit brings: the whole run cuts it there.
+fn keeps_capped_reasons(
+    g: u32,
+    store: &incremental::ProgramStore,
+    audit: &SliceAudit,
+    distance_of: &HashMap<u32, u32>,
+    edited: &HashSet<u32>,
+    keeps: &mut HashMap<u32, bool>,
+) -> bool {
+    if let Some(&known) = keeps.get(&g) {
+        return known;
+    }
+    let Some(kept) = store.capped_chains(g) else {
+        return false;
+    };
+    // (Undecided while deciding: a chain through itself does not vouch for it.)
+    keeps.insert(g, false);
+    let max = context::interproc::MAX_REASONS;
+    let no_paths = Vec::new();
+    let through = audit.edit_reasons.get(&g).unwrap_or(&no_paths);
+    let deepest = kept.iter().map(|k| u32::from(k.depth)).max().unwrap_or(0);
+    let found_again = kept
+        .iter()
+        .filter(|k| k.on.iter().any(|f| edited.contains(f)))
+        .all(|k| through.iter().any(|p| p.chain == k.chain));
+    // The slice kept as many as it may, and the same ones: every other path comes
+    // after them (the slice's order is the whole run's among the paths it has).
+    if audit.slice_chains.get(&g).is_some_and(|chains| {
+        chains.len() >= max && chains.iter().all(|c| kept.iter().any(|k| k.chain == *c))
+    }) && kept.len() >= max
+    {
+        keeps.insert(g, true);
+        return true;
+    }
+    // Functions up the new paths decided first.
+    for p in through {
+        for &(u, _) in &p.hops {
+            if distance_of.contains_key(&u) {
+                keeps_capped_reasons(u, store, audit, distance_of, edited, keeps);
+            }
+        }
+    }
+    // (The slice found every path the edit brings where it kept every reason it found;
+    // else they are at least as deep as the edit is far.)
+    let complete = matches!(audit.through_edit.get(&g), Some(&(n, _)) if n < max);
+    let brought = match complete {
+        true => through
+            .iter()
+            .filter(|p| !kept.iter().any(|k| k.chain == p.chain) && !cut_upstream(p, store, keeps))
+            .map(|p| p.depth)
+            .min()
+            .unwrap_or(u32::MAX),
+        false => distance_of.get(&g).copied().unwrap_or(0),
+    };
+    let result = found_again && brought > deepest;
+    keeps.insert(g, result);
+    result
+}
+
+/// Whether a path the slice found passes a function that kept as many reasons as it
+/// may, keeps them after the edit (`keeps`: decided for every such function the edit
+/// reaches; one it does not reach keeps them), and did not keep this path's reason
+/// there: the whole run cuts the path at that function.
+fn cut_upstream(
+    p: &EditPath,
+    store: &incremental::ProgramStore,
+    keeps: &HashMap<u32, bool>,
+) -> bool {
+    p.hops.iter().any(|&(u, chain)| {
+        store.capped_chains(u).is_some_and(|kept| {
+            keeps.get(&u).copied().unwrap_or(true) && !kept.iter().any(|k| k.chain == chain)
+        })
+    })
 }
 
 /// The last full run's findings outside the `named` files with the slice's findings
@@ -2047,8 +2134,14 @@ struct SliceAudit {
     /// function (`u32::MAX`: none does).
     through_edit: HashMap<u32, (usize, u32)>,
     /// For the same functions: those of their atomic reasons in the slice whose chain
-    /// passes an edited function, as `incremental::reason_key`s.
-    edit_reason_keys: HashMap<u32, Vec<u64>>,
+    /// passes an edited function.
+    edit_reasons: HashMap<u32, Vec<EditPath>>,
+    /// For the same functions: the `incremental::chain_digest`s of all their atomic
+    /// reasons in the slice.
+    slice_chains: HashMap<u32, Vec<u64>>,
+    /// Functions registered as callbacks otherwise than in the full run (in the
+    /// changed files' directories).
+    registered_otherwise: Vec<u32>,
     /// Direct callers of functions whose gfp sinks differ from the full run's (their
     /// calls passing flags that may sleep are findings that name the sinks).
     sink_callers: Vec<u32>,
@@ -2056,6 +2149,17 @@ struct SliceAudit {
     /// callers may change: called or no longer, with a section held or not, or by an
     /// edited function that gained or lost its atomic reasons.
     note_callees: Vec<u32>,
+}
+
+/// An atomic reason a slice found through an edit (`SliceAudit::edit_reasons`).
+struct EditPath {
+    key: u64,
+    /// `incremental::chain_digest`.
+    chain: u64,
+    depth: u32,
+    /// Up its chain, each caller made atomic by an earlier hop, with the digest of
+    /// that hop's reason there.
+    hops: Vec<(u32, u64)>,
 }
 
 /// The whole-program stage and the lints over the slice of the program that the
@@ -2614,6 +2718,7 @@ fn slice_findings<T>(
             for &(g, _) in old_entries.symmetric_difference(&new_entries) {
                 roots.push(g);
                 marks.insert(g);
+                out.registered_otherwise.push(g);
             }
             roots.retain(|&g| g != u32::MAX);
             roots.sort_unstable();
@@ -2649,11 +2754,39 @@ fn slice_findings<T>(
                     .collect();
                 let least = through.iter().map(|(d, _)| *d).min().unwrap_or(u32::MAX);
                 out.through_edit.insert(g, (reasons.len(), least));
-                out.edit_reason_keys.insert(
+                out.slice_chains.insert(
+                    g,
+                    reasons
+                        .iter()
+                        .map(|r| incremental::chain_digest(&analysis, global, r))
+                        .collect(),
+                );
+                out.edit_reasons.insert(
                     g,
                     through
                         .iter()
-                        .map(|(_, r)| incremental::reason_key(global, r))
+                        .map(|&(depth, r)| {
+                            let mut hops = Vec::new();
+                            let mut at = r;
+                            while let context::AtomicReason::CalledFromAtomic {
+                                caller, via, ..
+                            } = at
+                                && let Some(next) = analysis.reasons(*caller).get(*via as usize)
+                                && hops.len() <= context::interproc::MAX_CHAIN_DEPTH as usize
+                            {
+                                hops.push((
+                                    global(*caller),
+                                    incremental::chain_digest(&analysis, global, next),
+                                ));
+                                at = next;
+                            }
+                            EditPath {
+                                key: incremental::reason_key(global, r),
+                                chain: incremental::chain_digest(&analysis, global, r),
+                                depth,
+                                hops,
+                            }
+                        })
                         .collect(),
                 );
             }

@@ -1742,6 +1742,45 @@ fn whole_run_after_a_body_edit_finding_a_reason_again_is_not_one_more() {
     assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
 }
 
+/// A helper called under six callers' locks keeps four reasons, one through the
+/// caller edited here. An edit that leaves that caller's locked call as it was: the
+/// slice finds the reason again with the same chain, and nothing shallower comes, so
+/// the helper keeps the same four and the run is an edited-code run (the twin, a
+/// second locked call, runs the whole stage: `…_reaching_a_function_with_all_its_reasons_runs_in_full`).
+#[test]
+fn whole_run_after_a_body_edit_keeping_a_capped_functions_reasons_is_an_edited_code_run() {
+    let p = Project::new();
+    let mut files: Vec<(String, String)> = vec![("hp/helper.c".into(), SLEEPER.into())];
+    for i in 0..6 {
+        files.push((
+            format!("l{i}/holder.c"),
+            format!(
+                "#include <linux/spinlock.h>\n#include <linux/delay.h>\nstatic DEFINE_SPINLOCK(lock{i});\nvoid helper(void);\nvoid holder{i}(void)\n{{\n\tspin_lock(&lock{i});\n\thelper();\n\tspin_unlock(&lock{i});\n}}\n"
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_all(&p, &refs);
+    let args = ["check", "--format", "json", "."];
+    p.run(&args);
+    let (path, text) = &files[1];
+    let after = text.replace(
+        "\tspin_unlock(&lock0);\n",
+        "\tspin_unlock(&lock0);\n\tudelay(1);\n",
+    );
+    assert_ne!(&after, text);
+    write_all(&p, &[(path, &after)]);
+    let o = run_timed(&p, &args);
+    assert!(edited(&o), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        stdout(&p.run(&["check", "--format", "json", "--no-cache", "."]))
+    );
+}
+
 /// The finding is in the helper's file, its evidence (the lock) in the caller's: lines
 /// inserted atop the caller move that evidence, and the whole run shows it where it now
 /// is, without running the whole stage again.
