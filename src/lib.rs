@@ -1892,9 +1892,11 @@ fn keeps_capped_reasons(
     let no_paths = Vec::new();
     let through = audit.edit_reasons.get(&g).unwrap_or(&no_paths);
     let deepest = kept.iter().map(|k| u32::from(k.depth)).max().unwrap_or(0);
+    // (A function registered otherwise may lose reasons that start at it.)
+    let itself = edited.contains(&g);
     let found_again = kept
         .iter()
-        .filter(|k| k.on.iter().any(|f| edited.contains(f)))
+        .filter(|k| itself || k.on.iter().any(|f| edited.contains(f)))
         .all(|k| through.iter().any(|p| p.chain == k.chain));
     // The slice kept as many as it may, and the same ones: every other path comes
     // after them (the slice's order is the whole run's among the paths it has).
