@@ -10,8 +10,10 @@
 # run's stored outcome is not in that cache), compare the outputs, restore the file.
 # With EDIT=body, the edits change what the code says instead: a sleep added at the
 # start of the first function body (odd files), or the first call statement of one
-# removed (even files); the runs are then edited-code runs when they can be.
-# Usage: [EDIT=body] bench/moved-runs.sh TREE N [SEED] [FINDINGS]
+# removed (even files); the runs are then edited-code runs when they can be. With
+# EDIT=outside, edits outside the functions: a file-scope variable appended (odd
+# files), a prototype after the last #include line (even files).
+# Usage: [EDIT=body|outside] bench/moved-runs.sh TREE N [SEED] [FINDINGS]
 # Prints one line per file (moved/edited-code run or not, wall s, peak MiB; whole
 # stage wall s; findings; identical) and a summary. The cache must be warm (done here).
 set -euo pipefail
@@ -27,8 +29,8 @@ GFPLINT_NO_SLICE=1 "$bin" check --cache-dir "$ref" --format gcc . >/dev/null 2>&
 edit=${EDIT:-moved}
 case $edit in
   moved) done_line="moved-code run finished"; not_line="not a moved-code run" ;;
-  body) done_line="edited-code run finished"; not_line="not an edited-code run" ;;
-  *) echo "EDIT is moved or body" >&2; exit 2 ;;
+  body|outside) done_line="edited-code run finished"; not_line="not an edited-code run" ;;
+  *) echo "EDIT is moved, body or outside" >&2; exit 2 ;;
 esac
 i=0; same=0; moved=0; total=0
 while read -r f; do
@@ -56,6 +58,20 @@ for k in starts:
         break
 if not done:
     lines.append("int gfplint_bench_body_edit;")
+open(path, "w", encoding="latin-1").write("\n".join(lines))
+PY
+  elif [[ $edit == outside ]]; then
+    # Outside the functions: a file-scope variable appended (odd files), a prototype
+    # after the last #include line (even files).
+    python3 - "$f" "$i" <<'PY'
+import sys
+path, i = sys.argv[1], int(sys.argv[2])
+lines = open(path, encoding="latin-1").read().split("\n")
+if i % 2:
+    lines.append("int gfplint_bench_outside_edit;")
+else:
+    at = max([k for k, l in enumerate(lines) if l.startswith("#include")], default=-1)
+    lines.insert(at + 1, "void gfplint_bench_outside_edit(void);")
 open(path, "w", encoding="latin-1").write("\n".join(lines))
 PY
   elif (( i % 2 )); then
