@@ -138,6 +138,8 @@ done
 same nocache cold
 same nocache warm
 same nocache warm_edit
+# (A variable appended to the end of a file: the findings and their places are the same.)
+same nocache warm_decl
 same sub_nocache sub_cache
 if [[ "${PRECOMMIT_REFERENCE:-1}" != 0 ]]; then
   same precommit_nocache precommit
