@@ -1892,7 +1892,8 @@ fn keeps_capped_reasons(
     let no_paths = Vec::new();
     let through = audit.edit_reasons.get(&g).unwrap_or(&no_paths);
     let deepest = kept.iter().map(|k| u32::from(k.depth)).max().unwrap_or(0);
-    // (A function registered otherwise may lose reasons that start at it.)
+    // (One edited in effect, registered otherwise or resummarised may lose any of its
+    // reasons, those that start at it too.)
     let itself = edited.contains(&g);
     let found_again = kept
         .iter()
