@@ -1902,7 +1902,10 @@ fn keeps_capped_reasons(
     // The slice kept as many as it may, and the same ones: every other path comes
     // after them (the slice's order is the whole run's among the paths it has).
     if audit.slice_chains.get(&g).is_some_and(|chains| {
-        chains.len() >= max && chains.iter().all(|c| kept.iter().any(|k| k.chain == *c))
+        chains.len() >= max
+            && chains
+                .iter()
+                .all(|(c, _)| kept.iter().any(|k| k.chain == *c))
     }) && kept.len() >= max
     {
         keeps.insert(g, true);
@@ -1916,17 +1919,19 @@ fn keeps_capped_reasons(
             }
         }
     }
-    // (The slice found every path the edit brings where it kept every reason it found;
-    // else they are at least as deep as the edit is far.)
-    let complete = matches!(audit.through_edit.get(&g), Some(&(n, _)) if n < max);
-    let brought = match complete {
-        true => through
-            .iter()
-            .filter(|p| !kept.iter().any(|k| k.chain == p.chain) && !cut_upstream(p, store, keeps))
-            .map(|p| p.depth)
-            .min()
-            .unwrap_or(u32::MAX),
-        false => distance_of.get(&g).copied().unwrap_or(0),
+    // (The slice found every path the edit brings where it kept every reason it found.
+    // Where it kept as many as it may, those it did not keep come after its last one,
+    // breadth-first: no shallower. Else they are at least as deep as the edit is far.)
+    let shown = through
+        .iter()
+        .filter(|p| !kept.iter().any(|k| k.chain == p.chain) && !cut_upstream(p, store, keeps))
+        .map(|p| p.depth)
+        .min()
+        .unwrap_or(u32::MAX);
+    let brought = match audit.slice_chains.get(&g) {
+        Some(chains) if chains.len() < max => shown,
+        Some(chains) => shown.min(chains.iter().map(|&(_, d)| d).max().unwrap_or(0)),
+        None => distance_of.get(&g).copied().unwrap_or(0),
     };
     let result = found_again && brought > deepest;
     keeps.insert(g, result);
@@ -2139,9 +2144,9 @@ struct SliceAudit {
     /// For the same functions: those of their atomic reasons in the slice whose chain
     /// passes an edited function.
     edit_reasons: HashMap<u32, Vec<EditPath>>,
-    /// For the same functions: the `incremental::chain_digest`s of all their atomic
-    /// reasons in the slice.
-    slice_chains: HashMap<u32, Vec<u64>>,
+    /// For the same functions: all their atomic reasons in the slice, each as
+    /// (`incremental::chain_digest`, depth).
+    slice_chains: HashMap<u32, Vec<(u64, u32)>>,
     /// Functions registered as callbacks otherwise than in the full run (in the
     /// changed files' directories).
     registered_otherwise: Vec<u32>,
@@ -2761,7 +2766,12 @@ fn slice_findings<T>(
                     g,
                     reasons
                         .iter()
-                        .map(|r| incremental::chain_digest(&analysis, global, r))
+                        .map(|r| {
+                            (
+                                incremental::chain_digest(&analysis, global, r),
+                                u32::from(incremental::chain_of(&analysis, r).0),
+                            )
+                        })
                         .collect(),
                 );
                 out.edit_reasons.insert(
