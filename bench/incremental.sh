@@ -111,11 +111,12 @@ open(path, "w", encoding="latin-1").write("\n".join(lines))
 PY
 row "warm full run after a body edit in one .c (an edited-code run)" warm_body env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
 restore
-# A file-scope variable added: the whole stage. (Last of the warm rows: the whole
+# A file-scope variable added (outside functions: every function of the file edited; an
+# edited-code run when it can be, else the whole stage). (Last of the warm rows: a whole
 # stage stores its outcome as the last full run, which the rows above would then slice
 # against once the edit is undone.)
 echo "int gfplint_bench_body_edit;" >>"$edited"
-row "warm full run after a declaration added in one .c (the whole stage)" warm_decl env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
+row "warm full run after a declaration added in one .c (outside functions)" warm_decl env GFPLINT_TIMINGS=1 "$bin" check --format gcc .
 restore
 row "cold full run, --no-cache (reference)" nocache "$bin" check --format gcc --no-cache .
 # The reference for the pre-commit rows (a cold run of its own), with the 3 files edited;
