@@ -59,7 +59,7 @@ use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
 /// The program store's layout (first field of its encoding).
-const STORE_FORMAT: u64 = 0x6766_706c_7374_0008;
+const STORE_FORMAT: u64 = 0x6766_706c_7374_0009;
 
 fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let format = u64::deserialize(d)?;
@@ -347,10 +347,6 @@ pub struct ProgramStore {
     /// Per file, `FileFacts::outside_functions_digest`.
     #[serde(with = "le_u64s")]
     outside_digests: Vec<u64>,
-    /// Functions with atomic reasons and how many (at most `MAX_REASONS`), sorted: a
-    /// whole run after an edit asks whether one the edit reaches kept as many as it
-    /// may (`lib.rs`, `edited_run`).
-    reason_counts: Vec<(u32, u8)>,
     /// For each function that kept as many atomic reasons as it may, sorted, and for
     /// each of those reasons: its [`chain_digest`], its depth (calls from where atomic
     /// context started) and the functions on its chain, sorted. An edit that brings
@@ -358,8 +354,9 @@ pub struct ProgramStore {
     /// these that passes an edited function is found again as it was, leaves its
     /// reasons as they were (`lib.rs`, `edited_run`).
     capped_chains: Vec<(u32, Vec<CappedReason>)>,
-    /// For each function with atomic reasons, theirs as [`reason_key`]s, sorted by
-    /// function: what a slice finds again is not a reason more.
+    /// For each function with atomic reasons, theirs as [`reason_key`]s (at most
+    /// `MAX_REASONS`), sorted by function: how many it kept, and what a slice finds
+    /// again is not a reason more.
     reason_keys: Vec<(u32, Vec<u64>)>,
 }
 
@@ -922,16 +919,6 @@ impl ProgramStore {
                 keys.sort_unstable();
                 keys
             },
-            reason_counts: {
-                let mut counts: Vec<(u32, u8)> = analysis
-                    .atomic
-                    .iter()
-                    .filter(|(_, r)| !r.is_empty())
-                    .map(|(id, r)| (global(*id), r.len().min(u8::MAX as usize) as u8))
-                    .collect();
-                counts.sort_unstable();
-                counts
-            },
             names,
             name_ends,
             by_name,
@@ -957,12 +944,11 @@ impl ProgramStore {
         }
     }
 
-    /// How many atomic reasons function `f` had in the full run.
+    /// How many atomic reasons function `f` had in the full run (at most
+    /// `MAX_REASONS`): a whole run after an edit asks whether one the edit reaches kept
+    /// as many as it may (`lib.rs`, `edited_run`).
     pub fn reason_count(&self, f: u32) -> usize {
-        match self.reason_counts.binary_search_by_key(&f, |&(g, _)| g) {
-            Ok(i) => self.reason_counts[i].1 as usize,
-            Err(_) => 0,
-        }
+        self.reason_keys(f).len()
     }
 
     /// The functions of a changed file whose code an edit changed (a function's text
