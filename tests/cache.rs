@@ -1637,18 +1637,16 @@ fn whole_run_after_a_body_edit_read_otherwise_by_callers_in_other_directories() 
     );
 }
 
-/// A function the edit reaches that keeps as many atomic reasons as it may: which of
-/// them it keeps can change beyond any chain through the edited file, so the whole
-/// stage runs (and is right).
-#[test]
-fn whole_run_after_a_body_edit_reaching_a_function_with_all_its_reasons_runs_in_full() {
-    let p = Project::new();
+/// A sleeping helper (`hp/helper.c`) called under the locks of six callers in six
+/// directories (`l0` … `l5`): it keeps 4 of those reasons. Written into the project;
+/// returns the files (path, text).
+fn helper_under_six_locks(p: &Project) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = vec![("hp/helper.c".into(), SLEEPER.into())];
     for i in 0..6 {
         files.push((
             format!("l{i}/holder.c"),
             format!(
-                "#include <linux/spinlock.h>\nstatic DEFINE_SPINLOCK(lock{i});\nvoid helper(void);\nvoid holder{i}(void)\n{{\n\tspin_lock(&lock{i});\n\thelper();\n\tspin_unlock(&lock{i});\n}}\n"
+                "#include <linux/spinlock.h>\n#include <linux/delay.h>\nstatic DEFINE_SPINLOCK(lock{i});\nvoid helper(void);\nvoid holder{i}(void)\n{{\n\tspin_lock(&lock{i});\n\thelper();\n\tspin_unlock(&lock{i});\n}}\n"
             ),
         ));
     }
@@ -1656,7 +1654,17 @@ fn whole_run_after_a_body_edit_reaching_a_function_with_all_its_reasons_runs_in_
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    write_all(&p, &refs);
+    write_all(p, &refs);
+    files
+}
+
+/// A function the edit reaches that keeps as many atomic reasons as it may: which of
+/// them it keeps can change beyond any chain through the edited file, so the whole
+/// stage runs (and is right).
+#[test]
+fn whole_run_after_a_body_edit_reaching_a_function_with_all_its_reasons_runs_in_full() {
+    let p = Project::new();
+    let files = helper_under_six_locks(&p);
     let args = ["check", "--format", "json", "."];
     p.run(&args);
     let (path, text) = &files[1];
@@ -1750,20 +1758,7 @@ fn whole_run_after_a_body_edit_finding_a_reason_again_is_not_one_more() {
 #[test]
 fn whole_run_after_a_body_edit_keeping_a_capped_functions_reasons_is_an_edited_code_run() {
     let p = Project::new();
-    let mut files: Vec<(String, String)> = vec![("hp/helper.c".into(), SLEEPER.into())];
-    for i in 0..6 {
-        files.push((
-            format!("l{i}/holder.c"),
-            format!(
-                "#include <linux/spinlock.h>\n#include <linux/delay.h>\nstatic DEFINE_SPINLOCK(lock{i});\nvoid helper(void);\nvoid holder{i}(void)\n{{\n\tspin_lock(&lock{i});\n\thelper();\n\tspin_unlock(&lock{i});\n}}\n"
-            ),
-        ));
-    }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    write_all(&p, &refs);
+    let files = helper_under_six_locks(&p);
     let args = ["check", "--format", "json", "."];
     p.run(&args);
     let (path, text) = &files[1];
