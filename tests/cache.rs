@@ -1487,16 +1487,7 @@ fn whole_run_after_a_macro_edit_reaches_what_its_users_call() {
     assert_ne!(&after, text);
     write_all(&p, &[(path, &after)]);
     let o = run_timed(&p, &args);
-    assert!(!edited(&o), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("keeps as many atomic reasons as it may"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(
-        stdout(&o),
-        stdout(&p.run(&["check", "--format", "json", "--no-cache", "."]))
-    );
+    ran_the_whole_stage_for_a_capped_function(&p, &o);
 }
 
 /// A line of a callback table's initialiser: `\t.member = function,`.
@@ -1637,6 +1628,21 @@ fn whole_run_after_a_body_edit_read_otherwise_by_callers_in_other_directories() 
     );
 }
 
+/// The run `o` ran the whole stage because a function the edit reaches keeps as many
+/// atomic reasons as it may, and its output is a run's without the cache (JSON).
+fn ran_the_whole_stage_for_a_capped_function(p: &Project, o: &Output) {
+    assert!(!edited(o), "{}", stderr(o));
+    assert!(
+        stderr(o).contains("keeps as many atomic reasons as it may"),
+        "{}",
+        stderr(o)
+    );
+    assert_eq!(
+        stdout(o),
+        stdout(&p.run(&["check", "--format", "json", "--no-cache", "."]))
+    );
+}
+
 /// A sleeping helper (`hp/helper.c`) called under the locks of six callers in six
 /// directories (`l0` … `l5`): it keeps 4 of those reasons. Written into the project;
 /// returns the files (path, text).
@@ -1676,16 +1682,7 @@ fn whole_run_after_a_body_edit_reaching_a_function_with_all_its_reasons_runs_in_
         )],
     );
     let o = run_timed(&p, &args);
-    assert!(!edited(&o), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("keeps as many atomic reasons as it may"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(
-        stdout(&o),
-        stdout(&p.run(&["check", "--format", "json", "--no-cache", "."]))
-    );
+    ran_the_whole_stage_for_a_capped_function(&p, &o);
 }
 
 /// A function in its own directory (`mid()`, calling a sleeping helper in another)
@@ -1741,13 +1738,7 @@ fn whole_run_after_a_body_edit_finding_a_reason_again_is_not_one_more() {
     );
     write_all(&p, &[(path, &before)]);
     let o = run_timed(&p, &args);
-    assert!(!edited(&o), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("keeps as many atomic reasons as it may"),
-        "{}",
-        stderr(&o)
-    );
-    assert_eq!(stdout(&o), stdout(&p.run(&uncached)));
+    ran_the_whole_stage_for_a_capped_function(&p, &o);
 }
 
 /// A helper called under six callers' locks keeps four reasons, one through the
