@@ -2998,6 +2998,28 @@ impl StatMemo {
     }
 }
 
+/// Called once when a run has parsed [`BULK_PARSE_FILES`] files: the binary sets it to
+/// let its allocator keep freed pages a while (mimalloc's purge delay). A bulk parse
+/// frees and allocates a tree per file; returning the pages to the system at once cost
+/// a `drivers/net` run 5 to 8 % of its wall time in `madvise` and TLB shootdowns, for
+/// 2 to 4 % less peak memory. Runs that parse a few files (pre-commit, editors) keep
+/// returning pages at once.
+pub static ON_BULK_PARSE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// How many parsed files make a run a bulk parse ([`ON_BULK_PARSE`]).
+pub const BULK_PARSE_FILES: usize = 200;
+
+static FILES_PARSED: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a parse; the [`BULK_PARSE_FILES`]th calls [`ON_BULK_PARSE`].
+fn note_parse() {
+    if FILES_PARSED.fetch_add(1, Ordering::Relaxed) + 1 == BULK_PARSE_FILES
+        && let Some(hook) = ON_BULK_PARSE.get()
+    {
+        hook();
+    }
+}
+
 fn first_pass(
     path: &str,
     knowledge: &Knowledge,
@@ -3030,6 +3052,7 @@ fn first_pass(
     };
     let digest = cache::content_digest(&bytes);
     let Some(cache) = cache else {
+        note_parse();
         return FirstPass::Done(
             Box::new(analyse_bytes_keeping(
                 path,
@@ -3051,6 +3074,7 @@ fn first_pass(
         return FirstPass::Cached { key, digest };
     }
     cache.note_miss();
+    note_parse();
     let result = analyse_bytes_keeping(
         path,
         bytes,
