@@ -44,6 +44,12 @@ ATOMIC_612 = [
     ("s16-612-sample-atomic.json", [
         "s16-612-atomic-A.md", "s16-612-atomic-B.md", "s16-612-atomic-C.md", "s16-612-atomic-D.md",
     ]),
+    # The twenty-eighth session's census: every atomic finding of that session's start
+    # run (`drivers sound net fs`) that no sheet above had judged (81), so the whole
+    # 6.12 output is judged.
+    ("s28-612-census-atomic.json", [
+        "s28-612-atomic-A.md", "s28-612-atomic-B.md", "s28-612-atomic-C.md",
+    ]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),
