@@ -431,6 +431,14 @@ pub struct RawSection {
     pub guards: Vec<String>,
     #[serde(default)]
     pub try_guards: Vec<String>,
+    /// For an unkeyed kind: releases of other kinds that end one level of this one too
+    /// (`spin_unlock_bh()` is `spin_unlock()` then `local_bh_enable()`), unless the lock
+    /// they release was taken by one of `also_taken_by`, which brought its own level.
+    #[serde(default)]
+    pub also_released_by: Vec<String>,
+    /// Acquires of other kinds that take their own level of this one (`spin_lock_bh()`).
+    #[serde(default)]
+    pub also_taken_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -535,6 +543,9 @@ pub enum LockOp {
 pub struct LockCall {
     pub op: LockOp,
     pub key_arg: usize,
+    /// The unkeyed section a release also ends one level of, or an acquire also takes
+    /// one level of (`[[section]] also_released_by`, `also_taken_by`).
+    pub also: Option<SectionKindId>,
 }
 
 /// Where a registration passes its callback, and the context the callback runs in.
@@ -586,6 +597,9 @@ pub enum GfpArg {
 pub struct Knowledge {
     pub sections: Vec<SectionKind>,
     lock_ops: HashMap<String, LockCall>,
+    /// `also_released_by`/`also_taken_by` names, with the section they also end or take:
+    /// applied to `lock_ops` whatever the order of the rows that declare them.
+    also_ops: HashMap<String, SectionKindId>,
     entries: HashMap<String, EntryRegistration>,
     entry_fields: HashMap<String, EntryField>,
     sleeping: HashMap<String, String>,
@@ -845,8 +859,26 @@ impl Knowledge {
                 for n in names {
                     let (name, key_arg) =
                         name_and_arg(n, 0).map_err(|m| section_err(Some(key), m))?;
-                    self.lock_ops.insert(name, LockCall { op, key_arg });
+                    self.lock_ops.insert(
+                        name,
+                        LockCall {
+                            op,
+                            key_arg,
+                            also: None,
+                        },
+                    );
                 }
+            }
+            if (!s.also_released_by.is_empty() || !s.also_taken_by.is_empty())
+                && self.sections[id].keyed
+            {
+                return Err(section_err(
+                    Some("also_released_by"),
+                    "only an unkeyed section can be ended or taken along with a lock".into(),
+                ));
+            }
+            for n in s.also_released_by.iter().chain(&s.also_taken_by) {
+                self.also_ops.insert(n.clone(), id);
             }
             for n in &s.guards {
                 self.guard_ops.insert(n.clone(), GuardOp::Holds(id));
@@ -1058,6 +1090,11 @@ impl Knowledge {
         }
         if let Some(shape) = &t.irq_handler_shape {
             self.irq_handler_shape = Some((shape.params, shape.first_param.clone()));
+        }
+        for (name, &also) in &self.also_ops {
+            if let Some(call) = self.lock_ops.get_mut(name) {
+                call.also = Some(also);
+            }
         }
         self.derive();
         Ok(())

@@ -80,6 +80,11 @@ pub struct LockEffect {
     /// result in a local and tests it (`ret = helper(h); if (ret) goto next;`) no
     /// longer holds the section where the local is non-zero.
     pub releases_unless_zero: Vec<(SectionKindId, String)>,
+    /// The unkeyed section its `releases` also end one level of, as `spin_unlock_bh()`
+    /// does (`local_bh_disable(); grab(); …; release();` with `release()` ending in
+    /// `spin_unlock_bh()` of the lock `grab()` took with `spin_lock()`).
+    #[serde(default)]
+    pub also_ends: Option<SectionKindId>,
 }
 
 impl LockEffect {
@@ -144,6 +149,10 @@ pub struct LockData {
     /// path (true), or on every path that returns non-zero (false): see `seeded_exit`.
     #[serde(default)]
     seeded_exits: Vec<(SectionKindId, u32, bool)>,
+    /// The unkeyed section its release of a caller's lock also ends a level of
+    /// (`LockEffect::also_ends`).
+    #[serde(default)]
+    ends_also: Option<SectionKindId>,
     /// Lock keys by id minus one; id 0 is the empty key of unkeyed sections.
     keys: Vec<String>,
     /// Path facts at calls, when the function has any (most have none; kept boxed so
@@ -165,6 +174,7 @@ impl LockData {
             acquired_any: Vec::new(),
             annotated_releases: Vec::new(),
             seeded_exits: Vec::new(),
+            ends_also: None,
             keys: Vec::new(),
             paths: None,
         }
@@ -467,6 +477,9 @@ impl LockStates {
                 effect.releases.push((kind, text));
             }
         }
+        if !effect.releases.is_empty() {
+            effect.also_ends = self.ends_also;
+        }
         for &(kind, key, everywhere) in &self.seeded_exits {
             let text = self.key_text(key).to_string();
             if !everywhere
@@ -553,13 +566,33 @@ pub fn analyse(
         key_ids.insert(k, id);
         id
     };
+    // Calls that take a lock with its own level of another section (`spin_lock_bh()`):
+    // their lock's `_bh` release ends only that level.
+    let own_level: std::rc::Rc<[u32]> = function
+        .calls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            knowledge.call_lock_op(c).is_some()
+                && knowledge
+                    .lock_call(&c.callee)
+                    .is_some_and(|l| l.also.is_some() && !matches!(l.op, LockOp::Release(_)))
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
     // Pre-compute each node's effect so the fixpoint loop does no string work.
     let mut effects: Vec<Vec<Effect>> = cfg
         .nodes
         .iter()
         .map(|node| {
-            let mut effects =
-                effect_of(node.kind, &function.calls, knowledge, wrapper, &mut intern);
+            let mut effects = effect_of(
+                node.kind,
+                &function.calls,
+                knowledge,
+                wrapper,
+                &mut intern,
+                &own_level,
+            );
             for e in &mut effects {
                 if let Effect::Acquire { cond, .. } = e {
                     *cond = node.cond;
@@ -755,6 +788,14 @@ pub fn analyse(
     });
     let (after_sleep, exits_after_sleep) =
         after_sleep(function, knowledge, &effects, always_sleeps, &run_unlocked);
+    // A release wrapper whose release of its caller's lock also ends a level of another
+    // section (`spin_unlock_bh()` of a lock its caller took): so does a call to it.
+    let ends_also = effects.iter().flatten().find_map(|e| match *e {
+        Effect::EndAlso {
+            also, kind, key, ..
+        } if unmatched.binary_search(&(kind, key)).is_ok() => Some(also),
+        _ => None,
+    });
     held.shrink_to_fit();
     keys.shrink_to_fit();
     let data = LockData {
@@ -765,6 +806,7 @@ pub fn analyse(
         acquired_any,
         annotated_releases: Vec::new(),
         seeded_exits,
+        ends_also,
         keys,
         paths: Some(Box::new(PathFacts {
             guards: guards.into(),
@@ -1486,6 +1528,18 @@ enum Effect {
     Forget {
         cond: u32,
     },
+    /// Before the release of (`kind`, `key`) by a call that also ends one level of the
+    /// unkeyed section `also` (`spin_unlock_bh()`: `spin_unlock()` then
+    /// `local_bh_enable()`): unless the lock was taken here at one of `own_level` (calls
+    /// that brought their own level, `spin_lock_bh()`), the most recent `also` section
+    /// held ends (`local_bh_disable(); spin_lock(&l); … spin_unlock_bh(&l);`). Nothing
+    /// held of `also` is no release wrapper's mark: only the lock's release is.
+    EndAlso {
+        also: SectionKindId,
+        kind: SectionKindId,
+        key: u32,
+        own_level: std::rc::Rc<[u32]>,
+    },
 }
 
 fn effect_of(
@@ -1494,6 +1548,7 @@ fn effect_of(
     knowledge: &Knowledge,
     wrapper: &dyn Fn(&Call) -> Option<LockEffect>,
     intern: &mut impl FnMut(String) -> u32,
+    own_level: &std::rc::Rc<[u32]>,
 ) -> Vec<Effect> {
     let key_for = |call: &Call, section: SectionKindId, intern: &mut dyn FnMut(String) -> u32| {
         let arg = knowledge.lock_call(&call.callee).map_or(0, |c| c.key_arg);
@@ -1521,20 +1576,36 @@ fn effect_of(
                         cond: None,
                     }]
                 }
-                Some(LockOp::Release(k)) => vec![Effect::Release {
-                    kind: k,
-                    key: key_for(call, k, intern),
-                }],
+                Some(LockOp::Release(k)) => {
+                    let key = key_for(call, k, intern);
+                    let also = knowledge.lock_call(&call.callee).and_then(|c| c.also);
+                    let end_also = also.map(|also| Effect::EndAlso {
+                        also,
+                        kind: k,
+                        key,
+                        own_level: own_level.clone(),
+                    });
+                    end_also
+                        .into_iter()
+                        .chain([Effect::Release { kind: k, key }])
+                        .collect()
+                }
                 Some(LockOp::TryAcquire(_)) => Vec::new(),
                 None if call.indirect => Vec::new(),
                 None => match wrapper(call) {
                     Some(effect) => {
                         let mut out = Vec::new();
                         for (k, key) in effect.releases {
-                            out.push(Effect::Release {
-                                kind: k,
-                                key: intern(key),
-                            });
+                            let key = intern(key);
+                            if let Some(also) = effect.also_ends {
+                                out.push(Effect::EndAlso {
+                                    also,
+                                    kind: k,
+                                    key,
+                                    own_level: own_level.clone(),
+                                });
+                            }
+                            out.push(Effect::Release { kind: k, key });
                         }
                         // Sections taken on some paths only are placeholders (`MAYBE_SITE`).
                         let taken = effect.acquires.into_iter().map(|a| (a, i));
@@ -1962,6 +2033,24 @@ fn apply(
                 .or_else(|| state.iter().rposition(|h| h.kind == kind));
             if let Some(pos) = pos {
                 state[pos].released_if = Some((cond, true));
+            }
+        }
+        Effect::EndAlso {
+            also,
+            kind,
+            key,
+            ref own_level,
+        } => {
+            // A lock this function does not hold (its caller's, or taken by a macro it
+            // cannot see: `if (grab_nic_access(t)) release_nic_access(t);`) gives back
+            // the level this function took, as the kernel does whatever took the lock.
+            let released = state
+                .iter()
+                .position(|h| h.kind == kind && h.key == key)
+                .or_else(|| state.iter().rposition(|h| h.kind == kind));
+            let own = released.is_some_and(|pos| own_level.contains(&state[pos].site));
+            if !own && let Some(level) = state.iter().rposition(|h| h.kind == also) {
+                state.remove(level);
             }
         }
         Effect::Forget { cond } => {
