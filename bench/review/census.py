@@ -53,6 +53,9 @@ ATOMIC_612 = [
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),
+    # A second random sample (seed 202612051) of the size findings of the
+    # twenty-eighth session's 6.12 run that no sheet above had judged.
+    ("s28-612-sample-size.json", ["s28-612-size-A.md", "s28-612-size-B.md"]),
 ]
 SIZE = [
     ("before-sample-size.json", ["before-size.md"]),
