@@ -50,6 +50,8 @@ ATOMIC_612 = [
     ("s28-612-census-atomic.json", [
         "s28-612-atomic-A.md", "s28-612-atomic-B.md", "s28-612-atomic-C.md",
     ]),
+    # Not random: every atomic finding the `request_irq()` knowledge added on 6.12 (6).
+    ("s28-612-request-irq-atomic.json", ["s28-612-request-irq.md"]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),
