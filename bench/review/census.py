@@ -52,6 +52,9 @@ ATOMIC_612 = [
     ]),
     # Not random: every atomic finding the `request_irq()` knowledge added on 6.12 (6).
     ("s28-612-request-irq-atomic.json", ["s28-612-request-irq.md"]),
+    # Not random: every atomic finding the clock prepare and `wait_on_inode()` knowledge
+    # added on 6.12 (16).
+    ("s28-612-clk-atomic.json", ["s28-612-clk-A.md", "s28-612-clk-B.md"]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),
