@@ -41,3 +41,24 @@ void cl_reset_right(struct cl_priv *p)
 	spin_unlock_irq(&p->lock);
 	device_unlock(p->dev);
 }
+
+/* The block layer's queue freeze takes the queue's mq_freeze_lock mutex; ACPI's
+ * acpi_os_ioremap() is ioremap_cache(), which maps pages. */
+struct request_queue;
+
+void cl_unquiesce(struct cl_priv *p, struct request_queue *q)
+{
+	spin_lock_irq(&p->lock);
+	blk_mq_unfreeze_queue(q); /* expect: atomic-sleeping-call */
+	spin_unlock_irq(&p->lock);
+}
+
+void __iomem *cl_map_table(struct cl_priv *p, u64 phys)
+{
+	void __iomem *v;
+
+	spin_lock_irq(&p->lock);
+	v = acpi_os_ioremap(phys, 64); /* expect: atomic-sleeping-alloc */
+	spin_unlock_irq(&p->lock);
+	return v;
+}
