@@ -61,6 +61,9 @@ ATOMIC_612 = [
     # Not random: every atomic finding the lock and registration knowledge (`device_lock()`,
     # mdiobus c45 accessors, `dma_resv_lock()`, `scsi_add_host()`, …) added on 6.12 (5).
     ("s28-612-locks-atomic.json", ["s28-612-locks.md"]),
+    # Not random: every atomic finding the queue-freeze and `acpi_os_ioremap()` knowledge
+    # added on 6.12 (4).
+    ("s28-612-queue-atomic.json", ["s28-612-queue.md"]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),
