@@ -35,6 +35,8 @@ ATOMIC = [
     # Not random: two judged sites now reported under another lint (same call, chains
     # and claim: `acpi_os_ioremap()` joined the ioremap family).
     ("s28-61-relinted-sample.json", ["s28-61-relinted.md"]),
+    # Not random: a site whose 6.12 twin the twenty-eighth session's census judged false.
+    ("s28-61-rejudged-sample.json", ["s28-61-rejudged.md"]),
 ]
 # Linux 6.12 (Debian linux-source-6.12, 6.12.118): a fresh tree, reviewed once, for the
 # precision on code the 6.1 work was not tuned on (`--tree 6.12`).
