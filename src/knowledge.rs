@@ -1656,10 +1656,45 @@ mod tests {
             .map(|s| s.kind.as_str())
             .collect();
         assert_eq!(in_interrupt, ["bottom halves disabled"]);
+        // `_bh` unlocks also end a level of bottom halves disabled; `_bh` locks take one.
+        let bh = k
+            .sections
+            .iter()
+            .position(|s| s.kind == "bottom halves disabled");
+        assert!(bh.is_some());
+        for name in [
+            "spin_unlock_bh",
+            "read_unlock_bh",
+            "spin_lock_bh",
+            "spin_trylock_bh",
+        ] {
+            assert_eq!(k.lock_call(name).and_then(|c| c.also), bh, "{name}");
+        }
+        for name in [
+            "spin_unlock",
+            "spin_lock",
+            "local_bh_enable",
+            "bh_unlock_sock",
+        ] {
+            assert_eq!(k.lock_call(name).and_then(|c| c.also), None, "{name}");
+        }
         let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(k.has_irq_handler_shape(&names(&["irq", "data"])));
         assert!(!k.has_irq_handler_shape(&names(&["irq"])));
         assert!(!k.has_irq_handler_shape(&names(&["dev", "data"])));
+    }
+
+    /// `also_released_by` names what a release of *another* section also ends: only an
+    /// unkeyed section (one level of it, whatever lock) can be ended that way.
+    #[test]
+    fn only_an_unkeyed_section_is_ended_along_with_a_lock() {
+        let keyed = "[[section]]\nkind = \"x lock\"\nacquire = [\"x_lock\"]\nrelease = [\"x_unlock\"]\nalso_released_by = [\"y_unlock\"]\n";
+        let err = Knowledge::from_toml(keyed).unwrap_err();
+        assert!(err.contains("only an unkeyed section"), "{err}");
+        let unkeyed = "[[section]]\nkind = \"y lock\"\nacquire = [\"y_lock\"]\nrelease = [\"y_unlock\"]\n[[section]]\nkind = \"x off\"\nkeyed = false\nacquire = [\"x_off\"]\nrelease = [\"x_on\"]\nalso_released_by = [\"y_unlock\"]\n";
+        let k = Knowledge::from_toml(unkeyed).unwrap();
+        assert_eq!(k.lock_call("y_unlock").and_then(|c| c.also), Some(1));
+        assert_eq!(k.lock_call("y_lock").and_then(|c| c.also), None);
     }
 
     /// An allocator's GFP argument is evaluated once, at classification, when the
