@@ -1662,21 +1662,17 @@ mod tests {
             .iter()
             .position(|s| s.kind == "bottom halves disabled");
         assert!(bh.is_some());
-        for name in [
-            "spin_unlock_bh",
-            "read_unlock_bh",
-            "spin_lock_bh",
-            "spin_trylock_bh",
+        for (name, also) in [
+            ("spin_unlock_bh", bh),
+            ("read_unlock_bh", bh),
+            ("spin_lock_bh", bh),
+            ("spin_trylock_bh", bh),
+            ("spin_unlock", None),
+            ("spin_lock", None),
+            ("local_bh_enable", None),
+            ("bh_unlock_sock", None),
         ] {
-            assert_eq!(k.lock_call(name).and_then(|c| c.also), bh, "{name}");
-        }
-        for name in [
-            "spin_unlock",
-            "spin_lock",
-            "local_bh_enable",
-            "bh_unlock_sock",
-        ] {
-            assert_eq!(k.lock_call(name).and_then(|c| c.also), None, "{name}");
+            assert_eq!(k.lock_call(name).and_then(|c| c.also), also, "{name}");
         }
         let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(k.has_irq_handler_shape(&names(&["irq", "data"])));
