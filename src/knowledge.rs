@@ -300,6 +300,10 @@ pub struct RawSleeping {
     pub names: Vec<String>,
     #[serde(default)]
     pub outside_interrupt_only: bool,
+    /// `[argument, bound]`: the call sleeps only when that argument (0-based) is
+    /// greater than the bound (`fsleep(usecs)` busy-waits up to 10 µs).
+    #[serde(default)]
+    pub only_when_arg_above: Option<(usize, i64)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -673,6 +677,8 @@ pub struct Knowledge {
     /// (parameter count, names the first parameter of an IRQ handler has).
     irq_handler_shape: Option<(usize, Vec<String>)>,
     sleeps_outside_interrupt_only: FxHashSet<String>,
+    /// Sleeping calls that sleep only when an argument is above a bound (`fsleep()`).
+    sleeps_above: HashMap<String, (usize, i64)>,
     guard_ops: HashMap<String, GuardOp>,
     gfp_flags: HashMap<String, GfpSet>,
     pub sleep_bit: GfpSet,
@@ -981,16 +987,18 @@ impl Knowledge {
             }
         }
         for (index, row) in t.sleeping.iter().enumerate() {
-            let (names, reason, outside_interrupt_only) = match row {
+            let (names, reason, outside_interrupt_only, above) = match row {
                 SleepingRow::Name(n) => (
                     std::slice::from_ref(n),
                     "is listed as sleeping in gfplint.toml",
                     false,
+                    None,
                 ),
                 SleepingRow::Group(g) => (
                     g.names.as_slice(),
                     g.reason.as_str(),
                     g.outside_interrupt_only,
+                    g.only_when_arg_above,
                 ),
             };
             for n in names {
@@ -1005,6 +1013,10 @@ impl Knowledge {
                 if outside_interrupt_only {
                     self.sleeps_outside_interrupt_only.insert(n.clone());
                 }
+                match above {
+                    Some(a) => self.sleeps_above.insert(n.clone(), a),
+                    None => self.sleeps_above.remove(n),
+                };
                 self.sleeping.insert(n.clone(), reason.to_string());
             }
         }
@@ -1189,6 +1201,12 @@ impl Knowledge {
     pub fn call_setup_dependent(&self, call: &Call) -> bool {
         self.api_of(call)
             .is_some_and(|a| a.setup_dependent.is_some())
+    }
+
+    /// For a sleeping call that sleeps only when an argument is above a bound
+    /// (`fsleep()`): (argument, bound).
+    pub fn sleeps_only_above(&self, callee: &str) -> Option<(usize, i64)> {
+        self.sleeps_above.get(callee).copied()
     }
 
     /// Whether a sleeping call is fine in interrupt context (it checks in_interrupt()).

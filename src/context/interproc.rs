@@ -2111,6 +2111,9 @@ fn own_sleep_condition(
     {
         return None;
     }
+    if let Some((arg, bound)) = k.sleeps_only_above(&c.callee) {
+        return sleeps_above_condition(resolver, id, ci, arg, bound);
+    }
     let Some(arg) = k.call_allocator(c).and_then(|a| a.rodata_arg) else {
         return Some(Vec::new());
     };
@@ -2132,6 +2135,42 @@ fn own_sleep_condition(
         }],
         _ => Vec::new(),
     })
+}
+
+/// When a call that sleeps only above a bound (`fsleep(usecs)`) sleeps: never for a
+/// constant at most the bound; for a parameter passed on, when the caller's value is
+/// above it (`rtl_loop_wait(tp, c, 10, n)` reaching `fsleep(d)` does not sleep);
+/// otherwise (a value computed here) always, as far as gfplint knows.
+fn sleeps_above_condition(
+    resolver: &mut Resolver,
+    id: FunctionId,
+    ci: u32,
+    arg: usize,
+    bound: i64,
+) -> Option<Clause> {
+    let none = Bindings::new();
+    let value = match resolver.arg(id, ci, arg as u32, &none) {
+        ArgIs::Param(p) => {
+            return Some(vec![Test {
+                param: p,
+                pred: Pred::Gt(Val::Int(bound)),
+                holds: true,
+            }]);
+        }
+        ArgIs::Value(v) => Some(v),
+        // An API's constant arguments are not kept at extraction: read the text.
+        _ => {
+            let c = &resolver.program.function(id).calls[ci as usize];
+            c.args()
+                .get(arg)
+                .and_then(|t| Val::parse(t))
+                .map(|v| resolver.value(id.0, v))
+        }
+    };
+    match value.and_then(|v| v.int_of()) {
+        Some(n) if n <= bound => None,
+        _ => Some(Vec::new()),
+    }
 }
 
 /// What the sleep-site pass reads besides the function.

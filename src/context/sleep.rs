@@ -5,6 +5,7 @@
 use crate::facts::{Call, Function};
 use crate::gfp::{GfpSet, GfpValue, Sleepiness, eval_flags, sleepiness};
 use crate::knowledge::{GfpArg, Knowledge};
+use crate::values::Val;
 
 /// How sleeping flags reach a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +184,14 @@ pub fn own_sleep_in(
         return Some(OwnSleep::Allocator);
     }
     if let Some(reason) = k.call_sleeping(call) {
+        // `fsleep(5)`: a literal at most the bound does not sleep (a named constant or
+        // a parameter is decided where values resolve: `interproc::own_sleep_condition`).
+        if let Some((arg, bound)) = k.sleeps_only_above(&call.callee)
+            && let Some(Val::Int(n)) = call.args().get(arg).and_then(|a| Val::parse(a))
+            && n <= bound
+        {
+            return None;
+        }
         return Some(OwnSleep::Call(reason.to_string()));
     }
     match gfp_argument_in(k, macros, function, call) {

@@ -2649,7 +2649,8 @@ impl<'a> CfgBuilder<'a> {
     }
 
     /// Whether later stages read this call's arguments. Keeping them for every call of
-    /// a `drivers/` tree would cost hundreds of MB, so only these are kept: known APIs,
+    /// a `drivers/` tree would cost hundreds of MB, so only these are kept: known APIs
+    /// (allocators, locks, frees, registrations, sleeps that depend on an argument),
     /// guards, and calls whose arguments mention GFP flags or a `gfp_t` parameter.
     fn keeps_args(&self, callee: &str, is_guard: bool, args: &[Node]) -> bool {
         if is_guard
@@ -2662,6 +2663,7 @@ impl<'a> CfgBuilder<'a> {
             || self.knowledge.is_dma_handoff(callee)
             || self.knowledge.memory_family(callee).is_some()
             || self.knowledge.unlocked_argument(callee).is_some()
+            || self.knowledge.sleeps_only_above(callee).is_some()
         {
             return true;
         }
