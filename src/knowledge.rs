@@ -443,6 +443,10 @@ pub struct RawSection {
     /// Acquires of other kinds that take their own level of this one (`spin_lock_bh()`).
     #[serde(default)]
     pub also_taken_by: Vec<String>,
+    /// For an unkeyed kind: how messages say a call runs inside it ("with IRQs
+    /// disabled"), instead of "with <kind> held".
+    #[serde(default)]
+    pub while_held: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -531,6 +535,9 @@ pub struct SectionKind {
     pub keyed: bool,
     /// Whether `in_interrupt()` is true inside (bottom halves disabled).
     pub in_interrupt: bool,
+    /// How messages say a call runs inside it, for a state rather than a lock ("with
+    /// IRQs disabled"); `None`: "with <kind> held".
+    pub while_held: Option<String>,
 }
 
 /// What a call does to atomic sections.
@@ -845,10 +852,20 @@ impl Knowledge {
                         kind: s.kind.clone(),
                         keyed: s.keyed.unwrap_or(true),
                         in_interrupt: s.in_interrupt,
+                        while_held: None,
                     });
                     self.sections.len() - 1
                 }
             };
+            if let Some(phrase) = &s.while_held {
+                if self.sections[id].keyed {
+                    return Err(section_err(
+                        None,
+                        "`while_held` is for a section that is not a lock (`keyed = false`)".into(),
+                    ));
+                }
+                self.sections[id].while_held = Some(phrase.clone());
+            }
             let ops = [
                 ("acquire", &s.acquire, LockOp::Acquire(id)),
                 ("release", &s.release, LockOp::Release(id)),
@@ -1201,6 +1218,33 @@ impl Knowledge {
     pub fn call_setup_dependent(&self, call: &Call) -> bool {
         self.api_of(call)
             .is_some_and(|a| a.setup_dependent.is_some())
+    }
+
+    /// How a message says a call runs inside a section described as `section`
+    /// ([`crate::context::interproc::describe_section`]): "with spinlock `l` held", or
+    /// a state's own phrase ("with IRQs disabled").
+    pub fn held_phrase(&self, section: &str) -> String {
+        match self.state_phrase(section) {
+            Some(phrase) => phrase.to_string(),
+            None => format!("with {section} held"),
+        }
+    }
+
+    /// [`Knowledge::held_phrase`] with where it started: "(taken at line 9)" for a lock,
+    /// "(since line 9)" for a state.
+    pub fn held_since(&self, section: &str, line: u32) -> String {
+        match self.state_phrase(section) {
+            Some(phrase) => format!("{phrase} (since line {line})"),
+            None => format!("with {section} held (taken at line {line})"),
+        }
+    }
+
+    /// The phrase of an unkeyed section whose kind is `section`, when it has one.
+    pub fn state_phrase(&self, section: &str) -> Option<&str> {
+        self.sections
+            .iter()
+            .find(|k| !k.keyed && k.kind == section)
+            .and_then(|k| k.while_held.as_deref())
     }
 
     /// For a sleeping call that sleeps only when an argument is above a bound
@@ -1709,6 +1753,34 @@ mod tests {
         let k = Knowledge::from_toml(unkeyed).unwrap();
         assert_eq!(k.lock_call("y_unlock").and_then(|c| c.also), Some(1));
         assert_eq!(k.lock_call("y_lock").and_then(|c| c.also), None);
+    }
+
+    /// A state (IRQs disabled) reads "with IRQs disabled", a lock "with … held"; only an
+    /// unkeyed section may have its own phrase.
+    #[test]
+    fn states_have_their_own_phrase() {
+        let k = Knowledge::builtin();
+        assert_eq!(k.held_phrase("IRQs disabled"), "with IRQs disabled");
+        assert_eq!(
+            k.held_since("RCU read-side section", 4),
+            "inside an RCU read-side section (since line 4)"
+        );
+        assert_eq!(
+            k.held_since("spinlock `d->lock`", 4),
+            "with spinlock `d->lock` held (taken at line 4)"
+        );
+        let keyed = "[[section]]\nkind = \"x lock\"\nacquire = [\"x_lock\"]\nrelease = [\"x_unlock\"]\nwhile_held = \"with x\"\n";
+        let err = Knowledge::from_toml(keyed).unwrap_err();
+        assert!(err.contains("not a lock"), "{err}");
+    }
+
+    /// `fsleep()` sleeps only above 10 µs: its bound is data.
+    #[test]
+    fn a_short_fsleep_is_data() {
+        let k = Knowledge::builtin();
+        assert_eq!(k.sleeps_only_above("fsleep"), Some((0, 10)));
+        assert_eq!(k.sleeps_only_above("msleep"), None);
+        assert!(k.sleeping_call("fsleep").is_some());
     }
 
     /// An allocator's GFP argument is evaluated once, at classification, when the

@@ -37,6 +37,10 @@ ATOMIC = [
     ("s28-61-relinted-sample.json", ["s28-61-relinted.md"]),
     # Not random: a site whose 6.12 twin the twenty-eighth session's census judged false.
     ("s28-61-rejudged-sample.json", ["s28-61-rejudged.md"]),
+    # Not random: every atomic finding the twenty-ninth session's first knowledge
+    # additions made on 6.1 (9: new sleeping names and ops-table entry points; the
+    # additions whose findings were mostly false were then taken out again).
+    ("s29-61-new-atomic.json", ["s29-61-new.md"]),
 ]
 # Linux 6.12 (Debian linux-source-6.12, 6.12.118): a fresh tree, reviewed once, for the
 # precision on code the 6.1 work was not tuned on (`--tree 6.12`).
@@ -66,6 +70,9 @@ ATOMIC_612 = [
     # Not random: every atomic finding the queue-freeze and `acpi_os_ioremap()` knowledge
     # added on 6.12 (4).
     ("s28-612-queue-atomic.json", ["s28-612-queue.md"]),
+    # Not random: every atomic finding the twenty-ninth session's first knowledge
+    # additions made on 6.12 (8).
+    ("s29-612-new-atomic.json", ["s29-612-new.md"]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),

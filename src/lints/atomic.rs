@@ -203,10 +203,15 @@ impl<'a> FunctionCx<'a> {
         fix: Fix,
     ) -> (String, Vec<Label>, Vec<String>, String, bool) {
         let section = self.describe(blamed);
-        let how = if blamed.certain {
-            "is held"
+        let paths = if blamed.certain {
+            ""
         } else {
-            "is held on some paths to this call"
+            " on some paths to this call"
+        };
+        // "spinlock `l` is held", or a state: "it runs with IRQs disabled".
+        let (state, held) = match self.knowledge.state_phrase(&section) {
+            Some(phrase) => (format!("it runs {phrase}"), phrase.to_string()),
+            None => (format!("{section} is held"), format!("with {section} held")),
         };
         // `acquirer` reads "`spin_lock()` at line 9"; `place` is where the fix goes.
         let (acquirer, place_name, label) = if blamed.site == ANNOTATION_SITE {
@@ -214,7 +219,7 @@ impl<'a> FunctionCx<'a> {
                 file: self.file.path.clone(),
                 span: self.function.name_span,
                 message: format!(
-                    "`{}()` is annotated to be called with {section} held",
+                    "`{}()` is annotated to be called {held}",
                     self.function.name
                 ),
             };
@@ -237,7 +242,7 @@ impl<'a> FunctionCx<'a> {
                 label,
             )
         };
-        let message = format!("{what}, but {section} {how} ({acquirer})");
+        let message = format!("{what}, but {state}{paths} ({acquirer})");
         let mut notes = Vec::new();
         for other in others {
             let paths = if other.certain { "" } else { " on some paths" };
@@ -372,13 +377,14 @@ impl<'a> FunctionCx<'a> {
                 } => {
                     let (cname, path, span) = self.call_site(*caller, *call);
                     parts.push(format!(
-                        "`{name}()` is called from `{cname}()` at {path}:{} with {section} held (taken at line {acquired_line})",
-                        span.line
+                        "`{name}()` is called from `{cname}()` at {path}:{} {}",
+                        span.line,
+                        self.knowledge.held_since(section, *acquired_line)
                     ));
                     labels.push(Label {
                         file: path,
                         span,
-                        message: format!("called here with {section} held"),
+                        message: format!("called here {}", self.knowledge.held_phrase(section)),
                     });
                     break Root::Lock(cname);
                 }
