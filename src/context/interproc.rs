@@ -1628,7 +1628,9 @@ impl Analysis {
             let d = depth + 1;
             let bindings = atomic[&caller][via].bindings().to_vec();
             for e in edges.of(caller) {
-                if !ls.at_call(e.call).is_empty() || ls.after_sleep(e.call) {
+                // After an earlier sleep in the context callers gave (whatever sections
+                // of its own came and went), the path's finding is that call's.
+                if !ls.at_call(e.call).is_empty() || ls.after_sleep_in_callers_context(e.call) {
                     continue;
                 }
                 // The call itself must be reachable with the caller's values

@@ -262,6 +262,12 @@ struct PathFacts {
     /// `mutex_lock()`, a `GFP_KERNEL` allocation), with no atomic section taken or
     /// released in between: any finding there is already the earlier call's. Sorted.
     after_sleep: Box<[u32]>,
+    /// Calls that every path reaches after a call that sleeps by itself, whatever
+    /// sections this function takes or releases in between, short of releasing a lock it
+    /// never takes (a caller's): for the context callers give, the finding is the
+    /// earlier call's (`request_irq(); … spin_lock(); … spin_unlock(); … free_irq();`).
+    /// Sorted; a superset of `after_sleep`.
+    after_sleep_callers: Box<[u32]>,
     /// Parameter facts on the paths to a call that hold a section there, where they
     /// say more than `guards` (`if (mode == FOO) spin_lock(&l); helper(mode);`:
     /// `helper` is atomic only with `mode == FOO`), as (call, index into
@@ -396,6 +402,15 @@ impl LockStates {
         self.paths
             .as_ref()
             .is_some_and(|p| p.after_sleep.binary_search(&call).is_ok())
+    }
+
+    /// Whether every path to `call` goes through an earlier call that sleeps while the
+    /// context its callers give still holds (sections of this function's own may have
+    /// come and gone in between).
+    pub fn after_sleep_in_callers_context(&self, call: u32) -> bool {
+        self.paths
+            .as_ref()
+            .is_some_and(|p| p.after_sleep_callers.binary_search(&call).is_ok())
     }
 
     /// Whether every path to `call` passed a context query's "may sleep" branch.
@@ -786,8 +801,11 @@ pub fn analyse(
             calls: cfg.conditional_calls.clone(),
         })
     });
-    let (after_sleep, exits_after_sleep) =
-        after_sleep(function, knowledge, &effects, always_sleeps, &run_unlocked);
+    let AfterSleep {
+        same_state: after_sleep,
+        callers_context: after_sleep_callers,
+        exits: exits_after_sleep,
+    } = after_sleep(function, knowledge, &effects, always_sleeps, &run_unlocked);
     // A release wrapper whose release of its caller's lock also ends a level of another
     // section (`spin_unlock_bh()` of a lock its caller took): so does a call to it.
     let ends_also = effects.iter().flatten().find_map(|e| match *e {
@@ -813,6 +831,7 @@ pub fn analyse(
             guard_sets: guard_sets.into_iter().map(Vec::into_boxed_slice).collect(),
             context_guarded: context_guarded(function, knowledge).into(),
             after_sleep: after_sleep.into(),
+            after_sleep_callers: after_sleep_callers.into(),
             held_guards: held_guards.into(),
             guard_alternatives: guard_alternatives.into(),
             guard_alternative_sets: guard_alternative_sets
@@ -826,6 +845,7 @@ pub fn analyse(
                 && p.guard_alternatives.is_empty()
                 && p.context_guarded.is_empty()
                 && p.after_sleep.is_empty()
+                && p.after_sleep_callers.is_empty()
                 && p.held_guards.is_empty())
         }),
     };
@@ -1084,16 +1104,27 @@ fn release_in_unlocked_arguments(
     unlocked
 }
 
+/// What [`after_sleep`] finds: calls after a sleep in the same atomic state, calls
+/// after a sleep in the context callers gave, and whether the exit is reached only
+/// after a sleep.
+struct AfterSleep {
+    same_state: Vec<u32>,
+    callers_context: Vec<u32>,
+    exits: bool,
+}
+
 /// Calls reached on every path after a call that sleeps by itself, with no change of
-/// the atomic state in between (see `LockStates::after_sleep`).
-/// Also whether the exit is reached only after such a call.
+/// the atomic state in between (see `LockStates::after_sleep`); the same with only the
+/// changes that can end the context callers gave (a release of a lock this function
+/// never takes) counting (`LockStates::after_sleep_in_callers_context`); and whether the
+/// exit is reached only after such a call.
 fn after_sleep(
     function: &Function,
     knowledge: &Knowledge,
     effects: &[Vec<Effect>],
     always_sleeps: &dyn Fn(&Call) -> bool,
     run_unlocked: &[u32],
-) -> (Vec<u32>, bool) {
+) -> AfterSleep {
     let cfg = function.cfg();
     // Calls that sleep whatever the context, as the knowledge says (not `vfree()`,
     // which is fine in interrupt context, nor `__xa_store()`, which drops its lock),
@@ -1106,6 +1137,8 @@ fn after_sleep(
         }
         always_sleeps(c)
             || (!knowledge.sleeps_outside_interrupt_only(&c.callee)
+                // (`fsleep(d)`: whether it sleeps depends on the caller's value.)
+                && knowledge.sleeps_only_above(&c.callee).is_none()
                 && knowledge
                     .call_allocator(c)
                     .is_none_or(|a| a.drops_lock_arg.is_none())
@@ -1116,8 +1149,43 @@ fn after_sleep(
         .iter()
         .any(|n| matches!(n.kind, NodeKind::Call(c) if sleeps(c)))
     {
-        return (Vec::new(), false);
+        return AfterSleep {
+            same_state: Vec::new(),
+            callers_context: Vec::new(),
+            exits: false,
+        };
     }
+    // Locks this function takes somewhere: releasing one of them does not end what
+    // callers held (a release of any other lock may be of a caller's).
+    let mut taken: Vec<(SectionKindId, u32)> = effects
+        .iter()
+        .flatten()
+        .filter_map(|e| match *e {
+            Effect::Acquire { kind, key, .. } => Some((kind, key)),
+            _ => None,
+        })
+        .collect();
+    taken.sort_unstable();
+    taken.dedup();
+    let callers_states = forward(
+        cfg,
+        false,
+        |id, after| {
+            let node = &cfg.nodes[id as usize];
+            if effects[id as usize].iter().any(|e| match *e {
+                Effect::Release { kind, key } | Effect::ReleaseIfNonZero { kind, key, .. } => {
+                    taken.binary_search(&(kind, key)).is_err()
+                }
+                Effect::EndAlso { .. } => true,
+                _ => false,
+            }) {
+                return false;
+            }
+            after || matches!(node.kind, NodeKind::Call(c) if sleeps(c))
+        },
+        |_, out| *out,
+        |a, b| *a && *b,
+    );
     let states = forward(
         cfg,
         false,
@@ -1139,7 +1207,11 @@ fn after_sleep(
         |a, b| *a && *b,
     );
     let exits = states.get(EXIT as usize).copied().flatten() == Some(true);
-    (calls_where_true(cfg, &states), exits)
+    AfterSleep {
+        same_state: calls_where_true(cfg, &states),
+        callers_context: calls_where_true(cfg, &callers_states),
+        exits,
+    }
 }
 
 /// The calls at the nodes whose state is `Some(true)`, sorted, once each.

@@ -160,9 +160,12 @@ impl<'a> FunctionCx<'a> {
         };
         // One finding per path into the function: a sleep after an earlier sleeping
         // call, with the context coming from callers, is the earlier call's finding
-        // (its fix, in the caller, is the same). A section taken in this function is
+        // (its fix, in the caller, is the same), even where a section of this
+        // function's own came and went in between. A section taken in this function is
         // another matter: each sleeping call in it has to move.
-        if matches!(evidence, Evidence::Callers(_)) && self.locks.after_sleep(site.call) {
+        if matches!(evidence, Evidence::Callers(_))
+            && self.locks.after_sleep_in_callers_context(site.call)
+        {
             return;
         }
         let call = self.call(site.call);

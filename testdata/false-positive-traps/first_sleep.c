@@ -120,3 +120,45 @@ void fs2_power_pos(struct fs2 *f)
 	fs2_enable_pos(f);
 	spin_unlock(&f->lock);
 }
+
+/* Atomic because of its caller, with a section of its own taken and released between
+ * the two sleeps (lib82596's reset: `request_irq()`, then a spinlock for the command,
+ * then `free_irq()` on the error path): the caller's context never ended, so the later
+ * sleep is still the first one's finding. A sleep inside that section of its own is
+ * its own finding. */
+struct fs3 {
+	spinlock_t lock;
+	spinlock_t cmd_lock;
+	int irq;
+	int busy;
+};
+
+static irqreturn_t fs3_isr(int irq, void *d)
+{
+	return IRQ_HANDLED;
+}
+
+static int fs3_init(struct fs3 *f)
+{
+	unsigned long flags;
+
+	if (request_irq(f->irq, fs3_isr, 0, "fs3", f)) /* expect: atomic-sleeping-call */
+		return -1;
+	spin_lock_irqsave(&f->cmd_lock, flags);
+	if (f->busy) {
+		spin_unlock_irqrestore(&f->cmd_lock, flags);
+		goto fail_free;
+	}
+	spin_unlock_irqrestore(&f->cmd_lock, flags);
+	return 0;
+fail_free:
+	free_irq(f->irq, f);
+	return -1;
+}
+
+void fs3_reset(struct fs3 *f)
+{
+	spin_lock(&f->lock);
+	fs3_init(f);
+	spin_unlock(&f->lock);
+}
