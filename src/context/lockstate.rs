@@ -259,15 +259,15 @@ struct PathFacts {
     /// (`if (!in_interrupt())`), sorted.
     context_guarded: Box<[u32]>,
     /// Calls that every path reaches after a call that sleeps by itself (`msleep()`,
-    /// `mutex_lock()`, a `GFP_KERNEL` allocation), with no atomic section taken or
-    /// released in between: any finding there is already the earlier call's. Sorted.
-    after_sleep: Box<[u32]>,
-    /// Calls that every path reaches after a call that sleeps by itself, whatever
-    /// sections this function takes or releases in between, short of releasing a lock it
-    /// never takes (a caller's): for the context callers give, the finding is the
+    /// `mutex_lock()`, a `GFP_KERNEL` allocation) while the context callers give still
+    /// holds: sections of this function's own may come and go in between, a release of
+    /// a lock it never takes (a caller's) may not; for that context, the finding is the
     /// earlier call's (`request_irq(); … spin_lock(); … spin_unlock(); … free_irq();`).
-    /// Sorted; a superset of `after_sleep`.
-    after_sleep_callers: Box<[u32]>,
+    /// Each as `call << 1 | same`, `same` set when no section at all was taken or
+    /// released in between (any finding there is the earlier call's). Sorted. (One list,
+    /// not two: the second is almost always empty, and a `drivers/` run keeps a few
+    /// hundred thousand of these.)
+    after_sleep: Box<[u32]>,
     /// Parameter facts on the paths to a call that hold a section there, where they
     /// say more than `guards` (`if (mode == FOO) spin_lock(&l); helper(mode);`:
     /// `helper` is atomic only with `mode == FOO`), as (call, index into
@@ -401,16 +401,18 @@ impl LockStates {
     pub fn after_sleep(&self, call: u32) -> bool {
         self.paths
             .as_ref()
-            .is_some_and(|p| p.after_sleep.binary_search(&call).is_ok())
+            .is_some_and(|p| p.after_sleep.binary_search(&(call << 1 | 1)).is_ok())
     }
 
     /// Whether every path to `call` goes through an earlier call that sleeps while the
     /// context its callers give still holds (sections of this function's own may have
     /// come and gone in between).
     pub fn after_sleep_in_callers_context(&self, call: u32) -> bool {
-        self.paths
-            .as_ref()
-            .is_some_and(|p| p.after_sleep_callers.binary_search(&call).is_ok())
+        self.paths.as_ref().is_some_and(|p| {
+            p.after_sleep
+                .binary_search_by_key(&call, |e| e >> 1)
+                .is_ok()
+        })
     }
 
     /// Whether every path to `call` passed a context query's "may sleep" branch.
@@ -830,8 +832,7 @@ pub fn analyse(
             guards: guards.into(),
             guard_sets: guard_sets.into_iter().map(Vec::into_boxed_slice).collect(),
             context_guarded: context_guarded(function, knowledge).into(),
-            after_sleep: after_sleep.into(),
-            after_sleep_callers: after_sleep_callers.into(),
+            after_sleep: after_sleep_encoded(&after_sleep, &after_sleep_callers),
             held_guards: held_guards.into(),
             guard_alternatives: guard_alternatives.into(),
             guard_alternative_sets: guard_alternative_sets
@@ -845,7 +846,6 @@ pub fn analyse(
                 && p.guard_alternatives.is_empty()
                 && p.context_guarded.is_empty()
                 && p.after_sleep.is_empty()
-                && p.after_sleep_callers.is_empty()
                 && p.held_guards.is_empty())
         }),
     };
@@ -1102,6 +1102,16 @@ fn release_in_unlocked_arguments(
     unlocked.sort_unstable();
     unlocked.dedup();
     unlocked
+}
+
+/// `PathFacts::after_sleep`: every call of either list (sorted), as `call << 1 | same`.
+fn after_sleep_encoded(same_state: &[u32], callers_context: &[u32]) -> Box<[u32]> {
+    let mut all: Vec<u32> = same_state.iter().chain(callers_context).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    all.into_iter()
+        .map(|c| c << 1 | u32::from(same_state.binary_search(&c).is_ok()))
+        .collect()
 }
 
 /// What [`after_sleep`] finds: calls after a sleep in the same atomic state, calls
