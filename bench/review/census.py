@@ -41,6 +41,9 @@ ATOMIC = [
     # additions made on 6.1 (9: new sleeping names and ops-table entry points; the
     # additions whose findings were mostly false were then taken out again).
     ("s29-61-new-atomic.json", ["s29-61-new.md"]),
+    # Not random: every atomic finding the iopoll knowledge (`readl_poll_timeout()` and
+    # forms with a non-zero delay) added on 6.1 (9).
+    ("s29-61-poll-atomic.json", ["s29-61-poll.md"]),
 ]
 # Linux 6.12 (Debian linux-source-6.12, 6.12.118): a fresh tree, reviewed once, for the
 # precision on code the 6.1 work was not tuned on (`--tree 6.12`).
@@ -73,6 +76,8 @@ ATOMIC_612 = [
     # Not random: every atomic finding the twenty-ninth session's first knowledge
     # additions made on 6.12 (8).
     ("s29-612-new-atomic.json", ["s29-612-new.md"]),
+    # Not random: every atomic finding the iopoll knowledge added on 6.12 (9).
+    ("s29-612-poll-atomic.json", ["s29-612-poll.md"]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),

@@ -48,3 +48,33 @@ void sd_counters(struct sdev *d)
 	sd_wait_short(d, 10, 1000);
 	spin_unlock(&d->lock);
 }
+
+/* 4. The iopoll macros busy-poll when their sleep/delay argument is 0 (include/linux/
+ * iopoll.h: might_sleep_if(sleep_us != 0)); the `_atomic` forms never sleep. */
+#define SD_NO_SLEEP 0
+
+void sd_poll_busy(struct sdev *d, void __iomem *reg)
+{
+	u32 val;
+
+	spin_lock(&d->lock);
+	readl_poll_timeout(reg, val, val & 1, 0, 100);
+	readl_relaxed_poll_timeout(reg, val, val & 1, SD_NO_SLEEP, 100);
+	read_poll_timeout(readl, val, val & 1, 0, 100, false, reg);
+	readl_poll_timeout_atomic(reg, val, val & 1, 5, 100);
+	spin_unlock(&d->lock);
+}
+
+static int sd_poll(void __iomem *reg, unsigned long sleep_us)
+{
+	u32 val;
+
+	return readx_poll_timeout(readl, reg, val, val & 1, sleep_us, 1000);
+}
+
+void sd_poll_locked(struct sdev *d, void __iomem *reg)
+{
+	spin_lock(&d->lock);
+	sd_poll(reg, 0);
+	spin_unlock(&d->lock);
+}

@@ -52,3 +52,29 @@ void sdf_computed(struct sdf *d, int n)
 	fsleep(n * 2); /* expect: atomic-sleeping-call */
 	spin_unlock(&d->lock);
 }
+
+/* The iopoll macros with a non-zero sleep/delay sleep between reads. */
+#define SDF_POLL_US 10
+
+void sdf_poll(struct sdf *d, void __iomem *reg)
+{
+	u32 val;
+
+	spin_lock(&d->lock);
+	readl_poll_timeout(reg, val, val & 1, SDF_POLL_US, 100); /* expect: atomic-sleeping-call */
+	spin_unlock(&d->lock);
+}
+
+static int sdf_poll_helper(void __iomem *reg, unsigned long sleep_us)
+{
+	u32 val;
+
+	return readx_poll_timeout(readl, reg, val, val & 1, sleep_us, 1000); /* expect: atomic-sleeping-call */
+}
+
+void sdf_poll_locked(struct sdf *d, void __iomem *reg)
+{
+	spin_lock(&d->lock);
+	sdf_poll_helper(reg, 20);
+	spin_unlock(&d->lock);
+}
