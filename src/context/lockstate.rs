@@ -1147,8 +1147,15 @@ fn after_sleep(
         }
         always_sleeps(c)
             || (!knowledge.sleeps_outside_interrupt_only(&c.callee)
-                // (`fsleep(d)`: whether it sleeps depends on the caller's value.)
-                && knowledge.sleeps_only_above(&c.callee).is_none()
+                // (`fsleep(d)`: whether it sleeps depends on the caller's value; a
+                // literal above the bound sleeps.)
+                && knowledge.sleeps_only_above(&c.callee).is_none_or(|(arg, bound)| {
+                    c.args()
+                        .get(arg)
+                        .and_then(|a| crate::values::Val::parse(a))
+                        .and_then(|v| v.int_of())
+                        .is_some_and(|n| n > bound)
+                })
                 && knowledge
                     .call_allocator(c)
                     .is_none_or(|a| a.drops_lock_arg.is_none())

@@ -162,3 +162,18 @@ void fs3_reset(struct fs3 *f)
 	fs3_init(f);
 	spin_unlock(&f->lock);
 }
+
+/* A literal `fsleep()` above 10 µs sleeps: the later sleep of the path is its finding
+ * (a `fsleep(d)` of a parameter does not count: it depends on the caller's value). */
+static void fs4_settle(struct fs3 *f)
+{
+	fsleep(20); /* expect: atomic-sleeping-call */
+	msleep(1);
+}
+
+void fs4_locked(struct fs3 *f)
+{
+	spin_lock(&f->lock);
+	fs4_settle(f);
+	spin_unlock(&f->lock);
+}
