@@ -1149,13 +1149,8 @@ fn after_sleep(
             || (!knowledge.sleeps_outside_interrupt_only(&c.callee)
                 // (`fsleep(d)`: whether it sleeps depends on the caller's value; a
                 // literal above the bound sleeps.)
-                && knowledge.sleeps_only_above(&c.callee).is_none_or(|(arg, bound)| {
-                    c.args()
-                        .get(arg)
-                        .and_then(|a| crate::values::Val::parse(a))
-                        .and_then(|v| v.int_of())
-                        .is_some_and(|n| n > bound)
-                })
+                && (knowledge.sleeps_only_above(&c.callee).is_none()
+                    || super::sleep::literal_bound_decides(knowledge, c) == Some(true))
                 && knowledge
                     .call_allocator(c)
                     .is_none_or(|a| a.drops_lock_arg.is_none())

@@ -186,10 +186,7 @@ pub fn own_sleep_in(
     if let Some(reason) = k.call_sleeping(call) {
         // `fsleep(5)`: a literal at most the bound does not sleep (a named constant or
         // a parameter is decided where values resolve: `interproc::own_sleep_condition`).
-        if let Some((arg, bound)) = k.sleeps_only_above(&call.callee)
-            && let Some(Val::Int(n)) = call.args().get(arg).and_then(|a| Val::parse(a))
-            && n <= bound
-        {
+        if literal_bound_decides(k, call) == Some(false) {
             return None;
         }
         return Some(OwnSleep::Call(reason.to_string()));
@@ -198,4 +195,13 @@ pub fn own_sleep_in(
         Some((_, FlagUse::Sleeps(source))) => Some(OwnSleep::Gfp(source)),
         _ => None,
     }
+}
+
+/// For a call that sleeps only when an argument is above a bound (`fsleep()`, the iopoll
+/// macros), what its argument says when it is an integer literal: whether it is above
+/// the bound. `None`: another call, or an argument that is not a literal.
+pub fn literal_bound_decides(k: &Knowledge, call: &Call) -> Option<bool> {
+    let (arg, bound) = k.sleeps_only_above(&call.callee)?;
+    let n = call.args().get(arg).and_then(|a| Val::parse(a))?.int_of()?;
+    Some(n > bound)
 }
