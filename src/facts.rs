@@ -482,6 +482,18 @@ pub struct ParamWrites {
     /// The calls of `passed`: (parameter, with `PRIVATE_PASS` when its private struct
     /// was given; call; argument), for following the writes further.
     pub passes: Vec<(u8, u32, u8)>,
+    /// Field paths the function only ever sets (`p->stats = alloc()`, `p->ready =
+    /// true`, `p->flags |= FOO_DONE`; never zero, never anything else): (parameter,
+    /// path, the bits when every store ORs in the same constant). A call made only
+    /// while one is still unset is lazy initialisation (`parse/cfg/once_stores.rs`).
+    #[serde(default)]
+    pub only_sets: Vec<(u8, Box<str>, Option<crate::values::Val>)>,
+    /// Field names (the last of a path) the function clears through any object (`x->on
+    /// = false`, `x->flags &= ~F`; not `= NULL`), kept only for the names some function
+    /// of the same file only sets: such a field that something else clears at run time
+    /// is a toggle, not lazy initialisation (`context::once`).
+    #[serde(default)]
+    pub clears: Vec<Box<str>>,
 }
 
 static NO_WRITES: ParamWrites = ParamWrites {
@@ -489,12 +501,19 @@ static NO_WRITES: ParamWrites = ParamWrites {
     passed: 0,
     members: Vec::new(),
     passes: Vec::new(),
+    only_sets: Vec::new(),
+    clears: Vec::new(),
 };
 
 impl ParamWrites {
     /// Boxed, or `None` when it says nothing (as `Function::writes` keeps it).
     pub fn boxed(self) -> Option<Box<ParamWrites>> {
         (self != NO_WRITES).then(|| Box::new(self))
+    }
+
+    /// Whether it says nothing (`Function::writes` is then `None`).
+    pub fn is_empty(&self) -> bool {
+        *self == NO_WRITES
     }
 
     /// Whether the function may change member `member` (top-level) of the object its

@@ -557,6 +557,9 @@ pub struct NewEdges {
     pub callees: HashMap<u32, Vec<u32>>,
     /// Functions new in changed files (numbered from the full run's function count).
     pub fresh: u32,
+    /// (caller, callee) of the calls the changed functions make with a section held,
+    /// sorted.
+    pub held_pairs: Vec<(u32, u32)>,
 }
 
 /// A slice's program: every file of the run (loaded, or with stand-ins for the
@@ -1639,6 +1642,64 @@ impl ProgramStore {
             }
         }
         seen
+    }
+
+    /// What function `f` calls after an edit (the slice's edges for the `changed`
+    /// functions).
+    pub fn callees_after(&self, f: u32, changed: &HashSet<u32>, new: &NewEdges) -> Vec<u32> {
+        match changed.contains(&f) || f >= self.function_count() {
+            true => new.callees.get(&f).cloned().unwrap_or_default(),
+            false => self.callees.of(f).to_vec(),
+        }
+    }
+
+    /// `context::once::process_reached` after an edit, over the full run's callers,
+    /// calls made with a section held and registrations, with those of the `changed`
+    /// functions and the `registering` files' registrations replaced by the slice's.
+    pub fn process_reached_after(
+        &self,
+        start: u32,
+        changed: &HashSet<u32>,
+        registering: &HashSet<u32>,
+        new: &NewEdges,
+    ) -> bool {
+        let mut added: HashMap<u32, Vec<u32>> = HashMap::default();
+        for (&c, list) in &new.callees {
+            for &g in list {
+                added.entry(g).or_default().push(c);
+            }
+        }
+        let stored_entry: HashSet<u32> = self
+            .entries
+            .iter()
+            .filter(|(_, r)| {
+                !matches!(r, AtomicReason::Entry { file, .. } if registering.contains(file))
+            })
+            .map(|(f, _)| *f)
+            .collect();
+        crate::context::once::process_reached(
+            start,
+            |f| {
+                let mut up: Vec<u32> = if f < self.function_count() {
+                    self.callers_of(f)
+                        .iter()
+                        .copied()
+                        .filter(|c| !changed.contains(c))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                up.extend(added.get(&f).into_iter().flatten().copied());
+                up.sort_unstable();
+                up.dedup();
+                up
+            },
+            |c, f| match changed.contains(&c) || c >= self.function_count() {
+                true => new.held_pairs.binary_search(&(c, f)).is_ok(),
+                false => self.held_calls.binary_search(&(c, f)).is_ok(),
+            },
+            |f| stored_entry.contains(&f) || new.entries.contains(&f),
+        )
     }
 
     /// The functions a changed file's new facts may call or register, by name (every

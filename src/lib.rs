@@ -2538,7 +2538,26 @@ fn slice_findings<T>(
                     .map(move |(i, _)| (fi, i as u32))
             })
             .collect();
-        if !passes_atomic.is_empty() {
+        // Lazy initialisation (`context::once`) asks whether process context reaches a
+        // function, and which functions atomic context reaches, at any distance:
+        // recomputed the same way for the slice's candidates.
+        let once_candidates: Vec<program::FunctionId> = {
+            let mut c: Vec<program::FunctionId> = analysis
+                .atomic
+                .keys()
+                .copied()
+                .filter(|&id| {
+                    program
+                        .function(id)
+                        .writes
+                        .as_deref()
+                        .is_some_and(|w| !w.only_sets.is_empty())
+                })
+                .collect();
+            c.sort_unstable();
+            c
+        };
+        if !passes_atomic.is_empty() || !once_candidates.is_empty() {
             let registering = store.directories_of(&cmp.facts_changed);
             let mut new = incremental::NewEdges::default();
             for (callee, list) in analysis.callers.iter() {
@@ -2550,6 +2569,7 @@ fn slice_findings<T>(
                     new.callees.entry(g).or_default().push(c);
                     if !analysis.locks_of(*caller).at_call(*call).is_empty() {
                         new.held.push(c);
+                        new.held_pairs.push((g, c));
                     }
                 }
             }
@@ -2571,6 +2591,7 @@ fn slice_findings<T>(
                 })
                 .map(|(id, _)| global(id))
                 .collect();
+            new.held_pairs.sort_unstable();
             let changed_fns: rustc_hash::FxHashSet<u32> = new.callees.keys().copied().collect();
             let reach = store.atomic_reachable_after(&changed_fns, &registering, &new);
             for id in passes_atomic {
@@ -2578,6 +2599,22 @@ fn slice_findings<T>(
                     Some(true) => analysis.atomic_reachable.insert(id),
                     _ => analysis.atomic_reachable.remove(&id),
                 };
+            }
+            analysis.once_process.clear();
+            for id in once_candidates {
+                let g = global(id);
+                let callees = store.callees_after(g, &changed_fns, &new);
+                let paths = context::once::untoggled_paths(
+                    &program,
+                    id,
+                    |h| callees.contains(&global(h)),
+                    |h| reach.get(global(h) as usize).copied().unwrap_or(false),
+                );
+                if !paths.is_empty()
+                    && store.process_reached_after(g, &changed_fns, &registering, &new)
+                {
+                    analysis.once_process.insert(id, paths);
+                }
             }
         }
         let inspected = match options.needs_program {

@@ -299,6 +299,11 @@ impl Val {
         }
     }
 
+    /// The constant's name, when it is one (resolved or not).
+    pub fn constant_name(&self) -> Option<&str> {
+        self.name_of()
+    }
+
     /// The constant's name, when it is one.
     fn name_of(&self) -> Option<&str> {
         match self {

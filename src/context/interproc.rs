@@ -425,6 +425,11 @@ impl<'p> Resolver<'p> {
         self
     }
 
+    /// A value as the constants of `file` resolve it (`FOO_DONE` to its integer).
+    pub fn resolved(&mut self, file: u32, v: Val) -> Val {
+        self.value(file, v)
+    }
+
     fn value(&mut self, file: u32, v: Val) -> Val {
         if matches!(v, Val::Str | Val::Text(_)) && self.builtin_only(file) {
             return Val::RodataStr;
@@ -1100,6 +1105,12 @@ pub struct Analysis {
     pub atomic_reachable: HashSet<FunctionId>,
     /// Constants of the kernel tree's headers, as far as the run has read them.
     pub headers: KernelHeaders,
+    /// Functions atomic context reaches that make a call only while a field they only
+    /// set is unset (lazy initialisation), and that process context reaches too
+    /// (`context::once`).
+    /// For each, the field paths whose guard counts: those nothing else atomic
+    /// context reaches in its file clears again (a toggle, not a one-time set).
+    pub once_process: HashMap<FunctionId, Vec<Box<str>>>,
 }
 
 /// What the functions of a run that stand for functions outside it do, as a full run
@@ -1216,6 +1227,14 @@ impl Analysis {
         lap("atomic reasons");
         let atomic_reachable = Self::atomic_reachable(&entries, &ids, &locks, &edges);
         lap("atomic reachable");
+        let once_process = Self::once_process(
+            program,
+            &entries,
+            &locks,
+            (&callers, &edges),
+            &atomic,
+            &atomic_reachable,
+        );
         Analysis {
             locks,
             sites,
@@ -1227,7 +1246,65 @@ impl Analysis {
             sleeps_dropping,
             atomic_reachable,
             headers,
+            once_process,
         }
+    }
+
+    /// The functions with fields they only set (lazy initialisation) that atomic
+    /// context reaches and process context reaches too (`context::once`).
+    fn once_process(
+        program: &Program,
+        entries: &[(FunctionId, AtomicReason)],
+        locks: &[Vec<LockStates>],
+        (callers, edges): (&Callers, &PerFunction<Edge>),
+        atomic: &HashMap<FunctionId, Vec<AtomicReason>>,
+        atomic_reachable: &HashSet<FunctionId>,
+    ) -> HashMap<FunctionId, Vec<Box<str>>> {
+        let entry: HashSet<FunctionId> = entries.iter().map(|(id, _)| *id).collect();
+        let mut candidates: Vec<FunctionId> = atomic
+            .keys()
+            .copied()
+            .filter(|&id| {
+                program
+                    .function(id)
+                    .writes
+                    .as_deref()
+                    .is_some_and(|w| !w.only_sets.is_empty())
+            })
+            .collect();
+        candidates.sort_unstable();
+        let mut out = HashMap::default();
+        for id in candidates {
+            let callees: Vec<FunctionId> = edges.of(id).iter().map(|e| e.callee).collect();
+            let paths = super::once::untoggled_paths(
+                program,
+                id,
+                |h| callees.contains(&h),
+                |h| atomic_reachable.contains(&h),
+            );
+            if paths.is_empty() {
+                continue;
+            }
+            let reached = super::once::process_reached(
+                id,
+                |f| {
+                    let mut up: Vec<FunctionId> = callers.of(f).iter().map(|(c, _)| *c).collect();
+                    up.sort_unstable();
+                    up.dedup();
+                    up
+                },
+                |c, f| {
+                    callers.of(f).iter().any(|&(caller, call)| {
+                        caller == c && !locks[c.0 as usize][c.1 as usize].at_call(call).is_empty()
+                    })
+                },
+                |f| entry.contains(&f),
+            );
+            if reached {
+                out.insert(id, paths);
+            }
+        }
+        out
     }
 
     /// 1a. What each function (other than a described API) does to the sections its

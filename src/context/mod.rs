@@ -23,6 +23,7 @@ pub mod headers;
 pub mod interproc;
 pub mod local;
 pub mod lockstate;
+pub mod once;
 pub mod per_function;
 pub mod sleep;
 

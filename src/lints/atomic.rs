@@ -86,11 +86,22 @@ impl<'a> FunctionCx<'a> {
             &self.settings.target,
             &self.analysis.headers,
         );
+        // Lazy initialisation that process context reaches too: the first call, the one
+        // that sleeps, can be that one (`context::once`).
+        let mut once_resolver = crate::context::interproc::Resolver::new(
+            self.program,
+            &self.settings.target,
+            &self.analysis.headers,
+        );
+        if self.once_only(&mut once_resolver, self.id, call) {
+            return None;
+        }
         let reasons: Vec<AtomicReason> = self
             .analysis
             .reasons(self.id)
             .iter()
             .filter(|r| !interrupt_ok || self.chain_root_is_lock(r))
+            .filter(|r| !self.chain_passes_once(&mut once_resolver, r))
             .filter(|r| {
                 alternatives
                     .iter()
@@ -99,6 +110,51 @@ impl<'a> FunctionCx<'a> {
             .cloned()
             .collect();
         (!reasons.is_empty()).then_some(Evidence::Callers(reasons))
+    }
+
+    /// Whether `call` in function `id` is lazy initialisation in a function process
+    /// context reaches too (`context::once`).
+    fn once_only(
+        &self,
+        resolver: &mut crate::context::interproc::Resolver,
+        id: FunctionId,
+        call: u32,
+    ) -> bool {
+        self.analysis.once_process.get(&id).is_some_and(|paths| {
+            crate::context::once::once_guarded(
+                self.program,
+                resolver,
+                self.analysis.locks_of(id),
+                (id, call),
+                paths,
+            )
+        })
+    }
+
+    /// Whether the chain of reason `r` makes, at some hop into a function atomic
+    /// because of its own callers, a call that is such lazy initialisation.
+    fn chain_passes_once(
+        &self,
+        resolver: &mut crate::context::interproc::Resolver,
+        r: &AtomicReason,
+    ) -> bool {
+        let mut r = r;
+        for _ in 0..64 {
+            let AtomicReason::CalledFromAtomic {
+                caller, call, via, ..
+            } = r
+            else {
+                return false;
+            };
+            if self.once_only(resolver, *caller, *call) {
+                return true;
+            }
+            match self.analysis.reasons(*caller).get(*via as usize) {
+                Some(next) => r = next,
+                None => return false,
+            }
+        }
+        false
     }
 
     /// The parameter tests on the paths to `call`, per group of paths that tested

@@ -21,6 +21,7 @@ use crate::values::{Derive, Pred, Val};
 
 mod local_consts;
 mod local_fields;
+mod once_stores;
 mod param_copies;
 mod zeroed;
 use local_consts::LocalWrite;
@@ -153,6 +154,11 @@ pub(super) struct CfgBuilder<'a> {
     /// Writes into one top-level member of a parameter's object (`p->n = 0`,
     /// `spin_lock(&p->lock)`): (node, parameter, member).
     member_clobbers: Vec<(u32, u8, Box<str>)>,
+    /// Stores into a parameter's field paths, for the fields only set
+    /// (`once_stores`): (parameter, path, what the store leaves there).
+    field_stores: Vec<(u8, Box<str>, once_stores::FieldStore)>,
+    /// Field names cleared through any object (`ParamWrites::clears`).
+    field_clears: Vec<Box<str>>,
     /// Calls given a parameter as it is, to a program function: (node, parameter,
     /// call, argument). What the callee writes is known only to the whole-program
     /// stage (`FunctionValues::soft_passes`).
@@ -317,6 +323,8 @@ impl<'a> CfgBuilder<'a> {
             switch_on: Vec::new(),
             clobbers: Vec::new(),
             member_clobbers: Vec::new(),
+            field_stores: Vec::new(),
+            field_clears: Vec::new(),
             soft_clobbers: Vec::new(),
             soft_passes: Vec::new(),
             objects: Default::default(),
@@ -890,6 +898,9 @@ impl<'a> CfgBuilder<'a> {
             {
                 self.pointer_write_nodes.push(c);
             }
+            if cur.is_some() && kind == "assignment_expression" {
+                self.note_field_clear(node);
+            }
             if let Some(c) = cur
                 && let Some(lvalue) = match kind {
                     "assignment_expression" => node.field("left"),
@@ -916,7 +927,13 @@ impl<'a> CfgBuilder<'a> {
                     _ => None,
                 }
                 .filter(|w| w.kind_str() != "identifier")
-                .and_then(|w| self.param_member(w))
+                .and_then(|w| self.param_member(w).map(|pm| (pm, w)))
+                .map(|((p, m), w)| {
+                    if m.is_some() {
+                        self.note_param_field_store(node, w, p);
+                    }
+                    (p, m)
+                })
             {
                 self.note_param_write(c, written, member);
             }
@@ -2475,6 +2492,8 @@ impl<'a> CfgBuilder<'a> {
             passed: passed & !ro,
             members,
             passes,
+            only_sets: self.once_sets(),
+            clears: self.field_clears(),
         }
     }
 

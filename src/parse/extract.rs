@@ -87,10 +87,36 @@ pub fn extract(
         }
         stack[start..].reverse();
     }
+    keep_clears_of_once_sets(&mut facts.functions);
     facts.functions.shrink_to_fit();
     facts.decls.other_fn_macros = Vec::new();
     facts.decls.defines.seal();
     facts
+}
+
+/// Keeps, of the fields each function clears, those some function of the file only
+/// sets (`ParamWrites::clears`): the only ones `context::once` asks about.
+fn keep_clears_of_once_sets(functions: &mut [crate::facts::Function]) {
+    let mut once: Vec<&str> = functions
+        .iter()
+        .filter_map(|f| f.writes.as_deref())
+        .flat_map(|w| &w.only_sets)
+        .map(|(_, path, _)| path.rsplit('.').next().unwrap_or(path))
+        .collect();
+    once.sort_unstable();
+    once.dedup();
+    let once: Vec<Box<str>> = once.into_iter().map(Box::from).collect();
+    for f in functions {
+        if let Some(w) = f.writes.as_deref_mut()
+            && !w.clears.is_empty()
+        {
+            w.clears.retain(|n| once.binary_search(n).is_ok());
+            w.clears.shrink_to_fit();
+            if w.is_empty() {
+                f.writes = None;
+            }
+        }
+    }
 }
 
 /// The file-scope declarations of a header (structs, unions, typedefs, defines), in
