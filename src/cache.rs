@@ -77,7 +77,7 @@ const ENTRY_MAGIC: &[u8; 8] = b"GFPLENT1";
 const PACK_MAGIC: &[u8; 8] = b"GFPLPAK1";
 /// The layout of entries and of the pack; bumped by hand when it changes (the engine
 /// digest in every key covers changes of the facts themselves).
-const FORMAT: u32 = 11;
+const FORMAT: u32 = 12;
 const ENTRY_HEADER: usize = 8 + 4 + 16 + 4 + 8 + 8;
 const PACK_HEADER: usize = 8 + 4 + 8 + 8 + 8 + 8;
 /// The signature `CACHEDIR.TAG` must start with (<https://bford.info/cachedir/>).

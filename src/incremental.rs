@@ -59,7 +59,7 @@ use crate::facts::{FileFacts, Function};
 use crate::program::{FunctionId, Program};
 
 /// The program store's layout (first field of its encoding).
-const STORE_FORMAT: u64 = 0x6766_706c_7374_000b;
+const STORE_FORMAT: u64 = 0x6766_706c_7374_000c;
 
 fn store_format<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let format = u64::deserialize(d)?;

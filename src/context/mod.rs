@@ -9,7 +9,9 @@
 //! `headers.rs`): `Analysis::run`, one function per phase: lock effects and call graph;
 //! gfp sinks (which `gfp_t` parameters reach an allocator), may-sleep summaries as
 //! clauses over parameter tests (arguments: literals, constants, parameters and values
-//! derived from them), atomic reasons top-down from entry points
+//! derived from them), lazy initialisation (`once.rs`: fields a function only sets,
+//! guarding a call, in functions process context reaches too), atomic reasons
+//! top-down from entry points
 //! (`[[entry]]`/`[[entry_field]]` registrations) and from calls made with a section
 //! held (dropped when the sleep needs values of the holder's parameters that no direct
 //! caller passes) (depth ≤ 4, argument values respected); constants and types the run

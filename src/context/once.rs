@@ -115,7 +115,12 @@ pub fn once_guarded(
     let Some(writes) = function.writes.as_deref() else {
         return false;
     };
-    if paths.is_empty() || function.calls.get(call as usize).is_none_or(|c| c.conditional) {
+    if paths.is_empty()
+        || function
+            .calls
+            .get(call as usize)
+            .is_none_or(|c| c.conditional)
+    {
         return false;
     }
     let alternatives = locks.guard_alternatives_at(call);
@@ -140,9 +145,11 @@ pub fn once_guarded(
     // before it). A call made only when a parameter says so as well is an event's
     // handling (`if (vendor == 0xffff) { b->removed = true; … }`), not initialisation.
     let undecided = |t: &Test| {
-        alternatives
-            .iter()
-            .any(|other| other.iter().any(|o| o.param == t.param && o.pred == t.pred && o.holds != t.holds))
+        alternatives.iter().any(|other| {
+            other
+                .iter()
+                .any(|o| o.param == t.param && o.pred == t.pred && o.holds != t.holds)
+        })
     };
     alternatives.iter().all(|tests| {
         tests.iter().any(|t| tests_unset(t, &sets))

@@ -73,7 +73,9 @@ impl<'a> CfgBuilder<'a> {
         }
         let clears = match text(op, self.src) {
             "&=" => true,
-            "=" => text(right, self.src).trim() != "NULL" && self.arg_const(right) == Some(Val::Int(0)),
+            "=" => {
+                text(right, self.src).trim() != "NULL" && self.arg_const(right) == Some(Val::Int(0))
+            }
             _ => false,
         };
         if let Some(field) = left.field("field").filter(|_| clears) {
@@ -124,7 +126,9 @@ impl<'a> CfgBuilder<'a> {
                 continue;
             }
             let bits = match stores.first() {
-                Some(FieldStore::Bits(b)) if stores.iter().all(|s| **s == FieldStore::Bits(b.clone())) => {
+                Some(FieldStore::Bits(b))
+                    if stores.iter().all(|s| **s == FieldStore::Bits(b.clone())) =>
+                {
                     Some(b.clone())
                 }
                 _ => None,
