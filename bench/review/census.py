@@ -44,6 +44,9 @@ ATOMIC = [
     # Not random: every atomic finding the iopoll knowledge (`readl_poll_timeout()` and
     # forms with a non-zero delay) added on 6.1 (9).
     ("s29-61-poll-atomic.json", ["s29-61-poll.md"]),
+    # Not random: every atomic finding the LED `brightness_set` entry point added on 6.1
+    # (12, before its object hint kept the chip tables of leds-is31fl319x out: 2 of them).
+    ("s30-61-led-atomic.json", ["s30-61-led.md"]),
 ]
 # Linux 6.12 (Debian linux-source-6.12, 6.12.118): a fresh tree, reviewed once, for the
 # precision on code the 6.1 work was not tuned on (`--tree 6.12`).

@@ -1467,6 +1467,7 @@ impl Analysis {
                     sinks: gfp_sinks,
                     summaries,
                     build,
+                    locks,
                 };
                 file.functions
                     .iter()
@@ -2145,6 +2146,7 @@ fn sleep_sites(
                     let macros = |name: &str| program.decls.gfp_macro(id.0, name, k);
                     if let Some(arg) = c.args().get(param as usize)
                         && let FlagUse::Sleeps(_) = flag_use_of_text_in(k, &macros, f, arg)
+                        && !direct_sink_unreached(ctx, resolver, (id, ci), callee, (param, sink))
                     {
                         out.push(SleepSite {
                             call: ci,
@@ -2163,6 +2165,59 @@ fn sleep_sites(
         }
     }
     out
+}
+
+/// Whether the callee's own allocation that a `gfp_t` parameter reaches (`sink`, in the
+/// callee itself) is one this call cannot reach: every group of paths to it tests the
+/// callee's parameters in a way this call's arguments contradict (`if (size) buf =
+/// kmemdup(data, size, gfp);` given a literal 0 size), and the callee hands that
+/// parameter to nothing else. A callee without its body here (a stand-in) is not
+/// decided.
+fn direct_sink_unreached(
+    ctx: &SiteContext,
+    resolver: &mut Resolver,
+    (caller, call): (FunctionId, u32),
+    callee: FunctionId,
+    (param, sink): (u32, (FunctionId, u32)),
+) -> bool {
+    if sink.0 != callee {
+        return false;
+    }
+    let program = ctx.program;
+    let g = program.function(callee);
+    let Some(name) = g.params.iter().find(|p| p.index == param).map(|p| p.name.as_str()) else {
+        return false;
+    };
+    if name.is_empty() || g.calls.len() <= sink.1 as usize {
+        return false;
+    }
+    // The parameter given to any other call may reach another allocation.
+    let elsewhere = g.calls.iter().enumerate().any(|(i, c)| {
+        i as u32 != sink.1
+            && c.args()
+                .iter()
+                .any(|a| crate::parse::text::has_token(a.as_bytes(), name.as_bytes()))
+    });
+    if elsewhere {
+        return false;
+    }
+    let Some(ls) = ctx
+        .locks
+        .get(callee.0 as usize)
+        .and_then(|l| l.get(callee.1 as usize))
+    else {
+        return false;
+    };
+    let alternatives = ls.guard_alternatives_at(sink.1);
+    if alternatives.is_empty() || alternatives.iter().any(|a| a.is_empty()) {
+        return false;
+    }
+    let none = Bindings::new();
+    alternatives.into_iter().all(|a| {
+        let guards = resolver.tests(callee, a);
+        let mut arg = |p: u32| resolver.arg(caller, call, p, &none);
+        lift_clause(&guards, &mut arg).is_none()
+    })
 }
 
 /// When a call that sleeps by itself does, as far as its build and arguments say:
@@ -2258,6 +2313,7 @@ struct SiteContext<'a> {
     sinks: &'a GfpSinks,
     summaries: Option<&'a Summaries>,
     build: &'a BuildFacts,
+    locks: &'a [Vec<LockStates>],
 }
 
 /// A call to a kernel API the run does not define, which its summary says may sleep
@@ -2376,7 +2432,7 @@ pub(crate) fn entry_points(program: &Program) -> Vec<(FunctionId, AtomicReason)>
             if entry
                 .object
                 .as_ref()
-                .is_some_and(|o| !cb.object.contains(o.as_str()))
+                .is_some_and(|o| !o.split('|').any(|alt| cb.object.contains(alt)))
             {
                 continue;
             }
