@@ -81,6 +81,9 @@ ATOMIC_612 = [
     ("s29-612-new-atomic.json", ["s29-612-new.md"]),
     # Not random: every atomic finding the iopoll knowledge added on 6.12 (9).
     ("s29-612-poll-atomic.json", ["s29-612-poll.md"]),
+    # Not random: every atomic finding the LED `brightness_set` entry point added on
+    # 6.12 (9, with its object hint).
+    ("s30-612-led-atomic.json", ["s30-612-led.md"]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),
