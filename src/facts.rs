@@ -478,42 +478,65 @@ pub struct ParamWrites {
     pub passed: u64,
     /// One top-level member only (`p->stats.n = 0`, `spin_lock(&p->lock)`):
     /// (parameter, member).
-    pub members: Vec<(u8, Box<str>)>,
+    pub members: Box<[(u8, Box<str>)]>,
     /// The calls of `passed`: (parameter, with `PRIVATE_PASS` when its private struct
     /// was given; call; argument), for following the writes further.
-    pub passes: Vec<(u8, u32, u8)>,
+    pub passes: Box<[(u8, u32, u8)]>,
+    /// Fields it only sets and fields it clears (`OnceFields`), when it has any (boxed:
+    /// 8 bytes in each of the ~300,000 `ParamWrites` of a `drivers/` run, not 48).
+    #[serde(default)]
+    pub once: Option<Box<OnceFields>>,
+}
+
+/// What `context::once` reads of a function (`parse/cfg/once_stores.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnceFields {
     /// Field paths the function only ever sets (`p->stats = alloc()`, `p->ready =
     /// true`, `p->flags |= FOO_DONE`; never zero, never anything else): (parameter,
     /// path, the bits when every store ORs in the same constant). A call made only
-    /// while one is still unset is lazy initialisation (`parse/cfg/once_stores.rs`).
-    #[serde(default)]
+    /// while one is still unset is lazy initialisation.
     pub only_sets: Vec<(u8, Box<str>, Option<crate::values::Val>)>,
     /// Field names (the last of a path) the function clears through any object (`x->on
     /// = false`, `x->flags &= ~F`; not `= NULL`), kept only for the names some function
     /// of the same file only sets: such a field that something else clears at run time
-    /// is a toggle, not lazy initialisation (`context::once`).
-    #[serde(default)]
+    /// is a toggle, not lazy initialisation.
     pub clears: Vec<Box<str>>,
 }
 
-static NO_WRITES: ParamWrites = ParamWrites {
-    any: 0,
-    passed: 0,
-    members: Vec::new(),
-    passes: Vec::new(),
-    only_sets: Vec::new(),
-    clears: Vec::new(),
-};
+impl OnceFields {
+    /// Boxed, or `None` when both are empty.
+    pub fn boxed(
+        only_sets: Vec<(u8, Box<str>, Option<crate::values::Val>)>,
+        clears: Vec<Box<str>>,
+    ) -> Option<Box<OnceFields>> {
+        (!only_sets.is_empty() || !clears.is_empty())
+            .then(|| Box::new(OnceFields { only_sets, clears }))
+    }
+}
 
 impl ParamWrites {
     /// Boxed, or `None` when it says nothing (as `Function::writes` keeps it).
     pub fn boxed(self) -> Option<Box<ParamWrites>> {
-        (self != NO_WRITES).then(|| Box::new(self))
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+
+    /// The field paths the function only sets (`OnceFields::only_sets`).
+    pub fn only_sets(&self) -> &[(u8, Box<str>, Option<crate::values::Val>)] {
+        self.once.as_deref().map_or(&[], |o| &o.only_sets)
+    }
+
+    /// The field names the function clears (`OnceFields::clears`).
+    pub fn clears(&self) -> &[Box<str>] {
+        self.once.as_deref().map_or(&[], |o| &o.clears)
     }
 
     /// Whether it says nothing (`Function::writes` is then `None`).
     pub fn is_empty(&self) -> bool {
-        *self == NO_WRITES
+        self.any == 0
+            && self.passed == 0
+            && self.members.is_empty()
+            && self.passes.is_empty()
+            && self.once.is_none()
     }
 
     /// Whether the function may change member `member` (top-level) of the object its
@@ -1248,6 +1271,8 @@ impl ParamArgs {
 impl Function {
     /// What the body may write through its parameters.
     pub fn writes(&self) -> &ParamWrites {
+        static NO_WRITES: std::sync::LazyLock<ParamWrites> =
+            std::sync::LazyLock::new(ParamWrites::default);
         self.writes.as_deref().unwrap_or(&NO_WRITES)
     }
 

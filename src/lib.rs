@@ -2551,7 +2551,7 @@ fn slice_findings<T>(
                         .function(id)
                         .writes
                         .as_deref()
-                        .is_some_and(|w| !w.only_sets.is_empty())
+                        .is_some_and(|w| !w.only_sets().is_empty())
                 })
                 .collect();
             c.sort_unstable();

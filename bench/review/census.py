@@ -47,6 +47,9 @@ ATOMIC = [
     # Not random: every atomic finding the LED `brightness_set` entry point added on 6.1
     # (12, before its object hint kept the chip tables of leds-is31fl319x out: 2 of them).
     ("s30-61-led-atomic.json", ["s30-61-led.md"]),
+    # Not random: every atomic finding the irq_chip callbacks entry point (set_type,
+    # startup, shutdown, …) added on 6.1 (3).
+    ("s30-61-irqchip-atomic.json", ["s30-61-irqchip.md"]),
 ]
 # Linux 6.12 (Debian linux-source-6.12, 6.12.118): a fresh tree, reviewed once, for the
 # precision on code the 6.1 work was not tuned on (`--tree 6.12`).
@@ -84,6 +87,8 @@ ATOMIC_612 = [
     # Not random: every atomic finding the LED `brightness_set` entry point added on
     # 6.12 (9, with its object hint).
     ("s30-612-led-atomic.json", ["s30-612-led.md"]),
+    # Not random: every atomic finding the irq_chip callbacks entry point added on 6.12 (3).
+    ("s30-612-irqchip-atomic.json", ["s30-612-irqchip.md"]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),

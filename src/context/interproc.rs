@@ -1269,7 +1269,7 @@ impl Analysis {
                     .function(id)
                     .writes
                     .as_deref()
-                    .is_some_and(|w| !w.only_sets.is_empty())
+                    .is_some_and(|w| !w.only_sets().is_empty())
             })
             .collect();
         candidates.sort_unstable();
@@ -2185,7 +2185,12 @@ fn direct_sink_unreached(
     }
     let program = ctx.program;
     let g = program.function(callee);
-    let Some(name) = g.params.iter().find(|p| p.index == param).map(|p| p.name.as_str()) else {
+    let Some(name) = g
+        .params
+        .iter()
+        .find(|p| p.index == param)
+        .map(|p| p.name.as_str())
+    else {
         return false;
     };
     if name.is_empty() || g.calls.len() <= sink.1 as usize {

@@ -11,7 +11,7 @@
 //! context reaches.
 //!
 //! In the pipeline (stage *context*): the fields come from the parse stage
-//! (`facts::ParamWrites::only_sets`); `Analysis::run` computes, for the functions with
+//! (`facts::OnceFields`); `Analysis::run` computes, for the functions with
 //! such fields that atomic context reaches, whether process context reaches them too
 //! ([`process_reached`], over the run's callers; a slice recomputes it over the stored
 //! call graph, `incremental`); `lints::atomic` drops the atomic reasons whose chain
@@ -82,7 +82,7 @@ pub fn untoggled_paths(
     };
     let file = &program.files[id.0 as usize];
     writes
-        .only_sets
+        .only_sets()
         .iter()
         .map(|(_, path, _)| path)
         .filter(|path| {
@@ -92,7 +92,7 @@ pub fn untoggled_paths(
                 h_id != id
                     && h.writes
                         .as_deref()
-                        .is_some_and(|w| w.clears.iter().any(|c| **c == *name))
+                        .is_some_and(|w| w.clears().iter().any(|c| **c == *name))
                     && !is_callee(h_id)
                     && atomic_reachable(h_id)
             })
@@ -128,7 +128,7 @@ pub fn once_guarded(
         return false;
     }
     let sets: Vec<(u32, &str, Option<Val>)> = writes
-        .only_sets
+        .only_sets()
         .iter()
         .filter(|(_, path, _)| paths.contains(path))
         .map(|(p, path, bits)| {

@@ -157,7 +157,7 @@ pub(super) struct CfgBuilder<'a> {
     /// Stores into a parameter's field paths, for the fields only set
     /// (`once_stores`): (parameter, path, what the store leaves there).
     field_stores: Vec<(u8, Box<str>, once_stores::FieldStore)>,
-    /// Field names cleared through any object (`ParamWrites::clears`).
+    /// Field names cleared through any object (`OnceFields::clears`).
     field_clears: Vec<Box<str>>,
     /// Calls given a parameter as it is, to a program function: (node, parameter,
     /// call, argument). What the callee writes is known only to the whole-program
@@ -2490,10 +2490,9 @@ impl<'a> CfgBuilder<'a> {
         crate::facts::ParamWrites {
             any: any & !ro,
             passed: passed & !ro,
-            members,
-            passes,
-            only_sets: self.once_sets(),
-            clears: self.field_clears(),
+            members: members.into(),
+            passes: passes.into(),
+            once: crate::facts::OnceFields::boxed(self.once_sets(), self.field_clears()),
         }
     }
 

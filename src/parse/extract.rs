@@ -95,26 +95,32 @@ pub fn extract(
 }
 
 /// Keeps, of the fields each function clears, those some function of the file only
-/// sets (`ParamWrites::clears`): the only ones `context::once` asks about.
+/// sets (`OnceFields::clears`): the only ones `context::once` asks about.
 fn keep_clears_of_once_sets(functions: &mut [crate::facts::Function]) {
     let mut once: Vec<&str> = functions
         .iter()
         .filter_map(|f| f.writes.as_deref())
-        .flat_map(|w| &w.only_sets)
+        .flat_map(|w| w.only_sets())
         .map(|(_, path, _)| path.rsplit('.').next().unwrap_or(path))
         .collect();
     once.sort_unstable();
     once.dedup();
     let once: Vec<Box<str>> = once.into_iter().map(Box::from).collect();
     for f in functions {
-        if let Some(w) = f.writes.as_deref_mut()
-            && !w.clears.is_empty()
+        let Some(w) = f.writes.as_deref_mut() else {
+            continue;
+        };
+        if let Some(o) = w.once.as_deref_mut()
+            && !o.clears.is_empty()
         {
-            w.clears.retain(|n| once.binary_search(n).is_ok());
-            w.clears.shrink_to_fit();
-            if w.is_empty() {
-                f.writes = None;
+            o.clears.retain(|n| once.binary_search(n).is_ok());
+            o.clears.shrink_to_fit();
+            if o.clears.is_empty() && o.only_sets.is_empty() {
+                w.once = None;
             }
+        }
+        if w.is_empty() {
+            f.writes = None;
         }
     }
 }

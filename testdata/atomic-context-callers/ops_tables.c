@@ -129,3 +129,43 @@ static void ot_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 static const struct net_device_ops ot_netdev_ops = {
 	.ndo_get_stats64 = ot_get_stats64,
 };
+
+/* irq_chip callbacks the genirq core calls with the descriptor's raw spinlock held
+ * (irq_set_type, irq_startup, …); a driver's own ops with a field of the same name are
+ * not one. */
+struct ot_gpio {
+	struct irq_chip chip;
+	struct mutex lock;
+	int type;
+};
+
+static int ot_irq_set_type(struct irq_data *d, unsigned int type)
+{
+	struct ot_gpio *g = irq_data_get_irq_chip_data(d);
+
+	mutex_lock(&g->lock); /* expect: atomic-sleeping-call */
+	g->type = type;
+	mutex_unlock(&g->lock);
+	return 0;
+}
+
+static const struct irq_chip ot_irq_chip = {
+	.name = "ot",
+	.irq_set_type = ot_irq_set_type,
+};
+
+struct ot_fw_ops {
+	int (*irq_enable)(struct ot_gpio *g);
+};
+
+static int ot_fw_irq_enable(struct ot_gpio *g)
+{
+	mutex_lock(&g->lock);
+	g->type = 0;
+	mutex_unlock(&g->lock);
+	return 0;
+}
+
+static const struct ot_fw_ops ot_fw = {
+	.irq_enable = ot_fw_irq_enable,
+};
