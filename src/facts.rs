@@ -488,6 +488,10 @@ pub struct ParamWrites {
     pub once: Option<Box<OnceFields>>,
 }
 
+/// Calls made in `if (!flag)` blocks of global flags (call, flag), globals set, globals
+/// cleared (`OnceFields`).
+pub type GlobalOnce = (Vec<(u32, Box<str>)>, Vec<Box<str>>, Vec<Box<str>>);
+
 /// What `context::once` reads of a function (`parse/cfg/once_stores.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnceFields {
@@ -501,16 +505,42 @@ pub struct OnceFields {
     /// of the same file only sets: such a field that something else clears at run time
     /// is a toggle, not lazy initialisation.
     pub clears: Vec<Box<str>>,
+    /// Calls made directly in an `if (!flag)` block of a global flag that some function
+    /// of the file sets (`flag = true`, `WRITE_ONCE(flag, true)`) and none clears or
+    /// otherwise stores: (call, flag).
+    #[serde(default)]
+    pub global_guards: Vec<(u32, Box<str>)>,
+    /// Globals the function sets and clears: read by the file's other functions while
+    /// the file is extracted, then dropped (`parse/extract.rs`).
+    #[serde(default)]
+    pub global_sets: Vec<Box<str>>,
+    #[serde(default)]
+    pub global_clears: Vec<Box<str>>,
 }
 
 impl OnceFields {
-    /// Boxed, or `None` when both are empty.
+    /// Boxed, or `None` when all are empty.
     pub fn boxed(
         only_sets: Vec<(u8, Box<str>, Option<crate::values::Val>)>,
         clears: Vec<Box<str>>,
+        (global_guards, global_sets, global_clears): GlobalOnce,
     ) -> Option<Box<OnceFields>> {
-        (!only_sets.is_empty() || !clears.is_empty())
-            .then(|| Box::new(OnceFields { only_sets, clears }))
+        let o = OnceFields {
+            only_sets,
+            clears,
+            global_guards,
+            global_sets,
+            global_clears,
+        };
+        (!o.is_empty()).then(|| Box::new(o))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.only_sets.is_empty()
+            && self.clears.is_empty()
+            && self.global_guards.is_empty()
+            && self.global_sets.is_empty()
+            && self.global_clears.is_empty()
     }
 }
 
@@ -523,6 +553,12 @@ impl ParamWrites {
     /// The field paths the function only sets (`OnceFields::only_sets`).
     pub fn only_sets(&self) -> &[(u8, Box<str>, Option<crate::values::Val>)] {
         self.once.as_deref().map_or(&[], |o| &o.only_sets)
+    }
+
+    /// The calls the function makes only while a global flag is unset
+    /// (`OnceFields::global_guards`).
+    pub fn global_guards(&self) -> &[(u32, Box<str>)] {
+        self.once.as_deref().map_or(&[], |o| &o.global_guards)
     }
 
     /// The field names the function clears (`OnceFields::clears`).

@@ -2541,22 +2541,7 @@ fn slice_findings<T>(
         // Lazy initialisation (`context::once`) asks whether process context reaches a
         // function, and which functions atomic context reaches, at any distance:
         // recomputed the same way for the slice's candidates.
-        let once_candidates: Vec<program::FunctionId> = {
-            let mut c: Vec<program::FunctionId> = analysis
-                .atomic
-                .keys()
-                .copied()
-                .filter(|&id| {
-                    program
-                        .function(id)
-                        .writes
-                        .as_deref()
-                        .is_some_and(|w| !w.only_sets().is_empty())
-                })
-                .collect();
-            c.sort_unstable();
-            c
-        };
+        let once_candidates = context::once::candidates(&program, analysis.atomic.keys().copied());
         if !passes_atomic.is_empty() || !once_candidates.is_empty() {
             let registering = store.directories_of(&cmp.facts_changed);
             let mut new = incremental::NewEdges::default();
@@ -2610,7 +2595,12 @@ fn slice_findings<T>(
                     |h| callees.contains(&global(h)),
                     |h| reach.get(global(h) as usize).copied().unwrap_or(false),
                 );
-                if !paths.is_empty()
+                let globals = program
+                    .function(id)
+                    .writes
+                    .as_deref()
+                    .is_some_and(|w| !w.global_guards().is_empty());
+                if (!paths.is_empty() || globals)
                     && store.process_reached_after(g, &changed_fns, &registering, &new)
                 {
                     analysis.once_process.insert(id, paths);

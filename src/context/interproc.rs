@@ -1261,20 +1261,8 @@ impl Analysis {
         atomic_reachable: &HashSet<FunctionId>,
     ) -> HashMap<FunctionId, Vec<Box<str>>> {
         let entry: HashSet<FunctionId> = entries.iter().map(|(id, _)| *id).collect();
-        let mut candidates: Vec<FunctionId> = atomic
-            .keys()
-            .copied()
-            .filter(|&id| {
-                program
-                    .function(id)
-                    .writes
-                    .as_deref()
-                    .is_some_and(|w| !w.only_sets().is_empty())
-            })
-            .collect();
-        candidates.sort_unstable();
         let mut out = HashMap::default();
-        for id in candidates {
+        for id in super::once::candidates(program, atomic.keys().copied()) {
             let callees: Vec<FunctionId> = edges.of(id).iter().map(|e| e.callee).collect();
             let paths = super::once::untoggled_paths(
                 program,
@@ -1282,7 +1270,12 @@ impl Analysis {
                 |h| callees.contains(&h),
                 |h| atomic_reachable.contains(&h),
             );
-            if paths.is_empty() {
+            let globals = program
+                .function(id)
+                .writes
+                .as_deref()
+                .is_some_and(|w| !w.global_guards().is_empty());
+            if paths.is_empty() && !globals {
                 continue;
             }
             let reached = super::once::process_reached(

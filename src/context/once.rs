@@ -66,6 +66,22 @@ pub fn process_reached<T: Copy + Eq + Hash>(
     false
 }
 
+/// The functions among `atomic` (those atomic context reaches) with fields they only
+/// set, sorted: the ones whose process reachability is asked.
+pub fn candidates(program: &Program, atomic: impl Iterator<Item = FunctionId>) -> Vec<FunctionId> {
+    let mut out: Vec<FunctionId> = atomic
+        .filter(|&id| {
+            program
+                .function(id)
+                .writes
+                .as_deref()
+                .is_some_and(|w| !w.only_sets().is_empty() || !w.global_guards().is_empty())
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// The field paths function `id` only sets that no other function of its file clears
 /// where atomic context reaches it (`atomic_reachable`), other than the functions `id`
 /// calls itself (its own error path undoing the set): a field that is cleared again at
@@ -115,6 +131,12 @@ pub fn once_guarded(
     let Some(writes) = function.writes.as_deref() else {
         return false;
     };
+    let alternatives = locks.guard_alternatives_at(call);
+    // Directly in an `if (!flag)` block of a global flag the file only sets, with no
+    // test of a parameter on the way.
+    if writes.global_guards().iter().any(|(c, _)| *c == call) {
+        return alternatives.iter().all(|a| a.is_empty());
+    }
     if paths.is_empty()
         || function
             .calls
@@ -123,7 +145,6 @@ pub fn once_guarded(
     {
         return false;
     }
-    let alternatives = locks.guard_alternatives_at(call);
     if alternatives.is_empty() || alternatives.iter().any(|a| a.is_empty()) {
         return false;
     }

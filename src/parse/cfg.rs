@@ -159,6 +159,13 @@ pub(super) struct CfgBuilder<'a> {
     field_stores: Vec<(u8, Box<str>, once_stores::FieldStore)>,
     /// Field names cleared through any object (`OnceFields::clears`).
     field_clears: Vec<Box<str>>,
+    /// The global an enclosing `if (!flag)` block tests as unset, with the count of
+    /// undecided conditions its direct calls run under (`once_stores`).
+    global_guard: Option<(Box<str>, u32)>,
+    /// Calls made directly in such a block: (call, the global).
+    global_guarded: Vec<(u32, Box<str>)>,
+    /// Stores into globals: (name, whether it sets a non-zero value).
+    global_stores: Vec<(Box<str>, bool)>,
     /// Calls given a parameter as it is, to a program function: (node, parameter,
     /// call, argument). What the callee writes is known only to the whole-program
     /// stage (`FunctionValues::soft_passes`).
@@ -325,6 +332,9 @@ impl<'a> CfgBuilder<'a> {
             member_clobbers: Vec::new(),
             field_stores: Vec::new(),
             field_clears: Vec::new(),
+            global_guard: None,
+            global_guarded: Vec::new(),
+            global_stores: Vec::new(),
             soft_clobbers: Vec::new(),
             soft_passes: Vec::new(),
             objects: Default::default(),
@@ -832,6 +842,9 @@ impl<'a> CfgBuilder<'a> {
                         }
                         _ => LocalWrite::Unknown,
                     };
+                    if !self.is_local(text(l, self.src)) {
+                        self.note_global_store(l, self.plain_assigned(node));
+                    }
                     let before = cur;
                     cur = self.set_local(cur, l, value, write);
                     if let Some(r) = self.plain_assigned(node) {
@@ -846,6 +859,9 @@ impl<'a> CfgBuilder<'a> {
                         .field("argument")
                         .filter(|a| a.kind_str() == "identifier")
                 {
+                    if !self.is_local(text(arg, self.src)) {
+                        self.note_global_store(arg, None);
+                    }
                     cur = self.set_local(cur, arg, None, LocalWrite::Unknown);
                 } else if kind == "assignment_expression"
                     && node
@@ -1367,6 +1383,13 @@ impl<'a> CfgBuilder<'a> {
         self.call_at
             .insert((node.start_byte(), node.end_byte()), idx);
         self.calls.push(call);
+        if let Some((g, level)) = &self.global_guard
+            && self.uncertain == *level
+            && !in_conditional_operand(node)
+        {
+            self.global_guarded.push((idx, g.clone()));
+        }
+        self.note_write_once(node);
         idx
     }
 
@@ -2492,7 +2515,11 @@ impl<'a> CfgBuilder<'a> {
             passed: passed & !ro,
             members: members.into(),
             passes: passes.into(),
-            once: crate::facts::OnceFields::boxed(self.once_sets(), self.field_clears()),
+            once: crate::facts::OnceFields::boxed(
+                self.once_sets(),
+                self.field_clears(),
+                self.global_once(),
+            ),
         }
     }
 
@@ -3211,12 +3238,21 @@ impl<'a> CfgBuilder<'a> {
             _ => self.assume(after_cond, &t),
         };
         let unknown = u32::from(!only_parameter_tests(&t, &f));
+        // `if (!flag) { … }` of a global, with nothing else undecided around it.
+        let global = (self.uncertain == 0 && unknown == 1 && node.field("alternative").is_none())
+            .then(|| cond.and_then(|c| self.unset_global(c)))
+            .flatten();
+        let outer_guard = match global {
+            Some(g) => self.global_guard.replace((g, 1)),
+            None => self.global_guard.take(),
+        };
         self.uncertain += unknown;
         self.cond_stack.push(tag);
         let then_end = match node.field("consequence") {
             Some(s) => self.statement(s, then_entry, depth),
             None => then_entry,
         };
+        self.global_guard = outer_guard;
         self.cond_stack.pop();
         let else_entry = match constant {
             Some(true) => None,

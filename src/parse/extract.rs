@@ -106,16 +106,37 @@ fn keep_clears_of_once_sets(functions: &mut [crate::facts::Function]) {
     once.sort_unstable();
     once.dedup();
     let once: Vec<Box<str>> = once.into_iter().map(Box::from).collect();
+    // Global flags some function of the file sets and none clears.
+    let mut set: Vec<Box<str>> = Vec::new();
+    let mut cleared: Vec<Box<str>> = Vec::new();
+    for o in functions
+        .iter()
+        .filter_map(|f| f.writes.as_deref())
+        .filter_map(|w| w.once.as_deref())
+    {
+        set.extend(o.global_sets.iter().cloned());
+        cleared.extend(o.global_clears.iter().cloned());
+    }
+    set.sort();
+    cleared.sort();
+
+    cleared.dedup();
+    let set_once = |g: &str| {
+        set.binary_search_by(|x| (**x).cmp(g)).is_ok()
+            && cleared.binary_search_by(|x| (**x).cmp(g)).is_err()
+    };
     for f in functions {
         let Some(w) = f.writes.as_deref_mut() else {
             continue;
         };
-        if let Some(o) = w.once.as_deref_mut()
-            && !o.clears.is_empty()
-        {
+        if let Some(o) = w.once.as_deref_mut() {
             o.clears.retain(|n| once.binary_search(n).is_ok());
             o.clears.shrink_to_fit();
-            if o.clears.is_empty() && o.only_sets.is_empty() {
+            o.global_guards.retain(|(_, g)| set_once(g));
+            o.global_guards.shrink_to_fit();
+            o.global_sets = Vec::new();
+            o.global_clears = Vec::new();
+            if o.is_empty() {
                 w.once = None;
             }
         }

@@ -114,3 +114,37 @@ int lz_channel_init(struct lzdev *d)
 {
 	return lz_config_irq(d, 0);
 }
+
+/* 4. A global flag: the pool is allocated once, under a mutex, the first time anyone
+ * asks; setsockopt asks first, in process context (`if (!READ_ONCE(ready))` in
+ * `unlikely()`, set with WRITE_ONCE() in a helper of the same file, never cleared). */
+static bool lz_pool_ready;
+static DEFINE_MUTEX(lz_pool_mutex);
+
+static void __lz_alloc_pool(void)
+{
+	WRITE_ONCE(lz_pool_ready, true);
+}
+
+bool lz_alloc_pool(void)
+{
+	if (unlikely(!READ_ONCE(lz_pool_ready))) {
+		mutex_lock(&lz_pool_mutex);
+		if (!lz_pool_ready)
+			__lz_alloc_pool();
+		mutex_unlock(&lz_pool_mutex);
+	}
+	return READ_ONCE(lz_pool_ready);
+}
+
+void lz_time_wait(struct lzdev *d)
+{
+	spin_lock_bh(&d->lock);
+	lz_alloc_pool();
+	spin_unlock_bh(&d->lock);
+}
+
+int lz_setsockopt(struct lzdev *d)
+{
+	return lz_alloc_pool();
+}

@@ -140,3 +140,52 @@ int lf_blk_probe(struct lfblk *b)
 	lf_check_removal(b, 0);
 	return request_irq(b->irq, lf_blk_irq, 0, "lf", b);
 }
+
+/* 6. A global flag that is cleared again (a reset): not set once. */
+static bool lf_pool_ready;
+static DEFINE_MUTEX(lf_pool_mutex);
+
+void lf_pool_reset(void)
+{
+	lf_pool_ready = false;
+}
+
+bool lf_alloc_pool(void)
+{
+	if (!lf_pool_ready) {
+		mutex_lock(&lf_pool_mutex); /* expect: atomic-sleeping-call */
+		lf_pool_ready = true;
+		mutex_unlock(&lf_pool_mutex);
+	}
+	return lf_pool_ready;
+}
+
+void lf_time_wait(struct lfdev *d)
+{
+	spin_lock_bh(&d->lock);
+	lf_alloc_pool();
+	spin_unlock_bh(&d->lock);
+}
+
+int lf_setsockopt(struct lfdev *d)
+{
+	return lf_alloc_pool();
+}
+
+/* 7. A global flag only atomic context reaches: its first use is atomic. */
+static bool lf_table_ready;
+
+static void lf_table_init(void)
+{
+	if (!lf_table_ready) {
+		msleep(1); /* expect: atomic-sleeping-call */
+		lf_table_ready = true;
+	}
+}
+
+void lf_rx(struct lfdev *d)
+{
+	spin_lock(&d->lock);
+	lf_table_init();
+	spin_unlock(&d->lock);
+}

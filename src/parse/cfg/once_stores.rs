@@ -9,6 +9,12 @@
 //! (`note_param_field_store`); `once_sets` keeps the fields all of whose writes in the
 //! function are such sets (counted against the member writes the builder notes
 //! anyway, so an address passed to a call or copied into a local disqualifies).
+//!
+//! The same for a global flag (`if (unlikely(!READ_ONCE(pool_ready))) { mutex_lock(…);
+//! … }` with `WRITE_ONCE(pool_ready, true)` in the file and no store of anything else):
+//! the calls made directly in such a block, with nothing else undecided around it
+//! (`global_guard`), and the stores into globals (`note_global_store`); `extract.rs`
+//! keeps the guards whose flag some function of the file sets and none clears.
 
 use super::{CfgBuilder, text};
 use crate::parse::FastNode;
@@ -137,6 +143,102 @@ impl<'a> CfgBuilder<'a> {
         }
         out.sort();
         out
+    }
+}
+
+impl<'a> CfgBuilder<'a> {
+    /// The global a condition tests as unset (`!ready`, `!READ_ONCE(ready)`, inside
+    /// `unlikely()`): an identifier that is not a parameter or a local.
+    pub(super) fn unset_global(&self, cond: Node) -> Option<Box<str>> {
+        let mut n = cond;
+        let mut negated = false;
+        for _ in 0..8 {
+            match n.kind_str() {
+                "parenthesized_expression" => n = n.named_child(0)?,
+                "unary_expression" if !negated && n.child(0)?.kind_str() == "!" => {
+                    negated = true;
+                    n = n.field("argument")?;
+                }
+                // `likely()`/`unlikely()` are the condition; `READ_ONCE(x)` is `x`
+                // (include/linux/compiler.h, asm-generic/rwonce.h).
+                "call_expression" => {
+                    let f = text(n.field("function")?, self.src);
+                    let args = n.field("arguments")?;
+                    if args.named_child_count() != 1
+                        || !(matches!(f, "likely" | "unlikely") || negated && f == "READ_ONCE")
+                    {
+                        return None;
+                    }
+                    n = args.named_child(0)?;
+                }
+                "identifier" if negated => {
+                    let name = text(n, self.src);
+                    return (!self.is_local(name) && !self.param_names.iter().any(|p| p == name))
+                        .then(|| name.into());
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Notes a store into a global (`ready = true`, `WRITE_ONCE(ready, v)`): whether it
+    /// sets it to a known non-zero value (anything else counts as clearing it).
+    pub(super) fn note_global_store(&mut self, name: Node, value: Option<Node>) {
+        let g = text(name, self.src);
+        if self.is_local(g) || self.param_names.iter().any(|p| p == g) {
+            return;
+        }
+        let sets = value
+            .and_then(|v| self.arg_const(v))
+            .is_some_and(|v| match v {
+                Val::Int(n) => n != 0,
+                Val::NonZero => true,
+                _ => false,
+            });
+        self.global_stores.push((g.into(), sets));
+    }
+
+    /// The calls made directly in `if (!flag)` blocks of globals, and the globals the
+    /// function sets and clears (`OnceFields`).
+    pub(super) fn global_once(&self) -> crate::facts::GlobalOnce {
+        let mut sets: Vec<Box<str>> = Vec::new();
+        let mut clears: Vec<Box<str>> = Vec::new();
+        for (g, set) in &self.global_stores {
+            if *set {
+                sets.push(g.clone())
+            } else {
+                clears.push(g.clone())
+            }
+        }
+        for v in [&mut sets, &mut clears] {
+            v.sort();
+            v.dedup();
+        }
+        let guards = if self.truncated {
+            Vec::new()
+        } else {
+            self.global_guarded.clone()
+        };
+        (guards, sets, clears)
+    }
+
+    /// `WRITE_ONCE(x, v)` of an identifier: a store into `x`.
+    pub(super) fn note_write_once(&mut self, call: Node) {
+        let Some(f) = call.field("function") else {
+            return;
+        };
+        if text(f, self.src) != "WRITE_ONCE" {
+            return;
+        }
+        let Some(args) = call.field("arguments") else {
+            return;
+        };
+        if let (Some(x), v) = (args.named_child(0), args.named_child(1))
+            && x.kind_str() == "identifier"
+        {
+            self.note_global_store(x, v);
+        }
     }
 }
 
