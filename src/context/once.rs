@@ -8,7 +8,9 @@
 //! only finds the field set: the sleep is not shown for atomic context that reaches the
 //! function through its callers. A section the function takes around the call itself
 //! is another matter (every first call is under it); so is a function only atomic
-//! context reaches.
+//! context reaches. A global flag works the same way: calls made directly in an `if
+//! (!flag)` block of a global some function of the file sets and none clears
+//! (`facts::OnceFields::global_guards`).
 //!
 //! In the pipeline (stage *context*): the fields come from the parse stage
 //! (`facts::OnceFields`); `Analysis::run` computes, for the functions with
