@@ -2589,19 +2589,12 @@ fn slice_findings<T>(
             for id in once_candidates {
                 let g = global(id);
                 let callees = store.callees_after(g, &changed_fns, &new);
-                let paths = context::once::untoggled_paths(
+                if let Some(paths) = context::once::guarded_fields(
                     &program,
                     id,
                     |h| callees.contains(&global(h)),
                     |h| reach.get(global(h) as usize).copied().unwrap_or(false),
-                );
-                let globals = program
-                    .function(id)
-                    .writes
-                    .as_deref()
-                    .is_some_and(|w| !w.global_guards().is_empty());
-                if (!paths.is_empty() || globals)
-                    && store.process_reached_after(g, &changed_fns, &registering, &new)
+                ) && store.process_reached_after(g, &changed_fns, &registering, &new)
                 {
                     analysis.once_process.insert(id, paths);
                 }

@@ -1264,20 +1264,14 @@ impl Analysis {
         let mut out = HashMap::default();
         for id in super::once::candidates(program, atomic.keys().copied()) {
             let callees: Vec<FunctionId> = edges.of(id).iter().map(|e| e.callee).collect();
-            let paths = super::once::untoggled_paths(
+            let Some(paths) = super::once::guarded_fields(
                 program,
                 id,
                 |h| callees.contains(&h),
                 |h| atomic_reachable.contains(&h),
-            );
-            let globals = program
-                .function(id)
-                .writes
-                .as_deref()
-                .is_some_and(|w| !w.global_guards().is_empty());
-            if paths.is_empty() && !globals {
+            ) else {
                 continue;
-            }
+            };
             let reached = super::once::process_reached(
                 id,
                 |f| {

@@ -84,12 +84,30 @@ pub fn candidates(program: &Program, atomic: impl Iterator<Item = FunctionId>) -
     out
 }
 
+/// What lazy initialisation in function `id` can hide a sleep behind: its untoggled
+/// field paths ([`untoggled_paths`]), possibly none when it has guards of global flags;
+/// `None` when it has neither (nothing to ask process reachability for).
+pub fn guarded_fields(
+    program: &Program,
+    id: FunctionId,
+    is_callee: impl Fn(FunctionId) -> bool,
+    atomic_reachable: impl Fn(FunctionId) -> bool,
+) -> Option<Vec<Box<str>>> {
+    let paths = untoggled_paths(program, id, is_callee, atomic_reachable);
+    let globals = program
+        .function(id)
+        .writes
+        .as_deref()
+        .is_some_and(|w| !w.global_guards().is_empty());
+    (!paths.is_empty() || globals).then_some(paths)
+}
+
 /// The field paths function `id` only sets that no other function of its file clears
 /// where atomic context reaches it (`atomic_reachable`), other than the functions `id`
 /// calls itself (its own error path undoing the set): a field that is cleared again at
 /// run time (`stop_clock()` from the interrupt handler) is a toggle, and the guarded
 /// call runs each time it is set again.
-pub fn untoggled_paths(
+fn untoggled_paths(
     program: &Program,
     id: FunctionId,
     is_callee: impl Fn(FunctionId) -> bool,
