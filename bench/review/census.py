@@ -53,6 +53,9 @@ ATOMIC = [
     # Not random: every atomic finding two more entry points tried on 6.1 made (8): SCSI
     # `queuecommand` (6, not kept: 5 false) and an skb's `destructor` (2, kept).
     ("s30-61-scsi-atomic.json", ["s30-61-scsi.md"]),
+    # Not random: every atomic finding two more entry points tried on 6.1 made (4): libata
+    # port callbacks (2, kept) and a console's `.write` (2, not kept: both false).
+    ("s31-61-ata-atomic.json", ["s31-61-ata.md"]),
 ]
 # Linux 6.12 (Debian linux-source-6.12, 6.12.118): a fresh tree, reviewed once, for the
 # precision on code the 6.1 work was not tuned on (`--tree 6.12`).
@@ -94,6 +97,8 @@ ATOMIC_612 = [
     ("s30-612-irqchip-atomic.json", ["s30-612-irqchip.md"]),
     # Not random: every atomic finding the skb `destructor` entry point added on 6.12 (2).
     ("s30-612-skb-atomic.json", ["s30-612-skb.md"]),
+    # Not random: every atomic finding the libata port callbacks entry point added (2).
+    ("s31-612-ata-atomic.json", ["s31-612-ata.md"]),
 ]
 SIZE_612 = [
     ("s7-612-sample-size.json", ["s7-612-size.md"]),
