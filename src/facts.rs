@@ -436,7 +436,7 @@ pub struct Function {
     pub extent: Span,
     /// The `gfp_t` parameters only (the only ones later stages read; keeping all
     /// would cost tens of MB on a drivers/ tree).
-    pub params: Vec<Param>,
+    pub params: Box<[Param]>,
     /// Constant arguments of its calls, when the function has any (boxed: most
     /// functions have none).
     pub values: Option<Box<FunctionValues>>,
@@ -456,7 +456,7 @@ pub struct Function {
     /// Defined inside `#if`/`#ifdef`: one configuration's variant of the function.
     pub conditional: bool,
     /// Sparse annotations on the definition (`__must_hold(&p->lock)`).
-    pub annotations: Vec<Annotation>,
+    pub annotations: Box<[Annotation]>,
     /// Whether part of the body could not be analysed flow-sensitively (nesting deeper
     /// than the builder's limit); calls there are kept in source order.
     pub truncated: bool,
@@ -1559,7 +1559,7 @@ mod tests {
             size_of::<super::Field>()
         );
         assert!(
-            size_of::<super::Function>() <= 160,
+            size_of::<super::Function>() <= 144,
             "{}",
             size_of::<super::Function>()
         );

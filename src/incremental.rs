@@ -680,11 +680,11 @@ impl Signature {
         Signature {
             is_static: f.is_static,
             arity: f.arity,
-            params: f.params.clone(),
+            params: f.params.to_vec(),
             returns: f.returns().cloned(),
             atomic_signature: f.atomic_signature,
             conditional: f.conditional,
-            annotations: f.annotations.clone(),
+            annotations: f.annotations.to_vec(),
             truncated: f.truncated,
             writes: f.writes().clone(),
         }
@@ -695,7 +695,7 @@ impl Signature {
         Function {
             name: name.into(),
             is_static: self.is_static,
-            params: self.params,
+            params: self.params.into_boxed_slice(),
             values: self.returns.map(|r| {
                 Box::new(crate::facts::FunctionValues {
                     returns: Some(Box::new(r)),
@@ -705,7 +705,7 @@ impl Signature {
             arity: self.arity,
             atomic_signature: self.atomic_signature,
             conditional: self.conditional,
-            annotations: self.annotations,
+            annotations: self.annotations.into_boxed_slice(),
             truncated: self.truncated,
             writes: self.writes.boxed(),
             ..Default::default()

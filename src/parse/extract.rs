@@ -534,16 +534,15 @@ fn function<'a>(
     const_args.shrink_to_fit();
     let mut derived_args = std::mem::take(&mut builder.derived_args);
     derived_args.shrink_to_fit();
-    params.shrink_to_fit();
     Some(Function {
         atomic_signature,
         conditional: false,
-        annotations,
+        annotations: annotations.into_boxed_slice(),
         name: name.into(),
         is_static,
         name_span: span_of(name_node),
         extent: span_of(def),
-        params,
+        params: params.into_boxed_slice(),
         values: (!const_args.is_empty()
             || !derived_args.is_empty()
             || returns.is_some()
